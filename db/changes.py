@@ -1,0 +1,148 @@
+"""Change tracking for sync (DESIGN.md §4): stamps and change-log entries in the same flush.
+
+Every session made by ``db.engine.Database.session`` carries ``info["office_code"]``
+(this office) and ``info["clock"]`` (the hybrid logical clock). Before each flush
+this module:
+
+- gives new synced rows their UUID and owning office;
+- stamps every inserted or changed synced row with the next clock value and
+  this office as ``changed_by``;
+- writes one ``ChangeLog`` entry per row change with the next per-office
+  sequence number, listing the columns that changed;
+- refuses physical deletes of synced rows (they must be tombstoned with
+  ``deleted = True``).
+
+The sync importer applies remote changes with ``info["applying_remote"] = True``
+and writes the remote change-log entries itself.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from db.base import SyncMixin, new_id
+from db.models_support import ChangeLog
+
+#: columns that are bookkeeping, not content: they never count as "changed fields"
+STAMP_COLUMNS = frozenset({"hlc", "changed_by", "created_at", "updated_at"})
+#: a remote clock more than this far ahead of ours is flagged and capped
+MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000
+
+
+class HybridClock:
+    """Hybrid logical clock: ``(wall milliseconds << 16) | counter``, monotonic per process.
+
+    Stamps order changes across offices: ties are broken by office code.
+    """
+
+    def __init__(self, last: int = 0, now_ms: Any = None) -> None:
+        self._last = last
+        self._lock = threading.Lock()
+        self._now_ms = now_ms or (lambda: int(time.time() * 1000))
+
+    @staticmethod
+    def pack(ms: int, counter: int) -> int:
+        """Pack wall milliseconds and a logical counter into one sortable integer."""
+        return (ms << 16) | (counter & 0xFFFF)
+
+    @staticmethod
+    def wall_ms(stamp: int) -> int:
+        """The wall-clock milliseconds part of a stamp."""
+        return stamp >> 16
+
+    def tick(self) -> int:
+        """The next stamp for a local change: never smaller than any stamp seen."""
+        with self._lock:
+            candidate = self.pack(self._now_ms(), 0)
+            self._last = candidate if candidate > self._last else self._last + 1
+            return self._last
+
+    def observe(self, remote: int) -> tuple[int, bool]:
+        """Take in a remote stamp. Returns (stamp to store, flagged): a stamp more than a
+        day in the future is capped to now + 1 day and flagged."""
+        limit = self.pack(self._now_ms() + MAX_CLOCK_SKEW_MS, 0)
+        flagged = remote > limit
+        stamp = min(remote, limit)
+        with self._lock:
+            if stamp > self._last:
+                self._last = stamp
+        return stamp, flagged
+
+    @property
+    def last(self) -> int:
+        """The largest stamp issued or seen so far."""
+        return self._last
+
+
+def next_seq(session: Session, origin: str) -> int:
+    """The next change-log sequence number for ``origin`` (1 for the first change)."""
+    current = session.execute(select(func.max(ChangeLog.seq)).where(ChangeLog.origin == origin)).scalar()
+    return int(current or 0) + 1
+
+
+def _changed_columns(obj: Any) -> list[str]:
+    state = inspect(obj)
+    changed = []
+    for attr in state.mapper.column_attrs:
+        if attr.key in STAMP_COLUMNS:
+            continue
+        if state.attrs[attr.key].history.has_changes():
+            changed.append(attr.key)
+    return changed
+
+
+def _all_columns(obj: Any) -> list[str]:
+    return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in STAMP_COLUMNS]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    synced_new = [o for o in session.new if isinstance(o, SyncMixin)]
+    synced_dirty = [o for o in session.dirty if isinstance(o, SyncMixin) and session.is_modified(o)]
+    synced_deleted = [o for o in session.deleted if isinstance(o, SyncMixin)]
+    if synced_deleted:
+        names = ", ".join(sorted({type(o).__tablename__ for o in synced_deleted}))  # type: ignore[attr-defined]
+        raise RuntimeError(f"synced rows are never deleted, tombstone them instead ({names})")
+    if not (synced_new or synced_dirty) or session.info.get("applying_remote"):
+        return
+    office = session.info.get("office_code")
+    clock: HybridClock | None = session.info.get("clock")
+    if not office or clock is None:
+        raise RuntimeError("a session that writes synced rows needs info['office_code'] and info['clock']")
+    seq = next_seq(session, office)
+    entries: list[ChangeLog] = []
+    for obj, op in [(o, "insert") for o in synced_new] + [(o, "update") for o in synced_dirty]:
+        if op == "insert":
+            if not obj.id:
+                obj.id = new_id()
+            if not obj.office_code:
+                obj.office_code = office
+            fields = _all_columns(obj)
+        else:
+            fields = _changed_columns(obj)
+            if not fields:
+                continue
+            if "deleted" in fields and obj.deleted:
+                op = "delete"
+        stamp = clock.tick()
+        obj.hlc = stamp
+        obj.changed_by = office
+        entries.append(
+            ChangeLog(
+                origin=office,
+                seq=seq,
+                hlc=stamp,
+                table_name=type(obj).__tablename__,  # type: ignore[attr-defined]
+                row_id=obj.id,
+                op=op,
+                fields=json.dumps(fields),
+            )
+        )
+        seq += 1
+    session.add_all(entries)

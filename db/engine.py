@@ -1,0 +1,108 @@
+"""Engine, session factory and the safe way to open a database file.
+
+Opening a file: integrity check → schema version check (a newer schema is
+refused, never touched) → backup before any migration → Alembic upgrade.
+SQLite pragmas: WAL, foreign keys on, busy timeout, synchronous=NORMAL.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.changes import HybridClock
+from db.models_support import ChangeLog, Setting
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite connections get FieldDesk's pragmas."""
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{Path(path).as_posix()}"
+
+
+def integrity_check(path: Path, quick: bool = False) -> str:
+    """Run ``PRAGMA integrity_check`` (or ``quick_check``) on a file; returns "ok" or the problem."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            rows = conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    result = "; ".join(str(r[0]) for r in rows[:5])
+    return "ok" if result == "ok" else result
+
+
+@dataclass
+class Database:
+    """An open FieldDesk database: engine, this office's code and the clock."""
+
+    engine: Engine
+    office_code: str = ""
+    clock: HybridClock = field(default_factory=HybridClock)
+    _factory: Callable[[], Session] | None = None
+
+    def __post_init__(self) -> None:
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        """A new session that stamps synced changes as this office."""
+        assert self._factory is not None
+        s = self._factory()
+        s.info["office_code"] = self.office_code
+        s.info["clock"] = self.clock
+        return s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any error."""
+        with self.session() as s, s.begin():
+            yield s
+
+    def load_identity(self) -> None:
+        """Read this office's code and the clock's last stamp from the database."""
+        with self.session() as s:
+            code = s.get(Setting, "office_code")
+            self.office_code = json.loads(code.value) if code and code.value else ""
+            last = s.execute(select(func.max(ChangeLog.hlc))).scalar()
+            saved = s.get(Setting, "hlc_last")
+            floor = max(int(last or 0), int(json.loads(saved.value)) if saved and saved.value else 0)
+            self.clock = HybridClock(floor)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before a restore, at exit)."""
+        self.engine.dispose()
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file (before copying it)."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as c:
+                c.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))

@@ -1,0 +1,57 @@
+"""All models in one import, so Alembic and callers see the whole schema."""
+
+from db.base import Base, SyncMixin, new_id
+from db.models_ledger import (
+    CLOSURE_STATE_LABELS,
+    EXTENSION_STATE_LABELS,
+    ISSUE_KIND_LABELS,
+    ISSUE_SOURCE_LABELS,
+    ISSUE_STATUS_LABELS,
+    URGE_LEVEL_LABELS,
+    AttachmentLink,
+    Closure,
+    Extension,
+    FollowUp,
+    Issue,
+    Progress,
+    Urge,
+)
+from db.models_org import OFFICE_LEVELS, Campaign, Office, Person, Section, User
+from db.models_quiz import AWARD_KINDS, QUESTION_TYPES, Attempt, Award, Exam, Paper, PracticeCard, Question
+from db.models_support import (
+    Attachment,
+    AuditEntry,
+    ChangeLog,
+    Holiday,
+    ImportedBundle,
+    PeerState,
+    Setting,
+    SyncConflict,
+)
+from db.models_work import (
+    OUTCOME_KINDS,
+    PLACE_TYPES,
+    TOPIC_KINDS,
+    TOPIC_STATUSES,
+    VISIT_METHODS,
+    Outcome,
+    Topic,
+    TopicMember,
+    Visit,
+    VisitParticipant,
+)
+
+#: every synced model class by table name (sync reads and writes through this)
+SYNCED_MODELS: dict[str, type[Base]] = {
+    mp.class_.__tablename__: mp.class_ for mp in Base.registry.mappers if getattr(mp.class_, "__synced__", False)
+}
+
+__all__ = [
+    "AWARD_KINDS", "CLOSURE_STATE_LABELS", "EXTENSION_STATE_LABELS", "ISSUE_KIND_LABELS", "ISSUE_SOURCE_LABELS",
+    "ISSUE_STATUS_LABELS", "OFFICE_LEVELS", "OUTCOME_KINDS", "PLACE_TYPES", "QUESTION_TYPES", "SYNCED_MODELS",
+    "TOPIC_KINDS", "TOPIC_STATUSES", "URGE_LEVEL_LABELS", "VISIT_METHODS", "Attachment", "AttachmentLink",
+    "Attempt", "AuditEntry", "Award", "Base", "Campaign", "ChangeLog", "Closure", "Exam", "Extension", "FollowUp",
+    "Holiday", "ImportedBundle", "Issue", "Office", "Paper", "PeerState", "Person", "PracticeCard", "Progress",
+    "Question", "Section", "Setting", "SyncConflict", "SyncMixin", "Topic", "TopicMember", "Urge", "User", "Visit",
+    "VisitParticipant", "new_id",
+]

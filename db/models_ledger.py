@@ -1,0 +1,147 @@
+"""Issue ledger (问题台账): items and their append-only children.
+
+Kinds and statuses are stored as short codes; ``*_LABELS`` give the Chinese
+words the UI, Excel and PDF show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, SyncMixin
+
+ISSUE_KIND_LABELS = {"immediate": "立行立改", "dated": "限期整改", "ongoing": "长期坚持"}
+ISSUE_STATUS_LABELS = {
+    "not_started": "未启动",
+    "in_progress": "推进中",
+    "done": "已完成",
+    "closed": "已销号",
+    "void": "已作废",
+}
+ISSUE_SOURCE_LABELS = {
+    "visit": "调研发现",
+    "topic": "课题调研",
+    "assigned": "上级交办",
+    "self": "自查",
+    "public": "群众反映",
+}
+CLOSURE_STATE_LABELS = {"": "", "applied": "申请销号", "approved": "已审核", "returned": "已退回"}
+EXTENSION_STATE_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+URGE_LEVEL_LABELS = {1: "一般催办", 2: "重点催办", 3: "挂牌督办"}
+
+
+class Issue(SyncMixin, Base):
+    """问题台账条目 — one item of the issue ledger."""
+
+    __tablename__ = "issue"
+    __table_args__ = (
+        Index("ix_issue_office_year_serial", "office_code", "year", "serial"),
+        Index("ix_issue_status_deadline", "status", "deadline"),
+    )
+    serial: Mapped[str] = mapped_column(String(30))
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(12), default="self")
+    source_visit_id: Mapped[str | None] = mapped_column(ForeignKey("visit.id"), nullable=True)
+    source_topic_id: Mapped[str | None] = mapped_column(ForeignKey("topic.id"), nullable=True)
+    category: Mapped[str] = mapped_column(String(60), default="")
+    description: Mapped[str] = mapped_column(Text)
+    measures: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(10), default="dated")
+    lead_leader: Mapped[str] = mapped_column(String(40), default="")
+    responsible_unit: Mapped[str] = mapped_column(String(100), default="", index=True)
+    co_units: Mapped[str] = mapped_column(String(200), default="")
+    responsible_person: Mapped[str] = mapped_column(String(40), default="", index=True)
+    assigned_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: "date" or "workdays" (deadline = N Chinese working days after assigned_date)
+    deadline_basis: Mapped[str] = mapped_column(String(10), default="date")
+    deadline_workdays: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    original_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), default="not_started")
+    progress_percent: Mapped[int] = mapped_column(Integer, default=0)
+    latest_progress: Mapped[str] = mapped_column(Text, default="")
+    closure_state: Mapped[str] = mapped_column(String(10), default="")
+    closure_evidence: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    closed_by: Mapped[str] = mapped_column(String(40), default="")
+    #: the office that assigned the item (交办) owns its deadline, closure and reopening
+    assigned_by_office: Mapped[str] = mapped_column(String(12), default="")
+
+
+class Progress(SyncMixin, Base):
+    """整改进展 — one progress entry (append-only)."""
+
+    __tablename__ = "progress"
+    __append_only__ = True
+    issue_id: Mapped[str] = mapped_column(ForeignKey("issue.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    percent: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    reporter: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Extension(SyncMixin, Base):
+    """延期申请 — a request to move the deadline, approved or rejected by a leader."""
+
+    __tablename__ = "extension"
+    issue_id: Mapped[str] = mapped_column(ForeignKey("issue.id"), index=True)
+    requested_date: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    requested_by: Mapped[str] = mapped_column(String(40), default="")
+    approver: Mapped[str] = mapped_column(String(40), default="")
+    decided_at: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Urge(SyncMixin, Base):
+    """催办 — an urge on a late or nearly late item (append-only)."""
+
+    __tablename__ = "urge"
+    __append_only__ = True
+    issue_id: Mapped[str] = mapped_column(ForeignKey("issue.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    note: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Closure(SyncMixin, Base):
+    """销号 — an application to close an item with evidence, and the verifier's verdict."""
+
+    __tablename__ = "closure"
+    issue_id: Mapped[str] = mapped_column(ForeignKey("issue.id"), index=True)
+    applied_at: Mapped[dt.date] = mapped_column(Date)
+    applicant: Mapped[str] = mapped_column(String(40), default="")
+    evidence: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="applied")
+    verifier: Mapped[str] = mapped_column(String(40), default="")
+    decided_at: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FollowUp(SyncMixin, Base):
+    """回访 — a follow-up visit after closure; may reopen the item (append-only)."""
+
+    __tablename__ = "follow_up"
+    __append_only__ = True
+    issue_id: Mapped[str] = mapped_column(ForeignKey("issue.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    finding: Mapped[str] = mapped_column(Text)
+    satisfied: Mapped[bool] = mapped_column(Boolean, default=True)
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    by: Mapped[str] = mapped_column(String(40), default="")
+
+
+class AttachmentLink(SyncMixin, Base):
+    """附件关联 — links a stored attachment (by sha256) to a row of any table."""
+
+    __tablename__ = "attachment_link"
+    owner_table: Mapped[str] = mapped_column(String(40))
+    owner_id: Mapped[str] = mapped_column(String(36), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("attachment.sha256"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,85 @@
+"""Research work: topics (调研课题), their members and outcomes, visits (调研安排)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, SyncMixin
+
+TOPIC_KINDS = ("重点", "一般")
+TOPIC_STATUSES = ("立项", "调研中", "成稿", "结题")
+OUTCOME_KINDS = ("实践成果", "制度成果", "理论成果")
+PLACE_TYPES = ("农村", "社区", "企业", "医院", "学校", "新经济组织", "新社会组织", "机关")
+VISIT_METHODS = ("蹲点调研", "随机走访", "专项调研", "座谈访谈", "问卷调查", "四不两直", "统计分析")
+
+
+class Topic(SyncMixin, Base):
+    """调研课题 — a research topic led by a leader (领题)."""
+
+    __tablename__ = "topic"
+    campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaign.id"), nullable=True, index=True)
+    year: Mapped[int] = mapped_column(index=True)
+    section_id: Mapped[str] = mapped_column(ForeignKey("section.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8), default="一般")
+    lead_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
+    methods: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of method names
+    stages: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of planned stages
+    report_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(8), default="立项")
+    report_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    score_leader: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score_peer: Mapped[float | None] = mapped_column(Float, nullable=True)
+    score_member: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class TopicMember(SyncMixin, Base):
+    """课题组成员 — a person taking part in a topic."""
+
+    __tablename__ = "topic_member"
+    topic_id: Mapped[str] = mapped_column(ForeignKey("topic.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+
+
+class Outcome(SyncMixin, Base):
+    """调研成果 — a practical, institutional or theoretical result of a topic or an issue."""
+
+    __tablename__ = "outcome"
+    topic_id: Mapped[str | None] = mapped_column(ForeignKey("topic.id"), nullable=True, index=True)
+    issue_id: Mapped[str | None] = mapped_column(ForeignKey("issue.id"), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    doc_no: Mapped[str] = mapped_column(String(60), default="")
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    adopted_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Visit(SyncMixin, Base):
+    """调研安排 — a grassroots visit: dates, place, method, who went."""
+
+    __tablename__ = "visit"
+    __append_only__ = True
+    campaign_id: Mapped[str | None] = mapped_column(ForeignKey("campaign.id"), nullable=True, index=True)
+    topic_id: Mapped[str | None] = mapped_column(ForeignKey("topic.id"), nullable=True, index=True)
+    section_id: Mapped[str | None] = mapped_column(ForeignKey("section.id"), nullable=True, index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(120))
+    township: Mapped[str] = mapped_column(String(60), default="")
+    place_type: Mapped[str] = mapped_column(String(12), default="")
+    method: Mapped[str] = mapped_column(String(12), default="")
+    unannounced: Mapped[bool] = mapped_column(Boolean, default=False)
+    lead_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+
+
+class VisitParticipant(SyncMixin, Base):
+    """随行人员 — a person on a visit (the lead is a participant too)."""
+
+    __tablename__ = "visit_participant"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)

@@ -1,0 +1,151 @@
+"""Command line (DESIGN.md §6). Every command calls the same services as the GUI.
+
+Human summaries by default, ``--json`` for scripts; failures exit non-zero with a
+Chinese message on stderr. Commands of capabilities live in their own modules
+and are imported only when used, so ``fielddesk --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop_app import __version__
+from desktop_app.errors import FieldDeskError
+
+#: command name -> "module:function"; each function takes (args, out) and returns an exit code
+HANDLERS: dict[str, str] = {
+    "init": "desktop_app.commands:cmd_init",
+    "demo": "desktop_app.commands:cmd_demo",
+    "backup": "desktop_app.commands:cmd_backup",
+    "restore": "desktop_app.commands:cmd_restore",
+    "selftest": "desktop_app.selftest:cmd_selftest",
+    "import-excel": "desktop_app.excel.commands:cmd_import_excel",
+    "export-excel": "desktop_app.excel.commands:cmd_export_excel",
+    "print": "desktop_app.reports.commands:cmd_print",
+    "office-card": "desktop_app.sync.commands:cmd_office_card",
+    "trust": "desktop_app.sync.commands:cmd_trust",
+    "export-bundle": "desktop_app.sync.commands:cmd_export_bundle",
+    "import-bundle": "desktop_app.sync.commands:cmd_import_bundle",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command-line grammar."""
+    p = argparse.ArgumentParser(prog="fielddesk", description="调研工作台 FieldDesk — 不带参数运行时启动图形界面")
+    p.add_argument("--version", action="version", version=f"FieldDesk {__version__}")
+    p.add_argument("--data-dir", help="数据目录（也可用环境变量 FIELDDESK_DATA_DIR）")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help_text)
+        c.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+        c.add_argument("--data-dir", dest="data_dir_sub", help=argparse.SUPPRESS)
+        return c
+
+    c = cmd("init", "初始化本单位")
+    c.add_argument("--office-code", required=True, help="6位行政区划代码")
+    c.add_argument("--office-name", required=True)
+    c.add_argument("--level", choices=["county", "prefecture"], default="county")
+    c.add_argument("--parent", help="上级单位区划代码")
+    c.add_argument("--year", type=int, help="调研年度（默认今年）")
+    c.add_argument("--section", action="append", default=[], help="科室名称，可重复")
+
+    c = cmd("demo", "在空数据目录中生成演示单位")
+    c.add_argument("--items", type=int, default=300, help="问题台账条目数（默认300）")
+    c.add_argument("--seed", type=int, default=2026)
+
+    c = cmd("import-excel", "从 Excel 导入")
+    c.add_argument("file")
+    c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "questions", "scores"])
+    c.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+    c.add_argument("--sheet", help="工作表名称（默认自动选择）")
+
+    c = cmd("export-excel", "导出为 Excel")
+    c.add_argument("out")
+    c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "scores", "days", "roundtrip"])
+    c.add_argument("--year", type=int)
+    c.add_argument("--unit", help="责任单位（回执表用）")
+
+    c = cmd("print", "打印为 PDF")
+    c.add_argument("out")
+    c.add_argument("--kind", required=True,
+                   choices=["ledger", "responsibility", "supervision", "notice", "scores", "paper", "visits", "topics",
+                            "summary"])
+    c.add_argument("--year", type=int)
+    c.add_argument("--id")
+
+    c = cmd("office-card", "导出本单位身份卡")
+    c.add_argument("out")
+    c = cmd("trust", "信任其他单位的身份卡")
+    c.add_argument("card")
+    c.add_argument("--fingerprint", help="电话核对过的指纹（不填则只显示指纹，不信任）")
+    c = cmd("export-bundle", "导出同步数据包")
+    c.add_argument("out")
+    c.add_argument("--to", required=True, help="接收单位代码")
+    c.add_argument("--full", action="store_true")
+    c.add_argument("--encrypt", action="store_true")
+    c = cmd("import-bundle", "导入同步数据包")
+    c.add_argument("file", nargs="+")
+    c.add_argument("--dry-run", action="store_true")
+
+    c = cmd("backup", "备份数据库")
+    c.add_argument("out", nargs="?")
+    c = cmd("restore", "从备份恢复数据库")
+    c.add_argument("file")
+    cmd("selftest", "自检：字体、数据库、Qt 插件")
+    return p
+
+
+def emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
+    """Print ``payload`` as JSON with --json, else the human summary."""
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+    else:
+        print(human)
+
+
+def resolve_handler(name: str) -> Callable[[argparse.Namespace], int] | None:
+    """The function for a command, or None while its capability has not landed."""
+    module, func = HANDLERS[name].split(":")
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    return getattr(mod, func, None)
+
+
+def run(argv: list[str]) -> int:
+    """Run one command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "data_dir_sub", None):
+        args.data_dir = args.data_dir_sub
+    handler = resolve_handler(args.command)
+    if handler is None:
+        print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
+        return 2
+    try:
+        return handler(args)
+    except FieldDeskError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        if getattr(args, "json", False):
+            print(json.dumps({"error": exc.message, "action": exc.action}, ensure_ascii=False))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 130
+
+
+def data_root(args: argparse.Namespace) -> Path:
+    """The data folder chosen by --data-dir, FIELDDESK_DATA_DIR or the platform default."""
+    from desktop_app.config import resolve_data_dir
+
+    return resolve_data_dir(getattr(args, "data_dir", None))

@@ -1,0 +1,72 @@
+"""Foundation commands: init, demo, backup, restore."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from desktop_app import backup
+from desktop_app.cli import data_root, emit
+from desktop_app.config import DataDir
+from desktop_app.context import initialise_office, open_context
+from desktop_app.errors import ValidationError
+from desktop_app.services.organisation import SetupInput
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """fielddesk init --office-code CODE --office-name NAME [--level] [--parent]."""
+    ctx = open_context(data_root(args))
+    try:
+        info = initialise_office(ctx, SetupInput(
+            code=args.office_code, name=args.office_name, level=args.level, parent_code=args.parent,
+            sections=args.section or [], year=args.year or dt.date.today().year))
+    finally:
+        ctx.close()
+    emit(args, {"office_code": info.code, "office_name": info.name, "level": info.level,
+                "data_dir": str(ctx.data.root)},
+         f"已初始化：{info.name}（{info.code}，{info.level_label}），数据目录 {ctx.data.root}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """fielddesk demo: fill a fresh data folder with a realistic county office."""
+    from desktop_app.demo import generate_demo
+
+    root = data_root(args)
+    if DataDir(root).db_path.exists():
+        ctx = open_context(root)
+        code = ctx.office_code
+        ctx.close()
+        if code:
+            raise ValidationError(f"数据目录 {root} 已有单位数据（{code}），演示数据只能生成到空目录",
+                                  "请用 --data-dir 指定一个新的空文件夹")
+    summary = generate_demo(root, items=args.items, seed=args.seed)
+    emit(args, summary, f"已生成演示单位：{summary.get('office_name', '')}，问题台账 {summary.get('issues', 0)} 条，"
+                        f"数据目录 {root}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """fielddesk backup [OUT]: a consistent copy of the live database."""
+    ctx = open_context(data_root(args), daily_backup=False)
+    try:
+        out = backup.backup_to(ctx.data.db_path, Path(args.out)) if args.out else backup.make_backup(
+            ctx.data.db_path, ctx.data.backups, "manual")
+    finally:
+        ctx.close()
+    emit(args, {"file": str(out), "bytes": out.stat().st_size}, f"已备份到 {out}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """fielddesk restore FILE: put a backup in place; the current file is kept as a backup first."""
+    data = DataDir(data_root(args))
+    data.ensure()
+    safety = backup.restore_file(Path(args.file), data.db_path, data.backups)
+    ctx = open_context(data.root, daily_backup=False)  # checks and migrates the restored file
+    code = ctx.office_code
+    ctx.close()
+    emit(args, {"restored": str(args.file), "previous_saved_as": str(safety) if safety else None, "office_code": code},
+         f"已从 {args.file} 恢复" + (f"；恢复前的数据已保存为 {safety}" if safety else ""))
+    return 0

@@ -1,0 +1,93 @@
+"""Typed errors with messages a clerk understands (Chinese) and what to do next.
+
+Every error the core raises on purpose is a ``FieldDeskError``. The UI shows
+these calmly; anything else is a bug and goes to the bug dialog.
+"""
+
+from __future__ import annotations
+
+
+class FieldDeskError(Exception):
+    """Base of all expected errors. ``message`` says what happened, ``action`` what to do."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, action: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.action = action
+
+    def __str__(self) -> str:
+        return f"{self.message}{'；' + self.action if self.action else ''}"
+
+
+class ValidationError(FieldDeskError):
+    """Bad input: nothing was changed."""
+
+    def __init__(self, message: str, action: str = "", field: str | None = None, row: int | None = None) -> None:
+        super().__init__(message, action)
+        self.field = field
+        self.row = row
+
+
+class NotFoundError(FieldDeskError):
+    """A record the caller named does not exist (or was voided)."""
+
+
+class PermissionDeniedError(FieldDeskError):
+    """The acting user may not do this."""
+
+
+class StateError(FieldDeskError):
+    """The record is in a state that forbids this step (e.g. a closed ledger item)."""
+
+
+class SetupRequiredError(FieldDeskError):
+    """The data folder has no office yet."""
+
+    def __init__(self, message: str = "尚未初始化本单位信息", action: str = "请先运行 fielddesk init 或在设置向导中填写单位信息") -> None:
+        super().__init__(message, action)
+
+
+class DatabaseError(FieldDeskError):
+    """A known database problem: corrupted, locked, disk full, unwritable."""
+
+    exit_code = 3
+
+
+class DatabaseCorruptError(DatabaseError):
+    """``PRAGMA integrity_check`` failed; the way out is a restore from a good backup."""
+
+    def __init__(self, path: str, detail: str = "", backup: str | None = None) -> None:
+        action = (
+            f"请从最近的完好备份恢复：fielddesk restore \"{backup}\"" if backup else "未找到可用的备份，请联系技术人员"
+        )
+        super().__init__(f"数据库文件已损坏（{path}）{('：' + detail) if detail else ''}", action)
+        self.path = path
+        self.detail = detail
+        self.backup = backup
+
+
+class SchemaTooNewError(DatabaseError):
+    """The database was written by a newer FieldDesk; opening it here could damage it."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(
+            f"数据库由更新版本的调研工作台创建（结构版本 {found}），本版本无法安全打开",
+            "请安装最新版本的调研工作台后再打开；数据未做任何改动",
+        )
+        self.found = found
+
+
+class DataDirError(FieldDeskError):
+    """The data folder cannot be created or written."""
+
+    exit_code = 3
+
+
+class ImportFileError(FieldDeskError):
+    """A file offered for import cannot be read (not a workbook, encrypted, too large …)."""
+
+
+class SyncError(FieldDeskError):
+    """A bundle was refused; nothing was changed."""

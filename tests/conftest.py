@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own data folder in tmp_path."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop_app.audit import Actor  # noqa: E402
+from desktop_app.context import AppContext, initialise_office, open_context  # noqa: E402
+from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+TEST_ACTOR = Actor("tester", "测试员")
+
+
+@pytest.fixture
+def empty_ctx(tmp_path: Path) -> Iterator[AppContext]:
+    """A data folder with a migrated but empty database (no office yet)."""
+    ctx = open_context(tmp_path / "data", actor=TEST_ACTOR)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def ctx(empty_ctx: AppContext) -> AppContext:
+    """A set-up county office with three sections and five people."""
+    initialise_office(empty_ctx, SetupInput(
+        code="532801", name="景洪市乡村振兴局", level="county", parent_code="532800",
+        sections=["综合科", "规划发展科", "政策法规科"],
+        people=[
+            PersonInput("刘洋", "综合科", "局长", is_leader=True),
+            PersonInput("陈静", "规划发展科", "副局长", is_leader=True),
+            PersonInput("黄涛", "规划发展科", "科员"),
+            PersonInput("吴芳", "综合科", "科员"),
+            PersonInput("赵磊", "政策法规科", "科长", quota_days=70),
+        ],
+        year=2026,
+    ))
+    return empty_ctx

@@ -1,0 +1,39 @@
+"""The navigation of the main window: one page per capability.
+
+Each entry names the module and class of its page, imported when the page is
+first shown. A page class takes ``(ctx: AppContext, parent=None)``. Where the
+module does not exist yet, the main window shows a plain "not yet available"
+page instead of pretending to work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One navigation entry."""
+
+    key: str
+    title: str
+    target: str  # "module:Class"
+    shortcut: str
+    icon: str = ""
+    planned: str = ""  # what the page will hold, shown while it has not landed
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("dashboard", "工作台", "ui.pages.dashboard_page:DashboardPage", "Ctrl+1", "dashboard"),
+    PageSpec("topics", "调研课题", "ui.pages.topics_page:TopicsPage", "Ctrl+2", "topics",
+             "课题立项、领题、阶段推进、成果与评价"),
+    PageSpec("visits", "调研安排", "ui.pages.visits_page:VisitsPage", "Ctrl+3", "visits",
+             "调研日程、基层天数统计与扎堆调研提醒"),
+    PageSpec("ledger", "问题台账", "ui.pages.ledger_page:LedgerPage", "Ctrl+4", "ledger",
+             "问题清单、责任清单、督办清单，整改全流程与红黄绿预警"),
+    PageSpec("quiz", "业务测试", "ui.pages.quiz_page:QuizPage", "Ctrl+5", "quiz",
+             "题库、组卷、闭卷考试、成绩与评先"),
+    PageSpec("exchange", "数据交换", "ui.pages.exchange_page:ExchangePage", "Ctrl+6", "exchange",
+             "与上级/下级单位交换签名数据包，冲突处理"),
+    PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage", "Ctrl+7", "settings"),
+)
