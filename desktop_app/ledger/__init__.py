@@ -1,0 +1,1 @@
+"""Issue ledger (问题台账): lifecycle service, working-day deadlines, warnings, search."""
