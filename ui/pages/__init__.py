@@ -37,3 +37,11 @@ PAGES: tuple[PageSpec, ...] = (
              "与上级/下级单位交换签名数据包，冲突处理"),
     PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage", "Ctrl+7", "settings"),
 )
+
+#: Panels on the dashboard (工作台), each owned by its capability: "module:Class" taking (ctx, parent=None)
+#: with a ``refresh()`` method. A panel whose module does not exist yet is simply not shown.
+DASHBOARD_PANELS: tuple[str, ...] = (
+    "ui.ledger.stats_widget:LedgerStatsWidget",
+    "ui.work.stats_widget:WorkStatsWidget",
+    "ui.quiz.stats_widget:QuizStatsWidget",
+)
