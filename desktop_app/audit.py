@@ -67,7 +67,7 @@ def record(
         hash=_digest(prev_hash, at, actor.label, action, target_table, target_id, body),
     )
     session.add(entry)
-    session.flush([entry])
+    session.flush()
     return entry
 
 
