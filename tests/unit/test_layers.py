@@ -22,8 +22,9 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_core_never_imports_qt() -> None:
+    # __main__ is the one exception by design: with no command it starts the GUI (importing ui lazily)
     offenders = [str(p.relative_to(ROOT)) for pkg in ("desktop_app", "db") for p in (ROOT / pkg).rglob("*.py")
-                 if {"PySide6", "shiboken6", "ui"} & _imports(p)]
+                 if p.name != "__main__.py" and {"PySide6", "shiboken6", "ui"} & _imports(p)]
     assert offenders == []
 
 
