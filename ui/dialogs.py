@@ -1,0 +1,202 @@
+"""Every message box, confirmation, question and file dialog goes through here.
+
+Call these through the module (``from ui import dialogs; dialogs.confirm(...)``),
+never ``from ui.dialogs import confirm``: tests answer dialogs by monkeypatching
+the module's functions (see the ``answer_dialogs`` fixture in tests/ui/conftest.py).
+
+The API (stable):
+
+- ``info(parent, text, title="调研工作台") -> None``
+- ``warn(parent, text, title="调研工作台") -> None``
+- ``confirm(parent, text, title="请确认", ok="确定", danger=False) -> bool``
+- ``ask_text(parent, label, title, text="") -> str | None`` (None when cancelled)
+- ``open_file(parent, caption, filter="", directory="") -> str | None``
+- ``open_files(parent, caption, filter="", directory="") -> list[str]``
+- ``save_file(parent, caption, filter="", directory="") -> str | None``
+- ``choose_dir(parent, caption, directory="") -> str | None``
+- ``show_error(parent, exc) -> None``: a ``FieldDeskError`` is shown calmly (message + what to do);
+  anything else is a bug and goes to ``show_bug``.
+- ``show_bug(parent, exc_type, exc, tb) -> None``: the bug dialog with details to copy.
+- ``guard(parent)``: a context manager that runs a block and shows any exception with
+  ``show_error``; ``ok`` on the returned object tells whether the block finished.
+
+File-dialog filters are Qt's ("Excel 文件 (*.xlsx *.xls)").
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.errors import FieldDeskError
+
+APP_TITLE = "调研工作台"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("dialogs", text)
+
+
+def info(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
+    """An information message."""
+    QMessageBox.information(parent, title, text)
+
+
+def warn(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
+    """A warning message."""
+    QMessageBox.warning(parent, title, text)
+
+
+def confirm(parent: QWidget | None, text: str, title: str = "", ok: str = "", danger: bool = False) -> bool:
+    """Ask yes/no; True when the user chose ``ok``. ``danger`` makes Cancel the default button."""
+    box = QMessageBox(QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question, title or _tr("请确认"), text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    yes = box.addButton(ok or _tr("确定"), QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton(_tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no if danger else yes)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is yes
+
+
+def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: str = "") -> str | None:
+    """One line of text, or None when cancelled."""
+    value, ok = QInputDialog.getText(parent, title, label, text=text)
+    return value if ok else None
+
+
+def open_file(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> str | None:
+    """A file to open, or None."""
+    path, _ = QFileDialog.getOpenFileName(parent, caption, directory, filter)
+    return path or None
+
+
+def open_files(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> list[str]:
+    """Files to open (possibly none)."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, caption, directory, filter)
+    return list(paths)
+
+
+def save_file(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> str | None:
+    """Where to save, or None."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, directory, filter)
+    return path or None
+
+
+def choose_dir(parent: QWidget | None, caption: str, directory: str = "") -> str | None:
+    """A folder, or None."""
+    path = QFileDialog.getExistingDirectory(parent, caption, directory)
+    return path or None
+
+
+def error_text(exc: FieldDeskError) -> str:
+    """How a known error reads to a clerk: what happened, then what to do."""
+    return exc.message + (f"\n\n{_tr('处理办法：')}{exc.action}" if exc.action else "")
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Show a known error calmly; anything else is a bug."""
+    if isinstance(exc, FieldDeskError):
+        warn(parent, error_text(exc), _tr("操作未完成"))
+    else:
+        show_bug(parent, type(exc), exc, exc.__traceback__)
+
+
+def bug_details(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
+    """The text a technician needs: versions and the traceback."""
+    try:
+        from PySide6 import __version__ as pyside_version
+    except ImportError:  # pragma: no cover
+        pyside_version = "?"
+    head = (f"调研工作台 错误报告\nPython {sys.version.split()[0]} · PySide6 {pyside_version} · "
+            f"{platform.platform()}\n\n")
+    return head + "".join(traceback.format_exception(exc_type, exc, tb))
+
+
+class BugDialog(QDialog):
+    """程序错误 — an unexpected error, with details the clerk can copy and send."""
+
+    def __init__(self, details: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("程序出现意外错误"))
+        self.resize(640, 420)
+        self.details = details
+        lay = QVBoxLayout(self)
+        lead = QLabel(self.tr("很抱歉，程序遇到了一个意外错误。您的数据已保存到上一次成功操作为止。\n"
+                              "请点击“复制详细信息”，将内容发送给技术支持人员。"))
+        lead.setWordWrap(True)
+        lay.addWidget(lead)
+        text = QPlainTextEdit(details)
+        text.setReadOnly(True)
+        text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        lay.addWidget(text, 1)
+        row = QHBoxLayout()
+        copy = QPushButton(self.tr("复制详细信息"))
+        copy.clicked.connect(self.copy_details)
+        row.addWidget(copy)
+        row.addStretch(1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        buttons.rejected.connect(self.reject)
+        row.addWidget(buttons)
+        lay.addLayout(row)
+
+    def copy_details(self) -> None:
+        """Put the details on the clipboard."""
+        QApplication.clipboard().setText(self.details)
+
+
+def show_bug(parent: QWidget | None, exc_type: type[BaseException], exc: BaseException,
+             tb: TracebackType | None) -> None:
+    """The bug dialog (modal)."""
+    dlg = BugDialog(bug_details(exc_type, exc, tb), parent)
+    dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dlg.exec()
+
+
+@dataclass
+class Outcome:
+    """What ``guard`` learned: ``ok`` is False when the block raised (and the error was shown)."""
+
+    ok: bool = True
+    error: BaseException | None = None
+
+
+@contextmanager
+def guard(parent: QWidget | None) -> Iterator[Outcome]:
+    """Run a block; show any exception (calmly if known) instead of letting it escape a slot.
+
+    ::
+
+        with dialogs.guard(self) as done:
+            organisation.add_section(ctx.db, ctx.actor, name)
+        if done.ok:
+            notify(Kind.SECTION)
+    """
+    out = Outcome()
+    try:
+        yield out
+    except Exception as exc:  # shown to the user here: this is the one place slot errors surface
+        out.ok, out.error = False, exc
+        show_error(parent, exc)
