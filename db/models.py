@@ -51,7 +51,7 @@ __all__ = [
     "ISSUE_STATUS_LABELS", "OFFICE_LEVELS", "OUTCOME_KINDS", "PLACE_TYPES", "QUESTION_TYPES", "SYNCED_MODELS",
     "TOPIC_KINDS", "TOPIC_STATUSES", "URGE_LEVEL_LABELS", "VISIT_METHODS", "Attachment", "AttachmentLink",
     "Attempt", "AuditEntry", "Award", "Base", "Campaign", "ChangeLog", "Closure", "Exam", "Extension", "FollowUp",
-    "Holiday", "ImportedBundle", "Issue", "Office", "Paper", "PeerState", "Person", "PracticeCard", "Progress",
+    "Holiday", "ImportedBundle", "Issue", "Office", "Outcome", "Paper", "PeerState", "Person", "PracticeCard", "Progress",
     "Question", "Section", "Setting", "SyncConflict", "SyncMixin", "Topic", "TopicMember", "Urge", "User", "Visit",
     "VisitParticipant", "new_id",
 ]
