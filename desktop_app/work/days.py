@@ -1,0 +1,159 @@
+"""基层天数 — days at the grassroots per person and year, against quota and pace.
+
+Each calendar day counts once per person however many visits cover it, and a
+visit across a year end counts in each year for its own days (Dec 30–Jan 2
+gives 2 days to each year). The quota is the person's own or the campaign's
+default for leaders/staff. Pace: where the person should be by the reference
+date, pro rata over the year; the colour says how far behind they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import Person, Visit, VisitParticipant
+from desktop_app import audit
+from desktop_app.audit import Actor
+from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.services.organisation import list_people
+from desktop_app.work.common import check_year, require_office
+from desktop_app.work.types import DaysRow, PersonVisit
+
+#: below this share of the pro-rata target a person is 明显滞后 (red); below 100 % 稍有滞后 (yellow)
+RED_BELOW = 0.8
+COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+DAYS_HEADERS = ("科室", "姓名", "身份", "基层天数", "年度定额", "应达进度", "完成率", "进度", "调研次数")
+
+
+def days_in(start: dt.date, end: dt.date, year: int) -> set[dt.date]:
+    """The calendar days of ``start``..``end`` that fall in ``year``."""
+    lo, hi = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+    return {lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)} if lo <= hi else set()
+
+
+def count_days(spans: Iterable[tuple[dt.date, dt.date]], year: int) -> int:
+    """Distinct calendar days of ``year`` covered by the (start, end) spans — overlaps count once."""
+    covered: set[dt.date] = set()
+    for a, b in spans:
+        covered |= days_in(a, b, year)
+    return len(covered)
+
+
+def expected_days(quota: int, year: int, today: dt.date) -> float:
+    """Where a person should be by ``today``: the quota pro rata by days of the year gone (inclusive)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if today < first:
+        return 0.0
+    if today >= last:
+        return float(quota)
+    return quota * ((today - first).days + 1) / ((last - first).days + 1)
+
+
+def pace(days: int, quota: int, year: int, today: dt.date) -> tuple[float, str, str]:
+    """(expected days, colour green|yellow|red, Chinese status) for ``days`` done of ``quota`` by ``today``."""
+    expected = expected_days(quota, year, today)
+    if days >= quota:
+        return expected, "green", "已完成"
+    if days >= expected:
+        return expected, "green", "进度正常"
+    if days >= expected * RED_BELOW:
+        return expected, "yellow", "稍有滞后"
+    return expected, "red", "明显滞后"
+
+
+def _spans_by_person(db: Database, office: str, year: int,
+                     person_id: str | None = None) -> dict[str, list[tuple[str, dt.date, dt.date, bool]]]:
+    """{person id: [(visit id, start, end, is lead)]} for visits touching ``year``."""
+    lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    q = (select(VisitParticipant.person_id, Visit.id, Visit.start_date, Visit.end_date, Visit.lead_id)
+         .join(Visit, Visit.id == VisitParticipant.visit_id)
+         .where(Visit.office_code == office, Visit.deleted.is_(False), VisitParticipant.deleted.is_(False),
+                Visit.start_date <= hi, Visit.end_date >= lo))
+    if person_id:
+        q = q.where(VisitParticipant.person_id == person_id)
+    out: dict[str, list[tuple[str, dt.date, dt.date, bool]]] = defaultdict(list)
+    with db.session() as s:
+        for pid, vid, a, b, lead in s.execute(q.order_by(Visit.start_date, Visit.id)):
+            out[pid].append((vid, a, b, lead == pid))
+    return out
+
+
+def days_table(db: Database, year: int, today: dt.date | None = None) -> list[DaysRow]:
+    """Every active person's days in ``year`` with quota, pace and colour, in section order."""
+    check_year(year)
+    office = require_office(db)
+    today = today or dt.date.today()
+    spans = _spans_by_person(db, office, year)
+    rows = []
+    for p in list_people(db, year):
+        mine = spans.get(p.id, [])
+        days = count_days(((a, b) for _, a, b, _ in mine), year)
+        expected, colour, status = pace(days, p.effective_quota, year, today)
+        rows.append(DaysRow(p.id, p.name, p.section_id, p.section_name, p.is_leader, days, p.effective_quota,
+                            round(expected, 1), colour, status, len(mine)))
+    return rows
+
+
+def section_totals(rows: Iterable[DaysRow]) -> list[tuple[str, int, int]]:
+    """(section name, days, quota) summed per section, in the rows' order (for the dashboard chart)."""
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        t = totals.setdefault(r.section_name, [0, 0])
+        t[0] += r.days
+        t[1] += r.quota
+    return [(name, d, q) for name, (d, q) in totals.items()]
+
+
+def grassroots_days(db: Database, year: int, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The year's days table as plain rows keyed by Chinese titles (``DAYS_HEADERS``) for Excel and PDF."""
+    return [{
+        "科室": r.section_name, "姓名": r.name, "身份": "领导" if r.is_leader else "工作人员", "基层天数": r.days,
+        "年度定额": r.quota, "应达进度": r.expected,
+        "完成率": f"{(r.days / r.quota * 100 if r.quota else 100):.0f}%", "进度": r.status, "调研次数": r.visits,
+    } for r in days_table(db, year, today)]
+
+
+def person_visits(db: Database, person_id: str, year: int) -> list[PersonVisit]:
+    """The visits behind a person's number: each with its days in ``year`` and the days it newly adds."""
+    check_year(year)
+    office = require_office(db)
+    with db.session() as s:
+        p = s.get(Person, person_id)
+        if p is None or p.deleted or p.office_code != office:
+            raise NotFoundError("该人员不存在", "请刷新后重试")
+        places = {}
+    mine = _spans_by_person(db, office, year, person_id).get(person_id, [])
+    with db.session() as s:
+        ids = [vid for vid, *_ in mine]
+        if ids:
+            places = {vid: (place, method) for vid, place, method in
+                      s.execute(select(Visit.id, Visit.place, Visit.method).where(Visit.id.in_(ids)))}
+    seen: set[dt.date] = set()
+    out = []
+    for vid, a, b, lead in mine:
+        span = days_in(a, b, year)
+        new = span - seen
+        seen |= span
+        place, method = places.get(vid, ("", ""))
+        out.append(PersonVisit(vid, a, b, place, method, "带队" if lead else "参加", len(span), len(new)))
+    return out
+
+
+def set_quota(db: Database, actor: Actor, person_id: str, quota: int | None) -> None:
+    """Set a person's own yearly quota (None = the campaign default for leaders/staff); below zero is refused."""
+    if quota is not None and (not isinstance(quota, int) or quota < 0 or quota > 366):
+        raise ValidationError(f"基层调研天数定额“{quota}”无效", "请填写0到366之间的整数，留空则按年度默认定额",
+                              field="quota_days")
+    office = require_office(db)
+    with db.transaction() as s:
+        p = s.get(Person, person_id)
+        if p is None or p.deleted or p.office_code != office:
+            raise NotFoundError("该人员不存在", "请刷新后重试")
+        old, p.quota_days = p.quota_days, quota
+        audit.record(s, actor, "set_quota", "person", p.id, {"name": p.name, "from": old, "to": quota})
