@@ -1,0 +1,234 @@
+"""The main window: navigation on the left, one lazily built page per capability on the right."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.context import AppContext
+from ui import dialogs
+from ui.pages import PAGES, PageSpec
+from ui.pages.placeholder_page import PlaceholderPage
+from ui.signals import Kind, bus
+
+log = logging.getLogger(__name__)
+
+ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
+APP_NAME = "调研工作台"
+
+
+def icon(name: str) -> QIcon:
+    """An icon shipped in resources/icons (SVG)."""
+    return QIcon(str(ICONS / f"{name}.svg"))
+
+
+def load_page_class(target: str) -> type[QWidget] | None:
+    """Import ``module:Class``; None when that module (or its package) does not exist yet.
+
+    A ModuleNotFoundError for some *other* module (a missing dependency inside the
+    page) is a real error and propagates.
+    """
+    module_name, _, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if missing == module_name or module_name.startswith(missing + "."):
+            return None
+        raise
+    cls: type[QWidget] = getattr(module, class_name)
+    return cls
+
+
+class MainWindow(QMainWindow):
+    """调研工作台主窗口."""
+
+    first_painted = Signal()
+    page_shown = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._painted = False
+        self.pages: dict[str, QWidget] = {}
+        self.specs: dict[str, PageSpec] = {p.key: p for p in PAGES}
+        self.setWindowIcon(icon("fielddesk"))
+        self.resize(1280, 800)
+        self.setMinimumSize(960, 600)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self._build_nav())
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self._build_menu()
+        self._build_status()
+        self.refresh_identity()
+        bus().changed.connect(self._on_changed)
+        self.nav.setCurrentRow(0)
+
+    # --- layout -------------------------------------------------------------------------------
+    def _build_nav(self) -> QWidget:
+        panel = QFrame()
+        panel.setObjectName("NavPanel")
+        panel.setFixedWidth(200)
+        col = QVBoxLayout(panel)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        brand = QLabel(self.tr("调研工作台"))
+        brand.setObjectName("NavBrand")
+        col.addWidget(brand)
+        self.brand_sub = QLabel()
+        self.brand_sub.setObjectName("NavBrandSub")
+        self.brand_sub.setWordWrap(True)
+        col.addWidget(self.brand_sub)
+        self.nav = QListWidget()
+        self.nav.setObjectName("NavList")
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        for spec in PAGES:
+            item = QListWidgetItem(icon(spec.icon or spec.key), spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setToolTip(f"{spec.title}（{spec.shortcut}）")
+            self.nav.addItem(item)
+            act = QAction(self)
+            act.setShortcut(QKeySequence(spec.shortcut))
+            act.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            self.addAction(act)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
+        col.addWidget(self.nav, 1)
+        self.nav_footer = QLabel()
+        self.nav_footer.setObjectName("NavFooter")
+        self.nav_footer.setWordWrap(True)
+        col.addWidget(self.nav_footer)
+        return panel
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.act_backup = file_menu.addAction(self.tr("立即备份(&B)"))
+        self.act_backup.triggered.connect(self._backup_now)
+        self.act_restore = file_menu.addAction(self.tr("从备份恢复(&R)…"))
+        self.act_restore.triggered.connect(self._restore)
+        file_menu.addSeparator()
+        act_quit = file_menu.addAction(self.tr("退出(&X)"))
+        act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        act_quit.triggered.connect(self.close)
+        help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        act_about = help_menu.addAction(self.tr("关于调研工作台(&A)"))
+        act_about.triggered.connect(self._about)
+
+    def _build_status(self) -> None:
+        sb = self.statusBar()
+        self.status_office = QLabel()
+        self.status_campaign = QLabel()
+        self.status_actor = QLabel()
+        sb.addWidget(self.status_office)
+        sb.addWidget(self.status_campaign)
+        sb.addPermanentWidget(self.status_actor)
+
+    # --- identity (title bar, status bar) --------------------------------------------------------
+    def refresh_identity(self) -> None:
+        """Show the office, campaign year and acting user in the title and status bars."""
+        from desktop_app.services import organisation
+
+        year = organisation.current_year(self.ctx.db)
+        if self.ctx.office_code:
+            office = organisation.get_office(self.ctx.db)
+            who = f"{office.name}（{office.code}）"
+            self.status_office.setText(self.tr("本单位：%1 · %2").replace("%1", who).replace("%2", office.level_label))
+            self.brand_sub.setText(office.name)
+        else:
+            who = self.tr("尚未设置单位")
+            self.status_office.setText(who)
+            self.brand_sub.setText(who)
+        self.status_campaign.setText(self.tr("当前年度：%1年").replace("%1", str(year)))
+        self.status_actor.setText(self.tr("操作人：%1").replace("%1", self.ctx.actor.label))
+        self.nav_footer.setText(self.tr("%1年度大调研").replace("%1", str(year)))
+        self.setWindowTitle(f"{APP_NAME} — {who} · {year}年度")
+
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.CAMPAIGN):
+            self.refresh_identity()
+
+    # --- pages -------------------------------------------------------------------------------------
+    def _on_nav_row(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.show_page(PAGES[row].key)
+
+    def show_page(self, key: str) -> QWidget:
+        """Switch to a page, building it on first show."""
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        row = [p.key for p in PAGES].index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        self.page_shown.emit(key)
+        return page
+
+    def page(self, key: str) -> QWidget:
+        """The page widget for ``key`` (built now if it was not yet)."""
+        if key not in self.pages:
+            spec = self.specs[key]
+            widget = self._build_page(spec)
+            self.pages[key] = widget
+            self.stack.addWidget(widget)
+        return self.pages[key]
+
+    def _build_page(self, spec: PageSpec) -> QWidget:
+        try:
+            cls = load_page_class(spec.target)
+            if cls is None:
+                return PlaceholderPage(spec.title, spec.planned)
+            return cls(self.ctx, None)
+        except Exception as exc:  # one broken page must not take the window down; show it as a bug
+            log.exception("page %s failed to load", spec.key)
+            dialogs.show_error(self, exc)
+            return PlaceholderPage(spec.title, spec.planned, error=str(exc) or type(exc).__name__)
+
+    # --- actions ------------------------------------------------------------------------------------
+    def _backup_now(self) -> None:
+        from ui.settings import backup_ops
+
+        backup_ops.backup_now(self, self.ctx)
+
+    def _restore(self) -> None:
+        from ui.settings import backup_ops
+
+        path = dialogs.open_file(self, self.tr("选择要恢复的备份文件"), self.tr("调研工作台数据库 (*.db);;所有文件 (*)"),
+                                 str(self.ctx.data.backups))
+        if path:
+            backup_ops.restore_from(self, self.ctx, Path(path))
+
+    def _about(self) -> None:
+        from desktop_app import __version__
+
+        dialogs.info(self, self.tr("调研工作台 FieldDesk %1\n\n面向县级、市级单位“大调研”工作的离线桌面软件：\n"
+                                   "调研课题、调研安排、问题台账、业务测试与单位间数据交换。\n\n"
+                                   "数据保存在本机：%2\n界面字体：文泉驿微米黑（Apache-2.0）")
+                     .replace("%1", __version__).replace("%2", str(self.ctx.data.root)), self.tr("关于调研工作台"))
+
+    # --- events -------------------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+

@@ -1,0 +1,149 @@
+"""工作台 — the dashboard: who this office is, its counts, and each capability's panel."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.context import AppContext
+from ui import dialogs
+from ui.main_window import load_page_class
+from ui.pages import DASHBOARD_PANELS
+from ui.signals import bus
+
+log = logging.getLogger(__name__)
+
+
+class StatCard(QFrame):
+    """One count with its label and a small note under it."""
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Card")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        self.label = QLabel(label)
+        self.label.setObjectName("StatLabel")
+        self.value = QLabel("—")
+        self.value.setObjectName("StatValue")
+        self.note = QLabel("")
+        self.note.setObjectName("Hint")
+        lay.addWidget(self.label)
+        lay.addWidget(self.value)
+        lay.addWidget(self.note)
+
+    def set(self, value: int, note: str = "") -> None:
+        """Show a count and its note."""
+        self.value.setText(f"{value:,}")
+        self.note.setText(note)
+
+
+class DashboardPage(QWidget):
+    """工作台."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+
+        header = QFrame()
+        header.setObjectName("PageHeader")
+        hl = QVBoxLayout(header)
+        hl.setContentsMargins(24, 16, 24, 14)
+        self.title = QLabel()
+        self.title.setObjectName("PageTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("PageSubtitle")
+        hl.addWidget(self.title)
+        hl.addWidget(self.subtitle)
+        outer.addWidget(header)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("PageBody")
+        self.body = QVBoxLayout(body)
+        self.body.setContentsMargins(24, 18, 24, 24)
+        self.body.setSpacing(16)
+        cards = QGridLayout()
+        cards.setSpacing(12)
+        self.cards = {
+            "sections": StatCard(self.tr("科室")),
+            "people": StatCard(self.tr("在岗人员")),
+            "topics": StatCard(self.tr("调研课题")),
+            "visits": StatCard(self.tr("调研安排")),
+            "issues": StatCard(self.tr("问题台账")),
+        }
+        for i, card in enumerate(self.cards.values()):
+            cards.addWidget(card, 0, i)
+        self.body.addLayout(cards)
+        self.panels: list[QWidget] = []
+        panel_row = QHBoxLayout()
+        panel_row.setSpacing(12)
+        for target in DASHBOARD_PANELS:
+            panel = self._build_panel(target)
+            if panel is not None:
+                self.panels.append(panel)
+                panel_row.addWidget(panel, 1)
+        if self.panels:
+            self.body.addLayout(panel_row)
+        self.body.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # several changes in one event-loop turn → one refresh
+        self._pending.timeout.connect(self.refresh)
+        bus().changed.connect(lambda _kind, _ids: self._pending.start())
+        self.refresh()
+
+    def _build_panel(self, target: str) -> QWidget | None:
+        try:
+            cls = load_page_class(target)
+            return cls(self.ctx, None) if cls is not None else None
+        except Exception as exc:  # a broken panel must not hide the dashboard
+            log.exception("dashboard panel %s failed", target)
+            dialogs.show_error(self, exc)
+            return None
+
+    def refresh(self) -> None:
+        """Reload the counts and let every panel refresh itself."""
+        from desktop_app.services import dashboard
+
+        with dialogs.guard(self) as done:
+            s = dashboard.summary(self.ctx.db)
+        if not done.ok:
+            return
+        self.title.setText(s.office_name)
+        self.subtitle.setText(self.tr("单位代码 %1 · %2 · %3 · 基层调研天数定额：领导 %4 天，工作人员 %5 天")
+                              .replace("%1", s.office_code).replace("%2", s.level_label)
+                              .replace("%3", s.campaign_name).replace("%4", str(s.leader_quota))
+                              .replace("%5", str(s.staff_quota)))
+        self.cards["sections"].set(s.sections)
+        self.cards["people"].set(s.people, self.tr("其中领导 %1 人").replace("%1", str(s.leaders)))
+        self.cards["topics"].set(s.topics, self.tr("%1年度").replace("%1", str(s.year)))
+        self.cards["visits"].set(s.visits, self.tr("%1年度").replace("%1", str(s.year)))
+        note = self.tr("在办 %1 项").replace("%1", f"{s.issues_open:,}")
+        if s.issues_overdue:
+            note += self.tr("，逾期 %1 项").replace("%1", f"{s.issues_overdue:,}")
+        self.cards["issues"].set(s.issues, note)
+        self.cards["issues"].note.setStyleSheet("color: #b3261e;" if s.issues_overdue else "")
+        for panel in self.panels:
+            refresh = getattr(panel, "refresh", None)
+            if callable(refresh):
+                with dialogs.guard(self):
+                    refresh()

@@ -1,0 +1,1 @@
+"""The settings page's parts (设置): office, sections, people, campaign, backups."""
