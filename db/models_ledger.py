@@ -40,6 +40,9 @@ class Issue(SyncMixin, Base):
     __table_args__ = (
         Index("ix_issue_office_year_serial", "office_code", "year", "serial"),
         Index("ix_issue_status_deadline", "status", "deadline"),
+        # the ledger table lists one year in serial order and counts by status/colour (migration 0002)
+        Index("ix_issue_year_serial", "year", "serial", "id"),
+        Index("ix_issue_year_status_deadline", "year", "status", "deadline"),
     )
     serial: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column(Integer)
@@ -145,3 +148,14 @@ class AttachmentLink(SyncMixin, Base):
     sha256: Mapped[str] = mapped_column(ForeignKey("attachment.sha256"))
     name: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IssueSearchKey(Base):
+    """检索键 — a local integer key per item: the rowid of its row in the ``issue_fts`` index.
+
+    Local only (never synced): the index is rebuilt from the items at will.
+    """
+
+    __tablename__ = "issue_search_key"
+    key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    issue_id: Mapped[str] = mapped_column(String(36), unique=True)

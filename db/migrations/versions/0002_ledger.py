@@ -2,9 +2,18 @@
 
 Revision ID: 0002
 Revises: 0001
-Owned by the ledger capability: add its schema changes here (until it has any, this
-revision changes nothing, so every capability has its own place in the chain).
+Owned by the ledger capability.
+
+- ``issue_search_key``: a local integer key per item (the FTS rowid);
+- ``issue_fts``: an FTS5 index of each item's text, one token per character
+  (SQLite only), so a phrase query finds Chinese substrings of any length —
+  two-character terms such as 整改 included, which trigram cannot;
+- indexes for the ledger table: one year in serial order, counts by status
+  and deadline (colours).
 """
+
+from alembic import op
+import sqlalchemy as sa
 
 revision = "0002"
 down_revision = "0001"
@@ -13,8 +22,24 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "issue_search_key",
+        sa.Column("key", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("issue_id", sa.String(length=36), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_issue_search_key")),
+        sa.UniqueConstraint("issue_id", name=op.f("uq_issue_search_key_issue_id")),
+    )
+    with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.create_index("ix_issue_year_serial", ["year", "serial", "id"], unique=False)
+        batch_op.create_index("ix_issue_year_status_deadline", ["year", "status", "deadline"], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("CREATE VIRTUAL TABLE issue_fts USING fts5(body, tokenize = 'unicode61')")
 
 
 def downgrade() -> None:
-    pass
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TABLE IF EXISTS issue_fts")
+    with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.drop_index("ix_issue_year_status_deadline")
+        batch_op.drop_index("ix_issue_year_serial")
+    op.drop_table("issue_search_key")

@@ -1,0 +1,265 @@
+"""The life of a ledger item after it is recorded: edit, progress, extension, urge, closure, follow-up, void.
+
+Each step is one transaction with one audit entry. A step that does not fit
+the item's state is refused with a Chinese message and changes nothing:
+closed items (已销号) are read-only until a follow-up reopens them, voided
+items (已作废) cannot be edited, an extension on a closed item is refused, a
+deadline before the assignment date is refused, closure needs evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import ISSUE_STATUS_LABELS, URGE_LEVEL_LABELS, Closure, Extension, FollowUp, Issue, Progress, Urge
+from desktop_app import audit, workdays
+from desktop_app.audit import Actor
+from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.ledger import search
+from desktop_app.ledger.service import validate_input
+from desktop_app.ledger.types import IssueInput
+
+
+def _issue(s: Session, issue_id: str) -> Issue:
+    issue = s.get(Issue, issue_id)
+    if issue is None or issue.deleted:
+        raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
+    return issue
+
+
+def _writable(issue: Issue, what: str) -> None:
+    if issue.status == "void":
+        raise StateError(f"问题 {issue.serial} 已作废，不能{what}", "作废的问题只能查看")
+    if issue.status == "closed":
+        raise StateError(f"问题 {issue.serial} 已销号，不能{what}", "如需继续整改，请先登记回访并重新打开该问题")
+
+
+def _text(value: str, label: str, field: str, limit: int = 4000) -> str:
+    v = (value or "").strip()
+    if not v:
+        raise ValidationError(f"{label}不能为空", f"请填写{label}", field=field)
+    if len(v) > limit:
+        raise ValidationError(f"{label}超过{limit}字", f"请精简{label}", field=field)
+    return v
+
+
+def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, today: dt.date | None = None) -> None:
+    """Change an item's fields (not its serial, year or status — those have their own steps).
+
+    While no extension has been approved the original deadline follows the
+    deadline (a correction); after one, it stays as it was.
+    """
+    errs = validate_input(data)
+    if errs:
+        raise errs[0]
+    today = today or dt.date.today()
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        _writable(issue, "修改")
+        assigned = data.assigned_date
+        deadline = data.deadline
+        basis = "date"
+        warning = ""
+        if data.deadline_workdays is not None:
+            assigned = assigned or issue.assigned_date or today
+            r = workdays.load_calendar(db).add_workdays(assigned, data.deadline_workdays)
+            deadline, basis, warning = r.value, "workdays", r.warning
+        if deadline is not None and assigned is not None and deadline < assigned:
+            raise ValidationError(f"完成时限 {deadline:%Y-%m-%d} 早于交办日期 {assigned:%Y-%m-%d}",
+                                  "请将完成时限改为交办日期之后", field="deadline")
+        extended = s.execute(select(Extension.id).where(Extension.issue_id == issue_id,
+                                                        Extension.state == "approved")).first() is not None
+        before = {"deadline": issue.deadline, "unit": issue.responsible_unit, "person": issue.responsible_person}
+        issue.category, issue.description, issue.measures = data.category.strip(), data.description.strip(), data.measures.strip()
+        issue.kind, issue.source = data.kind, data.source
+        issue.source_visit_id, issue.source_topic_id = data.source_visit_id or None, data.source_topic_id or None
+        issue.lead_leader, issue.responsible_unit = data.leader.strip(), data.unit.strip()
+        issue.co_units, issue.responsible_person = data.co_units.strip(), data.person.strip()
+        issue.assigned_date, issue.deadline = assigned, deadline
+        issue.deadline_basis, issue.deadline_workdays = basis, data.deadline_workdays
+        if not extended:
+            issue.original_deadline = deadline
+        s.flush()
+        search.index_issues(s, [issue_id])
+        details = {"before": before, "deadline": deadline, "unit": issue.responsible_unit}
+        if warning:
+            details["calendar_warning"] = warning
+        audit.record(s, actor, "edit_issue", "issue", issue_id, details)
+
+
+def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text: str, percent: int | None = None,
+                 reporter: str = "") -> str:
+    """Append a progress entry (整改进展); returns its id. 100% marks the item 已完成."""
+    body = _text(text, "进展情况", "text")
+    if percent is not None and not (0 <= percent <= 100):
+        raise ValidationError(f"完成进度“{percent}”超出0–100", "请填写0到100之间的整数", field="percent")
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        _writable(issue, "登记进展")
+        p = Progress(issue_id=issue_id, date=date, text=body, percent=percent, reporter=reporter.strip() or actor.label)
+        s.add(p)
+        issue.latest_progress = body
+        if percent is not None:
+            issue.progress_percent = percent
+        if percent == 100:
+            issue.status = "done"
+        elif issue.status in ("not_started", "done"):
+            issue.status = "in_progress"
+        s.flush()
+        search.index_issues(s, [issue_id])
+        audit.record(s, actor, "add_progress", "issue", issue_id, {"progress_id": p.id, "percent": percent})
+        return p.id
+
+
+def request_extension(db: Database, actor: Actor, issue_id: str, new_date: dt.date, reason: str,
+                      requested_by: str = "") -> str:
+    """Ask to move the deadline (延期申请); a leader decides. Returns the request's id."""
+    why = _text(reason, "延期理由", "reason")
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        _writable(issue, "申请延期")
+        if issue.deadline is None:
+            raise StateError(f"问题 {issue.serial} 没有完成时限，无需延期", "如需设定时限，请编辑该问题")
+        if new_date <= issue.deadline:
+            raise ValidationError(f"延期后的时限 {new_date:%Y-%m-%d} 须晚于当前时限 {issue.deadline:%Y-%m-%d}",
+                                  "请选择更晚的日期", field="new_date")
+        pending = s.execute(select(Extension.id).where(Extension.issue_id == issue_id,
+                                                       Extension.state == "pending")).first()
+        if pending is not None:
+            raise StateError(f"问题 {issue.serial} 已有待审批的延期申请", "请等待领导审批后再申请")
+        ext = Extension(issue_id=issue_id, requested_date=new_date, reason=why,
+                        requested_by=requested_by.strip() or actor.label)
+        s.add(ext)
+        s.flush()
+        audit.record(s, actor, "request_extension", "issue", issue_id,
+                     {"extension_id": ext.id, "from": issue.deadline, "to": new_date})
+        return ext.id
+
+
+def decide_extension(db: Database, actor: Actor, extension_id: str, approve: bool, note: str = "",
+                     approver: str = "", today: dt.date | None = None) -> None:
+    """Approve or reject an extension. Approval moves the deadline; the original deadline is kept."""
+    with db.transaction() as s:
+        ext = s.get(Extension, extension_id)
+        if ext is None or ext.deleted:
+            raise NotFoundError("该延期申请不存在", "请刷新后重试")
+        if ext.state != "pending":
+            raise StateError("该延期申请已审批过", "如需再次延期，请重新提出申请")
+        issue = _issue(s, ext.issue_id)
+        _writable(issue, "审批延期")
+        ext.state = "approved" if approve else "rejected"
+        ext.approver = approver.strip() or actor.label
+        ext.decided_at = today or dt.date.today()
+        ext.decision_note = (note or "").strip()
+        if approve:
+            if issue.original_deadline is None:
+                issue.original_deadline = issue.deadline
+            issue.deadline = ext.requested_date
+            issue.deadline_basis = "date"
+        audit.record(s, actor, "decide_extension", "issue", issue.id,
+                     {"extension_id": ext.id, "approved": approve, "deadline": issue.deadline})
+
+
+def add_urge(db: Database, actor: Actor, issue_id: str, level: int = 1, note: str = "", date: dt.date | None = None,
+             by: str = "") -> str:
+    """Record an urge (催办) of level 1 一般催办, 2 重点催办 or 3 挂牌督办; returns its id."""
+    if level not in URGE_LEVEL_LABELS:
+        raise ValidationError(f"催办级别“{level}”无效", "请选择 一般催办、重点催办 或 挂牌督办", field="level")
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        _writable(issue, "催办")
+        u = Urge(issue_id=issue_id, date=date or dt.date.today(), level=level, note=(note or "").strip(),
+                 by=by.strip() or actor.label)
+        s.add(u)
+        s.flush()
+        audit.record(s, actor, "add_urge", "issue", issue_id, {"urge_id": u.id, "level": level})
+        return u.id
+
+
+def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date: dt.date | None = None,
+                  applicant: str = "") -> str:
+    """Apply to close an item (申请销号) with evidence; a verifier decides. Returns the application's id."""
+    proof = (evidence or "").strip()
+    if not proof:
+        raise ValidationError("申请销号须提供整改佐证材料", "请填写整改完成情况及佐证材料（文件、照片、会议记录等）",
+                              field="evidence")
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        _writable(issue, "申请销号")
+        if issue.closure_state == "applied":
+            raise StateError(f"问题 {issue.serial} 已提交销号申请，正在审核", "请等待审核结果")
+        c = Closure(issue_id=issue_id, applied_at=date or dt.date.today(), evidence=proof,
+                    applicant=applicant.strip() or actor.label)
+        s.add(c)
+        issue.closure_state = "applied"
+        issue.closure_evidence = proof
+        issue.status = "done"
+        s.flush()
+        audit.record(s, actor, "apply_closure", "issue", issue_id, {"closure_id": c.id})
+        return c.id
+
+
+def verify_closure(db: Database, actor: Actor, issue_id: str, approve: bool, note: str = "", verifier: str = "",
+                   date: dt.date | None = None) -> None:
+    """Approve (审核销号 → 已销号) or return (退回) the pending closure application."""
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        _writable(issue, "审核销号")
+        c = s.execute(select(Closure).where(Closure.issue_id == issue_id, Closure.state == "applied",
+                                            Closure.deleted.is_(False))).scalars().first()
+        if c is None or issue.closure_state != "applied":
+            raise StateError(f"问题 {issue.serial} 没有待审核的销号申请", "请先由责任单位申请销号")
+        if not approve and not (note or "").strip():
+            raise ValidationError("退回销号申请须说明理由", "请填写退回理由", field="note")
+        when = date or dt.date.today()
+        who = verifier.strip() or actor.label
+        c.state = "approved" if approve else "returned"
+        c.verifier, c.decided_at, c.note = who, when, (note or "").strip()
+        if approve:
+            issue.status, issue.closure_state = "closed", "approved"
+            issue.closed_at, issue.closed_by = when, who
+            issue.progress_percent = 100
+        else:
+            issue.status, issue.closure_state = "in_progress", "returned"
+        audit.record(s, actor, "verify_closure", "issue", issue_id, {"closure_id": c.id, "approved": approve})
+
+
+def add_follow_up(db: Database, actor: Actor, issue_id: str, date: dt.date, finding: str, satisfied: bool = True,
+                  reopen: bool = False, by: str = "") -> str:
+    """Record a follow-up visit (回访); ``reopen`` brings a closed item back to 推进中. Returns its id."""
+    text = _text(finding, "回访情况", "finding")
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        if issue.status == "void":
+            raise StateError(f"问题 {issue.serial} 已作废，不能回访", "作废的问题只能查看")
+        if reopen and issue.status != "closed":
+            raise StateError(f"问题 {issue.serial} 当前为“{ISSUE_STATUS_LABELS[issue.status]}”，无需重新打开",
+                             "只有已销号的问题才能通过回访重新打开")
+        f = FollowUp(issue_id=issue_id, date=date, finding=text, satisfied=satisfied, reopened=reopen,
+                     by=by.strip() or actor.label)
+        s.add(f)
+        if reopen:
+            issue.status, issue.closure_state = "in_progress", ""
+            issue.closed_at, issue.closed_by = None, ""
+        s.flush()
+        audit.record(s, actor, "add_follow_up", "issue", issue_id,
+                     {"follow_up_id": f.id, "satisfied": satisfied, "reopened": reopen})
+        return f.id
+
+
+def void_issue(db: Database, actor: Actor, issue_id: str, reason: str) -> None:
+    """Void an item (作废) instead of deleting it; it stays on record, read-only."""
+    why = _text(reason, "作废原因", "reason")
+    with db.transaction() as s:
+        issue = _issue(s, issue_id)
+        if issue.status == "void":
+            raise StateError(f"问题 {issue.serial} 已作废", "无需重复操作")
+        if issue.status == "closed":
+            raise StateError(f"问题 {issue.serial} 已销号，不能作废", "已销号的问题是整改记录，应保留")
+        before = issue.status
+        issue.status = "void"
+        audit.record(s, actor, "void_issue", "issue", issue_id, {"reason": why, "status_before": before})

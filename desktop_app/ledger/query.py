@@ -1,0 +1,215 @@
+"""Reading the ledger (问题清单): filters, counts, pages by key, streams for export and print.
+
+Rows are plain ``IssueRow`` data with Chinese labels and the computed warning
+colour. The table asks for ``count_issues`` and then pages of rows:
+``fetch_page`` continues after the last row of a neighbouring page (keyset,
+constant time at any depth), or from either end by a small offset — never
+loading all ids. Exports stream ``iter_issue_rows`` in serial order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
+from desktop_app.ledger import search
+from desktop_app.ledger.types import IssueRow
+from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
+
+
+@dataclass
+class IssueFilter:
+    """What the filter bar holds. Empty fields do not filter.
+
+    ``statuses``/``colours``/codes use the codes of the label tables; ``unit``,
+    ``person`` and ``category`` match exactly; ``text`` finds Chinese substrings
+    (every whitespace-separated word must occur).
+    """
+
+    year: int | None = None
+    statuses: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    unit: str = ""
+    person: str = ""
+    category: str = ""
+    source: str = ""
+    kind: str = ""
+    text: str = ""
+    include_void: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (saved filters)."""
+        return {"year": self.year, "statuses": list(self.statuses), "colours": list(self.colours),
+                "unit": self.unit, "person": self.person, "category": self.category, "source": self.source,
+                "kind": self.kind, "text": self.text, "include_void": self.include_void}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> IssueFilter:
+        """Back from ``to_dict`` (unknown keys ignored)."""
+        f = cls()
+        for k in f.to_dict():
+            if k in d:
+                setattr(f, k, d[k])
+        return f
+
+
+#: sort keys the table offers (column name → SQL expression); "colour" sorts red first
+SORT_KEYS = ("serial", "year", "source", "category", "description", "measures", "kind", "lead_leader",
+             "responsible_unit", "co_units", "responsible_person", "assigned_date", "deadline",
+             "original_deadline", "status", "progress_percent", "latest_progress", "closed_at", "colour")
+#: (sort value, id) of a row: where the next page starts
+PageKey = tuple[Any, str]
+
+_COLUMNS = (Issue.id, Issue.serial, Issue.year, Issue.source, Issue.category, Issue.description, Issue.measures,
+            Issue.kind, Issue.lead_leader, Issue.responsible_unit, Issue.co_units, Issue.responsible_person,
+            Issue.assigned_date, Issue.deadline, Issue.original_deadline, Issue.status, Issue.progress_percent,
+            Issue.latest_progress, Issue.closure_state, Issue.closed_at, Issue.office_code, Issue.deadline_basis,
+            Issue.deadline_workdays)
+
+
+def _colour_rank(clock: WarningClock) -> ColumnElement[int]:
+    c = clock.sql_colour()
+    return case((c == "red", 0), (c == "yellow", 1), (c == "green", 2), else_=3)
+
+
+def _sort_expr(sort_key: str, clock: WarningClock) -> ColumnElement[Any]:
+    if sort_key == "colour":
+        return _colour_rank(clock)
+    if sort_key not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort_key!r}")
+    return getattr(Issue, sort_key)  # type: ignore[no-any-return]
+
+
+def conditions(f: IssueFilter, clock: WarningClock, bind: Session) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a filter."""
+    conds: list[ColumnElement[bool]] = [Issue.deleted.is_(False)]
+    if f.year:
+        conds.append(Issue.year == int(f.year))
+    if f.statuses:
+        conds.append(Issue.status.in_(list(f.statuses)))
+    elif not f.include_void:
+        conds.append(Issue.status != "void")
+    if f.colours and set(f.colours) != {"red", "yellow", "green", "grey"}:
+        conds.append(or_(*[clock.sql_is(c) for c in f.colours]))
+    for attr, value in (("responsible_unit", f.unit), ("responsible_person", f.person), ("category", f.category),
+                        ("source", f.source), ("kind", f.kind)):
+        if value:
+            conds.append(getattr(Issue, attr) == value)
+    t = search.text_condition(f.text, bind)
+    if t is not None:
+        conds.append(t)
+    return conds
+
+
+def to_row(r: Sequence[Any], clock: WarningClock) -> IssueRow:
+    """An ``IssueRow`` from a row of ``_COLUMNS``."""
+    colour = clock.colour(r[15], r[13])
+    return IssueRow(
+        id=r[0], serial=r[1], year=r[2], source=r[3], source_label=ISSUE_SOURCE_LABELS.get(r[3], r[3]),
+        category=r[4], description=r[5], measures=r[6], kind=r[7], kind_label=ISSUE_KIND_LABELS.get(r[7], r[7]),
+        lead_leader=r[8], responsible_unit=r[9], co_units=r[10], responsible_person=r[11], assigned_date=r[12],
+        deadline=r[13], original_deadline=r[14], status=r[15], status_label=ISSUE_STATUS_LABELS.get(r[15], r[15]),
+        progress_percent=r[16] or 0, latest_progress=r[17], closure_state=r[18], closed_at=r[19], colour=colour,
+        colour_label=COLOUR_LABELS[colour], office_code=r[20], deadline_basis=r[21], deadline_workdays=r[22],
+    )
+
+
+def row_key(row: IssueRow, sort_key: str) -> PageKey:
+    """Where a page ending (or starting) at ``row`` continues."""
+    if sort_key == "colour":
+        return ({"red": 0, "yellow": 1, "green": 2, "grey": 3}[row.colour], row.id)
+    return (getattr(row, sort_key), row.id)
+
+
+def _after(expr: ColumnElement[Any], key: PageKey, descending: bool) -> ColumnElement[bool]:
+    """Rows strictly after ``key`` in (expr, id) order; SQL puts NULLs first ascending, last descending."""
+    value, rid = key
+    if not descending:
+        if value is None:
+            return or_(and_(expr.is_(None), Issue.id > rid), expr.is_not(None))
+        return or_(expr > value, and_(expr == value, Issue.id > rid))
+    if value is None:
+        return and_(expr.is_(None), Issue.id < rid)
+    return or_(expr < value, and_(expr == value, Issue.id < rid), expr.is_(None))
+
+
+def _ordered(q: Select[Any], expr: ColumnElement[Any], descending: bool) -> Select[Any]:
+    if descending:
+        return q.order_by(expr.desc(), Issue.id.desc())
+    return q.order_by(expr.asc(), Issue.id.asc())
+
+
+def count_issues(db: Database, f: IssueFilter, clock: WarningClock | None = None) -> int:
+    """How many items match the filter."""
+    clock = clock or warning_clock(db)
+    with db.session() as s:
+        return int(s.execute(select(func.count()).select_from(Issue).where(*conditions(f, clock, s))).scalar() or 0)
+
+
+def fetch_page(
+    db: Database,
+    f: IssueFilter,
+    sort_key: str = "serial",
+    descending: bool = False,
+    after_key: PageKey | None = None,
+    offset: int = 0,
+    limit: int = 200,
+    clock: WarningClock | None = None,
+    from_end: bool = False,
+) -> list[IssueRow]:
+    """One page of rows in (sort_key, id) order.
+
+    With ``after_key`` the page starts right after that row (keyset: as fast on
+    the last page as on the first); otherwise after ``offset`` rows. With
+    ``from_end`` the page is counted from the end (offset rows before the last
+    one; ``after_key`` then means "right before") and still returned in order.
+    """
+    clock = clock or warning_clock(db)
+    expr = _sort_expr(sort_key, clock)
+    order_desc = descending != from_end
+    with db.session() as s:
+        q = select(*_COLUMNS).where(*conditions(f, clock, s))
+        if after_key is not None:
+            q = q.where(_after(expr, after_key, order_desc))
+        q = _ordered(q, expr, order_desc).limit(limit)
+        if offset and after_key is None:
+            q = q.offset(offset)
+        rows = [to_row(r, clock) for r in s.execute(q).all()]
+    if from_end:
+        rows.reverse()
+    return rows
+
+
+def iter_issue_rows(db: Database, f: IssueFilter, batch: int = 5000, sort_key: str = "serial",
+                    descending: bool = False, today: dt.date | None = None) -> Iterator[IssueRow]:
+    """Every matching row in a stable order, fetched ``batch`` rows at a time by key (exports of 100k rows)."""
+    clock = warning_clock(db, today)
+    key: PageKey | None = None
+    while True:
+        page = fetch_page(db, f, sort_key, descending, after_key=key, limit=batch, clock=clock)
+        yield from page
+        if len(page) < batch:
+            return
+        key = row_key(page[-1], sort_key)
+
+
+def filter_choices(db: Database, year: int | None = None) -> dict[str, list[str]]:
+    """Distinct units, people and categories (for the filter bar's drop-downs)."""
+    out: dict[str, list[str]] = {}
+    with db.session() as s:
+        for name, col in (("unit", Issue.responsible_unit), ("person", Issue.responsible_person),
+                          ("category", Issue.category)):
+            q = select(col).where(Issue.deleted.is_(False), col != "").group_by(col).order_by(col).limit(2000)
+            if year:
+                q = q.where(Issue.year == year)
+            out[name] = [v for v in s.execute(q).scalars()]
+        years = s.execute(select(Issue.year).group_by(Issue.year).order_by(Issue.year.desc())).scalars()
+        out["year"] = [str(y) for y in years]
+    return out

@@ -1,0 +1,142 @@
+"""Chinese substring search over the ledger (全文检索).
+
+The ``issue_fts`` FTS5 table (migration 0002) holds each item's text with one
+token per character; a query becomes one phrase per word (“整改” → ``"整 改"``),
+so terms of any length match — two-character terms included, which SQLite's
+trigram tokenizer cannot index. Fields are separated by a token no query can
+produce, so a phrase never spans two fields. The FTS rowid is the item's
+local key in ``issue_search_key``.
+
+On a database without FTS5 (PostgreSQL) the same filter is a LIKE scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, false, or_, select, text
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import Issue
+from db.models_ledger import IssueSearchKey
+
+#: a token of two letters: queries are split into single characters, so it never matches
+FIELD_SEPARATOR = " qq "
+#: the item fields the search covers, in index order
+INDEXED_FIELDS = ("serial", "category", "description", "measures", "responsible_unit", "co_units",
+                  "responsible_person", "lead_leader", "latest_progress")
+_BATCH = 2000
+
+
+def _chars(s: str) -> list[str]:
+    return [c for c in s.lower() if c.isalnum()]
+
+
+def tokenise(values: Iterable[str | None]) -> str:
+    """The index body of an item: each character a token, fields apart."""
+    return FIELD_SEPARATOR.join(" ".join(_chars(v or "")) for v in values)
+
+
+def match_query(free_text: str) -> str | None:
+    """The FTS5 MATCH expression for what the user typed (None when nothing searchable)."""
+    phrases = []
+    for word in (free_text or "").split():
+        chars = _chars(word)
+        if chars:
+            phrases.append('"' + " ".join(chars) + '"')
+    return " AND ".join(phrases) if phrases else None
+
+
+def has_fts(bind: Connection | Session) -> bool:
+    """Whether this database has the FTS5 index (SQLite with migration 0002)."""
+    return bind.get_bind().dialect.name == "sqlite" if isinstance(bind, Session) else bind.dialect.name == "sqlite"
+
+
+def text_condition(free_text: str, bind: Connection | Session) -> ColumnElement[bool] | None:
+    """A WHERE condition on ``issue`` for the free-text filter (None when the text is empty)."""
+    q = match_query(free_text)
+    if q is None:
+        return None if not (free_text or "").strip() else false()
+    if has_fts(bind):
+        ids = (
+            select(IssueSearchKey.issue_id)
+            .join_from(IssueSearchKey, _fts_table(), text("issue_fts.rowid = issue_search_key.key"))
+            .where(text("issue_fts MATCH :fts_q").bindparams(fts_q=q))
+        )
+        return Issue.id.in_(ids)
+    conds = []
+    for word in free_text.split():
+        conds.append(or_(*[getattr(Issue, f).contains(word, autoescape=True) for f in INDEXED_FIELDS]))
+    from sqlalchemy import and_
+
+    return and_(*conds)
+
+
+def _fts_table() -> Any:
+    from sqlalchemy import table
+
+    return table("issue_fts")
+
+
+def _bodies(s: Session, ids: Sequence[str]) -> list[tuple[str, str]]:
+    cols = [getattr(Issue, f) for f in INDEXED_FIELDS]
+    rows = s.execute(select(Issue.id, *cols).where(Issue.id.in_(ids))).all()
+    return [(r[0], tokenise(r[1:])) for r in rows]
+
+
+def index_issues(s: Session, ids: Sequence[str]) -> None:
+    """Bring the index in step with these items (inside the caller's transaction)."""
+    if not ids or not has_fts(s):
+        return
+    for start in range(0, len(ids), _BATCH):
+        chunk = list(ids[start:start + _BATCH])
+        known = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
+                               .where(IssueSearchKey.issue_id.in_(chunk))).tuples().all())
+        missing = [i for i in chunk if i not in known]
+        if missing:
+            s.execute(IssueSearchKey.__table__.insert(), [{"issue_id": i} for i in missing])
+            known.update(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
+                                   .where(IssueSearchKey.issue_id.in_(missing))).tuples().all())
+        keys = [{"k": known[i]} for i in chunk]
+        s.execute(text("DELETE FROM issue_fts WHERE rowid = :k"), keys)
+        bodies = _bodies(s, chunk)
+        if bodies:
+            s.execute(text("INSERT INTO issue_fts(rowid, body) VALUES (:k, :b)"),
+                      [{"k": known[i], "b": b} for i, b in bodies])
+
+
+def rebuild_index(db: Database) -> int:
+    """(Re)build the search index for every item; returns the number of items indexed.
+
+    Called after bulk inserts (demo data, benchmarks) that bypass the service.
+    """
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    cols = [getattr(Issue, f) for f in INDEXED_FIELDS]
+    n = 0
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM issue_fts"))
+        conn.execute(text("DELETE FROM issue_search_key"))
+        # keys follow the items' physical order, so the rebuild is one sequential pass
+        conn.execute(text("INSERT INTO issue_search_key(issue_id) SELECT id FROM issue"))
+        q = (select(IssueSearchKey.key, *cols)
+             .join_from(IssueSearchKey, Issue, Issue.id == IssueSearchKey.issue_id)
+             .order_by(IssueSearchKey.key))
+        result = conn.execution_options(yield_per=_BATCH).execute(q)
+        for part in result.partitions(_BATCH):
+            conn.execute(text("INSERT INTO issue_fts(rowid, body) VALUES (:k, :b)"),
+                         [{"k": r[0], "b": tokenise(r[1:])} for r in part])
+            n += len(part)
+        conn.execute(text("INSERT INTO issue_fts(issue_fts) VALUES ('optimize')"))
+    return n
+
+
+def search_ids(db: Database, free_text: str, limit: int = 1000) -> list[str]:
+    """Ids of items whose text contains every word of ``free_text`` (at most ``limit``)."""
+    with db.session() as s:
+        cond = text_condition(free_text, s)
+        if cond is None:
+            return []
+        return list(s.execute(select(Issue.id).where(cond).limit(limit)).scalars())

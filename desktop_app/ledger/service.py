@@ -1,0 +1,288 @@
+"""Recording ledger items (问题台账录入): validation, serial numbers, working-day deadlines.
+
+``create_issues`` is the one way items enter the ledger — the item dialog and
+the Excel importer both call it. Items are written with Core inserts (an
+import can bring 100k rows) together with their change-log entries, the
+initial progress entries, the search index and one audit entry, all in one
+transaction: every item is written, or none.
+
+The lifecycle steps after creation are in ``desktop_app.ledger.lifecycle``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from db.base import new_id
+from db.changes import STAMP_COLUMNS, next_seq
+from db.engine import Database
+from db.models import (
+    ISSUE_KIND_LABELS,
+    ISSUE_SOURCE_LABELS,
+    ISSUE_STATUS_LABELS,
+    ChangeLog,
+    Holiday,
+    Issue,
+    Progress,
+    Topic,
+    Visit,
+)
+from desktop_app import audit, workdays
+from desktop_app.audit import Actor
+from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.ledger import search
+from desktop_app.ledger.types import IssueInput
+from desktop_app.services import settings
+
+SETTING_SERIAL_FORMAT = "ledger.serial_format"
+#: ``{year}`` and ``{n}`` (the item's number in the office's year) may be used, e.g. "{year}-{n:03d}" → 2026-037
+DEFAULT_SERIAL_FORMAT = "{year}-{n:03d}"
+MAX_DESCRIPTION = 4000
+MAX_WORKDAYS = 1000
+
+
+class LedgerValidationError(ValidationError):
+    """One or more items were refused; ``errors`` holds every problem found (nothing was written)."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        first = errors[0]
+        more = f"（共{len(errors)}处问题）" if len(errors) > 1 else ""
+        super().__init__(first.message + more, first.action, field=first.field, row=first.row)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DeadlinePreview:
+    """What a deadline of N working days comes to, with any calendar warning."""
+
+    deadline: dt.date
+    warning: str
+
+
+def serial_format(db: Database) -> str:
+    """The serial number format (a setting)."""
+    fmt = settings.get(db, SETTING_SERIAL_FORMAT, DEFAULT_SERIAL_FORMAT)
+    return fmt if _valid_format(fmt) else DEFAULT_SERIAL_FORMAT
+
+
+def _valid_format(fmt: object) -> bool:
+    if not isinstance(fmt, str) or "{n" not in fmt:
+        return False
+    try:
+        fmt.format(year=2026, n=1)
+    except (KeyError, ValueError, IndexError):
+        return False
+    return True
+
+
+def set_serial_format(db: Database, actor: Actor, fmt: str) -> None:
+    """Change the serial format (e.g. “{year}-{n:03d}” or “景乡振〔{year}〕{n}号”)."""
+    if not _valid_format(fmt):
+        raise ValidationError(f"编号格式“{fmt}”无效", "格式中须包含 {n}（序号），可包含 {year}（年度），例如 {year}-{n:03d}",
+                              field="serial_format")
+    with db.transaction() as s:
+        settings.write(s, SETTING_SERIAL_FORMAT, fmt)
+        audit.record(s, actor, "set_serial_format", "setting", SETTING_SERIAL_FORMAT, {"format": fmt})
+
+
+def preview_deadline(db: Database, assigned: dt.date, n: int) -> DeadlinePreview:
+    """The deadline N working days after ``assigned`` and a warning if the holiday table lacks a year."""
+    r = workdays.load_calendar(db).add_workdays(assigned, n)
+    return DeadlinePreview(r.value, r.warning)
+
+
+def _err(i: int, n: int, message: str, action: str, field: str) -> ValidationError:
+    where = f"第{i}条问题" if n > 1 else "该问题"
+    return ValidationError(f"{where}：{message}", action, field=field, row=i)
+
+
+def validate_input(inp: IssueInput, i: int = 1, n: int = 1) -> list[ValidationError]:
+    """Every problem with one item (``i`` of ``n``, 1-based), as Chinese messages naming the field."""
+    errs: list[ValidationError] = []
+    desc = (inp.description or "").strip()
+    if not desc:
+        errs.append(_err(i, n, "问题描述不能为空", "请填写存在的问题", "description"))
+    elif len(desc) > MAX_DESCRIPTION:
+        errs.append(_err(i, n, f"问题描述超过{MAX_DESCRIPTION}字", "请精简问题描述", "description"))
+    if inp.kind not in ISSUE_KIND_LABELS:
+        errs.append(_err(i, n, f"整改类型“{inp.kind}”无效", "请选择 立行立改、限期整改 或 长期坚持", "kind"))
+    if inp.source not in ISSUE_SOURCE_LABELS:
+        errs.append(_err(i, n, f"问题来源“{inp.source}”无效", "请选择 " + "、".join(ISSUE_SOURCE_LABELS.values()), "source"))
+    if inp.status not in ISSUE_STATUS_LABELS or inp.status == "void":
+        errs.append(_err(i, n, f"整改状态“{inp.status}”无效", "请选择 未启动、推进中、已完成 或 已销号", "status"))
+    if inp.deadline is not None and inp.deadline_workdays is not None:
+        errs.append(_err(i, n, "完成时限和工作日数只能填写一项", "请填写具体日期，或填写“N个工作日内”", "deadline"))
+    if inp.deadline_workdays is not None and not (1 <= inp.deadline_workdays <= MAX_WORKDAYS):
+        errs.append(_err(i, n, f"工作日数“{inp.deadline_workdays}”无效", f"请填写1到{MAX_WORKDAYS}之间的整数", "deadline_workdays"))
+    if inp.deadline is not None and inp.assigned_date is not None and inp.deadline < inp.assigned_date:
+        errs.append(_err(i, n, f"完成时限 {inp.deadline:%Y-%m-%d} 早于交办日期 {inp.assigned_date:%Y-%m-%d}",
+                         "请将完成时限改为交办日期之后", "deadline"))
+    if inp.year is not None and not (2000 <= inp.year <= 2100):
+        errs.append(_err(i, n, f"年度“{inp.year}”无效", "请填写四位年份，例如 2026", "year"))
+    if inp.progress_percent is not None and not (0 <= inp.progress_percent <= 100):
+        errs.append(_err(i, n, f"完成进度“{inp.progress_percent}”超出0–100", "请填写0到100之间的整数", "progress_percent"))
+    if inp.source_visit_id and inp.source_topic_id:
+        errs.append(_err(i, n, "问题只能关联一次调研或一个课题", "请只保留一个来源", "source"))
+    for field, limit, label in (("category", 60, "问题类别"), ("unit", 100, "责任单位"), ("co_units", 200, "配合单位"),
+                                ("leader", 40, "牵头领导"), ("person", 40, "责任人"), ("serial", 30, "编号")):
+        value = getattr(inp, field) or ""
+        if len(value) > limit:
+            errs.append(_err(i, n, f"{label}超过{limit}字", f"请精简{label}", field))
+    return errs
+
+
+def _next_numbers(s: Session, office: str, year: int, count: int) -> int:
+    """Reserve ``count`` serial numbers of (office, year); returns the first."""
+    key = f"ledger.serial_counter.{office}.{year}"
+    last = settings.read(s, key)
+    if last is None:
+        last = s.execute(select(func.count(Issue.id)).where(Issue.office_code == office, Issue.year == year)).scalar()
+    first = int(last or 0) + 1
+    settings.write(s, key, first + count - 1)
+    return first
+
+
+def _changelog_rows(s: Session, office: str, db: Database, table: str, ids_stamps: list[tuple[str, int]],
+                    fields: list[str]) -> list[dict[str, object]]:
+    seq = next_seq(s, office)
+    text = json.dumps(fields)
+    return [{"origin": office, "seq": seq + k, "hlc": stamp, "table_name": table, "row_id": rid, "op": "insert",
+             "fields": text} for k, (rid, stamp) in enumerate(ids_stamps)]
+
+
+def _columns(table: type) -> list[str]:
+    return [c.name for c in table.__table__.columns if c.name not in STAMP_COLUMNS]  # type: ignore[attr-defined]
+
+
+def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt.date | None = None) -> list[str]:
+    """Record ledger items — all or nothing; returns their ids in the order given.
+
+    Validates every item (a ``LedgerValidationError`` lists every problem, in
+    Chinese, naming the item and field), assigns serials per office and year in
+    the configured format, turns “N working days” into a date on the official
+    calendar (a year missing from the holiday table counts Monday–Friday and is
+    noted in the audit entry), writes an initial progress entry where
+    ``progress_text`` is given, and indexes the items for search.
+    """
+    if not db.office_code:
+        raise SetupRequiredError()
+    if not items:
+        return []
+    today = today or dt.date.today()
+    errs: list[ValidationError] = []
+    for i, inp in enumerate(items, start=1):
+        errs.extend(validate_input(inp, i, len(items)))
+    if errs:
+        raise LedgerValidationError(errs)
+    office = db.office_code
+    cal = workdays.load_calendar(db)
+    fmt = serial_format(db)
+    default_year = int(settings.get(db, "current_year", today.year))
+    uncovered: set[int] = set()
+    with db.transaction() as s:
+        if s.execute(select(func.count()).select_from(Holiday)).scalar() == 0:
+            workdays.seed_in_session(s)
+        _check_links(s, items)
+        explicit = [inp.serial.strip() for inp in items if inp.serial and inp.serial.strip()]
+        _check_serials(s, office, items, explicit)
+        years: dict[int, list[int]] = {}
+        for k, inp in enumerate(items):
+            years.setdefault(inp.year or default_year, []).append(k)
+        serials: dict[int, str] = {}
+        for year, idx in sorted(years.items()):
+            need = [k for k in idx if not (items[k].serial and items[k].serial.strip())]
+            first = _next_numbers(s, office, year, len(need)) if need else 0
+            for j, k in enumerate(need):
+                serials[k] = fmt.format(year=year, n=first + j)
+        issue_rows: list[dict[str, object]] = []
+        progress_rows: list[dict[str, object]] = []
+        for k, inp in enumerate(items):
+            year = inp.year or default_year
+            assigned = inp.assigned_date
+            deadline = inp.deadline
+            basis = "date"
+            if inp.deadline_workdays is not None:
+                assigned = assigned or today
+                r = cal.add_workdays(assigned, inp.deadline_workdays)
+                deadline, basis = r.value, "workdays"
+                uncovered.update(r.uncovered_years)
+            status = inp.status
+            percent = inp.progress_percent if inp.progress_percent is not None else (100 if status in ("done", "closed") else 0)
+            row_id = new_id()
+            issue_rows.append({
+                "id": row_id, "office_code": office, "hlc": db.clock.tick(), "changed_by": office, "deleted": False,
+                "serial": (inp.serial or "").strip() or serials[k], "year": year, "source": inp.source,
+                "source_visit_id": inp.source_visit_id or None, "source_topic_id": inp.source_topic_id or None,
+                "category": inp.category.strip(), "description": inp.description.strip(),
+                "measures": inp.measures.strip(), "kind": inp.kind, "lead_leader": inp.leader.strip(),
+                "responsible_unit": inp.unit.strip(), "co_units": inp.co_units.strip(),
+                "responsible_person": inp.person.strip(), "assigned_date": assigned, "deadline": deadline,
+                "deadline_basis": basis, "deadline_workdays": inp.deadline_workdays, "original_deadline": deadline,
+                "status": status, "progress_percent": percent, "latest_progress": inp.progress_text.strip(),
+                "closure_state": "approved" if status == "closed" else "", "closure_evidence": "",
+                "closed_at": None, "closed_by": "", "assigned_by_office": "",
+            })
+            if inp.progress_text.strip():
+                progress_rows.append({
+                    "id": new_id(), "office_code": office, "hlc": db.clock.tick(), "changed_by": office,
+                    "deleted": False, "issue_id": row_id, "date": today, "text": inp.progress_text.strip(),
+                    "percent": inp.progress_percent, "reporter": inp.reporter.strip() or actor.label,
+                })
+        s.execute(insert(Issue.__table__), issue_rows)
+        log = _changelog_rows(s, office, db, "issue", [(r["id"], r["hlc"]) for r in issue_rows],  # type: ignore[misc]
+                              _columns(Issue))
+        s.execute(insert(ChangeLog.__table__), log)
+        if progress_rows:
+            s.execute(insert(Progress.__table__), progress_rows)
+            s.execute(insert(ChangeLog.__table__), _changelog_rows(
+                s, office, db, "progress", [(r["id"], r["hlc"]) for r in progress_rows],  # type: ignore[misc]
+                _columns(Progress)))
+        ids = [str(r["id"]) for r in issue_rows]
+        search.index_issues(s, ids)
+        details: dict[str, object] = {"count": len(ids), "first": issue_rows[0]["serial"], "last": issue_rows[-1]["serial"]}
+        if len(ids) <= 20:
+            details["ids"] = ids
+        if uncovered:
+            details["calendar_warning"] = workdays.WorkdayResult(None, tuple(sorted(uncovered))).warning
+        audit.record(s, actor, "create_issues", "issue", ids[0] if len(ids) == 1 else "", details)
+    return ids
+
+
+def _check_serials(s: Session, office: str, items: list[IssueInput], explicit: list[str]) -> None:
+    errs: list[ValidationError] = []
+    seen: dict[str, int] = {}
+    for i, inp in enumerate(items, start=1):
+        serial = (inp.serial or "").strip()
+        if not serial:
+            continue
+        if serial in seen:
+            errs.append(_err(i, len(items), f"编号“{serial}”与第{seen[serial]}条重复", "请修改编号，或留空由系统编号", "serial"))
+        seen.setdefault(serial, i)
+    if explicit:
+        taken: set[str] = set()
+        for start in range(0, len(explicit), 500):
+            chunk = explicit[start:start + 500]
+            taken.update(s.execute(select(Issue.serial).where(Issue.office_code == office, Issue.serial.in_(chunk),
+                                                              Issue.status != "void")).scalars())
+        for i, inp in enumerate(items, start=1):
+            serial = (inp.serial or "").strip()
+            if serial and serial in taken:
+                errs.append(_err(i, len(items), f"编号“{serial}”已存在", "请修改编号，或留空由系统编号", "serial"))
+    if errs:
+        raise LedgerValidationError(errs)
+
+
+def _check_links(s: Session, items: list[IssueInput]) -> None:
+    errs: list[ValidationError] = []
+    for i, inp in enumerate(items, start=1):
+        if inp.source_visit_id and s.get(Visit, inp.source_visit_id) is None:
+            errs.append(_err(i, len(items), "关联的调研活动不存在", "请重新选择来源调研", "source_visit_id"))
+        if inp.source_topic_id and s.get(Topic, inp.source_topic_id) is None:
+            errs.append(_err(i, len(items), "关联的调研课题不存在", "请重新选择来源课题", "source_topic_id"))
+    if errs:
+        raise LedgerValidationError(errs)

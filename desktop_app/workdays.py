@@ -1,0 +1,281 @@
+"""China's official working-day calendar (工作日): statutory holidays off, 调休 make-up days on.
+
+The calendar is the ``holiday`` table: one row per exceptional day — ``rest``
+(a holiday, including weekend days inside a holiday span) or ``workday`` (a
+weekend day made a working day by 调休). Every other day is a working day
+when it is Monday–Friday.
+
+The table is seeded from the ``chinese_calendar`` package for the years that
+package covers, can be edited (``set_day`` / ``remove_day``) and imported
+from a spreadsheet (``import_days``). A year with no rows is *uncovered*: the
+arithmetic then falls back to Monday–Friday and every result names the
+uncovered years, so a caller can show a warning instead of guessing silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import Database
+from db.models import Holiday
+from desktop_app import audit
+from desktop_app.audit import Actor
+from desktop_app.errors import ValidationError
+
+T = TypeVar("T")
+#: calendars by database, with the (row count, newest stamp) of the table they were read from
+_CACHE: dict[int, tuple[tuple[object, ...], WorkCalendar]] = {}
+
+PACKAGE_SOURCE = "chinese_calendar"
+KINDS = {"rest": "休息日", "workday": "调休上班"}
+#: English names in the chinese_calendar package → the Chinese names clerks use
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+}
+
+
+@dataclass(frozen=True)
+class WorkdayResult(Generic[T]):
+    """A working-day answer and the years it had to count as plain Monday–Friday.
+
+    ``uncovered_years`` is empty when every day counted is in the holiday table.
+    """
+
+    value: T
+    uncovered_years: tuple[int, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no day fell in a year the holiday table does not cover."""
+        return not self.uncovered_years
+
+    @property
+    def warning(self) -> str:
+        """A Chinese warning for the UI ('' when the result is exact)."""
+        if not self.uncovered_years:
+            return ""
+        years = "、".join(f"{y}年" for y in self.uncovered_years)
+        return f"节假日表未包含{years}，已按周一至周五推算工作日，结果可能不准确；请在 设置 → 节假日 中导入{years}的放假安排"
+
+
+@dataclass
+class WorkCalendar:
+    """The working-day calendar: exceptional days by date and the years the table covers."""
+
+    days: dict[dt.date, str] = field(default_factory=dict)  # date → rest|workday
+    covered_years: frozenset[int] = frozenset()
+
+    def _is_workday(self, d: dt.date) -> bool:
+        kind = self.days.get(d)
+        if kind is not None:
+            return kind == "workday"
+        return d.weekday() < 5
+
+    def _uncovered(self, years: Iterable[int]) -> tuple[int, ...]:
+        return tuple(sorted({y for y in years if y not in self.covered_years}))
+
+    def is_workday(self, d: dt.date) -> WorkdayResult[bool]:
+        """Whether ``d`` is a working day."""
+        return WorkdayResult(self._is_workday(d), self._uncovered([d.year]))
+
+    def add_workdays(self, start: dt.date, n: int) -> WorkdayResult[dt.date]:
+        """The date of the n-th working day after ``start`` (``start`` itself not counted).
+
+        ``add_workdays(assigned, 7)`` is the deadline of “7个工作日内”. n = 0 gives
+        ``start``; a negative n counts backwards.
+        """
+        d = start
+        step = 1 if n >= 0 else -1
+        left = abs(n)
+        years = {start.year}
+        while left > 0:
+            d += dt.timedelta(days=step)
+            years.add(d.year)
+            if self._is_workday(d):
+                left -= 1
+        return WorkdayResult(d, self._uncovered(years))
+
+    def workdays_between(self, a: dt.date, b: dt.date) -> WorkdayResult[int]:
+        """Working days in (a, b]: ``workdays_between(a, add_workdays(a, n)) == n``.
+
+        Negative when ``b`` is before ``a``.
+        """
+        if b < a:
+            r = self.workdays_between(b, a)
+            return WorkdayResult(-r.value, r.uncovered_years)
+        count = 0
+        d = a
+        while d < b:
+            d += dt.timedelta(days=1)
+            if self._is_workday(d):
+                count += 1
+        return WorkdayResult(count, self._uncovered(range(a.year, b.year + 1)))
+
+
+@dataclass(frozen=True)
+class HolidayDay:
+    """One row of the holiday table, as plain data."""
+
+    id: str
+    date: dt.date
+    kind: str
+    name: str
+    source: str
+    verified: bool
+
+    @property
+    def kind_label(self) -> str:
+        """休息日 / 调休上班."""
+        return KINDS.get(self.kind, self.kind)
+
+
+def package_days() -> dict[dt.date, tuple[str, str]]:
+    """Every exceptional day the chinese_calendar package knows: date → (kind, Chinese name)."""
+    from chinese_calendar import constants
+
+    out: dict[dt.date, tuple[str, str]] = {}
+    for d, name in constants.holidays.items():
+        out[d] = ("rest", HOLIDAY_NAMES.get(str(name), str(name)))
+    for d, name in constants.workdays.items():
+        out[d] = ("workday", HOLIDAY_NAMES.get(str(name), str(name)))
+    return out
+
+
+def _rows(s: Session) -> list[Holiday]:
+    return list(s.execute(select(Holiday).where(Holiday.deleted.is_(False))).scalars())
+
+
+def calendar_from_rows(rows: Iterable[tuple[dt.date, str, str, bool]]) -> WorkCalendar:
+    """Build a calendar from (date, kind, source, verified) rows.
+
+    Several rows may name one date (each office may seed its own, the prefecture
+    sends its table): a verified or hand-entered row wins over a package row.
+    """
+    best: dict[dt.date, tuple[int, str]] = {}
+    for d, kind, source, verified in rows:
+        rank = (2 if verified else 0) + (1 if source != PACKAGE_SOURCE else 0)
+        if d not in best or rank >= best[d][0]:
+            best[d] = (rank, kind)
+    days = {d: kind for d, (_rank, kind) in best.items()}
+    return WorkCalendar(days, frozenset(d.year for d in days))
+
+
+def load_calendar(db: Database) -> WorkCalendar:
+    """The calendar from the holiday table; before the table is seeded, from the package itself.
+
+    The fallback uses the very data ``seed_from_package`` would write, so a
+    fresh database counts the same days as a seeded one.
+    """
+    with db.session() as s:
+        stamp = tuple(s.execute(select(func.count(Holiday.id), func.max(Holiday.hlc))).one())
+        cached = _CACHE.get(id(db))
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        rows = [tuple(r) for r in s.execute(select(Holiday.date, Holiday.kind, Holiday.source, Holiday.verified)
+                                               .where(Holiday.deleted.is_(False))).all()]
+    if not rows:
+        rows = [(d, kind, PACKAGE_SOURCE, False) for d, (kind, _name) in package_days().items()]
+    cal = calendar_from_rows(rows)  # type: ignore[arg-type]
+    _CACHE[id(db)] = (stamp, cal)
+    return cal
+
+
+def seed_in_session(s: Session) -> int:
+    """Write the package's days for every year not yet in the table (inside the caller's transaction)."""
+    have = {h.date.year for h in _rows(s)}
+    added = 0
+    for d, (kind, name) in sorted(package_days().items()):
+        if d.year in have:
+            continue
+        s.add(Holiday(date=d, kind=kind, name=name, source=PACKAGE_SOURCE, verified=False))
+        added += 1
+    return added
+
+
+def seed_from_package(db: Database, actor: Actor) -> int:
+    """Seed the holiday table from the chinese_calendar package for the years it lacks; returns rows added."""
+    with db.transaction() as s:
+        added = seed_in_session(s)
+        if added:
+            audit.record(s, actor, "seed_holidays", "holiday", "", {"rows": added, "source": PACKAGE_SOURCE})
+    return added
+
+
+def list_days(db: Database, year: int | None = None) -> list[HolidayDay]:
+    """Rows of the holiday table (of one year, or all), by date."""
+    with db.session() as s:
+        q = select(Holiday).where(Holiday.deleted.is_(False)).order_by(Holiday.date)
+        if year is not None:
+            q = q.where(Holiday.date >= dt.date(year, 1, 1), Holiday.date <= dt.date(year, 12, 31))
+        return [HolidayDay(h.id, h.date, h.kind, h.name, h.source, h.verified) for h in s.execute(q).scalars()]
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValidationError(f"日期类型“{kind}”无效", "请选择 休息日(rest) 或 调休上班(workday)", field="kind")
+
+
+def _set_in_session(s: Session, d: dt.date, kind: str, name: str, source: str) -> None:
+    existing = [h for h in s.execute(select(Holiday).where(Holiday.date == d, Holiday.deleted.is_(False))).scalars()]
+    if existing:
+        for h in existing[1:]:
+            h.deleted = True  # one date, one row: extras from several seeders are tombstoned
+        h = existing[0]
+        h.kind, h.name, h.source, h.verified = kind, name, source, True
+    else:
+        s.add(Holiday(date=d, kind=kind, name=name, source=source, verified=True))
+
+
+def set_day(db: Database, actor: Actor, d: dt.date, kind: str, name: str = "") -> None:
+    """Mark one date as a rest day or a 调休 working day (hand-entered rows count as verified)."""
+    _check_kind(kind)
+    with db.transaction() as s:
+        _set_in_session(s, d, kind, name.strip(), "manual")
+        audit.record(s, actor, "set_holiday", "holiday", "", {"date": d.isoformat(), "kind": kind, "name": name})
+
+
+def remove_day(db: Database, actor: Actor, d: dt.date) -> int:
+    """Make a date ordinary again (its rows are tombstoned); returns rows removed."""
+    with db.transaction() as s:
+        rows = list(s.execute(select(Holiday).where(Holiday.date == d, Holiday.deleted.is_(False))).scalars())
+        for h in rows:
+            h.deleted = True
+        audit.record(s, actor, "remove_holiday", "holiday", "", {"date": d.isoformat(), "rows": len(rows)})
+        return len(rows)
+
+
+def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import") -> int:
+    """Import (date, kind, name) rows, e.g. read from a spreadsheet the prefecture sent — all or nothing."""
+    for i, (d, kind, _name) in enumerate(days, start=1):
+        if not isinstance(d, dt.date):
+            raise ValidationError(f"第{i}行日期“{d}”无效", "请填写日期，例如 2027-01-01", field="date", row=i)
+        if kind not in KINDS:
+            raise ValidationError(f"第{i}行类型“{kind}”无效", "请填写 休息日 或 调休上班", field="kind", row=i)
+    with db.transaction() as s:
+        for d, kind, name in days:
+            _set_in_session(s, d, kind, name, source)
+        audit.record(s, actor, "import_holidays", "holiday", "", {"rows": len(days), "source": source})
+    return len(days)
+
+
+def parse_kind(text: str) -> str:
+    """A kind code from what a spreadsheet says (休/休息/放假 → rest, 班/上班/调休上班 → workday)."""
+    t = (text or "").strip().lower()
+    if t in {"rest", "休", "休息", "休息日", "放假", "假"}:
+        return "rest"
+    if t in {"workday", "班", "上班", "调休", "调休上班", "补班", "工作日"}:
+        return "workday"
+    return t
