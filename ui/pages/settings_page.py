@@ -1,0 +1,56 @@
+"""设置 — the office, sections, people, campaign year and quotas, backups."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from ui.settings.backups_tab import BackupsTab
+from ui.settings.campaign_tab import CampaignTab
+from ui.settings.office_tab import OfficeTab
+from ui.settings.people_tab import PeopleTab
+from ui.settings.sections_tab import SectionsTab
+
+
+class SettingsPage(QWidget):
+    """设置."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        header = QFrame()
+        header.setObjectName("PageHeader")
+        hl = QVBoxLayout(header)
+        hl.setContentsMargins(24, 16, 24, 14)
+        title = QLabel(self.tr("设置"))
+        title.setObjectName("PageTitle")
+        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份"))
+        sub.setObjectName("PageSubtitle")
+        hl.addWidget(title)
+        hl.addWidget(sub)
+        outer.addWidget(header)
+        body = QWidget()
+        body.setObjectName("PageBody")
+        bl = QVBoxLayout(body)
+        bl.setContentsMargins(24, 16, 24, 20)
+        self.tabs = QTabWidget()
+        self.office = OfficeTab(ctx)
+        self.sections = SectionsTab(ctx)
+        self.people = PeopleTab(ctx)
+        self.campaign = CampaignTab(ctx)
+        self.backups = BackupsTab(ctx)
+        self.tabs.addTab(self.office, self.tr("本单位"))
+        self.tabs.addTab(self.sections, self.tr("科室"))
+        self.tabs.addTab(self.people, self.tr("人员"))
+        self.tabs.addTab(self.campaign, self.tr("年度与定额"))
+        self.tabs.addTab(self.backups, self.tr("数据备份"))
+        bl.addWidget(self.tabs)
+        outer.addWidget(body, 1)
+
+    def refresh(self) -> None:
+        """Reload every tab."""
+        for tab in (self.office, self.sections, self.people, self.campaign, self.backups):
+            tab.refresh()
