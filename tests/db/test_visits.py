@@ -162,3 +162,15 @@ def test_attach_file_to_visit(ctx, people, tmp_path) -> None:
     info = visits.attach_file(ctx.db, TEST_ACTOR, v.id, f, ctx.data.attachments)
     assert (ctx.data.attachments / info.sha256).read_text("utf-8") == "座谈会记录"
     assert [a.name for a in visits.get_visit(ctx.db, v.id).attachments] == ["座谈记录.txt"]
+
+
+def test_finding_becomes_ledger_item_linked_to_visit(ctx, people) -> None:
+    from db.models import Issue
+    v = visits.create_visit(ctx.db, TEST_ACTOR, _visit(people, findings="户厕建而不用")).visit
+    issue_id = visits.create_issue_from_finding(ctx.db, TEST_ACTOR, v.id, "户厕建而不用", category="人居环境")
+    with ctx.db.session() as s:
+        issue = s.get(Issue, issue_id)
+        assert issue.source == "visit" and issue.source_visit_id == v.id and issue.lead_leader == "刘洋"
+    assert visits.get_visit(ctx.db, v.id).issue_ids == (issue_id,)
+    with pytest.raises(ValidationError):
+        visits.create_issue_from_finding(ctx.db, TEST_ACTOR, v.id, "  ")
