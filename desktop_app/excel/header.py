@@ -1,0 +1,245 @@
+"""Finding the header of an office's sheet and telling data rows from the rest.
+
+Office sheets put a merged title and a 填报单位/填报日期 line above the header,
+sometimes a two-level header (责任主体 over 牵头单位 | 配合单位), section rows
+inside the data (一、基层党建方面), and a signature line at the end
+(填表人：… 审核人：…). This module finds the header by matching cell texts
+against each field's synonyms and classifies every row below it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from desktop_app.excel.dates import year_in_text
+from desktop_app.excel.kinds.base import FieldSpec
+from desktop_app.excel.reader import SheetData
+
+HEADER_SCAN_ROWS = 30
+
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def normalise_title(value: Any) -> str:
+    """A header cell reduced for matching: no spaces, line breaks, (hints) or required-marks."""
+    if value is None:
+        return ""
+    t = _SPACE.sub("", str(value))
+    t = _PAREN.sub("", t)
+    return t.strip("*＊:：")
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a clerk sees (whole numbers without '.0', dates in ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def is_empty(value: Any) -> bool:
+    """True for an empty cell (None or only whitespace)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def fill_merged(sheet: SheetData) -> None:
+    """Give every cell of a merged range the value of its top-left cell.
+
+    A unit merged over three items belongs to each of them; a section row merged
+    across the whole width then reads as one repeated value, which ``classify``
+    recognises.
+    """
+    rows = sheet.rows
+    for r1, c1, r2, c2 in sheet.merged:
+        if r1 >= len(rows) or c1 >= len(rows[r1]):
+            continue
+        value = rows[r1][c1]
+        if is_empty(value) or (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
+            continue
+        for r in range(r1, min(r2, len(rows) - 1) + 1):
+            row = rows[r]
+            if len(row) <= c2:
+                row.extend([""] * (c2 + 1 - len(row)))
+            for c in range(c1, c2 + 1):
+                if is_empty(row[c]):
+                    row[c] = value
+
+
+def match_field(title: str, fields: Sequence[FieldSpec]) -> tuple[str | None, int]:
+    """The field a normalised title names and how good the match is (larger is better; 0 = none)."""
+    if not title:
+        return None, 0
+    best: tuple[str | None, int] = (None, 0)
+    for f in fields:
+        for syn in f.synonyms:
+            if title == syn:
+                return f.key, 1000
+            if syn in title and len(syn) >= 2 and len(syn) > best[1]:
+                best = (f.key, len(syn))
+    return best
+
+
+def auto_mapping(titles: Sequence[str], fields: Sequence[FieldSpec]) -> dict[int, str]:
+    """Column index → field, each field used once; exact synonym matches first, then the longest."""
+    scored = []
+    for col, title in enumerate(titles):
+        key, score = match_field(normalise_title(title), fields)
+        if key:
+            scored.append((-score, col, key))
+    scored.sort()
+    used: set[str] = set()
+    out: dict[int, str] = {}
+    for _neg, col, key in scored:
+        if key not in used:
+            used.add(key)
+            out[col] = key
+    return out
+
+
+@dataclass
+class Header:
+    """Where the header is and what each column is called."""
+
+    top_row: int  # 0-based index of the first header row
+    data_start: int  # 0-based index of the first row below the header
+    titles: list[str]  # one per column ('' for an untitled column)
+    year: int | None  # year found above the header (填报日期 line, then the title)
+    score: int  # how many fields the header names
+
+
+def _row_titles(row: Sequence[Any], width: int) -> list[str]:
+    return [cell_text(row[c]) if c < len(row) else "" for c in range(width)]
+
+
+def _has_horizontal_merge(sheet: SheetData, r: int) -> bool:
+    return any(r1 == r and r2 == r and c2 > c1 for r1, c1, r2, c2 in sheet.merged)
+
+
+def _combine(top: list[str], sub: list[str]) -> list[str]:
+    return [s if s and s != t else t for t, s in zip(top, sub, strict=True)]
+
+
+def find_header(sheet: SheetData, fields: Sequence[FieldSpec]) -> Header | None:
+    """The best header in the top rows (merged cells already filled), or None when nothing matches."""
+    width = sheet.width
+    rows = sheet.rows
+    scan = min(len(rows), HEADER_SCAN_ROWS)
+    best: tuple[tuple[int, int], int, int, list[str]] | None = None  # (score, single?), top, data_start, titles
+    all_titles = [_row_titles(rows[r], width) for r in range(scan)]
+    # a two-level header's upper row has several distinct titles, one of them merged across columns
+    upper = [len({t for t in ts if t}) >= 2 and _has_horizontal_merge(sheet, r) for r, ts in enumerate(all_titles)]
+    for r in range(scan):
+        titles = all_titles[r]
+        if len({t for t in titles if t}) < 2:
+            continue
+        candidates = [(r, r + 1, titles, 1)]
+        if r + 1 < scan and upper[r]:
+            candidates.append((r, r + 2, _combine(titles, all_titles[r + 1]), 0))
+        if r > 0 and upper[r - 1]:
+            candidates.append((r - 1, r + 1, _combine(all_titles[r - 1], titles), 0))
+        for top, start, ts, single in candidates:
+            rank = (len(auto_mapping(ts, fields)), single)
+            if best is None or rank > best[0]:
+                best = (rank, top, start, ts)
+    if best is None or best[0][0] < 2:
+        return None
+    (score, _single), top, start, titles = best
+    return Header(top_row=top, data_start=start, titles=unique_titles(titles), year=context_year(rows[:top]),
+                  score=score)
+
+
+def unique_titles(titles: list[str]) -> list[str]:
+    """Titles made unique (a repeated or blank title gets its column letter) so they can key a mapping."""
+    seen: dict[str, int] = {}
+    out = []
+    for c, t in enumerate(titles):
+        name = _SPACE.sub("", t) or f"（第{column_letter(c)}列）"
+        if name in seen:
+            name = f"{name}（{column_letter(c)}列）"
+        seen[name] = c
+        out.append(name)
+    return out
+
+
+def column_letter(c: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    s = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+_DATE_LINE = re.compile(r"(填报|报送|统计|制表|截止|截至)?(日期|时间)")
+
+
+def context_year(above: Sequence[Sequence[Any]]) -> int | None:
+    """The year the rows above the header speak of: the 填报日期 line first, then any title year."""
+    texts = [cell_text(v) for row in above for v in row if isinstance(v, str | dt.date)]
+    for t in texts:
+        if _DATE_LINE.search(t):
+            y = year_in_text(t[_DATE_LINE.search(t).start():])  # type: ignore[union-attr]
+            if y:
+                return y
+    for row in above:
+        for v in row:
+            if isinstance(v, dt.date):
+                return v.year
+    for t in texts:
+        y = year_in_text(t)
+        if y:
+            return y
+    return None
+
+
+ROW_DATA, ROW_BLANK, ROW_SECTION, ROW_SIGNATURE, ROW_TOTAL, ROW_HEADER = (
+    "data", "blank", "section", "signature", "total", "header")
+
+_SIGNATURE = re.compile(
+    r"^(填表人|填报人|审核人|制表人|制表|负责人|单位负责人|主要负责人|分管领导|主要领导|联系人|联系电话|经办人|签字|签发|审批人|"
+    r"注[:：]|注\d|说明[:：]|备注[:：]|填表说明)")
+_SECTION_PREFIX = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十\d]+[部类项]|[A-Z][、.．])")
+_TOTAL = re.compile(r"^(合计|小计|总计)")
+
+
+def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: bool) -> str:
+    """What a row below the header is. ``section_span`` says the row is merged across several columns."""
+    values = [v for v in row if not is_empty(v)]
+    if not values:
+        return ROW_BLANK
+    texts = {cell_text(v) for v in values}
+    first = cell_text(values[0])
+    if _SIGNATURE.match(first) or (len(texts) == 1 and ("填表人" in first or "审核人" in first)):
+        return ROW_SIGNATURE
+    if _TOTAL.match(first) and len(texts) <= 3:
+        return ROW_TOTAL
+    if len(texts) == 1 and isinstance(values[0], str) and (
+            _SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
+        return ROW_SECTION
+    if len(values) >= 2 and [_SPACE.sub("", cell_text(v)) for v in row[: len(header_titles)]] == list(header_titles):
+        return ROW_HEADER
+    return ROW_DATA
+
+
+def section_title(text: str) -> str:
+    """一、基层党建方面 → 基层党建 (the category a section row gives the items below it)."""
+    t = _SECTION_PREFIX.sub("", text.strip()).strip()
+    for suffix in ("方面问题", "方面存在的问题", "方面", "类问题"):
+        if t.endswith(suffix) and len(t) > len(suffix):
+            return t[: -len(suffix)]
+    return t

@@ -1,0 +1,175 @@
+"""Preview and import of a sheet: find the header, map columns, read every row, report per-row errors.
+
+``preview`` reads the file and never touches the database. ``run_import``
+previews, and only when there is not a single error hands all rows to the
+owning capability's service in one call (one transaction): all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_app.errors import ImportFileError, ValidationError
+from desktop_app.excel import header as hdr
+from desktop_app.excel.kinds import get_kind
+from desktop_app.excel.kinds.base import KindSpec, RowContext, RowErrors
+from desktop_app.excel.reader import SheetData, open_workbook
+
+#: title of the hidden id column of a round-trip sheet (see roundtrip.py)
+ROUNDTRIP_ID_TITLE = "系统编号"
+
+
+@dataclass
+class RowError:
+    """An error on one sheet row (``row`` 1-based as Excel numbers it; ``column`` the sheet's title)."""
+
+    row: int
+    column: str
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract form."""
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportPreview:
+    """What a sheet would import as: the mapping, the rows and every row's errors."""
+
+    kind: str
+    file: str
+    sheet: str
+    sheets: list[str]
+    header_row: int
+    titles: list[str]
+    mapping: dict[str, str | None]
+    rows: list[dict[str, Any]]
+    errors: list[RowError] = field(default_factory=list)
+    year: int | None = None
+    roundtrip: bool = False
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self, imported: int = 0) -> dict[str, Any]:
+        """The ``import-excel --json`` object of DESIGN.md §6."""
+        return {"kind": self.kind, "file": self.file, "sheet": self.sheet, "header_row": self.header_row,
+                "mapping": self.mapping, "rows": self.rows, "errors": [e.to_json() for e in self.errors],
+                "imported": imported}
+
+
+def _titles_key(titles: list[str]) -> str:
+    return "|".join(hdr.normalise_title(t) for t in titles)
+
+
+def _choose_sheet(wb: Any, spec: KindSpec, sheet: str | None) -> tuple[SheetData, hdr.Header | None]:
+    if sheet:
+        data = wb.sheet(sheet)
+        hdr.fill_merged(data)
+        return data, hdr.find_header(data, spec.fields)
+    best: tuple[SheetData, hdr.Header | None] | None = None
+    for name in wb.sheet_names:
+        data = wb.sheet(name)
+        hdr.fill_merged(data)
+        found = hdr.find_header(data, spec.fields)
+        if len(wb.sheet_names) == 1:
+            return data, found
+        if found and (best is None or best[1] is None or found.score > best[1].score):
+            best = (data, found)
+        elif best is None:
+            best = (data, None)
+    assert best is not None
+    return best
+
+
+def preview(
+    path: Path | str,
+    kind: str,
+    sheet: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    year: int | None = None,
+    remembered: Callable[[str, list[str]], dict[str, str | None] | None] | None = None,
+) -> ImportPreview:
+    """Read a workbook as ``kind`` without writing anything.
+
+    ``mapping`` (column title → field or None) overrides the automatic one;
+    ``remembered(kind, titles)`` may return the mapping the office saved for the
+    same headers; ``year`` is the campaign year, used when the sheet names none.
+    """
+    spec = get_kind(kind)
+    path = Path(path)
+    with open_workbook(path) as wb:
+        if not wb.sheet_names:
+            raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
+        data, found = _choose_sheet(wb, spec, sheet)
+        sheets = list(wb.sheet_names)
+    if found is None:
+        raise ImportFileError(
+            f"在工作表“{data.name}”中没有找到{spec.label}的表头",
+            "表头应包含" + "、".join(f.label for f in spec.fields[:4]) + " 等列；如数据在其他工作表，请选择该工作表")
+    titles = found.titles
+    if mapping is None and remembered is not None:
+        mapping = remembered(kind, titles)
+    col_field = _resolve_mapping(titles, spec, mapping)
+    out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=sheets, header_row=found.top_row + 1,
+                        titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
+                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles)
+    if out.roundtrip:
+        return out  # the round-trip reader (roundtrip.py) reads such sheets itself
+    for f in spec.fields:
+        if f.required and f.key not in col_field.values():
+            out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
+    _read_rows(data, found, spec, col_field, out)
+    return out
+
+
+def _resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | None] | None) -> dict[int, str]:
+    if mapping is None:
+        return hdr.auto_mapping(titles, spec.fields)
+    keys = {f.key for f in spec.fields}
+    out: dict[int, str] = {}
+    used: dict[str, str] = {}
+    for c, t in enumerate(titles):
+        key = mapping.get(t)
+        if not key:
+            continue
+        if key not in keys:
+            raise ValidationError(f"列“{t}”对应的字段“{key}”不存在", "请重新选择该列对应的字段")
+        if key in used:
+            raise ValidationError(f"列“{used[key]}”和“{t}”都对应“{spec.label_of(key)}”", "每个字段只能对应一列")
+        used[key] = t
+        out[c] = key
+    return out
+
+
+def _read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview) -> None:
+    span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
+    ctx = RowContext(year=out.year)
+    cols = sorted(col_field.items())
+    title_of = {key: found.titles[c] for c, key in col_field.items()}
+    skipped: dict[str, int] = {}
+    parse = spec.parse_row
+    for i in range(found.data_start, len(data.rows)):
+        row = data.rows[i]
+        what = hdr.classify(row, found.titles, i in span_rows)
+        if what == hdr.ROW_SECTION:
+            ctx.section = hdr.section_title(hdr.cell_text(next(v for v in row if not hdr.is_empty(v))))
+            skipped[what] = skipped.get(what, 0) + 1
+            continue
+        if what != hdr.ROW_DATA:
+            skipped[what] = skipped.get(what, 0) + 1
+            continue
+        cells = {key: (row[c] if c < len(row) else None) for c, key in cols}
+        if all(hdr.is_empty(v) for v in cells.values()):
+            skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
+            continue
+        errors = RowErrors()
+        parsed = parse(cells, ctx, errors)
+        parsed["row"] = i + 1
+        out.rows.append(parsed)
+        for key, message in errors.items:
+            out.errors.append(RowError(i + 1, title_of.get(key, spec.label_of(key)), message))
+    out.skipped = skipped
+    if not out.rows and not out.errors:
+        out.errors.append(RowError(found.data_start + 1, "", "表头下面没有可导入的数据行"))

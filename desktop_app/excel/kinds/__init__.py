@@ -1,0 +1,19 @@
+"""The importable kinds, by the name the command line uses."""
+
+from __future__ import annotations
+
+import importlib
+
+from desktop_app.errors import ValidationError
+from desktop_app.excel.kinds.base import KindSpec
+
+KIND_NAMES = ("ledger", "visits", "topics", "questions", "scores")
+KIND_LABELS = {"ledger": "问题台账", "visits": "调研安排", "topics": "调研课题", "questions": "题库", "scores": "成绩"}
+
+
+def get_kind(name: str) -> KindSpec:
+    """The spec of an importable kind."""
+    if name not in KIND_NAMES:
+        raise ValidationError(f"不支持导入的类型：{name}", "可选：" + "、".join(KIND_NAMES))
+    spec: KindSpec = importlib.import_module(f"desktop_app.excel.kinds.{name}").SPEC
+    return spec

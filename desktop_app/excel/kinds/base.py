@@ -1,0 +1,91 @@
+"""What every importable kind declares: its fields with their synonyms, and how to read a row."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from desktop_app.excel.limits import MAX_CELL_CHARS
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a kind: its JSON key, its Chinese label and the header titles that mean it."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass
+class RowContext:
+    """What a row is read against: the year from context and the section row above it."""
+
+    year: int | None
+    section: str = ""
+
+
+class RowErrors:
+    """Errors found while reading one row: (field key, message)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, key: str, message: str) -> None:
+        """Record an error on a field of this row."""
+        self.items.append((key, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+RowParser = Callable[[dict[str, Any], RowContext, RowErrors], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """An importable kind (ledger, visits, topics, questions, scores)."""
+
+    name: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    parse_row: RowParser
+    #: fields whose emptiness makes a row "not an item" rather than an error (e.g. a stray note)
+    key_fields: tuple[str, ...] = field(default_factory=tuple)
+
+    def label_of(self, key: str) -> str:
+        """The Chinese label of a field key."""
+        for f in self.fields:
+            if f.key == key:
+                return f.label
+        return key
+
+
+_FORMULA_LEAD = ("=", "+", "-", "@")
+
+
+def text(value: Any, key: str, errors: RowErrors, label: str = "") -> str:
+    """A cell as plain text. Text starting with = + - @ stays text; over-long cells are an error."""
+    from desktop_app.excel.header import cell_text
+
+    t = cell_text(value)
+    if len(t) > MAX_CELL_CHARS:
+        errors.add(key, f"“{label or key}”内容有 {len(t):,} 个字，超过单元格上限 {MAX_CELL_CHARS:,} 字，请精简后再导入")
+        return t[:200] + "…"
+    return t
+
+
+_LIST_SEP = re.compile(r"[、，,；;\s\u3000/]+")
+
+
+def name_list(value: str) -> list[str]:
+    """刘洋、黄涛 / 刘洋，黄涛 / 刘洋 黄涛 → ['刘洋', '黄涛']."""
+    return [p for p in _LIST_SEP.split(value) if p]
+
+
+def starts_like_formula(value: str) -> bool:
+    """True for text a spreadsheet would take as a formula when typed (kept as text here)."""
+    return value.startswith(_FORMULA_LEAD)

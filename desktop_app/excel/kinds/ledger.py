@@ -1,0 +1,86 @@
+"""问题台账 rows: the fields of DESIGN.md §6 and how the sheet's wording maps onto the ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desktop_app.excel.dates import KIND_DATED, KIND_ONGOING, DateParseError, parse_deadline
+from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
+
+FIELDS = (
+    FieldSpec("category", "问题类型", ("问题类型", "问题类别", "问题分类", "类别", "类型", "所属领域", "领域", "方面")),
+    FieldSpec("description", "问题描述", ("存在问题", "问题描述", "问题表现", "问题清单", "具体问题", "主要问题", "发现问题",
+                                         "问题内容", "问题", "存在的问题", "反映问题"), required=True),
+    FieldSpec("measures", "整改措施", ("整改措施", "整改举措", "具体措施", "工作措施", "整改方案", "措施", "整改目标及措施")),
+    FieldSpec("unit", "责任单位", ("责任单位", "牵头单位", "主责单位", "责任部门", "牵头部门", "责任科室", "牵头科室", "承办单位")),
+    FieldSpec("co_units", "配合单位", ("配合单位", "协同单位", "协办单位", "配合部门", "参与单位", "协同部门")),
+    FieldSpec("leader", "牵头领导", ("牵头领导", "责任领导", "分管领导", "包抓领导", "领导")),
+    FieldSpec("person", "责任人", ("责任人", "具体责任人", "经办人", "直接责任人", "负责人")),
+    FieldSpec("deadline", "完成时限", ("完成时限", "整改时限", "时限要求", "完成时间", "整改期限", "办结时限", "整改时间",
+                                      "时限", "期限")),
+    FieldSpec("status", "整改状态", ("整改状态", "状态", "完成状态", "办理状态", "整改结果", "是否完成", "整改完成情况")),
+    FieldSpec("progress", "进展情况", ("进展情况", "完成情况", "整改进展", "推进情况", "整改情况", "进展", "工作进展")),
+    FieldSpec("note", "备注", ("备注",)),
+)
+
+#: the sheet's status words → (ledger status code, kind override or None)
+STATUS_WORDS: dict[str, tuple[str, str | None]] = {
+    "未启动": ("not_started", None), "未开始": ("not_started", None), "尚未启动": ("not_started", None),
+    "未完成": ("in_progress", None), "待整改": ("not_started", None), "未整改": ("not_started", None),
+    "正在推进": ("in_progress", None), "推进中": ("in_progress", None), "正在整改": ("in_progress", None),
+    "整改中": ("in_progress", None), "进行中": ("in_progress", None), "持续推进": ("in_progress", KIND_ONGOING),
+    "部分完成": ("in_progress", None), "基本完成": ("in_progress", None), "已启动": ("in_progress", None),
+    "长期坚持": ("in_progress", KIND_ONGOING), "长期推进": ("in_progress", KIND_ONGOING),
+    "已完成": ("done", None), "完成": ("done", None), "已整改": ("done", None), "整改完成": ("done", None),
+    "已办结": ("done", None), "办结": ("done", None), "已完成整改": ("done", None), "是": ("done", None),
+    "已销号": ("closed", None), "销号": ("closed", None),
+    "立行立改": ("in_progress", None),
+}
+
+
+def status_code(word: str) -> tuple[str, str | None] | None:
+    """The ledger status (and kind override) for a sheet's status word, or None if unknown."""
+    w = word.strip().rstrip("。")
+    if not w:
+        return ("not_started", None)
+    return STATUS_WORDS.get(w)
+
+
+def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict[str, Any]:
+    """One ledger item from a sheet row (the contract dict of DESIGN.md §6)."""
+    row: dict[str, Any] = {}
+    for f in FIELDS:
+        if f.key != "deadline":
+            row[f.key] = text(cells.get(f.key), f.key, errors, f.label)
+    if not row["category"] and ctx.section:
+        row["category"] = ctx.section
+    if not row["description"]:
+        errors.add("description", "问题描述为空")
+    kind, deadline, workdays = KIND_DATED, None, None
+    try:
+        d = parse_deadline(cells.get("deadline"), ctx.year)
+        kind, deadline, workdays = d.kind, d.date, d.workdays
+    except DateParseError as exc:
+        errors.add("deadline", str(exc))
+    status_word = row["status"]
+    if not status_word and row["progress"] and status_code(row["progress"]) and row["progress"].strip():
+        status_word = row["progress"]  # a 完成情况 column holding only a status word
+    mapped = status_code(status_word)
+    code = "not_started"
+    if mapped is None:
+        errors.add("status", f"无法识别的整改状态：“{status_word}”（可写 未启动、正在推进、已完成、已销号、长期坚持）")
+    else:
+        code, kind_override = mapped
+        if kind_override and deadline is None and workdays is None:
+            kind = kind_override
+    row.update(
+        deadline=deadline.isoformat() if deadline else None,
+        deadline_workdays=workdays,
+        kind=kind,
+        status=status_word,
+        status_code=code,
+    )
+    return row
+
+
+SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"))

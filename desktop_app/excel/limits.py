@@ -1,0 +1,171 @@
+"""Limits against hostile spreadsheets, checked before any parser sees the file.
+
+A clerk may be sent anything with an .xlsx name: a text file, a password-
+protected workbook, a zip bomb, a sheet of a million rows. Each must end in a
+clear Chinese error within seconds and in bounded memory, so the checks here
+read only the zip directory and stream the sheet XML with a byte budget.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from desktop_app.errors import ImportFileError
+
+MAX_FILE_BYTES = 300 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 1536 * 1024 * 1024
+MAX_MEMBER_RATIO = 200  # deflate ratio above which a large member is treated as a bomb
+RATIO_CHECK_FROM = 4 * 1024 * 1024
+MAX_MEMBERS = 5000
+MAX_ROWS = 300_000
+MAX_COLUMNS = 500
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+NOT_A_WORKBOOK = "这个文件不是 Excel 工作簿"
+NOT_A_WORKBOOK_ACTION = "请选择 .xlsx 或 .xls 文件；如果是网页或文本另存的表格，请先在 Excel/WPS 中另存为 .xlsx"
+ENCRYPTED = "工作簿设置了打开密码，无法读取"
+ENCRYPTED_ACTION = "请在 Excel/WPS 中打开该文件，取消“打开密码”后另存，再导入"
+
+
+def sniff(path: Path) -> str:
+    """'xlsx' or 'xls' by the file's first bytes (never by its name); refuses anything else."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(8)
+    except FileNotFoundError as exc:
+        raise ImportFileError(f"找不到文件：{path}", "请检查文件路径") from exc
+    except OSError as exc:
+        raise ImportFileError(f"无法打开文件：{path}（{exc.strerror}）", "请检查文件是否被其他程序占用") from exc
+    if size == 0:
+        raise ImportFileError(f"{NOT_A_WORKBOOK}（文件是空的）：{path.name}", NOT_A_WORKBOOK_ACTION)
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(f"文件太大（{size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 的上限",
+                              "请把表格拆分成几个较小的文件分别导入")
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head == CFB_MAGIC:
+        if cfb_is_encrypted(path):
+            raise ImportFileError(f"{ENCRYPTED}：{path.name}", ENCRYPTED_ACTION)
+        return "xls"
+    raise ImportFileError(f"{NOT_A_WORKBOOK}：{path.name}", NOT_A_WORKBOOK_ACTION)
+
+
+def cfb_is_encrypted(path: Path) -> bool:
+    """True when an OLE container holds an encrypted OOXML package (EncryptionInfo stream).
+
+    Office saves a password-protected .xlsx as a compound file with the streams
+    ``EncryptionInfo`` and ``EncryptedPackage``. Directory entries are 128-byte
+    records whose names are UTF-16LE, so an aligned match is a real entry.
+    """
+    needles = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+    with path.open("rb") as f:
+        header = f.read(512)
+        sector = 1 << int.from_bytes(header[30:32], "little") if len(header) >= 32 else 512
+        if sector not in (512, 4096):
+            sector = 512
+        data = f.read()
+    for needle in needles:
+        start = 0
+        while True:
+            i = data.find(needle, start)
+            if i < 0:
+                break
+            if i % 128 == 0 or (i + 512 - sector) % 128 == 0:
+                return True
+            start = i + 1
+    return False
+
+
+def check_zip(path: Path) -> zipfile.ZipFile:
+    """Open an .xlsx's zip directory and refuse bombs and non-workbooks; the caller closes it."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"{NOT_A_WORKBOOK}（文件已损坏或不完整）：{path.name}", NOT_A_WORKBOOK_ACTION) from exc
+    try:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise ImportFileError(f"文件结构异常（包含 {len(infos)} 个部件），已拒绝读取：{path.name}",
+                                  "请在 Excel/WPS 中另存为新的 .xlsx 后再导入")
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" not in names:
+            raise ImportFileError(f"{NOT_A_WORKBOOK}（这是一个压缩包或其他 Office 文档）：{path.name}", NOT_A_WORKBOOK_ACTION)
+        total = 0
+        for info in infos:
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_CHECK_FROM and ratio > MAX_MEMBER_RATIO:
+                raise ImportFileError(
+                    f"文件异常：部件 {info.filename} 的压缩比为 {ratio:.0f} 倍（疑似“压缩炸弹”），已拒绝读取",
+                    "请确认文件来源；正常的表格请在 Excel/WPS 中另存后再导入")
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise ImportFileError(
+                f"文件解压后约 {total // (1024 * 1024)} MB，超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB 的上限，已拒绝读取",
+                "请把表格拆分成几个较小的文件分别导入")
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+_DIM = re.compile(rb'<(?:\w+:)?dimension[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def too_many_rows(count: int, sheet: str) -> ImportFileError:
+    """The error for a sheet over the row limit."""
+    return ImportFileError(
+        f"工作表“{sheet}”有 {count:,} 行以上，超过一次导入 {MAX_ROWS:,} 行的上限",
+        "请删除多余的空行，或把表格拆分成几个文件分别导入")
+
+
+def check_sheet_xml(zf: zipfile.ZipFile, member: str, sheet: str) -> None:
+    """Stream one sheet's XML with a byte budget: refuse a million rows or too many columns.
+
+    Reading through ``zipfile`` also enforces the sizes the zip directory declares
+    (a member that inflates past them fails its check), so the parser that runs
+    afterwards sees only data whose size we have already bounded.
+    """
+    try:
+        info = zf.getinfo(member)
+    except KeyError as exc:
+        raise ImportFileError(f"工作表“{sheet}”的数据缺失，文件已损坏", "请在 Excel/WPS 中打开并另存后再导入") from exc
+    rows = 0
+    tail = b""
+    first = True
+    try:
+        with zf.open(info) as f:
+            while True:
+                chunk = f.read(1 << 20)
+                if not chunk:
+                    break
+                if first:
+                    first = False
+                    m = _DIM.search(chunk[:8192])
+                    if m and m[3]:
+                        last_row, last_col = int(m[4]), _col_number(m[3])
+                        if last_row > MAX_ROWS:
+                            raise too_many_rows(last_row, sheet)
+                        if last_col > MAX_COLUMNS:
+                            raise ImportFileError(f"工作表“{sheet}”有 {last_col} 列，超过 {MAX_COLUMNS} 列的上限",
+                                                  "请删除多余的列后再导入")
+                buf = tail + chunk
+                rows += len(_ROW.findall(buf)) - len(_ROW.findall(tail))
+                if rows > MAX_ROWS:
+                    raise too_many_rows(rows, sheet)
+                tail = buf[-16:]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ImportFileError(f"工作表“{sheet}”的数据已损坏：{exc}", "请在 Excel/WPS 中打开并另存后再导入") from exc

@@ -1,0 +1,85 @@
+"""Excel import as one service call: preview, then write everything or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db.engine import Database
+from desktop_app.audit import Actor
+from desktop_app.excel import mappings, writers
+from desktop_app.excel.importer import ImportPreview, RowError, preview
+
+
+@dataclass
+class ImportOutcome:
+    """The preview plus what was written (``imported`` rows; a round trip's report in ``roundtrip``)."""
+
+    preview: ImportPreview
+    imported: int = 0
+    dry_run: bool = False
+    roundtrip: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file had no errors."""
+        return not self.preview.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``import-excel --json`` object (round trips add a ``roundtrip`` report)."""
+        out = self.preview.to_json(self.imported)
+        if self.roundtrip is not None:
+            out["roundtrip"] = self.roundtrip
+        return out
+
+
+def campaign_year(db: Database) -> int | None:
+    """The office's campaign year: the year a date such as 6月底前 belongs to when the sheet names none."""
+    from desktop_app.services import organisation
+
+    try:
+        return organisation.current_year(db)
+    except Exception:  # noqa: BLE001 — before setup there is no campaign; the sheet must then name its year
+        return None
+
+
+def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = None,
+                 mapping: dict[str, str | None] | None = None) -> ImportPreview:
+    """Preview with this office's remembered mapping and campaign year."""
+    pv = preview(path, kind, sheet=sheet, mapping=mapping, year=campaign_year(db),
+                 remembered=lambda k, titles: mappings.load(db, k, titles))
+    if not pv.roundtrip:
+        bad = {e.row for e in pv.errors}
+        title_of = {f: t for t, f in pv.mapping.items() if f}
+        clean = [r for r in pv.rows if r["row"] not in bad]
+        for row, key, message in writers.validate_rows(kind, clean, pv.year):
+            pv.errors.append(RowError(row, title_of.get(key, key), message))
+        pv.errors.sort(key=lambda e: e.row)
+    return pv
+
+
+def import_file(db: Database, actor: Actor, path: Path | str, kind: str, sheet: str | None = None,
+                mapping: dict[str, str | None] | None = None, dry_run: bool = False) -> ImportOutcome:
+    """Preview a sheet and, if it has no errors and this is not a dry run, write all of it.
+
+    A round-trip sheet (exported for one responsible unit, see roundtrip.py)
+    is recognised by its hidden id column and becomes progress entries.
+    """
+    pv = preview_file(db, path, kind, sheet, mapping)
+    out = ImportOutcome(preview=pv, dry_run=dry_run)
+    if pv.roundtrip:
+        from desktop_app.excel import roundtrip
+
+        report = roundtrip.apply(db, actor, Path(path), sheet=pv.sheet, dry_run=dry_run)
+        out.roundtrip = report.to_json()
+        out.imported = report.changed_count if not dry_run else 0
+        pv.rows = report.rows
+        pv.errors = report.errors
+        return out
+    if pv.errors or dry_run:
+        return out
+    out.imported = writers.write_rows(db, actor, kind, pv.rows, pv.year)
+    mappings.save(db, kind, pv.titles, pv.mapping)
+    return out

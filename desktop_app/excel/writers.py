@@ -1,0 +1,99 @@
+"""Handing previewed rows to the capability that owns them, in one call (one transaction).
+
+Each capability provides its own import function; until it has landed, a real
+import of that kind fails with a clear message (dry runs work regardless).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from db.engine import Database
+from desktop_app.audit import Actor
+from desktop_app.errors import StateError
+from desktop_app.excel.kinds import KIND_LABELS
+
+#: kind → (module, function) of the owning capability's import function
+TARGETS: dict[str, tuple[str, str]] = {
+    "ledger": ("desktop_app.ledger.service", "create_issues"),
+    "visits": ("desktop_app.work.importing", "import_visits"),
+    "topics": ("desktop_app.work.importing", "import_topics"),
+    "questions": ("desktop_app.quiz.importing", "import_questions"),
+    "scores": ("desktop_app.quiz.importing", "import_scores"),
+}
+
+
+def _target(kind: str) -> Callable[..., Any]:
+    module, name = TARGETS[kind]
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            mod = None
+        else:
+            raise
+    func = getattr(mod, name, None) if mod is not None else None
+    if func is None:
+        raise StateError(f"“{KIND_LABELS[kind]}”的导入功能尚未提供，本次没有写入任何数据",
+                         "可先用 --dry-run 预览；该功能上线后再正式导入")
+    return func
+
+
+def available(kind: str) -> bool:
+    """True when the owning capability's import function exists."""
+    try:
+        _target(kind)
+    except StateError:
+        return False
+    return True
+
+
+def issue_inputs(rows: list[dict[str, Any]], year: int | None) -> list[Any]:
+    """Ledger contract rows → the ledger service's IssueInput."""
+    from desktop_app.ledger.types import IssueInput
+
+    out = []
+    for r in rows:
+        out.append(IssueInput(
+            description=r["description"], category=r["category"], measures=r["measures"], kind=r["kind"],
+            unit=r["unit"], co_units=r["co_units"], leader=r["leader"], person=r["person"],
+            deadline=dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None,
+            deadline_workdays=r.get("deadline_workdays"), status=r["status_code"],
+            progress_text=r["progress"], year=year))
+    return out
+
+
+#: IssueInput field → contract field (for naming the sheet column of a ledger validation error)
+_ISSUE_FIELD = {"description": "description", "category": "category", "measures": "measures", "unit": "unit",
+                "co_units": "co_units", "leader": "leader", "person": "person", "deadline": "deadline",
+                "deadline_workdays": "deadline", "kind": "deadline", "status": "status", "year": "deadline"}
+
+
+def validate_rows(kind: str, rows: list[dict[str, Any]], year: int | None) -> list[tuple[int, str, str]]:
+    """The owning service's own checks on rows that parsed cleanly: (sheet row, field, message).
+
+    Only the ledger exposes row validation; other kinds are checked when written.
+    """
+    if kind != "ledger":
+        return []
+    try:
+        from desktop_app.ledger.service import validate_input
+    except ImportError:
+        return []
+    out = []
+    for r, inp in zip(rows, issue_inputs(rows, year), strict=True):
+        for err in validate_input(inp):
+            message = err.message.removeprefix("该问题：")
+            out.append((r["row"], _ISSUE_FIELD.get(err.field or "", err.field or ""), message))
+    return out
+
+
+def write_rows(db: Database, actor: Actor, kind: str, rows: list[dict[str, Any]], year: int | None) -> int:
+    """Write all rows of one import through the owning service; returns how many were created."""
+    func = _target(kind)
+    if kind == "ledger":
+        return len(func(db, actor, issue_inputs(rows, year)))
+    return int(func(db, actor, rows))
