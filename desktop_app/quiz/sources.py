@@ -1,0 +1,78 @@
+"""What the award rule borrows from other capabilities: ledger closure rates and grassroots days.
+
+Both are optional. When the capability is not installed (its module cannot be
+imported) or has nothing for the period, the figure is ``None`` with the reason,
+and the award rule shows that weight as not available instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import Person
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Per person (done, out of): closed/due ledger items or grassroots days/expected days."""
+
+    per_person: dict[str, tuple[float, float]]
+    note: str
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def ledger_closure(db: Database, start: dt.date, end: dt.date) -> Figures | None:
+    """Per person: ledger items due by ``end`` (or closed in the period) and how many are done or closed.
+
+    Items count for their 责任人 (responsible person) and their 牵头领导 (lead leader),
+    matched by name. None when the ledger capability is not installed or no item falls due.
+    """
+    if not _installed("desktop_app.ledger.service"):
+        return None
+    from db.models import Issue
+
+    with db.session() as s:
+        by_name = {p.name: p.id for p in s.execute(select(Person).where(
+            Person.office_code == db.office_code, Person.deleted.is_(False))).scalars()}
+        rows = s.execute(select(Issue.responsible_person, Issue.lead_leader, Issue.status, Issue.deadline,
+                                Issue.closed_at).where(Issue.office_code == db.office_code,
+                                                       Issue.deleted.is_(False), Issue.status != "void")).all()
+    out: dict[str, list[float]] = {}
+    for person, leader, status, deadline, closed_at in rows:
+        finished = status in ("done", "closed")
+        due = (deadline is not None and deadline <= end) or (closed_at is not None and start <= closed_at <= end)
+        if not due:
+            continue
+        for name in {person, leader}:
+            pid = by_name.get((name or "").strip())
+            if pid:
+                tally = out.setdefault(pid, [0.0, 0.0])
+                tally[0] += 1.0 if finished else 0.0
+                tally[1] += 1.0
+    if not out:
+        return None
+    return Figures({k: (v[0], v[1]) for k, v in out.items()}, f"截至{end.isoformat()}到期的问题整改完成（销号）率")
+
+
+def grassroots_days(db: Database, year: int, end: dt.date) -> Figures | None:
+    """Per person: grassroots days in ``year`` against where the quota says they should be by ``end``."""
+    if not _installed("desktop_app.work.days"):
+        return None
+    from desktop_app.work import days
+
+    rows = days.days_table(db, year, today=end)
+    per = {r.person_id: (float(r.days), float(r.expected)) for r in rows if r.expected > 0}
+    if not per or not any(d for d, _e in per.values()):
+        return None
+    return Figures(per, f"{year}年基层调研天数与截至{end.isoformat()}应达进度之比")
