@@ -208,7 +208,9 @@ def list_awards(db: Database, period: str | None = None) -> list[AwardInfo]:
         if period:
             q = q.where(Award.period == period)
         out = []
-        for a in s.execute(q.order_by(Award.period.desc(), Award.kind.desc(), Award.rank)).scalars():
+        kinds = {"先进科室": 0, "工作能手": 1}
+        found = sorted(s.execute(q).scalars(), key=lambda a: (-int(a.period[:4]), a.period, kinds.get(a.kind, 9), a.rank))
+        for a in found:
             basis = json.loads(a.basis or "{}")
             out.append(AwardInfo(a.id, a.period, a.kind, a.target_id, basis.get("name", ""), a.rank, basis,
                                  a.confirmed))
