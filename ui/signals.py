@@ -14,6 +14,10 @@ Usage (the whole API; stable)::
         if kind in (Kind.ISSUE, Kind.ALL):
             self.refresh()
 
+Connect a bound method of the widget (as above), never a lambda: Qt drops a
+connection to a QObject's method when the object is destroyed, but a lambda
+would keep firing into a deleted widget.
+
 ``kind`` is a short string naming the kind of record (the ``Kind`` constants
 below, or any other lower-case word a capability needs); ``ids`` lists the ids
 that changed, or is empty when "many/unknown" changed. ``Kind.ALL`` means the

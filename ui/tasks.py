@@ -154,13 +154,15 @@ class Task(QObject):
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is None or self.done:
+        dlg = self.dialog
+        if dlg is None or self.done:
             return
-        if self.dialog.maximum() != max(total, 0):
-            self.dialog.setMaximum(max(total, 0))
-        self.dialog.setValue(min(done, total) if total > 0 else 0)
         if text and not self.progress.cancelled:
-            self.dialog.setLabelText(text)
+            dlg.setLabelText(text)
+        if dlg.maximum() != max(total, 0):
+            dlg.setMaximum(max(total, 0))
+        # last: a window-modal QProgressDialog processes events in setValue, so the task may end inside it
+        dlg.setValue(min(done, total) if total > 0 else 0)
 
     def _close_dialog(self) -> None:
         if self.dialog is not None:

@@ -108,8 +108,11 @@ class DashboardPage(QWidget):
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # several changes in one event-loop turn → one refresh
         self._pending.timeout.connect(self.refresh)
-        bus().changed.connect(lambda _kind, _ids: self._pending.start())
+        bus().changed.connect(self._on_changed)  # a bound method: the connection dies with the page
         self.refresh()
+
+    def _on_changed(self, _kind: str, _ids: list) -> None:
+        self._pending.start()
 
     def _build_panel(self, target: str) -> QWidget | None:
         try:

@@ -1,0 +1,300 @@
+"""The GUI shell: main window and its pages, change bus, dialogs service, background tasks,
+start-up with errors, backups from the menu, the benchmark hook."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel
+
+from desktop_app import backup
+from desktop_app.context import AppContext, open_context
+from desktop_app.errors import DatabaseCorruptError, ValidationError
+from desktop_app.services import organisation
+from ui import dialogs
+from ui.main_window import MainWindow, load_page_class
+from ui.pages import PAGES
+from ui.pages.placeholder_page import PlaceholderPage
+from ui.signals import Kind, bus, notify
+from ui.tasks import TaskCancelled, run_task
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext) -> MainWindow:  # noqa: ANN001
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_every_page_opens(window: MainWindow, dialog_answers) -> None:  # noqa: ANN001
+    for spec in PAGES:
+        page = window.show_page(spec.key)
+        assert window.stack.currentWidget() is page
+        assert window.nav.currentItem().text() == spec.title
+        missing = load_page_class(spec.target) is None
+        assert isinstance(page, PlaceholderPage) == missing, spec.key
+        if missing:
+            assert "尚未提供" in page.heading.text()
+            assert spec.planned in page.body.text()
+        assert window.show_page(spec.key) is page  # built once
+    assert dialog_answers.warnings == [] and dialog_answers.bugs == []
+
+
+def test_shortcuts_switch_pages(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.pages["settings"]
+    QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.pages["dashboard"]
+
+
+def test_title_and_status_show_office_year_actor(window: MainWindow, ctx: AppContext) -> None:
+    assert "景洪市乡村振兴局" in window.windowTitle() and "532801" in window.windowTitle()
+    assert "2026" in window.windowTitle()
+    assert "景洪市乡村振兴局" in window.status_office.text()
+    assert "2026" in window.status_campaign.text()
+    assert ctx.actor.label in window.status_actor.text()
+    organisation.set_campaign(ctx.db, ctx.actor, 2027, 90, 60)
+    notify(Kind.CAMPAIGN)
+    assert "2027" in window.status_campaign.text()
+
+
+def test_missing_module_is_placeholder_but_missing_dependency_is_an_error(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_page_class("ui.pages.no_such_page:X") is None
+    assert load_page_class("ui.no_such_package.page:X") is None
+    (tmp_path / "fd_broken_page.py").write_text("import fd_no_such_dependency\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        load_page_class("fd_broken_page:Page")
+
+
+def test_broken_page_shows_bug_and_error_placeholder(window: MainWindow, dialog_answers,  # noqa: ANN001
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.main_window as mw
+
+    def boom(target: str) -> None:
+        raise RuntimeError("page exploded")
+
+    monkeypatch.setattr(mw, "load_page_class", boom)
+    dialog_answers.expect_bugs = True
+    page = window.show_page("topics")
+    assert isinstance(page, PlaceholderPage) and "page exploded" in page.body.text()
+    assert len(dialog_answers.bugs) == 1 and "RuntimeError: page exploded" in dialog_answers.bugs[0]
+
+
+def test_dashboard_counts_and_refreshes_on_change(window: MainWindow, ctx: AppContext) -> None:
+    page = window.pages["dashboard"]
+    cards = page.cards  # type: ignore[attr-defined]
+    assert cards["sections"].value.text() == "3"
+    assert cards["people"].value.text() == "5"
+    assert "领导 2" in cards["people"].note.text()
+    organisation.add_section(ctx.db, ctx.actor, "项目管理科")
+    notify(Kind.SECTION)
+    QApplication.processEvents()  # the refresh is coalesced to the next event-loop turn
+    assert cards["sections"].value.text() == "4"
+    assert page.title.text() == "景洪市乡村振兴局"  # type: ignore[attr-defined]
+
+
+def test_change_bus_delivers(qtbot) -> None:  # noqa: ANN001
+    with qtbot.waitSignal(bus().changed) as sig:
+        notify(Kind.ISSUE, ["a", "b"])
+    assert sig.args == ["issue", ["a", "b"]]
+
+
+def test_show_error_known_is_calm_unknown_is_bug(dialog_answers) -> None:  # noqa: ANN001
+    dialogs.show_error(None, ValidationError("科室“综合科”已存在", "请换一个名称"))
+    assert dialog_answers.warnings == ["科室“综合科”已存在\n\n处理办法：请换一个名称"]
+    dialog_answers.expect_bugs = True
+    try:
+        raise KeyError("boom")
+    except KeyError as exc:
+        dialogs.show_error(None, exc)
+    assert "KeyError: 'boom'" in dialog_answers.bugs[0] and "Traceback" in dialog_answers.bugs[0]
+
+
+def test_guard_shows_and_reports(dialog_answers) -> None:  # noqa: ANN001
+    with dialogs.guard(None) as done:
+        raise ValidationError("不行", "换一个")
+    assert not done.ok and dialog_answers.warnings == ["不行\n\n处理办法：换一个"]
+    with dialogs.guard(None) as fine:
+        pass
+    assert fine.ok
+
+
+def test_bug_dialog_copies_details(qtbot) -> None:  # noqa: ANN001
+    dlg = dialogs.BugDialog("details 详细")
+    qtbot.addWidget(dlg)
+    dlg.copy_details()
+    assert QApplication.clipboard().text() == "details 详细"
+
+
+def test_task_delivers_result_and_progress(qtbot) -> None:  # noqa: ANN001
+    seen: list[int] = []
+
+    def work(progress) -> int:  # noqa: ANN001
+        for i in range(1, 2001):
+            progress(i, 2000, "正在处理")
+        return 7
+
+    task = run_task(None, "测试", work, on_done=seen.append, min_duration_ms=0)
+    assert task.wait(10_000)
+    assert seen == [7] and task.result == 7 and task.error is None and task.dialog is None
+
+
+def test_task_error_goes_to_on_error_or_dialog(qtbot, dialog_answers) -> None:  # noqa: ANN001
+    def fail(progress) -> None:  # noqa: ANN001
+        raise ValidationError("文件无法读取", "请另存为 xlsx")
+
+    errors: list[BaseException] = []
+    task = run_task(None, "测试", fail, on_error=errors.append)
+    assert task.wait(10_000) and isinstance(errors[0], ValidationError)
+    task = run_task(None, "测试", fail)  # default: shown calmly
+    assert task.wait(10_000)
+    assert dialog_answers.warnings == ["文件无法读取\n\n处理办法：请另存为 xlsx"]
+
+
+def test_task_can_be_cancelled(qtbot) -> None:  # noqa: ANN001
+    reached: list[int] = []
+
+    def slow(progress) -> str:  # noqa: ANN001
+        for i in range(2000):
+            progress(i, 2000)
+            reached.append(i)
+            time.sleep(0.002)
+        return "finished"
+
+    cancelled: list[bool] = []
+    task = run_task(None, "测试", slow, cancellable=True, on_cancelled=lambda: cancelled.append(True),
+                    min_duration_ms=0)
+    qtbot.waitUntil(lambda: len(reached) > 5, timeout=5000)
+    assert task.dialog is not None
+    task.dialog.canceled.emit()  # what the 取消 button does
+    assert task.wait(10_000)
+    assert cancelled == [True] and task.cancelled and task.result is None and len(reached) < 2000
+
+
+def test_progress_raises_only_when_cancellable() -> None:
+    from ui.tasks import Progress
+
+    p = Progress(lambda *a: None, cancellable=False)
+    p.cancel()
+    p(1, 2)  # not cancellable: keeps going
+    q = Progress(lambda *a: None, cancellable=True)
+    q.cancel()
+    with pytest.raises(TaskCancelled):
+        q(1, 2)
+
+
+def test_backup_and_restore_from_the_gui(window: MainWindow, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.settings import backup_ops
+
+    made = backup_ops.backup_now(window, ctx)
+    assert made is not None and made.exists() and "已备份到" in dialog_answers.infos[-1]
+    organisation.add_section(ctx.db, ctx.actor, "临时科")
+    dialog_answers.confirms.append(True)
+    assert backup_ops.restore_from(window, ctx, made)
+    names = [s.name for s in organisation.list_sections(ctx.db)]  # ctx.db was reopened in place
+    assert "临时科" not in names and len(names) == 3
+    assert any(b.reason == "before-restore" for b in backup.list_backups(ctx.data.backups))
+
+
+def test_restore_declined_changes_nothing(window: MainWindow, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.settings import backup_ops
+
+    made = backup.make_backup(ctx.data.db_path, ctx.data.backups, "manual")
+    organisation.add_section(ctx.db, ctx.actor, "临时科")
+    dialog_answers.confirms.append(False)
+    assert not backup_ops.restore_from(window, ctx, made)
+    assert "临时科" in [s.name for s in organisation.list_sections(ctx.db)]
+
+
+def test_open_data_refuses_newer_schema_calmly(tmp_path: Path, dialog_answers) -> None:  # noqa: ANN001
+    import sqlite3
+
+    from ui.app import desktop_actor, open_data
+
+    root = tmp_path / "d"
+    open_context(root).close()
+    con = sqlite3.connect(root / "fielddesk.db")
+    con.execute("UPDATE alembic_version SET version_num='9999_from_the_future'")
+    con.commit()
+    con.close()
+    assert open_data(root, desktop_actor()) is None
+    assert "更新版本" in dialog_answers.warnings[0]
+
+
+def test_open_data_unwritable_folder_is_calm(tmp_path: Path, dialog_answers) -> None:  # noqa: ANN001
+    from ui.app import desktop_actor, open_data
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert open_data(blocker / "data", desktop_actor()) is None
+    assert "无法写入数据目录" in dialog_answers.warnings[0]
+
+
+def test_recovery_dialog_restores_newest_good_backup(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.recovery_dialog import RecoveryDialog
+
+    root = ctx.data.root
+    good = backup.make_backup(ctx.data.db_path, ctx.data.backups, "daily")
+    ctx.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(ctx.data.db_path) + suffix).unlink(missing_ok=True)
+    raw = bytearray(ctx.data.db_path.read_bytes())
+    raw[4096:8192] = b"\xff" * 4096  # trash a b-tree page
+    ctx.data.db_path.write_bytes(bytes(raw))
+    with pytest.raises(DatabaseCorruptError) as info:
+        open_context(root)
+    dlg = RecoveryDialog(info.value, root)
+    qtbot.addWidget(dlg)
+    assert dlg.list.currentItem() is not None and "最近的完好备份" in dlg.list.currentItem().text()
+    dlg.btn_restore.click()
+    assert dlg.result() == dlg.DialogCode.Accepted and dlg.restored_from == good
+    reopened = open_context(root)
+    try:
+        assert len(organisation.list_sections(reopened.db)) == 3
+    finally:
+        reopened.close()
+
+
+def test_placeholder_says_what_it_will_hold(qtbot) -> None:  # noqa: ANN001
+    page = PlaceholderPage("问题台账", "问题清单、责任清单")
+    qtbot.addWidget(page)
+    texts = " ".join(lbl.text() for lbl in page.findChildren(QLabel))
+    assert "“问题台账”功能尚未提供" in texts and "问题清单、责任清单" in texts
+
+
+def test_chinese_font_is_the_shipped_one(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QFontDatabase, QFontInfo
+
+    from ui import fonts
+    from ui.app import make_app
+
+    app = make_app()
+    assert fonts.FAMILY in QFontDatabase.families()
+    assert QFontInfo(app.font()).family() == fonts.FAMILY
+
+
+def test_bench_hook_prints_shown_and_quits(tmp_path: Path) -> None:
+    root = tmp_path / "d"
+    subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root), "init", "--office-code", "532801",
+                    "--office-name", "景洪市乡村振兴局"], check=True, cwd=ROOT, capture_output=True)
+    env = dict(os.environ, FIELDDESK_BENCH_SHOWN="1", FIELDDESK_BENCH_T0=str(time.time()), QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root)], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("shown ")]
+    assert line, out.stdout + out.stderr
+    seconds = float(line[0].split()[1])
+    assert 0 < seconds < 30
