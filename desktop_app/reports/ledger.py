@@ -1,0 +1,210 @@
+"""The ledger printed: 问题清单, 责任清单 and 督办清单 (A4 landscape).
+
+Warnings survive black-and-white printing: a red (逾期) row carries “■逾期” and a yellow (临期)
+row “▲临期” in its 预警 column, besides a light red/yellow tint for colour printers. The legend
+under the title says so.
+
+``*_report`` functions take plain rows (IssueRow, ResponsibilityRow, SupervisionRow from
+``desktop_app.ledger.types`` or anything with the same attributes); ``fetch_*`` functions get those
+rows from the ledger service.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from reportlab.lib import colors
+
+from desktop_app.reports.layout import Column, RowLook
+from desktop_app.reports.table_report import TableReport
+
+WARNING_MARKS = {"red": "■逾期", "yellow": "▲临期", "green": "", "grey": ""}
+WARNING_FILLS = {"red": colors.Color(1.0, 0.86, 0.86), "yellow": colors.Color(1.0, 0.96, 0.78)}
+LEGEND = "预警标识：■逾期　▲临期（彩色打印时另以红色、黄色底纹区分）"
+EMPTY = "无符合条件的记录"
+
+ISSUE_COLUMNS = [
+    Column("序号", 10, "CENTER"),
+    Column("编号", 20, "CENTER"),
+    Column("问题类别", 16),
+    Column("问题描述", 46),
+    Column("整改措施", 38),
+    Column("整改类型", 14, "CENTER"),
+    Column("责任单位", 18),
+    Column("责任人", 14, "CENTER"),
+    Column("完成时限", 21, "CENTER"),
+    Column("整改进展", 27),
+    Column("状态", 13, "CENTER"),
+    Column("预警", 13, "CENTER"),
+]
+
+RESPONSIBILITY_COLUMNS = [
+    Column("序号", 10, "CENTER"),
+    Column("责任单位", 60),
+    Column("责任人", 30, "CENTER"),
+    Column("问题总数", 20, "CENTER"),
+    Column("未销号", 20, "CENTER"),
+    Column("已销号", 20, "CENTER"),
+    Column("逾期", 22, "CENTER"),
+    Column("临期", 22, "CENTER"),
+    Column("销号率", 22, "CENTER"),
+]
+
+SUPERVISION_COLUMNS = [
+    Column("序号", 10, "CENTER"),
+    Column("编号", 20, "CENTER"),
+    Column("问题描述", 60),
+    Column("责任单位", 20),
+    Column("责任人", 13, "CENTER"),
+    Column("完成时限", 21, "CENTER"),
+    Column("剩余工作日", 15, "CENTER"),
+    Column("预警", 13, "CENTER"),
+    Column("督办等级", 16, "CENTER"),
+    Column("催办记录", 62),
+]
+
+
+def date_text(day: dt.date | None) -> str:
+    """A date as printed in tables."""
+    return day.isoformat() if day else ""
+
+
+def deadline_text(row: Any) -> str:
+    """完成时限 as printed: the date, the working-day basis, or 长期坚持."""
+    if getattr(row, "kind", "") == "ongoing" and not row.deadline:
+        return "长期坚持"
+    text = date_text(row.deadline)
+    if getattr(row, "deadline_basis", "date") == "workdays" and getattr(row, "deadline_workdays", None):
+        text += f"\n（{row.deadline_workdays}个工作日）"
+    original = getattr(row, "original_deadline", None)
+    if original and row.deadline and original != row.deadline:
+        text += f"\n（原{date_text(original)}）"
+    return text
+
+
+def progress_text(row: Any) -> str:
+    """整改进展: the latest progress note with its percentage."""
+    text = row.latest_progress or ""
+    if row.progress_percent:
+        text = f"{text}（{row.progress_percent}%）" if text else f"{row.progress_percent}%"
+    return text
+
+
+def _looks(colours: Sequence[str]) -> Any:
+    def look(i: int) -> RowLook | None:
+        fill = WARNING_FILLS.get(colours[i]) if i < len(colours) else None
+        return (fill, None) if fill is not None else None
+    return look
+
+
+def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
+                 today: dt.date | None = None) -> TableReport:
+    """问题清单 from IssueRow-like rows, in the order given."""
+    cells: list[list[str]] = []
+    colours: list[str] = []
+    for n, r in enumerate(rows, start=1):
+        cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, r.responsible_unit,
+                      r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
+                      WARNING_MARKS.get(r.colour, "")])
+        colours.append(r.colour)
+    title = f"{office}{year or ''}{'年' if year else ''}调研发现问题清单" if office else "调研发现问题清单"
+    return TableReport(title, ISSUE_COLUMNS, cells or [[EMPTY] + [""] * (len(ISSUE_COLUMNS) - 1)],
+                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+
+
+def responsibility_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
+                          today: dt.date | None = None) -> TableReport:
+    """责任清单 from ResponsibilityRow-like rows (a unit's own row has person '')."""
+    cells: list[list[str]] = []
+    colours: list[str] = []
+    for n, r in enumerate(rows, start=1):
+        cells.append([str(n), r.unit, r.person or "（合计）", str(r.total), str(r.open), str(r.closed),
+                      f"■{r.red}" if r.red else "0", f"▲{r.yellow}" if r.yellow else "0",
+                      f"{r.closure_rate * 100:.1f}%"])
+        colours.append("red" if r.red else "yellow" if r.yellow else "green")
+    title = f"{office}{year or ''}{'年' if year else ''}问题整改责任清单" if office else "问题整改责任清单"
+    return TableReport(title, RESPONSIBILITY_COLUMNS,
+                       cells or [[EMPTY] + [""] * (len(RESPONSIBILITY_COLUMNS) - 1)],
+                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+
+
+def urge_history(urges: Sequence[Any]) -> str:
+    """催办记录: one line per urge, oldest first."""
+    return "\n".join(f"{date_text(u.date)} {u.level_label}{('：' + u.note) if u.note else ''}"
+                     + (f"（{u.by}）" if u.by else "") for u in urges)
+
+
+def supervision_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
+                       today: dt.date | None = None) -> TableReport:
+    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left)."""
+    cells: list[list[str]] = []
+    colours: list[str] = []
+    for n, s in enumerate(rows, start=1):
+        r = s.row
+        level = max((u.level for u in s.urges), default=0)
+        level_label = next((u.level_label for u in s.urges if u.level == level), "未催办") if level else "未催办"
+        left = s.workdays_left
+        left_text = "" if left is None else (f"超期{-left}个工作日" if left < 0 else str(left))
+        cells.append([str(n), r.serial, r.description, r.responsible_unit, r.responsible_person, deadline_text(r),
+                      left_text, WARNING_MARKS.get(r.colour, ""), level_label, urge_history(s.urges)])
+        colours.append(r.colour)
+    title = f"{office}{year or ''}{'年' if year else ''}问题整改督办清单" if office else "问题整改督办清单"
+    return TableReport(title, SUPERVISION_COLUMNS, cells or [[EMPTY] + [""] * (len(SUPERVISION_COLUMNS) - 1)],
+                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+
+
+def _note(*parts: str) -> str:
+    return "　".join(p for p in parts if p)
+
+
+# --- fetching from the ledger service -------------------------------------------------------------
+
+
+def office_name(db: Any) -> str:
+    """This office's name ('' before setup)."""
+    from desktop_app.services import organisation
+
+    try:
+        return organisation.get_office(db).name
+    except Exception:  # noqa: BLE001 — a report without the office name is still useful
+        return ""
+
+
+def _filter(year: int | None, flt: Any) -> Any:
+    from desktop_app.ledger.query import IssueFilter
+
+    return flt if flt is not None else IssueFilter(year=year)
+
+
+def _year_of(year: int | None, flt: Any) -> int | None:
+    return year or getattr(flt, "year", None)
+
+
+def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
+                       today: dt.date | None = None) -> TableReport:
+    """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service."""
+    from desktop_app.ledger.query import iter_issue_rows
+
+    f = _filter(year, flt)
+    return issue_report(iter_issue_rows(db, f, today=today), office_name(db), _year_of(year, f), note, today)
+
+
+def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
+                                today: dt.date | None = None) -> TableReport:
+    """责任清单 of ``year`` from the ledger service."""
+    from desktop_app.ledger.summaries import responsibility_summary
+
+    f = _filter(year, flt)
+    return responsibility_report(responsibility_summary(db, f, today=today), office_name(db), _year_of(year, f),
+                                 note, today)
+
+
+def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
+                             today: dt.date | None = None) -> TableReport:
+    """督办清单 of ``year`` from the ledger service."""
+    from desktop_app.ledger.summaries import supervision_list
+
+    f = _filter(year, flt)
+    return supervision_report(supervision_list(db, f, today=today), office_name(db), _year_of(year, f), note, today)

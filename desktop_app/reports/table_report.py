@@ -1,0 +1,77 @@
+"""A printed list (清单/名单/一览表): title, office and date line, a paged table, signature lines.
+
+All the listing reports (ledger views, scores, visits, topics) are one of these with their own
+columns. The cells are plain strings, so the report can be tested with rows made in tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepTogether
+
+from desktop_app.reports.fonts import FontSet
+from desktop_app.reports.layout import (
+    LANDSCAPE,
+    PORTRAIT,
+    SIZE_S4,
+    Column,
+    Rendered,
+    RowLook,
+    SignatureLine,
+    TableLook,
+    build_pdf,
+    chinese_date,
+    header_block,
+    paged_tables,
+    story_height,
+)
+
+DEFAULT_SIGNATURES = ("填表人", "审核人", "联系电话")
+
+
+@dataclass
+class TableReport:
+    """What a listing report prints; ``rows`` are lists of cell strings in column order."""
+
+    title: str
+    columns: list[Column]
+    rows: list[list[str]]
+    office: str = ""
+    date: dt.date | None = None
+    note: str = ""
+    landscape: bool = True
+    signatures: Sequence[str] = DEFAULT_SIGNATURES
+    row_look: Callable[[int], RowLook | None] | None = None
+    look: TableLook = field(default_factory=TableLook)
+    #: flowables printed after the table, before the signatures (summaries, legends)
+    after: list[Flowable] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        """Every string the report prints (for the glyph check)."""
+        out = [self.title, self.office, self.note, *self.signatures, *(c.title for c in self.columns)]
+        for row in self.rows:
+            out.extend(row)
+        return out
+
+
+def render_table_report(report: TableReport, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+    """Check glyphs, lay the report out and write the PDF."""
+    fontset.check(report.texts())
+    setup = LANDSCAPE if report.landscape else PORTRAIT
+    width, height = setup.frame_width, setup.frame_height
+    left = f"填报单位：{report.office}" if report.office else ""
+    right = f"填报日期：{chinese_date(report.date or dt.date.today())}"
+    head = header_block(report.title, fontset, left, right, note=report.note)
+    first_avail = height - story_height(head, width, height) - 1.0
+    tables = paged_tables(report.columns, report.rows, fontset, width, first_avail, height - 1.0,
+                          look=report.look, row_look=report.row_look)
+    story: list[Flowable] = [*head, *tables, *report.after]
+    if report.signatures:
+        story.append(KeepTogether([SignatureLine(report.signatures, fontset, fontset.body, SIZE_S4,
+                                                 space_before=SIZE_S4)]))
+    return build_pdf(story, out, fontset, setup, title=report.title, record=record)
