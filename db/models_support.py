@@ -73,6 +73,13 @@ class PeerState(Base):
     fingerprint: Mapped[str] = mapped_column(String(80), default="")
     last_export: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     last_import: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: from the office card: name and level of the peer, its X25519 key for encrypted bundles
+    office_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    level: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    enc_key: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: JSON list of revoked public keys (base64): a revoked key is never trusted again
+    revoked_keys: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    trusted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ImportedBundle(Base):
@@ -101,8 +108,11 @@ class SyncConflict(Base):
     winner_office: Mapped[str] = mapped_column(String(12), default="")
     loser_office: Mapped[str] = mapped_column(String(12), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
-    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     resolved_by: Mapped[str] = mapped_column(String(40), default="")
+    #: the bundle that brought the other version ('' for a local resolution)
+    bundle_id: Mapped[str] = mapped_column(String(36), default="", server_default="")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Setting(Base):

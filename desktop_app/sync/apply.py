@@ -1,0 +1,618 @@
+"""Importing a bundle (导入数据包): check everything in memory, then apply in ONE transaction.
+
+Order (DESIGN.md §4): limits and structure (``bundle_reader``) → signature, target
+office, versions → already imported? → parse and validate every change → gaps and
+same-sequence checks per origin → merge row by row (ownership, per-field last
+writer wins by (clock, office code), conflicts kept, append-only children as a
+union) → write rows, change-log entries, conflicts, the bundle id and the peer's
+acknowledgements in one transaction. A dry run takes the same path and rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from db import migrate
+from db.base import Base
+from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
+from db.engine import Database
+from db.models import SYNCED_MODELS, Attachment, ChangeLog, ImportedBundle, PeerState, SyncConflict
+from desktop_app import audit
+from desktop_app.attachments import attachment_path
+from desktop_app.audit import Actor
+from desktop_app.config import DataDir
+from desktop_app.errors import SetupRequiredError, SyncError
+from desktop_app.sync import keys
+from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limits
+from desktop_app.sync.bundle_reader import RawBundle, read_bundle
+from desktop_app.sync.history import Stamp, base_of, chunks, latest, load_history
+from desktop_app.sync.ownership import ISSUE_CHILDREN
+from desktop_app.sync.ownership import check as check_owner
+from desktop_app.sync.peers import have_seqs, load_json, merge_acks
+from desktop_app.sync.schema_upgrade import upgrade_changes
+from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable
+
+#: test hook: when set to a file path, the import creates that file and waits before committing
+HOLD_ENV = "FIELDDESK_SYNC_TEST_HOLD"
+MAX_ERRORS = 200
+#: a capped stamp carries this counter, which local clocks never reach, so it stays recognisable
+CAP_COUNTER = 0xFFFF
+_OPS = frozenset({"insert", "update", "delete"})
+
+
+@dataclass
+class TableReport:
+    """Per table: what the import did (or would do) to its rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        """The contract's per-table object."""
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "conflicts": self.conflicts, "rejected": self.rejected}
+
+
+@dataclass
+class ImportReport:
+    """The outcome of one import (the ``import-bundle --json`` contract)."""
+
+    file: str
+    bundle_id: str = ""
+    from_office: str = ""
+    status: str = "rejected"  # applied|already-imported|rejected|dry-run
+    tables: dict[str, TableReport] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    gap: dict[str, list[int]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI's JSON object."""
+        return {"bundle_id": self.bundle_id, "from_office": self.from_office, "status": self.status,
+                "tables": {k: v.as_json() for k, v in sorted(self.tables.items())}, "errors": list(self.errors),
+                "warnings": list(self.warnings), "file": self.file}
+
+    def add_error(self, text: str) -> None:
+        """Record a refusal (the list is capped so a hostile bundle cannot flood the report)."""
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(text)
+        elif len(self.errors) == MAX_ERRORS:
+            self.errors.append("……更多被拒绝的记录未逐条列出")
+
+
+@dataclass
+class _Change:
+    origin: str
+    seq: int
+    hlc: int
+    table: str
+    row_id: str
+    op: str
+    values: dict[str, Any]
+    bases: dict[str, Stamp]
+    applied: list[str] = field(default_factory=list)
+    sent_hlc: int = 0  # the stamp as the bundle carried it, before any capping
+
+    @property
+    def stamp(self) -> Stamp:
+        return (self.hlc, self.origin)
+
+
+class _DryRunDoneError(Exception):
+    """Raised inside the transaction to undo a dry run."""
+
+
+def _fail(message: str, action: str = "请让发送单位重新导出；本次未做任何改动") -> SyncError:
+    return SyncError(message, action)
+
+
+# ---------------------------------------------------------------- checks before parsing
+
+def _check_header(raw: RawBundle) -> dict[str, Any]:
+    m = raw.manifest
+    for key in ("bundle_id", "from_office", "to_office", "schema_version"):
+        if not isinstance(m.get(key), str):
+            raise _fail(f"数据包清单缺少“{key}”，不是有效的数据包")
+    if not BUNDLE_ID.match(m["bundle_id"]):
+        raise _fail("数据包编号格式不正确")
+    if not OFFICE_CODE.match(m["from_office"]) or not OFFICE_CODE.match(m["to_office"]):
+        raise _fail("数据包清单中的单位代码格式不正确")
+    for key in ("ranges", "acks", "counts"):
+        if not isinstance(m.get(key), dict):
+            raise _fail(f"数据包清单缺少“{key}”，不是有效的数据包")
+    for origin, rng in m["ranges"].items():
+        if (not OFFICE_CODE.match(str(origin)) or not isinstance(rng, list) or len(rng) != 2
+                or not all(isinstance(x, int) and not isinstance(x, bool) for x in rng) or not 1 <= rng[0] <= rng[1]):
+            raise _fail("数据包清单中的序号范围格式不正确")
+    for origin, seq in m["acks"].items():
+        if not OFFICE_CODE.match(str(origin)) or not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+            raise _fail("数据包清单中的确认信息格式不正确")
+    return m
+
+
+def _check_signature(s: Session, raw: RawBundle, sender: str) -> None:
+    peer = s.get(PeerState, sender)
+    if peer is None or not peer.public_key:
+        raise SyncError(f"数据包来自未知单位 {sender}：尚未导入并信任其身份卡",
+                        "请先导入对方单位的身份卡并电话核对指纹，再导入数据包；本次未做任何改动")
+    if keys.verify(peer.public_key, raw.manifest_bytes, raw.signature):
+        if peer.revoked or not peer.trusted:
+            raise SyncError(f"单位 {sender} 的密钥已被吊销，拒绝其数据包", "请让对方生成新密钥并重新交换身份卡；本次未做任何改动")
+        return
+    for old in orjson.loads(peer.revoked_keys or "[]"):
+        if keys.verify(old, raw.manifest_bytes, raw.signature):
+            raise SyncError(f"数据包由单位 {sender} 已吊销的密钥签名，已拒绝", "请让对方用新密钥重新导出；本次未做任何改动")
+    raise SyncError(f"数据包签名与单位 {sender} 的密钥不符（可能被篡改或冒名）",
+                    "请勿导入来历不明的数据包，请与对方电话核实后重新发送；本次未做任何改动")
+
+
+def _check_versions(m: dict[str, Any]) -> None:
+    schema = m["schema_version"]
+    if schema not in migrate.known_revisions():
+        raise SyncError(f"数据包由更新版本的调研工作台导出（数据结构 {schema}），本版本无法读取其中的数据",
+                        "请升级调研工作台后再导入；本次未做任何改动")
+
+
+# ---------------------------------------------------------------- parsing
+
+def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Change], list[str]]:
+    """Every change, decoded and checked; the warnings about clocks too far ahead."""
+    changes: list[_Change] = []
+    warnings: list[str] = []
+    capped_by_origin: dict[str, int] = defaultdict(int)
+    counts = m["counts"]
+    if set(counts) != set(raw.changes):
+        raise _fail("数据包清单的行数统计与内容不符")
+    for table, blob in raw.changes.items():
+        model = SYNCED_MODELS.get(table)
+        if model is None:
+            raise _fail(f"数据包含有本版本不认识的数据表“{table}”", "请升级调研工作台后再导入；本次未做任何改动")
+        decs = decoders(model.__table__)  # type: ignore[attr-defined]
+        lines = blob.split(b"\n")
+        if lines and lines[-1] == b"":
+            lines.pop()
+        if len(lines) != counts.get(table):
+            raise _fail(f"数据表 {table} 的变更条数与清单不符")
+        for n, line in enumerate(lines, 1):
+            try:
+                d = orjson.loads(line)
+                origin, seq, hlc, row_id, op, vals = d["o"], d["s"], d["h"], d["id"], d["op"], d["v"]
+                bases_raw = d.get("b") or {}
+            except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+                raise _fail(f"数据表 {table} 第 {n} 条变更格式不正确") from exc
+            if (not isinstance(origin, str) or not OFFICE_CODE.match(origin) or not isinstance(seq, int)
+                    or isinstance(seq, bool) or seq < 1 or not isinstance(hlc, int) or isinstance(hlc, bool)
+                    or not 0 < hlc < 2**63 or not isinstance(row_id, str) or not ROW_ID.match(row_id)
+                    or op not in _OPS or not isinstance(vals, dict) or not isinstance(bases_raw, dict)):
+                raise _fail(f"数据表 {table} 第 {n} 条变更格式不正确")
+            out: dict[str, Any] = {}
+            for f, x in vals.items():
+                dec = decs.get(f)
+                if dec is None:
+                    raise _fail(f"数据表 {table} 第 {n} 条变更含有未知字段“{str(f)[:40]}”")
+                try:
+                    out[f] = dec(x)
+                except BadValueError as exc:
+                    raise _fail(f"数据表 {table} 第 {n} 条变更的字段“{f}”取值不正确（{exc}）") from exc
+            if "id" in out and out["id"] != row_id:
+                raise _fail(f"数据表 {table} 第 {n} 条变更的编号不一致")
+            bases: dict[str, Stamp] = {}
+            for f, b in bases_raw.items():
+                if (not isinstance(b, list) or len(b) != 2 or not isinstance(b[0], int) or not isinstance(b[1], str)
+                        or not OFFICE_CODE.match(b[1])):
+                    raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
+                bases[f] = (min(b[0], limit_hlc), b[1])
+            sent = hlc
+            if hlc > limit_hlc:
+                capped_by_origin[origin] += 1
+                hlc = limit_hlc
+            changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent))
+    for origin, n in sorted(capped_by_origin.items()):
+        warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方电脑时间可能设置错误），已按本机时间+1天记录")
+    return changes, warnings
+
+
+def _check_ranges(changes: list[_Change], m: dict[str, Any]) -> None:
+    seen: dict[str, set[int]] = defaultdict(set)
+    for c in changes:
+        if c.seq in seen[c.origin]:
+            raise _fail(f"数据包中单位 {c.origin} 的第 {c.seq} 号变更重复出现")
+        seen[c.origin].add(c.seq)
+    ranges = m["ranges"]
+    if set(seen) != set(ranges):
+        raise _fail("数据包清单的序号范围与内容不符")
+    for origin, (lo, hi) in ranges.items():
+        got = seen[origin]
+        if len(got) != hi - lo + 1 or min(got) != lo or max(got) != hi:
+            raise _fail(f"数据包中单位 {origin} 的变更序号与清单范围 {lo}–{hi} 不符")
+
+
+def _check_against_log(s: Session, me: str, changes: list[_Change], m: dict[str, Any],
+                       limit_hlc: int, report: ImportReport) -> list[_Change]:
+    """Refuse gaps and rewritten history; return only the changes this office does not have yet."""
+    have = have_seqs(s)
+    gaps: list[str] = []
+    for origin, (lo, hi) in sorted(m["ranges"].items()):
+        mine = have.get(origin, 0)
+        if origin == me and hi > mine:
+            raise SyncError(f"数据包中含有本单位第 {mine + 1}–{hi} 号变更，但本单位没有这些记录（本机数据可能从旧备份恢复过）",
+                            "请联系技术人员处理；本次未做任何改动")
+        if lo > mine + 1:
+            gaps.append(f"单位 {origin} 的第 {mine + 1}–{lo - 1} 号变更")
+            report.gap[origin] = [mine + 1, lo - 1]
+    if gaps:
+        raise SyncError(f"数据包不连续：缺少{'、'.join(gaps)}",
+                        "请先导入更早的数据包（或请对方导出完整数据包 --full）后再导入本包；本次未做任何改动")
+    known = [c for c in changes if c.seq <= have.get(c.origin, 0)]
+    by_origin: dict[str, list[_Change]] = defaultdict(list)
+    for c in known:
+        by_origin[c.origin].append(c)
+    for origin, cs in by_origin.items():
+        seqs = sorted(c.seq for c in cs)
+        local: dict[int, tuple[int, str, str, str]] = {}
+        for lo in range(0, len(seqs), 20000):
+            part = seqs[lo:lo + 20000]
+            rows = s.execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op)
+                             .where(ChangeLog.origin == origin, ChangeLog.seq >= part[0], ChangeLog.seq <= part[-1]))
+            for seq, hlc, table, row_id, op in rows:
+                local[int(seq)] = (int(hlc), table, row_id, op)
+        for c in cs:
+            mine_c = local.get(c.seq)
+            if mine_c is None:
+                continue
+            hlc, table, row_id, op = mine_c
+            same_stamp = c.sent_hlc == hlc or (hlc & CAP_COUNTER == CAP_COUNTER and c.sent_hlc > hlc)
+            if table != c.table or row_id != c.row_id or op != c.op or not same_stamp:
+                raise SyncError(f"单位 {origin} 的第 {c.seq} 号变更与本单位已有的同号变更内容不同（对方数据可能从旧备份恢复后重新编号）",
+                                "请联系发送单位核实，不要导入本包；本次未做任何改动")
+    return [c for c in changes if c.seq > have.get(c.origin, 0)]
+
+
+# ---------------------------------------------------------------- merging
+
+@dataclass
+class _Plan:
+    inserts: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    updates: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    log: list[dict[str, Any]] = field(default_factory=list)
+    max_hlc: int = 0
+
+
+def _load_rows(s: Session, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    tbl = SYNCED_MODELS[table].__table__  # type: ignore[attr-defined]
+    out: dict[str, dict[str, Any]] = {}
+    for part in chunks(ids):
+        for row in s.execute(select(tbl).where(tbl.c.id.in_(part))).mappings():
+            out[row["id"]] = dict(row)
+    return out
+
+
+def _sorted_tables() -> list[str]:
+    return [t.name for t in Base.metadata.sorted_tables if t.name in SYNCED_MODELS]
+
+
+def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: str,
+           blobs_meta: dict[str, dict[str, Any]]) -> _Plan:
+    plan = _Plan()
+    by_table: dict[str, dict[str, list[_Change]]] = defaultdict(lambda: defaultdict(list))
+    for c in changes:
+        by_table[c.table][c.row_id].append(c)
+    issues_state: dict[str, dict[str, Any]] = {}
+    present: dict[str, set[str]] = defaultdict(set)  # rows that will exist after the import, per table
+    now = dt.datetime.now()
+    for table in _sorted_tables():
+        rows = by_table.get(table)
+        if not rows:
+            continue
+        tr = report.tables.setdefault(table, TableReport())
+        model = SYNCED_MODELS[table]
+        tbl = model.__table__  # type: ignore[attr-defined]
+        append_only = bool(getattr(model, "__append_only__", False))
+        dflt, required = defaults(tbl)
+        local = _load_rows(s, table, list(rows))
+        hist = load_history(s, list(local)) if local else {}
+        parents: dict[str, dict[str, Any]] = {}
+        if table in ISSUE_CHILDREN:
+            need = {c.values.get("issue_id") or (local.get(rid) or {}).get("issue_id")
+                    for rid, cs in rows.items() for c in cs}
+            need = {x for x in need if x and x not in issues_state}
+            issues_state.update(_load_rows(s, "issue", sorted(need)))
+            parents = issues_state
+        fks = [(fk.parent.name, fk.column.table.name, fk.column.name) for fk in tbl.foreign_keys]
+        for row_id, cs in rows.items():
+            cs.sort(key=lambda c: c.stamp)
+            before = local.get(row_id)
+            outcome = _merge_row(table, row_id, cs, before, hist.get(row_id, {}), parents, append_only, plan,
+                                 report, bundle_id)
+            values, changed, conflicted, rejected = outcome
+            if values is not None and before is None:
+                missing = sorted(f for f in required if f not in values)
+                if missing:
+                    reason = f"缺少必填字段 {'、'.join(missing)}"
+                    values = None
+                    rejected = True
+                    report.add_error(f"{table} {row_id[:8]}：{reason}，已拒绝该行")
+                    for c in cs:
+                        c.applied = []
+            if values is not None:
+                bad_fk = _missing_reference(s, values, before, fks, present, blobs_meta)
+                if bad_fk:
+                    report.add_error(f"{table} {row_id[:8]}：引用的记录（{bad_fk}）不存在，已拒绝该行")
+                    values, changed, rejected = None, False, True
+                    for c in cs:
+                        c.applied = []
+            if values is not None:
+                present[table].add(row_id)
+                if table == "issue":
+                    issues_state[row_id] = values
+                if before is None:
+                    full = {**dflt, **values, "created_at": now, "updated_at": now}
+                    plan.inserts[table].append(full)
+                else:
+                    diff = {k: v for k, v in values.items() if before.get(k) != v}
+                    if diff:
+                        diff["id"] = row_id
+                        diff["updated_at"] = now
+                        plan.updates[table].append(diff)
+            elif before is not None:
+                present[table].add(row_id)
+            if rejected:
+                tr.rejected += 1
+            elif conflicted:
+                tr.conflicts += 1
+            elif before is None and values is not None:
+                tr.created += 1
+            elif changed:
+                tr.updated += 1
+            else:
+                tr.unchanged += 1
+            for c in cs:
+                plan.log.append({"origin": c.origin, "seq": c.seq, "hlc": c.hlc, "table_name": table,
+                                 "row_id": row_id, "op": c.op, "fields": orjson.dumps(c.applied).decode()})
+                plan.max_hlc = max(plan.max_hlc, c.hlc)
+    return plan
+
+
+def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any] | None,
+               hist: dict[str, list[Stamp]], parents: dict[str, dict[str, Any]], append_only: bool, plan: _Plan,
+               report: ImportReport, bundle_id: str) -> tuple[dict[str, Any] | None, bool, bool, bool]:
+    """Merge one row's incoming changes; returns (values or None, changed, conflicted, rejected)."""
+    values: dict[str, Any] = dict(before) if before is not None else {}
+    versions: dict[str, list[Stamp]] = {f: list(v) for f, v in hist.items()}
+    if before is not None and before.get("hlc"):
+        fallback = (int(before["hlc"]), str(before.get("changed_by") or before.get("office_code") or ""))
+        for f in values:
+            versions.setdefault(f, [fallback])
+    exists = before is not None
+    changed = conflicted = rejected = False
+    for c in cs:
+        parent = parents.get(c.values.get("issue_id") or values.get("issue_id") or "") if table in ISSUE_CHILDREN \
+            else None
+        why = check_owner(table, c.origin, not exists, values, c.values, parent, append_only)
+        if why:
+            rejected = True
+            c.applied = []
+            report.add_error(f"{table} {_row_label(values or c.values, row_id)}：{why}，已拒绝该行的这次修改")
+            continue
+        if exists and values.get("deleted") and c.values and "deleted" not in c.values:
+            # an edit reaching a row deleted elsewhere: the row stays deleted, the edit is kept
+            # and shown on the conflicts page so someone can restore the row if the delete was wrong
+            deleter = latest(versions.get("deleted"))
+            if deleter is not None and deleter[1] != c.origin:
+                conflicted = True
+                plan.conflicts.append(_conflict(table, row_id, "deleted", True, c.values, deleter, c.stamp,
+                                                bundle_id))
+        for f, v in c.values.items():
+            stamps = versions.get(f)
+            cur = latest(stamps)
+            if cur is None or c.stamp > cur:
+                if cur is not None and values.get(f) != v and cur[1] != c.origin:
+                    b = c.bases.get(f)
+                    if b is None or b < cur:  # the writer had not seen our value: a concurrent edit
+                        conflicted = True
+                        plan.conflicts.append(_conflict(table, row_id, f, v, values.get(f), c.stamp, cur, bundle_id))
+                if values.get(f) != v or not exists:
+                    changed = True
+                values[f] = v
+                versions.setdefault(f, []).append(c.stamp)
+                versions[f].sort()
+                c.applied.append(f)
+            elif c.stamp < cur and values.get(f) != v and cur[1] != c.origin:
+                b_local = base_of(stamps, cur)
+                if b_local is None or b_local < c.stamp:  # our writer had not seen theirs: concurrent
+                    conflicted = True
+                    plan.conflicts.append(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
+        if not exists and c.values:
+            exists = True
+    if not values and before is None:
+        return None, False, conflicted, rejected
+    top = max((st[-1] for st in versions.values() if st), default=None)
+    if top is not None and (before is None or (int(before.get("hlc") or 0), str(before.get("changed_by") or "")) != top):
+        values["hlc"], values["changed_by"] = top
+    return values, changed, conflicted, rejected
+
+
+def _row_label(values: dict[str, Any], row_id: str) -> str:
+    serial = values.get("serial")
+    return f"{serial}（{row_id[:8]}）" if serial else row_id[:8]
+
+
+def _conflict(table: str, row_id: str, f: str, winner: Any, loser: Any, wst: Stamp, lst: Stamp,
+              bundle_id: str) -> dict[str, Any]:
+    return {"table_name": table, "row_id": row_id, "field": f,
+            "winner_value": orjson.dumps(jsonable(winner), default=str).decode(),
+            "loser_value": orjson.dumps(jsonable(loser), default=str).decode(),
+            "winner_hlc": wst[0], "loser_hlc": lst[0], "winner_office": wst[1], "loser_office": lst[1],
+            "resolved": False, "resolved_by": "", "bundle_id": bundle_id}
+
+
+def _missing_reference(s: Session, values: dict[str, Any], before: dict[str, Any] | None,
+                       fks: list[tuple[str, str, str]], present: dict[str, set[str]],
+                       blobs_meta: dict[str, dict[str, Any]]) -> str | None:
+    for col, target, target_col in fks:
+        v = values.get(col)
+        if v is None or (before is not None and before.get(col) == v):
+            continue
+        if target == "attachment":
+            if v in blobs_meta or s.get(Attachment, v) is not None:
+                continue
+            return f"附件 {str(v)[:12]}"
+        if v in present.get(target, ()):
+            continue
+        tmodel = SYNCED_MODELS.get(target)
+        if tmodel is not None:
+            ttbl = tmodel.__table__  # type: ignore[attr-defined]
+            hit = s.execute(select(ttbl.c[target_col]).where(ttbl.c[target_col] == v)).first()
+            if hit is not None:
+                present[target].add(v)
+                continue
+        return f"{target} {str(v)[:8]}"
+    return None
+
+
+# ---------------------------------------------------------------- writing
+
+def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool) -> None:
+    if raw.manifest.get("attachments"):
+        for meta in raw.manifest["attachments"]:
+            sha = meta.get("sha256") if isinstance(meta, dict) else None
+            if not isinstance(sha, str) or sha not in raw.blobs:
+                continue
+            if s.get(Attachment, sha) is None:
+                s.add(Attachment(sha256=sha, name=str(meta.get("name") or "附件")[:200], size=len(raw.blobs[sha]),
+                                 mime=str(meta.get("mime") or "")[:100]))
+        s.flush()
+    for table in _sorted_tables():
+        tbl = SYNCED_MODELS[table].__table__  # type: ignore[attr-defined]
+        rows = plan.inserts.get(table)
+        if rows:
+            for i in range(0, len(rows), 20000):
+                s.execute(insert(tbl), rows[i:i + 20000])
+        ups = plan.updates.get(table)
+        if ups:
+            for u in ups:
+                rid = u.pop("id")
+                s.execute(update(tbl).where(tbl.c.id == rid).values(**u))
+    for i in range(0, len(plan.log), 20000):
+        s.execute(insert(ChangeLog.__table__), plan.log[i:i + 20000])
+    if plan.conflicts:
+        s.execute(insert(SyncConflict.__table__), plan.conflicts)
+    if not dry_run:
+        for sha, content in raw.blobs.items():
+            target = attachment_path(data.attachments, sha)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_name(f".incoming-{sha}")
+                tmp.write_bytes(content)
+                os.replace(tmp, target)
+
+
+def _hold_for_tests() -> None:
+    hold = os.environ.get(HOLD_ENV)
+    if hold:
+        Path(hold).write_text("holding", encoding="utf-8")
+        time.sleep(60)
+
+
+def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run: bool = False,
+                  limits: Limits | None = None) -> ImportReport:
+    """Import one bundle (or preview it with ``dry_run``). A refused bundle changes nothing and
+    comes back with ``status == "rejected"`` and the reason in ``errors``."""
+    report = ImportReport(file=str(path))
+    me = db.office_code
+    if not me:
+        raise SetupRequiredError()
+    try:
+        raw = read_bundle(Path(path), data.keys, limits)
+        m = _check_header(raw)
+        report.bundle_id, report.from_office = m["bundle_id"], m["from_office"]
+        now_ms = int(time.time() * 1000)
+        limit_hlc = HybridClock.pack(now_ms + MAX_CLOCK_SKEW_MS, CAP_COUNTER)
+        with db.session() as s:
+            s.info["applying_remote"] = True
+            try:
+                with s.begin():
+                    if m["from_office"] == me:
+                        raise SyncError("这是本单位自己导出的数据包，无需导入", "请在接收单位的电脑上导入")
+                    _check_signature(s, raw, m["from_office"])
+                    if m["to_office"] != me:
+                        raise SyncError(f"该数据包是发给单位 {m['to_office']} 的，不是本单位（{me}）",
+                                        "请确认接收单位后让对方重新导出；本次未做任何改动")
+                    _check_versions(m)
+                    if s.get(ImportedBundle, m["bundle_id"]) is not None:
+                        report.status = "already-imported"
+                        report.warnings.append("该数据包此前已导入，本次未做任何改动")
+                        return report
+                    changes, warnings = _parse(raw, m, limit_hlc)
+                    changes = upgrade_changes(m["schema_version"], changes)
+                    report.warnings.extend(warnings)
+                    _check_ranges(changes, m)
+                    fresh = _check_against_log(s, me, changes, m, limit_hlc, report)
+                    for table in raw.changes:
+                        report.tables.setdefault(table, TableReport())
+                    skipped_rows = defaultdict(set)
+                    fresh_ids = {(c.table, c.row_id) for c in fresh}
+                    for c in changes:
+                        if (c.table, c.row_id) not in fresh_ids:
+                            skipped_rows[c.table].add(c.row_id)
+                    blobs_meta = {a["sha256"]: a for a in m.get("attachments") or []
+                                  if isinstance(a, dict) and a.get("sha256") in raw.blobs}
+                    plan = _merge(s, fresh, report, m["bundle_id"], blobs_meta)
+                    for table, ids in skipped_rows.items():
+                        report.tables[table].unchanged += len(ids)
+                    _write(s, plan, raw, data, dry_run)
+                    _record(s, actor, m, raw, report, dry_run)
+                    if dry_run:
+                        raise _DryRunDoneError()
+                    _hold_for_tests()
+            except _DryRunDoneError:
+                report.status = "dry-run"
+                return report
+        if plan.max_hlc:
+            db.clock.observe(plan.max_hlc)
+        report.status = "applied"
+        return report
+    except SyncError as exc:
+        report.status = "rejected"
+        report.tables = {}
+        report.errors = [str(exc)]
+        return report
+    except SQLAlchemyError as exc:
+        report.status = "rejected"
+        report.tables = {}
+        report.errors = [f"写入数据库失败，已全部撤销：{type(exc).__name__}: {str(exc)[:300]}"]
+        return report
+
+
+def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report: ImportReport, dry_run: bool) -> None:
+    sender = m["from_office"]
+    s.add(ImportedBundle(bundle_id=m["bundle_id"], from_office=sender, manifest_sha256=raw.manifest_sha256,
+                         report=orjson.dumps({k: v.as_json() for k, v in report.tables.items()}).decode()))
+    peer = s.get(PeerState, sender)
+    assert peer is not None
+    acks = {str(k): int(v) for k, v in m["acks"].items()}
+    for origin, (_lo, hi) in m["ranges"].items():
+        acks[origin] = max(acks.get(origin, 0), int(hi))
+    merge_acks(peer, acks)
+    received = load_json(peer.received)
+    received.update(have_seqs(s))
+    peer.received = orjson.dumps(received).decode()
+    peer.last_import = dt.datetime.now()
+    audit.record(s, actor, "import_bundle_preview" if dry_run else "import_bundle", "imported_bundle",
+                 m["bundle_id"], {"from": sender, "tables": {k: v.as_json() for k, v in report.tables.items()},
+                                  "rejected_rows": len(report.errors)})

@@ -1,0 +1,266 @@
+"""Writing a bundle for a peer (导出数据包): everything the peer has not acknowledged, signed.
+
+Each change line carries the values of the fields for which that change is still
+the latest version here, and for each such field the version the writer saw
+before (its *base*), so the receiver can tell a concurrent edit from a later one.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import migrate
+from db.engine import Database
+from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState
+from desktop_app import __version__, audit
+from desktop_app.attachments import attachment_path
+from desktop_app.audit import Actor
+from desktop_app.config import DataDir
+from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
+from desktop_app.sync import crypto_box, keys
+from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFEST, OFFICE_CODE, SIGNATURE
+from desktop_app.sync.history import History, base_of, chunks, latest, load_history
+from desktop_app.sync.peers import have_seqs, load_json
+
+_SHA = re.compile(r"\A[0-9a-f]{64}\Z")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote (the ``export-bundle --json`` contract)."""
+
+    bundle_id: str
+    file: Path
+    tables: dict[str, int]
+    bytes: int
+    to_office: str
+    kind: str
+    encrypted: bool = False
+    ranges: dict[str, list[int]] = field(default_factory=dict)
+    blobs: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI's JSON object."""
+        return {"bundle_id": self.bundle_id, "file": str(self.file), "tables": self.tables, "bytes": self.bytes,
+                "to_office": self.to_office, "kind": self.kind, "encrypted": self.encrypted,
+                "ranges": self.ranges, "blobs": self.blobs}
+
+
+@dataclass
+class _Change:
+    origin: str
+    seq: int
+    hlc: int
+    table: str
+    row_id: str
+    op: str
+    fields: list[str]
+
+
+def default_file_name(from_code: str, to_code: str, when: dt.datetime | None = None) -> str:
+    """``<from>-<to>-<YYYYmmdd-HHMMSS>.fdbundle``: sorting names sorts one sender's bundles by time."""
+    stamp = (when or dt.datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    return f"{from_code}-{to_code}-{stamp}{BUNDLE_SUFFIX}"
+
+
+def _target(out: Path, from_code: str, to_code: str) -> Path:
+    if out.is_dir():
+        return out / default_file_name(from_code, to_code)
+    if out.suffix == "":
+        return out.with_suffix(BUNDLE_SUFFIX)
+    return out
+
+
+def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[list[_Change], dict[str, list[int]]]:
+    have = have_seqs(s)
+    changes: list[_Change] = []
+    ranges: dict[str, list[int]] = {}
+    for origin in sorted(have):
+        if origin == to_code:  # a peer has all of its own changes: never echo them back
+            continue
+        lo = acked.get(origin, 0) + 1
+        if lo > have[origin]:
+            continue
+        rows = s.execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op,
+                                ChangeLog.fields)
+                         .where(ChangeLog.origin == origin, ChangeLog.seq >= lo).order_by(ChangeLog.seq))
+        for seq, hlc, table, row_id, op, fields in rows:
+            changes.append(_Change(origin, int(seq), int(hlc), table, row_id, op, orjson.loads(fields or "[]")))
+        ranges[origin] = [lo, have[origin]]
+    return changes, ranges
+
+
+def _carried(change: _Change, hist: History, columns: set[str]) -> tuple[list[str], dict[str, list[Any]]]:
+    """Fields whose current value this change wrote, and the base version of each."""
+    stamp = (change.hlc, change.origin)
+    per_row = hist.get(change.row_id, {})
+    carried: list[str] = []
+    bases: dict[str, list[Any]] = {}
+    for f in change.fields:
+        if f not in columns:
+            continue
+        stamps = per_row.get(f)
+        if latest(stamps) != stamp:
+            continue  # a later change holds this field's current value; that one carries it
+        carried.append(f)
+        b = base_of(stamps, stamp)
+        if b is not None:
+            bases[f] = [b[0], b[1]]
+    return carried, bases
+
+
+def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: Path, full: bool = False,
+                  encrypt: bool = False, progress: Progress | None = None) -> ExportResult:
+    """Write a signed bundle for ``to_code`` at ``out`` (a file, or a folder to put it in)."""
+    me = db.office_code
+    if not me:
+        raise SetupRequiredError()
+    if not OFFICE_CODE.match(to_code or ""):
+        raise ValidationError(f"接收单位代码“{to_code}”格式不正确", "请填写6位行政区划代码", field="to")
+    if to_code == me:
+        raise ValidationError("不能给本单位导出数据包", "请填写接收单位的代码", field="to")
+    bundle_id = str(uuid.uuid4())
+    target = _target(Path(out), me, to_code)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with db.session() as s, s.begin():  # one read transaction: a consistent snapshot
+        peer = s.get(PeerState, to_code)
+        if peer is None or not peer.trusted or peer.revoked or not peer.public_key:
+            raise SyncError(f"尚未信任单位 {to_code} 的身份卡", "请先导入并核对对方单位的身份卡（数据交换 → 导入身份卡）")
+        if encrypt and not peer.enc_key:
+            raise SyncError(f"单位 {to_code} 的身份卡不含加密公钥，无法加密", "请让对方用新版本重新导出身份卡，或不加密导出")
+        enc_key = peer.enc_key
+        acked = {} if full else load_json(peer.acked)
+        acks = have_seqs(s)
+        changes, ranges = _pending_changes(s, to_code, acked)
+        total_log = int(s.execute(select(func.count()).select_from(ChangeLog)).scalar() or 0)
+        hist = load_history(s, {c.row_id for c in changes}, whole_log=len(changes) * 2 > total_log)
+        by_table: dict[str, list[_Change]] = defaultdict(list)
+        for c in changes:
+            if c.table in SYNCED_MODELS:
+                by_table[c.table].append(c)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".export-", suffix=".part")
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            members, counts, shas = _write_changes(s, tmp, by_table, hist, len(changes), progress)
+            blobs = _attachment_meta(s, data, shas)
+            manifest = {
+                "format_version": FORMAT_VERSION, "min_reader_format": 1,
+                "schema_version": migrate.head_revision(), "app_version": __version__,
+                "bundle_id": bundle_id, "kind": "full" if full else "incremental",
+                "from_office": me, "to_office": to_code, "created": db.clock.tick(),
+                "created_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "ranges": ranges, "acks": acks, "counts": counts, "attachments": [b for b, _ in blobs],
+                "members": members,
+            }
+            _finish_zip(tmp, data, manifest, blobs)
+            size = _place(tmp, target, to_code, enc_key if encrypt else None)
+        finally:
+            tmp.unlink(missing_ok=True)
+    with db.transaction() as s:
+        p = s.get(PeerState, to_code)
+        if p is not None:
+            p.last_export = dt.datetime.now()
+        audit.record(s, actor, "export_bundle", "peer_state", to_code,
+                     {"bundle_id": bundle_id, "file": str(target), "rows": counts, "full": full, "encrypted": encrypt})
+    return ExportResult(bundle_id=bundle_id, file=target, tables=counts, bytes=size, to_office=to_code,
+                        kind="full" if full else "incremental", encrypted=encrypt, ranges=ranges, blobs=len(blobs))
+
+
+def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], hist: History, total: int,
+                   progress: Progress | None) -> tuple[list[dict[str, Any]], dict[str, int], set[str]]:
+    members: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    shas: set[str] = set()
+    done = 0
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for table in sorted(by_table):
+            model = SYNCED_MODELS[table]
+            tbl = model.__table__  # type: ignore[attr-defined]
+            columns = {c.name for c in tbl.columns}
+            chs = by_table[table]
+            name = f"changes/{table}.jsonl"
+            digest = hashlib.sha256()
+            size = 0
+            with zf.open(name, "w", force_zip64=True) as w:
+                for part in chunks(list(range(len(chs))), 5000):
+                    plan = [(chs[i], *_carried(chs[i], hist, columns)) for i in part]
+                    need = sorted({c.row_id for c, carried, _ in plan if carried})
+                    values: dict[str, Any] = {}
+                    for ids in chunks(need):
+                        for row in s.execute(select(tbl).where(tbl.c.id.in_(ids))).mappings():
+                            values[row["id"]] = row
+                    lines = []
+                    for c, carried, bases in plan:
+                        row = values.get(c.row_id)
+                        v = {f: row[f] for f in carried} if row is not None else {}
+                        for f, val in v.items():
+                            if f.endswith("sha256") and isinstance(val, str) and _SHA.match(val):
+                                shas.add(val)
+                        line: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op,
+                                                "v": v}
+                        if bases:
+                            line["b"] = bases
+                        lines.append(orjson.dumps(line))
+                    blob = b"\n".join(lines) + b"\n"
+                    digest.update(blob)
+                    size += len(blob)
+                    w.write(blob)
+                    done += len(part)
+                    if progress:
+                        progress(done, total)
+            members.append({"name": name, "sha256": digest.hexdigest(), "size": size})
+            counts[table] = len(chs)
+    return members, counts, shas
+
+
+def _attachment_meta(s: Session, data: DataDir, shas: set[str]) -> list[tuple[dict[str, Any], Path]]:
+    out: list[tuple[dict[str, Any], Path]] = []
+    for ids in chunks(sorted(shas)):
+        for a in s.execute(select(Attachment).where(Attachment.sha256.in_(ids))).scalars():
+            path = attachment_path(data.attachments, a.sha256)
+            if path.exists():
+                out.append(({"sha256": a.sha256, "name": a.name, "size": a.size, "mime": a.mime}, path))
+    return out
+
+
+def _finish_zip(tmp: Path, data: DataDir, manifest: dict[str, Any], blobs: list[tuple[dict[str, Any], Path]]) -> None:
+    with zipfile.ZipFile(tmp, "a") as zf:
+        for meta, path in blobs:
+            content = path.read_bytes()
+            if hashlib.sha256(content).hexdigest() != meta["sha256"]:
+                raise SyncError(f"附件“{meta['name']}”的文件内容与记录不符（可能已损坏）", "请重新上传该附件后再导出")
+            name = f"blobs/{meta['sha256']}"
+            # stored, not deflated: attachments are mostly compressed already, and a stored
+            # member can never look like a zip bomb to the receiver
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), content,
+                        compress_type=zipfile.ZIP_STORED)
+            manifest["members"].append({"name": name, "sha256": meta["sha256"], "size": len(content)})
+        body = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+        zf.writestr(MANIFEST, body, compress_type=zipfile.ZIP_DEFLATED)
+        zf.writestr(SIGNATURE, base64.b64encode(keys.sign(data.keys, body)), compress_type=zipfile.ZIP_STORED)
+
+
+def _place(tmp: Path, target: Path, to_code: str, enc_key: str | None) -> int:
+    if enc_key:
+        sealed = crypto_box.encrypt(tmp.read_bytes(), to_code, enc_key)
+        tmp.write_bytes(sealed)
+    os.replace(tmp, target)
+    return target.stat().st_size

@@ -1,0 +1,148 @@
+"""Sync commands: office-card, trust, export-bundle, import-bundle (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from desktop_app.cli import data_root, emit
+from desktop_app.context import AppContext, open_context
+from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
+from desktop_app.sync import peers
+from desktop_app.sync.apply import ImportReport, import_bundle
+from desktop_app.sync.bundle_format import BUNDLE_SUFFIX
+from desktop_app.sync.bundle_writer import export_bundle
+from desktop_app.sync.keys import parse_card
+
+CARD_SUFFIX = ".fdcard"
+
+
+def _open(args: argparse.Namespace) -> AppContext:
+    ctx = open_context(data_root(args))
+    if not ctx.office_code:
+        ctx.close()
+        raise SetupRequiredError()
+    return ctx
+
+
+def cmd_office_card(args: argparse.Namespace) -> int:
+    """fielddesk office-card OUT: write this office's public identity."""
+    ctx = _open(args)
+    try:
+        card = peers.own_card(ctx.db, ctx.data.keys)
+    finally:
+        ctx.close()
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / f"{card.office_code}{CARD_SUFFIX}"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(card.to_json())
+    emit(args, {"office_code": card.office_code, "office_name": card.office_name, "file": str(out),
+                "fingerprint": card.fingerprint},
+         f"已导出 {card.office_name}（{card.office_code}）的身份卡：{out}\n指纹：{card.fingerprint}\n"
+         "请把身份卡交给对方，并通过电话向对方读出指纹以便核对。")
+    return 0
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    """fielddesk trust CARD [--fingerprint FP]: show a card's fingerprint, or trust it once confirmed."""
+    try:
+        data = Path(args.card).read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"无法读取身份卡 {args.card}（{exc.strerror or exc}）", "请确认文件路径") from exc
+    card = parse_card(data)
+    if not args.fingerprint:
+        emit(args, {"office_code": card.office_code, "office_name": card.office_name,
+                    "fingerprint": card.fingerprint, "trusted": False},
+             f"身份卡：{card.office_name}（{card.office_code}）\n指纹：{card.fingerprint}\n"
+             "请电话联系对方核对指纹，一致后运行：fielddesk trust 身份卡文件 --fingerprint \"指纹\"")
+        return 0
+    ctx = _open(args)
+    try:
+        info = peers.trust_card(ctx.db, ctx.actor, card, args.fingerprint)
+    finally:
+        ctx.close()
+    emit(args, {"office_code": info.code, "office_name": info.name, "fingerprint": info.fingerprint,
+                "trusted": True},
+         f"已信任 {info.name}（{info.code}），指纹 {info.fingerprint}")
+    return 0
+
+
+def cmd_export_bundle(args: argparse.Namespace) -> int:
+    """fielddesk export-bundle OUT --to CODE [--full] [--encrypt]."""
+    ctx = _open(args)
+    try:
+        result = export_bundle(ctx.db, ctx.data, ctx.actor, args.to, Path(args.out), full=args.full,
+                               encrypt=getattr(args, "encrypt", False))
+    finally:
+        ctx.close()
+    rows = sum(result.tables.values())
+    emit(args, result.as_json(),
+         f"已导出数据包 {result.file}（发往 {result.to_office}，{rows} 条变更，{result.bytes} 字节"
+         f"{'，已加密' if result.encrypted else ''}）")
+    return 0
+
+
+def bundle_files(names: list[str]) -> list[Path]:
+    """The files to import: folders expand to their bundles; all sorted by name (= by time per sender)."""
+    files: list[Path] = []
+    for n in names:
+        p = Path(n)
+        if p.is_dir():
+            files.extend(sorted(p.glob(f"*{BUNDLE_SUFFIX}")))
+        else:
+            files.append(p)
+    if not files:
+        raise ValidationError("没有找到要导入的数据包", f"请指定 {BUNDLE_SUFFIX} 文件或包含数据包的文件夹")
+    return sorted(files, key=lambda f: (f.name, str(f)))
+
+
+def import_many(ctx: AppContext, files: list[Path], dry_run: bool = False) -> list[ImportReport]:
+    """Import several bundles in name order; ones refused only for a gap are retried once the
+    others are in (a folder copied in any order still imports)."""
+    reports: dict[Path, ImportReport] = {}
+    pending = list(files)
+    while pending:
+        progress = False
+        retry: list[Path] = []
+        for f in pending:
+            r = import_bundle(ctx.db, ctx.data, ctx.actor, f, dry_run=dry_run)
+            reports[f] = r
+            if r.status == "rejected" and r.gap and not dry_run:
+                retry.append(f)
+            elif r.status == "applied":
+                progress = True
+        pending = retry if progress else []
+    return [reports[f] for f in files]
+
+
+def _human(r: ImportReport) -> str:
+    label = {"applied": "已导入", "already-imported": "此前已导入，未做改动", "rejected": "已拒绝",
+             "dry-run": "预览（未写入）"}[r.status]
+    lines = [f"{Path(r.file).name}：{label}（来自 {r.from_office or '未知'}）"]
+    for t, rep in sorted(r.tables.items()):
+        lines.append(f"  {t}: 新增 {rep.created}，更新 {rep.updated}，未变 {rep.unchanged}，冲突 {rep.conflicts}，"
+                     f"拒绝 {rep.rejected}")
+    lines += [f"  ! {e}" for e in r.errors] + [f"  注意：{w}" for w in r.warnings]
+    return "\n".join(lines)
+
+
+def cmd_import_bundle(args: argparse.Namespace) -> int:
+    """fielddesk import-bundle FILE… [--dry-run]: one object per bundle (a list for several)."""
+    files = bundle_files(args.file)
+    ctx = _open(args)
+    try:
+        reports = import_many(ctx, files, dry_run=args.dry_run)
+    finally:
+        ctx.close()
+    payload = reports[0].as_json() if len(reports) == 1 else [r.as_json() for r in reports]
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        print("\n".join(_human(r) for r in reports))
+    rejected = [r for r in reports if r.status == "rejected"]
+    for r in rejected:
+        print(f"错误：数据包 {Path(r.file).name} 被拒绝：{'；'.join(r.errors)}", file=sys.stderr)
+    return SyncError("").exit_code if rejected else 0

@@ -1,0 +1,105 @@
+"""Field ownership (DESIGN.md §4): who may write what, judged per incoming change.
+
+- An ordinary row belongs to its ``office_code``: only that office creates or edits it.
+- An issue (问题台账条目) belongs to the county in ``office_code`` for progress and
+  rectification; when it was assigned (交办), the assigning office
+  (``assigned_by_office``) owns its deadline, its closure (销号) and its reopening.
+- Children of an issue that only grow (progress, urges, follow-ups) merge as a
+  union from any trusted office; verdicts on closures and extensions, and reopening
+  by a follow-up, belong to the assigning office when there is one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+#: issue fields owned by the office that assigned the item
+ASSIGNER_ISSUE_FIELDS = frozenset({
+    "deadline", "deadline_basis", "deadline_workdays", "original_deadline", "assigned_date", "closed_at",
+    "closed_by", "assigned_by_office",
+})
+#: verdict fields of an issue's children, owned by the assigning office (else the issue's owner)
+VERDICT_FIELDS: dict[str, frozenset[str]] = {
+    "closure": frozenset({"state", "verifier", "decided_at", "note"}),
+    "extension": frozenset({"state", "approver", "decided_at", "decision_note"}),
+}
+#: tables whose rows hang off an issue via ``issue_id``
+ISSUE_CHILDREN = frozenset({"progress", "extension", "urge", "closure", "follow_up"})
+_FIELD_LABELS = {
+    "deadline": "整改时限", "deadline_basis": "时限依据", "deadline_workdays": "工作日时限", "original_deadline": "原定时限",
+    "assigned_date": "交办日期", "closed_at": "销号日期", "closed_by": "销号人", "assigned_by_office": "交办单位",
+    "status": "状态", "closure_state": "销号状态", "state": "审核结论", "verifier": "审核人", "approver": "审批人",
+    "decided_at": "审核日期", "reopened": "重新打开",
+}
+
+
+def label(field: str) -> str:
+    """The Chinese name of a field for refusal messages."""
+    return _FIELD_LABELS.get(field, field)
+
+
+def check(table: str, origin: str, is_new: bool, before: Mapping[str, Any], values: Mapping[str, Any],
+          parent: Mapping[str, Any] | None, append_only: bool) -> str | None:
+    """Why office ``origin`` may not write ``values`` to this row (None when it may).
+
+    ``before`` is the row as it stands here (empty when new), ``parent`` the issue a child
+    belongs to (None when unknown or not a child).
+    """
+    owner = str(before.get("office_code") or values.get("office_code") or "")
+    if table == "issue":
+        return _check_issue(origin, is_new, before, values, owner)
+    if table in ISSUE_CHILDREN and parent is not None:
+        return _check_issue_child(table, origin, is_new, before, values, parent, owner)
+    if is_new:
+        if append_only or origin == owner:
+            return None
+        return f"单位 {origin} 不能创建属于单位 {owner} 的记录"
+    if origin != owner:
+        return f"该记录属于单位 {owner}，单位 {origin} 无权修改"
+    return None
+
+
+def _check_issue(origin: str, is_new: bool, before: Mapping[str, Any], values: Mapping[str, Any],
+                 owner: str) -> str | None:
+    assigner = str(before.get("assigned_by_office") or values.get("assigned_by_office") or "")
+    if is_new:
+        if origin in (owner, assigner):
+            return None
+        return f"单位 {origin} 不能创建属于单位 {owner} 的问题"
+    for f, v in values.items():
+        if assigner and origin != assigner:
+            if f in ASSIGNER_ISSUE_FIELDS:
+                return f"“{label(f)}”由交办单位 {assigner} 负责，单位 {origin} 无权修改"
+            if f == "status" and (v == "closed" or before.get("status") == "closed"):
+                return f"销号与重新打开由交办单位 {assigner} 决定，单位 {origin} 无权修改状态"
+            if f == "closure_state" and v in ("approved", "returned"):
+                return f"销号审核结论由交办单位 {assigner} 作出，单位 {origin} 无权修改"
+        if origin == owner or (assigner and origin == assigner and f in ASSIGNER_ISSUE_FIELDS):
+            continue
+        if assigner and origin == assigner and f == "status" and (v == "closed" or before.get("status") == "closed"):
+            continue
+        if assigner and origin == assigner and f == "closure_state" and v in ("approved", "returned"):
+            continue
+        return f"“{label(f)}”由责任单位 {owner} 负责，单位 {origin} 无权修改"
+    return None
+
+
+def _check_issue_child(table: str, origin: str, is_new: bool, before: Mapping[str, Any], values: Mapping[str, Any],
+                       parent: Mapping[str, Any], owner: str) -> str | None:
+    issue_owner = str(parent.get("office_code") or "")
+    assigner = str(parent.get("assigned_by_office") or "")
+    judge = assigner or issue_owner
+    verdicts = VERDICT_FIELDS.get(table, frozenset())
+    for f, v in values.items():
+        if f in verdicts and origin != judge and not (is_new and f == "state" and v in ("applied", "pending")):
+            if is_new and v in (None, "", before.get(f)):
+                continue
+            return f"“{label(f)}”由{'交办' if assigner else '责任'}单位 {judge} 决定，单位 {origin} 无权填写"
+        if table == "follow_up" and f == "reopened" and v and assigner and origin != assigner:
+            return f"重新打开由交办单位 {assigner} 决定，单位 {origin} 无权操作"
+    if is_new:
+        return None  # new children merge as a union from any trusted office
+    if origin in (owner, issue_owner, assigner):
+        return None
+    return f"该记录属于单位 {owner}，单位 {origin} 无权修改"

@@ -1,0 +1,48 @@
+"""Upgrading changes from bundles written by an older schema (DESIGN.md §4: older ones are upgraded).
+
+Columns added since an older schema are simply absent from its changes and take their
+defaults on insert. Renamed or split columns are mapped here, per the schema revision
+that changed them, so an old office's bundle still lands in the right place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from db import migrate
+
+
+class _HasValues(Protocol):
+    table: str
+    values: dict[str, Any]
+
+
+#: revision -> (table, rename map old -> new); applied to bundles older than that revision
+RENAMES: dict[str, list[tuple[str, dict[str, str]]]] = {}
+#: revision -> functions fixing one change's values in place, for bundles older than that revision
+FIXES: dict[str, list[Callable[[Any], None]]] = {}
+
+
+def _order() -> list[str]:
+    script = migrate.ScriptDirectory.from_config(migrate.alembic_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def upgrade_changes(schema_version: str, changes: list[Any]) -> list[Any]:
+    """Changes written at ``schema_version`` brought to this version's columns."""
+    order = _order()
+    if schema_version not in order or schema_version == order[-1]:
+        return changes
+    later = order[order.index(schema_version) + 1:]
+    for rev in later:
+        for table, renames in RENAMES.get(rev, []):
+            for c in changes:
+                if c.table == table:
+                    for old, new in renames.items():
+                        if old in c.values:
+                            c.values[new] = c.values.pop(old)
+        for fix in FIXES.get(rev, []):
+            for c in changes:
+                fix(c)
+    return changes
