@@ -27,8 +27,9 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
     else:
         label = KIND_LABELS[args.kind]
         print(f"工作表“{pv.sheet}”，表头在第 {pv.header_row} 行，读到{label} {len(pv.rows)} 条")
-        for title, key in pv.mapping.items():
-            print(f"  {title} → {key or '（不导入）'}")
+        if outcome.roundtrip is None:
+            for title, key in pv.mapping.items():
+                print(f"  {title} → {key or '（不导入）'}")
         if outcome.roundtrip is not None:
             rt = outcome.roundtrip
             print(f"回执表：更新 {rt['changed']} 条，未变化 {rt['unchanged']} 条，拒绝 {rt['rejected']} 条")

@@ -8,6 +8,7 @@ from typing import Any
 
 from db.engine import Database
 from desktop_app.audit import Actor
+from desktop_app.errors import ValidationError
 from desktop_app.excel import mappings, writers
 from desktop_app.excel.importer import ImportPreview, RowError, preview
 
@@ -78,8 +79,18 @@ def import_file(db: Database, actor: Actor, path: Path | str, kind: str, sheet: 
         pv.rows = report.rows
         pv.errors = report.errors
         return out
-    if pv.errors or dry_run:
+    if pv.errors:
         return out
-    out.imported = writers.write_rows(db, actor, kind, pv.rows, pv.year)
+    try:
+        if dry_run:
+            writers.dry_run_rows(db, actor, kind, pv.rows)
+            return out
+        out.imported = writers.write_rows(db, actor, kind, pv.rows, pv.year)
+    except ValidationError as exc:  # the owner refused some rows; nothing was written
+        title_of = {f: t for t, f in pv.mapping.items() if f}
+        for row, column, message in writers.service_errors(exc, pv.header_row):
+            pv.errors.append(RowError(row, title_of.get(column, column), message))
+        out.imported = 0
+        return out
     mappings.save(db, kind, pv.titles, pv.mapping)
     return out

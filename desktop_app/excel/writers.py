@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import re
 from collections.abc import Callable
 from typing import Any
 
 from db.engine import Database
 from desktop_app.audit import Actor
-from desktop_app.errors import StateError
+from desktop_app.errors import StateError, ValidationError
 from desktop_app.excel.kinds import KIND_LABELS
 
 #: kind → (module, function) of the owning capability's import function
@@ -91,9 +92,38 @@ def validate_rows(kind: str, rows: list[dict[str, Any]], year: int | None) -> li
     return out
 
 
+def _owner_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # The owners read the sheet row number from "_row" (work) or "row" (quiz).
+    return [{**r, "_row": r.get("row")} for r in rows]
+
+
+def service_errors(exc: ValidationError, fallback_row: int) -> list[tuple[int, str, str]]:
+    """An owner's refusal as (sheet row, column, message) lines."""
+    listed = getattr(exc, "errors", None)
+    if isinstance(listed, list) and listed:
+        return [(int(getattr(e, "row", 0) or fallback_row), str(getattr(e, "column", "") or ""),
+                 _unprefixed(str(getattr(e, "message", e)))) for e in listed]
+    return [(exc.row or fallback_row, getattr(exc, "field", None) or "", _unprefixed(exc.message))]
+
+
+_ROW_PREFIX = re.compile(r"^第\s*\d+\s*[行条][^：:]*[：:]")
+
+
+def _unprefixed(message: str) -> str:
+    # the error list already names the row
+    return _ROW_PREFIX.sub("", message, count=1)
+
+
+def dry_run_rows(db: Database, actor: Actor, kind: str, rows: list[dict[str, Any]]) -> None:
+    """Let an owner that supports it check the rows in a transaction it rolls back (quiz kinds)."""
+    if kind not in ("questions", "scores") or not rows or not available(kind):
+        return
+    _target(kind)(db, actor, _owner_rows(rows), dry_run=True)
+
+
 def write_rows(db: Database, actor: Actor, kind: str, rows: list[dict[str, Any]], year: int | None) -> int:
     """Write all rows of one import through the owning service; returns how many were created."""
     func = _target(kind)
     if kind == "ledger":
         return len(func(db, actor, issue_inputs(rows, year)))
-    return int(func(db, actor, rows))
+    return int(func(db, actor, _owner_rows(rows)))

@@ -1,0 +1,169 @@
+"""Exporting each list of the app (ledger, visits, topics, grassroots days, scores) as a hand-made-looking sheet.
+
+Rows come from each capability's own query functions; the ledger streams
+``iter_issue_rows`` in pages so 100,000 items never sit in memory as objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from db.engine import Database
+from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
+
+EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip")
+
+
+@dataclass
+class ExportResult:
+    """Where an export went and how many data rows it holds."""
+
+    path: Path
+    rows: int
+
+
+LEDGER_COLUMNS = [
+    Column("序号", "center", 6), Column("编号", "center", 11), Column("问题类别", "center", 12),
+    Column("问题描述", "text", 40), Column("整改措施", "text", 40), Column("整改类型", "center", 10),
+    Column("牵头领导", "center", 10), Column("责任单位", "center", 14), Column("配合单位", "center", 14),
+    Column("责任人", "center", 9), Column("完成时限", "date", 15), Column("整改状态", "center", 9),
+    Column("最新进展", "text", 30), Column("预警", "center", 7),
+]
+
+
+def _office_name(db: Database) -> str:
+    from desktop_app.services import organisation
+
+    try:
+        return organisation.get_office(db).name
+    except Exception:  # noqa: BLE001 — an export before setup simply has no office line
+        return ""
+
+
+def _year(db: Database, year: int | None) -> int:
+    if year:
+        return year
+    from desktop_app.services import organisation
+
+    return organisation.current_year(db)
+
+
+def ledger_rows(db: Database, f: Any) -> Iterator[tuple[Any, ...]]:
+    """The ledger export's cells, streamed from the ledger's query in serial order."""
+    from desktop_app.ledger.query import iter_issue_rows
+
+    for n, r in enumerate(iter_issue_rows(db, f), start=1):
+        deadline: Any = r.deadline
+        if deadline is None:
+            deadline = r.kind_label if r.kind != "dated" else ""
+        yield (n, r.serial, r.category, r.description, r.measures, r.kind_label, r.lead_leader, r.responsible_unit,
+               r.co_units, r.responsible_person, deadline, r.status_label, r.latest_progress, r.colour_label)
+
+
+def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = None, title: str = "",
+                  progress: Callable[[int], None] | None = None) -> ExportResult:
+    """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year``)."""
+    from desktop_app.ledger.query import IssueFilter
+
+    if f is None:
+        f = IssueFilter(year=year)
+    y = f.year or _year(db, year)
+    office = _office_name(db)
+    spec = SheetSpec(title=title or f"{office}{y}年调研发现问题整改台账", columns=LEDGER_COLUMNS, office=office,
+                     sheet_name="问题台账")
+    return ExportResult(path, write_sheet(path, spec, ledger_rows(db, f), progress))
+
+
+def _columns_for(headers: Sequence[str], sample: Sequence[dict[str, Any]]) -> list[Column]:
+    cols = [Column("序号", "center", 6)]
+    for h in headers:
+        values = [r.get(h) for r in sample[:200] if r.get(h) not in (None, "")]
+        if values and all(isinstance(v, dt.date) for v in values):
+            cols.append(Column(h, "date", 15))
+        elif values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            cols.append(Column(h, "number"))
+        elif any(isinstance(v, str) and len(v) > 12 for v in values):
+            cols.append(Column(h, "text"))
+        else:
+            cols.append(Column(h, "center"))
+    return cols
+
+
+def export_dicts(path: Path, title: str, office: str, sheet_name: str, headers: Sequence[str],
+                 rows: Sequence[dict[str, Any]], progress: Callable[[int], None] | None = None) -> ExportResult:
+    """Any list of plain rows keyed by Chinese titles (visits, topics, grassroots days)."""
+    spec = SheetSpec(title=title, columns=_columns_for(headers, rows), office=office, sheet_name=sheet_name)
+    cells: Iterable[tuple[Any, ...]] = ((n, *(r.get(h) for h in headers)) for n, r in enumerate(rows, 1))
+    return ExportResult(path, write_sheet(path, spec, cells, progress))
+
+
+def export_visits(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:
+    """调研安排 of a year."""
+    from desktop_app.work.visits import VISIT_HEADERS, list_visits
+
+    y = _year(db, year)
+    office = _office_name(db)
+    return export_dicts(path, f"{office}{y}年调研安排表", office, "调研安排", VISIT_HEADERS, list_visits(db, y), **kw)
+
+
+def export_topics(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:
+    """调研课题 of a year."""
+    from desktop_app.work.topics import TOPIC_HEADERS, list_topics
+
+    y = _year(db, year)
+    office = _office_name(db)
+    return export_dicts(path, f"{office}{y}年调研课题一览表", office, "调研课题", TOPIC_HEADERS, list_topics(db, y), **kw)
+
+
+def export_days(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:
+    """基层调研天数 of a year."""
+    from desktop_app.work.days import DAYS_HEADERS, grassroots_days
+
+    y = _year(db, year)
+    office = _office_name(db)
+    return export_dicts(path, f"{office}{y}年干部深入基层调研天数统计表", office, "基层天数", DAYS_HEADERS,
+                        grassroots_days(db, y), **kw)
+
+
+SCORE_HEADERS = ("姓名", "科室", "得分", "名次", "结果", "备注")
+
+
+def export_scores(db: Database, path: Path, year: int | None = None, exam_id: str | None = None,
+                  **kw: Any) -> ExportResult:
+    """成绩公示 of one exam (default: the latest exam of the year)."""
+    from desktop_app.quiz.exams import list_exams
+    from desktop_app.quiz.results import score_list
+
+    y = _year(db, year)
+    exams = list_exams(db, y)
+    exam = next((e for e in exams if e.id == exam_id), None) if exam_id else (
+        max(exams, key=lambda e: (e.quarter, e.date or dt.date.min)) if exams else None)
+    if exam is None:
+        raise NotFoundError(f"{y}年还没有考试，无法导出成绩", "请先在“业务测试”中新建考试并录入成绩")
+    office = _office_name(db)
+    rows = [{"姓名": r.name, "科室": r.section, "得分": r.score, "名次": r.rank, "结果": r.result, "备注": r.note}
+            for r in score_list(db, exam.id)]
+    return export_dicts(path, f"{office}{exam.title}成绩", office, "成绩", SCORE_HEADERS, rows, **kw)
+
+
+def export_kind(db: Database, path: Path, kind: str, year: int | None = None, unit: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ExportResult:
+    """The command line's ``export-excel --kind``."""
+    if kind not in EXPORT_KINDS:
+        raise ValidationError(f"不支持导出的类型：{kind}", "可选：" + "、".join(EXPORT_KINDS))
+    if kind == "roundtrip":
+        from desktop_app.excel.roundtrip import export_for_unit
+
+        if not unit:
+            raise ValidationError("导出回执表需要指定责任单位", "请加上 --unit 责任单位名称")
+        return export_for_unit(db, path, unit, year=year, progress=progress)
+    if kind == "ledger":
+        return export_ledger(db, path, year=year, progress=progress)
+    funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
+                                                      "days": export_days, "scores": export_scores}
+    return funcs[kind](db, path, year=year, progress=progress)
