@@ -1,0 +1,220 @@
+"""调研课题 — the topics page: a list with a detail view, a board by stage, and the actions on a topic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.context import AppContext
+from desktop_app.services.organisation import current_year
+from desktop_app.work import topics
+from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
+from ui import dialogs
+from ui.signals import Kind, bus, notify
+from ui.work.table_models import TopicTableModel
+from ui.work.topic_board import TopicBoard
+from ui.work.topic_detail import TopicDetail
+from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
+from ui.work.widgets import page_header, table_view
+
+
+class TopicsPage(QWidget):
+    """调研课题: 立项, 阶段推进, 调研报告, 成果 and 评价 of the year's topics."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.selected: str | None = None
+        self.items: list[TopicInfo] = []
+        header, self.subtitle = page_header(self.tr("调研课题"))
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setPrefix(self.tr("年度 "))
+        self.year.setValue(current_year(ctx.db) if ctx.db.office_code else 2026)
+        self.year.valueChanged.connect(self.refresh)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(24, 10, 24, 4)
+        bar.addWidget(self.year)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+                ("new", self.tr("新建课题"), self.new_topic), ("edit", self.tr("编辑"), self.edit_topic),
+                ("forward", self.tr("推进到下一阶段"), lambda: self.move(1)),
+                ("back", self.tr("退回上一阶段"), lambda: self.move(-1)),
+                ("report", self.tr("上传调研报告"), self.attach_report),
+                ("outcome", self.tr("添加成果"), self.add_outcome), ("score", self.tr("评价打分"), self.score),
+                ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+            self.buttons[key] = b
+        self.buttons["new"].setObjectName("Primary")
+        self.buttons["remove"].setObjectName("Danger")
+        bar.addStretch(1)
+
+        self.model = TopicTableModel(self)
+        self.table = table_view(self.model)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(lambda _i: self.edit_topic())
+        self.detail = TopicDetail()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.board = TopicBoard()
+        self.board.topicSelected.connect(self._select)
+        self.board.topicActivated.connect(lambda tid: (self._select(tid), self.edit_topic()))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, self.tr("课题列表"))
+        self.tabs.addTab(self.board, self.tr("阶段看板"))
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 6, 24, 18)
+        body.addWidget(self.tabs)
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("Hint")
+        body.addWidget(self.empty_hint)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(header)
+        lay.addLayout(bar)
+        lay.addLayout(body, 1)
+        bus().changed.connect(self._on_changed)
+        self.refresh()
+
+    # ------------------------------------------------------------ loading
+
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.TOPIC, Kind.VISIT, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the year's topics, keeping the selection."""
+        if not self.ctx.db.office_code:
+            return
+        with dialogs.guard(self) as done:
+            self.items = topics.topic_infos(self.ctx.db, self.year.value())
+        if not done.ok:
+            return
+        self.model.set_items(self.items)
+        self.table.resizeColumnsToContents()
+        self.board.set_topics(self.items)
+        stages = {s: sum(1 for t in self.items if t.status == s) for s in TOPIC_STATUSES}
+        self.subtitle.setText(self.tr("%1年度共 %2 个课题：").replace("%1", str(self.year.value()))
+                              .replace("%2", str(len(self.items))) + "，".join(f"{k} {v}" for k, v in stages.items()))
+        self.empty_hint.setText("" if self.items else self.tr("本年度还没有课题。点击“新建课题”为各科室立项（每个科室一般1–2个）。"))
+        self._select(self.selected if any(t.id == self.selected for t in self.items) else None)
+
+    def current(self) -> TopicInfo | None:
+        """The selected topic."""
+        return next((t for t in self.items if t.id == self.selected), None)
+
+    def _row_changed(self, current: object, _prev: object) -> None:
+        item = self.model.item(self.table.currentIndex().row())
+        if item is not None and item.id != self.selected:
+            self._select(item.id)
+
+    def _select(self, topic_id: str | None) -> None:
+        self.selected = topic_id
+        row = self.model.row_of(lambda t: t.id == topic_id)
+        if row >= 0 and self.table.currentIndex().row() != row:
+            self.table.selectRow(row)
+        self.board.select(topic_id)
+        t = self.current()
+        outcomes = topics.outcome_infos(self.ctx.db, t.id) if t else []
+        self.detail.show_topic(t, outcomes)
+        for key in ("edit", "forward", "back", "report", "outcome", "score", "remove"):
+            self.buttons[key].setEnabled(t is not None)
+        if t is not None:
+            i = TOPIC_STATUSES.index(t.status)
+            self.buttons["forward"].setEnabled(i < len(TOPIC_STATUSES) - 1)
+            self.buttons["back"].setEnabled(i > 0)
+            if i < len(TOPIC_STATUSES) - 1:
+                self.buttons["forward"].setText(self.tr("推进到“%1”").replace("%1", TOPIC_STATUSES[i + 1]))
+
+    # ------------------------------------------------------------ actions
+
+    def new_topic(self) -> None:
+        """立项: the topic dialog."""
+        dlg = TopicDialog(self.ctx, self.year.value(), parent=self)
+        if dlg.exec() and dlg.saved:
+            self.selected = dlg.saved.id
+            self.refresh()
+
+    def edit_topic(self) -> None:
+        """Edit the selected topic's plan."""
+        t = self.current()
+        if t is None:
+            return
+        dlg = TopicDialog(self.ctx, t.year, t, parent=self)
+        if dlg.exec():
+            self.refresh()
+
+    def move(self, step: int) -> None:
+        """One stage forward (+1) or back (-1)."""
+        t = self.current()
+        if t is None:
+            return
+        i = TOPIC_STATUSES.index(t.status) + step
+        if not (0 <= i < len(TOPIC_STATUSES)):
+            return
+        if step < 0 and not dialogs.confirm(self, self.tr("将课题“%1”退回到“%2”阶段？").replace("%1", t.title)
+                                            .replace("%2", TOPIC_STATUSES[i])):
+            return
+        with dialogs.guard(self) as done:
+            topics.move_topic(self.ctx.db, self.ctx.actor, t.id, TOPIC_STATUSES[i])
+        if done.ok:
+            notify(Kind.TOPIC, [t.id])
+
+    def attach_report(self) -> None:
+        """Upload the research report file (调研报告)."""
+        t = self.current()
+        if t is None:
+            return
+        path = dialogs.open_file(self, self.tr("选择调研报告"), self.tr("文档 (*.docx *.doc *.wps *.pdf *.txt);;所有文件 (*)"))
+        if not path:
+            return
+        with dialogs.guard(self) as done:
+            topics.attach_report(self.ctx.db, self.ctx.actor, t.id, Path(path), self.ctx.data.attachments)
+        if done.ok:
+            notify(Kind.TOPIC, [t.id])
+
+    def add_outcome(self) -> None:
+        """Record an outcome of the selected topic."""
+        t = self.current()
+        if t is not None and OutcomeDialog(self.ctx, t.id, parent=self).exec():
+            self.refresh()
+
+    def score(self) -> None:
+        """Record the evaluation scores of the selected topic."""
+        t = self.current()
+        if t is not None and ScoresDialog(self.ctx, t, parent=self).exec():
+            self.refresh()
+
+    def weights(self) -> None:
+        """Change the evaluation weights."""
+        if WeightsDialog(self.ctx, parent=self).exec():
+            self.refresh()
+
+    def remove(self) -> None:
+        """Withdraw the selected topic."""
+        t = self.current()
+        if t is None or not dialogs.confirm(self, self.tr("删除课题“%1”？").replace("%1", t.title), danger=True,
+                                            ok=self.tr("删除")):
+            return
+        with dialogs.guard(self) as done:
+            topics.remove_topic(self.ctx.db, self.ctx.actor, t.id)
+        if done.ok:
+            self.selected = None
+            notify(Kind.TOPIC, [t.id])

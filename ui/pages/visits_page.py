@@ -1,0 +1,279 @@
+"""调研安排 — the visits page: a list, a month calendar, grassroots days per section and the clash report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.context import AppContext
+from desktop_app.errors import ValidationError
+from desktop_app.services.organisation import current_year
+from desktop_app.work import clashes, visits
+from desktop_app.work.types import VisitInfo
+from ui import dialogs
+from ui.signals import Kind, bus, notify
+from ui.work.days_view import DaysView
+from ui.work.month_calendar import MonthCalendar
+from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
+from ui.work.visit_dialog import VisitDialog
+from ui.work.widgets import page_header, table_view
+
+
+class VisitsPage(QWidget):
+    """调研安排: visits of the year, the month calendar, 基层天数 and 扎堆调研 warnings."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.items: list[VisitInfo] = []
+        self.selected: str | None = None
+        header, self.subtitle = page_header(self.tr("调研安排"))
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setPrefix(self.tr("年度 "))
+        self.year.setValue(current_year(ctx.db) if ctx.db.office_code else dt.date.today().year)
+        self.year.valueChanged.connect(self._year_changed)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(24, 10, 24, 4)
+        bar.addWidget(self.year)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+                ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
+                ("attach", self.tr("添加附件"), self.attach), ("issue", self.tr("发现问题转入台账"), self.to_ledger),
+                ("window", self.tr("提醒间隔"), self.set_window), ("remove", self.tr("删除"), self.remove)):
+            b = QPushButton(text)
+            b.clicked.connect(slot)
+            bar.addWidget(b)
+            self.buttons[key] = b
+        self.buttons["new"].setObjectName("Primary")
+        self.buttons["remove"].setObjectName("Danger")
+        bar.addStretch(1)
+
+        # list
+        self.model = VisitTableModel(self)
+        self.table = table_view(self.model)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self._select(getattr(self.model.item(self.table.currentIndex().row()), "id", None)))
+        self.table.doubleClicked.connect(lambda _i: self.edit_visit())
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setMinimumWidth(260)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 2)
+        # calendar
+        self.calendar = MonthCalendar()
+        self.calendar.monthChanged.connect(lambda y, m: self._load_month())
+        self.calendar.grid.daySelected.connect(self._day_selected)
+        self.calendar.grid.dayActivated.connect(self.new_visit_on)
+        self.day_list = QLabel()
+        self.day_list.setObjectName("Hint")
+        self.day_list.setWordWrap(True)
+        cal = QWidget()
+        cl = QVBoxLayout(cal)
+        cl.addWidget(self.calendar, 1)
+        cl.addWidget(self.day_list)
+        # days and clashes
+        self.days = DaysView(ctx)
+        self.clash_model = DictRowsModel(clashes.CLASH_HEADERS, self)
+        self.clash_table = table_view(self.clash_model)
+        self.clash_hint = QLabel()
+        self.clash_hint.setObjectName("Hint")
+        self.clash_hint.setWordWrap(True)
+        cw = QWidget()
+        cwl = QVBoxLayout(cw)
+        cwl.addWidget(self.clash_hint)
+        cwl.addWidget(self.clash_table, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(split, self.tr("调研列表"))
+        self.tabs.addTab(cal, self.tr("月历"))
+        self.tabs.addTab(self.days, self.tr("基层天数"))
+        self.tabs.addTab(cw, self.tr("扎堆调研提醒"))
+        body = QVBoxLayout()
+        body.setContentsMargins(24, 6, 24, 18)
+        body.addWidget(self.tabs)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(header)
+        lay.addLayout(bar)
+        lay.addLayout(body, 1)
+        y = self.year.value()
+        today = dt.date.today()
+        self.calendar.go(y, today.month if today.year == y else 1)
+        bus().changed.connect(self._on_changed)
+        self.refresh()
+
+    # ------------------------------------------------------------ loading
+
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ISSUE, Kind.ALL):
+            self.refresh()
+
+    def _year_changed(self) -> None:
+        self.calendar.go(self.year.value(), self.calendar.grid.month)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload everything shown for the year."""
+        if not self.ctx.db.office_code:
+            return
+        year = self.year.value()
+        with dialogs.guard(self) as done:
+            self.items = visits.visit_infos(self.ctx.db, year)
+            report = clashes.clash_report(self.ctx.db, year)
+            window = clashes.clash_window(self.ctx.db)
+        if not done.ok:
+            return
+        self.model.set_items(self.items)
+        self.table.resizeColumnsToContents()
+        person_days = sum(v.days * (1 + len(v.participant_ids)) for v in self.items)
+        self.subtitle.setText(self.tr("%1年度共 %2 次调研，%3 人次·天；四不两直 %4 次；扎堆调研提醒 %5 处")
+                              .replace("%1", str(year)).replace("%2", str(len(self.items)))
+                              .replace("%3", str(person_days))
+                              .replace("%4", str(sum(1 for v in self.items if v.unannounced)))
+                              .replace("%5", str(len(report))))
+        self.clash_model.set_items(report)
+        self.clash_table.resizeColumnsToContents()
+        self.clash_hint.setText(self.tr("不同科室在 ±%1 天内到同一地点或同一乡镇调研的情况（可点击“提醒间隔”调整天数），"
+                                        "请统筹安排，避免扎堆调研、重复调研增加基层负担。").replace("%1", str(window))
+                                + ("" if report else self.tr("本年度暂无。")))
+        self.days.set_year(year)
+        self._load_month()
+        self._select(self.selected if any(v.id == self.selected for v in self.items) else None)
+
+    def _load_month(self) -> None:
+        g = self.calendar.grid
+        with dialogs.guard(self) as done:
+            shown = visits.visit_infos(self.ctx.db, g.year, g.month)
+        if done.ok:
+            self.calendar.set_visits(shown)
+
+    def current(self) -> VisitInfo | None:
+        """The selected visit."""
+        return next((v for v in self.items if v.id == self.selected), None)
+
+    def _select(self, visit_id: str | None) -> None:
+        self.selected = visit_id
+        row = self.model.row_of(lambda v: v.id == visit_id)
+        if row >= 0 and self.table.currentIndex().row() != row:
+            self.table.selectRow(row)
+        v = self.current()
+        for key in ("edit", "attach", "issue", "remove"):
+            self.buttons[key].setEnabled(v is not None)
+        self.detail.setText(self._detail_html(v))
+
+    def _detail_html(self, v: VisitInfo | None) -> str:
+        if v is None:
+            return f"<p style='color:#5b6b7c'>{escape(self.tr('选择一次调研查看详情'))}</p>"
+        rows = [(self.tr("日期"), f"{fmt(v.start_date)} 至 {fmt(v.end_date)}（{v.days}天）"),
+                (self.tr("地点"), f"{v.place}（{v.township or '—'}，{v.place_type or '—'}）"),
+                (self.tr("方式"), v.method + ("，四不两直" if v.unannounced else "")),
+                (self.tr("带队"), v.lead_name), (self.tr("参加"), fmt(v.participant_names) or "—"),
+                (self.tr("科室"), v.section_name), (self.tr("课题"), v.topic_title or "—"),
+                (self.tr("目的"), v.purpose or "—"), (self.tr("发现问题"), v.findings or "—"),
+                (self.tr("附件"), "、".join(a.name for a in v.attachments) or "—"),
+                (self.tr("转入台账"), self.tr("%1 条").replace("%1", str(len(v.issue_ids))))]
+        return "<table>" + "".join(
+            f"<tr><td style='color:#5b6b7c;padding:2px 10px 2px 0;white-space:nowrap'>{escape(k)}</td>"
+            f"<td>{escape(val)}</td></tr>" for k, val in rows) + "</table>"
+
+    def _day_selected(self, day: dt.date) -> None:
+        on = self.calendar.grid.visits_on(day)
+        if not on:
+            self.day_list.setText(self.tr("%1 无调研安排（双击日期可新建）").replace("%1", day.isoformat()))
+            return
+        self.day_list.setText(day.isoformat() + "：" + "；".join(
+            f"{v.section_name} {v.lead_name} {v.place}（{v.method or '—'}）" for v in on))
+        self._select(on[0].id)
+
+    # ------------------------------------------------------------ actions
+
+    def new_visit(self) -> None:
+        """The visit dialog for a new visit."""
+        self.new_visit_on(None)
+
+    def new_visit_on(self, day: dt.date | None) -> None:
+        """A new visit starting on ``day`` (from a double-click in the calendar)."""
+        dlg = VisitDialog(self.ctx, year=self.year.value(), start=day, parent=self)
+        if dlg.exec() and dlg.saved:
+            self.selected = dlg.saved.visit.id
+
+    def edit_visit(self) -> None:
+        """Edit the selected visit."""
+        v = self.current()
+        if v is not None:
+            VisitDialog(self.ctx, v, parent=self).exec()
+
+    def attach(self) -> None:
+        """Attach a file (minutes, photos, questionnaires) to the selected visit."""
+        v = self.current()
+        if v is None:
+            return
+        path = dialogs.open_file(self, self.tr("选择附件"), self.tr("所有文件 (*)"))
+        if not path:
+            return
+        with dialogs.guard(self) as done:
+            visits.attach_file(self.ctx.db, self.ctx.actor, v.id, Path(path), self.ctx.data.attachments)
+        if done.ok:
+            notify(Kind.VISIT, [v.id])
+
+    def to_ledger(self) -> None:
+        """Turn a finding of the selected visit into a ledger item linked to the visit."""
+        v = self.current()
+        if v is None:
+            return
+        text = dialogs.ask_text(self, self.tr("转入问题台账的问题描述："), self.tr("发现问题转入台账"),
+                                v.findings.splitlines()[0] if v.findings else "")
+        if text is None:
+            return
+        with dialogs.guard(self) as done:
+            visits.create_issue_from_finding(self.ctx.db, self.ctx.actor, v.id, text)
+        if done.ok:
+            dialogs.info(self, self.tr("已生成问题台账条目，来源为本次调研"))
+            notify(Kind.ISSUE)
+            notify(Kind.VISIT, [v.id])
+
+    def set_window(self) -> None:
+        """Change the ± days of the clash warning."""
+        text = dialogs.ask_text(self, self.tr("不同科室到同一地点/乡镇调研，相隔多少天以内提醒（0–60）："),
+                                self.tr("扎堆调研提醒间隔"), str(clashes.clash_window(self.ctx.db)))
+        if text is None:
+            return
+        with dialogs.guard(self) as done:
+            if not text.strip().isdigit():
+                raise ValidationError(f"“{text}”不是整数", "请填写0到60之间的天数")
+            clashes.set_clash_window(self.ctx.db, self.ctx.actor, int(text.strip()))
+        if done.ok:
+            self.refresh()
+
+    def remove(self) -> None:
+        """Withdraw the selected visit (its days stop counting)."""
+        v = self.current()
+        if v is None or not dialogs.confirm(self, self.tr("删除 %1 到 %2 的调研？删除后不再计入基层天数。")
+                                            .replace("%1", fmt(v.start_date)).replace("%2", v.place),
+                                            danger=True, ok=self.tr("删除")):
+            return
+        with dialogs.guard(self) as done:
+            visits.remove_visit(self.ctx.db, self.ctx.actor, v.id)
+        if done.ok:
+            self.selected = None
+            notify(Kind.VISIT, [v.id])

@@ -1,0 +1,220 @@
+"""Table models of the work pages: a column spec over a year's rows of plain dataclasses.
+
+A year holds tens of topics and at most a few thousand visits, so the rows are
+held in a list and replaced on refresh; the ledger's windowed models are for
+data that grows without bound.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop_app.work.types import ClashInfo, DaysRow, OutcomeInfo, PersonVisit, TopicInfo, VisitInfo
+
+_Index = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
+
+#: colours of the pace of grassroots days (a light background and a dark text)
+PACE_COLOURS = {"green": ("#e6f4ea", "#1e6b34"), "yellow": ("#fff4d6", "#8a5a00"), "red": ("#fde7e7", "#a61b1b")}
+STAGE_COLOURS = {"立项": "#6b7c93", "调研中": "#1f6fb2", "成稿": "#b7791f", "结题": "#2e7d32"}
+
+
+def fmt(value: Any) -> str:
+    """How a cell value reads in a table."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if isinstance(value, list | tuple):
+        return "、".join(str(x) for x in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """One column: its title and how to get the cell value from a row."""
+
+    title: str
+    get: Callable[[T], Any]
+    numeric: bool = False
+
+
+class RowsTableModel(QAbstractTableModel, Generic[T]):
+    """Read-only rows of one dataclass type, shown through a list of columns."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.items: list[T] = []
+
+    def set_items(self, items: Sequence[T]) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self.items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> T | None:
+        """The row's object (None out of range)."""
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def row_of(self, key: Callable[[T], bool]) -> int:
+        """The first row matching ``key``, or -1."""
+        return next((i for i, it in enumerate(self.items) if key(it)), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.items)) or not (
+                0 <= index.column() < len(self.columns)):
+            return None
+        item, col = self.items[index.row()], self.columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return fmt(col.get(item))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return self.extra(item, index.column(), role)
+
+    def extra(self, item: T, column: int, role: int) -> Any:
+        """Other roles (colours) for subclasses."""
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self.columns):
+            return self.columns[section].title
+        return None
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("work", text)
+
+
+class TopicTableModel(RowsTableModel[TopicInfo]):
+    """调研课题 list."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([
+            Column(_tr("牵头科室"), lambda t: t.section_name),
+            Column(_tr("课题名称"), lambda t: t.title),
+            Column(_tr("类别"), lambda t: t.kind),
+            Column(_tr("领题领导"), lambda t: t.lead_name),
+            Column(_tr("阶段"), lambda t: t.status),
+            Column(_tr("报告时限"), lambda t: t.report_due),
+            Column(_tr("调研次数"), lambda t: t.visits, True),
+            Column(_tr("成果数"), lambda t: t.outcomes, True),
+            Column(_tr("综合得分"), lambda t: t.composite, True),
+        ], parent)
+
+    def extra(self, item: TopicInfo, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            return QBrush(QColor(STAGE_COLOURS.get(item.status, "#33414f")))
+        return None
+
+
+class VisitTableModel(RowsTableModel[VisitInfo]):
+    """调研安排 list."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([
+            Column(_tr("开始"), lambda v: v.start_date),
+            Column(_tr("结束"), lambda v: v.end_date),
+            Column(_tr("天数"), lambda v: v.days, True),
+            Column(_tr("地点"), lambda v: v.place),
+            Column(_tr("乡镇"), lambda v: v.township),
+            Column(_tr("类型"), lambda v: v.place_type),
+            Column(_tr("方式"), lambda v: v.method),
+            Column(_tr("四不两直"), lambda v: v.unannounced),
+            Column(_tr("带队"), lambda v: v.lead_name),
+            Column(_tr("参加人员"), lambda v: v.participant_names),
+            Column(_tr("科室"), lambda v: v.section_name),
+            Column(_tr("课题"), lambda v: v.topic_title),
+        ], parent)
+
+
+class DaysTableModel(RowsTableModel[DaysRow]):
+    """基层天数 per person, coloured by pace."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([
+            Column(_tr("科室"), lambda r: r.section_name),
+            Column(_tr("姓名"), lambda r: r.name),
+            Column(_tr("身份"), lambda r: _tr("领导") if r.is_leader else _tr("工作人员")),
+            Column(_tr("基层天数"), lambda r: r.days, True),
+            Column(_tr("年度定额"), lambda r: r.quota, True),
+            Column(_tr("应达进度"), lambda r: r.expected, True),
+            Column(_tr("进度"), lambda r: r.status),
+            Column(_tr("调研次数"), lambda r: r.visits, True),
+        ], parent)
+
+    def extra(self, item: DaysRow, column: int, role: int) -> Any:
+        if column in (3, 6):
+            bg, fg = PACE_COLOURS.get(item.colour, ("#ffffff", "#1d2b3a"))
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(bg))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(fg))
+        return None
+
+
+class PersonVisitModel(RowsTableModel[PersonVisit]):
+    """The visits behind one person's number."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([
+            Column(_tr("开始"), lambda p: p.start_date),
+            Column(_tr("结束"), lambda p: p.end_date),
+            Column(_tr("地点"), lambda p: p.place),
+            Column(_tr("方式"), lambda p: p.method),
+            Column(_tr("角色"), lambda p: p.role),
+            Column(_tr("本年天数"), lambda p: p.days_in_year, True),
+            Column(_tr("新增天数"), lambda p: p.new_days, True),
+        ], parent)
+
+
+class OutcomeTableModel(RowsTableModel[OutcomeInfo]):
+    """调研成果 of a topic."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([
+            Column(_tr("类别"), lambda o: o.kind),
+            Column(_tr("成果名称"), lambda o: o.title),
+            Column(_tr("文号"), lambda o: o.doc_no),
+            Column(_tr("日期"), lambda o: o.date),
+            Column(_tr("采纳单位"), lambda o: o.adopted_by),
+        ], parent)
+
+
+class ClashTableModel(RowsTableModel[ClashInfo]):
+    """The clashing visits shown in the warning before saving."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__([
+            Column(_tr("科室"), lambda c: c.section_name),
+            Column(_tr("开始"), lambda c: c.start_date),
+            Column(_tr("结束"), lambda c: c.end_date),
+            Column(_tr("地点"), lambda c: c.place),
+            Column(_tr("带队"), lambda c: c.lead_name),
+            Column(_tr("原因"), lambda c: c.reason),
+            Column(_tr("相隔天数"), lambda c: c.gap_days, True),
+        ], parent)
+
+
+class DictRowsModel(RowsTableModel[dict]):
+    """Rows keyed by Chinese column titles (the clash report)."""
+
+    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+        super().__init__([Column(h, (lambda r, h=h: r.get(h)), False) for h in headers], parent)

@@ -1,0 +1,67 @@
+"""课题详情 — one topic's plan, report, scores and outcomes (read-only view; actions live on the page)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop_app.work.types import OutcomeInfo, TopicInfo
+from ui.work.table_models import STAGE_COLOURS, OutcomeTableModel, fmt
+from ui.work.widgets import table_view
+
+
+class TopicDetail(QWidget):
+    """The selected topic: a summary and its outcomes table."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.topic: TopicInfo | None = None
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.outcomes_title = QLabel(self.tr("调研成果"))
+        self.outcomes_title.setObjectName("CardTitle")
+        self.outcomes = OutcomeTableModel(self)
+        self.outcome_table = table_view(self.outcomes)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 0, 0, 0)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.outcomes_title)
+        lay.addWidget(self.outcome_table, 1)
+        self.show_topic(None, [])
+
+    def show_topic(self, topic: TopicInfo | None, outcomes: list[OutcomeInfo]) -> None:
+        """Show a topic (None: a hint to select one)."""
+        self.topic = topic
+        self.outcomes.set_items(outcomes)
+        if topic is None:
+            self.summary.setText(f"<p style='color:#5b6b7c'>{escape(self.tr('在左侧选择一个课题查看详情'))}</p>")
+            return
+        rows = [
+            (self.tr("牵头科室"), topic.section_name), (self.tr("类别"), topic.kind),
+            (self.tr("领题领导"), topic.lead_name or "—"), (self.tr("课题组成员"), fmt(topic.member_names) or "—"),
+            (self.tr("调研方式"), fmt(topic.methods) or "—"),
+            (self.tr("计划安排"), "<br>".join(escape(s) for s in topic.stages) or "—"),
+            (self.tr("报告时限"), fmt(topic.report_due) or "—"),
+            (self.tr("调研报告"), escape(topic.report.name) if topic.report else self.tr("未上传")),
+            (self.tr("调研次数"), str(topic.visits)),
+            (self.tr("课题评价"), self._scores(topic)),
+        ]
+        body = "".join(f"<tr><td style='color:#5b6b7c;padding:2px 10px 2px 0;white-space:nowrap'>{escape(k)}</td>"
+                       f"<td style='padding:2px 0'>{v if k in (self.tr('计划安排'), self.tr('调研报告')) else escape(v)}"
+                       f"</td></tr>" for k, v in rows)
+        colour = STAGE_COLOURS.get(topic.status, "#33414f")
+        self.summary.setText(
+            f"<p style='font-size:13pt;font-weight:bold;margin:0'>{escape(topic.title)}</p>"
+            f"<p style='margin:4px 0 8px 0'><span style='color:#ffffff;background:{colour};'>&nbsp;{escape(topic.status)}"
+            f"&nbsp;</span>&nbsp;{escape(str(topic.year))}{escape(self.tr('年度'))}</p><table>{body}</table>")
+
+    def _scores(self, t: TopicInfo) -> str:
+        def s(v: float | None) -> str:
+            return "未评" if v is None else fmt(v)
+        comp = "—" if t.composite is None else f"{t.composite:.2f}"
+        return f"部领导评 {s(t.score_leader)} · 科室互评 {s(t.score_peer)} · 党员干部参评 {s(t.score_member)} · 综合 {comp}"

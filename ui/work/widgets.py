@@ -1,0 +1,131 @@
+"""Small widgets shared by the work dialogs: date helpers, a checkable people list, an inline error label."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.organisation import PersonInfo
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def to_qdate(d: dt.date) -> QDate:
+    """A Python date as a QDate."""
+    return QDate(d.year, d.month, d.day)
+
+
+def from_qdate(q: QDate) -> dt.date:
+    """A QDate as a Python date."""
+    return dt.date(q.year(), q.month(), q.day())
+
+
+def date_edit(d: dt.date, parent: QWidget | None = None) -> QDateEdit:
+    """A date field with a calendar pop-up, shown as 2026-03-05."""
+    w = QDateEdit(to_qdate(d), parent)
+    w.setCalendarPopup(True)
+    w.setDisplayFormat("yyyy-MM-dd")
+    return w
+
+
+def select_data(combo: QComboBox, value: object) -> None:
+    """Select the combo entry whose data is ``value`` (the first entry when absent)."""
+    i = combo.findData(value)
+    combo.setCurrentIndex(i if i >= 0 else 0)
+
+
+class CheckList(QListWidget):
+    """A short list of checkable entries, each with an id (people, methods)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMaximumHeight(150)
+
+    def set_entries(self, entries: Iterable[tuple[str, str]], checked: Iterable[str] = ()) -> None:
+        """Fill with (id, label) pairs; ``checked`` ids start ticked."""
+        ticked = set(checked)
+        self.clear()
+        for key, label in entries:
+            it = QListWidgetItem(label)
+            it.setData(ID_ROLE, key)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if key in ticked else Qt.CheckState.Unchecked)
+            self.addItem(it)
+
+    def set_checked(self, ids: Iterable[str]) -> None:
+        """Tick exactly ``ids``."""
+        wanted = set(ids)
+        for i in range(self.count()):
+            it = self.item(i)
+            it.setCheckState(Qt.CheckState.Checked if it.data(ID_ROLE) in wanted else Qt.CheckState.Unchecked)
+
+    def checked_ids(self) -> list[str]:
+        """The ticked ids, in list order."""
+        return [self.item(i).data(ID_ROLE) for i in range(self.count())
+                if self.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def people_entries(people: Sequence[PersonInfo]) -> list[tuple[str, str]]:
+    """(id, "姓名（科室·职务）") for a people list."""
+    return [(p.id, f"{p.name}（{p.section_name}{'·' + p.post if p.post else ''}）") for p in people]
+
+
+class ErrorLabel(QLabel):
+    """The red line under a form that says what to fix (hidden while there is nothing to say)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ErrorText")
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        """Show ``text``; an empty text hides the label."""
+        self.setText(text)
+        self.setVisible(bool(text))
+
+
+def page_header(title: str, subtitle: str = "") -> tuple[QWidget, QLabel]:
+    """The white header band of a page (title and a subtitle line); returns (band, subtitle label)."""
+    band = QFrame()
+    band.setObjectName("PageHeader")
+    lay = QVBoxLayout(band)
+    lay.setContentsMargins(24, 14, 24, 12)
+    t = QLabel(title)
+    t.setObjectName("PageTitle")
+    sub = QLabel(subtitle)
+    sub.setObjectName("PageSubtitle")
+    lay.addWidget(t)
+    lay.addWidget(sub)
+    return band, sub
+
+
+def table_view(model: object, parent: QWidget | None = None) -> QTableView:
+    """A read-only, row-selecting table over ``model``."""
+    t = QTableView(parent)
+    t.setModel(model)  # type: ignore[arg-type]
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(False)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.horizontalHeader().setMaximumSectionSize(360)  # long titles elide instead of pushing columns away
+    return t
