@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from desktop_app.audit import Actor  # noqa: E402
 from desktop_app.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
 from ui import dialogs, fonts  # noqa: E402
 
 if TYPE_CHECKING:
+    from desktop_app.audit import Actor
     from desktop_app.context import AppContext
 
 STYLE = Path(__file__).resolve().parent / "style.qss"
@@ -34,6 +34,8 @@ ENV_BENCH_T0 = "FIELDDESK_BENCH_T0"
 
 def desktop_actor() -> Actor:
     """Who acts in the GUI: this PC's login until user accounts land."""
+    from desktop_app.audit import Actor
+
     try:
         login = getpass.getuser()
     except (KeyError, OSError):  # no login name (containers, odd Windows setups)
@@ -57,10 +59,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     """Anything that escapes a slot is a bug: show it with details to copy, keep running."""
-    if issubclass(exc_type, KeyboardInterrupt):
-        sys.__excepthook__(exc_type, exc, tb)
-        return
     sys.__excepthook__(exc_type, exc, tb)
+    if issubclass(exc_type, KeyboardInterrupt):
+        return
     if isinstance(exc, FieldDeskError):
         dialogs.show_error(QApplication.activeWindow(), exc)
     else:
@@ -95,34 +96,66 @@ def _bench_t0() -> float:
         return _T_IMPORT
 
 
+class _Startup:
+    """Paint the frame first, then open the data folder (wizard/recovery if needed), then show the data.
+
+    With ``FIELDDESK_BENCH_SHOWN=1`` it prints ``shown <s>`` after the frame's first paint and
+    ``ready <s>`` after the dashboard has been painted with the office's data, then quits.
+    """
+
+    def __init__(self, app: QApplication, root: Path) -> None:
+        from ui.main_window import MainWindow
+
+        self.app, self.root = app, root
+        self.ctx: AppContext | None = None
+        self.bench = os.environ.get(ENV_BENCH_SHOWN) == "1"
+        self.started = False
+        self.window = MainWindow()
+        self.window.first_painted.connect(self._painted)
+        self.window.show()
+        QTimer.singleShot(500, self._open)  # in case the platform never reports a paint
+
+    def _painted(self) -> None:
+        if self.bench:
+            print(f"shown {time.time() - _bench_t0():.3f}", flush=True)
+        QTimer.singleShot(0, self._open)
+
+    def _open(self) -> None:
+        if self.started:
+            return
+        self.started = True
+        self.ctx = open_data(self.root, desktop_actor(), self.window)
+        if self.ctx is None:
+            self.app.exit(2)
+            return
+        if not self.ctx.office_code:
+            from ui.setup_wizard import SetupWizard
+
+            if not SetupWizard(self.ctx, self.window).exec():
+                self.app.exit(0)
+                return
+        self.window.attach(self.ctx)
+        for notice in self.ctx.notices:
+            self.window.statusBar().showMessage(notice, 15000)
+        if self.bench:
+            page = self.window.stack.currentWidget()
+            page.installEventFilter(self.window)
+            self.window.page_painted.connect(self._ready)
+
+    def _ready(self) -> None:
+        print(f"ready {time.time() - _bench_t0():.3f}", flush=True)
+        QTimer.singleShot(0, self.app.quit)
+
+
 def run_gui(data_dir: str | None) -> int:
     """Start the GUI on the data folder (``--data-dir``, env, or the platform default); returns the exit code."""
     from desktop_app.config import resolve_data_dir
 
     app = make_app()
     sys.excepthook = _excepthook
-    ctx = open_data(resolve_data_dir(data_dir), desktop_actor())
-    if ctx is None:
-        return 2
+    startup = _Startup(app, resolve_data_dir(data_dir))
     try:
-        if not ctx.office_code:
-            from ui.setup_wizard import SetupWizard
-
-            if not SetupWizard(ctx).exec():
-                return 0
-        from ui.main_window import MainWindow
-
-        window = MainWindow(ctx)
-        if os.environ.get(ENV_BENCH_SHOWN) == "1":
-            def report() -> None:
-                print(f"shown {time.time() - _bench_t0():.3f}", flush=True)
-                app.quit()
-
-            # after the paint has been flushed to the screen, not when it starts
-            window.first_painted.connect(lambda: QTimer.singleShot(0, report))
-        window.show()
-        for notice in ctx.notices:
-            window.statusBar().showMessage(notice, 15000)
         return app.exec()
     finally:
-        ctx.close()
+        if startup.ctx is not None:
+            startup.ctx.close()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,11 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
 from ui import dialogs
 from ui.pages import PAGES, PageSpec
 from ui.pages.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus
+
+if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
+    from desktop_app.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +61,23 @@ def load_page_class(target: str) -> type[QWidget] | None:
 class MainWindow(QMainWindow):
     """调研工作台主窗口."""
 
-    first_painted = Signal()
+    first_painted = Signal()  # the frame's first paint (start-up benchmark)
+    page_painted = Signal()  # a page watched with ``page.installEventFilter(window)`` was painted
     page_shown = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
+        """Build the frame; with ``ctx`` the data is shown at once, else after ``attach(ctx)``.
+
+        The frame alone needs no database (nor SQLAlchemy), so it can be painted first
+        while the data folder is being opened.
+        """
         super().__init__(parent)
-        self.ctx = ctx
+        self._ctx: AppContext | None = None
         self._painted = False
         self.pages: dict[str, QWidget] = {}
         self.specs: dict[str, PageSpec] = {p.key: p for p in PAGES}
         self.setWindowIcon(icon("fielddesk"))
+        self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
 
@@ -77,13 +87,35 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
         row.addWidget(self._build_nav())
         self.stack = QStackedWidget()
+        self.loading = QLabel(self.tr("正在打开数据…"))
+        self.loading.setObjectName("PlaceholderText")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menu()
         self._build_status()
+        self.nav.setEnabled(False)
+        for act in (self.act_backup, self.act_restore):
+            act.setEnabled(False)
+        if ctx is not None:
+            self.attach(ctx)
+
+    @property
+    def ctx(self) -> AppContext:
+        """The open data folder (only after ``attach``)."""
+        assert self._ctx is not None, "MainWindow.attach(ctx) has not been called"
+        return self._ctx
+
+    def attach(self, ctx: AppContext) -> None:
+        """Show the data of ``ctx``: identity in the title and status bars, then the dashboard."""
+        self._ctx = ctx
+        self.nav.setEnabled(True)
+        for act in (self.act_backup, self.act_restore):
+            act.setEnabled(True)
         self.refresh_identity()
         bus().changed.connect(self._on_changed)
-        self.nav.setCurrentRow(0)
+        self.show_page(PAGES[0].key)
 
     # --- layout -------------------------------------------------------------------------------
     def _build_nav(self) -> QWidget:
@@ -111,7 +143,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             act = QAction(self)
             act.setShortcut(QKeySequence(spec.shortcut))
-            act.triggered.connect(lambda _=False, key=spec.key: self.show_page(key))
+            act.triggered.connect(lambda _=False, key=spec.key: self._shortcut(key))
             self.addAction(act)
         self.nav.currentRowChanged.connect(self._on_nav_row)
         col.addWidget(self.nav, 1)
@@ -169,8 +201,12 @@ class MainWindow(QMainWindow):
             self.refresh_identity()
 
     # --- pages -------------------------------------------------------------------------------------
+    def _shortcut(self, key: str) -> None:
+        if self._ctx is not None:
+            self.show_page(key)
+
     def _on_nav_row(self, row: int) -> None:
-        if 0 <= row < len(PAGES):
+        if self._ctx is not None and 0 <= row < len(PAGES):
             self.show_page(PAGES[row].key)
 
     def show_page(self, key: str) -> QWidget:
@@ -226,6 +262,12 @@ class MainWindow(QMainWindow):
                      .replace("%1", __version__).replace("%2", str(self.ctx.data.root)), self.tr("关于调研工作台"))
 
     # --- events -------------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.stack.currentWidget():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.page_painted.emit)  # after the paint has been flushed
+        return super().eventFilter(watched, event)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:

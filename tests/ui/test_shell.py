@@ -298,3 +298,5 @@ def test_bench_hook_prints_shown_and_quits(tmp_path: Path) -> None:
     assert line, out.stdout + out.stderr
     seconds = float(line[0].split()[1])
     assert 0 < seconds < 30
+    ready = [ln for ln in out.stdout.splitlines() if ln.startswith("ready ")]
+    assert ready and float(ready[0].split()[1]) >= seconds  # the data came after the frame
