@@ -42,7 +42,11 @@ class Issue(SyncMixin, Base):
         Index("ix_issue_status_deadline", "status", "deadline"),
         # the ledger table lists one year in serial order and counts by status/colour (migration 0002)
         Index("ix_issue_year_serial", "year", "serial", "id"),
-        Index("ix_issue_year_status_deadline", "year", "status", "deadline"),
+        Index("ix_issue_year_status_deadline", "year", "status", "deadline", "deleted", "id"),
+        Index("ix_issue_year_deadline", "year", "deadline", "status", "deleted", "id"),
+        Index("ix_issue_year_unit", "year", "responsible_unit", "id"),
+        # a text match joins on id: this index answers the other filters without reading the wide rows
+        Index("ix_issue_id_filters", "id", "year", "status", "deleted", "deadline"),
     )
     serial: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column(Integer)

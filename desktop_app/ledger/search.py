@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, false, or_, select, text
+from sqlalchemy import ColumnElement, Connection, false, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -54,24 +54,44 @@ def has_fts(bind: Connection | Session) -> bool:
     return bind.get_bind().dialect.name == "sqlite" if isinstance(bind, Session) else bind.dialect.name == "sqlite"
 
 
-def text_condition(free_text: str, bind: Connection | Session) -> ColumnElement[bool] | None:
-    """A WHERE condition on ``issue`` for the free-text filter (None when the text is empty)."""
+def text_condition(free_text: str, bind: Connection | Session, probe: bool = False) -> ColumnElement[bool] | None:
+    """A WHERE condition on ``issue`` for the free-text filter (None when the text is empty).
+
+    ``probe``: test each row against the matches (for a scan in an index's order
+    that stops after one page) instead of letting the matches drive the query.
+    """
     q = match_query(free_text)
     if q is None:
         return None if not (free_text or "").strip() else false()
     if has_fts(bind):
-        ids = (
-            select(IssueSearchKey.issue_id)
-            .join_from(IssueSearchKey, _fts_table(), text("issue_fts.rowid = issue_search_key.key"))
-            .where(text("issue_fts MATCH :fts_q").bindparams(fts_q=q))
-        )
-        return Issue.id.in_(ids)
+        m = match_subquery(free_text, bind)
+        if probe:
+            # unary + stops SQLite from using the id index, so the scan keeps the sort index's order
+            return literal_column("+issue.id").in_(select(m.c.issue_id))
+        return Issue.id.in_(select(m.c.issue_id))
     conds = []
     for word in free_text.split():
         conds.append(or_(*[getattr(Issue, f).contains(word, autoescape=True) for f in INDEXED_FIELDS]))
     from sqlalchemy import and_
 
     return and_(*conds)
+
+
+def match_subquery(free_text: str, bind: Connection | Session) -> Any | None:
+    """A subquery (column ``issue_id``) of the items matching ``free_text`` through the FTS index.
+
+    None when the text is empty or the database has no FTS index (use ``text_condition`` then).
+    """
+    q = match_query(free_text)
+    if q is None or not has_fts(bind):
+        return None
+    return (
+        select(IssueSearchKey.issue_id)
+        .join_from(IssueSearchKey, _fts_table(), text("issue_fts.rowid = issue_search_key.key"))
+        .where(text("issue_fts MATCH :fts_q").bindparams(fts_q=q))
+        # materialised, so SQLite walks the matches and seeks each item, never the reverse
+        .cte("m").prefix_with("MATERIALIZED")
+    )
 
 
 def _fts_table() -> Any:
@@ -130,6 +150,8 @@ def rebuild_index(db: Database) -> int:
                          [{"k": r[0], "b": tokenise(r[1:])} for r in part])
             n += len(part)
         conn.execute(text("INSERT INTO issue_fts(issue_fts) VALUES ('optimize')"))
+        # after a bulk load the planner needs statistics to pick the ledger's indexes well
+        conn.execute(text("ANALYZE"))
     return n
 
 

@@ -31,7 +31,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("issue", schema=None) as batch_op:
         batch_op.create_index("ix_issue_year_serial", ["year", "serial", "id"], unique=False)
-        batch_op.create_index("ix_issue_year_status_deadline", ["year", "status", "deadline"], unique=False)
+        batch_op.create_index("ix_issue_year_status_deadline", ["year", "status", "deadline", "deleted", "id"],
+                              unique=False)
+        batch_op.create_index("ix_issue_year_deadline", ["year", "deadline", "status", "deleted", "id"], unique=False)
+        batch_op.create_index("ix_issue_year_unit", ["year", "responsible_unit", "id"], unique=False)
+        batch_op.create_index("ix_issue_id_filters", ["id", "year", "status", "deleted", "deadline"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE issue_fts USING fts5(body, tokenize = 'unicode61')")
 
@@ -40,6 +44,9 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS issue_fts")
     with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.drop_index("ix_issue_id_filters")
+        batch_op.drop_index("ix_issue_year_unit")
+        batch_op.drop_index("ix_issue_year_deadline")
         batch_op.drop_index("ix_issue_year_status_deadline")
         batch_op.drop_index("ix_issue_year_serial")
     op.drop_table("issue_search_key")
