@@ -37,7 +37,7 @@ from desktop_app.sync import keys
 from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limits
 from desktop_app.sync.bundle_reader import RawBundle, read_bundle
 from desktop_app.sync.history import Stamp, base_of, chunks, latest, load_history
-from desktop_app.sync.ownership import ISSUE_CHILDREN
+from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.peers import have_seqs, load_json, merge_acks
 from desktop_app.sync.schema_upgrade import upgrade_changes
@@ -291,6 +291,8 @@ class _Plan:
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     log: list[dict[str, Any]] = field(default_factory=list)
     max_hlc: int = 0
+    #: (table, row, field, base hlc, origin) of applied edits that were made on top of a known version
+    answered: list[tuple[str, str, str, int, str]] = field(default_factory=list)
 
 
 def _load_rows(s: Session, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -404,6 +406,11 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
         parent = parents.get(c.values.get("issue_id") or values.get("issue_id") or "") if table in ISSUE_CHILDREN \
             else None
         why = check_owner(table, c.origin, not exists, values, c.values, parent, append_only)
+        if not why and table == "issue" and exists and "status" in c.values:
+            cur = latest(versions.get("status"))
+            saw = cur is not None and c.bases.get("status") is not None and c.bases["status"] >= cur
+            why = reopens_closed_item(str(values.get("assigned_by_office") or ""), c.origin, values.get("status"),
+                                      cur[1] if cur else "", c.values["status"], saw)
         if why:
             rejected = True
             c.applied = []
@@ -429,6 +436,8 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
                 if values.get(f) != v or not exists:
                     changed = True
                 values[f] = v
+                if f in c.bases and exists:
+                    plan.answered.append((table, row_id, f, c.bases[f][0], c.origin))
                 versions.setdefault(f, []).append(c.stamp)
                 versions[f].sort()
                 c.applied.append(f)
@@ -512,6 +521,7 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
         s.execute(insert(ChangeLog.__table__), plan.log[i:i + 20000])
     if plan.conflicts:
         s.execute(insert(SyncConflict.__table__), plan.conflicts)
+    _close_answered_conflicts(s, plan)
     if not dry_run:
         for sha, content in raw.blobs.items():
             target = attachment_path(data.attachments, sha)
@@ -520,6 +530,21 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
                 tmp = target.with_name(f".incoming-{sha}")
                 tmp.write_bytes(content)
                 os.replace(tmp, target)
+
+
+def _close_answered_conflicts(s: Session, plan: _Plan) -> None:
+    """An incoming edit made after seeing a conflict's winning value answers that conflict here too."""
+    if not plan.answered:
+        return
+    open_any = s.execute(select(SyncConflict.id).where(SyncConflict.resolved.is_(False)).limit(1)).first()
+    if open_any is None:
+        return
+    for table, row_id, f, base_hlc, origin in plan.answered:
+        s.execute(update(SyncConflict)
+                  .where(SyncConflict.table_name == table, SyncConflict.row_id == row_id, SyncConflict.field == f,
+                         SyncConflict.resolved.is_(False), SyncConflict.winner_hlc <= base_hlc,
+                         SyncConflict.loser_hlc <= base_hlc)
+                  .values(resolved=True, resolved_by=f"单位 {origin}", resolved_at=dt.datetime.now()))
 
 
 def _hold_for_tests() -> None:

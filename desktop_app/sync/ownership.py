@@ -44,7 +44,8 @@ def check(table: str, origin: str, is_new: bool, before: Mapping[str, Any], valu
     """Why office ``origin`` may not write ``values`` to this row (None when it may).
 
     ``before`` is the row as it stands here (empty when new), ``parent`` the issue a child
-    belongs to (None when unknown or not a child).
+    belongs to (None when unknown or not a child). Only the row's owners are read from
+    ``before`` (they never change), so every office judges a change the same way.
     """
     owner = str(before.get("office_code") or values.get("office_code") or "")
     if table == "issue":
@@ -71,14 +72,14 @@ def _check_issue(origin: str, is_new: bool, before: Mapping[str, Any], values: M
         if assigner and origin != assigner:
             if f in ASSIGNER_ISSUE_FIELDS:
                 return f"“{label(f)}”由交办单位 {assigner} 负责，单位 {origin} 无权修改"
-            if f == "status" and (v == "closed" or before.get("status") == "closed"):
-                return f"销号与重新打开由交办单位 {assigner} 决定，单位 {origin} 无权修改状态"
+            if f == "status" and v == "closed":
+                return f"销号由交办单位 {assigner} 决定，单位 {origin} 无权将状态改为已销号"
             if f == "closure_state" and v in ("approved", "returned"):
                 return f"销号审核结论由交办单位 {assigner} 作出，单位 {origin} 无权修改"
         if origin == owner or (assigner and origin == assigner and f in ASSIGNER_ISSUE_FIELDS):
             continue
-        if assigner and origin == assigner and f == "status" and (v == "closed" or before.get("status") == "closed"):
-            continue
+        if assigner and origin == assigner and f == "status":
+            continue  # closing and reopening
         if assigner and origin == assigner and f == "closure_state" and v in ("approved", "returned"):
             continue
         return f"“{label(f)}”由责任单位 {owner} 负责，单位 {origin} 无权修改"
@@ -103,3 +104,12 @@ def _check_issue_child(table: str, origin: str, is_new: bool, before: Mapping[st
     if origin in (owner, issue_owner, assigner):
         return None
     return f"该记录属于单位 {owner}，单位 {origin} 无权修改"
+
+
+def reopens_closed_item(assigner: str, origin: str, current_status: Any, closed_by: str, new_status: Any,
+                        writer_saw_closure: bool) -> str | None:
+    """Refusal when an office other than the assigner changes the status of an item it knew was closed."""
+    if (assigner and origin != assigner and current_status == "closed" and closed_by == assigner
+            and new_status != "closed" and writer_saw_closure):
+        return f"重新打开由交办单位 {assigner} 决定，单位 {origin} 无权修改已销号事项的状态"
+    return None

@@ -1,0 +1,137 @@
+"""同步冲突 — values that lost a concurrent edit, listed with both versions, and their resolution.
+
+Resolving is an ordinary local edit of the field (so it gets a new stamp and travels
+to every office like any other change); offices that receive it mark their own copy
+of the conflict resolved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from db.changes import HybridClock
+from db.engine import Database
+from db.models import SYNCED_MODELS, SyncConflict
+from desktop_app import audit
+from desktop_app.audit import Actor
+from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.sync.values import BadValueError, decoders
+
+TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension": "延期申请", "urge": "催办", "closure": "销号",
+                "follow_up": "回访", "visit": "调研安排", "topic": "调研课题", "person": "人员", "section": "科室",
+                "question": "试题", "attempt": "成绩", "holiday": "节假日"}
+
+
+@dataclass(frozen=True)
+class ConflictInfo:
+    """One conflict as the conflicts page shows it."""
+
+    id: int
+    table: str
+    table_label: str
+    row_id: str
+    row_label: str
+    field: str
+    winner_value: Any
+    loser_value: Any
+    winner_office: str
+    loser_office: str
+    winner_time: dt.datetime
+    loser_time: dt.datetime
+    resolved: bool
+    resolved_by: str
+
+
+def _time(stamp: int) -> dt.datetime:
+    return dt.datetime.fromtimestamp(HybridClock.wall_ms(stamp) / 1000)
+
+
+def _row_label(s: Session, table: str, row_id: str) -> str:
+    model = SYNCED_MODELS.get(table)
+    if model is None:
+        return row_id[:8]
+    tbl = model.__table__  # type: ignore[attr-defined]
+    for col in ("serial", "title", "name", "stem", "place", "text"):
+        if col in tbl.c:
+            v = s.execute(select(tbl.c[col]).where(tbl.c.id == row_id)).scalar()
+            if v:
+                return str(v)[:40]
+    return row_id[:8]
+
+
+def count_open(db: Database) -> int:
+    """How many conflicts wait for someone (the navigation badge)."""
+    with db.session() as s:
+        return int(s.execute(select(func.count()).select_from(SyncConflict)
+                             .where(SyncConflict.resolved.is_(False))).scalar() or 0)
+
+
+def list_conflicts(db: Database, include_resolved: bool = False, limit: int = 500) -> list[ConflictInfo]:
+    """Conflicts, newest first."""
+    with db.session() as s:
+        q = select(SyncConflict).order_by(SyncConflict.id.desc()).limit(limit)
+        if not include_resolved:
+            q = q.where(SyncConflict.resolved.is_(False))
+        out = []
+        for c in s.execute(q).scalars():
+            out.append(ConflictInfo(
+                id=c.id, table=c.table_name, table_label=TABLE_LABELS.get(c.table_name, c.table_name),
+                row_id=c.row_id, row_label=_row_label(s, c.table_name, c.row_id), field=c.field,
+                winner_value=orjson.loads(c.winner_value), loser_value=orjson.loads(c.loser_value),
+                winner_office=c.winner_office, loser_office=c.loser_office, winner_time=_time(c.winner_hlc),
+                loser_time=_time(c.loser_hlc), resolved=bool(c.resolved), resolved_by=c.resolved_by))
+        return out
+
+
+def resolve(db: Database, actor: Actor, conflict_id: int, keep: str) -> ConflictInfo:
+    """Resolve a conflict by keeping the ``"winner"`` (current) or the ``"loser"`` value.
+
+    Either way a new edit of the field is written, so every office converges on the choice.
+    """
+    if keep not in ("winner", "loser"):
+        raise ValidationError("请选择保留哪一个版本", "保留当前值或采用另一方的值")
+    with db.transaction() as s:
+        c = s.get(SyncConflict, conflict_id)
+        if c is None:
+            raise NotFoundError(f"未找到编号为 {conflict_id} 的冲突", "请刷新冲突列表")
+        if c.resolved:
+            raise StateError("该冲突已处理", "请刷新冲突列表")
+        model = SYNCED_MODELS.get(c.table_name)
+        if model is None:
+            raise NotFoundError(f"数据表 {c.table_name} 不存在", "请升级调研工作台")
+        row = s.get(model, c.row_id)
+        if row is None:
+            raise NotFoundError("冲突所属的记录不存在", "请刷新冲突列表")
+        chosen = orjson.loads(c.winner_value if keep == "winner" else c.loser_value)
+        if c.field == "deleted" and keep == "loser":
+            value: Any = False  # keep the edit: restore the row
+        elif c.field == "deleted":
+            value = True
+        else:
+            try:
+                value = decoders(model.__table__)[c.field](chosen)  # type: ignore[attr-defined]
+            except (KeyError, BadValueError) as exc:
+                raise ValidationError("冲突中的值无法写回该字段", "请在对应页面手工修改") from exc
+        # write it as a new edit even when unchanged, so the choice travels with a fresh stamp
+        setattr(row, c.field, value)
+        flag_modified(row, c.field)
+        c.resolved = True
+        c.resolved_by = actor.label
+        c.resolved_at = dt.datetime.now()
+        s.execute(update(SyncConflict).where(SyncConflict.table_name == c.table_name,
+                                             SyncConflict.row_id == c.row_id, SyncConflict.field == c.field,
+                                             SyncConflict.resolved.is_(False))
+                  .values(resolved=True, resolved_by=actor.label, resolved_at=dt.datetime.now()))
+        audit.record(s, actor, "resolve_conflict", c.table_name, c.row_id,
+                     {"field": c.field, "kept": keep, "value": str(value)[:200]})
+        s.flush()
+        cid = c.id
+    return next(x for x in list_conflicts(db, include_resolved=True) if x.id == cid)
+
