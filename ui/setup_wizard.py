@@ -7,8 +7,10 @@ all in one transaction. A validation error is shown on the page it belongs to.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,6 +43,21 @@ from desktop_app.services.organisation import (
 )
 from ui import dialogs
 from ui.main_window import icon
+
+
+class _ReturnAdds(QObject):
+    """Return in a list's entry field adds the entry — it must not press the wizard's 下一步."""
+
+    def __init__(self, parent: QObject, add: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._add = add
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._add()
+            return True
+        return False
 
 
 def _error_label() -> QLabel:
@@ -122,7 +139,7 @@ class SectionsPage(_Page):
         row = QHBoxLayout()
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("科室名称，例如 综合科"))
-        self.name.returnPressed.connect(self.add_current)
+        self.name.installEventFilter(_ReturnAdds(self, self.add_current))
         self.add_btn = QPushButton(self.tr("添加"))
         self.add_btn.clicked.connect(self.add_current)
         row.addWidget(self.name, 1)
@@ -201,6 +218,7 @@ class PeoplePage(_Page):
         form = QFormLayout()
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("姓名"))
+        self.name.installEventFilter(_ReturnAdds(self, self.add_current))
         self.section = QComboBox()
         self.post = QLineEdit()
         self.post.setPlaceholderText(self.tr("例如 局长、科长、科员"))
