@@ -138,10 +138,11 @@ def find_header(sheet: SheetData, fields: Sequence[FieldSpec]) -> Header | None:
     width = sheet.width
     rows = sheet.rows
     scan = min(len(rows), HEADER_SCAN_ROWS)
-    best: tuple[tuple[int, int], int, int, list[str]] | None = None  # (score, single?), top, data_start, titles
+    # rank = (fields named, shape): a two-level header is reported from its upper row
+    best: tuple[tuple[int, int], int, int, list[str]] | None = None
     all_titles = [_row_titles(rows[r], width) for r in range(scan)]
     # a two-level header's upper row has several distinct titles, one of them merged across columns
-    upper = [len({t for t in ts if t}) >= 2 and _has_horizontal_merge(sheet, r) for r, ts in enumerate(all_titles)]
+    upper = [len({t for t in ts if t}) >= 3 and _has_horizontal_merge(sheet, r) for r, ts in enumerate(all_titles)]
     for r in range(scan):
         titles = all_titles[r]
         if len({t for t in titles if t}) < 2:
@@ -150,7 +151,7 @@ def find_header(sheet: SheetData, fields: Sequence[FieldSpec]) -> Header | None:
         if r + 1 < scan and upper[r]:
             candidates.append((r, r + 2, _combine(titles, all_titles[r + 1]), 0))
         if r > 0 and upper[r - 1]:
-            candidates.append((r - 1, r + 1, _combine(all_titles[r - 1], titles), 0))
+            candidates.append((r - 1, r + 1, _combine(all_titles[r - 1], titles), 2))
         for top, start, ts, single in candidates:
             rank = (len(auto_mapping(ts, fields)), single)
             if best is None or rank > best[0]:
