@@ -50,7 +50,7 @@ class FallbackCanvas(Canvas):
         """Draw ``text`` starting at x, using fallback fonts where needed."""
         text = str(text)
         runs = self._runs(text)
-        if len(runs) == 1 and not args and not kwargs:
+        if len(runs) == 1 and runs[0][0] == self._fontname and not args and not kwargs:
             Canvas.drawString(self, x, y, text)
             self._record_text(x, y, text, self._fontname, self._fontsize)
             return
@@ -76,11 +76,12 @@ class FallbackCanvas(Canvas):
             t.setTextOrigin(x, y)
             runs = fs.runs(text, font)
             if len(runs) == 1:
-                if cur_font != (font, size):
-                    t.setFont(font, size)
-                    cur_font = (font, size)
+                run_font = runs[0][0]
+                if cur_font != (run_font, size):
+                    t.setFont(run_font, size)
+                    cur_font = (run_font, size)
                 t._textOut(text)
-                record(x, y, text, font, size, color)
+                record(x, y, text, run_font, size, color)
                 continue
             for run_font, piece in runs:
                 if cur_font != (run_font, size):

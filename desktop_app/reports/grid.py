@@ -65,8 +65,9 @@ class GridPage(Flowable):
             xs.append(xs[-1] + w)
         top = self.height
         # fills
-        c.setFillColor(self.header_fill)
-        c.rect(0, top - self.header_h, self.width, self.header_h, stroke=0, fill=1)
+        if self.header_h:
+            c.setFillColor(self.header_fill)
+            c.rect(0, top - self.header_h, self.width, self.header_h, stroke=0, fill=1)
         row_tops = []
         y = top - self.header_h
         for h in self.heights:
@@ -82,7 +83,7 @@ class GridPage(Flowable):
         hfont, bfont = self.fonts
         hsize, bsize = self.sizes
         hlead, blead = self.leadings
-        for k, lines in enumerate(self.header):
+        for k, lines in enumerate(self.header if self.header_h else ()):
             self._cell_items(items, lines, xs[k], top, self.header_h, self.widths[k], "CENTER", hfont, hsize, hlead,
                              None)
         fg_of = {r: fg for r, (_bg, fg) in self.looks if fg is not None}
@@ -96,5 +97,5 @@ class GridPage(Flowable):
         # grid: every horizontal rule, then every column rule, in one path each
         c.setStrokeColor(colors.black)
         c.setLineWidth(self.grid)
-        ys = [top, top - self.header_h, *(t - h for t, h in zip(row_tops, self.heights, strict=True))]
+        ys = [top, *([top - self.header_h] if self.header_h else []), *(t - h for t, h in zip(row_tops, self.heights, strict=True))]
         c.lines([(0, yy, self.width, yy) for yy in ys] + [(xx, top, xx, ys[-1]) for xx in xs])

@@ -254,7 +254,8 @@ RowLook = tuple[Any, Any]
 
 def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fontset: FontSet, width: float,
                  first_avail: float, avail: float, look: TableLook | None = None,
-                 row_look: Callable[[int], RowLook | None] | None = None) -> list[Flowable]:
+                 row_look: Callable[[int], RowLook | None] | None = None, show_header: bool = True
+                 ) -> list[Flowable]:
     """The table as one :class:`GridPage` per page (header row first on every page), PageBreaks between.
 
     ``first_avail``/``avail``: height left for the table on the first page and on later pages.
@@ -266,7 +267,7 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     aligns = [c.align for c in columns]
     body, head = fontset.body, fontset.heading
     header = [wrap_text(c.title, inner[k], fontset, head, look.header_size) for k, c in enumerate(columns)]
-    header_h = max(len(x) for x in header) * look.header_leading + 2 * look.pad_v
+    header_h = max(len(x) for x in header) * look.header_leading + 2 * look.pad_v if show_header else 0.0
     lead, pad2 = look.leading, 2 * look.pad_v
     fs = look.font_size
 
@@ -324,6 +325,20 @@ def story_height(items: Sequence[Flowable], width: float, height: float) -> floa
         _w, h = f.wrap(width, height)
         total += h + f.getSpaceBefore() + f.getSpaceAfter()
     return total
+
+
+def used_on_last_page(items: Sequence[Flowable], width: float, height: float) -> float:
+    """Height used on the page where ``items`` end (PageBreaks start a new page)."""
+    used = 0.0
+    for f in items:
+        if isinstance(f, PageBreak):
+            used = 0.0
+            continue
+        _w, h = f.wrap(width, height)
+        used += h + f.getSpaceBefore() + f.getSpaceAfter()
+        if used > height:
+            used = h
+    return used
 
 
 @dataclass

@@ -57,11 +57,11 @@ SUPERVISION_COLUMNS = [
     Column("编号", 20, "CENTER"),
     Column("问题描述", 60),
     Column("责任单位", 20),
-    Column("责任人", 13, "CENTER"),
+    Column("责任人", 14, "CENTER"),
     Column("完成时限", 21, "CENTER"),
     Column("剩余工作日", 15, "CENTER"),
     Column("预警", 13, "CENTER"),
-    Column("督办等级", 16, "CENTER"),
+    Column("督办等级", 18, "CENTER"),
     Column("催办记录", 62),
 ]
 
@@ -110,7 +110,7 @@ def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None,
                       WARNING_MARKS.get(r.colour, "")])
         colours.append(r.colour)
     title = f"{office}{year or ''}{'年' if year else ''}调研发现问题清单" if office else "调研发现问题清单"
-    return TableReport(title, ISSUE_COLUMNS, cells or [[EMPTY] + [""] * (len(ISSUE_COLUMNS) - 1)],
+    return TableReport(title, ISSUE_COLUMNS, cells or _empty(ISSUE_COLUMNS),
                        office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
 
 
@@ -126,7 +126,7 @@ def responsibility_report(rows: Iterable[Any], office: str = "", year: int | Non
         colours.append("red" if r.red else "yellow" if r.yellow else "green")
     title = f"{office}{year or ''}{'年' if year else ''}问题整改责任清单" if office else "问题整改责任清单"
     return TableReport(title, RESPONSIBILITY_COLUMNS,
-                       cells or [[EMPTY] + [""] * (len(RESPONSIBILITY_COLUMNS) - 1)],
+                       cells or _empty(RESPONSIBILITY_COLUMNS),
                        office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
 
 
@@ -151,8 +151,14 @@ def supervision_report(rows: Iterable[Any], office: str = "", year: int | None =
                       left_text, WARNING_MARKS.get(r.colour, ""), level_label, urge_history(s.urges)])
         colours.append(r.colour)
     title = f"{office}{year or ''}{'年' if year else ''}问题整改督办清单" if office else "问题整改督办清单"
-    return TableReport(title, SUPERVISION_COLUMNS, cells or [[EMPTY] + [""] * (len(SUPERVISION_COLUMNS) - 1)],
+    return TableReport(title, SUPERVISION_COLUMNS, cells or _empty(SUPERVISION_COLUMNS),
                        office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+
+
+def _empty(columns: Sequence[Column]) -> list[list[str]]:
+    """The one row printed when nothing matches: the words in the widest column."""
+    widest = max(range(len(columns)), key=lambda k: columns[k].width_mm)
+    return [[EMPTY if k == widest else "" for k in range(len(columns))]]
 
 
 def _note(*parts: str) -> str:

@@ -1,0 +1,35 @@
+"""``fielddesk print OUT.pdf --kind … [--year Y] [--id ID]`` (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from desktop_app.cli import data_root, emit
+from desktop_app.context import open_context
+from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.reports import jobs
+
+KIND_LABELS = jobs.KIND_LABELS
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    """Print one report to a PDF file; the summary names the file and its page count."""
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise ValidationError(f"输出文件应为 .pdf：{out}", "请换用以 .pdf 结尾的文件名")
+    if args.kind == "notice" and not args.id:
+        raise ValidationError("打印督办通知单需要指定问题", "请用 --id 填写问题编号（如 2026-001）")
+    ctx = open_context(data_root(args), daily_backup=False)
+    try:
+        if not ctx.office_code:
+            raise SetupRequiredError()
+        result: Any = jobs.render(ctx.db, jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today()),
+                                  out)
+    finally:
+        ctx.close()
+    emit(args, {"file": str(out), "kind": args.kind, "pages": result.pages},
+         f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}（共 {result.pages} 页）")
+    return 0

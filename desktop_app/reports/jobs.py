@@ -1,0 +1,94 @@
+"""One entry point for every printout, used by ``fielddesk print`` and by the print preview.
+
+A :class:`PrintJob` says what to print; :func:`render` fetches the rows from the services,
+checks glyphs, and writes the PDF (and, for the preview, the drawn pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.errors import ValidationError
+from desktop_app.reports.fonts import FontSet, build_fontset
+from desktop_app.reports.layout import Rendered
+
+KIND_LABELS: dict[str, str] = {
+    "ledger": "问题清单",
+    "responsibility": "责任清单",
+    "supervision": "督办清单",
+    "notice": "督办通知单",
+    "scores": "成绩公示表",
+    "paper": "试卷及答案",
+    "visits": "调研安排表",
+    "topics": "调研课题一览表",
+    "summary": "年度工作汇总",
+}
+
+
+@dataclass
+class PrintJob:
+    """What to print: a kind of KIND_LABELS, the year, the item (notice) or exam (scores/paper), a filter."""
+
+    kind: str
+    year: int | None = None
+    item: str | None = None
+    today: dt.date | None = None
+    #: an IssueFilter for the ledger views (as filtered on screen); None = the whole year
+    filter: Any = None
+    note: str = ""
+
+
+def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
+    """("table"|"notice"|"custom", data) for the job."""
+    if job.kind == "ledger":
+        from desktop_app.reports.ledger import fetch_issue_report
+
+        return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today)
+    if job.kind == "responsibility":
+        from desktop_app.reports.ledger import fetch_responsibility_report
+
+        return "table", fetch_responsibility_report(db, job.year, job.filter, job.note, job.today)
+    if job.kind == "supervision":
+        from desktop_app.reports.ledger import fetch_supervision_report
+
+        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today)
+    if job.kind == "notice":
+        from desktop_app.reports.notice import fetch_notice
+
+        if not job.item:
+            raise ValidationError("打印督办通知单需要指定问题", "请先在问题清单中选中一条问题")
+        return "notice", fetch_notice(db, job.item, job.today)
+    others = {
+        "scores": "desktop_app.reports.scores:fetch_scores_report",
+        "paper": "desktop_app.reports.paper:fetch_paper_report",
+        "visits": "desktop_app.reports.visits:fetch_visits_report",
+        "topics": "desktop_app.reports.topics:fetch_topics_report",
+        "summary": "desktop_app.reports.summary:fetch_summary_report",
+    }
+    target = others.get(job.kind)
+    if target is None:
+        raise ValidationError(f"未知的打印类型：{job.kind}", "可选：" + "、".join(KIND_LABELS))
+    import importlib
+
+    module, func = target.split(":")
+    try:
+        fetch = getattr(importlib.import_module(module), func)
+    except (ModuleNotFoundError, AttributeError) as exc:
+        raise ValidationError(f"“{KIND_LABELS[job.kind]}”的打印尚未提供", "请在后续版本中使用") from exc
+    return "table", fetch(db, job)
+
+
+def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = None, record: bool = False) -> Rendered:
+    """Write the job's PDF to ``out`` (a path or a binary file). Raises before printing if a glyph is missing."""
+    fontset = fontset or build_fontset(db=db)
+    shape, data = _report(db, job)
+    if shape == "notice":
+        from desktop_app.reports.notice import render_notice
+
+        return render_notice(data, out, fontset, record=record)
+    from desktop_app.reports.table_report import render_table_report
+
+    return render_table_report(data, out, fontset, record=record)
