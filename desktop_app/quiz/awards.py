@@ -76,9 +76,9 @@ def set_weights(db: Database, actor: Actor, weights: AwardWeights) -> None:
 
 def combine(values: dict[str, float | None], weights: dict[str, float]) -> float:
     """The weighted mean of the values present (None left out, weights renormalised); 0 when none."""
-    present = [(values[k], w) for k, w in weights.items() if w > 0 and values.get(k) is not None]
+    present = [(float(v), w) for k, w in weights.items() if w > 0 and (v := values.get(k)) is not None]
     total_w = sum(w for _v, w in present)
-    return round(sum(float(v) * w for v, w in present) / total_w, 2) if total_w else 0.0  # type: ignore[arg-type]
+    return round(sum(v * w for v, w in present) / total_w, 2) if total_w else 0.0
 
 
 def _quiz_by_person(db: Database, year: int, quarters: tuple[int, int]) -> tuple[dict[str, float], list[str]]:
@@ -140,7 +140,8 @@ def propose(db: Database, period: str, weights: AwardWeights | None = None) -> A
         rows = s.execute(select(Person, Section).join(Section, Person.section_id == Section.id).where(
             Person.office_code == db.office_code, Person.deleted.is_(False), Person.active.is_(True),
             Section.deleted.is_(False)).order_by(Section.sort_order, Person.name)).all()
-    people, members = [], {}
+    people: list[tuple[str, str, dict[str, float | None], dict[str, str]]] = []
+    members: dict[tuple[str, str], list[str]] = {}
     for p, sec in rows:
         members.setdefault((sec.id, sec.name), []).append(p.id)
         lv, ld = _ratio(ledger, [p.id])

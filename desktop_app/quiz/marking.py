@@ -88,11 +88,11 @@ def mark(qtype: str, answer: str, response: object, points: float, multi_partial
         got = normalise_letters(response)
         return float(points) if len(got) == 1 and got == normalise_letters(answer) else 0.0
     if qtype == "多选":
-        key, got = set(normalise_letters(answer)), set(normalise_letters(response))
-        if got == key:
+        key_set, got_set = set(normalise_letters(answer)), set(normalise_letters(response))
+        if got_set == key_set:
             return float(points)
-        if multi_partial and got and got < key:
-            return round(points * len(got) / len(key), 2)
+        if multi_partial and got_set and got_set < key_set:
+            return round(points * len(got_set) / len(key_set), 2)
         return 0.0
     if qtype == "判断":
         got_j = normalise_judgement(response)

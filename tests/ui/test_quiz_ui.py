@@ -1,0 +1,185 @@
+"""The 业务测试 page: an exam taken end to end in the full-screen window, the score grid, models, panels."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+
+from desktop_app.context import AppContext
+from desktop_app.quiz import awards, bank, exams, papers, results, sitting
+from desktop_app.quiz.types import AwardWeights, ExamInput, QuestionInput, RuleLine, ScoreEntry
+from desktop_app.services.organisation import list_people
+from tests.conftest import TEST_ACTOR
+
+
+def _setup_exam(ctx: AppContext) -> tuple[str, dict[str, str]]:
+    qs = [
+        QuestionInput("单选", "党的基层组织应当召开党员大会的频次是？", ["每月一次", "每季度一次", "每半年一次"], "B"),
+        QuestionInput("多选", "“三会一课”中的“三会”包括？", ["支部党员大会", "支部委员会", "党小组会", "民主生活会"], "ABC"),
+        QuestionInput("判断", "公务员平时考核结果可以作为年度考核的重要依据。", [], "对"),
+        QuestionInput("填空", "党组织讨论决定问题，必须执行____原则。", [], "少数服从多数|少数服从多数原则"),
+        QuestionInput("简答", "简述干部选拔任用的基本原则。", [], "党管干部；德才兼备"),
+    ]
+    ids = {q.type: bank.create_question(ctx.db, TEST_ACTOR, q).id for q in qs}
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("2026年第一季度业务知识测试", 2026, 1, pass_mark=10))
+    papers.build_papers(ctx.db, TEST_ACTOR, exam.id, [RuleLine(t, 1, p) for t, p in
+                                                      (("单选", 2), ("多选", 4), ("判断", 2), ("填空", 2), ("简答", 10))],
+                        seed=1)
+    return exam.id, ids
+
+
+def test_exam_end_to_end_in_the_window(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.quiz.exam_window import ExamWindow
+
+    exam_id, ids = _setup_exam(ctx)
+    people = {p.name: p.id for p in list_people(ctx.db)}
+    win = ExamWindow(ctx, exam_id)
+    qtbot.addWidget(win)
+    win.start()
+    assert win.isFullScreen() and win.windowFlags() & Qt.WindowType.FramelessWindowHint
+    win.choose(people["吴芳"])
+    qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+    assert win.stack.currentIndex() == 1 and win.in_sitting()
+    by_type = {w.q.type: w for w in win.widgets}
+    assert [w.q.type for w in win.widgets] == ["单选", "多选", "判断", "填空", "简答"]
+    # no answers anywhere on the examinee's screen
+    shown = " ".join(w.stem.text() for w in win.widgets)
+    assert "少数服从多数|" not in shown and "德才兼备" not in shown
+    by_type["单选"].buttons[1].click()  # B
+    win.go(1)
+    by_type["多选"].buttons[0].click()
+    by_type["多选"].buttons[1].click()
+    by_type["多选"].buttons[2].click()
+    win.go(2)
+    by_type["判断"].buttons[1].click()  # 错 — wrong
+    win.go(3)
+    by_type["填空"].lines[0].insert("少数服从多数原则")  # as typed (keyClicks cannot type CJK)
+    win.go(4)
+    by_type["简答"].text.setPlainText("坚持党管干部")
+    win.save_current()
+    # answers are stored as given, before submission
+    [att] = exams.list_attempts(ctx.db, exam_id)
+    assert att.answers["items"][ids["单选"]]["response"] == "B"
+    assert att.answers["items"][ids["填空"]]["response"] == "少数服从多数原则"
+    # no way out: closing and Escape are ignored, and the end button does nothing mid-sitting
+    assert win.close() is False and win.isVisible()
+    QTest.keyClick(win, Qt.Key.Key_Escape)
+    assert win.isVisible() and win.in_sitting()
+    win.end_session()
+    assert win.isVisible()
+    # 交卷 asks first; saying no keeps the sitting
+    dialog_answers.confirms.append(False)
+    qtbot.mouseClick(win.submit_btn, Qt.MouseButton.LeftButton)
+    assert win.in_sitting()
+    qtbot.mouseClick(win.submit_btn, Qt.MouseButton.LeftButton)
+    assert not win.in_sitting() and win.stack.currentIndex() == 2
+    assert win.last_result is not None and win.last_result.auto_score == 2 + 4 + 0 + 2
+    assert "待阅卷" in win.done_text.text() and "简答" in win.done_text.text()
+    # the next examinee: 吴芳 is done and cannot start again
+    win.back_to_list()
+    states = {win.people.item(i).data(Qt.ItemDataRole.UserRole): win.people.item(i).text()
+              for i in range(win.people.count())}
+    assert "已交卷" in states[people["吴芳"]]
+    assert not (win.people.item(list(states).index(people["吴芳"])).flags() & Qt.ItemFlag.ItemIsEnabled)
+    [att] = exams.list_attempts(ctx.db, exam_id)
+    assert att.score == 8 and not att.marked
+    # hand marking, then the invigilator ends the session
+    [pending] = sitting.pending_marking(ctx.db, exam_id)
+    sitting.mark_by_hand(ctx.db, TEST_ACTOR, pending.attempt_id, pending.question_id, 7)
+    assert results.ranking(ctx.db, exam_id)[0].score == 15
+    win.end_session()
+    assert not win.isVisible()
+    assert dialog_answers.bugs == []
+
+
+def test_score_grid_refuses_score_above_total(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.quiz.score_dialogs import ScoreGridDialog
+
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("纸质考试", 2026, 2, mode="paper"))
+    dlg = ScoreGridDialog(ctx, exam)
+    qtbot.addWidget(dlg)
+    m = dlg.model
+    assert m.rowCount() == 5
+    m.setData(m.index(0, m.SCORE), "101")
+    m.setData(m.index(1, m.SCORE), "缺考")
+    dlg.save()
+    assert dialog_answers.warnings and "超过试卷满分100" in dialog_answers.warnings[0]
+    assert exams.list_attempts(ctx.db, exam.id) == []
+    m.setData(m.index(0, m.SCORE), "88")
+    dlg.save()
+    got = {a.person_name: (a.score, a.absent) for a in exams.list_attempts(ctx.db, exam.id)}
+    assert got == {m.rows[0].name: (88.0, False), m.rows[1].name: (None, True)}
+
+
+def test_models_pass_qtmodeltester(qtmodeltester, ctx: AppContext) -> None:  # noqa: ANN001
+    from ui.quiz.awards_tab import CandidateModel
+    from ui.quiz.models import Column, GridRow, ItemsModel, QuestionBankModel, ScoreGridModel
+
+    exam_id, _ids = _setup_exam(ctx)
+    bank_model = QuestionBankModel(ctx.db)
+    bank_model.set_filter()
+    assert bank_model.rowCount() == 5
+    qtmodeltester.check(bank_model)
+    items = ItemsModel([Column("名称", lambda e: e.title), Column("满分", lambda e: e.total, True)])
+    items.set_items(exams.list_exams(ctx.db))
+    qtmodeltester.check(items)
+    grid = ScoreGridModel(100)
+    grid.set_rows([GridRow("p1", "刘洋", "综合科", 90), GridRow("p2", "陈静", "综合科", absent=True)])
+    qtmodeltester.check(grid)
+    people = {p.name: p.id for p in list_people(ctx.db)}
+    exams.set_scores(ctx.db, TEST_ACTOR, exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("x", 2026, 1, mode="paper")).id,
+                     [ScoreEntry(people["刘洋"], 90)])
+    cands = CandidateModel(5)
+    cands.set_items(list(awards.propose(ctx.db, "2026H1", AwardWeights(1, 0, 0)).people))
+    qtmodeltester.check(cands)
+    assert exam_id
+
+
+def test_quiz_page_and_dashboard_panel(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.pages.quiz_page import QuizPage
+    from ui.quiz.stats_widget import QuizStatsWidget
+
+    exam_id, _ids = _setup_exam(ctx)
+    people = {p.name: p.id for p in list_people(ctx.db)}
+    exams.set_scores(ctx.db, TEST_ACTOR, exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("第二季度", 2026, 2,
+                                                                                        mode="paper")).id,
+                     [ScoreEntry(pid, 70.0 + i * 5) for i, pid in enumerate(people.values())])
+    page = QuizPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.bank.model.rowCount() == 5
+    assert page.exams.model.rowCount() == 2
+    page.results.exam_box.setCurrentIndex(page.results.exam_box.findData(
+        next(e.id for e in exams.list_exams(ctx.db) if e.quarter == 2)))
+    assert page.results.ranking.rowCount() == 5
+    page.awards.period.setCurrentIndex(page.awards.period.findData("2026H1"))
+    page.awards.propose()
+    assert sum(c.proposed for c in page.awards.people.items) == 5
+    assert "不可用" in page.awards.availability.text()
+    page.awards.confirm()
+    assert len(awards.list_awards(ctx.db, "2026H1")) == 3 + 5
+    page.practice.submit()
+    assert page.practice.feedback.text()
+    page.practice.oral_check()
+    assert "抽问对象" in page.practice.oral_text.text()
+    panel = QuizStatsWidget(ctx)
+    qtbot.addWidget(panel)
+    assert panel.chart.has_values() and "2 场考试" in panel.note.text()
+    assert dialog_answers.bugs == [] and dialog_answers.warnings == []
+    assert QModelIndex().isValid() is False
+    assert exam_id
+
+
+@pytest.mark.parametrize("qtype", ["单选", "多选", "判断", "填空", "简答"])
+def test_answer_widget_round_trip(qtbot, qtype: str) -> None:  # noqa: ANN001
+    from desktop_app.quiz.types import ExamQuestion
+    from ui.quiz.answer_widgets import AnswerWidget
+
+    q = ExamQuestion(1, "q", qtype, "题干____", ("甲", "乙", "丙"), 2.0)
+    w = AnswerWidget(q)
+    qtbot.addWidget(w)
+    assert not w.answered()
+    value = {"单选": "B", "多选": "AC", "判断": "错", "填空": "答案", "简答": "一段话"}[qtype]
+    w.set_value(value)
+    assert w.value() == value and w.answered()
