@@ -1,0 +1,97 @@
+"""Exports open in openpyxl with the title, header, print settings, frozen header and the right values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from desktop_app.excel.importer import preview
+from desktop_app.excel.lists import export_kind
+from desktop_app.excel.service import import_file
+from desktop_app.ledger.service import create_issues
+from desktop_app.ledger.types import IssueInput
+from tests.conftest import SAMPLES
+
+
+def check_print_setup(ws, ncols: int) -> None:
+    """What makes a sheet print like a hand-made one."""
+    assert ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == "9"  # A4
+    assert ws.page_setup.fitToWidth in (1, "1") and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert ws.freeze_panes == "A4"
+    last = openpyxl.utils.get_column_letter(ncols)
+    assert {str(r) for r in ws.merged_cells.ranges} == {f"A1:{last}1", f"A2:{last}2"}
+    header = ws[3]
+    assert all(c.font.b for c in header) and all(c.border.left.style == "thin" for c in header)
+    if ws.max_row >= 4:
+        assert all(c.alignment.wrap_text for c in ws[4])
+    assert all(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 6 for c in range(1, ncols + 1))
+
+
+def test_ledger_export(ctx, tmp_path: Path) -> None:
+    create_issues(ctx.db, ctx.actor, [
+        IssueInput("=HYPERLINK(\"http://x\")危险文本", category="党建", measures="+措施", unit="综合科", person="刘洋",
+                   deadline=dt.date(2026, 6, 30), year=2026),
+        IssueInput("长期问题", unit="规划发展科", kind="ongoing", year=2026, status="in_progress"),
+    ])
+    out = tmp_path / "台账.xlsx"
+    result = export_kind(ctx.db, out, "ledger", year=2026)
+    assert result.rows == 2 and not (tmp_path / "台账.xlsx.part").exists()
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    assert ws["A1"].value == "景洪市乡村振兴局2026年调研发现问题整改台账"
+    assert "景洪市乡村振兴局" in ws["A2"].value and "导出日期" in ws["A2"].value
+    assert [c.value for c in ws[3]][:5] == ["序号", "编号", "问题类别", "问题描述", "整改措施"]
+    check_print_setup(ws, 14)
+    first = ws[4]
+    assert first[3].value == "=HYPERLINK(\"http://x\")危险文本" and first[3].data_type == "s"  # text, never a formula
+    assert first[4].value == "+措施"
+    assert first[10].value == dt.datetime(2026, 6, 30) and first[10].is_date
+    assert ws[5][10].value == "长期坚持" and ws[5][5].value == "长期坚持"
+    # the export reads back through the importer as the same items
+    pv = preview(out, "ledger", year=2026)
+    assert pv.errors == []
+    assert [r["description"] for r in pv.rows] == ["=HYPERLINK(\"http://x\")危险文本", "长期问题"]
+    assert [r["deadline"] for r in pv.rows] == ["2026-06-30", None]
+    assert [r["kind"] for r in pv.rows] == ["dated", "ongoing"]
+
+
+def test_empty_ledger_export_is_still_a_proper_sheet(ctx, tmp_path: Path) -> None:
+    out = tmp_path / "空.xlsx"
+    assert export_kind(ctx.db, out, "ledger", year=2026).rows == 0
+    ws = openpyxl.load_workbook(out).active
+    check_print_setup(ws, 14)
+
+
+@pytest.mark.parametrize(("kind", "title_part", "first_header"), [
+    ("visits", "调研安排表", "开始日期"), ("days", "调研天数", "科室"), ("topics", "课题", "年度")])
+def test_work_exports(ctx, tmp_path: Path, kind: str, title_part: str, first_header: str) -> None:
+    assert import_file(ctx.db, ctx.actor, SAMPLES / "visits.xlsx", "visits").imported == 3
+    out = tmp_path / f"{kind}.xlsx"
+    result = export_kind(ctx.db, out, kind, year=2026)
+    ws = openpyxl.load_workbook(out).active
+    assert title_part in ws["A1"].value
+    assert ws["A3"].value == "序号" and ws["B3"].value == first_header
+    check_print_setup(ws, ws.max_column)
+    assert result.rows >= 1
+    if kind == "visits":
+        assert ws["B4"].value == dt.datetime(2026, 3, 3) and ws["B4"].is_date
+        assert ws.max_row == 3 + 3
+
+
+def test_scores_export(ctx, tmp_path: Path) -> None:
+    from tests.unit.excel_helpers import make_sheet
+
+    sheet = make_sheet(tmp_path / "s.xlsx", [["姓名", "科室", "得分"], ["刘洋", "综合科", 92], ["黄涛", "规划发展科", "缺考"]])
+    assert import_file(ctx.db, ctx.actor, sheet, "scores").imported == 2
+    out = tmp_path / "成绩.xlsx"
+    export_kind(ctx.db, out, "scores", year=dt.date.today().year)
+    ws = openpyxl.load_workbook(out).active
+    rows = [tuple(c.value for c in r[1:4]) for r in ws.iter_rows(min_row=4)]
+    assert rows == [("刘洋", "综合科", 92), ("黄涛", "规划发展科", None)]
+    check_print_setup(ws, 7)
