@@ -1,0 +1,615 @@
+"""演示数据 — a seeded generator of a realistic county office.
+
+Used by ``fielddesk demo``, the README's first command, tests and benchmarks.
+The organisation goes through the real setup service; topics, visits and the
+quiz go through the ORM (so the change-tracking hook stamps them); the
+ledger — which must scale to 100,000 and 1,000,000 items for benchmarks — is
+written with executemany of plain tuples in batches of 50,000, and this
+module writes those rows' change-log entries itself (the flush hook does not
+see Core inserts).
+
+The same seed gives the same office (names, texts, dates, serials, counts);
+only UUIDs of the organisation rows, clock stamps and the signing key differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import importlib
+import importlib.util
+import json
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.changes import STAMP_COLUMNS, next_seq
+from db.engine import Database
+from db.models import (
+    Attempt,
+    Campaign,
+    ChangeLog,
+    Closure,
+    Exam,
+    Extension,
+    FollowUp,
+    Holiday,
+    Issue,
+    Outcome,
+    Paper,
+    Progress,
+    Question,
+    Topic,
+    TopicMember,
+    Urge,
+    Visit,
+    VisitParticipant,
+)
+from desktop_app import audit
+from desktop_app import demo_names as names
+from desktop_app.audit import Actor
+from desktop_app.config import DataDir
+from desktop_app.context import initialise_office, open_context
+from desktop_app.errors import ValidationError
+from desktop_app.services import organisation
+from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
+from desktop_app.sync import keys
+
+DEMO_ACTOR = Actor("demo", "演示数据")
+YEAR = 2026
+#: ledger rows per transaction: big enough for executemany to pay off, small enough for memory
+BATCH = 50_000
+#: page cache (KiB) while bulk loading
+BULK_CACHE_KB = 262_144
+#: how far before the deadline an item turns yellow (matches the ledger's default warning window)
+DUE_SOON_DAYS = 5
+
+
+class _Ids:
+    """Deterministic UUID4 strings from a seed (the rows stay true UUIDs)."""
+
+    _CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+    _SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
+
+    def __init__(self, seed: int) -> None:
+        self._bits = random.Random(seed * 7919 + 17).getrandbits
+
+    def __call__(self) -> str:
+        # formatting by hand: uuid.UUID() costs ~4x more and a 1M-item demo makes ~4M ids
+        h = f"{(self._bits(128) & self._CLEAR) | self._SET:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class _FastRandom(random.Random):
+    """random.Random with choice/randint cut to one call each: the 1M-item demo calls them ~30M times."""
+
+    def choice(self, seq: Sequence[Any]) -> Any:  # type: ignore[override]
+        """One element of a non-empty sequence."""
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a: int, b: int) -> int:
+        """An integer in [a, b]."""
+        return a + int(self.random() * (b - a + 1))
+
+
+def reference_date(today: dt.date | None = None) -> dt.date:
+    """The 'today' the demo is built around: today, kept inside the campaign year."""
+    day = today or dt.date.today()
+    return min(max(day, dt.date(YEAR, 3, 1)), dt.date(YEAR, 12, 20))
+
+
+def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
+    """Make a demo county office (勐海县乡村振兴局) in the data folder ``root``.
+
+    ``items`` ledger items (each with 0–4 progress entries, some urges, closures,
+    extensions and follow-ups), ~30 people in 6 sections, 12 topics, ~60 visits,
+    the 2026 holiday table, a 40-question bank and a quarter's exam with scores.
+    Refuses a folder whose database already has an office. Returns a summary.
+    """
+    started = time.perf_counter()
+    if items < 0:
+        raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
+    rng = _FastRandom(seed)
+    ids = _Ids(seed)
+    ref = reference_date(today)
+    data = DataDir(Path(root))
+    fresh = not data.db_path.exists()
+    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
+    try:
+        if ctx.office_code:
+            raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
+                                  "请用 --data-dir 指定一个新的空文件夹")
+        _setup_organisation(ctx)
+        db = ctx.db
+        people = organisation.list_people(db, YEAR)
+        world = _World(rng=rng, ids=ids, ref=ref, office=db.office_code, people=people)
+        _make_work(db, world)
+        _make_quiz(db, world)
+        gc_was_on = gc.isenabled()
+        gc.disable()  # millions of small tuples, no cycles: the cyclic collector only slows the bulk load down
+        try:
+            ledger = _make_ledger(db, world, items)
+        finally:
+            if gc_was_on:
+                gc.enable()
+        indexed = _rebuild_search_index(db)
+        office = organisation.get_office(db)
+        sections = len(organisation.list_sections(db))
+    except BaseException:
+        ctx.close()
+        if fresh:  # a half-made demo would block the next try ("already has an office"): remove it
+            _remove_database(data)
+        raise
+    ctx.close()
+    return {
+        "office_code": office.code,
+        "office_name": office.name,
+        "data_dir": str(Path(root)),
+        "year": YEAR,
+        "sections": sections,
+        "people": len(people),
+        "topics": world.counts.get("topics", 0),
+        "visits": world.counts.get("visits", 0),
+        "issues": ledger["issue"],
+        "progress": ledger["progress"],
+        "urges": ledger["urge"],
+        "closures": ledger["closure"],
+        "extensions": ledger["extension"],
+        "follow_ups": ledger["follow_up"],
+        "holidays": world.counts.get("holidays", 0),
+        "questions": world.counts.get("questions", 0),
+        "attempts": world.counts.get("attempts", 0),
+        "search_indexed": indexed,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _remove_database(data: DataDir) -> None:
+    for p in (data.db_path, Path(f"{data.db_path}-wal"), Path(f"{data.db_path}-shm"), data.keys / keys.KEY_FILE):
+        p.unlink(missing_ok=True)
+
+
+def _setup_organisation(ctx: Any) -> None:
+    initialise_office(ctx, SetupInput(
+        code=names.OFFICE_CODE, name=names.OFFICE_NAME, level="county", parent_code=names.PARENT_CODE,
+        sections=list(names.SECTIONS),
+        people=[PersonInput(n, sec, post, is_leader=lead, quota_days=q) for n, sec, post, lead, q in names.PEOPLE],
+        year=YEAR,
+    ))
+    organisation.set_campaign(ctx.db, ctx.actor, YEAR, organisation.DEFAULT_LEADER_QUOTA,
+                              organisation.DEFAULT_STAFF_QUOTA, name=f"{YEAR}年“大学习、大调研、大讨论”活动")
+
+
+@dataclass
+class _World:
+    """What the generator has made so far, for later parts to refer to."""
+
+    rng: random.Random
+    ids: Callable[[], str]
+    ref: dt.date
+    office: str
+    people: list[PersonInfo]
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (id, section name)
+    visits: list[tuple[str, dt.date, str]] = field(default_factory=list)  # (id, end date, place) of past visits
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def leaders(self) -> list[PersonInfo]:
+        """Office leaders (领导)."""
+        return [p for p in self.people if p.is_leader]
+
+    def staff_of(self, section: str) -> list[PersonInfo]:
+        """Staff (not leaders) of a section."""
+        return [p for p in self.people if p.section_name == section and not p.is_leader]
+
+    def rand_date(self, start: dt.date, end: dt.date) -> dt.date:
+        """A uniform date in [start, end] (start when the range is empty)."""
+        span = (end - start).days
+        return start + dt.timedelta(days=int(self.rng.random() * (span + 1))) if span > 0 else start
+
+
+# --------------------------------------------------------------------------- topics, visits, holidays
+
+
+def _make_work(db: Database, w: _World) -> None:
+    rng = w.rng
+    with db.transaction() as s:
+        camp = s.execute(select(Campaign).where(Campaign.office_code == w.office, Campaign.year == YEAR)).scalar_one()
+        camp.start_date, camp.end_date = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
+        w.counts["holidays"] = _add_holidays(s, w, YEAR)
+        leaders = w.leaders
+        statuses = ["立项", "调研中", "调研中", "成稿", "结题", "结题"] * 2
+        rng.shuffle(statuses)
+        for i, (section, title, kind) in enumerate(names.TOPICS):
+            sec_id = next(p.section_id for p in w.people if p.section_name == section)
+            lead = leaders[i % len(leaders)]
+            status = statuses[i]
+            topic = Topic(id=w.ids(), campaign_id=camp.id, year=YEAR, section_id=sec_id, title=title, kind=kind,
+                          lead_id=lead.id, status=status,
+                          methods=json.dumps(rng.sample(["座谈访谈", "随机走访", "问卷调查", "蹲点调研", "专项调研",
+                                                         "统计分析"], k=rng.randint(2, 4)), ensure_ascii=False),
+                          stages=json.dumps(list(names.TOPIC_STAGES), ensure_ascii=False),
+                          report_due=dt.date(YEAR, rng.choice([5, 6, 9, 10, 11]), 28))
+            if status == "结题":
+                topic.score_leader = round(rng.uniform(82, 96), 1)
+                topic.score_peer = round(rng.uniform(80, 95), 1)
+                topic.score_member = round(rng.uniform(80, 97), 1)
+            s.add(topic)
+            s.flush()  # no ORM relationships here, so parents are written before their children by hand
+            staff = w.staff_of(section)
+            for m in rng.sample(staff, k=min(len(staff), rng.randint(2, 4))):
+                s.add(TopicMember(id=w.ids(), topic_id=topic.id, person_id=m.id))
+            if status in ("成稿", "结题"):
+                s.add(Outcome(id=w.ids(), topic_id=topic.id, kind=rng.choice(["实践成果", "制度成果", "理论成果"]),
+                              title=f"关于{title.removesuffix('调研').removesuffix('研究')}的调研报告",
+                              doc_no=f"勐乡振发〔{YEAR}〕{rng.randint(3, 60)}号",
+                              date=w.rand_date(dt.date(YEAR, 4, 1), w.ref), adopted_by="县委农村工作领导小组"))
+            w.topics.append((topic.id, section))
+        s.flush()
+        w.counts["topics"] = len(names.TOPICS)
+        w.counts["visits"] = _add_visits(s, w, camp.id)
+        audit.record(s, DEMO_ACTOR, "demo_work", "topic", "",
+                     {"topics": w.counts["topics"], "visits": w.counts["visits"], "holidays": w.counts["holidays"]})
+
+
+def _add_holidays(s: Session, w: _World, year: int) -> int:
+    """The official rest days and 调休 working days of ``year`` from chinese-calendar (if it covers it)."""
+    try:
+        from chinese_calendar import constants
+    except ImportError:  # the ledger falls back to Monday–Friday and says so
+        return 0
+    label = {h.value: h.chinese for h in constants.Holiday}
+    n = 0
+    for kind, table in (("rest", constants.holidays), ("workday", constants.workdays)):
+        for day, name in sorted(table.items()):
+            if day.year == year:
+                s.add(Holiday(id=w.ids(), date=day, kind=kind, name=label.get(name, str(name)),
+                              source="国务院办公厅通知（chinese-calendar）", verified=True))
+                n += 1
+    return n
+
+
+def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
+    rng = w.rng
+    villages = [(f"{town}{v}", town, "农村") for town, vs in names.PLACES.items() for v in vs]
+    places = villages + list(names.OTHER_PLACES)
+    count = 60
+    starts = sorted(w.rand_date(dt.date(YEAR, 1, 5), w.ref + dt.timedelta(days=30)) for _ in range(count))
+    for start in starts:
+        topic_id, section = rng.choice(w.topics) if rng.random() < 0.8 else (None, rng.choice(names.SECTIONS))
+        method = rng.choice(["蹲点调研", "随机走访", "专项调研", "座谈访谈", "座谈访谈", "问卷调查", "四不两直"])
+        days = rng.randint(3, 6) if method == "蹲点调研" else rng.randint(1, 3)
+        end = start + dt.timedelta(days=days - 1)
+        place, township, place_type = rng.choice(places)
+        staff = w.staff_of(section)
+        lead = rng.choice(w.leaders) if rng.random() < 0.6 else rng.choice(staff)
+        past = end < w.ref
+        visit = Visit(id=w.ids(), campaign_id=campaign_id, topic_id=topic_id,
+                      section_id=next(p.section_id for p in w.people if p.section_name == section),
+                      start_date=start, end_date=end, place=place, township=township, place_type=place_type,
+                      method=method, unannounced=method == "四不两直" or rng.random() < 0.08, lead_id=lead.id,
+                      purpose=rng.choice(names.VISIT_PURPOSES), findings=rng.choice(names.VISIT_FINDINGS) if past else "")
+        s.add(visit)
+        s.flush()
+        members = {lead.id} | {p.id for p in rng.sample(staff, k=min(len(staff), rng.randint(1, 3)))}
+        for pid in sorted(members):
+            s.add(VisitParticipant(id=w.ids(), visit_id=visit.id, person_id=pid))
+        if past:
+            w.visits.append((visit.id, end, place))
+    return count
+
+
+# --------------------------------------------------------------------------- quiz
+
+
+def _make_quiz(db: Database, w: _World) -> None:
+    rng = w.rng
+    points = {"单选": 3, "多选": 4, "判断": 2, "填空": 4, "简答": 10}
+    per_paper = {"单选": 8, "多选": 5, "判断": 8, "填空": 5, "简答": 2}  # 24 + 20 + 16 + 20 + 20 = 100
+    sections = {p.section_name: p.section_id for p in w.people}
+    with db.transaction() as s:
+        by_type: dict[str, list[str]] = {}
+        for qtype, stem, options, answer, tags in names.QUESTIONS:
+            q = Question(id=w.ids(), type=qtype, stem=stem, options=json.dumps(list(options), ensure_ascii=False),
+                         answer=answer, tags=json.dumps(list(tags), ensure_ascii=False),
+                         section_id=sections["政策法规股"] if "政策" in tags else None,
+                         difficulty=rng.choice([1, 2, 2, 3]),
+                         explanation="参见《关于做好调查研究工作的实施方案》及相关政策文件。")
+            s.add(q)
+            by_type.setdefault(qtype, []).append(q.id)
+        quarter_end = dt.date(YEAR, 9, 23)
+        exam = Exam(id=w.ids(), title=f"{YEAR}年第三季度业务知识测试", year=YEAR, quarter=3, date=quarter_end,
+                    duration_min=60, total=100, pass_mark=60,
+                    rules=json.dumps({"per_type": per_paper, "points": points}, ensure_ascii=False))
+        s.add(exam)
+        s.flush()
+        paper_seed = rng.randint(1, 10**6)
+        prng = random.Random(paper_seed)
+        paper_items = [{"question_id": qid, "points": points[t]}
+                       for t, n in per_paper.items() for qid in prng.sample(by_type[t], k=n)]
+        paper = Paper(id=w.ids(), exam_id=exam.id, variant="A", seed=paper_seed, items=json.dumps(paper_items))
+        s.add(paper)
+        s.flush()
+        absent = set(rng.sample([p.id for p in w.people if not p.is_leader], k=2))
+        for p in w.people:
+            if p.id in absent:
+                s.add(Attempt(id=w.ids(), exam_id=exam.id, paper_id=paper.id, person_id=p.id, score=None, absent=True,
+                              source="paper", marked=True, note="出差缺考"))
+            else:
+                score = round(min(100.0, max(48.0, rng.gauss(84, 8))) * 2) / 2
+                s.add(Attempt(id=w.ids(), exam_id=exam.id, paper_id=paper.id, person_id=p.id, score=score,
+                              source="paper", marked=True))
+        w.counts["questions"] = len(names.QUESTIONS)
+        w.counts["attempts"] = len(w.people)
+        audit.record(s, DEMO_ACTOR, "demo_quiz", "exam", exam.id,
+                     {"questions": len(names.QUESTIONS), "attempts": len(w.people)})
+
+
+# --------------------------------------------------------------------------- ledger (bulk)
+
+
+class _Bulk:
+    """Rows of the ledger tables waiting for executemany, plus their change-log entries."""
+
+    MODELS: tuple[type, ...] = (Issue, Progress, Urge, Closure, FollowUp, Extension)
+
+    def __init__(self, office: str, tick: Callable[[], int]) -> None:
+        self.office = office
+        self.tick = tick
+        self.rows: dict[str, list[tuple[Any, ...]]] = {m.__tablename__: [] for m in self.MODELS}
+        self.log: list[tuple[int, str, str, str]] = []  # (hlc, table, row id, fields json) in change order
+        self.columns: dict[str, list[str]] = {}
+        self.fields: dict[str, str] = {}
+        self.totals: dict[str, int] = {m.__tablename__: 0 for m in self.MODELS}
+        for m in self.MODELS:
+            name = m.__tablename__
+            # the stamps and tombstone first, then the table's own columns; created/updated use server defaults
+            own = [c.name for c in m.__table__.columns
+                   if c.name not in ("id", "office_code", "hlc", "changed_by", "deleted", "created_at", "updated_at")]
+            self.columns[name] = ["id", "office_code", "hlc", "changed_by", "deleted", *own]
+            # the same field list the flush hook records for an ORM insert
+            self.fields[name] = json.dumps([a.key for a in sa_inspect(m).column_attrs if a.key not in STAMP_COLUMNS])
+
+    def add(self, table: str, row_id: str, values: Sequence[Any]) -> None:
+        """Queue one row: ``values`` are the table's own columns in ``columns[table]`` order after the stamps."""
+        stamp = self.tick()
+        self.rows[table].append((row_id, self.office, stamp, self.office, 0, *values))
+        self.log.append((stamp, table, row_id, self.fields[table]))
+
+    def pending(self) -> int:
+        """Issues waiting to be written."""
+        return len(self.rows["issue"])
+
+    def flush(self, db: Database, actor: Actor) -> None:
+        """Write everything queued in one transaction, with its change-log entries and an audit entry."""
+        if not self.log:
+            return
+        with db.transaction() as s:
+            conn = s.connection()
+            # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
+            seq = next_seq(s, self.office)
+            for name, rows in self.rows.items():
+                if rows:
+                    rows.sort()  # by id: neighbouring inserts touch neighbouring pages of the primary-key index
+                    cols = self.columns[name]
+                    sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                    conn.exec_driver_sql(sql, rows)
+            log_rows = [(self.office, seq + i, stamp, table, rid, "insert", fields)
+                        for i, (stamp, table, rid, fields) in enumerate(self.log)]
+            conn.exec_driver_sql(
+                f"INSERT INTO {ChangeLog.__tablename__} (origin, seq, hlc, table_name, row_id, op, fields) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", log_rows)
+            counts = {name: len(rows) for name, rows in self.rows.items()}
+            audit.record(s, actor, "demo_ledger", "issue", "", counts)
+        with db.engine.connect() as c:  # back to the normal cache for whoever uses this pooled connection next
+            c.exec_driver_sql("PRAGMA cache_size=-65536")
+        for name, rows in self.rows.items():
+            self.totals[name] += len(rows)
+            rows.clear()
+        self.log.clear()
+
+
+def _d(day: dt.date | None) -> str | None:
+    """A date as SQLAlchemy stores it in SQLite."""
+    return day.isoformat() if day else None
+
+
+def _description(rng: random.Random, category: str, place: str | None, orders: Sequence[Sequence[str]]) -> str:
+    """80–200 characters of problem description, the way a clerk writes one."""
+    target = rng.randint(80, 200)
+    text = (f"{place}调研发现：" if place else "") + rng.choice(names.PROBLEM_LEADS[category])
+    for detail in rng.choice(orders):
+        if len(text) >= target - 1:
+            break
+        text += "；" + detail
+    if len(text) > 199:  # end on a clause boundary where one is late enough
+        cut = text.rfind("；", 0, 199)
+        text = text[:cut] if cut >= 79 else text[:199]
+    return text + "。"
+
+
+def _add_workdays(start: dt.date, n: int) -> dt.date:
+    """``n`` Chinese working days after ``start`` (Monday–Friday where the calendar does not reach)."""
+    try:
+        import chinese_calendar
+    except ImportError:
+        chinese_calendar = None
+    day, left = start, n
+    while left > 0:
+        day += dt.timedelta(days=1)
+        try:
+            work = chinese_calendar.is_workday(day) if chinese_calendar else day.weekday() < 5
+        except NotImplementedError:
+            work = day.weekday() < 5
+        if work:
+            left -= 1
+    return day
+
+
+def _make_ledger(db: Database, w: _World, items: int) -> dict[str, int]:
+    rng = w.rng
+    bulk = _Bulk(w.office, db.clock.tick)
+    leaders = [p.name for p in w.leaders]
+    clerks = [p.name for p in w.people if not p.is_leader]
+    unit_people = list(names.UNIT_PEOPLE) + clerks[:8]
+    places = [f"{town}{v}" for town, vs in names.PLACES.items() for v in vs]
+    year_start = dt.date(YEAR, 1, 5)
+    workday_cache: dict[tuple[dt.date, int], dt.date] = {}
+    reopened_done = False
+    # pools drawn once: random.sample per item would cost more than writing the rows
+    detail_orders = [rng.sample(names.PROBLEM_DETAILS, k=7) for _ in range(97)]
+    measure_texts = [m + "。" for m in names.MEASURES] + [
+        "；".join(rng.sample(names.MEASURES, k=2)) + "。" for _ in range(60)]
+    percent_runs = {n: [sorted(rng.sample(range(10, 100, 5), k=n)) for _ in range(40)] for n in range(1, 5)}
+    text_runs = {n: [rng.sample(names.PROGRESS_TEXTS, k=n) for _ in range(40)] for n in range(1, 5)}
+    for i in range(items):
+        issue_id = w.ids()
+        category = rng.choice(names.CATEGORIES)
+        r = rng.random()
+        source = "visit" if r < 0.4 else "topic" if r < 0.55 else "assigned" if r < 0.7 else "self" if r < 0.9 \
+            else "public"
+        visit = rng.choice(w.visits) if source == "visit" and w.visits else None
+        if source == "visit" and visit is None:
+            source = "self"
+        topic_id = rng.choice(w.topics)[0] if source == "topic" else None
+        place = visit[2] if visit else (rng.choice(places) if rng.random() < 0.3 else None)
+        description = _description(rng, category, place, detail_orders)
+        measures = rng.choice(measure_texts)
+        r = rng.random()
+        kind = "immediate" if r < 0.2 else "ongoing" if r < 0.33 else "dated"
+        fate = _fate(rng, kind)
+        span = rng.randint(5, 20) if kind == "immediate" else rng.randint(30, 180)
+        deadline: dt.date | None
+        if fate in ("closed", "done", "void"):
+            deadline = w.rand_date(year_start + dt.timedelta(days=span), w.ref + dt.timedelta(days=60))
+        elif fate == "overdue":
+            deadline = w.rand_date(max(year_start + dt.timedelta(days=span), w.ref - dt.timedelta(days=120)),
+                                   w.ref - dt.timedelta(days=1))
+        elif fate == "due_soon":
+            deadline = w.ref + dt.timedelta(days=rng.randint(0, DUE_SOON_DAYS))
+        else:
+            deadline = w.ref + dt.timedelta(days=rng.randint(DUE_SOON_DAYS + 3, 150))
+        assigned = min(max(year_start, deadline - dt.timedelta(days=span)), w.ref - dt.timedelta(days=1))
+        if visit:
+            assigned = max(assigned, visit[1] + dt.timedelta(days=1))
+            assigned = min(assigned, w.ref)
+        basis, workdays = "date", None
+        if kind == "immediate" and rng.random() < 0.5 and fate != "due_soon":
+            workdays = rng.choice((5, 7, 10, 15))
+            key = (assigned, workdays)
+            if key not in workday_cache:
+                workday_cache[key] = _add_workdays(assigned, workdays)
+            basis, deadline = "workdays", workday_cache[key]
+        if deadline < assigned:
+            deadline = assigned
+        if kind == "ongoing":
+            deadline = None
+        original = deadline
+        status = {"closed": "closed", "done": "done", "void": "void", "not_started": "not_started"}.get(
+            fate, "not_started" if fate == "overdue" and rng.random() < 0.3 else "in_progress")
+        person = rng.choice(unit_people)
+        unit = "县乡村振兴局" if person in clerks else rng.choice(names.UNITS)
+        leader = rng.choice(leaders)
+        # the day work stopped: closure for closed items, today for open ones
+        last_day = min(w.ref, (deadline or w.ref) + dt.timedelta(days=rng.randint(-10, 5))) \
+            if status in ("closed", "done") else w.ref
+        last_day = max(last_day, assigned)
+
+        if kind == "dated" and status in ("in_progress", "not_started") and deadline and rng.random() < 0.05:
+            original = deadline - dt.timedelta(days=rng.choice((30, 45, 60)))
+            original = max(original, assigned)
+            asked = w.rand_date(assigned, min(original, w.ref))
+            bulk.add("extension", w.ids(), (issue_id, _d(asked), "涉及多个部门协调，资金下达滞后，申请延期完成整改。",
+                                             "approved", person, leader, _d(min(asked + dt.timedelta(days=3), w.ref)),
+                                             "同意延期，请加快推进。"))
+
+        n_progress = 0 if status == "not_started" else rng.randint(0, 1) if status == "void" else \
+            rng.randint(2, 4) if status in ("done", "closed") else rng.randint(1, 3)
+        progress_rows: list[tuple[dt.date, str, int]] = []
+        if n_progress:
+            days = sorted(w.rand_date(assigned, last_day) for _ in range(n_progress))
+            percents = list(rng.choice(percent_runs[n_progress]))
+            if status in ("done", "closed"):
+                percents[-1] = 100
+            texts = list(rng.choice(text_runs[n_progress]))
+            if status in ("done", "closed"):
+                texts[-1] = "已完成整改，相关佐证材料已收集归档。"
+            progress_rows = list(zip(days, texts, percents, strict=True))
+        closure_state, evidence, closed_at, closed_by = "", "", None, ""
+        follow_up: tuple[dt.date, str, bool, bool] | None = None
+        if status == "closed":
+            closed_at, closed_by = last_day, rng.choice(leaders)
+            evidence = rng.choice(names.CLOSURE_EVIDENCE)
+            closure_state = "approved"
+            applied = max(assigned, closed_at - dt.timedelta(days=rng.randint(1, 5)))
+            bulk.add("closure", w.ids(), (issue_id, _d(applied), person, evidence, "approved", closed_by, _d(closed_at),
+                                          "整改到位，同意销号。"))
+            if rng.random() < 0.12 and closed_at < w.ref:
+                reopen = not reopened_done and rng.random() < 0.3
+                follow_up = (w.rand_date(closed_at + dt.timedelta(days=1), w.ref),
+                             names.FOLLOW_UP_FINDINGS[1 if reopen else 0], not reopen, reopen)
+                if reopen:  # reopened by the follow-up: back in progress, the old closure stays on record
+                    reopened_done = True
+                    status, closure_state, closed_at, closed_by = "in_progress", "", None, ""
+                    progress_rows.append((follow_up[0], "回访发现问题反弹，已重新组织整改。", 60))
+        elif status == "done" and rng.random() < 0.4:
+            closure_state = "applied"
+            evidence = rng.choice(names.CLOSURE_EVIDENCE)
+            bulk.add("closure", w.ids(), (issue_id, _d(last_day), person, evidence, "applied", "", None, ""))
+
+        latest_text, latest_pct = (progress_rows[-1][1], progress_rows[-1][2]) if progress_rows else ("", 0)
+        bulk.add("issue", issue_id, (
+            f"{YEAR}-{i + 1:03d}", YEAR, source, visit[0] if visit else None, topic_id, category, description,
+            measures, kind, leader, unit, rng.choice(names.CO_UNITS), person, _d(assigned), _d(deadline), basis,
+            workdays, _d(original), status, latest_pct, latest_text, closure_state, evidence, _d(closed_at), closed_by,
+            names.PARENT_CODE if source == "assigned" else ""))
+        for day, text, pct in progress_rows:
+            bulk.add("progress", w.ids(), (issue_id, _d(day), text, pct, person))
+        if fate == "overdue" and status != "closed" and rng.random() < 0.6 and deadline:
+            for level in range(1, rng.randint(1, 2) + 1):
+                bulk.add("urge", w.ids(), (issue_id, _d(w.rand_date(deadline + dt.timedelta(days=1), w.ref)), level,
+                                           names.URGE_NOTES[level - 1], "杨燊"))
+        if follow_up:
+            bulk.add("follow_up", w.ids(), (issue_id, _d(follow_up[0]), follow_up[1], follow_up[2], follow_up[3],
+                                            rng.choice(leaders)))
+        if bulk.pending() >= BATCH:
+            bulk.flush(db, DEMO_ACTOR)
+    bulk.flush(db, DEMO_ACTOR)
+    return dict(bulk.totals)
+
+
+def _fate(rng: random.Random, kind: str) -> str:
+    """Where an item stands today: closed, done, void, overdue, due_soon, on_track or not_started."""
+    r = rng.random()
+    if kind == "ongoing":
+        return "closed" if r < 0.1 else "not_started" if r < 0.15 else "on_track"
+    if r < 0.25:
+        return "closed"
+    if r < 0.38:
+        return "done"
+    if r < 0.40:
+        return "void"
+    if r < 0.54:
+        return "overdue"
+    if r < 0.64:
+        return "due_soon"
+    if r < 0.70:
+        return "not_started"
+    return "on_track"
+
+
+def _rebuild_search_index(db: Database) -> int | None:
+    """Rebuild the ledger's Chinese substring index once the ledger capability provides one."""
+    if importlib.util.find_spec("desktop_app.ledger.search") is None:
+        return None
+    search = importlib.import_module("desktop_app.ledger.search")
+    rebuild = getattr(search, "rebuild_index", None)
+    return int(rebuild(db)) if rebuild else None
