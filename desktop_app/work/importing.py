@@ -44,6 +44,7 @@ from desktop_app.work.types import TopicInput, VisitInput
 from desktop_app.work.visits import save_visit_in_session
 
 _SPLIT = re.compile(r"[、，,；;\s/]+")
+METHOD_MAX = 12  # the width of visit.method
 _TRUE = {"是", "√", "✓", "y", "yes", "true", "1", "四不两直"}
 
 
@@ -135,17 +136,26 @@ def import_visits(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int
                             year=start.year, section_id=people.section[lead], title=title, lead_id=lead),
                             status="调研中")
                         topic_id = topics[title] = t.id
-                method = _text(row.get("method"))
+                method, purpose = _method(_text(row.get("method")), _text(row.get("purpose")))
                 save_visit_in_session(s, office, actor, VisitInput(
                     start_date=start, end_date=end, place=place, lead_id=lead, participant_ids=members,
                     township=_text(row.get("township")), place_type=_text(row.get("place_type")), method=method,
-                    unannounced=_flag(row.get("unannounced")) or method == "四不两直", topic_id=topic_id,
-                    purpose=_text(row.get("purpose")), findings=_text(row.get("findings"))))
+                    unannounced=_flag(row.get("unannounced")) or "四不两直" in method, topic_id=topic_id,
+                    purpose=purpose, findings=_text(row.get("findings"))))
             except ValidationError as exc:
                 raise _wrap(exc, n) from exc
             added += 1
         audit.record(s, actor, "import_visits", "visit", "", {"rows": len(rows), "added": added})
     return added
+
+
+def _method(method: str, purpose: str) -> tuple[str, str]:
+    """A sheet's combined methods (座谈访谈、实地查看、问卷调查) → the first as the method; the
+    full wording is kept at the head of the purpose so nothing the office wrote is lost."""
+    if len(method) <= METHOD_MAX:
+        return method, purpose
+    first = _SPLIT.split(method)[0][:METHOD_MAX]
+    return first, f"调研方式：{method}" + (f"\n{purpose}" if purpose else "")
 
 
 def import_topics(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int:

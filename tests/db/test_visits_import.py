@@ -88,3 +88,12 @@ def test_topic_without_section_refused_nothing_changed(ctx) -> None:
         importing.import_topics(ctx.db, TEST_ACTOR, rows)
     assert e.value.row == 2 and "牵头科室" in e.value.message
     assert _counts(ctx) == before
+
+
+def test_long_combined_method_kept_in_purpose(ctx) -> None:
+    rows = [{"lead": "刘洋", "start": "2026-05-06", "place": "勐海镇", "method": "座谈访谈、实地查看、问卷调查、入户走访",
+             "purpose": "了解情况"}]
+    assert importing.import_visits(ctx.db, TEST_ACTOR, rows) == 1
+    v = visits.visit_infos(ctx.db, 2026)[0]
+    assert v.method == "座谈访谈" and v.purpose == "调研方式：座谈访谈、实地查看、问卷调查、入户走访\n了解情况"
+    assert v.days == 1  # end defaults to start
