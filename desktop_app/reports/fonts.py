@@ -211,6 +211,7 @@ def save_choice(db: Any, choice: dict[str, FontSpec]) -> None:
 
 _lock = threading.Lock()
 _registered: dict[str, str] = {}  # FontSpec.key -> reportlab font name
+_specs: dict[str, FontSpec] = {}  # reportlab font name -> FontSpec
 _coverage: dict[str, frozenset[str]] = {}  # reportlab font name -> characters it has
 
 
@@ -237,7 +238,13 @@ def register(spec: FontSpec) -> str:
         pdfmetrics.registerFontFamily(name, normal=name, bold=name, italic=name, boldItalic=name)
         _coverage[name] = frozenset(map(chr, font.face.charWidths))
         _registered[spec.key] = name
+        _specs[name] = spec
         return name
+
+
+def spec_of(font_name: str) -> FontSpec | None:
+    """The file behind a registered reportlab font name (the print preview loads the same file into Qt)."""
+    return _specs.get(font_name)
 
 
 def coverage(font_name: str) -> frozenset[str]:

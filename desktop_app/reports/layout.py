@@ -266,7 +266,7 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     inner = [w - 2 * look.pad_h for w in widths]
     aligns = [c.align for c in columns]
     body, head = fontset.body, fontset.heading
-    header = [wrap_text(c.title, inner[k], fontset, head, look.header_size) for k, c in enumerate(columns)]
+    header = [_balanced(c.title, inner[k], fontset, head, look.header_size) for k, c in enumerate(columns)]
     header_h = max(len(x) for x in header) * look.header_leading + 2 * look.pad_v if show_header else 0.0
     lead, pad2 = look.leading, 2 * look.pad_v
     fs = look.font_size
@@ -316,6 +316,17 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     if out:
         out.pop()  # no page break after the last table
     return out
+
+
+def _balanced(text: str, width: float, fontset: FontSet, font: str, size: float) -> list[str]:
+    """A header title wrapped into lines of even length (整改\n类型, not 整改类\n型)."""
+    lines = wrap_text(text, width, fontset, font, size)
+    if len(lines) < 2 or "\n" in text:
+        return lines
+    per = -(-len(text) // len(lines))
+    even = [text[i:i + per] for i in range(0, len(text), per)]
+    fits = all(fontset.string_width(x, font, size) <= width + 0.001 for x in even)
+    return even if fits and len(even) == len(lines) else lines
 
 
 def story_height(items: Sequence[Flowable], width: float, height: float) -> float:

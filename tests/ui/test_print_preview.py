@@ -1,0 +1,107 @@
+"""Print preview: renders off the UI thread, paints pages, saves the same PDF, prints through QPrinter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtPrintSupport import QPrinter
+
+from desktop_app.context import AppContext
+from desktop_app.ledger.service import create_issues
+from desktop_app.ledger.types import IssueInput
+from desktop_app.reports import fonts
+from desktop_app.reports.jobs import PrintJob
+from tests.conftest import TEST_ACTOR
+from ui.print.font_dialog import FontChoiceDialog
+from ui.print.preview_dialog import PrintPreviewDialog, open_print_preview
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def text_of(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
+
+
+def pages_of(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+@pytest.fixture
+def ledger_ctx(ctx: AppContext) -> AppContext:
+    people = ["王赟", "李喆", "张堃", "陈珺", "刘燊"]
+    items = [IssueInput(description=f"第{i}号：村级活动场所设施闲置，群众意见较大，需要盘活利用。" * 2,
+                        category="基层党建", measures="制定盘活方案。", unit="勐龙镇人民政府", person=people[i % 5],
+                        deadline=dt.date(2026, 6, 1) + dt.timedelta(days=i), assigned_date=dt.date(2026, 3, 1),
+                        year=2026) for i in range(40)]
+    create_issues(ctx.db, TEST_ACTOR, items, today=dt.date(2026, 3, 1))
+    return ctx
+
+
+def ink(image: QImage) -> int:
+    """How many sampled pixels are dark (text and rules)."""
+    dark = 0
+    for y in range(0, image.height(), 3):
+        for x in range(0, image.width(), 3):
+            if QColor(image.pixel(x, y)).lightness() < 100:
+                dark += 1
+    return dark
+
+
+def test_preview_paints_saves_and_prints(qtbot, ledger_ctx: AppContext, tmp_path: Path) -> None:
+    dlg = open_print_preview(None, ledger_ctx, PrintJob("ledger", year=2026, today=dt.date(2026, 6, 20)))
+    qtbot.addWidget(dlg)
+    assert dlg.task is not None and dlg.task.wait(60_000)
+    assert len(dlg.pages) >= 2 and dlg.pdf.startswith(b"%PDF")
+    assert dlg.count_label.text().endswith(f"{len(dlg.pages)} 页")
+    shot = dlg.view.grab().toImage()
+    assert ink(shot) > 200, "the page looks empty"
+    shot.save(str(tmp_path / "print_preview_ledger.png"))  # kept for a human to look at (--basetemp)
+    dlg.show_page(1)
+    assert dlg.page_box.value() == 2 and dlg.view.index == 1
+    dlg.show_page(999)
+    assert dlg.view.index == len(dlg.pages) - 1
+
+    saved = tmp_path / "saved.pdf"
+    assert dlg.save_pdf(str(saved))
+    assert saved.read_bytes() == dlg.pdf
+    assert "张堃" in text_of(saved) and pages_of(saved) == len(dlg.pages)
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    assert dlg.print_pages(printer)
+    assert pages_of(printed) == len(dlg.pages)
+    got = text_of(printed)
+    assert "调研发现问题清单" in got and "王赟" in got
+
+
+def test_missing_glyph_is_reported_before_printing(qtbot, ctx: AppContext, dialog_answers) -> None:
+    if not fonts.build_fontset().missing(["䶮"]):
+        pytest.skip("a font on this computer has 䶮")
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput(description="刘䶮反映的问题", unit="综合科", person="刘䶮",
+                                                  deadline=dt.date(2026, 6, 1), year=2026)],
+                  today=dt.date(2026, 3, 1))
+    dlg = PrintPreviewDialog(ctx, PrintJob("ledger", year=2026))
+    qtbot.addWidget(dlg)
+    assert dlg.render().wait(60_000)
+    assert not dlg.pages and not dlg.print_btn.isEnabled()
+    assert any("䶮" in w for w in dialog_answers.warnings)
+
+
+def test_font_dialog_saves_choice(qtbot, ctx: AppContext) -> None:
+    dlg = FontChoiceDialog(ctx)
+    qtbot.addWidget(dlg)
+    shipped = fonts.shipped_font()
+    for box in dlg.boxes.values():
+        i = next(k for k in range(box.count()) if getattr(box.itemData(k), "key", None) == shipped.key)
+        box.setCurrentIndex(i)
+    dlg.accept()
+    assert fonts.load_choice(ctx.db)["title"].key == shipped.key
