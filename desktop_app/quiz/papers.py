@@ -163,6 +163,14 @@ def build_paper_by_hand(db: Database, actor: Actor, exam_id: str, items: Sequenc
         return _info(paper)
 
 
+def saved_rules(db: Database, exam_id: str) -> tuple[list[RuleLine], int | None]:
+    """The rule lines and seed the exam's paper was last built with (empty, None before any)."""
+    with db.session() as s:
+        rules = json.loads(_get_exam(s, db.office_code, exam_id).rules or "{}")
+    lines = [RuleLine(r["type"], int(r["count"]), float(r["points"]), r.get("tag", "")) for r in rules.get("lines", [])]
+    return lines, rules.get("seed")
+
+
 def list_papers(db: Database, exam_id: str) -> list[PaperInfo]:
     """The exam's current paper variants (A, B …)."""
     with db.session() as s:

@@ -183,3 +183,39 @@ def test_answer_widget_round_trip(qtbot, qtype: str) -> None:  # noqa: ANN001
     value = {"单选": "B", "多选": "AC", "判断": "错", "填空": "答案", "简答": "一段话"}[qtype]
     w.set_value(value)
     assert w.value() == value and w.answered()
+
+
+def test_export_score_list_from_results_tab(qtbot, ctx: AppContext, dialog_answers, tmp_path) -> None:  # noqa: ANN001
+    import openpyxl
+
+    from ui.quiz.results_tab import ResultsTab
+
+    people = {p.name: p.id for p in list_people(ctx.db)}
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("2026年第一季度业务知识测试", 2026, 1, mode="paper"))
+    exams.set_scores(ctx.db, TEST_ACTOR, exam.id, [ScoreEntry(people["刘洋"], 92), ScoreEntry(people["陈静"], 92),
+                                                   ScoreEntry(people["黄涛"], None, absent=True)])
+    tab = ResultsTab(ctx)
+    qtbot.addWidget(tab)
+    out = tmp_path / "公示.xlsx"
+    dialog_answers.files.append(str(out))
+    tab._output("export")
+    qtbot.waitUntil(lambda: bool(dialog_answers.infos), timeout=10_000)
+    ws = openpyxl.load_workbook(out).active
+    values = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "刘洋" in values and "陈静" in values and "缺考" in values
+    assert values.count(1) >= 2  # both 92s share rank 1
+
+
+def test_paper_builder_starts_from_saved_rules(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.quiz.paper_dialog import PaperBuilderDialog
+
+    exam_id, _ids = _setup_exam(ctx)
+    dlg = PaperBuilderDialog(ctx, exams.get_exam(ctx.db, exam_id))
+    qtbot.addWidget(dlg)
+    assert [(r.type, r.count, r.points) for r in dlg.rules()] == [
+        ("单选", 1, 2), ("多选", 1, 4), ("判断", 1, 2), ("填空", 1, 2), ("简答", 1, 10)]
+    assert dlg.seed.value() == 1
+    dlg.rule_rows[0][1].setValue(5)  # more 单选 than the bank has: refused, dialog stays
+    dlg.build()
+    assert dialog_answers.warnings and "单选题" in dialog_answers.warnings[0]
+    assert len(papers.list_papers(ctx.db, exam_id)) == 1

@@ -30,6 +30,7 @@ from ui import dialogs
 from ui.quiz.bank_tab import make_table, primary
 from ui.quiz.exam_window import ExamWindow
 from ui.quiz.models import Column, ItemsModel
+from ui.quiz.output import print_preview
 from ui.quiz.paper_dialog import PaperBuilderDialog, PaperViewDialog
 from ui.quiz.score_dialogs import MarkingDialog, ScoreGridDialog
 from ui.signals import Kind, bus, notify
@@ -125,6 +126,7 @@ class ExamsTab(QWidget):
         for key, text, slot, row in (
             ("new", "新建考试…", self.create, row1), ("edit", "编辑…", self.edit, row1),
             ("build", "组卷…", self.build, row1), ("view", "查看试卷…", self.view_paper, row1),
+            ("print", "打印试卷及答案…", self.print_paper, row1),
             ("sit", "开始闭卷机考", self.sit, row2), ("mark", "简答题阅卷…", self.mark, row2),
             ("grid", "成绩录入…", self.grid, row2), ("import", "导入成绩表…", self.import_scores, row2),
         ):
@@ -179,7 +181,7 @@ class ExamsTab(QWidget):
         for key, b in self.buttons.items():
             if key in ("new", "import"):
                 continue
-            b.setEnabled(e is not None and (key not in ("sit", "view") or e.papers > 0))
+            b.setEnabled(e is not None and (key not in ("sit", "view", "print") or e.papers > 0))
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog
@@ -203,6 +205,11 @@ class ExamsTab(QWidget):
         """Read the paper (with its key on request)."""
         if e := self.selected():
             self._open(PaperViewDialog(self.ctx, e, self))
+
+    def print_paper(self) -> None:
+        """Print preview of the paper and its answer key."""
+        if e := self.selected():
+            print_preview(self, self.ctx, "paper", e.id, e.year)
 
     def grid(self) -> None:
         """Enter scores of a paper exam."""

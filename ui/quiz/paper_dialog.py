@@ -98,7 +98,24 @@ class PaperBuilderDialog(QDialog):
         lay.addLayout(row)
         lay.addWidget(note)
         lay.addStretch(1)
+        self._load_saved()
         return w
+
+    def _load_saved(self) -> None:
+        """Start from the rules the paper was last built with, so a rebuild changes only what is changed."""
+        with dialogs.guard(self) as done:
+            lines, seed = papers.saved_rules(self.ctx.db, self.exam.id)
+        if not done.ok or not lines:
+            return
+        by_type = {ln.type: ln for ln in lines}
+        for t, count, points, tag in self.rule_rows:
+            ln = by_type.get(t)
+            count.setValue(ln.count if ln else 0)
+            if ln:
+                points.setValue(ln.points)
+                tag.setCurrentIndex(max(0, tag.findData(ln.tag)))
+        if seed is not None:
+            self.seed.setValue(int(seed))
 
     def _hand_tab(self) -> QWidget:
         w = QWidget()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -21,6 +22,7 @@ from ui import dialogs
 from ui.quiz.bank_tab import make_table
 from ui.quiz.charts import ColumnChart
 from ui.quiz.models import Column, ItemsModel
+from ui.quiz.output import export_scores, print_preview
 from ui.signals import Kind, bus
 
 
@@ -72,6 +74,12 @@ class ResultsTab(QWidget):
         top.addWidget(QLabel(self.tr("考试")))
         top.addWidget(self.exam_box)
         top.addWidget(self.summary, 1)
+        self.print_btn = QPushButton(self.tr("打印公示表…"))
+        self.print_btn.clicked.connect(lambda: self._output("print"))
+        self.export_btn = QPushButton(self.tr("导出Excel…"))
+        self.export_btn.clicked.connect(lambda: self._output("export"))
+        top.addWidget(self.print_btn)
+        top.addWidget(self.export_btn)
 
         def box(title: str, *widgets: QWidget) -> QGroupBox:
             g = QGroupBox(title)
@@ -169,3 +177,16 @@ class ResultsTab(QWidget):
         if done.ok:
             self.history.set_items(rows)
             self.history_view.resizeColumnsToContents()
+
+    def _output(self, how: str) -> None:
+        exam_id = self.exam_box.currentData()
+        if not exam_id:
+            return
+        with dialogs.guard(self) as done:
+            exam = exams.get_exam(self.ctx.db, exam_id)
+        if not done.ok:
+            return
+        if how == "print":
+            print_preview(self, self.ctx, "scores", exam.id, exam.year)
+        else:
+            export_scores(self, self.ctx, exam.id, exam.year, exam.title)

@@ -1,0 +1,44 @@
+"""Printing and exporting from the quiz pages, through the shared print preview and Excel exporter.
+
+Both are other capabilities; when one is missing the clerk is told calmly instead of a crash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.context import AppContext
+from ui import dialogs
+from ui.tasks import Progress, run_task
+
+
+def print_preview(parent: QWidget, ctx: AppContext, kind: str, exam_id: str, year: int) -> None:
+    """Open the print preview of the exam's paper and key (``paper``) or its 公示 score list (``scores``)."""
+    try:
+        from desktop_app.reports.jobs import PrintJob
+        from ui.print.preview_dialog import open_print_preview
+    except ImportError:
+        dialogs.info(parent, parent.tr("打印功能尚未提供"))
+        return
+    with dialogs.guard(parent):
+        open_print_preview(parent, ctx, PrintJob(kind, year=year, item=exam_id))
+
+
+def export_scores(parent: QWidget, ctx: AppContext, exam_id: str, year: int, title: str) -> None:
+    """Save the exam's 公示 score list as a hand-made-looking .xlsx."""
+    path = dialogs.save_file(parent, parent.tr("导出成绩公示表"), parent.tr("Excel 文件 (*.xlsx)"), f"{title}成绩.xlsx")
+    if not path:
+        return
+    db = ctx.db
+
+    def work(progress: Progress) -> int:
+        from desktop_app.excel.lists import export_scores as export
+
+        progress(0, 0, "正在导出…")
+        return export(db, Path(path), year=year, exam_id=exam_id).rows
+
+    run_task(parent, parent.tr("导出成绩公示表"), work,
+             on_done=lambda n: dialogs.info(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(n))
+                                            .replace("%2", path)))
