@@ -41,12 +41,14 @@ class Issue(SyncMixin, Base):
         Index("ix_issue_office_year_serial", "office_code", "year", "serial"),
         Index("ix_issue_status_deadline", "status", "deadline"),
         # the ledger table lists one year in serial order and counts by status/colour (migration 0002)
-        Index("ix_issue_year_serial", "year", "serial", "id"),
+        Index("ix_issue_year_serial", "year", "serial", "id", "status", "deleted", "deadline"),
         Index("ix_issue_year_status_deadline", "year", "status", "deadline", "deleted", "id"),
         Index("ix_issue_year_deadline", "year", "deadline", "status", "deleted", "id"),
-        Index("ix_issue_year_unit", "year", "responsible_unit", "id"),
+        Index("ix_issue_year_unit", "year", "responsible_unit", "responsible_person", "status", "deadline", "deleted", "id"),
         # a text match joins on id: this index answers the other filters without reading the wide rows
         Index("ix_issue_id_filters", "id", "year", "status", "deleted", "deadline"),
+        # dashboard statistics (opened/closed per month, days to close) without reading the items
+        Index("ix_issue_year_dates", "year", "assigned_date", "created_at", "closed_at", "status", "deleted", "deadline"),
     )
     serial: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column(Integer)

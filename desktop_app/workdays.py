@@ -14,6 +14,7 @@ uncovered years, so a caller can show a warning instead of guessing silently.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class WorkCalendar:
 
     days: dict[dt.date, str] = field(default_factory=dict)  # date → rest|workday
     covered_years: frozenset[int] = frozenset()
+    _sorted: list[dt.date] | None = field(default=None, repr=False, compare=False)
 
     def _is_workday(self, d: dt.date) -> bool:
         kind = self.days.get(d)
@@ -116,13 +118,34 @@ class WorkCalendar:
         if b < a:
             r = self.workdays_between(b, a)
             return WorkdayResult(-r.value, r.uncovered_years)
-        count = 0
-        d = a
-        while d < b:
-            d += dt.timedelta(days=1)
-            if self._is_workday(d):
+        count = _weekdays_in(a, b)
+        # then correct for the exceptional days in (a, b]: few, found by bisection
+        lo = bisect.bisect_right(self._sorted_days(), a)
+        hi = bisect.bisect_right(self._sorted_days(), b)
+        for d in self._sorted_days()[lo:hi]:
+            plain = d.weekday() < 5
+            if self.days[d] == "workday" and not plain:
                 count += 1
+            elif self.days[d] == "rest" and plain:
+                count -= 1
         return WorkdayResult(count, self._uncovered(range(a.year, b.year + 1)))
+
+    def _sorted_days(self) -> list[dt.date]:
+        if self._sorted is None or len(self._sorted) != len(self.days):
+            self._sorted = sorted(self.days)
+        return self._sorted
+
+
+def _weekdays_in(a: dt.date, b: dt.date) -> int:
+    """Monday–Friday days in (a, b], a <= b."""
+    days = (b - a).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    wd = a.weekday()
+    for k in range(1, rest + 1):
+        if (wd + k) % 7 < 5:
+            count += 1
+    return count
 
 
 @dataclass(frozen=True)

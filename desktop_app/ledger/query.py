@@ -186,14 +186,18 @@ def fetch_page(
         # a text match can be most of the ledger (整改): walk the serial index and test each row,
         # so one page costs one page of index, not a sort of every match
         walk = bool(f.text.strip()) and sort_key == "serial" and bool(f.year) and search.has_fts(s)
-        q = select(*_COLUMNS).where(*conditions(f, clock, s, probe=walk))
+        # the page's ids first (a narrow sort, often inside a covering index), then their rows:
+        # sorting whole rows would carry every wide row of the ledger through the sorter
+        ids = select(Issue.id).where(*conditions(f, clock, s, probe=walk))
         if walk:
-            q = q.with_hint(Issue, "INDEXED BY ix_issue_year_serial", "sqlite")
+            ids = ids.with_hint(Issue, "INDEXED BY ix_issue_year_serial", "sqlite")
         if after_key is not None:
-            q = q.where(_after(expr, after_key, order_desc))
-        q = _ordered(q, expr, order_desc).limit(limit)
+            ids = ids.where(_after(expr, after_key, order_desc))
+        ids = _ordered(ids, expr, order_desc).limit(limit)
         if offset and after_key is None:
-            q = q.offset(offset)
+            ids = ids.offset(offset)
+        page = ids.subquery("page")
+        q = _ordered(select(*_COLUMNS).join(page, Issue.id == page.c.id), expr, order_desc)
         rows = [to_row(r, clock) for r in s.execute(q).all()]
     if from_end:
         rows.reverse()
@@ -217,12 +221,17 @@ def filter_choices(db: Database, year: int | None = None) -> dict[str, list[str]
     """Distinct units, people and categories (for the filter bar's drop-downs)."""
     out: dict[str, list[str]] = {}
     with db.session() as s:
-        for name, col in (("unit", Issue.responsible_unit), ("person", Issue.responsible_person),
-                          ("category", Issue.category)):
-            q = select(col).where(Issue.deleted.is_(False), col != "").group_by(col).order_by(col).limit(2000)
+        years = [int(y) for y in s.execute(select(Issue.year).group_by(Issue.year)
+                                           .order_by(Issue.year.desc())).scalars()]
+        out["year"] = [str(y) for y in years]
+        year = year or (years[0] if years else None)
+        for name, col in (("unit", Issue.responsible_unit), ("person", Issue.responsible_person)):
+            # answered from the (year, unit, person …) index without reading the items
+            q = select(col).where(col != "").group_by(col).order_by(col).limit(2000)
             if year:
                 q = q.where(Issue.year == year)
             out[name] = [v for v in s.execute(q).scalars()]
-        years = s.execute(select(Issue.year).group_by(Issue.year).order_by(Issue.year.desc())).scalars()
-        out["year"] = [str(y) for y in years]
+        # categories are not indexed: take them from the latest items (the box also accepts typing)
+        recent = select(Issue.category).order_by(Issue.year.desc(), Issue.serial.desc()).limit(3000).subquery()
+        out["category"] = sorted(v for v in s.execute(select(recent.c.category).distinct()).scalars() if v)
     return out

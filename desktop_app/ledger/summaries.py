@@ -148,8 +148,12 @@ def due_summary(db: Database, today: dt.date | None = None, limit: int = 50) -> 
             conds = conditions(IssueFilter(colours=[colour]), clock, s)
             n = int(s.execute(select(func.count()).select_from(Issue).where(*conds)).scalar() or 0)
             items = []
+            if limit <= 0:
+                out[colour] = (n, items)
+                continue
+            first = select(Issue.id).where(*conds).order_by(Issue.deadline, Issue.id).limit(limit).subquery()
             for r in s.execute(select(Issue.id, Issue.serial, Issue.description, Issue.responsible_unit, Issue.deadline)
-                               .where(*conds).order_by(Issue.deadline, Issue.serial).limit(limit)).all():
+                               .join(first, first.c.id == Issue.id).order_by(Issue.deadline, Issue.id)).all():
                 left = clock.calendar.workdays_between(clock.today, r.deadline).value
                 items.append(DueItem(r.id, r.serial, r.description, r.responsible_unit, r.deadline, colour, left))
             out[colour] = (n, items)

@@ -30,12 +30,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("issue_id", name=op.f("uq_issue_search_key_issue_id")),
     )
     with op.batch_alter_table("issue", schema=None) as batch_op:
-        batch_op.create_index("ix_issue_year_serial", ["year", "serial", "id"], unique=False)
+        batch_op.create_index("ix_issue_year_serial", ["year", "serial", "id", "status", "deleted", "deadline"],
+                              unique=False)
         batch_op.create_index("ix_issue_year_status_deadline", ["year", "status", "deadline", "deleted", "id"],
                               unique=False)
         batch_op.create_index("ix_issue_year_deadline", ["year", "deadline", "status", "deleted", "id"], unique=False)
-        batch_op.create_index("ix_issue_year_unit", ["year", "responsible_unit", "id"], unique=False)
+        batch_op.create_index("ix_issue_year_unit", ["year", "responsible_unit", "responsible_person", "status", "deadline",
+                                                    "deleted", "id"], unique=False)
         batch_op.create_index("ix_issue_id_filters", ["id", "year", "status", "deleted", "deadline"], unique=False)
+        batch_op.create_index("ix_issue_year_dates", ["year", "assigned_date", "created_at", "closed_at", "status",
+                                                      "deleted", "deadline"], unique=False)
     if op.get_bind().dialect.name == "sqlite":
         op.execute("CREATE VIRTUAL TABLE issue_fts USING fts5(body, tokenize = 'unicode61')")
 
@@ -44,6 +48,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TABLE IF EXISTS issue_fts")
     with op.batch_alter_table("issue", schema=None) as batch_op:
+        batch_op.drop_index("ix_issue_year_dates")
         batch_op.drop_index("ix_issue_id_filters")
         batch_op.drop_index("ix_issue_year_unit")
         batch_op.drop_index("ix_issue_year_deadline")

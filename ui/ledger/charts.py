@@ -1,0 +1,131 @@
+"""Small charts drawn with QPainter (QtCharts is not in PySide6-Essentials): bars by unit, months, colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+TEXT = QColor("#333333")
+GRID = QColor("#dddddd")
+
+
+class UnitRateChart(QWidget):
+    """Horizontal bars: closure rate (销号率) of each responsible unit."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[tuple[str, float, str]] = []  # (unit, rate 0–1, caption)
+        self.setMinimumHeight(120)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def set_items(self, items: list[tuple[str, float, str]]) -> None:
+        """(label, rate, caption) per bar, top to bottom."""
+        self.items = items[:10]
+        self.setMinimumHeight(max(120, 22 * len(self.items) + 10))
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, max(120, 22 * len(self.items) + 10))
+
+    def paintEvent(self, _event: Any) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w, label_w = self.width(), min(130, self.width() // 3)
+        bar_w = max(10, w - label_w - 70)
+        for i, (label, rate, caption) in enumerate(self.items):
+            y = 5 + i * 22
+            p.setPen(TEXT)
+            p.drawText(QRectF(0, y, label_w - 6, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       label if len(label) <= 8 else label[:8] + "…")
+            p.fillRect(QRectF(label_w, y + 3, bar_w, 12), GRID)
+            colour = QColor("#30a46c") if rate >= 0.8 else QColor("#f0b429") if rate >= 0.5 else QColor("#e5484d")
+            p.fillRect(QRectF(label_w, y + 3, bar_w * max(0.0, min(1.0, rate)), 12), colour)
+            p.drawText(QRectF(label_w + bar_w + 4, y, 66, 18), Qt.AlignmentFlag.AlignVCenter, caption)
+        if not self.items:
+            p.setPen(TEXT)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("暂无数据"))
+        p.end()
+
+
+class MonthChart(QWidget):
+    """Grouped bars per month: items opened (新增) and closed (销号)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.opened = [0] * 12
+        self.closed = [0] * 12
+        self.setMinimumHeight(150)
+
+    def set_values(self, opened: list[int], closed: list[int]) -> None:
+        """Twelve values each."""
+        self.opened, self.closed = list(opened), list(closed)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 160)
+
+    def paintEvent(self, _event: Any) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        top, bottom, left = 18, 18, 6
+        h = self.height() - top - bottom
+        w = self.width() - left * 2
+        peak = max(self.opened + self.closed + [1])
+        slot = w / 12
+        p.setPen(QPen(GRID))
+        p.drawLine(left, top + h, left + int(w), top + h)
+        for m in range(12):
+            x = left + m * slot
+            for j, (values, colour) in enumerate(((self.opened, QColor("#2b6cb0")), (self.closed, QColor("#30a46c")))):
+                bh = h * values[m] / peak
+                p.fillRect(QRectF(x + slot * (0.15 + 0.35 * j), top + h - bh, slot * 0.33, bh), colour)
+            p.setPen(TEXT)
+            p.drawText(QRectF(x, top + h + 2, slot, bottom - 2), Qt.AlignmentFlag.AlignCenter, str(m + 1))
+        p.fillRect(QRectF(left, 3, 10, 10), QColor("#2b6cb0"))
+        p.drawText(QRectF(left + 14, 0, 60, 16), Qt.AlignmentFlag.AlignVCenter, self.tr("新增"))
+        p.fillRect(QRectF(left + 60, 3, 10, 10), QColor("#30a46c"))
+        p.drawText(QRectF(left + 74, 0, 60, 16), Qt.AlignmentFlag.AlignVCenter, self.tr("销号"))
+        p.drawText(QRectF(left + int(w) - 80, 0, 80, 16), Qt.AlignmentFlag.AlignRight, self.tr("最多 %1").replace("%1", str(peak)))
+        p.end()
+
+
+class ColourDonut(QWidget):
+    """A ring of the warning colours with the total in the middle."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.counts: dict[str, int] = {}
+        self.colours: dict[str, str] = {}
+        self.setMinimumSize(140, 140)
+
+    def set_counts(self, counts: dict[str, int], colours: dict[str, str]) -> None:
+        """Counts by colour key and the colour of each key."""
+        self.counts, self.colours = dict(counts), dict(colours)
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(150, 150)
+
+    def paintEvent(self, _event: Any) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = min(self.width(), self.height()) - 10
+        rect = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
+        total = sum(self.counts.values())
+        start = 90 * 16
+        if total:
+            for key, n in self.counts.items():
+                span = -int(round(360 * 16 * n / total))
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(self.colours.get(key, "#999")))
+                p.drawPie(rect, start, span)
+                start += span
+        p.setBrush(self.palette().window())
+        inner = rect.adjusted(side * 0.22, side * 0.22, -side * 0.22, -side * 0.22)
+        p.drawEllipse(inner)
+        p.setPen(TEXT)
+        p.drawText(inner, Qt.AlignmentFlag.AlignCenter, self.tr("共 %1 项").replace("%1", str(total)))
+        p.end()

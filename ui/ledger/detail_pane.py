@@ -1,0 +1,122 @@
+"""详情与时间线 — the selected item, what may be done next, and everything that happened to it."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop_app.ledger.types import IssueDetail
+from ui.ledger.issue_table_model import COLOUR_BRUSHES
+
+#: (step key, button text) — "edit" opens the item dialog; the rest are StepDialog steps
+ACTIONS = (("edit", "编辑"), ("progress", "登记进展"), ("extension", "申请延期"), ("decide_extension", "审批延期"),
+           ("urge", "催办"), ("closure", "申请销号"), ("verify", "审核销号"), ("follow_up", "回访"), ("void", "作废"))
+KIND_COLOURS = {"progress": "#2b6cb0", "extension": "#b7791f", "urge": "#c53030", "closure": "#2f855a",
+                "follow_up": "#6b46c1", "audit": "#718096"}
+
+
+def allowed_steps(d: IssueDetail) -> set[str]:
+    """The steps that make sense for the item now (the service refuses the rest anyway)."""
+    r = d.row
+    if r.status == "void":
+        return set()
+    if r.status == "closed":
+        return {"follow_up"}
+    steps = {"edit", "progress", "urge", "follow_up", "void"}
+    if r.deadline and d.pending_extension is None:
+        steps.add("extension")
+    if d.pending_extension is not None:
+        steps.add("decide_extension")
+    if d.pending_closure is None:
+        steps.add("closure")
+    else:
+        steps.add("verify")
+    return steps
+
+
+class DetailPane(QWidget):
+    """Shows one item; ``step_requested(step)`` when a button is pressed."""
+
+    step_requested = Signal(str)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.detail: IssueDetail | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 0, 0, 0)
+        self.title = QLabel(self.tr("请选择一条问题"))
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold; font-size: 14px;")
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b7791f;")
+        self.warning.hide()
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (key, text) in enumerate(ACTIONS):
+            b = QPushButton(self.tr(text))
+            b.setEnabled(False)
+            b.clicked.connect(lambda _c=False, k=key: self.step_requested.emit(k))
+            grid.addWidget(b, i // 3, i % 3)
+            self.buttons[key] = b
+        self.timeline = QTextBrowser()
+        self.timeline.setOpenLinks(False)
+        lay.addWidget(self.title)
+        lay.addWidget(self.info)
+        lay.addWidget(self.warning)
+        lay.addLayout(grid)
+        lay.addWidget(QLabel(self.tr("时间线")))
+        lay.addWidget(self.timeline, 1)
+
+    def show_detail(self, d: IssueDetail | None) -> None:
+        """Show ``d`` (None: nothing selected)."""
+        self.detail = d
+        if d is None:
+            self.title.setText(self.tr("请选择一条问题"))
+            self.info.setText("")
+            self.timeline.clear()
+            self.warning.hide()
+            for b in self.buttons.values():
+                b.setEnabled(False)
+            return
+        r = d.row
+        colour = COLOUR_BRUSHES[r.colour]
+        self.title.setText(f"<span style='color:{colour}'>●</span> {html.escape(r.serial)}　{html.escape(r.status_label)}")
+        deadline = f"{r.deadline:%Y-%m-%d}" if r.deadline else self.tr("无")
+        if r.deadline_basis == "workdays" and r.deadline_workdays:
+            deadline += self.tr("（交办后%1个工作日）").replace("%1", str(r.deadline_workdays))
+        if r.original_deadline and r.original_deadline != r.deadline:
+            deadline += self.tr("，原定 %1").replace("%1", f"{r.original_deadline:%Y-%m-%d}")
+        lines = [
+            html.escape(r.description),
+            self.tr("整改措施：") + html.escape(r.measures or "—"),
+            self.tr("类别：%1　类型：%2　来源：%3").replace("%1", html.escape(r.category or "—"))
+            .replace("%2", r.kind_label).replace("%3", r.source_label),
+            self.tr("责任单位：%1　责任人：%2　牵头领导：%3").replace("%1", html.escape(r.responsible_unit or "—"))
+            .replace("%2", html.escape(r.responsible_person or "—")).replace("%3", html.escape(r.lead_leader or "—")),
+            self.tr("完成时限：") + deadline + self.tr("　进度：%1%").replace("%1", str(r.progress_percent)),
+            f"<span style='color:{colour}'>{r.colour_label}</span>",
+        ]
+        self.info.setText("<br>".join(lines))
+        if d.warnings:
+            self.warning.setText("⚠ " + "\n⚠ ".join(d.warnings))
+            self.warning.show()
+        else:
+            self.warning.hide()
+        allowed = allowed_steps(d)
+        for key, b in self.buttons.items():
+            b.setEnabled(key in allowed)
+        parts = []
+        for t in reversed(d.timeline):
+            c = KIND_COLOURS.get(t.kind, "#444")
+            when = f"{t.at:%Y-%m-%d}" if t.at else ""
+            body = f"<br><span>{html.escape(t.text)}</span>" if t.text else ""
+            by = f"　<span style='color:#888'>{html.escape(t.by)}</span>" if t.by else ""
+            parts.append(f"<p><span style='color:{c}'>■ {html.escape(t.kind_label)}</span>　{when}　"
+                         f"<b>{html.escape(t.title)}</b>{by}{body}</p>")
+        self.timeline.setHtml("".join(parts))

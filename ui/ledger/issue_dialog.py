@@ -1,0 +1,212 @@
+"""问题登记/编辑 — the dialog that records a new ledger item or edits one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.models_ledger import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
+from desktop_app.context import AppContext
+from desktop_app.ledger import lifecycle, service
+from desktop_app.ledger.detail import get_issue_detail
+from desktop_app.ledger.types import IssueInput
+from desktop_app.services import organisation
+from ui import dialogs
+from ui.signals import Kind, notify
+
+
+def to_qdate(d: dt.date) -> QDate:
+    """A QDate from a date."""
+    return QDate(d.year, d.month, d.day)
+
+
+def from_qdate(q: QDate) -> dt.date:
+    """A date from a QDate."""
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class IssueDialog(QDialog):
+    """Record a new item (``issue_id`` None) or edit an existing one. ``saved_id`` holds the result."""
+
+    def __init__(self, ctx: AppContext, parent: Any = None, issue_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.issue_id = issue_id
+        self.saved_id: str | None = None
+        self.setWindowTitle(self.tr("编辑问题") if issue_id else self.tr("登记问题"))
+        self.resize(640, 600)
+        form = QFormLayout()
+        self.description = QPlainTextEdit()
+        self.description.setPlaceholderText(self.tr("存在的问题（必填）"))
+        self.measures = QPlainTextEdit()
+        self.measures.setPlaceholderText(self.tr("整改措施"))
+        self.category = QComboBox()
+        self.category.setEditable(True)
+        for c in ("基层党建", "产业发展", "乡村治理", "民生保障", "作风建设", "其他"):
+            self.category.addItem(c)
+        self.category.setCurrentText("")
+        self.kind = QComboBox()
+        for k, v in ISSUE_KIND_LABELS.items():
+            self.kind.addItem(v, k)
+        self.kind.setCurrentIndex(self.kind.findData("dated"))
+        self.source = QComboBox()
+        for k, v in ISSUE_SOURCE_LABELS.items():
+            self.source.addItem(v, k)
+        self.source.setCurrentIndex(self.source.findData("self"))
+        people = [p for p in organisation.list_people(ctx.db)] if ctx.db.office_code else []
+        self.leader = self._names([p.name for p in people if p.is_leader])
+        self.person = self._names([p.name for p in people])
+        self.unit = self._names([s.name for s in organisation.list_sections(ctx.db)] if ctx.db.office_code else [])
+        self.co_units = QLineEdit()
+        self.assigned = QDateEdit(to_qdate(dt.date.today()))
+        self.assigned.setCalendarPopup(True)
+        self.assigned.setDisplayFormat("yyyy-MM-dd")
+        self.by_date = QRadioButton(self.tr("具体日期"))
+        self.by_workdays = QRadioButton(self.tr("工作日内"))
+        self.no_deadline = QRadioButton(self.tr("无（长期坚持）"))
+        group = QButtonGroup(self)
+        for b in (self.by_date, self.by_workdays, self.no_deadline):
+            group.addButton(b)
+        self.by_date.setChecked(True)
+        self.deadline = QDateEdit(to_qdate(dt.date.today() + dt.timedelta(days=30)))
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.workdays = QSpinBox()
+        self.workdays.setRange(1, service.MAX_WORKDAYS)
+        self.workdays.setValue(7)
+        self.workdays.setSuffix(self.tr(" 个工作日"))
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        row = QHBoxLayout()
+        for w in (self.by_date, self.deadline, self.by_workdays, self.workdays, self.no_deadline):
+            row.addWidget(w)
+        row.addStretch(1)
+        deadline_box = QWidget()
+        deadline_box.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.progress = QPlainTextEdit()
+        self.progress.setPlaceholderText(self.tr("已采取的整改措施和进展（可留空）"))
+        self.progress.setMaximumHeight(70)
+        form.addRow(self.tr("问题描述*"), self.description)
+        form.addRow(self.tr("整改措施"), self.measures)
+        form.addRow(self.tr("问题类别"), self.category)
+        form.addRow(self.tr("整改类型"), self.kind)
+        form.addRow(self.tr("问题来源"), self.source)
+        form.addRow(self.tr("牵头领导"), self.leader)
+        form.addRow(self.tr("责任单位"), self.unit)
+        form.addRow(self.tr("配合单位"), self.co_units)
+        form.addRow(self.tr("责任人"), self.person)
+        form.addRow(self.tr("交办日期"), self.assigned)
+        form.addRow(self.tr("完成时限"), deadline_box)
+        form.addRow("", self.preview)
+        if issue_id is None:
+            form.addRow(self.tr("整改进展"), self.progress)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+        for sig in (self.by_date.toggled, self.by_workdays.toggled, self.no_deadline.toggled):
+            sig.connect(lambda _c: self._update_preview())
+        self.workdays.valueChanged.connect(lambda _v: self._update_preview())
+        self.assigned.dateChanged.connect(lambda _d: self._update_preview())
+        if issue_id:
+            self._load(issue_id)
+        self._update_preview()
+
+    def _names(self, names: list[str]) -> QComboBox:
+        c = QComboBox()
+        c.setEditable(True)
+        c.addItem("")
+        for n in names:
+            c.addItem(n)
+        return c
+
+    def _load(self, issue_id: str) -> None:
+        r = get_issue_detail(self.ctx.db, issue_id).row
+        self.description.setPlainText(r.description)
+        self.measures.setPlainText(r.measures)
+        self.category.setCurrentText(r.category)
+        self.kind.setCurrentIndex(self.kind.findData(r.kind))
+        self.source.setCurrentIndex(self.source.findData(r.source))
+        self.leader.setCurrentText(r.lead_leader)
+        self.unit.setCurrentText(r.responsible_unit)
+        self.co_units.setText(r.co_units)
+        self.person.setCurrentText(r.responsible_person)
+        if r.assigned_date:
+            self.assigned.setDate(to_qdate(r.assigned_date))
+        if r.deadline_basis == "workdays" and r.deadline_workdays:
+            self.by_workdays.setChecked(True)
+            self.workdays.setValue(r.deadline_workdays)
+        elif r.deadline:
+            self.by_date.setChecked(True)
+            self.deadline.setDate(to_qdate(r.deadline))
+        else:
+            self.no_deadline.setChecked(True)
+
+    def _update_preview(self) -> None:
+        self.deadline.setEnabled(self.by_date.isChecked())
+        self.workdays.setEnabled(self.by_workdays.isChecked())
+        if self.by_workdays.isChecked():
+            p = service.preview_deadline(self.ctx.db, from_qdate(self.assigned.date()), self.workdays.value())
+            text = self.tr("按国家法定节假日和调休计算，完成时限为 %1").replace("%1", f"{p.deadline:%Y-%m-%d}")
+            self.preview.setText(text + (("\n⚠ " + p.warning) if p.warning else ""))
+        else:
+            self.preview.setText("")
+
+    def values(self) -> IssueInput:
+        """What the form holds."""
+        return IssueInput(
+            description=self.description.toPlainText().strip(),
+            measures=self.measures.toPlainText().strip(),
+            category=self.category.currentText().strip(),
+            kind=str(self.kind.currentData()),
+            source=str(self.source.currentData()),
+            leader=self.leader.currentText().strip(),
+            unit=self.unit.currentText().strip(),
+            co_units=self.co_units.text().strip(),
+            person=self.person.currentText().strip(),
+            assigned_date=from_qdate(self.assigned.date()),
+            deadline=from_qdate(self.deadline.date()) if self.by_date.isChecked() else None,
+            deadline_workdays=self.workdays.value() if self.by_workdays.isChecked() else None,
+            progress_text=self.progress.toPlainText().strip() if self.issue_id is None else "",
+            year=organisation.current_year(self.ctx.db) if self.issue_id is None else None,
+        )
+
+    def submit(self) -> bool:
+        """Save through the service; on a refusal show why and stay open."""
+        data = self.values()
+        with dialogs.guard(self) as done:
+            if self.issue_id is None:
+                self.saved_id = service.create_issues(self.ctx.db, self.ctx.actor, [data])[0]
+            else:
+                lifecycle.edit_issue(self.ctx.db, self.ctx.actor, self.issue_id, data)
+                self.saved_id = self.issue_id
+        if done.ok:
+            notify(Kind.ISSUE, [self.saved_id] if self.saved_id else [])
+        return done.ok
+
+    def accept(self) -> None:
+        if self.submit():
+            super().accept()

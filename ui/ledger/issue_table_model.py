@@ -1,0 +1,178 @@
+"""问题清单的表格模型 — a windowed model over the whole ledger: a count, then pages fetched by key.
+
+Only the pages being looked at are in memory (at most ``MAX_PAGES``). A page
+next to a cached one continues from its edge row (keyset: constant time at
+any depth); any other page is read from the nearer end of the list by a small
+offset, so jumping to the last row costs one short query.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from desktop_app.context import AppContext
+from desktop_app.ledger import query
+from desktop_app.ledger.query import IssueFilter
+from desktop_app.ledger.types import IssueRow
+from desktop_app.ledger.warnings import WarningClock, warning_clock
+
+PAGE = 200
+MAX_PAGES = 12
+COLOUR_BRUSHES = {"red": "#e5484d", "yellow": "#f0b429", "green": "#30a46c", "grey": "#a0a0a0"}
+#: (field of IssueRow, column title, sort key or "")
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("colour_label", "预警", "colour"),
+    ("serial", "编号", "serial"),
+    ("category", "问题类别", "category"),
+    ("description", "问题描述", "description"),
+    ("kind_label", "整改类型", "kind"),
+    ("responsible_unit", "责任单位", "responsible_unit"),
+    ("responsible_person", "责任人", "responsible_person"),
+    ("lead_leader", "牵头领导", "lead_leader"),
+    ("deadline", "完成时限", "deadline"),
+    ("original_deadline", "原定时限", "original_deadline"),
+    ("status_label", "整改状态", "status"),
+    ("progress_percent", "进度", "progress_percent"),
+    ("latest_progress", "最新进展", "latest_progress"),
+    ("source_label", "问题来源", "source"),
+)
+Idx = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+def display(row: IssueRow, field: str) -> str:
+    """How one cell reads."""
+    v = getattr(row, field)
+    if v is None:
+        return ""
+    if field == "progress_percent":
+        return f"{v}%"
+    if field in ("deadline", "original_deadline"):
+        if field == "original_deadline" and v == row.deadline:
+            return ""
+        return v.strftime("%Y-%m-%d")
+    if field == "description" or field == "latest_progress":
+        text = str(v).replace("\n", " ")
+        return text if len(text) <= 60 else text[:60] + "…"
+    return str(v)
+
+
+class IssueTableModel(QAbstractTableModel):
+    """Rows of the ledger under a filter and a sort, fetched a page at a time."""
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.filter = IssueFilter()
+        self.sort_key = "serial"
+        self.descending = False
+        self._count = 0
+        self._pages: OrderedDict[int, list[IssueRow]] = OrderedDict()
+        self._clock: WarningClock | None = None
+
+    # --- loading -------------------------------------------------------------------------------
+    def set_query(self, f: IssueFilter, sort_key: str | None = None, descending: bool | None = None) -> None:
+        """Show the rows of filter ``f`` (and optionally a new sort)."""
+        self.beginResetModel()
+        self.filter = f
+        if sort_key is not None:
+            self.sort_key = sort_key
+        if descending is not None:
+            self.descending = descending
+        self._clock = warning_clock(self.ctx.db)
+        self._pages.clear()
+        self._count = query.count_issues(self.ctx.db, f, self._clock)
+        if self._count:
+            self._page(0)  # the first screen comes with the count
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Read again (after a change elsewhere), keeping filter and sort."""
+        self.set_query(self.filter)
+
+    def _fetch(self, p: int) -> list[IssueRow]:
+        db, f, key, desc, clock = self.ctx.db, self.filter, self.sort_key, self.descending, self._clock
+        start = p * PAGE
+        size = min(PAGE, self._count - start)
+        if p - 1 in self._pages and self._pages[p - 1]:
+            after = query.row_key(self._pages[p - 1][-1], key)
+            return query.fetch_page(db, f, key, desc, after_key=after, limit=size, clock=clock)
+        if p + 1 in self._pages and self._pages[p + 1]:
+            before = query.row_key(self._pages[p + 1][0], key)
+            return query.fetch_page(db, f, key, desc, after_key=before, limit=size, clock=clock, from_end=True)
+        from_end_offset = self._count - (start + size)
+        if from_end_offset < start:
+            return query.fetch_page(db, f, key, desc, offset=from_end_offset, limit=size, clock=clock, from_end=True)
+        return query.fetch_page(db, f, key, desc, offset=start, limit=size, clock=clock)
+
+    def _page(self, p: int) -> list[IssueRow]:
+        rows = self._pages.get(p)
+        if rows is None:
+            rows = self._fetch(p)
+            self._pages[p] = rows
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(p)
+        return rows
+
+    def row_at(self, r: int) -> IssueRow | None:
+        """The row at position ``r`` (fetching its page if needed)."""
+        if not (0 <= r < self._count):
+            return None
+        rows = self._page(r // PAGE)
+        i = r % PAGE
+        return rows[i] if i < len(rows) else None
+
+    def issue_id(self, r: int) -> str | None:
+        """The id of the item at row ``r``."""
+        row = self.row_at(r)
+        return row.id if row else None
+
+    def cached_pages(self) -> int:
+        """How many pages are in memory (tests and the benchmark check it stays small)."""
+        return len(self._pages)
+
+    # --- Qt model API --------------------------------------------------------------------------
+    def rowCount(self, parent: Idx = _ROOT) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Idx = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: Idx, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            return None
+        field = COLUMNS[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(row, field)
+        if role == Qt.ItemDataRole.DecorationRole and field == "colour_label":
+            return QColor(COLOUR_BRUSHES[row.colour])
+        if role == Qt.ItemDataRole.ForegroundRole and field == "colour_label":
+            return QBrush(QColor(COLOUR_BRUSHES[row.colour]))
+        if role == Qt.ItemDataRole.ToolTipRole and field in ("description", "latest_progress", "measures"):
+            return getattr(row, field)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not (0 <= column < len(COLUMNS)) or not COLUMNS[column][2]:
+            return
+        if COLUMNS[column][2] == self.sort_key and (order == Qt.SortOrder.DescendingOrder) == self.descending:
+            return
+        self.set_query(self.filter, COLUMNS[column][2], order == Qt.SortOrder.DescendingOrder)

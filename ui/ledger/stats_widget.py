@@ -1,0 +1,76 @@
+"""问题台账统计 — the ledger's dashboard panel: figures and charts of the current year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+
+from desktop_app.context import AppContext
+from desktop_app.ledger.summaries import ledger_stats
+from desktop_app.ledger.types import LedgerStats
+from desktop_app.services import organisation
+from ui.ledger.charts import ColourDonut, MonthChart, UnitRateChart
+from ui.ledger.issue_table_model import COLOUR_BRUSHES
+
+
+class LedgerStatsWidget(QGroupBox):
+    """Closure rate by unit, overdue and due-soon counts, average working days to close, per-month bars."""
+
+    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.stats: LedgerStats | None = None
+        self.setTitle(self.tr("问题台账"))
+        self.figures: dict[str, QLabel] = {}
+        nums = QGridLayout()
+        for i, (key, label) in enumerate((("total", "问题总数"), ("overdue", "逾期"), ("due_soon", "临期"),
+                                          ("closed", "已销号"), ("rate", "销号率"), ("avg", "平均销号用时"))):
+            value = QLabel("—")
+            value.setStyleSheet("font-size: 18px; font-weight: bold;")
+            nums.addWidget(value, 0, i)
+            nums.addWidget(QLabel(self.tr(label)), 1, i)
+            self.figures[key] = value
+        self.figures["overdue"].setStyleSheet(f"font-size: 18px; font-weight: bold; color: {COLOUR_BRUSHES['red']};")
+        self.figures["due_soon"].setStyleSheet("font-size: 18px; font-weight: bold; color: #b7791f;")
+        self.donut = ColourDonut()
+        self.units = UnitRateChart()
+        self.months = MonthChart()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #b7791f;")
+        charts = QHBoxLayout()
+        charts.addWidget(self.donut)
+        unit_box = QVBoxLayout()
+        unit_box.addWidget(QLabel(self.tr("各责任单位销号率")))
+        unit_box.addWidget(self.units)
+        charts.addLayout(unit_box, 1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(nums)
+        lay.addLayout(charts)
+        lay.addWidget(QLabel(self.tr("每月新增与销号")))
+        lay.addWidget(self.months)
+        lay.addWidget(self.note)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the figures again."""
+        if not self.ctx.db.office_code:
+            return
+        year = organisation.current_year(self.ctx.db)
+        s = ledger_stats(self.ctx.db, year)
+        self.stats = s
+        self.setTitle(self.tr("问题台账（%1年）").replace("%1", str(year)))
+        rate = s.closed / s.total if s.total else 0.0
+        self.figures["total"].setText(str(s.total))
+        self.figures["overdue"].setText(str(s.overdue))
+        self.figures["due_soon"].setText(str(s.due_soon))
+        self.figures["closed"].setText(str(s.closed))
+        self.figures["rate"].setText(f"{rate * 100:.1f}%")
+        self.figures["avg"].setText(self.tr("%1个工作日").replace("%1", f"{s.avg_workdays_to_close:.1f}")
+                                    if s.avg_workdays_to_close is not None else "—")
+        self.donut.set_counts(s.by_colour, COLOUR_BRUSHES)
+        self.units.set_items([(u.unit, u.rate, f"{u.rate * 100:.0f}% {u.closed}/{u.total}") for u in s.by_unit])
+        self.months.set_values(s.opened_per_month, s.closed_per_month)
+        self.note.setText("\n".join("⚠ " + w for w in s.warnings))
+        self.note.setVisible(bool(s.warnings))

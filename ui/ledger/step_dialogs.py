@@ -1,0 +1,169 @@
+"""整改流程对话框 — one small form per lifecycle step: 进展, 延期申请/审批, 催办, 申请/审核销号, 回访, 作废."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from db.models_ledger import URGE_LEVEL_LABELS
+from desktop_app.context import AppContext
+from desktop_app.ledger import lifecycle
+from desktop_app.ledger.types import IssueDetail
+from ui import dialogs
+from ui.ledger.issue_dialog import from_qdate, to_qdate
+from ui.signals import Kind, notify
+
+#: step key → window title
+STEPS = {
+    "progress": "登记整改进展",
+    "extension": "申请延期",
+    "decide_extension": "审批延期申请",
+    "urge": "催办",
+    "closure": "申请销号",
+    "verify": "审核销号",
+    "follow_up": "登记回访",
+    "void": "作废问题",
+}
+
+
+class StepDialog(QDialog):
+    """The form of one lifecycle step on one item. ``submit()`` calls the service; refusals are shown."""
+
+    def __init__(self, ctx: AppContext, detail: IssueDetail, step: str, parent: Any = None,
+                 today: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.step = step
+        today = today or dt.date.today()
+        self.setWindowTitle(self.tr(STEPS[step]))
+        self.resize(520, 360)
+        form = QFormLayout()
+        row = detail.row
+        head = QLabel(f"{row.serial}　{row.description[:80]}")
+        head.setWordWrap(True)
+        form.addRow(head)
+        self.date = QDateEdit(to_qdate(today))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.text = QPlainTextEdit()
+        self.percent = QSpinBox()
+        self.percent.setRange(0, 100)
+        self.percent.setSuffix("%")
+        self.percent.setValue(row.progress_percent)
+        self.person = QLineEdit(ctx.actor.label)
+        self.decision = QComboBox()
+        self.level = QComboBox()
+        self.satisfied = QCheckBox(self.tr("群众/服务对象满意"))
+        self.satisfied.setChecked(True)
+        self.reopen = QCheckBox(self.tr("问题反弹，重新打开整改"))
+        self._submit: Callable[[], None]
+        if step == "progress":
+            form.addRow(self.tr("日期"), self.date)
+            form.addRow(self.tr("进展情况*"), self.text)
+            form.addRow(self.tr("完成进度"), self.percent)
+            form.addRow(self.tr("报送人"), self.person)
+            self._submit = lambda: lifecycle.add_progress(
+                ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
+                self.percent.value(), self.person.text())
+        elif step == "extension":
+            current = row.deadline or today
+            self.date.setDate(to_qdate(current + dt.timedelta(days=30)))
+            form.addRow(self.tr("当前时限"), QLabel(f"{current:%Y-%m-%d}"))
+            form.addRow(self.tr("延期至"), self.date)
+            form.addRow(self.tr("延期理由*"), self.text)
+            self._submit = lambda: lifecycle.request_extension(
+                ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(), self.person.text())
+        elif step == "decide_extension":
+            ext = detail.pending_extension
+            form.addRow(self.tr("申请延期至"), QLabel(f"{ext.requested_date:%Y-%m-%d}" if ext else ""))
+            form.addRow(self.tr("理由"), QLabel(ext.reason if ext else ""))
+            self.decision.addItem(self.tr("批准"), True)
+            self.decision.addItem(self.tr("驳回"), False)
+            form.addRow(self.tr("审批意见"), self.decision)
+            form.addRow(self.tr("说明"), self.text)
+            form.addRow(self.tr("审批人"), self.person)
+            self._submit = lambda: lifecycle.decide_extension(
+                ctx.db, ctx.actor, ext.id if ext else "", bool(self.decision.currentData()),
+                self.text.toPlainText(), self.person.text(), today)
+        elif step == "urge":
+            for k, v in URGE_LEVEL_LABELS.items():
+                self.level.addItem(v, k)
+            form.addRow(self.tr("日期"), self.date)
+            form.addRow(self.tr("催办级别"), self.level)
+            form.addRow(self.tr("催办内容"), self.text)
+            form.addRow(self.tr("催办人"), self.person)
+            self._submit = lambda: lifecycle.add_urge(
+                ctx.db, ctx.actor, row.id, int(self.level.currentData()), self.text.toPlainText(),
+                from_qdate(self.date.date()), self.person.text())
+        elif step == "closure":
+            form.addRow(self.tr("申请日期"), self.date)
+            form.addRow(self.tr("整改佐证*"), self.text)
+            form.addRow(self.tr("申请人"), self.person)
+            self._submit = lambda: lifecycle.apply_closure(
+                ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text())
+        elif step == "verify":
+            c = detail.pending_closure
+            evidence = QLabel(c.evidence if c else "")
+            evidence.setWordWrap(True)
+            form.addRow(self.tr("整改佐证"), evidence)
+            self.decision.addItem(self.tr("审核通过，予以销号"), True)
+            self.decision.addItem(self.tr("退回，继续整改"), False)
+            form.addRow(self.tr("审核意见"), self.decision)
+            form.addRow(self.tr("说明"), self.text)
+            form.addRow(self.tr("审核人"), self.person)
+            form.addRow(self.tr("日期"), self.date)
+            self._submit = lambda: lifecycle.verify_closure(
+                ctx.db, ctx.actor, row.id, bool(self.decision.currentData()), self.text.toPlainText(),
+                self.person.text(), from_qdate(self.date.date()))
+        elif step == "follow_up":
+            form.addRow(self.tr("回访日期"), self.date)
+            form.addRow(self.tr("回访情况*"), self.text)
+            form.addRow("", self.satisfied)
+            form.addRow("", self.reopen)
+            form.addRow(self.tr("回访人"), self.person)
+            self.reopen.setEnabled(row.status == "closed")
+            self._submit = lambda: lifecycle.add_follow_up(
+                ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
+                self.satisfied.isChecked(), self.reopen.isChecked(), self.person.text())
+        elif step == "void":
+            form.addRow(QLabel(self.tr("作废后问题仍保留在台账中，但不能再修改。")))
+            form.addRow(self.tr("作废原因*"), self.text)
+            self._submit = lambda: lifecycle.void_issue(ctx.db, ctx.actor, row.id, self.text.toPlainText())
+        else:
+            raise ValueError(step)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+
+    def submit(self) -> bool:
+        """Run the step; on a refusal show why (nothing changed) and stay open."""
+        with dialogs.guard(self) as done:
+            self._submit()
+        if done.ok:
+            notify(Kind.ISSUE, [self.detail.row.id])
+        return done.ok
+
+    def accept(self) -> None:
+        if self.submit():
+            super().accept()

@@ -1,0 +1,253 @@
+"""问题台账 — three views of one ledger (问题清单 / 责任清单 / 督办清单), a filter bar and the item's timeline.
+
+The item list is a windowed model (a count, then pages by key), so the page
+opens as fast on a million items as on a hundred. Every write goes through a
+dialog that calls one service function; the change bus then refreshes every
+view.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.context import AppContext
+from desktop_app.ledger.detail import get_issue_detail
+from desktop_app.ledger.query import IssueFilter
+from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
+from desktop_app.services import organisation
+from ui import dialogs
+from ui.ledger.detail_pane import DetailPane
+from ui.ledger.filter_bar import FilterBar
+from ui.ledger.issue_dialog import IssueDialog
+from ui.ledger.issue_table_model import COLUMNS, IssueTableModel
+from ui.ledger.step_dialogs import StepDialog
+from ui.ledger.summary_models import ResponsibilityModel, SupervisionModel
+from ui.signals import Kind, bus
+
+TAB_ITEMS, TAB_RESPONSIBILITY, TAB_SUPERVISION = 0, 1, 2
+
+
+def _table(model: Any) -> QTableView:
+    t = QTableView()
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(False)
+    t.verticalHeader().setDefaultSectionSize(24)
+    t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+class LedgerPage(QWidget):
+    """问题台账."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.current_id: str | None = None
+        self._stale = {TAB_RESPONSIBILITY: True, TAB_SUPERVISION: True}
+        self.model = IssueTableModel(ctx, self)
+        self.resp_model = ResponsibilityModel(self)
+        self.sup_model = SupervisionModel(self)
+
+        self.banner = QLabel()
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.linkActivated.connect(self._on_banner_link)
+        self.count_label = QLabel()
+        self.new_button = QPushButton(self.tr("登记问题"))
+        self.new_button.setToolTip(self.tr("登记一条新问题（Ctrl+N）"))
+        self.new_button.clicked.connect(self.new_issue)
+        top = QHBoxLayout()
+        top.addWidget(self.banner, 1)
+        top.addWidget(self.count_label)
+        top.addWidget(self.new_button)
+
+        self.filter_bar = FilterBar(ctx, self)
+        self.filter_bar.changed.connect(self.apply_filter)
+
+        self.table = _table(self.model)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        widths = {"colour_label": 56, "serial": 90, "category": 80, "description": 320, "kind_label": 70,
+                  "responsible_unit": 110, "responsible_person": 64, "lead_leader": 64, "deadline": 88,
+                  "original_deadline": 88, "status_label": 64, "progress_percent": 48}
+        for i, (field, _t, _k) in enumerate(COLUMNS):
+            if field in widths:
+                self.table.setColumnWidth(i, widths[field])
+        self.table.selectionModel().currentRowChanged.connect(self._on_item_row)
+        self.table.doubleClicked.connect(lambda _i: self.run_step("edit"))
+        self.resp_table = _table(self.resp_model)
+        self.resp_table.doubleClicked.connect(self._on_resp_double)
+        self.sup_table = _table(self.sup_model)
+        self.sup_table.selectionModel().currentRowChanged.connect(self._on_sup_row)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, self.tr("问题清单"))
+        self.tabs.addTab(self.resp_table, self.tr("责任清单"))
+        self.tabs.addTab(self.sup_table, self.tr("督办清单"))
+        self.tabs.currentChanged.connect(self._on_tab)
+
+        self.detail = DetailPane(self)
+        self.detail.step_requested.connect(self.run_step)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.tabs)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([900, 360])
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 10)
+        lay.addLayout(top)
+        lay.addWidget(self.filter_bar)
+        lay.addWidget(split, 1)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.filter_bar.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_issue)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.reload)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # several changes in one event-loop turn → one reload
+        self._pending.timeout.connect(self.reload)
+        bus().changed.connect(self._on_changed)
+
+        self.model.set_query(self.filter_bar.current())
+        self._after_query()
+        self._update_banner()
+
+    # --- queries -----------------------------------------------------------------------------
+    def apply_filter(self, f: IssueFilter) -> None:
+        """Show the items of ``f`` in every view."""
+        self.model.set_query(f)
+        self._stale = {TAB_RESPONSIBILITY: True, TAB_SUPERVISION: True}
+        self._after_query()
+        self._refresh_tab(self.tabs.currentIndex())
+
+    def _after_query(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(self.tr("共 %1 条").replace("%1", f"{n:,}"))
+        if n and self.tabs.currentIndex() == TAB_ITEMS:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 1), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        elif not n:
+            self.show_issue(None)
+
+    def reload(self) -> None:
+        """Read everything again (after a change), keeping the filter, sort and selection."""
+        keep = self.current_id
+        self.filter_bar.load_choices()
+        self.model.reload()
+        self.count_label.setText(self.tr("共 %1 条").replace("%1", f"{self.model.rowCount():,}"))
+        self._stale = {TAB_RESPONSIBILITY: True, TAB_SUPERVISION: True}
+        self._refresh_tab(self.tabs.currentIndex())
+        self._update_banner()
+        self.show_issue(keep)
+
+    def _refresh_tab(self, tab: int) -> None:
+        if not self._stale.get(tab):
+            return
+        f = self.model.filter
+        if tab == TAB_RESPONSIBILITY:
+            self.resp_model.set_rows(responsibility_summary(self.ctx.db, f))
+        elif tab == TAB_SUPERVISION:
+            self.sup_model.set_rows(supervision_list(self.ctx.db, f))
+        self._stale[tab] = False
+
+    def _on_tab(self, tab: int) -> None:
+        self._refresh_tab(tab)
+
+    def _update_banner(self) -> None:
+        d = due_summary(self.ctx.db, limit=0)
+        parts = []
+        if d.overdue_count:
+            parts.append(f"<a href='red' style='color:#e5484d'>{self.tr('逾期 %1 项').replace('%1', str(d.overdue_count))}</a>")
+        if d.due_soon_count:
+            parts.append(f"<a href='yellow' style='color:#b7791f'>{self.tr('临期 %1 项').replace('%1', str(d.due_soon_count))}</a>")
+        text = "　".join(parts) if parts else self.tr("没有逾期或临期的问题")
+        if d.warnings:
+            text += "　<span style='color:#b7791f'>⚠ " + "；".join(d.warnings) + "</span>"
+        self.banner.setText(text)
+
+    def _on_banner_link(self, colour: str) -> None:
+        self.tabs.setCurrentIndex(TAB_ITEMS)
+        self.filter_bar.set_filter(IssueFilter(colours=[colour]))
+
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.ISSUE, Kind.ALL):
+            self._pending.start()
+
+    # --- selection and detail ----------------------------------------------------------------
+    def _on_item_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.show_issue(self.model.issue_id(current.row()) if current.isValid() else None)
+
+    def _on_sup_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.show_issue(self.sup_model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None)
+
+    def _on_resp_double(self, index: QModelIndex) -> None:
+        unit, person = self.resp_model.data(index, Qt.ItemDataRole.UserRole)
+        f = IssueFilter(**{**self.model.filter.to_dict(), "unit": unit,
+                           "person": "" if person in ("", "（未指定）") else person})
+        self.tabs.setCurrentIndex(TAB_ITEMS)
+        self.filter_bar.set_filter(f)
+
+    def show_issue(self, issue_id: str | None) -> None:
+        """Show one item in the detail pane (None: clear it). Used by the start-up summary too."""
+        self.current_id = issue_id
+        if issue_id is None:
+            self.detail.show_detail(None)
+            return
+        with dialogs.guard(self) as done:
+            d = get_issue_detail(self.ctx.db, issue_id)
+        self.detail.show_detail(d if done.ok else None)
+
+    # --- actions -----------------------------------------------------------------------------
+    def exec_dialog(self, dlg: QDialog) -> int:
+        """Run a dialog modally (tests replace this to fill and submit the form)."""
+        return dlg.exec()
+
+    def new_issue(self) -> str | None:
+        """Record a new item; returns its id when saved."""
+        dlg = IssueDialog(self.ctx, self)
+        self.exec_dialog(dlg)
+        if dlg.saved_id:
+            self.current_id = dlg.saved_id
+        return dlg.saved_id
+
+    def run_step(self, step: str) -> None:
+        """Open the dialog of a lifecycle step for the selected item."""
+        if not self.current_id:
+            return
+        if step == "edit":
+            d = self.detail.detail
+            if d is not None and d.read_only:
+                dialogs.info(self, self.tr("已销号或已作废的问题不能修改。如需继续整改，请先登记回访并重新打开。"))
+                return
+            self.exec_dialog(IssueDialog(self.ctx, self, self.current_id))
+            return
+        with dialogs.guard(self) as done:
+            detail = get_issue_detail(self.ctx.db, self.current_id)
+        if done.ok:
+            self.exec_dialog(StepDialog(self.ctx, detail, step, self))
+
+    def current_year(self) -> int:
+        """The campaign year the page opens on."""
+        return organisation.current_year(self.ctx.db)
