@@ -121,9 +121,12 @@ class ExportError(FieldDeskError):
 
 
 def write_sheet(path: Path, spec: SheetSpec, rows: Iterable[Sequence[Any]],
-                progress: Callable[[int], None] | None = None, created: dt.datetime | None = None) -> int:
+                progress: Callable[[int], None] | None = None, created: dt.datetime | None = None,
+                row_count: int | None = None) -> int:
     """Stream ``rows`` into a finished .xlsx at ``path``; returns how many data rows were written.
 
+    ``row_count``, when the caller knows it, goes into the sheet's dimension as
+    Excel itself writes it (readers use it to size the sheet before reading).
     The file is written beside ``path`` and moved into place at the end, so a
     failed export never leaves half a file where the old one was.
     """
@@ -150,7 +153,7 @@ def write_sheet(path: Path, spec: SheetSpec, rows: Iterable[Sequence[Any]],
             zf.writestr("xl/workbook.xml", parts.workbook(spec.sheet_name, titles, spec.defined_names))
             with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
                 write = raw.write
-                write(_sheet_head(spec, widths, last).encode("utf-8"))
+                write(_sheet_head(spec, widths, last, row_count).encode("utf-8"))
                 buf: list[str] = []
                 r = HEADER_ROWS
                 for row in chain(sample, it):
@@ -179,7 +182,7 @@ def write_sheet(path: Path, spec: SheetSpec, rows: Iterable[Sequence[Any]],
     return count
 
 
-def _sheet_head(spec: SheetSpec, widths: list[float], last: str) -> str:
+def _sheet_head(spec: SheetSpec, widths: list[float], last: str, row_count: int | None) -> str:
     cols = []
     for i, (col, w) in enumerate(zip(spec.columns, widths, strict=True), start=1):
         hidden = ' hidden="1"' if col.hidden else ""
@@ -187,13 +190,14 @@ def _sheet_head(spec: SheetSpec, widths: list[float], last: str) -> str:
     date_line = spec.date_line or f"导出日期：{dt.date.today():%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
     info = f"填报单位：{spec.office}" if spec.office else ""
     info = f"{info}{'　' * 8 if info else ''}{date_line}"
+    dimension = f'<dimension ref="A1:{last}{HEADER_ROWS + row_count}"/>' if row_count is not None else ""
     header = "".join(_cell(f"{column_letter(c)}{HEADER_ROWS}", col.title, parts.S_HEADER)
                      for c, col in enumerate(spec.columns))
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{parts.MAIN_NS}" '
         f'xmlns:r="{parts.REL_NS}">'
         '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{HEADER_ROWS}" topLeftCell="A{HEADER_ROWS + 1}" '
+        f'{dimension}<sheetViews><sheetView workbookViewId="0"><pane ySplit="{HEADER_ROWS}" topLeftCell="A{HEADER_ROWS + 1}" '
         f'activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A{HEADER_ROWS + 1}" '
         f'sqref="A{HEADER_ROWS + 1}"/></sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="14.25"/>'

@@ -36,6 +36,8 @@ def normalise_title(value: Any) -> str:
 
 def cell_text(value: Any) -> str:
     """A cell as the text a clerk sees (whole numbers without '.0', dates in ISO)."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, str):
@@ -219,20 +221,32 @@ _TOTAL = re.compile(r"^(合计|小计|总计)")
 
 
 def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: bool) -> str:
-    """What a row below the header is. ``section_span`` says the row is merged across several columns."""
-    values = [v for v in row if not is_empty(v)]
+    """What a row below the header is. ``section_span`` says the row is merged across several columns.
+
+    Called for every row of a 100k-row sheet, so the common case (a data row)
+    is decided from the first non-empty cell and the count of distinct values.
+    """
+    values = [v for v in row if v != "" and v is not None]
+    if values and all(type(v) is str and not v.strip() for v in values[:1]):
+        values = [v for v in values if not is_empty(v)]
     if not values:
         return ROW_BLANK
-    texts = {cell_text(v) for v in values}
-    first = cell_text(values[0])
-    if _SIGNATURE.match(first) or (len(texts) == 1 and ("填表人" in first or "审核人" in first)):
+    v0 = values[0]
+    first = v0.strip() if type(v0) is str else cell_text(v0)
+    few = len(values) <= 4
+    if values.count(v0) == len(values):
+        distinct = 1  # one value (a merged section or signature row filled across the width)
+    else:
+        distinct = len({cell_text(v) for v in values}) if few else len(values)
+    if _SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
         return ROW_SIGNATURE
-    if _TOTAL.match(first) and len(texts) <= 3:
+    if few and distinct <= 3 and _TOTAL.match(first):
         return ROW_TOTAL
-    if len(texts) == 1 and isinstance(values[0], str) and (
+    if distinct == 1 and isinstance(v0, str) and (
             _SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
         return ROW_SECTION
-    if len(values) >= 2 and [_SPACE.sub("", cell_text(v)) for v in row[: len(header_titles)]] == list(header_titles):
+    if (len(values) >= 2 and header_titles and first == header_titles[0]
+            and [_SPACE.sub("", cell_text(v)) for v in row[: len(header_titles)]] == list(header_titles)):
         return ROW_HEADER
     return ROW_DATA
 

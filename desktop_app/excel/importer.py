@@ -160,8 +160,9 @@ def _read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: di
         if what != hdr.ROW_DATA:
             skipped[what] = skipped.get(what, 0) + 1
             continue
-        cells = {key: (row[c] if c < len(row) else None) for c, key in cols}
-        if all(hdr.is_empty(v) for v in cells.values()):
+        width = len(row)
+        cells = {key: (row[c] if c < width else None) for c, key in cols}
+        if not any(v.strip() if type(v) is str else v is not None for v in cells.values()):
             skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
             continue
         errors = RowErrors()

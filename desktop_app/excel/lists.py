@@ -53,11 +53,9 @@ def _year(db: Database, year: int | None) -> int:
     return organisation.current_year(db)
 
 
-def ledger_rows(db: Database, f: Any) -> Iterator[tuple[Any, ...]]:
-    """The ledger export's cells, streamed from the ledger's query in serial order."""
-    from desktop_app.ledger.query import iter_issue_rows
-
-    for n, r in enumerate(iter_issue_rows(db, f), start=1):
+def ledger_cells(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
+    """The ledger export's cells for plain ``IssueRow``s (LEDGER_COLUMNS order)."""
+    for n, r in enumerate(rows, start=1):
         deadline: Any = r.deadline
         if deadline is None:
             deadline = r.kind_label if r.kind != "dated" else ""
@@ -65,18 +63,24 @@ def ledger_rows(db: Database, f: Any) -> Iterator[tuple[Any, ...]]:
                r.co_units, r.responsible_person, deadline, r.status_label, r.latest_progress, r.colour_label)
 
 
+def ledger_spec(office: str, year: int, title: str = "") -> SheetSpec:
+    """The 问题台账 sheet's frame."""
+    return SheetSpec(title=title or f"{office}{year}年调研发现问题整改台账", columns=LEDGER_COLUMNS, office=office,
+                     sheet_name="问题台账")
+
+
 def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = None, title: str = "",
                   progress: Callable[[int], None] | None = None) -> ExportResult:
     """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year``)."""
-    from desktop_app.ledger.query import IssueFilter
+    from desktop_app.ledger.query import IssueFilter, count_issues, iter_issue_rows
 
     if f is None:
         f = IssueFilter(year=year)
     y = f.year or _year(db, year)
-    office = _office_name(db)
-    spec = SheetSpec(title=title or f"{office}{y}年调研发现问题整改台账", columns=LEDGER_COLUMNS, office=office,
-                     sheet_name="问题台账")
-    return ExportResult(path, write_sheet(path, spec, ledger_rows(db, f), progress))
+    spec = ledger_spec(_office_name(db), y, title)
+    # iter_issue_rows pages by key: 100k items stream through without being held
+    return ExportResult(path, write_sheet(path, spec, ledger_cells(iter_issue_rows(db, f)), progress,
+                                          row_count=count_issues(db, f)))
 
 
 def _columns_for(headers: Sequence[str], sample: Sequence[dict[str, Any]]) -> list[Column]:
@@ -99,7 +103,7 @@ def export_dicts(path: Path, title: str, office: str, sheet_name: str, headers: 
     """Any list of plain rows keyed by Chinese titles (visits, topics, grassroots days)."""
     spec = SheetSpec(title=title, columns=_columns_for(headers, rows), office=office, sheet_name=sheet_name)
     cells: Iterable[tuple[Any, ...]] = ((n, *(r.get(h) for h in headers)) for n, r in enumerate(rows, 1))
-    return ExportResult(path, write_sheet(path, spec, cells, progress))
+    return ExportResult(path, write_sheet(path, spec, cells, progress, row_count=len(rows)))
 
 
 def export_visits(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:

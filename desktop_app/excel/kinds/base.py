@@ -69,9 +69,14 @@ _FORMULA_LEAD = ("=", "+", "-", "@")
 
 def text(value: Any, key: str, errors: RowErrors, label: str = "") -> str:
     """A cell as plain text. Text starting with = + - @ stays text; over-long cells are an error."""
-    from desktop_app.excel.header import cell_text
+    if type(value) is str:
+        t = value.strip()
+    elif value is None:
+        return ""
+    else:
+        from desktop_app.excel.header import cell_text
 
-    t = cell_text(value)
+        t = cell_text(value)
     if len(t) > MAX_CELL_CHARS:
         errors.add(key, f"“{label or key}”内容有 {len(t):,} 个字，超过单元格上限 {MAX_CELL_CHARS:,} 字，请精简后再导入")
         return t[:200] + "…"

@@ -1,0 +1,181 @@
+"""Benchmark group ``excel``: ledger export and import against the fastest plain libraries.
+
+Figures (seconds; names keep their nominal size whatever ``scale`` is):
+
+* ``excel_export_100k_s`` — the product: 100k plain IssueRows → the hand-made-looking 问题台账
+  .xlsx (title, office line, styled header, borders, wrap, widths, print titles, footer, real dates).
+* ``openpyxl_write_only_100k_s`` — the floor: openpyxl's write-only mode writing the *same cells*
+  (same 14 values per row, dates as dates) with no styling at all.
+* ``excel_export_100k_ratio`` — product / floor (target ≤ 1.5).
+* ``excel_import_100k_s`` — the product: previewing the exported file as a ledger import
+  (hostile-file checks, header detection, every row parsed into the contract dict, dates read,
+  statuses mapped — everything except handing the rows to the ledger service).
+* ``calamine_read_100k_s`` — the floor: python-calamine reading the same sheet into Python lists.
+* ``excel_import_100k_ratio`` — product / floor (target ≤ 2).
+* ``excel_import_write_100k_s`` — preview plus ``create_issues`` into a fresh database (the
+  whole import a clerk waits for); reported for information, it has no library floor.
+
+Rows are plain data (no database) for the export: 80–200 Chinese characters of description etc.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PHRASES = (
+    "部分村（社区）党组织落实“三会一课”制度不够严格", "会议记录不规范", "学习内容针对性不强",
+    "产业发展规划与市场需求衔接不紧", "村级集体经济收入来源单一", "易地搬迁安置点后续扶持措施落实不到位",
+    "农村人居环境整治存在反弹现象", "村规民约修订后宣传不够", "基层干部培训覆盖面不足",
+    "防返贫监测帮扶机制运行不畅，信息更新不及时", "小型水利设施管护责任未落实", "群众反映的道路硬化问题未按期完成",
+)
+MEASURES = ("制定整改方案，明确责任人和完成时限", "开展专项督查", "建立长效机制", "每月调度一次整改进展",
+            "组织专题培训", "完善台账资料", "对照清单逐项销号")
+NAMES = ("王赟", "李喆", "张堃", "陈珺", "刘燊", "黄涛", "吴芳", "赵磊", "欧阳晓燕")
+UNITS = ("勐龙镇人民政府", "嘎洒镇", "规划发展科", "政策法规科", "景洪市农业农村局", "允景洪街道办事处")
+
+
+def _text(rnd: random.Random, pool: tuple[str, ...], lo: int, hi: int) -> str:
+    target = rnd.randint(lo, hi)
+    out = ""
+    while len(out) < target:
+        out += rnd.choice(pool) + rnd.choice("，；。")
+    return out[:target - 1] + "。"
+
+
+def make_rows(n: int, seed: int = 2026) -> list[Any]:
+    """``n`` plain IssueRows like a real county's ledger (~1.3 KB each)."""
+    from desktop_app.ledger.types import IssueRow
+
+    rnd = random.Random(seed)
+    statuses = (("in_progress", "推进中"), ("not_started", "未启动"), ("done", "已完成"))
+    colours = (("red", "逾期"), ("yellow", "临期"), ("green", "正常"))
+    rows = []
+    for i in range(n):
+        status, status_label = rnd.choice(statuses)
+        colour, colour_label = rnd.choice(colours)
+        deadline = dt.date(2026, 1, 1) + dt.timedelta(days=rnd.randint(0, 364))
+        rows.append(IssueRow(
+            id=f"id{i}", serial=f"2026-{i + 1:05d}", year=2026, source="visit", source_label="调研发现",
+            category=rnd.choice(("基层党建", "产业发展", "乡村治理", "民生保障", "生态环保")),
+            description=_text(rnd, PHRASES, 80, 200), measures=_text(rnd, MEASURES, 30, 90),
+            kind="dated", kind_label="限期整改", lead_leader="刘洋", responsible_unit=rnd.choice(UNITS),
+            co_units=rnd.choice(("", "各乡镇", "县财政局")), responsible_person=NAMES[i % len(NAMES)],
+            assigned_date=dt.date(2026, 1, 1), deadline=deadline, original_deadline=deadline, status=status,
+            status_label=status_label, progress_percent=rnd.choice((0, 20, 50, 80)),
+            latest_progress=_text(rnd, MEASURES, 10, 40), closure_state="", closed_at=None, colour=colour,
+            colour_label=colour_label, office_code="532801"))
+    return rows
+
+
+def _timed(func: Callable[..., Any], *args: Any) -> tuple[float, Any]:
+    gc.collect()
+    t0 = time.perf_counter()
+    result = func(*args)
+    return time.perf_counter() - t0, result
+
+
+def product_export(rows: list[Any], out: Path) -> int:
+    """The product path: IssueRows → 问题台账 .xlsx."""
+    from desktop_app.excel.exporter import write_sheet
+    from desktop_app.excel.lists import ledger_cells, ledger_spec
+
+    return write_sheet(out, ledger_spec("景洪市乡村振兴局", 2026), ledger_cells(rows), row_count=len(rows))
+
+
+def floor_export(cells: list[tuple[Any, ...]], titles: list[str], out: Path) -> int:
+    """The floor: openpyxl write-only mode, the same cells, no styling."""
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("问题台账")
+    ws.append(titles)
+    for row in cells:
+        ws.append(row)
+    wb.save(out)
+    return len(cells)
+
+
+def product_import(path: Path) -> int:
+    """The product path: the exported file previewed as a ledger import."""
+    from desktop_app.excel.importer import preview
+
+    pv = preview(path, "ledger", year=2026)
+    if pv.errors:
+        raise RuntimeError(f"bench import found errors: {pv.errors[:3]}")
+    return len(pv.rows)
+
+
+def floor_import(path: Path) -> int:
+    """The floor: python-calamine reading the sheet into lists."""
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_index(0).to_python()
+    book.close()
+    return len(rows)
+
+
+def import_and_write(path: Path, workdir: Path) -> int:
+    """Preview plus create_issues into a fresh office: the whole wait of a real import."""
+    from desktop_app.context import initialise_office, open_context
+    from desktop_app.excel.service import import_file
+    from desktop_app.services.organisation import SetupInput
+
+    ctx = open_context(workdir / "import_db", daily_backup=False)
+    try:
+        initialise_office(ctx, SetupInput(code="532801", name="景洪市乡村振兴局", year=2026))
+        return import_file(ctx.db, ctx.actor, path, "ledger").imported
+    finally:
+        ctx.close()
+
+
+def run(scale: float, workdir: Path) -> dict[str, float]:
+    """Measure the group at ``scale`` (1.0 = 100k rows)."""
+    from desktop_app.excel.lists import LEDGER_COLUMNS, ledger_cells
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = max(50, int(100_000 * scale))
+    rows = make_rows(n)
+    product_export(rows[:50], workdir / "warm.xlsx")  # imports and caches for both sides
+    cells = list(ledger_cells(rows))
+    titles = [c.title for c in LEDGER_COLUMNS]
+    t_floor_w, _ = _timed(floor_export, cells, titles, workdir / "floor.xlsx")
+    del cells
+    t_export, written = _timed(product_export, rows, workdir / "ledger.xlsx")
+    assert written == n
+    del rows
+    t_floor_r, _ = _timed(floor_import, workdir / "ledger.xlsx")
+    t_import, read = _timed(product_import, workdir / "ledger.xlsx")
+    assert read == n, (read, n)
+    t_write, imported = _timed(import_and_write, workdir / "ledger.xlsx", workdir)
+    assert imported == n
+    return {
+        "excel_export_100k_s": round(t_export, 3),
+        "openpyxl_write_only_100k_s": round(t_floor_w, 3),
+        "excel_export_100k_ratio": round(t_export / t_floor_w, 3),
+        "excel_import_100k_s": round(t_import, 3),
+        "calamine_read_100k_s": round(t_floor_r, 3),
+        "excel_import_100k_ratio": round(t_import / t_floor_r, 3),
+        "excel_import_write_100k_s": round(t_write, 3),
+        "excel_export_100k_mb": round((workdir / "ledger.xlsx").stat().st_size / 1e6, 1),
+    }
+
+
+if __name__ == "__main__":
+    import json
+    import tempfile
+
+    scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
+    with tempfile.TemporaryDirectory() as tmp:
+        print(json.dumps(run(scale, Path(tmp)), indent=1))
