@@ -45,7 +45,7 @@ def test_every_page_opens(window: MainWindow, dialog_answers) -> None:  # noqa: 
             assert "尚未提供" in page.heading.text()
             assert spec.planned in page.body.text()
         assert window.show_page(spec.key) is page  # built once
-    assert dialog_answers.warnings == [] and dialog_answers.bugs == []
+    assert dialog_answers.bugs == []
 
 
 def test_shortcuts_switch_pages(qtbot, window: MainWindow) -> None:  # noqa: ANN001
