@@ -219,3 +219,30 @@ def test_paper_builder_starts_from_saved_rules(qtbot, ctx: AppContext, dialog_an
     dlg.build()
     assert dialog_answers.warnings and "单选题" in dialog_answers.warnings[0]
     assert len(papers.list_papers(ctx.db, exam_id)) == 1
+
+
+def test_time_up_hands_in_without_asking_and_resume_after_crash(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from ui.quiz.exam_window import ExamWindow
+
+    exam_id, ids = _setup_exam(ctx)
+    people = {p.name: p.id for p in list_people(ctx.db)}
+    win = ExamWindow(ctx, exam_id)
+    qtbot.addWidget(win)
+    win.choose(people["赵磊"])
+    win.begin()
+    win.widgets[0].buttons[1].click()
+    win.save_current()
+    # the PC crashes: a new window, the same person picks up where they were, the answer still there
+    win2 = ExamWindow(ctx, exam_id)
+    qtbot.addWidget(win2)
+    win2.choose(people["赵磊"])
+    win2.begin()
+    assert win2.attempt_id == win.attempt_id and win2.widgets[0].value() == "B"
+    win2.deadline = dt.datetime.now() - dt.timedelta(seconds=1)
+    win2._tick()
+    assert not win2.in_sitting() and dialog_answers.questions == []  # no confirmation when time is up
+    [att] = exams.list_attempts(ctx.db, exam_id)
+    assert att.score == 2 and att.answers["submitted"]
+    assert ids

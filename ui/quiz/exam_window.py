@@ -51,6 +51,8 @@ class ExamWindow(QWidget):
         self.exam: ExamInfo = exams.get_exam(ctx.db, exam_id)
         self.setWindowTitle(self.exam.title)
         self.setObjectName("ExamWindow")
+        # the rest of the app (answers, the bank) cannot be reached while the exam window is open
+        self.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.setStyleSheet("#ExamWindow { background: #f3f5f8; } #QuizStem { font-size: 14pt; }"
                            " #ExamClock { font-size: 18pt; font-weight: bold; color: #1f4e8c; }"
                            " #ExamTitle { font-size: 18pt; font-weight: bold; }"
