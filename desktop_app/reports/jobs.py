@@ -89,6 +89,9 @@ def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = No
         from desktop_app.reports.notice import render_notice
 
         return render_notice(data, out, fontset, record=record)
-    from desktop_app.reports.table_report import render_table_report
+    from desktop_app.reports.table_report import TableReport, render_table_report
 
-    return render_table_report(data, out, fontset, record=record)
+    if isinstance(data, TableReport):
+        return render_table_report(data, out, fontset, record=record)
+    # documents other than lists (paper, summary) know how to render themselves
+    return data.render(out, fontset, record=record)

@@ -102,6 +102,10 @@ class TextBlock(Flowable):
         self.width = avail_width
         self.lines: list[tuple[str, float]] = []
         for para in self.text.split("\n"):
+            if self.align == "center" and not self.indent:
+                # centred titles break into lines of even length, not a long line and a stub
+                self.lines.extend((ln, 0.0) for ln in _balanced(para, avail_width, self.fontset, self.font, self.size))
+                continue
             first = wrap_text(para, avail_width - self.indent, self.fontset, self.font, self.size)[0]
             self.lines.append((first, self.indent))
             rest = para[len(first):]

@@ -27,17 +27,17 @@ EMPTY = "无符合条件的记录"
 
 ISSUE_COLUMNS = [
     Column("序号", 10, "CENTER"),
-    Column("编号", 20, "CENTER"),
-    Column("问题类别", 16),
-    Column("问题描述", 46),
-    Column("整改措施", 38),
-    Column("整改类型", 14, "CENTER"),
+    Column("编号", 19, "CENTER"),
+    Column("问题类别", 14),
+    Column("问题描述", 57),
+    Column("整改措施", 40),
+    Column("整改类型", 13, "CENTER"),
     Column("责任单位", 18),
     Column("责任人", 14, "CENTER"),
-    Column("完成时限", 21, "CENTER"),
-    Column("整改进展", 27),
-    Column("状态", 13, "CENTER"),
-    Column("预警", 13, "CENTER"),
+    Column("完成时限", 20, "CENTER"),
+    Column("整改进展", 25),
+    Column("状态", 12, "CENTER"),
+    Column("预警", 12, "CENTER"),
 ]
 
 RESPONSIBILITY_COLUMNS = [

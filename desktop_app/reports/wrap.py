@@ -83,17 +83,21 @@ def _break_at(text: str, start: int, i: int) -> int:
     cut = i
     if cut >= len(text):
         return cut
-    # keep closing punctuation with the character before it
-    while cut - 1 > start and text[cut] in NO_LINE_START:
-        cut -= 1
-    # do not leave an opening bracket at the end of a line
-    while cut - 1 > start and text[cut - 1] in NO_LINE_END:
-        cut -= 1
-    # do not split a Latin word or a number, unless it fills the whole line
-    if cut < len(text) and _is_word_char(text[cut]) and _is_word_char(text[cut - 1]):
-        j = cut
-        while j > start and _is_word_char(text[j - 1]):
-            j -= 1
-        if j > start:
-            cut = j
+    for _ in range(4):  # each rule can move the cut into another rule's way; a few rounds settle it
+        before = cut
+        # do not split a Latin word or a number, unless it fills the whole line
+        if _is_word_char(text[cut]) and _is_word_char(text[cut - 1]):
+            j = cut
+            while j > start and _is_word_char(text[j - 1]):
+                j -= 1
+            if j > start:
+                cut = j
+        # keep closing punctuation with the character before it
+        while cut - 1 > start and text[cut] in NO_LINE_START:
+            cut -= 1
+        # do not leave an opening bracket at the end of a line
+        while cut - 1 > start and text[cut - 1] in NO_LINE_END:
+            cut -= 1
+        if cut == before:
+            break
     return cut

@@ -1,0 +1,200 @@
+"""年度工作汇总 — the year in three charts: closure rate by unit, grassroots days against quota,
+quiz averages by section (A4 portrait).
+
+Charts are drawn as plain bars with outlines and printed values, so they read in black and
+white; the quota is an outlined bar behind the filled one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether
+
+from desktop_app.reports.fonts import FontSet
+from desktop_app.reports.layout import (
+    PORTRAIT,
+    SIZE_2,
+    SIZE_3,
+    SIZE_5,
+    SIZE_S5,
+    Rendered,
+    TextBlock,
+    build_pdf,
+    chinese_date,
+    spacer,
+)
+
+BAR_FILL = colors.Color(0.45, 0.45, 0.45)
+QUOTA_FILL = colors.Color(0.92, 0.92, 0.92)
+
+
+@dataclass
+class Bar:
+    """One bar: its label, value, an optional target (quota) and the text printed after it."""
+
+    label: str
+    value: float
+    target: float | None = None
+    text: str = ""
+
+
+class BarChart(Flowable):
+    """Horizontal bars, one per row: label | bar (target outlined behind) | value text."""
+
+    ROW = 15.0
+
+    def __init__(self, bars: list[Bar], fontset: FontSet, scale_max: float | None = None, label_mm: float = 34,
+                 text_mm: float = 30) -> None:
+        super().__init__()
+        self.bars, self.fontset = bars, fontset
+        self.scale_max = scale_max or max([b.value for b in bars] + [b.target or 0 for b in bars] + [1e-9])
+        self.label_w, self.text_w = label_mm * mm, text_mm * mm
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        """One row per bar."""
+        self.width, self.height = avail_width, max(1, len(self.bars)) * self.ROW + 4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        """Bars from the top down; an axis line at zero."""
+        c = self.canv
+        font, fs = self.fontset.body, SIZE_S5
+        x0 = self.label_w
+        span = self.width - self.label_w - self.text_w
+        c.setFont(font, fs)
+        c.setLineWidth(0.5)
+        y = self.height - self.ROW
+        for bar in self.bars:
+            label = bar.label
+            while label and self.fontset.string_width(label, font, fs) > self.label_w - 4:
+                label = label[:-1]
+            if label != bar.label:
+                label = label[:-1] + "…"
+            c.setFillColor(colors.black)
+            c.drawRightString(x0 - 4, y + 4, label)
+            if bar.target:
+                c.setFillColor(QUOTA_FILL)
+                c.setStrokeColor(colors.black)
+                c.rect(x0, y + 2, span * min(bar.target / self.scale_max, 1.0), self.ROW - 5, stroke=1, fill=1)
+            w = span * max(0.0, min(bar.value / self.scale_max, 1.0))
+            if w > 0:
+                c.setFillColor(BAR_FILL)
+                c.rect(x0, y + 3.5, w, self.ROW - 8, stroke=0, fill=1)
+            c.setFillColor(colors.black)
+            end = max(w, span * min((bar.target or 0) / self.scale_max, 1.0))
+            c.drawString(x0 + end + 4, y + 4, bar.text or f"{bar.value:g}")
+            y -= self.ROW
+        c.setStrokeColor(colors.black)
+        c.line(x0, 2, x0, self.height)
+
+
+@dataclass
+class SummaryData:
+    """Plain figures of the year."""
+
+    office: str
+    year: int
+    ledger_line: str
+    unit_rates: list[Bar]
+    days_line: str
+    days: list[Bar]
+    quiz_line: str
+    quiz: list[Bar]
+    date: dt.date | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def texts(self) -> list[str]:
+        """Every string printed (for the glyph check)."""
+        out = [self.office, self.ledger_line, self.days_line, self.quiz_line, *self.notes]
+        for b in self.unit_rates + self.days + self.quiz:
+            out += [b.label, b.text]
+        return out
+
+    def render(self, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+        """Write the summary PDF."""
+        return render_summary(self, out, fontset, record=record)
+
+
+def _section(title: str, line: str, chart: list[Bar], fontset: FontSet, empty: str, scale_max: float | None = None
+             ) -> list[Flowable]:
+    head = [TextBlock(title, fontset, fontset.heading, SIZE_3, space_after=4),
+            TextBlock(line, fontset, fontset.body, SIZE_5, indent_chars=2, space_after=4)]
+    if not chart:
+        return [*head, TextBlock(empty, fontset, fontset.body, SIZE_5, indent_chars=2, space_after=8)]
+    # keep the heading with the first bars; long charts continue on the next page in pieces
+    pieces = [chart[i:i + 30] for i in range(0, len(chart), 30)]
+    out: list[Flowable] = [KeepTogether([*head, BarChart(pieces[0], fontset, scale_max)])]
+    out += [BarChart(p, fontset, scale_max) for p in pieces[1:]]
+    out.append(spacer(6))
+    return out
+
+
+def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+    """Check glyphs, lay out the three sections, write the PDF."""
+    fontset.check(data.texts())
+    story: list[Flowable] = [
+        TextBlock(f"{data.office}{data.year}年大调研工作汇总", fontset, fontset.title, SIZE_2, align="center",
+                  space_after=4),
+        TextBlock(f"（截至{chinese_date(data.date or dt.date.today())}）", fontset, fontset.body, SIZE_5,
+                  align="center", space_after=10),
+    ]
+    story += _section("一、问题整改销号率（按责任单位）", data.ledger_line, data.unit_rates, fontset, "暂无问题台账数据。",
+                      scale_max=100.0)
+    story += _section("二、基层调研天数（深色为已完成天数，浅色框为全年任务）", data.days_line, data.days, fontset,
+                      "暂无调研天数数据。")
+    story += _section("三、业务知识测试平均成绩（按科室，占满分百分比）", data.quiz_line, data.quiz, fontset,
+                      "暂无测试成绩。", scale_max=100.0)
+    for note in data.notes:
+        story.append(TextBlock(note, fontset, fontset.body, SIZE_S5))
+    return build_pdf(story, out, fontset, PORTRAIT, title=f"{data.year}年大调研工作汇总", record=record)
+
+
+def fetch_summary_report(db: Any, job: Any) -> SummaryData:
+    """The year's figures from the ledger, work and quiz services (a part whose service is missing is left empty)."""
+    from desktop_app.reports.ledger import office_name
+    from desktop_app.services.organisation import current_year
+
+    year = job.year or current_year(db)
+    ledger_line, unit_rates = "", []
+    try:
+        from desktop_app.ledger.summaries import ledger_stats
+
+        st = ledger_stats(db, year, today=job.today)
+        rate = st.closed / st.total * 100 if st.total else 0.0
+        ledger_line = (f"全年共排查问题{st.total}个，已销号{st.closed}个，销号率{rate:.1f}%；"
+                       f"逾期{st.overdue}个，临期{st.due_soon}个。")
+        unit_rates = [Bar(u.unit, u.rate * 100, None, f"{u.rate * 100:.1f}%（{u.closed}/{u.total}）")
+                      for u in st.by_unit]
+    except ImportError:
+        ledger_line = "问题台账功能尚未提供。"
+    days_line, days = "", []
+    try:
+        from desktop_app.work.days import days_table
+
+        rows = days_table(db, year, today=job.today)
+        done = sum(1 for r in rows if r.days >= r.quota)
+        days_line = f"共{len(rows)}人，已完成全年任务{done}人；“明显滞后”{sum(r.status == '明显滞后' for r in rows)}人。"
+        days = [Bar(f"{r.name}（{r.section_name}）", r.days, r.quota, f"{r.days}/{r.quota}天 {r.status}") for r in rows]
+    except ImportError:
+        days_line = "调研安排功能尚未提供。"
+    quiz_line, quiz = "", []
+    try:
+        from desktop_app.quiz.results import section_averages
+
+        for _sid, name, values in section_averages(db, year):
+            got = [v for _label, v in values if v is not None]
+            if got:
+                avg = sum(got) / len(got)
+                detail = "，".join(f"{label}{v:g}" for label, v in values if v is not None)
+                quiz.append(Bar(name, avg, None, f"{avg:.1f}（{detail}）"))
+        quiz_line = f"全年共{len(quiz)}个科室参加测试。" if quiz else ""
+    except ImportError:
+        quiz_line = "业务测试功能尚未提供。"
+    return SummaryData(office_name(db), year, ledger_line, unit_rates, days_line, days, quiz_line, quiz,
+                       date=job.today)

@@ -1,0 +1,63 @@
+"""调研课题一览表 — the year's topics with their stage and outcomes (A4 landscape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from desktop_app.reports.layout import Column
+from desktop_app.reports.scores import score_text
+from desktop_app.reports.table_report import TableReport
+
+TOPIC_COLUMNS = [
+    Column("序号", 10, "CENTER"),
+    Column("课题名称", 44),
+    Column("类别", 10, "CENTER"),
+    Column("牵头科室", 20),
+    Column("领题领导", 16, "CENTER"),
+    Column("课题组成员", 28),
+    Column("调研方式", 24),
+    Column("报告时限", 20, "CENTER"),
+    Column("阶段", 12, "CENTER"),
+    Column("调研成果", 50),
+    Column("综合得分", 14, "CENTER"),
+]
+
+STAGES = ("立项", "调研中", "成稿", "结题")
+
+
+def stage_text(status: str) -> str:
+    """The stage with the road travelled: ●立项 ●调研中 ○成稿 ○结题 reads in black and white."""
+    if status not in STAGES:
+        return status
+    k = STAGES.index(status)
+    return f"{status}\n" + "".join("●" if i <= k else "○" for i in range(len(STAGES)))
+
+
+def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str = "", year: int | None = None,
+                  today: dt.date | None = None) -> TableReport:
+    """调研课题一览表 from TopicInfo-like rows and OutcomeInfo-like outcomes (matched by topic id)."""
+    by_topic: dict[str, list[str]] = {}
+    for o in outcomes:
+        doc = f"（{o.doc_no}）" if o.doc_no else ""
+        by_topic.setdefault(o.topic_id or "", []).append(f"【{o.kind.removesuffix('成果')}】{o.title}{doc}")
+    cells = []
+    for n, t in enumerate(rows, start=1):
+        cells.append([str(n), t.title, t.kind, t.section_name, t.lead_name, "、".join(t.member_names),
+                      "、".join(t.methods), t.report_due.isoformat() if t.report_due else "", stage_text(t.status),
+                      "\n".join(by_topic.get(t.id, [])), score_text(t.composite) if t.composite is not None else ""])
+    title = f"{office}{year or ''}{'年' if year else ''}调研课题一览表" if office else "调研课题一览表"
+    note = "阶段：●已完成 ○未完成（立项→调研中→成稿→结题）。成果：【实践】【制度】【理论】。"
+    return TableReport(title, TOPIC_COLUMNS, cells or [["", "暂无课题"] + [""] * 9], office=office, date=today,
+                       note=note)
+
+
+def fetch_topics_report(db: Any, job: Any) -> TableReport:
+    """The topics of ``job.year`` (default: the current campaign year) with their outcomes."""
+    from desktop_app.reports.ledger import office_name
+    from desktop_app.services.organisation import current_year
+    from desktop_app.work.topics import outcome_infos, topic_infos
+
+    year = job.year or current_year(db)
+    return topics_report(topic_infos(db, year), outcome_infos(db, year=year), office_name(db), year, job.today)
