@@ -1,0 +1,108 @@
+"""The import dialog through its widgets: preview, errors, mapping correction, import; the export action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QWidget
+
+from tests.conftest import SAMPLES
+from tests.unit.excel_helpers import counts, make_sheet
+from ui.excel.actions import export_list
+from ui.excel.import_dialog import ExcelImportDialog
+from ui.excel.preview_model import PreviewModel
+
+
+def _wait(dlg) -> None:
+    assert dlg.task.wait(20_000)
+
+
+def test_preview_and_import_the_ledger_sample(qtbot, ctx, dialog_answers) -> None:
+    dlg = ExcelImportDialog(ctx, "ledger")
+    qtbot.addWidget(dlg)
+    dlg.load(str(SAMPLES / "ledger.xlsx"))
+    _wait(dlg)
+    assert dlg.model.rowCount() == 5
+    assert dlg.mapping_table.rowCount() == 11
+    assert dlg.sheet_combo.currentText() == "问题清单"
+    assert "没有发现错误" in dlg.status.text()
+    assert dlg.import_button.isEnabled()
+    # the preview shows the sheet's own row numbers and parsed deadlines
+    cols = [dlg.model.headerData(c, Qt.Orientation.Horizontal) for c in range(dlg.model.columnCount())]
+    assert dlg.model.index(0, cols.index("行号")).data() == "5"
+    assert dlg.model.index(3, cols.index("完成时限")).data() == "2026-12-31"
+    dlg.import_button.click()
+    _wait(dlg)
+    assert counts(ctx.db)[0] == 5
+    assert dialog_answers.infos == ["已导入 5 条。"]
+
+
+def test_errors_block_the_import_and_can_be_filtered(qtbot, ctx, tmp_path: Path) -> None:
+    path = make_sheet(tmp_path / "bad.xlsx", [["问题描述", "整改措施", "完成时限"],
+                                              ["问题一", "措施", "2026年6月30日"], ["问题二", "措施", "看情况"],
+                                              ["问题三", "措施", "年底前"]])
+    dlg = ExcelImportDialog(ctx, "ledger")
+    qtbot.addWidget(dlg)
+    dlg.load(str(path))
+    _wait(dlg)
+    assert not dlg.import_button.isEnabled()
+    assert "1 行有错误" in dlg.status.text()
+    dlg.only_errors.setChecked(True)
+    assert dlg.model.rowCount() == 1
+    assert "看情况" in dlg.model.index(0, dlg.model.columnCount() - 1).data()
+    assert counts(ctx.db)[0] == 0
+
+
+def test_correcting_the_mapping_re_reads_the_preview(qtbot, ctx, tmp_path: Path) -> None:
+    path = make_sheet(tmp_path / "odd.xlsx", [["事项", "整改措施", "责任单位"], ["事项一", "改法", "办公室"]])
+    dlg = ExcelImportDialog(ctx, "ledger")
+    qtbot.addWidget(dlg)
+    dlg.load(str(path))
+    _wait(dlg)
+    assert not dlg.import_button.isEnabled() and "有错误" in dlg.status.text()
+    combo = dlg.mapping_table.cellWidget(0, 1)
+    assert isinstance(combo, QComboBox)
+    combo.setCurrentIndex(combo.findData("description"))
+    _wait(dlg)
+    assert dlg.preview.mapping["事项"] == "description"
+    assert dlg.import_button.isEnabled()
+    assert dlg.model.rowCount() == 1
+
+
+def test_unreadable_file_is_shown_calmly(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:
+    p = tmp_path / "x.xlsx"
+    p.write_text("not a workbook", encoding="utf-8")
+    dlg = ExcelImportDialog(ctx, "ledger")
+    qtbot.addWidget(dlg)
+    dlg.load(str(p))
+    _wait(dlg)
+    assert dialog_answers.warnings and "不是 Excel 工作簿" in dialog_answers.warnings[0]
+    assert not dlg.import_button.isEnabled()
+
+
+def test_preview_model_is_a_proper_model(qtmodeltester) -> None:
+    from desktop_app.excel.importer import preview
+    from desktop_app.excel.kinds import get_kind
+
+    pv = preview(SAMPLES / "visits.xlsx", "visits")
+    model = PreviewModel()
+    model.set_preview(get_kind("visits"), pv.rows, {3: ["错误"]})
+    qtmodeltester.check(model)
+    assert model.rowCount() == 3
+
+
+def test_export_action_writes_the_file(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:
+    from desktop_app.excel.service import import_file
+
+    import_file(ctx.db, ctx.actor, SAMPLES / "ledger.xlsx", "ledger")
+    out = tmp_path / "台账导出"
+    dialog_answers.files.append(str(out))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task = export_list(parent, ctx, "ledger", year=2026)
+    assert task is not None and task.wait(20_000)
+    ws = openpyxl.load_workbook(tmp_path / "台账导出.xlsx").active
+    assert ws.max_row == 3 + 5
+    assert dialog_answers.infos and "已导出 5 行" in dialog_answers.infos[0]

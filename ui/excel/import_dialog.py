@@ -1,0 +1,257 @@
+"""导入 Excel: choose a file and sheet, check and correct the column mapping, preview, import.
+
+The file is read off the UI thread. Changing the sheet or any column's field
+re-reads the preview; 导入 is enabled only when not a single row has an error,
+and then writes everything in one service call (all or nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.context import AppContext
+from desktop_app.excel.kinds import KIND_LABELS, KIND_NAMES, get_kind
+from ui import dialogs
+from ui.excel.preview_model import PreviewModel
+from ui.signals import Kind, notify
+from ui.tasks import run_task
+
+_NOTIFY = {"ledger": Kind.ISSUE, "visits": Kind.VISIT, "topics": Kind.TOPIC, "questions": Kind.QUIZ,
+           "scores": Kind.QUIZ}
+_SKIP = "（不导入）"
+
+
+class ExcelImportDialog(QDialog):
+    """The import dialog. ``kind`` preselects what is imported (问题台账 by default)."""
+
+    def __init__(self, ctx: AppContext, kind: str = "ledger", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preview: Any = None  # the last ImportPreview
+        self.outcome: Any = None  # the ImportOutcome after 导入
+        self._mapping: dict[str, str | None] | None = None
+        self._loading = False
+        self.setWindowTitle(self.tr("导入 Excel"))
+        self.resize(1100, 720)
+
+        self.file_edit = QLineEdit(readOnly=True)
+        self.file_edit.setPlaceholderText(self.tr("请选择 .xlsx 或 .xls 文件"))
+        self.browse_button = QPushButton(self.tr("选择文件…"))
+        self.browse_button.clicked.connect(self.choose_file)
+        self.kind_combo = QComboBox()
+        for name in KIND_NAMES:
+            self.kind_combo.addItem(self.tr(KIND_LABELS[name]), name)
+        self.kind_combo.setCurrentIndex(max(0, KIND_NAMES.index(kind) if kind in KIND_NAMES else 0))
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.activated.connect(self._sheet_chosen)
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(self.browse_button)
+        form = QFormLayout()
+        form.addRow(self.tr("文件"), file_row)
+        form.addRow(self.tr("导入为"), self.kind_combo)
+        form.addRow(self.tr("工作表"), self.sheet_combo)
+
+        self.mapping_table = QTableWidget(0, 2)
+        self.mapping_table.setHorizontalHeaderLabels([self.tr("表格中的列"), self.tr("对应字段")])
+        self.mapping_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping_table.verticalHeader().setVisible(False)
+        mapping_box = QWidget()
+        mapping_layout = QVBoxLayout(mapping_box)
+        mapping_layout.setContentsMargins(0, 0, 0, 0)
+        mapping_layout.addWidget(QLabel(self.tr("列对应关系（可修改，下次遇到相同表头时自动沿用）")))
+        mapping_layout.addWidget(self.mapping_table)
+
+        self.model = PreviewModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.only_errors = QCheckBox(self.tr("只看有错误的行"))
+        self.only_errors.toggled.connect(self.model.set_only_errors)
+        preview_box = QWidget()
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("预览")))
+        top.addStretch(1)
+        top.addWidget(self.only_errors)
+        preview_layout.addLayout(top)
+        preview_layout.addWidget(self.table)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(mapping_box)
+        splitter.addWidget(preview_box)
+        splitter.setStretchFactor(1, 3)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.do_import)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    # --- choosing ---------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        """The kind chosen in the combo."""
+        return str(self.kind_combo.currentData())
+
+    def choose_file(self) -> None:
+        """Ask for a file and preview it."""
+        path = dialogs.open_file(self, self.tr("选择要导入的 Excel 文件"), self.tr("Excel 文件 (*.xlsx *.xls)"))
+        if path:
+            self.load(path)
+
+    def load(self, path: str, sheet: str | None = None) -> None:
+        """Preview ``path`` (the best sheet unless ``sheet`` is given) with the automatic mapping."""
+        self.file_edit.setText(path)
+        self._mapping = None
+        self._start_preview(sheet)
+
+    def _kind_changed(self) -> None:
+        self._mapping = None
+        if self.file_edit.text():
+            self._start_preview(None)
+
+    def _sheet_chosen(self) -> None:
+        self._mapping = None
+        self._start_preview(self.sheet_combo.currentText() or None)
+
+    def _field_chosen(self) -> None:
+        if self._loading or self.preview is None:
+            return
+        mapping: dict[str, str | None] = {}
+        for r in range(self.mapping_table.rowCount()):
+            title = self.mapping_table.item(r, 0).text()
+            combo = self.mapping_table.cellWidget(r, 1)
+            mapping[title] = combo.currentData() if isinstance(combo, QComboBox) else None
+        chosen = [v for v in mapping.values() if v]
+        if len(chosen) != len(set(chosen)):
+            self.status.setText(self.tr("同一个字段只能对应一列，请检查列对应关系"))
+            self.import_button.setEnabled(False)
+            return
+        self._mapping = mapping
+        self._start_preview(self.preview.sheet)
+
+    # --- background work --------------------------------------------------------------------
+    def _start_preview(self, sheet: str | None) -> None:
+        from desktop_app.excel.service import preview_file
+
+        path, kind, mapping, db = self.file_edit.text(), self.kind, self._mapping, self.ctx.db
+        self.import_button.setEnabled(False)
+        self.status.setText(self.tr("正在读取表格…"))
+        self.task = run_task(self, self.tr("读取 Excel"),
+                             lambda progress: preview_file(db, Path(path), kind, sheet=sheet, mapping=mapping),
+                             on_done=self._show_preview, on_error=self._preview_failed)
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.preview = None
+        self.model.set_preview(None, [], {})
+        self.mapping_table.setRowCount(0)
+        self.status.setText(dialogs.error_text(exc) if hasattr(exc, "action") else str(exc))
+        dialogs.show_error(self, exc)
+
+    def _show_preview(self, pv: Any) -> None:
+        self.preview = pv
+        spec = get_kind(pv.kind)
+        self._loading = True
+        self.sheet_combo.clear()
+        self.sheet_combo.addItems(pv.sheets)
+        self.sheet_combo.setCurrentText(pv.sheet)
+        self.mapping_table.setRowCount(len(pv.titles))
+        for r, title in enumerate(pv.titles):
+            self.mapping_table.setItem(r, 0, QTableWidgetItem(title))
+            combo = QComboBox()
+            combo.addItem(self.tr(_SKIP), None)
+            for f in spec.fields:
+                combo.addItem(self.tr(f.label), f.key)
+            i = combo.findData(pv.mapping.get(title))
+            combo.setCurrentIndex(max(i, 0))
+            combo.currentIndexChanged.connect(self._field_chosen)
+            self.mapping_table.setCellWidget(r, 1, combo)
+        self._loading = False
+        errors: dict[int, list[str]] = {}
+        for e in pv.errors:
+            errors.setdefault(e.row, []).append(f"{e.column}：{e.message}" if e.column else e.message)
+        self.model.set_preview(spec if not pv.roundtrip else None, pv.rows, errors)
+        self.table.resizeColumnsToContents()
+        for c in range(self.model.columnCount()):
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 260))
+        label = KIND_LABELS[pv.kind]
+        if pv.roundtrip:
+            text = self.tr("这是调研工作台导出的回执表：导入时将为各条问题登记本次进展。")
+        elif pv.errors:
+            bad = len({e.row for e in pv.errors})
+            text = self.tr("工作表“%1”：表头在第 %2 行，读到%3 %4 条，其中 %5 行有错误。请修改表格或列对应关系后重新读取；"
+                           "有错误时不会导入任何数据。")
+            text = text.replace("%1", pv.sheet).replace("%2", str(pv.header_row)).replace("%3", label).replace(
+                "%4", str(len(pv.rows))).replace("%5", str(bad))
+        else:
+            text = self.tr("工作表“%1”：表头在第 %2 行，读到%3 %4 条，没有发现错误，可以导入。")
+            text = text.replace("%1", pv.sheet).replace("%2", str(pv.header_row)).replace("%3", label).replace(
+                "%4", str(len(pv.rows)))
+        self.status.setText(text)
+        self.import_button.setEnabled(bool(pv.rows) and (pv.roundtrip or not pv.errors))
+
+    def do_import(self) -> None:
+        """Write the previewed rows (all or nothing) off the UI thread."""
+        from desktop_app.excel.service import import_file
+
+        if self.preview is None:
+            return
+        pv, mapping, db, actor = self.preview, self._mapping, self.ctx.db, self.ctx.actor
+        self.import_button.setEnabled(False)
+        self.task = run_task(self, self.tr("导入 Excel"),
+                             lambda progress: import_file(db, actor, Path(pv.file), pv.kind, sheet=pv.sheet,
+                                                          mapping=mapping),
+                             on_done=self._imported, on_error=self._import_failed)
+
+    def _import_failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        dialogs.show_error(self, exc)
+
+    def _imported(self, outcome: Any) -> None:
+        self.outcome = outcome
+        if outcome.preview.errors and outcome.roundtrip is None:
+            self._show_preview(outcome.preview)
+            dialogs.warn(self, self.tr("表格有误，没有导入任何数据：") + outcome.preview.errors[0].message)
+            return
+        notify(_NOTIFY[outcome.preview.kind])
+        if outcome.roundtrip is not None:
+            rt = outcome.roundtrip
+            dialogs.info(self, self.tr("回执表已导入：更新 %1 条，未变化 %2 条，拒绝 %3 条。").replace(
+                "%1", str(rt["changed"])).replace("%2", str(rt["unchanged"])).replace("%3", str(rt["rejected"])))
+        else:
+            dialogs.info(self, self.tr("已导入 %1 条。").replace("%1", str(outcome.imported)))
+        self.accept()
