@@ -127,9 +127,14 @@ def _candidates(entries: list[tuple[str, str, dict[str, float | None], dict[str,
     return tuple(out)
 
 
-def propose(db: Database, period: str, weights: AwardWeights | None = None) -> AwardProposal:
-    """The proposal for ``period``: every section and person ranked, the top 3 / 5 proposed, with the basis."""
+def propose(db: Database, period: str, weights: AwardWeights | None = None,
+            today: dt.date | None = None) -> AwardProposal:
+    """The proposal for ``period``: every section and person ranked, the top 3 / 5 proposed, with the basis.
+
+    For a half-year still running, ledger items and grassroots days are judged as of ``today``.
+    """
     year, start, end, quarters = parse_period(period)
+    end = max(start, min(end, today or dt.date.today()))
     wts = weights or get_weights(db)
     w = {"quiz": wts.quiz, "ledger": wts.ledger, "days": wts.days}
     quiz, titles = _quiz_by_person(db, year, quarters)

@@ -256,3 +256,36 @@ def test_retired_questions_not_drawn(ctx: AppContext) -> None:
     with ctx.db.session() as s:
         assert s.execute(select(func.count()).select_from(Question)).scalar() == 5
         assert s.execute(select(func.count()).select_from(Attempt)).scalar() == 0
+
+
+def test_award_combines_ledger_closure_and_grassroots_days(ctx: AppContext) -> None:
+    """Fixed data across three capabilities: quiz scores, ledger items, visits."""
+    ledger_service = pytest.importorskip("desktop_app.ledger.service")
+    visits = pytest.importorskip("desktop_app.work.visits")
+    from desktop_app.ledger.types import IssueInput
+    from desktop_app.work.types import VisitInput
+
+    _grid_exam(ctx, 1, {"刘洋": 80, "陈静": 80, "黄涛": 80, "吴芳": 80, "赵磊": 80})
+    people = _people(ctx)
+    today = dt.date(2026, 6, 30)
+    # 刘洋: 2 items due, both done; 陈静: 2 items due, none done
+    items = [IssueInput(f"问题{i}", person=name, deadline=dt.date(2026, 5, 1), status=status, year=2026)
+             for i, (name, status) in enumerate([("刘洋", "done"), ("刘洋", "done"), ("陈静", "in_progress"),
+                                                 ("陈静", "not_started")])]
+    ledger_service.create_issues(ctx.db, TEST_ACTOR, items, today=dt.date(2026, 3, 1))
+    # 黄涛: 10 days at the grassroots in the half-year
+    visits.create_visit(ctx.db, TEST_ACTOR, VisitInput(dt.date(2026, 3, 2), dt.date(2026, 3, 11), "勐阿镇",
+                                                       people["黄涛"]))
+    prop = awards.propose(ctx.db, "2026H1", AwardWeights(quiz=0.5, ledger=0.3, days=0.2), today=today)
+    assert prop.available == {"quiz": True, "ledger": True, "days": True}
+    c = {x.name: x for x in prop.people}
+    assert c["刘洋"].components[1].value == 100.0 and c["陈静"].components[1].value == 0.0
+    assert c["刘洋"].components[2].value == 0.0  # no visit: 0 days counts as 0
+    assert c["刘洋"].score == 80 * 0.5 + 100 * 0.3 + 0 * 0.2
+    assert c["陈静"].score == 80 * 0.5 + 0 * 0.3 + 0 * 0.2
+    hd = c["黄涛"].components[2]
+    assert hd.value is not None and hd.value > 0 and "10/" in hd.detail
+    # 黄涛 has no ledger item due: scored on quiz and days, weights renormalised
+    assert c["黄涛"].components[1].value is None
+    assert c["黄涛"].score == round((80 * 0.5 + hd.value * 0.2) / 0.7, 2)
+    assert c["刘洋"].rank == 1 and c["陈静"].rank == 5
