@@ -105,3 +105,23 @@ def test_font_dialog_saves_choice(qtbot, ctx: AppContext) -> None:
         box.setCurrentIndex(i)
     dlg.accept()
     assert fonts.load_choice(ctx.db)["title"].key == shipped.key
+
+
+def test_ledger_view_prints_as_filtered(qtbot, ctx: AppContext) -> None:
+    from desktop_app.ledger.query import IssueFilter
+    from ui.print.actions import print_ledger_view, print_notice
+
+    ids = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput(description="嘎洒镇道路破损。", unit="嘎洒镇", person="张堃", deadline=dt.date(2026, 6, 1), year=2026),
+        IssueInput(description="勐龙镇台账不全。", unit="勐龙镇人民政府", person="王赟", deadline=dt.date(2026, 6, 1),
+                   year=2026)], today=dt.date(2026, 3, 1))
+    dlg = print_ledger_view(None, ctx, 0, IssueFilter(year=2026, unit="嘎洒镇"), note="筛选条件：责任单位=嘎洒镇")
+    qtbot.addWidget(dlg)
+    assert dlg.task is not None and dlg.task.wait(60_000)
+    texts = "".join(op[3] for page in dlg.pages for op in page.ops if op[0] == "text")
+    assert "嘎洒镇道路破损" in texts and "勐龙镇台账不全" not in texts and "筛选条件" in texts
+    notice = print_notice(None, ctx, ids[1])
+    qtbot.addWidget(notice)
+    assert notice.task is not None and notice.task.wait(60_000)
+    texts = "".join(op[3] for page in notice.pages for op in page.ops if op[0] == "text")
+    assert "勐龙镇台账不全" in texts and "通知单" in texts

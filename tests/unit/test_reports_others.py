@@ -113,3 +113,20 @@ def test_every_kind_prints_from_a_demo_office(tmp_path: Path, capsys: pytest.Cap
         assert out.stat().st_size > 1000 and len(text_of(out)) > 50
     assert "调研安排表" in text_of(tmp_path / "visits.pdf")
     assert "工作汇总" in text_of(tmp_path / "summary.pdf")
+    # paper and notice need an exam / an item
+    from desktop_app.context import open_context
+    from desktop_app.quiz.exams import list_exams
+    from desktop_app.reports.ledger import fetch_issue_report
+
+    ctx = open_context(Path(root), daily_backup=False)
+    try:
+        exam = list_exams(ctx.db)[0]
+        serial = fetch_issue_report(ctx.db, None).rows[0][1]
+    finally:
+        ctx.close()
+    out = tmp_path / "paper.pdf"
+    assert run(["print", str(out), "--kind", "paper", "--id", exam.id, "--data-dir", root]) == 0, capsys.readouterr().err
+    assert "参考答案及评分标准" in text_of(out)
+    out = tmp_path / "notice.pdf"
+    assert run(["print", str(out), "--kind", "notice", "--id", serial, "--data-dir", root]) == 0, capsys.readouterr().err
+    assert "通知单" in text_of(out) and serial in text_of(out)
