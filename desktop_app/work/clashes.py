@@ -105,32 +105,38 @@ def clash_report(db: Database, year: int, window: int | None = None) -> list[dic
                                                     Visit.start_date <= hi, Visit.end_date >= lo)
                                 .order_by(Visit.start_date, Visit.id)).scalars())
         sections = dict(s.execute(select(Section.id, Section.name)).all())
+    # candidates share a place or a township: compare only within those groups, in date order
+    groups: dict[tuple[str, str], list[Visit]] = {}
+    for v in visits:
+        if _norm(v.place):
+            groups.setdefault(("p", _norm(v.place)), []).append(v)
+        if _norm(v.township):
+            groups.setdefault(("t", _norm(v.township)), []).append(v)
+    pairs: dict[tuple[str, str], tuple[Visit, Visit]] = {}
+    for members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if b.start_date > a.end_date + dt.timedelta(days=w):
+                    break  # sorted by start: every later visit is further away
+                if a.section_id and a.section_id == b.section_id:
+                    continue
+                if gap_between(a.start_date, a.end_date, b.start_date, b.end_date) <= w:
+                    pairs.setdefault((a.id, b.id), (a, b))
     rows: list[dict[str, object]] = []
-    for i, a in enumerate(visits):
-        for b in visits[i + 1:]:
-            if b.start_date > a.end_date + dt.timedelta(days=w):
-                break
-            if a.section_id and a.section_id == b.section_id:
-                continue
-            same_place = _norm(a.place) and _norm(a.place) == _norm(b.place)
-            same_town = _norm(a.township) and _norm(a.township) == _norm(b.township)
-            if not (same_place or same_town):
-                continue
-            gap = gap_between(a.start_date, a.end_date, b.start_date, b.end_date)
-            if gap > w:
-                continue
-            rows.append({
-                "原因": "同一地点" if same_place else "同一乡镇",
-                "间隔天数": gap,
-                "科室一": sections.get(a.section_id or "", "未指定科室"),
-                "日期一": _span(a.start_date, a.end_date),
-                "地点一": a.place,
-                "科室二": sections.get(b.section_id or "", "未指定科室"),
-                "日期二": _span(b.start_date, b.end_date),
-                "地点二": b.place,
-                "乡镇": a.township if same_town else (a.township or b.township),
-                "_ids": (a.id, b.id),
-            })
+    for a, b in sorted(pairs.values(), key=lambda p: (p[0].start_date, p[1].start_date, p[0].id, p[1].id)):
+        same_place = bool(_norm(a.place)) and _norm(a.place) == _norm(b.place)
+        rows.append({
+            "原因": "同一地点" if same_place else "同一乡镇",
+            "间隔天数": gap_between(a.start_date, a.end_date, b.start_date, b.end_date),
+            "科室一": sections.get(a.section_id or "", "未指定科室"),
+            "日期一": _span(a.start_date, a.end_date),
+            "地点一": a.place,
+            "科室二": sections.get(b.section_id or "", "未指定科室"),
+            "日期二": _span(b.start_date, b.end_date),
+            "地点二": b.place,
+            "乡镇": a.township or b.township,
+            "_ids": (a.id, b.id),
+        })
     return rows
 
 

@@ -68,7 +68,14 @@ def live_topic(s: Session, office: str, topic_id: str) -> Topic:
 
 
 def campaign_id(s: Session, office: str, year: int) -> str | None:
-    """The id of this office's campaign of ``year``, if there is one."""
+    """The id of this office's campaign of ``year``, if there is one (remembered for the session)."""
+    cache: dict[tuple[str, int], str | None] = s.info.setdefault("work.campaign_ids", {})
+    if (office, year) not in cache:
+        cache[(office, year)] = _campaign_id(s, office, year)
+    return cache[(office, year)]
+
+
+def _campaign_id(s: Session, office: str, year: int) -> str | None:
     return s.execute(select(Campaign.id).where(Campaign.office_code == office, Campaign.year == year,
                                                Campaign.deleted.is_(False))).scalar_one_or_none()
 
@@ -78,6 +85,8 @@ def names_by_id(s: Session, ids: Iterable[str | None]) -> dict[str, str]:
     wanted = {i for i in ids if i}
     if not wanted:
         return {}
+    if len(wanted) > 500:  # many ids: one scan beats a huge IN (...) list
+        return {i: n for i, n in s.execute(select(Person.id, Person.name)).all() if i in wanted}
     return dict(s.execute(select(Person.id, Person.name).where(Person.id.in_(wanted))).all())
 
 

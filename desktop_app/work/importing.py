@@ -107,10 +107,18 @@ def import_visits(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int
     """Record the visits of an imported sheet in one transaction; returns how many were added."""
     office = require_office(db)
     added = 0
-    with db.transaction() as s:
+    with db.transaction() as s, s.no_autoflush:
         people = _People(s, office)
+        # held here so the session's (weak) identity map keeps them: each row's checks then
+        # find people and sections in memory instead of asking the database again
+        keep = [*s.execute(select(Person).where(Person.office_code == office)).scalars(),
+                *s.execute(select(Section).where(Section.office_code == office)).scalars()]
         topics: dict[str, str] = {t.title.strip(): t.id for t in s.execute(select(Topic).where(
             Topic.office_code == office, Topic.deleted.is_(False)).order_by(Topic.year)).scalars()}
+        # visits already recorded (and rows earlier in this sheet): a repeated row is skipped
+        seen = {(a, b, place, lead) for a, b, place, lead in s.execute(
+            select(Visit.start_date, Visit.end_date, Visit.place, Visit.lead_id).where(
+                Visit.office_code == office, Visit.deleted.is_(False)))}
         for i, row in enumerate(rows):
             n = _row_no(row, i)
             lead_name = _text(row.get("lead"))
@@ -121,11 +129,9 @@ def import_visits(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int
             start = as_date(row.get("start"), "开始日期", n)
             end = as_date(row.get("end"), "结束日期", n) if row.get("end") not in (None, "") else start
             place = _text(row.get("place"))
-            duplicate = s.execute(select(Visit.id).where(
-                Visit.office_code == office, Visit.deleted.is_(False), Visit.start_date == start,
-                Visit.end_date == end, Visit.place == place, Visit.lead_id == lead)).first()
-            if duplicate:
+            if (start, end, place, lead) in seen:
                 continue
+            seen.add((start, end, place, lead))
             title = _text(row.get("topic"))
             topic_id = None
             try:
@@ -141,11 +147,13 @@ def import_visits(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int
                     start_date=start, end_date=end, place=place, lead_id=lead, participant_ids=members,
                     township=_text(row.get("township")), place_type=_text(row.get("place_type")), method=method,
                     unannounced=_flag(row.get("unannounced")) or "四不两直" in method, topic_id=topic_id,
-                    purpose=purpose, findings=_text(row.get("findings"))))
+                    purpose=purpose, findings=_text(row.get("findings"))), flush=False)
             except ValidationError as exc:
                 raise _wrap(exc, n) from exc
             added += 1
+        s.flush()
         audit.record(s, actor, "import_visits", "visit", "", {"rows": len(rows), "added": added})
+        del keep
     return added
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.base import new_id
 from db.engine import Database
 from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Section, Topic, Visit, VisitParticipant
 from desktop_app import attachments, audit
@@ -100,19 +101,26 @@ def _set_participants(s: Session, visit_id: str, person_ids: list[str]) -> None:
 
 
 def save_visit_in_session(s: Session, office: str, actor: Actor, data: VisitInput, visit_id: str | None = None,
-                          audit_action: str | None = None) -> Visit:
-    """Validate and write one visit inside the caller's transaction (used by the importer too)."""
+                          audit_action: str | None = None, flush: bool = True) -> Visit:
+    """Validate and write one visit inside the caller's transaction (used by the importer too).
+
+    ``flush=False`` lets a bulk caller flush once for many visits: each flush walks the
+    whole session, so flushing per row makes a large import quadratic.
+    """
     section_id, people = _validate(s, office, data)
     if visit_id is None:
-        v = Visit(campaign_id=campaign_id(s, office, data.start_date.year))
+        # the id is made here rather than by a flush, so the participants can point at it at once
+        v = Visit(id=new_id(), office_code=office, campaign_id=campaign_id(s, office, data.start_date.year))
         _apply(v, data, section_id)
         s.add(v)
-        s.flush()
+        for pid in people:
+            s.add(VisitParticipant(visit_id=v.id, person_id=pid))
     else:
         v = _live_visit(s, office, visit_id)
         _apply(v, data, section_id)
-    _set_participants(s, v.id, people)
-    s.flush()
+        _set_participants(s, v.id, people)
+    if flush:
+        s.flush()
     if audit_action:
         audit.record(s, actor, audit_action, "visit", v.id,
                      {"place": v.place, "start": v.start_date, "end": v.end_date, "people": len(people)})
@@ -179,29 +187,50 @@ def get_visit(db: Database, visit_id: str) -> VisitInfo:
         return _info(s, _live_visit(s, office, visit_id))
 
 
-def _info(s: Session, v: Visit, cache: dict[str, Any] | None = None) -> VisitInfo:
-    cache = cache if cache is not None else {}
-    if "sections" not in cache:
-        cache["sections"] = dict(s.execute(select(Section.id, Section.name)).all())
-        cache["topics"] = dict(s.execute(select(Topic.id, Topic.title)).all())
-    people = list(s.execute(select(VisitParticipant.person_id).where(VisitParticipant.visit_id == v.id,
-                                                                     VisitParticipant.deleted.is_(False))).scalars())
-    others = [p for p in people if p != v.lead_id]
-    names = names_by_id(s, [v.lead_id, *others])
-    files = s.execute(select(AttachmentLink.sha256, AttachmentLink.name, Attachment.size)
-                      .join(Attachment, Attachment.sha256 == AttachmentLink.sha256)
-                      .where(AttachmentLink.owner_table == "visit", AttachmentLink.owner_id == v.id,
-                             AttachmentLink.deleted.is_(False))).all()
-    atts = tuple(AttachmentInfo(sha, name, int(size)) for sha, name, size in files)
-    issues = tuple(s.execute(select(Issue.id).where(Issue.source_visit_id == v.id, Issue.deleted.is_(False))).scalars())
-    return VisitInfo(
-        id=v.id, start_date=v.start_date, end_date=v.end_date, days=(v.end_date - v.start_date).days + 1,
-        place=v.place, township=v.township, place_type=v.place_type, method=v.method, unannounced=v.unannounced,
-        lead_id=v.lead_id, lead_name=names.get(v.lead_id or "", ""), participant_ids=tuple(others),
-        participant_names=tuple(names.get(p, "") for p in others), topic_id=v.topic_id,
-        topic_title=cache["topics"].get(v.topic_id or "", ""), section_id=v.section_id,
-        section_name=cache["sections"].get(v.section_id or "", ""), purpose=v.purpose, findings=v.findings,
-        attachments=atts, issue_ids=issues)
+def _info(s: Session, v: Visit) -> VisitInfo:
+    return _infos(s, [v])[0]
+
+
+def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
+    # SQLite limits the number of bound parameters in one IN (...)
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _infos(s: Session, found: list[Visit]) -> list[VisitInfo]:
+    """VisitInfo for many visits with a fixed number of queries (not a few per visit)."""
+    ids = [v.id for v in found]
+    sections = dict(s.execute(select(Section.id, Section.name)).all())
+    titles = dict(s.execute(select(Topic.id, Topic.title)).all())
+    people: dict[str, list[str]] = {i: [] for i in ids}
+    files: dict[str, list[AttachmentInfo]] = {i: [] for i in ids}
+    issues: dict[str, list[str]] = {i: [] for i in ids}
+    for chunk in _chunks(ids):
+        for vid, pid in s.execute(select(VisitParticipant.visit_id, VisitParticipant.person_id).where(
+                VisitParticipant.visit_id.in_(chunk), VisitParticipant.deleted.is_(False))
+                .order_by(VisitParticipant.created_at, VisitParticipant.id)):
+            people[vid].append(pid)
+        for vid, sha, name, size in s.execute(
+                select(AttachmentLink.owner_id, AttachmentLink.sha256, AttachmentLink.name, Attachment.size)
+                .join(Attachment, Attachment.sha256 == AttachmentLink.sha256)
+                .where(AttachmentLink.owner_table == "visit", AttachmentLink.owner_id.in_(chunk),
+                       AttachmentLink.deleted.is_(False))):
+            files[vid].append(AttachmentInfo(sha, name, int(size)))
+        for iid, vid in s.execute(select(Issue.id, Issue.source_visit_id).where(
+                Issue.source_visit_id.in_(chunk), Issue.deleted.is_(False))):
+            issues[vid].append(iid)
+    names = names_by_id(s, [v.lead_id for v in found] + [p for ps in people.values() for p in ps])
+    out = []
+    for v in found:
+        others = [p for p in people[v.id] if p != v.lead_id]
+        out.append(VisitInfo(
+            id=v.id, start_date=v.start_date, end_date=v.end_date, days=(v.end_date - v.start_date).days + 1,
+            place=v.place, township=v.township, place_type=v.place_type, method=v.method,
+            unannounced=v.unannounced, lead_id=v.lead_id, lead_name=names.get(v.lead_id or "", ""),
+            participant_ids=tuple(others), participant_names=tuple(names.get(p, "") for p in others),
+            topic_id=v.topic_id, topic_title=titles.get(v.topic_id or "", ""), section_id=v.section_id,
+            section_name=sections.get(v.section_id or "", ""), purpose=v.purpose, findings=v.findings,
+            attachments=tuple(files[v.id]), issue_ids=tuple(issues[v.id])))
+    return out
 
 
 def visit_infos(db: Database, year: int | None = None, month: int | None = None, person_id: str | None = None,
@@ -221,8 +250,7 @@ def visit_infos(db: Database, year: int | None = None, month: int | None = None,
     if topic_id:
         q = q.where(Visit.topic_id == topic_id)
     with db.session() as s:
-        cache: dict[str, Any] = {}
-        return [_info(s, v, cache) for v in s.execute(q.order_by(Visit.start_date, Visit.place)).scalars()]
+        return _infos(s, list(s.execute(q.order_by(Visit.start_date, Visit.place)).scalars()))
 
 
 def list_visits(db: Database, year: int) -> list[dict[str, Any]]:

@@ -174,3 +174,13 @@ def test_finding_becomes_ledger_item_linked_to_visit(ctx, people) -> None:
     assert visits.get_visit(ctx.db, v.id).issue_ids == (issue_id,)
     with pytest.raises(ValidationError):
         visits.create_issue_from_finding(ctx.db, TEST_ACTOR, v.id, "  ")
+
+
+def test_clash_report_township_pair(ctx, people) -> None:
+    visits.create_visit(ctx.db, TEST_ACTOR, _visit(people, lead="刘洋", place="嘎洒镇曼景罕村", start=D(2026, 7, 1)))
+    visits.create_visit(ctx.db, TEST_ACTOR, _visit(people, lead="赵磊", place="嘎洒镇曼勉村", start=D(2026, 7, 5),
+                                                   end=D(2026, 7, 6)))
+    visits.create_visit(ctx.db, TEST_ACTOR, _visit(people, lead="黄涛", place="勐罕镇", start=D(2026, 7, 2)))
+    report = clashes.clash_report(ctx.db, 2026)
+    assert [(r["原因"], r["乡镇"], r["间隔天数"]) for r in report] == [("同一乡镇", "嘎洒镇", 4)]
+    assert clashes.clash_report(ctx.db, 2026, window=3) == []
