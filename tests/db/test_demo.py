@@ -1,0 +1,216 @@
+"""The demo office generator: deterministic per seed, counts that add up, sync bookkeeping, audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+
+from db.models import (
+    SYNCED_MODELS,
+    Attempt,
+    AuditEntry,
+    ChangeLog,
+    Closure,
+    FollowUp,
+    Issue,
+    Person,
+    Progress,
+    Question,
+    Topic,
+    Urge,
+    Visit,
+)
+from desktop_app import demo
+from desktop_app.audit import verify_chain
+from desktop_app.context import AppContext, open_context
+from desktop_app.errors import ValidationError
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def _generate(root: Path, items: int, seed: int = 2026) -> dict[str, Any]:
+    return demo.generate_demo(root, items=items, seed=seed, today=TODAY)
+
+
+def _snapshot(root: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The office's content without ids, stamps and keys (which are allowed to differ)."""
+    ctx = open_context(root, daily_backup=False)
+    try:
+        with ctx.db.session() as s:
+            def rows(sql: str) -> list[tuple[Any, ...]]:
+                return [tuple(r) for r in s.execute(text(sql))]
+
+            return {
+                "people": rows("SELECT name, post, is_leader, quota_days FROM person ORDER BY name"),
+                "topics": rows("SELECT title, kind, status, report_due, methods FROM topic ORDER BY title"),
+                "visits": rows("SELECT start_date, end_date, place, method, unannounced, purpose FROM visit "
+                               "ORDER BY start_date, place, method"),
+                "issues": rows("SELECT serial, source, category, description, measures, kind, lead_leader, "
+                               "responsible_unit, responsible_person, assigned_date, deadline, deadline_basis, "
+                               "status, progress_percent, latest_progress, closed_at FROM issue ORDER BY serial"),
+                "progress": rows("SELECT i.serial, p.date, p.text, p.percent FROM progress p JOIN issue i "
+                                 "ON i.id = p.issue_id ORDER BY i.serial, p.date, p.percent"),
+                "scores": rows("SELECT p.name, a.score, a.absent FROM attempt a JOIN person p ON p.id = a.person_id "
+                               "ORDER BY p.name"),
+            }
+    finally:
+        ctx.close()
+
+
+def _open(root: Path) -> AppContext:
+    return open_context(root, daily_backup=False)
+
+
+def test_same_seed_same_office_other_seed_other_office(tmp_path: Path) -> None:
+    first = _generate(tmp_path / "a", 60, seed=7)
+    second = _generate(tmp_path / "b", 60, seed=7)
+    other = _generate(tmp_path / "c", 60, seed=8)
+    for key in ("issues", "progress", "urges", "closures", "visits", "topics", "attempts"):
+        assert first[key] == second[key], key
+    a, b, c = _snapshot(tmp_path / "a"), _snapshot(tmp_path / "b"), _snapshot(tmp_path / "c")
+    assert a == b
+    assert a["issues"] != c["issues"] and a["visits"] != c["visits"]
+    assert other["issues"] == 60
+    assert a["people"] == c["people"]  # the organisation is the same office whatever the seed
+
+
+def test_counts_in_the_summary_match_the_database(tmp_path: Path) -> None:
+    summary = _generate(tmp_path / "d", 300)
+    assert summary["office_code"] == "532822" and summary["office_name"] == "勐海县乡村振兴局"
+    ctx = _open(tmp_path / "d")
+    try:
+        with ctx.db.session() as s:
+            def count(model: type) -> int:
+                return int(s.execute(select(func.count()).select_from(model)).scalar() or 0)
+
+            assert count(Issue) == summary["issues"] == 300
+            assert count(Progress) == summary["progress"]
+            assert count(Urge) == summary["urges"]
+            assert count(Closure) == summary["closures"]
+            assert count(FollowUp) == summary["follow_ups"]
+            assert count(Visit) == summary["visits"] >= 36
+            assert count(Topic) == summary["topics"] == 12
+            assert count(Person) == summary["people"] == 30
+            assert count(Question) == summary["questions"] == 40
+            assert count(Attempt) == summary["attempts"] == 30
+            assert summary["seconds"] < 30
+    finally:
+        ctx.close()
+
+
+def test_the_office_looks_like_a_real_one(tmp_path: Path) -> None:
+    _generate(tmp_path / "r", 300)
+    ctx = _open(tmp_path / "r")
+    try:
+        with ctx.db.session() as s:
+            issues = s.execute(select(Issue.serial, Issue.description, Issue.status, Issue.kind, Issue.deadline,
+                                      Issue.progress_percent)).all()
+            names = s.execute(select(Person.name, Person.is_leader)).all()
+            topic_status = Counter(s.execute(select(Topic.status)).scalars())
+            unannounced = s.execute(select(func.count()).where(Visit.unannounced.is_(True))).scalar()
+            absent = s.execute(select(func.count()).where(Attempt.absent.is_(True))).scalar()
+            qtypes = Counter(s.execute(select(Question.type)).scalars())
+            per_issue = Counter(s.execute(select(Progress.issue_id)).scalars())
+    finally:
+        ctx.close()
+    assert sorted(i.serial for i in issues)[:2] == ["2026-001", "2026-002"]
+    assert all(80 <= len(i.description) <= 200 for i in issues)
+    statuses = Counter(i.status for i in issues)
+    assert {"not_started", "in_progress", "done", "closed"} <= set(statuses)
+    assert {"immediate", "dated", "ongoing"} == {i.kind for i in issues}
+    open_items = [i for i in issues if i.status not in ("closed", "void") and i.deadline]
+    overdue = [i for i in open_items if i.deadline < TODAY]
+    due_soon = [i for i in open_items if TODAY <= i.deadline <= TODAY + dt.timedelta(days=7)]
+    on_track = [i for i in open_items if i.deadline > TODAY + dt.timedelta(days=7)]
+    assert len(overdue) >= 15 and len(due_soon) >= 10 and len(on_track) >= 30
+    assert all(i.progress_percent == 100 for i in issues if i.status == "closed")
+    assert max(per_issue.values()) <= 5 and len(per_issue) < len(issues)  # 0–4 entries (+1 after a reopen)
+    rare = "".join(n for n, _ in names)
+    assert all(ch in rare for ch in "赟喆堃珺燊")
+    assert 4 <= sum(1 for _, lead in names if lead) <= 6
+    assert set(topic_status) == {"立项", "调研中", "成稿", "结题"}
+    assert unannounced and absent == 2
+    assert set(qtypes) == {"单选", "多选", "判断", "填空", "简答"}
+
+
+def test_every_synced_row_has_exactly_one_insert_in_the_change_log(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(demo, "BATCH", 25)  # several bulk transactions, as at 100k
+    _generate(tmp_path / "c", 80)
+    ctx = _open(tmp_path / "c")
+    try:
+        with ctx.db.session() as s:
+            log = s.execute(select(ChangeLog.origin, ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name,
+                                   ChangeLog.row_id, ChangeLog.op, ChangeLog.fields).order_by(ChangeLog.seq)).all()
+            assert {r.origin for r in log} == {"532822"}
+            assert [r.seq for r in log] == list(range(1, len(log) + 1))
+            hlcs = [r.hlc for r in log]
+            assert hlcs == sorted(hlcs) and len(set(hlcs)) == len(hlcs)
+            logged = Counter((r.table_name, r.row_id) for r in log if r.op == "insert")
+            assert all(n == 1 for n in logged.values())
+            for name, model in SYNCED_MODELS.items():
+                rows = s.execute(select(model.id, model.hlc, model.office_code, model.changed_by)).all()  # type: ignore[attr-defined]
+                ids = {r.id for r in rows}
+                assert ids == {rid for (t, rid) in logged if t == name}, name
+                assert all(r.hlc > 0 and r.office_code == r.changed_by == "532822" for r in rows), name
+            stamp = {(r.table_name, r.row_id): r.hlc for r in log if r.op == "insert"}
+            for issue_id, hlc in s.execute(select(Issue.id, Issue.hlc)):
+                assert stamp[("issue", issue_id)] == hlc
+            issue_fields = next(json.loads(r.fields) for r in log if r.table_name == "issue")
+            assert {"description", "deadline", "status", "id", "office_code"} <= set(issue_fields)
+            assert not {"hlc", "changed_by", "created_at", "updated_at"} & set(issue_fields)
+    finally:
+        ctx.close()
+
+
+def test_audit_chain_verifies_and_records_the_demo(tmp_path: Path) -> None:
+    _generate(tmp_path / "a", 50)
+    ctx = _open(tmp_path / "a")
+    try:
+        with ctx.db.session() as s:
+            assert verify_chain(s) == []
+            actions = list(s.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+    finally:
+        ctx.close()
+    assert actions[0] == "setup_office"
+    assert {"demo_work", "demo_quiz", "demo_ledger"} <= set(actions)
+
+
+def test_a_folder_with_an_office_is_refused_untouched(tmp_path: Path) -> None:
+    _generate(tmp_path / "x", 20)
+    with pytest.raises(ValidationError, match="已有单位数据"):
+        _generate(tmp_path / "x", 20, seed=1)
+    ctx = _open(tmp_path / "x")
+    try:
+        with ctx.db.session() as s:
+            assert s.execute(select(func.count()).select_from(Issue)).scalar() == 20
+    finally:
+        ctx.close()
+
+
+def test_a_failed_demo_leaves_no_half_made_office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "_make_quiz", broken)
+    with pytest.raises(RuntimeError):
+        _generate(tmp_path / "f", 10)
+    monkeypatch.undo()
+    summary = _generate(tmp_path / "f", 10)  # the folder is usable again
+    assert summary["issues"] == 10
+
+
+def test_search_index_is_rebuilt_when_the_ledger_provides_one(tmp_path: Path) -> None:
+    summary = _generate(tmp_path / "s", 40)
+    if summary["search_indexed"] is None:
+        pytest.skip("desktop_app.ledger.search has not landed")
+    assert summary["search_indexed"] == 40
+    from desktop_app.ledger import search
+
+    assert hasattr(search, "rebuild_index")
