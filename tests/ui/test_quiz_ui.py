@@ -246,3 +246,59 @@ def test_time_up_hands_in_without_asking_and_resume_after_crash(qtbot, ctx: AppC
     [att] = exams.list_attempts(ctx.db, exam_id)
     assert att.score == 2 and att.answers["submitted"]
     assert ids
+
+
+def test_bank_tab_imports_sample_sheet_and_refuses_it_twice(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    pytest.importorskip("desktop_app.excel.service")
+    from tests.conftest import SAMPLES
+    from ui.quiz.bank_tab import BankTab
+
+    tab = BankTab(ctx)
+    qtbot.addWidget(tab)
+    dialog_answers.files.append(str(SAMPLES / "questions.xlsx"))
+    tab.import_file()
+    qtbot.waitUntil(lambda: bool(dialog_answers.infos), timeout=15_000)
+    assert "5" in dialog_answers.infos[0]
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 5, timeout=5_000)
+    assert "共 5 题" in tab.count_label.text()
+    dialog_answers.files.append(str(SAMPLES / "questions.xlsx"))
+    tab.import_file()
+    qtbot.waitUntil(lambda: bool(dialog_answers.warnings), timeout=15_000)
+    assert "未导入任何试题" in dialog_answers.warnings[0] and "第2行" in dialog_answers.warnings[0]
+    assert bank.count_questions(ctx.db) == 5
+
+
+def test_question_dialog_refuses_two_answers_for_single_choice(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from ui.quiz.question_dialog import QuestionDialog
+
+    dlg = QuestionDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.type_box.setCurrentText("单选")
+    dlg.stem.setPlainText("党的最高理想是什么？")
+    dlg.options.setPlainText("A.共产主义\nB.小康社会\nC.现代化")
+    dlg.answer.setText("AB")
+    dlg.save()
+    assert "单选题只能有一个答案" in dialog_answers.warnings[0] and "党的最高理想" in dialog_answers.warnings[0]
+    assert bank.count_questions(ctx.db) == 0 and dlg.saved is None
+    dlg.answer.setText("A")
+    dlg.tags.setText("党建、理想信念")
+    dlg.save()
+    [q] = bank.list_questions(ctx.db)
+    assert q.options == ("共产主义", "小康社会", "现代化") and q.tags == ("党建", "理想信念") and q.answer == "A"
+
+
+def test_exams_tab_imports_score_sheet_into_selected_exam(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    pytest.importorskip("desktop_app.excel.service")
+    from tests.conftest import SAMPLES
+    from ui.quiz.exams_tab import ExamsTab
+
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("2026年第一季度业务知识测试", 2026, 1, mode="paper"))
+    tab = ExamsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.select(exam.id)
+    dialog_answers.files.append(str(SAMPLES / "scores.xlsx"))
+    tab.import_scores()
+    qtbot.waitUntil(lambda: bool(dialog_answers.infos or dialog_answers.warnings), timeout=15_000)
+    assert dialog_answers.warnings == [] and "5" in dialog_answers.infos[0]
+    got = {a.person_name: a for a in exams.list_attempts(ctx.db, exam.id)}
+    assert len(got) == 5 and got["黄涛"].absent and got["陈静"].score == 85.5
