@@ -95,12 +95,12 @@ class TextBlock(Flowable):
         self.indent = indent_chars * size
         self.spaceAfter = space_after
         self.color = color
-        self.lines = []
+        self.lines: list[tuple[str, float]] = []
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         """Break the text for the frame's width."""
         self.width = avail_width
-        self.lines: list[tuple[str, float]] = []
+        self.lines = []
         for para in self.text.split("\n"):
             if self.align == "center" and not self.indent:
                 # centred titles break into lines of even length, not a long line and a stub

@@ -138,9 +138,10 @@ def fetch_paper_report(db: Any, job: Any) -> PaperData:
             raise NotFoundError(f"考试“{exam.title}”还没有组卷", "请先在“业务测试 → 组卷”中生成试卷")
         paper = listed[0]
     except NotFoundError:
-        paper = next((p for e in exams.list_exams(db) for p in papers.list_papers(db, e.id) if p.id == job.item), None)
-        if paper is None:
+        found = next((p for e in exams.list_exams(db) for p in papers.list_papers(db, e.id) if p.id == job.item), None)
+        if found is None:
             raise
+        paper = found
         exam = exams.get_exam(db, paper.exam_id)
     qs = [PaperQuestion(k.number, k.type, k.stem, list(k.options), k.points, k.answer, k.explanation)
           for k in papers.answer_key(db, paper.id)]
