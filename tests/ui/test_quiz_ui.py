@@ -302,3 +302,31 @@ def test_exams_tab_imports_score_sheet_into_selected_exam(qtbot, ctx: AppContext
     assert dialog_answers.warnings == [] and "5" in dialog_answers.infos[0]
     got = {a.person_name: a for a in exams.list_attempts(ctx.db, exam.id)}
     assert len(got) == 5 and got["黄涛"].absent and got["陈静"].score == 85.5
+
+
+def test_print_variant_b_and_its_key(qtbot, ctx: AppContext, tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+
+    pytest.importorskip("desktop_app.reports.paper")
+    from ui.quiz.paper_dialog import PaperViewDialog
+
+    for i in range(4):
+        bank.create_question(ctx.db, TEST_ACTOR, QuestionInput("判断", f"判断题甲{i}：防返贫监测对象应当按月研判。", [], "对"))
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("2026年第三季度业务知识测试", 2026, 3))
+    a, b = papers.build_papers(ctx.db, TEST_ACTOR, exam.id, [RuleLine("判断", 2, 5)], seed=3, variants=2)
+    view = PaperViewDialog(ctx, exams.get_exam(ctx.db, exam.id))
+    qtbot.addWidget(view)
+    view.variant.setCurrentIndex(1)
+    assert "答案" not in view.text.toPlainText()  # no key unless asked
+    dlg = view.print_variant()
+    assert dlg is not None
+    qtbot.addWidget(dlg)
+    assert dlg.task.wait(60_000)
+    qtbot.waitUntil(lambda: bool(getattr(dlg, "pdf", b"")), timeout=10_000)
+    out = tmp_path / "paper_b.pdf"
+    assert dlg.save_pdf(str(out))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    b_stems = [q.stem for q in papers.exam_questions(ctx.db, b.id)]
+    a_stems = [q.stem for q in papers.exam_questions(ctx.db, a.id)]
+    assert all(s[:6] in text for s in b_stems) and not any(s[:6] in text for s in a_stems)
+    assert "B" in text and "答案" in text

@@ -14,16 +14,19 @@ from ui import dialogs
 from ui.tasks import Progress, run_task
 
 
-def print_preview(parent: QWidget, ctx: AppContext, kind: str, exam_id: str, year: int) -> None:
-    """Open the print preview of the exam's paper and key (``paper``) or its 公示 score list (``scores``)."""
+def print_preview(parent: QWidget, ctx: AppContext, kind: str, item: str, year: int) -> QWidget | None:
+    """Open the print preview of a paper and its key (``paper``: an exam or paper id) or an exam's
+    公示 score list (``scores``: an exam id); returns the preview dialog."""
     try:
         from desktop_app.reports.jobs import PrintJob
         from ui.print.preview_dialog import open_print_preview
     except ImportError:
         dialogs.info(parent, parent.tr("打印功能尚未提供"))
-        return
+        return None
+    dlg: QWidget | None = None
     with dialogs.guard(parent):
-        open_print_preview(parent, ctx, PrintJob(kind, year=year, item=exam_id))
+        dlg = open_print_preview(parent, ctx, PrintJob(kind, year=year, item=item))
+    return dlg
 
 
 def export_scores(parent: QWidget, ctx: AppContext, exam_id: str, year: int, title: str) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QTabWidget,
     QTextBrowser,
@@ -26,6 +27,7 @@ from desktop_app.quiz.types import OPTION_LETTERS, QUESTION_TYPES, ExamInfo, Pap
 from ui import dialogs
 from ui.quiz.bank_tab import make_table
 from ui.quiz.models import QuestionBankModel
+from ui.quiz.output import print_preview
 from ui.signals import Kind, notify
 
 DEFAULT_RULES = {"单选": (10, 2.0), "多选": (5, 4.0), "判断": (10, 1.0), "填空": (5, 2.0), "简答": (2, 10.0)}
@@ -186,10 +188,18 @@ class PaperViewDialog(QDialog):
         top.addWidget(self.variant)
         top.addWidget(self.with_key)
         top.addStretch(1)
+        self.print_btn = QPushButton(self.tr("打印此卷及答案…"))
+        self.print_btn.clicked.connect(self.print_variant)
+        top.addWidget(self.print_btn)
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.text, 1)
         self.render()
+
+    def print_variant(self) -> QWidget | None:
+        """Print preview of the variant shown (the paper, then its answer key)."""
+        pid = self.variant.currentData()
+        return print_preview(self, self.ctx, "paper", pid, self.exam.year) if pid else None
 
     def render(self) -> None:
         """Show the selected variant as a printable page."""
