@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, SyncMixin
@@ -31,6 +31,13 @@ ISSUE_SOURCE_LABELS = {
 CLOSURE_STATE_LABELS = {"": "", "applied": "申请销号", "approved": "已审核", "returned": "已退回"}
 EXTENSION_STATE_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
 URGE_LEVEL_LABELS = {1: "一般催办", 2: "重点催办", 3: "挂牌督办"}
+#: the natural order of serial numbers as one SQL value (the ledger index and its queries use exactly this)
+SERIAL_ORDER_SQL = "(CAST(length(serial) + 100 AS VARCHAR) || serial)"
+
+
+def serial_order_value(serial: str) -> str:
+    """The value of SERIAL_ORDER_SQL for one serial (where a page of rows continues)."""
+    return f"{len(serial) + 100}{serial}"
 
 
 class Issue(SyncMixin, Base):
@@ -41,7 +48,8 @@ class Issue(SyncMixin, Base):
         Index("ix_issue_office_year_serial", "office_code", "year", "serial"),
         Index("ix_issue_status_deadline", "status", "deadline"),
         # the ledger table lists one year in serial order and counts by status/colour (migration 0002)
-        Index("ix_issue_year_serial", "year", "serial", "id", "status", "deleted", "deadline"),
+        # serials in natural order (2026-999 before 2026-1000): shorter first, then by text
+        Index("ix_issue_year_serial", "year", text(SERIAL_ORDER_SQL), "id", "status", "deleted", "deadline", "serial"),
         Index("ix_issue_year_status_deadline", "year", "status", "deadline", "deleted", "id"),
         Index("ix_issue_year_deadline", "year", "deadline", "status", "deleted", "id"),
         Index("ix_issue_year_unit", "year", "responsible_unit", "responsible_person", "status", "deadline", "deleted", "id"),

@@ -14,11 +14,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
+from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
 from desktop_app.ledger import search
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
@@ -64,6 +65,8 @@ class IssueFilter:
 SORT_KEYS = ("serial", "year", "source", "category", "description", "measures", "kind", "lead_leader",
              "responsible_unit", "co_units", "responsible_person", "assigned_date", "deadline",
              "original_deadline", "status", "progress_percent", "latest_progress", "closed_at", "colour")
+#: serials in natural order, exactly as the index ix_issue_year_serial has it (so SQLite walks the index)
+_SERIAL_ORDER: ColumnElement[str] = literal_column(SERIAL_ORDER_SQL.replace("serial", "issue.serial"))
 #: (sort value, id) of a row: where the next page starts
 PageKey = tuple[Any, str]
 
@@ -82,6 +85,8 @@ def _colour_rank(clock: WarningClock) -> ColumnElement[int]:
 def _sort_expr(sort_key: str, clock: WarningClock) -> ColumnElement[Any]:
     if sort_key == "colour":
         return _colour_rank(clock)
+    if sort_key == "serial":
+        return _SERIAL_ORDER
     if sort_key not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort_key!r}")
     return getattr(Issue, sort_key)  # type: ignore[no-any-return]
@@ -126,6 +131,8 @@ def row_key(row: IssueRow, sort_key: str) -> PageKey:
     """Where a page ending (or starting) at ``row`` continues."""
     if sort_key == "colour":
         return ({"red": 0, "yellow": 1, "green": 2, "grey": 3}[row.colour], row.id)
+    if sort_key == "serial":
+        return (serial_order_value(row.serial), row.id)
     return (getattr(row, sort_key), row.id)
 
 

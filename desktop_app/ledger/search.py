@@ -113,12 +113,12 @@ def index_issues(s: Session, ids: Sequence[str]) -> None:
     for start in range(0, len(ids), _BATCH):
         chunk = list(ids[start:start + _BATCH])
         known = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
-                               .where(IssueSearchKey.issue_id.in_(chunk))).tuples().all())
+                               .where(IssueSearchKey.issue_id.in_(chunk))).all())
         missing = [i for i in chunk if i not in known]
         if missing:
             s.execute(IssueSearchKey.__table__.insert(), [{"issue_id": i} for i in missing])
             known.update(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
-                                   .where(IssueSearchKey.issue_id.in_(missing))).tuples().all())
+                                   .where(IssueSearchKey.issue_id.in_(missing))).all())
         keys = [{"k": known[i]} for i in chunk]
         s.execute(text("DELETE FROM issue_fts WHERE rowid = :k"), keys)
         bodies = _bodies(s, chunk)

@@ -23,7 +23,7 @@ from desktop_app.services import settings
 from desktop_app.workdays import WorkCalendar, load_calendar
 
 COLOURS = ("red", "yellow", "green", "grey")
-COLOUR_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "已销号/作废"}
+COLOUR_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "办结"}
 DONE_STATUSES = ("closed", "void")
 DEFAULT_YELLOW_WORKDAYS = 5
 SETTING_YELLOW = "ledger.yellow_workdays"

@@ -34,7 +34,7 @@ class UnitRateChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         w, label_w = self.width(), min(130, self.width() // 3)
-        bar_w = max(10, w - label_w - 70)
+        bar_w = max(10, w - label_w - 120)
         for i, (label, rate, caption) in enumerate(self.items):
             y = 5 + i * 22
             p.setPen(TEXT)
@@ -43,7 +43,7 @@ class UnitRateChart(QWidget):
             p.fillRect(QRectF(label_w, y + 3, bar_w, 12), GRID)
             colour = QColor("#30a46c") if rate >= 0.8 else QColor("#f0b429") if rate >= 0.5 else QColor("#e5484d")
             p.fillRect(QRectF(label_w, y + 3, bar_w * max(0.0, min(1.0, rate)), 12), colour)
-            p.drawText(QRectF(label_w + bar_w + 4, y, 66, 18), Qt.AlignmentFlag.AlignVCenter, caption)
+            p.drawText(QRectF(label_w + bar_w + 4, y, 116, 18), Qt.AlignmentFlag.AlignVCenter, caption)
         if not self.items:
             p.setPen(TEXT)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("暂无数据"))

@@ -86,7 +86,7 @@ class LedgerPage(QWidget):
         self.table = _table(self.model)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        widths = {"colour_label": 56, "serial": 90, "category": 80, "description": 320, "kind_label": 70,
+        widths = {"colour_label": 64, "serial": 90, "category": 80, "description": 320, "kind_label": 70,
                   "responsible_unit": 110, "responsible_person": 64, "lead_leader": 64, "deadline": 88,
                   "original_deadline": 88, "status_label": 64, "progress_percent": 48}
         for i, (field, _t, _k) in enumerate(COLUMNS):

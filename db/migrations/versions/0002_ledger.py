@@ -30,8 +30,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("issue_id", name=op.f("uq_issue_search_key_issue_id")),
     )
     with op.batch_alter_table("issue", schema=None) as batch_op:
-        batch_op.create_index("ix_issue_year_serial", ["year", "serial", "id", "status", "deleted", "deadline"],
-                              unique=False)
+        # serials in natural order (2026-999 before 2026-1000): shorter first, then by text
+        batch_op.create_index("ix_issue_year_serial", ["year", sa.text("(CAST(length(serial) + 100 AS VARCHAR) || serial)"),
+                                                       "id", "status", "deleted", "deadline", "serial"], unique=False)
         batch_op.create_index("ix_issue_year_status_deadline", ["year", "status", "deadline", "deleted", "id"],
                               unique=False)
         batch_op.create_index("ix_issue_year_deadline", ["year", "deadline", "status", "deleted", "id"], unique=False)

@@ -1,0 +1,139 @@
+"""Ledger service: recording items, serials, working-day deadlines, search, validation (all or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import AuditEntry, ChangeLog, Holiday, Issue, Progress
+from desktop_app import workdays
+from desktop_app.context import AppContext
+from desktop_app.errors import ValidationError
+from desktop_app.ledger import search, service
+from desktop_app.ledger.detail import get_issue_detail
+from desktop_app.ledger.query import IssueFilter, count_issues
+from desktop_app.ledger.service import LedgerValidationError, create_issues
+from desktop_app.ledger.types import IssueInput
+from tests.conftest import TEST_ACTOR
+
+D = dt.date
+
+
+def _count(ctx: AppContext, model: type) -> int:
+    with ctx.db.session() as s:
+        return int(s.execute(select(func.count()).select_from(model)).scalar() or 0)
+
+
+def test_create_assigns_serials_per_year_and_writes_progress_and_change_log(ctx: AppContext) -> None:
+    ids = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("村党支部“三会一课”记录不全", unit="综合科", progress_text="已约谈支部书记", progress_percent=20),
+        IssueInput("产业项目资金拨付滞后", unit="规划发展科", deadline=D(2026, 6, 30)),
+        IssueInput("去年遗留问题", year=2025),
+    ])
+    assert len(ids) == 3
+    rows = {get_issue_detail(ctx.db, i).row.serial for i in ids}
+    assert rows == {"2026-001", "2026-002", "2025-001"}
+    more = create_issues(ctx.db, TEST_ACTOR, [IssueInput("第三条")])
+    assert get_issue_detail(ctx.db, more[0]).row.serial == "2026-003"
+    with ctx.db.session() as s:
+        prog = s.execute(select(Progress).where(Progress.issue_id == ids[0])).scalars().all()
+        assert [(p.text, p.percent, p.reporter) for p in prog] == [("已约谈支部书记", 20, "测试员")]
+        logged = set(s.execute(select(ChangeLog.row_id).where(ChangeLog.table_name == "issue")).scalars())
+        assert set(ids) <= logged
+        issue = s.get(Issue, ids[1])
+        assert issue.hlc > 0 and issue.changed_by == "532801" and issue.original_deadline == D(2026, 6, 30)
+    detail = get_issue_detail(ctx.db, ids[0])
+    assert detail.row.latest_progress == "已约谈支部书记" and detail.row.progress_percent == 20
+
+
+def test_serial_format_is_a_setting(ctx: AppContext) -> None:
+    service.set_serial_format(ctx.db, TEST_ACTOR, "景乡振〔{year}〕{n}号")
+    [i] = create_issues(ctx.db, TEST_ACTOR, [IssueInput("格式测试")])
+    assert get_issue_detail(ctx.db, i).row.serial == "景乡振〔2026〕1号"
+    with pytest.raises(ValidationError, match="编号格式"):
+        service.set_serial_format(ctx.db, TEST_ACTOR, "{year}")
+
+
+def test_workday_deadline_counts_spring_festival_and_seeds_holidays(ctx: AppContext) -> None:
+    assert _count(ctx, Holiday) == 0
+    [i] = create_issues(ctx.db, TEST_ACTOR, [IssueInput("节前交办", assigned_date=D(2026, 2, 12), deadline_workdays=7)])
+    row = get_issue_detail(ctx.db, i).row
+    assert row.deadline == D(2026, 2, 28) and row.deadline_basis == "workdays" and row.deadline_workdays == 7
+    with ctx.db.session() as s:
+        sources = set(s.execute(select(Holiday.source)).scalars())
+    assert sources == {"chinese_calendar"} and _count(ctx, Holiday) > 500
+
+
+def test_workday_deadline_into_uncovered_year_is_flagged_not_guessed_silently(ctx: AppContext) -> None:
+    p = service.preview_deadline(ctx.db, D(2026, 12, 28), 5)
+    assert p.deadline == D(2027, 1, 4) and "2027年" in p.warning
+    [i] = create_issues(ctx.db, TEST_ACTOR, [IssueInput("跨年", assigned_date=D(2026, 12, 28), deadline_workdays=5)])
+    d = get_issue_detail(ctx.db, i)
+    assert d.row.deadline == D(2027, 1, 4)
+    assert any("2027年" in w for w in d.warnings)
+    with ctx.db.session() as s:
+        details = s.execute(select(AuditEntry.details).where(AuditEntry.action == "create_issues")).scalar()
+    assert "2027年" in details
+    # once the prefecture's 2027 table is imported the year is covered and the warning goes
+    workdays.import_days(ctx.db, TEST_ACTOR, [(D(2027, 1, 1), "rest", "元旦")])
+    assert service.preview_deadline(ctx.db, D(2026, 12, 28), 5) == service.DeadlinePreview(D(2027, 1, 5), "")
+
+
+def test_bad_items_refuse_the_whole_batch_with_chinese_messages(ctx: AppContext) -> None:
+    before = (_count(ctx, Issue), _count(ctx, AuditEntry), _count(ctx, ChangeLog))
+    with pytest.raises(LedgerValidationError) as err:
+        create_issues(ctx.db, TEST_ACTOR, [
+            IssueInput("正常的一条"),
+            IssueInput("", unit="综合科"),
+            IssueInput("时限早于交办", assigned_date=D(2026, 5, 1), deadline=D(2026, 4, 1)),
+            IssueInput("类型错", kind="urgent"),
+            IssueInput("进度错", progress_text="x", progress_percent=120),
+        ])
+    messages = [e.message for e in err.value.errors]
+    assert any("第2条" in m and "问题描述不能为空" in m for m in messages)
+    assert any("第3条" in m and "早于交办日期" in m for m in messages)
+    assert any("第4条" in m and "整改类型" in m for m in messages)
+    assert any("第5条" in m and "0–100" in m for m in messages)
+    assert {e.field for e in err.value.errors} >= {"description", "deadline", "kind", "progress_percent"}
+    assert (_count(ctx, Issue), _count(ctx, AuditEntry), _count(ctx, ChangeLog)) == before
+
+
+def test_duplicate_explicit_serials_are_refused(ctx: AppContext) -> None:
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput("甲", serial="2026-100")])
+    with pytest.raises(LedgerValidationError, match="已存在"):
+        create_issues(ctx.db, TEST_ACTOR, [IssueInput("乙", serial="2026-100")])
+    with pytest.raises(LedgerValidationError, match="重复"):
+        create_issues(ctx.db, TEST_ACTOR, [IssueInput("丙", serial="X-1"), IssueInput("丁", serial="X-1")])
+    assert _count(ctx, Issue) == 1
+
+
+@pytest.mark.parametrize("term, expected", [
+    ("整改", {"a"}), ("党建", {"b"}), ("三会一课", {"a"}), ("会一", {"a"}), ("综合科", {"a"}),
+    ("党建 滞后", {"b"}), ("扶贫", set()), ("2026-002", {"b"}),
+])
+def test_search_finds_chinese_substrings_of_any_length(ctx: AppContext, term: str, expected: set[str]) -> None:
+    a, b = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("村党支部“三会一课”落实不到位", measures="限期整改，建立台账", unit="综合科"),
+        IssueInput("机关党建工作推进滞后", unit="规划发展科"),
+    ])
+    names = {a: "a", b: "b"}
+    assert {names[i] for i in search.search_ids(ctx.db, term)} == expected
+    assert count_issues(ctx.db, IssueFilter(text=term)) == len(expected)
+
+
+def test_phrase_never_spans_two_fields(ctx: AppContext) -> None:
+    # description ends with 改, measures starts with 整: “改整” must not match across them
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput("问题需要改", measures="整顿作风")])
+    assert search.search_ids(ctx.db, "改整") == []
+    assert len(search.search_ids(ctx.db, "整顿")) == 1
+
+
+def test_rebuild_index_after_bulk_changes(ctx: AppContext) -> None:
+    ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"第{i}条党建问题") for i in range(30)])
+    with ctx.db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM issue_fts")
+    assert search.search_ids(ctx.db, "党建") == []
+    assert search.rebuild_index(ctx.db) == 30
+    assert set(search.search_ids(ctx.db, "党建")) == set(ids)
