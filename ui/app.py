@@ -112,7 +112,11 @@ class _Startup:
         self.started = False
         self.window = MainWindow()
         self.window.first_painted.connect(self._painted)
-        self.window.show()
+        screen = app.primaryScreen().availableGeometry() if app.primaryScreen() else None
+        if screen is not None and (screen.width() < 1400 or screen.height() < 900):
+            self.window.showMaximized()  # 1366×768 office laptops: use the whole screen
+        else:
+            self.window.show()
         QTimer.singleShot(500, self._open)  # in case the platform never reports a paint
 
     def _painted(self) -> None:

@@ -193,7 +193,8 @@ class MainWindow(QMainWindow):
             self.brand_sub.setText(who)
         self.status_campaign.setText(self.tr("当前年度：%1年").replace("%1", str(year)))
         self.status_actor.setText(self.tr("操作人：%1").replace("%1", self.ctx.actor.label))
-        self.nav_footer.setText(self.tr("%1年度大调研").replace("%1", str(year)))
+        camp = organisation.get_campaign(self.ctx.db, year) if self.ctx.office_code else None
+        self.nav_footer.setText(camp.name if camp else self.tr("%1年度").replace("%1", str(year)))
         self.setWindowTitle(f"{APP_NAME} — {who} · {year}年度")
 
     def _on_changed(self, kind: str, _ids: list) -> None:

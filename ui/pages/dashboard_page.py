@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QVBoxLayout,
@@ -91,15 +91,16 @@ class DashboardPage(QWidget):
             cards.addWidget(card, 0, i)
         self.body.addLayout(cards)
         self.panels: list[QWidget] = []
-        panel_row = QHBoxLayout()
-        panel_row.setSpacing(12)
+        self.panel_grid = QGridLayout()
+        self.panel_grid.setSpacing(12)
+        self._one_row: bool | None = None
         for target in DASHBOARD_PANELS:
             panel = self._build_panel(target)
             if panel is not None:
                 self.panels.append(panel)
-                panel_row.addWidget(panel, 1)
         if self.panels:
-            self.body.addLayout(panel_row)
+            self.body.addLayout(self.panel_grid)
+            self._arrange_panels()
         self.body.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
@@ -110,6 +111,33 @@ class DashboardPage(QWidget):
         self._pending.timeout.connect(self.refresh)
         bus().changed.connect(self._on_changed)  # a bound method: the connection dies with the page
         self.refresh()
+
+    def _arrange_panels(self) -> None:
+        """All panels side by side when they fit; otherwise the first (the ledger) on its own row."""
+        need = sum(p.sizeHint().width() for p in self.panels) + 12 * (len(self.panels) - 1) + 48
+        one_row = self.width() >= need or len(self.panels) < 2
+        if one_row == self._one_row:
+            return
+        self._one_row = one_row
+        for p in self.panels:
+            self.panel_grid.removeWidget(p)
+        for c in range(self.panel_grid.columnCount()):
+            self.panel_grid.setColumnStretch(c, 0)
+        if one_row:
+            for i, p in enumerate(self.panels):
+                self.panel_grid.addWidget(p, 0, i)
+                self.panel_grid.setColumnStretch(i, max(1, p.sizeHint().width()))
+        else:
+            rest = self.panels[1:]
+            self.panel_grid.addWidget(self.panels[0], 0, 0, 1, len(rest))
+            for i, p in enumerate(rest):
+                self.panel_grid.addWidget(p, 1, i)
+                self.panel_grid.setColumnStretch(i, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.panels:
+            self._arrange_panels()
 
     def _on_changed(self, _kind: str, _ids: list) -> None:
         self._pending.start()

@@ -27,6 +27,8 @@ class CampaignTab(QWidget):
         self.staff_quota = QSpinBox()
         self.staff_quota.setRange(0, 366)
         self.staff_quota.setSuffix(self.tr(" 天"))
+        for spin in (self.year, self.leader_quota, self.staff_quota):
+            spin.setMaximumWidth(160)
         form.addRow(self.tr("当前调研年度"), self.year)
         form.addRow(self.tr("领导年度基层调研天数"), self.leader_quota)
         form.addRow(self.tr("工作人员年度基层调研天数"), self.staff_quota)

@@ -26,6 +26,8 @@ class OfficeTab(QWidget):
         self.parent_code = QLineEdit()
         self.parent_code.setMaxLength(6)
         self.parent_code.setPlaceholderText(self.tr("上级单位的6位区划代码，可不填"))
+        self.name.setMaximumWidth(520)
+        self.parent_code.setMaximumWidth(200)
         self.folder = QLabel(str(ctx.data.root))
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("单位代码"), self.code)

@@ -39,6 +39,7 @@ class PersonDialog(QDialog):
         self.quota = QSpinBox()
         self.quota.setRange(0, 366)
         self.quota.setSuffix(self.tr(" 天"))
+        self.quota.setMinimumWidth(100)
         self.phone = QLineEdit()
         self.active = QCheckBox(self.tr("在岗"))
         self.active.setChecked(True)
