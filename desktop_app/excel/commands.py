@@ -9,7 +9,7 @@ from pathlib import Path
 
 from desktop_app.cli import data_root
 from desktop_app.context import open_context
-from desktop_app.excel.kinds import KIND_LABELS
+from desktop_app.excel.kinds import KIND_LABELS, get_kind
 
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
@@ -28,8 +28,9 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
         label = KIND_LABELS[args.kind]
         print(f"工作表“{pv.sheet}”，表头在第 {pv.header_row} 行，读到{label} {len(pv.rows)} 条")
         if outcome.roundtrip is None:
+            spec = get_kind(args.kind)
             for title, key in pv.mapping.items():
-                print(f"  {title} → {key or '（不导入）'}")
+                print(f"  {title} → {spec.label_of(key) if key else '（不导入）'}")
         if outcome.roundtrip is not None:
             rt = outcome.roundtrip
             print(f"回执表：更新 {rt['changed']} 条，未变化 {rt['unchanged']} 条，拒绝 {rt['rejected']} 条")

@@ -234,10 +234,9 @@ def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: boo
     v0 = values[0]
     first = v0.strip() if type(v0) is str else cell_text(v0)
     few = len(values) <= 4
-    if values.count(v0) == len(values):
-        distinct = 1  # one value (a merged section or signature row filled across the width)
-    else:
-        distinct = len({cell_text(v) for v in values}) if few else len(values)
+    # one repeated value = a merged section or signature row filled across the width
+    same = values.count(v0) == len(values)
+    distinct = 1 if same else (len({cell_text(v) for v in values}) if few else len(values))
     if _SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
         return ROW_SIGNATURE
     if few and distinct <= 3 and _TOTAL.match(first):

@@ -15,7 +15,7 @@ from pathlib import Path
 from desktop_app.errors import ImportFileError
 
 MAX_FILE_BYTES = 300 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 1536 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 800 * 1024 * 1024  # a 300k-row ledger sheet is ~450 MB of XML
 MAX_MEMBER_RATIO = 200  # deflate ratio above which a large member is treated as a bomb
 RATIO_CHECK_FROM = 4 * 1024 * 1024
 MAX_MEMBERS = 5000
