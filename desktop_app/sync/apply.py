@@ -23,7 +23,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db import migrate
 from db.base import Base
 from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
 from db.engine import Database
@@ -40,7 +39,7 @@ from desktop_app.sync.history import Stamp, base_of, chunks, latest, load_histor
 from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.peers import have_seqs, load_json, merge_acks
-from desktop_app.sync.schema_upgrade import upgrade_changes
+from desktop_app.sync.schema_upgrade import revisions, upgrade_changes
 from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable
 
 #: test hook: when set to a file path, the import creates that file and waits before committing
@@ -162,7 +161,7 @@ def _check_signature(s: Session, raw: RawBundle, sender: str) -> None:
 
 def _check_versions(m: dict[str, Any]) -> None:
     schema = m["schema_version"]
-    if schema not in migrate.known_revisions():
+    if schema not in revisions():
         raise SyncError(f"数据包由更新版本的调研工作台导出（数据结构 {schema}），本版本无法读取其中的数据",
                         "请升级调研工作台后再导入；本次未做任何改动")
 

@@ -25,7 +25,6 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db import migrate
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState
 from desktop_app import __version__, audit
@@ -37,6 +36,7 @@ from desktop_app.sync import crypto_box, keys
 from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFEST, OFFICE_CODE, SIGNATURE
 from desktop_app.sync.history import History, base_of, chunks, latest, load_history
 from desktop_app.sync.peers import have_seqs, load_json
+from desktop_app.sync.schema_upgrade import head as schema_head
 
 _SHA = re.compile(r"\A[0-9a-f]{64}\Z")
 Progress = Callable[[int, int], None]
@@ -163,7 +163,7 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
             blobs = _attachment_meta(s, data, shas)
             manifest = {
                 "format_version": FORMAT_VERSION, "min_reader_format": 1,
-                "schema_version": migrate.head_revision(), "app_version": __version__,
+                "schema_version": schema_head(), "app_version": __version__,
                 "bundle_id": bundle_id, "kind": "full" if full else "incremental",
                 "from_office": me, "to_office": to_code, "created": db.clock.tick(),
                 "created_at": dt.datetime.now().isoformat(timespec="seconds"),

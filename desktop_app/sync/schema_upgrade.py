@@ -8,6 +8,7 @@ that changed them, so an old office's bundle still lands in the right place.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, Protocol
 
 from db import migrate
@@ -24,9 +25,20 @@ RENAMES: dict[str, list[tuple[str, dict[str, str]]]] = {}
 FIXES: dict[str, list[Callable[[Any], None]]] = {}
 
 
-def _order() -> list[str]:
+@lru_cache(maxsize=1)
+def revisions() -> tuple[str, ...]:
+    """Every schema revision this version knows, oldest first (read once: Alembic parses files)."""
     script = migrate.ScriptDirectory.from_config(migrate.alembic_config())
-    return [r.revision for r in reversed(list(script.walk_revisions()))]
+    return tuple(r.revision for r in reversed(list(script.walk_revisions())))
+
+
+def head() -> str:
+    """This version's schema revision."""
+    return revisions()[-1]
+
+
+def _order() -> list[str]:
+    return list(revisions())
 
 
 def upgrade_changes(schema_version: str, changes: list[Any]) -> list[Any]:

@@ -206,3 +206,29 @@ def test_same_sequence_number_with_different_content_is_rejected(tmp_path: Path)
     assert db_fingerprint(pref) == before
     county.close()
     pref.close()
+
+
+def test_the_dry_run_report_equals_the_real_report_and_changes_nothing(tmp_path: Path) -> None:
+    a = make_office(tmp_path / "a", "532801", "景洪市")
+    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
+    trust_both(a, p)
+    shared = add_issue(a, assigned_by_office="532800", serial="2026-001")
+    send(a, p, tmp_path / "1")
+    send(p, a, tmp_path / "1a")
+    add_issue(a, serial="2026-002")  # created
+    edit(a, Issue, shared, deadline=dt.date(2027, 1, 1))  # refused: the prefecture owns it
+    edit(a, Issue, shared, status="done")
+    time.sleep(0.005)
+    edit(p, Issue, shared, status="closed")  # conflict with the county's "done"
+    bundle = export(a, p, tmp_path / "2").file
+    before = db_fingerprint(p)
+    dry = import_bundle(p.db, p.data, p.actor, bundle, dry_run=True)
+    assert dry.status == "dry-run"
+    assert db_fingerprint(p) == before
+    real = import_bundle(p.db, p.data, p.actor, bundle)
+    assert real.status == "applied"
+    assert dry.as_json() | {"status": "x"} == real.as_json() | {"status": "x"}
+    t = real.tables["issue"]
+    assert (t.created, t.rejected) == (1, 1)
+    for c in (a, p):
+        c.close()

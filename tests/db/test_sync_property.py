@@ -1,0 +1,116 @@
+"""Property: random edits on three offices, exchanged in random orders, converge everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_sync_support import add_issue, edit, make_office, rows, trust_both
+
+from db.engine import Database, make_engine, sqlite_url
+from db.models import Issue, Progress
+from desktop_app.config import DataDir
+from desktop_app.context import AppContext
+from desktop_app.sync.apply import import_bundle
+from desktop_app.sync.bundle_writer import export_bundle
+
+CODES = ("532801", "532822", "532800")  # two counties and their prefecture
+LINKS = [(0, 2), (2, 0), (1, 2), (2, 1)]  # counties talk to the prefecture only (relay)
+FIELDS = {
+    "measures": st.sampled_from(["甲", "乙", "丙"]),
+    "status": st.sampled_from(["in_progress", "done", "closed"]),
+    "deadline": st.sampled_from([dt.date(2026, 10, 1), dt.date(2026, 11, 1)]),
+    "responsible_person": st.sampled_from(["张三", "李四"]),
+    "deleted": st.booleans(),
+}
+#: who may edit what, as the app's services allow (item 0: county 0's item assigned by the prefecture;
+#: item 1: county 1's own item). A refused edit stays on its writer's PC by design, so it is not generated.
+ALLOWED = {
+    (0, 0): {"measures", "status", "responsible_person", "deleted"},
+    (2, 0): {"deadline", "status"},
+    (1, 1): set(FIELDS),
+}
+EDITS = st.sampled_from(sorted(ALLOWED)).flatmap(
+    lambda k: st.sampled_from(sorted(ALLOWED[k])).flatmap(
+        lambda f: st.tuples(st.just("edit"), st.just(k[0]), st.just(k[1]), st.tuples(st.just(f), FIELDS[f]))))
+OPS = st.one_of(
+    EDITS,
+    st.tuples(st.just("progress"), st.integers(0, 2), st.integers(0, 1), st.just(None)),
+    st.tuples(st.just("sync"), st.sampled_from(LINKS), st.just(0), st.just(None)),
+)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    root = tmp_path_factory.mktemp("sync-template")
+    a = make_office(root / "0", CODES[0], "景洪市")
+    b = make_office(root / "1", CODES[1], "勐海县")
+    p = make_office(root / "2", CODES[2], "西双版纳州", level="prefecture")
+    trust_both(a, p)
+    trust_both(b, p)
+    items = [add_issue(a, serial="A-1", assigned_by_office=CODES[2]), add_issue(b, serial="B-1")]
+    for i, (src, dst) in enumerate([(a, p), (b, p), (p, a), (p, b)]):
+        _sync(src, dst, root / f"seed{i}")
+    for c in (a, b, p):
+        c.db.checkpoint()
+        c.close()
+    return root, items
+
+
+def _reopen(root: Path) -> AppContext:
+    """Open a copied data folder without re-reading the migrations (already at head)."""
+    data = DataDir(root)
+    db = Database(make_engine(sqlite_url(data.db_path)))
+    db.load_identity()
+    return AppContext(data=data, db=db)
+
+
+def _sync(src, dst, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    res = export_bundle(src.db, src.data, src.actor, dst.office_code, folder)
+    rep = import_bundle(dst.db, dst.data, dst.actor, res.file)
+    assert rep.status == "applied", rep.errors
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(ops=st.lists(OPS, min_size=1, max_size=10))
+def test_random_edits_exchanged_in_random_orders_converge(template, ops) -> None:
+    root, items = template
+    # RAM-backed where available: these are many tiny committed transactions
+    work = Path(tempfile.mkdtemp(prefix="sync-prop-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    try:
+        for i in range(3):
+            shutil.copytree(root / str(i), work / str(i))
+        offices = [_reopen(work / str(i)) for i in range(3)]
+        n = 0
+        for kind, who, item, arg in ops:
+            n += 1
+            if kind == "edit":
+                f, v = arg
+                current = rows(offices[who], "issue")[items[item]]
+                if (who, item) == (0, 0) and f == "status" and (v == "closed" or current["status"] == "closed"):
+                    continue  # the county neither closes nor reopens an assigned item
+                edit(offices[who], Issue, items[item], **{f: v})
+            elif kind == "progress":
+                with offices[who].db.transaction() as s:
+                    s.add(Progress(issue_id=items[item], date=dt.date(2026, 6, 1), text=f"进展{n}"))
+            else:
+                src, dst = who
+                _sync(offices[src], offices[dst], work / f"b{n}")
+        for src, dst in [(0, 2), (1, 2), (2, 0), (2, 1)]:  # quiesce: every county to the prefecture, then back
+            n += 1
+            _sync(offices[src], offices[dst], work / f"b{n}")
+        for table in ("issue", "progress"):
+            first = rows(offices[0], table)
+            assert rows(offices[1], table) == first, table
+            assert rows(offices[2], table) == first, table
+        for c in offices:
+            c.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,101 @@
+"""Sync from the command line: cards, trust, export/import with --json, dry run, a killed import."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fd(data: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the fielddesk CLI on a data folder."""
+    proc = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(data), *args], cwd=ROOT,
+                          capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def _count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
+
+
+@pytest.fixture
+def two_offices(tmp_path: Path) -> tuple[Path, Path]:
+    a, p = tmp_path / "a", tmp_path / "p"
+    fd(a, "init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局", "--parent", "532800",
+       "--section", "综合科", "--section", "规划发展科")
+    fd(p, "init", "--office-code", "532800", "--office-name", "西双版纳州乡村振兴局", "--level", "prefecture")
+    for me, other in ((a, p), (p, a)):
+        card = json.loads(fd(other, "office-card", str(tmp_path / f"{other.name}.fdcard"), "--json").stdout)
+        shown = json.loads(fd(me, "trust", card["file"], "--json").stdout)
+        assert shown["trusted"] is False and shown["fingerprint"] == card["fingerprint"]
+        bad = fd(me, "trust", card["file"], "--fingerprint", "0000", check=False)
+        assert bad.returncode != 0 and "指纹不符" in bad.stderr
+        done = json.loads(fd(me, "trust", card["file"], "--fingerprint", card["fingerprint"].lower(), "--json").stdout)
+        assert done["trusted"] is True
+    return a, p
+
+
+def test_cli_export_dry_run_import_and_reimport(two_offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, p = two_offices
+    out = json.loads(fd(a, "export-bundle", str(tmp_path / "b.fdbundle"), "--to", "532800", "--json").stdout)
+    assert set(out) >= {"bundle_id", "file", "tables", "bytes"} and out["tables"]["section"] == 2
+    assert Path(out["file"]).stat().st_size == out["bytes"]
+    dry = json.loads(fd(p, "import-bundle", out["file"], "--dry-run", "--json").stdout)
+    assert dry["status"] == "dry-run" and _count(p / "fielddesk.db", "section") == 0
+    real = json.loads(fd(p, "import-bundle", out["file"], "--json").stdout)
+    assert real["status"] == "applied"
+    assert {k: v for k, v in dry.items() if k != "status"} == {k: v for k, v in real.items() if k != "status"}
+    assert real["tables"]["section"] == {"created": 2, "updated": 0, "unchanged": 0, "conflicts": 0, "rejected": 0}
+    assert set(real) >= {"bundle_id", "from_office", "status", "tables", "errors"}
+    again = json.loads(fd(p, "import-bundle", out["file"], "--json").stdout)
+    assert again["status"] == "already-imported"
+    # a bundle for someone else fails with a Chinese message and a non-zero exit
+    wrong = fd(a, "import-bundle", out["file"], "--json", check=False)
+    assert wrong.returncode != 0 and "本单位" in wrong.stderr
+    assert json.loads(wrong.stdout)["status"] == "rejected"
+
+
+def test_a_folder_of_bundles_imports_in_order(two_offices: tuple[Path, Path], tmp_path: Path) -> None:
+    a, p = two_offices
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    fd(a, "export-bundle", str(folder), "--to", "532800")
+    time.sleep(0.01)
+    fd(a, "export-bundle", str(folder), "--to", "532800", "--full")
+    res = json.loads(fd(p, "import-bundle", str(folder), "--json").stdout)
+    assert [r["status"] for r in res] == ["applied", "applied"]
+    assert _count(p / "fielddesk.db", "section") == 2
+
+
+def test_a_killed_import_leaves_the_database_unchanged_and_a_retry_succeeds(two_offices, tmp_path: Path) -> None:
+    a, p = two_offices
+    bundle = json.loads(fd(a, "export-bundle", str(tmp_path / "k.fdbundle"), "--to", "532800", "--json").stdout)["file"]
+    db = p / "fielddesk.db"
+    before = (_count(db, "section"), _count(db, "change_log"), _count(db, "imported_bundle"))
+    hold = tmp_path / "holding"
+    proc = subprocess.Popen([sys.executable, "-m", "desktop_app", "--data-dir", str(p), "import-bundle", bundle],
+                            cwd=ROOT, env={**os.environ, "FIELDDESK_SYNC_TEST_HOLD": str(hold)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not hold.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert hold.exists(), proc.stderr.read().decode() if proc.poll() is not None else "import never reached the hold"
+    os.kill(proc.pid, signal.SIGKILL)  # rows are written, the transaction is not committed
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert (_count(db, "section"), _count(db, "change_log"), _count(db, "imported_bundle")) == before
+    retry = json.loads(fd(p, "import-bundle", bundle, "--json").stdout)
+    assert retry["status"] == "applied"
+    assert _count(db, "section") == 2
