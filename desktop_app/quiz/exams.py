@@ -98,10 +98,17 @@ def update_exam(db: Database, actor: Actor, exam_id: str, data: ExamInput) -> Ex
                                                                Attempt.deleted.is_(False))).scalar()
         if top is not None and top > data.total:
             raise ValidationError(f"已有成绩{top:g}分高于新的满分{data.total:g}", "请先核对成绩，或保留原满分")
+        paper_items = s.execute(select(Paper.items).where(Paper.exam_id == e.id, Paper.deleted.is_(False))
+                                .limit(1)).scalar()
+        total = float(data.total)
+        if paper_items:  # the paper decides the total once it is built
+            total = float(sum(float(i["points"]) for i in json.loads(paper_items)))
+            if data.pass_mark > total:
+                raise ValidationError(f"及格分{data.pass_mark:g}高于试卷满分{total:g}", "请修改及格分", field="pass_mark")
         r = _rules(e)
         r.update({"mode": data.mode, "multi_partial": data.multi_partial})
         e.title, e.year, e.quarter, e.date = data.title.strip(), data.year, data.quarter, data.date
-        e.duration_min, e.total, e.pass_mark = data.duration_min, float(data.total), float(data.pass_mark)
+        e.duration_min, e.total, e.pass_mark = data.duration_min, total, float(data.pass_mark)
         e.rules = json.dumps(r, ensure_ascii=False)
         audit.record(s, actor, "update_exam", "exam", e.id, {"title": e.title})
         return exam_info(s, e)

@@ -289,3 +289,14 @@ def test_award_combines_ledger_closure_and_grassroots_days(ctx: AppContext) -> N
     assert c["黄涛"].components[1].value is None
     assert c["黄涛"].score == round((80 * 0.5 + hd.value * 0.2) / 0.7, 2)
     assert c["刘洋"].rank == 1 and c["陈静"].rank == 5
+
+
+def test_exam_total_follows_its_paper(ctx: AppContext) -> None:
+    ids = _bank(ctx)
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("考试", 2026, 1, pass_mark=6))
+    papers.build_paper_by_hand(ctx.db, TEST_ACTOR, exam.id, [PaperItem(ids["judge"], 5), PaperItem(ids["fill"], 5)])
+    edited = exams.update_exam(ctx.db, TEST_ACTOR, exam.id, ExamInput("考试（改）", 2026, 1, total=100, pass_mark=6))
+    assert edited.total == 10 and edited.title == "考试（改）"
+    with pytest.raises(ValidationError):
+        exams.update_exam(ctx.db, TEST_ACTOR, exam.id, ExamInput("考试", 2026, 1, total=100, pass_mark=60))
+    assert exams.get_exam(ctx.db, exam.id).pass_mark == 6

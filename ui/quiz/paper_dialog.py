@@ -136,7 +136,7 @@ class PaperBuilderDialog(QDialog):
             row.addWidget(s)
         row.addStretch(1)
         lay = QVBoxLayout(w)
-        hint = QLabel(self.tr("按住 Ctrl 或 Shift 选择试题，按所选顺序组成试卷。"))
+        hint = QLabel(self.tr("按住 Ctrl 或 Shift 选择试题；试卷按题库列表中的顺序排列。"))
         hint.setObjectName("Hint")
         lay.addWidget(hint)
         lay.addWidget(self.hand_view, 1)
