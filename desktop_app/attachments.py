@@ -77,3 +77,23 @@ def store_bytes(session: Session, attachments_dir: Path, name: str, content: byt
 def store_file(session: Session, attachments_dir: Path, path: Path) -> AttachmentInfo:
     """Store the file at ``path`` (content by sha256) and record it in the caller's transaction."""
     return store_bytes(session, attachments_dir, Path(path).name, read_source(Path(path)))
+
+
+def readable_copy(attachments_dir: Path, sha256: str, name: str, dest_root: Path | None = None) -> Path:
+    """A copy of a stored attachment under its own file name, for opening in WPS/Word/a viewer.
+
+    Stored contents are named by hash (no extension), which no program knows how to open.
+    The copy goes under ``dest_root`` (default: the system temp folder), in a folder per hash.
+    """
+    src = attachment_path(attachments_dir, sha256)
+    if not src.exists():
+        from desktop_app.errors import NotFoundError
+
+        raise NotFoundError(f"附件“{name}”的文件内容不在本机", "该附件可能来自其他单位的数据包且未随包传来，请向对方索取")
+    safe = "".join(c for c in (name or "附件") if c not in '\\/:*?"<>|').strip() or "附件"
+    folder = Path(dest_root or tempfile.gettempdir()) / "FieldDesk" / sha256[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe
+    if not target.exists() or target.stat().st_size != src.stat().st_size:
+        target.write_bytes(src.read_bytes())
+    return target

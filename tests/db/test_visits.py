@@ -184,3 +184,16 @@ def test_clash_report_township_pair(ctx, people) -> None:
     report = clashes.clash_report(ctx.db, 2026)
     assert [(r["原因"], r["乡镇"], r["间隔天数"]) for r in report] == [("同一乡镇", "嘎洒镇", 4)]
     assert clashes.clash_report(ctx.db, 2026, window=3) == []
+
+
+def test_attachment_readable_copy_keeps_its_name(ctx, people, tmp_path) -> None:
+    from desktop_app import attachments
+    from desktop_app.errors import NotFoundError
+    v = visits.create_visit(ctx.db, TEST_ACTOR, _visit(people)).visit
+    f = tmp_path / "问卷.xlsx"
+    f.write_bytes(b"PK sheet")
+    info = visits.attach_file(ctx.db, TEST_ACTOR, v.id, f, ctx.data.attachments)
+    copy = attachments.readable_copy(ctx.data.attachments, info.sha256, info.name, tmp_path / "out")
+    assert copy.name == "问卷.xlsx" and copy.read_bytes() == b"PK sheet"
+    with pytest.raises(NotFoundError):
+        attachments.readable_copy(ctx.data.attachments, "0" * 64, "丢失.doc", tmp_path / "out")

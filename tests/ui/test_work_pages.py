@@ -215,3 +215,38 @@ def test_models_pass_qtmodeltester(qtmodeltester, ctx) -> None:
         assert items, type(model).__name__
         model.set_items(items)
         qtmodeltester.check(model, force_py=True)
+
+
+def test_outcome_edit_and_remove_from_detail(qtbot, ctx, dialog_answers, monkeypatch) -> None:
+    sec = {s.name: s.id for s in list_sections(ctx.db)}
+    t = topics.create_topic(ctx.db, ctx.actor, TopicInput(2026, sec["综合科"], "课题甲"))
+    topics.add_outcome(ctx.db, ctx.actor, t.id, OutcomeInput("制度成果", "办法"))
+    page = TopicsPage(ctx)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    page._select(t.id)
+    assert page.detail.outcomes.rowCount() == 1
+    page.detail.outcome_table.selectRow(0)
+    dialog_answers.confirms.append(False)
+    page.detail.remove_outcome.click()
+    assert len(topics.outcome_infos(ctx.db, t.id)) == 1  # 取消: nothing removed
+    page.detail.remove_outcome.click()  # default answer 确定
+    assert topics.outcome_infos(ctx.db, t.id) == [] and page.detail.outcomes.rowCount() == 0
+
+
+def test_report_link_opens_a_named_copy(qtbot, ctx, tmp_path, monkeypatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+    sec = {s.name: s.id for s in list_sections(ctx.db)}
+    t = topics.create_topic(ctx.db, ctx.actor, TopicInput(2026, sec["综合科"], "课题甲"))
+    f = tmp_path / "调研报告.docx"
+    f.write_bytes(b"report")
+    topics.attach_report(ctx.db, ctx.actor, t.id, f, ctx.data.attachments)
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    page = TopicsPage(ctx)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    page._select(t.id)
+    assert "调研报告.docx</a>" in page.detail.summary.text()
+    page.detail.summary.linkActivated.emit(f"att:{page.detail.topic.report.sha256}")
+    assert len(opened) == 1 and opened[0].endswith("调研报告.docx")

@@ -26,7 +26,7 @@ from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
-from ui.work.widgets import page_header, table_view
+from ui.work.widgets import open_attachment, page_header, table_view
 
 
 class TopicsPage(QWidget):
@@ -67,6 +67,10 @@ class TopicsPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_topic())
         self.detail = TopicDetail()
+        self.detail.attachmentRequested.connect(
+            lambda sha, name: open_attachment(self, self.ctx.data.attachments, sha, name))
+        self.detail.editOutcome.connect(self.edit_outcome)
+        self.detail.removeOutcome.connect(self.remove_outcome)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -195,6 +199,24 @@ class TopicsPage(QWidget):
         t = self.current()
         if t is not None and OutcomeDialog(self.ctx, t.id, parent=self).exec():
             self.refresh()
+
+    def edit_outcome(self, outcome_id: str) -> None:
+        """Edit one outcome of the selected topic."""
+        t = self.current()
+        o = next((x for x in self.detail.outcomes.items if x.id == outcome_id), None)
+        if t is not None and o is not None and OutcomeDialog(self.ctx, t.id, o, parent=self).exec():
+            self.refresh()
+
+    def remove_outcome(self, outcome_id: str) -> None:
+        """Withdraw one outcome after asking."""
+        o = next((x for x in self.detail.outcomes.items if x.id == outcome_id), None)
+        if o is None or not dialogs.confirm(self, self.tr("删除成果“%1”？").replace("%1", o.title), danger=True,
+                                            ok=self.tr("删除")):
+            return
+        with dialogs.guard(self) as done:
+            topics.remove_outcome(self.ctx.db, self.ctx.actor, o.id)
+        if done.ok:
+            notify(Kind.TOPIC, [o.topic_id or ""])
 
     def score(self) -> None:
         """Record the evaluation scores of the selected topic."""

@@ -29,7 +29,7 @@ from ui.work.days_view import DaysView
 from ui.work.month_calendar import MonthCalendar
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import page_header, table_view
+from ui.work.widgets import open_attachment, page_header, table_view
 
 
 class VisitsPage(QWidget):
@@ -73,6 +73,7 @@ class VisitsPage(QWidget):
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setMinimumWidth(260)
+        self.detail.linkActivated.connect(self._open_link)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -190,11 +191,18 @@ class VisitsPage(QWidget):
                 (self.tr("带队"), v.lead_name), (self.tr("参加"), fmt(v.participant_names) or "—"),
                 (self.tr("科室"), v.section_name), (self.tr("课题"), v.topic_title or "—"),
                 (self.tr("目的"), v.purpose or "—"), (self.tr("发现问题"), v.findings or "—"),
-                (self.tr("附件"), "、".join(a.name for a in v.attachments) or "—"),
+                (self.tr("附件"), "、".join(f"<a href='att:{a.sha256}'>{escape(a.name)}</a>"
+                                           for a in v.attachments) or "—"),
                 (self.tr("转入台账"), self.tr("%1 条").replace("%1", str(len(v.issue_ids))))]
         return "<table>" + "".join(
             f"<tr><td style='color:#5b6b7c;padding:2px 10px 2px 0;white-space:nowrap'>{escape(k)}</td>"
-            f"<td>{escape(val)}</td></tr>" for k, val in rows) + "</table>"
+            f"<td>{val if k == self.tr('附件') else escape(val)}</td></tr>" for k, val in rows) + "</table>"
+
+    def _open_link(self, href: str) -> None:
+        v = self.current()
+        att = next((a for a in v.attachments if f"att:{a.sha256}" == href), None) if v else None
+        if att is not None:
+            open_attachment(self, self.ctx.data.attachments, att.sha256, att.name)
 
     def _day_selected(self, day: dt.date) -> None:
         on = self.calendar.grid.visits_on(day)

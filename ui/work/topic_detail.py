@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.work.types import OutcomeInfo, TopicInfo
 from ui.work.table_models import STAGE_COLOURS, OutcomeTableModel, fmt
@@ -13,7 +14,15 @@ from ui.work.widgets import table_view
 
 
 class TopicDetail(QWidget):
-    """The selected topic: a summary and its outcomes table."""
+    """The selected topic: a summary and its outcomes table.
+
+    ``attachmentRequested(sha256, name)`` when the report link is clicked; ``editOutcome(id)`` and
+    ``removeOutcome(id)`` from the outcome buttons (the page performs them).
+    """
+
+    attachmentRequested = Signal(str, str)
+    editOutcome = Signal(str)
+    removeOutcome = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -22,15 +31,26 @@ class TopicDetail(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                             | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.summary.linkActivated.connect(self._link)
         self.outcomes_title = QLabel(self.tr("调研成果"))
         self.outcomes_title.setObjectName("CardTitle")
         self.outcomes = OutcomeTableModel(self)
         self.outcome_table = table_view(self.outcomes)
+        self.outcome_table.doubleClicked.connect(lambda _i: self._outcome(self.editOutcome.emit))
+        self.edit_outcome = QPushButton(self.tr("编辑成果"))
+        self.edit_outcome.clicked.connect(lambda: self._outcome(self.editOutcome.emit))
+        self.remove_outcome = QPushButton(self.tr("删除成果"))
+        self.remove_outcome.clicked.connect(lambda: self._outcome(self.removeOutcome.emit))
+        head = QHBoxLayout()
+        head.addWidget(self.outcomes_title, 1)
+        head.addWidget(self.edit_outcome)
+        head.addWidget(self.remove_outcome)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 0, 0, 0)
         lay.addWidget(self.summary)
-        lay.addWidget(self.outcomes_title)
+        lay.addLayout(head)
         lay.addWidget(self.outcome_table, 1)
         self.show_topic(None, [])
 
@@ -47,7 +67,8 @@ class TopicDetail(QWidget):
             (self.tr("调研方式"), fmt(topic.methods) or "—"),
             (self.tr("计划安排"), "<br>".join(escape(s) for s in topic.stages) or "—"),
             (self.tr("报告时限"), fmt(topic.report_due) or "—"),
-            (self.tr("调研报告"), escape(topic.report.name) if topic.report else self.tr("未上传")),
+            (self.tr("调研报告"), f"<a href='att:{topic.report.sha256}'>{escape(topic.report.name)}</a>"
+             if topic.report else self.tr("未上传")),
             (self.tr("调研次数"), str(topic.visits)),
             (self.tr("课题评价"), self._scores(topic)),
         ]
@@ -59,6 +80,19 @@ class TopicDetail(QWidget):
             f"<p style='font-size:13pt;font-weight:bold;margin:0'>{escape(topic.title)}</p>"
             f"<p style='margin:4px 0 8px 0'><span style='color:#ffffff;background:{colour};'>&nbsp;{escape(topic.status)}"
             f"&nbsp;</span>&nbsp;{escape(str(topic.year))}{escape(self.tr('年度'))}</p><table>{body}</table>")
+
+    def _link(self, href: str) -> None:
+        if href.startswith("att:") and self.topic is not None and self.topic.report is not None:
+            self.attachmentRequested.emit(href[4:], self.topic.report.name)
+
+    def current_outcome(self) -> OutcomeInfo | None:
+        """The outcome selected in the table."""
+        return self.outcomes.item(self.outcome_table.currentIndex().row())
+
+    def _outcome(self, emit: Callable[[str], object]) -> None:
+        o = self.current_outcome()
+        if o is not None:
+            emit(o.id)
 
     def _scores(self, t: TopicInfo) -> str:
         def s(v: float | None) -> str:

@@ -129,3 +129,19 @@ def table_view(model: object, parent: QWidget | None = None) -> QTableView:
     t.horizontalHeader().setStretchLastSection(True)
     t.horizontalHeader().setMaximumSectionSize(360)  # long titles elide instead of pushing columns away
     return t
+
+
+def open_attachment(parent: QWidget | None, attachments_dir: object, sha256: str, name: str) -> None:
+    """Open a stored attachment with the program the system uses for its kind of file."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    from desktop_app import attachments
+    from ui import dialogs
+
+    with dialogs.guard(parent) as done:
+        path = attachments.readable_copy(Path(str(attachments_dir)), sha256, name)
+    if done.ok and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        dialogs.info(parent, QLabel.tr("无法自动打开，文件已保存在：") + str(path))
