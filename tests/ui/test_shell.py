@@ -300,3 +300,55 @@ def test_bench_hook_prints_shown_and_quits(tmp_path: Path) -> None:
     assert 0 < seconds < 30
     ready = [ln for ln in out.stdout.splitlines() if ln.startswith("ready ")]
     assert ready and float(ready[0].split()[1]) >= seconds  # the data came after the frame
+
+
+def test_first_start_runs_the_wizard_then_shows_the_office(qtbot, tmp_path: Path,  # noqa: ANN001
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.services.organisation import SetupInput
+    from ui import app as app_module
+    from ui.setup_wizard import SetupWizard
+
+    def answer(self: SetupWizard) -> int:  # the clerk fills the wizard (driven for real in test_setup_wizard.py)
+        self.office_page.code.setText("532801")
+        self.office_page.name.setText("景洪市乡村振兴局")
+        self.sections_page.add("综合科")
+        assert isinstance(self.setup_input(), SetupInput)
+        return 1 if self.save() else 0
+
+    monkeypatch.setattr(SetupWizard, "exec", answer)
+    startup = app_module._Startup(QApplication.instance(), tmp_path / "new")
+    qtbot.addWidget(startup.window)
+    startup._open()
+    try:
+        assert startup.ctx is not None and startup.ctx.office_code == "532801"
+        assert "景洪市乡村振兴局" in startup.window.windowTitle()
+        assert startup.window.stack.currentWidget() is startup.window.pages["dashboard"]
+    finally:
+        startup.ctx.close()
+
+
+def test_corrupt_database_at_start_goes_through_recovery(qtbot, ctx: AppContext,  # noqa: ANN001
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.app import desktop_actor, open_data
+    from ui.recovery_dialog import RecoveryDialog
+
+    root = ctx.data.root
+    backup.make_backup(ctx.data.db_path, ctx.data.backups, "daily")
+    ctx.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(ctx.data.db_path) + suffix).unlink(missing_ok=True)
+    ctx.data.db_path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 80 + b"garbage" * 1000)
+    shown: list[str] = []
+
+    def clerk_restores(self: RecoveryDialog) -> int:
+        shown.append(self.list.currentItem().text())
+        self._restore_selected()
+        return self.result()
+
+    monkeypatch.setattr(RecoveryDialog, "exec", clerk_restores)
+    reopened = open_data(root, desktop_actor())
+    assert reopened is not None and shown and "最近的完好备份" in shown[0]
+    try:
+        assert reopened.office_code == "532801"
+    finally:
+        reopened.close()
