@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_app.errors import ValidationError
 from desktop_app.reports.fonts import FontSet, build_fontset
-from desktop_app.reports.layout import Rendered
+from desktop_app.reports.layout import ProgressFn, Rendered
 
 KIND_LABELS: dict[str, str] = {
     "ledger": "问题清单",
@@ -81,17 +81,18 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
     return "table", fetch(db, job)
 
 
-def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = None, record: bool = False) -> Rendered:
+def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = None, record: bool = False,
+           progress: ProgressFn | None = None) -> Rendered:
     """Write the job's PDF to ``out`` (a path or a binary file). Raises before printing if a glyph is missing."""
     fontset = fontset or build_fontset(db=db)
     shape, data = _report(db, job)
     if shape == "notice":
         from desktop_app.reports.notice import render_notice
 
-        return render_notice(data, out, fontset, record=record)
+        return render_notice(data, out, fontset, record=record, progress=progress)
     from desktop_app.reports.table_report import TableReport, render_table_report
 
     if isinstance(data, TableReport):
-        return render_table_report(data, out, fontset, record=record)
+        return render_table_report(data, out, fontset, record=record, progress=progress)
     # documents other than lists (paper, summary) know how to render themselves
-    return data.render(out, fontset, record=record)
+    return data.render(out, fontset, record=record, progress=progress)

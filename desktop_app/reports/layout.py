@@ -365,8 +365,13 @@ class Rendered:
     records: list[PageRecord] = field(default_factory=list)
 
 
+#: progress(done, total, text) — called while a report is laid out; may raise to cancel
+ProgressFn = Callable[[int, int, str], None]
+
+
 def build_pdf(story: list[Flowable], out: Path | Any, fontset: FontSet, setup: PageSetup, title: str,
-              record: bool = False, page_numbers: bool = True, subject: str = "") -> Rendered:
+              record: bool = False, page_numbers: bool = True, subject: str = "",
+              progress: ProgressFn | None = None) -> Rendered:
     """Lay ``story`` out on ``setup`` pages and write the PDF to ``out`` (a path or a binary file).
 
     Page numbers “— N —” sit 7 mm below the text area (GB/T 9704 §7.5).
@@ -398,6 +403,18 @@ def build_pdf(story: list[Flowable], out: Path | Any, fontset: FontSet, setup: P
                           bottomMargin=setup.bottom, title=title, author="调研工作台 FieldDesk", subject=subject,
                           creator="调研工作台 FieldDesk", initialFontName=fontset.body, initialFontSize=SIZE_S4)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page, pagesize=(w, h))])
+    if progress is not None:
+        state = {"size": max(1, len(story)), "page": 1}
+
+        def on_progress(kind: str, value: int) -> None:
+            if kind == "SIZE_EST":
+                state["size"] = max(1, value)
+            elif kind == "PAGE":
+                state["page"] = value
+            elif kind == "PROGRESS":
+                progress(min(value, state["size"]), state["size"], f"正在排版第 {state['page']} 页…")
+
+        doc.setProgressCallBack(on_progress)
     made: list[Any] = []
 
     class Maker(canvas_class):  # type: ignore[misc, valid-type]

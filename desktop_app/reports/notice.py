@@ -23,6 +23,7 @@ from desktop_app.reports.layout import (
     SIZE_5,
     SIZE_S4,
     Column,
+    ProgressFn,
     Rendered,
     SealBox,
     SignatureLine,
@@ -93,7 +94,8 @@ def notice_data(detail: Any, office: str, today: dt.date | None = None, reply_da
                       reply_by=f"{reply_days}个工作日内", number=r.serial)
 
 
-def render_notice(data: NoticeData, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+def render_notice(data: NoticeData, out: Path | Any, fontset: FontSet, record: bool = False,
+                  progress: ProgressFn | None = None) -> Rendered:
     """Check glyphs, lay out the notice and write the PDF."""
     fontset.check(data.texts())
     setup = PORTRAIT
@@ -124,7 +126,8 @@ def render_notice(data: NoticeData, out: Path | Any, fontset: FontSet, record: b
                 fontset, body, size, height=30 * 2.835),
         SignatureLine(("签收人", "签收日期", "联系电话"), fontset, body, SIZE_S4, space_before=SIZE_S4),
     ]))
-    return build_pdf(story, out, fontset, setup, title=f"{data.urge_label}通知单 {data.serial}", record=record)
+    return build_pdf(story, out, fontset, setup, title=f"{data.urge_label}通知单 {data.serial}",
+                     record=record, progress=progress)
 
 
 def fetch_notice(db: Any, issue_id: str, today: dt.date | None = None) -> NoticeData:
@@ -136,16 +139,17 @@ def fetch_notice(db: Any, issue_id: str, today: dt.date | None = None) -> Notice
 
 
 def resolve_issue_id(db: Any, key: str) -> str:
-    """An item's id from its id or its serial (编号, e.g. 2026-037)."""
-    from desktop_app.errors import NotFoundError
-    from desktop_app.ledger.detail import get_issue_detail
-    from desktop_app.ledger.query import IssueFilter, iter_issue_rows
+    """An item's id from its id or its serial (编号, e.g. 2026-037); this office's items first."""
+    from sqlalchemy import select
 
-    try:
-        return get_issue_detail(db, key).row.id
-    except NotFoundError:
-        pass
-    for row in iter_issue_rows(db, IssueFilter(include_void=True)):
-        if key in (row.id, row.serial):
-            return row.id
-    raise NotFoundError(f"没有找到编号或标识为“{key}”的问题", "请检查 --id，可填写问题编号（如 2026-001）")
+    from db.models import Issue
+    from desktop_app.errors import NotFoundError
+
+    key = (key or "").strip()
+    with db.session() as s:
+        found = s.execute(
+            select(Issue.id).where((Issue.id == key) | (Issue.serial == key), Issue.deleted.is_(False))
+            .order_by((Issue.office_code == db.office_code).desc(), Issue.year.desc())).scalars().first()
+    if found is None:
+        raise NotFoundError(f"没有找到编号或标识为“{key}”的问题", "请检查 --id，可填写问题编号（如 2026-001）")
+    return str(found)

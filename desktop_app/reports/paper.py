@@ -21,6 +21,7 @@ from desktop_app.reports.layout import (
     SIZE_2,
     SIZE_4,
     SIZE_S4,
+    ProgressFn,
     Rendered,
     SignatureLine,
     TextBlock,
@@ -59,9 +60,11 @@ class PaperData:
     date: dt.date | None = None
     extra: list[str] = field(default_factory=list)
 
-    def render(self, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+    def render(self, out: Path | Any, fontset: FontSet, record: bool = False,
+               progress: ProgressFn | None = None) -> Rendered:
         """Write the paper and its key (see :func:`render_paper`)."""
-        return render_paper(self, out, fontset, record=record)
+        return render_paper(self, out, fontset,
+                            record=record, progress=progress)
 
     def texts(self) -> list[str]:
         """Every string printed (for the glyph check)."""
@@ -117,11 +120,13 @@ def paper_story(data: PaperData, fontset: FontSet, key: bool) -> list[Flowable]:
     return story
 
 
-def render_paper(data: PaperData, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+def render_paper(data: PaperData, out: Path | Any, fontset: FontSet, record: bool = False,
+                 progress: ProgressFn | None = None) -> Rendered:
     """The paper, then (on new pages) its answer key, as one PDF."""
     fontset.check(data.texts())
     story = [*paper_story(data, fontset, key=False), PageBreak(), *paper_story(data, fontset, key=True)]
-    return build_pdf(story, out, fontset, PORTRAIT, title=f"{data.title}（{data.variant}卷）", record=record)
+    return build_pdf(story, out, fontset, PORTRAIT, title=f"{data.title}（{data.variant}卷）",
+                     record=record, progress=progress)
 
 
 def fetch_paper_report(db: Any, job: Any) -> PaperData:

@@ -23,6 +23,7 @@ from desktop_app.reports.layout import (
     SIZE_3,
     SIZE_5,
     SIZE_S5,
+    ProgressFn,
     Rendered,
     TextBlock,
     build_pdf,
@@ -116,9 +117,11 @@ class SummaryData:
             out += [b.label, b.text]
         return out
 
-    def render(self, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+    def render(self, out: Path | Any, fontset: FontSet, record: bool = False,
+               progress: ProgressFn | None = None) -> Rendered:
         """Write the summary PDF."""
-        return render_summary(self, out, fontset, record=record)
+        return render_summary(self, out, fontset,
+                              record=record, progress=progress)
 
 
 def _section(title: str, line: str, chart: list[Bar], fontset: FontSet, empty: str, scale_max: float | None = None
@@ -135,7 +138,8 @@ def _section(title: str, line: str, chart: list[Bar], fontset: FontSet, empty: s
     return out
 
 
-def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record: bool = False,
+                   progress: ProgressFn | None = None) -> Rendered:
     """Check glyphs, lay out the three sections, write the PDF."""
     fontset.check(data.texts())
     story: list[Flowable] = [
@@ -152,7 +156,8 @@ def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record:
                       "暂无测试成绩。", scale_max=100.0)
     for note in data.notes:
         story.append(TextBlock(note, fontset, fontset.body, SIZE_S5))
-    return build_pdf(story, out, fontset, PORTRAIT, title=f"{data.year}年大调研工作汇总", record=record)
+    return build_pdf(story, out, fontset, PORTRAIT, title=f"{data.year}年大调研工作汇总",
+                     record=record, progress=progress)
 
 
 def fetch_summary_report(db: Any, job: Any) -> SummaryData:

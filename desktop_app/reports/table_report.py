@@ -20,6 +20,7 @@ from desktop_app.reports.layout import (
     PORTRAIT,
     SIZE_S4,
     Column,
+    ProgressFn,
     Rendered,
     RowLook,
     SignatureLine,
@@ -59,7 +60,8 @@ class TableReport:
         return out
 
 
-def render_table_report(report: TableReport, out: Path | Any, fontset: FontSet, record: bool = False) -> Rendered:
+def render_table_report(report: TableReport, out: Path | Any, fontset: FontSet, record: bool = False,
+                        progress: ProgressFn | None = None) -> Rendered:
     """Check glyphs, lay the report out and write the PDF."""
     fontset.check(report.texts())
     setup = LANDSCAPE if report.landscape else PORTRAIT
@@ -74,4 +76,4 @@ def render_table_report(report: TableReport, out: Path | Any, fontset: FontSet, 
     if report.signatures:
         story.append(KeepTogether([SignatureLine(report.signatures, fontset, fontset.body, SIZE_S4,
                                                  space_before=SIZE_S4)]))
-    return build_pdf(story, out, fontset, setup, title=report.title, record=record)
+    return build_pdf(story, out, fontset, setup, title=report.title, record=record, progress=progress)

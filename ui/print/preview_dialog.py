@@ -143,9 +143,9 @@ class PrintPreviewDialog(QDialog):
         ctx, job = self.ctx, self.job
 
         def work(progress: Progress) -> tuple[bytes, list[Any]]:
-            progress(0, 0, "正在排版…")
+            progress(0, 0, "正在读取数据…")
             buf = io.BytesIO()
-            result = jobs.render(ctx.db, job, buf, record=True)
+            result = jobs.render(ctx.db, job, buf, record=True, progress=progress)
             return buf.getvalue(), result.records
 
         def done(value: tuple[bytes, list[Any]]) -> None:
@@ -161,7 +161,8 @@ class PrintPreviewDialog(QDialog):
             self.status.setText(self.tr("未能生成，请按提示处理后重试"))
             dialogs.show_error(self, exc)
 
-        self.task = run_task(self, self.tr("正在生成打印文件"), work, on_done=done, on_error=failed)
+        self.task = run_task(self, self.tr("正在生成打印文件"), work, on_done=done, on_error=failed,
+                             on_cancelled=lambda: self.status.setText(self.tr("已取消")), cancellable=True)
         return self.task
 
     def _set_ready(self, ready: bool) -> None:
