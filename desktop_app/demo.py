@@ -10,6 +10,9 @@ see Core inserts).
 
 The same seed gives the same office (names, texts, dates, serials, counts);
 only UUIDs of the organisation rows, clock stamps and the signing key differ.
+Dates are laid out around today (kept inside the 2026 campaign) so that some
+items are always overdue, some due soon and some on track; pass ``today`` to
+pin them.
 """
 
 from __future__ import annotations
