@@ -269,6 +269,8 @@ class FontSet:
     lazy_fallbacks: list[FontSpec] = field(default_factory=list)
     _widths: dict[tuple[str, float], dict[str, float]] = field(default_factory=dict, repr=False)
     _pick: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    #: line-breaking width tables (wrap.py), per (font, size)
+    wrap_tables: dict[tuple[str, float], Any] = field(default_factory=dict, repr=False)
 
     def all_fonts(self) -> list[str]:
         """Every font registered for this set, role fonts first, without repeats."""

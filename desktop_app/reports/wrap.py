@@ -33,15 +33,13 @@ class _Widths(dict[str, float]):
         return w
 
 
-_tables: dict[tuple[int, str, float], _Widths] = {}
-
-
 def _widths(fontset: FontSet, font: str, size: float) -> _Widths:
-    key = (id(fontset), font, size)
-    table = _tables.get(key)
-    if table is None or table.fontset is not fontset:
-        table = _tables[key] = _Widths(fontset, font, size)
-    return table
+    # kept on the FontSet, so the cache lives exactly as long as the print job's fonts
+    key = (font, size)
+    table = fontset.wrap_tables.get(key)
+    if table is None:
+        table = fontset.wrap_tables[key] = _Widths(fontset, font, size)
+    return table  # type: ignore[no-any-return]
 
 
 def wrap_text(text: str, width: float, fontset: FontSet, font: str, size: float) -> list[str]:
