@@ -198,3 +198,23 @@ def test_scores_dry_run_reports_service_errors(ctx, tmp_path: Path) -> None:
     assert [e.row for e in out.preview.errors] == [3]
     ok = make_sheet(tmp_path / "s2.xlsx", [["姓名", "科室", "得分"], ["刘洋", "综合科", 90], ["黄涛", "规划发展科", "缺考"]])
     assert import_file(ctx.db, ctx.actor, ok, "scores").imported == 2
+
+
+def test_topics_sheet(ctx, tmp_path: Path) -> None:
+    path = make_sheet(tmp_path / "topics.xlsx", [
+        ["2026年度调研课题安排表"],
+        ["序号", "课题名称", "承担科室", "课题类别", "领题领导", "课题组成员", "完成时限", "进度"],
+        [1, "防返贫监测机制研究", "综合科", "重点", "刘洋", "吴芳、黄涛", "9月底前", "调研中"],
+        [2, "村级集体经济发展路径", "规划发展科", "一般", "陈静", "黄涛", "2026年第四季度", ""],
+        [3, "坏数据", "综合科", "特别", "刘洋", "", "随时", "差不多"],
+    ], merges=("A1:H1",))
+    pv = preview(path, "topics")
+    assert [r["report_due"] for r in pv.rows[:2]] == ["2026-09-30", "2026-12-31"]
+    assert pv.rows[0]["members"] == ["吴芳", "黄涛"] and pv.rows[1]["status"] == "立项"
+    assert sorted(e.column for e in pv.errors) == ["完成时限", "课题类别", "进度"]
+    good = make_sheet(tmp_path / "topics_ok.xlsx", [
+        ["课题名称", "承担科室", "课题类别", "领题领导", "课题组成员", "完成时限", "进度"],
+        ["防返贫监测机制研究", "综合科", "重点", "刘洋", "吴芳、黄涛", "2026年9月30日", "调研中"],
+    ])
+    out = import_file(ctx.db, ctx.actor, good, "topics")
+    assert out.ok and out.imported == 1
