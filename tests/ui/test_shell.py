@@ -286,10 +286,9 @@ def test_chinese_font_is_the_shipped_one(qtbot) -> None:  # noqa: ANN001
     assert QFontInfo(app.font()).family() == fonts.FAMILY
 
 
-def test_bench_hook_prints_shown_and_quits(tmp_path: Path) -> None:
-    root = tmp_path / "d"
-    subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root), "init", "--office-code", "532801",
-                    "--office-name", "景洪市乡村振兴局"], check=True, cwd=ROOT, capture_output=True)
+def test_bench_hook_prints_shown_and_quits(ctx: AppContext) -> None:
+    root = ctx.data.root
+    ctx.close()
     env = dict(os.environ, FIELDDESK_BENCH_SHOWN="1", FIELDDESK_BENCH_T0=str(time.time()), QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root)], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
