@@ -351,3 +351,17 @@ def test_corrupt_database_at_start_goes_through_recovery(qtbot, ctx: AppContext,
         assert reopened.office_code == "532801"
     finally:
         reopened.close()
+
+
+def test_excepthook_shows_bugs_and_known_errors(dialog_answers) -> None:  # noqa: ANN001
+    from ui.app import _excepthook
+
+    dialog_answers.expect_bugs = True
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError as exc:
+        _excepthook(type(exc), exc, exc.__traceback__)
+    assert "ZeroDivisionError" in dialog_answers.bugs[0]
+    err = ValidationError("年度“1999”无效", "请填写四位年份")
+    _excepthook(type(err), err, None)
+    assert dialog_answers.warnings == ["年度“1999”无效\n\n处理办法：请填写四位年份"]
