@@ -290,7 +290,8 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
         out.append(PageBreak())
 
     for index, row in enumerate(rows):
-        cells = [wrap_text(v if isinstance(v, str) else ("" if v is None else str(v)), inner[k], fontset, body, fs)
+        cells = [(wrap_text if aligns[k] == "LEFT" else _balanced)(
+                     v if isinstance(v, str) else ("" if v is None else str(v)), inner[k], fontset, body, fs)
                  for k, v in enumerate(row)]
         rl = row_look(index) if row_look else None
         while True:
