@@ -37,6 +37,7 @@ from db.changes import STAMP_COLUMNS, next_seq
 from db.engine import Database
 from db.models import (
     Attempt,
+    Base,
     Campaign,
     ChangeLog,
     Closure,
@@ -361,7 +362,7 @@ def _make_quiz(db: Database, w: _World) -> None:
 class _Bulk:
     """Rows of the ledger tables waiting for executemany, plus their change-log entries."""
 
-    MODELS: tuple[type, ...] = (Issue, Progress, Urge, Closure, FollowUp, Extension)
+    MODELS: tuple[type[Base], ...] = (Issue, Progress, Urge, Closure, FollowUp, Extension)
 
     def __init__(self, office: str, tick: Callable[[], int]) -> None:
         self.office = office
@@ -374,11 +375,12 @@ class _Bulk:
         for m in self.MODELS:
             name = m.__tablename__
             # the stamps and tombstone first, then the table's own columns; created/updated use server defaults
-            own = [c.name for c in m.__table__.columns
+            own = [c.name for c in m.__table__.columns  # type: ignore[attr-defined]
                    if c.name not in ("id", "office_code", "hlc", "changed_by", "deleted", "created_at", "updated_at")]
             self.columns[name] = ["id", "office_code", "hlc", "changed_by", "deleted", *own]
             # the same field list the flush hook records for an ORM insert
-            self.fields[name] = json.dumps([a.key for a in sa_inspect(m).column_attrs if a.key not in STAMP_COLUMNS])
+            attrs = sa_inspect(m).column_attrs
+            self.fields[name] = json.dumps([a.key for a in attrs if a.key not in STAMP_COLUMNS])
 
     def add(self, table: str, row_id: str, values: Sequence[Any]) -> None:
         """Queue one row: ``values`` are the table's own columns in ``columns[table]`` order after the stamps."""

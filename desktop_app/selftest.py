@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from desktop_app.errors import FieldDeskError
 
@@ -134,7 +135,7 @@ def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:
         return Check("qt", False, f"Qt 在 {timeout:.0f} 秒内未能启动；请检查显示环境或设置 QT_QPA_PLATFORM=offscreen")
     except OSError as exc:
         return Check("qt", False, f"无法启动 Python 子进程：{exc}")
-    info: dict[str, object] = {}
+    info: dict[str, Any] = {}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{"):
             try:
