@@ -47,6 +47,7 @@ class Kind:
     ISSUE = "issue"
     QUIZ = "quiz"
     SYNC = "sync"
+    BACKUP = "backup"  # a backup was made (nothing in the database changed)
 
 
 class ChangeBus(QObject):

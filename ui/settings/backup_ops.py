@@ -23,7 +23,7 @@ def backup_now(parent: QWidget | None, ctx: AppContext) -> Path | None:
         out = backup.make_backup(ctx.data.db_path, ctx.data.backups, reason="manual")
     if not done.ok:
         return None
-    notify("backup")
+    notify(Kind.BACKUP)
     dialogs.info(parent, _tr("已备份到：%1").replace("%1", str(out)))
     return out
 

@@ -62,7 +62,7 @@ class BackupsTab(QWidget):
         self.refresh()
 
     def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.ALL, "backup"):
+        if kind in (Kind.ALL, Kind.BACKUP):
             self.refresh()
 
     def refresh(self) -> None:
