@@ -156,3 +156,19 @@ def test_a_100000_character_cell(ctx, tmp_path: Path) -> None:
     assert "32,767" in out.preview.errors[0].message
     assert len(out.preview.rows[1]["description"]) < 300  # the preview never carries the whole cell
     assert counts(ctx.db) == before
+
+
+def test_password_protected_xls(ctx, tmp_path: Path) -> None:
+    """An old .xls with a FILEPASS record (what Excel writes for an 打开密码) is refused, not misread."""
+    import struct
+
+    from tests.conftest import SAMPLES
+
+    data = bytearray((SAMPLES / "ledger.xls").read_bytes())
+    pos = data.find(bytes.fromhex("09081000"))  # BOF of the workbook globals
+    while struct.unpack_from("<H", data, pos)[0] != 0x3D:  # walk the records to WINDOW1
+        pos += 4 + struct.unpack_from("<H", data, pos + 2)[0]
+    data[pos:pos + 2] = struct.pack("<H", 0x2F)  # … and make it FILEPASS
+    p = tmp_path / "加密.xls"
+    p.write_bytes(bytes(data))
+    refused(ctx, p, "密码")
