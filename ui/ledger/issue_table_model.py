@@ -41,6 +41,14 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("source_label", "问题来源", "source"),
 )
 Idx = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_ROLES = frozenset({_DISPLAY, _DECORATION, _FOREGROUND, _TOOLTIP, _USER})
+_COLOURS = {k: QColor(v) for k, v in COLOUR_BRUSHES.items()}
+_BRUSHES = {k: QBrush(QColor(v)) for k, v in COLOUR_BRUSHES.items()}
 _ROOT = QModelIndex()
 
 
@@ -72,6 +80,8 @@ class IssueTableModel(QAbstractTableModel):
         self.descending = False
         self._count = 0
         self._pages: OrderedDict[int, list[IssueRow]] = OrderedDict()
+        self._texts: dict[str, tuple[str, ...]] = {}
+        self._hot: tuple[int, list[IssueRow] | None] = (-1, None)
         self._clock: WarningClock | None = None
 
     # --- loading -------------------------------------------------------------------------------
@@ -85,6 +95,8 @@ class IssueTableModel(QAbstractTableModel):
             self.descending = descending
         self._clock = warning_clock(self.ctx.db)
         self._pages.clear()
+        self._texts.clear()
+        self._hot = (-1, None)
         self._count = query.count_issues(self.ctx.db, f, self._clock)
         if self._count:
             self._page(0)  # the first screen comes with the count
@@ -110,14 +122,19 @@ class IssueTableModel(QAbstractTableModel):
         return query.fetch_page(db, f, key, desc, offset=start, limit=size, clock=clock)
 
     def _page(self, p: int) -> list[IssueRow]:
+        if p == self._hot[0] and self._hot[1] is not None:
+            return self._hot[1]
         rows = self._pages.get(p)
         if rows is None:
             rows = self._fetch(p)
             self._pages[p] = rows
             while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+                _old, dropped = self._pages.popitem(last=False)
+                for gone in dropped:
+                    self._texts.pop(gone.id, None)
         else:
             self._pages.move_to_end(p)
+        self._hot = (p, rows)
         return rows
 
     def row_at(self, r: int) -> IssueRow | None:
@@ -145,21 +162,27 @@ class IssueTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: Idx, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # called for every visible cell and role on each paint: plain int roles and cached texts
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
-        row = self.row_at(index.row())
+        r = index.row()
+        row = self.row_at(r)
         if row is None:
             return None
-        field = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display(row, field)
-        if role == Qt.ItemDataRole.DecorationRole and field == "colour_label":
-            return QColor(COLOUR_BRUSHES[row.colour])
-        if role == Qt.ItemDataRole.ForegroundRole and field == "colour_label":
-            return QBrush(QColor(COLOUR_BRUSHES[row.colour]))
-        if role == Qt.ItemDataRole.ToolTipRole and field in ("description", "latest_progress", "measures"):
-            return getattr(row, field)
-        if role == Qt.ItemDataRole.UserRole:
+        c = index.column()
+        if role == _DISPLAY:
+            texts = self._texts.get(row.id)
+            if texts is None:
+                texts = self._texts[row.id] = tuple(display(row, f) for f, _t, _k in COLUMNS)
+            return texts[c]
+        if c == 0 and role == _DECORATION:
+            return _COLOURS[row.colour]
+        if c == 0 and role == _FOREGROUND:
+            return _BRUSHES[row.colour]
+        if role == _TOOLTIP and COLUMNS[c][0] in ("description", "latest_progress"):
+            return getattr(row, COLUMNS[c][0])
+        if role == _USER:
             return row.id
         return None
 
