@@ -110,8 +110,12 @@ def preview(
             "表头应包含" + "、".join(f.label for f in spec.fields[:4]) + " 等列；如数据在其他工作表，请选择该工作表")
     titles = found.titles
     if mapping is None and remembered is not None:
-        mapping = remembered(kind, titles)
-    col_field = _resolve_mapping(titles, spec, mapping)
+        try:
+            col_field = _resolve_mapping(titles, spec, remembered(kind, titles))
+        except ValidationError:  # a mapping saved by an older version: start afresh
+            col_field = _resolve_mapping(titles, spec, None)
+    else:
+        col_field = _resolve_mapping(titles, spec, mapping)
     out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=sheets, header_row=found.top_row + 1,
                         titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
                         rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles)

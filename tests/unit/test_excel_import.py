@@ -218,3 +218,10 @@ def test_topics_sheet(ctx, tmp_path: Path) -> None:
     ])
     out = import_file(ctx.db, ctx.actor, good, "topics")
     assert out.ok and out.imported == 1
+
+
+def test_a_stale_remembered_mapping_is_ignored(ctx) -> None:
+    titles = preview(SAMPLES / "ledger.xlsx", "ledger", year=2026).titles
+    mappings.save(ctx.db, "ledger", titles, {"问题描述": "no_such_field"})
+    pv = preview_file(ctx.db, SAMPLES / "ledger.xlsx", "ledger")
+    assert pv.errors == [] and pv.mapping["问题描述"] == "description"
