@@ -125,3 +125,17 @@ def test_ledger_view_prints_as_filtered(qtbot, ctx: AppContext) -> None:
     assert notice.task is not None and notice.task.wait(60_000)
     texts = "".join(op[3] for page in notice.pages for op in page.ops if op[0] == "text")
     assert "勐龙镇台账不全" in texts and "通知单" in texts
+
+
+def test_settings_tab_saves_fonts(qtbot, ctx: AppContext) -> None:
+    from ui.print.font_dialog import PrintFontsTab
+
+    tab = PrintFontsTab(ctx)
+    qtbot.addWidget(tab)
+    shipped = fonts.shipped_font()
+    box = tab.form.boxes["body"]
+    box.setCurrentIndex(next(k for k in range(box.count()) if getattr(box.itemData(k), "key", None) == shipped.key))
+    tab.save_button.click()
+    assert fonts.load_choice(ctx.db)["body"].key == shipped.key and "已保存" in tab.status.text()
+    tab.refresh()
+    assert tab.form.boxes["body"].currentData().key == shipped.key

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
+from ui.print.font_dialog import PrintFontsTab
 from ui.settings.backups_tab import BackupsTab
 from ui.settings.campaign_tab import CampaignTab
 from ui.settings.office_tab import OfficeTab
@@ -47,10 +48,12 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.people, self.tr("人员"))
         self.tabs.addTab(self.campaign, self.tr("年度与定额"))
         self.tabs.addTab(self.backups, self.tr("数据备份"))
+        self.print_fonts = PrintFontsTab(ctx)
+        self.tabs.addTab(self.print_fonts, self.tr("打印字体"))
         bl.addWidget(self.tabs)
         outer.addWidget(body, 1)
 
     def refresh(self) -> None:
         """Reload every tab."""
-        for tab in (self.office, self.sections, self.people, self.campaign, self.backups):
+        for tab in (self.office, self.sections, self.people, self.campaign, self.backups, self.print_fonts):
             tab.refresh()
