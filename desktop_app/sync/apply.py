@@ -35,12 +35,12 @@ from desktop_app.errors import SetupRequiredError, SyncError
 from desktop_app.sync import keys
 from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limits
 from desktop_app.sync.bundle_reader import RawBundle, read_bundle
-from desktop_app.sync.history import Stamp, base_of, chunks, latest, load_history
+from desktop_app.sync.history import Stamp, base_of, chunks, field_versions, latest, load_entries
 from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.peers import have_seqs, load_json, merge_acks
 from desktop_app.sync.schema_upgrade import revisions, upgrade_changes
-from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable
+from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable, text_columns
 
 #: test hook: when set to a file path, the import creates that file and waits before committing
 HOLD_ENV = "FIELDDESK_SYNC_TEST_HOLD"
@@ -181,6 +181,8 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
         if model is None:
             raise _fail(f"数据包含有本版本不认识的数据表“{table}”", "请升级调研工作台后再导入；本次未做任何改动")
         decs = decoders(model.__table__)  # type: ignore[attr-defined]
+        texts = text_columns(model.__table__)  # type: ignore[attr-defined]
+        origins_ok: set[str] = set()
         lines = blob.split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
@@ -193,13 +195,17 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
                 bases_raw = d.get("b") or {}
             except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
                 raise _fail(f"数据表 {table} 第 {n} 条变更格式不正确") from exc
-            if (not isinstance(origin, str) or not OFFICE_CODE.match(origin) or not isinstance(seq, int)
+            if origin not in origins_ok and isinstance(origin, str) and OFFICE_CODE.match(origin):
+                origins_ok.add(origin)
+            if (origin not in origins_ok or not isinstance(seq, int)
                     or isinstance(seq, bool) or seq < 1 or not isinstance(hlc, int) or isinstance(hlc, bool)
                     or not 0 < hlc < 2**63 or not isinstance(row_id, str) or not ROW_ID.match(row_id)
                     or op not in _OPS or not isinstance(vals, dict) or not isinstance(bases_raw, dict)):
                 raise _fail(f"数据表 {table} 第 {n} 条变更格式不正确")
-            out: dict[str, Any] = {}
+            out: dict[str, Any] = vals
             for f, x in vals.items():
+                if f in texts and x.__class__ is str and "\x00" not in x:
+                    continue  # the common case, checked inline: text for a text column
                 dec = decs.get(f)
                 if dec is None:
                     raise _fail(f"数据表 {table} 第 {n} 条变更含有未知字段“{str(f)[:40]}”")
@@ -288,7 +294,7 @@ class _Plan:
     inserts: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     updates: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     conflicts: list[dict[str, Any]] = field(default_factory=list)
-    log: list[dict[str, Any]] = field(default_factory=list)
+    log: list[tuple[Any, ...]] = field(default_factory=list)
     max_hlc: int = 0
     #: (table, row, field, base hlc, origin) of applied edits that were made on top of a known version
     answered: list[tuple[str, str, str, int, str]] = field(default_factory=list)
@@ -297,6 +303,10 @@ class _Plan:
 def _load_rows(s: Session, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
     tbl = SYNCED_MODELS[table].__table__  # type: ignore[attr-defined]
     out: dict[str, dict[str, Any]] = {}
+    if len(ids) > 2000:
+        # many incoming rows: find which exist from one scan of the (indexed) ids, then load only those
+        have = {r for (r,) in s.execute(select(tbl.c.id))}
+        ids = [i for i in ids if i in have]
     for part in chunks(ids):
         for row in s.execute(select(tbl).where(tbl.c.id.in_(part))).mappings():
             out[row["id"]] = dict(row)
@@ -316,6 +326,7 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
     issues_state: dict[str, dict[str, Any]] = {}
     present: dict[str, set[str]] = defaultdict(set)  # rows that will exist after the import, per table
     now = dt.datetime.now()
+    now_text = now.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy stores a DateTime in SQLite
     for table in _sorted_tables():
         rows = by_table.get(table)
         if not rows:
@@ -326,7 +337,7 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
         append_only = bool(getattr(model, "__append_only__", False))
         dflt, required = defaults(tbl)
         local = _load_rows(s, table, list(rows))
-        hist = load_history(s, list(local)) if local else {}
+        hist = load_entries(s, list(local)) if local else {}
         parents: dict[str, dict[str, Any]] = {}
         if table in ISSUE_CHILDREN:
             need = {c.values.get("issue_id") or (local.get(rid) or {}).get("issue_id")
@@ -338,7 +349,7 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
         for row_id, cs in rows.items():
             cs.sort(key=lambda c: c.stamp)
             before = local.get(row_id)
-            outcome = _merge_row(table, row_id, cs, before, hist.get(row_id, {}), parents, append_only, plan,
+            outcome = _merge_row(table, row_id, cs, before, hist.get(row_id, []), parents, append_only, plan,
                                  report, bundle_id)
             values, changed, conflicted, rejected = outcome
             if values is not None and before is None:
@@ -362,7 +373,7 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
                 if table == "issue":
                     issues_state[row_id] = values
                 if before is None:
-                    full = {**dflt, **values, "created_at": now, "updated_at": now}
+                    full = {**dflt, **values, "created_at": now_text, "updated_at": now_text}
                     plan.inserts[table].append(full)
                 else:
                     diff = {k: v for k, v in values.items() if before.get(k) != v}
@@ -383,18 +394,21 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
             else:
                 tr.unchanged += 1
             for c in cs:
-                plan.log.append({"origin": c.origin, "seq": c.seq, "hlc": c.hlc, "table_name": table,
-                                 "row_id": row_id, "op": c.op, "fields": orjson.dumps(c.applied).decode()})
+                plan.log.append((c.origin, c.seq, c.hlc, table, row_id, c.op, orjson.dumps(c.applied).decode()))
                 plan.max_hlc = max(plan.max_hlc, c.hlc)
     return plan
 
 
 def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any] | None,
-               hist: dict[str, list[Stamp]], parents: dict[str, dict[str, Any]], append_only: bool, plan: _Plan,
+               hist: list[tuple[Stamp, list[str]]], parents: dict[str, dict[str, Any]], append_only: bool, plan: _Plan,
                report: ImportReport, bundle_id: str) -> tuple[dict[str, Any] | None, bool, bool, bool]:
     """Merge one row's incoming changes; returns (values or None, changed, conflicted, rejected)."""
+    if before is None and len(cs) == 1:
+        fast = _new_row_fast(table, row_id, cs[0], parents, append_only, report)
+        if fast is not None:
+            return fast
     values: dict[str, Any] = dict(before) if before is not None else {}
-    versions: dict[str, list[Stamp]] = {f: list(v) for f, v in hist.items()}
+    versions: dict[str, list[Stamp]] = field_versions(hist)
     if before is not None and before.get("hlc"):
         fallback = (int(before["hlc"]), str(before.get("changed_by") or before.get("office_code") or ""))
         for f in values:
@@ -455,6 +469,21 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
     return values, changed, conflicted, rejected
 
 
+def _new_row_fast(table: str, row_id: str, c: _Change, parents: dict[str, dict[str, Any]], append_only: bool,
+                  report: ImportReport) -> tuple[dict[str, Any] | None, bool, bool, bool] | None:
+    """A row new here with a single change (the bulk of a first full bundle): no versions to weigh."""
+    parent = parents.get(c.values.get("issue_id") or "") if table in ISSUE_CHILDREN else None
+    why = check_owner(table, c.origin, True, {}, c.values, parent, append_only)
+    if why:
+        return None  # the general path reports the refusal
+    if not c.values:
+        return None, False, False, False
+    values = dict(c.values)
+    values["hlc"], values["changed_by"] = c.hlc, c.origin
+    c.applied = list(c.values)
+    return values, True, False, False
+
+
 def _row_label(values: dict[str, Any], row_id: str) -> str:
     serial = values.get("serial")
     return f"{serial}（{row_id[:8]}）" if serial else row_id[:8]
@@ -505,19 +534,31 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
                 s.add(Attachment(sha256=sha, name=str(meta.get("name") or "附件")[:200], size=len(raw.blobs[sha]),
                                  mime=str(meta.get("mime") or "")[:100]))
         s.flush()
+    conn = s.connection()
+    dialect = conn.dialect
     for table in _sorted_tables():
         tbl = SYNCED_MODELS[table].__table__  # type: ignore[attr-defined]
         rows = plan.inserts.get(table)
         if rows:
-            for i in range(0, len(rows), 20000):
-                s.execute(insert(tbl), rows[i:i + 20000])
+            # plain DBAPI executemany of tuples: the per-row cost of Core parameter handling would
+            # dominate a 100k-row bundle; the column types' own bind processors keep the stored form
+            cols = [c.name for c in tbl.columns]
+            procs = [None if c.name in ("created_at", "updated_at") else c.type.bind_processor(dialect)
+                     for c in tbl.columns]
+            pairs = list(zip(cols, procs, strict=True))
+            sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+            tuples = [tuple(p(r[c]) if p is not None else r[c] for c, p in pairs) for r in rows]
+            for i in range(0, len(tuples), 50000):
+                conn.exec_driver_sql(sql, tuples[i:i + 50000])
         ups = plan.updates.get(table)
         if ups:
             for u in ups:
                 rid = u.pop("id")
                 s.execute(update(tbl).where(tbl.c.id == rid).values(**u))
-    for i in range(0, len(plan.log), 20000):
-        s.execute(insert(ChangeLog.__table__), plan.log[i:i + 20000])
+    log_sql = ("INSERT INTO change_log (origin, seq, hlc, table_name, row_id, op, fields) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    for i in range(0, len(plan.log), 50000):
+        conn.exec_driver_sql(log_sql, plan.log[i:i + 50000])
     if plan.conflicts:
         s.execute(insert(SyncConflict.__table__), plan.conflicts)
     _close_answered_conflicts(s, plan)

@@ -34,7 +34,7 @@ from desktop_app.config import DataDir
 from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
 from desktop_app.sync import crypto_box, keys
 from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFEST, OFFICE_CODE, SIGNATURE
-from desktop_app.sync.history import History, base_of, chunks, latest, load_history
+from desktop_app.sync.history import Entries, base_of, chunks, field_versions, latest, load_entries
 from desktop_app.sync.peers import have_seqs, load_json
 from desktop_app.sync.schema_upgrade import head as schema_head
 
@@ -98,7 +98,7 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[l
         lo = acked.get(origin, 0) + 1
         if lo > have[origin]:
             continue
-        rows = s.execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op,
+        rows = s.connection().execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op,
                                 ChangeLog.fields)
                          .where(ChangeLog.origin == origin, ChangeLog.seq >= lo).order_by(ChangeLog.seq))
         for seq, hlc, table, row_id, op, fields in rows:
@@ -107,10 +107,17 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[l
     return changes, ranges
 
 
-def _carried(change: _Change, hist: History, columns: set[str]) -> tuple[list[str], dict[str, list[Any]]]:
+def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[str, list]],
+             columns: set[str]) -> tuple[list[str], dict[str, list[Any]]]:
     """Fields whose current value this change wrote, and the base version of each."""
+    row_entries = entries.get(change.row_id)
+    if row_entries is not None and len(row_entries) == 1:
+        # the row's only change (the common case: a row made and never edited) carries everything
+        return [f for f in change.fields if f in columns], {}
+    per_row = versions_cache.get(change.row_id)
+    if per_row is None:
+        per_row = versions_cache[change.row_id] = field_versions(row_entries)
     stamp = (change.hlc, change.origin)
-    per_row = hist.get(change.row_id, {})
     carried: list[str] = []
     bases: dict[str, list[Any]] = {}
     for f in change.fields:
@@ -150,7 +157,7 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         acks = have_seqs(s)
         changes, ranges = _pending_changes(s, to_code, acked)
         total_log = int(s.execute(select(func.count()).select_from(ChangeLog)).scalar() or 0)
-        hist = load_history(s, {c.row_id for c in changes}, whole_log=len(changes) * 2 > total_log)
+        entries = load_entries(s, {c.row_id for c in changes}, whole_log=len(changes) * 2 > total_log)
         by_table: dict[str, list[_Change]] = defaultdict(list)
         for c in changes:
             if c.table in SYNCED_MODELS:
@@ -159,7 +166,7 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            members, counts, shas = _write_changes(s, tmp, by_table, hist, len(changes), progress)
+            members, counts, shas = _write_changes(s, tmp, by_table, entries, len(changes), progress)
             blobs = _attachment_meta(s, data, shas)
             manifest = {
                 "format_version": FORMAT_VERSION, "min_reader_format": 1,
@@ -184,35 +191,39 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
                         kind="full" if full else "incremental", encrypted=encrypt, ranges=ranges, blobs=len(blobs))
 
 
-def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], hist: History, total: int,
+def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], entries: Entries, total: int,
                    progress: Progress | None) -> tuple[list[dict[str, Any]], dict[str, int], set[str]]:
     members: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     shas: set[str] = set()
     done = 0
+    cache: dict[str, dict[str, list]] = {}
+    conn = s.connection()  # Core rows: the ORM's per-row bookkeeping is not needed for reading
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for table in sorted(by_table):
             model = SYNCED_MODELS[table]
             tbl = model.__table__  # type: ignore[attr-defined]
             columns = {c.name for c in tbl.columns}
+            sha_cols = [c for c in columns if c.endswith("sha256")]  # attachments referenced by content hash
             chs = by_table[table]
             name = f"changes/{table}.jsonl"
             digest = hashlib.sha256()
             size = 0
             with zf.open(name, "w", force_zip64=True) as w:
                 for part in chunks(list(range(len(chs))), 5000):
-                    plan = [(chs[i], *_carried(chs[i], hist, columns)) for i in part]
+                    plan = [(chs[i], *_carried(chs[i], entries, cache, columns)) for i in part]
                     need = sorted({c.row_id for c, carried, _ in plan if carried})
                     values: dict[str, Any] = {}
                     for ids in chunks(need):
-                        for row in s.execute(select(tbl).where(tbl.c.id.in_(ids))).mappings():
+                        for row in conn.execute(select(tbl).where(tbl.c.id.in_(ids))).mappings().all():
                             values[row["id"]] = row
                     lines = []
                     for c, carried, bases in plan:
                         row = values.get(c.row_id)
                         v = {f: row[f] for f in carried} if row is not None else {}
-                        for f, val in v.items():
-                            if f.endswith("sha256") and isinstance(val, str) and _SHA.match(val):
+                        for f in sha_cols:
+                            val = v.get(f)
+                            if isinstance(val, str) and _SHA.match(val):
                                 shas.add(val)
                         line: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op,
                                                 "v": v}

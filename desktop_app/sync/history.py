@@ -19,40 +19,45 @@ from sqlalchemy.orm import Session
 from db.models import ChangeLog
 
 Stamp = tuple[int, str]
-#: row id -> field -> sorted stamps of the changes that wrote it
-History = dict[str, dict[str, list[Stamp]]]
+#: row id -> the change-log entries of that row: (stamp, fields written)
+Entries = dict[str, list[tuple[Stamp, list[str]]]]
+#: field -> sorted stamps of the changes that wrote it
+FieldVersions = dict[str, list[Stamp]]
 CHUNK = 900
 
 
-def chunks(items: list[str], size: int = CHUNK) -> Iterable[list[str]]:
+def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     """Slices of ``items`` small enough for SQLite's bound-parameter limit."""
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def load_history(session: Session, row_ids: Iterable[str], whole_log: bool = False) -> History:
-    """The field histories of ``row_ids`` (or of every row when ``whole_log``)."""
-    hist: History = defaultdict(lambda: defaultdict(list))
+def load_entries(session: Session, row_ids: Iterable[str], whole_log: bool = False) -> Entries:
+    """The change-log entries of ``row_ids`` (scanning the whole log when that is cheaper)."""
+    out: Entries = defaultdict(list)
     cols = (ChangeLog.origin, ChangeLog.hlc, ChangeLog.row_id, ChangeLog.fields)
     if whole_log:
         wanted = set(row_ids)
-        batches: Iterable = [session.execute(select(*cols)).all()]
-    else:
-        wanted = None
-        ids = sorted(set(row_ids))
-        batches = (session.execute(select(*cols).where(ChangeLog.row_id.in_(c))).all() for c in chunks(ids))
-    for batch in batches:
-        for origin, hlc, row_id, fields in batch:
-            if wanted is not None and row_id not in wanted:
-                continue
-            stamp = (int(hlc), origin)
-            per_row = hist[row_id]
-            for f in orjson.loads(fields or "[]"):
-                per_row[f].append(stamp)
-    for per_row in hist.values():
-        for stamps in per_row.values():
-            stamps.sort()
-    return hist
+        for origin, hlc, row_id, fields in session.connection().execute(select(*cols)):
+            if row_id in wanted:
+                out[row_id].append(((int(hlc), origin), orjson.loads(fields or "[]")))
+        return out
+    for part in chunks(sorted(set(row_ids))):
+        for origin, hlc, row_id, fields in session.connection().execute(
+                select(*cols).where(ChangeLog.row_id.in_(part))):
+            out[row_id].append(((int(hlc), origin), orjson.loads(fields or "[]")))
+    return out
+
+
+def field_versions(entries: list[tuple[Stamp, list[str]]] | None) -> FieldVersions:
+    """Per field, the sorted stamps of the changes that wrote it."""
+    per: FieldVersions = defaultdict(list)
+    for stamp, fields in entries or ():
+        for f in fields:
+            per[f].append(stamp)
+    for stamps in per.values():
+        stamps.sort()
+    return per
 
 
 def latest(stamps: list[Stamp] | None) -> Stamp | None:

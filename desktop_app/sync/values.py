@@ -121,3 +121,9 @@ def jsonable(x: Any) -> Any:
     if isinstance(x, dt.date | dt.datetime):
         return x.isoformat()
     return x
+
+
+def text_columns(table: Table) -> frozenset[str]:
+    """Content columns holding text (checked inline on import, the common case)."""
+    return frozenset(c.name for c in table.columns
+                     if c.name not in STAMP_COLUMNS and isinstance(c.type, String | Text))
