@@ -109,8 +109,9 @@ class ExcelImportDialog(QDialog):
 
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
         self.import_button.setEnabled(False)
         self.buttons.accepted.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
@@ -204,10 +205,11 @@ class ExcelImportDialog(QDialog):
         errors: dict[int, list[str]] = {}
         for e in pv.errors:
             errors.setdefault(e.row, []).append(f"{e.column}：{e.message}" if e.column else e.message)
-        self.model.set_preview(spec if not pv.roundtrip else None, pv.rows, errors)
+        mapped = {key for key in pv.mapping.values() if key}
+        self.model.set_preview(spec if not pv.roundtrip else None, pv.rows, errors, mapped)
         self.table.resizeColumnsToContents()
         for c in range(self.model.columnCount()):
-            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 260))
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), 320 if c == 1 else 220))
         label = KIND_LABELS[pv.kind]
         if pv.roundtrip:
             text = self.tr("这是调研工作台导出的回执表：导入时将为各条问题登记本次进展。")

@@ -30,19 +30,22 @@ class PreviewModel(QAbstractTableModel):
         self._visible: list[int] = []
         self._only_errors = False
 
-    def set_preview(self, spec: KindSpec | None, rows: list[dict[str, Any]], errors: dict[int, list[str]]) -> None:
-        """Show a new preview (``errors``: sheet row → messages)."""
+    def set_preview(self, spec: KindSpec | None, rows: list[dict[str, Any]], errors: dict[int, list[str]],
+                    mapped: set[str] | None = None) -> None:
+        """Show a new preview (``errors``: sheet row → messages; ``mapped``: the fields some column gives)."""
         self.beginResetModel()
         self._rows = rows
         self._errors = errors
-        cols: list[tuple[str, str]] = [("row", "行号")]
+        cols: list[tuple[str, str]] = [("row", "行号"), ("_errors", "错误")]
         if spec is not None:
-            cols += [(f.key, f.label) for f in spec.fields if f.key not in _HIDDEN_FIELDS and
-                     not (spec.name == "visits" and f.key in ("start", "end"))]
-            cols += _EXTRA.get(spec.name, [])
+            wanted = mapped if mapped is not None else {f.key for f in spec.fields}
+            if spec.name == "visits" and wanted & {"date", "start", "end"}:
+                wanted = wanted | {"start", "end", "days"}
+            cols += [(f.key, f.label) for f in spec.fields if f.key in wanted and f.key not in _HIDDEN_FIELDS
+                     and not (spec.name == "visits" and f.key in ("start", "end"))]
+            cols += [c for c in _EXTRA.get(spec.name, []) if spec.name != "visits" or c[0] in wanted]
         elif rows:
             cols += [(k, k) for k in rows[0] if k != "row"]
-        cols.append(("_errors", "错误"))
         self._columns = cols
         self._refilter()
         self.endResetModel()
