@@ -139,3 +139,18 @@ def test_settings_tab_saves_fonts(qtbot, ctx: AppContext) -> None:
     assert fonts.load_choice(ctx.db)["body"].key == shipped.key and "已保存" in tab.status.text()
     tab.refresh()
     assert tab.form.boxes["body"].currentData().key == shipped.key
+
+
+def test_ledger_page_print_buttons(qtbot, ledger_ctx: AppContext, dialog_answers) -> None:
+    from ui.pages.ledger_page import LedgerPage
+
+    page = LedgerPage(ledger_ctx)
+    qtbot.addWidget(page)
+    page.current_id = None
+    page.notice_button.click()  # nothing selected: a calm hint, no dialog
+    assert dialog_answers.infos and not page.findChildren(PrintPreviewDialog)
+    page.tabs.setCurrentIndex(1)
+    page.print_button.click()
+    dlg = page.findChildren(PrintPreviewDialog)[-1]
+    assert dlg.job.kind == "responsibility" and dlg.task is not None and dlg.task.wait(60_000)
+    assert dlg.pages

@@ -79,6 +79,16 @@ class LedgerPage(QWidget):
         top.addWidget(self.banner, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.new_button)
+        # printing (issue 5): the current view as filtered, or the selected item's 督办通知单
+        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button.setToolTip(self.tr("打印预览当前清单（按当前筛选条件），可打印或另存为 PDF（Ctrl+P）"))
+        self.print_button.clicked.connect(self.print_view)
+        self.notice_button = QPushButton(self.tr("打印通知单"))
+        self.notice_button.setToolTip(self.tr("打印选中问题的督办通知单"))
+        self.notice_button.clicked.connect(self.print_notice)
+        top.addWidget(self.print_button)
+        top.addWidget(self.notice_button)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_view)
 
         self.filter_bar = FilterBar(ctx, self)
         self.filter_bar.changed.connect(self.apply_filter)
@@ -247,6 +257,21 @@ class LedgerPage(QWidget):
             detail = get_issue_detail(self.ctx.db, self.current_id)
         if done.ok:
             self.exec_dialog(StepDialog(self.ctx, detail, step, self))
+
+    def print_view(self) -> None:
+        """Preview the current tab's list as filtered on screen."""
+        from ui.print.actions import print_ledger_view
+
+        print_ledger_view(self, self.ctx, self.tabs.currentIndex(), self.filter_bar.current())
+
+    def print_notice(self) -> None:
+        """Preview the 督办通知单 of the selected item."""
+        from ui.print.actions import print_notice
+
+        if not self.current_id:
+            dialogs.info(self, self.tr("请先在清单中选中一条问题"))
+            return
+        print_notice(self, self.ctx, self.current_id)
 
     def current_year(self) -> int:
         """The campaign year the page opens on."""
