@@ -160,6 +160,10 @@ class MainWindow(QMainWindow):
         self.act_restore = file_menu.addAction(self.tr("从备份恢复(&R)…"))
         self.act_restore.triggered.connect(self._restore)
         file_menu.addSeparator()
+        from ui.excel.menu import add_excel_actions  # 导入/导出 Excel (owned by the Excel capability)
+
+        add_excel_actions(self, file_menu, lambda: self._ctx)
+        file_menu.addSeparator()
         act_quit = file_menu.addAction(self.tr("退出(&X)"))
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)

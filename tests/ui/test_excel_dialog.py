@@ -106,3 +106,25 @@ def test_export_action_writes_the_file(qtbot, ctx, tmp_path: Path, dialog_answer
     ws = openpyxl.load_workbook(tmp_path / "台账导出.xlsx").active
     assert ws.max_row == 3 + 5
     assert dialog_answers.infos and "已导出 5 行" in dialog_answers.infos[0]
+
+
+def test_file_menu_has_excel_entries(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:
+    from ui.main_window import MainWindow
+
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    file_menu = w.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]
+    assert "导入 Excel(&I)…" in texts and "导出 Excel(&E)" in texts
+    export_menu = next(a.menu() for a in file_menu.actions() if a.text() == "导出 Excel(&E)")
+    roundtrip = next(a for a in export_menu.actions() if "回执表" in a.text())
+    import_file_sample = SAMPLES / "ledger.xlsx"
+    from desktop_app.excel.service import import_file
+
+    import_file(ctx.db, ctx.actor, import_file_sample, "ledger")
+    dialog_answers.texts.append("县乡村振兴局")
+    dialog_answers.files.append(str(tmp_path / "回执.xlsx"))
+    roundtrip.trigger()
+    qtbot.waitUntil(lambda: bool(dialog_answers.infos), timeout=20_000)
+    ws = openpyxl.load_workbook(tmp_path / "回执.xlsx").active
+    assert ws["A1"].value == "县乡村振兴局问题整改进展回执表" and ws.max_row == 3 + 2

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.context import AppContext
 from ui import dialogs
 from ui.tasks import Task, run_task
+
+if TYPE_CHECKING:
+    from desktop_app.context import AppContext
 
 _DEFAULT_NAMES = {"ledger": "问题台账", "visits": "调研安排", "topics": "调研课题", "days": "基层调研天数",
                   "scores": "成绩", "roundtrip": "整改回执表"}
