@@ -110,7 +110,7 @@ class DashboardPage(QWidget):
         self._pending.setInterval(0)  # several changes in one event-loop turn → one refresh
         self._pending.timeout.connect(self.refresh)
         bus().changed.connect(self._on_changed)  # a bound method: the connection dies with the page
-        self.refresh()
+        self.refresh_counts()  # the panels loaded their own data when they were made
 
     def _arrange_panels(self) -> None:
         """All panels side by side when they fit; otherwise the first (the ledger) on its own row."""
@@ -153,6 +153,15 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Reload the counts and let every panel refresh itself."""
+        self.refresh_counts()
+        for panel in self.panels:
+            refresh = getattr(panel, "refresh", None)
+            if callable(refresh):
+                with dialogs.guard(self):
+                    refresh()
+
+    def refresh_counts(self) -> None:
+        """Reload the header and the count cards."""
         from desktop_app.services import dashboard
 
         with dialogs.guard(self) as done:
@@ -173,8 +182,3 @@ class DashboardPage(QWidget):
             note += self.tr("，逾期 %1 项").replace("%1", f"{s.issues_overdue:,}")
         self.cards["issues"].set(s.issues, note)
         self.cards["issues"].note.setStyleSheet("color: #b3261e;" if s.issues_overdue else "")
-        for panel in self.panels:
-            refresh = getattr(panel, "refresh", None)
-            if callable(refresh):
-                with dialogs.guard(self):
-                    refresh()
