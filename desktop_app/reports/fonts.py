@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 import sys
 import threading
 from collections.abc import Iterable
@@ -230,7 +231,8 @@ def register(spec: FontSpec) -> str:
         name = f"FD{len(_registered)}-{Path(spec.path).stem}-{spec.index}"
         try:
             font = TTFont(name, spec.path, subfontIndex=spec.index)
-        except (TTFError, OSError, ValueError) as exc:
+        except (TTFError, OSError, ValueError, KeyError, IndexError, struct.error) as exc:
+            # a damaged file can fail anywhere in reportlab's parser; all of these mean "cannot use it"
             raise ValidationError(f"无法使用字体文件 {spec.path}：{exc}",
                                   "请选择 TrueType 字体（.ttf/.ttc），OpenType/CFF 字体无法嵌入 PDF") from exc
         pdfmetrics.registerFont(font)
@@ -370,13 +372,28 @@ class FontSet:
                 "或在数据中改用通用写法后再打印")
 
 
+def _register_role(role: str, spec: FontSpec | None) -> tuple[str, FontSpec]:
+    """Register a role's font; a font reportlab refuses (e.g. its licence forbids embedding) gives way to the
+    next suitable font found on this computer, then to the shipped one."""
+    candidates = [spec] if spec else []
+    candidates += [f for style in ROLE_STYLES[role] for f in system_fonts() if f.style == style]
+    for cand in [*candidates, shipped_font()]:
+        try:
+            return register(cand), cand
+        except ValidationError as exc:
+            log.warning("font for %s not usable, trying the next: %s", role, exc)
+    raise ValidationError("找不到可用于打印的字体", "请重新安装调研工作台（随软件附带的字体文件缺失或损坏）")
+
+
 def build_fontset(choice: dict[str, FontSpec] | None = None, db: Any | None = None) -> FontSet:
     """Register the chosen fonts (or the user's settings from ``db``, or defaults) and their fallbacks."""
-    choice = choice or load_choice(db)
-    names = {role: register(choice.get(role) or shipped_font()) for role in ROLES}
+    choice = dict(choice or load_choice(db))
+    names: dict[str, str] = {}
+    for role in ROLES:
+        names[role], choice[role] = _register_role(role, choice.get(role))
     chosen = {spec.key for spec in choice.values()}
     lazy = [spec for spec in system_fonts() if spec.key not in chosen]
     # Latin/symbol faces first: a CJK role font usually lacks only symbols and accented letters
     lazy.sort(key=lambda f: f.style not in ("latin", "other"))
     return FontSet(names["body"], names["title"], names["heading"], [register(shipped_font())],
-                   specs=dict(choice), lazy_fallbacks=lazy)
+                   specs=choice, lazy_fallbacks=lazy)

@@ -64,3 +64,11 @@ def test_runs_and_widths_use_the_fallback_for_missing_characters() -> None:
     with pytest.raises(ValidationError) as err:
         fs.check(["刘䶮", "𠮷野家"])
     assert all(ch in err.value.message for ch in gone)
+
+
+def test_unusable_chosen_font_gives_way_to_a_working_one(tmp_path: Path) -> None:
+    bad = tmp_path / "simfang.ttf"
+    bad.write_bytes(b"\x00\x01\x00\x00" + b"\0" * 64)  # looks like TrueType, is not loadable
+    fs = fonts.build_fontset({"body": fonts.FontSpec(str(bad), 0, "仿宋", "fangsong")})
+    assert fs.specs["body"].path != str(bad)
+    assert fs.missing(["王赟"]) == set()
