@@ -3,8 +3,9 @@
 Figures (seconds unless ``_mb``; median of 3 runs; names keep their nominal size at any --scale):
 
 * ``ledger_first_screen_100k_s`` — with the database open: build ``LedgerPage`` (count, first
-  page of rows, filter choices, overdue/due-soon banner, the first item's timeline), show it
-  and paint it (a synchronous repaint of the whole page).
+  page of rows, the first item's timeline), show it and paint it (a synchronous repaint of the
+  whole page). The filter drop-downs and the overdue/due-soon banner fill in on the next turn
+  of the event loop: ``ledger_page_complete_100k_s`` is the time until they are painted too.
 * ``ledger_filter_100k_s`` — a free-text filter with a two-character term (党建) applied to the
   shown page: count, first page, repaint.
 * ``ledger_filter_common_term_100k_s`` — the same with 整改, which the demo ledger has in ~85% of
@@ -14,7 +15,7 @@ Figures (seconds unless ``_mb``; median of 3 runs; names keep their nominal size
 * ``ledger_rss_100k_mb`` — the process's peak resident memory after the above (Python, Qt,
   SQLAlchemy and the page; the model holds at most 12 pages of 200 rows).
 * ``ledger_open_1m_s`` — ``LedgerPage`` built, shown and painted on a 1,000,000-item office
-  (database already open), as the first-screen figure.
+  (database already open), as the first-screen figure; ``ledger_page_complete_1m_s`` likewise.
 * ``sqlite_select_page_100k_s`` — the floor: raw ``sqlite3``: connect, ``count(*)`` and the
   first 200 rows of ``issue`` in rowid order, on the 100k office.
 * ``*_ratio`` — product / floor.
@@ -69,15 +70,21 @@ def _paint(app: Any, widget: Any) -> None:
     widget.repaint()
 
 
-def _first_screen(app: Any, ctx: Any) -> tuple[float, Any]:
+def _first_screen(app: Any, ctx: Any, complete: list[float] | None = None) -> tuple[float, Any]:
+    """Seconds until the page with its rows is painted; ``complete`` gets the time until the deferred
+    parts (filter drop-downs, overdue banner) are filled in and painted too."""
     from ui.pages.ledger_page import LedgerPage
 
     t0 = time.perf_counter()
     page = LedgerPage(ctx)
     page.resize(1500, 900)
     page.show()
+    page.repaint()  # synchronous: the rows are on screen when this returns
+    first = time.perf_counter() - t0
     _paint(app, page)
-    return time.perf_counter() - t0, page
+    if complete is not None:
+        complete.append(time.perf_counter() - t0)
+    return first, page
 
 
 def _close(app: Any, page: Any) -> None:
@@ -148,9 +155,10 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     try:
         _t, warm = _first_screen(app, ctx)  # imports and first-use caches are not the page's cost
         _close(app, warm)
-        firsts = []
+        firsts: list[float] = []
+        completes: list[float] = []
         for _ in range(RUNS):
-            t, page = _first_screen(app, ctx)
+            t, page = _first_screen(app, ctx, completes)
             firsts.append(t)
             _close(app, page)
         t, page = _first_screen(app, ctx)
@@ -166,9 +174,10 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     big = make_big_office(workdir, n1m)
     ctx1m = _open(big)
     try:
-        opens = []
+        opens: list[float] = []
+        opens_complete: list[float] = []
         for _ in range(RUNS):
-            t, page = _first_screen(app, ctx1m)
+            t, page = _first_screen(app, ctx1m, opens_complete)
             opens.append(t)
             _close(app, page)
     finally:
@@ -178,6 +187,8 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     out.update(pair("ledger_filter_100k_s", median(filters), "sqlite_select_page_100k_s", floor))
     out.update(pair("ledger_last_row_100k_s", median(lasts), "sqlite_select_page_100k_s", floor))
     out.update(pair("ledger_open_1m_s", median(opens), "sqlite_select_page_100k_s", floor))
+    out["ledger_page_complete_100k_s"] = rnd(median(completes))
+    out["ledger_page_complete_1m_s"] = rnd(median(opens_complete))
     out["ledger_filter_common_term_100k_s"] = rnd(median(common))
     out["ledger_rss_100k_mb"] = rnd(rss, 1)
     out["ledger_cached_pages"] = float(cached)

@@ -23,7 +23,7 @@ class FilterBar(QWidget):
 
     changed = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: Any = None) -> None:
+    def __init__(self, ctx: AppContext, parent: Any = None, load: bool = True) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._quiet = False
@@ -67,7 +67,8 @@ class FilterBar(QWidget):
         self.saved.activated.connect(self._apply_saved)
         self.save_button.clicked.connect(self.save_current)
         self.clear_button.clicked.connect(self.clear)
-        self.load_choices()
+        if load:
+            self.load_choices()
 
     def _combo(self, items: list[tuple[str, str]] | None = None, editable: bool = False) -> QComboBox:
         c = QComboBox()

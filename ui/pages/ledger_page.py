@@ -52,6 +52,8 @@ def _table(model: Any) -> QTableView:
     t.setWordWrap(False)
     t.verticalHeader().setDefaultSectionSize(24)
     t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    # row numbers would make the header ask for thousands of labels to size itself; the serial says it all
+    t.verticalHeader().hide()
     t.horizontalHeader().setStretchLastSection(True)
     return t
 
@@ -90,7 +92,7 @@ class LedgerPage(QWidget):
         top.addWidget(self.notice_button)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_view)
 
-        self.filter_bar = FilterBar(ctx, self)
+        self.filter_bar = FilterBar(ctx, self, load=False)
         self.filter_bar.changed.connect(self.apply_filter)
 
         self.table = _table(self.model)
@@ -139,8 +141,13 @@ class LedgerPage(QWidget):
         self._pending.timeout.connect(self.reload)
         bus().changed.connect(self._on_changed)
 
-        self.model.set_query(self.filter_bar.current())
+        # the rows first; the drop-downs and the overdue banner fill in on the next turn of the event loop
+        self.model.set_query(IssueFilter(year=organisation.current_year(ctx.db)))
         self._after_query()
+        QTimer.singleShot(0, self._fill_secondary)
+
+    def _fill_secondary(self) -> None:
+        self.filter_bar.load_choices()
         self._update_banner()
 
     # --- queries -----------------------------------------------------------------------------
