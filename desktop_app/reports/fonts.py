@@ -254,8 +254,8 @@ def coverage(font_name: str) -> frozenset[str]:
     return _coverage[font_name]
 
 
-# Characters that are layout, not ink: never reported as missing
-_INVISIBLE = frozenset("\n\r\t\u200b\u200c\u200d\ufeff")
+# Characters that are layout, not ink (wrap.clean_text drops them before drawing): never reported as missing
+_INVISIBLE = frozenset([*map(chr, range(0x20)), "\x7f", "\xa0", "\u200b", "\u200c", "\u200d", "\ufeff"])
 
 
 @dataclass

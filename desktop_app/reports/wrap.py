@@ -42,10 +42,22 @@ def _widths(fontset: FontSet, font: str, size: float) -> _Widths:
     return table  # type: ignore[no-any-return]
 
 
+#: control and zero-width characters that come in with pasted or imported text: no glyph, no ink
+_STRIP = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0xFEFF]}
+_STRIP[0x09] = " "
+_STRIP[0xA0] = " "
+
+
+def clean_text(text: str) -> str:
+    """``text`` without control/zero-width characters (tabs become spaces); newlines are kept."""
+    return text.translate(_STRIP) if not text.isprintable() or "\xa0" in text else text
+
+
 def wrap_text(text: str, width: float, fontset: FontSet, font: str, size: float) -> list[str]:
     """``text`` broken into lines no wider than ``width`` points (explicit newlines kept)."""
     if not text:
         return [""]
+    text = clean_text(text)
     table = _widths(fontset, font, size)
     if "\n" in text or "\r" in text:
         out: list[str] = []

@@ -157,3 +157,10 @@ def test_empty_list_still_prints_header(tmp_path: Path, fontset: fonts.FontSet) 
     render_table_report(issue_report([]), out, fontset)
     text = pdf_text(out)
     assert "无符合条件的记录" in text and "问题描述" in text
+
+
+def test_pasted_control_characters_print_cleanly(tmp_path: Path, fontset: fonts.FontSet) -> None:
+    out = tmp_path / "ctrl.pdf"
+    row = make_row(1, description="台账\t不全\x0b，过期\u200b药品\r\n未清理。")
+    render_table_report(issue_report([row]), out, fontset)
+    assert "台账不全，过期药品未清理。" in pdf_text(out)
