@@ -365,3 +365,12 @@ def test_excepthook_shows_bugs_and_known_errors(dialog_answers) -> None:  # noqa
     err = ValidationError("年度“1999”无效", "请填写四位年份")
     _excepthook(type(err), err, None)
     assert dialog_answers.warnings == ["年度“1999”无效\n\n处理办法：请填写四位年份"]
+
+
+def test_task_worker_may_call_services(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """What the tasks docstring promises: a service call with ctx.db works from the worker thread."""
+    from desktop_app.services import dashboard
+
+    task = run_task(None, "统计", lambda progress: dashboard.summary(ctx.db), show_progress=False)
+    assert task.wait(10_000) and task.error is None
+    assert task.result.sections == 3 and task.result.people == 5
