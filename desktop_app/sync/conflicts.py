@@ -18,7 +18,14 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from db.changes import HybridClock
 from db.engine import Database
-from db.models import SYNCED_MODELS, SyncConflict
+from db.models import (
+    CLOSURE_STATE_LABELS,
+    EXTENSION_STATE_LABELS,
+    ISSUE_KIND_LABELS,
+    ISSUE_STATUS_LABELS,
+    SYNCED_MODELS,
+    SyncConflict,
+)
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
@@ -27,6 +34,29 @@ from desktop_app.sync.values import BadValueError, decoders
 TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension": "延期申请", "urge": "催办", "closure": "销号",
                 "follow_up": "回访", "visit": "调研安排", "topic": "调研课题", "person": "人员", "section": "科室",
                 "question": "试题", "attempt": "成绩", "holiday": "节假日"}
+
+
+FIELD_LABELS = {"status": "状态", "deadline": "整改时限", "measures": "整改措施", "responsible_person": "责任人",
+                "responsible_unit": "责任单位", "description": "问题描述", "category": "类别", "kind": "整改类型",
+                "progress_percent": "完成进度", "latest_progress": "最新进展", "closure_state": "销号状态",
+                "deleted": "删除/作废", "state": "审核状态", "name": "名称", "title": "标题"}
+_VALUE_LABELS = {"status": ISSUE_STATUS_LABELS, "kind": ISSUE_KIND_LABELS, "closure_state": CLOSURE_STATE_LABELS}
+
+
+def display_value(field: str, value: Any) -> str:
+    """A conflict value as a clerk reads it (status codes as 推进中 etc., dates as text)."""
+    labels = _VALUE_LABELS.get(field)
+    if labels and isinstance(value, str):
+        return labels.get(value, value)
+    if field == "state" and isinstance(value, str):
+        return CLOSURE_STATE_LABELS.get(value) or EXTENSION_STATE_LABELS.get(value, value)
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, dict):
+        return "；".join(f"{FIELD_LABELS.get(k, k)}={display_value(k, v)}" for k, v in value.items())
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,21 @@ class ConflictInfo:
     loser_time: dt.datetime
     resolved: bool
     resolved_by: str
+
+    @property
+    def field_label(self) -> str:
+        """The field's Chinese name."""
+        return FIELD_LABELS.get(self.field, self.field)
+
+    @property
+    def winner_text(self) -> str:
+        """The current value as shown."""
+        return display_value(self.field, self.winner_value)
+
+    @property
+    def loser_text(self) -> str:
+        """The other version as shown."""
+        return display_value(self.field, self.loser_value)
 
 
 def _time(stamp: int) -> dt.datetime:

@@ -1,0 +1,134 @@
+"""数据交换 page: cards with fingerprint confirmation, export, preview then import, conflicts, county view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Issue
+from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.services.organisation import SetupInput
+from desktop_app.sync import peers
+from ui.pages.exchange_page import ExchangePage
+
+
+@pytest.fixture
+def pref(tmp_path: Path):
+    c = open_context(tmp_path / "pref", daily_backup=False)
+    initialise_office(c, SetupInput(code="532800", name="西双版纳州乡村振兴局", level="prefecture", sections=["综合科"],
+                                    year=2026))
+    yield c
+    c.close()
+
+
+def _card_file(ctx: AppContext, folder: Path) -> Path:
+    card = peers.own_card(ctx.db, ctx.data.keys)
+    path = folder / f"{card.office_code}.fdcard"
+    path.write_bytes(card.to_json())
+    return path
+
+
+def _issues(ctx: AppContext) -> int:
+    with ctx.db.session() as s:
+        return int(s.execute(select(func.count()).select_from(Issue)).scalar() or 0)
+
+
+def test_cards_export_preview_import_and_conflicts(qtbot, qtmodeltester, dialog_answers, ctx, pref,
+                                                   tmp_path: Path) -> None:
+    county_page = ExchangePage(ctx)
+    qtbot.addWidget(county_page)
+    assert county_page.prefecture is None
+    assert peers.own_card(ctx.db, ctx.data.keys).fingerprint in county_page.cards.own.text()
+    # import the prefecture's card: the fingerprint is shown and must be confirmed
+    dialog_answers.files.append(str(_card_file(pref, tmp_path)))
+    dialog_answers.confirms.append(False)
+    county_page.cards.import_btn.click()
+    assert peers.own_card(pref.db, pref.data.keys).fingerprint in dialog_answers.questions[-1]
+    assert county_page.cards.model.rowCount() == 0  # not confirmed: not trusted
+    dialog_answers.files.append(str(_card_file(pref, tmp_path)))
+    county_page.cards.import_btn.click()
+    assert county_page.cards.model.rowCount() == 1
+    qtmodeltester.check(county_page.cards.model)
+    peers.trust_card(pref.db, pref.actor, peers.own_card(ctx.db, ctx.data.keys),
+                     peers.own_card(ctx.db, ctx.data.keys).fingerprint)
+    with ctx.db.transaction() as s:
+        s.add(Issue(serial="2026-001", year=2026, description="村级活动场所管理不规范", deadline=dt.date(2026, 9, 30)))
+    # export for the prefecture
+    county_page.export.refresh()
+    assert county_page.export.peer.count() == 1
+    target = tmp_path / "out.fdbundle"
+    dialog_answers.files.append(str(target))
+    county_page.export.go.click()
+    assert county_page.export.task.wait(30000)
+    assert target.exists() and county_page.export.last is not None
+    # the prefecture previews: nothing is written; then applies
+    pref_page = ExchangePage(pref)
+    qtbot.addWidget(pref_page)
+    assert pref_page.prefecture is not None
+    dialog_answers.files.append(str(target))
+    pref_page.importer.pick.click()
+    assert pref_page.importer.task.wait(30000)
+    assert pref_page.importer.preview.status == "dry-run"
+    assert pref_page.importer.apply_btn.isEnabled()
+    qtmodeltester.check(pref_page.importer.model)
+    tables = {r[0]: r[1] for r in pref_page.importer.model.rows}
+    assert tables["issue"].created == 1
+    assert _issues(pref) == 0
+    pref_page.importer.apply_btn.click()
+    assert pref_page.importer.task.wait(30000)
+    assert pref_page.importer.report.status == "applied"
+    assert _issues(pref) == 1
+    pref_page.prefecture.refresh()
+    assert [c.code for c in pref_page.prefecture.stats] == ["532801"]
+    qtmodeltester.check(pref_page.prefecture.model)
+    # a refused import says why
+    dialog_answers.files.append(str(target))
+    pref_page.importer.pick.click()
+    assert pref_page.importer.task.wait(30000)
+    assert "已导入" in pref_page.importer.status.text()
+    assert not pref_page.importer.apply_btn.isEnabled()
+    assert not dialog_answers.bugs
+
+
+def test_conflicts_tab_resolves_and_revoke_warns(qtbot, dialog_answers, ctx, pref, tmp_path: Path) -> None:
+    from desktop_app.sync.apply import import_bundle
+    from desktop_app.sync.bundle_writer import export_bundle
+
+    for a, b in ((ctx, pref), (pref, ctx)):
+        card = peers.own_card(b.db, b.data.keys)
+        peers.trust_card(a.db, a.actor, card, card.fingerprint)
+    with ctx.db.transaction() as s:
+        issue = Issue(serial="2026-001", year=2026, description="问题", assigned_by_office="532800")
+        s.add(issue)
+        s.flush()
+        iid = issue.id
+
+    def send(src: AppContext, dst: AppContext, name: str) -> None:
+        res = export_bundle(src.db, src.data, src.actor, dst.office_code, tmp_path / name)
+        assert import_bundle(dst.db, dst.data, dst.actor, res.file).status == "applied"
+
+    send(ctx, pref, "1.fdbundle")
+    send(pref, ctx, "2.fdbundle")
+    for c, status in ((ctx, "done"), (pref, "closed")):
+        with c.db.transaction() as s:
+            s.get(Issue, iid).status = status
+    send(pref, ctx, "3.fdbundle")
+    page = ExchangePage(ctx)
+    qtbot.addWidget(page)
+    page.conflicts.refresh()
+    assert page.conflicts.model.rowCount() == 1
+    assert page.conflicts.model.data(page.conflicts.model.index(0, 5)) == "已完成"
+    page.conflicts.table.selectRow(0)
+    page.conflicts.take_btn.click()  # keep the county's "done"
+    assert page.conflicts.model.rowCount() == 0
+    with ctx.db.session() as s:
+        assert s.get(Issue, iid).status == "done"
+    # revoking asks first (danger), then marks the peer
+    page.cards.refresh()
+    page.cards.table.selectRow(0)
+    dialog_answers.confirms.append(True)
+    page.cards.revoke_btn.click()
+    assert peers.get_peer(ctx.db, "532800").revoked

@@ -1,0 +1,51 @@
+"""数据交换 — exchanging signed bundles with other offices: cards, export, import, conflicts, counties."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from desktop_app.services import organisation
+from ui.signals import Kind, bus
+from ui.sync.cards_tab import CardsTab
+from ui.sync.conflicts_tab import ConflictsTab
+from ui.sync.export_tab import ExportTab
+from ui.sync.import_tab import ImportTab
+
+
+class ExchangePage(QWidget):
+    """数据交换 page: one tab per step; the 各县比较 tab only for a prefecture office."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tabs = QTabWidget()
+        self.cards = CardsTab(ctx, self)
+        self.export = ExportTab(ctx, self)
+        self.importer = ImportTab(ctx, self)
+        self.conflicts = ConflictsTab(ctx, self)
+        for w, title in ((self.cards, "单位与身份卡"), (self.export, "导出数据包"), (self.importer, "导入数据包"),
+                         (self.conflicts, "同步冲突")):
+            self.tabs.addTab(w, self.tr(title))
+        self.prefecture = None
+        if ctx.office_code and organisation.get_office(ctx.db).level == "prefecture":
+            from ui.sync.prefecture_tab import PrefectureTab
+
+            self.prefecture = PrefectureTab(ctx, self)
+            self.tabs.addTab(self.prefecture, self.tr("各县比较"))
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.tabs)
+        bus().changed.connect(self._on_changed)
+
+    def _on_changed(self, kind: str, ids: list) -> None:
+        if kind in (Kind.ALL, Kind.SYNC, Kind.OFFICE):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload every tab."""
+        self.cards.refresh()
+        self.export.refresh()
+        self.conflicts.refresh()
+        if self.prefecture is not None:
+            self.prefecture.refresh()

@@ -1,0 +1,115 @@
+"""单位与身份卡 — this office's card, trusting another office's card after the fingerprint check, revoking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from desktop_app.sync import peers
+from desktop_app.sync.keys import parse_card
+from ui import dialogs
+from ui.signals import Kind, notify
+from ui.sync.rows_model import RowsModel
+
+CARD_FILTER = "单位身份卡 (*.fdcard);;所有文件 (*)"
+
+
+def _when(value: object) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""  # type: ignore[attr-defined]
+
+
+class CardsTab(QWidget):
+    """Office cards and trusted peers."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.own = QLabel()
+        self.own.setWordWrap(True)
+        self.export_btn = QPushButton(self.tr("导出本单位身份卡…"))
+        self.import_btn = QPushButton(self.tr("导入对方身份卡…"))
+        self.revoke_btn = QPushButton(self.tr("吊销所选单位的密钥"))
+        self.model = RowsModel([
+            (self.tr("单位代码"), lambda p: p.code), (self.tr("单位名称"), lambda p: p.name),
+            (self.tr("级别"), lambda p: {"county": "县级", "prefecture": "市级"}.get(p.level, p.level)),
+            (self.tr("指纹"), lambda p: p.fingerprint),
+            (self.tr("状态"), lambda p: self.tr("已吊销") if p.revoked else (self.tr("已信任") if p.trusted else "")),
+            (self.tr("最近导出"), lambda p: _when(p.last_export)), (self.tr("最近导入"), lambda p: _when(p.last_import)),
+        ], self, highlight=lambda p: "#f8d7da" if p.revoked else None)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        buttons = QHBoxLayout()
+        for b in (self.export_btn, self.import_btn, self.revoke_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.own)
+        lay.addLayout(buttons)
+        lay.addWidget(QLabel(self.tr("已交换身份卡的单位：")))
+        lay.addWidget(self.table)
+        self.export_btn.clicked.connect(self.export_card)
+        self.import_btn.clicked.connect(self.import_card)
+        self.revoke_btn.clicked.connect(self.revoke_selected)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload this office's identity and the peers."""
+        if self.ctx.office_code:
+            card = peers.own_card(self.ctx.db, self.ctx.data.keys)
+            self.own.setText(self.tr("本单位：{name}（{code}）\n本单位指纹：{fp}\n交换身份卡后，请与对方电话逐组核对指纹。")
+                             .format(name=card.office_name, code=card.office_code, fp=card.fingerprint))
+        self.model.set_rows(peers.list_peers(self.ctx.db))
+        self.table.resizeColumnsToContents()
+
+    def export_card(self) -> None:
+        """Save this office's card where the user chooses."""
+        card = peers.own_card(self.ctx.db, self.ctx.data.keys)
+        target = dialogs.save_file(self, self.tr("导出本单位身份卡"), CARD_FILTER, f"{card.office_code}.fdcard")
+        if not target:
+            return
+        with dialogs.guard(self):
+            Path(target).write_bytes(card.to_json())
+            dialogs.info(self, self.tr("已导出身份卡：{path}\n本单位指纹：{fp}\n请通过电话向对方读出指纹。")
+                         .format(path=target, fp=card.fingerprint))
+
+    def import_card(self) -> None:
+        """Read a card, show its fingerprint, and trust it only once the user confirms it matches."""
+        path = dialogs.open_file(self, self.tr("导入对方身份卡"), CARD_FILTER)
+        if not path:
+            return
+        with dialogs.guard(self) as g:
+            card = parse_card(Path(path).read_bytes())
+        if not g.ok:
+            return
+        text = self.tr("身份卡：{name}（{code}）\n指纹：{fp}\n\n请电话联系对方，请对方读出其指纹，逐组核对。"
+                       "完全一致才能信任；不一致请勿信任。\n\n指纹是否完全一致？").format(
+            name=card.office_name, code=card.office_code, fp=card.fingerprint)
+        if not dialogs.confirm(self, text, self.tr("核对指纹"), self.tr("一致，信任该单位")):
+            return
+        with dialogs.guard(self) as g:
+            peers.trust_card(self.ctx.db, self.ctx.actor, card, card.fingerprint)
+        if g.ok:
+            notify(Kind.SYNC)
+            self.refresh()
+
+    def revoke_selected(self) -> None:
+        """Revoke the selected peer's key after a warning."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            dialogs.info(self, self.tr("请先在列表中选择一个单位"))
+            return
+        peer = self.model.row(rows[0].row())
+        if not dialogs.confirm(self, self.tr("吊销后将拒绝 {name}（{code}）用当前密钥签名的所有数据包，"
+                                             "需要对方发送新的身份卡并重新核对。确定吊销？")
+                               .format(name=peer.name, code=peer.code), self.tr("吊销密钥"), self.tr("吊销"),
+                               danger=True):
+            return
+        with dialogs.guard(self) as g:
+            peers.revoke_peer(self.ctx.db, self.ctx.actor, peer.code)
+        if g.ok:
+            notify(Kind.SYNC)
+            self.refresh()

@@ -1,0 +1,81 @@
+"""导出数据包 — a signed bundle for one trusted office: what it has not acknowledged, or everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from desktop_app.sync import peers
+from desktop_app.sync.bundle_writer import ExportResult, default_file_name, export_bundle
+from ui import dialogs
+from ui.signals import Kind, notify
+from ui.tasks import Progress, run_task
+
+BUNDLE_FILTER = "同步数据包 (*.fdbundle)"
+
+
+class ExportTab(QWidget):
+    """Choose a peer, optionally full and/or encrypted, then write the bundle off the UI thread."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.peer = QComboBox()
+        self.full = QCheckBox(self.tr("完整数据包（包含全部数据，用于对方新装或数据丢失后重建）"))
+        self.encrypt = QCheckBox(self.tr("加密（只有对方单位能打开）"))
+        self.go = QPushButton(self.tr("导出数据包…"))
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("接收单位"), self.peer)
+        form.addRow("", self.full)
+        form.addRow("", self.encrypt)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("数据包包含对方尚未确认收到的全部变更；U盘丢失后再导出一次即可，不会丢数据。")))
+        lay.addLayout(form)
+        lay.addWidget(self.go)
+        lay.addWidget(self.result)
+        lay.addStretch(1)
+        self.go.clicked.connect(self.export)
+        self.last: ExportResult | None = None
+        self.task = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the trusted peers."""
+        current = self.peer.currentData()
+        self.peer.clear()
+        for p in peers.list_peers(self.ctx.db):
+            if p.trusted and not p.revoked:
+                self.peer.addItem(f"{p.name}（{p.code}）", p.code)
+        if current is not None and self.peer.findData(current) >= 0:
+            self.peer.setCurrentIndex(self.peer.findData(current))
+        self.go.setEnabled(self.peer.count() > 0)
+        if self.peer.count() == 0:
+            self.result.setText(self.tr("尚未信任任何单位：请先在“单位与身份卡”中导入并核对对方的身份卡。"))
+
+    def export(self) -> None:
+        """Ask where, then export in the background."""
+        code = self.peer.currentData()
+        if not code:
+            return
+        target = dialogs.save_file(self, self.tr("保存数据包"), BUNDLE_FILTER,
+                                   default_file_name(self.ctx.office_code, code))
+        if not target:
+            return
+        full, encrypt = self.full.isChecked(), self.encrypt.isChecked()
+
+        def work(progress: Progress) -> ExportResult:
+            return export_bundle(self.ctx.db, self.ctx.data, self.ctx.actor, code, Path(target), full=full,
+                                 encrypt=encrypt, progress=lambda d, t: progress(d, t, "正在写入数据包…"))
+
+        self.task = run_task(self, self.tr("导出数据包"), work, on_done=self._done)
+
+    def _done(self, res: ExportResult) -> None:
+        self.last = res
+        rows = sum(res.tables.values())
+        self.result.setText(self.tr("已导出：{file}\n{rows} 条变更，{kb} KB{enc}").format(
+            file=res.file, rows=rows, kb=max(1, res.bytes // 1024), enc=self.tr("，已加密") if res.encrypted else ""))
+        notify(Kind.SYNC)

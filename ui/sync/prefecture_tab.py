@@ -1,0 +1,95 @@
+"""各县比较 — the prefecture's view: every county side by side, filtered by county, with rankings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from desktop_app.sync.prefecture import CountyStats, Ranking, county_comparison, rankings
+from ui.sync.rows_model import RowsModel
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+class PrefectureTab(QWidget):
+    """County comparison table and one ranking at a time."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.county = QComboBox()
+        self.ranking = QComboBox()
+        self.model = RowsModel([
+            (self.tr("单位"), lambda c: f"{c.name}（{c.code}）"), (self.tr("问题数"), lambda c: c.items),
+            (self.tr("已销号"), lambda c: c.closed), (self.tr("销号率"), lambda c: _pct(c.closure_rate)),
+            (self.tr("逾期未完成"), lambda c: c.overdue), (self.tr("基层调研人天"), lambda c: c.person_days),
+            (self.tr("定额人天"), lambda c: c.quota_days), (self.tr("天数完成率"), lambda c: _pct(c.days_ratio)),
+            (self.tr("测试平均分"), lambda c: "" if c.quiz_average is None else f"{c.quiz_average:.1f}"),
+        ], self, highlight=lambda c: "#f8d7da" if c.overdue else None)
+        self.rank_model = RowsModel([
+            (self.tr("名次"), lambda r: r[0]), (self.tr("单位"), lambda r: f"{r[2]}（{r[1]}）"),
+            (self.tr("数值"), lambda r: "" if r[3] is None else (_pct(r[3]) if isinstance(r[3], float) and r[3] <= 1
+                                                                 else r[3])),
+        ], self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.rank_table = QTableView()
+        self.rank_table.setModel(self.rank_model)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("年度")))
+        top.addWidget(self.year)
+        top.addWidget(QLabel(self.tr("单位")))
+        top.addWidget(self.county)
+        top.addWidget(QLabel(self.tr("排名")))
+        top.addWidget(self.ranking)
+        top.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.table, 3)
+        lay.addWidget(self.rank_table, 2)
+        self.stats: list[CountyStats] = []
+        self.ranks: list[Ranking] = []
+        self.year.valueChanged.connect(self.refresh)
+        self.county.currentIndexChanged.connect(self._filter)
+        self.ranking.currentIndexChanged.connect(self._show_ranking)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute from the counties' rows."""
+        self.stats = county_comparison(self.ctx.db, self.year.value())
+        self.ranks = rankings(self.stats)
+        chosen = self.county.currentData()
+        self.county.blockSignals(True)
+        self.county.clear()
+        self.county.addItem(self.tr("全部县（市、区）"), None)
+        for c in self.stats:
+            self.county.addItem(f"{c.name}（{c.code}）", c.code)
+        if chosen and self.county.findData(chosen) >= 0:
+            self.county.setCurrentIndex(self.county.findData(chosen))
+        self.county.blockSignals(False)
+        self.ranking.blockSignals(True)
+        current = self.ranking.currentIndex()
+        self.ranking.clear()
+        for r in self.ranks:
+            self.ranking.addItem(r.title, r.key)
+        self.ranking.setCurrentIndex(max(0, current))
+        self.ranking.blockSignals(False)
+        self._filter()
+        self._show_ranking()
+
+    def _filter(self) -> None:
+        code = self.county.currentData()
+        self.model.set_rows([c for c in self.stats if code is None or c.code == code])
+        self.table.resizeColumnsToContents()
+
+    def _show_ranking(self) -> None:
+        i = self.ranking.currentIndex()
+        self.rank_model.set_rows(self.ranks[i].rows if 0 <= i < len(self.ranks) else [])
+        self.rank_table.resizeColumnsToContents()

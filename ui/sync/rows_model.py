@@ -1,0 +1,60 @@
+"""A small read-only table model over a list of rows (peers, preview counts, conflicts, rankings).
+
+These lists are bounded (tens to a few hundred rows), so a plain list is right here;
+the big ledger uses its own windowed model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+Idx = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class RowsModel(QAbstractTableModel):
+    """Columns are ``(title, getter)``; ``highlight(row)`` may colour a row (e.g. refusals)."""
+
+    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], parent: Any = None,
+                 highlight: Callable[[Any], str | None] | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+        self._highlight = highlight
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row(self, i: int) -> Any:
+        """The item behind view row ``i``."""
+        return self.rows[i]
+
+    def rowCount(self, parent: Idx = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Idx = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.columns[section][0] if 0 <= section < len(self.columns) else None
+        return None
+
+    def data(self, index: Idx, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        item = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = self.columns[index.column()][1](item)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.BackgroundRole and self._highlight is not None:
+            colour = self._highlight(item)
+            return QBrush(QColor(colour)) if colour else None
+        return None
