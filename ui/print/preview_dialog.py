@@ -190,7 +190,13 @@ class PrintPreviewDialog(QDialog):
         self._fit()
 
     def _fit(self) -> None:
-        self.view.fit_width = max(200, self.scroll.viewport().width())
+        fit = self.view.zoom == 0
+        # 适合宽度: leave room for the vertical scroll bar so no horizontal one appears
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fit
+                                                 else Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        bar = self.scroll.verticalScrollBar()
+        room = self.scroll.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width())
+        self.view.fit_width = max(200, room)
         self.view.relayout()
 
     def resizeEvent(self, event: Any) -> None:
