@@ -75,7 +75,9 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
         status_word = row["progress"]  # a 完成情况 column holding only a status word
     mapped = status_code(status_word)
     code = "not_started"
-    if mapped is None:
+    if status_word.strip() in ("已作废", "作废"):
+        errors.add("status", "已作废的问题不能导入为新问题，请删除该行")
+    elif mapped is None:
         errors.add("status", f"无法识别的整改状态：“{status_word}”（可写 未启动、正在推进、已完成、已销号、长期坚持）")
     else:
         code, kind_override = mapped
