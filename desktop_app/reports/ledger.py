@@ -178,6 +178,29 @@ def office_name(db: Any) -> str:
         return ""
 
 
+def filter_note(flt: Any) -> str:
+    """“筛选条件：…” for a filtered printout (empty when only the year is chosen)."""
+    from db.models_ledger import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
+    from desktop_app.ledger.warnings import COLOUR_LABELS
+
+    if flt is None:
+        return ""
+    parts = []
+    if getattr(flt, "statuses", None):
+        parts.append("状态=" + "、".join(ISSUE_STATUS_LABELS.get(x, x) for x in flt.statuses))
+    if getattr(flt, "colours", None):
+        parts.append("预警=" + "、".join(COLOUR_LABELS.get(x, x) for x in flt.colours))
+    for attr, label, names in (("unit", "责任单位", None), ("person", "责任人", None), ("category", "问题类别", None),
+                               ("source", "来源", ISSUE_SOURCE_LABELS), ("kind", "整改类型", ISSUE_KIND_LABELS),
+                               ("text", "关键词", None)):
+        value = getattr(flt, attr, "")
+        if value:
+            parts.append(f"{label}={names.get(value, value) if names else value}")
+    if getattr(flt, "include_void", False):
+        parts.append("含已作废")
+    return ("筛选条件：" + "；".join(parts)) if parts else ""
+
+
 def _filter(year: int | None, flt: Any) -> Any:
     from desktop_app.ledger.query import IssueFilter
 
@@ -194,7 +217,8 @@ def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: 
     from desktop_app.ledger.query import iter_issue_rows
 
     f = _filter(year, flt)
-    return issue_report(iter_issue_rows(db, f, today=today), office_name(db), _year_of(year, f), note, today)
+    return issue_report(iter_issue_rows(db, f, today=today), office_name(db), _year_of(year, f),
+                        note or filter_note(f), today)
 
 
 def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
@@ -204,7 +228,7 @@ def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = Non
 
     f = _filter(year, flt)
     return responsibility_report(responsibility_summary(db, f, today=today), office_name(db), _year_of(year, f),
-                                 note, today)
+                                 note or filter_note(f), today)
 
 
 def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
@@ -213,4 +237,5 @@ def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, 
     from desktop_app.ledger.summaries import supervision_list
 
     f = _filter(year, flt)
-    return supervision_report(supervision_list(db, f, today=today), office_name(db), _year_of(year, f), note, today)
+    return supervision_report(supervision_list(db, f, today=today), office_name(db), _year_of(year, f),
+                              note or filter_note(f), today)

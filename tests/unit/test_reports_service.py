@@ -123,3 +123,14 @@ def test_font_choice_is_kept_in_settings(ctx: AppContext) -> None:
     assert choice["body"].path == shipped.path
     with pytest.raises(ValidationError):
         fonts.save_choice(ctx.db, {"body": fonts.FontSpec(str(Path(__file__)), 0)})
+
+
+def test_filtered_print_says_what_was_filtered(ledger_ctx: tuple[AppContext, list[str]], tmp_path: Path) -> None:
+    from desktop_app.ledger.query import IssueFilter
+
+    ctx, _ids = ledger_ctx
+    out = tmp_path / "filtered.pdf"
+    jobs.render(ctx.db, jobs.PrintJob("ledger", filter=IssueFilter(year=2026, unit="嘎洒镇"), today=TODAY), out)
+    text = text_of(out)
+    assert "筛选条件：责任单位=嘎洒镇" in text
+    assert "嘎洒镇产业园区道路破损" in text and "勐龙镇卫生院" not in text
