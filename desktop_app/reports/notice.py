@@ -38,6 +38,9 @@ from desktop_app.reports.layout import (
 )
 from desktop_app.reports.ledger import WARNING_MARKS, date_text, deadline_text, progress_text
 
+#: GB/T 9704: 22 lines of 三号 text in the 225 mm text area -> one line every 225/22 mm
+GB_LINE = 225 / 22 * 72 / 25.4
+
 
 @dataclass
 class NoticeData:
@@ -104,10 +107,11 @@ def render_notice(data: NoticeData, out: Path | Any, fontset: FontSet, record: b
     story: list[Flowable] = [
         TextBlock(f"问题整改{data.urge_label}通知单" if data.urge_label != "督办" else "问题整改督办通知单",
                   fontset, fontset.title, SIZE_2, align="center", space_after=SIZE_3 * 0.6),
-        TextBlock(f"{data.unit}：", fontset, body, size),
+        TextBlock(f"{data.unit}：", fontset, body, size, leading=GB_LINE),
         TextBlock(f"经核查，你单位负责整改的下列问题尚未按期完成整改（或临近完成时限），现予以{data.urge_label}。"
                   f"请高度重视，逐项落实整改措施，并于收到本通知单后{data.reply_by}将整改进展书面报送"
-                  f"{data.office or '督办单位'}。", fontset, body, size, indent_chars=2, space_after=6),
+                  f"{data.office or '督办单位'}。", fontset, body, size, indent_chars=2, space_after=6,
+                  leading=GB_LINE),
     ]
     look = TableLook(font_size=SIZE_5, header_size=SIZE_5, pad_v=3, pad_h=4)
     kv = [Column("项目", 26, "CENTER"), Column("内容", 130)]
