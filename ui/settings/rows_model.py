@@ -16,9 +16,10 @@ _Index = QModelIndex | QPersistentModelIndex
 class RowsModel(QAbstractTableModel):
     """Rows of display values, each with a key (an id or path) for the caller."""
 
-    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+    def __init__(self, headers: Sequence[str], parent: Any = None, right_columns: Sequence[int] = ()) -> None:
         super().__init__(parent)
         self.headers = list(headers)
+        self.right_columns = set(right_columns)  # numbers and number-like text line up on the right
         self.rows: list[tuple[Any, ...]] = []
         self.keys: list[Any] = []
 
@@ -45,7 +46,8 @@ class RowsModel(QAbstractTableModel):
         value = self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (isinstance(value, int | float)
+                                                           or index.column() in self.right_columns):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
