@@ -116,7 +116,7 @@ class TopicTableModel(RowsTableModel[TopicInfo]):
             Column(_tr("报告时限"), lambda t: t.report_due),
             Column(_tr("调研次数"), lambda t: t.visits, True),
             Column(_tr("成果数"), lambda t: t.outcomes, True),
-            Column(_tr("综合得分"), lambda t: t.composite, True),
+            Column(_tr("综合得分"), lambda t: None if t.composite is None else f"{t.composite:.2f}", True),
         ], parent)
 
     def extra(self, item: TopicInfo, column: int, role: int) -> Any:

@@ -58,6 +58,7 @@ class TopicDetail(QWidget):
         """Show a topic (None: a hint to select one)."""
         self.topic = topic
         self.outcomes.set_items(outcomes)
+        self.outcome_table.resizeColumnsToContents()
         if topic is None:
             self.summary.setText(f"<p style='color:#5b6b7c'>{escape(self.tr('在左侧选择一个课题查看详情'))}</p>")
             return
