@@ -240,7 +240,7 @@ def _make_work(db: Database, w: _World) -> None:
                           methods=json.dumps(rng.sample(["座谈访谈", "随机走访", "问卷调查", "蹲点调研", "专项调研",
                                                          "统计分析"], k=rng.randint(2, 4)), ensure_ascii=False),
                           stages=json.dumps(list(names.TOPIC_STAGES), ensure_ascii=False),
-                          report_due=dt.date(YEAR, rng.choice([5, 6, 9, 10, 11]), 28))
+                          report_due=_report_due(w, status))
             if status == "结题":
                 topic.score_leader = round(rng.uniform(82, 96), 1)
                 topic.score_peer = round(rng.uniform(80, 95), 1)
@@ -255,12 +255,22 @@ def _make_work(db: Database, w: _World) -> None:
                               title=f"关于{title.removesuffix('调研').removesuffix('研究')}的调研报告",
                               doc_no=f"勐乡振发〔{YEAR}〕{rng.randint(3, 60)}号",
                               date=w.rand_date(dt.date(YEAR, 4, 1), w.ref), adopted_by="县委农村工作领导小组"))
-            w.topics.append((topic.id, section))
+            if status != "立项":  # a topic only just set up has no visits or findings yet
+                w.topics.append((topic.id, section))
         s.flush()
         w.counts["topics"] = len(names.TOPICS)
         w.counts["visits"] = _add_visits(s, w, camp.id)
         audit.record(s, DEMO_ACTOR, "demo_work", "topic", "",
                      {"topics": w.counts["topics"], "visits": w.counts["visits"], "holidays": w.counts["holidays"]})
+
+
+def _report_due(w: _World, status: str) -> dt.date:
+    """When the topic's report is due: passed for finished topics, ahead for the others."""
+    if status == "结题":
+        return dt.date(YEAR, w.rng.choice([5, 6, 9, 10]), 28)
+    if status == "成稿":
+        return w.ref + dt.timedelta(days=w.rng.randint(5, 30))
+    return w.ref + dt.timedelta(days=w.rng.randint(20, 60))
 
 
 def _add_holidays(s: Session, w: _World, year: int) -> int:
@@ -282,7 +292,8 @@ def _add_holidays(s: Session, w: _World, year: int) -> int:
 
 def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
     rng = w.rng
-    villages = [(f"{town}{v}", town, "农村") for town, vs in names.PLACES.items() for v in vs]
+    villages = [(f"{town}{v}", town, "社区" if v.endswith("社区") else "农村")
+                for town, vs in names.PLACES.items() for v in vs]
     places = villages + list(names.OTHER_PLACES)
     count = 60
     starts = sorted(w.rand_date(dt.date(YEAR, 1, 5), w.ref + dt.timedelta(days=30)) for _ in range(count))
@@ -298,7 +309,8 @@ def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
         visit = Visit(id=w.ids(), campaign_id=campaign_id, topic_id=topic_id,
                       section_id=next(p.section_id for p in w.people if p.section_name == section),
                       start_date=start, end_date=end, place=place, township=township, place_type=place_type,
-                      method=method, unannounced=method == "四不两直" or rng.random() < 0.08, lead_id=lead.id,
+                      method=method, lead_id=lead.id,
+                      unannounced=method == "四不两直" or (method in ("随机走访", "专项调研") and rng.random() < 0.2),
                       purpose=rng.choice(names.VISIT_PURPOSES), findings=rng.choice(names.VISIT_FINDINGS) if past else "")
         s.add(visit)
         s.flush()
@@ -427,10 +439,11 @@ def _d(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _description(rng: random.Random, category: str, place: str | None, orders: Sequence[Sequence[str]]) -> str:
+def _description(rng: random.Random, category: str, place: str | None, orders: Sequence[Sequence[str]],
+                 heard: str = "调研发现") -> str:
     """80–200 characters of problem description, the way a clerk writes one."""
     target = rng.randint(80, 200)
-    text = (f"{place}调研发现：" if place else "") + rng.choice(names.PROBLEM_LEADS[category])
+    text = (f"{place}{heard}：" if place else "") + rng.choice(names.PROBLEM_LEADS[category])
     for detail in rng.choice(orders):
         if len(text) >= target - 1:
             break
@@ -485,16 +498,19 @@ def _make_ledger(db: Database, w: _World, items: int) -> dict[str, int]:
         if source == "visit" and visit is None:
             source = "self"
         topic_id = rng.choice(w.topics)[0] if source == "topic" else None
-        place = visit[2] if visit else (rng.choice(places) if rng.random() < 0.3 else None)
-        description = _description(rng, category, place, detail_orders)
+        place = visit[2] if visit else (rng.choice(places) if source in ("topic", "public") and rng.random() < 0.5
+                                        else None)
+        description = _description(rng, category, place, detail_orders, "群众反映" if source == "public" else "调研发现")
         measures = rng.choice(measure_texts)
         r = rng.random()
         kind = "immediate" if r < 0.2 else "ongoing" if r < 0.33 else "dated"
         fate = _fate(rng, kind)
         span = rng.randint(5, 20) if kind == "immediate" else rng.randint(30, 180)
         deadline: dt.date | None
-        if fate in ("closed", "done", "void"):
+        if fate in ("closed", "void"):
             deadline = w.rand_date(year_start + dt.timedelta(days=span), w.ref + dt.timedelta(days=60))
+        elif fate == "done":  # finished lately and waiting for 销号: mostly before its deadline
+            deadline = w.rand_date(w.ref - dt.timedelta(days=20), w.ref + dt.timedelta(days=60))
         elif fate == "overdue":
             deadline = w.rand_date(max(year_start + dt.timedelta(days=span), w.ref - dt.timedelta(days=120)),
                                    w.ref - dt.timedelta(days=1))
@@ -502,7 +518,10 @@ def _make_ledger(db: Database, w: _World, items: int) -> dict[str, int]:
             deadline = w.ref + dt.timedelta(days=rng.randint(0, DUE_SOON_DAYS))
         else:
             deadline = w.ref + dt.timedelta(days=rng.randint(DUE_SOON_DAYS + 3, 150))
-        assigned = min(max(year_start, deadline - dt.timedelta(days=span)), w.ref - dt.timedelta(days=1))
+        assigned = deadline - dt.timedelta(days=span)
+        if assigned >= w.ref:  # a long way off but recorded some time ago, not all yesterday
+            assigned = w.ref - dt.timedelta(days=rng.randint(1, 75))
+        assigned = max(year_start, assigned)
         if visit:
             assigned = max(assigned, visit[1] + dt.timedelta(days=1))
             assigned = min(assigned, w.ref)
@@ -596,17 +615,17 @@ def _fate(rng: random.Random, kind: str) -> str:
     r = rng.random()
     if kind == "ongoing":
         return "closed" if r < 0.1 else "not_started" if r < 0.15 else "on_track"
-    if r < 0.25:
+    if r < 0.34:
         return "closed"
-    if r < 0.38:
+    if r < 0.45:
         return "done"
-    if r < 0.40:
+    if r < 0.47:
         return "void"
-    if r < 0.54:
+    if r < 0.59:
         return "overdue"
-    if r < 0.64:
+    if r < 0.68:
         return "due_soon"
-    if r < 0.70:
+    if r < 0.73:
         return "not_started"
     return "on_track"
 
