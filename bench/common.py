@@ -121,23 +121,51 @@ def make_big_office(workdir: Path, items: int, seed: int = DEMO_SEED) -> Path:
     """The data folder of a demo office with ``items`` ledger items, built once and cached by size.
 
     Treat it as read-only (several groups share it); a group that writes uses
-    ``fresh_copy``. The cache key includes the schema head, so a new migration
-    builds a new office instead of migrating a shared one.
+    ``fresh_copy``. The cache key includes the schema head and the generator's
+    version, so a new migration or generator builds a new office instead of
+    reusing a stale one. Safe when several benchmark processes ask at once: one
+    builds (under a file lock, in a temporary folder renamed at the end), the
+    others wait for it.
     """
     from db import migrate
-    from desktop_app.demo import generate_demo
+    from desktop_app.demo import GENERATOR_VERSION
 
-    folder = _cache_root(workdir) / f"office-{items}-seed{seed}-{migrate.head_revision()}"
+    root = _cache_root(workdir)
+    root.mkdir(parents=True, exist_ok=True)
+    folder = root / f"office-{items}-seed{seed}-g{GENERATOR_VERSION}-{migrate.head_revision()}"
     marker = folder / "bench-ready.json"
     if marker.exists():
         return folder
-    if folder.exists():  # an interrupted build
-        shutil.rmtree(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    summary = generate_demo(folder, items=items, seed=seed)
-    _quiet_daily_backup(folder)
-    marker.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    with (root / f"{folder.name}.lock").open("w") as lock:
+        _lock(lock)
+        if marker.exists():  # another process built it while we waited
+            return folder
+        _build_office(folder, items, seed)
     return folder
+
+
+def _lock(handle: Any) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: builds are not run concurrently there
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+
+def _build_office(folder: Path, items: int, seed: int) -> None:
+    from desktop_app.demo import generate_demo
+
+    building = folder.with_name(f"{folder.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    if folder.exists():  # an interrupted build of an older runner
+        shutil.rmtree(folder)
+    t = time.perf_counter()
+    summary = generate_demo(building, items=items, seed=seed)
+    _quiet_daily_backup(building)
+    summary["build_seconds"] = round(time.perf_counter() - t, 2)
+    summary["data_dir"] = str(folder)
+    (building / "bench-ready.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    building.rename(folder)
 
 
 def office_summary(folder: Path) -> dict[str, Any]:
