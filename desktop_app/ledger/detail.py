@@ -12,6 +12,7 @@ from db.models import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
     URGE_LEVEL_LABELS,
+    AttachmentLink,
     AuditEntry,
     Closure,
     Extension,
@@ -81,11 +82,17 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
         audits = list(s.execute(select(AuditEntry).where(AuditEntry.target_table == "issue",
                                                          AuditEntry.target_id == issue_id)
                                 .order_by(AuditEntry.id)).scalars())
+        owners = [p.id for p in progress] + [c.id for c in closures]
+        files: dict[str, list[tuple[str, str]]] = {}
+        if owners:
+            for link in s.execute(select(AttachmentLink).where(AttachmentLink.owner_id.in_(owners),
+                                                               AttachmentLink.deleted.is_(False))).scalars():
+                files.setdefault(link.owner_id, []).append((link.name, link.sha256))
         tl: list[TimelineEntry] = []
         for p in progress:
             pct = f"（{p.percent}%）" if p.percent is not None else ""
             tl.append(TimelineEntry(p.date, "progress", "整改进展", f"进展{pct}", p.text, p.reporter, p.id,
-                                    sort_key=f"{p.created_at}"))
+                                    sort_key=f"{p.created_at}", files=tuple(files.get(p.id, ()))))
         for e in exts:
             tl.append(TimelineEntry(e.created_at.date() if e.created_at else None, "extension", "延期申请",
                                     f"申请延期至 {e.requested_date:%Y-%m-%d}", e.reason, e.requested_by, e.id,
@@ -99,7 +106,7 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
                                     sort_key=f"{u.created_at}"))
         for c in closures:
             tl.append(TimelineEntry(c.applied_at, "closure", "申请销号", "申请销号", c.evidence, c.applicant, c.id,
-                                    "applied", f"{c.created_at}"))
+                                    "applied", f"{c.created_at}", files=tuple(files.get(c.id, ()))))
             if c.decided_at:
                 tl.append(TimelineEntry(c.decided_at, "closure", "审核销号",
                                         "审核通过，予以销号" if c.state == "approved" else "退回销号申请", c.note,

@@ -10,13 +10,25 @@ deadline before the assignment date is refused, closure needs evidence.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import ISSUE_STATUS_LABELS, URGE_LEVEL_LABELS, Closure, Extension, FollowUp, Issue, Progress, Urge
-from desktop_app import audit, workdays
+from db.models import (
+    ISSUE_STATUS_LABELS,
+    URGE_LEVEL_LABELS,
+    AttachmentLink,
+    Closure,
+    Extension,
+    FollowUp,
+    Issue,
+    Progress,
+    Urge,
+)
+from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
 from desktop_app.ledger import search
@@ -91,9 +103,21 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
         audit.record(s, actor, "edit_issue", "issue", issue_id, details)
 
 
+def _attach(s: Session, attachments_dir: Path | None, files: Sequence[Path], owner_table: str, owner_id: str) -> int:
+    """Store files (content once, by sha256) and link them to a row, inside the caller's transaction."""
+    if not files:
+        return 0
+    if attachments_dir is None:
+        raise ValidationError("未指定附件存放目录", "请通过程序界面上传附件", field="attachments")
+    for f in files:
+        info = attachments.store_file(s, attachments_dir, Path(f))
+        s.add(AttachmentLink(owner_table=owner_table, owner_id=owner_id, sha256=info.sha256, name=info.name))
+    return len(files)
+
+
 def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text: str, percent: int | None = None,
-                 reporter: str = "") -> str:
-    """Append a progress entry (整改进展); returns its id. 100% marks the item 已完成."""
+                 reporter: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
+    """Append a progress entry (整改进展), with attached files if any; returns its id. 100% marks the item 已完成."""
     body = _text(text, "进展情况", "text")
     if percent is not None and not (0 <= percent <= 100):
         raise ValidationError(f"完成进度“{percent}”超出0–100", "请填写0到100之间的整数", field="percent")
@@ -102,6 +126,8 @@ def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text:
         _writable(issue, "登记进展")
         p = Progress(issue_id=issue_id, date=date, text=body, percent=percent, reporter=reporter.strip() or actor.label)
         s.add(p)
+        s.flush()
+        _attach(s, attachments_dir, files, "progress", p.id)
         issue.latest_progress = body
         if percent is not None:
             issue.progress_percent = percent
@@ -181,9 +207,12 @@ def add_urge(db: Database, actor: Actor, issue_id: str, level: int = 1, note: st
 
 
 def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date: dt.date | None = None,
-                  applicant: str = "") -> str:
-    """Apply to close an item (申请销号) with evidence; a verifier decides. Returns the application's id."""
+                  applicant: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
+    """Apply to close an item (申请销号) with evidence (text, and files if any); a verifier decides.
+    Returns the application's id."""
     proof = (evidence or "").strip()
+    if not proof and files:
+        proof = "见附件：" + "、".join(Path(f).name for f in files)
     if not proof:
         raise ValidationError("申请销号须提供整改佐证材料", "请填写整改完成情况及佐证材料（文件、照片、会议记录等）",
                               field="evidence")
@@ -195,6 +224,8 @@ def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date
         c = Closure(issue_id=issue_id, applied_at=date or dt.date.today(), evidence=proof,
                     applicant=applicant.strip() or actor.label)
         s.add(c)
+        s.flush()
+        _attach(s, attachments_dir, files, "closure", c.id)
         issue.closure_state = "applied"
         issue.closure_evidence = proof
         issue.status = "done"

@@ -89,6 +89,8 @@ class TimelineEntry:
     ref_id: str = ""
     state: str = ""
     sort_key: str = ""
+    #: attached files as (name, sha256)
+    files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

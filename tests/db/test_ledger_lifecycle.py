@@ -121,3 +121,20 @@ def test_urge_levels(ctx: AppContext, item: str) -> None:
     _refused(ctx, item, ValidationError, "催办级别", lc.add_urge, item, 7)
     d = get_issue_detail(ctx.db, item)
     assert [(u.level_label, u.by) for u in d.urges] == [("挂牌督办", "刘洋")]
+
+
+def test_progress_and_closure_carry_attachments(ctx: AppContext, item: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    doc = tmp_path / "整改报告.docx"
+    doc.write_bytes(b"report")
+    lc.add_progress(ctx.db, TEST_ACTOR, item, D(2026, 3, 20), "报告已印发", 80, files=[doc],
+                    attachments_dir=ctx.data.attachments)
+    lc.apply_closure(ctx.db, TEST_ACTOR, item, "", files=[doc], attachments_dir=ctx.data.attachments)
+    d = get_issue_detail(ctx.db, item)
+    progress = [t for t in d.timeline if t.kind == "progress"]
+    closure = [t for t in d.timeline if t.kind == "closure"]
+    assert progress[0].files[0][0] == "整改报告.docx" and closure[0].files[0][0] == "整改报告.docx"
+    assert d.pending_closure is not None and d.pending_closure.evidence == "见附件：整改报告.docx"
+    assert (ctx.data.attachments / progress[0].files[0][1]).read_bytes() == b"report"
+    # a missing file refuses the step and changes nothing
+    _refused(ctx, item, ValidationError, "无法读取文件", lc.add_progress, item, D(2026, 3, 21), "x", 90,
+             files=[tmp_path / "missing.pdf"], attachments_dir=ctx.data.attachments)

@@ -41,7 +41,7 @@ def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill: Filler) -> l
 
 
 def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch,
-                                         dialog_answers) -> None:  # type: ignore[no-untyped-def]
+                                         dialog_answers, tmp_path) -> None:  # type: ignore[no-untyped-def]
     page = LedgerPage(ctx)
     qtbot.addWidget(page)
     assert page.model.rowCount() == 0
@@ -70,11 +70,20 @@ def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: py
         assert isinstance(d, StepDialog) and d.step == "progress"
         d.text.setPlainText("已召开支部大会部署整改")
         d.percent.setValue(60)
+        photo = tmp_path / "会议照片.jpg"
+        photo.write_bytes(b"\xff\xd8jpeg")
+        dialog_answers.files.append(str(photo))
+        d.pick_files()
+        assert d.files_label.text() == "会议照片.jpg"
 
     _drive(page, monkeypatch, fill_progress)
     page.run_step("progress")
     qtbot.waitUntil(lambda: page.model.row_at(0) is not None and page.model.row_at(0).progress_percent == 60)
     assert "已召开支部大会部署整改" in page.detail.timeline.toPlainText()
+    assert "会议照片.jpg" in page.detail.timeline.toPlainText()
+    [entry] = [t for t in get_issue_detail(ctx.db, new_id).timeline if t.kind == "progress"]
+    assert entry.files[0][0] == "会议照片.jpg"
+    assert (ctx.data.attachments / entry.files[0][1]).read_bytes() == b"\xff\xd8jpeg"
 
     # closure without evidence is refused, calmly, and nothing changes
     seen = _drive(page, monkeypatch, lambda d: d.text.setPlainText(""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app.ledger.types import IssueDetail
@@ -41,6 +41,8 @@ class DetailPane(QWidget):
     """Shows one item; ``step_requested(step)`` when a button is pressed."""
 
     step_requested = Signal(str)
+    #: (sha256, file name) of an attachment the user clicked on the timeline
+    attachment_requested = Signal(str, str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -66,12 +68,18 @@ class DetailPane(QWidget):
             self.buttons[key] = b
         self.timeline = QTextBrowser()
         self.timeline.setOpenLinks(False)
+        self.timeline.anchorClicked.connect(self._on_anchor)
         lay.addWidget(self.title)
         lay.addWidget(self.info)
         lay.addWidget(self.warning)
         lay.addLayout(grid)
         lay.addWidget(QLabel(self.tr("时间线")))
         lay.addWidget(self.timeline, 1)
+
+    def _on_anchor(self, url: QUrl) -> None:
+        parts = url.toString().split(":", 2)
+        if len(parts) == 3 and parts[0] == "att":
+            self.attachment_requested.emit(parts[1], parts[2])
 
     def show_detail(self, d: IssueDetail | None) -> None:
         """Show ``d`` (None: nothing selected)."""
@@ -116,6 +124,8 @@ class DetailPane(QWidget):
             c = KIND_COLOURS.get(t.kind, "#444")
             when = f"{t.at:%Y-%m-%d}" if t.at else ""
             body = f"<br><span>{html.escape(t.text)}</span>" if t.text else ""
+            for name, sha in t.files:
+                body += f"<br>📎 <a href='att:{sha}:{html.escape(name)}'>{html.escape(name)}</a>"
             by = f"　<span style='color:#888'>{html.escape(t.by)}</span>" if t.by else ""
             parts.append(f"<p><span style='color:{c}'>■ {html.escape(t.kind_label)}</span>　{when}　"
                          f"<b>{html.escape(t.title)}</b>{by}{body}</p>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -13,9 +14,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -72,15 +75,25 @@ class StepDialog(QDialog):
         self.satisfied = QCheckBox(self.tr("群众/服务对象满意"))
         self.satisfied.setChecked(True)
         self.reopen = QCheckBox(self.tr("问题反弹，重新打开整改"))
+        self.files: list[Path] = []
+        self.files_label = QLabel(self.tr("（无）"))
+        self.files_label.setWordWrap(True)
+        add_files = QPushButton(self.tr("添加附件…"))
+        add_files.clicked.connect(self.pick_files)
+        files_row = QHBoxLayout()
+        files_row.addWidget(self.files_label, 1)
+        files_row.addWidget(add_files)
+        store = ctx.data.attachments
         self._submit: Callable[[], None]
         if step == "progress":
             form.addRow(self.tr("日期"), self.date)
             form.addRow(self.tr("进展情况*"), self.text)
             form.addRow(self.tr("完成进度"), self.percent)
             form.addRow(self.tr("报送人"), self.person)
+            form.addRow(self.tr("附件"), files_row)
             self._submit = lambda: lifecycle.add_progress(
                 ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
-                self.percent.value(), self.person.text())
+                self.percent.value(), self.person.text(), self.files, store)
         elif step == "extension":
             current = row.deadline or today
             self.date.setDate(to_qdate(current + dt.timedelta(days=30)))
@@ -115,8 +128,10 @@ class StepDialog(QDialog):
             form.addRow(self.tr("申请日期"), self.date)
             form.addRow(self.tr("整改佐证*"), self.text)
             form.addRow(self.tr("申请人"), self.person)
+            form.addRow(self.tr("佐证附件"), files_row)
             self._submit = lambda: lifecycle.apply_closure(
-                ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text())
+                ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text(),
+                self.files, store)
         elif step == "verify":
             c = detail.pending_closure
             evidence = QLabel(c.evidence if c else "")
@@ -155,6 +170,13 @@ class StepDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)
+
+    def pick_files(self) -> None:
+        """Choose files to attach (photos, documents, meeting minutes)."""
+        for f in dialogs.open_files(self, self.tr("选择附件")):
+            if Path(f) not in self.files:
+                self.files.append(Path(f))
+        self.files_label.setText("、".join(p.name for p in self.files) or self.tr("（无）"))
 
     def submit(self) -> bool:
         """Run the step; on a refusal show why (nothing changed) and stay open."""

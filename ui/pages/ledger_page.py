@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -119,6 +119,7 @@ class LedgerPage(QWidget):
 
         self.detail = DetailPane(self)
         self.detail.step_requested.connect(self.run_step)
+        self.detail.attachment_requested.connect(self.open_attachment)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.tabs)
         split.addWidget(self.detail)
@@ -279,6 +280,15 @@ class LedgerPage(QWidget):
             dialogs.info(self, self.tr("请先在清单中选中一条问题"))
             return
         print_notice(self, self.ctx, self.current_id)
+
+    def open_attachment(self, sha256: str, name: str) -> None:
+        """Open an attached file (a named copy) with the system's viewer."""
+        from desktop_app import attachments
+
+        with dialogs.guard(self) as done:
+            path = attachments.readable_copy(self.ctx.data.attachments, sha256, name)
+        if done.ok:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def current_year(self) -> int:
         """The campaign year the page opens on."""
