@@ -10,6 +10,7 @@ FIELDS = (
     FieldSpec("name", "姓名", ("姓名", "考生姓名", "考生", "人员", "名字"), required=True),
     FieldSpec("section", "科室", ("处室", "科室", "部门", "所在科室", "所在处室", "单位")),
     FieldSpec("score", "得分", ("得分", "成绩", "分数", "考试成绩", "总分", "考试得分")),
+    FieldSpec("result", "结果", ("结果", "考试结果", "参考情况", "是否参考")),
     FieldSpec("note", "备注", ("备注", "说明")),
 )
 
@@ -31,6 +32,9 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
         score = float(raw)
     else:
         word = text(raw, "score", errors)
+        if not word:  # an empty score cell: the 结果 or 备注 column may say why (our own 公示 export does)
+            why = text(cells.get("result"), "result", errors) or note
+            word = why if why in ABSENT_WORDS | EXEMPT_WORDS else ""
         if word in ABSENT_WORDS:
             absent = True
             note = note or word
