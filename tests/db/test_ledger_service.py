@@ -137,3 +137,39 @@ def test_rebuild_index_after_bulk_changes(ctx: AppContext) -> None:
     assert search.search_ids(ctx.db, "党建") == []
     assert search.rebuild_index(ctx.db) == 30
     assert set(search.search_ids(ctx.db, "党建")) == set(ids)
+
+
+def test_holiday_table_editing_and_spreadsheet_import(ctx: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import Workbook
+
+    assert workdays.seed_from_package(ctx.db, TEST_ACTOR) > 500
+    assert workdays.seed_from_package(ctx.db, TEST_ACTOR) == 0  # the years are there already
+    cal = workdays.load_calendar(ctx.db)
+    assert 2026 in cal.covered_years and 2027 not in cal.covered_years
+    # a hand correction wins, and can be undone
+    workdays.set_day(ctx.db, TEST_ACTOR, D(2026, 6, 1), "rest", "防汛调休")
+    assert workdays.load_calendar(ctx.db).is_workday(D(2026, 6, 1)).value is False
+    assert workdays.remove_day(ctx.db, TEST_ACTOR, D(2026, 6, 1)) == 1
+    assert workdays.load_calendar(ctx.db).is_workday(D(2026, 6, 1)).value is True
+    # the prefecture's 2027 table, as a spreadsheet
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2027年节假日安排"])
+    ws.append(["日期", "类型", "名称"])
+    ws.append([dt.datetime(2027, 1, 1), "休", "元旦"])
+    ws.append(["2027-02-06", "班", "春节"])
+    ws.append(["2027年2月8日", "休息日", "春节"])
+    good = tmp_path / "2027.xlsx"
+    wb.save(good)
+    rows = workdays.read_holiday_sheet(good)
+    assert rows == [(D(2027, 1, 1), "rest", "元旦"), (D(2027, 2, 6), "workday", "春节"), (D(2027, 2, 8), "rest", "春节")]
+    assert workdays.import_days(ctx.db, TEST_ACTOR, rows) == 3
+    cal = workdays.load_calendar(ctx.db)
+    assert 2027 in cal.covered_years and cal.is_workday(D(2027, 2, 6)).value is True
+    assert [d.name for d in workdays.list_days(ctx.db, 2027)] == ["元旦", "春节", "春节"]
+    ws.append(["明天", "休", ""])
+    ws.append([dt.datetime(2027, 3, 1), "加班", ""])
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    with pytest.raises(ValidationError, match="第6行日期.*第7行类型"):
+        workdays.read_holiday_sheet(bad)
