@@ -154,3 +154,16 @@ def test_ledger_page_print_buttons(qtbot, ledger_ctx: AppContext, dialog_answers
     dlg = page.findChildren(PrintPreviewDialog)[-1]
     assert dlg.job.kind == "responsibility" and dlg.task is not None and dlg.task.wait(60_000)
     assert dlg.pages
+
+
+def test_topics_page_print_button(qtbot, ctx: AppContext) -> None:
+    from ui.pages.topics_page import TopicsPage
+
+    page = TopicsPage(ctx)
+    qtbot.addWidget(page)
+    page.buttons["print"].click()
+    dlg = page.findChildren(PrintPreviewDialog)[-1]
+    assert dlg.job.kind == "topics" and dlg.job.year == page.year.value()
+    assert dlg.task is not None and dlg.task.wait(60_000) and dlg.pages
+    texts = "".join(op[3] for op in dlg.pages[0].ops if op[0] == "text")
+    assert "调研课题一览表" in texts

@@ -53,7 +53,8 @@ class TopicsPage(QWidget):
                 ("back", self.tr("退回上一阶段"), lambda: self.move(-1)),
                 ("report", self.tr("上传调研报告"), self.attach_report),
                 ("outcome", self.tr("添加成果"), self.add_outcome), ("score", self.tr("评价打分"), self.score),
-                ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove)):
+                ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove),
+                ("print", self.tr("打印…"), self.print_list)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -148,6 +149,12 @@ class TopicsPage(QWidget):
                 self.buttons["forward"].setText(self.tr("推进到“%1”").replace("%1", TOPIC_STATUSES[i + 1]))
 
     # ------------------------------------------------------------ actions
+
+    def print_list(self) -> None:
+        """Preview the year's 调研课题一览表 (print or save as PDF)."""
+        from ui.print.actions import print_list
+
+        print_list(self, self.ctx, "topics", self.year.value())
 
     def new_topic(self) -> None:
         """立项: the topic dialog."""
