@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -148,7 +148,7 @@ def _after(expr: ColumnElement[Any], key: PageKey, descending: bool) -> ColumnEl
     return or_(expr < value, and_(expr == value, Issue.id < rid), expr.is_(None))
 
 
-def _ordered(q: Select[Any], expr: ColumnElement[Any], descending: bool) -> Select[Any]:
+def _ordered(q: Any, expr: ColumnElement[Any], descending: bool) -> Any:
     if descending:
         return q.order_by(expr.desc(), Issue.id.desc())
     return q.order_by(expr.asc(), Issue.id.asc())

@@ -13,9 +13,9 @@ On a database without FTS5 (PostgreSQL) the same filter is a LIKE scan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, false, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Connection, Table, false, insert, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -28,6 +28,8 @@ FIELD_SEPARATOR = " qq "
 INDEXED_FIELDS = ("serial", "category", "description", "measures", "responsible_unit", "co_units",
                   "responsible_person", "lead_leader", "latest_progress")
 _BATCH = 2000
+#: the key table as a Core table (plain executemany, no ORM bookkeeping)
+_KEYS = cast(Table, IssueSearchKey.__table__)
 
 
 def _chars(s: str) -> list[str]:
@@ -65,6 +67,7 @@ def text_condition(free_text: str, bind: Connection | Session, probe: bool = Fal
         return None if not (free_text or "").strip() else false()
     if has_fts(bind):
         m = match_subquery(free_text, bind)
+        assert m is not None  # the text has searchable characters and the database has the index
         if probe:
             # unary + stops SQLite from using the id index, so the scan keeps the sort index's order
             return literal_column("+issue.id").in_(select(m.c.issue_id))
@@ -116,7 +119,7 @@ def index_issues(s: Session, ids: Sequence[str]) -> None:
                                .where(IssueSearchKey.issue_id.in_(chunk))).all())
         missing = [i for i in chunk if i not in known]
         if missing:
-            s.execute(IssueSearchKey.__table__.insert(), [{"issue_id": i} for i in missing])
+            s.execute(insert(_KEYS), [{"issue_id": i} for i in missing])
             known.update(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
                                    .where(IssueSearchKey.issue_id.in_(missing))).all())
         keys = [{"k": known[i]} for i in chunk]

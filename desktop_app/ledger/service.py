@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.base import new_id
@@ -44,6 +45,10 @@ SETTING_SERIAL_FORMAT = "ledger.serial_format"
 DEFAULT_SERIAL_FORMAT = "{year}-{n:03d}"
 MAX_DESCRIPTION = 4000
 MAX_WORKDAYS = 1000
+#: Core tables for the bulk inserts (an import can bring 100k items: no ORM bookkeeping per row)
+_ISSUES = cast(Table, Issue.__table__)
+_PROGRESS = cast(Table, Progress.__table__)
+_CHANGES = cast(Table, ChangeLog.__table__)
 
 
 class LedgerValidationError(ValidationError):
@@ -195,7 +200,7 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
             years.setdefault(inp.year or default_year, []).append(k)
         serials: dict[int, str] = {}
         for year, idx in sorted(years.items()):
-            need = [k for k in idx if not (items[k].serial and items[k].serial.strip())]
+            need = [k for k in idx if not (items[k].serial or "").strip()]
             first = _next_numbers(s, office, year, len(need)) if need else 0
             for j, k in enumerate(need):
                 serials[k] = fmt.format(year=year, n=first + j)
@@ -233,13 +238,13 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
                     "deleted": False, "issue_id": row_id, "date": today, "text": inp.progress_text.strip(),
                     "percent": inp.progress_percent, "reporter": inp.reporter.strip() or actor.label,
                 })
-        s.execute(insert(Issue.__table__), issue_rows)
+        s.execute(insert(_ISSUES), issue_rows)
         log = _changelog_rows(s, office, db, "issue", [(r["id"], r["hlc"]) for r in issue_rows],  # type: ignore[misc]
                               _columns(Issue))
-        s.execute(insert(ChangeLog.__table__), log)
+        s.execute(insert(_CHANGES), log)
         if progress_rows:
-            s.execute(insert(Progress.__table__), progress_rows)
-            s.execute(insert(ChangeLog.__table__), _changelog_rows(
+            s.execute(insert(_PROGRESS), progress_rows)
+            s.execute(insert(_CHANGES), _changelog_rows(
                 s, office, db, "progress", [(r["id"], r["hlc"]) for r in progress_rows],  # type: ignore[misc]
                 _columns(Progress)))
         ids = [str(r["id"]) for r in issue_rows]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, func, select
 
 from db.engine import Database
 from db.models import Issue, Urge
@@ -23,8 +24,8 @@ from desktop_app.ledger.warnings import warning_clock
 from desktop_app.workdays import WorkCalendar
 
 
-def _sum(cond: object) -> object:
-    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)  # type: ignore[arg-type]
+def _sum(cond: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
 def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None = None,
@@ -38,13 +39,14 @@ def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None =
                 _sum(Issue.status == "void")]
         units = s.execute(select(Issue.responsible_unit, *cols).where(*conds).group_by(Issue.responsible_unit)
                           .order_by(Issue.responsible_unit)).all()
-        people: dict[str, list[tuple]] = {}
+        people: dict[str, list[tuple[Any, ...]]] = {}
         if by_person:
             for r in s.execute(select(Issue.responsible_unit, Issue.responsible_person, *cols).where(*conds)
                                .group_by(Issue.responsible_unit, Issue.responsible_person)
                                .order_by(Issue.responsible_unit, Issue.responsible_person)).all():
                 people.setdefault(r[0], []).append(tuple(r[1:]))
-    for unit, total, closed, red, yellow, void in units:
+    for u in units:
+        unit, total, closed, red, yellow, void = tuple(u)
         out.append(_resp(unit, "", total, closed, red, yellow, void))
         for person, p_total, p_closed, p_red, p_yellow, p_void in people.get(unit, []):
             out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void))
@@ -112,6 +114,8 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None) -> Ledge
     closed_month = [0] * 12
     spans: list[tuple[dt.date, dt.date]] = []
     for start, end in closed_rows:
+        if end is None:
+            continue
         if end.year == year:
             closed_month[end.month - 1] += 1
         if isinstance(start, str):
@@ -147,7 +151,7 @@ def due_summary(db: Database, today: dt.date | None = None, limit: int = 50) -> 
         for colour in ("red", "yellow"):
             conds = conditions(IssueFilter(colours=[colour]), clock, s)
             n = int(s.execute(select(func.count()).select_from(Issue).where(*conds)).scalar() or 0)
-            items = []
+            items: list[DueItem] = []
             if limit <= 0:
                 out[colour] = (n, items)
                 continue
