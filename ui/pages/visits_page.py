@@ -126,7 +126,8 @@ class VisitsPage(QWidget):
     # ------------------------------------------------------------ loading
 
     def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ISSUE, Kind.ALL):
+        # not Kind.ISSUE: ledger edits are frequent; turning a finding into an item notifies VISIT too
+        if kind in (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
             self.refresh()
 
     def _year_changed(self) -> None:
