@@ -40,7 +40,7 @@ from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.peers import have_seqs, load_json, merge_acks
 from desktop_app.sync.schema_upgrade import revisions, upgrade_changes
-from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable, text_columns
+from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable, table_of, text_columns
 
 #: test hook: when set to a file path, the import creates that file and waits before committing
 HOLD_ENV = "FIELDDESK_SYNC_TEST_HOLD"
@@ -180,8 +180,8 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
         model = SYNCED_MODELS.get(table)
         if model is None:
             raise _fail(f"数据包含有本版本不认识的数据表“{table}”", "请升级调研工作台后再导入；本次未做任何改动")
-        decs = decoders(model.__table__)  # type: ignore[attr-defined]
-        texts = text_columns(model.__table__)  # type: ignore[attr-defined]
+        decs = decoders(table_of(model))
+        texts = text_columns(table_of(model))
         origins_ok: set[str] = set()
         lines = blob.split(b"\n")
         if lines and lines[-1] == b"":
@@ -247,7 +247,7 @@ def _check_ranges(changes: list[_Change], m: dict[str, Any]) -> None:
 
 
 def _check_against_log(s: Session, me: str, changes: list[_Change], m: dict[str, Any],
-                       limit_hlc: int, report: ImportReport) -> list[_Change]:
+                       report: ImportReport) -> list[_Change]:
     """Refuse gaps and rewritten history; return only the changes this office does not have yet."""
     have = have_seqs(s)
     gaps: list[str] = []
@@ -301,7 +301,7 @@ class _Plan:
 
 
 def _load_rows(s: Session, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
-    tbl = SYNCED_MODELS[table].__table__  # type: ignore[attr-defined]
+    tbl = table_of(SYNCED_MODELS[table])
     out: dict[str, dict[str, Any]] = {}
     if len(ids) > 2000:
         # many incoming rows: find which exist from one scan of the (indexed) ids, then load only those
@@ -333,7 +333,7 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
             continue
         tr = report.tables.setdefault(table, TableReport())
         model = SYNCED_MODELS[table]
-        tbl = model.__table__  # type: ignore[attr-defined]
+        tbl = table_of(model)
         append_only = bool(getattr(model, "__append_only__", False))
         dflt, required = defaults(tbl)
         local = _load_rows(s, table, list(rows))
@@ -342,8 +342,8 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
         if table in ISSUE_CHILDREN:
             need = {c.values.get("issue_id") or (local.get(rid) or {}).get("issue_id")
                     for rid, cs in rows.items() for c in cs}
-            need = {x for x in need if x and x not in issues_state}
-            issues_state.update(_load_rows(s, "issue", sorted(need)))
+            wanted = sorted(str(x) for x in need if x and x not in issues_state)
+            issues_state.update(_load_rows(s, "issue", wanted))
             parents = issues_state
         fks = [(fk.parent.name, fk.column.table.name, fk.column.name) for fk in tbl.foreign_keys]
         for row_id, cs in rows.items():
@@ -513,7 +513,7 @@ def _missing_reference(s: Session, values: dict[str, Any], before: dict[str, Any
             continue
         tmodel = SYNCED_MODELS.get(target)
         if tmodel is not None:
-            ttbl = tmodel.__table__  # type: ignore[attr-defined]
+            ttbl = table_of(tmodel)
             hit = s.execute(select(ttbl.c[target_col]).where(ttbl.c[target_col] == v)).first()
             if hit is not None:
                 present[target].add(v)
@@ -537,7 +537,7 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
     conn = s.connection()
     dialect = conn.dialect
     for table in _sorted_tables():
-        tbl = SYNCED_MODELS[table].__table__  # type: ignore[attr-defined]
+        tbl = table_of(SYNCED_MODELS[table])
         rows = plan.inserts.get(table)
         if rows:
             # plain DBAPI executemany of tuples: the per-row cost of Core parameter handling would
@@ -560,7 +560,7 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
     for i in range(0, len(plan.log), 50000):
         conn.exec_driver_sql(log_sql, plan.log[i:i + 50000])
     if plan.conflicts:
-        s.execute(insert(SyncConflict.__table__), plan.conflicts)
+        s.execute(insert(SyncConflict), plan.conflicts)
     _close_answered_conflicts(s, plan)
     if not dry_run:
         for sha, content in raw.blobs.items():
@@ -627,7 +627,7 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
                     changes = upgrade_changes(m["schema_version"], changes)
                     report.warnings.extend(warnings)
                     _check_ranges(changes, m)
-                    fresh = _check_against_log(s, me, changes, m, limit_hlc, report)
+                    fresh = _check_against_log(s, me, changes, m, report)
                     for table in raw.changes:
                         report.tables.setdefault(table, TableReport())
                     skipped_rows = defaultdict(set)

@@ -37,6 +37,7 @@ from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFE
 from desktop_app.sync.history import Entries, base_of, chunks, field_versions, latest, load_entries
 from desktop_app.sync.peers import have_seqs, load_json
 from desktop_app.sync.schema_upgrade import head as schema_head
+from desktop_app.sync.values import table_of
 
 _SHA = re.compile(r"\A[0-9a-f]{64}\Z")
 Progress = Callable[[int, int], None]
@@ -202,7 +203,7 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for table in sorted(by_table):
             model = SYNCED_MODELS[table]
-            tbl = model.__table__  # type: ignore[attr-defined]
+            tbl = table_of(model)
             columns = {c.name for c in tbl.columns}
             sha_cols = [c for c in columns if c.endswith("sha256")]  # attachments referenced by content hash
             chs = by_table[table]
@@ -213,10 +214,10 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
                 for part in chunks(list(range(len(chs))), 5000):
                     plan = [(chs[i], *_carried(chs[i], entries, cache, columns)) for i in part]
                     need = sorted({c.row_id for c, carried, _ in plan if carried})
-                    values: dict[str, Any] = {}
+                    values: dict[str, Any] = {}  # row id -> RowMapping
                     for ids in chunks(need):
-                        for row in conn.execute(select(tbl).where(tbl.c.id.in_(ids))).mappings().all():
-                            values[row["id"]] = row
+                        for found in conn.execute(select(tbl).where(tbl.c.id.in_(ids))).mappings().all():
+                            values[found["id"]] = found
                     lines = []
                     for c, carried, bases in plan:
                         row = values.get(c.row_id)

@@ -29,7 +29,7 @@ from db.models import (
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.sync.values import BadValueError, decoders
+from desktop_app.sync.values import BadValueError, decoders, table_of
 
 TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension": "延期申请", "urge": "催办", "closure": "销号",
                 "follow_up": "回访", "visit": "调研安排", "topic": "调研课题", "person": "人员", "section": "科室",
@@ -102,7 +102,7 @@ def _row_label(s: Session, table: str, row_id: str) -> str:
     model = SYNCED_MODELS.get(table)
     if model is None:
         return row_id[:8]
-    tbl = model.__table__  # type: ignore[attr-defined]
+    tbl = table_of(model)
     for col in ("serial", "title", "name", "stem", "place", "text"):
         if col in tbl.c:
             v = s.execute(select(tbl.c[col]).where(tbl.c.id == row_id)).scalar()
@@ -161,7 +161,7 @@ def resolve(db: Database, actor: Actor, conflict_id: int, keep: str) -> Conflict
             value = True
         else:
             try:
-                value = decoders(model.__table__)[c.field](chosen)  # type: ignore[attr-defined]
+                value = decoders(table_of(model))[c.field](chosen)
             except (KeyError, BadValueError) as exc:
                 raise ValidationError("冲突中的值无法写回该字段", "请在对应页面手工修改") from exc
         # write it as a new edit even when unchanged, so the choice travels with a fresh stamp

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Table, Text
 
@@ -127,3 +127,8 @@ def text_columns(table: Table) -> frozenset[str]:
     """Content columns holding text (checked inline on import, the common case)."""
     return frozenset(c.name for c in table.columns
                      if c.name not in STAMP_COLUMNS and isinstance(c.type, String | Text))
+
+
+def table_of(model: type) -> Table:
+    """A synced model's table (typed, for the Core statements of the sync engine)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]

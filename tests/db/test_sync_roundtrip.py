@@ -158,3 +158,23 @@ def test_encrypted_bundle_roundtrip(offices, tmp_path: Path) -> None:
     rep = import_bundle(pref.db, pref.data, pref.actor, res.file)
     assert rep.status == "applied"
     assert rows(pref, "issue")[iid]["description"] == "加密传输的问题描述"
+
+
+def test_prefecture_sends_down_assigned_items_holidays_and_questions(offices, tmp_path: Path) -> None:
+    county, pref = offices
+    from db.models import Holiday, Question
+
+    with pref.db.transaction() as s:
+        s.add(Issue(serial="州交-001", year=2026, description="州级交办：加快推进易地搬迁后续扶持", source="assigned",
+                    office_code="532801", assigned_by_office="532800", deadline=dt.date(2026, 8, 31)))
+        s.add(Holiday(date=dt.date(2026, 10, 1), kind="rest", name="国庆节"))
+        s.add(Question(type="判断", stem="四不两直是指不发通知、不打招呼、不听汇报、不用陪同接待。", answer="对"))
+    rep = send(pref, county, tmp_path / "down")
+    assert (rep.tables["issue"].created, rep.tables["holiday"].created, rep.tables["question"].created) == (1, 1, 1)
+    [item] = [r for r in rows(county, "issue").values() if r["serial"] == "州交-001"]
+    assert item["office_code"] == "532801" and item["assigned_by_office"] == "532800"
+    # the county works on it (its progress travels up); the deadline stays the prefecture's
+    edit(county, Issue, item["id"], measures="制定专项方案", status="in_progress")
+    up = send(county, pref, tmp_path / "up")
+    assert up.tables["issue"].updated == 1
+    assert rows(pref, "issue")[item["id"]]["measures"] == "制定专项方案"
