@@ -109,6 +109,10 @@ class LedgerPage(QWidget):
         self.resp_table = _table(self.resp_model)
         self.resp_table.doubleClicked.connect(self._on_resp_double)
         self.sup_table = _table(self.sup_model)
+        for i, w in enumerate((64, 90, 320, 120, 70, 90, 110, 70)):
+            self.sup_table.setColumnWidth(i, w)
+        for i, w in enumerate((160, 80, 70, 70, 70, 60, 60)):
+            self.resp_table.setColumnWidth(i, w)
         self.sup_table.selectionModel().currentRowChanged.connect(self._on_sup_row)
 
         self.tabs = QTabWidget()
