@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QKeySequence, QPageLayout, QPageSize, QPainter, QPaintEvent, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -132,6 +132,11 @@ class PrintPreviewDialog(QDialog):
         self.save_btn.clicked.connect(lambda: self.save_pdf())
         self.font_btn.clicked.connect(self.choose_fonts)
         self.close_btn.clicked.connect(self.close)
+        for keys, slot in ((QKeySequence.StandardKey.MoveToPreviousPage, lambda: self.show_page(self.view.index - 1)),
+                           (QKeySequence.StandardKey.MoveToNextPage, lambda: self.show_page(self.view.index + 1)),
+                           (QKeySequence.StandardKey.Print, lambda: self.print_pages()),
+                           (QKeySequence.StandardKey.Save, lambda: self.save_pdf())):
+            QShortcut(QKeySequence(keys), self, activated=slot)
         self._set_ready(False)
 
     # --- rendering ---------------------------------------------------------------------------------
