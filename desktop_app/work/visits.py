@@ -8,7 +8,9 @@ unless given. Saving returns the clashes with other sections' visits (a warning)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,24 +129,47 @@ def save_visit_in_session(s: Session, office: str, actor: Actor, data: VisitInpu
     return v
 
 
-def create_visit(db: Database, actor: Actor, data: VisitInput) -> VisitSaved:
-    """Record a visit; returns it with the clashes found (other sections, same place/township, ±N days)."""
+def _read_files(files: Sequence[Path]) -> list[tuple[str, bytes]]:
+    # read before the transaction opens: a slow USB stick must not hold the database lock
+    return [(Path(f).name, attachments.read_source(Path(f))) for f in files]
+
+
+def _link_files(s: Session, actor: Actor, v: Visit, contents: list[tuple[str, bytes]],
+                attachments_dir: Path | None) -> None:
+    if contents and attachments_dir is None:
+        raise ValueError("attachments_dir is needed to store files")
+    for name, content in contents:
+        info = attachments.store_bytes(s, Path(str(attachments_dir)), name, content)
+        s.add(AttachmentLink(owner_table="visit", owner_id=v.id, sha256=info.sha256, name=info.name))
+        s.flush()
+        audit.record(s, actor, "attach_visit_file", "visit", v.id, {"name": info.name, "sha256": info.sha256})
+
+
+def create_visit(db: Database, actor: Actor, data: VisitInput, files: Sequence[Path] = (),
+                 attachments_dir: Path | None = None) -> VisitSaved:
+    """Record a visit (and attach ``files``, all in one transaction); returns it with the clashes found
+    (other sections, same place/township, ±N days)."""
     office = require_office(db)
     window = clash_window(db)
+    contents = _read_files(files)
     with db.transaction() as s:
         v = save_visit_in_session(s, office, actor, data, audit_action="create_visit")
+        _link_files(s, actor, v, contents, attachments_dir)
         clashes = clashes_in_session(s, office, v.start_date, v.end_date, v.place, v.township, v.section_id, window,
                                      exclude_id=v.id)
         info = _info(s, v)
     return VisitSaved(info, tuple(clashes))
 
 
-def update_visit(db: Database, actor: Actor, visit_id: str, data: VisitInput) -> VisitSaved:
-    """Edit a visit; returns it with the clashes found."""
+def update_visit(db: Database, actor: Actor, visit_id: str, data: VisitInput, files: Sequence[Path] = (),
+                 attachments_dir: Path | None = None) -> VisitSaved:
+    """Edit a visit (and attach more ``files``, in the same transaction); returns it with the clashes found."""
     office = require_office(db)
     window = clash_window(db)
+    contents = _read_files(files)
     with db.transaction() as s:
         v = save_visit_in_session(s, office, actor, data, visit_id=visit_id, audit_action="update_visit")
+        _link_files(s, actor, v, contents, attachments_dir)
         clashes = clashes_in_session(s, office, v.start_date, v.end_date, v.place, v.township, v.section_id, window,
                                      exclude_id=v.id)
         info = _info(s, v)
@@ -170,14 +195,12 @@ def _live_visit(s: Session, office: str, visit_id: str) -> Visit:
 def attach_file(db: Database, actor: Actor, visit_id: str, path: Path, attachments_dir: Path) -> AttachmentInfo:
     """Attach a file (photo, minutes, questionnaire …) to a visit; content stored once by sha256."""
     office = require_office(db)
-    content = attachments.read_source(Path(path))
+    contents = _read_files([path])
     with db.transaction() as s:
         v = _live_visit(s, office, visit_id)
-        info = attachments.store_bytes(s, attachments_dir, Path(path).name, content)
-        s.add(AttachmentLink(owner_table="visit", owner_id=v.id, sha256=info.sha256, name=info.name))
-        s.flush()
-        audit.record(s, actor, "attach_visit_file", "visit", v.id, {"name": info.name, "sha256": info.sha256})
-    return info
+        _link_files(s, actor, v, contents, attachments_dir)
+    name, content = contents[0]
+    return AttachmentInfo(hashlib.sha256(content).hexdigest(), name, len(content))
 
 
 def get_visit(db: Database, visit_id: str) -> VisitInfo:

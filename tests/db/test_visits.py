@@ -197,3 +197,12 @@ def test_attachment_readable_copy_keeps_its_name(ctx, people, tmp_path) -> None:
     assert copy.name == "问卷.xlsx" and copy.read_bytes() == b"PK sheet"
     with pytest.raises(NotFoundError):
         attachments.readable_copy(ctx.data.attachments, "0" * 64, "丢失.doc", tmp_path / "out")
+
+
+def test_create_with_unreadable_file_changes_nothing(ctx, people, tmp_path) -> None:
+    before = _counts(ctx)
+    with pytest.raises(ValidationError) as e:
+        visits.create_visit(ctx.db, TEST_ACTOR, _visit(people), files=[tmp_path / "不存在.doc"],
+                            attachments_dir=ctx.data.attachments)
+    assert "无法读取" in e.value.message
+    assert _counts(ctx) == before

@@ -250,3 +250,20 @@ def test_report_link_opens_a_named_copy(qtbot, ctx, tmp_path, monkeypatch) -> No
     assert "调研报告.docx</a>" in page.detail.summary.text()
     page.detail.summary.linkActivated.emit(f"att:{page.detail.topic.report.sha256}")
     assert len(opened) == 1 and opened[0].endswith("调研报告.docx")
+
+
+def test_visit_dialog_attaches_picked_files_with_the_save(qtbot, ctx, dialog_answers, tmp_path) -> None:
+    f = tmp_path / "座谈记录.txt"
+    f.write_text("记录", "utf-8")
+    vd = VisitDialog(ctx, year=2026, start=dt.date(2026, 5, 6))
+    qtbot.addWidget(vd)
+    vd.place.setText("勐海镇")
+    _pick(vd.lead, "赵磊")
+    dialog_answers.files.append(str(f))
+    vd.add_files.click()
+    assert "座谈记录.txt（待保存）" in vd.files_label.text()
+    _save(vd)
+    assert vd.saved is not None
+    got = visits.get_visit(ctx.db, vd.saved.visit.id)
+    assert [a.name for a in got.attachments] == ["座谈记录.txt"]
+    assert (ctx.data.attachments / got.attachments[0].sha256).read_text("utf-8") == "记录"

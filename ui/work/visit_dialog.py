@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -11,8 +12,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -80,6 +83,12 @@ class VisitDialog(QDialog):
         self.purpose.setMaximumHeight(70)
         self.findings = QPlainTextEdit(visit.findings if visit else "")
         self.findings.setMaximumHeight(90)
+        self.files: list[str] = []  # picked here, stored with the visit in the same save
+        self.files_label = QLabel()
+        self.files_label.setWordWrap(True)
+        self.add_files = QPushButton(self.tr("添加附件…"))
+        self.add_files.clicked.connect(self.pick_files)
+        self._show_files()
         if visit:
             select_data(self.place_type, visit.place_type)
             self.method.setCurrentText(visit.method)
@@ -103,6 +112,10 @@ class VisitDialog(QDialog):
         form.addRow(self.tr("调研课题"), self.topic)
         form.addRow(self.tr("调研目的"), self.purpose)
         form.addRow(self.tr("发现问题"), self.findings)
+        files_row = QHBoxLayout()
+        files_row.addWidget(self.files_label, 1)
+        files_row.addWidget(self.add_files)
+        form.addRow(self.tr("附件"), files_row)
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
@@ -118,6 +131,18 @@ class VisitDialog(QDialog):
         # keep the range sensible while typing: a later start drags the end along
         if self.end.date() < self.start.date():
             self.end.setDate(self.start.date())
+
+    def pick_files(self) -> None:
+        """Choose files (minutes, photos, questionnaires) to attach when saving."""
+        for f in dialogs.open_files(self, self.tr("选择附件")):
+            if f not in self.files:
+                self.files.append(f)
+        self._show_files()
+
+    def _show_files(self) -> None:
+        have = [a.name for a in self.visit.attachments] if self.visit else []
+        new = [Path(f).name + self.tr("（待保存）") for f in self.files]
+        self.files_label.setText("、".join(have + new) or self.tr("无"))
 
     def data(self) -> VisitInput:
         """What the form says, as the service's input."""
@@ -136,6 +161,7 @@ class VisitDialog(QDialog):
         if data.end_date < data.start_date:
             self.error.show_text(self.tr("结束日期早于开始日期，请改为开始日期当天或之后"))
             return
+        files = [Path(f) for f in self.files]
         try:
             lead_section = next((p.section_id for p in self.people if p.id == data.lead_id), None)
             window = clashes.clash_window(self.ctx.db)
@@ -146,9 +172,10 @@ class VisitDialog(QDialog):
                                              self.tr("仍然保存")):
                 return
             if self.visit:
-                self.saved = visits.update_visit(self.ctx.db, self.ctx.actor, self.visit.id, data)
+                self.saved = visits.update_visit(self.ctx.db, self.ctx.actor, self.visit.id, data, files,
+                                                 self.ctx.data.attachments)
             else:
-                self.saved = visits.create_visit(self.ctx.db, self.ctx.actor, data)
+                self.saved = visits.create_visit(self.ctx.db, self.ctx.actor, data, files, self.ctx.data.attachments)
         except FieldDeskError as exc:
             self.error.show_text(dialogs.error_text(exc))
             return
