@@ -238,9 +238,9 @@ def _infos(s: Session, found: list[Visit]) -> list[VisitInfo]:
                 .where(AttachmentLink.owner_table == "visit", AttachmentLink.owner_id.in_(chunk),
                        AttachmentLink.deleted.is_(False))):
             files[vid].append(AttachmentInfo(sha, name, int(size)))
-        for iid, vid in s.execute(select(Issue.id, Issue.source_visit_id).where(
+        for iid, source in s.execute(select(Issue.id, Issue.source_visit_id).where(
                 Issue.source_visit_id.in_(chunk), Issue.deleted.is_(False))):
-            issues[vid].append(iid)
+            issues[str(source)].append(iid)
     names = names_by_id(s, [v.lead_id for v in found] + [p for ps in people.values() for p in ps])
     out = []
     for v in found:

@@ -101,6 +101,11 @@ class TopicsPage(QWidget):
     # ------------------------------------------------------------ loading
 
     def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
+            year = current_year(self.ctx.db)
+            if year != self.year.value():
+                self.year.setValue(year)  # follows the office's current year; valueChanged reloads
+                return
         if kind in (Kind.TOPIC, Kind.VISIT, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
             self.refresh()
 

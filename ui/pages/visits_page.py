@@ -127,6 +127,11 @@ class VisitsPage(QWidget):
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         # not Kind.ISSUE: ledger edits are frequent; turning a finding into an item notifies VISIT too
+        if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
+            year = current_year(self.ctx.db)
+            if year != self.year.value():
+                self.year.setValue(year)  # follows the office's current year; valueChanged reloads
+                return
         if kind in (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
             self.refresh()
 
