@@ -61,6 +61,24 @@ def integrity_check(path: Path, quick: bool = False) -> str:
     return "ok" if result == "ok" else result
 
 
+def structure_check(path: Path) -> str:
+    """A cheap check that the file is a readable SQLite database: header and schema pages.
+
+    Catches a file that is not a database, a damaged header or schema; damage inside
+    data pages needs ``integrity_check``.
+    """
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("SELECT count(*), max(rootpage) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return "ok"
+
+
 @dataclass
 class Database:
     """An open FieldDesk database: engine, this office's code and the clock."""

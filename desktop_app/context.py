@@ -11,7 +11,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from db import migrate
-from db.engine import Database, integrity_check, make_engine, sqlite_url
+from db.engine import Database, integrity_check, make_engine, sqlite_url, structure_check
 from desktop_app import backup
 from desktop_app.audit import CLI, Actor
 from desktop_app.config import DataDir
@@ -40,17 +40,27 @@ class AppContext:
         self.db.dispose()
 
 
-def open_context(root: Path, actor: Actor = CLI, full_check: bool = True, daily_backup: bool = True) -> AppContext:
+def open_context(root: Path, actor: Actor = CLI, full_check: bool | None = None,
+                 daily_backup: bool = True) -> AppContext:
     """Open (creating if needed) the data folder at ``root``.
 
     Checks the file's integrity, refuses a newer schema, backs up before migrating,
     migrates, and makes the day's first automatic backup.
+
+    ``full_check``: True runs ``PRAGMA integrity_check`` now; False only a structural
+    check (the file is a SQLite database and its schema reads); None (the default)
+    runs the full check at the first open of each day — right before that day's
+    backup, so every daily backup is of a verified file — and the structural check
+    otherwise. The full check reads every page (seconds on a 100k-item ledger), which
+    is too slow for every start of the app.
     """
     data = DataDir(Path(root))
     data.ensure()
     existed = data.db_path.exists() and data.db_path.stat().st_size > 0
     if existed:
-        check = integrity_check(data.db_path, quick=not full_check)
+        if full_check is None:
+            full_check = backup.backup_due_today(data.backups)
+        check = integrity_check(data.db_path) if full_check else structure_check(data.db_path)
         if check != "ok":
             raise DatabaseCorruptError(str(data.db_path), check, _str(backup.newest_good_backup(data.backups)))
     engine = make_engine(sqlite_url(data.db_path))

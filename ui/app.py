@@ -78,7 +78,8 @@ def open_data(root: Path, actor: Actor, parent: QWidget | None = None) -> AppCon
 
     while True:
         try:
-            return open_context(root, actor=actor, full_check=False)
+            # full integrity check at the day's first open, structural check otherwise
+            return open_context(root, actor=actor)
         except DatabaseCorruptError as exc:
             from ui.recovery_dialog import RecoveryDialog
 

@@ -80,3 +80,28 @@ def test_newer_schema_is_refused_and_the_file_is_untouched(tmp_path: Path) -> No
         open_context(data)
     assert "更新版本" in err.value.message
     assert hashlib.sha256((data / "fielddesk.db").read_bytes()).hexdigest() == before
+
+
+def _corrupt_data_pages(path: Path) -> None:
+    raw = bytearray(path.read_bytes())
+    page = 4096
+    # overwrite pages in the second half (table data), leaving the header and schema intact
+    for start in range(len(raw) // 2 // page * page, len(raw) - page, page * 3):
+        raw[start + 8:start + 200] = b"\xff" * 192
+    path.write_bytes(bytes(raw))
+
+
+def test_damage_inside_data_pages_is_found_at_the_first_open_of_the_day(tmp_path: Path) -> None:
+    from desktop_app.errors import DatabaseCorruptError
+    from desktop_app.services import organisation as org
+
+    data = tmp_path / "data"
+    ctx = open_context(data)
+    org.setup_office(ctx.db, ctx.actor, org.SetupInput(code="532801", name="测试局",
+                                                      sections=[f"科室{i}" for i in range(300)]))
+    ctx.db.checkpoint()
+    ctx.close()
+    _corrupt_data_pages(data / "fielddesk.db")
+    # no backup today yet: this is the day's first open, so every page is read
+    with pytest.raises(DatabaseCorruptError):
+        open_context(data)

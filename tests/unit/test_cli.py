@@ -360,7 +360,7 @@ def test_a_corrupted_database_names_the_newest_good_backup_and_restore_recovers(
     _corrupt_middle(copy / "fielddesk.db")
 
     with pytest.raises(DatabaseCorruptError) as info:
-        open_context(copy)
+        open_context(copy, full_check=True)
     newest = max(good, key=lambda p: p.name)
     assert info.value.backup is not None and Path(info.value.backup).name == newest.name
     assert "已损坏" in info.value.message and "fielddesk restore" in info.value.action
