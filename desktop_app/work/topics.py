@@ -24,6 +24,7 @@ from db.models import (
     Attachment,
     AttachmentLink,
     Outcome,
+    Person,
     Section,
     Topic,
     TopicMember,
@@ -254,8 +255,11 @@ def _topic_info(s: Session, t: Topic, weights: EvaluationWeights, cache: dict[st
     cache = cache if cache is not None else {}
     if "sections" not in cache:
         cache["sections"] = dict(s.execute(select(Section.id, Section.name)).all())
-    members = list(s.execute(select(TopicMember.person_id).where(TopicMember.topic_id == t.id,
-                                                                 TopicMember.deleted.is_(False))).scalars())
+    members = list(s.execute(select(TopicMember.person_id)
+                             .join(Person, Person.id == TopicMember.person_id)
+                             .join(Section, Section.id == Person.section_id)
+                             .where(TopicMember.topic_id == t.id, TopicMember.deleted.is_(False))
+                             .order_by(Section.sort_order, Person.is_leader.desc(), Person.name)).scalars())
     names = names_by_id(s, [t.lead_id, *members])
     report = None
     if t.report_sha256:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.base import new_id
 from db.engine import Database
-from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Section, Topic, Visit, VisitParticipant
+from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Section, Topic, Visit, VisitParticipant
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
@@ -228,9 +228,13 @@ def _infos(s: Session, found: list[Visit]) -> list[VisitInfo]:
     files: dict[str, list[AttachmentInfo]] = {i: [] for i in ids}
     issues: dict[str, list[str]] = {i: [] for i in ids}
     for chunk in _chunks(ids):
-        for vid, pid in s.execute(select(VisitParticipant.visit_id, VisitParticipant.person_id).where(
-                VisitParticipant.visit_id.in_(chunk), VisitParticipant.deleted.is_(False))
-                .order_by(VisitParticipant.created_at, VisitParticipant.id)):
+        # people in the office's usual order (section, leaders first, name), the same on every PC
+        for vid, pid in s.execute(
+                select(VisitParticipant.visit_id, VisitParticipant.person_id)
+                .join(Person, Person.id == VisitParticipant.person_id)
+                .join(Section, Section.id == Person.section_id)
+                .where(VisitParticipant.visit_id.in_(chunk), VisitParticipant.deleted.is_(False))
+                .order_by(Section.sort_order, Person.is_leader.desc(), Person.name)):
             people[vid].append(pid)
         for vid, sha, name, size in s.execute(
                 select(AttachmentLink.owner_id, AttachmentLink.sha256, AttachmentLink.name, Attachment.size)
