@@ -157,6 +157,8 @@ def _ordered(q: Any, expr: ColumnElement[Any], descending: bool) -> Any:
 def count_issues(db: Database, f: IssueFilter, clock: WarningClock | None = None) -> int:
     """How many items match the filter."""
     clock = clock or warning_clock(db)
+    if f.text.strip():
+        search.catch_up(db)  # items that arrived by sync or bulk load become searchable first
     with db.session() as s:
         m = search.match_subquery(f.text, s)
         if m is not None:

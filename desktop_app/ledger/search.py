@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Issue
 from db.models_ledger import IssueSearchKey
+from desktop_app.services import settings
 
 #: a token of two letters: queries are split into single characters, so it never matches
 FIELD_SEPARATOR = " qq "
@@ -28,6 +29,10 @@ FIELD_SEPARATOR = " qq "
 INDEXED_FIELDS = ("serial", "category", "description", "measures", "responsible_unit", "co_units",
                   "responsible_person", "lead_leader", "latest_progress")
 _BATCH = 2000
+#: the change-log position (rowid) up to which the index is known to be current (a local setting)
+SETTING_MARK = "ledger.search_mark"
+#: catching up on more changes than this rebuilds the whole index instead
+_REBUILD_ABOVE = 20_000
 #: the key table as a Core table (plain executemany, no ORM bookkeeping)
 _KEYS = cast(Table, IssueSearchKey.__table__)
 
@@ -130,6 +135,34 @@ def index_issues(s: Session, ids: Sequence[str]) -> None:
                       [{"k": known[i], "b": b} for i, b in bodies])
 
 
+def _change_mark(conn: Any) -> int:
+    return int(conn.execute(text("SELECT coalesce(max(rowid), 0) FROM change_log")).scalar() or 0)
+
+
+def catch_up(db: Database) -> int:
+    """Index the items changed since the index last caught up; returns how many were (re)indexed.
+
+    Writers that bypass the ledger services (the sync importer, the Excel round trip, bulk
+    loads) still write change-log entries; the index follows those entries, so a text search
+    never misses an item that arrived in a bundle. Cheap when nothing changed: one max(rowid).
+    """
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    with db.session() as s:
+        mark = int(settings.read(s, SETTING_MARK, 0) or 0)
+        top = _change_mark(s)
+        if top <= mark:
+            return 0
+        ids = list(s.execute(text("SELECT DISTINCT row_id FROM change_log WHERE rowid > :m AND table_name = 'issue'"),
+                             {"m": mark}).scalars())
+    if len(ids) > _REBUILD_ABOVE:
+        return rebuild_index(db)
+    with db.transaction() as s:
+        index_issues(s, ids)
+        settings.write(s, SETTING_MARK, top)
+    return len(ids)
+
+
 def rebuild_index(db: Database) -> int:
     """(Re)build the search index for every item; returns the number of items indexed.
 
@@ -140,6 +173,7 @@ def rebuild_index(db: Database) -> int:
     cols = [getattr(Issue, f) for f in INDEXED_FIELDS]
     n = 0
     with db.engine.begin() as conn:
+        top = _change_mark(conn)
         conn.execute(text("DELETE FROM issue_fts"))
         conn.execute(text("DELETE FROM issue_search_key"))
         # keys follow the items' physical order, so the rebuild is one sequential pass
@@ -155,11 +189,15 @@ def rebuild_index(db: Database) -> int:
         conn.execute(text("INSERT INTO issue_fts(issue_fts) VALUES ('optimize')"))
         # after a bulk load the planner needs statistics to pick the ledger's indexes well
         conn.execute(text("ANALYZE"))
+        with Session(bind=conn) as s:
+            settings.write(s, SETTING_MARK, top)
+            s.flush()
     return n
 
 
 def search_ids(db: Database, free_text: str, limit: int = 1000) -> list[str]:
     """Ids of items whose text contains every word of ``free_text`` (at most ``limit``)."""
+    catch_up(db)
     with db.session() as s:
         cond = text_condition(free_text, s)
         if cond is None:
