@@ -267,3 +267,23 @@ def test_visit_dialog_attaches_picked_files_with_the_save(qtbot, ctx, dialog_ans
     got = visits.get_visit(ctx.db, vd.saved.visit.id)
     assert [a.name for a in got.attachments] == ["座谈记录.txt"]
     assert (ctx.data.attachments / got.attachments[0].sha256).read_text("utf-8") == "记录"
+
+
+def test_days_view_section_filter_and_quota_refusal(qtbot, ctx, dialog_answers) -> None:
+    page = VisitsPage(ctx)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    view = page.days
+    assert view.model.rowCount() == 5
+    view.section.setCurrentIndex(view.section.findText("规划发展科"))
+    assert [r.name for r in view.model.items] == ["陈静", "黄涛"]
+    assert "2 人" in view.total.text() and "定额 150 天" in view.total.text()
+    view.table.selectRow(1)
+    dialog_answers.texts.append("-5")
+    view.quota_button.click()
+    assert dialog_answers.warnings and "0到366" in dialog_answers.warnings[-1]
+    assert {p.name: p.effective_quota for p in list_people(ctx.db, 2026)}["黄涛"] == 60
+    dialog_answers.texts.append("45")
+    view.quota_button.click()
+    assert {p.name: p.effective_quota for p in list_people(ctx.db, 2026)}["黄涛"] == 45
+    assert [r.quota for r in view.model.items if r.name == "黄涛"] == [45]
