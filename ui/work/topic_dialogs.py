@@ -84,7 +84,8 @@ class TopicDialog(_FormDialog):
         self.saved: TopicInfo | None = None
         self.resize(560, 620)
         year = topic.year if topic else year
-        people = list_people(ctx.db, year)
+        # editing keeps people who have since left selectable, so the record saves as it was
+        people = list_people(ctx.db, year, include_inactive=topic is not None)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(year)

@@ -52,7 +52,8 @@ class VisitDialog(QDialog):
         self.setWindowTitle(self.tr("编辑调研安排") if visit else self.tr("新建调研安排"))
         self.resize(560, 640)
         day = visit.start_date if visit else (start or dt.date.today())
-        self.people = list_people(ctx.db, year or day.year)
+        # editing keeps people who have since left selectable, so the record saves as it was
+        self.people = list_people(ctx.db, year or day.year, include_inactive=visit is not None)
 
         self.start = date_edit(day)
         self.end = date_edit(visit.end_date if visit else day)
