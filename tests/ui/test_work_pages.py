@@ -287,3 +287,20 @@ def test_days_view_section_filter_and_quota_refusal(qtbot, ctx, dialog_answers) 
     view.quota_button.click()
     assert {p.name: p.effective_quota for p in list_people(ctx.db, 2026)}["黄涛"] == 45
     assert [r.quota for r in view.model.items if r.name == "黄涛"] == [45]
+
+
+def test_edit_visit_through_dialog_keeps_fields_and_moves_days(qtbot, ctx) -> None:
+    ids = {p.name: p.id for p in list_people(ctx.db, 2026)}
+    v = visits.create_visit(ctx.db, ctx.actor, VisitInput(dt.date(2026, 6, 1), dt.date(2026, 6, 2), "勐海镇曼贺村",
+                                                          ids["刘洋"], [ids["吴芳"]], method="随机走访",
+                                                          place_type="农村", findings="道路破损")).visit
+    vd = VisitDialog(ctx, visits.get_visit(ctx.db, v.id))
+    qtbot.addWidget(vd)
+    assert vd.place.text() == "勐海镇曼贺村" and vd.method.currentText() == "随机走访"
+    assert vd.lead.currentData() == ids["刘洋"] and vd.participants.checked_ids() == [ids["吴芳"]]
+    assert vd.findings.toPlainText() == "道路破损" and vd.place_type.currentData() == "农村"
+    vd.end.setDate(QDate(2026, 6, 5))
+    _save(vd)
+    assert vd.saved is not None and vd.saved.visit.days == 5
+    from desktop_app.work import days
+    assert {r.name: r.days for r in days.days_table(ctx.db, 2026)}["吴芳"] == 5
