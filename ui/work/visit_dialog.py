@@ -70,6 +70,9 @@ class VisitDialog(QDialog):
         self.method.setEditable(True)
         self.method.addItems(list(VISIT_METHODS))
         self.unannounced = QCheckBox(self.tr("四不两直（不发通知、不打招呼、不听汇报、不用陪同，直奔基层、直插现场）"))
+        # choosing the 四不两直 method ticks the flag (it can still be ticked for any method)
+        self.method.currentTextChanged.connect(
+            lambda text: self.unannounced.setChecked(True) if "四不两直" in text else None)
         self.lead = QComboBox()
         self.lead.addItem(self.tr("（请选择）"), None)
         for p in sorted(self.people, key=lambda p: (not p.is_leader,)):
