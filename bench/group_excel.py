@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import random
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -136,7 +137,10 @@ def import_and_write(path: Path, workdir: Path) -> int:
     from desktop_app.excel.service import import_file
     from desktop_app.services.organisation import SetupInput
 
-    ctx = open_context(workdir / "import_db", daily_backup=False)
+    folder = workdir / "import_db"
+    if folder.exists():  # the workdir is kept between runs: start from an empty office every time
+        shutil.rmtree(folder)
+    ctx = open_context(folder, daily_backup=False)
     try:
         initialise_office(ctx, SetupInput(code="532801", name="景洪市乡村振兴局", year=2026))
         return import_file(ctx.db, ctx.actor, path, "ledger").imported
