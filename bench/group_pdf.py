@@ -84,8 +84,6 @@ def product(rows: list[Any], out: Path, fontset: Any) -> int:
 
 def floor_cells(rows: list[Any], fontset: Any) -> tuple[list[str], list[list[str]], list[float]]:
     """The same cells as the product prints, wrapped the same way (not timed)."""
-    from reportlab.lib.units import mm
-
     from desktop_app.reports.layout import LANDSCAPE, TableLook, fit_columns
     from desktop_app.reports.ledger import ISSUE_COLUMNS, issue_report
     from desktop_app.reports.wrap import wrap_text
@@ -96,7 +94,6 @@ def floor_cells(rows: list[Any], fontset: Any) -> tuple[list[str], list[list[str
     cells = [["\n".join(wrap_text(v, w - 2 * look.pad_h, fontset, fontset.body, look.font_size))
               for v, w in zip(row, widths, strict=True)] for row in report.rows]
     header = [c.title for c in ISSUE_COLUMNS]
-    del mm
     return header, cells, widths
 
 

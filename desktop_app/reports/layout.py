@@ -30,7 +30,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from desktop_app.reports.canvas import PageRecord, make_canvas_class
 from desktop_app.reports.fonts import FontSet
 from desktop_app.reports.grid import GridPage
-from desktop_app.reports.wrap import wrap_text
+from desktop_app.reports.wrap import clean_text, wrap_text
 
 # 字号 in points
 SIZE_2 = 22.0  # 二号
@@ -101,7 +101,7 @@ class TextBlock(Flowable):
         """Break the text for the frame's width."""
         self.width = avail_width
         self.lines = []
-        for para in self.text.split("\n"):
+        for para in clean_text(self.text).split("\n"):
             if self.align == "center" and not self.indent:
                 # centred titles break into lines of even length, not a long line and a stub
                 self.lines.extend((ln, 0.0) for ln in _balanced(para, avail_width, self.fontset, self.font, self.size))
@@ -325,6 +325,7 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
 
 def _balanced(text: str, width: float, fontset: FontSet, font: str, size: float) -> list[str]:
     """A header title wrapped into lines of even length (整改\n类型, not 整改类\n型)."""
+    text = clean_text(text)
     lines = wrap_text(text, width, fontset, font, size)
     if len(lines) < 2 or "\n" in text:
         return lines
