@@ -101,7 +101,7 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[l
             continue
         rows = s.connection().execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op,
                                 ChangeLog.fields)
-                         .where(ChangeLog.origin == origin, ChangeLog.seq >= lo).order_by(ChangeLog.seq))
+                         .where(ChangeLog.origin == origin, ChangeLog.seq >= lo).order_by(ChangeLog.seq)).all()
         for seq, hlc, table, row_id, op, fields in rows:
             changes.append(_Change(origin, int(seq), int(hlc), table, row_id, op, orjson.loads(fields or "[]")))
         ranges[origin] = [lo, have[origin]]

@@ -38,13 +38,13 @@ def load_entries(session: Session, row_ids: Iterable[str], whole_log: bool = Fal
     cols = (ChangeLog.origin, ChangeLog.hlc, ChangeLog.row_id, ChangeLog.fields)
     if whole_log:
         wanted = set(row_ids)
-        for origin, hlc, row_id, fields in session.connection().execute(select(*cols)):
+        for origin, hlc, row_id, fields in session.connection().execute(select(*cols)).all():
             if row_id in wanted:
                 out[row_id].append(((int(hlc), origin), orjson.loads(fields or "[]")))
         return out
     for part in chunks(sorted(set(row_ids))):
         for origin, hlc, row_id, fields in session.connection().execute(
-                select(*cols).where(ChangeLog.row_id.in_(part))):
+                select(*cols).where(ChangeLog.row_id.in_(part))).all():
             out[row_id].append(((int(hlc), origin), orjson.loads(fields or "[]")))
     return out
 
