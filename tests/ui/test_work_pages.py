@@ -304,3 +304,18 @@ def test_edit_visit_through_dialog_keeps_fields_and_moves_days(qtbot, ctx) -> No
     assert vd.saved is not None and vd.saved.visit.days == 5
     from desktop_app.work import days
     assert {r.name: r.days for r in days.days_table(ctx.db, 2026)}["吴芳"] == 5
+
+
+def test_finding_to_ledger_from_the_visits_page(qtbot, ctx, dialog_answers) -> None:
+    ids = {p.name: p.id for p in list_people(ctx.db, 2026)}
+    v = visits.create_visit(ctx.db, ctx.actor, VisitInput(dt.date(2026, 6, 1), dt.date(2026, 6, 1), "勐海镇",
+                                                          ids["陈静"], findings="安置点就业岗位不足\n其他")).visit
+    page = VisitsPage(ctx)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    page._select(v.id)
+    dialog_answers.texts.append("安置点就业岗位不足")
+    page.buttons["issue"].click()
+    assert dialog_answers.questions[-1] == "转入问题台账的问题描述："
+    got = visits.get_visit(ctx.db, v.id)
+    assert len(got.issue_ids) == 1 and "转入台账</td><td>1 条" in page.detail.text().replace("'", "")
