@@ -39,6 +39,8 @@ class PrintJob:
     #: an IssueFilter for the ledger views (as filtered on screen); None = the whole year
     filter: Any = None
     note: str = ""
+    #: the 问题清单's order as on screen: (sort key of the ledger query, descending)
+    sort: tuple[str, bool] = ("serial", False)
 
 
 def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
@@ -46,7 +48,7 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
     if job.kind == "ledger":
         from desktop_app.reports.ledger import fetch_issue_report
 
-        return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today)
+        return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today, sort=job.sort)
     if job.kind == "responsibility":
         from desktop_app.reports.ledger import fetch_responsibility_report
 

@@ -212,13 +212,13 @@ def _year_of(year: int | None, flt: Any) -> int | None:
 
 
 def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
-                       today: dt.date | None = None) -> TableReport:
-    """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service."""
+                       today: dt.date | None = None, sort: tuple[str, bool] = ("serial", False)) -> TableReport:
+    """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order."""
     from desktop_app.ledger.query import iter_issue_rows
 
     f = _filter(year, flt)
-    return issue_report(iter_issue_rows(db, f, today=today), office_name(db), _year_of(year, f),
-                        note or filter_note(f), today)
+    rows = iter_issue_rows(db, f, sort_key=sort[0], descending=sort[1], today=today)
+    return issue_report(rows, office_name(db), _year_of(year, f), note or filter_note(f), today)
 
 
 def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",

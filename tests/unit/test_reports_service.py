@@ -134,3 +134,10 @@ def test_filtered_print_says_what_was_filtered(ledger_ctx: tuple[AppContext, lis
     text = text_of(out)
     assert "筛选条件：责任单位=嘎洒镇" in text
     assert "嘎洒镇产业园区道路破损" in text and "勐龙镇卫生院" not in text
+
+
+def test_ledger_prints_in_screen_order(ledger_ctx: tuple[AppContext, list[str]], tmp_path: Path) -> None:
+    ctx, _ids = ledger_ctx
+    asc = jobs._report(ctx.db, jobs.PrintJob("ledger", year=2026, today=TODAY))[1].rows
+    desc = jobs._report(ctx.db, jobs.PrintJob("ledger", year=2026, today=TODAY, sort=("serial", True)))[1].rows
+    assert [r[1] for r in desc] == [r[1] for r in reversed(asc)]

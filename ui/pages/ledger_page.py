@@ -274,7 +274,8 @@ class LedgerPage(QWidget):
         """Preview the current tab's list as filtered on screen."""
         from ui.print.actions import print_ledger_view
 
-        print_ledger_view(self, self.ctx, self.tabs.currentIndex(), self.filter_bar.current())
+        print_ledger_view(self, self.ctx, self.tabs.currentIndex(), self.filter_bar.current(),
+                          sort=(self.model.sort_key, self.model.descending))
 
     def print_notice(self) -> None:
         """Preview the 督办通知单 of the selected item."""

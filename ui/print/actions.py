@@ -15,14 +15,15 @@ LEDGER_KINDS = ("ledger", "responsibility", "supervision")
 
 
 def print_ledger_view(parent: QWidget | None, ctx: Any, view: str | int, flt: Any = None, year: int | None = None,
-                      note: str = "") -> PrintPreviewDialog:
+                      note: str = "", sort: tuple[str, bool] = ("serial", False)) -> PrintPreviewDialog:
     """Preview the ledger view (``ledger``/``responsibility``/``supervision`` or its tab index) as filtered on screen.
 
-    ``flt`` is the page's IssueFilter; ``note`` (e.g. “筛选条件：责任单位=勐龙镇”) is printed under the title.
+    ``flt`` is the page's IssueFilter and ``sort`` its (sort key, descending); ``note`` is printed under the
+    title (default: the filter in words, “筛选条件：责任单位=勐龙镇”).
     """
     kind = LEDGER_KINDS[view] if isinstance(view, int) else view
     return open_print_preview(parent, ctx, PrintJob(kind, year=year or getattr(flt, "year", None), filter=flt,
-                                                    note=note, today=dt.date.today()))
+                                                    note=note, today=dt.date.today(), sort=sort))
 
 
 def print_notice(parent: QWidget | None, ctx: Any, issue_id: str) -> PrintPreviewDialog:
