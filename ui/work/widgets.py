@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -144,4 +144,4 @@ def open_attachment(parent: QWidget | None, attachments_dir: object, sha256: str
     with dialogs.guard(parent) as done:
         path = attachments.readable_copy(Path(str(attachments_dir)), sha256, name)
     if done.ok and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-        dialogs.info(parent, QLabel.tr("无法自动打开，文件已保存在：") + str(path))
+        dialogs.info(parent, QCoreApplication.translate("work", "无法自动打开，文件已保存在：") + str(path))
