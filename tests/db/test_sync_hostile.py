@@ -259,3 +259,23 @@ def test_a_newer_schema_is_refused_and_an_older_schema_upgrades(world) -> None:
     [issue] = rows(pref, "issue").values()
     assert issue["assigned_by_office"] == "" and issue["deadline_workdays"] is None
     assert issue["description"] == "村级活动场所管理不规范"
+
+
+def test_export_needs_a_trusted_peer_and_encryption_is_for_the_recipient_only(world) -> None:
+    from desktop_app.errors import SyncError
+    from desktop_app.sync.bundle_writer import export_bundle
+
+    county, pref, good, tmp = world
+    with pytest.raises(SyncError, match="尚未信任单位 532823"):
+        export_bundle(county.db, county.data, county.actor, "532823", tmp / "x.fdbundle")
+    other = make_office(tmp / "other", "532822", "勐海县")
+    trust_both(county, other)
+    sealed = export(county, pref, tmp / "sealed", encrypt=True).file
+    _refused(other, sealed, tmp, "不是发给本单位")
+    tampered = bytearray(sealed.read_bytes())
+    tampered[-10] ^= 0x01
+    bad = tmp / "sealed-bad.fdbundle"
+    bad.write_bytes(bytes(tampered))
+    _refused(pref, bad, tmp, "无法解密")
+    assert import_bundle(pref.db, pref.data, pref.actor, sealed).status == "applied"
+    other.close()

@@ -120,10 +120,12 @@ def test_conflicts_tab_resolves_and_revoke_warns(qtbot, dialog_answers, ctx, pre
     qtbot.addWidget(page)
     page.conflicts.refresh()
     assert page.conflicts.model.rowCount() == 1
+    assert page.tabs.tabText(page.tabs.indexOf(page.conflicts)) == "同步冲突（1）"
     assert page.conflicts.model.data(page.conflicts.model.index(0, 5)) == "已完成"
     page.conflicts.table.selectRow(0)
     page.conflicts.take_btn.click()  # keep the county's "done"
     assert page.conflicts.model.rowCount() == 0
+    assert page.tabs.tabText(page.tabs.indexOf(page.conflicts)) == "同步冲突"
     with ctx.db.session() as s:
         assert s.get(Issue, iid).status == "done"
     # revoking asks first (danger), then marks the peer

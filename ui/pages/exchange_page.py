@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.services import organisation
+from desktop_app.sync import conflicts
 from ui.signals import Kind, bus
 from ui.sync.cards_tab import CardsTab
 from ui.sync.conflicts_tab import ConflictsTab
@@ -36,7 +37,13 @@ class ExchangePage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tabs)
+        self._update_conflict_badge()
         bus().changed.connect(self._on_changed)
+
+    def _update_conflict_badge(self) -> None:
+        n = conflicts.count_open(self.ctx.db)
+        title = self.tr("同步冲突") if n == 0 else self.tr("同步冲突（{n}）").format(n=n)
+        self.tabs.setTabText(self.tabs.indexOf(self.conflicts), title)
 
     def _on_changed(self, kind: str, ids: list) -> None:
         if kind in (Kind.ALL, Kind.SYNC, Kind.OFFICE):
@@ -47,5 +54,6 @@ class ExchangePage(QWidget):
         self.cards.refresh()
         self.export.refresh()
         self.conflicts.refresh()
+        self._update_conflict_badge()
         if self.prefecture is not None:
             self.prefecture.refresh()

@@ -67,5 +67,5 @@ class ConflictsTab(QWidget):
         with dialogs.guard(self) as g:
             conflicts.resolve(self.ctx.db, self.ctx.actor, c.id, keep)
         if g.ok:
-            notify(Kind.SYNC, [c.row_id])
+            notify(Kind.SYNC, [c.row_id])  # the page refreshes this tab and its badge
             self.refresh()
