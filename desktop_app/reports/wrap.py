@@ -43,7 +43,8 @@ def _widths(fontset: FontSet, font: str, size: float) -> _Widths:
 
 
 #: control and zero-width characters that come in with pasted or imported text: no glyph, no ink
-_STRIP = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0xFEFF]}
+_STRIP: dict[int, str | None] = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0x200B,
+                                                   0x200C, 0x200D, 0xFEFF]}
 _STRIP[0x09] = " "
 _STRIP[0xA0] = " "
 
