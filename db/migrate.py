@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -38,17 +39,40 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _run(engine: Engine, action: Callable[[Config], None]) -> None:
+    """Run a migration step in one transaction.
+
+    On SQLite, batch mode rebuilds a table to change a column (copy, drop, rename);
+    with foreign keys enforced, dropping a table that other rows point at fails. So
+    enforcement is switched off around the migration — it can only be switched
+    outside a transaction — and ``PRAGMA foreign_key_check`` must find nothing
+    before the transaction commits.
+    """
+    cfg = alembic_config()
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            conn.commit()
+        try:
+            with conn.begin():
+                cfg.attributes["connection"] = conn
+                action(cfg)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left dangling references: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
+
+
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Migrate the database to ``target`` in one transaction."""
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    _run(engine, lambda cfg: command.upgrade(cfg, target))
 
 
 def downgrade(engine: Engine, target: str) -> None:
     """Migrate down (used by tests to build databases of older revisions)."""
-    cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, target)
+    _run(engine, lambda cfg: command.downgrade(cfg, target))

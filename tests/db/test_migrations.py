@@ -105,3 +105,30 @@ def test_damage_inside_data_pages_is_found_at_the_first_open_of_the_day(tmp_path
     # no backup today yet: this is the day's first open, so every page is read
     with pytest.raises(DatabaseCorruptError):
         open_context(data)
+
+
+def test_a_table_rebuild_works_while_other_rows_point_at_it(tmp_path: Path) -> None:
+    """Batch-mode column changes rebuild the table; foreign keys must not block that."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+    from sqlalchemy import String
+
+    from desktop_app.services import organisation as org
+
+    data = tmp_path / "data"
+    ctx = open_context(data)
+    org.setup_office(ctx.db, ctx.actor, org.SetupInput(
+        code="532801", name="测试局", sections=["综合科"], people=[org.PersonInput("刘洋", "综合科")]))
+    engine = ctx.db.engine
+
+    def widen(cfg: object) -> None:
+        conn = cfg.attributes["connection"]  # type: ignore[attr-defined]
+        with Operations(MigrationContext.configure(conn)).batch_alter_table("section") as batch:
+            batch.alter_column("name", type_=String(120))
+
+    migrate._run(engine, widen)
+    with engine.connect() as c:
+        assert c.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert c.execute(text("SELECT count(*) FROM person")).scalar() == 1
+    assert [s.name for s in org.list_sections(ctx.db)] == ["综合科"]
+    ctx.close()
