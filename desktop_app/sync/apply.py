@@ -35,6 +35,7 @@ from desktop_app.errors import SetupRequiredError, SyncError
 from desktop_app.sync import keys
 from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limits
 from desktop_app.sync.bundle_reader import RawBundle, read_bundle
+from desktop_app.sync.conflicts import TABLE_LABELS
 from desktop_app.sync.history import Stamp, base_of, chunks, field_versions, latest, load_entries
 from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
@@ -358,13 +359,13 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
                     reason = f"缺少必填字段 {'、'.join(missing)}"
                     values = None
                     rejected = True
-                    report.add_error(f"{table} {row_id[:8]}：{reason}，已拒绝该行")
+                    report.add_error(f"{TABLE_LABELS.get(table, table)} {row_id[:8]}：{reason}，已拒绝该行")
                     for c in cs:
                         c.applied = []
             if values is not None:
                 bad_fk = _missing_reference(s, values, before, fks, present, blobs_meta)
                 if bad_fk:
-                    report.add_error(f"{table} {row_id[:8]}：引用的记录（{bad_fk}）不存在，已拒绝该行")
+                    report.add_error(f"{TABLE_LABELS.get(table, table)} {row_id[:8]}：引用的记录（{bad_fk}）不存在，已拒绝该行")
                     values, changed, rejected = None, False, True
                     for c in cs:
                         c.applied = []
@@ -427,7 +428,7 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
         if why:
             rejected = True
             c.applied = []
-            report.add_error(f"{table} {_row_label(values or c.values, row_id)}：{why}，已拒绝该行的这次修改")
+            report.add_error(f"{TABLE_LABELS.get(table, table)} {_row_label(values or c.values, row_id)}：{why}，已拒绝该行的这次修改")
             continue
         if exists and values.get("deleted") and c.values and "deleted" not in c.values:
             # an edit reaching a row deleted elsewhere: the row stays deleted, the edit is kept

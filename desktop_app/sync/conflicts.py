@@ -33,7 +33,9 @@ from desktop_app.sync.values import BadValueError, decoders, table_of
 
 TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension": "延期申请", "urge": "催办", "closure": "销号",
                 "follow_up": "回访", "visit": "调研安排", "topic": "调研课题", "person": "人员", "section": "科室",
-                "question": "试题", "attempt": "成绩", "holiday": "节假日"}
+                "question": "试题", "attempt": "成绩", "holiday": "节假日", "office": "单位", "campaign": "年度调研活动",
+                "topic_member": "课题组成员", "outcome": "调研成果", "visit_participant": "随行人员", "exam": "考试",
+                "paper": "试卷", "award": "评先", "practice_card": "练习卡片", "attachment_link": "附件"}
 
 
 FIELD_LABELS = {"status": "状态", "deadline": "整改时限", "measures": "整改措施", "responsible_person": "责任人",
