@@ -4,7 +4,8 @@ Used by ``fielddesk demo``, the README's first command, tests and benchmarks.
 The organisation goes through the real setup service; topics, visits and the
 quiz go through the ORM (so the change-tracking hook stamps them); the
 ledger — which must scale to 100,000 and 1,000,000 items for benchmarks — is
-written with executemany of plain tuples in batches of 50,000, and this
+written with executemany of plain tuples in batches of 25,000 items (a writer
+thread stores one batch while the next is generated), and this
 module writes those rows' change-log entries itself (the flush hook does not
 see Core inserts).
 
@@ -23,6 +24,7 @@ import importlib
 import importlib.util
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -70,8 +72,9 @@ DEMO_ACTOR = Actor("demo", "演示数据")
 #: bumped when the generated content changes (benchmarks cache built offices by it)
 GENERATOR_VERSION = 2
 YEAR = 2026
-#: ledger rows per transaction: big enough for executemany to pay off, small enough for memory
-BATCH = 50_000
+#: ledger items per transaction: big enough for executemany to pay off, small enough that writing one
+#: batch overlaps generating the next for most of the run
+BATCH = 25_000
 #: page cache (KiB) while bulk loading
 BULK_CACHE_KB = 262_144
 #: how far before the deadline an item turns yellow (matches the ledger's default warning window)
@@ -386,6 +389,8 @@ class _Bulk:
         self.columns: dict[str, list[str]] = {}
         self.fields: dict[str, str] = {}
         self.totals: dict[str, int] = {m.__tablename__: 0 for m in self.MODELS}
+        self._writer: threading.Thread | None = None
+        self._failed: BaseException | None = None
         for m in self.MODELS:
             name = m.__tablename__
             # the stamps and tombstone first, then the table's own columns; created/updated use server defaults
@@ -407,33 +412,61 @@ class _Bulk:
         return len(self.rows["issue"])
 
     def flush(self, db: Database, actor: Actor) -> None:
-        """Write everything queued in one transaction, with its change-log entries and an audit entry."""
+        """Hand everything queued to a writer thread and go on generating; one write at a time.
+
+        SQLite releases the GIL while it steps, so generating the next batch overlaps
+        with writing this one. Content stays deterministic: only this thread draws
+        random numbers and clock stamps; the writer numbers the change log in order.
+        """
+        self.wait()
         if not self.log:
             return
+        rows, log = self.rows, self.log
+        self.rows = {name: [] for name in rows}
+        self.log = []
+
+        def write() -> None:
+            try:
+                self._write(db, actor, rows, log)
+            except BaseException as exc:  # re-raised in the generating thread by wait()
+                self._failed = exc
+
+        self._writer = threading.Thread(target=write, name="demo-ledger-writer", daemon=True)
+        self._writer.start()
+
+    def wait(self) -> None:
+        """Wait for the writer thread; re-raise what it failed with."""
+        if self._writer is not None:
+            self._writer.join()
+            self._writer = None
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise failed
+
+    def _write(self, db: Database, actor: Actor, rows_by_table: dict[str, list[tuple[Any, ...]]],
+               log: list[tuple[int, str, str, str]]) -> None:
+        """One transaction: the rows, their change-log entries and an audit entry."""
         with db.transaction() as s:
             conn = s.connection()
             # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
             conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
             seq = next_seq(s, self.office)
-            for name, rows in self.rows.items():
+            for name, rows in rows_by_table.items():
                 if rows:
                     rows.sort()  # by id: neighbouring inserts touch neighbouring pages of the primary-key index
                     cols = self.columns[name]
                     sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
                     conn.exec_driver_sql(sql, rows)
             log_rows = [(self.office, seq + i, stamp, table, rid, "insert", fields)
-                        for i, (stamp, table, rid, fields) in enumerate(self.log)]
+                        for i, (stamp, table, rid, fields) in enumerate(log)]
             conn.exec_driver_sql(
                 f"INSERT INTO {ChangeLog.__tablename__} (origin, seq, hlc, table_name, row_id, op, fields) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", log_rows)
-            counts = {name: len(rows) for name, rows in self.rows.items()}
+            counts = {name: len(rows) for name, rows in rows_by_table.items()}
             audit.record(s, actor, "demo_ledger", "issue", "", counts)
-        with db.engine.connect() as c:  # back to the normal cache for whoever uses this pooled connection next
-            c.exec_driver_sql("PRAGMA cache_size=-65536")
-        for name, rows in self.rows.items():
+            conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
+        for name, rows in rows_by_table.items():
             self.totals[name] += len(rows)
-            rows.clear()
-        self.log.clear()
 
 
 def _d(day: dt.date | None) -> str | None:
@@ -475,8 +508,16 @@ def _add_workdays(start: dt.date, n: int) -> dt.date:
 
 
 def _make_ledger(db: Database, w: _World, items: int) -> dict[str, int]:
-    rng = w.rng
     bulk = _Bulk(w.office, db.clock.tick)
+    try:
+        _fill_ledger(db, w, items, bulk)
+    finally:
+        bulk.wait()  # never leave a writer running into a closed database
+    return dict(bulk.totals)
+
+
+def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
+    rng = w.rng
     leaders = [p.name for p in w.leaders]
     clerks = [p.name for p in w.people if not p.is_leader]
     unit_people = list(names.UNIT_PEOPLE) + clerks[:8]
@@ -609,7 +650,6 @@ def _make_ledger(db: Database, w: _World, items: int) -> dict[str, int]:
         if bulk.pending() >= BATCH:
             bulk.flush(db, DEMO_ACTOR)
     bulk.flush(db, DEMO_ACTOR)
-    return dict(bulk.totals)
 
 
 def _fate(rng: random.Random, kind: str) -> str:

@@ -214,3 +214,15 @@ def test_search_index_is_rebuilt_when_the_ledger_provides_one(tmp_path: Path) ->
     from desktop_app.ledger import search
 
     assert hasattr(search, "rebuild_index")
+
+
+def test_a_failed_ledger_write_is_raised_and_nothing_half_made_stays(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(*_args: Any) -> None:
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(demo, "BATCH", 10)
+    monkeypatch.setattr(demo._Bulk, "_write", failing)
+    with pytest.raises(OSError, match="disk is full"):
+        _generate(tmp_path / "w", 40)
+    assert not (tmp_path / "w" / "fielddesk.db").exists()
