@@ -105,7 +105,7 @@ class LedgerPage(QWidget):
             if field in widths:
                 self.table.setColumnWidth(i, widths[field])
         self.table.selectionModel().currentRowChanged.connect(self._on_item_row)
-        self.table.doubleClicked.connect(lambda _i: self.run_step("edit"))
+        self.table.activated.connect(lambda _i: self.run_step("edit"))  # Enter or double-click
         self.resp_table = _table(self.resp_model)
         self.resp_table.doubleClicked.connect(self._on_resp_double)
         self.sup_table = _table(self.sup_model)
