@@ -39,10 +39,9 @@ LEDGER_COLUMNS = [
 def _office_name(db: Database) -> str:
     from desktop_app.services import organisation
 
-    try:
-        return organisation.get_office(db).name
-    except Exception:  # noqa: BLE001 — an export before setup simply has no office line
-        return ""
+    if not db.office_code:
+        return ""  # an export before setup simply has no office line
+    return organisation.get_office(db).name
 
 
 def _year(db: Database, year: int | None) -> int:

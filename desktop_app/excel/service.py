@@ -40,10 +40,7 @@ def campaign_year(db: Database) -> int | None:
     """The office's campaign year: the year a date such as 6月底前 belongs to when the sheet names none."""
     from desktop_app.services import organisation
 
-    try:
-        return organisation.current_year(db)
-    except Exception:  # noqa: BLE001 — before setup there is no campaign; the sheet must then name its year
-        return None
+    return organisation.current_year(db)
 
 
 def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = None,
