@@ -48,7 +48,14 @@ def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = 
     """Preview with this office's remembered mapping and campaign year."""
     pv = preview(path, kind, sheet=sheet, mapping=mapping, year=campaign_year(db),
                  remembered=lambda k, titles: mappings.load(db, k, titles))
-    if not pv.roundtrip:
+    if pv.roundtrip:
+        # a returned 回执表: the preview is what each row would do (changed / unchanged / rejected)
+        from desktop_app.audit import SYSTEM
+        from desktop_app.excel import roundtrip
+
+        report = roundtrip.apply(db, SYSTEM, Path(path), sheet=pv.sheet, dry_run=True)
+        pv.rows, pv.errors = report.rows, report.errors
+    else:
         bad = {e.row for e in pv.errors}
         title_of = {f: t for t, f in pv.mapping.items() if f}
         clean = [r for r in pv.rows if r["row"] not in bad]

@@ -128,3 +128,26 @@ def test_file_menu_has_excel_entries(qtbot, ctx, tmp_path: Path, dialog_answers)
     qtbot.waitUntil(lambda: bool(dialog_answers.infos), timeout=20_000)
     ws = openpyxl.load_workbook(tmp_path / "回执.xlsx").active
     assert ws["A1"].value == "县乡村振兴局问题整改进展回执表" and ws.max_row == 3 + 2
+
+
+def test_round_trip_sheet_through_the_dialog(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:
+    from desktop_app.excel.lists import export_kind
+    from desktop_app.excel.service import import_file
+
+    import_file(ctx.db, ctx.actor, SAMPLES / "ledger.xlsx", "ledger")
+    sheet = tmp_path / "回执.xlsx"
+    export_kind(ctx.db, sheet, "roundtrip", year=2026, unit="县乡村振兴局")
+    wb = openpyxl.load_workbook(sheet)
+    wb.active["H5"] = "资产清查完成八成"
+    wb.save(sheet)
+    progress_before = counts(ctx.db)[1]
+    dlg = ExcelImportDialog(ctx, "ledger")
+    qtbot.addWidget(dlg)
+    dlg.load(str(sheet))
+    _wait(dlg)
+    assert "回执表" in dlg.status.text() and dlg.import_button.isEnabled()
+    assert [dlg.model.index(r, 3).data() for r in range(dlg.model.rowCount())] == ["无变化", "登记进展"]
+    dlg.import_button.click()
+    _wait(dlg)
+    assert dialog_answers.infos == ["回执表已导入：更新 1 条，未变化 1 条，拒绝 0 条。"]
+    assert counts(ctx.db)[1] == progress_before + 1

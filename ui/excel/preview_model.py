@@ -13,6 +13,7 @@ Index = QModelIndex | QPersistentModelIndex
 _ERROR_BG = QBrush(QColor("#fde2e1"))
 _HIDDEN_FIELDS = {"note", "deadline_workdays", "status_code", "date", "exempt"}
 _EXTRA = {"ledger": [("kind", "整改类型")], "visits": [("start", "开始日期"), ("end", "结束日期"), ("days", "天数")]}
+_RESULT_WORDS = {"changed": "登记进展", "unchanged": "无变化", "rejected": "拒绝"}
 _KIND_WORDS = {"immediate": "立行立改", "dated": "限期整改", "ongoing": "长期坚持"}
 
 
@@ -44,6 +45,8 @@ class PreviewModel(QAbstractTableModel):
             cols += [(f.key, f.label) for f in spec.fields if f.key in wanted and f.key not in _HIDDEN_FIELDS
                      and not (spec.name == "visits" and f.key in ("start", "end"))]
             cols += [c for c in _EXTRA.get(spec.name, []) if spec.name != "visits" or c[0] in wanted]
+        elif rows and "result" in rows[0]:  # a returned 回执表: what each row will do
+            cols += [("serial", "编号"), ("result", "结果"), ("message", "说明")]
         elif rows:
             cols += [(k, k) for k in rows[0] if k != "row"]
         self._columns = cols
@@ -90,6 +93,8 @@ class PreviewModel(QAbstractTableModel):
             value = row.get(key)
             if key == "kind" and value in _KIND_WORDS:
                 return _KIND_WORDS[value]
+            if key == "result" and value in _RESULT_WORDS:
+                return _RESULT_WORDS[value]
             if isinstance(value, list):
                 return "、".join(str(v) for v in value)
             if isinstance(value, bool):
