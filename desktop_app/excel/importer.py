@@ -90,12 +90,14 @@ def preview(
     mapping: dict[str, str | None] | None = None,
     year: int | None = None,
     remembered: Callable[[str, list[str]], dict[str, str | None] | None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportPreview:
     """Read a workbook as ``kind`` without writing anything.
 
     ``mapping`` (column title → field or None) overrides the automatic one;
     ``remembered(kind, titles)`` may return the mapping the office saved for the
-    same headers; ``year`` is the campaign year, used when the sheet names none.
+    same headers; ``year`` is the campaign year, used when the sheet names none;
+    ``progress(done, total)`` is called every few thousand rows (it may raise to cancel).
     """
     spec = get_kind(kind)
     path = Path(path)
@@ -124,7 +126,7 @@ def preview(
     for f in spec.fields:
         if f.required and f.key not in col_field.values():
             out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
-    _read_rows(data, found, spec, col_field, out)
+    _read_rows(data, found, spec, col_field, out, progress)
     return out
 
 
@@ -147,14 +149,18 @@ def _resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str |
     return out
 
 
-def _read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview) -> None:
+def _read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview,
+               progress: Callable[[int, int], None] | None = None) -> None:
     span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
     ctx = RowContext(year=out.year)
     cols = sorted(col_field.items())
     title_of = {key: found.titles[c] for c, key in col_field.items()}
     skipped: dict[str, int] = {}
     parse = spec.parse_row
-    for i in range(found.data_start, len(data.rows)):
+    total = len(data.rows)
+    for i in range(found.data_start, total):
+        if progress is not None and i % 2000 == 0:
+            progress(i, total)
         row = data.rows[i]
         what = hdr.classify(row, found.titles, i in span_rows)
         if what == hdr.ROW_SECTION:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,10 +45,11 @@ def campaign_year(db: Database) -> int | None:
 
 
 def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = None,
-                 mapping: dict[str, str | None] | None = None) -> ImportPreview:
-    """Preview with this office's remembered mapping and campaign year."""
+                 mapping: dict[str, str | None] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> ImportPreview:
+    """Preview with this office's remembered mapping and campaign year (``progress`` as in ``preview``)."""
     pv = preview(path, kind, sheet=sheet, mapping=mapping, year=campaign_year(db),
-                 remembered=lambda k, titles: mappings.load(db, k, titles))
+                 remembered=lambda k, titles: mappings.load(db, k, titles), progress=progress)
     if pv.roundtrip:
         # a returned 回执表: the preview is what each row would do (changed / unchanged / rejected)
         from desktop_app.audit import SYSTEM

@@ -172,9 +172,18 @@ class ExcelImportDialog(QDialog):
         path, kind, mapping, db = self.file_edit.text(), self.kind, self._mapping, self.ctx.db
         self.import_button.setEnabled(False)
         self.status.setText(self.tr("正在读取表格…"))
-        self.task = run_task(self, self.tr("读取 Excel"),
-                             lambda progress: preview_file(db, Path(path), kind, sheet=sheet, mapping=mapping),
-                             on_done=self._show_preview, on_error=self._preview_failed)
+        def work(progress: Any) -> Any:
+            def step(done: int, total: int) -> None:
+                progress(done, total, f"正在读取第 {done} 行，共 {total} 行…")
+
+            progress(0, 0, "正在打开表格…")
+            return preview_file(db, Path(path), kind, sheet=sheet, mapping=mapping, progress=step)
+
+        self.task = run_task(self, self.tr("读取 Excel"), work, on_done=self._show_preview,
+                             on_error=self._preview_failed, on_cancelled=self._preview_cancelled, cancellable=True)
+
+    def _preview_cancelled(self) -> None:
+        self.status.setText(self.tr("已取消读取"))
 
     def _preview_failed(self, exc: BaseException) -> None:
         self.preview = None
