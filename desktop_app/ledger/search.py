@@ -12,6 +12,7 @@ On a database without FTS5 (PostgreSQL) the same filter is a LIKE scan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -37,8 +38,12 @@ _REBUILD_ABOVE = 20_000
 _KEYS = cast(Table, IssueSearchKey.__table__)
 
 
-def _chars(s: str) -> list[str]:
-    return [c for c in s.lower() if c.isalnum()]
+_NOT_TOKEN = re.compile(r"[\W_]+")
+
+
+def _chars(s: str) -> str:
+    """The searchable characters of ``s`` (letters and digits of any script), lower-cased."""
+    return _NOT_TOKEN.sub("", s.lower())
 
 
 def tokenise(values: Iterable[str | None]) -> str:
@@ -112,6 +117,23 @@ def _bodies(s: Session, ids: Sequence[str]) -> list[tuple[str, str]]:
     cols = [getattr(Issue, f) for f in INDEXED_FIELDS]
     rows = s.execute(select(Issue.id, *cols).where(Issue.id.in_(ids))).all()
     return [(r[0], tokenise(r[1:])) for r in rows]
+
+
+def index_new_issues(s: Session, bodies: Sequence[tuple[str, Sequence[str | None]]]) -> None:
+    """Index items just inserted in this transaction: (id, values of INDEXED_FIELDS) each.
+
+    Faster than ``index_issues`` for a big import: no read-back, nothing to delete.
+    """
+    if not bodies or not has_fts(s):
+        return
+    conn = s.connection()  # plain driver executemany: per-row SQLAlchemy parameters would cost more
+    for start in range(0, len(bodies), _BATCH):
+        chunk = bodies[start:start + _BATCH]
+        conn.exec_driver_sql("INSERT INTO issue_search_key(issue_id) VALUES (?)", [(i,) for i, _v in chunk])
+        keys = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
+                              .where(IssueSearchKey.issue_id.in_([i for i, _v in chunk]))).all())
+        conn.exec_driver_sql("INSERT INTO issue_fts(rowid, body) VALUES (?, ?)",
+                             [(keys[i], tokenise(v)) for i, v in chunk])
 
 
 def index_issues(s: Session, ids: Sequence[str]) -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import cast
+from operator import itemgetter
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Boolean, Date, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.base import new_id
@@ -160,6 +161,36 @@ def _changelog_rows(s: Session, office: str, db: Database, table: str, ids_stamp
              "fields": text} for k, (rid, stamp) in enumerate(ids_stamps)]
 
 
+def _bulk_insert(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
+    """Insert many rows in one executemany; on SQLite as plain tuples through the driver, since
+    building SQLAlchemy parameters per row costs more than SQLite's own work (imports of 100k rows)."""
+    if not rows:
+        return
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        s.execute(insert(table), rows)
+        return
+    cols = list(rows[0])
+    get = itemgetter(*cols)
+    # only dates and booleans need converting (as SQLAlchemy's SQLite types store them)
+    dates = [k for k, c in enumerate(cols) if isinstance(table.c[c].type, Date)]
+    bools = [k for k, c in enumerate(cols) if isinstance(table.c[c].type, Boolean)]
+    # itemgetter of one column gives a bare value, of several a tuple: executemany wants tuples
+    values: list[Any] = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
+    if dates or bools:
+        for n, t in enumerate(values):
+            row = list(t)
+            for k in dates:
+                if row[k] is not None:
+                    row[k] = row[k].isoformat()
+            for k in bools:
+                if row[k] is not None:
+                    row[k] = int(row[k])
+            values[n] = tuple(row)
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    conn.exec_driver_sql(sql, values)
+
+
 def _columns(table: type) -> list[str]:
     return [c.name for c in table.__table__.columns if c.name not in STAMP_COLUMNS]  # type: ignore[attr-defined]
 
@@ -238,17 +269,18 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
                     "deleted": False, "issue_id": row_id, "date": today, "text": inp.progress_text.strip(),
                     "percent": inp.progress_percent, "reporter": inp.reporter.strip() or actor.label,
                 })
-        s.execute(insert(_ISSUES), issue_rows)
+        _bulk_insert(s, _ISSUES, issue_rows)
         log = _changelog_rows(s, office, db, "issue", [(r["id"], r["hlc"]) for r in issue_rows],  # type: ignore[misc]
                               _columns(Issue))
-        s.execute(insert(_CHANGES), log)
+        _bulk_insert(s, _CHANGES, log)
         if progress_rows:
-            s.execute(insert(_PROGRESS), progress_rows)
-            s.execute(insert(_CHANGES), _changelog_rows(
+            _bulk_insert(s, _PROGRESS, progress_rows)
+            _bulk_insert(s, _CHANGES, _changelog_rows(
                 s, office, db, "progress", [(r["id"], r["hlc"]) for r in progress_rows],  # type: ignore[misc]
                 _columns(Progress)))
         ids = [str(r["id"]) for r in issue_rows]
-        search.index_issues(s, ids)
+        search.index_new_issues(s, [(str(r["id"]), [r[f] for f in search.INDEXED_FIELDS])  # type: ignore[misc]
+                                    for r in issue_rows])
         details: dict[str, object] = {"count": len(ids), "first": issue_rows[0]["serial"], "last": issue_rows[-1]["serial"]}
         if len(ids) <= 20:
             details["ids"] = ids
