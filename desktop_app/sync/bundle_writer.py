@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import Boolean, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -108,6 +108,25 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[l
     return changes, ranges
 
 
+def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int],
+                    have: dict[str, int]) -> tuple[list[_Change], dict[str, list[int]], Entries]:
+    """The pending changes and every row's entries from one read of the log (most of it is being sent)."""
+    changes: list[_Change] = []
+    entries: Entries = defaultdict(list)
+    rows = s.connection().execute(select(ChangeLog.origin, ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name,
+                                         ChangeLog.row_id, ChangeLog.op, ChangeLog.fields)
+                                  .order_by(ChangeLog.origin, ChangeLog.seq)).all()
+    loads = orjson.loads
+    for origin, seq, hlc, table, row_id, op, fields in rows:
+        names = loads(fields or "[]")
+        entries[row_id].append(((hlc, origin), names))
+        if origin != to_code and seq > acked.get(origin, 0):
+            changes.append(_Change(origin, seq, hlc, table, row_id, op, names))
+    ranges = {o: [acked.get(o, 0) + 1, n] for o, n in sorted(have.items())
+              if o != to_code and n > acked.get(o, 0)}
+    return changes, ranges, entries
+
+
 def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[str, list]],
              columns: set[str]) -> tuple[list[str], dict[str, list[Any]]]:
     """Fields whose current value this change wrote, and the base version of each."""
@@ -156,9 +175,12 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         enc_key = peer.enc_key
         acked = {} if full else load_json(peer.acked)
         acks = have_seqs(s)
-        changes, ranges = _pending_changes(s, to_code, acked)
-        total_log = int(s.execute(select(func.count()).select_from(ChangeLog)).scalar() or 0)
-        entries = load_entries(s, {c.row_id for c in changes}, whole_log=len(changes) * 2 > total_log)
+        pending = sum(max(0, n - acked.get(o, 0)) for o, n in acks.items() if o != to_code)
+        if pending * 2 > sum(acks.values()):
+            changes, ranges, entries = _scan_whole_log(s, to_code, acked, acks)  # one pass, one parse
+        else:
+            changes, ranges = _pending_changes(s, to_code, acked)
+            entries = load_entries(s, {c.row_id for c in changes})
         by_table: dict[str, list[_Change]] = defaultdict(list)
         for c in changes:
             if c.table in SYNCED_MODELS:
@@ -199,13 +221,21 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
     shas: set[str] = set()
     done = 0
     cache: dict[str, dict[str, list]] = {}
-    conn = s.connection()  # Core rows: the ORM's per-row bookkeeping is not needed for reading
+    raw = s.connection().connection.driver_connection  # the session's own DBAPI connection (same snapshot)
+    assert raw is not None
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for table in sorted(by_table):
             model = SYNCED_MODELS[table]
             tbl = table_of(model)
             columns = {c.name for c in tbl.columns}
             sha_cols = [c for c in columns if c.endswith("sha256")]  # attachments referenced by content hash
+            # rows are read with the DBAPI cursor as stored (ISO dates stay text): the reader's own
+            # result processing cost more than the rest of the export; booleans are made JSON booleans
+            names = [c.name for c in tbl.columns]
+            at = {n: i for i, n in enumerate(names)}
+            id_at = at["id"]
+            bool_cols = [c.name for c in tbl.columns if isinstance(c.type, Boolean)]
+            select_sql = f"SELECT {', '.join(names)} FROM {table} WHERE id IN "
             chs = by_table[table]
             name = f"changes/{table}.jsonl"
             digest = hashlib.sha256()
@@ -214,14 +244,18 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
                 for part in chunks(list(range(len(chs))), 5000):
                     plan = [(chs[i], *_carried(chs[i], entries, cache, columns)) for i in part]
                     need = sorted({c.row_id for c, carried, _ in plan if carried})
-                    values: dict[str, Any] = {}  # row id -> RowMapping
+                    values: dict[str, tuple] = {}  # row id -> the row as stored
                     for ids in chunks(need):
-                        for found in conn.execute(select(tbl).where(tbl.c.id.in_(ids))).mappings().all():
-                            values[found["id"]] = found
+                        cur = raw.execute(f"{select_sql}({', '.join('?' * len(ids))})", ids)
+                        for found in cur.fetchall():
+                            values[found[id_at]] = found
                     lines = []
                     for c, carried, bases in plan:
                         row = values.get(c.row_id)
-                        v = {f: row[f] for f in carried} if row is not None else {}
+                        v = {f: row[at[f]] for f in carried} if row is not None else {}
+                        for f in bool_cols:
+                            if v.get(f) is not None:
+                                v[f] = bool(v[f])
                         for f in sha_cols:
                             val = v.get(f)
                             if isinstance(val, str) and _SHA.match(val):
