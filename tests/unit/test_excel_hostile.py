@@ -172,3 +172,17 @@ def test_password_protected_xls(ctx, tmp_path: Path) -> None:
     p = tmp_path / "加密.xls"
     p.write_bytes(bytes(data))
     refused(ctx, p, "密码")
+
+
+def test_entity_expansion_in_the_workbook_part(ctx, tmp_path: Path) -> None:
+    """A “billion laughs” workbook.xml is refused quickly instead of being expanded."""
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10 if i else "lol"}">' for i in range(10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE workbook [{lol}]>' + WORKBOOK.split("?>", 1)[1].replace(
+        'name="台账"', 'name="&l9;"')
+    p = tmp_path / "laughs.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
+                           ("xl/workbook.xml", bomb), ("xl/_rels/workbook.xml.rels", WB_RELS)):
+            zf.writestr(name, text)
+        zf.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD.format(dim="") + "</sheetData></worksheet>")
+    refused(ctx, p)
