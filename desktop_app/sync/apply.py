@@ -537,6 +537,7 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
         s.flush()
     conn = s.connection()
     dialect = conn.dialect
+    sqlite = dialect.name == "sqlite"
     for table in _sorted_tables():
         tbl = table_of(SYNCED_MODELS[table])
         rows = plan.inserts.get(table)
@@ -550,7 +551,10 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
             sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
             tuples = [tuple(p(r[c]) if p is not None else r[c] for c, p in pairs) for r in rows]
             for i in range(0, len(tuples), 50000):
-                conn.exec_driver_sql(sql, tuples[i:i + 50000])
+                if sqlite:
+                    conn.exec_driver_sql(sql, tuples[i:i + 50000])
+                else:  # other drivers have other parameter styles: let Core bind
+                    s.execute(insert(tbl), rows[i:i + 50000])
         ups = plan.updates.get(table)
         if ups:
             for u in ups:
@@ -558,8 +562,12 @@ def _write(s: Session, plan: _Plan, raw: RawBundle, data: DataDir, dry_run: bool
                 s.execute(update(tbl).where(tbl.c.id == rid).values(**u))
     log_sql = ("INSERT INTO change_log (origin, seq, hlc, table_name, row_id, op, fields) "
                "VALUES (?, ?, ?, ?, ?, ?, ?)")
+    log_cols = ("origin", "seq", "hlc", "table_name", "row_id", "op", "fields")
     for i in range(0, len(plan.log), 50000):
-        conn.exec_driver_sql(log_sql, plan.log[i:i + 50000])
+        if sqlite:
+            conn.exec_driver_sql(log_sql, plan.log[i:i + 50000])
+        else:
+            s.execute(insert(ChangeLog), [dict(zip(log_cols, r, strict=True)) for r in plan.log[i:i + 50000]])
     if plan.conflicts:
         s.execute(insert(SyncConflict), plan.conflicts)
     _close_answered_conflicts(s, plan)

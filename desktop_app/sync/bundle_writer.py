@@ -221,8 +221,9 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
     shas: set[str] = set()
     done = 0
     cache: dict[str, dict[str, list]] = {}
-    raw = s.connection().connection.driver_connection  # the session's own DBAPI connection (same snapshot)
-    assert raw is not None
+    conn = s.connection()
+    # SQLite: the session's own DBAPI connection (same snapshot), rows as stored; elsewhere Core rows
+    raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for table in sorted(by_table):
             model = SYNCED_MODELS[table]
@@ -246,8 +247,12 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
                     need = sorted({c.row_id for c, carried, _ in plan if carried})
                     values: dict[str, tuple] = {}  # row id -> the row as stored
                     for ids in chunks(need):
-                        cur = raw.execute(f"{select_sql}({', '.join('?' * len(ids))})", ids)
-                        for found in cur.fetchall():
+                        if raw is not None:
+                            found_rows = raw.execute(f"{select_sql}({', '.join('?' * len(ids))})", ids).fetchall()
+                        else:
+                            found_rows = [tuple(r) for r in conn.execute(
+                                select(*[tbl.c[n] for n in names]).where(tbl.c.id.in_(ids))).all()]
+                        for found in found_rows:
                             values[found[id_at]] = found
                     lines = []
                     for c, carried, bases in plan:
