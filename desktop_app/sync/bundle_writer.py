@@ -16,13 +16,13 @@ import tempfile
 import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Boolean, select
+from sqlalchemy import Boolean, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -221,65 +221,98 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
     shas: set[str] = set()
     done = 0
     cache: dict[str, dict[str, list]] = {}
-    conn = s.connection()
-    # SQLite: the session's own DBAPI connection (same snapshot), rows as stored; elsewhere Core rows
-    raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for table in sorted(by_table):
-            model = SYNCED_MODELS[table]
-            tbl = table_of(model)
-            columns = {c.name for c in tbl.columns}
-            sha_cols = [c for c in columns if c.endswith("sha256")]  # attachments referenced by content hash
-            # rows are read with the DBAPI cursor as stored (ISO dates stay text): the reader's own
-            # result processing cost more than the rest of the export; booleans are made JSON booleans
-            names = [c.name for c in tbl.columns]
-            at = {n: i for i, n in enumerate(names)}
-            id_at = at["id"]
-            bool_cols = [c.name for c in tbl.columns if isinstance(c.type, Boolean)]
-            select_sql = f"SELECT {', '.join(names)} FROM {table} WHERE id IN "
+            writer = _TableWriter(s, table, shas)
             chs = by_table[table]
-            name = f"changes/{table}.jsonl"
-            digest = hashlib.sha256()
-            size = 0
-            with zf.open(name, "w", force_zip64=True) as w:
-                for part in chunks(list(range(len(chs))), 5000):
-                    plan = [(chs[i], *_carried(chs[i], entries, cache, columns)) for i in part]
-                    need = sorted({c.row_id for c, carried, _ in plan if carried})
-                    values: dict[str, tuple] = {}  # row id -> the row as stored
-                    for ids in chunks(need):
-                        if raw is not None:
-                            found_rows = raw.execute(f"{select_sql}({', '.join('?' * len(ids))})", ids).fetchall()
-                        else:
-                            found_rows = [tuple(r) for r in conn.execute(
-                                select(*[tbl.c[n] for n in names]).where(tbl.c.id.in_(ids))).all()]
-                        for found in found_rows:
-                            values[found[id_at]] = found
-                    lines = []
-                    for c, carried, bases in plan:
-                        row = values.get(c.row_id)
-                        v = {f: row[at[f]] for f in carried} if row is not None else {}
-                        for f in bool_cols:
-                            if v.get(f) is not None:
-                                v[f] = bool(v[f])
-                        for f in sha_cols:
-                            val = v.get(f)
-                            if isinstance(val, str) and _SHA.match(val):
-                                shas.add(val)
-                        line: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op,
-                                                "v": v}
-                        if bases:
-                            line["b"] = bases
-                        lines.append(orjson.dumps(line))
-                    blob = b"\n".join(lines) + b"\n"
-                    digest.update(blob)
-                    size += len(blob)
-                    w.write(blob)
-                    done += len(part)
-                    if progress:
-                        progress(done, total)
-            members.append({"name": name, "sha256": digest.hexdigest(), "size": size})
+            members.append(writer.write(zf, chs, entries, cache, progress, done, total))
+            done += len(chs)
             counts[table] = len(chs)
     return members, counts, shas
+
+
+class _TableWriter:
+    """Writes one table's ``changes/<table>.jsonl``."""
+
+    def __init__(self, s: Session, table: str, shas: set[str]) -> None:
+        self.table = table
+        self.shas = shas
+        self.tbl = table_of(SYNCED_MODELS[table])
+        self.conn = s.connection()
+        # SQLite: the session's own DBAPI connection (same snapshot), rows as stored (ISO dates stay
+        # text; result processing cost more than the rest of the export); elsewhere Core rows
+        self.raw = self.conn.connection.driver_connection if self.conn.dialect.name == "sqlite" else None
+        self.names = [c.name for c in self.tbl.columns]
+        self.columns = set(self.names)
+        self.at = {n: i for i, n in enumerate(self.names)}
+        self.id_at = self.at["id"]
+        self.bool_cols = [c.name for c in self.tbl.columns if isinstance(c.type, Boolean)]
+        self.sha_cols = [c for c in self.names if c.endswith("sha256")]  # attachments referenced by hash
+
+    def line(self, c: _Change, carried: list[str], bases: dict[str, list[Any]], row: tuple | None) -> bytes:
+        """One change as a JSON line."""
+        v = {f: row[self.at[f]] for f in carried} if row is not None else {}
+        for f in self.bool_cols:
+            if v.get(f) is not None:
+                v[f] = bool(v[f])  # stored as 0/1
+        for f in self.sha_cols:
+            val = v.get(f)
+            if isinstance(val, str) and _SHA.match(val):
+                self.shas.add(val)
+        out: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op, "v": v}
+        if bases:
+            out["b"] = bases
+        return orjson.dumps(out)
+
+    def rows(self, wanted: dict[str, Any]) -> Iterator[list[tuple]]:
+        """The stored rows whose ids are in ``wanted``, in batches."""
+        count = self.conn.execute(select(func.count()).select_from(self.tbl)).scalar() or 0
+        if self.raw is not None and len(wanted) * 3 > count:
+            # most of the table is wanted: one sequential scan beats random lookups by UUID
+            cur = self.raw.execute(f"SELECT {', '.join(self.names)} FROM {self.table}")
+            while batch := cur.fetchmany(5000):
+                yield [r for r in batch if r[self.id_at] in wanted]
+            return
+        for ids in chunks(sorted(wanted)):
+            if self.raw is not None:
+                marks = ", ".join("?" * len(ids))
+                yield self.raw.execute(f"SELECT {', '.join(self.names)} FROM {self.table} WHERE id IN ({marks})",
+                                       ids).fetchall()
+            else:
+                cols = [self.tbl.c[n] for n in self.names]
+                yield [tuple(r) for r in self.conn.execute(select(*cols).where(self.tbl.c.id.in_(ids))).all()]
+
+    def write(self, zf: zipfile.ZipFile, chs: list[_Change], entries: Entries, cache: dict[str, dict[str, list]],
+              progress: Progress | None, done: int, total: int) -> dict[str, Any]:
+        """Write the member; returns its manifest entry."""
+        by_row: dict[str, list[tuple[_Change, list[str], dict[str, list[Any]]]]] = defaultdict(list)
+        bare: list[tuple[_Change, list[str], dict[str, list[Any]]]] = []  # values all in later changes
+        for c in chs:
+            item = (c, *_carried(c, entries, cache, self.columns))
+            (by_row[c.row_id] if item[1] else bare).append(item)
+        name = f"changes/{self.table}.jsonl"
+        digest = hashlib.sha256()
+        size = written = 0
+        with zf.open(name, "w", force_zip64=True) as w:
+            for found_rows in [*self.rows(by_row), None]:
+                if found_rows is None:
+                    lines = [self.line(c, carried, bases, None) for c, carried, bases in bare]
+                else:
+                    lines = [self.line(c, carried, bases, found) for found in found_rows
+                             for c, carried, bases in by_row[found[self.id_at]]]
+                if not lines:
+                    continue
+                blob = b"\n".join(lines) + b"\n"
+                digest.update(blob)
+                size += len(blob)
+                w.write(blob)
+                written += len(lines)
+                if progress:
+                    progress(done + written, total)
+        if written != len(chs):
+            raise SyncError(f"导出时数据表 {self.table} 的记录缺失（{len(chs) - written} 条变更找不到对应记录）",
+                            "请运行 fielddesk selftest 检查数据库后重试")
+        return {"name": name, "sha256": digest.hexdigest(), "size": size}
 
 
 def _attachment_meta(s: Session, data: DataDir, shas: set[str]) -> list[tuple[dict[str, Any], Path]]:
