@@ -217,6 +217,8 @@ def test_stats_widget_draws_the_charts(qtbot, ctx: AppContext) -> None:  # type:
     w.resize(700, 520)
     w.show()
     qtbot.waitExposed(w)
+    assert w.task is not None  # the figures are computed off the UI thread
+    qtbot.waitUntil(lambda: w.stats is not None, timeout=10_000)
     assert w.figures["total"].text() == "2" and w.figures["closed"].text() == "1"
     assert w.figures["rate"].text() == "50.0%"
     assert w.figures["avg"].text() == "4.0个工作日"
