@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Text, func
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, SyncMixin
@@ -36,6 +36,8 @@ class AuditEntry(Base):
     """审计日志 — who did what; each entry's hash covers the previous one (tamper-evident)."""
 
     __tablename__ = "audit_entry"
+    #: an item's timeline reads its audit entries; without this it scans the whole log
+    __table_args__ = (Index("ix_audit_entry_target", "target_table", "target_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[str] = mapped_column(String(32))  # ISO timestamp, part of the hash
     actor: Mapped[str] = mapped_column(String(60))

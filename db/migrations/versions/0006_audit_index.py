@@ -1,0 +1,20 @@
+"""index the audit log by target, for item timelines
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_audit_entry_target", "audit_entry", ["target_table", "target_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_audit_entry_target", table_name="audit_entry")
