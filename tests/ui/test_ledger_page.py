@@ -226,3 +226,25 @@ def test_stats_widget_draws_the_charts(qtbot, ctx: AppContext) -> None:  # type:
     assert w.months.closed[0] == 1
     image = w.grab().toImage()
     assert not image.isNull() and image.width() >= 600
+
+
+def test_dashboard_reminder_lists_overdue_items_and_opens_one(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    late = dt.date.today() - dt.timedelta(days=30)
+    ids = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("逾期未改的问题", unit="县民政局", deadline=late, assigned_date=late - dt.timedelta(days=30)),
+        IssueInput("按期推进的问题", unit="县财政局", deadline=dt.date.today() + dt.timedelta(days=90)),
+    ])
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    dashboard = window.show_page("dashboard")
+    panel = dashboard.findChild(LedgerStatsWidget)
+    assert panel is not None
+    qtbot.waitUntil(lambda: panel.due is not None, timeout=10_000)
+    texts = [panel.due_list.item(i).text() for i in range(panel.due_list.count())]
+    assert len(texts) == 1 and "逾期" in texts[0] and "县民政局" in texts[0]
+    panel.due_list.itemActivated.emit(panel.due_list.item(0))
+    ledger = window.pages["ledger"]
+    assert window.page("ledger") is ledger and ledger.current_id == ids[0]

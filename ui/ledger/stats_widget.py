@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
 from shiboken6 import isValid
 
 from desktop_app.context import AppContext
-from desktop_app.ledger.summaries import ledger_stats
-from desktop_app.ledger.types import LedgerStats
+from desktop_app.ledger.summaries import due_summary, ledger_stats
+from desktop_app.ledger.types import DueSummary, LedgerStats
 from desktop_app.services import organisation
 from ui.ledger.charts import ColourDonut, MonthChart, UnitRateChart
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
 from ui.tasks import Task, run_task
+
+DUE_ITEMS = 8  # per colour: a reminder, not a list (the ledger page holds the rest)
 
 
 class LedgerStatsWidget(QGroupBox):
@@ -24,6 +36,7 @@ class LedgerStatsWidget(QGroupBox):
         self.ctx = ctx
         self.stats: LedgerStats | None = None
         self.task: Task | None = None
+        self.due: DueSummary | None = None
         self._generation = 0
         self.setTitle(self.tr("问题台账"))
         self.figures: dict[str, QLabel] = {}
@@ -55,7 +68,36 @@ class LedgerStatsWidget(QGroupBox):
         lay.addWidget(QLabel(self.tr("每月新增与销号")))
         lay.addWidget(self.months)
         lay.addWidget(self.note)
+        lay.addWidget(QLabel(self.tr("逾期与临期事项（双击或回车打开）")))
+        self.due_list = QListWidget()
+        self.due_list.setMaximumHeight(170)
+        self.due_list.itemActivated.connect(self._open_item)
+        lay.addWidget(self.due_list)
         self.refresh()
+
+    def _fill_due(self, due: DueSummary) -> None:
+        """The start-up reminder: the most pressing overdue and due-soon items, each one click away."""
+        self.due_list.clear()
+        for item in due.overdue + due.due_soon:
+            if item.colour == "red":
+                mark, when = "■ 逾期", self.tr("已逾期%1个工作日").replace("%1", str(abs(item.workdays_left)))
+            else:
+                mark, when = "▲ 临期", self.tr("还剩%1个工作日").replace("%1", str(item.workdays_left))
+            text = f"{mark}  {item.serial}  {item.responsible_unit}  {when}  {item.description[:40]}"
+            entry = QListWidgetItem(text)
+            entry.setData(Qt.ItemDataRole.UserRole, item.id)
+            entry.setForeground(QColor(COLOUR_BRUSHES["red"] if item.colour == "red" else "#b7791f"))
+            self.due_list.addItem(entry)
+        if not due.overdue and not due.due_soon:
+            self.due_list.addItem(QListWidgetItem(self.tr("没有逾期或临期的事项")))
+
+    def _open_item(self, entry: QListWidgetItem) -> None:
+        issue_id = entry.data(Qt.ItemDataRole.UserRole)
+        window = self.window()
+        if issue_id and hasattr(window, "show_page"):
+            page = window.show_page("ledger")
+            if hasattr(page, "show_issue"):
+                page.show_issue(issue_id)
 
     def refresh(self) -> None:
         """Read the figures again, off the UI thread: on a 100k-item ledger the statistics take
@@ -66,12 +108,15 @@ class LedgerStatsWidget(QGroupBox):
         self._generation += 1
         generation, db = self._generation, self.ctx.db
         year = organisation.current_year(db)
-        self.task = run_task(self, self.tr("统计问题台账"), lambda _progress: ledger_stats(db, year),
-                             on_done=lambda stats: self._show(stats, year, generation), show_progress=False)
+        self.task = run_task(self, self.tr("统计问题台账"),
+                             lambda _progress: (ledger_stats(db, year), due_summary(db, limit=DUE_ITEMS)),
+                             on_done=lambda result: self._show(*result, year, generation), show_progress=False)
 
-    def _show(self, s: LedgerStats, year: int, generation: int) -> None:
+    def _show(self, s: LedgerStats, due: DueSummary, year: int, generation: int) -> None:
         if not isValid(self) or generation != self._generation:  # closed meanwhile, or a newer refresh runs
             return
+        self.due = due
+        self._fill_due(due)
         self.stats = s
         self.setTitle(self.tr("问题台账（%1年）").replace("%1", str(year)))
         rate = s.closed / s.total if s.total else 0.0
