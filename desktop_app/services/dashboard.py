@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Issue, Person, Section, Topic, Visit
+from desktop_app.ledger.query import IssueFilter, count_issues
+from desktop_app.ledger.warnings import warning_clock
 from desktop_app.services import organisation
 
 OPEN_STATUSES = ("not_started", "in_progress")
@@ -60,8 +62,8 @@ def summary(db: Database, today: dt.date | None = None) -> DashboardSummary:
         issue_q = select(func.count()).select_from(Issue).where(Issue.deleted.is_(False), Issue.year == year)
         issues = count(issue_q.where(Issue.status != "void"))
         issues_open = count(issue_q.where(Issue.status.in_(OPEN_STATUSES)))
-        overdue = count(issue_q.where(Issue.status.in_(OPEN_STATUSES), Issue.deadline.is_not(None),
-                                      Issue.deadline < today))
+    # overdue by the ledger's own warning rule (red), so the card and the ledger never disagree
+    overdue = count_issues(db, IssueFilter(year=year, colours=["red"]), warning_clock(db, today))
     return DashboardSummary(
         office.code, office.name, office.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,

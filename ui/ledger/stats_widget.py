@@ -64,15 +64,16 @@ class LedgerStatsWidget(QGroupBox):
         charts.addLayout(unit_box, 1)
         lay = QVBoxLayout(self)
         lay.addLayout(nums)
+        # the start-up reminder sits high, where a clerk sees it without scrolling
+        lay.addWidget(QLabel(self.tr("逾期与临期事项（双击或回车打开）")))
+        self.due_list = QListWidget()
+        self.due_list.setMaximumHeight(130)
+        self.due_list.itemActivated.connect(self._open_item)
+        lay.addWidget(self.due_list)
         lay.addLayout(charts)
         lay.addWidget(QLabel(self.tr("每月新增与销号")))
         lay.addWidget(self.months)
         lay.addWidget(self.note)
-        lay.addWidget(QLabel(self.tr("逾期与临期事项（双击或回车打开）")))
-        self.due_list = QListWidget()
-        self.due_list.setMaximumHeight(170)
-        self.due_list.itemActivated.connect(self._open_item)
-        lay.addWidget(self.due_list)
         self.refresh()
 
     def _fill_due(self, due: DueSummary) -> None:
