@@ -101,10 +101,22 @@ def _all_columns(obj: Any) -> list[str]:
     return [a.key for a in inspect(obj).mapper.column_attrs if a.key not in STAMP_COLUMNS]
 
 
+_SEQ_KEY = "_changes_next_seq"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_seq(session: Session) -> None:
+    session.info.pop(_SEQ_KEY, None)
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None:
-    synced_new = [o for o in session.new if isinstance(o, SyncMixin)]
-    synced_dirty = [o for o in session.dirty if isinstance(o, SyncMixin) and session.is_modified(o)]
+    # flush([obj]) flushes only those objects: stamp and log only them, the rest at their own flush
+    only = {id(o) for o in instances} if instances else None
+    synced_new = [o for o in session.new if isinstance(o, SyncMixin) and (only is None or id(o) in only)]
+    synced_dirty = [o for o in session.dirty if isinstance(o, SyncMixin) and session.is_modified(o)
+                    and (only is None or id(o) in only)]
     synced_deleted = [o for o in session.deleted if isinstance(o, SyncMixin)]
     if synced_deleted:
         names = ", ".join(sorted({type(o).__tablename__ for o in synced_deleted}))  # type: ignore[attr-defined]
@@ -115,7 +127,9 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
     clock: HybridClock | None = session.info.get("clock")
     if not office or clock is None:
         raise RuntimeError("a session that writes synced rows needs info['office_code'] and info['clock']")
-    seq = next_seq(session, office)
+    # change-log entries made by an earlier flush([obj]) of this transaction may still be pending
+    # (not yet in the table), so the counter also remembers what this transaction handed out
+    seq = max(next_seq(session, office), session.info.get(_SEQ_KEY, 0))
     entries: list[ChangeLog] = []
     for obj, op in [(o, "insert") for o in synced_new] + [(o, "update") for o in synced_dirty]:
         if op == "insert":
@@ -145,4 +159,5 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
             )
         )
         seq += 1
+    session.info[_SEQ_KEY] = seq
     session.add_all(entries)

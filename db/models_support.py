@@ -55,7 +55,7 @@ class ChangeLog(Base):
     __tablename__ = "change_log"
     origin: Mapped[str] = mapped_column(String(12), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    hlc: Mapped[int] = mapped_column(BigInteger)
+    hlc: Mapped[int] = mapped_column(BigInteger, index=True)  # max(hlc) at every open
     table_name: Mapped[str] = mapped_column(String(40))
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(8))  # insert|update|delete

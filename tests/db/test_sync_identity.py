@@ -104,3 +104,17 @@ def test_clock_survives_reopen(ctx: AppContext) -> None:
         assert again.db.clock.tick() > last
     finally:
         again.close()
+
+
+@pytest.mark.filterwarnings("ignore:The `objects` parameter")
+def test_flushing_one_object_logs_it_once_and_the_rest_at_their_own_flush(ctx: AppContext) -> None:
+    before = len(_log(ctx))
+    with ctx.db.transaction() as s:
+        sec = s.execute(select(Section).where(Section.name == "综合科")).scalar_one()
+        a, b = Person(name="甲", section_id=sec.id), Person(name="乙", section_id=sec.id)
+        s.add_all([a, b])
+        s.flush([a])  # a flush of one object, as some callers do
+        s.flush()
+    log = _log(ctx)[before:]
+    assert [e.seq for e in log] == [before + 1, before + 2]
+    assert sorted(e.row_id for e in log) == sorted([a.id, b.id])
