@@ -348,7 +348,8 @@ def _make_quiz(db: Database, w: _World) -> None:
         quarter_end = dt.date(YEAR, 9, 23)
         exam = Exam(id=w.ids(), title=f"{YEAR}年第三季度业务知识测试", year=YEAR, quarter=3, date=quarter_end,
                     duration_min=60, total=100, pass_mark=60,
-                    rules=json.dumps({"per_type": per_paper, "points": points}, ensure_ascii=False))
+                    rules=json.dumps({"mode": "paper", "per_type": per_paper, "points": points},
+                                     ensure_ascii=False))
         s.add(exam)
         s.flush()
         paper_seed = rng.randint(1, 10**6)

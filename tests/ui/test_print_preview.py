@@ -167,3 +167,16 @@ def test_topics_page_print_button(qtbot, ctx: AppContext) -> None:
     assert dlg.task is not None and dlg.task.wait(60_000) and dlg.pages
     texts = "".join(op[3] for op in dlg.pages[0].ops if op[0] == "text")
     assert "调研课题一览表" in texts
+
+
+def test_visits_page_print_button(qtbot, ctx: AppContext) -> None:
+    from ui.pages.visits_page import VisitsPage
+
+    page = VisitsPage(ctx)
+    qtbot.addWidget(page)
+    page.buttons["print"].click()
+    dlg = page.findChildren(PrintPreviewDialog)[-1]
+    assert dlg.job.kind == "visits" and dlg.job.year == page.year.value()
+    assert dlg.task is not None and dlg.task.wait(60_000) and dlg.pages
+    texts = "".join(op[3] for op in dlg.pages[0].ops if op[0] == "text")
+    assert "调研" in texts and "安排" in texts

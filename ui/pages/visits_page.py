@@ -53,7 +53,8 @@ class VisitsPage(QWidget):
         for key, text, slot in (
                 ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
                 ("attach", self.tr("添加附件"), self.attach), ("issue", self.tr("发现问题转入台账"), self.to_ledger),
-                ("window", self.tr("提醒间隔"), self.set_window), ("remove", self.tr("删除"), self.remove)):
+                ("window", self.tr("提醒间隔"), self.set_window), ("print", self.tr("打印…"), self.print_list),
+                ("remove", self.tr("删除"), self.remove)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -220,6 +221,12 @@ class VisitsPage(QWidget):
         self._select(on[0].id)
 
     # ------------------------------------------------------------ actions
+
+    def print_list(self) -> None:
+        """Preview and print this year's visit schedule (调研安排表)."""
+        from ui.print.actions import print_list
+
+        print_list(self, self.ctx, "visits", self.year.value())
 
     def new_visit(self) -> None:
         """The visit dialog for a new visit."""
