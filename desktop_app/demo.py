@@ -19,6 +19,7 @@ pin them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import importlib
 import importlib.util
@@ -67,6 +68,7 @@ from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
 from desktop_app.sync import keys
+from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
 #: bumped when the generated content changes (benchmarks cache built offices by it)
@@ -491,21 +493,14 @@ def _description(rng: random.Random, category: str, place: str | None, orders: S
 
 
 def _add_workdays(start: dt.date, n: int) -> dt.date:
-    """``n`` Chinese working days after ``start`` (Monday–Friday where the calendar does not reach)."""
-    try:
-        import chinese_calendar
-    except ImportError:
-        chinese_calendar = None
-    day, left = start, n
-    while left > 0:
-        day += dt.timedelta(days=1)
-        try:
-            work = chinese_calendar.is_workday(day) if chinese_calendar else day.weekday() < 5
-        except NotImplementedError:
-            work = day.weekday() < 5
-        if work:
-            left -= 1
-    return day
+    """``n`` Chinese working days after ``start``, on the same calendar the ledger counts with
+    (the chinese_calendar package's days; Monday–Friday in years it does not reach)."""
+    return _package_calendar().add_workdays(start, n).value
+
+
+@functools.cache
+def _package_calendar() -> WorkCalendar:
+    return calendar_from_rows((d, kind, PACKAGE_SOURCE, False) for d, (kind, _name) in package_days().items())
 
 
 def _make_ledger(db: Database, w: _World, items: int) -> dict[str, int]:
