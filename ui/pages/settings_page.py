@@ -8,6 +8,7 @@ from desktop_app.context import AppContext
 from ui.print.font_dialog import PrintFontsTab
 from ui.settings.backups_tab import BackupsTab
 from ui.settings.campaign_tab import CampaignTab
+from ui.settings.holidays_tab import HolidaysTab
 from ui.settings.office_tab import OfficeTab
 from ui.settings.people_tab import PeopleTab
 from ui.settings.sections_tab import SectionsTab
@@ -50,10 +51,12 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.backups, self.tr("数据备份"))
         self.print_fonts = PrintFontsTab(ctx)
         self.tabs.addTab(self.print_fonts, self.tr("打印字体"))
+        self.holidays = HolidaysTab(ctx)
+        self.tabs.addTab(self.holidays, self.tr("节假日"))
         bl.addWidget(self.tabs)
         outer.addWidget(body, 1)
 
     def refresh(self) -> None:
         """Reload every tab."""
-        for tab in (self.office, self.sections, self.people, self.campaign, self.backups, self.print_fonts):
+        for tab in (self.office, self.sections, self.people, self.campaign, self.backups, self.print_fonts, self.holidays):
             tab.refresh()

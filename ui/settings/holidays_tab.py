@@ -1,0 +1,307 @@
+"""设置 › 节假日: the working-day holiday table of one year — edit, delete, import from Excel, seed.
+
+The ledger counts 工作日 deadlines on this table; a year it does not cover is
+counted Monday–Friday, so the tab says so plainly for such a year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import workdays
+from desktop_app.context import AppContext
+from desktop_app.services import organisation
+from desktop_app.workdays import KINDS, PACKAGE_SOURCE, HolidayDay
+from ui import dialogs
+from ui.settings.rows_model import RowsModel
+from ui.settings.widgets import button, selected_row, table
+from ui.signals import Kind, bus, notify
+
+_Index = QModelIndex | QPersistentModelIndex
+_SOURCES = {PACKAGE_SOURCE: "内置日历", "manual": "手工录入", "import": "表格导入"}
+
+
+class HolidayModel(QAbstractTableModel):
+    """One year's exceptional days (about 40 rows, so a plain list is enough)."""
+
+    HEADERS = ("日期", "类型", "名称", "来源", "已核对")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.days: list[HolidayDay] = []
+
+    def set_days(self, days: list[HolidayDay]) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self.days = list(days)
+        self.endResetModel()
+
+    def day(self, row: int) -> HolidayDay | None:
+        """The day at ``row`` (None when out of range)."""
+        return self.days[row] if 0 <= row < len(self.days) else None
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
+        return 0 if parent.isValid() else len(self.days)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.days)):
+            return None
+        d = self.days[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            weekday = "一二三四五六日"[d.date.weekday()]
+            cells = (f"{d.date.isoformat()}（周{weekday}）", d.kind_label, d.name,
+                     _SOURCES.get(d.source, d.source), "是" if d.verified else "否")
+            return cells[index.column()] if 0 <= index.column() < len(cells) else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+class HolidayDialog(QDialog):
+    """添加/修改 one day: date, type, name. ``value()`` gives (date, kind, name)."""
+
+    def __init__(self, day: HolidayDay | None, year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("修改节假日") if day else self.tr("添加节假日"))
+        self.setMinimumWidth(360)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        start = day.date if day else dt.date(year, 1, 1)
+        self.date.setDate(QDate(start.year, start.month, start.day))
+        self.kind = QComboBox()
+        for code, label in KINDS.items():
+            self.kind.addItem(self.tr(label), code)
+        if day:
+            self.kind.setCurrentIndex(max(0, self.kind.findData(day.kind)))
+        self.name = QLineEdit(day.name if day else "")
+        self.name.setPlaceholderText(self.tr("例如 春节"))
+        form = QFormLayout()
+        form.addRow(self.tr("日期"), self.date)
+        form.addRow(self.tr("类型"), self.kind)
+        form.addRow(self.tr("名称"), self.name)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.buttons)
+
+    def value(self) -> tuple[dt.date, str, str]:
+        """The entered (date, kind, name)."""
+        q = self.date.date()
+        return dt.date(q.year(), q.month(), q.day()), str(self.kind.currentData()), self.name.text().strip()
+
+
+class ImportPreviewDialog(QDialog):
+    """The rows read from a spreadsheet, shown before anything is written."""
+
+    def __init__(self, path: str, rows: list[tuple[dt.date, str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("导入节假日表"))
+        self.resize(520, 420)
+        self.rows = rows
+        self.model = RowsModel([self.tr("日期"), self.tr("类型"), self.tr("名称")], self)
+        self.model.set_rows([(d, (d.isoformat(), KINDS[k], n)) for d, k, n in rows])
+        lead = QLabel(self.tr("从“%1”读到 %2 天，确认后全部导入（同一日期以导入的为准）：")
+                      .replace("%1", Path(path).name).replace("%2", str(len(rows))))
+        lead.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("导入"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(lead)
+        lay.addWidget(table(self.model, self), 1)
+        lay.addWidget(self.buttons)
+
+
+class HolidaysTab(QWidget):
+    """节假日 — the calendar the ledger's 工作日 deadlines are counted on."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dialog: HolidayDialog | None = None
+        self.preview: ImportPreviewDialog | None = None
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setSuffix(self.tr(" 年"))
+        with dialogs.guard(self) as done:
+            current = organisation.current_year(ctx.db)
+        self.year.setValue(current if done.ok else dt.date.today().year)
+        self.year.valueChanged.connect(self.refresh)
+        self.warning = QLabel()
+        self.warning.setObjectName("Warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("QLabel { color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d;"
+                                   " border-radius: 4px; padding: 6px 10px; }")
+        self.model = HolidayModel(self)
+        self.view = table(self.model, self)  # type: ignore[arg-type]  # any table model will do
+        self.view.doubleClicked.connect(self.edit_selected)
+        self.add_btn = button(self.tr("添加…"), primary=True)
+        self.add_btn.clicked.connect(self.open_add)
+        self.edit_btn = button(self.tr("修改…"))
+        self.edit_btn.clicked.connect(self.edit_selected)
+        self.remove_btn = button(self.tr("删除"), danger=True)
+        self.remove_btn.clicked.connect(self.remove_selected)
+        self.import_btn = button(self.tr("从 Excel 导入…"))
+        self.import_btn.clicked.connect(self.import_sheet)
+        self.seed_btn = button(self.tr("从内置日历补齐"))
+        self.seed_btn.clicked.connect(self.seed)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(20, 16, 20, 16)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("年份")))
+        top.addWidget(self.year)
+        hint = QLabel(self.tr("只列出例外的日子：法定节假日（休息日）和调休上班的周末；其余周一至周五为工作日。"))
+        hint.setObjectName("PageSubtitle")
+        top.addWidget(hint, 1)
+        lay.addLayout(top)
+        lay.addWidget(self.warning)
+        lay.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.import_btn)
+        row.addWidget(self.seed_btn)
+        row.addStretch(1)
+        row.addWidget(self.add_btn)
+        row.addWidget(self.edit_btn)
+        row.addWidget(self.remove_btn)
+        lay.addLayout(row)
+        bus().changed.connect(self._on_changed)
+        self.refresh()
+
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        # the tab itself notifies Kind.ISSUE after its writes; a sync or restore may bring new days
+        if kind in (Kind.ALL, Kind.SYNC, Kind.ISSUE):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the chosen year's days and whether the calendar covers that year."""
+        year = self.year.value()
+        with dialogs.guard(self) as done:
+            days = workdays.list_days(self.ctx.db, year)
+            covered = year in workdays.load_calendar(self.ctx.db).covered_years
+        if not done.ok:
+            return
+        self.model.set_days(days)
+        self.warning.setText(self.tr("节假日表未包含%1年的放假安排：该年的工作日将按周一至周五计算，"
+                                     "直到录入或导入%1年的放假安排。").replace("%1", str(year)))
+        self.warning.setVisible(not covered)
+
+    def selected(self) -> HolidayDay | None:
+        """The selected day, or None."""
+        return self.model.day(selected_row(self.view))
+
+    def _changed(self) -> None:
+        # deadlines and colours in the ledger are counted on this table
+        notify(Kind.ISSUE, [])
+
+    def open_add(self) -> None:
+        """Open the form for a new day (open(), not exec(): tests fill it in)."""
+        self.dialog = HolidayDialog(None, self.year.value(), self)
+        dlg = self.dialog
+        dlg.accepted.connect(lambda: self.save(*dlg.value()))
+        dlg.open()
+
+    def edit_selected(self) -> None:
+        """Open the form for the selected day."""
+        day = self.selected()
+        if day is None:
+            dialogs.info(self, self.tr("请先在列表中选择一天"))
+            return
+        self.dialog = HolidayDialog(day, self.year.value(), self)
+        dlg = self.dialog
+        dlg.accepted.connect(lambda: self.save(*dlg.value(), old=day.date))
+        dlg.open()
+
+    def save(self, d: dt.date, kind: str, name: str, old: dt.date | None = None) -> bool:
+        """Write one day (and, when its date was changed, make the old date ordinary again)."""
+        with dialogs.guard(self) as done:
+            workdays.set_day(self.ctx.db, self.ctx.actor, d, kind, name)
+            if old is not None and old != d:
+                workdays.remove_day(self.ctx.db, self.ctx.actor, old)
+        if done.ok:
+            if d.year != self.year.value():
+                self.year.setValue(d.year)  # show the day where it went
+            self._changed()
+        return done.ok
+
+    def remove_selected(self) -> None:
+        """Make the selected date an ordinary day again, after confirming."""
+        day = self.selected()
+        if day is None:
+            dialogs.info(self, self.tr("请先在列表中选择一天"))
+            return
+        text = self.tr("删除 %1（%2 %3）？删除后这一天按普通的周一至周五规则计算。") \
+            .replace("%1", day.date.isoformat()).replace("%2", day.kind_label).replace("%3", day.name)
+        if not dialogs.confirm(self, text, danger=True):
+            return
+        with dialogs.guard(self) as done:
+            workdays.remove_day(self.ctx.db, self.ctx.actor, day.date)
+        if done.ok:
+            self._changed()
+
+    def import_sheet(self) -> None:
+        """Read a holiday spreadsheet, preview it, then import it all (or nothing)."""
+        path = dialogs.open_file(self, self.tr("选择节假日表"), self.tr("Excel 文件 (*.xlsx *.xls)"))
+        if not path:
+            return
+        with dialogs.guard(self) as done:
+            rows = workdays.read_holiday_sheet(Path(path))  # every bad row is named; nothing is returned then
+        if not done.ok:
+            return
+        if not rows:
+            dialogs.warn(self, self.tr("“%1”中没有读到任何日期，未导入").replace("%1", Path(path).name))
+            return
+        self.preview = ImportPreviewDialog(path, rows, self)
+        dlg = self.preview
+        dlg.accepted.connect(lambda: self.do_import(dlg.rows))
+        dlg.open()
+
+    def do_import(self, rows: list[tuple[dt.date, str, str]]) -> bool:
+        """Write previewed rows in one transaction."""
+        with dialogs.guard(self) as done:
+            n = workdays.import_days(self.ctx.db, self.ctx.actor, rows)
+        if done.ok:
+            years = sorted({d.year for d, _k, _n in rows})
+            if self.year.value() not in years:
+                self.year.setValue(years[0])
+            self._changed()
+            dialogs.info(self, self.tr("已导入 %1 天").replace("%1", str(n)))
+        return done.ok
+
+    def seed(self) -> None:
+        """Fill the years the table lacks from the built-in chinese_calendar data."""
+        with dialogs.guard(self) as done:
+            added = workdays.seed_from_package(self.ctx.db, self.ctx.actor)
+        if not done.ok:
+            return
+        if added:
+            self._changed()
+            dialogs.info(self, self.tr("已从内置日历补齐 %1 天").replace("%1", str(added)))
+        else:
+            dialogs.info(self, self.tr("内置日历没有可补充的年份（已有的年份不会被覆盖）"))
