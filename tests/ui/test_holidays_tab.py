@@ -51,6 +51,9 @@ def test_add_through_the_dialog_then_delete_after_confirming(tab: HolidaysTab, c
     row = next(i for i, d in enumerate(tab.model.days) if d.date == dt.date(2031, 10, 11))
     assert tab.model.index(row, 1).data() == "调休上班" and tab.model.index(row, 2).data() == "国庆节"
     assert not tab.warning.isVisible()  # the year now has rows: counted on the table
+    # the first hand-entered day did not leave the built-in years uncovered
+    assert 2026 in workdays.load_calendar(ctx.db).covered_years
+    assert len(workdays.list_days(ctx.db, 2026)) > 20
 
     # refused once: nothing changes
     tab.view.selectRow(row)

@@ -220,6 +220,13 @@ class HolidaysTab(QWidget):
         # deadlines and colours in the ledger are counted on this table
         notify(Kind.ISSUE, [])
 
+    def _keep_package_years(self) -> None:
+        # An empty table is counted on the built-in calendar; the first hand-entered or imported
+        # row would end that fallback and leave the package's years (this year, say) uncovered.
+        # So write the built-in days first, keeping what the ledger counted.
+        if not workdays.list_days(self.ctx.db):
+            workdays.seed_from_package(self.ctx.db, self.ctx.actor)
+
     def open_add(self) -> None:
         """Open the form for a new day (open(), not exec(): tests fill it in)."""
         self.dialog = HolidayDialog(None, self.year.value(), self)
@@ -241,6 +248,7 @@ class HolidaysTab(QWidget):
     def save(self, d: dt.date, kind: str, name: str, old: dt.date | None = None) -> bool:
         """Write one day (and, when its date was changed, make the old date ordinary again)."""
         with dialogs.guard(self) as done:
+            self._keep_package_years()
             workdays.set_day(self.ctx.db, self.ctx.actor, d, kind, name)
             if old is not None and old != d:
                 workdays.remove_day(self.ctx.db, self.ctx.actor, old)
@@ -285,6 +293,7 @@ class HolidaysTab(QWidget):
     def do_import(self, rows: list[tuple[dt.date, str, str]]) -> bool:
         """Write previewed rows in one transaction."""
         with dialogs.guard(self) as done:
+            self._keep_package_years()
             n = workdays.import_days(self.ctx.db, self.ctx.actor, rows)
         if done.ok:
             years = sorted({d.year for d, _k, _n in rows})
