@@ -263,10 +263,18 @@ def _set_in_session(s: Session, d: dt.date, kind: str, name: str, source: str) -
         s.add(Holiday(date=d, kind=kind, name=name, source=source, verified=True))
 
 
+def _seed_if_empty(s: Session) -> None:
+    """An empty table means "use the package's days" (load_calendar); the first edit must not
+    silently drop them, so the package's days are written first."""
+    if not _rows(s):
+        seed_in_session(s)
+
+
 def set_day(db: Database, actor: Actor, d: dt.date, kind: str, name: str = "") -> None:
     """Mark one date as a rest day or a 调休 working day (hand-entered rows count as verified)."""
     _check_kind(kind)
     with db.transaction() as s:
+        _seed_if_empty(s)
         _set_in_session(s, d, kind, name.strip(), "manual")
         audit.record(s, actor, "set_holiday", "holiday", "", {"date": d.isoformat(), "kind": kind, "name": name})
 
@@ -274,6 +282,7 @@ def set_day(db: Database, actor: Actor, d: dt.date, kind: str, name: str = "") -
 def remove_day(db: Database, actor: Actor, d: dt.date) -> int:
     """Make a date ordinary again (its rows are tombstoned); returns rows removed."""
     with db.transaction() as s:
+        _seed_if_empty(s)
         rows = list(s.execute(select(Holiday).where(Holiday.date == d, Holiday.deleted.is_(False))).scalars())
         for h in rows:
             h.deleted = True
@@ -289,6 +298,7 @@ def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]]
         if kind not in KINDS:
             raise ValidationError(f"第{i}行类型“{kind}”无效", "请填写 休息日 或 调休上班", field="kind", row=i)
     with db.transaction() as s:
+        _seed_if_empty(s)
         for d, kind, name in days:
             _set_in_session(s, d, kind, name, source)
         audit.record(s, actor, "import_holidays", "holiday", "", {"rows": len(days), "source": source})

@@ -196,3 +196,15 @@ def test_items_written_around_the_service_become_searchable(ctx: AppContext) -> 
     assert count_issues(ctx.db, IssueFilter(text="党建")) == 2
     assert rid in search.search_ids(ctx.db, "基层治理")
     assert search.catch_up(ctx.db) == 0  # nothing new since
+
+
+def test_the_first_hand_edit_of_an_empty_holiday_table_keeps_the_package_years(ctx: AppContext) -> None:
+    from desktop_app import workdays
+
+    assert workdays.list_days(ctx.db) == []  # a new office: the package's days are used unseeded
+    assert 2026 in workdays.load_calendar(ctx.db).covered_years
+    workdays.set_day(ctx.db, TEST_ACTOR, dt.date(2031, 10, 1), "rest", "国庆节")
+    cal = workdays.load_calendar(ctx.db)
+    assert {2026, 2031} <= set(cal.covered_years)
+    # Spring Festival 2026 still counts: 12 Feb + 7 working days = 28 Feb (a 调休 Saturday)
+    assert cal.add_workdays(dt.date(2026, 2, 12), 7).value == dt.date(2026, 2, 28)

@@ -125,6 +125,9 @@ def test_uncovered_year_shows_the_warning(tab: HolidaysTab) -> None:
 
 def test_seed_from_package_fills_the_table(tab: HolidaysTab, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
     workdays.set_day(ctx.db, ctx.actor, dt.date(2031, 5, 1), "rest", "劳动节")  # a year the package lacks
+    for day in workdays.list_days(ctx.db, 2026):  # the table has other years but has lost 2026
+        workdays.remove_day(ctx.db, ctx.actor, day.date)
+    assert workdays.list_days(ctx.db, 2026) == []
     tab.year.setValue(2026)
     had = tab.model.rowCount()
     tab.seed_btn.click()
