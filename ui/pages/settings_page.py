@@ -29,7 +29,7 @@ class SettingsPage(QWidget):
         hl.setContentsMargins(24, 16, 24, 14)
         title = QLabel(self.tr("设置"))
         title.setObjectName("PageTitle")
-        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份"))
+        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日"))
         sub.setObjectName("PageSubtitle")
         hl.addWidget(title)
         hl.addWidget(sub)
