@@ -12,11 +12,13 @@ On a database without FTS5 (PostgreSQL) the same filter is a LIKE scan.
 
 from __future__ import annotations
 
+import json
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, Table, false, insert, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Connection, String, Table, false, insert, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -98,13 +100,49 @@ def match_subquery(free_text: str, bind: Connection | Session) -> Any | None:
     q = match_query(free_text)
     if q is None or not has_fts(bind):
         return None
+    # the table asks for a count and then pages of one filter: the MATCH runs once, its ids are reused
+    ids = _matched_ids(q, bind)
     return (
-        select(IssueSearchKey.issue_id)
-        .join_from(IssueSearchKey, _fts_table(), text("issue_fts.rowid = issue_search_key.key"))
-        .where(text("issue_fts MATCH :fts_q").bindparams(fts_q=q))
+        text("SELECT value AS issue_id FROM json_each(:fts_ids)").bindparams(fts_ids=ids)
+        .columns(issue_id=String)
         # materialised, so SQLite walks the matches and seeks each item, never the reverse
         .cte("m").prefix_with("MATERIALIZED")
     )
+
+
+#: bumped by every write to the index in this process (cached matches are then stale)
+_generation = 0
+#: per engine: (query, generation, change-log mark) → the matched ids as a JSON array; a few recent ones
+_MATCHES: weakref.WeakKeyDictionary[Any, dict[tuple[str, int, int], str]] = weakref.WeakKeyDictionary()
+_KEEP = 4
+
+
+def _index_changed() -> None:
+    global _generation
+    _generation += 1
+
+
+def _matched_ids(q: str, bind: Connection | Session) -> str:
+    """The ids of the items the FTS expression ``q`` matches (a JSON array), cached while nothing is written.
+
+    The change-log mark moves on any write (this process or another), the generation on
+    any index write here, so a cached answer is never older than the data.
+    """
+    conn = bind.connection() if isinstance(bind, Session) else bind
+    mark = _change_mark(conn)
+    key = (q, _generation, mark)
+    per_engine = _MATCHES.setdefault(conn.engine, {})
+    hit = per_engine.get(key)
+    if hit is not None:
+        return hit
+    rows = conn.exec_driver_sql(
+        "SELECT k.issue_id FROM issue_fts JOIN issue_search_key AS k ON issue_fts.rowid = k.key "
+        "WHERE issue_fts MATCH ?", (q,)).scalars().all()
+    ids = json.dumps(list(rows))
+    if len(per_engine) >= _KEEP:
+        per_engine.pop(next(iter(per_engine)), None)
+    per_engine[key] = ids
+    return ids
 
 
 def _fts_table() -> Any:
@@ -126,6 +164,7 @@ def index_new_issues(s: Session, bodies: Sequence[tuple[str, Sequence[str | None
     """
     if not bodies or not has_fts(s):
         return
+    _index_changed()
     conn = s.connection()  # plain driver executemany: per-row SQLAlchemy parameters would cost more
     for start in range(0, len(bodies), _BATCH):
         chunk = bodies[start:start + _BATCH]
@@ -140,6 +179,7 @@ def index_issues(s: Session, ids: Sequence[str]) -> None:
     """Bring the index in step with these items (inside the caller's transaction)."""
     if not ids or not has_fts(s):
         return
+    _index_changed()
     for start in range(0, len(ids), _BATCH):
         chunk = list(ids[start:start + _BATCH])
         known = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
@@ -182,6 +222,7 @@ def catch_up(db: Database) -> int:
     with db.transaction() as s:
         index_issues(s, ids)
         settings.write(s, SETTING_MARK, top)
+    _index_changed()  # again once committed: a match cached meanwhile saw the old index
     return len(ids)
 
 
@@ -194,6 +235,7 @@ def rebuild_index(db: Database) -> int:
         return 0
     cols = [getattr(Issue, f) for f in INDEXED_FIELDS]
     n = 0
+    _index_changed()
     with db.engine.begin() as conn:
         top = _change_mark(conn)
         conn.execute(text("DELETE FROM issue_fts"))
@@ -214,6 +256,7 @@ def rebuild_index(db: Database) -> int:
         with Session(bind=conn) as s:
             settings.write(s, SETTING_MARK, top)
             s.flush()
+    _index_changed()  # again once committed: a match cached meanwhile saw the old index
     return n
 
 
