@@ -32,29 +32,8 @@ FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-m
 GLYPH_PROBE = "调研台账赟喆堃珺燊"
 QT_TIMEOUT_S = 60
 
-QT_PROBE = r"""
-import json, sys
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QLibraryInfo, qVersion
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QApplication, QWidget
-
-app = QApplication(sys.argv[:1])
-widget = QWidget()
-widget.resize(200, 100)
-widget.show()
-app.processEvents()
-font_id = QFontDatabase.addApplicationFont(sys.argv[1])
-families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-print(json.dumps({
-    "platform": app.platformName(),
-    "qt": qVersion(),
-    "pyside": pyside_version,
-    "plugins": QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath),
-    "font_families": list(families),
-}))
-widget.close()
-"""
+#: a standalone script, outside desktop_app/ because the core never imports Qt
+QT_PROBE = Path(__file__).resolve().parents[1] / "resources" / "qt_probe.py"
 
 
 @dataclass(frozen=True)
@@ -129,7 +108,7 @@ def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:
     if headless:
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        proc = subprocess.run([sys.executable, "-c", QT_PROBE, str(FONT_FILE)], capture_output=True, text=True,
+        proc = subprocess.run([sys.executable, str(QT_PROBE), str(FONT_FILE)], capture_output=True, text=True,
                               env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         return Check("qt", False, f"Qt 在 {timeout:.0f} 秒内未能启动；请检查显示环境或设置 QT_QPA_PLATFORM=offscreen")
