@@ -9,15 +9,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.quiz import bank
 from desktop_app.quiz.types import QuestionInfo, ScoreEntry
+from ui.rows_model import Column as Column  # re-exported: the quiz tabs build their columns from here
+from ui.rows_model import RowsTableModel
+from ui.rows_model import fmt as rows_fmt
 
 if TYPE_CHECKING:
     from db.engine import Database
@@ -28,69 +31,12 @@ DIFFICULTY = {1: "易", 2: "中", 3: "难"}
 
 
 def fmt(value: Any) -> str:
-    """How a cell reads: numbers without needless decimals, lists joined with 、."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else ""
-    if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, list | tuple):
-        return "、".join(str(x) for x in value)
-    return str(value)
+    """How a cell reads in the quiz pages (two decimals at most)."""
+    return rows_fmt(value, 2)
 
 
-@dataclass(frozen=True)
-class Column(Generic[T]):
-    """A column: title, how to get the value, and an optional colour for the text."""
-
-    title: str
-    get: Callable[[T], Any]
-    numeric: bool = False
-    colour: Callable[[T], str | None] | None = None
-
-
-class ItemsModel(QAbstractTableModel, Generic[T]):
+class ItemsModel(RowsTableModel[T]):
     """Read-only rows of plain dataclasses (short lists only)."""
-
-    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.items: list[T] = []
-
-    def set_items(self, items: Sequence[T]) -> None:
-        """Replace the rows."""
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> T | None:
-        """The object of a row, or None."""
-        return self.items[row] if 0 <= row < len(self.items) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.items)) or index.column() >= len(self.columns):
-            return None
-        col, it = self.columns[index.column()], self.items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return fmt(col.get(it))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
-            c = col.colour(it)
-            return QBrush(QColor(c)) if c else None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].title if 0 <= section < len(self.columns) else None
-        return None
 
 
 class QuestionBankModel(QAbstractTableModel):

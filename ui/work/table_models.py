@@ -7,17 +7,17 @@ data that grows without bound.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.work.types import ClashInfo, DaysRow, OutcomeInfo, PersonVisit, TopicInfo, VisitInfo
+from ui import rows_model
+from ui.rows_model import Column
+from ui.rows_model import fmt as rows_fmt
 
-_Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 
 #: colours of the pace of grassroots days (a light background and a dark text)
@@ -26,77 +26,15 @@ STAGE_COLOURS = {"立项": "#6b7c93", "调研中": "#1f6fb2", "成稿": "#b7791f
 
 
 def fmt(value: Any) -> str:
-    """How a cell value reads in a table."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    if isinstance(value, list | tuple):
-        return "、".join(str(x) for x in value)
-    return str(value)
+    """How a cell value reads in the work pages (one decimal at most)."""
+    return rows_fmt(value, 1)
 
 
-@dataclass(frozen=True)
-class Column(Generic[T]):
-    """One column: its title and how to get the cell value from a row."""
+class RowsTableModel(rows_model.RowsTableModel[T]):
+    """The work pages' rows: one decimal, and the cell text as its tooltip (long places and names)."""
 
-    title: str
-    get: Callable[[T], Any]
-    numeric: bool = False
-
-
-class RowsTableModel(QAbstractTableModel, Generic[T]):
-    """Read-only rows of one dataclass type, shown through a list of columns."""
-
-    def __init__(self, columns: Sequence[Column[T]], parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.items: list[T] = []
-
-    def set_items(self, items: Sequence[T]) -> None:
-        """Replace the rows."""
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> T | None:
-        """The row's object (None out of range)."""
-        return self.items[row] if 0 <= row < len(self.items) else None
-
-    def row_of(self, key: Callable[[T], bool]) -> int:
-        """The first row matching ``key``, or -1."""
-        return next((i for i, it in enumerate(self.items) if key(it)), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 — Qt's signature
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.items)) or not (
-                0 <= index.column() < len(self.columns)):
-            return None
-        item, col = self.items[index.row()], self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return fmt(col.get(item))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.extra(item, index.column(), role)
-
-    def extra(self, item: T, column: int, role: int) -> Any:
-        """Other roles (colours) for subclasses."""
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.columns):
-            return self.columns[section].title
-        return None
+    float_digits = 1
+    tooltips = True
 
 
 def _tr(text: str) -> str:
