@@ -1,0 +1,87 @@
+"""Whose data a list shows (查看范围) — this office's own, or, in a prefecture office, one county's or all.
+
+A county office only ever lists its own rows. A prefecture office also holds every
+county's rows that their bundles brought; its lists, exports and prints can show one
+county (``office=<code>``) or every office together (``office=ALL``). Services take
+the chosen code and resolve it here, so the rule lives in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import Issue, Office
+from desktop_app.errors import SetupRequiredError, ValidationError
+
+#: the scope value meaning "every office in this database" (prefecture only)
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class OfficeChoice:
+    """One entry of the scope selector."""
+
+    code: str
+    name: str
+    own: bool
+
+
+def is_prefecture(db: Database) -> bool:
+    """True when this database belongs to a prefecture (市级) office."""
+    if not db.office_code:
+        return False
+    with db.session() as s:
+        level = s.execute(select(Office.level).where(Office.code == db.office_code,
+                                                     Office.deleted.is_(False))).scalar()
+    return level == "prefecture"
+
+
+def office_choices(db: Database) -> list[OfficeChoice]:
+    """This office first, then every other office whose rows are here (by code).
+
+    Offices known only from ledger rows (their card not yet imported) are listed by code.
+    """
+    if not db.office_code:
+        raise SetupRequiredError()
+    me = db.office_code
+    with db.session() as s:
+        names = {code: name for code, name in s.execute(
+            select(Office.code, Office.name).where(Office.deleted.is_(False)))}
+        for (code,) in s.execute(select(Issue.office_code).distinct()):
+            names.setdefault(code, code)
+    others = sorted(code for code in names if code != me)
+    return [OfficeChoice(me, names.get(me, me), True)] + [OfficeChoice(c, names[c], False) for c in others]
+
+
+def resolve(db: Database, office: str | None) -> list[str] | None:
+    """The office codes a list should cover: ``None`` means every office (ALL).
+
+    ``office`` is ``None``/"" for this office, ``ALL`` for every office, or a code.
+    A county office may only look at itself.
+    """
+    if not db.office_code:
+        raise SetupRequiredError()
+    if not office or office == db.office_code:
+        return [db.office_code]
+    if not is_prefecture(db):
+        raise ValidationError("县级单位只能查看本单位的数据", "请在市级单位的数据库中查看各县数据")
+    if office == ALL:
+        return None
+    known = {c.code for c in office_choices(db)}
+    if office not in known:
+        raise ValidationError(f"没有单位“{office}”的数据", "请先导入该单位的同步包，或检查单位代码")
+    return [office]
+
+
+def scope_label(db: Database, office: str | None) -> str:
+    """What to print in a heading: the office's name, or 全市各单位 for ALL."""
+    if office == ALL:
+        return "全市各单位"
+    code = office or db.office_code or ""
+    for c in office_choices(db):
+        if c.code == code:
+            return c.name
+    return code
