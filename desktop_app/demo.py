@@ -72,7 +72,7 @@ from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_row
 
 DEMO_ACTOR = Actor("demo", "演示数据")
 #: bumped when the generated content changes (benchmarks cache built offices by it)
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 YEAR = 2026
 #: ledger items per transaction: big enough for executemany to pay off, small enough that writing one
 #: batch overlaps generating the next for most of the run
@@ -586,13 +586,21 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
             if status in ("closed", "done") else w.ref
         last_day = max(last_day, assigned)
 
+        # an item assigned by the prefecture (交办) is the prefecture's to extend and to close (DESIGN.md §4,
+        # sync/ownership.py): the county only asks, so every row it writes here is one the prefecture accepts
+        assigned_by = names.PARENT_CODE if source == "assigned" else ""
         if kind == "dated" and status in ("in_progress", "not_started") and deadline and rng.random() < 0.05:
-            original = deadline - dt.timedelta(days=rng.choice((30, 45, 60)))
-            original = max(original, assigned)
-            asked = w.rand_date(assigned, min(original, w.ref))
-            bulk.add("extension", w.ids(), (issue_id, _d(asked), "涉及多个部门协调，资金下达滞后，申请延期完成整改。",
-                                             "approved", person, leader, _d(min(asked + dt.timedelta(days=3), w.ref)),
-                                             "同意延期，请加快推进。"))
+            reason = "涉及多个部门协调，资金下达滞后，申请延期完成整改。"
+            if assigned_by:  # asked and still waiting for the prefecture's answer: the deadline stands
+                asked = w.rand_date(assigned, min(deadline, w.ref))
+                wanted = deadline + dt.timedelta(days=rng.choice((30, 45, 60)))
+                bulk.add("extension", w.ids(), (issue_id, _d(wanted), reason, "pending", person, "", None, ""))
+            else:
+                original = deadline - dt.timedelta(days=rng.choice((30, 45, 60)))
+                original = max(original, assigned)
+                asked = w.rand_date(assigned, min(original, w.ref))
+                bulk.add("extension", w.ids(), (issue_id, _d(deadline), reason, "approved", person, leader,
+                                                 _d(min(asked + dt.timedelta(days=3), w.ref)), "同意延期，请加快推进。"))
 
         n_progress = 0 if status == "not_started" else rng.randint(0, 1) if status == "void" else \
             rng.randint(2, 4) if status in ("done", "closed") else rng.randint(1, 3)
@@ -608,7 +616,11 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
             progress_rows = list(zip(days, texts, percents, strict=True))
         closure_state, evidence, closed_at, closed_by = "", "", None, ""
         follow_up: tuple[dt.date, str, bool, bool] | None = None
-        if status == "closed":
+        if status == "closed" and assigned_by:  # finished and applied for 销号; the verdict is the prefecture's
+            status, closure_state = "done", "applied"
+            evidence = rng.choice(names.CLOSURE_EVIDENCE)
+            bulk.add("closure", w.ids(), (issue_id, _d(last_day), person, evidence, "applied", "", None, ""))
+        elif status == "closed":
             closed_at, closed_by = last_day, rng.choice(leaders)
             evidence = rng.choice(names.CLOSURE_EVIDENCE)
             closure_state = "approved"
@@ -633,7 +645,7 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
             f"{YEAR}-{i + 1:03d}", YEAR, source, visit[0] if visit else None, topic_id, category, description,
             measures, kind, leader, unit, rng.choice(names.CO_UNITS), person, _d(assigned), _d(deadline), basis,
             workdays, _d(original), status, latest_pct, latest_text, closure_state, evidence, _d(closed_at), closed_by,
-            names.PARENT_CODE if source == "assigned" else ""))
+            assigned_by))
         for day, text, pct in progress_rows:
             bulk.add("progress", w.ids(), (issue_id, _d(day), text, pct, person))
         if fate == "overdue" and status != "closed" and rng.random() < 0.6 and deadline:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
+from test_sync_support import export, make_office, trust_both
 
 from db.models import (
     SYNCED_MODELS,
@@ -30,6 +31,7 @@ from desktop_app import demo
 from desktop_app.audit import verify_chain
 from desktop_app.context import AppContext, open_context
 from desktop_app.errors import ValidationError
+from desktop_app.sync.apply import import_bundle
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -226,3 +228,39 @@ def test_a_failed_ledger_write_is_raised_and_nothing_half_made_stays(tmp_path: P
     with pytest.raises(OSError, match="disk is full"):
         _generate(tmp_path / "w", 40)
     assert not (tmp_path / "w" / "fielddesk.db").exists()
+
+
+def test_the_prefecture_accepts_every_row_of_the_demo_county(tmp_path: Path) -> None:
+    """Items assigned by the prefecture (交办) carry no county verdicts: its import refuses nothing."""
+    _generate(tmp_path / "county", 400, seed=11)
+    county = _open(tmp_path / "county")
+    prefecture = make_office(tmp_path / "pref", "532800", "西双版纳州乡村振兴局", level="prefecture")
+    try:
+        with county.db.session() as s:
+            assigned = s.execute(select(Issue.id, Issue.status, Issue.closure_state, Issue.closed_by)
+                                 .where(Issue.assigned_by_office == "532800")).all()
+            assigned_ids = {a.id for a in assigned}
+            closures = s.execute(select(Closure.issue_id, Closure.state, Closure.verifier)).all()
+            extensions = s.execute(text("SELECT issue_id, state, approver FROM extension")).all()
+            local_closed = s.execute(select(func.count()).where(Issue.status == "closed",
+                                                                Issue.assigned_by_office == "")).scalar()
+        assert len(assigned) >= 30 and local_closed
+        # the county applies for 销号 on 交办 items; closing them is the prefecture's
+        assert all(a.status != "closed" and a.closure_state in ("", "applied") and not a.closed_by for a in assigned)
+        assert any(a.closure_state == "applied" for a in assigned)
+        assert all(c.state == "applied" and not c.verifier for c in closures if c.issue_id in assigned_ids)
+        assert all(e.state == "pending" and not e.approver for e in extensions if e.issue_id in assigned_ids)
+
+        trust_both(county, prefecture)
+        res = export(county, prefecture, tmp_path / "out")
+        rep = import_bundle(prefecture.db, prefecture.data, prefecture.actor, res.file)
+        assert rep.status == "applied" and rep.errors == []
+        assert {t: r.rejected for t, r in rep.tables.items() if r.rejected} == {}
+        assert sum(r.conflicts for r in rep.tables.values()) == 0
+        assert rep.tables["issue"].created == 400
+        assert rep.tables["closure"].created == len(closures)
+        with prefecture.db.session() as s:
+            assert s.execute(select(func.count()).select_from(Closure)).scalar() == len(closures)
+    finally:
+        county.close()
+        prefecture.close()
