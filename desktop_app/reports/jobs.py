@@ -41,6 +41,8 @@ class PrintJob:
     note: str = ""
     #: the 问题清单's order as on screen: (sort key of the ledger query, descending)
     sort: tuple[str, bool] = ("serial", False)
+    #: whose rows (``services.scope``): "" this office, a county's code, or ALL (prefecture only)
+    office: str = ""
 
 
 def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
