@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd("demo", "在空数据目录中生成演示单位")
     c.add_argument("--items", type=int, default=300, help="问题台账条目数（默认300）")
     c.add_argument("--seed", type=int, default=2026)
+    c.add_argument("--prefecture", action="store_true",
+                   help="生成州级单位（西双版纳州），含3个县通过同步数据包报送的演示数据；--items 为每县条目数")
 
     c = cmd("import-excel", "从 Excel 导入")
     c.add_argument("file")

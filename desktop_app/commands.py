@@ -41,6 +41,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if code:
             raise ValidationError(f"数据目录 {root} 已有单位数据（{code}），演示数据只能生成到空目录",
                                   "请用 --data-dir 指定一个新的空文件夹")
+    if getattr(args, "prefecture", False):
+        from desktop_app.demo_prefecture import generate_prefecture_demo
+
+        summary = generate_prefecture_demo(root, items=args.items, seed=args.seed)
+        counties = "、".join(f"{c['name']} {c['issues']} 条" for c in summary["counties"])
+        emit(args, summary, f"已生成州级演示单位：{summary['office_name']}，已导入各县数据包（{counties}），"
+                            f"州级交办 {summary['assigned_by_prefecture']} 条，数据目录 {root}")
+        return 0
     summary = generate_demo(root, items=args.items, seed=args.seed)
     emit(args, summary, f"已生成演示单位：{summary.get('office_name', '')}，问题台账 {summary.get('issues', 0)} 条，"
                         f"数据目录 {root}")

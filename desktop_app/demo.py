@@ -110,14 +110,49 @@ class _FastRandom(random.Random):
         return a + int(self.random() * (b - a + 1))
 
 
+@dataclass(frozen=True)
+class County:
+    """Which county office a demo is: its code, name, document prefix, places and people."""
+
+    code: str = names.OFFICE_CODE
+    name: str = names.OFFICE_NAME
+    doc_prefix: str = "勐乡振发"
+    places: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(names.PLACES))
+    other_places: tuple[tuple[str, str, str], ...] = names.OTHER_PLACES
+    #: 0 keeps the demo's staff list; n > 0 pairs each surname with the given name n places on,
+    #: so every county of the prefecture demo has its own people
+    name_shift: int = 0
+
+    def people(self) -> list[tuple[str, str, str, bool, int | None]]:
+        """The office's people: (name, section, post, is_leader, quota_days)."""
+        if not self.name_shift:
+            return list(names.PEOPLE)
+        splits = [(n[0], n[1:]) for n, *_ in names.PEOPLE]
+        out, seen = [], set()
+        for i, (_n, sec, post, lead, quota) in enumerate(names.PEOPLE):
+            name = splits[i][0] + splits[(i + self.name_shift) % len(splits)][1]
+            while name in seen:  # never two people of one office with the same name
+                name += "华"
+            seen.add(name)
+            out.append((name, sec, post, lead, quota))
+        return out
+
+
+#: the other counties of 西双版纳州 the prefecture demo brings in next to 勐海县
+OTHER_COUNTIES: tuple[County, ...] = tuple(
+    County(code=code, name=name, doc_prefix=prefix, places=dict(places), other_places=other, name_shift=7 + 5 * i)
+    for i, (code, name, prefix, places, other) in enumerate(names.OTHER_COUNTIES))
+
+
 def reference_date(today: dt.date | None = None) -> dt.date:
     """The 'today' the demo is built around: today, kept inside the campaign year."""
     day = today or dt.date.today()
     return min(max(day, dt.date(YEAR, 3, 1)), dt.date(YEAR, 12, 20))
 
 
-def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date | None = None) -> dict[str, Any]:
-    """Make a demo county office (勐海县乡村振兴局) in the data folder ``root``.
+def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date | None = None,
+                  county: County | None = None) -> dict[str, Any]:
+    """Make a demo county office (勐海县乡村振兴局 unless ``county`` says otherwise) in the data folder ``root``.
 
     ``items`` ledger items (each with 0–4 progress entries, some urges, closures,
     extensions and follow-ups), ~30 people in 6 sections, 12 topics, ~60 visits,
@@ -137,10 +172,11 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         if ctx.office_code:
             raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
                                   "请用 --data-dir 指定一个新的空文件夹")
-        _setup_organisation(ctx)
+        county = county or County()
+        _setup_organisation(ctx, county)
         db = ctx.db
         people = organisation.list_people(db, YEAR)
-        world = _World(rng=rng, ids=ids, ref=ref, office=db.office_code, people=people)
+        world = _World(rng=rng, ids=ids, ref=ref, office=db.office_code, people=people, county=county)
         _make_work(db, world)
         _make_quiz(db, world)
         gc_was_on = gc.isenabled()
@@ -187,11 +223,11 @@ def _remove_database(data: DataDir) -> None:
         p.unlink(missing_ok=True)
 
 
-def _setup_organisation(ctx: Any) -> None:
+def _setup_organisation(ctx: Any, county: County) -> None:
     initialise_office(ctx, SetupInput(
-        code=names.OFFICE_CODE, name=names.OFFICE_NAME, level="county", parent_code=names.PARENT_CODE,
+        code=county.code, name=county.name, level="county", parent_code=names.PARENT_CODE,
         sections=list(names.SECTIONS),
-        people=[PersonInput(n, sec, post, is_leader=lead, quota_days=q) for n, sec, post, lead, q in names.PEOPLE],
+        people=[PersonInput(n, sec, post, is_leader=lead, quota_days=q) for n, sec, post, lead, q in county.people()],
         year=YEAR,
     ))
     organisation.set_campaign(ctx.db, ctx.actor, YEAR, organisation.DEFAULT_LEADER_QUOTA,
@@ -207,6 +243,7 @@ class _World:
     ref: dt.date
     office: str
     people: list[PersonInfo]
+    county: County = field(default_factory=County)
     topics: list[tuple[str, str]] = field(default_factory=list)  # (id, section name)
     visits: list[tuple[str, dt.date, str]] = field(default_factory=list)  # (id, end date, place) of past visits
     counts: dict[str, int] = field(default_factory=dict)
@@ -260,7 +297,7 @@ def _make_work(db: Database, w: _World) -> None:
             if status in ("成稿", "结题"):
                 s.add(Outcome(id=w.ids(), topic_id=topic.id, kind=rng.choice(["实践成果", "制度成果", "理论成果"]),
                               title=f"关于{title.removesuffix('调研').removesuffix('研究')}的调研报告",
-                              doc_no=f"勐乡振发〔{YEAR}〕{rng.randint(3, 60)}号",
+                              doc_no=f"{w.county.doc_prefix}〔{YEAR}〕{rng.randint(3, 60)}号",
                               date=w.rand_date(dt.date(YEAR, 4, 1), w.ref), adopted_by="县委农村工作领导小组"))
             if status != "立项":  # a topic only just set up has no visits or findings yet
                 w.topics.append((topic.id, section))
@@ -300,8 +337,8 @@ def _add_holidays(s: Session, w: _World, year: int) -> int:
 def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
     rng = w.rng
     villages = [(f"{town}{v}", town, "社区" if v.endswith("社区") else "农村")
-                for town, vs in names.PLACES.items() for v in vs]
-    places = villages + list(names.OTHER_PLACES)
+                for town, vs in w.county.places.items() for v in vs]
+    places = villages + list(w.county.other_places)
     count = 60
     starts = sorted(w.rand_date(dt.date(YEAR, 1, 5), w.ref + dt.timedelta(days=30)) for _ in range(count))
     for start in starts:
@@ -517,7 +554,9 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
     leaders = [p.name for p in w.leaders]
     clerks = [p.name for p in w.people if not p.is_leader]
     unit_people = list(names.UNIT_PEOPLE) + clerks[:8]
-    places = [f"{town}{v}" for town, vs in names.PLACES.items() for v in vs]
+    places = [f"{town}{v}" for town, vs in w.county.places.items() for v in vs]
+    units = list(names.UNITS) if w.county.places == names.PLACES else [  # this county's townships, not 勐海's
+        u for u in names.UNITS if not u.endswith("人民政府")] + [f"{town}人民政府" for town in w.county.places]
     year_start = dt.date(YEAR, 1, 5)
     workday_cache: dict[tuple[dt.date, int], dt.date] = {}
     reopened_done = False
@@ -579,7 +618,7 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
         status = {"closed": "closed", "done": "done", "void": "void", "not_started": "not_started"}.get(
             fate, "not_started" if fate == "overdue" and rng.random() < 0.3 else "in_progress")
         person = rng.choice(unit_people)
-        unit = "县乡村振兴局" if person in clerks else rng.choice(names.UNITS)
+        unit = "县乡村振兴局" if person in clerks else rng.choice(units)
         leader = rng.choice(leaders)
         # the day work stopped: closure for closed items, today for open ones
         last_day = min(w.ref, (deadline or w.ref) + dt.timedelta(days=rng.randint(-10, 5))) \
