@@ -23,6 +23,7 @@ from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
 from desktop_app.ledger import search
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
+from desktop_app.services import scope
 
 
 @dataclass
@@ -31,7 +32,9 @@ class IssueFilter:
 
     ``statuses``/``colours``/codes use the codes of the label tables; ``unit``,
     ``person`` and ``category`` match exactly; ``text`` finds Chinese substrings
-    (every whitespace-separated word must occur).
+    (every whitespace-separated word must occur). ``office`` picks whose items
+    (see ``desktop_app.services.scope``): by default this office's own, never
+    the rows a prefecture relayed from other counties.
     """
 
     year: int | None = None
@@ -44,12 +47,15 @@ class IssueFilter:
     kind: str = ""
     text: str = ""
     include_void: bool = False
+    #: whose items (scope.resolve): "" this office, a county's code, or scope.ALL (prefecture only)
+    office: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form (saved filters)."""
         return {"year": self.year, "statuses": list(self.statuses), "colours": list(self.colours),
                 "unit": self.unit, "person": self.person, "category": self.category, "source": self.source,
-                "kind": self.kind, "text": self.text, "include_void": self.include_void}
+                "kind": self.kind, "text": self.text, "include_void": self.include_void,
+                "office": self.office}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> IssueFilter:
@@ -64,7 +70,8 @@ class IssueFilter:
 #: sort keys the table offers (column name → SQL expression); "colour" sorts red first
 SORT_KEYS = ("serial", "year", "source", "category", "description", "measures", "kind", "lead_leader",
              "responsible_unit", "co_units", "responsible_person", "assigned_date", "deadline",
-             "original_deadline", "status", "progress_percent", "latest_progress", "closed_at", "colour")
+             "original_deadline", "status", "progress_percent", "latest_progress", "closed_at", "colour",
+             "office_code")
 #: serials in natural order, exactly as the index ix_issue_year_serial has it (so SQLite walks the index)
 _SERIAL_ORDER: ColumnElement[str] = literal_column(SERIAL_ORDER_SQL.replace("serial", "issue.serial"))
 #: (sort value, id) of a row: where the next page starts
@@ -92,10 +99,36 @@ def _sort_expr(sort_key: str, clock: WarningClock) -> ColumnElement[Any]:
     return getattr(Issue, sort_key)  # type: ignore[no-any-return]
 
 
+def office_codes(db: Database, f: IssueFilter, s: Session) -> list[str] | None:
+    """The offices a query of ``f`` must be limited to, or None when no office condition is needed.
+
+    None for every office (``scope.ALL``) and, the usual case, when every row in the database
+    already belongs to the offices asked for (a county without relayed rows): then the query
+    carries no office condition and keeps its covering indexes. Two index seeks decide it.
+    """
+    if not db.office_code and not f.office:
+        return None  # before setup there is no own office to limit to
+    codes = scope.resolve(db, f.office)
+    if codes is None:
+        return None
+    # separate statements: SQLite answers a lone min() or max() from the index, both together by a scan
+    lo = s.execute(select(func.min(Issue.office_code))).scalar()
+    hi = s.execute(select(func.max(Issue.office_code))).scalar()
+    if lo is None or (lo == hi and lo in codes):
+        return None
+    return codes
+
+
 def conditions(f: IssueFilter, clock: WarningClock, bind: Session, with_text: bool = True,
-               probe: bool = False) -> list[ColumnElement[bool]]:
-    """The WHERE conditions of a filter (``with_text=False``: all but the free text)."""
+               probe: bool = False, offices: Sequence[str] | None = None) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a filter (``with_text=False``: all but the free text).
+
+    ``offices`` (from ``office_codes``) limits the rows to those offices; None adds no condition.
+    """
     conds: list[ColumnElement[bool]] = [Issue.deleted.is_(False)]
+    if offices is not None:
+        codes = list(offices)
+        conds.append(Issue.office_code == codes[0] if len(codes) == 1 else Issue.office_code.in_(codes))
     if f.year:
         conds.append(Issue.year == int(f.year))
     if f.statuses:
@@ -160,13 +193,14 @@ def count_issues(db: Database, f: IssueFilter, clock: WarningClock | None = None
     if f.text.strip():
         search.catch_up(db)  # items that arrived by sync or bulk load become searchable first
     with db.session() as s:
+        offices = office_codes(db, f, s)
         m = search.match_subquery(f.text, s)
         if m is not None:
             # driven from the text index: each match checks the other filters in a covering index
             q = (select(func.count()).select_from(m).join(Issue, Issue.id == m.c.issue_id)
-                 .where(*conditions(f, clock, s, with_text=False)))
+                 .where(*conditions(f, clock, s, with_text=False, offices=offices)))
         else:
-            q = select(func.count()).select_from(Issue).where(*conditions(f, clock, s))
+            q = select(func.count()).select_from(Issue).where(*conditions(f, clock, s, offices=offices))
         return int(s.execute(q).scalar() or 0)
 
 
@@ -197,7 +231,7 @@ def fetch_page(
         walk = bool(f.text.strip()) and sort_key == "serial" and bool(f.year) and search.has_fts(s)
         # the page's ids first (a narrow sort, often inside a covering index), then their rows:
         # sorting whole rows would carry every wide row of the ledger through the sorter
-        ids = select(Issue.id).where(*conditions(f, clock, s, probe=walk))
+        ids = select(Issue.id).where(*conditions(f, clock, s, probe=walk, offices=office_codes(db, f, s)))
         if walk:
             ids = ids.with_hint(Issue, "INDEXED BY ix_issue_year_serial", "sqlite")
         if after_key is not None:
@@ -247,10 +281,21 @@ def _distinct(s: Session, col: Any, limit: int = 2000) -> list[Any]:
     return out
 
 
-def filter_choices(db: Database, year: int | None = None) -> dict[str, list[str]]:
-    """Distinct years, units, people and categories (for the filter bar's drop-downs)."""
+def filter_choices(db: Database, year: int | None = None, office: str = "") -> dict[str, list[str]]:
+    """Distinct years, units, people and categories (for the filter bar's drop-downs) of ``office``'s items."""
     out: dict[str, list[str]] = {}
     with db.session() as s:
+        codes = office_codes(db, IssueFilter(office=office), s)
+        if codes is not None:
+            # rows of several offices here (a prefecture, or relayed rows): the offices' own values only
+            mine = Issue.office_code.in_(codes)
+            out["year"] = [str(y) for y in s.execute(select(Issue.year).where(mine).distinct()
+                                                      .order_by(Issue.year.desc())).scalars()]
+            for key, col in (("unit", Issue.responsible_unit), ("person", Issue.responsible_person),
+                             ("category", Issue.category)):
+                out[key] = [v for v in s.execute(select(col).where(mine, col != "").distinct().order_by(col)
+                                                 .limit(2000)).scalars()]
+            return out
         years: list[int] = []
         y = s.execute(select(func.max(Issue.year))).scalar()
         while y is not None and len(years) < 200:

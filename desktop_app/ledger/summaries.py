@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast, func, select
 from db.engine import Database
 from db.models import Issue, Urge
 from desktop_app.ledger.detail import urge_info
-from desktop_app.ledger.query import _COLUMNS, IssueFilter, conditions, to_row
+from desktop_app.ledger.query import _COLUMNS, IssueFilter, conditions, office_codes, to_row
 from desktop_app.ledger.types import (
     DueItem,
     DueSummary,
@@ -21,6 +21,7 @@ from desktop_app.ledger.types import (
     UrgeInfo,
 )
 from desktop_app.ledger.warnings import warning_clock
+from desktop_app.services import scope
 from desktop_app.workdays import WorkCalendar
 
 
@@ -30,33 +31,42 @@ def _sum(cond: ColumnElement[bool]) -> ColumnElement[int]:
 
 def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None = None,
                            by_person: bool = True) -> list[ResponsibilityRow]:
-    """责任清单: per responsible unit (person '') and, within it, per responsible person."""
+    """责任清单: per responsible unit (person '') and, within it, per responsible person.
+
+    Over every office (``f.office == scope.ALL``) units are kept apart per office (each county
+    has its own 综合科) and each row carries its office's name in ``office``.
+    """
     clock = warning_clock(db, today)
     out: list[ResponsibilityRow] = []
+    per_office = f.office == scope.ALL
     with db.session() as s:
-        conds = conditions(f, clock, s)
+        conds = conditions(f, clock, s, offices=office_codes(db, f, s))
         cols = [func.count(), _sum(Issue.status == "closed"), _sum(clock.sql_is("red")), _sum(clock.sql_is("yellow")),
                 _sum(Issue.status == "void")]
-        units = s.execute(select(Issue.responsible_unit, *cols).where(*conds).group_by(Issue.responsible_unit)
-                          .order_by(Issue.responsible_unit)).all()
-        people: dict[str, list[tuple[Any, ...]]] = {}
+        keys = [Issue.office_code, Issue.responsible_unit] if per_office else [Issue.responsible_unit]
+        units = s.execute(select(*keys, *cols).where(*conds).group_by(*keys).order_by(*keys)).all()
+        people: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
         if by_person:
-            for r in s.execute(select(Issue.responsible_unit, Issue.responsible_person, *cols).where(*conds)
-                               .group_by(Issue.responsible_unit, Issue.responsible_person)
-                               .order_by(Issue.responsible_unit, Issue.responsible_person)).all():
-                people.setdefault(r[0], []).append(tuple(r[1:]))
+            pkeys = [*keys, Issue.responsible_person]
+            for r in s.execute(select(*pkeys, *cols).where(*conds).group_by(*pkeys).order_by(*pkeys)).all():
+                people.setdefault(tuple(r[:len(keys)]), []).append(tuple(r[len(keys):]))
+    names = {c.code: c.name for c in scope.office_choices(db)} if per_office else {}
     for u in units:
-        unit, total, closed, red, yellow, void = tuple(u)
-        out.append(_resp(unit, "", total, closed, red, yellow, void))
-        for person, p_total, p_closed, p_red, p_yellow, p_void in people.get(unit, []):
-            out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void))
+        key = tuple(u[:len(keys)])
+        unit, (total, closed, red, yellow, void) = key[-1], tuple(u[len(keys):])
+        office = names.get(key[0], key[0]) if per_office else ""
+        out.append(_resp(unit, "", total, closed, red, yellow, void, office))
+        for person, p_total, p_closed, p_red, p_yellow, p_void in people.get(key, []):
+            out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void, office))
     return out
 
 
-def _resp(unit: str, person: str, total: int, closed: int, red: int, yellow: int, void: int) -> ResponsibilityRow:
+def _resp(unit: str, person: str, total: int, closed: int, red: int, yellow: int, void: int,
+          office: str = "") -> ResponsibilityRow:
     counted = int(total) - int(void)
     rate = (int(closed) / counted) if counted else 0.0
-    return ResponsibilityRow(unit, person, int(total), counted - int(closed), int(closed), int(red), int(yellow), rate)
+    return ResponsibilityRow(unit, person, int(total), counted - int(closed), int(closed), int(red), int(yellow), rate,
+                             office)
 
 
 def supervision_list(db: Database, f: IssueFilter, today: dt.date | None = None,
@@ -67,7 +77,7 @@ def supervision_list(db: Database, f: IssueFilter, today: dt.date | None = None,
     g = IssueFilter(**{**f.to_dict(), "colours": wanted})
     with db.session() as s:
         rows = [to_row(r, clock) for r in s.execute(
-            select(*_COLUMNS).where(*conditions(g, clock, s)).order_by(Issue.deadline, Issue.serial).limit(limit))]
+            select(*_COLUMNS).where(*conditions(g, clock, s, offices=office_codes(db, g, s))).order_by(Issue.deadline, Issue.serial).limit(limit))]
         urges: dict[str, list[UrgeInfo]] = {}
         ids = [r.id for r in rows]
         for start in range(0, len(ids), 500):
@@ -96,12 +106,15 @@ class _WorkdayCounter:
         return self.prefix[ib] - self.prefix[ia]
 
 
-def ledger_stats(db: Database, year: int, today: dt.date | None = None) -> LedgerStats:
-    """Dashboard figures of one year: closure rate by unit, overdue, average working days to close, per month."""
+def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: str = "") -> LedgerStats:
+    """Dashboard figures of one year: closure rate by unit, overdue, average working days to close, per month.
+
+    ``office`` as in ``IssueFilter.office``: this office's own items by default.
+    """
     clock = warning_clock(db, today)
-    f = IssueFilter(year=year)
+    f = IssueFilter(year=year, office=office)
     with db.session() as s:
-        conds = conditions(f, clock, s)
+        conds = conditions(f, clock, s, offices=office_codes(db, f, s))
         by_colour = {c: int(n) for c, n in s.execute(
             select(clock.sql_colour().label("c"), func.count()).where(*conds).group_by("c")).all()}
         units = s.execute(select(Issue.responsible_unit, func.count(), _sum(Issue.status == "closed"))
@@ -143,13 +156,17 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None) -> Ledge
     )
 
 
-def due_summary(db: Database, today: dt.date | None = None, limit: int = 50) -> DueSummary:
-    """逾期与临期: counts and the first ``limit`` overdue and due-soon items of every year, by deadline."""
+def due_summary(db: Database, today: dt.date | None = None, limit: int = 50, office: str = "") -> DueSummary:
+    """逾期与临期: counts and the first ``limit`` overdue and due-soon items of every year, by deadline.
+
+    ``office`` as in ``IssueFilter.office``: this office's own items by default.
+    """
     clock = warning_clock(db, today)
     out: dict[str, tuple[int, list[DueItem]]] = {}
     with db.session() as s:
+        offices = office_codes(db, IssueFilter(office=office), s)
         for colour in ("red", "yellow"):
-            conds = conditions(IssueFilter(colours=[colour]), clock, s)
+            conds = conditions(IssueFilter(colours=[colour]), clock, s, offices=offices)
             n = int(s.execute(select(func.count()).select_from(Issue).where(*conds)).scalar() or 0)
             items: list[DueItem] = []
             if limit <= 0:

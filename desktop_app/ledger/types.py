@@ -164,6 +164,8 @@ class ResponsibilityRow:
     red: int
     yellow: int
     closure_rate: float  # closed / (total), 0–1
+    #: the office's name when the list covers every office (scope.ALL), else ''
+    office: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from db.engine import Database
-from db.models import Issue, Person, Section, Topic, Visit
+from db.models import Person, Section, Topic, Visit
 from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.warnings import warning_clock
 from desktop_app.services import organisation
@@ -59,11 +59,12 @@ def summary(db: Database, today: dt.date | None = None) -> DashboardSummary:
         visits = count(select(func.count()).select_from(Visit).where(
             Visit.office_code == code, Visit.deleted.is_(False),
             Visit.start_date >= dt.date(year, 1, 1), Visit.start_date <= dt.date(year, 12, 31)))
-        issue_q = select(func.count()).select_from(Issue).where(Issue.deleted.is_(False), Issue.year == year)
-        issues = count(issue_q.where(Issue.status != "void"))
-        issues_open = count(issue_q.where(Issue.status.in_(OPEN_STATUSES)))
-    # overdue by the ledger's own warning rule (red), so the card and the ledger never disagree
-    overdue = count_issues(db, IssueFilter(year=year, colours=["red"]), warning_clock(db, today))
+    # the ledger's own counts: this office's items only (never rows a prefecture relayed), and
+    # overdue by the ledger's warning rule (red), so the cards and the ledger never disagree
+    clock = warning_clock(db, today)
+    issues = count_issues(db, IssueFilter(year=year), clock)
+    issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES)), clock)
+    overdue = count_issues(db, IssueFilter(year=year, colours=["red"]), clock)
     return DashboardSummary(
         office.code, office.name, office.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,

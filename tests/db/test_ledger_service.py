@@ -188,8 +188,9 @@ def test_items_written_around_the_service_become_searchable(ctx: AppContext) -> 
     rid = new_id()
     with ctx.db.transaction() as s:
         s.execute(Issue.__table__.insert(), [{  # type: ignore[attr-defined]
-            "id": rid, "office_code": "532802", "hlc": 1, "changed_by": "532802", "deleted": False,
-            "serial": "2026-900", "year": 2026, "description": "上级交办：党建引领基层治理不到位", "status": "not_started"}])
+            # an item the prefecture assigned to this county (a row of another office would not be listed)
+            "id": rid, "office_code": ctx.db.office_code, "assigned_by_office": "532802", "hlc": 1,
+            "changed_by": "532802", "deleted": False, "serial": "2026-900", "year": 2026, "description": "上级交办：党建引领基层治理不到位", "status": "not_started"}])
         s.execute(ChangeLog.__table__.insert(), [{  # type: ignore[attr-defined]
             "origin": "532802", "seq": next_seq(s, "532802"), "hlc": 1, "table_name": "issue", "row_id": rid,
             "op": "insert", "fields": "[]"}])
