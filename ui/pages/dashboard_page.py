@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -60,14 +62,23 @@ class DashboardPage(QWidget):
 
         header = QFrame()
         header.setObjectName("PageHeader")
-        hl = QVBoxLayout(header)
-        hl.setContentsMargins(24, 16, 24, 14)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(24, 16, 24, 14)
+        hl = QVBoxLayout()
         self.title = QLabel()
         self.title.setObjectName("PageTitle")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("PageSubtitle")
         hl.addWidget(self.title)
         hl.addWidget(self.subtitle)
+        row.addLayout(hl, 1)
+        self.year: int | None = None  # the campaign year the counts are for (set by refresh_counts)
+        self.print_button = QPushButton(self.tr("打印年度汇总"))
+        self.print_button.setToolTip(self.tr("打印预览本年度工作汇总，可打印或另存为 PDF（Ctrl+P）"))
+        self.print_button.clicked.connect(self.print_summary)
+        row.addWidget(self.print_button)
+        # pages sit in a stack: a hidden page's shortcut never fires, so the ledger's Ctrl+P does not clash
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_summary)
         outer.addWidget(header)
 
         scroll = QScrollArea()
@@ -151,6 +162,13 @@ class DashboardPage(QWidget):
             dialogs.show_error(self, exc)
             return None
 
+    def print_summary(self) -> None:
+        """Preview the yearly summary (年度工作汇总) of the year on screen; print or save it from there."""
+        from ui.print.actions import print_list
+
+        with dialogs.guard(self):
+            print_list(self, self.ctx, "summary", self.year)
+
     def refresh(self) -> None:
         """Reload the counts and let every panel refresh itself."""
         self.refresh_counts()
@@ -169,6 +187,7 @@ class DashboardPage(QWidget):
         if not done.ok:
             return
         self.title.setText(s.office_name)
+        self.year = s.year
         self.subtitle.setText(self.tr("单位代码 %1 · %2 · %3 · 基层调研天数定额：领导 %4 天，工作人员 %5 天")
                               .replace("%1", s.office_code).replace("%2", s.level_label)
                               .replace("%3", s.campaign_name).replace("%4", str(s.leader_quota))
