@@ -18,7 +18,19 @@ import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, String, Table, false, insert, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    Table,
+    TextClause,
+    false,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -143,6 +155,58 @@ def _matched_ids(q: str, bind: Connection | Session) -> str:
         per_engine.pop(next(iter(per_engine)), None)
     per_engine[key] = ids
     return ids
+
+
+#: a text is "broad" when it matches at least this many items and this share of the ledger (整改 in most
+#: items): its matches are then too many to collect for the first screen; see ``is_broad``
+BROAD_MATCHES = 20_000
+BROAD_SHARE = 0.2
+
+
+def match_count(free_text: str, bind: Connection | Session) -> int | None:
+    """How many items (of any year or status) the text matches — counted inside the FTS index, cached
+    like the matches. None without an index or searchable text."""
+    q = match_query(free_text)
+    if q is None or not has_fts(bind):
+        return None
+    conn = bind.connection() if isinstance(bind, Session) else bind
+    key = ("#count " + q, _generation, _change_mark(conn))
+    per_engine = _MATCHES.setdefault(conn.engine, {})
+    hit = per_engine.get(key)
+    if hit is None:
+        hit = str(conn.exec_driver_sql("SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?", (q,)).scalar() or 0)
+        if len(per_engine) >= _KEEP:
+            per_engine.pop(next(iter(per_engine)), None)
+        per_engine[key] = hit
+    return int(hit)
+
+
+def is_broad(free_text: str, bind: Connection | Session) -> bool:
+    """Whether the text matches so much of the ledger that collecting every match is the slow part.
+
+    Then the first page is found by walking the list in order and testing each row against the
+    index (``row_matches``: ~0.01 s for 整改 at 100k), and the exact count is best made off the
+    UI thread. Narrow texts are faster the other way round: the matches drive the query.
+    """
+    n = match_count(free_text, bind)
+    if not n or n < BROAD_MATCHES:
+        return False
+    conn = bind.connection() if isinstance(bind, Session) else bind
+    total = int(conn.exec_driver_sql("SELECT coalesce(max(key), 0) FROM issue_search_key").scalar() or 0)
+    return total > 0 and n >= BROAD_SHARE * total
+
+
+def row_matches(free_text: str) -> TextClause | None:
+    """A condition testing the current ``issue`` row against the index: one index probe per row.
+
+    Exactly the semantics of ``text_condition`` (same index, same expression), so a count made
+    one way and pages read the other agree row for row.
+    """
+    q = match_query(free_text)
+    if q is None:
+        return None
+    return text("EXISTS (SELECT 1 FROM issue_search_key AS sk, issue_fts AS sf WHERE sk.issue_id = issue.id "
+                "AND sf.rowid = sk.key AND issue_fts MATCH :fts_probe)").bindparams(fts_probe=q)
 
 
 def _fts_table() -> Any:

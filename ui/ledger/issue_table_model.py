@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
+from shiboken6 import isValid
 
 from desktop_app.context import AppContext
 from desktop_app.ledger import query
@@ -72,6 +73,9 @@ def display(row: IssueRow, field: str) -> str:
 class IssueTableModel(QAbstractTableModel):
     """Rows of the ledger under a filter and a sort, fetched a page at a time."""
 
+    #: emitted with the exact row count once a background count (``counting``) ends
+    count_known = Signal(int)
+
     def __init__(self, ctx: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -83,6 +87,10 @@ class IssueTableModel(QAbstractTableModel):
         self._texts: dict[str, tuple[str, ...]] = {}
         self._hot: tuple[int, list[IssueRow] | None] = (-1, None)
         self._clock: WarningClock | None = None
+        #: bumped by every query, so a background count of an older query is dropped
+        self._generation = 0
+        #: True while the exact count of a broad text is being made (rowCount is the first page meanwhile)
+        self.counting = False
 
     # --- loading -------------------------------------------------------------------------------
     def set_query(self, f: IssueFilter, sort_key: str | None = None, descending: bool | None = None) -> None:
@@ -97,10 +105,47 @@ class IssueTableModel(QAbstractTableModel):
         self._pages.clear()
         self._texts.clear()
         self._hot = (-1, None)
-        self._count = query.count_issues(self.ctx.db, f, self._clock)
-        if self._count:
-            self._page(0)  # the first screen comes with the count
+        self._generation += 1
+        self.counting = False
+        if query.count_is_slow(self.ctx.db, f):
+            # a broad text (整改 in most items): the first page now, the exact count off the UI thread
+            first = query.fetch_page(self.ctx.db, f, self.sort_key, self.descending, limit=PAGE, clock=self._clock)
+            self._pages[0] = first
+            self._count = len(first)
+            if len(first) == PAGE:
+                self.counting = True
+                self._count_later(self._generation)
+        else:
+            self._count = query.count_issues(self.ctx.db, f, self._clock)
+            if self._count:
+                self._page(0)  # the first screen comes with the count
         self.endResetModel()
+
+    def _count_later(self, generation: int) -> None:
+        # started once the first page is painted: the worker's Python work would hold the GIL
+        # while the rows are drawn (measured: the repaint took twice as long)
+        QTimer.singleShot(0, self, lambda: self._start_count(generation))
+
+    def _start_count(self, generation: int) -> None:
+        from ui.tasks import run_task
+
+        if generation != self._generation:
+            return  # the query moved on before the count began
+        db, f, clock = self.ctx.db, self.filter, self._clock
+        run_task(None, "统计条数", lambda _p: query.count_issues(db, f, clock),
+                 on_done=lambda n: self._counted(generation, n), on_error=lambda _e: self._counted(generation, None),
+                 show_progress=False)
+
+    def _counted(self, generation: int, n: int | None) -> None:
+        """The background count arrived: the rows beyond the first page appear (unless the query moved on)."""
+        if not isValid(self) or generation != self._generation or not self.counting:
+            return
+        self.counting = False
+        if n is not None and n > self._count:
+            self.beginInsertRows(_ROOT, self._count, n - 1)
+            self._count = n
+            self.endInsertRows()
+        self.count_known.emit(self._count)
 
     def reload(self) -> None:
         """Read again (after a change elsewhere), keeping filter and sort."""

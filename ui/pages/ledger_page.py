@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from desktop_app.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
@@ -39,8 +40,11 @@ from ui.ledger.issue_table_model import COLUMNS, IssueTableModel
 from ui.ledger.step_dialogs import StepDialog
 from ui.ledger.summary_models import ResponsibilityModel, SupervisionModel
 from ui.signals import Kind, bus
+from ui.tasks import Task, run_task
 
 TAB_ITEMS, TAB_RESPONSIBILITY, TAB_SUPERVISION = 0, 1, 2
+#: from this many listed items on, 责任清单 and 督办清单 are grouped off the UI thread
+BACKGROUND_SUMMARY_ROWS = 5000
 
 
 def _table(model: Any) -> QTableView:
@@ -116,9 +120,13 @@ class LedgerPage(QWidget):
         self.sup_table.selectionModel().currentRowChanged.connect(self._on_sup_row)
 
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.table, self.tr("问题清单"))
-        self.tabs.addTab(self.resp_table, self.tr("责任清单"))
-        self.tabs.addTab(self.sup_table, self.tr("督办清单"))
+        self._tab_titles = {TAB_ITEMS: self.tr("问题清单"), TAB_RESPONSIBILITY: self.tr("责任清单"),
+                            TAB_SUPERVISION: self.tr("督办清单")}
+        self._tab_generation = {TAB_RESPONSIBILITY: 0, TAB_SUPERVISION: 0}
+        self._tab_task: Task | None = None
+        self.tabs.addTab(self.table, self._tab_titles[TAB_ITEMS])
+        self.tabs.addTab(self.resp_table, self._tab_titles[TAB_RESPONSIBILITY])
+        self.tabs.addTab(self.sup_table, self._tab_titles[TAB_SUPERVISION])
         self.tabs.currentChanged.connect(self._on_tab)
 
         self.detail = DetailPane(self)
@@ -145,6 +153,13 @@ class LedgerPage(QWidget):
         self._pending.setInterval(0)  # several changes in one event-loop turn → one reload
         self._pending.timeout.connect(self.reload)
         bus().changed.connect(self._on_changed)
+        # the detail pane follows the selection on the next turn of the event loop, so a filter's
+        # rows are painted first and holding an arrow key does not load every item passed over
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(0)
+        self._detail_timer.timeout.connect(lambda: self.show_issue(self.current_id))
+        self.model.count_known.connect(lambda _n: self._show_count())
 
         # the rows first; the drop-downs and the overdue banner fill in on the next turn of the event loop
         self.model.set_query(IssueFilter(year=organisation.current_year(ctx.db)))
@@ -163,9 +178,16 @@ class LedgerPage(QWidget):
         self._after_query()
         self._refresh_tab(self.tabs.currentIndex())
 
+    def _show_count(self) -> None:
+        n = self.model.rowCount()
+        if self.model.counting:
+            self.count_label.setText(self.tr("%1 条以上，正在统计…").replace("%1", f"{n:,}"))
+        else:
+            self.count_label.setText(self.tr("共 %1 条").replace("%1", f"{n:,}"))
+
     def _after_query(self) -> None:
         n = self.model.rowCount()
-        self.count_label.setText(self.tr("共 %1 条").replace("%1", f"{n:,}"))
+        self._show_count()
         if n and self.tabs.currentIndex() == TAB_ITEMS:
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(0, 1), QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -178,21 +200,44 @@ class LedgerPage(QWidget):
         keep = self.current_id
         self.filter_bar.load_choices()
         self.model.reload()
-        self.count_label.setText(self.tr("共 %1 条").replace("%1", f"{self.model.rowCount():,}"))
+        self._show_count()
         self._stale = {TAB_RESPONSIBILITY: True, TAB_SUPERVISION: True}
         self._refresh_tab(self.tabs.currentIndex())
         self._update_banner()
         self.show_issue(keep)
 
     def _refresh_tab(self, tab: int) -> None:
-        if not self._stale.get(tab):
+        if not self._stale.get(tab) or tab not in (TAB_RESPONSIBILITY, TAB_SUPERVISION):
             return
-        f = self.model.filter
-        if tab == TAB_RESPONSIBILITY:
-            self.resp_model.set_rows(responsibility_summary(self.ctx.db, f))
-        elif tab == TAB_SUPERVISION:
-            self.sup_model.set_rows(supervision_list(self.ctx.db, f))
         self._stale[tab] = False
+        db, f = self.ctx.db, self.model.filter
+        fetch = responsibility_summary if tab == TAB_RESPONSIBILITY else supervision_list
+        target = self.resp_model if tab == TAB_RESPONSIBILITY else self.sup_model
+        self._tab_generation[tab] += 1
+        if self.model.rowCount() < BACKGROUND_SUMMARY_ROWS and not self.model.counting:
+            target.set_rows(fetch(db, f))  # a small ledger: at once, no flicker
+            return
+        # a big ledger takes 0.3 s and more to group: off the UI thread, the old rows greyed meanwhile
+        generation = self._tab_generation[tab]
+        view = self.resp_table if tab == TAB_RESPONSIBILITY else self.sup_table
+        view.setEnabled(False)
+        self.tabs.setTabText(tab, self._tab_titles[tab] + self.tr("（统计中…）"))
+
+        def done(rows: Any) -> None:
+            if isValid(self) and generation == self._tab_generation[tab]:
+                target.set_rows(rows)
+                view.setEnabled(True)
+                self.tabs.setTabText(tab, self._tab_titles[tab])
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self) and generation == self._tab_generation[tab]:
+                view.setEnabled(True)
+                self.tabs.setTabText(tab, self._tab_titles[tab])
+                self._stale[tab] = True
+                dialogs.show_error(self, exc)
+
+        self._tab_task = run_task(None, self._tab_titles[tab], lambda _p: fetch(db, f), on_done=done,
+                                  on_error=failed, show_progress=False)
 
     def _on_tab(self, tab: int) -> None:
         self._refresh_tab(tab)
@@ -219,7 +264,14 @@ class LedgerPage(QWidget):
 
     # --- selection and detail ----------------------------------------------------------------
     def _on_item_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.show_issue(self.model.issue_id(current.row()) if current.isValid() else None)
+        self.current_id = self.model.issue_id(current.row()) if current.isValid() else None
+        self._detail_timer.start()
+
+    def _flush_detail(self) -> None:
+        """Load a detail still waiting for the event loop (before acting on the selected item)."""
+        if self._detail_timer.isActive():
+            self._detail_timer.stop()
+            self.show_issue(self.current_id)
 
     def _on_sup_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.show_issue(self.sup_model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None)
@@ -233,6 +285,7 @@ class LedgerPage(QWidget):
 
     def show_issue(self, issue_id: str | None) -> None:
         """Show one item in the detail pane (None: clear it). Used by the start-up summary too."""
+        self._detail_timer.stop()
         self.current_id = issue_id
         if issue_id is None:
             self.detail.show_detail(None)
@@ -256,6 +309,7 @@ class LedgerPage(QWidget):
 
     def run_step(self, step: str) -> None:
         """Open the dialog of a lifecycle step for the selected item."""
+        self._flush_detail()
         if not self.current_id:
             return
         if step == "edit":
