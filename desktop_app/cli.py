@@ -35,6 +35,20 @@ HANDLERS: dict[str, str] = {
 }
 
 
+#: --office of the list commands (export-excel, print)
+OFFICE_HELP = "市级单位：只导出/打印某县（区）的数据（单位代码），all 为全部单位；默认本单位"
+
+
+def office_scope(args: argparse.Namespace) -> str:
+    """--office as a scope value of ``desktop_app.services.scope``: '' (own), a code, or ALL for ``all``."""
+    value = (getattr(args, "office", "") or "").strip()
+    if value.lower() in ("all", "*", "全部"):
+        from desktop_app.services.scope import ALL
+
+        return ALL
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command-line grammar."""
     p = argparse.ArgumentParser(prog="fielddesk", description="调研工作台 FieldDesk — 不带参数运行时启动图形界面")
@@ -73,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "scores", "days", "roundtrip"])
     c.add_argument("--year", type=int)
     c.add_argument("--unit", help="责任单位（回执表用）")
+    c.add_argument("--office", default="", help=OFFICE_HELP)
 
     c = cmd("print", "打印为 PDF")
     c.add_argument("out")
@@ -81,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "summary"])
     c.add_argument("--year", type=int)
     c.add_argument("--id")
+    c.add_argument("--office", default="", help=OFFICE_HELP)
 
     c = cmd("office-card", "导出本单位身份卡")
     c.add_argument("out")

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from desktop_app.cli import data_root
+from desktop_app.cli import data_root, office_scope
 from desktop_app.context import open_context
 from desktop_app.excel.kinds import KIND_LABELS, get_kind
 
@@ -50,12 +50,13 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
 
 
 def cmd_export_excel(args: argparse.Namespace) -> int:
-    """fielddesk export-excel OUT.xlsx --kind K [--year Y] [--unit U] [--json]."""
+    """fielddesk export-excel OUT.xlsx --kind K [--year Y] [--unit U] [--office CODE|all] [--json]."""
     from desktop_app.excel.lists import export_kind
 
     ctx = open_context(data_root(args), daily_backup=False)
     try:
-        result = export_kind(ctx.db, Path(args.out), args.kind, year=args.year, unit=args.unit)
+        result = export_kind(ctx.db, Path(args.out), args.kind, year=args.year, unit=args.unit,
+                             office=office_scope(args))
     finally:
         ctx.close()
     if args.json:

@@ -52,33 +52,56 @@ def _year(db: Database, year: int | None) -> int:
     return organisation.current_year(db)
 
 
-def ledger_cells(rows: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
-    """The ledger export's cells for plain ``IssueRow``s (LEDGER_COLUMNS order)."""
+def ledger_cells(rows: Iterable[Any], office_names: dict[str, str] | None = None) -> Iterator[tuple[Any, ...]]:
+    """The ledger export's cells for plain ``IssueRow``s (LEDGER_COLUMNS order).
+
+    With ``office_names`` (code → name: a list of every office) each row names its office after 编号.
+    """
     for n, r in enumerate(rows, start=1):
         deadline: Any = r.deadline
         if deadline is None:
             deadline = r.kind_label if r.kind != "dated" else ""
+        if office_names is not None:
+            yield (n, r.serial, office_names.get(r.office_code, r.office_code), r.category, r.description,
+                   r.measures, r.kind_label, r.lead_leader, r.responsible_unit, r.co_units, r.responsible_person,
+                   deadline, r.status_label, r.latest_progress, r.colour_label)
+            continue
         yield (n, r.serial, r.category, r.description, r.measures, r.kind_label, r.lead_leader, r.responsible_unit,
                r.co_units, r.responsible_person, deadline, r.status_label, r.latest_progress, r.colour_label)
 
 
-def ledger_spec(office: str, year: int, title: str = "") -> SheetSpec:
-    """The 问题台账 sheet's frame."""
-    return SheetSpec(title=title or f"{office}{year}年调研发现问题整改台账", columns=LEDGER_COLUMNS, office=office,
+#: the 单位 column a list of every office (scope.ALL) carries after 编号
+OFFICE_COLUMN = Column("单位", "center", 12)
+
+
+def ledger_spec(office: str, year: int, title: str = "", every_office: bool = False) -> SheetSpec:
+    """The 问题台账 sheet's frame (``every_office``: with the 单位 column)."""
+    columns = LEDGER_COLUMNS[:2] + [OFFICE_COLUMN] + LEDGER_COLUMNS[2:] if every_office else LEDGER_COLUMNS
+    return SheetSpec(title=title or f"{office}{year}年调研发现问题整改台账", columns=columns, office=office,
                      sheet_name="问题台账")
 
 
 def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = None, title: str = "",
-                  progress: Callable[[int], None] | None = None) -> ExportResult:
-    """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year``)."""
+                  progress: Callable[[int], None] | None = None, office: str = "") -> ExportResult:
+    """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year`` of ``office``).
+
+    Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``services.scope``; the title
+    names that office (a county, or 全市各单位 with a 单位 column when every office is listed).
+    """
     from desktop_app.ledger.query import IssueFilter, count_issues, iter_issue_rows
+    from desktop_app.services import scope
 
     if f is None:
-        f = IssueFilter(year=year)
+        f = IssueFilter(year=year, office=office)
+    elif office and not f.office:
+        f = IssueFilter.from_dict({**f.to_dict(), "office": office})
     y = f.year or _year(db, year)
-    spec = ledger_spec(_office_name(db), y, title)
+    every = f.office == scope.ALL
+    names = {c.code: c.name for c in scope.office_choices(db)} if every else None
+    heading = scope.scope_label(db, f.office) if f.office else _office_name(db)
+    spec = ledger_spec(heading, y, title, every_office=every)
     # iter_issue_rows pages by key: 100k items stream through without being held
-    return ExportResult(path, write_sheet(path, spec, ledger_cells(iter_issue_rows(db, f)), progress,
+    return ExportResult(path, write_sheet(path, spec, ledger_cells(iter_issue_rows(db, f), names), progress,
                                           row_count=count_issues(db, f)))
 
 
@@ -155,8 +178,8 @@ def export_scores(db: Database, path: Path, year: int | None = None, exam_id: st
 
 
 def export_kind(db: Database, path: Path, kind: str, year: int | None = None, unit: str | None = None,
-                progress: Callable[[int], None] | None = None) -> ExportResult:
-    """The command line's ``export-excel --kind``."""
+                progress: Callable[[int], None] | None = None, office: str = "") -> ExportResult:
+    """The command line's ``export-excel --kind`` (``office``: the scope, see ``services.scope``)."""
     if kind not in EXPORT_KINDS:
         raise ValidationError(f"不支持导出的类型：{kind}", "可选：" + "、".join(EXPORT_KINDS))
     if kind == "roundtrip":
@@ -166,7 +189,7 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
             raise ValidationError("导出回执表需要指定责任单位", "请加上 --unit 责任单位名称")
         return export_for_unit(db, path, unit, year=year, progress=progress)
     if kind == "ledger":
-        return export_ledger(db, path, year=year, progress=progress)
+        return export_ledger(db, path, year=year, progress=progress, office=office)
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
                                                       "days": export_days, "scores": export_scores}
     return funcs[kind](db, path, year=year, progress=progress)

@@ -1,4 +1,4 @@
-"""``fielddesk print OUT.pdf --kind … [--year Y] [--id ID]`` (DESIGN.md §6)."""
+"""``fielddesk print OUT.pdf --kind … [--year Y] [--id ID] [--office CODE|all]`` (DESIGN.md §6)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import data_root, emit
+from desktop_app.cli import data_root, emit, office_scope
 from desktop_app.context import open_context
 from desktop_app.errors import SetupRequiredError, ValidationError
 from desktop_app.reports import jobs
@@ -26,8 +26,8 @@ def cmd_print(args: argparse.Namespace) -> int:
     try:
         if not ctx.office_code:
             raise SetupRequiredError()
-        result: Any = jobs.render(ctx.db, jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today()),
-                                  out)
+        job = jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today(), office=office_scope(args))
+        result: Any = jobs.render(ctx.db, job, out)
     finally:
         ctx.close()
     emit(args, {"file": str(out), "kind": args.kind, "pages": result.pages},

@@ -41,7 +41,8 @@ class PrintJob:
     note: str = ""
     #: the 问题清单's order as on screen: (sort key of the ledger query, descending)
     sort: tuple[str, bool] = ("serial", False)
-    #: whose rows (``services.scope``): "" this office, a county's code, or ALL (prefecture only)
+    #: whose rows (``desktop_app.services.scope``): "" this office, a county's code, or scope.ALL;
+    #: a filter's own ``office`` wins for the ledger views
     office: str = ""
 
 
@@ -50,15 +51,16 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
     if job.kind == "ledger":
         from desktop_app.reports.ledger import fetch_issue_report
 
-        return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today, sort=job.sort)
+        return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today, sort=job.sort,
+                                           office=job.office)
     if job.kind == "responsibility":
         from desktop_app.reports.ledger import fetch_responsibility_report
 
-        return "table", fetch_responsibility_report(db, job.year, job.filter, job.note, job.today)
+        return "table", fetch_responsibility_report(db, job.year, job.filter, job.note, job.today, office=job.office)
     if job.kind == "supervision":
         from desktop_app.reports.ledger import fetch_supervision_report
 
-        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today)
+        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today, office=job.office)
     if job.kind == "notice":
         from desktop_app.reports.notice import fetch_notice
 

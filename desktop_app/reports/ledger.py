@@ -99,13 +99,20 @@ def _looks(colours: Sequence[str]) -> Any:
     return look
 
 
+def unit_text(unit: str, office: str = "") -> str:
+    """责任单位 as printed; in a list of every office, under its office's name (each county has a 综合科)."""
+    return f"{office}\n{unit}" if office else unit
+
+
 def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
-                 today: dt.date | None = None) -> TableReport:
-    """问题清单 from IssueRow-like rows, in the order given."""
+                 today: dt.date | None = None, office_names: dict[str, str] | None = None) -> TableReport:
+    """问题清单 from IssueRow-like rows, in the order given (``office_names``: code → name, for every office)."""
     cells: list[list[str]] = []
     colours: list[str] = []
     for n, r in enumerate(rows, start=1):
-        cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, r.responsible_unit,
+        unit = unit_text(r.responsible_unit, office_names.get(r.office_code, r.office_code)) if office_names \
+            else r.responsible_unit
+        cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, unit,
                       r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
                       WARNING_MARKS.get(r.colour, "")])
         colours.append(r.colour)
@@ -120,7 +127,7 @@ def responsibility_report(rows: Iterable[Any], office: str = "", year: int | Non
     cells: list[list[str]] = []
     colours: list[str] = []
     for n, r in enumerate(rows, start=1):
-        cells.append([str(n), r.unit, r.person or "（合计）", str(r.total), str(r.open), str(r.closed),
+        cells.append([str(n), unit_text(r.unit, getattr(r, "office", "")), r.person or "（合计）", str(r.total), str(r.open), str(r.closed),
                       f"■{r.red}" if r.red else "0", f"▲{r.yellow}" if r.yellow else "0",
                       f"{r.closure_rate * 100:.1f}%"])
         colours.append("red" if r.red else "yellow" if r.yellow else "green")
@@ -137,8 +144,8 @@ def urge_history(urges: Sequence[Any]) -> str:
 
 
 def supervision_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
-                       today: dt.date | None = None) -> TableReport:
-    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left)."""
+                       today: dt.date | None = None, office_names: dict[str, str] | None = None) -> TableReport:
+    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names`` as for 问题清单."""
     cells: list[list[str]] = []
     colours: list[str] = []
     for n, s in enumerate(rows, start=1):
@@ -147,7 +154,9 @@ def supervision_report(rows: Iterable[Any], office: str = "", year: int | None =
         level_label = next((u.level_label for u in s.urges if u.level == level), "未催办") if level else "未催办"
         left = s.workdays_left
         left_text = "" if left is None else (f"超期{-left}个工作日" if left < 0 else str(left))
-        cells.append([str(n), r.serial, r.description, r.responsible_unit, r.responsible_person, deadline_text(r),
+        unit = unit_text(r.responsible_unit, office_names.get(r.office_code, r.office_code)) if office_names \
+            else r.responsible_unit
+        cells.append([str(n), r.serial, r.description, unit, r.responsible_person, deadline_text(r),
                       left_text, WARNING_MARKS.get(r.colour, ""), level_label, urge_history(s.urges)])
         colours.append(r.colour)
     title = f"{office}{year or ''}{'年' if year else ''}问题整改督办清单" if office else "问题整改督办清单"
@@ -201,10 +210,31 @@ def filter_note(flt: Any) -> str:
     return ("筛选条件：" + "；".join(parts)) if parts else ""
 
 
-def _filter(year: int | None, flt: Any) -> Any:
+def _filter(year: int | None, flt: Any, office: str = "") -> Any:
+    """The filter to print: ``flt`` (default: the whole year), for ``office`` when the filter names none."""
     from desktop_app.ledger.query import IssueFilter
 
-    return flt if flt is not None else IssueFilter(year=year)
+    f = flt if flt is not None else IssueFilter(year=year)
+    if office and not f.office:
+        f = IssueFilter.from_dict({**f.to_dict(), "office": office})
+    return f
+
+
+def heading_office(db: Any, f: Any) -> str:
+    """Whose list the title names: this office, the county chosen, or 全市各单位 (``scope.scope_label``)."""
+    from desktop_app.services import scope
+
+    office = getattr(f, "office", "")
+    return scope.scope_label(db, office) if office else office_name(db)
+
+
+def _office_names(db: Any, f: Any) -> dict[str, str] | None:
+    """Code → name of every office, when the list covers them all (its rows then name their office)."""
+    from desktop_app.services import scope
+
+    if getattr(f, "office", "") != scope.ALL:
+        return None
+    return {c.code: c.name for c in scope.office_choices(db)}
 
 
 def _year_of(year: int | None, flt: Any) -> int | None:
@@ -212,30 +242,35 @@ def _year_of(year: int | None, flt: Any) -> int | None:
 
 
 def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
-                       today: dt.date | None = None, sort: tuple[str, bool] = ("serial", False)) -> TableReport:
-    """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order."""
+                       today: dt.date | None = None, sort: tuple[str, bool] = ("serial", False),
+                       office: str = "") -> TableReport:
+    """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order.
+
+    ``office``: whose items when ``flt`` does not say (``services.scope``); the title names it.
+    """
     from desktop_app.ledger.query import iter_issue_rows
 
-    f = _filter(year, flt)
+    f = _filter(year, flt, office)
     rows = iter_issue_rows(db, f, sort_key=sort[0], descending=sort[1], today=today)
-    return issue_report(rows, office_name(db), _year_of(year, f), note or filter_note(f), today)
+    return issue_report(rows, heading_office(db, f), _year_of(year, f), note or filter_note(f), today,
+                        office_names=_office_names(db, f))
 
 
 def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
-                                today: dt.date | None = None) -> TableReport:
-    """责任清单 of ``year`` from the ledger service."""
+                                today: dt.date | None = None, office: str = "") -> TableReport:
+    """责任清单 of ``year`` from the ledger service (``office`` as for 问题清单)."""
     from desktop_app.ledger.summaries import responsibility_summary
 
-    f = _filter(year, flt)
-    return responsibility_report(responsibility_summary(db, f, today=today), office_name(db), _year_of(year, f),
+    f = _filter(year, flt, office)
+    return responsibility_report(responsibility_summary(db, f, today=today), heading_office(db, f), _year_of(year, f),
                                  note or filter_note(f), today)
 
 
 def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
-                             today: dt.date | None = None) -> TableReport:
-    """督办清单 of ``year`` from the ledger service."""
+                             today: dt.date | None = None, office: str = "") -> TableReport:
+    """督办清单 of ``year`` from the ledger service (``office`` as for 问题清单)."""
     from desktop_app.ledger.summaries import supervision_list
 
-    f = _filter(year, flt)
-    return supervision_report(supervision_list(db, f, today=today), office_name(db), _year_of(year, f),
-                              note or filter_note(f), today)
+    f = _filter(year, flt, office)
+    return supervision_report(supervision_list(db, f, today=today), heading_office(db, f), _year_of(year, f),
+                              note or filter_note(f), today, office_names=_office_names(db, f))

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from test_sync_support import add_issue, make_office, send, trust_both
 
+from desktop_app import cli
 from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
+from desktop_app.excel.lists import export_kind, export_ledger
 from desktop_app.ledger import saved_filters
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, filter_choices, iter_issue_rows
 from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibility_summary, supervision_list
+from desktop_app.reports import jobs
 from desktop_app.services import dashboard, scope
 
 TODAY = dt.date(2026, 11, 2)
@@ -23,8 +30,8 @@ A, B, P = "532801", "532822", "532800"
 class Offices:
     """Two counties whose bundles reached the prefecture; county B also got A's rows relayed."""
 
-    def __init__(self, a: AppContext, b: AppContext, p: AppContext) -> None:
-        self.a, self.b, self.p = a, b, p
+    def __init__(self, a: AppContext, b: AppContext, p: AppContext, root: Path) -> None:
+        self.a, self.b, self.p, self.root = a, b, p, root
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +54,7 @@ def offices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Offices]:
     send(a, p, root / "ap")
     send(b, p, root / "bp")
     send(p, b, root / "pb")  # the prefecture relays A's items (and its own) to B
-    yield Offices(a, b, p)
+    yield Offices(a, b, p, root)
     for c in (a, b, p):
         c.close()
 
@@ -122,3 +129,65 @@ def test_saved_filters_keep_the_office(offices: Offices) -> None:
     assert IssueFilter.from_dict({"year": 2026}).office == ""  # filters saved before scopes existed
     saved_filters.save_filter(p.db, "勐海党建", f)
     assert saved_filters.list_saved(p.db)["勐海党建"].office == B
+
+
+def _sheet(path: Path) -> tuple[str, list[str], list[tuple[object, ...]]]:
+    """(title, column titles, data rows) of an exported list."""
+    ws = load_workbook(path, read_only=True).worksheets[0]
+    rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+    return str(rows[0][0]), [str(v) for v in rows[2] if v], [r for r in rows[3:] if r and r[0] is not None]
+
+
+def _pdf_text(path: Path) -> str:
+    out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())
+
+
+def test_excel_exports_one_county_or_every_office(offices: Offices, tmp_path: Path) -> None:
+    p = offices.p
+    res = export_ledger(p.db, tmp_path / "a.xlsx", f=IssueFilter(year=2026, office=A))
+    title, titles, rows = _sheet(res.path)
+    assert res.rows == 3 and len(rows) == 3
+    assert title == "景洪市2026年调研发现问题整改台账" and "单位" not in titles
+    assert {r[3] for r in rows} == {"景洪党建问题1", "景洪党建问题2", "景洪党建问题3"}
+    res = export_kind(p.db, tmp_path / "all.xlsx", "ledger", year=2026, office=scope.ALL)
+    title, titles, rows = _sheet(res.path)
+    assert title.startswith("全市各单位2026年") and titles[:3] == ["序号", "编号", "单位"]
+    assert res.rows == 6 and sorted({str(r[2]) for r in rows}) == ["勐海县", "景洪市", "西双版纳州"]
+    res = export_kind(p.db, tmp_path / "own.xlsx", "ledger", year=2026)
+    assert res.rows == 1 and _sheet(res.path)[0].startswith("西双版纳州2026年")
+
+
+def test_prints_name_the_county_and_hold_only_its_rows(offices: Offices, tmp_path: Path) -> None:
+    p = offices.p
+    out = tmp_path / "b.pdf"
+    jobs.render(p.db, jobs.PrintJob("ledger", year=2026, office=B, today=TODAY), out)
+    text = _pdf_text(out)
+    assert "勐海县2026年调研发现问题清单" in text
+    assert "勐海党建问题1" in text and "勐海党建问题2" in text and "景洪党建" not in text and "州级自查" not in text
+    # a filter's own office wins (the page prints what it shows)
+    jobs.render(p.db, jobs.PrintJob("supervision", filter=IssueFilter(year=2026, office=A), office=B, today=TODAY), out)
+    text = _pdf_text(out)
+    assert "景洪市2026年问题整改督办清单" in text and "景洪党建问题1" in text and "勐海党建" not in text
+    jobs.render(p.db, jobs.PrintJob("responsibility", year=2026, office=scope.ALL, today=TODAY), out)
+    text = _pdf_text(out)
+    assert "全市各单位2026年问题整改责任清单" in text
+    assert "景洪市综合科" in text and "勐海县综合科" in text and "西双版纳州督查科" in text
+
+
+def test_command_line_office_option(offices: Offices, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdir, bdir = str(offices.root / "p"), str(offices.root / "b")
+    xlsx = tmp_path / "cli.xlsx"
+    assert cli.run(["--data-dir", pdir, "export-excel", str(xlsx), "--kind", "ledger", "--year", "2026",
+                    "--office", A, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 3
+    assert cli.run(["--data-dir", pdir, "export-excel", str(xlsx), "--kind", "ledger", "--year", "2026",
+                    "--office", "all", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 6
+    pdf = tmp_path / "cli.pdf"
+    assert cli.run(["--data-dir", pdir, "print", str(pdf), "--kind", "ledger", "--year", "2026", "--office", B]) == 0
+    capsys.readouterr()
+    assert "勐海县2026年调研发现问题清单" in _pdf_text(pdf) and "景洪党建" not in _pdf_text(pdf)
+    # a county may not print another county's list, relayed rows or not
+    assert cli.run(["--data-dir", bdir, "print", str(pdf), "--kind", "ledger", "--office", A]) != 0
+    assert "县级单位只能查看本单位的数据" in capsys.readouterr().err
