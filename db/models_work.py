@@ -14,6 +14,8 @@ TOPIC_STATUSES = ("立项", "调研中", "成稿", "结题")
 OUTCOME_KINDS = ("实践成果", "制度成果", "理论成果")
 PLACE_TYPES = ("农村", "社区", "企业", "医院", "学校", "新经济组织", "新社会组织", "机关")
 VISIT_METHODS = ("蹲点调研", "随机走访", "专项调研", "座谈访谈", "问卷调查", "四不两直", "统计分析")
+#: the width of visit.method: several methods written together (座谈交流、实地走访、个别访谈、查阅资料) fit whole
+VISIT_METHOD_MAX = 60
 
 
 class Topic(SyncMixin, Base):
@@ -70,7 +72,7 @@ class Visit(SyncMixin, Base):
     place: Mapped[str] = mapped_column(String(120))
     township: Mapped[str] = mapped_column(String(60), default="")
     place_type: Mapped[str] = mapped_column(String(12), default="")
-    method: Mapped[str] = mapped_column(String(12), default="")
+    method: Mapped[str] = mapped_column(String(VISIT_METHOD_MAX), default="")
     unannounced: Mapped[bool] = mapped_column(Boolean, default=False)
     lead_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
     purpose: Mapped[str] = mapped_column(Text, default="")

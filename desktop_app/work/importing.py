@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import TOPIC_STATUSES, Person, Section, Topic, Visit
+from db.models_work import VISIT_METHOD_MAX
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import FieldDeskError, ValidationError
@@ -44,7 +45,7 @@ from desktop_app.work.types import TopicInput, VisitInput
 from desktop_app.work.visits import save_visit_in_session
 
 _SPLIT = re.compile(r"[、，,；;\s/]+")
-METHOD_MAX = 12  # the width of visit.method
+METHOD_MAX = VISIT_METHOD_MAX  # the width of visit.method
 _TRUE = {"是", "√", "✓", "y", "yes", "true", "1", "四不两直"}
 
 
@@ -158,8 +159,9 @@ def import_visits(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int
 
 
 def _method(method: str, purpose: str) -> tuple[str, str]:
-    """A sheet's combined methods (座谈访谈、实地查看、问卷调查) → the first as the method; the
-    full wording is kept at the head of the purpose so nothing the office wrote is lost."""
+    """A sheet's method as written, combined ones too (座谈交流、实地走访、个别访谈、查阅资料); only wording
+    longer than the column keeps its first method as the method and the whole text at the head
+    of the purpose, so nothing the office wrote is lost."""
     if len(method) <= METHOD_MAX:
         return method, purpose
     first = _SPLIT.split(method)[0][:METHOD_MAX]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.base import new_id
 from db.engine import Database
 from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Section, Topic, Visit, VisitParticipant
+from db.models_work import VISIT_METHOD_MAX
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
@@ -66,8 +67,9 @@ def _validate(s: Session, office: str, data: VisitInput) -> tuple[str | None, li
     if data.place_type and data.place_type not in PLACE_TYPES:
         raise ValidationError(f"地点类型“{data.place_type}”无效", f"请从 {'、'.join(PLACE_TYPES)} 中选择",
                               field="place_type")
-    if len((data.method or "").strip()) > 12:
-        raise ValidationError("调研方式过长", "请从列表中选择调研方式", field="method")
+    if len((data.method or "").strip()) > VISIT_METHOD_MAX:
+        raise ValidationError(f"调研方式过长（超过{VISIT_METHOD_MAX}字）", "请精简调研方式，或从列表中选择",
+                              field="method")
     if not data.lead_id:
         raise ValidationError("请选择带队人员", "每次调研须有一名带队人员", field="lead")
     lead = person_of_office(s, office, data.lead_id, "带队人员")

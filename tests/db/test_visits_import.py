@@ -90,10 +90,20 @@ def test_topic_without_section_refused_nothing_changed(ctx) -> None:
     assert _counts(ctx) == before
 
 
-def test_long_combined_method_kept_in_purpose(ctx) -> None:
+def test_combined_methods_kept_whole(ctx) -> None:
     rows = [{"lead": "刘洋", "start": "2026-05-06", "place": "勐海镇", "method": "座谈访谈、实地查看、问卷调查、入户走访",
              "purpose": "了解情况"}]
     assert importing.import_visits(ctx.db, TEST_ACTOR, rows) == 1
     v = visits.visit_infos(ctx.db, 2026)[0]
-    assert v.method == "座谈访谈" and v.purpose == "调研方式：座谈访谈、实地查看、问卷调查、入户走访\n了解情况"
+    assert v.method == "座谈访谈、实地查看、问卷调查、入户走访" and v.purpose == "了解情况"
     assert v.days == 1  # end defaults to start
+
+
+def test_method_longer_than_the_column_kept_in_purpose(ctx) -> None:
+    long = "、".join(["座谈交流", "实地走访", "个别访谈", "查阅资料", "问卷调查", "入户走访", "召开群众会议",
+                     "随机抽查", "暗访暗查", "回访核实", "数据比对", "专题研讨"])
+    assert len(long) > importing.METHOD_MAX
+    rows = [{"lead": "刘洋", "start": "2026-05-06", "place": "勐海镇", "method": long, "purpose": "了解情况"}]
+    assert importing.import_visits(ctx.db, TEST_ACTOR, rows) == 1
+    v = visits.visit_infos(ctx.db, 2026)[0]
+    assert v.method == "座谈交流" and v.purpose == f"调研方式：{long}\n了解情况"
