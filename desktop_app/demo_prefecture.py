@@ -65,12 +65,14 @@ class CountyImport:
     rejected: int
 
 
-def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026,
-                             today: dt.date | None = None) -> dict[str, Any]:
+def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date | None = None,
+                             counties_dir: Path | None = None) -> dict[str, Any]:
     """Make the demo prefecture office (西双版纳州乡村振兴局, 532800) in the empty data folder ``root``.
 
     ``items`` ledger items per county. Every county row arrives through a signed bundle;
-    refuses a folder whose database already has an office. Returns a summary.
+    refuses a folder whose database already has an office. The counties are made in a
+    temporary folder, or in ``counties_dir/<code>`` (kept, e.g. to send the prefecture's
+    bundle back to them). Returns a summary.
     """
     started = time.perf_counter()
     if items < 0:
@@ -84,7 +86,8 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026,
                                   "请用 --data-dir 指定一个新的空文件夹")
         _setup_prefecture(ctx)
         with tempfile.TemporaryDirectory(prefix="fielddesk-demo-") as tmp:
-            imports = [_bring_in_county(ctx, Path(tmp), county, items, seed + i, today)
+            where = Path(counties_dir) if counties_dir is not None else Path(tmp)
+            imports = [_bring_in_county(ctx, where, Path(tmp), county, items, seed + i, today)
                        for i, county in enumerate(COUNTIES)]
         ref = reference_date(today)
         rng = random.Random(seed * 31 + 532800)
@@ -129,11 +132,11 @@ def _setup_prefecture(ctx: AppContext) -> None:
                               organisation.DEFAULT_STAFF_QUOTA, name=f"{YEAR}年“大学习、大调研、大讨论”活动")
 
 
-def _bring_in_county(pref: AppContext, tmp: Path, county: County, items: int, seed: int,
+def _bring_in_county(pref: AppContext, where: Path, tmp: Path, county: County, items: int, seed: int,
                      today: dt.date | None) -> CountyImport:
-    """Make one county, exchange trust with it and import its first bundle, as two offices would."""
-    summary = generate_demo(tmp / county.code, items=items, seed=seed, today=today, county=county)
-    cctx = open_context(tmp / county.code, actor=DEMO_ACTOR, daily_backup=False)
+    """Make one county in ``where``, exchange trust with it and import its first bundle, as two offices would."""
+    summary = generate_demo(where / county.code, items=items, seed=seed, today=today, county=county)
+    cctx = open_context(where / county.code, actor=DEMO_ACTOR, daily_backup=False)
     try:
         theirs = peers.own_card(cctx.db, cctx.data.keys)
         mine = peers.own_card(pref.db, pref.data.keys)

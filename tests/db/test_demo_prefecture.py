@@ -17,6 +17,8 @@ from desktop_app.context import open_context
 from desktop_app.demo_prefecture import ASSIGNED_PER_COUNTY, VERIFIER, generate_prefecture_demo
 from desktop_app.errors import ValidationError
 from desktop_app.sync import peers
+from desktop_app.sync.apply import import_bundle
+from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.sync.prefecture import county_comparison
 
 TODAY = dt.date(2026, 11, 22)
@@ -81,3 +83,28 @@ def test_the_command_line_option_and_a_used_folder(tmp_path: Path, capsys: pytes
     with pytest.raises(ValidationError, match="已有单位数据"):
         generate_prefecture_demo(root, items=5)
     assert cli.run(["--data-dir", str(root), "demo", "--prefecture"]) != 0
+
+
+def test_a_county_accepts_what_the_prefecture_sends_back(tmp_path: Path) -> None:
+    """The prefecture's 交办 items, closure verdicts and urges are its own to write: the county refuses none."""
+    summary = generate_prefecture_demo(tmp_path / "p", items=60, seed=5, today=TODAY, counties_dir=tmp_path / "c")
+    assert summary["closures_approved"] + summary["closures_returned"] > 0
+    pref = open_context(tmp_path / "p", daily_backup=False)
+    county = open_context(tmp_path / "c" / "532822", daily_backup=False)
+    try:
+        res = export_bundle(pref.db, pref.data, pref.actor, "532822", tmp_path / "back")
+        rep = import_bundle(county.db, county.data, county.actor, res.file)
+        assert rep.status == "applied" and rep.errors == []
+        assert {t: r.rejected for t, r in rep.tables.items() if r.rejected} == {}
+        with county.db.session() as s:
+            assigned = s.execute(select(func.count()).where(Issue.serial.like("州交%"),
+                                                            Issue.office_code == "532822")).scalar()
+            judged = s.execute(select(func.count()).select_from(Closure)
+                               .where(Closure.changed_by == "532800", Closure.verifier == VERIFIER)).scalar()
+            closed_here = s.execute(select(func.count()).where(Issue.assigned_by_office == "532800",
+                                                               Issue.status == "closed")).scalar()
+        assert assigned == ASSIGNED_PER_COUNTY
+        assert judged and closed_here  # the county now sees the prefecture's verdicts on its items
+    finally:
+        pref.close()
+        county.close()
