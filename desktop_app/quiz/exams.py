@@ -15,6 +15,8 @@ from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.quiz.types import EXAM_MODES, AttemptInfo, ExamInfo, ExamInput, RowError, RowsError, ScoreEntry
+from desktop_app.services import scope
+from desktop_app.services.ownership import refuse_foreign
 
 QUARTER_NAMES = "一二三四"
 
@@ -45,7 +47,8 @@ def exam_info(s: Session, e: Exam) -> ExamInfo:
     attempts = s.execute(select(func.count()).select_from(Attempt).where(Attempt.exam_id == e.id,
                                                                          Attempt.deleted.is_(False))).scalar() or 0
     return ExamInfo(e.id, e.title, e.year, e.quarter, e.date, e.duration_min, e.total, e.pass_mark,
-                    str(r.get("mode", "in-app")), bool(r.get("multi_partial", False)), int(papers), int(attempts))
+                    str(r.get("mode", "in-app")), bool(r.get("multi_partial", False)), int(papers), int(attempts),
+                    office_code=e.office_code)
 
 
 def _validate(data: ExamInput) -> None:
@@ -66,8 +69,16 @@ def _validate(data: ExamInput) -> None:
 
 
 def _get(s: Session, office: str, exam_id: str) -> Exam:
+    """An exam of this office, for a write: another office's exam (sent in its bundle) is refused by name."""
+    e = visible_exam(s, None, exam_id)
+    refuse_foreign(s, office, e.office_code, "考试及成绩")
+    return e
+
+
+def visible_exam(s: Session, codes: list[str] | None, exam_id: str) -> Exam:
+    """A live exam of one of the offices in view (``codes`` from ``scope.resolve``; None = every office)."""
     e = s.get(Exam, exam_id)
-    if e is None or e.deleted or e.office_code != office:
+    if e is None or e.deleted or (codes is not None and e.office_code not in codes):
         raise NotFoundError("该考试不存在或已删除", "请刷新后重试")
     return e
 
@@ -114,16 +125,23 @@ def update_exam(db: Database, actor: Actor, exam_id: str, data: ExamInput) -> Ex
         return exam_info(s, e)
 
 
-def get_exam(db: Database, exam_id: str) -> ExamInfo:
-    """One exam."""
+def get_exam(db: Database, exam_id: str, office: str = "") -> ExamInfo:
+    """One exam (``office``: the scope, see ``services.scope`` — a prefecture may read a county's)."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        return exam_info(s, _get(s, db.office_code, exam_id))
+        return exam_info(s, visible_exam(s, codes, exam_id))
 
 
-def list_exams(db: Database, year: int | None = None) -> list[ExamInfo]:
-    """Exams of this office (of ``year`` when given), newest first."""
+def list_exams(db: Database, year: int | None = None, office: str = "") -> list[ExamInfo]:
+    """Exams (of ``year`` when given), newest first.
+
+    ``office`` is the scope: "" this office, a county's code or ``scope.ALL`` (prefecture only).
+    """
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        q = select(Exam).where(Exam.office_code == db.office_code, Exam.deleted.is_(False))
+        q = select(Exam).where(Exam.deleted.is_(False))
+        if codes is not None:
+            q = q.where(Exam.office_code.in_(codes))
         if year is not None:
             q = q.where(Exam.year == year)
         rows = s.execute(q.order_by(Exam.year.desc(), Exam.quarter.desc(), Exam.created_at.desc())).scalars().all()
@@ -167,10 +185,10 @@ def effective(rows: list[tuple[Attempt, Person, Section]]) -> list[tuple[Attempt
     return [r for r in rows if chosen.get(r[0].person_id) is r]
 
 
-def list_attempts(db: Database, exam_id: str, all_attempts: bool = False) -> list[AttemptInfo]:
-    """The attempts of an exam: one per person (the counting one) unless ``all_attempts``."""
+def list_attempts(db: Database, exam_id: str, all_attempts: bool = False, office: str = "") -> list[AttemptInfo]:
+    """The attempts of an exam: one per person (the counting one) unless ``all_attempts`` (``office``: the scope)."""
     with db.session() as s:
-        _get(s, db.office_code, exam_id)
+        visible_exam(s, scope.resolve(db, office), exam_id)
         rows = _attempt_rows(s, exam_id)
         return [attempt_info(*r) for r in (rows if all_attempts else effective(rows))]
 

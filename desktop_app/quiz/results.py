@@ -19,6 +19,7 @@ from desktop_app.errors import NotFoundError
 from desktop_app.quiz import exams
 from desktop_app.quiz.exams import list_exams
 from desktop_app.quiz.types import Bucket, HistoryRow, RankRow, ScoreRow, SectionStat
+from desktop_app.services import scope
 
 __all__ = ["distribution", "list_exams", "person_history", "rank_scores", "ranking", "score_list",
            "section_averages", "section_stats"]
@@ -38,8 +39,9 @@ def rank_scores(scores: Sequence[tuple[K, float]]) -> list[tuple[int, K, float]]
     return out
 
 
-def _rows(s: Session, office: str, exam_id: str) -> tuple[Exam, list[tuple[Attempt, Person, Section]]]:
-    e = exams._get(s, office, exam_id)
+def _rows(s: Session, codes: list[str] | None, exam_id: str) -> tuple[Exam, list[tuple[Attempt, Person, Section]]]:
+    # codes: the offices in view (scope.resolve); a prefecture reads a county's exam as the county scored it
+    e = exams.visible_exam(s, codes, exam_id)
     return e, exams.effective(exams._attempt_rows(s, exam_id))
 
 
@@ -47,20 +49,22 @@ def _scored(a: Attempt) -> bool:
     return a.score is not None and a.marked and not a.absent and not a.exempt
 
 
-def ranking(db: Database, exam_id: str) -> list[RankRow]:
-    """The exam's ranking of everyone with a final score."""
+def ranking(db: Database, exam_id: str, office: str = "") -> list[RankRow]:
+    """The exam's ranking of everyone with a final score (``office``: the scope, see ``services.scope``)."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        e, rows = _rows(s, db.office_code, exam_id)
+        e, rows = _rows(s, codes, exam_id)
         scored = [(r, float(r[0].score or 0)) for r in rows if _scored(r[0])]
         ranked = rank_scores([(i, sc) for i, (_r, sc) in enumerate(scored)])
         return [RankRow(rank, scored[i][0][1].id, scored[i][0][1].name, scored[i][0][2].name, sc,
                         sc >= e.pass_mark, scored[i][0][0].makeup) for rank, i, sc in ranked]
 
 
-def distribution(db: Database, exam_id: str) -> list[Bucket]:
+def distribution(db: Database, exam_id: str, office: str = "") -> list[Bucket]:
     """How many scored in each band (as a share of the paper's total, so any total works)."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        e, rows = _rows(s, db.office_code, exam_id)
+        e, rows = _rows(s, codes, exam_id)
         pct = [100.0 * float(a.score or 0) / e.total for a, _p, _s in rows if _scored(a)]
     return [Bucket(label, lo, hi, sum(1 for v in pct if lo <= v < hi)) for lo, hi, label in BANDS]
 
@@ -71,12 +75,13 @@ def _sections(s: Session, office: str) -> list[tuple[Section, int]]:
     return [(sec, sum(1 for p in sec.people if p.active and not p.deleted)) for sec in secs]
 
 
-def section_stats(db: Database, exam_id: str) -> list[SectionStat]:
-    """Per section: head count (less 免考), how many sat, average, participation and pass rate."""
+def section_stats(db: Database, exam_id: str, office: str = "") -> list[SectionStat]:
+    """Per section (of the exam's office): head count (less 免考), how many sat, average, participation, pass rate."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        e, rows = _rows(s, db.office_code, exam_id)
+        e, rows = _rows(s, codes, exam_id)
         out = []
-        for sec, people in _sections(s, db.office_code):
+        for sec, people in _sections(s, e.office_code):
             mine = [a for a, _p, psec in rows if psec.id == sec.id]
             exempt = sum(1 for a in mine if a.exempt)
             scores = [float(a.score or 0) for a in mine if _scored(a)]
@@ -89,11 +94,12 @@ def section_stats(db: Database, exam_id: str) -> list[SectionStat]:
         return out
 
 
-def person_history(db: Database, person_id: str) -> list[HistoryRow]:
-    """A person's results across quarters, oldest first, with their rank in each exam."""
+def person_history(db: Database, person_id: str, office: str = "") -> list[HistoryRow]:
+    """A person's results across quarters, oldest first, with their rank in each exam (``office``: the scope)."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
         p = s.get(Person, person_id)
-        if p is None or p.deleted or p.office_code != db.office_code:
+        if p is None or p.deleted or (codes is not None and p.office_code not in codes):
             raise NotFoundError("该人员不存在", "请刷新后重试")
         exam_ids = s.execute(select(Attempt.exam_id).where(Attempt.person_id == person_id,
                                                            Attempt.deleted.is_(False)).distinct()).scalars().all()
@@ -112,10 +118,11 @@ def person_history(db: Database, person_id: str) -> list[HistoryRow]:
         return out
 
 
-def score_list(db: Database, exam_id: str) -> list[ScoreRow]:
-    """The 公示 list: plain rows, ranked first (by rank), then 待阅卷, 缺考 and 免考."""
+def score_list(db: Database, exam_id: str, office: str = "") -> list[ScoreRow]:
+    """The 公示 list: plain rows, ranked first (by rank), then 待阅卷, 缺考 and 免考 (``office``: the scope)."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        e, rows = _rows(s, db.office_code, exam_id)
+        e, rows = _rows(s, codes, exam_id)
         scored = [r for r in rows if _scored(r[0])]
         ranks = {key: rank for rank, key, _sc in rank_scores([(r[0].id, float(r[0].score or 0)) for r in scored])}
         scored.sort(key=lambda r: (ranks[r[0].id], r[2].sort_order, r[1].name))

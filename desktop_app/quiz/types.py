@@ -174,6 +174,7 @@ class ExamInfo:
     multi_partial: bool
     papers: int = 0
     attempts: int = 0
+    office_code: str = ""  # whose exam (a prefecture lists its counties' too)
 
     @property
     def quarter_label(self) -> str:

@@ -48,16 +48,21 @@ def scores_report(rows: Iterable[Any], title: str, office: str = "", pass_mark: 
 def fetch_scores_report(db: Any, job: Any) -> TableReport:
     """The 公示 list of exam ``job.item`` (or the latest exam of ``job.year``)."""
     from desktop_app.quiz import exams, results
-    from desktop_app.reports.ledger import office_name
+    from desktop_app.reports.visits import scope_title
 
-    exam = _exam(db, job.item, job.year, exams)
-    return scores_report(results.score_list(db, exam.id), exam.title, office_name(db), exam.pass_mark, job.today)
+    # the scope (services.scope): a prefecture prints a county's exam, titled with the county's name
+    office = getattr(job, "office", "") or ""
+    exam = _exam(db, job.item, job.year, exams, office)
+    if office and exam.office_code:
+        office = exam.office_code if exam.office_code != db.office_code else ""  # ALL: the exam's own office
+    return scores_report(results.score_list(db, exam.id, office=office or ""), exam.title, scope_title(db, office),
+                         exam.pass_mark, job.today)
 
 
-def _exam(db: Any, exam_id: str | None, year: int | None, exams: Any) -> Any:
+def _exam(db: Any, exam_id: str | None, year: int | None, exams: Any, office: str = "") -> Any:
     if exam_id:
-        return exams.get_exam(db, exam_id)
-    listed = exams.list_exams(db, year)
+        return exams.get_exam(db, exam_id, office=office)
+    listed = exams.list_exams(db, year, office=office)
     if not listed:
         raise NotFoundError(f"{year or ''}{'年' if year else ''}还没有考试", "请先在“业务测试”中创建考试，或用 --id 指定考试")
     return max(listed, key=lambda e: (e.year, e.quarter, e.date or dt.date.min))

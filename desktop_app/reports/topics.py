@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from desktop_app.reports.layout import Column
@@ -55,9 +56,18 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
 
 def fetch_topics_report(db: Any, job: Any) -> TableReport:
     """The topics of ``job.year`` (default: the current campaign year) with their outcomes."""
-    from desktop_app.reports.ledger import office_name
+    from desktop_app.reports.visits import scope_title
+    from desktop_app.services import scope
     from desktop_app.services.organisation import current_year
+    from desktop_app.work.common import office_names
     from desktop_app.work.topics import outcome_infos, topic_infos
 
+    office = getattr(job, "office", "") or ""  # the scope: this office, one county, or all (prefecture)
     year = job.year or current_year(db)
-    return topics_report(topic_infos(db, year), outcome_infos(db, year=year), office_name(db), year, job.today)
+    rows = topic_infos(db, year, office=office)
+    if office == scope.ALL:
+        # several offices in one list: each lead section is printed with its office (勐海县·综合科)
+        names = office_names(db)
+        rows = [replace(t, section_name=f"{names.get(t.office_code, t.office_code)}·{t.section_name}") for t in rows]
+    return topics_report(rows, outcome_infos(db, year=year, office=office), scope_title(db, office), year,
+                         job.today)

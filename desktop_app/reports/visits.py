@@ -38,15 +38,23 @@ def span_text(start: dt.date, end: dt.date) -> str:
 
 
 def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None,
-                  today: dt.date | None = None) -> TableReport:
-    """调研安排表 from VisitInfo-like rows, in the order given."""
+                  today: dt.date | None = None, office_names: dict[str, str] | None = None) -> TableReport:
+    """调研安排表 from VisitInfo-like rows, in the order given.
+
+    ``office_names`` ({code: name}) is given for a list of several offices: each section is then
+    printed with its office (勐海县·综合科).
+    """
     cells = []
     total_days = 0
     for n, v in enumerate(rows, start=1):
         total_days += v.days
         place = v.place + (f"（{v.township}）" if v.township and v.township not in v.place else "")
+        section = v.section_name
+        if office_names is not None:
+            code = getattr(v, "office_code", "")
+            section = f"{office_names.get(code, code)}·{section}" if section else office_names.get(code, code)
         cells.append([str(n), span_text(v.start_date, v.end_date), str(v.days), place, v.method,
-                      "★" if v.unannounced else "", v.lead_name, "、".join(v.participant_names), v.section_name,
+                      "★" if v.unannounced else "", v.lead_name, "、".join(v.participant_names), section,
                       v.topic_title, v.purpose, v.findings])
     title = f"{office}{year or ''}{'年' if year else ''}调研安排表" if office else "调研安排表"
     note = f"共 {len(cells)} 次调研，合计 {total_days} 天。★为“四不两直”调研。"
@@ -55,10 +63,28 @@ def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None
 
 
 def fetch_visits_report(db: Any, job: Any) -> TableReport:
-    """The visits of ``job.year`` (default: the current campaign year) from the work service."""
-    from desktop_app.reports.ledger import office_name
+    """The visits of ``job.year`` (default: the current campaign year) from the work service.
+
+    ``job.office`` is the scope (``services.scope``): a prefecture prints one county's list, titled
+    with the county's name, or every office's.
+    """
+    from desktop_app.services import scope
     from desktop_app.services.organisation import current_year
+    from desktop_app.work.common import office_names
     from desktop_app.work.visits import visit_infos
 
+    office = getattr(job, "office", "") or ""
     year = job.year or current_year(db)
-    return visits_report(visit_infos(db, year), office_name(db), year, job.today)
+    names = office_names(db) if office == scope.ALL else None
+    return visits_report(visit_infos(db, year, office=office), scope_title(db, office), year, job.today, names)
+
+
+def scope_title(db: Any, office: str) -> str:
+    """The office named in a list's title: this office's name, a county's, or 全市各单位 (scope.scope_label)."""
+    from desktop_app.reports.ledger import office_name
+
+    if not office:
+        return office_name(db)
+    from desktop_app.services import scope
+
+    return scope.scope_label(db, office)

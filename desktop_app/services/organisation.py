@@ -307,11 +307,17 @@ def _person_info(p: Person, camp: Campaign | None) -> PersonInfo:
                       p.quota_days if p.quota_days is not None else default, p.phone, p.active)
 
 
-def list_people(db: Database, year: int | None = None, include_inactive: bool = False) -> list[PersonInfo]:
-    """People of this office, by section order then name, with their effective quota for ``year``."""
+def list_people(db: Database, year: int | None = None, include_inactive: bool = False,
+                office_code: str | None = None) -> list[PersonInfo]:
+    """People of this office, by section order then name, with their effective quota for ``year``.
+
+    ``office_code``: another office whose rows are here (a prefecture reading a county), against
+    that office's own campaign quota; the caller checks it may look (``services.scope.resolve``).
+    """
+    code = office_code or db.office_code
     with db.session() as s:
-        camp = _campaign(s, db.office_code, year or current_year(db))
-        q = (select(Person).join(Section).where(Person.office_code == db.office_code, Person.deleted.is_(False))
+        camp = _campaign(s, code, year or current_year(db))
+        q = (select(Person).join(Section).where(Person.office_code == code, Person.deleted.is_(False))
              .order_by(Section.sort_order, Person.is_leader.desc(), Person.name))
         if not include_inactive:
             q = q.where(Person.active.is_(True))

@@ -19,7 +19,7 @@ from db.models import Section, Visit
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
-from desktop_app.services import settings
+from desktop_app.services import scope, settings
 from desktop_app.work.common import names_by_id, require_office
 from desktop_app.work.types import ClashInfo
 
@@ -95,23 +95,27 @@ def find_clashes(db: Database, start: dt.date, end: dt.date, place: str, townshi
         return clashes_in_session(s, office, start, end, place, township, section_id, w, exclude_id)
 
 
-def clash_report(db: Database, year: int, window: int | None = None) -> list[dict[str, object]]:
-    """The year's clashes, each pair once, as rows with Chinese labels (for the page, Excel and PDF)."""
-    office = require_office(db)
+def clash_report(db: Database, year: int, window: int | None = None, office: str = "") -> list[dict[str, object]]:
+    """The year's clashes, each pair once, as rows with Chinese labels (for the page, Excel and PDF).
+
+    ``office`` is the scope (``services.scope``); visits of different offices never clash with each other.
+    """
+    codes = scope.resolve(db, office)
     w = clash_window(db) if window is None else window
     lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    q = select(Visit).where(Visit.deleted.is_(False), Visit.start_date <= hi, Visit.end_date >= lo)
+    if codes is not None:
+        q = q.where(Visit.office_code.in_(codes))
     with db.session() as s:
-        visits = list(s.execute(select(Visit).where(Visit.office_code == office, Visit.deleted.is_(False),
-                                                    Visit.start_date <= hi, Visit.end_date >= lo)
-                                .order_by(Visit.start_date, Visit.id)).scalars())
+        visits = list(s.execute(q.order_by(Visit.start_date, Visit.id)).scalars())
         sections = dict(s.execute(select(Section.id, Section.name)).all())
-    # candidates share a place or a township: compare only within those groups, in date order
-    groups: dict[tuple[str, str], list[Visit]] = {}
+    # candidates share a place or a township (within one office): compare only within those groups, in date order
+    groups: dict[tuple[str, str, str], list[Visit]] = {}
     for v in visits:
         if _norm(v.place):
-            groups.setdefault(("p", _norm(v.place)), []).append(v)
+            groups.setdefault((v.office_code, "p", _norm(v.place)), []).append(v)
         if _norm(v.township):
-            groups.setdefault(("t", _norm(v.township)), []).append(v)
+            groups.setdefault((v.office_code, "t", _norm(v.township)), []).append(v)
     pairs: dict[tuple[str, str], tuple[Visit, Visit]] = {}
     for members in groups.values():
         for i, a in enumerate(members):

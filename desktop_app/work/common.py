@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Campaign, Person, Section, Topic
 from desktop_app.errors import NotFoundError, SetupRequiredError, ValidationError
+from desktop_app.services import scope
+from desktop_app.services.ownership import refuse_foreign
 
 
 def require_office(db: Database) -> str:
@@ -60,11 +62,23 @@ def section_of_office(s: Session, office: str, section_id: str | None, what: str
 
 
 def live_topic(s: Session, office: str, topic_id: str) -> Topic:
-    """A topic of this office that has not been removed."""
+    """A topic of this office that has not been removed (another office's topic is refused by name)."""
+    t = visible_topic(s, None, topic_id)
+    refuse_foreign(s, office, t.office_code, "调研课题")
+    return t
+
+
+def visible_topic(s: Session, codes: list[str] | None, topic_id: str) -> Topic:
+    """A live topic of one of the offices in view (``codes`` from ``scope.resolve``; None = every office)."""
     t = s.get(Topic, topic_id)
-    if t is None or t.deleted or t.office_code != office:
+    if t is None or t.deleted or (codes is not None and t.office_code not in codes):
         raise NotFoundError("该调研课题不存在或已删除", "请刷新后重试")
     return t
+
+
+def office_names(db: Database) -> dict[str, str]:
+    """{office code: name} of every office whose rows are here (for the 单位 column of an all-office list)."""
+    return {c.code: c.name for c in scope.office_choices(db)}
 
 
 def campaign_id(s: Session, office: str, year: int) -> str | None:

@@ -21,8 +21,10 @@ from db.models import Person, Visit, VisitParticipant
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.services import scope
 from desktop_app.services.organisation import list_people
-from desktop_app.work.common import check_year, require_office
+from desktop_app.services.ownership import refuse_foreign
+from desktop_app.work.common import check_year, office_names, require_office
 from desktop_app.work.types import DaysRow, PersonVisit
 
 #: below this share of the pro-rata target a person is 明显滞后 (red); below 100 % 稍有滞后 (yellow)
@@ -67,14 +69,19 @@ def pace(days: int, quota: int, year: int, today: dt.date) -> tuple[float, str, 
     return expected, "red", "明显滞后"
 
 
-def _spans_by_person(db: Database, office: str, year: int,
+def _spans_by_person(db: Database, office: str | list[str] | None, year: int,
                      person_id: str | None = None) -> dict[str, list[tuple[str, dt.date, dt.date, bool]]]:
-    """{person id: [(visit id, start, end, is lead)]} for visits touching ``year``."""
+    """{person id: [(visit id, start, end, is lead)]} for visits touching ``year``.
+
+    ``office``: one office code, several, or None for every office here.
+    """
     lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
     q = (select(VisitParticipant.person_id, Visit.id, Visit.start_date, Visit.end_date, Visit.lead_id)
          .join(Visit, Visit.id == VisitParticipant.visit_id)
-         .where(Visit.office_code == office, Visit.deleted.is_(False), VisitParticipant.deleted.is_(False),
+         .where(Visit.deleted.is_(False), VisitParticipant.deleted.is_(False),
                 Visit.start_date <= hi, Visit.end_date >= lo))
+    if office is not None:
+        q = q.where(Visit.office_code.in_([office] if isinstance(office, str) else office))
     if person_id:
         q = q.where(VisitParticipant.person_id == person_id)
     out: dict[str, list[tuple[str, dt.date, dt.date, bool]]] = defaultdict(list)
@@ -84,19 +91,26 @@ def _spans_by_person(db: Database, office: str, year: int,
     return out
 
 
-def days_table(db: Database, year: int, today: dt.date | None = None) -> list[DaysRow]:
-    """Every active person's days in ``year`` with quota, pace and colour, in section order."""
+def days_table(db: Database, year: int, today: dt.date | None = None, office: str = "") -> list[DaysRow]:
+    """Every active person's days in ``year`` with quota, pace and colour, in section order.
+
+    ``office`` is the scope (``services.scope``): a prefecture reads a county's people against
+    that county's own campaign quota; ``scope.ALL`` gives every office, one after another.
+    """
     check_year(year)
-    office = require_office(db)
+    codes = scope.resolve(db, office)
+    if codes is None:
+        codes = [c.code for c in scope.office_choices(db)]
     today = today or dt.date.today()
-    spans = _spans_by_person(db, office, year)
+    spans = _spans_by_person(db, codes, year)
     rows = []
-    for p in list_people(db, year):
-        mine = spans.get(p.id, [])
-        days = count_days(((a, b) for _, a, b, _ in mine), year)
-        expected, colour, status = pace(days, p.effective_quota, year, today)
-        rows.append(DaysRow(p.id, p.name, p.section_id, p.section_name, p.is_leader, days, p.effective_quota,
-                            round(expected, 1), colour, status, len(mine)))
+    for code in codes:
+        for p in list_people(db, year, office_code=code):
+            mine = spans.get(p.id, [])
+            days = count_days(((a, b) for _, a, b, _ in mine), year)
+            expected, colour, status = pace(days, p.effective_quota, year, today)
+            rows.append(DaysRow(p.id, p.name, p.section_id, p.section_name, p.is_leader, days, p.effective_quota,
+                                round(expected, 1), colour, status, len(mine), code))
     return rows
 
 
@@ -110,25 +124,35 @@ def section_totals(rows: Iterable[DaysRow]) -> list[tuple[str, int, int]]:
     return [(name, d, q) for name, (d, q) in totals.items()]
 
 
-def grassroots_days(db: Database, year: int, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """The year's days table as plain rows keyed by Chinese titles (``DAYS_HEADERS``) for Excel and PDF."""
-    return [{
+def days_headers(office: str = "") -> tuple[str, ...]:
+    """The column titles of ``grassroots_days`` for a scope: every office's table starts with 单位."""
+    return ("单位", *DAYS_HEADERS) if office == scope.ALL else DAYS_HEADERS
+
+
+def grassroots_days(db: Database, year: int, today: dt.date | None = None, office: str = "") -> list[dict[str, Any]]:
+    """The year's days table as plain rows keyed by Chinese titles (``days_headers``) for Excel and PDF."""
+    names = office_names(db) if office == scope.ALL else None
+    return [({"单位": names.get(r.office_code, r.office_code)} if names is not None else {}) | {
         "科室": r.section_name, "姓名": r.name, "身份": "领导" if r.is_leader else "工作人员", "基层天数": r.days,
         "年度定额": r.quota, "应达进度": r.expected,
         "完成率": f"{(r.days / r.quota * 100 if r.quota else 100):.0f}%", "进度": r.status, "调研次数": r.visits,
-    } for r in days_table(db, year, today)]
+    } for r in days_table(db, year, today, office)]
 
 
-def person_visits(db: Database, person_id: str, year: int) -> list[PersonVisit]:
-    """The visits behind a person's number: each with its days in ``year`` and the days it newly adds."""
+def person_visits(db: Database, person_id: str, year: int, office: str = "") -> list[PersonVisit]:
+    """The visits behind a person's number: each with its days in ``year`` and the days it newly adds.
+
+    ``office`` is the scope: a prefecture may look at a county's person.
+    """
     check_year(year)
-    office = require_office(db)
+    codes = scope.resolve(db, office)
     with db.session() as s:
         p = s.get(Person, person_id)
-        if p is None or p.deleted or p.office_code != office:
+        if p is None or p.deleted or (codes is not None and p.office_code not in codes):
             raise NotFoundError("该人员不存在", "请刷新后重试")
+        office_code = p.office_code
         places = {}
-    mine = _spans_by_person(db, office, year, person_id).get(person_id, [])
+    mine = _spans_by_person(db, office_code, year, person_id).get(person_id, [])
     with db.session() as s:
         ids = [vid for vid, *_ in mine]
         if ids:
@@ -153,7 +177,8 @@ def set_quota(db: Database, actor: Actor, person_id: str, quota: int | None) -> 
     office = require_office(db)
     with db.transaction() as s:
         p = s.get(Person, person_id)
-        if p is None or p.deleted or p.office_code != office:
+        if p is None or p.deleted:
             raise NotFoundError("该人员不存在", "请刷新后重试")
+        refuse_foreign(s, office, p.office_code, "人员")
         old, p.quota_days = p.quota_days, quota
         audit.record(s, actor, "set_quota", "person", p.id, {"name": p.name, "from": old, "to": quota})

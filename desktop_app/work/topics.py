@@ -33,7 +33,8 @@ from db.models import (
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.services import settings
+from desktop_app.services import scope, settings
+from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import (
     campaign_id,
     check_year,
@@ -41,10 +42,12 @@ from desktop_app.work.common import (
     json_list,
     live_topic,
     names_by_id,
+    office_names,
     people_of_office,
     person_of_office,
     require_office,
     section_of_office,
+    visible_topic,
 )
 from desktop_app.work.types import (
     AttachmentInfo,
@@ -143,6 +146,8 @@ def _set_members(s: Session, topic_id: str, person_ids: list[str]) -> None:
 def save_topic_in_session(s: Session, office: str, actor: Actor, data: TopicInput, topic_id: str | None = None,
                           status: str | None = None) -> Topic:
     """Validate and write one topic inside the caller's transaction (the importer uses this too)."""
+    if topic_id is not None:
+        live_topic(s, office, topic_id)  # another office's topic is refused before its fields are judged
     members = _validate(s, office, data)
     if topic_id is None:
         t = Topic(campaign_id=campaign_id(s, office, data.year), status=status or TOPIC_STATUSES[0])
@@ -279,22 +284,27 @@ def _topic_info(s: Session, t: Topic, weights: EvaluationWeights, cache: dict[st
         methods=json_list(t.methods), stages=json_list(t.stages), report_due=t.report_due, status=t.status,
         report=report, score_leader=t.score_leader, score_peer=t.score_peer, score_member=t.score_member,
         composite=composite_score(t.score_leader, t.score_peer, t.score_member, weights),
-        outcomes=int(outcomes), visits=int(visits))
+        outcomes=int(outcomes), visits=int(visits), office_code=t.office_code)
 
 
-def get_topic(db: Database, topic_id: str) -> TopicInfo:
-    """One topic with its people, report, scores and counts."""
-    office = require_office(db)
+def get_topic(db: Database, topic_id: str, office: str = "") -> TopicInfo:
+    """One topic with its people, report, scores and counts (``office``: the scope, see ``services.scope``)."""
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        return _topic_info(s, live_topic(s, office, topic_id), evaluation_weights_in(s))
+        return _topic_info(s, visible_topic(s, codes, topic_id), evaluation_weights_in(s))
 
 
 def topic_infos(db: Database, year: int | None = None, section_id: str | None = None,
-                status: str | None = None) -> list[TopicInfo]:
-    """Topics of this office (of ``year``, a section, a stage), by section order then title."""
-    office = require_office(db)
+                status: str | None = None, office: str = "") -> list[TopicInfo]:
+    """Topics (of ``year``, a section, a stage), by office, section order then title.
+
+    ``office`` is the scope: "" this office, a county's code or ``scope.ALL`` (prefecture only).
+    """
+    codes = scope.resolve(db, office)
     q = (select(Topic).join(Section, Section.id == Topic.section_id)
-         .where(Topic.office_code == office, Topic.deleted.is_(False)))
+         .where(Topic.deleted.is_(False)))
+    if codes is not None:
+        q = q.where(Topic.office_code.in_(codes))
     if year is not None:
         q = q.where(Topic.year == year)
     if section_id:
@@ -304,27 +314,36 @@ def topic_infos(db: Database, year: int | None = None, section_id: str | None = 
     with db.session() as s:
         w = evaluation_weights_in(s)
         cache: dict[str, Any] = {}
-        return [_topic_info(s, t, w, cache) for t in s.execute(q.order_by(Section.sort_order, Topic.title)).scalars()]
+        return [_topic_info(s, t, w, cache) for t in s.execute(
+            q.order_by(Topic.office_code, Section.sort_order, Topic.title)).scalars()]
 
 
-def list_topics(db: Database, year: int) -> list[dict[str, Any]]:
-    """The year's topics as plain rows keyed by Chinese column titles (``TOPIC_HEADERS``) for Excel and PDF."""
-    return [{
+def topic_headers(office: str = "") -> tuple[str, ...]:
+    """The column titles of ``list_topics`` for a scope: every office's list starts with 单位."""
+    return ("单位", *TOPIC_HEADERS) if office == scope.ALL else TOPIC_HEADERS
+
+
+def list_topics(db: Database, year: int, office: str = "") -> list[dict[str, Any]]:
+    """The year's topics as plain rows keyed by Chinese column titles (``topic_headers``) for Excel and PDF."""
+    names = office_names(db) if office == scope.ALL else None
+    return [({"单位": names.get(t.office_code, t.office_code)} if names is not None else {}) | {
         "年度": t.year, "牵头科室": t.section_name, "课题名称": t.title, "类别": t.kind, "领题领导": t.lead_name,
         "课题组成员": "、".join(t.member_names), "调研方式": "、".join(t.methods), "计划安排": "；".join(t.stages),
         "报告时限": t.report_due, "阶段": t.status, "调研报告": t.report.name if t.report else "",
         "成果数": t.outcomes, "调研次数": t.visits, "部领导评": t.score_leader, "科室互评": t.score_peer,
         "党员干部参评": t.score_member, "综合得分": t.composite,
-    } for t in topic_infos(db, year)]
+    } for t in topic_infos(db, year, office=office)]
 
 
-def topics_by_stage(db: Database, year: int) -> dict[str, int]:
-    """How many of the year's topics are in each stage (for the dashboard)."""
+def topics_by_stage(db: Database, year: int, office: str = "") -> dict[str, int]:
+    """How many of the year's topics are in each stage (for the dashboard; ``office``: the scope)."""
     counts = dict.fromkeys(TOPIC_STATUSES, 0)
-    office = require_office(db)
+    codes = scope.resolve(db, office)
+    q = select(Topic.status, func.count()).where(Topic.year == year, Topic.deleted.is_(False))
+    if codes is not None:
+        q = q.where(Topic.office_code.in_(codes))
     with db.session() as s:
-        for status, n in s.execute(select(Topic.status, func.count()).where(
-                Topic.office_code == office, Topic.year == year, Topic.deleted.is_(False)).group_by(Topic.status)):
+        for status, n in s.execute(q.group_by(Topic.status)):
             counts[status] = counts.get(status, 0) + int(n)
     return counts
 
@@ -360,8 +379,9 @@ def update_outcome(db: Database, actor: Actor, outcome_id: str, data: OutcomeInp
     office = require_office(db)
     with db.transaction() as s:
         o = s.get(Outcome, outcome_id)
-        if o is None or o.deleted or o.office_code != office:
+        if o is None or o.deleted:
             raise NotFoundError("该成果不存在或已删除", "请刷新后重试")
+        refuse_foreign(s, office, o.office_code, "课题成果")
         o.kind, o.title, o.doc_no = data.kind, data.title.strip(), (data.doc_no or "").strip()
         o.date, o.adopted_by = data.date, (data.adopted_by or "").strip()
         audit.record(s, actor, "update_outcome", "outcome", o.id, {"title": o.title})
@@ -372,17 +392,21 @@ def remove_outcome(db: Database, actor: Actor, outcome_id: str) -> None:
     office = require_office(db)
     with db.transaction() as s:
         o = s.get(Outcome, outcome_id)
-        if o is None or o.deleted or o.office_code != office:
+        if o is None or o.deleted:
             raise NotFoundError("该成果不存在或已删除", "请刷新后重试")
+        refuse_foreign(s, office, o.office_code, "课题成果")
         o.deleted = True
         audit.record(s, actor, "remove_outcome", "outcome", o.id, {"title": o.title})
 
 
-def outcome_infos(db: Database, topic_id: str | None = None, year: int | None = None) -> list[OutcomeInfo]:
-    """Outcomes of one topic, or of all topics of ``year``."""
-    office = require_office(db)
+def outcome_infos(db: Database, topic_id: str | None = None, year: int | None = None,
+                  office: str = "") -> list[OutcomeInfo]:
+    """Outcomes of one topic, or of all topics of ``year`` (``office``: the scope, see ``services.scope``)."""
+    codes = scope.resolve(db, office)
     q = (select(Outcome, Topic.title).join(Topic, Topic.id == Outcome.topic_id)
-         .where(Outcome.office_code == office, Outcome.deleted.is_(False), Topic.deleted.is_(False)))
+         .where(Outcome.deleted.is_(False), Topic.deleted.is_(False)))
+    if codes is not None:
+        q = q.where(Outcome.office_code.in_(codes))
     if topic_id:
         q = q.where(Outcome.topic_id == topic_id)
     if year is not None:
@@ -392,10 +416,10 @@ def outcome_infos(db: Database, topic_id: str | None = None, year: int | None = 
                 for o, title in s.execute(q.order_by(Outcome.date, Outcome.title))]
 
 
-def list_outcomes(db: Database, year: int) -> list[dict[str, Any]]:
+def list_outcomes(db: Database, year: int, office: str = "") -> list[dict[str, Any]]:
     """The year's outcomes as plain rows keyed by Chinese titles (``OUTCOME_HEADERS``)."""
     return [{"课题名称": o.topic_title, "成果类别": o.kind, "成果名称": o.title, "文号": o.doc_no, "日期": o.date,
-             "采纳单位": o.adopted_by} for o in outcome_infos(db, year=year)]
+             "采纳单位": o.adopted_by} for o in outcome_infos(db, year=year, office=office)]
 
 
 def outcomes_by_kind(db: Database, year: int) -> dict[str, int]:

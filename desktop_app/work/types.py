@@ -64,6 +64,7 @@ class TopicInfo:
     composite: float | None
     outcomes: int = 0
     visits: int = 0
+    office_code: str = ""  # whose topic (a prefecture lists its counties' too)
 
 
 @dataclass
@@ -144,6 +145,7 @@ class VisitInfo:
     findings: str
     attachments: tuple[AttachmentInfo, ...] = ()
     issue_ids: tuple[str, ...] = ()
+    office_code: str = ""  # whose visit (a prefecture lists its counties' too)
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,7 @@ class DaysRow:
     colour: str  # green | yellow | red
     status: str  # 已完成 | 进度正常 | 稍有滞后 | 明显滞后
     visits: int
+    office_code: str = ""  # whose person (a prefecture lists its counties' too)
 
 
 @dataclass(frozen=True)

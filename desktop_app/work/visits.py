@@ -24,11 +24,14 @@ from db.models_work import VISIT_METHOD_MAX
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.services import scope
+from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.clashes import clash_window, clashes_in_session
 from desktop_app.work.common import (
     campaign_id,
     live_topic,
     names_by_id,
+    office_names,
     people_of_office,
     person_of_office,
     require_office,
@@ -111,6 +114,8 @@ def save_visit_in_session(s: Session, office: str, actor: Actor, data: VisitInpu
     ``flush=False`` lets a bulk caller flush once for many visits: each flush walks the
     whole session, so flushing per row makes a large import quadratic.
     """
+    if visit_id is not None:
+        _live_visit(s, office, visit_id)  # another office's visit is refused before its fields are judged
     section_id, people = _validate(s, office, data)
     if visit_id is None:
         # the id is made here rather than by a flush, so the participants can point at it at once
@@ -188,8 +193,16 @@ def remove_visit(db: Database, actor: Actor, visit_id: str) -> None:
 
 
 def _live_visit(s: Session, office: str, visit_id: str) -> Visit:
+    """A live visit of this office, for a write; another office's visit is refused by name."""
+    v = _visible_visit(s, None, visit_id)
+    refuse_foreign(s, office, v.office_code, "调研安排")
+    return v
+
+
+def _visible_visit(s: Session, codes: list[str] | None, visit_id: str) -> Visit:
+    # codes: the offices in view (scope.resolve); None = every office
     v = s.get(Visit, visit_id)
-    if v is None or v.deleted or v.office_code != office:
+    if v is None or v.deleted or (codes is not None and v.office_code not in codes):
         raise NotFoundError("该调研安排不存在或已删除", "请刷新后重试")
     return v
 
@@ -205,11 +218,14 @@ def attach_file(db: Database, actor: Actor, visit_id: str, path: Path, attachmen
     return AttachmentInfo(hashlib.sha256(content).hexdigest(), name, len(content))
 
 
-def get_visit(db: Database, visit_id: str) -> VisitInfo:
-    """One visit with its people, topic, attachments and the ledger items made from it."""
-    office = require_office(db)
+def get_visit(db: Database, visit_id: str, office: str = "") -> VisitInfo:
+    """One visit with its people, topic, attachments and the ledger items made from it.
+
+    ``office`` is the scope (see ``services.scope``): a prefecture may read a county's visit.
+    """
+    codes = scope.resolve(db, office)
     with db.session() as s:
-        return _info(s, _live_visit(s, office, visit_id))
+        return _info(s, _visible_visit(s, codes, visit_id))
 
 
 def _info(s: Session, v: Visit) -> VisitInfo:
@@ -258,15 +274,20 @@ def _infos(s: Session, found: list[Visit]) -> list[VisitInfo]:
             participant_ids=tuple(others), participant_names=tuple(names.get(p, "") for p in others),
             topic_id=v.topic_id, topic_title=titles.get(v.topic_id or "", ""), section_id=v.section_id,
             section_name=sections.get(v.section_id or "", ""), purpose=v.purpose, findings=v.findings,
-            attachments=tuple(files[v.id]), issue_ids=tuple(issues[v.id])))
+            attachments=tuple(files[v.id]), issue_ids=tuple(issues[v.id]), office_code=v.office_code))
     return out
 
 
 def visit_infos(db: Database, year: int | None = None, month: int | None = None, person_id: str | None = None,
-                section_id: str | None = None, topic_id: str | None = None) -> list[VisitInfo]:
-    """Visits overlapping ``year`` (and ``month``), optionally of one person, section or topic, by start date."""
-    office = require_office(db)
-    q = select(Visit).where(Visit.office_code == office, Visit.deleted.is_(False))
+                section_id: str | None = None, topic_id: str | None = None, office: str = "") -> list[VisitInfo]:
+    """Visits overlapping ``year`` (and ``month``), optionally of one person, section or topic, by start date.
+
+    ``office`` is the scope: "" this office, a county's code or ``scope.ALL`` (prefecture only).
+    """
+    codes = scope.resolve(db, office)
+    q = select(Visit).where(Visit.deleted.is_(False))
+    if codes is not None:
+        q = q.where(Visit.office_code.in_(codes))
     if year is not None:
         lo = dt.date(year, month or 1, 1)
         hi = (dt.date(year + (month == 12), (month % 12) + 1, 1) - dt.timedelta(days=1)) if month else dt.date(year, 12, 31)
@@ -282,14 +303,24 @@ def visit_infos(db: Database, year: int | None = None, month: int | None = None,
         return _infos(s, list(s.execute(q.order_by(Visit.start_date, Visit.place)).scalars()))
 
 
-def list_visits(db: Database, year: int) -> list[dict[str, Any]]:
-    """The year's visits as plain rows keyed by Chinese column titles (``VISIT_HEADERS``) for Excel and PDF."""
-    return [{
-        "开始日期": v.start_date, "结束日期": v.end_date, "天数": v.days, "地点": v.place, "乡镇": v.township,
-        "地点类型": v.place_type, "调研方式": v.method, "四不两直": "是" if v.unannounced else "否",
-        "带队领导": v.lead_name, "参加人员": "、".join(v.participant_names), "所属科室": v.section_name,
-        "调研课题": v.topic_title, "调研目的": v.purpose, "发现问题": v.findings,
-    } for v in visit_infos(db, year)]
+def visit_headers(office: str = "") -> tuple[str, ...]:
+    """The column titles of ``list_visits`` for a scope: every office's list starts with 单位."""
+    return ("单位", *VISIT_HEADERS) if office == scope.ALL else VISIT_HEADERS
+
+
+def list_visits(db: Database, year: int, office: str = "") -> list[dict[str, Any]]:
+    """The year's visits as plain rows keyed by Chinese column titles (``visit_headers``) for Excel and PDF."""
+    names = office_names(db) if office == scope.ALL else None
+    out = []
+    for v in visit_infos(db, year, office=office):
+        row: dict[str, Any] = {"单位": names.get(v.office_code, v.office_code)} if names is not None else {}
+        row.update({
+            "开始日期": v.start_date, "结束日期": v.end_date, "天数": v.days, "地点": v.place, "乡镇": v.township,
+            "地点类型": v.place_type, "调研方式": v.method, "四不两直": "是" if v.unannounced else "否",
+            "带队领导": v.lead_name, "参加人员": "、".join(v.participant_names), "所属科室": v.section_name,
+            "调研课题": v.topic_title, "调研目的": v.purpose, "发现问题": v.findings})
+        out.append(row)
+    return out
 
 
 def create_issue_from_finding(db: Database, actor: Actor, visit_id: str, description: str, category: str = "",
