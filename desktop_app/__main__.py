@@ -10,6 +10,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     commands = {"init", "demo", "import-excel", "export-excel", "print", "office-card", "trust", "export-bundle",
                 "import-bundle", "backup", "restore", "selftest"}
+    from desktop_app.cli import HANDLERS  # stdlib only: every registered command runs headless
+
+    commands |= set(HANDLERS)
     if any(a in commands or a in ("-h", "--help", "--version") for a in args):
         from desktop_app.cli import run
 

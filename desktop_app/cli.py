@@ -30,6 +30,7 @@ HANDLERS: dict[str, str] = {
     "print": "desktop_app.reports.commands:cmd_print",
     "office-card": "desktop_app.sync.commands:cmd_office_card",
     "trust": "desktop_app.sync.commands:cmd_trust",
+    "revoke": "desktop_app.sync.commands:cmd_revoke",
     "export-bundle": "desktop_app.sync.commands:cmd_export_bundle",
     "import-bundle": "desktop_app.sync.commands:cmd_import_bundle",
 }
@@ -103,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd("trust", "信任其他单位的身份卡")
     c.add_argument("card")
     c.add_argument("--fingerprint", help="电话核对过的指纹（不填则只显示指纹，不信任）")
+    c = cmd("revoke", "吊销其他单位的密钥（此后拒绝其数据包）")
+    c.add_argument("code", help="对方单位代码")
     c = cmd("export-bundle", "导出同步数据包")
     c.add_argument("out")
     c.add_argument("--to", required=True, help="接收单位代码")

@@ -1,4 +1,4 @@
-"""Sync commands: office-card, trust, export-bundle, import-bundle (DESIGN.md §6)."""
+"""Sync commands: office-card, trust, revoke, export-bundle, import-bundle (DESIGN.md §6)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,20 @@ def cmd_trust(args: argparse.Namespace) -> int:
     emit(args, {"office_code": info.code, "office_name": info.name, "fingerprint": info.fingerprint,
                 "trusted": True},
          f"已信任 {info.name}（{info.code}），指纹 {info.fingerprint}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """fielddesk revoke CODE: revoke a peer's key; its bundles are refused until a new card is trusted."""
+    ctx = _open(args)
+    try:
+        info = peers.revoke_peer(ctx.db, ctx.actor, args.code)
+    finally:
+        ctx.close()
+    emit(args, {"office_code": info.code, "office_name": info.name, "fingerprint": info.fingerprint,
+                "trusted": info.trusted, "revoked": info.revoked},
+         f"已吊销 {info.name}（{info.code}）的密钥（指纹 {info.fingerprint}）。\n"
+         "此后该单位用这把密钥签名的数据包都会被拒绝；对方换用新密钥后，需重新导入并核对其身份卡。")
     return 0
 
 

@@ -110,3 +110,26 @@ def test_a_killed_import_leaves_the_database_unchanged_and_a_retry_succeeds(two_
     retry = json.loads(fd(p, "import-bundle", bundle, "--json").stdout)
     assert retry["status"] == "applied"
     assert _count(db, "section") == 2
+
+
+def test_revoke_refuses_that_office_s_bundles_until_a_new_card_is_trusted(two_offices, tmp_path: Path) -> None:
+    a, p = two_offices
+    bundle = json.loads(fd(a, "export-bundle", str(tmp_path / "r.fdbundle"), "--to", "532800", "--json").stdout)["file"]
+    unknown = fd(p, "revoke", "999999", "--json", check=False)
+    assert unknown.returncode != 0 and "999999" in unknown.stderr
+    out = json.loads(fd(p, "revoke", "532801", "--json").stdout)
+    assert out["office_code"] == "532801" and out["revoked"] is True and out["trusted"] is False
+    assert "已吊销" in fd(p, "revoke", "532801").stdout  # revoking again is harmless
+    db = p / "fielddesk.db"
+    before = (_count(db, "section"), _count(db, "change_log"), _count(db, "imported_bundle"))
+    refused = fd(p, "import-bundle", bundle, "--json", check=False)
+    assert refused.returncode != 0 and "吊销" in refused.stderr
+    assert json.loads(refused.stdout)["status"] == "rejected"
+    assert (_count(db, "section"), _count(db, "change_log"), _count(db, "imported_bundle")) == before
+    # the revoked key's old card cannot be trusted again
+    card = json.loads(fd(a, "office-card", str(tmp_path / "a.fdcard"), "--json").stdout)
+    again = fd(p, "trust", card["file"], "--fingerprint", card["fingerprint"], check=False)
+    assert again.returncode != 0 and "吊销" in again.stderr
+    # nor can the prefecture send to it
+    send = fd(p, "export-bundle", str(tmp_path / "x.fdbundle"), "--to", "532801", check=False)
+    assert send.returncode != 0
