@@ -18,10 +18,11 @@ _DEFAULT_NAMES = {"ledger": "问题台账", "visits": "调研安排", "topics": 
 
 
 def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = None, unit: str | None = None,
-                path: str | None = None, ledger_filter: Any = None) -> Task | None:
+                path: str | None = None, ledger_filter: Any = None, office: str = "") -> Task | None:
     """Export one list (``kind`` of ``desktop_app.excel.lists.EXPORT_KINDS``) to a file the user picks.
 
-    ``ledger_filter`` (an IssueFilter) exports exactly the ledger view on screen.
+    ``ledger_filter`` (an IssueFilter) exports exactly the ledger view on screen; ``office`` is the
+    scope shown (``desktop_app.services.scope``: this office, one county, or all).
     Returns the running task (None when the user cancelled the file dialog).
     """
     from desktop_app.excel.lists import export_kind, export_ledger
@@ -40,7 +41,7 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
 
         if kind == "ledger" and ledger_filter is not None:
             return export_ledger(db, out, f=ledger_filter, progress=step)
-        return export_kind(db, out, kind, year=year, unit=unit, progress=step)
+        return export_kind(db, out, kind, year=year, unit=unit, progress=step, office=office)
 
     def done(result: Any) -> None:
         dialogs.info(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(result.rows)).replace("%2", str(result.path)))

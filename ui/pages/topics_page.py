@@ -17,10 +17,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
 from desktop_app.work import topics
+from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
+from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus, notify
 from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
@@ -46,6 +49,10 @@ class TopicsPage(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(24, 10, 24, 4)
         bar.addWidget(self.year)
+        # 查看范围: a prefecture office also lists each county's topics (read-only); hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(self._office_changed)
+        bar.addWidget(self.office_combo)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
                 ("new", self.tr("新建课题"), self.new_topic), ("edit", self.tr("编辑"), self.edit_topic),
@@ -54,7 +61,7 @@ class TopicsPage(QWidget):
                 ("report", self.tr("上传调研报告"), self.attach_report),
                 ("outcome", self.tr("添加成果"), self.add_outcome), ("score", self.tr("评价打分"), self.score),
                 ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove),
-                ("print", self.tr("打印…"), self.print_list)):
+                ("print", self.tr("打印…"), self.print_list), ("export", self.tr("导出Excel…"), self.export_list)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -101,6 +108,8 @@ class TopicsPage(QWidget):
     # ------------------------------------------------------------ loading
 
     def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
+            self.office_combo.reload()  # a bundle may have brought a new county
         if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
             year = current_year(self.ctx.db)
             if year != self.year.value():
@@ -109,21 +118,40 @@ class TopicsPage(QWidget):
         if kind in (Kind.TOPIC, Kind.VISIT, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
             self.refresh()
 
+    @property
+    def office(self) -> str:
+        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
+        return self.office_combo.current_office()
+
+    def own(self) -> bool:
+        """True while this office's own topics are shown (the only ones it may change)."""
+        return not self.office
+
+    def _office_changed(self, _office: str) -> None:
+        self.selected = None
+        self.refresh()
+
     def refresh(self) -> None:
         """Reload the year's topics, keeping the selection."""
         if not self.ctx.db.office_code:
             return
+        office = self.office
         with dialogs.guard(self) as done:
-            self.items = topics.topic_infos(self.ctx.db, self.year.value())
+            self.items = topics.topic_infos(self.ctx.db, self.year.value(), office=office)
+            whose = scope.scope_label(self.ctx.db, office) + " · " if office else ""
+            names = office_names(self.ctx.db) if office == scope.ALL else {}
         if not done.ok:
             return
+        self.model.office_names = names
+        self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
         self.model.set_items(self.items)
         self.table.resizeColumnsToContents()
         self.board.set_topics(self.items)
         stages = {s: sum(1 for t in self.items if t.status == s) for s in TOPIC_STATUSES}
-        self.subtitle.setText(self.tr("%1年度共 %2 个课题：").replace("%1", str(self.year.value()))
+        self.subtitle.setText(whose + self.tr("%1年度共 %2 个课题：").replace("%1", str(self.year.value()))
                               .replace("%2", str(len(self.items))) + "，".join(f"{k} {v}" for k, v in stages.items()))
-        self.empty_hint.setText("" if self.items else self.tr("本年度还没有课题。点击“新建课题”为各科室立项（每个科室一般1–2个）。"))
+        self.empty_hint.setText("" if self.items or not self.own()
+                                else self.tr("本年度还没有课题。点击“新建课题”为各科室立项（每个科室一般1–2个）。"))
         self._select(self.selected if any(t.id == self.selected for t in self.items) else None)
 
     def current(self) -> TopicInfo | None:
@@ -142,11 +170,17 @@ class TopicsPage(QWidget):
             self.table.selectRow(row)
         self.board.select(topic_id)
         t = self.current()
-        outcomes = topics.outcome_infos(self.ctx.db, t.id) if t else []
+        outcomes = topics.outcome_infos(self.ctx.db, t.id, office=self.office) if t else []
         self.detail.show_topic(t, outcomes)
-        for key in ("edit", "forward", "back", "report", "outcome", "score", "remove"):
-            self.buttons[key].setEnabled(t is not None)
-        if t is not None:
+        own = self.own()
+        writes = ("new", "edit", "forward", "back", "report", "outcome", "score", "remove")
+        why = "" if own else self.tr("正在查看其他单位的调研课题：由该单位录入和修改，本单位只能查看、打印和导出。"
+                                     "切换到“本单位”后可新建或修改。")
+        for key in writes:
+            self.buttons[key].setEnabled(t is not None and own)
+            self.buttons[key].setToolTip(why)
+        self.buttons["new"].setEnabled(own)
+        if t is not None and own:
             i = TOPIC_STATUSES.index(t.status)
             self.buttons["forward"].setEnabled(i < len(TOPIC_STATUSES) - 1)
             self.buttons["back"].setEnabled(i > 0)
@@ -159,10 +193,18 @@ class TopicsPage(QWidget):
         """Preview the year's 调研课题一览表 (print or save as PDF)."""
         from ui.print.actions import print_list
 
-        print_list(self, self.ctx, "topics", self.year.value())
+        print_list(self, self.ctx, "topics", self.year.value(), office=self.office)
+
+    def export_list(self) -> None:
+        """Save the year's topics on screen (this office, a county, or all) as .xlsx."""
+        from ui.excel.actions import export_list
+
+        export_list(self, self.ctx, "topics", self.year.value(), office=self.office)
 
     def new_topic(self) -> None:
         """立项: the topic dialog."""
+        if not self.own():
+            return
         dlg = TopicDialog(self.ctx, self.year.value(), parent=self)
         if dlg.exec() and dlg.saved:
             self.selected = dlg.saved.id
@@ -171,7 +213,7 @@ class TopicsPage(QWidget):
     def edit_topic(self) -> None:
         """Edit the selected topic's plan."""
         t = self.current()
-        if t is None:
+        if t is None or not self.own():
             return
         dlg = TopicDialog(self.ctx, t.year, t, parent=self)
         if dlg.exec():
@@ -180,7 +222,7 @@ class TopicsPage(QWidget):
     def move(self, step: int) -> None:
         """One stage forward (+1) or back (-1)."""
         t = self.current()
-        if t is None:
+        if t is None or not self.own():
             return
         i = TOPIC_STATUSES.index(t.status) + step
         if not (0 <= i < len(TOPIC_STATUSES)):
@@ -196,7 +238,7 @@ class TopicsPage(QWidget):
     def attach_report(self) -> None:
         """Upload the research report file (调研报告)."""
         t = self.current()
-        if t is None:
+        if t is None or not self.own():
             return
         path = dialogs.open_file(self, self.tr("选择调研报告"), self.tr("文档 (*.docx *.doc *.wps *.pdf *.txt);;所有文件 (*)"))
         if not path:
@@ -209,20 +251,20 @@ class TopicsPage(QWidget):
     def add_outcome(self) -> None:
         """Record an outcome of the selected topic."""
         t = self.current()
-        if t is not None and OutcomeDialog(self.ctx, t.id, parent=self).exec():
+        if t is not None and self.own() and OutcomeDialog(self.ctx, t.id, parent=self).exec():
             self.refresh()
 
     def edit_outcome(self, outcome_id: str) -> None:
         """Edit one outcome of the selected topic."""
         t = self.current()
         o = next((x for x in self.detail.outcomes.items if x.id == outcome_id), None)
-        if t is not None and o is not None and OutcomeDialog(self.ctx, t.id, o, parent=self).exec():
+        if t is not None and o is not None and self.own() and OutcomeDialog(self.ctx, t.id, o, parent=self).exec():
             self.refresh()
 
     def remove_outcome(self, outcome_id: str) -> None:
         """Withdraw one outcome after asking."""
         o = next((x for x in self.detail.outcomes.items if x.id == outcome_id), None)
-        if o is None or not dialogs.confirm(self, self.tr("删除成果“%1”？").replace("%1", o.title), danger=True,
+        if o is None or not self.own() or not dialogs.confirm(self, self.tr("删除成果“%1”？").replace("%1", o.title), danger=True,
                                             ok=self.tr("删除")):
             return
         with dialogs.guard(self) as done:
@@ -233,7 +275,7 @@ class TopicsPage(QWidget):
     def score(self) -> None:
         """Record the evaluation scores of the selected topic."""
         t = self.current()
-        if t is not None and ScoresDialog(self.ctx, t, parent=self).exec():
+        if t is not None and self.own() and ScoresDialog(self.ctx, t, parent=self).exec():
             self.refresh()
 
     def weights(self) -> None:
@@ -244,7 +286,7 @@ class TopicsPage(QWidget):
     def remove(self) -> None:
         """Withdraw the selected topic."""
         t = self.current()
-        if t is None or not dialogs.confirm(self, self.tr("删除课题“%1”？").replace("%1", t.title), danger=True,
+        if t is None or not self.own() or not dialogs.confirm(self, self.tr("删除课题“%1”？").replace("%1", t.title), danger=True,
                                             ok=self.tr("删除")):
             return
         with dialogs.guard(self) as done:

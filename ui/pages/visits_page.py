@@ -20,10 +20,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
+from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
 from desktop_app.work import clashes, visits
+from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
+from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus, notify
 from ui.work.days_view import DaysView
 from ui.work.month_calendar import MonthCalendar
@@ -49,12 +52,16 @@ class VisitsPage(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(24, 10, 24, 4)
         bar.addWidget(self.year)
+        # 查看范围: a prefecture office also lists each county's visits (read-only); hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(self._office_changed)
+        bar.addWidget(self.office_combo)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
                 ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
                 ("attach", self.tr("添加附件"), self.attach), ("issue", self.tr("发现问题转入台账"), self.to_ledger),
                 ("window", self.tr("提醒间隔"), self.set_window), ("print", self.tr("打印…"), self.print_list),
-                ("remove", self.tr("删除"), self.remove)):
+                ("export", self.tr("导出Excel…"), self.export_list), ("remove", self.tr("删除"), self.remove)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -128,6 +135,8 @@ class VisitsPage(QWidget):
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         # not Kind.ISSUE: ledger edits are frequent; turning a finding into an item notifies VISIT too
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
+            self.office_combo.reload()  # a bundle may have brought a new county
         if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
             year = current_year(self.ctx.db)
             if year != self.year.value():
@@ -135,6 +144,19 @@ class VisitsPage(QWidget):
                 return
         if kind in (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
             self.refresh()
+
+    @property
+    def office(self) -> str:
+        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
+        return self.office_combo.current_office()
+
+    def own(self) -> bool:
+        """True while this office's own visits are shown (the only ones it may change)."""
+        return not self.office
+
+    def _office_changed(self, _office: str) -> None:
+        self.selected = None
+        self.refresh()
 
     def _year_changed(self) -> None:
         self.calendar.go(self.year.value(), self.calendar.grid.month)
@@ -144,17 +166,21 @@ class VisitsPage(QWidget):
         """Reload everything shown for the year."""
         if not self.ctx.db.office_code:
             return
-        year = self.year.value()
+        year, office = self.year.value(), self.office
         with dialogs.guard(self) as done:
-            self.items = visits.visit_infos(self.ctx.db, year)
-            report = clashes.clash_report(self.ctx.db, year)
+            self.items = visits.visit_infos(self.ctx.db, year, office=office)
+            report = clashes.clash_report(self.ctx.db, year, office=office)
             window = clashes.clash_window(self.ctx.db)
+            whose = scope.scope_label(self.ctx.db, office) + " · " if office else ""
+            names = office_names(self.ctx.db) if office == scope.ALL else {}
         if not done.ok:
             return
+        self.model.office_names = names
+        self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
         self.model.set_items(self.items)
         self.table.resizeColumnsToContents()
         person_days = sum(v.days * (1 + len(v.participant_ids)) for v in self.items)
-        self.subtitle.setText(self.tr("%1年度共 %2 次调研，%3 人次·天；四不两直 %4 次；扎堆调研提醒 %5 处")
+        self.subtitle.setText(whose + self.tr("%1年度共 %2 次调研，%3 人次·天；四不两直 %4 次；扎堆调研提醒 %5 处")
                               .replace("%1", str(year)).replace("%2", str(len(self.items)))
                               .replace("%3", str(person_days))
                               .replace("%4", str(sum(1 for v in self.items if v.unannounced)))
@@ -164,6 +190,7 @@ class VisitsPage(QWidget):
         self.clash_hint.setText(self.tr("不同科室在 ±%1 天内到同一地点或同一乡镇调研的情况（可点击“提醒间隔”调整天数），"
                                         "请统筹安排，避免扎堆调研、重复调研增加基层负担。").replace("%1", str(window))
                                 + ("" if report else self.tr("本年度暂无。")))
+        self.days.set_office(office)
         self.days.set_year(year)
         self._load_month()
         self._select(self.selected if any(v.id == self.selected for v in self.items) else None)
@@ -171,7 +198,7 @@ class VisitsPage(QWidget):
     def _load_month(self) -> None:
         g = self.calendar.grid
         with dialogs.guard(self) as done:
-            shown = visits.visit_infos(self.ctx.db, g.year, g.month)
+            shown = visits.visit_infos(self.ctx.db, g.year, g.month, office=self.office)
         if done.ok:
             self.calendar.set_visits(shown)
 
@@ -185,8 +212,14 @@ class VisitsPage(QWidget):
         if row >= 0 and self.table.currentIndex().row() != row:
             self.table.selectRow(row)
         v = self.current()
+        own = self.own()
         for key in ("edit", "attach", "issue", "remove"):
-            self.buttons[key].setEnabled(v is not None)
+            self.buttons[key].setEnabled(v is not None and own)
+        self.buttons["new"].setEnabled(own)
+        why = "" if own else self.tr("正在查看其他单位的调研安排：由该单位录入和修改，本单位只能查看、打印和导出。"
+                                     "切换到“本单位”后可新建或修改。")
+        for key in ("new", "edit", "attach", "issue", "remove"):
+            self.buttons[key].setToolTip(why)
         self.detail.setText(self._detail_html(v))
 
     def _detail_html(self, v: VisitInfo | None) -> str:
@@ -226,7 +259,14 @@ class VisitsPage(QWidget):
         """Preview and print this year's visit schedule (调研安排表)."""
         from ui.print.actions import print_list
 
-        print_list(self, self.ctx, "visits", self.year.value())
+        print_list(self, self.ctx, "visits", self.year.value(), office=self.office)
+
+    def export_list(self) -> None:
+        """Save the list on screen as .xlsx: the 基层天数 table on its tab, else the visits."""
+        from ui.excel.actions import export_list
+
+        kind = "days" if self.tabs.currentWidget() is self.days else "visits"
+        export_list(self, self.ctx, kind, self.year.value(), office=self.office)
 
     def new_visit(self) -> None:
         """The visit dialog for a new visit."""
@@ -234,6 +274,8 @@ class VisitsPage(QWidget):
 
     def new_visit_on(self, day: dt.date | None) -> None:
         """A new visit starting on ``day`` (from a double-click in the calendar)."""
+        if not self.own():
+            return  # another office's calendar: its visits are recorded there
         dlg = VisitDialog(self.ctx, year=self.year.value(), start=day, parent=self)
         if dlg.exec() and dlg.saved:
             self.selected = dlg.saved.visit.id
@@ -241,13 +283,13 @@ class VisitsPage(QWidget):
     def edit_visit(self) -> None:
         """Edit the selected visit."""
         v = self.current()
-        if v is not None:
+        if v is not None and self.own():
             VisitDialog(self.ctx, v, parent=self).exec()
 
     def attach(self) -> None:
         """Attach a file (minutes, photos, questionnaires) to the selected visit."""
         v = self.current()
-        if v is None:
+        if v is None or not self.own():
             return
         path = dialogs.open_file(self, self.tr("选择附件"), self.tr("所有文件 (*)"))
         if not path:
@@ -260,7 +302,7 @@ class VisitsPage(QWidget):
     def to_ledger(self) -> None:
         """Turn a finding of the selected visit into a ledger item linked to the visit."""
         v = self.current()
-        if v is None:
+        if v is None or not self.own():
             return
         text = dialogs.ask_text(self, self.tr("转入问题台账的问题描述："), self.tr("发现问题转入台账"),
                                 v.findings.splitlines()[0] if v.findings else "")
@@ -289,7 +331,7 @@ class VisitsPage(QWidget):
     def remove(self) -> None:
         """Withdraw the selected visit (its days stop counting)."""
         v = self.current()
-        if v is None or not dialogs.confirm(self, self.tr("删除 %1 到 %2 的调研？删除后不再计入基层天数。")
+        if v is None or not self.own() or not dialogs.confirm(self, self.tr("删除 %1 到 %2 的调研？删除后不再计入基层天数。")
                                             .replace("%1", fmt(v.start_date)).replace("%2", v.place),
                                             danger=True, ok=self.tr("删除")):
             return

@@ -31,7 +31,11 @@ def print_notice(parent: QWidget | None, ctx: Any, issue_id: str) -> PrintPrevie
     return open_print_preview(parent, ctx, PrintJob("notice", item=issue_id, today=dt.date.today()))
 
 
-def print_list(parent: QWidget | None, ctx: Any, kind: str, year: int | None = None, item: str | None = None
-               ) -> PrintPreviewDialog:
-    """Preview any other printout: scores/paper (item = exam id), visits, topics, summary."""
-    return open_print_preview(parent, ctx, PrintJob(kind, year=year, item=item, today=dt.date.today()))
+def print_list(parent: QWidget | None, ctx: Any, kind: str, year: int | None = None, item: str | None = None,
+               office: str = "") -> PrintPreviewDialog:
+    """Preview any other printout: scores/paper (item = exam id), visits, topics, summary.
+
+    ``office`` is the scope shown (``desktop_app.services.scope``): a prefecture prints a county's list.
+    """
+    return open_print_preview(parent, ctx, PrintJob(kind, year=year, item=item, today=dt.date.today(),
+                                                    office=office))

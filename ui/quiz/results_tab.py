@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.quiz import exams, results
 from desktop_app.quiz.types import HistoryRow, RankRow, ScoreRow, SectionStat
-from desktop_app.services import organisation
+from desktop_app.services import organisation, scope
 from ui import dialogs
+from ui.office_scope import OfficeScopeCombo
 from ui.quiz.bank_tab import make_table
 from ui.quiz.charts import ColumnChart
 from ui.quiz.models import Column, ItemsModel
@@ -37,6 +38,9 @@ class ResultsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # 查看范围: a prefecture office also reads each county's exams and scores; hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(lambda _o: self.refresh())
         self.exam_box = QComboBox()
         self.exam_box.setMinimumWidth(320)
         self.exam_box.currentIndexChanged.connect(lambda _i: self.show_exam())
@@ -71,6 +75,7 @@ class ResultsTab(QWidget):
         self.person_box = QComboBox()
         self.person_box.currentIndexChanged.connect(lambda _i: self.show_person())
         top = QHBoxLayout()
+        top.addWidget(self.office_combo)
         top.addWidget(QLabel(self.tr("考试")))
         top.addWidget(self.exam_box)
         top.addWidget(self.summary, 1)
@@ -112,20 +117,38 @@ class ResultsTab(QWidget):
         self.refresh()
 
     def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
+            self.office_combo.reload()  # a bundle may have brought a new county
         if kind in (Kind.ALL, Kind.QUIZ, Kind.PERSON, Kind.SECTION):
             self.refresh()
+
+    @property
+    def office(self) -> str:
+        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
+        return self.office_combo.current_office()
+
+    def _people(self) -> list[tuple[str, str]]:
+        """(label, person id) of the offices in view, for the personal history."""
+        office = self.office
+        if office != scope.ALL:
+            return [(f"{p.section_name} {p.name}", p.id)
+                    for p in organisation.list_people(self.ctx.db, office_code=office or None)]
+        return [(f"{c.name} {p.section_name} {p.name}", p.id) for c in scope.office_choices(self.ctx.db)
+                for p in organisation.list_people(self.ctx.db, office_code=c.code)]
 
     def refresh(self) -> None:
         """Reload the exam and people lists, keeping the choices."""
         keep_exam, keep_person = self.exam_box.currentData(), self.person_box.currentData()
+        office = self.office
         with dialogs.guard(self) as done:
-            exam_list = exams.list_exams(self.ctx.db)
-            people = organisation.list_people(self.ctx.db)
+            exam_list = exams.list_exams(self.ctx.db, office=office)
+            names = {c.code: c.name for c in scope.office_choices(self.ctx.db)} if office == scope.ALL else {}
+            people = self._people()
         if not done.ok:
             return
-        for combo, items, keep in ((self.exam_box, [(e.title, e.id) for e in exam_list], keep_exam),
-                                   (self.person_box, [(f"{p.section_name} {p.name}", p.id) for p in people],
-                                    keep_person)):
+        exam_items = [((f"{names.get(e.office_code, e.office_code)} " if names else "") + e.title, e.id)
+                      for e in exam_list]
+        for combo, items, keep in ((self.exam_box, exam_items, keep_exam), (self.person_box, people, keep_person)):
             combo.blockSignals(True)
             combo.clear()
             for text, key in items:
@@ -144,12 +167,13 @@ class ResultsTab(QWidget):
             self.chart.set_data([], [], empty_text=self.tr("还没有考试"))
             self.summary.setText("")
             return
+        office = self.office
         with dialogs.guard(self) as done:
-            exam = exams.get_exam(self.ctx.db, exam_id)
-            ranking = results.ranking(self.ctx.db, exam_id)
-            buckets = results.distribution(self.ctx.db, exam_id)
-            stats = results.section_stats(self.ctx.db, exam_id)
-            rows = results.score_list(self.ctx.db, exam_id)
+            exam = exams.get_exam(self.ctx.db, exam_id, office=office)
+            ranking = results.ranking(self.ctx.db, exam_id, office=office)
+            buckets = results.distribution(self.ctx.db, exam_id, office=office)
+            stats = results.section_stats(self.ctx.db, exam_id, office=office)
+            rows = results.score_list(self.ctx.db, exam_id, office=office)
         if not done.ok:
             return
         self.ranking.set_items(ranking)
@@ -173,7 +197,7 @@ class ResultsTab(QWidget):
             self.history.set_items([])
             return
         with dialogs.guard(self) as done:
-            rows = results.person_history(self.ctx.db, pid)
+            rows = results.person_history(self.ctx.db, pid, office=self.office)
         if done.ok:
             self.history.set_items(rows)
             self.history_view.resizeColumnsToContents()
@@ -182,11 +206,12 @@ class ResultsTab(QWidget):
         exam_id = self.exam_box.currentData()
         if not exam_id:
             return
+        office = self.office
         with dialogs.guard(self) as done:
-            exam = exams.get_exam(self.ctx.db, exam_id)
+            exam = exams.get_exam(self.ctx.db, exam_id, office=office)
         if not done.ok:
             return
         if how == "print":
-            print_preview(self, self.ctx, "scores", exam.id, exam.year)
+            print_preview(self, self.ctx, "scores", exam.id, exam.year, office=office)
         else:
-            export_scores(self, self.ctx, exam.id, exam.year, exam.title)
+            export_scores(self, self.ctx, exam.id, exam.year, exam.title, office=office)

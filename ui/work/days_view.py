@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import days
+from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.signals import Kind, notify
 from ui.work.table_models import PACE_COLOURS, DaysTableModel, PersonVisitModel
@@ -47,6 +49,7 @@ class DaysView(QWidget):
         self.ctx = ctx
         self.year = dt.date.today().year
         self.today: dt.date | None = None  # None = the real today; tests pin a date
+        self.office = ""  # the scope (services.scope): "" this office, a county's code, or scope.ALL
         self.section = QComboBox()
         self.section.currentIndexChanged.connect(self._show)
         self.total = QLabel()
@@ -86,6 +89,15 @@ class DaysView(QWidget):
         lay.addWidget(legend)
         lay.addWidget(split, 1)
         self.rows: list[days.DaysRow] = []
+        self.set_office("")
+
+    def set_office(self, office: str) -> None:
+        """Show another office's people (a prefecture looking at a county); the caller refreshes."""
+        self.office = office
+        own = not office
+        self.quota_button.setEnabled(own)
+        self.quota_button.setToolTip("" if own else self.tr("正在查看其他单位：个人定额由该单位设置，本单位只能查看"))
+        self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
 
     def set_year(self, year: int) -> None:
         """Show another year."""
@@ -94,16 +106,27 @@ class DaysView(QWidget):
 
     def refresh(self) -> None:
         """Reload the sections and the table."""
+        with dialogs.guard(self) as done:
+            self.rows = days.days_table(self.ctx.db, self.year, self.today, office=self.office)
+            names = office_names(self.ctx.db) if self.office == scope.ALL else {}
+            sections = ([(s.id, s.name) for s in list_sections(self.ctx.db)] if not self.office
+                        # another office's sections: as its people list them (its settings are not ours)
+                        else list(dict.fromkeys(
+                            (r.section_id, f"{names.get(r.office_code, r.office_code)}·{r.section_name}" if names else r.section_name)
+                            for r in self.rows)))
+        if not done.ok:
+            self.rows = []
+            sections, names = [], {}
+        self.model.office_names = names
         keep = self.section.currentData()
         self.section.blockSignals(True)
         self.section.clear()
         self.section.addItem(self.tr("全部科室"), None)
-        for s in list_sections(self.ctx.db):
-            self.section.addItem(s.name, s.id)
+        for sid, name in sections:
+            self.section.addItem(name, sid)
         i = self.section.findData(keep)
         self.section.setCurrentIndex(max(i, 0))
         self.section.blockSignals(False)
-        self.rows = days.days_table(self.ctx.db, self.year, self.today)
         self._show()
 
     def _show(self) -> None:
@@ -128,7 +151,7 @@ class DaysView(QWidget):
             self.person_title.setText(self.tr("选择一名人员，查看其基层天数由哪些调研构成"))
             return
         with dialogs.guard(self) as done:
-            items = days.person_visits(self.ctx.db, r.person_id, self.year)
+            items = days.person_visits(self.ctx.db, r.person_id, self.year, office=self.office)
         if done.ok:
             self.visits_model.set_items(items)
             self.person_title.setText(self.tr("%1：%2年基层天数 %3 天（%4 次调研，重叠的日子只算一次）")
@@ -138,6 +161,8 @@ class DaysView(QWidget):
     def edit_quota(self) -> None:
         """Ask for the selected person's own quota (empty = the campaign default)."""
         r = self.current()
+        if self.office:
+            return  # another office's people: their quotas are set there
         if r is None:
             dialogs.info(self, self.tr("请先在表中选择一名人员"))
             return

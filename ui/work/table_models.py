@@ -37,11 +37,22 @@ class RowsTableModel(rows_model.RowsTableModel[T]):
     tooltips = True
 
 
+class OfficeColumnMixin:
+    """A last 单位 column naming each row's office (the page shows it only for a prefecture's 全部单位)."""
+
+    office_names: dict[str, str]
+
+    def office_column(self) -> Column:
+        """The 单位 column; ``office_names`` ({code: name}) is set by the page."""
+        self.office_names = {}
+        return Column(_tr("单位"), lambda r: self.office_names.get(r.office_code, r.office_code))
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("work", text)
 
 
-class TopicTableModel(RowsTableModel[TopicInfo]):
+class TopicTableModel(OfficeColumnMixin, RowsTableModel[TopicInfo]):
     """调研课题 list."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -55,6 +66,7 @@ class TopicTableModel(RowsTableModel[TopicInfo]):
             Column(_tr("调研次数"), lambda t: t.visits, True),
             Column(_tr("成果数"), lambda t: t.outcomes, True),
             Column(_tr("综合得分"), lambda t: None if t.composite is None else f"{t.composite:.2f}", True),
+            self.office_column(),
         ], parent)
 
     def extra(self, item: TopicInfo, column: int, role: int) -> Any:
@@ -63,7 +75,7 @@ class TopicTableModel(RowsTableModel[TopicInfo]):
         return None
 
 
-class VisitTableModel(RowsTableModel[VisitInfo]):
+class VisitTableModel(OfficeColumnMixin, RowsTableModel[VisitInfo]):
     """调研安排 list."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -80,10 +92,11 @@ class VisitTableModel(RowsTableModel[VisitInfo]):
             Column(_tr("参加人员"), lambda v: v.participant_names),
             Column(_tr("科室"), lambda v: v.section_name),
             Column(_tr("课题"), lambda v: v.topic_title),
+            self.office_column(),
         ], parent)
 
 
-class DaysTableModel(RowsTableModel[DaysRow]):
+class DaysTableModel(OfficeColumnMixin, RowsTableModel[DaysRow]):
     """基层天数 per person, coloured by pace."""
 
     def __init__(self, parent: Any = None) -> None:
@@ -96,6 +109,7 @@ class DaysTableModel(RowsTableModel[DaysRow]):
             Column(_tr("应达进度"), lambda r: r.expected, True),
             Column(_tr("进度"), lambda r: r.status),
             Column(_tr("调研次数"), lambda r: r.visits, True),
+            self.office_column(),
         ], parent)
 
     def extra(self, item: DaysRow, column: int, role: int) -> Any:

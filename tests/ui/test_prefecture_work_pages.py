@@ -1,0 +1,117 @@
+"""Prefecture mode on the visits, topics and quiz results pages: the 查看范围 combo switches whose rows are shown.
+
+A real county sends its bundle to a real prefecture; the pages then list the county's visits,
+days, topics and scores read-only, with the write buttons disabled and saying why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_app.context import AppContext
+from desktop_app.quiz import exams
+from desktop_app.quiz.types import ExamInput, ScoreEntry
+from desktop_app.services import scope
+from desktop_app.services.organisation import PersonInput, add_person, list_sections, set_campaign
+from desktop_app.work import topics, visits
+from desktop_app.work.types import TopicInput, VisitInput
+from tests.db.test_sync_support import make_office, send, trust_both
+from ui.office_scope import OfficeScopeCombo
+from ui.pages.topics_page import TopicsPage
+from ui.pages.visits_page import VisitsPage
+from ui.quiz.results_tab import ResultsTab
+
+D = dt.date
+
+
+@pytest.fixture
+def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
+    """(勐海县, 西双版纳州) — the county's visits, topic and exam already sent to the prefecture."""
+    b = make_office(tmp_path / "b", "532822", "勐海县")
+    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
+    trust_both(b, p)
+    set_campaign(b.db, b.actor, 2026, 10, 20)
+    ids = {n: add_person(b.db, b.actor, PersonInput(n, "综合科", is_leader=n == "王五")).id for n in ("王五", "赵六")}
+    topic = topics.create_topic(b.db, b.actor, TopicInput(2026, list_sections(b.db)[0].id, "边境村寨产业发展调研",
+                                                          lead_id=ids["王五"]))
+    visits.create_visit(b.db, b.actor, VisitInput(D(2026, 4, 6), D(2026, 4, 7), "勐海镇曼真村", ids["王五"],
+                                                  participant_ids=[ids["赵六"]], topic_id=topic.id))
+    visits.create_visit(b.db, b.actor, VisitInput(D(2026, 5, 11), D(2026, 5, 11), "勐遮镇曼洪村", ids["赵六"]))
+    exam = exams.create_exam(b.db, b.actor, ExamInput("2026年第二季度业务知识测试", 2026, 2, mode="paper"))
+    exams.set_scores(b.db, b.actor, exam.id, [ScoreEntry(ids["王五"], 88), ScoreEntry(ids["赵六"], 95)])
+    send(b, p, tmp_path / "bundle")
+    yield b, p
+    b.close()
+    p.close()
+
+
+def _choose(combo: OfficeScopeCombo, office: str) -> None:
+    i = combo.findData(office)
+    assert i >= 0, office
+    combo.setCurrentIndex(i)
+
+
+def test_combo_switches_the_visits_page(qtbot, offices) -> None:
+    county, pref = offices
+    page = VisitsPage(pref)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    combo = page.office_combo
+    assert not combo.isHidden() and combo.count() == 3  # 本单位, 勐海县, 全部单位
+    assert page.items == [] and page.buttons["new"].isEnabled()
+
+    _choose(combo, "532822")
+    assert [v.place for v in page.items] == ["勐海镇曼真村", "勐遮镇曼洪村"]
+    assert page.model.rowCount() == 2 and "勐海县" in page.subtitle.text()
+    assert not page.buttons["new"].isEnabled() and "只能查看" in page.buttons["new"].toolTip()
+    page.table.selectRow(0)
+    assert page.selected == page.items[0].id
+    assert not page.buttons["edit"].isEnabled() and not page.buttons["remove"].isEnabled()
+    assert page.buttons["print"].isEnabled() and page.buttons["export"].isEnabled()
+    page.edit_visit()  # a stray double-click opens nothing
+    days_view = page.days
+    assert {(r.name, r.days, r.quota) for r in days_view.rows} == {("王五", 2, 10), ("赵六", 3, 20)}
+    assert not days_view.quota_button.isEnabled()
+    assert days_view.section.count() == 2 and days_view.section.itemText(1) == "综合科"
+    assert page.table.isColumnHidden(page.model.columnCount() - 1)
+
+    _choose(combo, scope.ALL)
+    assert len(page.items) == 2 and not page.table.isColumnHidden(page.model.columnCount() - 1)
+    last = page.model.index(0, page.model.columnCount() - 1)
+    assert page.model.data(last, Qt.ItemDataRole.DisplayRole) == "勐海县"
+
+    _choose(combo, "")
+    assert page.items == [] and page.buttons["new"].isEnabled() and page.buttons["new"].toolTip() == ""
+    assert days_view.quota_button.isEnabled()
+
+    county_page = VisitsPage(county)
+    qtbot.addWidget(county_page)
+    assert county_page.office_combo.isHidden() and county_page.office_combo.current_office() == ""
+
+
+def test_topics_page_and_results_tab_follow_the_combo(qtbot, offices) -> None:
+    _county, pref = offices
+    page = TopicsPage(pref)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    _choose(page.office_combo, "532822")
+    assert [t.title for t in page.items] == ["边境村寨产业发展调研"]
+    page.table.selectRow(0)
+    assert page.current() is not None
+    for key in ("new", "edit", "forward", "report", "outcome", "score", "remove"):
+        assert not page.buttons[key].isEnabled(), key
+    assert page.buttons["print"].isEnabled()
+
+    tab = ResultsTab(pref)
+    qtbot.addWidget(tab)
+    assert tab.exam_box.count() == 0  # the prefecture held no exam of its own
+    _choose(tab.office_combo, "532822")
+    assert tab.exam_box.count() == 1 and tab.exam_box.currentText() == "2026年第二季度业务知识测试"
+    assert [(r.rank, r.name) for r in tab.ranking.items] == [(1, "赵六"), (2, "王五")]
+    assert [r.name for r in tab.publish.items] == ["赵六", "王五"]
+    assert tab.person_box.count() == 2 and [h.score for h in tab.history.items] in ([88], [95])
