@@ -5,6 +5,8 @@ the item's state is refused with a Chinese message and changes nothing:
 closed items (已销号) are read-only until a follow-up reopens them, voided
 items (已作废) cannot be edited, an extension on a closed item is refused, a
 deadline before the assignment date is refused, closure needs evidence.
+A step this office does not own — another county's item in a prefecture, or a
+verdict that belongs to the assigning office — is refused first (``rights``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from db.models import (
 from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.ledger import search
+from desktop_app.ledger import rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
 
@@ -72,6 +74,8 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
     with db.transaction() as s:
         issue = _issue(s, issue_id)
         _writable(issue, "修改")
+        writer = db.office_code or ""
+        rights.check(s, writer, issue, "edit")
         assigned = data.assigned_date
         deadline = data.deadline
         basis = "date"
@@ -86,15 +90,22 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
         extended = s.execute(select(Extension.id).where(Extension.issue_id == issue_id,
                                                         Extension.state == "approved")).first() is not None
         before = {"deadline": issue.deadline, "unit": issue.responsible_unit, "person": issue.responsible_person}
+        # an assigned item's deadline is the assigning office's: its owner edits everything else
+        own_deadline = rights.assigner_may_set(writer, issue)
+        if not own_deadline:
+            if deadline != issue.deadline or (data.assigned_date is not None and assigned != issue.assigned_date):
+                rights.refuse_deadline_change(s, writer, issue)
+            assigned, deadline, basis = issue.assigned_date, issue.deadline, issue.deadline_basis
         issue.category, issue.description, issue.measures = data.category.strip(), data.description.strip(), data.measures.strip()
         issue.kind, issue.source = data.kind, data.source
         issue.source_visit_id, issue.source_topic_id = data.source_visit_id or None, data.source_topic_id or None
         issue.lead_leader, issue.responsible_unit = data.leader.strip(), data.unit.strip()
         issue.co_units, issue.responsible_person = data.co_units.strip(), data.person.strip()
-        issue.assigned_date, issue.deadline = assigned, deadline
-        issue.deadline_basis, issue.deadline_workdays = basis, data.deadline_workdays
-        if not extended:
-            issue.original_deadline = deadline
+        if own_deadline:
+            issue.assigned_date, issue.deadline = assigned, deadline
+            issue.deadline_basis, issue.deadline_workdays = basis, data.deadline_workdays
+            if not extended:
+                issue.original_deadline = deadline
         s.flush()
         search.index_issues(s, [issue_id])
         details = {"before": before, "deadline": deadline, "unit": issue.responsible_unit}
@@ -124,6 +135,7 @@ def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text:
     with db.transaction() as s:
         issue = _issue(s, issue_id)
         _writable(issue, "登记进展")
+        rights.check(s, db.office_code or "", issue, "progress")
         p = Progress(issue_id=issue_id, date=date, text=body, percent=percent, reporter=reporter.strip() or actor.label)
         s.add(p)
         s.flush()
@@ -148,6 +160,7 @@ def request_extension(db: Database, actor: Actor, issue_id: str, new_date: dt.da
     with db.transaction() as s:
         issue = _issue(s, issue_id)
         _writable(issue, "申请延期")
+        rights.check(s, db.office_code or "", issue, "extension")
         if issue.deadline is None:
             raise StateError(f"问题 {issue.serial} 没有完成时限，无需延期", "如需设定时限，请编辑该问题")
         if new_date <= issue.deadline:
@@ -177,6 +190,7 @@ def decide_extension(db: Database, actor: Actor, extension_id: str, approve: boo
             raise StateError("该延期申请已审批过", "如需再次延期，请重新提出申请")
         issue = _issue(s, ext.issue_id)
         _writable(issue, "审批延期")
+        rights.check(s, db.office_code or "", issue, "decide_extension")
         ext.state = "approved" if approve else "rejected"
         ext.approver = approver.strip() or actor.label
         ext.decided_at = today or dt.date.today()
@@ -219,6 +233,7 @@ def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date
     with db.transaction() as s:
         issue = _issue(s, issue_id)
         _writable(issue, "申请销号")
+        rights.check(s, db.office_code or "", issue, "closure")
         if issue.closure_state == "applied":
             raise StateError(f"问题 {issue.serial} 已提交销号申请，正在审核", "请等待审核结果")
         c = Closure(issue_id=issue_id, applied_at=date or dt.date.today(), evidence=proof,
@@ -240,6 +255,8 @@ def verify_closure(db: Database, actor: Actor, issue_id: str, approve: bool, not
     with db.transaction() as s:
         issue = _issue(s, issue_id)
         _writable(issue, "审核销号")
+        writer = db.office_code or ""
+        rights.check(s, writer, issue, "verify_closure")
         c = s.execute(select(Closure).where(Closure.issue_id == issue_id, Closure.state == "applied",
                                             Closure.deleted.is_(False))).scalars().first()
         if c is None or issue.closure_state != "applied":
@@ -253,7 +270,8 @@ def verify_closure(db: Database, actor: Actor, issue_id: str, approve: bool, not
         if approve:
             issue.status, issue.closure_state = "closed", "approved"
             issue.closed_at, issue.closed_by = when, who
-            issue.progress_percent = 100
+            if not writer or writer == issue.office_code:
+                issue.progress_percent = 100  # the owner's field: an assigning office leaves it to the county
         else:
             issue.status, issue.closure_state = "in_progress", "returned"
         audit.record(s, actor, "verify_closure", "issue", issue_id, {"closure_id": c.id, "approved": approve})
@@ -267,6 +285,8 @@ def add_follow_up(db: Database, actor: Actor, issue_id: str, date: dt.date, find
         issue = _issue(s, issue_id)
         if issue.status == "void":
             raise StateError(f"问题 {issue.serial} 已作废，不能回访", "作废的问题只能查看")
+        if reopen:
+            rights.check(s, db.office_code or "", issue, "reopen")
         if reopen and issue.status != "closed":
             raise StateError(f"问题 {issue.serial} 当前为“{ISSUE_STATUS_LABELS[issue.status]}”，无需重新打开",
                              "只有已销号的问题才能通过回访重新打开")
@@ -287,6 +307,7 @@ def void_issue(db: Database, actor: Actor, issue_id: str, reason: str) -> None:
     why = _text(reason, "作废原因", "reason")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
+        rights.check(s, db.office_code or "", issue, "void")
         if issue.status == "void":
             raise StateError(f"问题 {issue.serial} 已作废", "无需重复操作")
         if issue.status == "closed":

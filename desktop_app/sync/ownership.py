@@ -80,8 +80,8 @@ def _check_issue(origin: str, is_new: bool, before: Mapping[str, Any], values: M
             continue
         if assigner and origin == assigner and f == "status":
             continue  # closing and reopening
-        if assigner and origin == assigner and f == "closure_state" and v in ("approved", "returned"):
-            continue
+        if assigner and origin == assigner and f == "closure_state" and v in ("approved", "returned", ""):
+            continue  # its verdict, or cleared when it reopens the item
         return f"“{label(f)}”由责任单位 {owner} 负责，单位 {origin} 无权修改"
     return None
 

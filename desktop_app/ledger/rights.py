@@ -1,0 +1,91 @@
+"""Who may take which step on a ledger item here — DESIGN.md §4 field ownership, applied before writing.
+
+A prefecture office holds every county's items, and a county may hold items the prefecture
+relayed from another county. The sync importer refuses any change whose sender does not own
+the fields it writes (``desktop_app.sync.ownership``); the lifecycle services refuse the same
+step here first, in Chinese, so a clerk never records what every other office would reject.
+
+- The county that owns an item (``office_code``) edits it, records progress, asks for an
+  extension and applies for closure (销号申请).
+- Verdicts — deciding an extension, verifying a closure, reopening by a follow-up — belong to
+  the office that assigned the item (``assigned_by_office``, 交办单位), else to its owner.
+  So does the deadline of an assigned item.
+- Urges (催办) and follow-up visits that do not reopen may come from any office (they only add).
+- Voiding: the owner, or the assigning office.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Issue, Office
+from desktop_app.errors import PermissionDeniedError
+
+#: steps only the item's owner takes
+OWNER_STEPS = {"edit": "修改", "progress": "登记进展", "extension": "申请延期", "closure": "申请销号"}
+#: verdicts: the assigning office's, else the owner's
+JUDGE_STEPS = {"decide_extension": "审批延期", "verify_closure": "审核销号", "reopen": "重新打开"}
+#: steps any office may take (they only add a record)
+ANY_STEPS = {"urge": "催办", "follow_up": "回访"}
+VOID_STEP = {"void": "作废"}
+
+
+def refusal(writer: str, owner: str, assigner: str, step: str) -> str | None:
+    """Why office ``writer`` may not take ``step`` on an item of ``owner`` assigned by ``assigner`` (None: it may).
+
+    Codes only; :func:`check` turns them into office names.
+    """
+    if not writer or step in ANY_STEPS:
+        return None  # before setup there is no other office to defer to
+    if step in OWNER_STEPS:
+        if writer == owner:
+            return None
+        return f"owner:{OWNER_STEPS[step]}"
+    if step in JUDGE_STEPS:
+        judge = assigner or owner
+        if writer == judge:
+            return None
+        return f"judge:{JUDGE_STEPS[step]}"
+    if step in VOID_STEP:
+        if writer in (owner, assigner):
+            return None
+        return f"owner:{VOID_STEP[step]}"
+    raise ValueError(f"unknown step {step!r}")
+
+
+def _name(s: Session, code: str) -> str:
+    name = s.execute(select(Office.name).where(Office.code == code, Office.deleted.is_(False))).scalar()
+    return str(name) if name else code
+
+
+def check(s: Session, writer: str, issue: Issue, step: str) -> None:
+    """Refuse ``step`` on ``issue`` when office ``writer`` does not own it (PermissionDeniedError, in Chinese)."""
+    why = refusal(writer, issue.office_code, issue.assigned_by_office or "", step)
+    if why is None:
+        return
+    kind, what = why.split(":", 1)
+    owner = _name(s, issue.office_code)
+    if kind == "owner":
+        raise PermissionDeniedError(
+            f"问题 {issue.serial} 属于“{owner}”，{what}由该单位办理，本单位只能查看",
+            "请联系该单位办理，其同步包送达后即可看到结果；本单位可以催办或回访")
+    judge = _name(s, issue.assigned_by_office or issue.office_code)
+    by = "交办单位" if issue.assigned_by_office else "责任单位"
+    raise PermissionDeniedError(f"问题 {issue.serial} 的{what}由{by}“{judge}”决定，本单位无权操作",
+                                f"请通过同步包报{by}“{judge}”办理")
+
+
+def refuse_deadline_change(s: Session, writer: str, issue: Issue) -> None:
+    """Refuse a change of an assigned item's deadline by anyone but the assigning office."""
+    assigner = issue.assigned_by_office or ""
+    if writer and assigner and writer != assigner:
+        raise PermissionDeniedError(
+            f"问题 {issue.serial} 由“{_name(s, assigner)}”交办，完成时限和交办日期由交办单位确定",
+            "如需延长时限，请提出延期申请，由交办单位审批")
+
+
+def assigner_may_set(writer: str, issue: Issue) -> bool:
+    """Whether ``writer`` may write the assigning office's fields (deadline…) of ``issue``."""
+    assigner = issue.assigned_by_office or ""
+    return not writer or not assigner or writer == assigner
