@@ -8,7 +8,9 @@ topics and scores, and is refused (by name) when it tries to change them.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +19,7 @@ from sqlalchemy import func, select
 from test_sync_support import make_office, send, trust_both
 
 from db.models import AuditEntry, ChangeLog
+from desktop_app import cli
 from desktop_app.context import AppContext
 from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.excel.lists import export_kind
@@ -36,8 +39,8 @@ TODAY = D(2026, 7, 1)
 class World:
     """The three offices and the ids the tests need."""
 
-    def __init__(self, a: AppContext, b: AppContext, p: AppContext) -> None:
-        self.a, self.b, self.p = a, b, p
+    def __init__(self, root: Path, a: AppContext, b: AppContext, p: AppContext) -> None:
+        self.root, self.a, self.b, self.p = root, a, b, p
         self.ids: dict[str, str] = {}
 
 
@@ -53,7 +56,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     p = make_office(root / "p", P, "西双版纳州", level="prefecture")
     trust_both(a, p)
     trust_both(b, p)
-    w = World(a, b, p)
+    w = World(root, a, b, p)
     # 景洪市: the default quotas (leader 90, staff 60); 勐海县 sets its own (leader 10, staff 20)
     pa = _people(a, ("张三", True), ("李四", False))
     set_campaign(b.db, b.actor, 2026, 10, 20)
@@ -238,4 +241,42 @@ def test_prints_honour_the_scope(world: World, tmp_path: Path) -> None:
     render(db, PrintJob("visits", 2026, today=TODAY, office=B), pdf)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
+    assert "勐海县2026年调研安排表" in text and "勐海镇曼真村" in text and "嘎洒镇曼景村" not in text
+
+
+def _pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_command_line_office_option(world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdir, adir = str(world.root / "p"), str(world.root / "a")
+    xlsx, pdf = tmp_path / "cli.xlsx", tmp_path / "cli.pdf"
+    for kind, rows in (("visits", 2), ("days", 3), ("topics", 1), ("scores", 3)):
+        assert cli.run(["--data-dir", pdir, "export-excel", str(xlsx), "--kind", kind, "--year", "2026",
+                        "--office", B, "--json"]) == 0, kind
+        assert json.loads(capsys.readouterr().out)["rows"] == rows, kind
+        assert "勐海县" in str(_cells(xlsx)[0][0]), kind
+    assert cli.run(["--data-dir", pdir, "export-excel", str(xlsx), "--kind", "visits", "--year", "2026",
+                    "--office", "all", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 3
+    for kind, title, present, absent in (("visits", "勐海县2026年调研安排表", "勐遮镇曼洪村", "嘎洒镇曼景村"),
+                                         ("topics", "勐海县2026年调研课题一览表", "边境村寨产业发展调研", "城区物业管理调研"),
+                                         ("scores", "勐海县2026年第二季度业务知识测试成绩公示", "赵六", "张三")):
+        assert cli.run(["--data-dir", pdir, "print", str(pdf), "--kind", kind, "--year", "2026", "--office", B]) == 0
+        text = _pdf_text(pdf)
+        assert title in text and present in text and absent not in text, kind
+    capsys.readouterr()
+    # a county may not list another county's visits
+    assert cli.run(["--data-dir", adir, "export-excel", str(xlsx), "--kind", "visits", "--office", B]) != 0
+    assert "县级单位只能查看本单位的数据" in capsys.readouterr().err
+
+
+def test_command_line_end_to_end_in_a_process(world: World, tmp_path: Path) -> None:
+    out = tmp_path / "v.xlsx"
+    proc = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(world.root / "p"), "export-excel",
+                           str(out), "--kind", "visits", "--year", "2026", "--office", B, "--json"],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"] == 2
+    text = str(_cells(out))
     assert "勐海县2026年调研安排表" in text and "勐海镇曼真村" in text and "嘎洒镇曼景村" not in text
