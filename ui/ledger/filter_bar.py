@@ -1,4 +1,7 @@
-"""筛选栏 — year, status, colour, unit, person, category, source, kind, free text, saved filters."""
+"""筛选栏 — year, status, colour, unit, person, category, source, kind, free text, saved filters.
+
+In a prefecture office the bar also has 查看范围 (本单位 / a county / 全部单位); a county never sees it.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.warnings import COLOUR_LABELS
 from desktop_app.services import organisation
 from ui import dialogs
+from ui.office_scope import OfficeScopeCombo
 
 ANY = ""
 
@@ -43,6 +47,9 @@ class FilterBar(QWidget):
         self.saved = QComboBox()
         self.save_button = QPushButton(self.tr("保存筛选"))
         self.clear_button = QPushButton(self.tr("清空"))
+        self.office = OfficeScopeCombo(ctx)  # hidden in a county office
+        self.office_label = QLabel(self.tr("单位"))
+        self.office_label.setVisible(not self.office.isHidden())
         widgets = [(self.tr("年度"), self.year), (self.tr("状态"), self.status), (self.tr("预警"), self.colour),
                    (self.tr("类型"), self.kind), (self.tr("来源"), self.source), (self.tr("责任单位"), self.unit),
                    (self.tr("责任人"), self.person), (self.tr("类别"), self.category)]
@@ -54,6 +61,8 @@ class FilterBar(QWidget):
         grid.addWidget(self.saved, 2, 4, 1, 2)
         grid.addWidget(self.save_button, 2, 6)
         grid.addWidget(self.clear_button, 2, 7)
+        grid.addWidget(self.office_label, 3, 0)
+        grid.addWidget(self.office, 3, 1, 1, 3)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(250)
@@ -64,6 +73,7 @@ class FilterBar(QWidget):
             w.currentIndexChanged.connect(lambda _i: self._emit())
         for w in (self.unit, self.person, self.category):
             w.lineEdit().editingFinished.connect(self._emit)
+        self.office.office_changed.connect(self._on_office)
         self.saved.activated.connect(self._apply_saved)
         self.save_button.clicked.connect(self.save_current)
         self.clear_button.clicked.connect(self.clear)
@@ -83,7 +93,7 @@ class FilterBar(QWidget):
         """Fill the drop-downs from the ledger (years, units, people, categories) and the saved filters."""
         self._quiet = True
         try:
-            choices = query.filter_choices(self.ctx.db)
+            choices = query.filter_choices(self.ctx.db, office=self.office.current_office())
             current = organisation.current_year(self.ctx.db)
             years = sorted({int(y) for y in choices["year"]} | {current}, reverse=True)
             keep = self.year.currentData()
@@ -127,11 +137,16 @@ class FilterBar(QWidget):
             colours=[self._value(self.colour)] if self._value(self.colour) else [],
             unit=self._value(self.unit), person=self._value(self.person), category=self._value(self.category),
             source=self._value(self.source), kind=self._value(self.kind), text=self.text.text().strip(),
-            include_void=self._value(self.status) == "void",
+            include_void=self._value(self.status) == "void", office=self.office.current_office(),
         )
 
     def set_filter(self, f: IssueFilter) -> None:
         """Show ``f`` in the bar and emit it once."""
+        if f.office != self.office.current_office():
+            self.office.blockSignals(True)
+            self.office.setCurrentIndex(max(0, self.office.findData(f.office or "")))
+            self.office.blockSignals(False)
+            self.load_choices()  # that office's units and people
         self._quiet = True
         try:
             self.year.setCurrentIndex(max(0, self.year.findData(f.year or 0)))
@@ -152,8 +167,14 @@ class FilterBar(QWidget):
         self._emit()
 
     def clear(self) -> None:
-        """Back to this year's whole ledger."""
-        self.set_filter(IssueFilter(year=organisation.current_year(self.ctx.db)))
+        """Back to this year's whole ledger (of the office chosen in 查看范围)."""
+        self.set_filter(IssueFilter(year=organisation.current_year(self.ctx.db), office=self.office.current_office()))
+
+    def _on_office(self, _office: str) -> None:
+        # another county has other units and people: refill the drop-downs, then list its items
+        self.load_choices()
+        self._timer.stop()
+        self._emit()
 
     def save_current(self) -> None:
         """Ask a name and save the current filter."""

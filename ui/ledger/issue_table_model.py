@@ -20,6 +20,7 @@ from desktop_app.ledger import query
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import WarningClock, warning_clock
+from desktop_app.services import scope
 
 PAGE = 200
 MAX_PAGES = 12
@@ -41,6 +42,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("latest_progress", "最新进展", "latest_progress"),
     ("source_label", "问题来源", "source"),
 )
+#: the column a prefecture's table adds (logically last): whose item each row is
+OFFICE_COLUMN = ("office_code", "单位", "office_code")
 Idx = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
@@ -87,6 +90,10 @@ class IssueTableModel(QAbstractTableModel):
         self._texts: dict[str, tuple[str, ...]] = {}
         self._hot: tuple[int, list[IssueRow] | None] = (-1, None)
         self._clock: WarningClock | None = None
+        # a prefecture lists its counties' items too: every row then names its office (单位)
+        self.prefecture = bool(ctx.db.office_code) and scope.is_prefecture(ctx.db)
+        self.columns: tuple[tuple[str, str, str], ...] = COLUMNS + ((OFFICE_COLUMN,) if self.prefecture else ())
+        self._office_names: dict[str, str] = {}
         #: bumped by every query, so a background count of an older query is dropped
         self._generation = 0
         #: True while the exact count of a broad text is being made (rowCount is the first page meanwhile)
@@ -105,6 +112,8 @@ class IssueTableModel(QAbstractTableModel):
         self._pages.clear()
         self._texts.clear()
         self._hot = (-1, None)
+        if self.prefecture:
+            self._office_names = {c.code: c.name for c in scope.office_choices(self.ctx.db)}
         self._generation += 1
         self.counting = False
         if query.count_is_slow(self.ctx.db, f):
@@ -204,7 +213,7 @@ class IssueTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Idx = _ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: Idx, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # called for every visible cell and role on each paint: plain int roles and cached texts
@@ -219,14 +228,16 @@ class IssueTableModel(QAbstractTableModel):
         if role == _DISPLAY:
             texts = self._texts.get(row.id)
             if texts is None:
-                texts = self._texts[row.id] = tuple(display(row, f) for f, _t, _k in COLUMNS)
+                texts = self._texts[row.id] = tuple(
+                    self._office_names.get(row.office_code, row.office_code) if f == "office_code" else display(row, f)
+                    for f, _t, _k in self.columns)
             return texts[c]
         if c == 0 and role == _DECORATION:
             return _COLOURS[row.colour]
         if c == 0 and role == _FOREGROUND:
             return _BRUSHES[row.colour]
-        if role == _TOOLTIP and COLUMNS[c][0] in ("description", "latest_progress"):
-            return getattr(row, COLUMNS[c][0])
+        if role == _TOOLTIP and self.columns[c][0] in ("description", "latest_progress"):
+            return getattr(row, self.columns[c][0])
         if role == _USER:
             return row.id
         return None
@@ -235,12 +246,12 @@ class IssueTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1] if 0 <= section < len(COLUMNS) else None
+            return self.columns[section][1] if 0 <= section < len(self.columns) else None
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not (0 <= column < len(COLUMNS)) or not COLUMNS[column][2]:
+        if not (0 <= column < len(self.columns)) or not self.columns[column][2]:
             return
-        if COLUMNS[column][2] == self.sort_key and (order == Qt.SortOrder.DescendingOrder) == self.descending:
+        if self.columns[column][2] == self.sort_key and (order == Qt.SortOrder.DescendingOrder) == self.descending:
             return
-        self.set_query(self.filter, COLUMNS[column][2], order == Qt.SortOrder.DescendingOrder)
+        self.set_query(self.filter, self.columns[column][2], order == Qt.SortOrder.DescendingOrder)

@@ -49,7 +49,8 @@ class ResponsibilityModel(_ListModel):
             return None
         r: ResponsibilityRow = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (r.unit or "（未填）" if not r.person else "", r.person, r.total, r.open, r.closed, r.red, r.yellow,
+            unit = f"{r.office}·{r.unit or '（未填）'}" if r.office else r.unit or "（未填）"  # every office
+            values = (unit if not r.person else "", r.person, r.total, r.open, r.closed, r.red, r.yellow,
                       f"{r.closure_rate * 100:.1f}%")
             return str(values[index.column()])
         if role == Qt.ItemDataRole.FontRole and not r.person:

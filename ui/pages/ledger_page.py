@@ -108,6 +108,9 @@ class LedgerPage(QWidget):
         for i, (field, _t, _k) in enumerate(COLUMNS):
             if field in widths:
                 self.table.setColumnWidth(i, widths[field])
+        if self.model.prefecture:  # the 单位 column (logically last) shows right after 编号
+            self.table.horizontalHeader().moveSection(len(COLUMNS), 2)
+            self.table.setColumnWidth(len(COLUMNS), 90)
         self.table.selectionModel().currentRowChanged.connect(self._on_item_row)
         self.table.activated.connect(lambda _i: self.run_step("edit"))  # Enter or double-click
         self.resp_table = _table(self.resp_model)

@@ -1,0 +1,111 @@
+"""Ledger page in prefecture mode: the 查看范围 combo lists one county or all; a county never sees it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+
+from desktop_app.context import AppContext
+from desktop_app.services import scope
+from tests.db.test_sync_support import add_issue, make_office, send, trust_both
+from ui.ledger.issue_table_model import COLUMNS
+from ui.ledger.step_dialogs import StepDialog
+from ui.pages.ledger_page import LedgerPage
+
+A, B, P = "532801", "532822", "532800"
+
+
+@pytest.fixture(scope="module")
+def offices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext, AppContext]]:
+    """(prefecture, county B) — A's and B's items reached the prefecture, and A's were relayed to B."""
+    root = tmp_path_factory.mktemp("scope_ui")
+    a = make_office(root / "a", A, "景洪市")
+    b = make_office(root / "b", B, "勐海县")
+    p = make_office(root / "p", P, "西双版纳州", level="prefecture")
+    trust_both(a, p)
+    trust_both(b, p)
+    for n in (1, 2, 3):
+        add_issue(a, serial=f"2026-00{n}", description=f"景洪问题{n}", responsible_unit="综合科",
+                  responsible_person="岩温", deadline=dt.date(2026, 12, 30))
+    for n in (1, 2):
+        add_issue(b, serial=f"2026-00{n}", description=f"勐海问题{n}", responsible_unit="规划科",
+                  responsible_person="玉香", deadline=dt.date(2026, 12, 30))
+    add_issue(p, serial="2026-001", description="州级问题", responsible_unit="督查科", deadline=dt.date(2026, 12, 30))
+    send(a, p, root / "ap")
+    send(b, p, root / "bp")
+    send(p, b, root / "pb")
+    yield p, b
+    for c in (a, b, p):
+        c.close()
+
+
+def _descriptions(page: LedgerPage) -> list[str]:
+    return [page.model.row_at(i).description for i in range(page.model.rowCount())]  # type: ignore[union-attr]
+
+
+def test_the_combo_picks_whose_items_the_page_lists(qtbot, offices) -> None:  # type: ignore[no-untyped-def]
+    p, _b = offices
+    page = LedgerPage(p)
+    qtbot.addWidget(page)
+    combo = page.filter_bar.office
+    assert not combo.isHidden()
+    assert [combo.itemText(i) for i in range(combo.count())] == ["本单位（西双版纳州）", "景洪市", "勐海县", "全部单位"]
+    assert _descriptions(page) == ["州级问题"]  # its own items first
+    # the 单位 column, shown right after 编号
+    office_col = len(COLUMNS)
+    assert page.model.headerData(office_col, Qt.Orientation.Horizontal) == "单位"
+    assert page.table.horizontalHeader().visualIndex(office_col) == 2
+
+    combo.setCurrentIndex(combo.findData(A))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    assert _descriptions(page) == ["景洪问题1", "景洪问题2", "景洪问题3"]
+    assert page.model.index(0, office_col).data() == "景洪市"
+    assert page.count_label.text() == "共 3 条"
+    assert page.filter_bar.current().office == A
+    # the drop-downs now hold that county's people
+    people = page.filter_bar.person
+    assert [people.itemText(i) for i in range(1, people.count())] == ["岩温"]
+
+    combo.setCurrentIndex(combo.findData(scope.ALL))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 6)
+    assert {page.model.index(i, office_col).data() for i in range(6)} == {"西双版纳州", "景洪市", "勐海县"}
+    # 清空 keeps the scope
+    page.filter_bar.clear()
+    assert page.model.filter.office == scope.ALL and page.model.rowCount() == 6
+
+
+def test_a_countys_page_has_no_combo_and_no_relayed_rows(qtbot, offices) -> None:  # type: ignore[no-untyped-def]
+    _p, b = offices
+    page = LedgerPage(b)
+    qtbot.addWidget(page)
+    assert page.filter_bar.office.isHidden()
+    assert page.model.columnCount() == len(COLUMNS)
+    assert sorted(_descriptions(page)) == ["勐海问题1", "勐海问题2"]
+
+
+def test_the_prefecture_is_told_why_it_cannot_record_a_countys_progress(  # type: ignore[no-untyped-def]
+        qtbot, offices, monkeypatch: pytest.MonkeyPatch, dialog_answers) -> None:
+    p, _b = offices
+    page = LedgerPage(p)
+    qtbot.addWidget(page)
+    combo = page.filter_bar.office
+    combo.setCurrentIndex(combo.findData(B))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    page.show_issue(page.model.issue_id(0))
+    stayed_open: list[bool] = []
+
+    def run(dlg: QDialog) -> int:
+        assert isinstance(dlg, StepDialog)
+        dlg.text.setPlainText("州里代填的进展")
+        stayed_open.append(not dlg.submit())
+        return 0
+
+    monkeypatch.setattr(page, "exec_dialog", run)
+    page.run_step("progress")
+    assert stayed_open == [True]
+    assert any("属于“勐海县”，登记进展由该单位办理" in w for w in dialog_answers.warnings), dialog_answers.warnings
+    assert page.model.row_at(0).progress_percent == 0  # type: ignore[union-attr]
