@@ -28,13 +28,13 @@ def offices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppConte
     p = make_office(root / "p", P, "西双版纳州", level="prefecture")
     trust_both(a, p)
     trust_both(b, p)
-    for n in (1, 2, 3):
+    for n in (1, 2, 3):  # 景洪问题1 is overdue whatever today is
         add_issue(a, serial=f"2026-00{n}", description=f"景洪问题{n}", responsible_unit="综合科",
-                  responsible_person="岩温", deadline=dt.date(2026, 12, 30))
+                  responsible_person="岩温", deadline=dt.date(2026, 1, 5) if n == 1 else dt.date(2099, 12, 30))
     for n in (1, 2):
         add_issue(b, serial=f"2026-00{n}", description=f"勐海问题{n}", responsible_unit="规划科",
-                  responsible_person="玉香", deadline=dt.date(2026, 12, 30))
-    add_issue(p, serial="2026-001", description="州级问题", responsible_unit="督查科", deadline=dt.date(2026, 12, 30))
+                  responsible_person="玉香", deadline=dt.date(2099, 12, 30))
+    add_issue(p, serial="2026-001", description="州级问题", responsible_unit="督查科", deadline=dt.date(2099, 12, 30))
     send(a, p, root / "ap")
     send(b, p, root / "bp")
     send(p, b, root / "pb")
@@ -54,7 +54,13 @@ def test_the_combo_picks_whose_items_the_page_lists(qtbot, offices) -> None:  # 
     combo = page.filter_bar.office
     assert not combo.isHidden()
     assert [combo.itemText(i) for i in range(combo.count())] == ["本单位（西双版纳州）", "景洪市", "勐海县", "全部单位"]
-    assert _descriptions(page) == ["州级问题"]  # its own items first
+    # a prefecture's ledger opens on every office's items; the reminders follow the scope
+    assert combo.current_office() == scope.ALL and page.model.rowCount() == 6
+    qtbot.waitUntil(lambda: "逾期 1 项" in page.banner.text())
+    combo.setCurrentIndex(combo.findData(""))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert _descriptions(page) == ["州级问题"]
+    assert "逾期" not in page.banner.text().replace("没有逾期或临期的问题", "")
     # the 单位 column, shown right after 编号
     office_col = len(COLUMNS)
     assert page.model.headerData(office_col, Qt.Orientation.Horizontal) == "单位"

@@ -15,7 +15,7 @@ from desktop_app.context import AppContext
 from desktop_app.ledger import query, saved_filters
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.warnings import COLOUR_LABELS
-from desktop_app.services import organisation
+from desktop_app.services import organisation, scope
 from ui import dialogs
 from ui.office_scope import OfficeScopeCombo
 
@@ -48,7 +48,10 @@ class FilterBar(QWidget):
         self.save_button = QPushButton(self.tr("保存筛选"))
         self.clear_button = QPushButton(self.tr("清空"))
         self.office = OfficeScopeCombo(ctx)  # hidden in a county office
-        self.office_label = QLabel(self.tr("单位"))
+        if not self.office.isHidden():
+            # a prefecture keeps few items of its own: its ledger opens on every county's items
+            self.office.setCurrentIndex(max(0, self.office.findData(scope.ALL)))
+        self.office_label = QLabel(self.tr("查看范围"))
         self.office_label.setVisible(not self.office.isHidden())
         widgets = [(self.tr("年度"), self.year), (self.tr("状态"), self.status), (self.tr("预警"), self.colour),
                    (self.tr("类型"), self.kind), (self.tr("来源"), self.source), (self.tr("责任单位"), self.unit),

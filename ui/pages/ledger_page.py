@@ -110,7 +110,7 @@ class LedgerPage(QWidget):
                 self.table.setColumnWidth(i, widths[field])
         if self.model.prefecture:  # the 单位 column (logically last) shows right after 编号
             self.table.horizontalHeader().moveSection(len(COLUMNS), 2)
-            self.table.setColumnWidth(len(COLUMNS), 90)
+            self.table.setColumnWidth(len(COLUMNS), 130)
         self.table.selectionModel().currentRowChanged.connect(self._on_item_row)
         self.table.activated.connect(lambda _i: self.run_step("edit"))  # Enter or double-click
         self.resp_table = _table(self.resp_model)
@@ -165,7 +165,8 @@ class LedgerPage(QWidget):
         self.model.count_known.connect(lambda _n: self._show_count())
 
         # the rows first; the drop-downs and the overdue banner fill in on the next turn of the event loop
-        self.model.set_query(IssueFilter(year=organisation.current_year(ctx.db)))
+        self.model.set_query(IssueFilter(year=organisation.current_year(ctx.db),
+                                         office=self.filter_bar.office.current_office()))
         self._after_query()
         QTimer.singleShot(0, self._fill_secondary)
 
@@ -176,7 +177,10 @@ class LedgerPage(QWidget):
     # --- queries -----------------------------------------------------------------------------
     def apply_filter(self, f: IssueFilter) -> None:
         """Show the items of ``f`` in every view."""
+        scope_changed = f.office != self.model.filter.office
         self.model.set_query(f)
+        if scope_changed:
+            self._update_banner()  # the reminders follow 查看范围 (prefecture)
         self._stale = {TAB_RESPONSIBILITY: True, TAB_SUPERVISION: True}
         self._after_query()
         self._refresh_tab(self.tabs.currentIndex())
@@ -246,7 +250,7 @@ class LedgerPage(QWidget):
         self._refresh_tab(tab)
 
     def _update_banner(self) -> None:
-        d = due_summary(self.ctx.db, limit=0)
+        d = due_summary(self.ctx.db, limit=0, office=self.model.filter.office)
         parts = []
         if d.overdue_count:
             parts.append(f"<a href='red' style='color:#e5484d'>{self.tr('逾期 %1 项').replace('%1', str(d.overdue_count))}</a>")
@@ -259,7 +263,7 @@ class LedgerPage(QWidget):
 
     def _on_banner_link(self, colour: str) -> None:
         self.tabs.setCurrentIndex(TAB_ITEMS)
-        self.filter_bar.set_filter(IssueFilter(colours=[colour]))
+        self.filter_bar.set_filter(IssueFilter(colours=[colour], office=self.model.filter.office))
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ISSUE, Kind.ALL):
