@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -603,6 +604,66 @@ def _hold_for_tests() -> None:
         time.sleep(60)
 
 
+def _read(path: Path, data: DataDir, limits: Limits | None, report: ImportReport) -> tuple[RawBundle, dict[str, Any]]:
+    raw = read_bundle(Path(path), data.keys, limits)
+    m = _check_header(raw)
+    report.bundle_id, report.from_office = m["bundle_id"], m["from_office"]
+    return raw, m
+
+
+def _apply_in(s: Session, me: str, data: DataDir, actor: Actor, raw: RawBundle, m: dict[str, Any],
+              report: ImportReport, dry_run: bool) -> int:
+    """Check and merge one bundle inside the caller's transaction; returns the highest clock applied.
+
+    Every refusal (``SyncError``) is raised before anything is written, so the caller's
+    transaction is untouched by a refused bundle (the batch preview relies on this).
+    An already-imported bundle sets ``report.status`` and writes nothing.
+    """
+    now_ms = int(time.time() * 1000)
+    limit_hlc = HybridClock.pack(now_ms + MAX_CLOCK_SKEW_MS, CAP_COUNTER)
+    if m["from_office"] == me:
+        raise SyncError("这是本单位自己导出的数据包，无需导入", "请在接收单位的电脑上导入")
+    _check_signature(s, raw, m["from_office"])
+    if m["to_office"] != me:
+        raise SyncError(f"该数据包是发给单位 {m['to_office']} 的，不是本单位（{me}）",
+                        "请确认接收单位后让对方重新导出；本次未做任何改动")
+    _check_versions(m)
+    if s.get(ImportedBundle, m["bundle_id"]) is not None:
+        report.status = "already-imported"
+        report.warnings.append("该数据包此前已导入，本次未做任何改动")
+        return 0
+    changes, warnings = _parse(raw, m, limit_hlc)
+    changes = upgrade_changes(m["schema_version"], changes)
+    report.warnings.extend(warnings)
+    _check_ranges(changes, m)
+    fresh = _check_against_log(s, me, changes, m, report)
+    for table in raw.changes:
+        report.tables.setdefault(table, TableReport())
+    skipped_rows = defaultdict(set)
+    fresh_ids = {(c.table, c.row_id) for c in fresh}
+    for c in changes:
+        if (c.table, c.row_id) not in fresh_ids:
+            skipped_rows[c.table].add(c.row_id)
+    blobs_meta = {a["sha256"]: a for a in m.get("attachments") or []
+                  if isinstance(a, dict) and a.get("sha256") in raw.blobs}
+    plan = _merge(s, fresh, report, m["bundle_id"], blobs_meta)
+    for table, ids in skipped_rows.items():
+        report.tables[table].unchanged += len(ids)
+    _write(s, plan, raw, data, dry_run)
+    _record(s, actor, m, raw, report, dry_run)
+    return plan.max_hlc
+
+
+def _refused(report: ImportReport, exc: SyncError | SQLAlchemyError) -> ImportReport:
+    report.status = "rejected"
+    report.tables = {}
+    if isinstance(exc, SyncError):
+        report.errors = [str(exc)]
+    else:
+        report.errors = [f"写入数据库失败，已全部撤销：{type(exc).__name__}: {str(exc)[:300]}"]
+    return report
+
+
 def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run: bool = False,
                   limits: Limits | None = None) -> ImportReport:
     """Import one bundle (or preview it with ``dry_run``). A refused bundle changes nothing and
@@ -612,65 +673,80 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
     if not me:
         raise SetupRequiredError()
     try:
-        raw = read_bundle(Path(path), data.keys, limits)
-        m = _check_header(raw)
-        report.bundle_id, report.from_office = m["bundle_id"], m["from_office"]
-        now_ms = int(time.time() * 1000)
-        limit_hlc = HybridClock.pack(now_ms + MAX_CLOCK_SKEW_MS, CAP_COUNTER)
+        raw, m = _read(path, data, limits, report)
         with db.session() as s:
             s.info["applying_remote"] = True
             try:
                 with s.begin():
-                    if m["from_office"] == me:
-                        raise SyncError("这是本单位自己导出的数据包，无需导入", "请在接收单位的电脑上导入")
-                    _check_signature(s, raw, m["from_office"])
-                    if m["to_office"] != me:
-                        raise SyncError(f"该数据包是发给单位 {m['to_office']} 的，不是本单位（{me}）",
-                                        "请确认接收单位后让对方重新导出；本次未做任何改动")
-                    _check_versions(m)
-                    if s.get(ImportedBundle, m["bundle_id"]) is not None:
-                        report.status = "already-imported"
-                        report.warnings.append("该数据包此前已导入，本次未做任何改动")
+                    max_hlc = _apply_in(s, me, data, actor, raw, m, report, dry_run)
+                    if report.status == "already-imported":
                         return report
-                    changes, warnings = _parse(raw, m, limit_hlc)
-                    changes = upgrade_changes(m["schema_version"], changes)
-                    report.warnings.extend(warnings)
-                    _check_ranges(changes, m)
-                    fresh = _check_against_log(s, me, changes, m, report)
-                    for table in raw.changes:
-                        report.tables.setdefault(table, TableReport())
-                    skipped_rows = defaultdict(set)
-                    fresh_ids = {(c.table, c.row_id) for c in fresh}
-                    for c in changes:
-                        if (c.table, c.row_id) not in fresh_ids:
-                            skipped_rows[c.table].add(c.row_id)
-                    blobs_meta = {a["sha256"]: a for a in m.get("attachments") or []
-                                  if isinstance(a, dict) and a.get("sha256") in raw.blobs}
-                    plan = _merge(s, fresh, report, m["bundle_id"], blobs_meta)
-                    for table, ids in skipped_rows.items():
-                        report.tables[table].unchanged += len(ids)
-                    _write(s, plan, raw, data, dry_run)
-                    _record(s, actor, m, raw, report, dry_run)
                     if dry_run:
                         raise _DryRunDoneError()
                     _hold_for_tests()
             except _DryRunDoneError:
                 report.status = "dry-run"
                 return report
-        if plan.max_hlc:
-            db.clock.observe(plan.max_hlc)
+        if max_hlc:
+            db.clock.observe(max_hlc)
         report.status = "applied"
         return report
-    except SyncError as exc:
-        report.status = "rejected"
-        report.tables = {}
-        report.errors = [str(exc)]
-        return report
-    except SQLAlchemyError as exc:
-        report.status = "rejected"
-        report.tables = {}
-        report.errors = [f"写入数据库失败，已全部撤销：{type(exc).__name__}: {str(exc)[:300]}"]
-        return report
+    except (SyncError, SQLAlchemyError) as exc:
+        return _refused(report, exc)
+
+
+def preview_batch(db: Database, data: DataDir, actor: Actor, paths: list[Path],
+                  progress: Callable[[int, int, str], None] | None = None,
+                  limits: Limits | None = None) -> list[ImportReport]:
+    """Dry-run several bundles together, in the given order, as if each were imported after the
+    ones before it (so a bundle that fills another's gap counts); nothing is written.
+
+    All of them run in ONE transaction that is rolled back at the end. A bundle refused only
+    for a gap is tried again after the others, as the real import does.
+    """
+    me = db.office_code
+    if not me:
+        raise SetupRequiredError()
+    reports: dict[Path, ImportReport] = {p: ImportReport(file=str(p)) for p in paths}
+    with db.session() as s:
+        s.info["applying_remote"] = True
+        try:
+            with s.begin():
+                pending = list(paths)
+                done = 0
+                while pending:
+                    retry: list[Path] = []
+                    moved = False
+                    for path in pending:
+                        if progress:
+                            progress(done, len(paths), f"正在预览 {Path(path).name}…")
+                        report = reports[path] = ImportReport(file=str(path))
+                        try:
+                            raw, m = _read(path, data, limits, report)
+                            _apply_in(s, me, data, actor, raw, m, report, dry_run=True)
+                        except SyncError as exc:
+                            _refused(report, exc)
+                            if report.gap:
+                                retry.append(path)
+                                continue
+                        else:
+                            if report.status != "already-imported":
+                                report.status = "dry-run"
+                                moved = True
+                        done += 1
+                    if not moved:
+                        done += len(retry)
+                    pending = retry if moved else []
+                raise _DryRunDoneError()
+        except _DryRunDoneError:
+            pass
+        except SQLAlchemyError as exc:  # the shared transaction is gone: no later preview is reliable
+            for path in paths:
+                if reports[path].status in ("dry-run", "rejected") and not reports[path].errors:
+                    _refused(reports[path], exc)
+    if progress:
+        progress(len(paths), len(paths), "预览完成")
+    return [reports[p] for p in paths]
 
 
 def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report: ImportReport, dry_run: bool) -> None:

@@ -195,3 +195,22 @@ def read_bundle(path: Path, keys_dir: Path | None = None, limits: Limits | None 
         raise
     except _ZIP_ERRORS as exc:
         raise _reject(f"{_BROKEN}：{type(exc).__name__}") from exc
+
+
+def peek_manifest(path: Path, keys_dir: Path | None = None, limits: Limits | None = None) -> dict[str, Any]:
+    """Only the manifest (not yet trusted: its signature is checked at import) — enough to order a
+    batch of bundles by sender and time without reading their changes."""
+    limits = limits or Limits()
+    source, _encrypted = _open_source(Path(path), keys_dir, limits)
+    try:
+        with source, zipfile.ZipFile(source) as zf:
+            infos = zf.infolist()
+            _check_members(infos, limits)
+            info = {i.filename: i for i in infos}.get(MANIFEST)
+            if info is None:
+                raise _reject(f"数据包缺少清单或签名：{_BROKEN}")
+            return _parse_manifest(_read_capped(zf, info, limits.max_manifest_bytes))
+    except SyncError:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise _reject(f"{_BROKEN}：{type(exc).__name__}") from exc

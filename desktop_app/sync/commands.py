@@ -11,8 +11,7 @@ from desktop_app.cli import data_root, emit
 from desktop_app.context import AppContext, open_context
 from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
 from desktop_app.sync import peers
-from desktop_app.sync.apply import ImportReport, import_bundle
-from desktop_app.sync.bundle_format import BUNDLE_SUFFIX
+from desktop_app.sync.batch import bundle_files, import_batch, report_text
 from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.sync.keys import parse_card
 
@@ -99,63 +98,20 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
-def bundle_files(names: list[str]) -> list[Path]:
-    """The files to import: folders expand to their bundles; all sorted by name (= by time per sender)."""
-    files: list[Path] = []
-    for n in names:
-        p = Path(n)
-        if p.is_dir():
-            files.extend(sorted(p.glob(f"*{BUNDLE_SUFFIX}")))
-        else:
-            files.append(p)
-    if not files:
-        raise ValidationError("没有找到要导入的数据包", f"请指定 {BUNDLE_SUFFIX} 文件或包含数据包的文件夹")
-    return sorted(files, key=lambda f: (f.name, str(f)))
-
-
-def import_many(ctx: AppContext, files: list[Path], dry_run: bool = False) -> list[ImportReport]:
-    """Import several bundles in name order; ones refused only for a gap are retried once the
-    others are in (a folder copied in any order still imports)."""
-    reports: dict[Path, ImportReport] = {}
-    pending = list(files)
-    while pending:
-        progress = False
-        retry: list[Path] = []
-        for f in pending:
-            r = import_bundle(ctx.db, ctx.data, ctx.actor, f, dry_run=dry_run)
-            reports[f] = r
-            if r.status == "rejected" and r.gap and not dry_run:
-                retry.append(f)
-            elif r.status == "applied":
-                progress = True
-        pending = retry if progress else []
-    return [reports[f] for f in files]
-
-
-def _human(r: ImportReport) -> str:
-    label = {"applied": "已导入", "already-imported": "此前已导入，未做改动", "rejected": "已拒绝",
-             "dry-run": "预览（未写入）"}[r.status]
-    lines = [f"{Path(r.file).name}：{label}（来自 {r.from_office or '未知'}）"]
-    for t, rep in sorted(r.tables.items()):
-        lines.append(f"  {t}: 新增 {rep.created}，更新 {rep.updated}，未变 {rep.unchanged}，冲突 {rep.conflicts}，"
-                     f"拒绝 {rep.rejected}")
-    lines += [f"  ! {e}" for e in r.errors] + [f"  注意：{w}" for w in r.warnings]
-    return "\n".join(lines)
-
-
 def cmd_import_bundle(args: argparse.Namespace) -> int:
-    """fielddesk import-bundle FILE… [--dry-run]: one object per bundle (a list for several)."""
+    """fielddesk import-bundle FILE|FOLDER… [--dry-run]: one object per bundle (a list for several, in the
+    order they were applied: by sender and time, see ``batch.order_bundles``)."""
     files = bundle_files(args.file)
     ctx = _open(args)
     try:
-        reports = import_many(ctx, files, dry_run=args.dry_run)
+        reports = import_batch(ctx.db, ctx.data, ctx.actor, files, dry_run=args.dry_run).reports
     finally:
         ctx.close()
     payload = reports[0].as_json() if len(reports) == 1 else [r.as_json() for r in reports]
     if getattr(args, "json", False):
         print(json.dumps(payload, ensure_ascii=False, indent=1))
     else:
-        print("\n".join(_human(r) for r in reports))
+        print("\n".join(report_text(r) for r in reports))
     rejected = [r for r in reports if r.status == "rejected"]
     for r in rejected:
         print(f"错误：数据包 {Path(r.file).name} 被拒绝：{'；'.join(r.errors)}", file=sys.stderr)

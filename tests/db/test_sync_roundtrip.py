@@ -178,26 +178,3 @@ def test_prefecture_sends_down_assigned_items_holidays_and_questions(offices, tm
     up = send(county, pref, tmp_path / "up")
     assert up.tables["issue"].updated == 1
     assert rows(pref, "issue")[item["id"]]["measures"] == "制定专项方案"
-
-
-def test_a_folder_copied_in_any_order_imports_gap_bundles_after_their_predecessors(offices, tmp_path: Path) -> None:
-    from db.models import PeerState
-    from desktop_app.sync.commands import import_many
-    from desktop_app.sync.peers import merge_acks
-
-    county, pref = offices
-    add_issue(county, serial="2026-001")
-    first = export(county, pref, tmp_path / "x")
-    with county.db.transaction() as s:  # as if the prefecture had acknowledged the first bundle
-        merge_acks(s.get(PeerState, "532800"), {"532801": first.ranges["532801"][1]})
-    add_issue(county, serial="2026-002")
-    second = export(county, pref, tmp_path / "x2")
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    # names that sort the later bundle first
-    a, b = stick / "a.fdbundle", stick / "b.fdbundle"
-    second.file.rename(a)
-    first.file.rename(b)
-    reports = import_many(pref, [a, b])
-    assert [r.status for r in reports] == ["applied", "applied"]
-    assert count(pref, Issue) == 2

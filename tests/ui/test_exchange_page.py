@@ -71,10 +71,10 @@ def test_cards_export_preview_import_and_conflicts(qtbot, qtmodeltester, dialog_
     dialog_answers.files.append(str(target))
     pref_page.importer.pick.click()
     assert pref_page.importer.task.wait(30000)
-    assert pref_page.importer.preview.status == "dry-run"
+    assert [r.status for r in pref_page.importer.preview.reports] == ["dry-run"]
     assert pref_page.importer.apply_btn.isEnabled()
     qtmodeltester.check(pref_page.importer.model)
-    tables = {r[0]: r[1] for r in pref_page.importer.model.rows}
+    tables = {r.table: r.counts for r in pref_page.importer.model.rows}
     assert tables["issue"].created == 1
     assert _issues(pref) == 0
     pref_page.importer.apply_btn.click()
@@ -134,3 +134,54 @@ def test_conflicts_tab_resolves_and_revoke_warns(qtbot, dialog_answers, ctx, pre
     dialog_answers.confirms.append(True)
     page.cards.revoke_btn.click()
     assert peers.get_peer(ctx.db, "532800").revoked
+
+
+def test_import_tab_previews_several_bundles_together_and_applies_them_in_order(
+        qtbot, qtmodeltester, dialog_answers, monkeypatch, ctx, pref, tmp_path: Path) -> None:
+    from desktop_app.sync.bundle_writer import export_bundle
+    from ui import dialogs
+
+    for a, b in ((ctx, pref), (pref, ctx)):
+        card = peers.own_card(b.db, b.data.keys)
+        peers.trust_card(a.db, a.actor, card, card.fingerprint)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    files = []
+    for n in range(3):  # each bundle carries only what the previous ones did not (as if acknowledged)
+        with ctx.db.transaction() as s:
+            s.add(Issue(serial=f"2026-00{n + 1}", year=2026, description=f"问题{n}", deadline=dt.date(2026, 9, 30)))
+        res = export_bundle(ctx.db, ctx.data, ctx.actor, "532800", stick)
+        with ctx.db.transaction() as s:
+            peers.merge_acks(s.get(peers.PeerState, "532800"), {o: r[1] for o, r in res.ranges.items()})
+        files.append(res.file)
+    # names that sort the newest first, and a damaged file
+    renamed = [f.rename(stick / f"{9 - i}.fdbundle") for i, f in enumerate(files)]
+    (stick / "0-damaged.fdbundle").write_bytes(b"PK\x03\x04 broken")
+    page = ExchangePage(pref)
+    qtbot.addWidget(page)
+    imp = page.importer
+    monkeypatch.setattr(dialogs, "open_files", lambda *a, **k: [str(renamed[2]), str(renamed[1])])
+    imp.pick.click()  # two files: the second alone would be refused for a gap
+    assert imp.task.wait(30000)
+    assert [r.status for r in imp.preview.reports] == ["rejected", "rejected"]  # both need the first bundle
+    assert all("缺少" in r.errors[0] for r in imp.preview.reports)
+    assert not imp.apply_btn.isEnabled()
+    dialog_answers.files.append(str(stick))  # the whole folder
+    imp.pick_dir.click()
+    assert imp.task.wait(30000)
+    assert [Path(r.file).name for r in imp.preview.reports] == ["9.fdbundle", "8.fdbundle", "7.fdbundle",
+                                                                 "0-damaged.fdbundle"]
+    assert [r.status for r in imp.preview.reports] == ["dry-run"] * 3 + ["rejected"]
+    qtmodeltester.check(imp.model)
+    issue_rows = [r for r in imp.model.rows if r.table == "issue"]
+    assert [(r.file, r.counts.created) for r in issue_rows] == [("9.fdbundle", 1), ("8.fdbundle", 1), ("7.fdbundle", 1)]
+    assert imp.model.rows[-1].file == "0-damaged.fdbundle" and imp.model.rows[-1].status == "rejected"
+    assert "预览可导入 3 个" in imp.status.text() and "已拒绝 1 个" in imp.status.text()
+    assert "0-damaged.fdbundle：已拒绝" in imp.details.toPlainText()
+    assert _issues(pref) == 0 and imp.apply_btn.isEnabled()
+    imp.apply_btn.click()
+    assert imp.task.wait(30000)
+    assert [r.status for r in imp.result.reports] == ["applied"] * 3 + ["rejected"]
+    assert _issues(pref) == 3
+    assert "0-damaged.fdbundle" in dialog_answers.warnings[-1]
+    assert not dialog_answers.bugs
