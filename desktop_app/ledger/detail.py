@@ -22,6 +22,7 @@ from db.models import (
     Urge,
 )
 from desktop_app.errors import NotFoundError
+from desktop_app.ledger import rights
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
@@ -67,8 +68,8 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
         if r is None:
             raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
         row = to_row(r, clock)
-        links = s.execute(select(Issue.source_visit_id, Issue.source_topic_id, Issue.created_at)
-                          .where(Issue.id == issue_id)).one()
+        links = s.execute(select(Issue.source_visit_id, Issue.source_topic_id, Issue.created_at,
+                                 Issue.assigned_by_office).where(Issue.id == issue_id)).one()
         progress = list(s.execute(select(Progress).where(Progress.issue_id == issue_id, Progress.deleted.is_(False))
                                   .order_by(Progress.date, Progress.created_at)).scalars())
         exts = list(s.execute(select(Extension).where(Extension.issue_id == issue_id, Extension.deleted.is_(False))
@@ -138,6 +139,7 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             pending_closure=next((x for x in clo_list if x.state == "applied"), None),
             read_only=row.status in ("closed", "void"), warnings=warnings,
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
+            refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
         )
 
 

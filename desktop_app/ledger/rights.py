@@ -54,6 +54,16 @@ def refusal(writer: str, owner: str, assigner: str, step: str) -> str | None:
     raise ValueError(f"unknown step {step!r}")
 
 
+#: the detail pane's step keys → steps here ("verify" is the pane's 审核销号)
+PANE_STEPS = {"edit": "edit", "progress": "progress", "extension": "extension", "decide_extension": "decide_extension",
+              "closure": "closure", "verify": "verify_closure", "void": "void"}
+
+
+def refused_steps(writer: str, owner: str, assigner: str) -> frozenset[str]:
+    """The detail pane's steps (``PANE_STEPS`` keys) office ``writer`` may not take on such an item."""
+    return frozenset(k for k, step in PANE_STEPS.items() if refusal(writer, owner, assigner, step) is not None)
+
+
 def _name(s: Session, code: str) -> str:
     name = s.execute(select(Office.name).where(Office.code == code, Office.deleted.is_(False))).scalar()
     return str(name) if name else code

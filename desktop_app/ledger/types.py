@@ -150,6 +150,8 @@ class IssueDetail:
     warnings: list[str] = field(default_factory=list)
     source_visit_id: str | None = None
     source_topic_id: str | None = None
+    #: steps of the detail pane this office may not take on the item (another office's, ``ledger.rights``)
+    refused_steps: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ def test_refusal_rules() -> None:
     assert rights.refusal(P, A, "", "urge") is None and rights.refusal(P, A, "", "follow_up") is None
     assert rights.refusal(P, A, P, "void") is None and rights.refusal("532822", A, P, "void") == "owner:作废"
     assert rights.refusal("", A, P, "edit") is None  # before setup
+    # the detail pane's buttons
+    assert rights.refused_steps(P, A, "") == {"edit", "progress", "extension", "decide_extension", "closure",
+                                              "verify", "void"}
+    assert rights.refused_steps(P, A, P) == {"edit", "progress", "extension", "closure"}
+    assert rights.refused_steps(A, A, P) == {"decide_extension", "verify"}
+    assert rights.refused_steps(A, A, "") == set()
 
 
 def test_prefecture_cannot_write_a_countys_fields(tmp_path: Path) -> None:

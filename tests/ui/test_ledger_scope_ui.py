@@ -102,6 +102,9 @@ def test_the_prefecture_is_told_why_it_cannot_record_a_countys_progress(  # type
     combo.setCurrentIndex(combo.findData(B))
     qtbot.waitUntil(lambda: page.model.rowCount() == 2)
     page.show_issue(page.model.issue_id(0))
+    # the buttons offer only what the prefecture owns on a county's own item
+    enabled = {k for k, b in page.detail.buttons.items() if b.isEnabled()}
+    assert enabled == {"urge", "follow_up"}
     stayed_open: list[bool] = []
 
     def run(dlg: QDialog) -> int:

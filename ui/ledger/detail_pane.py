@@ -34,7 +34,7 @@ def allowed_steps(d: IssueDetail) -> set[str]:
         steps.add("closure")
     else:
         steps.add("verify")
-    return steps
+    return steps - d.refused_steps  # another office's item (prefecture): only what this office owns
 
 
 class DetailPane(QWidget):
