@@ -92,6 +92,7 @@ def test_combo_switches_the_visits_page(qtbot, offices) -> None:
     county_page = VisitsPage(county)
     qtbot.addWidget(county_page)
     assert county_page.office_combo.isHidden() and county_page.office_combo.current_office() == ""
+    assert county_page.scope_box.isHidden() and not page.scope_box.isHidden()
 
 
 def test_topics_page_and_results_tab_follow_the_combo(qtbot, offices) -> None:

@@ -29,7 +29,7 @@ from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
-from ui.work.widgets import open_attachment, page_header, table_view
+from ui.work.widgets import open_attachment, page_header, scope_corner, sync_scope_corner, table_view
 
 
 class TopicsPage(QWidget):
@@ -40,7 +40,11 @@ class TopicsPage(QWidget):
         self.ctx = ctx
         self.selected: str | None = None
         self.items: list[TopicInfo] = []
-        header, self.subtitle = page_header(self.tr("调研课题"))
+        # 查看范围: a prefecture office also lists each county's rows (read-only); hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(self._office_changed)
+        self.scope_box = scope_corner(self.office_combo)
+        header, self.subtitle = page_header(self.tr("调研课题"), corner=self.scope_box)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setPrefix(self.tr("年度 "))
@@ -49,10 +53,6 @@ class TopicsPage(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(24, 10, 24, 4)
         bar.addWidget(self.year)
-        # 查看范围: a prefecture office also lists each county's topics (read-only); hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
-        self.office_combo.office_changed.connect(self._office_changed)
-        bar.addWidget(self.office_combo)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
                 ("new", self.tr("新建课题"), self.new_topic), ("edit", self.tr("编辑"), self.edit_topic),
@@ -74,6 +74,8 @@ class TopicsPage(QWidget):
         self.table = table_view(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.doubleClicked.connect(lambda _i: self.edit_topic())
+        # the 单位 column (shown for 全部单位 only) reads first, where a prefecture looks for it
+        self.table.horizontalHeader().moveSection(self.model.columnCount() - 1, 0)
         self.detail = TopicDetail()
         self.detail.attachmentRequested.connect(
             lambda sha, name: open_attachment(self, self.ctx.data.attachments, sha, name))
@@ -110,6 +112,7 @@ class TopicsPage(QWidget):
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
             self.office_combo.reload()  # a bundle may have brought a new county
+            sync_scope_corner(self.scope_box, self.office_combo)
         if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
             year = current_year(self.ctx.db)
             if year != self.year.value():
@@ -180,6 +183,9 @@ class TopicsPage(QWidget):
             self.buttons[key].setEnabled(t is not None and own)
             self.buttons[key].setToolTip(why)
         self.buttons["new"].setEnabled(own)
+        for b in (self.detail.edit_outcome, self.detail.remove_outcome):
+            b.setEnabled(own)
+            b.setToolTip(why)
         if t is not None and own:
             i = TOPIC_STATUSES.index(t.status)
             self.buttons["forward"].setEnabled(i < len(TOPIC_STATUSES) - 1)

@@ -32,7 +32,7 @@ from ui.work.days_view import DaysView
 from ui.work.month_calendar import MonthCalendar
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import open_attachment, page_header, table_view
+from ui.work.widgets import open_attachment, page_header, scope_corner, sync_scope_corner, table_view
 
 
 class VisitsPage(QWidget):
@@ -43,7 +43,11 @@ class VisitsPage(QWidget):
         self.ctx = ctx
         self.items: list[VisitInfo] = []
         self.selected: str | None = None
-        header, self.subtitle = page_header(self.tr("调研安排"))
+        # 查看范围: a prefecture office also lists each county's rows (read-only); hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(self._office_changed)
+        self.scope_box = scope_corner(self.office_combo)
+        header, self.subtitle = page_header(self.tr("调研安排"), corner=self.scope_box)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setPrefix(self.tr("年度 "))
@@ -52,10 +56,6 @@ class VisitsPage(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(24, 10, 24, 4)
         bar.addWidget(self.year)
-        # 查看范围: a prefecture office also lists each county's visits (read-only); hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
-        self.office_combo.office_changed.connect(self._office_changed)
-        bar.addWidget(self.office_combo)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
                 ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
@@ -76,6 +76,9 @@ class VisitsPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._select(getattr(self.model.item(self.table.currentIndex().row()), "id", None)))
         self.table.doubleClicked.connect(lambda _i: self.edit_visit())
+        # the 单位 column (shown for 全部单位 only) reads first, where a prefecture looks for it
+        self.table.horizontalHeader().moveSection(self.model.columnCount() - 1, 0)
+        self._whose = ""  # the county shown (its name), "" for this office
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -137,6 +140,7 @@ class VisitsPage(QWidget):
         # not Kind.ISSUE: ledger edits are frequent; turning a finding into an item notifies VISIT too
         if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
             self.office_combo.reload()  # a bundle may have brought a new county
+            sync_scope_corner(self.scope_box, self.office_combo)
         if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
             year = current_year(self.ctx.db)
             if year != self.year.value():
@@ -171,7 +175,8 @@ class VisitsPage(QWidget):
             self.items = visits.visit_infos(self.ctx.db, year, office=office)
             report = clashes.clash_report(self.ctx.db, year, office=office)
             window = clashes.clash_window(self.ctx.db)
-            whose = scope.scope_label(self.ctx.db, office) + " · " if office else ""
+            self._whose = scope.scope_label(self.ctx.db, office) if office else ""
+            whose = self._whose + " · " if office else ""
             names = office_names(self.ctx.db) if office == scope.ALL else {}
         if not done.ok:
             return
@@ -225,7 +230,8 @@ class VisitsPage(QWidget):
     def _detail_html(self, v: VisitInfo | None) -> str:
         if v is None:
             return f"<p style='color:#5b6b7c'>{escape(self.tr('选择一次调研查看详情'))}</p>"
-        rows = [(self.tr("日期"), f"{fmt(v.start_date)} 至 {fmt(v.end_date)}（{v.days}天）"),
+        rows = [(self.tr("单位"), self.model.office_names.get(v.office_code) or self._whose)] if self._whose else []
+        rows += [(self.tr("日期"), f"{fmt(v.start_date)} 至 {fmt(v.end_date)}（{v.days}天）"),
                 (self.tr("地点"), f"{v.place}（{v.township or '—'}，{v.place_type or '—'}）"),
                 (self.tr("方式"), v.method + ("，四不两直" if v.unannounced else "")),
                 (self.tr("带队"), v.lead_name), (self.tr("参加"), fmt(v.participant_names) or "—"),

@@ -68,6 +68,7 @@ class DaysView(QWidget):
         top.addWidget(self.quota_button)
         self.model = DaysTableModel(self)
         self.table = _table(self.model)
+        self.table.horizontalHeader().moveSection(self.model.columnCount() - 1, 0)  # 单位 first (全部单位 only)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_person())
         self.visits_model = PersonVisitModel(self)
         self.visits_table = _table(self.visits_model)
