@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -82,6 +83,24 @@ def test_the_combo_picks_whose_items_the_page_lists(qtbot, offices) -> None:  # 
     # 清空 keeps the scope
     page.filter_bar.clear()
     assert page.model.filter.office == scope.ALL and page.model.rowCount() == 6
+
+
+
+def test_the_page_exports_the_county_it_shows(qtbot, offices, tmp_path, dialog_answers) -> None:  # type: ignore[no-untyped-def]
+    p, _b = offices
+    page = LedgerPage(p)
+    qtbot.addWidget(page)
+    combo = page.filter_bar.office
+    combo.setCurrentIndex(combo.findData(B))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    out = tmp_path / "勐海.xlsx"
+    task = page.export_view(str(out))
+    assert task is not None and task.wait(20_000)
+    qtbot.waitUntil(lambda: bool(dialog_answers.infos))
+    ws = openpyxl.load_workbook(out, read_only=True).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    assert str(rows[0][0]).startswith("勐海县2026年")
+    assert sorted(r[3] for r in rows[3:] if r[0] is not None) == ["勐海问题1", "勐海问题2"]
 
 
 def test_a_countys_page_has_no_combo_and_no_relayed_rows(qtbot, offices) -> None:  # type: ignore[no-untyped-def]

@@ -94,6 +94,11 @@ class LedgerPage(QWidget):
         self.notice_button.clicked.connect(self.print_notice)
         top.addWidget(self.print_button)
         top.addWidget(self.notice_button)
+        # the 问题清单 as filtered on screen (in a prefecture: the county chosen, or every office)
+        self.export_button = QPushButton(self.tr("导出 Excel…"))
+        self.export_button.setToolTip(self.tr("将问题清单按当前筛选条件导出为 Excel"))
+        self.export_button.clicked.connect(self.export_view)
+        top.addWidget(self.export_button)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_view)
 
         self.filter_bar = FilterBar(ctx, self, load=False)
@@ -337,6 +342,12 @@ class LedgerPage(QWidget):
 
         print_ledger_view(self, self.ctx, self.tabs.currentIndex(), self.filter_bar.current(),
                           sort=(self.model.sort_key, self.model.descending))
+
+    def export_view(self, path: str | None = None) -> Any:
+        """Export the 问题清单 as filtered on screen to .xlsx (``path`` skips the file dialog)."""
+        from ui.excel.actions import export_list
+
+        return export_list(self, self.ctx, "ledger", path=path, ledger_filter=self.model.filter)
 
     def print_notice(self) -> None:
         """Preview the 督办通知单 of the selected item."""
