@@ -99,6 +99,9 @@ def _sort_expr(sort_key: str, clock: WarningClock) -> ColumnElement[Any]:
     return getattr(Issue, sort_key)  # type: ignore[no-any-return]
 
 
+_OFFICE_RANGE_SQL = "SELECT (SELECT min(office_code) FROM issue), (SELECT max(office_code) FROM issue)"
+
+
 def office_codes(db: Database, f: IssueFilter, s: Session) -> list[str] | None:
     """The offices a query of ``f`` must be limited to, or None when no office condition is needed.
 
@@ -111,9 +114,14 @@ def office_codes(db: Database, f: IssueFilter, s: Session) -> list[str] | None:
     codes = scope.resolve(db, f.office)
     if codes is None:
         return None
-    # separate statements: SQLite answers a lone min() or max() from the index, both together by a scan
-    lo = s.execute(select(func.min(Issue.office_code))).scalar()
-    hi = s.execute(select(func.max(Issue.office_code))).scalar()
+    # one scalar subquery each: SQLite answers a lone min() or max() from the index (both in one
+    # SELECT would scan); plain driver SQL, as building the statement would cost more than running it
+    conn = s.connection()
+    if conn.dialect.paramstyle == "qmark":
+        lo, hi = conn.exec_driver_sql(_OFFICE_RANGE_SQL).one()
+    else:
+        lo = s.execute(select(func.min(Issue.office_code))).scalar()
+        hi = s.execute(select(func.max(Issue.office_code))).scalar()
     if lo is None or (lo == hi and lo in codes):
         return None
     return codes
