@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop_app.cli import data_root, office_scope
 from desktop_app.context import open_context
 from desktop_app.excel.kinds import KIND_LABELS, get_kind
+from desktop_app.services import scope
 
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
@@ -55,8 +56,10 @@ def cmd_export_excel(args: argparse.Namespace) -> int:
 
     ctx = open_context(data_root(args), daily_backup=False)
     try:
-        result = export_kind(ctx.db, Path(args.out), args.kind, year=args.year, unit=args.unit,
-                             office=office_scope(args))
+        office = office_scope(args)
+        if office:
+            scope.resolve(ctx.db, office)  # a county office or an unknown code is told so before any file is written
+        result = export_kind(ctx.db, Path(args.out), args.kind, year=args.year, unit=args.unit, office=office)
     finally:
         ctx.close()
     if args.json:

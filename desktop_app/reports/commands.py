@@ -11,6 +11,7 @@ from desktop_app.cli import data_root, emit, office_scope
 from desktop_app.context import open_context
 from desktop_app.errors import SetupRequiredError, ValidationError
 from desktop_app.reports import jobs
+from desktop_app.services import scope
 
 KIND_LABELS = jobs.KIND_LABELS
 
@@ -26,7 +27,10 @@ def cmd_print(args: argparse.Namespace) -> int:
     try:
         if not ctx.office_code:
             raise SetupRequiredError()
-        job = jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today(), office=office_scope(args))
+        office = office_scope(args)
+        if office:
+            scope.resolve(ctx.db, office)  # a county office or an unknown code is told so before anything is drawn
+        job = jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today(), office=office)
         result: Any = jobs.render(ctx.db, job, out)
     finally:
         ctx.close()

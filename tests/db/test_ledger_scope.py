@@ -191,3 +191,9 @@ def test_command_line_office_option(offices: Offices, tmp_path: Path, capsys: py
     # a county may not print another county's list, relayed rows or not
     assert cli.run(["--data-dir", bdir, "print", str(pdf), "--kind", "ledger", "--office", A]) != 0
     assert "县级单位只能查看本单位的数据" in capsys.readouterr().err
+    # for every kind, before anything is written
+    assert cli.run(["--data-dir", bdir, "export-excel", str(tmp_path / "v.xlsx"), "--kind", "visits",
+                    "--office", "all"]) != 0
+    assert "县级单位只能查看本单位的数据" in capsys.readouterr().err and not (tmp_path / "v.xlsx").exists()
+    assert cli.run(["--data-dir", pdir, "print", str(tmp_path / "x.pdf"), "--kind", "topics", "--office", "999999"]) != 0
+    assert "没有单位“999999”的数据" in capsys.readouterr().err and not (tmp_path / "x.pdf").exists()
