@@ -74,10 +74,11 @@ def ledger_cells(rows: Iterable[Any], office_names: dict[str, str] | None = None
 OFFICE_COLUMN = Column("单位", "center", 12)
 
 
-def ledger_spec(office: str, year: int, title: str = "", every_office: bool = False) -> SheetSpec:
-    """The 问题台账 sheet's frame (``every_office``: with the 单位 column)."""
+def ledger_spec(office: str, year: int, title: str = "", every_office: bool = False, reporter: str = "") -> SheetSpec:
+    """The 问题台账 sheet's frame: ``office`` names the list, ``reporter`` (default ``office``) is the 填报单位;
+    ``every_office`` adds the 单位 column."""
     columns = LEDGER_COLUMNS[:2] + [OFFICE_COLUMN] + LEDGER_COLUMNS[2:] if every_office else LEDGER_COLUMNS
-    return SheetSpec(title=title or f"{office}{year}年调研发现问题整改台账", columns=columns, office=office,
+    return SheetSpec(title=title or f"{office}{year}年调研发现问题整改台账", columns=columns, office=reporter or office,
                      sheet_name="问题台账")
 
 
@@ -99,7 +100,8 @@ def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = No
     every = f.office == scope.ALL
     names = {c.code: c.name for c in scope.office_choices(db)} if every else None
     heading = scope.scope_label(db, f.office) if f.office else _office_name(db)
-    spec = ledger_spec(heading, y, title, every_office=every)
+    # one county's list is that county's; every office's list is reported by this office
+    spec = ledger_spec(heading, y, title, every_office=every, reporter=_office_name(db) if every else "")
     # iter_issue_rows pages by key: 100k items stream through without being held
     return ExportResult(path, write_sheet(path, spec, ledger_cells(iter_issue_rows(db, f), names), progress,
                                           row_count=count_issues(db, f)))

@@ -105,8 +105,12 @@ def unit_text(unit: str, office: str = "") -> str:
 
 
 def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
-                 today: dt.date | None = None, office_names: dict[str, str] | None = None) -> TableReport:
-    """问题清单 from IssueRow-like rows, in the order given (``office_names``: code → name, for every office)."""
+                 today: dt.date | None = None, office_names: dict[str, str] | None = None,
+                 whose: str = "") -> TableReport:
+    """问题清单 from IssueRow-like rows, in the order given (``office_names``: code → name, for every office).
+
+    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市各单位).
+    """
     cells: list[list[str]] = []
     colours: list[str] = []
     for n, r in enumerate(rows, start=1):
@@ -116,14 +120,14 @@ def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None,
                       r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
                       WARNING_MARKS.get(r.colour, "")])
         colours.append(r.colour)
-    title = f"{office}{year or ''}{'年' if year else ''}调研发现问题清单" if office else "调研发现问题清单"
+    title = _title(whose or office, year, "调研发现问题清单")
     return TableReport(title, ISSUE_COLUMNS, cells or _empty(ISSUE_COLUMNS),
                        office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
 
 
 def responsibility_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
-                          today: dt.date | None = None) -> TableReport:
-    """责任清单 from ResponsibilityRow-like rows (a unit's own row has person '')."""
+                          today: dt.date | None = None, whose: str = "") -> TableReport:
+    """责任清单 from ResponsibilityRow-like rows (a unit's own row has person ''); ``whose`` as for 问题清单."""
     cells: list[list[str]] = []
     colours: list[str] = []
     for n, r in enumerate(rows, start=1):
@@ -131,7 +135,7 @@ def responsibility_report(rows: Iterable[Any], office: str = "", year: int | Non
                       f"■{r.red}" if r.red else "0", f"▲{r.yellow}" if r.yellow else "0",
                       f"{r.closure_rate * 100:.1f}%"])
         colours.append("red" if r.red else "yellow" if r.yellow else "green")
-    title = f"{office}{year or ''}{'年' if year else ''}问题整改责任清单" if office else "问题整改责任清单"
+    title = _title(whose or office, year, "问题整改责任清单")
     return TableReport(title, RESPONSIBILITY_COLUMNS,
                        cells or _empty(RESPONSIBILITY_COLUMNS),
                        office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
@@ -144,8 +148,9 @@ def urge_history(urges: Sequence[Any]) -> str:
 
 
 def supervision_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
-                       today: dt.date | None = None, office_names: dict[str, str] | None = None) -> TableReport:
-    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names`` as for 问题清单."""
+                       today: dt.date | None = None, office_names: dict[str, str] | None = None,
+                       whose: str = "") -> TableReport:
+    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names``, ``whose`` as for 问题清单."""
     cells: list[list[str]] = []
     colours: list[str] = []
     for n, s in enumerate(rows, start=1):
@@ -159,9 +164,14 @@ def supervision_report(rows: Iterable[Any], office: str = "", year: int | None =
         cells.append([str(n), r.serial, r.description, unit, r.responsible_person, deadline_text(r),
                       left_text, WARNING_MARKS.get(r.colour, ""), level_label, urge_history(s.urges)])
         colours.append(r.colour)
-    title = f"{office}{year or ''}{'年' if year else ''}问题整改督办清单" if office else "问题整改督办清单"
+    title = _title(whose or office, year, "问题整改督办清单")
     return TableReport(title, SUPERVISION_COLUMNS, cells or _empty(SUPERVISION_COLUMNS),
                        office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+
+
+def _title(whose: str, year: int | None, what: str) -> str:
+    """“勐海县2026年调研发现问题清单” (no year: every year; no office: before setup)."""
+    return f"{whose}{year or ''}{'年' if year else ''}{what}" if whose else what
 
 
 def _empty(columns: Sequence[Column]) -> list[list[str]]:
@@ -228,6 +238,14 @@ def heading_office(db: Any, f: Any) -> str:
     return scope.scope_label(db, office) if office else office_name(db)
 
 
+def _names(db: Any, f: Any) -> tuple[str, str]:
+    """(填报单位, whose list): one county's list is that county's; every office's is reported by this one."""
+    from desktop_app.services import scope
+
+    whose = heading_office(db, f)
+    return (office_name(db), whose) if getattr(f, "office", "") == scope.ALL else (whose, whose)
+
+
 def _office_names(db: Any, f: Any) -> dict[str, str] | None:
     """Code → name of every office, when the list covers them all (its rows then name their office)."""
     from desktop_app.services import scope
@@ -252,8 +270,9 @@ def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: 
 
     f = _filter(year, flt, office)
     rows = iter_issue_rows(db, f, sort_key=sort[0], descending=sort[1], today=today)
-    return issue_report(rows, heading_office(db, f), _year_of(year, f), note or filter_note(f), today,
-                        office_names=_office_names(db, f))
+    reporter, whose = _names(db, f)
+    return issue_report(rows, reporter, _year_of(year, f), note or filter_note(f), today,
+                        office_names=_office_names(db, f), whose=whose)
 
 
 def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
@@ -262,8 +281,9 @@ def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = Non
     from desktop_app.ledger.summaries import responsibility_summary
 
     f = _filter(year, flt, office)
-    return responsibility_report(responsibility_summary(db, f, today=today), heading_office(db, f), _year_of(year, f),
-                                 note or filter_note(f), today)
+    reporter, whose = _names(db, f)
+    return responsibility_report(responsibility_summary(db, f, today=today), reporter, _year_of(year, f),
+                                 note or filter_note(f), today, whose=whose)
 
 
 def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
@@ -272,5 +292,6 @@ def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, 
     from desktop_app.ledger.summaries import supervision_list
 
     f = _filter(year, flt, office)
-    return supervision_report(supervision_list(db, f, today=today), heading_office(db, f), _year_of(year, f),
-                              note or filter_note(f), today, office_names=_office_names(db, f))
+    reporter, whose = _names(db, f)
+    return supervision_report(supervision_list(db, f, today=today), reporter, _year_of(year, f),
+                              note or filter_note(f), today, office_names=_office_names(db, f), whose=whose)

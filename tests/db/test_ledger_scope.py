@@ -132,10 +132,11 @@ def test_saved_filters_keep_the_office(offices: Offices) -> None:
 
 
 def _sheet(path: Path) -> tuple[str, list[str], list[tuple[object, ...]]]:
-    """(title, column titles, data rows) of an exported list."""
+    """(title + office line, column titles, data rows) of an exported list."""
     ws = load_workbook(path, read_only=True).worksheets[0]
     rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-    return str(rows[0][0]), [str(v) for v in rows[2] if v], [r for r in rows[3:] if r and r[0] is not None]
+    heading = str(rows[0][0]) + "|" + "".join(str(v) for v in rows[1] if v)
+    return heading, [str(v) for v in rows[2] if v], [r for r in rows[3:] if r and r[0] is not None]
 
 
 def _pdf_text(path: Path) -> str:
@@ -148,11 +149,12 @@ def test_excel_exports_one_county_or_every_office(offices: Offices, tmp_path: Pa
     res = export_ledger(p.db, tmp_path / "a.xlsx", f=IssueFilter(year=2026, office=A))
     title, titles, rows = _sheet(res.path)
     assert res.rows == 3 and len(rows) == 3
-    assert title == "景洪市2026年调研发现问题整改台账" and "单位" not in titles
+    assert title.startswith("景洪市2026年调研发现问题整改台账|填报单位：景洪市") and "单位" not in titles
     assert {r[3] for r in rows} == {"景洪党建问题1", "景洪党建问题2", "景洪党建问题3"}
     res = export_kind(p.db, tmp_path / "all.xlsx", "ledger", year=2026, office=scope.ALL)
     title, titles, rows = _sheet(res.path)
-    assert title.startswith("全市各单位2026年") and titles[:3] == ["序号", "编号", "单位"]
+    assert title.startswith("全市各单位2026年调研发现问题整改台账|填报单位：西双版纳州")  # reported by the prefecture
+    assert titles[:3] == ["序号", "编号", "单位"]
     assert res.rows == 6 and sorted({str(r[2]) for r in rows}) == ["勐海县", "景洪市", "西双版纳州"]
     res = export_kind(p.db, tmp_path / "own.xlsx", "ledger", year=2026)
     assert res.rows == 1 and _sheet(res.path)[0].startswith("西双版纳州2026年")
@@ -163,7 +165,7 @@ def test_prints_name_the_county_and_hold_only_its_rows(offices: Offices, tmp_pat
     out = tmp_path / "b.pdf"
     jobs.render(p.db, jobs.PrintJob("ledger", year=2026, office=B, today=TODAY), out)
     text = _pdf_text(out)
-    assert "勐海县2026年调研发现问题清单" in text
+    assert "勐海县2026年调研发现问题清单" in text and "填报单位：勐海县" in text
     assert "勐海党建问题1" in text and "勐海党建问题2" in text and "景洪党建" not in text and "州级自查" not in text
     # a filter's own office wins (the page prints what it shows)
     jobs.render(p.db, jobs.PrintJob("supervision", filter=IssueFilter(year=2026, office=A), office=B, today=TODAY), out)
@@ -171,7 +173,7 @@ def test_prints_name_the_county_and_hold_only_its_rows(offices: Offices, tmp_pat
     assert "景洪市2026年问题整改督办清单" in text and "景洪党建问题1" in text and "勐海党建" not in text
     jobs.render(p.db, jobs.PrintJob("responsibility", year=2026, office=scope.ALL, today=TODAY), out)
     text = _pdf_text(out)
-    assert "全市各单位2026年问题整改责任清单" in text
+    assert "全市各单位2026年问题整改责任清单" in text and "填报单位：西双版纳州" in text
     assert "景洪市综合科" in text and "勐海县综合科" in text and "西双版纳州督查科" in text
 
 
