@@ -98,7 +98,8 @@ def find_clashes(db: Database, start: dt.date, end: dt.date, place: str, townshi
 def clash_report(db: Database, year: int, window: int | None = None, office: str = "") -> list[dict[str, object]]:
     """The year's clashes, each pair once, as rows with Chinese labels (for the page, Excel and PDF).
 
-    ``office`` is the scope (``services.scope``); visits of different offices never clash with each other.
+    ``office`` is the scope (``services.scope``); visits of different offices never clash with each other,
+    and every office's report (``scope.ALL``) names each pair's office under 单位 (``clash_headers``).
     """
     codes = scope.resolve(db, office)
     w = clash_window(db) if window is None else window
@@ -109,6 +110,7 @@ def clash_report(db: Database, year: int, window: int | None = None, office: str
     with db.session() as s:
         visits = list(s.execute(q.order_by(Visit.start_date, Visit.id)).scalars())
         sections = dict(s.execute(select(Section.id, Section.name)).all())
+    names = {c.code: c.name for c in scope.office_choices(db)} if office == scope.ALL else None
     # candidates share a place or a township (within one office): compare only within those groups, in date order
     groups: dict[tuple[str, str, str], list[Visit]] = {}
     for v in visits:
@@ -129,7 +131,7 @@ def clash_report(db: Database, year: int, window: int | None = None, office: str
     rows: list[dict[str, object]] = []
     for a, b in sorted(pairs.values(), key=lambda p: (p[0].start_date, p[1].start_date, p[0].id, p[1].id)):
         same_place = bool(_norm(a.place)) and _norm(a.place) == _norm(b.place)
-        rows.append({
+        rows.append(({"单位": names.get(a.office_code, a.office_code)} if names is not None else {}) | {
             "原因": "同一地点" if same_place else "同一乡镇",
             "间隔天数": gap_between(a.start_date, a.end_date, b.start_date, b.end_date),
             "科室一": sections.get(a.section_id or "", "未指定科室"),
@@ -145,6 +147,11 @@ def clash_report(db: Database, year: int, window: int | None = None, office: str
 
 
 CLASH_HEADERS = ("原因", "间隔天数", "科室一", "日期一", "地点一", "科室二", "日期二", "地点二", "乡镇")
+
+
+def clash_headers(office: str = "") -> tuple[str, ...]:
+    """The column titles of ``clash_report`` for a scope: every office's report starts with 单位."""
+    return ("单位", *CLASH_HEADERS) if office == scope.ALL else CLASH_HEADERS
 
 
 def _span(a: dt.date, b: dt.date) -> str:

@@ -115,6 +115,9 @@ def test_visits_per_county(world: World) -> None:
     assert tuple(rows[0]) == visits.visit_headers(scope.ALL) and rows[0]["单位"] == "景洪市"
     assert tuple(visits.list_visits(db, 2026, office=B)[0]) == visits.VISIT_HEADERS
     assert clashes.clash_report(db, 2026, office=B) == []
+    # 曼真村 and 曼洪村 are other places and towns, and 景洪市's visit is another office's: no clash anywhere
+    assert clashes.clash_report(db, 2026, office=scope.ALL) == []
+    assert clashes.clash_headers(scope.ALL)[0] == "单位"
 
 
 def test_days_against_the_countys_own_quota(world: World) -> None:
@@ -280,3 +283,29 @@ def test_command_line_end_to_end_in_a_process(world: World, tmp_path: Path) -> N
     assert json.loads(proc.stdout)["rows"] == 2
     text = str(_cells(out))
     assert "勐海县2026年调研安排表" in text and "勐海镇曼真村" in text and "嘎洒镇曼景村" not in text
+
+
+def test_clashes_stay_within_one_office(tmp_path: Path) -> None:
+    from desktop_app.services.organisation import add_section
+
+    county = make_office(tmp_path / "c", A, "景洪市")
+    pref = make_office(tmp_path / "p", P, "西双版纳州", level="prefecture")
+    trust_both(county, pref)
+    add_section(county.db, county.actor, "规划发展科")
+    c1 = add_person(county.db, county.actor, PersonInput("刀红", "综合科")).id
+    c2 = add_person(county.db, county.actor, PersonInput("岩温", "规划发展科")).id
+    p1 = add_person(pref.db, pref.actor, PersonInput("玉香", "综合科")).id
+    place = "勐海镇曼真村"
+    for who, day in ((c1, 1), (c2, 3)):  # two sections of one county, two days apart: 扎堆调研
+        visits.create_visit(county.db, county.actor, VisitInput(D(2026, 6, day), D(2026, 6, day), place, who))
+    # the prefecture at the same village in between: another office's visit is not a clash
+    visits.create_visit(pref.db, pref.actor, VisitInput(D(2026, 6, 2), D(2026, 6, 2), place, p1))
+    send(county, pref, tmp_path / "b")
+    assert clashes.clash_report(pref.db, 2026) == []
+    one = clashes.clash_report(pref.db, 2026, office=A)
+    assert [(r["科室一"], r["科室二"], r["原因"]) for r in one] == [("综合科", "规划发展科", "同一地点")]
+    assert "单位" not in one[0]
+    every = clashes.clash_report(pref.db, 2026, office=scope.ALL)
+    assert [(r["单位"], r["科室一"], r["科室二"]) for r in every] == [("景洪市", "综合科", "规划发展科")]
+    county.close()
+    pref.close()

@@ -104,7 +104,7 @@ class VisitsPage(QWidget):
         cl.addWidget(self.day_list)
         # days and clashes
         self.days = DaysView(ctx)
-        self.clash_model = DictRowsModel(clashes.CLASH_HEADERS, self)
+        self.clash_model = DictRowsModel(clashes.clash_headers(scope.ALL), self)  # 单位 shown for 全部单位 only
         self.clash_table = table_view(self.clash_model)
         self.clash_hint = QLabel()
         self.clash_hint.setObjectName("Hint")
@@ -190,6 +190,7 @@ class VisitsPage(QWidget):
                               .replace("%3", str(person_days))
                               .replace("%4", str(sum(1 for v in self.items if v.unannounced)))
                               .replace("%5", str(len(report))))
+        self.clash_table.setColumnHidden(0, office != scope.ALL)
         self.clash_model.set_items(report)
         self.clash_table.resizeColumnsToContents()
         self.clash_hint.setText(self.tr("不同科室在 ±%1 天内到同一地点或同一乡镇调研的情况（可点击“提醒间隔”调整天数），"
