@@ -111,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--to", required=True, help="接收单位代码")
     c.add_argument("--full", action="store_true")
     c.add_argument("--encrypt", action="store_true")
+    c.add_argument("--only-own", action="store_true", help="只发送本单位自己的变更（不转发其他单位的）")
+    c.add_argument("--origin", action="append", default=[], metavar="CODE",
+                   help="只发送这些单位产生的变更（可重复；所需的其他单位会自动附带）")
     c = cmd("import-bundle", "导入同步数据包")
     c.add_argument("file", nargs="+")
     c.add_argument("--dry-run", action="store_true")

@@ -56,12 +56,19 @@ class ExportResult:
     encrypted: bool = False
     ranges: dict[str, list[int]] = field(default_factory=dict)
     blobs: int = 0
+    #: the origins asked for (None: every origin the peer has not acknowledged)
+    chosen: list[str] | None = None
+    #: origins carried although not asked for, because a chosen change needs them (see ``carried_origins``)
+    added: list[str] = field(default_factory=list)
+    #: origins with changes the peer lacks that this bundle leaves for a later one
+    left: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The CLI's JSON object."""
         return {"bundle_id": self.bundle_id, "file": str(self.file), "tables": self.tables, "bytes": self.bytes,
                 "to_office": self.to_office, "kind": self.kind, "encrypted": self.encrypted,
-                "ranges": self.ranges, "blobs": self.blobs}
+                "ranges": self.ranges, "blobs": self.blobs, "origins": self.chosen, "added_origins": self.added,
+                "left_origins": self.left}
 
 
 @dataclass
@@ -89,12 +96,15 @@ def _target(out: Path, from_code: str, to_code: str) -> Path:
     return out
 
 
-def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[list[_Change], dict[str, list[int]]]:
+def _pending_changes(s: Session, to_code: str, acked: dict[str, int],
+                     carry: set[str] | None = None) -> tuple[list[_Change], dict[str, list[int]]]:
     have = have_seqs(s)
     changes: list[_Change] = []
     ranges: dict[str, list[int]] = {}
     for origin in sorted(have):
         if origin == to_code:  # a peer has all of its own changes: never echo them back
+            continue
+        if carry is not None and origin not in carry:
             continue
         lo = acked.get(origin, 0) + 1
         if lo > have[origin]:
@@ -108,8 +118,8 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int]) -> tuple[l
     return changes, ranges
 
 
-def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int],
-                    have: dict[str, int]) -> tuple[list[_Change], dict[str, list[int]], Entries]:
+def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int], have: dict[str, int],
+                    carry: set[str] | None = None) -> tuple[list[_Change], dict[str, list[int]], Entries]:
     """The pending changes and every row's entries from one read of the log (most of it is being sent)."""
     changes: list[_Change] = []
     entries: Entries = defaultdict(list)
@@ -120,10 +130,10 @@ def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int],
     for origin, seq, hlc, table, row_id, op, fields in rows:
         names = loads(fields or "[]")
         entries[row_id].append(((hlc, origin), names))
-        if origin != to_code and seq > acked.get(origin, 0):
+        if origin != to_code and seq > acked.get(origin, 0) and (carry is None or origin in carry):
             changes.append(_Change(origin, seq, hlc, table, row_id, op, names))
     ranges = {o: [acked.get(o, 0) + 1, n] for o, n in sorted(have.items())
-              if o != to_code and n > acked.get(o, 0)}
+              if o != to_code and n > acked.get(o, 0) and (carry is None or o in carry)}
     return changes, ranges, entries
 
 
@@ -153,9 +163,69 @@ def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[s
     return carried, bases
 
 
+def _pending_rows(s: Session, origin: str, after: int) -> tuple[set[tuple[str, str]], set[str]]:
+    """The (table, row) pairs an origin's changes after ``after`` touch, and the rows they create."""
+    rows = s.execute(select(ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op)
+                     .where(ChangeLog.origin == origin, ChangeLog.seq > after)).all()
+    return {(str(t), str(r)) for t, r, _op in rows}, {str(r) for _t, r, op in rows if op == "insert"}
+
+
+def _references(s: Session, rows: set[tuple[str, str]]) -> set[str]:
+    """The ids the given rows point at (their foreign keys, and an attachment link's owner)."""
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for table, row_id in rows:
+        by_table[table].append(row_id)
+    out: set[str] = set()
+    for table, ids in by_table.items():
+        model = SYNCED_MODELS.get(table)
+        if model is None:
+            continue
+        tbl = table_of(model)
+        cols = [fk.parent for fk in tbl.foreign_keys if fk.column.table.name in SYNCED_MODELS]
+        if "owner_id" in tbl.c:
+            cols.append(tbl.c.owner_id)
+        if not cols:
+            continue
+        for part in chunks(sorted(ids)):
+            for values in s.execute(select(*cols).where(tbl.c.id.in_(part))).all():
+                out.update(str(v) for v in values if v)
+    return out
+
+
+def carried_origins(s: Session, to_code: str, acked: dict[str, int], chosen: set[str]) -> tuple[set[str], set[str]]:
+    """The origins a bundle limited to ``chosen`` must carry, and those it leaves for later.
+
+    Whole origins only: an origin's changes go from the first one the peer lacks to the last,
+    so sequence ranges stay contiguous (acknowledgements and gap checks rely on it). And an
+    origin is added when it made a row the peer does not have yet that a carried change edits
+    or points at (a prefecture's verdict on, or progress under, another county's new item):
+    the peer would refuse that change for the missing row and, its sequence number being
+    acknowledged, never get it again. Edits of rows the peer has merge in any order (each field
+    travels with the change that holds its current value), so they need nothing more.
+    """
+    have = have_seqs(s)
+    pending = {o for o, n in have.items() if o != to_code and n > acked.get(o, 0)}
+    carry = set(chosen) & pending
+    touched_by = {o: _pending_rows(s, o, acked.get(o, 0)) for o in pending}
+    while True:
+        rows = set().union(*(touched_by[o][0] for o in carry)) if carry else set()
+        needed = {r for _t, r in rows} | _references(s, rows)
+        extra = {o for o in pending - carry if touched_by[o][1] & needed}
+        if not extra:
+            return carry, pending - carry
+        carry |= extra
+
+
 def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: Path, full: bool = False,
-                  encrypt: bool = False, progress: Progress | None = None) -> ExportResult:
-    """Write a signed bundle for ``to_code`` at ``out`` (a file, or a folder to put it in)."""
+                  encrypt: bool = False, progress: Progress | None = None,
+                  origins: set[str] | None = None) -> ExportResult:
+    """Write a signed bundle for ``to_code`` at ``out`` (a file, or a folder to put it in).
+
+    ``origins`` limits the bundle to those offices' changes (e.g. ``{own code}``: a prefecture
+    sending down its own items, holidays and question banks without relaying other counties);
+    origins they depend on are added (``ExportResult.added``), the rest wait for a later bundle
+    (nothing is acknowledged that was not sent). None: everything the peer has not acknowledged.
+    """
     me = db.office_code
     if not me:
         raise SetupRequiredError()
@@ -175,11 +245,18 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         enc_key = peer.enc_key
         acked = {} if full else load_json(peer.acked)
         acks = have_seqs(s)
-        pending = sum(max(0, n - acked.get(o, 0)) for o, n in acks.items() if o != to_code)
+        carry: set[str] | None = None
+        added: list[str] = []
+        left: list[str] = []
+        if origins is not None:
+            carry, rest = carried_origins(s, to_code, acked, set(origins))
+            added, left = sorted(carry - set(origins)), sorted(rest)
+        pending = sum(max(0, n - acked.get(o, 0)) for o, n in acks.items()
+                      if o != to_code and (carry is None or o in carry))
         if pending * 2 > sum(acks.values()):
-            changes, ranges, entries = _scan_whole_log(s, to_code, acked, acks)  # one pass, one parse
+            changes, ranges, entries = _scan_whole_log(s, to_code, acked, acks, carry)  # one pass, one parse
         else:
-            changes, ranges = _pending_changes(s, to_code, acked)
+            changes, ranges = _pending_changes(s, to_code, acked, carry)
             entries = load_entries(s, {c.row_id for c in changes})
         by_table: dict[str, list[_Change]] = defaultdict(list)
         for c in changes:
@@ -209,9 +286,11 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         if p is not None:
             p.last_export = dt.datetime.now()
         audit.record(s, actor, "export_bundle", "peer_state", to_code,
-                     {"bundle_id": bundle_id, "file": str(target), "rows": counts, "full": full, "encrypted": encrypt})
+                     {"bundle_id": bundle_id, "file": str(target), "rows": counts, "full": full, "encrypted": encrypt,
+                      "origins": sorted(origins) if origins is not None else None, "added_origins": added})
     return ExportResult(bundle_id=bundle_id, file=target, tables=counts, bytes=size, to_office=to_code,
-                        kind="full" if full else "incremental", encrypted=encrypt, ranges=ranges, blobs=len(blobs))
+                        kind="full" if full else "incremental", encrypted=encrypt, ranges=ranges, blobs=len(blobs),
+                        chosen=sorted(origins) if origins is not None else None, added=added, left=left)
 
 
 def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], entries: Entries, total: int,

@@ -12,6 +12,7 @@ from desktop_app.context import AppContext, open_context
 from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
 from desktop_app.sync import peers
 from desktop_app.sync.batch import bundle_files, import_batch, report_text
+from desktop_app.sync.bundle_format import OFFICE_CODE
 from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.sync.keys import parse_card
 
@@ -84,17 +85,28 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_export_bundle(args: argparse.Namespace) -> int:
-    """fielddesk export-bundle OUT --to CODE [--full] [--encrypt]."""
+    """fielddesk export-bundle OUT --to CODE [--full] [--encrypt] [--only-own | --origin CODE …]."""
     ctx = _open(args)
     try:
+        chosen = set(getattr(args, "origin", None) or [])
+        if getattr(args, "only_own", False):
+            chosen.add(ctx.office_code)
+        for code in sorted(chosen):
+            if not OFFICE_CODE.match(code):
+                raise ValidationError(f"单位代码“{code}”格式不正确", "请填写6位行政区划代码", field="origin")
         result = export_bundle(ctx.db, ctx.data, ctx.actor, args.to, Path(args.out), full=args.full,
-                               encrypt=getattr(args, "encrypt", False))
+                               encrypt=getattr(args, "encrypt", False), origins=chosen or None)
     finally:
         ctx.close()
     rows = sum(result.tables.values())
+    notes = ""
+    if result.added:
+        notes += f"\n另附带了单位 {'、'.join(result.added)} 的变更：所选变更涉及这些单位新建、对方尚未收到的记录。"
+    if result.left:
+        notes += f"\n未发送单位 {'、'.join(result.left)} 的变更，之后导出完整的增量数据包时会补上。"
     emit(args, result.as_json(),
          f"已导出数据包 {result.file}（发往 {result.to_office}，{rows} 条变更，{result.bytes} 字节"
-         f"{'，已加密' if result.encrypted else ''}）")
+         f"{'，已加密' if result.encrypted else ''}）{notes}")
     return 0
 
 

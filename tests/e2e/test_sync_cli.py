@@ -133,3 +133,15 @@ def test_revoke_refuses_that_office_s_bundles_until_a_new_card_is_trusted(two_of
     # nor can the prefecture send to it
     send = fd(p, "export-bundle", str(tmp_path / "x.fdbundle"), "--to", "532801", check=False)
     assert send.returncode != 0
+
+
+def test_export_only_own_changes_from_the_command_line(two_offices, tmp_path: Path) -> None:
+    a, p = two_offices
+    bad = fd(a, "export-bundle", str(tmp_path), "--to", "532800", "--origin", "12", check=False)
+    assert bad.returncode != 0 and "格式不正确" in bad.stderr
+    out = json.loads(fd(a, "export-bundle", str(tmp_path), "--to", "532800", "--only-own", "--json").stdout)
+    assert out["origins"] == ["532801"] and set(out["ranges"]) == {"532801"} and out["added_origins"] == []
+    assert json.loads(fd(p, "import-bundle", out["file"], "--json").stdout)["status"] == "applied"
+    # the prefecture sends its own changes only (it has the county's too, but the county made those)
+    down = json.loads(fd(p, "export-bundle", str(tmp_path), "--to", "532801", "--origin", "532800", "--json").stdout)
+    assert set(down["ranges"]) <= {"532800"} and down["left_origins"] == []

@@ -185,3 +185,40 @@ def test_import_tab_previews_several_bundles_together_and_applies_them_in_order(
     assert _issues(pref) == 3
     assert "0-damaged.fdbundle" in dialog_answers.warnings[-1]
     assert not dialog_answers.bugs
+
+
+def test_export_tab_can_send_only_this_office_s_own_changes(qtbot, dialog_answers, ctx, pref, tmp_path: Path) -> None:
+    from desktop_app.sync.apply import import_bundle
+    from desktop_app.sync.bundle_writer import export_bundle
+
+    other = open_context(tmp_path / "b", daily_backup=False)
+    try:
+        initialise_office(other, SetupInput(code="532822", name="勐海县乡村振兴局", level="county", parent_code="532800",
+                                            sections=["综合科"], year=2026))
+        for a, b in ((ctx, pref), (pref, ctx), (other, pref), (pref, other)):
+            card = peers.own_card(b.db, b.data.keys)
+            peers.trust_card(a.db, a.actor, card, card.fingerprint)
+        up = export_bundle(ctx.db, ctx.data, ctx.actor, "532800", tmp_path / "up.fdbundle")
+        assert import_bundle(pref.db, pref.data, pref.actor, up.file).status == "applied"
+        page = ExchangePage(pref)
+        qtbot.addWidget(page)
+        tab = page.export
+        tab.refresh()
+        tab.peer.setCurrentIndex(tab.peer.findData("532822"))
+        tab.scope.setCurrentIndex(tab.scope.findData("own"))
+        dialog_answers.files.append(str(tmp_path / "own.fdbundle"))
+        tab.go.click()
+        assert tab.task.wait(30000)
+        assert set(tab.last.ranges) == {"532800"} and tab.last.left == ["532801"]
+        assert "532801" in tab.result.text() and "会补上" in tab.result.text()
+        rep = import_bundle(other.db, other.data, other.actor, tab.last.file)
+        assert rep.status == "applied" and not rep.errors
+        tab.scope.setCurrentIndex(tab.scope.findData("all"))
+        dialog_answers.files.append(str(tmp_path / "all.fdbundle"))
+        tab.go.click()
+        assert tab.task.wait(30000)
+        assert set(tab.last.ranges) == {"532800", "532801"}
+        assert import_bundle(other.db, other.data, other.actor, tab.last.file).status == "applied"
+        assert not dialog_answers.bugs
+    finally:
+        other.close()

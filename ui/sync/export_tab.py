@@ -23,6 +23,9 @@ class ExportTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.peer = QComboBox()
+        self.scope = QComboBox()
+        self.scope.addItem(self.tr("对方尚未收到的全部变更（含转发其他单位的）"), "all")
+        self.scope.addItem(self.tr("只发本单位自己的变更（交办事项、节假日、题库等，不转发其他单位的）"), "own")
         self.full = QCheckBox(self.tr("完整数据包（包含全部数据，用于对方新装或数据丢失后重建）"))
         self.encrypt = QCheckBox(self.tr("加密（只有对方单位能打开）"))
         self.go = QPushButton(self.tr("导出数据包…"))
@@ -30,6 +33,7 @@ class ExportTab(QWidget):
         self.result.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("接收单位"), self.peer)
+        form.addRow(self.tr("发送内容"), self.scope)
         form.addRow("", self.full)
         form.addRow("", self.encrypt)
         lay = QVBoxLayout(self)
@@ -66,10 +70,12 @@ class ExportTab(QWidget):
         if not target:
             return
         full, encrypt = self.full.isChecked(), self.encrypt.isChecked()
+        origins = {self.ctx.office_code} if self.scope.currentData() == "own" else None
 
         def work(progress: Progress) -> ExportResult:
             return export_bundle(self.ctx.db, self.ctx.data, self.ctx.actor, code, Path(target), full=full,
-                                 encrypt=encrypt, progress=lambda d, t: progress(d, t, "正在写入数据包…"))
+                                 encrypt=encrypt, progress=lambda d, t: progress(d, t, "正在写入数据包…"),
+                                 origins=origins)
 
         self.task = run_task(self, self.tr("导出数据包"), work, on_done=self._done)
 
@@ -78,4 +84,13 @@ class ExportTab(QWidget):
         rows = sum(res.tables.values())
         self.result.setText(self.tr("已导出：{file}\n{rows} 条变更，{kb} KB{enc}").format(
             file=res.file, rows=rows, kb=max(1, res.bytes // 1024), enc=self.tr("，已加密") if res.encrypted else ""))
+        notes = []
+        if res.added:
+            notes.append(self.tr("另附带了单位 {codes} 的变更：所选变更涉及这些单位新建、对方尚未收到的记录。").format(
+                codes="、".join(res.added)))
+        if res.left:
+            notes.append(self.tr("未发送单位 {codes} 的变更，之后导出“全部未确认的变更”时会补上。").format(
+                codes="、".join(res.left)))
+        if notes:
+            self.result.setText(self.result.text() + "\n" + "\n".join(notes))
         notify(Kind.SYNC)
