@@ -109,16 +109,18 @@ class _WorkdayCounter:
 def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: str = "") -> LedgerStats:
     """Dashboard figures of one year: closure rate by unit, overdue, average working days to close, per month.
 
-    ``office`` as in ``IssueFilter.office``: this office's own items by default.
+    ``office`` as in ``IssueFilter.office``: this office's own items by default. Over every office
+    (``scope.ALL``) the closure rates are per office (county against county), not per unit.
     """
     clock = warning_clock(db, today)
     f = IssueFilter(year=year, office=office)
+    group = Issue.office_code if office == scope.ALL else Issue.responsible_unit
     with db.session() as s:
         conds = conditions(f, clock, s, offices=office_codes(db, f, s))
         by_colour = {c: int(n) for c, n in s.execute(
             select(clock.sql_colour().label("c"), func.count()).where(*conds).group_by("c")).all()}
-        units = s.execute(select(Issue.responsible_unit, func.count(), _sum(Issue.status == "closed"))
-                          .where(*conds).group_by(Issue.responsible_unit)).all()
+        units = s.execute(select(group, func.count(), _sum(Issue.status == "closed"))
+                          .where(*conds).group_by(group)).all()
         opened_on = func.coalesce(Issue.assigned_date, func.date(Issue.created_at))
         opened = dict(s.execute(select(cast(func.strftime("%m", opened_on), Integer).label("m"), func.count())
                                 .where(*conds).group_by("m")).all())
@@ -144,6 +146,9 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: 
         w = clock.calendar.workdays_between(lo, hi).warning
         if w:
             warnings.append(w)
+    if office == scope.ALL:
+        names = {c.code: c.name for c in scope.office_choices(db)}
+        units = [(names.get(u, u), t, c) for u, t, c in units]
     rates = sorted((UnitRate(u or "（未填）", int(t), int(c), int(c) / int(t) if t else 0.0) for u, t, c in units),
                    key=lambda r: (-r.total, r.unit))
     total = sum(by_colour.values())

@@ -120,6 +120,11 @@ def test_summaries_follow_the_scope(offices: Offices) -> None:
     assert due_summary(p.db, today=TODAY, office=A).overdue_count == 1
     assert due_summary(p.db, today=TODAY).overdue_count == 0  # the prefecture's own item is not late
     assert ledger_stats(p.db, 2026, today=TODAY, office=A).total == 3
+    # over every office the closure rates compare the offices
+    every = ledger_stats(p.db, 2026, today=TODAY, office=scope.ALL)
+    assert (every.total, every.overdue) == (6, 2)
+    assert sorted((u.unit, u.total, u.closed) for u in every.by_unit) == [
+        ("勐海县", 2, 0), ("景洪市", 3, 1), ("西双版纳州", 1, 0)]
 
 
 def test_saved_filters_keep_the_office(offices: Offices) -> None:

@@ -137,3 +137,18 @@ def test_the_prefecture_is_told_why_it_cannot_record_a_countys_progress(  # type
     assert stayed_open == [True]
     assert any("属于“勐海县”，登记进展由该单位办理" in w for w in dialog_answers.warnings), dialog_answers.warnings
     assert page.model.row_at(0).progress_percent == 0  # type: ignore[union-attr]
+
+
+def test_the_prefecture_dashboard_figures_cover_every_county(qtbot, offices) -> None:  # type: ignore[no-untyped-def]
+    from ui.ledger.stats_widget import LedgerStatsWidget
+
+    p, b = offices
+    w = LedgerStatsWidget(p)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.stats is not None, timeout=10_000)
+    assert w.stats is not None and w.stats.total == 6 and "全市各单位" in w.title()
+    assert {u.unit for u in w.stats.by_unit} == {"西双版纳州", "景洪市", "勐海县"}
+    county = LedgerStatsWidget(b)  # a county: its own items only, whatever was relayed
+    qtbot.addWidget(county)
+    qtbot.waitUntil(lambda: county.stats is not None, timeout=10_000)
+    assert county.stats is not None and county.stats.total == 2 and "全市" not in county.title()

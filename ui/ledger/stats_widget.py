@@ -20,7 +20,7 @@ from shiboken6 import isValid
 from desktop_app.context import AppContext
 from desktop_app.ledger.summaries import due_summary, ledger_stats
 from desktop_app.ledger.types import DueSummary, LedgerStats
-from desktop_app.services import organisation
+from desktop_app.services import organisation, scope
 from ui.ledger.charts import ColourDonut, MonthChart, UnitRateChart
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
 from ui.tasks import Task, run_task
@@ -39,6 +39,8 @@ class LedgerStatsWidget(QGroupBox):
         self.due: DueSummary | None = None
         self._generation = 0
         self.setTitle(self.tr("问题台账"))
+        #: whose figures: "" this office, scope.ALL in a prefecture
+        self.office = ""
         self.figures: dict[str, QLabel] = {}
         nums = QGridLayout()
         for i, (key, label) in enumerate((("total", "问题总数"), ("overdue", "逾期"), ("due_soon", "临期"),
@@ -109,8 +111,11 @@ class LedgerStatsWidget(QGroupBox):
         self._generation += 1
         generation, db = self._generation, self.ctx.db
         year = organisation.current_year(db)
+        # a prefecture's figures cover every county's items (its closure rates are per county)
+        office = self.office = scope.ALL if scope.is_prefecture(db) else ""
         self.task = run_task(self, self.tr("统计问题台账"),
-                             lambda _progress: (ledger_stats(db, year), due_summary(db, limit=DUE_ITEMS)),
+                             lambda _progress: (ledger_stats(db, year, office=office),
+                                                due_summary(db, limit=DUE_ITEMS, office=office)),
                              on_done=lambda result: self._show(*result, year, generation), show_progress=False)
 
     def _show(self, s: LedgerStats, due: DueSummary, year: int, generation: int) -> None:
@@ -119,7 +124,8 @@ class LedgerStatsWidget(QGroupBox):
         self.due = due
         self._fill_due(due)
         self.stats = s
-        self.setTitle(self.tr("问题台账（%1年）").replace("%1", str(year)))
+        title = self.tr("问题台账（%1年）") if not self.office else self.tr("问题台账（%1年，全市各单位）")
+        self.setTitle(title.replace("%1", str(year)))
         rate = s.closed / s.total if s.total else 0.0
         self.figures["total"].setText(str(s.total))
         self.figures["overdue"].setText(str(s.overdue))
