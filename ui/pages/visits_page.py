@@ -254,7 +254,8 @@ class VisitsPage(QWidget):
     def _day_selected(self, day: dt.date) -> None:
         on = self.calendar.grid.visits_on(day)
         if not on:
-            self.day_list.setText(self.tr("%1 无调研安排（双击日期可新建）").replace("%1", day.isoformat()))
+            hint = self.tr("%1 无调研安排（双击日期可新建）") if self.own() else self.tr("%1 无调研安排")
+            self.day_list.setText(hint.replace("%1", day.isoformat()))
             return
         self.day_list.setText(day.isoformat() + "：" + "；".join(
             f"{v.section_name} {v.lead_name} {v.place}（{v.method or '—'}）" for v in on))
