@@ -116,3 +116,58 @@ def test_topics_page_and_results_tab_follow_the_combo(qtbot, offices) -> None:
     assert [(r.rank, r.name) for r in tab.ranking.items] == [(1, "赵六"), (2, "王五")]
     assert [r.name for r in tab.publish.items] == ["赵六", "王五"]
     assert tab.person_box.count() == 2 and [h.score for h in tab.history.items] in ([88], [95])
+
+
+def test_print_and_export_buttons_follow_the_scope(qtbot, offices, dialog_answers, tmp_path: Path) -> None:
+    import subprocess
+
+    import openpyxl
+    from PySide6.QtWidgets import QApplication
+
+    from ui.print.preview_dialog import PrintPreviewDialog
+
+    _county, pref = offices
+    page = VisitsPage(pref)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    _choose(page.office_combo, "532822")
+    page.buttons["print"].click()
+    dlg = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PrintPreviewDialog))
+    qtbot.addWidget(dlg)
+    assert dlg.job.office == "532822" and dlg.task is not None and dlg.task.wait(60_000)
+    qtbot.waitUntil(lambda: bool(dlg.pdf), timeout=30_000)
+    pdf = tmp_path / "preview.pdf"
+    pdf.write_bytes(dlg.pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "勐海县2026年调研安排表" in text and "勐遮镇曼洪村" in text
+
+    out = tmp_path / "days.xlsx"
+    page.tabs.setCurrentWidget(page.days)
+    dialog_answers.files.append(str(out))
+    page.buttons["export"].click()
+    qtbot.waitUntil(lambda: any("已导出" in i for i in dialog_answers.infos), timeout=30_000)
+    cells = [list(r) for r in openpyxl.load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True)]
+    assert cells[0][0] == "勐海县2026年干部深入基层调研天数统计表"
+    assert {r[2] for r in cells[3:] if r[2]} == {"王五", "赵六"}
+
+
+def test_a_new_bundle_reloads_the_combo_and_the_list(qtbot, tmp_path: Path) -> None:
+    from ui.signals import Kind, notify
+
+    county = make_office(tmp_path / "c", "532823", "勐腊县")
+    pref = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
+    try:
+        page = VisitsPage(pref)
+        qtbot.addWidget(page)
+        page.year.setValue(2026)
+        assert page.office_combo.findData("532823") < 0  # nothing known of 勐腊县 yet
+        trust_both(county, pref)
+        lead = add_person(county.db, county.actor, PersonInput("岩罕", "综合科")).id
+        visits.create_visit(county.db, county.actor, VisitInput(D(2026, 8, 3), D(2026, 8, 4), "勐仑镇城子村", lead))
+        send(county, pref, tmp_path / "bundle")
+        notify(Kind.ALL)  # what the exchange page says after an import
+        _choose(page.office_combo, "532823")
+        assert [v.place for v in page.items] == ["勐仑镇城子村"]
+    finally:
+        county.close()
+        pref.close()
