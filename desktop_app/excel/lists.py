@@ -130,53 +130,74 @@ def export_dicts(path: Path, title: str, office: str, sheet_name: str, headers: 
     return ExportResult(path, write_sheet(path, spec, cells, progress, row_count=len(rows)))
 
 
-def export_visits(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:
-    """调研安排 of a year."""
-    from desktop_app.work.visits import VISIT_HEADERS, list_visits
+def _scope_name(db: Database, office: str) -> str:
+    """The office named in a list's title: this office, a county (prefecture), or 全市各单位 (ALL)."""
+    if not office:
+        return _office_name(db)
+    from desktop_app.services import scope
+
+    return scope.scope_label(db, office)
+
+
+def _reporter(db: Database, office: str, name: str) -> str:
+    """The 填报单位: one county's list is that county's; every office's list is reported by this office."""
+    from desktop_app.services import scope
+
+    return _office_name(db) if office == scope.ALL else name
+
+
+def export_visits(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
+    """调研安排 of a year (``office``: the scope, see ``services.scope``; ALL adds a 单位 column)."""
+    from desktop_app.work.visits import list_visits, visit_headers
 
     y = _year(db, year)
-    office = _office_name(db)
-    return export_dicts(path, f"{office}{y}年调研安排表", office, "调研安排", VISIT_HEADERS, list_visits(db, y), **kw)
+    name = _scope_name(db, office)
+    return export_dicts(path, f"{name}{y}年调研安排表", _reporter(db, office, name), "调研安排", visit_headers(office),
+                        list_visits(db, y, office=office), **kw)
 
 
-def export_topics(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:
-    """调研课题 of a year."""
-    from desktop_app.work.topics import TOPIC_HEADERS, list_topics
-
-    y = _year(db, year)
-    office = _office_name(db)
-    return export_dicts(path, f"{office}{y}年调研课题一览表", office, "调研课题", TOPIC_HEADERS, list_topics(db, y), **kw)
-
-
-def export_days(db: Database, path: Path, year: int | None = None, **kw: Any) -> ExportResult:
-    """基层调研天数 of a year."""
-    from desktop_app.work.days import DAYS_HEADERS, grassroots_days
+def export_topics(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
+    """调研课题 of a year (``office``: the scope; ALL adds a 单位 column)."""
+    from desktop_app.work.topics import list_topics, topic_headers
 
     y = _year(db, year)
-    office = _office_name(db)
-    return export_dicts(path, f"{office}{y}年干部深入基层调研天数统计表", office, "基层天数", DAYS_HEADERS,
-                        grassroots_days(db, y), **kw)
+    name = _scope_name(db, office)
+    return export_dicts(path, f"{name}{y}年调研课题一览表", _reporter(db, office, name), "调研课题", topic_headers(office),
+                        list_topics(db, y, office=office), **kw)
+
+
+def export_days(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
+    """基层调研天数 of a year (``office``: the scope — a county's people against its own quota)."""
+    from desktop_app.work.days import days_headers, grassroots_days
+
+    y = _year(db, year)
+    name = _scope_name(db, office)
+    return export_dicts(path, f"{name}{y}年干部深入基层调研天数统计表", _reporter(db, office, name), "基层天数",
+                        days_headers(office),
+                        grassroots_days(db, y, office=office), **kw)
 
 
 SCORE_HEADERS = ("姓名", "科室", "得分", "名次", "结果", "备注")
 
 
 def export_scores(db: Database, path: Path, year: int | None = None, exam_id: str | None = None,
-                  **kw: Any) -> ExportResult:
-    """成绩公示 of one exam (default: the latest exam of the year)."""
+                  office: str = "", **kw: Any) -> ExportResult:
+    """成绩公示 of one exam (default: the latest exam of the year; ``office``: the scope)."""
     from desktop_app.quiz.exams import list_exams
     from desktop_app.quiz.results import score_list
 
     y = _year(db, year)
-    exams = list_exams(db, y)
+    exams = list_exams(db, y, office=office)
     exam = next((e for e in exams if e.id == exam_id), None) if exam_id else (
         max(exams, key=lambda e: (e.quarter, e.date or dt.date.min)) if exams else None)
     if exam is None:
         raise NotFoundError(f"{y}年还没有考试，无法导出成绩", "请先在“业务测试”中新建考试并录入成绩")
-    office = _office_name(db)
+    if office and exam.office_code:
+        office = "" if exam.office_code == db.office_code else exam.office_code  # ALL: titled with the exam's office
+    name = _scope_name(db, office)
     rows = [{"姓名": r.name, "科室": r.section, "得分": r.score, "名次": r.rank, "结果": r.result, "备注": r.note}
-            for r in score_list(db, exam.id)]
-    return export_dicts(path, f"{office}{exam.title}成绩", office, "成绩", SCORE_HEADERS, rows, **kw)
+            for r in score_list(db, exam.id, office=office)]
+    return export_dicts(path, f"{name}{exam.title}成绩", name, "成绩", SCORE_HEADERS, rows, **kw)
 
 
 def export_kind(db: Database, path: Path, kind: str, year: int | None = None, unit: str | None = None,
@@ -194,4 +215,4 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
         return export_ledger(db, path, year=year, progress=progress, office=office)
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
                                                       "days": export_days, "scores": export_scores}
-    return funcs[kind](db, path, year=year, progress=progress)
+    return funcs[kind](db, path, year=year, progress=progress, office=office)

@@ -37,8 +37,11 @@ def stage_text(status: str) -> str:
 
 
 def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str = "", year: int | None = None,
-                  today: dt.date | None = None) -> TableReport:
-    """调研课题一览表 from TopicInfo-like rows and OutcomeInfo-like outcomes (matched by topic id)."""
+                  today: dt.date | None = None, whose: str = "") -> TableReport:
+    """调研课题一览表 from TopicInfo-like rows and OutcomeInfo-like outcomes (matched by topic id).
+
+    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市各单位).
+    """
     by_topic: dict[str, list[str]] = {}
     for o in outcomes:
         doc = f"（{o.doc_no}）" if o.doc_no else ""
@@ -48,7 +51,8 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
         cells.append([str(n), t.title, t.kind, t.section_name, t.lead_name, "、".join(t.member_names),
                       "、".join(t.methods), t.report_due.isoformat() if t.report_due else "", stage_text(t.status),
                       "\n".join(by_topic.get(t.id, [])), score_text(t.composite) if t.composite is not None else ""])
-    title = f"{office}{year or ''}{'年' if year else ''}调研课题一览表" if office else "调研课题一览表"
+    whose = whose or office
+    title = f"{whose}{year or ''}{'年' if year else ''}调研课题一览表" if whose else "调研课题一览表"
     note = "阶段：●已完成 ○未完成（立项→调研中→成稿→结题）。成果：【实践】【制度】【理论】。"
     return TableReport(title, TOPIC_COLUMNS, cells or [["", "暂无课题"] + [""] * 9], office=office, date=today,
                        note=note)
@@ -56,7 +60,7 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
 
 def fetch_topics_report(db: Any, job: Any) -> TableReport:
     """The topics of ``job.year`` (default: the current campaign year) with their outcomes."""
-    from desktop_app.reports.visits import scope_title
+    from desktop_app.reports.visits import reporter, scope_title
     from desktop_app.services import scope
     from desktop_app.services.organisation import current_year
     from desktop_app.work.common import office_names
@@ -69,5 +73,5 @@ def fetch_topics_report(db: Any, job: Any) -> TableReport:
         # several offices in one list: each lead section is printed with its office (勐海县·综合科)
         names = office_names(db)
         rows = [replace(t, section_name=f"{names.get(t.office_code, t.office_code)}·{t.section_name}") for t in rows]
-    return topics_report(rows, outcome_infos(db, year=year, office=office), scope_title(db, office), year,
-                         job.today)
+    return topics_report(rows, outcome_infos(db, year=year, office=office), reporter(db, office), year,
+                         job.today, whose=scope_title(db, office))

@@ -38,9 +38,11 @@ def span_text(start: dt.date, end: dt.date) -> str:
 
 
 def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None,
-                  today: dt.date | None = None, office_names: dict[str, str] | None = None) -> TableReport:
+                  today: dt.date | None = None, office_names: dict[str, str] | None = None,
+                  whose: str = "") -> TableReport:
     """调研安排表 from VisitInfo-like rows, in the order given.
 
+    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市各单位).
     ``office_names`` ({code: name}) is given for a list of several offices: each section is then
     printed with its office (勐海县·综合科).
     """
@@ -56,7 +58,8 @@ def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None
         cells.append([str(n), span_text(v.start_date, v.end_date), str(v.days), place, v.method,
                       "★" if v.unannounced else "", v.lead_name, "、".join(v.participant_names), section,
                       v.topic_title, v.purpose, v.findings])
-    title = f"{office}{year or ''}{'年' if year else ''}调研安排表" if office else "调研安排表"
+    whose = whose or office
+    title = f"{whose}{year or ''}{'年' if year else ''}调研安排表" if whose else "调研安排表"
     note = f"共 {len(cells)} 次调研，合计 {total_days} 天。★为“四不两直”调研。"
     return TableReport(title, VISIT_COLUMNS, cells or [["", "", "", "暂无调研安排"] + [""] * 8], office=office,
                        date=today, note=note)
@@ -76,7 +79,16 @@ def fetch_visits_report(db: Any, job: Any) -> TableReport:
     office = getattr(job, "office", "") or ""
     year = job.year or current_year(db)
     names = office_names(db) if office == scope.ALL else None
-    return visits_report(visit_infos(db, year, office=office), scope_title(db, office), year, job.today, names)
+    return visits_report(visit_infos(db, year, office=office), reporter(db, office), year, job.today, names,
+                         whose=scope_title(db, office))
+
+
+def reporter(db: Any, office: str) -> str:
+    """The 填报单位: one county's list is that county's; every office's list is reported by this office."""
+    from desktop_app.reports.ledger import office_name
+    from desktop_app.services import scope
+
+    return office_name(db) if office == scope.ALL else scope_title(db, office)
 
 
 def scope_title(db: Any, office: str) -> str:
