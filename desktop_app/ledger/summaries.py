@@ -164,10 +164,12 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: 
 def due_summary(db: Database, today: dt.date | None = None, limit: int = 50, office: str = "") -> DueSummary:
     """逾期与临期: counts and the first ``limit`` overdue and due-soon items of every year, by deadline.
 
-    ``office`` as in ``IssueFilter.office``: this office's own items by default.
+    ``office`` as in ``IssueFilter.office``: this office's own items by default; over every office
+    each item names its office.
     """
     clock = warning_clock(db, today)
     out: dict[str, tuple[int, list[DueItem]]] = {}
+    names = {c.code: c.name for c in scope.office_choices(db)} if office == scope.ALL and limit > 0 else {}
     with db.session() as s:
         offices = office_codes(db, IssueFilter(office=office), s)
         for colour in ("red", "yellow"):
@@ -178,10 +180,12 @@ def due_summary(db: Database, today: dt.date | None = None, limit: int = 50, off
                 out[colour] = (n, items)
                 continue
             first = select(Issue.id).where(*conds).order_by(Issue.deadline, Issue.id).limit(limit).subquery()
-            for r in s.execute(select(Issue.id, Issue.serial, Issue.description, Issue.responsible_unit, Issue.deadline)
+            for r in s.execute(select(Issue.id, Issue.serial, Issue.description, Issue.responsible_unit, Issue.deadline,
+                                      Issue.office_code)
                                .join(first, first.c.id == Issue.id).order_by(Issue.deadline, Issue.id)).all():
                 left = clock.calendar.workdays_between(clock.today, r.deadline).value
-                items.append(DueItem(r.id, r.serial, r.description, r.responsible_unit, r.deadline, colour, left))
+                items.append(DueItem(r.id, r.serial, r.description, r.responsible_unit, r.deadline, colour, left,
+                                     names.get(r.office_code, r.office_code) if names else ""))
             out[colour] = (n, items)
     return DueSummary(clock.today, out["red"][0], out["yellow"][0], out["red"][1], out["yellow"][1],
                       list(clock.warnings))

@@ -217,6 +217,8 @@ class DueItem:
     deadline: dt.date
     colour: str
     workdays_left: int
+    #: the office's name when the list covers every office (scope.ALL), else ''
+    office: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from db.engine import Database
 from db.models import Person, Section, Topic, Visit
 from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.warnings import warning_clock
-from desktop_app.services import organisation
+from desktop_app.services import organisation, scope
 
 OPEN_STATUSES = ("not_started", "in_progress")
 
@@ -61,10 +61,12 @@ def summary(db: Database, today: dt.date | None = None) -> DashboardSummary:
             Visit.start_date >= dt.date(year, 1, 1), Visit.start_date <= dt.date(year, 12, 31)))
     # the ledger's own counts: this office's items only (never rows a prefecture relayed), and
     # overdue by the ledger's warning rule (red), so the cards and the ledger never disagree
+    # a prefecture's cards count every county's items, as its ledger statistics do
+    scope_office = scope.ALL if office.level == "prefecture" else ""
     clock = warning_clock(db, today)
-    issues = count_issues(db, IssueFilter(year=year), clock)
-    issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES)), clock)
-    overdue = count_issues(db, IssueFilter(year=year, colours=["red"]), clock)
+    issues = count_issues(db, IssueFilter(year=year, office=scope_office), clock)
+    issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES), office=scope_office), clock)
+    overdue = count_issues(db, IssueFilter(year=year, colours=["red"], office=scope_office), clock)
     return DashboardSummary(
         office.code, office.name, office.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,

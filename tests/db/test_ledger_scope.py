@@ -116,7 +116,13 @@ def test_summaries_follow_the_scope(offices: Offices) -> None:
         ("勐海县", "综合科", 2), ("景洪市", "综合科", 2), ("景洪市", "规划科", 1), ("西双版纳州", "督查科", 1)]
     sup = supervision_list(p.db, IssueFilter(year=2026, office=B), today=TODAY)
     assert [(s.row.office_code, s.row.serial) for s in sup] == [(B, "2026-001")]
-    assert due_summary(p.db, today=TODAY, office=scope.ALL).overdue_count == 2
+    every_due = due_summary(p.db, today=TODAY, office=scope.ALL)
+    assert every_due.overdue_count == 2
+    assert sorted((d.office, d.serial) for d in every_due.overdue) == [("勐海县", "2026-001"), ("景洪市", "2026-001")]
+    assert all(d.office == "" for d in due_summary(p.db, today=TODAY, office=A).overdue)
+    # the prefecture's dashboard cards count every county's items, as its statistics do
+    d = dashboard.summary(p.db, today=TODAY)
+    assert (d.issues, d.issues_overdue) == (6, 2)
     assert due_summary(p.db, today=TODAY, office=A).overdue_count == 1
     assert due_summary(p.db, today=TODAY).overdue_count == 0  # the prefecture's own item is not late
     assert ledger_stats(p.db, 2026, today=TODAY, office=A).total == 3

@@ -61,7 +61,8 @@ class LedgerStatsWidget(QGroupBox):
         charts = QHBoxLayout()
         charts.addWidget(self.donut)
         unit_box = QVBoxLayout()
-        unit_box.addWidget(QLabel(self.tr("各责任单位销号率")))
+        self.units_label = QLabel(self.tr("各责任单位销号率"))
+        unit_box.addWidget(self.units_label)
         unit_box.addWidget(self.units)
         charts.addLayout(unit_box, 1)
         lay = QVBoxLayout(self)
@@ -86,7 +87,8 @@ class LedgerStatsWidget(QGroupBox):
                 mark, when = "■ 逾期", self.tr("已逾期%1个工作日").replace("%1", str(abs(item.workdays_left)))
             else:
                 mark, when = "▲ 临期", self.tr("还剩%1个工作日").replace("%1", str(item.workdays_left))
-            text = f"{mark}  {item.serial}  {item.responsible_unit}  {when}  {item.description[:40]}"
+            unit = f"{item.office}·{item.responsible_unit}" if item.office else item.responsible_unit
+            text = f"{mark}  {item.serial}  {unit}  {when}  {item.description[:40]}"
             entry = QListWidgetItem(text)
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             entry.setForeground(QColor(COLOUR_BRUSHES["red"] if item.colour == "red" else "#b7791f"))
@@ -125,6 +127,7 @@ class LedgerStatsWidget(QGroupBox):
         self._fill_due(due)
         self.stats = s
         title = self.tr("问题台账（%1年）") if not self.office else self.tr("问题台账（%1年，全市各单位）")
+        self.units_label.setText(self.tr("各单位销号率") if self.office else self.tr("各责任单位销号率"))
         self.setTitle(title.replace("%1", str(year)))
         rate = s.closed / s.total if s.total else 0.0
         self.figures["total"].setText(str(s.total))
