@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from db.engine import Database
@@ -100,13 +100,40 @@ def _sort_expr(sort_key: str, clock: WarningClock) -> ColumnElement[Any]:
 
 
 _OFFICE_RANGE_SQL = "SELECT (SELECT min(office_code) FROM issue), (SELECT max(office_code) FROM issue)"
+#: up to this many rows of other offices are excluded by rowid (see ``OfficeLimit``)
+EXCLUDE_AT_MOST = 20_000
+_OTHERS_SQL = ("SELECT count(*) FROM (SELECT 1 FROM issue WHERE office_code < ? OR office_code > ? LIMIT "
+               f"{EXCLUDE_AT_MOST + 1})")
 
 
-def office_codes(db: Database, f: IssueFilter, s: Session) -> list[str] | None:
-    """The offices a query of ``f`` must be limited to, or None when no office condition is needed.
+@dataclass(frozen=True)
+class OfficeLimit:
+    """How a query keeps to one office's rows (from ``office_codes``).
+
+    The ledger's covering indexes do not hold ``office_code``: testing it reads every row's
+    table page (6x slower counts at 100k). A county holding a few relayed rows of other
+    counties therefore excludes those rows by rowid, which every index carries; only when the
+    other offices' rows are many (a prefecture looking at one county) is ``office_code`` tested.
+    """
+
+    code: str
+    #: exclude the (few) rows of other offices by rowid instead of testing office_code
+    exclude_others: bool = False
+
+    def condition(self) -> ColumnElement[bool]:
+        """The WHERE condition."""
+        if not self.exclude_others:
+            return Issue.office_code == self.code
+        others = text("SELECT rowid FROM issue WHERE office_code < :oc_lo OR office_code > :oc_hi").bindparams(
+            oc_lo=self.code, oc_hi=self.code).columns(rowid=Integer)
+        return literal_column("issue.rowid").not_in(others)
+
+
+def office_codes(db: Database, f: IssueFilter, s: Session) -> OfficeLimit | None:
+    """How a query of ``f`` must be limited to its office, or None when no office condition is needed.
 
     None for every office (``scope.ALL``) and, the usual case, when every row in the database
-    already belongs to the offices asked for (a county without relayed rows): then the query
+    already belongs to the office asked for (a county without relayed rows): then the query
     carries no office condition and keeps its covering indexes. Two index seeks decide it.
     """
     if not db.office_code and not f.office:
@@ -114,29 +141,28 @@ def office_codes(db: Database, f: IssueFilter, s: Session) -> list[str] | None:
     codes = scope.resolve(db, f.office)
     if codes is None:
         return None
+    (code,) = codes
     # one scalar subquery each: SQLite answers a lone min() or max() from the index (both in one
     # SELECT would scan); plain driver SQL, as building the statement would cost more than running it
     conn = s.connection()
-    if conn.dialect.paramstyle == "qmark":
-        lo, hi = conn.exec_driver_sql(_OFFICE_RANGE_SQL).one()
-    else:
-        lo = s.execute(select(func.min(Issue.office_code))).scalar()
-        hi = s.execute(select(func.max(Issue.office_code))).scalar()
-    if lo is None or (lo == hi and lo in codes):
+    if conn.dialect.paramstyle != "qmark":
+        return OfficeLimit(code)  # no rowid outside SQLite
+    lo, hi = conn.exec_driver_sql(_OFFICE_RANGE_SQL).one()
+    if lo is None or lo == hi == code:
         return None
-    return codes
+    others = int(conn.exec_driver_sql(_OTHERS_SQL, (code, code)).scalar() or 0)
+    return OfficeLimit(code, exclude_others=others <= EXCLUDE_AT_MOST)
 
 
 def conditions(f: IssueFilter, clock: WarningClock, bind: Session, with_text: bool = True,
-               probe: bool = False, offices: Sequence[str] | None = None) -> list[ColumnElement[bool]]:
+               probe: bool = False, offices: OfficeLimit | None = None) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a filter (``with_text=False``: all but the free text).
 
-    ``offices`` (from ``office_codes``) limits the rows to those offices; None adds no condition.
+    ``offices`` (from ``office_codes``) limits the rows to one office; None adds no condition.
     """
     conds: list[ColumnElement[bool]] = [Issue.deleted.is_(False)]
     if offices is not None:
-        codes = list(offices)
-        conds.append(Issue.office_code == codes[0] if len(codes) == 1 else Issue.office_code.in_(codes))
+        conds.append(offices.condition())
     if f.year:
         conds.append(Issue.year == int(f.year))
     if f.statuses:
@@ -310,17 +336,7 @@ def filter_choices(db: Database, year: int | None = None, office: str = "") -> d
     """Distinct years, units, people and categories (for the filter bar's drop-downs) of ``office``'s items."""
     out: dict[str, list[str]] = {}
     with db.session() as s:
-        codes = office_codes(db, IssueFilter(office=office), s)
-        if codes is not None:
-            # rows of several offices here (a prefecture, or relayed rows): the offices' own values only
-            mine = Issue.office_code.in_(codes)
-            out["year"] = [str(y) for y in s.execute(select(Issue.year).where(mine).distinct()
-                                                      .order_by(Issue.year.desc())).scalars()]
-            for key, col in (("unit", Issue.responsible_unit), ("person", Issue.responsible_person),
-                             ("category", Issue.category)):
-                out[key] = [v for v in s.execute(select(col).where(mine, col != "").distinct().order_by(col)
-                                                 .limit(2000)).scalars()]
-            return out
+        limit = office_codes(db, IssueFilter(office=office), s)
         years: list[int] = []
         y = s.execute(select(func.max(Issue.year))).scalar()
         while y is not None and len(years) < 200:
@@ -329,7 +345,24 @@ def filter_choices(db: Database, year: int | None = None, office: str = "") -> d
         out["year"] = [str(y) for y in years]
         out["unit"] = _distinct(s, Issue.responsible_unit)
         out["person"] = _distinct(s, Issue.responsible_person)
+        recent = select(Issue.category)
+        if limit is not None:
+            # rows of other offices here too (a prefecture, or relayed rows): keep the values this
+            # office's items have — one index seek each, as cheap as the loose scans above
+            for key, col in (("year", Issue.year), ("unit", Issue.responsible_unit),
+                             ("person", Issue.responsible_person)):
+                out[key] = [v for v in out[key] if _office_has(s, col, v, limit.code)]
+            recent = recent.where(limit.condition())
         # categories are not indexed: take them from the latest items (the box also accepts typing)
-        recent = select(Issue.category).order_by(Issue.year.desc(), _SERIAL_ORDER.desc()).limit(400).subquery()
-        out["category"] = sorted(v for v in s.execute(select(recent.c.category).distinct()).scalars() if v)
+        recent_q = recent.order_by(Issue.year.desc(), _SERIAL_ORDER.desc()).limit(400).subquery()
+        out["category"] = sorted(v for v in s.execute(select(recent_q.c.category).distinct()).scalars() if v)
     return out
+
+
+def _office_has(s: Session, col: Any, value: Any, office: str) -> bool:
+    """Whether an item of ``office`` has ``value`` in the indexed column ``col``."""
+    conn = s.connection()
+    if conn.dialect.paramstyle == "qmark":  # plain driver SQL: building the statement would cost more
+        sql = f"SELECT 1 FROM issue WHERE {col.key} = ? AND office_code = ? LIMIT 1"
+        return conn.exec_driver_sql(sql, (value, office)).first() is not None
+    return s.execute(select(Issue.id).where(col == value, Issue.office_code == office).limit(1)).first() is not None

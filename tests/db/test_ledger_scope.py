@@ -17,7 +17,7 @@ from desktop_app import cli
 from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.excel.lists import export_kind, export_ledger
-from desktop_app.ledger import saved_filters
+from desktop_app.ledger import query, saved_filters
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, filter_choices, iter_issue_rows
 from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibility_summary, supervision_list
 from desktop_app.reports import jobs
@@ -103,6 +103,22 @@ def test_the_prefecture_picks_a_county_or_all(offices: Offices) -> None:
         count_issues(p.db, IssueFilter(office="999999"))
     assert filter_choices(p.db, office=A)["person"] == ["岩温"]
     assert filter_choices(p.db, office=scope.ALL)["person"] == ["岩温", "玉香"]
+
+
+@pytest.mark.parametrize("exclude_at_most", [0, query.EXCLUDE_AT_MOST])
+def test_both_ways_of_limiting_to_an_office_agree(offices: Offices, monkeypatch: pytest.MonkeyPatch,
+                                                  exclude_at_most: int) -> None:
+    """Few rows of other offices are excluded by rowid, many make the query test office_code: same rows."""
+    monkeypatch.setattr(query, "EXCLUDE_AT_MOST", exclude_at_most)
+    p, b = offices.p, offices.b
+    with p.db.session() as s:
+        limit = query.office_codes(p.db, IssueFilter(office=A), s)
+        assert limit is not None and limit.exclude_others == bool(exclude_at_most)
+    assert _serials(p, office=A) == [(A, "2026-001"), (A, "2026-002"), (A, "2026-003")]
+    assert count_issues(p.db, IssueFilter(year=2026, office=B, text="党建")) == 2
+    assert _serials(b) == [(B, "2026-001"), (B, "2026-002")]
+    assert [r.unit for r in responsibility_summary(b.db, IssueFilter(year=2026), by_person=False)] == ["综合科"]
+    assert filter_choices(p.db, office=A)["person"] == ["岩温"]
 
 
 def test_summaries_follow_the_scope(offices: Offices) -> None:
