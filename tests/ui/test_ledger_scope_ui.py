@@ -152,3 +152,16 @@ def test_the_prefecture_dashboard_figures_cover_every_county(qtbot, offices) -> 
     qtbot.addWidget(county)
     qtbot.waitUntil(lambda: county.stats is not None, timeout=10_000)
     assert county.stats is not None and county.stats.total == 2 and "全市" not in county.title()
+
+
+def test_a_county_arriving_later_joins_the_combo(qtbot, offices) -> None:  # type: ignore[no-untyped-def]
+    """(Last in the module: it adds a county's item to the shared prefecture.)"""
+    p, _b = offices
+    page = LedgerPage(p)
+    qtbot.addWidget(page)
+    combo = page.filter_bar.office
+    assert combo.findData("532823") < 0
+    add_issue(p, serial="2026-009", description="新县问题", office_code="532823", deadline=dt.date(2099, 1, 1))
+    page.reload()
+    assert combo.findData("532823") > 0 and combo.current_office() == scope.ALL
+    assert page.model.rowCount() == 7

@@ -96,6 +96,7 @@ class FilterBar(QWidget):
         """Fill the drop-downs from the ledger (years, units, people, categories) and the saved filters."""
         self._quiet = True
         try:
+            self.office.reload()  # a bundle may have brought another county (keeps the choice)
             choices = query.filter_choices(self.ctx.db, office=self.office.current_office())
             current = organisation.current_year(self.ctx.db)
             years = sorted({int(y) for y in choices["year"]} | {current}, reverse=True)
