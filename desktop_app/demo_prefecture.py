@@ -38,6 +38,8 @@ from desktop_app.demo import (
 )
 from desktop_app.errors import SyncError, ValidationError
 from desktop_app.ledger import lifecycle
+from desktop_app.ledger.assign import assign_issues
+from desktop_app.ledger.types import IssueInput
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInput, SetupInput
 from desktop_app.sync import keys, peers
@@ -155,22 +157,18 @@ def _bring_in_county(pref: AppContext, where: Path, tmp: Path, county: County, i
 
 
 def _assign_items(db: Database, rng: random.Random, ref: dt.date) -> int:
-    """州级交办: items the prefecture assigns to each county (the county owns their rectification,
-    the prefecture their deadline and closure)."""
+    """州级交办: items the prefecture assigns to each county through the ledger's assignment service
+    (the county owns their rectification, the prefecture their deadline and closure)."""
     n = 0
-    with db.transaction() as s:
-        for county in COUNTIES:
-            for category, text in rng.sample(names.ASSIGNED_BY_PREFECTURE, k=ASSIGNED_PER_COUNTY):
-                n += 1
-                assigned = ref - dt.timedelta(days=rng.randint(20, 120))
-                deadline = assigned + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
-                s.add(Issue(office_code=county.code, serial=f"州交{YEAR}-{n:03d}", year=YEAR, source="assigned",
-                            category=category, description=text,
-                            measures="请于时限内完成整改，并将整改情况及佐证材料报州乡村振兴局。", kind="dated",
-                            responsible_unit=county.name, assigned_date=assigned, deadline=deadline,
-                            original_deadline=deadline, status="not_started",
-                            assigned_by_office=names.PREFECTURE_CODE))
-        audit.record(s, DEMO_ACTOR, "demo_assign", "issue", "", {"assigned": n})
+    for county in COUNTIES:
+        inputs = []
+        for category, text in rng.sample(names.ASSIGNED_BY_PREFECTURE, k=ASSIGNED_PER_COUNTY):
+            assigned = ref - dt.timedelta(days=rng.randint(20, 120))
+            deadline = assigned + dt.timedelta(days=rng.choice((30, 45, 60, 90)))
+            inputs.append(IssueInput(description=text, category=category, kind="dated", year=YEAR,
+                                     measures="请于时限内完成整改，并将整改情况及佐证材料报州乡村振兴局。",
+                                     unit=county.name, assigned_date=assigned, deadline=deadline))
+        n += len(assign_issues(db, DEMO_ACTOR, county.code, inputs, today=ref))
     return n
 
 

@@ -30,6 +30,7 @@ from desktop_app.ledger.warnings import warning_clock
 #: audit actions shown on the timeline, in the clerk's words
 AUDIT_LABELS = {
     "create_issues": "登记问题",
+    "assign_issues": "交办问题",
     "edit_issue": "修改问题",
     "add_progress": "登记进展",
     "request_extension": "申请延期",
@@ -119,8 +120,9 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
         for a in audits:
             tl.append(TimelineEntry(_audit_date(a.at), "audit", "操作记录", AUDIT_LABELS.get(a.action, a.action),
                                     _audit_text(a.details), a.actor, str(a.id), sort_key=a.at))
-        if not any(a.action == "create_issues" for a in audits) and links.created_at is not None:
-            tl.append(TimelineEntry(links.created_at.date(), "audit", "操作记录", "登记问题", "", "", "",
+        if not any(a.action in ("create_issues", "assign_issues") for a in audits) and links.created_at is not None:
+            made = "交办问题" if links.assigned_by_office else "登记问题"
+            tl.append(TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", "", "",
                                     sort_key=str(links.created_at)))
         tl.sort(key=lambda t: (t.at or dt.date.min, t.sort_key))
         ext_list = [ext_info(e) for e in exts]

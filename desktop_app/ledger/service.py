@@ -142,12 +142,36 @@ def validate_input(inp: IssueInput, i: int = 1, n: int = 1) -> list[ValidationEr
     return errs
 
 
-def _next_numbers(s: Session, office: str, year: int, count: int) -> int:
-    """Reserve ``count`` serial numbers of (office, year); returns the first."""
-    key = f"ledger.serial_counter.{office}.{year}"
+@dataclass(frozen=True)
+class IssueSeries:
+    """Whose new items these are and how they are numbered.
+
+    An office's own items (the default) are owned by it and numbered in its own series. A
+    prefecture's 交办 items (``desktop_app.ledger.assign``) are owned by a county
+    (``owner``), carry the assigning office (``assigner``) and are numbered in the
+    prefecture's own series, in a format the county's own serials do not use — so numbers
+    made here and numbers made offline in the county at the same time never collide.
+    """
+
+    owner: str
+    assigner: str = ""
+    #: serial format ({year}, {n}); '' = this office's own format (a setting)
+    fmt: str = ""
+    #: audit action of the write
+    action: str = "create_issues"
+
+
+def _next_numbers(s: Session, series: IssueSeries, year: int, count: int) -> int:
+    """Reserve ``count`` serial numbers of the series in ``year``; returns the first."""
+    if series.assigner:  # a prefecture's 交办 series: one per assigning office and year, whatever the county
+        key = f"ledger.assign_counter.{series.assigner}.{year}"
+        where = (Issue.assigned_by_office == series.assigner, Issue.source == "assigned")
+    else:
+        key = f"ledger.serial_counter.{series.owner}.{year}"
+        where = (Issue.office_code == series.owner,)
     last = settings.read(s, key)
     if last is None:
-        last = s.execute(select(func.count(Issue.id)).where(Issue.office_code == office, Issue.year == year)).scalar()
+        last = s.execute(select(func.count(Issue.id)).where(*where, Issue.year == year)).scalar()
     first = int(last or 0) + 1
     settings.write(s, key, first + count - 1)
     return first
@@ -195,7 +219,8 @@ def _columns(table: type) -> list[str]:
     return [c.name for c in table.__table__.columns if c.name not in STAMP_COLUMNS]  # type: ignore[attr-defined]
 
 
-def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt.date | None = None) -> list[str]:
+def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt.date | None = None,
+                  series: IssueSeries | None = None) -> list[str]:
     """Record ledger items — all or nothing; returns their ids in the order given.
 
     Validates every item (a ``LedgerValidationError`` lists every problem, in
@@ -204,6 +229,9 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
     calendar (a year missing from the holiday table counts Monday–Friday and is
     noted in the audit entry), writes an initial progress entry where
     ``progress_text`` is given, and indexes the items for search.
+
+    ``series`` (default: this office's own items) is set only by
+    ``desktop_app.ledger.assign.assign_issues``, which checks the assignment first.
     """
     if not db.office_code:
         raise SetupRequiredError()
@@ -216,8 +244,10 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
     if errs:
         raise LedgerValidationError(errs)
     office = db.office_code
+    series = series or IssueSeries(owner=office)
+    owner = series.owner
     cal = workdays.load_calendar(db)
-    fmt = serial_format(db)
+    fmt = series.fmt or serial_format(db)
     default_year = int(settings.get(db, "current_year", today.year))
     uncovered: set[int] = set()
     with db.transaction() as s:
@@ -225,14 +255,14 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
             workdays.seed_in_session(s)
         _check_links(s, items)
         explicit = [inp.serial.strip() for inp in items if inp.serial and inp.serial.strip()]
-        _check_serials(s, office, items, explicit)
+        _check_serials(s, owner, items, explicit)
         years: dict[int, list[int]] = {}
         for k, inp in enumerate(items):
             years.setdefault(inp.year or default_year, []).append(k)
         serials: dict[int, str] = {}
         for year, idx in sorted(years.items()):
             need = [k for k in idx if not (items[k].serial or "").strip()]
-            first = _next_numbers(s, office, year, len(need)) if need else 0
+            first = _next_numbers(s, series, year, len(need)) if need else 0
             for j, k in enumerate(need):
                 serials[k] = fmt.format(year=year, n=first + j)
         issue_rows: list[dict[str, object]] = []
@@ -251,7 +281,7 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
             percent = inp.progress_percent if inp.progress_percent is not None else (100 if status in ("done", "closed") else 0)
             row_id = new_id()
             issue_rows.append({
-                "id": row_id, "office_code": office, "hlc": db.clock.tick(), "changed_by": office, "deleted": False,
+                "id": row_id, "office_code": owner, "hlc": db.clock.tick(), "changed_by": office, "deleted": False,
                 "serial": (inp.serial or "").strip() or serials[k], "year": year, "source": inp.source,
                 "source_visit_id": inp.source_visit_id or None, "source_topic_id": inp.source_topic_id or None,
                 "category": inp.category.strip(), "description": inp.description.strip(),
@@ -261,7 +291,7 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
                 "deadline_basis": basis, "deadline_workdays": inp.deadline_workdays, "original_deadline": deadline,
                 "status": status, "progress_percent": percent, "latest_progress": inp.progress_text.strip(),
                 "closure_state": "approved" if status == "closed" else "", "closure_evidence": "",
-                "closed_at": None, "closed_by": "", "assigned_by_office": "",
+                "closed_at": None, "closed_by": "", "assigned_by_office": series.assigner,
             })
             if inp.progress_text.strip():
                 progress_rows.append({
@@ -282,11 +312,13 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
         search.index_new_issues(s, [(str(r["id"]), [r[f] for f in search.INDEXED_FIELDS])  # type: ignore[misc]
                                     for r in issue_rows])
         details: dict[str, object] = {"count": len(ids), "first": issue_rows[0]["serial"], "last": issue_rows[-1]["serial"]}
+        if owner != office:
+            details["office"] = owner
         if len(ids) <= 20:
             details["ids"] = ids
         if uncovered:
             details["calendar_warning"] = workdays.WorkdayResult(None, tuple(sorted(uncovered))).warning
-        audit.record(s, actor, "create_issues", "issue", ids[0] if len(ids) == 1 else "", details)
+        audit.record(s, actor, series.action, "issue", ids[0] if len(ids) == 1 else "", details)
     return ids
 
 

@@ -67,7 +67,7 @@ def test_the_prefecture_holds_three_counties_that_came_by_bundle(tmp_path: Path)
         assert all(d.verifier == VERIFIER and d.changed_by == "532800" for d in decided)
         assert county_verdicts == 0
         assert urged == summary["urges"] > 0
-        assert {"demo_assign", "demo_urge", "verify_closure"} <= actions
+        assert {"assign_issues", "demo_urge", "verify_closure"} <= actions
         stats = county_comparison(ctx.db, 2026, today=TODAY)
         assert {c.code: c.name for c in stats} == COUNTIES
         assert all(c.items > 250 and c.closed and c.quiz_attempts == 28 and c.person_days for c in stats)
