@@ -54,19 +54,19 @@ def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None =
     for u in units:
         key = tuple(u[:len(keys)])
         unit, (total, closed, red, yellow, void) = key[-1], tuple(u[len(keys):])
-        office = names.get(key[0], key[0]) if per_office else ""
-        out.append(_resp(unit, "", total, closed, red, yellow, void, office))
+        office, code = (names.get(key[0], key[0]), key[0]) if per_office else ("", "")
+        out.append(_resp(unit, "", total, closed, red, yellow, void, office, code))
         for person, p_total, p_closed, p_red, p_yellow, p_void in people.get(key, []):
-            out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void, office))
+            out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void, office, code))
     return out
 
 
 def _resp(unit: str, person: str, total: int, closed: int, red: int, yellow: int, void: int,
-          office: str = "") -> ResponsibilityRow:
+          office: str = "", code: str = "") -> ResponsibilityRow:
     counted = int(total) - int(void)
     rate = (int(closed) / counted) if counted else 0.0
     return ResponsibilityRow(unit, person, int(total), counted - int(closed), int(closed), int(red), int(yellow), rate,
-                             office)
+                             office, code)
 
 
 def supervision_list(db: Database, f: IssueFilter, today: dt.date | None = None,

@@ -168,6 +168,8 @@ class ResponsibilityRow:
     closure_rate: float  # closed / (total), 0–1
     #: the office's name when the list covers every office (scope.ALL), else ''
     office: str = ""
+    #: that office's code (with ``office``)
+    office_code: str = ""
 
 
 @dataclass(frozen=True)

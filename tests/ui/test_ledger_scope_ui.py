@@ -83,6 +83,15 @@ def test_the_combo_picks_whose_items_the_page_lists(qtbot, offices) -> None:  # 
     # 清空 keeps the scope
     page.filter_bar.clear()
     assert page.model.filter.office == scope.ALL and page.model.rowCount() == 6
+    # 责任清单 of every office: a double-click lists that county's unit
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: page.resp_model.rowCount() > 0)
+    rows = page.resp_model.rows
+    at = next(i for i, r in enumerate(rows) if r.office == "勐海县" and not r.person)
+    assert page.resp_model.index(at, 0).data() == "勐海县·规划科"
+    page._on_resp_double(page.resp_model.index(at, 0))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    assert combo.current_office() == B and page.model.filter.unit == "规划科"
 
 
 

@@ -290,8 +290,11 @@ class LedgerPage(QWidget):
 
     def _on_resp_double(self, index: QModelIndex) -> None:
         unit, person = self.resp_model.data(index, Qt.ItemDataRole.UserRole)
+        # a row of every office's list (prefecture) names its county: list that county's items
+        code = getattr(self.resp_model.rows[index.row()], "office_code", "")
         f = IssueFilter(**{**self.model.filter.to_dict(), "unit": unit,
-                           "person": "" if person in ("", "（未指定）") else person})
+                           "person": "" if person in ("", "（未指定）") else person,
+                           "office": code or self.model.filter.office})
         self.tabs.setCurrentIndex(TAB_ITEMS)
         self.filter_bar.set_filter(f)
 
