@@ -1,4 +1,13 @@
-"""题库 — the question bank: create, edit, tag, retire and list questions."""
+"""题库 — the question bank: create, edit, tag, retire and list questions.
+
+An office's bank is its own questions plus those its parent office(s) sent down in
+bundles (see ``desktop_app.services.upstream``): a county drills, draws papers from
+and lists the prefecture's questions, but they stay the prefecture's — editing,
+tagging or retiring one here is refused (the prefecture corrects it and sends it
+again). Questions of other counties that a prefecture relays are never part of a
+county's bank; a prefecture sees its counties' questions only by choosing a county
+(查看范围), never merged into its own bank.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +22,11 @@ from db.engine import Database
 from db.models import Question, Section
 from desktop_app import audit
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.quiz import marking
 from desktop_app.quiz.types import OPTION_LETTERS, QUESTION_TYPES, QuestionBrief, QuestionInfo, QuestionInput
+from desktop_app.services import scope, upstream
+from desktop_app.services.ownership import office_name, refuse_foreign
 
 _LABEL = re.compile(r"^\s*([A-Ha-hＡ-Ｈａ-ｈ])\s*[.．、:：)）]\s*")
 MAX_STEM = 2000
@@ -103,9 +114,19 @@ def validate_question(data: QuestionInput, where: str = "") -> QuestionInput:
                    difficulty=int(data.difficulty or 2))
 
 
-def _info(q: Question, section_name: str) -> QuestionInfo:
+def _info(q: Question, section_name: str, me: str = "", origin: str = "本单位") -> QuestionInfo:
     return QuestionInfo(q.id, q.type, q.stem, tuple(json.loads(q.options or "[]")), q.answer, q.explanation,
-                        tuple(json.loads(q.tags or "[]")), q.section_id, section_name, q.difficulty, q.retired)
+                        tuple(json.loads(q.tags or "[]")), q.section_id, section_name, q.difficulty, q.retired,
+                        q.office_code, origin, not me or q.office_code == me)
+
+
+def bank_offices(s: Session, office: str) -> list[str]:
+    """Whose questions make up ``office``'s bank: its own, then its parent office(s)' sent down."""
+    return upstream.counted_codes(s, office)
+
+
+def _origin(s: Session, office: str, q: Question) -> str:
+    return upstream.origin_label(s, office, q.office_code)
 
 
 def _check_section(s: Session, office: str, section_id: str | None, name: str) -> None:
@@ -144,31 +165,46 @@ def _section_name(s: Session, section_id: str | None) -> str:
 
 
 def _get(s: Session, office: str, question_id: str) -> Question:
+    """A question of ``office``'s bank (its own or sent down from above) — to read."""
     q = s.get(Question, question_id)
-    if q is None or q.deleted or q.office_code != office:
+    if q is None or q.deleted or q.office_code not in bank_offices(s, office):
         raise NotFoundError("该试题不存在或已删除", "请刷新题库后重试")
     return q
 
 
+def _get_own(s: Session, office: str, question_id: str) -> Question:
+    """A question ``office`` may change: its own. One sent down from above is refused by name, and
+    so is a county's question looked at in a prefecture."""
+    q = s.get(Question, question_id)
+    if q is not None and not q.deleted and q.office_code not in bank_offices(s, office):
+        refuse_foreign(s, office, q.office_code, "试题")
+    q = _get(s, office, question_id)
+    if q.office_code != office:
+        raise PermissionDeniedError(
+            f"{question_label(q.stem)}是“{office_name(s, q.office_code)}”下发的试题，本单位只能使用，不能修改、停用或删除",
+            "如需更正，请联系市级单位")
+    return q
+
+
 def get_question(db: Database, question_id: str) -> QuestionInfo:
-    """One question with its answer."""
+    """One question with its answer (this office's or one sent down to it)."""
     with db.session() as s:
         q = _get(s, db.office_code, question_id)
-        return _info(q, _section_name(s, q.section_id))
+        return _info(q, _section_name(s, q.section_id), db.office_code, _origin(s, db.office_code, q))
 
 
 def update_question(db: Database, actor: Actor, question_id: str, data: QuestionInput) -> QuestionInfo:
     """Edit a question (papers already made keep pointing to it)."""
     clean = validate_question(data)
     with db.transaction() as s:
-        q = _get(s, db.office_code, question_id)
+        q = _get_own(s, db.office_code, question_id)
         _check_section(s, db.office_code, clean.section_id, question_label(clean.stem))
         q.type, q.stem, q.answer, q.explanation = clean.type, clean.stem, clean.answer, clean.explanation
         q.options = json.dumps(clean.options, ensure_ascii=False)
         q.tags = json.dumps(clean.tags, ensure_ascii=False)
         q.section_id, q.difficulty = clean.section_id, clean.difficulty
         audit.record(s, actor, "update_question", "question", q.id, {"type": q.type, "stem": q.stem[:40]})
-        return _info(q, _section_name(s, q.section_id))
+        return _info(q, _section_name(s, q.section_id), db.office_code)
 
 
 def set_tags(db: Database, actor: Actor, question_ids: list[str], add: list[str], remove: list[str] | None = None) -> int:
@@ -177,7 +213,7 @@ def set_tags(db: Database, actor: Actor, question_ids: list[str], add: list[str]
     changed = 0
     with db.transaction() as s:
         for qid in question_ids:
-            q = _get(s, db.office_code, qid)
+            q = _get_own(s, db.office_code, qid)
             tags = [t for t in json.loads(q.tags or "[]") if t not in rem_t]
             tags += [t for t in add_t if t not in tags]
             text = json.dumps(tags, ensure_ascii=False)
@@ -192,14 +228,16 @@ def set_tags(db: Database, actor: Actor, question_ids: list[str], add: list[str]
 def retire_question(db: Database, actor: Actor, question_id: str, retired: bool = True) -> None:
     """Retire (停用) a question so new papers no longer draw it, or bring it back."""
     with db.transaction() as s:
-        q = _get(s, db.office_code, question_id)
+        q = _get_own(s, db.office_code, question_id)
         q.retired = retired
         audit.record(s, actor, "retire_question" if retired else "restore_question", "question", q.id, {})
 
 
-def _filtered(office: str, text: str = "", qtype: str = "", tag: str = "", section_id: str | None = None,
+def _filtered(offices: list[str] | None, text: str = "", qtype: str = "", tag: str = "", section_id: str | None = None,
               include_retired: bool = False) -> Select:
-    q = select(Question).where(Question.office_code == office, Question.deleted.is_(False))
+    q = select(Question).where(Question.deleted.is_(False))
+    if offices is not None:
+        q = q.where(Question.office_code.in_(offices))
     if not include_retired:
         q = q.where(Question.retired.is_(False))
     if text:
@@ -214,38 +252,55 @@ def _filtered(office: str, text: str = "", qtype: str = "", tag: str = "", secti
     return q
 
 
+def _scope_codes(s: Session, db: Database, office: str | None) -> list[str] | None:
+    """The offices a listing covers: this office's bank by default; at a prefecture, a chosen
+    county's questions (``office=<code>``) or every office's (``scope.ALL`` → None) — looked at only."""
+    if not office or office == db.office_code:
+        return bank_offices(s, db.office_code)
+    return scope.resolve(db, office)
+
+
 def count_questions(db: Database, text: str = "", qtype: str = "", tag: str = "", section_id: str | None = None,
-                    include_retired: bool = False) -> int:
-    """How many questions match the filter."""
+                    include_retired: bool = False, office: str | None = None) -> int:
+    """How many questions match the filter (``office``: see :func:`list_questions`)."""
     with db.session() as s:
-        sub = _filtered(db.office_code, text, qtype, tag, section_id, include_retired).subquery()
+        sub = _filtered(_scope_codes(s, db, office), text, qtype, tag, section_id, include_retired).subquery()
         return int(s.execute(select(func.count()).select_from(sub)).scalar() or 0)
 
 
 def list_questions(db: Database, text: str = "", qtype: str = "", tag: str = "", section_id: str | None = None,
-                   include_retired: bool = False, offset: int = 0, limit: int = 200) -> list[QuestionInfo]:
-    """One page of the bank, newest first."""
+                   include_retired: bool = False, offset: int = 0, limit: int = 200,
+                   office: str | None = None) -> list[QuestionInfo]:
+    """One page of the bank, newest first.
+
+    ``office`` None is this office's bank: its own questions and those sent down to it
+    (``QuestionInfo.origin`` says which, ``editable`` is False for the latter). A prefecture
+    may pass a county's code (or ``scope.ALL``) to look at that county's questions.
+    """
     with db.session() as s:
-        q = (_filtered(db.office_code, text, qtype, tag, section_id, include_retired)
+        q = (_filtered(_scope_codes(s, db, office), text, qtype, tag, section_id, include_retired)
              .order_by(Question.created_at.desc(), Question.id).offset(offset).limit(limit))
         rows = s.execute(q).scalars().all()
         names = {sec.id: sec.name for sec in s.execute(select(Section)).scalars()}
-        return [_info(r, names.get(r.section_id or "", "")) for r in rows]
+        origins = upstream.origin_labels(s, db.office_code, {r.office_code for r in rows})
+        return [_info(r, names.get(r.section_id or "", ""), db.office_code, origins[r.office_code]) for r in rows]
 
 
 def all_tags(db: Database) -> list[str]:
-    """Every tag used in the bank, sorted."""
+    """Every tag used in the bank (this office's and sent-down questions), sorted."""
     with db.session() as s:
         tags: set[str] = set()
-        for text in s.execute(select(Question.tags).where(Question.office_code == db.office_code,
+        for text in s.execute(select(Question.tags).where(Question.office_code.in_(bank_offices(s, db.office_code)),
                                                           Question.deleted.is_(False))).scalars():
             tags.update(json.loads(text or "[]"))
         return sorted(tags)
 
 
 def briefs(s: Session, office: str) -> list[QuestionBrief]:
-    """Every live, unretired question of the office for paper building, in a stable order."""
+    """Every live, unretired question of the office's bank (sent-down ones too) for paper building,
+    in a stable order."""
     rows = s.execute(select(Question.id, Question.type, Question.tags, Question.section_id, Question.difficulty)
-                     .where(Question.office_code == office, Question.deleted.is_(False), Question.retired.is_(False))
+                     .where(Question.office_code.in_(bank_offices(s, office)), Question.deleted.is_(False),
+                            Question.retired.is_(False))
                      .order_by(Question.id)).all()
     return [QuestionBrief(r[0], r[1], tuple(json.loads(r[2] or "[]")), r[3], r[4]) for r in rows]

@@ -76,7 +76,7 @@ def question_inputs(db: Database, rows: list[dict[str, Any]]) -> tuple[list[tupl
         sections = {sec.name: sec.id for sec in s.execute(
             select(Section).where(Section.office_code == db.office_code, Section.deleted.is_(False))).scalars()}
         existing = {(r[0], r[1]) for r in s.execute(select(Question.type, Question.stem).where(
-            Question.office_code == db.office_code, Question.deleted.is_(False))).all()}
+            Question.office_code.in_(bank.bank_offices(s, db.office_code)), Question.deleted.is_(False))).all()}
     out: list[tuple[int, QuestionInput]] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}

@@ -154,9 +154,10 @@ def build_paper_by_hand(db: Database, actor: Actor, exam_id: str, items: Sequenc
             raise ValidationError(f"第{n}题的分值应大于0", "请填写分值")
     with db.transaction() as s:
         exam = _get_exam(s, db.office_code, exam_id)
+        offices = bank.bank_offices(s, db.office_code)  # questions sent down from above may be picked too
         for n, qid in enumerate(ids, 1):
             q = s.get(Question, qid)
-            if q is None or q.deleted or q.office_code != db.office_code:
+            if q is None or q.deleted or q.office_code not in offices:
                 raise NotFoundError(f"第{n}题在题库中不存在", "请刷新题库后重新选择")
         [paper] = _replace_papers(s, exam, [("A", 0, list(items))])
         audit.record(s, actor, "build_paper_by_hand", "exam", exam.id, {"questions": len(items), "total": exam.total})

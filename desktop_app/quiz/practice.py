@@ -21,7 +21,7 @@ from db.models import Person, PracticeCard, Question, Section
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.quiz import marking
+from desktop_app.quiz import bank, marking
 from desktop_app.quiz.types import ExamQuestion, KeyQuestion, OralCheck, PracticeItem, PracticeResult
 
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
@@ -56,7 +56,8 @@ def next_item(db: Database, person_id: str, now: dt.datetime | None = None, seed
     t = _naive(_utc(now))
     with db.session() as s:
         _person(s, db.office_code, person_id)
-        live = (Question.office_code == db.office_code, Question.deleted.is_(False), Question.retired.is_(False))
+        live = (Question.office_code.in_(bank.bank_offices(s, db.office_code)), Question.deleted.is_(False),
+                Question.retired.is_(False))
         cards = s.execute(select(PracticeCard, Question).join(Question, PracticeCard.question_id == Question.id)
                           .where(PracticeCard.person_id == person_id, PracticeCard.deleted.is_(False), *live)
                           .order_by(PracticeCard.due, PracticeCard.id)).all()
@@ -87,7 +88,7 @@ def answer(db: Database, actor: Actor, person_id: str, question_id: str, respons
     with db.transaction() as s:
         _person(s, db.office_code, person_id)
         q = s.get(Question, question_id)
-        if q is None or q.deleted or q.office_code != db.office_code:
+        if q is None or q.deleted or q.office_code not in bank.bank_offices(s, db.office_code):
             raise NotFoundError("该试题不存在或已删除", "请换一道题")
         if q.type == "简答" or self_rating:
             if self_rating not in RATINGS:
@@ -113,11 +114,16 @@ def answer(db: Database, actor: Actor, person_id: str, question_id: str, respons
 
 
 def practice_summary(db: Database, person_id: str, now: dt.datetime | None = None) -> tuple[int, int, int]:
-    """(questions drilled, due now, weak ones — last rated 不会/模糊 or still learning)."""
+    """(questions drilled, due now, weak ones — last rated 不会/模糊 or still learning).
+
+    Counts the cards of questions still in the bank (own or sent down), as ``next_item`` drills them.
+    """
     t = _naive(_utc(now))
     with db.session() as s:
-        cards = s.execute(select(PracticeCard).where(PracticeCard.person_id == person_id,
-                                                     PracticeCard.deleted.is_(False))).scalars().all()
+        cards = s.execute(select(PracticeCard).join(Question, PracticeCard.question_id == Question.id)
+                          .where(PracticeCard.person_id == person_id, PracticeCard.deleted.is_(False),
+                                 Question.office_code.in_(bank.bank_offices(s, db.office_code)),
+                                 Question.deleted.is_(False))).scalars().all()
         due = sum(1 for c in cards if c.due is not None and c.due <= t)
         weak = sum(1 for c in cards if json.loads(c.state or "{}").get("state") in (1, 3))
         return len(cards), due, weak
@@ -136,8 +142,8 @@ def oral_check(db: Database, actor: Actor, section_id: str | None = None, seed: 
         if not people:
             raise StateError("没有可抽问的人员", "请先在 设置 中添加人员")
         person, sec = rng.choice(people)
-        live = select(Question).where(Question.office_code == db.office_code, Question.deleted.is_(False),
-                                      Question.retired.is_(False)).order_by(Question.id)
+        live = select(Question).where(Question.office_code.in_(bank.bank_offices(s, db.office_code)),
+                                      Question.deleted.is_(False), Question.retired.is_(False)).order_by(Question.id)
         pool = list(s.execute(live.where(Question.section_id == sec.id)).scalars()) or list(
             s.execute(live).scalars())
         if not pool:

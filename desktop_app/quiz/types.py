@@ -69,6 +69,12 @@ class QuestionInfo:
     section_name: str
     difficulty: int
     retired: bool
+    #: whose question: this office's own, or its parent office's (sent down in a bundle, read-only here)
+    office_code: str = ""
+    #: 来源 as a list shows it: 本单位, or “<上级单位>下发”
+    origin: str = "本单位"
+    #: False for a question another office owns (sent down, or a county's seen at the prefecture)
+    editable: bool = True
 
 
 @dataclass(frozen=True)
