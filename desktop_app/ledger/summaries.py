@@ -71,7 +71,8 @@ def _resp(unit: str, person: str, total: int, closed: int, red: int, yellow: int
 
 def supervision_list(db: Database, f: IssueFilter, today: dt.date | None = None,
                      limit: int = 2000) -> list[SupervisionRow]:
-    """督办清单: red and yellow items (most overdue first) with their urge history."""
+    """督办清单: red and yellow items (most overdue first) with their urge history (over every office,
+    each names its office)."""
     clock = warning_clock(db, today)
     wanted = [c for c in (f.colours or ["red", "yellow"]) if c in ("red", "yellow")] or ["red", "yellow"]
     g = IssueFilter(**{**f.to_dict(), "colours": wanted})
@@ -85,8 +86,10 @@ def supervision_list(db: Database, f: IssueFilter, today: dt.date | None = None,
                                .order_by(Urge.date)).scalars():
                 urges.setdefault(u.issue_id, []).append(urge_info(u))
     cal = clock.calendar
+    names = {c.code: c.name for c in scope.office_choices(db)} if f.office == scope.ALL else {}
     return [SupervisionRow(r, urges.get(r.id, []),
-                           cal.workdays_between(clock.today, r.deadline).value if r.deadline else None) for r in rows]
+                           cal.workdays_between(clock.today, r.deadline).value if r.deadline else None,
+                           names.get(r.office_code, r.office_code) if names else "") for r in rows]
 
 
 class _WorkdayCounter:

@@ -179,6 +179,8 @@ class SupervisionRow:
     row: IssueRow
     urges: list[UrgeInfo]
     workdays_left: int | None
+    #: the office's name when the list covers every office (scope.ALL), else ''
+    office: str = ""
 
 
 @dataclass(frozen=True)

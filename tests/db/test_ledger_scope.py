@@ -132,6 +132,9 @@ def test_summaries_follow_the_scope(offices: Offices) -> None:
         ("勐海县", "综合科", 2), ("景洪市", "综合科", 2), ("景洪市", "规划科", 1), ("西双版纳州", "督查科", 1)]
     sup = supervision_list(p.db, IssueFilter(year=2026, office=B), today=TODAY)
     assert [(s.row.office_code, s.row.serial) for s in sup] == [(B, "2026-001")]
+    assert sup[0].office == ""
+    every_sup = supervision_list(p.db, IssueFilter(year=2026, office=scope.ALL), today=TODAY)
+    assert sorted((s.office, s.row.serial) for s in every_sup) == [("勐海县", "2026-001"), ("景洪市", "2026-001")]
     every_due = due_summary(p.db, today=TODAY, office=scope.ALL)
     assert every_due.overdue_count == 2
     assert sorted((d.office, d.serial) for d in every_due.overdue) == [("勐海县", "2026-001"), ("景洪市", "2026-001")]

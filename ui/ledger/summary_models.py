@@ -78,7 +78,8 @@ class SupervisionModel(_ListModel):
             last = s.urges[-1] if s.urges else None
             left = "" if s.workdays_left is None else (f"逾期{-s.workdays_left}个工作日" if s.workdays_left < 0
                                                         else f"{s.workdays_left}个工作日")
-            values = (r.colour_label, r.serial, r.description[:60], r.responsible_unit, r.responsible_person,
+            unit = f"{s.office}·{r.responsible_unit}" if s.office else r.responsible_unit  # every office
+            values = (r.colour_label, r.serial, r.description[:60], unit, r.responsible_person,
                       r.deadline.strftime("%Y-%m-%d") if r.deadline else "", left, str(len(s.urges)),
                       f"{last.date:%m-%d} {last.level_label}" if last else "")
             return values[index.column()]
