@@ -1,4 +1,10 @@
-"""题库 tab: filter, create, edit, tag, retire and import questions."""
+"""题库 tab: filter, create, edit, tag, retire and import questions.
+
+A county's bank also lists the questions its prefecture sent down (来源 “…下发”); they
+are used like its own but cannot be edited, tagged or retired here, so those buttons
+are disabled while one is selected. A prefecture may look at a county's questions
+through 查看范围 (hidden in a county); they are never part of its own bank.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from desktop_app.context import AppContext
 from desktop_app.quiz import bank
 from desktop_app.quiz.types import QUESTION_TYPES, QuestionInfo
 from ui import dialogs
+from ui.office_scope import OfficeScopeCombo
 from ui.quiz.models import QuestionBankModel
 from ui.quiz.question_dialog import QuestionDialog
 from ui.signals import Kind, bus, notify
@@ -62,7 +69,12 @@ class BankTab(QWidget):
         self.view.setColumnWidth(0, 60)
         self.view.setColumnWidth(2, 140)
         self.view.setColumnWidth(3, 140)
+        self.view.setColumnWidth(7, 150)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        # 查看范围: a prefecture may look at a county's questions; hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(lambda _o: self.refresh())
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索题干、答案或标签"))
         self.search.returnPressed.connect(self.refresh)
@@ -77,8 +89,11 @@ class BankTab(QWidget):
         self.retired.toggled.connect(lambda _on: self.refresh())
         self.count_label = QLabel()
         self.count_label.setObjectName("Hint")
+        self.read_only_hint = QLabel()
+        self.read_only_hint.setObjectName("Hint")
+        self.read_only_hint.setWordWrap(True)
         top = QHBoxLayout()
-        for w in (self.search, self.type_box, self.tag_box, self.retired):
+        for w in (self.office_combo, self.search, self.type_box, self.tag_box, self.retired):
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(self.count_label)
@@ -101,6 +116,7 @@ class BankTab(QWidget):
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
+        lay.addWidget(self.read_only_hint)
         lay.addLayout(bottom)
         self.dialog: QuestionDialog | None = None
         bus().changed.connect(self._on_changed)
@@ -108,7 +124,9 @@ class BankTab(QWidget):
         self.refresh()
 
     def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.ALL, Kind.QUIZ, Kind.SECTION):
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC):
+            self.office_combo.reload()  # a bundle may have brought a county (or the parent's bank)
+        if kind in (Kind.ALL, Kind.QUIZ, Kind.SECTION, Kind.SYNC):
             self._load_tags()
             self.refresh()
 
@@ -127,8 +145,23 @@ class BankTab(QWidget):
         """Reload with the current filter."""
         with dialogs.guard(self):
             self.model.set_filter(self.search.text(), self.type_box.currentData() or "",
-                                  self.tag_box.currentData() or "", self.retired.isChecked())
+                                  self.tag_box.currentData() or "", self.retired.isChecked(),
+                                  self.office_combo.current_office())
         self.count_label.setText(self.tr("共 %1 题").replace("%1", str(self.model.count)))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Edit, tag and retire only this office's own questions; say why when a sent-down one is chosen."""
+        foreign = [q for q in self.selected() if not q.editable]
+        for b in (self.edit_btn, self.tag_btn, self.retire_btn):
+            b.setEnabled(not foreign)
+        if foreign and self.office_combo.current_office():
+            self.read_only_hint.setText(self.tr("选中的试题属于“%1”，由该单位录入和修改，本单位只能查看。")
+                                        .replace("%1", foreign[0].origin))
+        elif foreign:
+            self.read_only_hint.setText(self.tr("选中的试题来自“%1”，本单位只能使用（组卷、练习），不能修改、加标签或停用；"
+                                                "如需更正，请联系市级单位。").replace("%1", foreign[0].origin.removesuffix("下发")))
+        self.read_only_hint.setVisible(bool(foreign))
 
     def selected(self) -> list[QuestionInfo]:
         """The selected questions."""
@@ -143,6 +176,11 @@ class BankTab(QWidget):
     def edit_selected(self) -> None:
         """Open the editor on the selected question."""
         sel = self.selected()
+        if sel and not sel[0].editable:
+            # a double-click on a question sent down: say why it cannot be edited instead of opening the form
+            self._update_buttons()
+            dialogs.info(self, self.read_only_hint.text())
+            return
         if sel:
             self.dialog = QuestionDialog(self.ctx, sel[0], self)
             self.dialog.open()

@@ -43,7 +43,7 @@ class QuestionBankModel(QAbstractTableModel):
     """The question bank through a filter, fetched a page at a time."""
 
     PAGE = 200
-    HEADERS = ("题型", "题干", "答案", "标签", "科室", "难度", "状态")
+    HEADERS = ("题型", "题干", "答案", "标签", "科室", "难度", "状态", "来源")
 
     def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
@@ -52,10 +52,12 @@ class QuestionBankModel(QAbstractTableModel):
         self.count = 0
         self.pages: dict[int, list[QuestionInfo]] = {}
 
-    def set_filter(self, text: str = "", qtype: str = "", tag: str = "", include_retired: bool = False) -> None:
-        """Apply a filter (the count is asked for at once, rows when shown)."""
+    def set_filter(self, text: str = "", qtype: str = "", tag: str = "", include_retired: bool = False,
+                   office: str = "") -> None:
+        """Apply a filter (the count is asked for at once, rows when shown); ``office``: 查看范围 (prefecture)."""
         self.beginResetModel()
-        self.filter = {"text": text.strip(), "qtype": qtype, "tag": tag, "include_retired": include_retired}
+        self.filter = {"text": text.strip(), "qtype": qtype, "tag": tag, "include_retired": include_retired,
+                       "office": office}
         self.count = bank.count_questions(self.db, **self.filter)
         self.pages = {}
         self.endResetModel()
@@ -90,13 +92,15 @@ class QuestionBankModel(QAbstractTableModel):
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             values = (q.type, q.stem.replace("\n", " "), q.answer, "、".join(q.tags), q.section_name,
-                      DIFFICULTY.get(q.difficulty, ""), "已停用" if q.retired else "在用")
+                      DIFFICULTY.get(q.difficulty, ""), "已停用" if q.retired else "在用", q.origin)
             return values[c] if c < len(values) else None
         if role == Qt.ItemDataRole.ToolTipRole and c == 1:
             opts = "\n".join(f"{'ABCDEFGH'[i]}. {o}" for i, o in enumerate(q.options))
             return q.stem + ("\n" + opts if opts else "")
         if role == Qt.ItemDataRole.ForegroundRole and q.retired:
             return QBrush(QColor("#8a96a3"))
+        if role == Qt.ItemDataRole.ForegroundRole and c == len(self.HEADERS) - 1 and not q.editable:
+            return QBrush(QColor("#1d5fa8"))  # 来源: a question sent down (read-only here)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
+from desktop_app.errors import StateError
 from desktop_app.quiz import practice
 from desktop_app.quiz.types import OPTION_LETTERS, PracticeItem
 from desktop_app.services import organisation
@@ -89,6 +90,8 @@ class PracticeTab(QWidget):
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.PERSON, Kind.SECTION):
             self.refresh()
+        elif kind in (Kind.QUIZ, Kind.SYNC) and self.item is None:
+            self.next_question()  # the bank was empty: questions added or sent down may be drilled now
 
     def refresh(self) -> None:
         """Reload people and sections."""
@@ -122,12 +125,20 @@ class PracticeTab(QWidget):
             b.setVisible(False)
         if not pid:
             return
+        empty: StateError | None = None
         with dialogs.guard(self) as done:
-            self.item = practice.next_item(self.ctx.db, pid)
+            try:
+                self.item = practice.next_item(self.ctx.db, pid)
+            except StateError as exc:  # an empty bank is a state to show here, not an error to pop up
+                empty = exc
             drilled, due, weak = practice.practice_summary(self.ctx.db, pid)
-        if not done.ok:
+        if not done.ok or empty is not None:
             self.item = None
             self.submit_btn.setEnabled(False)
+            if empty is not None:
+                self.counts.setText("")
+                self.feedback.setStyleSheet("color: #5f6b7a;")
+                self.feedback.setText(empty.message + "。" + empty.action)
             return
         self.counts.setText(self.tr("已练 %1 题 · 待复习 %2 题 · 薄弱 %3 题").replace("%1", str(drilled))
                             .replace("%2", str(due)).replace("%3", str(weak)))
