@@ -1,4 +1,4 @@
-"""问题登记/编辑 — the dialog that records a new ledger item or edits one."""
+"""问题登记/编辑/交办 — the dialog that records a new ledger item, edits one, or (prefecture) assigns one to a county."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from db.models_ledger import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.context import AppContext
+from desktop_app.ledger import assign as assigning
 from desktop_app.ledger import lifecycle, service
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput
@@ -44,16 +45,30 @@ def from_qdate(q: QDate) -> dt.date:
 
 
 class IssueDialog(QDialog):
-    """Record a new item (``issue_id`` None) or edit an existing one. ``saved_id`` holds the result."""
+    """Record a new item (``issue_id`` None) or edit an existing one. ``saved_id`` holds the result.
 
-    def __init__(self, ctx: AppContext, parent: Any = None, issue_id: str | None = None) -> None:
+    With ``assign`` (a prefecture office, new items only) the item is assigned (交办) to the
+    county chosen in the required 责任县（区） combo (``county`` preselects one): its source is
+    上级交办, and its progress, people and units are the county's to fill in.
+    """
+
+    def __init__(self, ctx: AppContext, parent: Any = None, issue_id: str | None = None, assign: bool = False,
+                 county: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.issue_id = issue_id
+        self.assign = assign and issue_id is None
         self.saved_id: str | None = None
-        self.setWindowTitle(self.tr("编辑问题") if issue_id else self.tr("登记问题"))
+        self.setWindowTitle(self.tr("编辑问题") if issue_id else self.tr("交办问题") if self.assign else self.tr("登记问题"))
         self.resize(640, 600)
         form = QFormLayout()
+        self.county = QComboBox()
+        if self.assign:
+            self.county.addItem(self.tr("（请选择）"), "")
+            for c in assigning.assignable_counties(ctx.db):
+                self.county.addItem(c.name, c.code)
+            self.county.setCurrentIndex(max(0, self.county.findData(county)) if county else 0)
+            self.county.setToolTip(self.tr("交办给哪个县（区）：问题归该县（区）整改，完成时限和销号审核由本单位负责"))
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(self.tr("存在的问题（必填）"))
         self.measures = QPlainTextEdit()
@@ -70,11 +85,18 @@ class IssueDialog(QDialog):
         self.source = QComboBox()
         for k, v in ISSUE_SOURCE_LABELS.items():
             self.source.addItem(v, k)
-        self.source.setCurrentIndex(self.source.findData("self"))
-        people = [p for p in organisation.list_people(ctx.db)] if ctx.db.office_code else []
+        self.source.setCurrentIndex(self.source.findData("assigned" if self.assign else "self"))
+        self.source.setEnabled(not self.assign)  # an assigned item is 上级交办
+        # the people and units of an assigned item are the county's, not this office's
+        people = [p for p in organisation.list_people(ctx.db)] if ctx.db.office_code and not self.assign else []
         self.leader = self._names([p.name for p in people if p.is_leader])
         self.person = self._names([p.name for p in people])
-        self.unit = self._names([s.name for s in organisation.list_sections(ctx.db)] if ctx.db.office_code else [])
+        self.unit = self._names([s.name for s in organisation.list_sections(ctx.db)]
+                                if ctx.db.office_code and not self.assign else [])
+        if self.assign:
+            line = self.unit.lineEdit()
+            if line is not None:
+                line.setPlaceholderText(self.tr("留空则为所选县（区）"))
         self.co_units = QLineEdit()
         self.assigned = QDateEdit(to_qdate(dt.date.today()))
         self.assigned.setCalendarPopup(True)
@@ -105,6 +127,8 @@ class IssueDialog(QDialog):
         self.progress = QPlainTextEdit()
         self.progress.setPlaceholderText(self.tr("已采取的整改措施和进展（可留空）"))
         self.progress.setMaximumHeight(70)
+        if self.assign:
+            form.addRow(self.tr("责任县（区）*"), self.county)
         form.addRow(self.tr("问题描述*"), self.description)
         form.addRow(self.tr("整改措施"), self.measures)
         form.addRow(self.tr("问题类别"), self.category)
@@ -117,7 +141,7 @@ class IssueDialog(QDialog):
         form.addRow(self.tr("交办日期"), self.assigned)
         form.addRow(self.tr("完成时限"), deadline_box)
         form.addRow("", self.preview)
-        if issue_id is None:
+        if issue_id is None and not self.assign:  # an assigned item's progress is the county's
             form.addRow(self.tr("整改进展"), self.progress)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
@@ -190,15 +214,22 @@ class IssueDialog(QDialog):
             assigned_date=from_qdate(self.assigned.date()),
             deadline=from_qdate(self.deadline.date()) if self.by_date.isChecked() else None,
             deadline_workdays=self.workdays.value() if self.by_workdays.isChecked() else None,
-            progress_text=self.progress.toPlainText().strip() if self.issue_id is None else "",
+            progress_text=self.progress.toPlainText().strip() if self.issue_id is None and not self.assign else "",
             year=organisation.current_year(self.ctx.db) if self.issue_id is None else None,
         )
 
     def submit(self) -> bool:
         """Save through the service; on a refusal show why and stay open."""
         data = self.values()
+        if self.assign and not self.county.currentData():
+            dialogs.warn(self, self.tr("请选择责任县（区）：交办问题须指定一个县（区）负责整改"))
+            self.county.setFocus()
+            return False
         with dialogs.guard(self) as done:
-            if self.issue_id is None:
+            if self.assign:
+                self.saved_id = assigning.assign_issues(self.ctx.db, self.ctx.actor, str(self.county.currentData()),
+                                                     [data])[0]
+            elif self.issue_id is None:
                 self.saved_id = service.create_issues(self.ctx.db, self.ctx.actor, [data])[0]
             else:
                 lifecycle.edit_issue(self.ctx.db, self.ctx.actor, self.issue_id, data)

@@ -31,7 +31,7 @@ from desktop_app.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
-from desktop_app.services import organisation
+from desktop_app.services import organisation, scope
 from ui import dialogs
 from ui.ledger.detail_pane import DetailPane
 from ui.ledger.filter_bar import FilterBar
@@ -81,9 +81,17 @@ class LedgerPage(QWidget):
         self.new_button = QPushButton(self.tr("登记问题"))
         self.new_button.setToolTip(self.tr("登记一条新问题（Ctrl+N）"))
         self.new_button.clicked.connect(self.new_issue)
+        # a prefecture assigns (交办) items to its counties; 登记问题 stays for its own items
+        self.assign_button = QPushButton(self.tr("交办问题…"))
+        self.assign_button.setToolTip(self.tr("向县（区）交办一条问题：由该县（区）整改，完成时限和销号审核由本单位负责（Ctrl+N）"))
+        self.assign_button.clicked.connect(self.assign_issue)
+        self.assign_button.setVisible(self.model.prefecture)
+        if self.model.prefecture:
+            self.new_button.setToolTip(self.tr("登记一条本单位的问题（Ctrl+Shift+N）"))
         top = QHBoxLayout()
         top.addWidget(self.banner, 1)
         top.addWidget(self.count_label)
+        top.addWidget(self.assign_button)
         top.addWidget(self.new_button)
         # printing (issue 5): the current view as filtered, or the selected item's 督办通知单
         self.print_button = QPushButton(self.tr("打印…"))
@@ -154,7 +162,11 @@ class LedgerPage(QWidget):
         lay.addWidget(split, 1)
 
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.filter_bar.focus_search)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_issue)
+        if self.model.prefecture:
+            QShortcut(QKeySequence.StandardKey.New, self, activated=self.assign_issue)
+            QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.new_issue)
+        else:
+            QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_issue)
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.reload)
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -320,6 +332,25 @@ class LedgerPage(QWidget):
         self.exec_dialog(dlg)
         if dlg.saved_id:
             self.current_id = dlg.saved_id
+        return dlg.saved_id
+
+    def assign_issue(self) -> str | None:
+        """Prefecture: assign (交办) a new item to a county; returns its id when saved.
+
+        The county chosen in 查看范围 is preselected; after saving the list shows that county's items.
+        """
+        if not self.model.prefecture:
+            return None
+        shown = self.model.filter.office
+        dlg = IssueDialog(self.ctx, self, assign=True, county="" if shown == scope.ALL else shown)
+        self.exec_dialog(dlg)
+        if not dlg.saved_id:
+            return None
+        county = str(dlg.county.currentData())
+        if shown not in (county, scope.ALL):
+            self.tabs.setCurrentIndex(TAB_ITEMS)
+            self.filter_bar.set_filter(IssueFilter(year=self.model.filter.year, office=county))
+        self.show_issue(dlg.saved_id)
         return dlg.saved_id
 
     def run_step(self, step: str) -> None:
