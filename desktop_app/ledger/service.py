@@ -165,16 +165,38 @@ def _next_numbers(s: Session, series: IssueSeries, year: int, count: int) -> int
     """Reserve ``count`` serial numbers of the series in ``year``; returns the first."""
     if series.assigner:  # a prefecture's 交办 series: one per assigning office and year, whatever the county
         key = f"ledger.assign_counter.{series.assigner}.{year}"
-        where = (Issue.assigned_by_office == series.assigner, Issue.source == "assigned")
     else:
         key = f"ledger.serial_counter.{series.owner}.{year}"
-        where = (Issue.office_code == series.owner,)
     last = settings.read(s, key)
-    if last is None:
-        last = s.execute(select(func.count(Issue.id)).where(*where, Issue.year == year)).scalar()
+    if last is None and series.assigner:
+        last = _last_in_series(s, series, year)
+    elif last is None:
+        last = s.execute(select(func.count(Issue.id)).where(Issue.office_code == series.owner,
+                                                            Issue.year == year)).scalar()
     first = int(last or 0) + 1
     settings.write(s, key, first + count - 1)
     return first
+
+
+def _last_in_series(s: Session, series: IssueSeries, year: int) -> int:
+    """The highest number already used in an assigning office's series (its counter is a local setting).
+
+    Counted from the serials in the series' format only: a county may record items the
+    prefecture assigned on paper (assigned_by_office set) under its own numbers.
+    """
+    fmt = series.fmt or DEFAULT_SERIAL_FORMAT
+    at = fmt.index("{n")
+    head = fmt[:at].format(year=year)
+    tail = fmt[fmt.index("}", at) + 1:].format(year=year)
+    pattern = head.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    serials = s.execute(select(Issue.serial).where(Issue.assigned_by_office == series.assigner, Issue.year == year,
+                                                   Issue.serial.like(pattern, escape="\\"))).scalars()
+    last = 0
+    for serial in serials:
+        middle = serial[len(head):len(serial) - len(tail) if tail else None]
+        if middle.isdigit() and serial.endswith(tail):
+            last = max(last, int(middle))
+    return last
 
 
 def _changelog_rows(s: Session, office: str, db: Database, table: str, ids_stamps: list[tuple[str, int]],

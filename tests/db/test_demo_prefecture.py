@@ -42,6 +42,9 @@ def test_the_prefecture_holds_three_counties_that_came_by_bundle(tmp_path: Path)
                      for code in COUNTIES}
             mine = s.execute(select(Issue.office_code, Issue.changed_by, Issue.source, Issue.status)
                              .where(Issue.serial.like("州交%"))).all()
+            serials = s.execute(select(Issue.serial).where(Issue.assigned_by_office == "532800",
+                                                           Issue.changed_by == "532800", Issue.source == "assigned",
+                                                           Issue.serial.like("州交%"))).scalars().all()
             decided = s.execute(select(Closure.state, Closure.verifier, Closure.changed_by)
                                 .where(Closure.state.in_(("approved", "returned")))
                                 .join(Issue, Issue.id == Closure.issue_id)
@@ -61,6 +64,7 @@ def test_the_prefecture_holds_three_counties_that_came_by_bundle(tmp_path: Path)
         # the prefecture's own part: items it assigned, closures it decided, urges it sent
         assert len(mine) == 3 * ASSIGNED_PER_COUNTY == summary["assigned_by_prefecture"]
         assert all(m.changed_by == "532800" and m.source == "assigned" and m.office_code in COUNTIES for m in mine)
+        assert sorted(serials) == [f"州交2026-{n:03d}" for n in range(1, len(mine) + 1)]  # one series, all counties
         assert Counter(d.state for d in decided) == {"approved": summary["closures_approved"],
                                                      "returned": summary["closures_returned"]}
         assert summary["closures_approved"] >= 10 and summary["closures_returned"] >= 1

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from test_sync_support import add_issue, edit, export, make_office, send, trust_both
 
-from db.models import AuditEntry, ChangeLog, Issue
+from db.models import AuditEntry, ChangeLog, Issue, Setting
 from db.models_ledger import IssueSearchKey
 from desktop_app.audit import Actor
 from desktop_app.context import AppContext
@@ -174,3 +174,17 @@ def test_a_county_forging_the_deadline_is_refused_on_import(offices, tmp_path: P
     assert rep.tables["issue"].rejected == 1
     assert any("交办单位 532800" in e for e in rep.errors)
     assert _row(p, iid).deadline == dt.date(2026, 9, 30)
+
+
+def test_the_series_ignores_a_countys_own_numbers_and_survives_a_lost_counter(offices, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p, a, _b = offices
+    # the county recorded a paper 交办 under its own number: not part of the prefecture's series
+    add_issue(a, serial="2026-002", description="纸质交办的问题", source="assigned", assigned_by_office=P)
+    _no_rejections(send(a, p, tmp_path / "a1"))
+    [first] = assign_issues(p.db, WHO, A, [IssueInput(description="第一件")], today=TODAY)
+    assert _row(p, first).serial == "州交2026-001"
+    # the counter is a setting of this PC: without it the series goes on after its highest number
+    with p.db.transaction() as s:
+        s.delete(s.get(Setting, f"ledger.assign_counter.{P}.2026"))
+    [second] = assign_issues(p.db, WHO, A, [IssueInput(description="第二件")], today=TODAY)
+    assert _row(p, second).serial == "州交2026-002"
