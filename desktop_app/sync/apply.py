@@ -107,6 +107,8 @@ class _Change:
     bases: dict[str, Stamp]
     applied: list[str] = field(default_factory=list)
     sent_hlc: int = 0  # the stamp as the bundle carried it, before any capping
+    #: conflicts the sender logged that this change took part in (``"x"``), as SyncConflict columns
+    relayed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def stamp(self) -> Stamp:
@@ -227,10 +229,43 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
             if hlc > limit_hlc:
                 capped_by_origin[origin] += 1
                 hlc = limit_hlc
-            changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent))
+            relayed = _parse_relayed(d.get("x"), table, row_id, decs, limit_hlc, n)
+            changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent, relayed=relayed))
     for origin, n in sorted(capped_by_origin.items()):
         warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方电脑时间可能设置错误），已按本机时间+1天记录")
     return changes, warnings
+
+
+def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limit_hlc: int,
+                   n: int) -> list[dict[str, Any]]:
+    """The conflicts a change line carries (``"x"``), checked like everything else in a bundle."""
+    if raw is None:
+        return []
+    bad = _fail(f"数据表 {table} 第 {n} 条变更的冲突记录格式不正确")
+    if not isinstance(raw, list) or len(raw) > 100:
+        raise bad
+    out = []
+    for x in raw:
+        if not isinstance(x, dict) or x.get("t") != table or x.get("f") not in decs:
+            raise bad
+        w, lo_val, r = x.get("w"), x.get("l"), x.get("r", False)
+        stamps = [x.get("wh"), x.get("lh")]
+        offices = [x.get("wo"), x.get("lo")]
+        if (not isinstance(w, str) or not isinstance(lo_val, str) or len(w) + len(lo_val) > 200_000
+                or not isinstance(r, bool)
+                or not all(isinstance(h, int) and not isinstance(h, bool) and 0 < h < 2**63 for h in stamps)
+                or not all(isinstance(o, str) and OFFICE_CODE.match(o) for o in offices)):
+            raise bad
+        try:
+            orjson.loads(w)
+            orjson.loads(lo_val)
+        except orjson.JSONDecodeError as exc:
+            raise bad from exc
+        out.append({"table_name": table, "row_id": row_id, "field": x["f"], "winner_value": w, "loser_value": lo_val,
+                    "winner_hlc": min(stamps[0], limit_hlc), "loser_hlc": min(stamps[1], limit_hlc),
+                    "winner_office": offices[0], "loser_office": offices[1], "resolved": r,
+                    "resolved_by": "发送单位已处理" if r else ""})
+    return out
 
 
 def _check_ranges(changes: list[_Change], m: dict[str, Any]) -> None:
@@ -300,6 +335,47 @@ class _Plan:
     max_hlc: int = 0
     #: (table, row, field, base hlc, origin) of applied edits that were made on top of a known version
     answered: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    #: conflicts logged here already or in this plan: each is logged once per office
+    conflict_keys: set[tuple[Any, ...]] = field(default_factory=set)
+    #: this office, the office that sent the bundle, and what it held when it did (its acknowledgements)
+    me: str = ""
+    sender: str = ""
+    sender_acks: dict[str, int] = field(default_factory=dict)
+    #: (hlc, origin) -> sequence number of the local change-log entries of rows being deleted
+    seqs: dict[tuple[int, str], int] = field(default_factory=dict)
+
+    def add_conflict(self, c: dict[str, Any]) -> bool:
+        """Log a conflict unless this office has it already; True when it is new."""
+        key = _conflict_key(c)
+        if key in self.conflict_keys:
+            return False
+        self.conflict_keys.add(key)
+        self.conflicts.append(c)
+        return True
+
+
+def _conflict_key(c: dict[str, Any]) -> tuple[Any, ...]:
+    return (c["table_name"], c["row_id"], c["field"], int(c["winner_hlc"]), c["winner_office"], int(c["loser_hlc"]),
+            c["loser_office"])
+
+
+def _known_conflicts(s: Session, table: str, ids: list[str]) -> set[tuple[Any, ...]]:
+    cols = (SyncConflict.table_name, SyncConflict.row_id, SyncConflict.field, SyncConflict.winner_hlc,
+            SyncConflict.winner_office, SyncConflict.loser_hlc, SyncConflict.loser_office)
+    out: set[tuple[Any, ...]] = set()
+    for part in chunks(ids):
+        for r in s.execute(select(*cols).where(SyncConflict.table_name == table, SyncConflict.row_id.in_(part))):
+            out.add((r[0], r[1], r[2], int(r[3]), r[4], int(r[5]), r[6]))
+    return out
+
+
+def _local_seqs(s: Session, ids: list[str]) -> dict[tuple[int, str], int]:
+    out: dict[tuple[int, str], int] = {}
+    for part in chunks(ids):
+        for origin, seq, hlc in s.execute(select(ChangeLog.origin, ChangeLog.seq, ChangeLog.hlc)
+                                          .where(ChangeLog.row_id.in_(part))):
+            out[(int(hlc), str(origin))] = int(seq)
+    return out
 
 
 def _load_rows(s: Session, table: str, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -320,8 +396,10 @@ def _sorted_tables() -> list[str]:
 
 
 def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: str,
-           blobs_meta: dict[str, dict[str, Any]]) -> _Plan:
-    plan = _Plan()
+           blobs_meta: dict[str, dict[str, Any]], sender: str = "", sender_acks: dict[str, int] | None = None,
+           me: str = "") -> _Plan:
+    plan = _Plan(me=me, sender=sender, sender_acks=dict(sender_acks or {}))
+    any_conflicts = s.execute(select(SyncConflict.id).limit(1)).first() is not None
     by_table: dict[str, dict[str, list[_Change]]] = defaultdict(lambda: defaultdict(list))
     for c in changes:
         by_table[c.table][c.row_id].append(c)
@@ -340,6 +418,12 @@ def _merge(s: Session, changes: list[_Change], report: ImportReport, bundle_id: 
         dflt, required = defaults(tbl)
         local = _load_rows(s, table, list(rows))
         hist = load_entries(s, list(local)) if local else {}
+        if any_conflicts or any(c.relayed for cs in rows.values() for c in cs):
+            plan.conflict_keys |= _known_conflicts(s, table, list(rows))
+        deleting = [rid for rid, cs in rows.items()
+                    if rid in local and (local[rid].get("deleted") or any(c.values.get("deleted") is True for c in cs))]
+        if deleting:
+            plan.seqs.update(_local_seqs(s, deleting))
         parents: dict[str, dict[str, Any]] = {}
         if table in ISSUE_CHILDREN:
             need = {c.values.get("issue_id") or (local.get(rid) or {}).get("issue_id")
@@ -431,14 +515,24 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
             c.applied = []
             report.add_error(f"{TABLE_LABELS.get(table, table)} {_row_label(values or c.values, row_id)}：{why}，已拒绝该行的这次修改")
             continue
+        for x in c.relayed:  # conflicts the sender logged: every office that gets both versions logs them
+            if plan.add_conflict({**x, "bundle_id": bundle_id}):
+                conflicted = True
         if exists and values.get("deleted") and c.values and "deleted" not in c.values:
             # an edit reaching a row deleted elsewhere: the row stays deleted, the edit is kept
             # and shown on the conflicts page so someone can restore the row if the delete was wrong
             deleter = latest(versions.get("deleted"))
-            if deleter is not None and deleter[1] != c.origin:
-                conflicted = True
-                plan.conflicts.append(_conflict(table, row_id, "deleted", True, c.values, deleter, c.stamp,
-                                                bundle_id))
+            if deleter is not None and deleter[1] != c.origin and _edit_unseen_by_deleter(deleter, c, plan):
+                added = plan.add_conflict(_conflict(table, row_id, "deleted", True, c.values, deleter, c.stamp,
+                                                    bundle_id))
+                conflicted = conflicted or added
+        elif exists and c.values.get("deleted") is True and not values.get("deleted"):
+            # a delete reaching edits made here that its writer had not seen: the same conflict,
+            # seen from the editor's side (the deleting office logs it when the edit reaches it)
+            for stamp, edited in _unseen_edits(hist, versions, c, plan):
+                if plan.add_conflict(_conflict(table, row_id, "deleted", True, {f: values.get(f) for f in edited},
+                                               c.stamp, stamp, bundle_id)):
+                    conflicted = True
         for f, v in c.values.items():
             stamps = versions.get(f)
             cur = latest(stamps)
@@ -446,8 +540,9 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
                 if cur is not None and values.get(f) != v and cur[1] != c.origin:
                     b = c.bases.get(f)
                     if b is None or b < cur:  # the writer had not seen our value: a concurrent edit
-                        conflicted = True
-                        plan.conflicts.append(_conflict(table, row_id, f, v, values.get(f), c.stamp, cur, bundle_id))
+                        added = plan.add_conflict(_conflict(table, row_id, f, v, values.get(f), c.stamp, cur,
+                                                            bundle_id))
+                        conflicted = conflicted or added
                 if values.get(f) != v or not exists:
                     changed = True
                 values[f] = v
@@ -459,8 +554,8 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
             elif c.stamp < cur and values.get(f) != v and cur[1] != c.origin:
                 b_local = base_of(stamps, cur)
                 if b_local is None or b_local < c.stamp:  # our writer had not seen theirs: concurrent
-                    conflicted = True
-                    plan.conflicts.append(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
+                    added = plan.add_conflict(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
+                    conflicted = conflicted or added
         if not exists and c.values:
             exists = True
     if not values and before is None:
@@ -469,6 +564,42 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
     if top is not None and (before is None or (int(before.get("hlc") or 0), str(before.get("changed_by") or "")) != top):
         values["hlc"], values["changed_by"] = top
     return values, changed, conflicted, rejected
+
+
+def _unseen_edits(hist: list[tuple[Stamp, list[str]]], versions: dict[str, list[Stamp]], c: _Change,
+                  plan: _Plan) -> list[tuple[Stamp, list[str]]]:
+    """The edits of this row, by other offices, that the delete ``c`` was made without seeing, each
+    with the fields whose current value it holds (what its writer would lose)."""
+    out: list[tuple[Stamp, list[str]]] = []
+    for stamp, fields in hist:
+        # only this office's own edits: it knows it made them before the delete reached it; whether
+        # a third office's edit was made knowing of the delete cannot be told here (its writer tells,
+        # and the conflict then travels with the changes)
+        if stamp[1] != plan.me or stamp[1] == c.origin:
+            continue
+        held = sorted(f for f in fields if f != "deleted" and latest(versions.get(f)) == stamp)
+        if not held:
+            continue
+        # a later stamp cannot have been seen by the deleting office; an earlier one was not if
+        # that office, sending this bundle itself, had not yet received it
+        seq = plan.seqs.get(stamp)
+        unseen = stamp > c.stamp or (plan.sender == c.origin and seq is not None
+                                     and seq > plan.sender_acks.get(stamp[1], 0))
+        if unseen:
+            out.append((stamp, held))
+    return out
+
+
+def _edit_unseen_by_deleter(deleter: Stamp, c: _Change, plan: _Plan) -> bool:
+    """An edit ``c`` reaching a row this office deleted: a conflict when the editing office made
+    it without knowing of the delete — its stamp is older, or it sent the edit itself before it
+    had received the delete. (Other offices learn of the conflict from the writers' bundles.)"""
+    if deleter[1] != plan.me:
+        return False
+    if c.stamp < deleter:
+        return True
+    seq = plan.seqs.get(deleter)
+    return plan.sender == c.origin and seq is not None and seq > plan.sender_acks.get(plan.me, 0)
 
 
 def _new_row_fast(table: str, row_id: str, c: _Change, parents: dict[str, dict[str, Any]], append_only: bool,
@@ -646,7 +777,8 @@ def _apply_in(s: Session, me: str, data: DataDir, actor: Actor, raw: RawBundle, 
             skipped_rows[c.table].add(c.row_id)
     blobs_meta = {a["sha256"]: a for a in m.get("attachments") or []
                   if isinstance(a, dict) and a.get("sha256") in raw.blobs}
-    plan = _merge(s, fresh, report, m["bundle_id"], blobs_meta)
+    plan = _merge(s, fresh, report, m["bundle_id"], blobs_meta, m["from_office"],
+                  {str(k): int(v) for k, v in m["acks"].items()}, me)
     for table, ids in skipped_rows.items():
         report.tables[table].unchanged += len(ids)
     _write(s, plan, raw, data, dry_run)

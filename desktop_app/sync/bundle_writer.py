@@ -26,7 +26,7 @@ from sqlalchemy import Boolean, func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState
+from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState, SyncConflict
 from desktop_app import __version__, audit
 from desktop_app.attachments import attachment_path
 from desktop_app.audit import Actor
@@ -135,6 +135,28 @@ def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int], have: dict[
     ranges = {o: [acked.get(o, 0) + 1, n] for o, n in sorted(have.items())
               if o != to_code and n > acked.get(o, 0) and (carry is None or o in carry)}
     return changes, ranges, entries
+
+
+#: (row id, hlc, origin) of a change -> the conflicts logged here that it took part in
+Involved = dict[tuple[str, int, str], list[dict[str, Any]]]
+
+
+def _involved(s: Session, row_ids: set[str]) -> Involved:
+    """The conflicts logged here on these rows, by the changes they involve (winner and loser).
+
+    They travel with those changes (``"x"`` in a change line) so every office that gets both
+    versions logs the conflict once, even when the losing value no longer travels itself.
+    """
+    out: Involved = defaultdict(list)
+    if not row_ids or s.execute(select(SyncConflict.id).limit(1)).first() is None:
+        return out
+    for part in chunks(sorted(row_ids)):
+        for c in s.execute(select(SyncConflict).where(SyncConflict.row_id.in_(part))).scalars():
+            x = {"t": c.table_name, "f": c.field, "w": c.winner_value, "l": c.loser_value, "wh": c.winner_hlc,
+                 "wo": c.winner_office, "lh": c.loser_hlc, "lo": c.loser_office, "r": bool(c.resolved)}
+            out[(c.row_id, c.winner_hlc, c.winner_office)].append(x)
+            out[(c.row_id, c.loser_hlc, c.loser_office)].append(x)
+    return out
 
 
 def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[str, list]],
@@ -266,7 +288,8 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            members, counts, shas = _write_changes(s, tmp, by_table, entries, len(changes), progress)
+            involved = _involved(s, {c.row_id for c in changes})
+            members, counts, shas = _write_changes(s, tmp, by_table, entries, len(changes), progress, involved)
             blobs = _attachment_meta(s, data, shas)
             manifest = {
                 "format_version": FORMAT_VERSION, "min_reader_format": 1,
@@ -294,7 +317,8 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
 
 
 def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], entries: Entries, total: int,
-                   progress: Progress | None) -> tuple[list[dict[str, Any]], dict[str, int], set[str]]:
+                   progress: Progress | None,
+                   involved: Involved | None = None) -> tuple[list[dict[str, Any]], dict[str, int], set[str]]:
     members: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
     shas: set[str] = set()
@@ -302,7 +326,7 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
     cache: dict[str, dict[str, list]] = {}
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         for table in sorted(by_table):
-            writer = _TableWriter(s, table, shas)
+            writer = _TableWriter(s, table, shas, involved or {})
             chs = by_table[table]
             members.append(writer.write(zf, chs, entries, cache, progress, done, total))
             done += len(chs)
@@ -313,9 +337,10 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
 class _TableWriter:
     """Writes one table's ``changes/<table>.jsonl``."""
 
-    def __init__(self, s: Session, table: str, shas: set[str]) -> None:
+    def __init__(self, s: Session, table: str, shas: set[str], involved: Involved) -> None:
         self.table = table
         self.shas = shas
+        self.involved = involved
         self.tbl = table_of(SYNCED_MODELS[table])
         self.conn = s.connection()
         # SQLite: the session's own DBAPI connection (same snapshot), rows as stored (ISO dates stay
@@ -341,6 +366,10 @@ class _TableWriter:
         out: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op, "v": v}
         if bases:
             out["b"] = bases
+        if self.involved:
+            x = self.involved.get((c.row_id, c.hlc, c.origin))
+            if x:
+                out["x"] = x
         return orjson.dumps(out)
 
     def rows(self, wanted: dict[str, Any]) -> Iterator[list[tuple]]:

@@ -156,9 +156,11 @@ def test_delete_versus_edit_keeps_the_tombstone_and_the_edit(tmp_path: Path) -> 
         r = rows(c, "issue")[iid]
         assert r["deleted"] is True and r["deadline"] == dt.date(2026, 12, 1)
     assert rep_a.tables["issue"].conflicts == 1  # the edit reached a deleted row: shown to someone
-    assert rep_p.tables["issue"].conflicts == 0
-    [c] = conflicts.list_conflicts(a.db)
-    assert c.field == "deleted"
+    assert rep_p.tables["issue"].conflicts == 1  # and the delete reached an edit it had not seen: the same one
+    for ctx in (a, p):
+        [c] = conflicts.list_conflicts(ctx.db)
+        assert c.field == "deleted" and (c.winner_office, c.loser_office) == ("532801", "532800")
+        assert c.winner_value is True and c.loser_value == {"deadline": "2026-12-01"}
     for c in (a, p):
         c.close()
 

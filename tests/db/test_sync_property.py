@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,10 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 from test_sync_support import add_issue, edit, make_office, rows, trust_both
 
 from db.engine import Database, make_engine, sqlite_url
-from db.models import Issue, Progress
+from db.models import Issue, Progress, SyncConflict
 from desktop_app.config import DataDir
 from desktop_app.context import AppContext
 from desktop_app.sync.apply import import_bundle
@@ -70,6 +72,12 @@ def _reopen(root: Path) -> AppContext:
     return AppContext(data=data, db=db)
 
 
+def _conflicts(ctx: AppContext) -> list[tuple]:
+    with ctx.db.session() as s:
+        return [(c.table_name, c.row_id, c.field, c.winner_hlc, c.winner_office, c.loser_hlc, c.loser_office)
+                for c in s.execute(select(SyncConflict)).scalars()]
+
+
 def _sync(src, dst, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     res = export_bundle(src.db, src.data, src.actor, dst.office_code, folder)
@@ -77,10 +85,43 @@ def _sync(src, dst, folder: Path) -> None:
     assert rep.status == "applied", rep.errors
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=int(os.environ.get("SYNC_PROP_EXAMPLES", "15")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(ops=st.lists(OPS, min_size=1, max_size=10))
 def test_random_edits_exchanged_in_random_orders_converge(template, ops) -> None:
+    _run(template, ops)
+
+
+#: edits that collide: the county and the prefecture on the same assigned item, and the county's void.
+#: (Not the prefecture closing it: see the xfail test below.)
+COLLIDING = st.one_of(
+    st.tuples(st.just("edit"), st.just(0), st.just(0),
+              st.one_of(st.tuples(st.just("status"), st.sampled_from(["in_progress", "done"])),
+                        st.tuples(st.just("deleted"), st.just(True)))),
+    st.tuples(st.just("edit"), st.just(2), st.just(0),
+              st.one_of(st.tuples(st.just("status"), st.sampled_from(["in_progress", "done"])),
+                        st.tuples(st.just("deadline"), FIELDS["deadline"]))),
+    st.tuples(st.just("sync"), st.sampled_from(LINKS), st.just(0), st.just(None)),
+)
+
+
+@settings(max_examples=int(os.environ.get("SYNC_PROP_EXAMPLES", "15")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=st.lists(COLLIDING, min_size=2, max_size=10))
+def test_colliding_edits_log_each_conflict_once_on_every_office(template, ops) -> None:
+    _run(template, ops)
+
+
+@pytest.mark.xfail(strict=True, reason="known divergence, not fixed yet: the county's status edits made while, "
+                   "unknown to it, the prefecture closed the item are refused at the prefecture (a county may not "
+                   "reopen a closed item) but win at the county by their later stamp")
+def test_a_closure_and_concurrent_county_status_edits_converge(template) -> None:
+    _run(template, [("edit", 2, 0, ("status", "closed")), ("edit", 0, 0, ("status", "in_progress")),
+                    ("edit", 0, 0, ("status", "done"))])
+
+
+def _run(template: tuple[Path, list[str]], ops: list) -> None:
+    """Apply ``ops`` on copies of the three template offices, settle, and check they converge."""
     root, items = template
     # RAM-backed where available: these are many tiny committed transactions
     work = Path(tempfile.mkdtemp(prefix="sync-prop-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
@@ -110,6 +151,11 @@ def test_random_edits_exchanged_in_random_orders_converge(template, ops) -> None
             first = rows(offices[0], table)
             assert rows(offices[1], table) == first, table
             assert rows(offices[2], table) == first, table
+        # conflicts too: each logged once, the same ones on every office (writers and the relayed-to)
+        logged = [_conflicts(c) for c in offices]
+        for keys in logged:
+            assert len(keys) == len(set(keys)), keys
+        assert set(logged[0]) == set(logged[1]) == set(logged[2]), logged
         for c in offices:
             c.close()
     finally:

@@ -1,0 +1,129 @@
+"""Conflict logging with three offices (two counties and the prefecture relaying between them).
+
+The rule: a concurrent edit is logged exactly once on every office that ends up with both
+versions — the two writers and every office the changes are relayed to — whatever the order
+of exchange, with the same winner and loser everywhere; delete-vs-edit likewise, with both versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from test_sync_support import add_issue, edit, export, make_office, rows, trust_both
+
+from db.models import Issue, SyncConflict
+from desktop_app.sync import conflicts
+from desktop_app.sync.apply import import_bundle
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    a = make_office(tmp_path / "a", "532801", "景洪市")
+    b = make_office(tmp_path / "b", "532822", "勐海县")
+    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
+    trust_both(a, p)
+    trust_both(b, p)
+    n = [0]
+
+    def sync(src, dst) -> None:
+        n[0] += 1
+        rep = import_bundle(dst.db, dst.data, dst.actor, export(src, dst, tmp_path / f"x{n[0]}").file)
+        assert rep.status == "applied", rep.errors
+
+    iid = add_issue(a, assigned_by_office="532800", serial="2026-001")  # A's item, assigned by the prefecture
+    sync(a, p)
+    sync(p, a)
+    sync(p, b)
+    yield a, b, p, iid, sync
+    for c in (a, b, p):
+        c.close()
+
+
+def logged(ctx) -> list[tuple]:
+    """Every conflict on an office: (field, winner office, loser office, winner hlc, loser hlc)."""
+    with ctx.db.session() as s:
+        return sorted((c.field, c.winner_office, c.loser_office, c.winner_hlc, c.loser_hlc)
+                      for c in s.execute(select(SyncConflict)).scalars())
+
+
+def settle(a, b, p, sync) -> None:
+    """Every office hears everything (twice over, to catch a conflict logged again on a replay)."""
+    for _ in range(2):
+        for src, dst in ((a, p), (b, p), (p, a), (p, b)):
+            sync(src, dst)
+
+
+@pytest.mark.parametrize("first", ["county", "prefecture"])
+@pytest.mark.parametrize("b_sees_early", [False, True])
+def test_a_concurrent_edit_is_logged_once_on_every_office(world, first: str, b_sees_early: bool) -> None:
+    a, b, p, iid, sync = world
+    # the county marks the item done while the prefecture, not knowing, reopens it to in-progress
+    writes = [(a, "done"), (p, "in_progress")]
+    if first == "prefecture":
+        writes.reverse()
+    for ctx, status in writes:
+        edit(ctx, Issue, iid, status=status)
+        time.sleep(0.005)
+        if ctx is p and b_sees_early:
+            sync(p, b)  # the other county hears the prefecture's version before the conflict exists
+    settle(a, b, p, sync)
+    winner = writes[1]  # the later stamp
+    expected = logged(p)
+    assert len(expected) == 1, expected
+    field, w_office, l_office, _wh, _lh = expected[0]
+    assert (field, w_office) == ("status", winner[0].office_code)
+    assert logged(a) == expected and logged(b) == expected
+    for ctx in (a, b, p):
+        assert rows(ctx, "issue")[iid]["status"] == winner[1]
+        [c] = conflicts.list_conflicts(ctx.db)
+        assert c.winner_value == winner[1] and c.loser_value == writes[0][1]
+
+
+def test_a_resolution_closes_the_conflict_on_every_office(world) -> None:
+    a, b, p, iid, sync = world
+    edit(p, Issue, iid, status="in_progress")
+    time.sleep(0.005)
+    edit(a, Issue, iid, status="done")
+    settle(a, b, p, sync)
+    [c] = conflicts.list_conflicts(a.db)
+    conflicts.resolve(a.db, a.actor, c.id, keep="loser")
+    settle(a, b, p, sync)
+    for ctx in (a, b, p):
+        assert conflicts.list_conflicts(ctx.db) == [], ctx.office_code
+        assert len(logged(ctx)) == 1
+        assert rows(ctx, "issue")[iid]["status"] == "in_progress"
+
+
+@pytest.mark.parametrize("delete_first", [False, True])
+def test_delete_versus_edit_is_logged_once_on_every_office_with_both_versions(world, delete_first: bool) -> None:
+    a, b, p, iid, sync = world
+    if delete_first:
+        edit(a, Issue, iid, deleted=True)
+        time.sleep(0.005)
+        edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))
+    else:
+        edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))
+        time.sleep(0.005)
+        edit(a, Issue, iid, deleted=True)
+    settle(a, b, p, sync)
+    for ctx in (a, b, p):
+        r = rows(ctx, "issue")[iid]
+        assert r["deleted"] is True and r["deadline"] == dt.date(2026, 12, 1)
+        [c] = conflicts.list_conflicts(ctx.db)
+        assert c.field == "deleted" and c.winner_office == "532801" and c.loser_office == "532800"
+        assert c.winner_value is True and c.loser_value == {"deadline": "2026-12-01"}
+    assert logged(a) == logged(b) == logged(p)
+
+
+def test_an_edit_the_deleter_had_seen_is_no_conflict(world) -> None:
+    a, b, p, iid, sync = world
+    edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))
+    sync(p, a)
+    edit(a, Issue, iid, deleted=True)  # voided knowing the new deadline
+    settle(a, b, p, sync)
+    for ctx in (a, b, p):
+        assert logged(ctx) == [], ctx.office_code
