@@ -10,6 +10,22 @@ package covers, can be edited (``set_day`` / ``remove_day``) and imported
 from a spreadsheet (``import_days``). A year with no rows is *uncovered*: the
 arithmetic then falls back to Monday–Friday and every result names the
 uncovered years, so a caller can show a warning instead of guessing silently.
+
+Tables sent down. A prefecture sends its holiday table in bundles; its rows keep
+the prefecture's ``office_code``, so a county's table holds its own rows (seeded from
+the package, entered or imported) and its parent office's (see
+``desktop_app.services.upstream``; other counties' rows a prefecture relays never
+count). For each date the rule is, strongest first:
+
+1. this office's own edit (entered, imported, verified — or removed: a tombstone of
+   its own row makes the day ordinary again);
+2. the parent office's table (any row, or its removal), nearest parent first;
+3. this office's package seed.
+
+So a county may correct a day locally and keep it, the prefecture's table beats the
+county's built-in calendar (which may be an older package), and a year the received
+table covers is covered. A row whose kind is what the weekday is anyway (a
+“workday” Monday, written to override a parent's holiday) reads 正常上班.
 """
 
 from __future__ import annotations
@@ -25,10 +41,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Holiday
+from db.models import Holiday, Office
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
+from desktop_app.services import upstream
 
 T = TypeVar("T")
 #: calendars by database, with the (row count, newest stamp) of the table they were read from
@@ -160,9 +177,18 @@ class HolidayDay:
     source: str
     verified: bool
 
+    #: whose row decides the day: this office's, or its parent office's (sent down)
+    office_code: str = ""
+    #: 本单位, or “<上级单位>下发”
+    origin: str = "本单位"
+    #: what this day overrides, e.g. “西双版纳州下发：休息日” ('' when nothing)
+    overrides: str = ""
+
     @property
     def kind_label(self) -> str:
-        """休息日 / 调休上班."""
+        """休息日 / 调休上班 (正常上班 for a weekday made ordinary over a parent office's holiday)."""
+        if self.kind == "workday" and self.date.weekday() < 5:
+            return "正常上班"
         return KINDS.get(self.kind, self.kind)
 
 
@@ -178,8 +204,105 @@ def package_days() -> dict[dt.date, tuple[str, str]]:
     return out
 
 
+def _plain_kind(d: dt.date) -> str:
+    return "workday" if d.weekday() < 5 else "rest"
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What one office's rows say about one date: a kind, or ``None`` for "ordinary" (removed)."""
+
+    kind: str | None
+    edit: bool  # entered, imported, verified or removed — not the package seed
+    row: Holiday | None
+
+
+@dataclass(frozen=True)
+class _Day:
+    """The winning verdict for a date, with the verdicts it beat."""
+
+    office: str
+    verdict: _Verdict
+    beaten: tuple[tuple[str, _Verdict], ...]
+
+
+def _office_verdict(rows: list[Holiday]) -> _Verdict:
+    live = [h for h in rows if not h.deleted]
+    if not live:
+        return _Verdict(None, True, None)  # every row of the date removed by this office: ordinary
+    best = max(live, key=lambda h: ((2 if h.verified else 0) + (1 if h.source != PACKAGE_SOURCE else 0), h.hlc or 0, h.id))
+    return _Verdict(best.kind, bool(best.verified) or best.source != PACKAGE_SOURCE, best)
+
+
+def _decide(by_office: dict[str, list[Holiday]], me: str, above: list[str]) -> _Day | None:
+    """The rule of the module docstring for one date (None when no counted office has a row)."""
+    ranked: list[tuple[int, str, _Verdict]] = []
+    for code, rows in by_office.items():
+        v = _office_verdict(rows)
+        if code == me:
+            tier = 30 if v.edit else 0
+        else:
+            nearest = len(above) - above.index(code)  # the nearer parent wins a tie
+            tier = (20 if v.edit else 10) + nearest
+        ranked.append((tier, code, v))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: r[0], reverse=True)
+    _t, code, v = ranked[0]
+    return _Day(code, v, tuple((c, w) for _t2, c, w in ranked[1:]))
+
+
+def _counted(s: Session) -> tuple[str, list[str]]:
+    me = str(s.info.get("office_code") or "")
+    return me, upstream.upstream_codes(s, me) if me else []
+
+
+def _rows_by_date(s: Session, codes: list[str], d: dt.date | None = None,
+                  years: tuple[int, int] | None = None) -> dict[dt.date, dict[str, list[Holiday]]]:
+    q = select(Holiday).where(Holiday.office_code.in_(codes)) if codes else select(Holiday)
+    if d is not None:
+        q = q.where(Holiday.date == d)
+    if years is not None:
+        q = q.where(Holiday.date >= dt.date(years[0], 1, 1), Holiday.date <= dt.date(years[1], 12, 31))
+    out: dict[dt.date, dict[str, list[Holiday]]] = {}
+    for h in s.execute(q).scalars():
+        out.setdefault(h.date, {}).setdefault(h.office_code, []).append(h)
+    return out
+
+
+def _effective(s: Session, d: dt.date | None = None,
+               years: tuple[int, int] | None = None) -> tuple[dict[dt.date, _Day], set[int]]:
+    """Each date's winning verdict under the rule, and the years live counted rows cover."""
+    me, above = _counted(s)
+    codes = [me, *above] if me else []
+    out: dict[dt.date, _Day] = {}
+    covered: set[int] = set()
+    for day, by_office in _rows_by_date(s, codes, d, years).items():
+        if any(not h.deleted for rows in by_office.values() for h in rows):
+            covered.add(day.year)
+        if not me:  # a database not yet set up: every row is its own
+            by_office = {"": [h for rows in by_office.values() for h in rows]}
+        won = _decide(by_office, me, above)
+        if won is not None and won.verdict.kind is not None:
+            out[day] = won
+    return out, covered
+
+
 def _rows(s: Session) -> list[Holiday]:
-    return list(s.execute(select(Holiday).where(Holiday.deleted.is_(False))).scalars())
+    """The live rows that count here: this office's and its parent office(s)'."""
+    me, above = _counted(s)
+    q = select(Holiday).where(Holiday.deleted.is_(False))
+    if me:
+        q = q.where(Holiday.office_code.in_([me, *above]))
+    return list(s.execute(q).scalars())
+
+
+def _own_live(s: Session, d: dt.date) -> list[Holiday]:
+    me = str(s.info.get("office_code") or "")
+    q = select(Holiday).where(Holiday.date == d, Holiday.deleted.is_(False))
+    if me:
+        q = q.where(Holiday.office_code == me)  # another office's rows are never changed here
+    return list(s.execute(q.order_by(Holiday.hlc, Holiday.id)).scalars())
 
 
 def calendar_from_rows(rows: Iterable[tuple[dt.date, str, str, bool]]) -> WorkCalendar:
@@ -198,27 +321,33 @@ def calendar_from_rows(rows: Iterable[tuple[dt.date, str, str, bool]]) -> WorkCa
 
 
 def load_calendar(db: Database) -> WorkCalendar:
-    """The calendar from the holiday table; before the table is seeded, from the package itself.
+    """The calendar from the holiday table (this office's rows and its parent's, by the rule of the
+    module docstring); before the table is seeded, from the package itself.
 
     The fallback uses the very data ``seed_from_package`` would write, so a
     fresh database counts the same days as a seeded one.
     """
     with db.session() as s:
-        stamp = tuple(s.execute(select(func.count(Holiday.id), func.max(Holiday.hlc))).one())
+        # an office's parent (so whose rows count) changes with its Office row
+        stamp = (*s.execute(select(func.count(Holiday.id), func.max(Holiday.hlc))).one(),
+                 *s.execute(select(func.count(Office.id), func.max(Office.hlc))).one())
         cached = _CACHE.get(id(db))
         if cached is not None and cached[0] == stamp:
             return cached[1]
-        rows = [tuple(r) for r in s.execute(select(Holiday.date, Holiday.kind, Holiday.source, Holiday.verified)
-                                               .where(Holiday.deleted.is_(False))).all()]
-    if not rows:
-        rows = [(d, kind, PACKAGE_SOURCE, False) for d, (kind, _name) in package_days().items()]
-    cal = calendar_from_rows(rows)  # type: ignore[arg-type]
+        days, covered = _effective(s)
+    if covered:
+        cal = WorkCalendar({d: won.verdict.kind or "" for d, won in days.items()}, frozenset(covered))
+    else:
+        cal = calendar_from_rows((d, kind, PACKAGE_SOURCE, False) for d, (kind, _name) in package_days().items())
     _CACHE[id(db)] = (stamp, cal)
     return cal
 
 
 def seed_in_session(s: Session) -> int:
-    """Write the package's days for every year not yet in the table (inside the caller's transaction)."""
+    """Write the package's days for every year not yet in the table (inside the caller's transaction).
+
+    A year the parent office's table (sent down) covers is in the table already.
+    """
     have = {h.date.year for h in _rows(s)}
     added = 0
     for d, (kind, name) in sorted(package_days().items()):
@@ -238,13 +367,29 @@ def seed_from_package(db: Database, actor: Actor) -> int:
     return added
 
 
+def _describe(s: Session, me: str, code: str, v: _Verdict) -> str:
+    who = upstream.origin_label(s, me, code)
+    what = KINDS.get(v.kind, v.kind) if v.kind else "普通日（已删除）"
+    source = "内置日历" if v.row is not None and v.row.source == PACKAGE_SOURCE and not v.edit else ""
+    return f"{who}{'·' + source if source else ''}：{what}"
+
+
 def list_days(db: Database, year: int | None = None) -> list[HolidayDay]:
-    """Rows of the holiday table (of one year, or all), by date."""
+    """The exceptional days (of one year, or all), by date: one per date, the row that decides it
+    (this office's or its parent's, see the module docstring), with what it overrides."""
     with db.session() as s:
-        q = select(Holiday).where(Holiday.deleted.is_(False)).order_by(Holiday.date)
-        if year is not None:
-            q = q.where(Holiday.date >= dt.date(year, 1, 1), Holiday.date <= dt.date(year, 12, 31))
-        return [HolidayDay(h.id, h.date, h.kind, h.name, h.source, h.verified) for h in s.execute(q).scalars()]
+        me, _above = _counted(s)
+        days, _covered = _effective(s, years=(year, year) if year is not None else None)
+        out = []
+        for d in sorted(days):
+            won = days[d]
+            h = won.verdict.row
+            assert h is not None  # a winning kind always comes from a live row
+            differ = [(c, v) for c, v in won.beaten if v.kind != won.verdict.kind]
+            overrides = "；".join(_describe(s, me, c, v) for c, v in differ)
+            out.append(HolidayDay(h.id, h.date, h.kind, h.name, h.source, h.verified, h.office_code,
+                                  upstream.origin_label(s, me, h.office_code), overrides))
+        return out
 
 
 def _check_kind(kind: str) -> None:
@@ -253,10 +398,11 @@ def _check_kind(kind: str) -> None:
 
 
 def _set_in_session(s: Session, d: dt.date, kind: str, name: str, source: str) -> None:
-    existing = [h for h in s.execute(select(Holiday).where(Holiday.date == d, Holiday.deleted.is_(False))).scalars()]
+    # only this office's rows: a day the parent office sent down is overridden by a row of our own
+    existing = _own_live(s, d)
     if existing:
         for h in existing[1:]:
-            h.deleted = True  # one date, one row: extras from several seeders are tombstoned
+            h.deleted = True  # one date, one row of ours: extras (e.g. seeded twice) are tombstoned
         h = existing[0]
         h.kind, h.name, h.source, h.verified = kind, name, source, True
     else:
@@ -280,14 +426,26 @@ def set_day(db: Database, actor: Actor, d: dt.date, kind: str, name: str = "") -
 
 
 def remove_day(db: Database, actor: Actor, d: dt.date) -> int:
-    """Make a date ordinary again (its rows are tombstoned); returns rows removed."""
+    """Make a date ordinary again; returns rows removed (or 1 for the overriding row written).
+
+    This office's rows of the date are tombstoned (which, by the rule, also overrides the
+    parent's day). When it had none and the day comes from the parent office's table, a
+    row of its own saying what the weekday is anyway (a Monday at work) overrides it: the
+    parent's rows are never changed here.
+    """
     with db.transaction() as s:
         _seed_if_empty(s)
-        rows = list(s.execute(select(Holiday).where(Holiday.date == d, Holiday.deleted.is_(False))).scalars())
+        rows = _own_live(s, d)
         for h in rows:
             h.deleted = True
-        audit.record(s, actor, "remove_holiday", "holiday", "", {"date": d.isoformat(), "rows": len(rows)})
-        return len(rows)
+        s.flush()
+        removed = len(rows)
+        still = _effective(s, d)[0].get(d)
+        if not rows and still is not None and still.verdict.kind != _plain_kind(d):
+            s.add(Holiday(date=d, kind=_plain_kind(d), name="恢复正常", source="manual", verified=True))
+            removed = 1
+        audit.record(s, actor, "remove_holiday", "holiday", "", {"date": d.isoformat(), "rows": removed})
+        return removed
 
 
 def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import") -> int:

@@ -1,7 +1,9 @@
 """设置 › 节假日: the working-day holiday table of one year — edit, delete, import from Excel, seed.
 
 The ledger counts 工作日 deadlines on this table; a year it does not cover is
-counted Monday–Friday, so the tab says so plainly for such a year.
+counted Monday–Friday, so the tab says so plainly for such a year. In a county the
+table may hold days its prefecture sent down: each day says where it came from
+(来源) and which other office's day it overrides (覆盖).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -41,7 +44,7 @@ _SOURCES = {PACKAGE_SOURCE: "内置日历", "manual": "手工录入", "import": 
 class HolidayModel(QAbstractTableModel):
     """One year's exceptional days (about 40 rows, so a plain list is enough)."""
 
-    HEADERS = ("日期", "类型", "名称", "来源", "已核对")
+    HEADERS = ("日期", "类型", "名称", "来源", "已核对", "覆盖")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -70,8 +73,12 @@ class HolidayModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             weekday = "一二三四五六日"[d.date.weekday()]
             cells = (f"{d.date.isoformat()}（周{weekday}）", d.kind_label, d.name,
-                     _SOURCES.get(d.source, d.source), "是" if d.verified else "否")
+                     f"{d.origin} · {_SOURCES.get(d.source, d.source)}", "是" if d.verified else "否", d.overrides)
             return cells[index.column()] if 0 <= index.column() < len(cells) else None
+        if role == Qt.ItemDataRole.ToolTipRole and d.overrides:
+            return self.tr("这一天按“%1”的记录计算，覆盖了：%2").replace("%1", d.origin).replace("%2", d.overrides)
+        if role == Qt.ItemDataRole.ForegroundRole and d.origin != "本单位" and index.column() == 3:
+            return QBrush(QColor("#1d5fa8"))  # a day sent down by the parent office
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -177,7 +184,9 @@ class HolidaysTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("年份")))
         top.addWidget(self.year)
-        hint = QLabel(self.tr("只列出例外的日子：法定节假日（休息日）和调休上班的周末；其余周一至周五为工作日。"))
+        hint = QLabel(self.tr("只列出例外的日子：法定节假日（休息日）和调休上班的周末；其余周一至周五为工作日。"
+                              "上级下发的节假日表优先于内置日历，本单位修改的日子又优先于下发的。"))
+        hint.setWordWrap(True)
         hint.setObjectName("PageSubtitle")
         top.addWidget(hint, 1)
         lay.addLayout(top)
