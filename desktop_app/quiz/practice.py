@@ -74,7 +74,7 @@ def next_item(db: Database, person_id: str, now: dt.datetime | None = None, seed
         if cards:
             c, q = cards[0]
             return PracticeItem(_as_exam_question(q), c.due, False)
-    raise StateError("题库中还没有可练习的试题", "请先在 题库 中添加或导入试题")
+    raise StateError("题库中还没有可练习的试题", "请先在 题库 中添加或导入试题，或导入市级单位下发题库的同步包")
 
 
 def answer(db: Database, actor: Actor, person_id: str, question_id: str, response: object,
