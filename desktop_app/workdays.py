@@ -35,7 +35,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -208,13 +208,27 @@ def _plain_kind(d: dt.date) -> str:
     return "workday" if d.weekday() < 5 else "rest"
 
 
+class _Row(NamedTuple):
+    """The columns of a holiday row the rule reads (plain tuples: ORM objects cost 10x to load)."""
+
+    id: str
+    date: dt.date
+    kind: str
+    name: str
+    source: str
+    verified: bool
+    office_code: str
+    deleted: bool
+    hlc: int | None
+
+
 @dataclass(frozen=True)
 class _Verdict:
     """What one office's rows say about one date: a kind, or ``None`` for "ordinary" (removed)."""
 
     kind: str | None
     edit: bool  # entered, imported, verified or removed — not the package seed
-    row: Holiday | None
+    row: _Row | None
 
 
 @dataclass(frozen=True)
@@ -226,7 +240,7 @@ class _Day:
     beaten: tuple[tuple[str, _Verdict], ...]
 
 
-def _office_verdict(rows: list[Holiday]) -> _Verdict:
+def _office_verdict(rows: list[_Row]) -> _Verdict:
     live = [h for h in rows if not h.deleted]
     if not live:
         return _Verdict(None, True, None)  # every row of the date removed by this office: ordinary
@@ -234,7 +248,7 @@ def _office_verdict(rows: list[Holiday]) -> _Verdict:
     return _Verdict(best.kind, bool(best.verified) or best.source != PACKAGE_SOURCE, best)
 
 
-def _decide(by_office: dict[str, list[Holiday]], me: str, above: list[str]) -> _Day | None:
+def _decide(by_office: dict[str, list[_Row]], me: str, above: list[str]) -> _Day | None:
     """The rule of the module docstring for one date (None when no counted office has a row)."""
     ranked: list[tuple[int, str, _Verdict]] = []
     for code, rows in by_office.items():
@@ -258,14 +272,18 @@ def _counted(s: Session) -> tuple[str, list[str]]:
 
 
 def _rows_by_date(s: Session, codes: list[str], d: dt.date | None = None,
-                  years: tuple[int, int] | None = None) -> dict[dt.date, dict[str, list[Holiday]]]:
-    q = select(Holiday).where(Holiday.office_code.in_(codes)) if codes else select(Holiday)
+                  years: tuple[int, int] | None = None) -> dict[dt.date, dict[str, list[_Row]]]:
+    q = select(Holiday.id, Holiday.date, Holiday.kind, Holiday.name, Holiday.source, Holiday.verified,
+               Holiday.office_code, Holiday.deleted, Holiday.hlc)
+    if codes:
+        q = q.where(Holiday.office_code.in_(codes))
     if d is not None:
         q = q.where(Holiday.date == d)
     if years is not None:
         q = q.where(Holiday.date >= dt.date(years[0], 1, 1), Holiday.date <= dt.date(years[1], 12, 31))
-    out: dict[dt.date, dict[str, list[Holiday]]] = {}
-    for h in s.execute(q).scalars():
+    out: dict[dt.date, dict[str, list[_Row]]] = {}
+    for r in s.execute(q):
+        h = _Row(*r)
         out.setdefault(h.date, {}).setdefault(h.office_code, []).append(h)
     return out
 
@@ -278,10 +296,16 @@ def _effective(s: Session, d: dt.date | None = None,
     out: dict[dt.date, _Day] = {}
     covered: set[int] = set()
     for day, by_office in _rows_by_date(s, codes, d, years).items():
-        if any(not h.deleted for rows in by_office.values() for h in rows):
+        if day.year not in covered and any(not h.deleted for rows in by_office.values() for h in rows):
             covered.add(day.year)
         if not me:  # a database not yet set up: every row is its own
             by_office = {"": [h for rows in by_office.values() for h in rows]}
+        if len(by_office) == 1:  # the usual case: one office has rows for the date, nothing to rank
+            [(code, rows)] = by_office.items()
+            if len(rows) == 1 and not rows[0].deleted:
+                out[day] = _Day(code, _Verdict(rows[0].kind, rows[0].verified or rows[0].source != PACKAGE_SOURCE,
+                                               rows[0]), ())
+                continue
         won = _decide(by_office, me, above)
         if won is not None and won.verdict.kind is not None:
             out[day] = won
@@ -367,8 +391,7 @@ def seed_from_package(db: Database, actor: Actor) -> int:
     return added
 
 
-def _describe(s: Session, me: str, code: str, v: _Verdict) -> str:
-    who = upstream.origin_label(s, me, code)
+def _describe(who: str, v: _Verdict) -> str:
     what = KINDS.get(v.kind, v.kind) if v.kind else "普通日（已删除）"
     source = "内置日历" if v.row is not None and v.row.source == PACKAGE_SOURCE and not v.edit else ""
     return f"{who}{'·' + source if source else ''}：{what}"
@@ -380,15 +403,17 @@ def list_days(db: Database, year: int | None = None) -> list[HolidayDay]:
     with db.session() as s:
         me, _above = _counted(s)
         days, _covered = _effective(s, years=(year, year) if year is not None else None)
+        codes = {won.office for won in days.values()} | {c for won in days.values() for c, _v in won.beaten}
+        labels = upstream.origin_labels(s, me, codes)
         out = []
         for d in sorted(days):
             won = days[d]
             h = won.verdict.row
             assert h is not None  # a winning kind always comes from a live row
             differ = [(c, v) for c, v in won.beaten if v.kind != won.verdict.kind]
-            overrides = "；".join(_describe(s, me, c, v) for c, v in differ)
+            overrides = "；".join(_describe(labels[c], v) for c, v in differ)
             out.append(HolidayDay(h.id, h.date, h.kind, h.name, h.source, h.verified, h.office_code,
-                                  upstream.origin_label(s, me, h.office_code), overrides))
+                                  labels[h.office_code], overrides))
         return out
 
 
