@@ -112,3 +112,16 @@ def test_a_county_has_no_assign_action(qtbot, offices) -> None:  # type: ignore[
     assert page.assign_button.isHidden() and page.assign_issue() is None
     keys = {sc.key().toString() for sc in page.findChildren(QShortcut)}
     assert "Ctrl+Shift+N" not in keys
+
+
+def test_a_prefecture_without_counties_is_told_how_to_get_them(qtbot, tmp_path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                               dialog_answers) -> None:
+    p = make_office(tmp_path / "p", P, "西双版纳州", level="prefecture")
+    try:
+        page = LedgerPage(p)
+        qtbot.addWidget(page)
+        _drive(page, monkeypatch, lambda d: d.description.setPlainText("护林员管理不规范"))
+        assert page.assign_issue() is None
+        assert dialog_answers.warnings == ["还没有可交办的县（区）：请先在“数据交换”中导入县（区）的同步包"]
+    finally:
+        p.close()

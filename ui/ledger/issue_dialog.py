@@ -221,6 +221,9 @@ class IssueDialog(QDialog):
     def submit(self) -> bool:
         """Save through the service; on a refusal show why and stay open."""
         data = self.values()
+        if self.assign and self.county.count() <= 1:  # no county's data has come in yet
+            dialogs.warn(self, self.tr("还没有可交办的县（区）：请先在“数据交换”中导入县（区）的同步包"))
+            return False
         if self.assign and not self.county.currentData():
             dialogs.warn(self, self.tr("请选择责任县（区）：交办问题须指定一个县（区）负责整改"))
             self.county.setFocus()
