@@ -65,8 +65,8 @@ class IssueDialog(QDialog):
         self.county = QComboBox()
         if self.assign:
             self.county.addItem(self.tr("（请选择）"), "")
-            for c in assigning.assignable_counties(ctx.db):
-                self.county.addItem(c.name, c.code)
+            for choice in assigning.assignable_counties(ctx.db):
+                self.county.addItem(choice.name, choice.code)
             self.county.setCurrentIndex(max(0, self.county.findData(county)) if county else 0)
             self.county.setToolTip(self.tr("交办给哪个县（区）：问题归该县（区）整改，完成时限和销号审核由本单位负责"))
         self.description = QPlainTextEdit()
