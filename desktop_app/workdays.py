@@ -312,10 +312,10 @@ def _effective(s: Session, d: dt.date | None = None,
     return out, covered
 
 
-def _rows(s: Session) -> list[Holiday]:
-    """The live rows that count here: this office's and its parent office(s)'."""
+def _live_dates(s: Session) -> list[dt.date]:
+    """The dates of the live rows that count here: this office's and its parent office(s)'."""
     me, above = _counted(s)
-    q = select(Holiday).where(Holiday.deleted.is_(False))
+    q = select(Holiday.date).where(Holiday.deleted.is_(False))
     if me:
         q = q.where(Holiday.office_code.in_([me, *above]))
     return list(s.execute(q).scalars())
@@ -372,7 +372,7 @@ def seed_in_session(s: Session) -> int:
 
     A year the parent office's table (sent down) covers is in the table already.
     """
-    have = {h.date.year for h in _rows(s)}
+    have = {d.year for d in _live_dates(s)}
     added = 0
     for d, (kind, name) in sorted(package_days().items()):
         if d.year in have:
@@ -437,7 +437,7 @@ def _set_in_session(s: Session, d: dt.date, kind: str, name: str, source: str) -
 def _seed_if_empty(s: Session) -> None:
     """An empty table means "use the package's days" (load_calendar); the first edit must not
     silently drop them, so the package's days are written first."""
-    if not _rows(s):
+    if not _live_dates(s):
         seed_in_session(s)
 
 
