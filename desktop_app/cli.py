@@ -33,6 +33,7 @@ HANDLERS: dict[str, str] = {
     "revoke": "desktop_app.sync.commands:cmd_revoke",
     "export-bundle": "desktop_app.sync.commands:cmd_export_bundle",
     "import-bundle": "desktop_app.sync.commands:cmd_import_bundle",
+    "assign": "desktop_app.ledger.commands:cmd_assign",
 }
 
 
@@ -117,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd("import-bundle", "导入同步数据包")
     c.add_argument("file", nargs="+")
     c.add_argument("--dry-run", action="store_true")
+
+    c = cmd("assign", "市级单位：向县（区）交办一条问题（随下次同步包送达）")
+    c.add_argument("--county", required=True, help="责任县（区）的单位代码")
+    c.add_argument("--description", required=True, help="问题描述")
+    c.add_argument("--category", default="", help="问题类别")
+    c.add_argument("--measures", default="", help="整改要求")
+    c.add_argument("--kind", default="dated", choices=["immediate", "dated", "ongoing"], help="整改类型（默认限期整改）")
+    c.add_argument("--deadline", help="完成时限（YYYY-MM-DD）")
+    c.add_argument("--workdays", type=int, help="完成时限：交办后 N 个工作日（按法定节假日计算）")
+    c.add_argument("--assigned-date", help="交办日期（默认今天）")
+    c.add_argument("--year", type=int, help="年度（默认当前调研年度）")
 
     c = cmd("backup", "备份数据库")
     c.add_argument("out", nargs="?")

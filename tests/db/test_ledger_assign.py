@@ -13,6 +13,7 @@ from test_sync_support import add_issue, edit, export, make_office, send, trust_
 
 from db.models import AuditEntry, ChangeLog, Issue, Setting
 from db.models_ledger import IssueSearchKey
+from desktop_app import cli
 from desktop_app.audit import Actor
 from desktop_app.context import AppContext
 from desktop_app.errors import PermissionDeniedError, ValidationError
@@ -188,3 +189,23 @@ def test_the_series_ignores_a_countys_own_numbers_and_survives_a_lost_counter(of
         s.delete(s.get(Setting, f"ledger.assign_counter.{P}.2026"))
     [second] = assign_issues(p.db, WHO, A, [IssueInput(description="第二件")], today=TODAY)
     assert _row(p, second).serial == "州交2026-002"
+
+
+def test_the_assign_command(offices, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    p, _a, _b = offices
+    argv = ["assign", "--county", A, "--description", "驻村工作队考勤不实", "--assigned-date", "2026-05-06",
+            "--workdays", "5", "--json"]
+    assert cli.run(["--data-dir", str(tmp_path / "p"), *argv]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["serial"], out["office_code"], out["deadline"]) == ("州交2026-001", A, "2026-05-12")
+    assert _row(p, out["id"]).assigned_by_office == P
+    # a county, an unknown county and a bad date are refused in Chinese, nothing written
+    assert cli.run(["--data-dir", str(tmp_path / "a"), *argv]) != 0
+    assert "只有市（州）级单位可以交办问题" in capsys.readouterr().err
+    assert cli.run(["--data-dir", str(tmp_path / "p"), "assign", "--county", "539999", "--description", "x"]) != 0
+    assert "没有县（区）“539999”" in capsys.readouterr().err
+    assert cli.run(["--data-dir", str(tmp_path / "p"), "assign", "--county", A, "--description", "x",
+                    "--deadline", "2026-13-01"]) != 0
+    assert "完成时限“2026-13-01”不是有效日期" in capsys.readouterr().err
+    with p.db.session() as s:
+        assert s.execute(select(func.count()).where(Issue.assigned_by_office == P)).scalar() == 1
