@@ -37,7 +37,7 @@ from desktop_app.sync import keys
 from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limits
 from desktop_app.sync.bundle_reader import RawBundle, read_bundle
 from desktop_app.sync.conflicts import TABLE_LABELS
-from desktop_app.sync.history import Stamp, base_of, chunks, field_versions, latest, load_entries
+from desktop_app.sync.history import Stamp, chunks, field_versions, foreign_base_of, latest, load_entries
 from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.peers import have_seqs, load_json, merge_acks
@@ -109,6 +109,12 @@ class _Change:
     sent_hlc: int = 0  # the stamp as the bundle carried it, before any capping
     #: conflicts the sender logged that this change took part in (``"x"``), as SyncConflict columns
     relayed: list[dict[str, Any]] = field(default_factory=list)
+    #: where the base is the writer's own earlier version: the last other office's version it saw (``"fb"``)
+    foreign: dict[str, Stamp | None] = field(default_factory=dict)
+
+    def seen(self, f: str) -> Stamp | None:
+        """The newest version of ``f`` from another office that the writer had seen (None: none)."""
+        return self.foreign[f] if f in self.foreign else self.bases.get(f)
 
     @property
     def stamp(self) -> Stamp:
@@ -225,12 +231,25 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
                         or not OFFICE_CODE.match(b[1])):
                     raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
                 bases[f] = (min(b[0], limit_hlc), b[1])
+            foreign: dict[str, Stamp | None] = {}
+            fb_raw = d.get("fb") or {}
+            if not isinstance(fb_raw, dict):
+                raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
+            for f, b in fb_raw.items():
+                if b is None:
+                    foreign[f] = None
+                    continue
+                if (not isinstance(b, list) or len(b) != 2 or not isinstance(b[0], int) or not isinstance(b[1], str)
+                        or not OFFICE_CODE.match(b[1])):
+                    raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
+                foreign[f] = (min(b[0], limit_hlc), b[1])
             sent = hlc
             if hlc > limit_hlc:
                 capped_by_origin[origin] += 1
                 hlc = limit_hlc
             relayed = _parse_relayed(d.get("x"), table, row_id, decs, limit_hlc, n)
-            changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent, relayed=relayed))
+            changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent, relayed=relayed,
+                                   foreign=foreign))
     for origin, n in sorted(capped_by_origin.items()):
         warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方电脑时间可能设置错误），已按本机时间+1天记录")
     return changes, warnings
@@ -507,7 +526,8 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
         why = check_owner(table, c.origin, not exists, values, c.values, parent, append_only)
         if not why and table == "issue" and exists and "status" in c.values:
             cur = latest(versions.get("status"))
-            saw = cur is not None and c.bases.get("status") is not None and c.bases["status"] >= cur
+            seen = c.seen("status")
+            saw = cur is not None and seen is not None and seen >= cur
             why = reopens_closed_item(str(values.get("assigned_by_office") or ""), c.origin, values.get("status"),
                                       cur[1] if cur else "", c.values["status"], saw)
         if why:
@@ -538,7 +558,7 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
             cur = latest(stamps)
             if cur is None or c.stamp > cur:
                 if cur is not None and values.get(f) != v and cur[1] != c.origin:
-                    b = c.bases.get(f)
+                    b = c.seen(f)
                     if b is None or b < cur:  # the writer had not seen our value: a concurrent edit
                         added = plan.add_conflict(_conflict(table, row_id, f, v, values.get(f), c.stamp, cur,
                                                             bundle_id))
@@ -552,7 +572,7 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
                 versions[f].sort()
                 c.applied.append(f)
             elif c.stamp < cur and values.get(f) != v and cur[1] != c.origin:
-                b_local = base_of(stamps, cur)
+                b_local = foreign_base_of(stamps, cur)
                 if b_local is None or b_local < c.stamp:  # our writer had not seen theirs: concurrent
                     added = plan.add_conflict(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
                     conflicted = conflicted or added

@@ -34,7 +34,15 @@ from desktop_app.config import DataDir
 from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
 from desktop_app.sync import crypto_box, keys
 from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFEST, OFFICE_CODE, SIGNATURE
-from desktop_app.sync.history import Entries, base_of, chunks, field_versions, latest, load_entries
+from desktop_app.sync.history import (
+    Entries,
+    base_of,
+    chunks,
+    field_versions,
+    foreign_base_of,
+    latest,
+    load_entries,
+)
 from desktop_app.sync.peers import have_seqs, load_json
 from desktop_app.sync.schema_upgrade import head as schema_head
 from desktop_app.sync.values import table_of
@@ -160,18 +168,20 @@ def _involved(s: Session, row_ids: set[str]) -> Involved:
 
 
 def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[str, list]],
-             columns: set[str]) -> tuple[list[str], dict[str, list[Any]]]:
-    """Fields whose current value this change wrote, and the base version of each."""
+             columns: set[str]) -> tuple[list[str], dict[str, list[Any]], dict[str, list[Any] | None]]:
+    """Fields whose current value this change wrote, the base version of each, and — where that
+    base is the same office's own earlier version — the last other office's version below it."""
     row_entries = entries.get(change.row_id)
     if row_entries is not None and len(row_entries) == 1:
         # the row's only change (the common case: a row made and never edited) carries everything
-        return [f for f in change.fields if f in columns], {}
+        return [f for f in change.fields if f in columns], {}, {}
     per_row = versions_cache.get(change.row_id)
     if per_row is None:
         per_row = versions_cache[change.row_id] = field_versions(row_entries)
     stamp = (change.hlc, change.origin)
     carried: list[str] = []
     bases: dict[str, list[Any]] = {}
+    foreign: dict[str, list[Any] | None] = {}
     for f in change.fields:
         if f not in columns:
             continue
@@ -182,7 +192,12 @@ def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[s
         b = base_of(stamps, stamp)
         if b is not None:
             bases[f] = [b[0], b[1]]
-    return carried, bases
+            if b[1] == change.origin:
+                # its own earlier version never travels (superseded): the receiver judges a concurrent
+                # edit by the last version from another office that the writer had seen
+                fb = foreign_base_of(stamps, stamp)
+                foreign[f] = [fb[0], fb[1]] if fb is not None else None
+    return carried, bases, foreign
 
 
 def _pending_rows(s: Session, origin: str, after: int) -> tuple[set[tuple[str, str]], set[str]]:
@@ -334,6 +349,10 @@ def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], en
     return members, counts, shas
 
 
+#: a change to write: (change, fields carried, their bases, their other-office bases)
+_Item = tuple[_Change, list[str], dict[str, list[Any]], dict[str, "list[Any] | None"]]
+
+
 class _TableWriter:
     """Writes one table's ``changes/<table>.jsonl``."""
 
@@ -353,7 +372,8 @@ class _TableWriter:
         self.bool_cols = [c.name for c in self.tbl.columns if isinstance(c.type, Boolean)]
         self.sha_cols = [c for c in self.names if c.endswith("sha256")]  # attachments referenced by hash
 
-    def line(self, c: _Change, carried: list[str], bases: dict[str, list[Any]], row: tuple | None) -> bytes:
+    def line(self, c: _Change, carried: list[str], bases: dict[str, list[Any]],
+             foreign: dict[str, list[Any] | None], row: tuple | None) -> bytes:
         """One change as a JSON line."""
         v = {f: row[self.at[f]] for f in carried} if row is not None else {}
         for f in self.bool_cols:
@@ -366,6 +386,8 @@ class _TableWriter:
         out: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op, "v": v}
         if bases:
             out["b"] = bases
+        if foreign:
+            out["fb"] = foreign
         if self.involved:
             x = self.involved.get((c.row_id, c.hlc, c.origin))
             if x:
@@ -393,8 +415,8 @@ class _TableWriter:
     def write(self, zf: zipfile.ZipFile, chs: list[_Change], entries: Entries, cache: dict[str, dict[str, list]],
               progress: Progress | None, done: int, total: int) -> dict[str, Any]:
         """Write the member; returns its manifest entry."""
-        by_row: dict[str, list[tuple[_Change, list[str], dict[str, list[Any]]]]] = defaultdict(list)
-        bare: list[tuple[_Change, list[str], dict[str, list[Any]]]] = []  # values all in later changes
+        by_row: dict[str, list[_Item]] = defaultdict(list)
+        bare: list[_Item] = []  # values all in later changes
         for c in chs:
             item = (c, *_carried(c, entries, cache, self.columns))
             (by_row[c.row_id] if item[1] else bare).append(item)
@@ -404,10 +426,10 @@ class _TableWriter:
         with zf.open(name, "w", force_zip64=True) as w:
             for found_rows in [*self.rows(by_row), None]:
                 if found_rows is None:
-                    lines = [self.line(c, carried, bases, None) for c, carried, bases in bare]
+                    lines = [self.line(c, carried, bases, fb, None) for c, carried, bases, fb in bare]
                 else:
-                    lines = [self.line(c, carried, bases, found) for found in found_rows
-                             for c, carried, bases in by_row[found[self.id_at]]]
+                    lines = [self.line(c, carried, bases, fb, found) for found in found_rows
+                             for c, carried, bases, fb in by_row[found[self.id_at]]]
                 if not lines:
                     continue
                 blob = b"\n".join(lines) + b"\n"

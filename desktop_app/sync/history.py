@@ -71,3 +71,16 @@ def base_of(stamps: list[Stamp] | None, stamp: Stamp) -> Stamp | None:
         return None
     i = bisect.bisect_left(stamps, stamp)
     return stamps[i - 1] if i > 0 else None
+
+
+def foreign_base_of(stamps: list[Stamp] | None, stamp: Stamp) -> Stamp | None:
+    """The latest version before ``stamp`` written by another office than ``stamp``'s — the newest
+    value from elsewhere its writer had seen (its own earlier versions in between do not count)."""
+    if not stamps:
+        return None
+    i = bisect.bisect_left(stamps, stamp)
+    while i > 0:
+        i -= 1
+        if stamps[i][1] != stamp[1]:
+            return stamps[i]
+    return None
