@@ -127,3 +127,17 @@ def test_an_edit_the_deleter_had_seen_is_no_conflict(world) -> None:
     settle(a, b, p, sync)
     for ctx in (a, b, p):
         assert logged(ctx) == [], ctx.office_code
+
+
+def test_a_closure_and_two_county_edits_made_without_knowing_it_converge_and_are_logged(world) -> None:
+    a, b, p, iid, sync = world
+    edit(p, Issue, iid, status="closed")
+    edit(a, Issue, iid, status="in_progress")  # the county has not heard of the closure
+    edit(a, Issue, iid, status="done")  # and edits again, on top of its own first edit
+    settle(a, b, p, sync)
+    assert {rows(ctx, "issue")[iid]["status"] for ctx in (a, b, p)} == {"done"}  # the later stamp, everywhere
+    expected = logged(p)
+    assert [(f, w, lo) for f, w, lo, _wh, _lh in expected] == [("status", "532801", "532800")]
+    assert logged(a) == expected and logged(b) == expected
+    [c] = conflicts.list_conflicts(b.db)
+    assert (c.winner_value, c.loser_value) == ("done", "closed")
