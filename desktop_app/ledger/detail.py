@@ -18,6 +18,7 @@ from db.models import (
     Extension,
     FollowUp,
     Issue,
+    Office,
     Progress,
     Urge,
 )
@@ -121,8 +122,12 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             tl.append(TimelineEntry(_audit_date(a.at), "audit", "操作记录", AUDIT_LABELS.get(a.action, a.action),
                                     _audit_text(a.details), a.actor, str(a.id), sort_key=a.at))
         if not any(a.action in ("create_issues", "assign_issues") for a in audits) and links.created_at is not None:
-            made = "交办问题" if links.assigned_by_office else "登记问题"
-            tl.append(TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", "", "",
+            made, by = "登记问题", ""
+            if links.assigned_by_office:  # an item another office assigned: say which (its audit stays there)
+                made = "交办问题"
+                name = s.execute(select(Office.name).where(Office.code == links.assigned_by_office)).scalar()
+                by = str(name or links.assigned_by_office)
+            tl.append(TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", by, "",
                                     sort_key=str(links.created_at)))
         tl.sort(key=lambda t: (t.at or dt.date.min, t.sort_key))
         ext_list = [ext_info(e) for e in exts]
