@@ -37,7 +37,8 @@ class ExportTab(QWidget):
         form.addRow("", self.full)
         form.addRow("", self.encrypt)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(self.tr("数据包包含对方尚未确认收到的全部变更；U盘丢失后再导出一次即可，不会丢数据。")))
+        lay.addWidget(QLabel(self.tr("数据包包含对方尚未确认收到的变更；U盘丢失后再导出一次即可，不会丢数据。"
+                                     "只发本单位的变更时，其他单位的变更留到下次导出全部变更时再发。")))
         lay.addLayout(form)
         lay.addWidget(self.go)
         lay.addWidget(self.result)
