@@ -17,7 +17,7 @@ from pathlib import Path  # noqa: E402
 from types import TracebackType  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop_app.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
@@ -51,10 +51,28 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("调研工作台")
     app.setApplicationDisplayName("调研工作台")
     app.setOrganizationName("FieldDesk")
+    _install_chinese(app)
     fonts.install(app)
     app.setStyle("Fusion")  # the same look on Windows, UOS and Kylin
     app.setStyleSheet(STYLE.read_text(encoding="utf-8"))
     return app
+
+
+_translator: QTranslator | None = None
+
+
+def _install_chinese(app: QApplication) -> None:
+    """Qt's own texts (OK/Cancel, calendar month and weekday names) in Simplified Chinese, whatever the
+    PC's locale: the translations ship inside the PySide6 wheel, so nothing is fetched."""
+    global _translator
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    if _translator is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        _translator = translator  # kept alive as long as the app
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

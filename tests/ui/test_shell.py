@@ -286,6 +286,23 @@ def test_chinese_font_is_the_shipped_one(qtbot) -> None:  # noqa: ANN001
     assert QFontInfo(app.font()).family() == fonts.FAMILY
 
 
+def test_qt_own_texts_are_chinese(qtbot) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QDate, QLocale
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from ui.app import make_app
+
+    make_app()
+    box = QMessageBox(QMessageBox.Icon.Warning, "提示", "内容",
+                      QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+    bar = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+    qtbot.addWidget(bar)
+    assert sorted(b.text() for b in bar.buttons()) == sorted(["保存", "关闭"])
+    assert QLocale().toString(QDate(2026, 11, 22), "dddd") == "星期日"
+
+
 def test_bench_hook_prints_shown_and_quits(ctx: AppContext) -> None:
     root = ctx.data.root
     ctx.close()
