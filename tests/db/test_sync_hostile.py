@@ -279,3 +279,33 @@ def test_export_needs_a_trusted_peer_and_encryption_is_for_the_recipient_only(wo
     _refused(pref, bad, tmp, "无法解密")
     assert import_bundle(pref.db, pref.data, pref.actor, sealed).status == "applied"
     other.close()
+
+
+@pytest.mark.parametrize("extra", [
+    {"x": "not a list"},
+    {"x": [{"t": "issue", "f": "no_such_field", "w": "1", "l": "2", "wh": 1, "wo": "532801", "lh": 1, "lo": "532800"}]},
+    {"x": [{"t": "person", "f": "status", "w": "1", "l": "2", "wh": 1, "wo": "532801", "lh": 1, "lo": "532800"}]},
+    {"x": [{"t": "issue", "f": "status", "w": "{broken", "l": "2", "wh": 1, "wo": "532801", "lh": 1, "lo": "532800"}]},
+    {"x": [{"t": "issue", "f": "status", "w": "1", "l": "2", "wh": -5, "wo": "532801", "lh": 1, "lo": "532800"}]},
+    {"x": [{"t": "issue", "f": "status", "w": "1", "l": "2", "wh": 1, "wo": "../x", "lh": 1, "lo": "532800"}]},
+    {"fb": {"status": ["1", "532801"]}},
+    {"fb": ["status"]},
+])
+def test_malformed_conflict_or_foreign_base_entries_are_rejected(world, extra: dict) -> None:
+    county, pref, good, tmp = world
+    import hashlib
+
+    m = dict(_members(good))
+    lines = [json.loads(x) for x in m["changes/issue.jsonl"].splitlines()]
+    lines[0].update(extra)
+    body = ("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n").encode()
+    m["changes/issue.jsonl"] = body
+
+    def fix(man: dict) -> None:
+        for e in man["members"]:
+            if e["name"] == "changes/issue.jsonl":
+                e["size"] = len(body)
+                e["sha256"] = hashlib.sha256(body).hexdigest()
+
+    bad = _write(tmp / "bad-x.fdbundle", list(_resign(m, county.data.keys, fix).items()))
+    _refused(pref, bad, tmp, "格式不正确")
