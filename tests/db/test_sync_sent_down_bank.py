@@ -11,8 +11,8 @@ from test_sync_support import make_office, send, trust_both
 
 from desktop_app.context import AppContext
 from desktop_app.errors import PermissionDeniedError
-from desktop_app.quiz import bank, exams, papers, practice
-from desktop_app.quiz.types import ExamInput, PaperItem, QuestionInput, RuleLine
+from desktop_app.quiz import bank, exams, importing, papers, practice
+from desktop_app.quiz.types import ExamInput, PaperItem, QuestionInput, RowsError, RuleLine
 from desktop_app.services import organisation, scope
 from desktop_app.services.organisation import PersonInput
 
@@ -143,3 +143,17 @@ def test_county_without_parent_set_counts_prefecture_offices(tmp_path: Path) -> 
     finally:
         a.close()
         p.close()
+
+
+def test_a_sheet_repeating_a_sent_down_question_is_refused(offices, tmp_path: Path) -> None:  # noqa: ANN001
+    p, a, _b = offices
+    bank.create_question(p.db, p.actor, PREF_QS[1])
+    send(p, a, tmp_path / "down")
+    rows = [{"row": 2, "type": "判断", "stem": PREF_QS[1].stem, "answer": "对"},
+            {"row": 3, "type": "判断", "stem": "县里自编题：例会每月一次。", "answer": "对"}]
+    with pytest.raises(RowsError) as err:
+        importing.import_questions(a.db, a.actor, rows)
+    assert [e.row for e in err.value.errors] == [2] and "题库中已有" in err.value.errors[0].message
+    assert bank.count_questions(a.db) == 1  # nothing written
+    assert importing.import_questions(a.db, a.actor, rows[1:]) == 1
+
