@@ -176,6 +176,7 @@ def test_import_tab_previews_several_bundles_together_and_applies_them_in_order(
     issue_rows = [r for r in imp.model.rows if r.table == "issue"]
     assert [(r.file, r.counts.created) for r in issue_rows] == [("9.fdbundle", 1), ("8.fdbundle", 1), ("7.fdbundle", 1)]
     assert imp.model.rows[-1].file == "0-damaged.fdbundle" and imp.model.rows[-1].status == "rejected"
+    assert imp.model.data(imp.model.index(0, 1)) == "景洪市乡村振兴局（532801）"
     assert "预览可导入 3 个" in imp.status.text() and "已拒绝 1 个" in imp.status.text()
     assert "0-damaged.fdbundle：已拒绝" in imp.details.toPlainText()
     assert _issues(pref) == 0 and imp.apply_btn.isEnabled()

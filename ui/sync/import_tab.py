@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, 
 
 from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError
+from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, TableReport
 from desktop_app.sync.batch import BatchResult, bundle_files, import_batch, report_text
 from desktop_app.sync.conflicts import TABLE_LABELS
@@ -62,6 +63,7 @@ class ImportTab(QWidget):
         self.preview: BatchResult | None = None
         self.result: BatchResult | None = None
         self.task = None
+        self._names: dict[str, str] = {}
         self.pick = QPushButton(self.tr("选择数据包并预览…"))
         self.pick_dir = QPushButton(self.tr("选择文件夹并预览…"))
         self.apply_btn = QPushButton(self.tr("确认导入"))
@@ -70,7 +72,7 @@ class ImportTab(QWidget):
                                      "导入前会先一起预览，不会改动数据。"))
         self.status.setWordWrap(True)
         self.model = RowsModel([
-            (self.tr("数据包"), lambda r: r.file), (self.tr("来自"), lambda r: r.sender),
+            (self.tr("数据包"), lambda r: r.file), (self.tr("来自"), lambda r: self._sender(r.sender)),
             (self.tr("结果"), lambda r: self.tr(STATUS_LABELS.get(r.status, r.status))),
             (self.tr("数据"), lambda r: TABLE_LABELS.get(r.table, r.table)),
             (self.tr("新增"), lambda r: r.counts.created if r.table else ""),
@@ -102,6 +104,9 @@ class ImportTab(QWidget):
     def refresh(self) -> None:
         """Nothing to reload: the preview belongs to the chosen files."""
 
+    def _sender(self, code: str) -> str:
+        return self._names.get(code, code)
+
     def choose(self) -> None:
         """Pick one or several bundle files and preview them together."""
         paths = dialogs.open_files(self, self.tr("选择数据包（可多选）"), BUNDLE_FILTER)
@@ -132,6 +137,7 @@ class ImportTab(QWidget):
         self.task = run_task(self, self.tr("预览数据包"), work, on_done=self._previewed)
 
     def _show(self, res: BatchResult) -> None:
+        self._names = {peer.code: f"{peer.name}（{peer.code}）" for peer in peers.list_peers(self.ctx.db)}
         if len(res.reports) == 1:
             rep = res.reports[0]
             head = self.tr("{file}：{status}（来自单位 {sender}）").format(
