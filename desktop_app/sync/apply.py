@@ -363,6 +363,11 @@ class _Plan:
     #: (hlc, origin) -> sequence number of the local change-log entries of rows being deleted
     seqs: dict[tuple[int, str], int] = field(default_factory=dict)
 
+    def concurrent_with(self, table: str, row_id: str, f: str, stamp: Stamp) -> set[Stamp]:
+        """Versions logged here as concurrent edits that ``stamp`` won over (its writer never saw them)."""
+        return {(k[5], k[6]) for k in self.conflict_keys
+                if k[0] == table and k[1] == row_id and k[2] == f and (k[3], k[4]) == stamp}
+
     def add_conflict(self, c: dict[str, Any]) -> bool:
         """Log a conflict unless this office has it already; True when it is new."""
         key = _conflict_key(c)
@@ -572,7 +577,7 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
                 versions[f].sort()
                 c.applied.append(f)
             elif c.stamp < cur and values.get(f) != v and cur[1] != c.origin:
-                b_local = foreign_base_of(stamps, cur)
+                b_local = foreign_base_of(stamps, cur, plan.concurrent_with(table, row_id, f, cur))
                 if b_local is None or b_local < c.stamp:  # our writer had not seen theirs: concurrent
                     added = plan.add_conflict(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
                     conflicted = conflicted or added

@@ -168,7 +168,8 @@ def _involved(s: Session, row_ids: set[str]) -> Involved:
 
 
 def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[str, list]],
-             columns: set[str]) -> tuple[list[str], dict[str, list[Any]], dict[str, list[Any] | None]]:
+             columns: set[str],
+             involved: Involved | None = None) -> tuple[list[str], dict[str, list[Any]], dict[str, list[Any] | None]]:
     """Fields whose current value this change wrote, the base version of each, and — where that
     base is the same office's own earlier version — the last other office's version below it."""
     row_entries = entries.get(change.row_id)
@@ -182,6 +183,11 @@ def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[s
     carried: list[str] = []
     bases: dict[str, list[Any]] = {}
     foreign: dict[str, list[Any] | None] = {}
+    # versions this change won over as a concurrent edit: its writer never saw them
+    concurrent: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for x in (involved or {}).get((change.row_id, change.hlc, change.origin), ()):
+        if (x["wh"], x["wo"]) == stamp:
+            concurrent[x["f"]].add((x["lh"], x["lo"]))
     for f in change.fields:
         if f not in columns:
             continue
@@ -189,13 +195,14 @@ def _carried(change: _Change, entries: Entries, versions_cache: dict[str, dict[s
         if latest(stamps) != stamp:
             continue  # a later change holds this field's current value; that one carries it
         carried.append(f)
-        b = base_of(stamps, stamp)
+        skip = concurrent.get(f)
+        b = foreign_base_of(stamps, stamp, skip, other_office=False) if skip else base_of(stamps, stamp)
         if b is not None:
             bases[f] = [b[0], b[1]]
             if b[1] == change.origin:
                 # its own earlier version never travels (superseded): the receiver judges a concurrent
                 # edit by the last version from another office that the writer had seen
-                fb = foreign_base_of(stamps, stamp)
+                fb = foreign_base_of(stamps, stamp, skip or frozenset())
                 foreign[f] = [fb[0], fb[1]] if fb is not None else None
     return carried, bases, foreign
 
@@ -418,7 +425,7 @@ class _TableWriter:
         by_row: dict[str, list[_Item]] = defaultdict(list)
         bare: list[_Item] = []  # values all in later changes
         for c in chs:
-            item = (c, *_carried(c, entries, cache, self.columns))
+            item = (c, *_carried(c, entries, cache, self.columns, self.involved))
             (by_row[c.row_id] if item[1] else bare).append(item)
         name = f"changes/{self.table}.jsonl"
         digest = hashlib.sha256()

@@ -73,14 +73,18 @@ def base_of(stamps: list[Stamp] | None, stamp: Stamp) -> Stamp | None:
     return stamps[i - 1] if i > 0 else None
 
 
-def foreign_base_of(stamps: list[Stamp] | None, stamp: Stamp) -> Stamp | None:
-    """The latest version before ``stamp`` written by another office than ``stamp``'s — the newest
-    value from elsewhere its writer had seen (its own earlier versions in between do not count)."""
+def foreign_base_of(stamps: list[Stamp] | None, stamp: Stamp, skip: frozenset[Stamp] | set[Stamp] = frozenset(),
+                    other_office: bool = True) -> Stamp | None:
+    """The latest version before ``stamp`` that its writer had seen: written by another office than
+    ``stamp``'s (with ``other_office``; its own earlier versions in between do not count), and not
+    one of ``skip`` — versions known to have been concurrent with it (a logged conflict), which
+    sort below it here only because they arrived first."""
     if not stamps:
         return None
     i = bisect.bisect_left(stamps, stamp)
     while i > 0:
         i -= 1
-        if stamps[i][1] != stamp[1]:
-            return stamps[i]
+        s = stamps[i]
+        if (not other_office or s[1] != stamp[1]) and s not in skip:
+            return s
     return None

@@ -141,3 +141,19 @@ def test_a_closure_and_two_county_edits_made_without_knowing_it_converge_and_are
     assert logged(a) == expected and logged(b) == expected
     [c] = conflicts.list_conflicts(b.db)
     assert (c.winner_value, c.loser_value) == ("done", "closed")
+
+
+def test_an_edit_relayed_after_a_concurrent_closure_is_not_taken_as_made_knowing_it(world) -> None:
+    a, b, p, iid, sync = world
+    edit(p, Issue, iid, status="closed")
+    edit(a, Issue, iid, status="in_progress")  # the county has not heard of the closure
+    sync(p, b)  # the other county hears of the closure first
+    sync(a, p)  # the county's edit wins at the prefecture (later stamp), a conflict is logged
+    n_errors = []
+    for src, dst in ((p, b), (p, a)):
+        rep = import_bundle(dst.db, dst.data, dst.actor, export(src, dst, dst.data.root / "relay").file)
+        n_errors += rep.errors
+    # relayed, the edit must not look as if made on top of the closure (that would refuse it at B)
+    assert n_errors == []
+    assert {rows(ctx, "issue")[iid]["status"] for ctx in (a, b, p)} == {"in_progress"}
+    assert logged(a) == logged(b) == logged(p) and len(logged(p)) == 1
