@@ -163,6 +163,7 @@ def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record:
 def fetch_summary_report(db: Any, job: Any) -> SummaryData:
     """The year's figures from the ledger, work and quiz services (a part whose service is missing is left empty)."""
     from desktop_app.reports.ledger import office_name
+    from desktop_app.services import scope
     from desktop_app.services.organisation import current_year
 
     year = job.year or current_year(db)
@@ -170,9 +171,11 @@ def fetch_summary_report(db: Any, job: Any) -> SummaryData:
     try:
         from desktop_app.ledger.summaries import ledger_stats
 
-        st = ledger_stats(db, year, today=job.today)
+        office = getattr(job, "office", "") or ""
+        st = ledger_stats(db, year, today=job.today, office=office)
         rate = st.closed / st.total * 100 if st.total else 0.0
-        ledger_line = (f"全年共排查问题{st.total}个，已销号{st.closed}个，销号率{rate:.1f}%；"
+        whose = "各单位合计：" if office == scope.ALL else ""  # a prefecture's summary of its counties
+        ledger_line = (f"{whose}全年共排查问题{st.total}个，已销号{st.closed}个，销号率{rate:.1f}%；"
                        f"逾期{st.overdue}个，临期{st.due_soon}个。")
         unit_rates = [Bar(u.unit, u.rate * 100, None, f"{u.rate * 100:.1f}%（{u.closed}/{u.total}）")
                       for u in st.by_unit]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from ui import dialogs
 from ui.main_window import load_page_class
 from ui.pages import DASHBOARD_PANELS
@@ -167,7 +168,9 @@ class DashboardPage(QWidget):
         from ui.print.actions import print_list
 
         with dialogs.guard(self):
-            print_list(self, self.ctx, "summary", self.year)
+            # a prefecture's dashboard covers every county: so does its printed summary
+            office = scope.ALL if scope.is_prefecture(self.ctx.db) else ""
+            print_list(self, self.ctx, "summary", self.year, office=office)
 
     def refresh(self) -> None:
         """Reload the counts and let every panel refresh itself."""
