@@ -581,6 +581,12 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
                 if b_local is None or b_local < c.stamp:  # our writer had not seen theirs: concurrent
                     added = plan.add_conflict(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
                     conflicted = conflicted or added
+            elif c.stamp < cur and values.get(f) == v and cur[1] != c.origin:
+                # an older version with the same value: nothing to apply, but this office has now seen it,
+                # so its next edit of the field is not taken elsewhere as made without knowing it
+                versions.setdefault(f, []).append(c.stamp)
+                versions[f].sort()
+                c.applied.append(f)
         if not exists and c.values:
             exists = True
     if not values and before is None:

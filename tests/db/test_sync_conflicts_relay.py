@@ -157,3 +157,15 @@ def test_an_edit_relayed_after_a_concurrent_closure_is_not_taken_as_made_knowing
     assert n_errors == []
     assert {rows(ctx, "issue")[iid]["status"] for ctx in (a, b, p)} == {"in_progress"}
     assert logged(a) == logged(b) == logged(p) and len(logged(p)) == 1
+
+
+def test_an_edit_made_after_seeing_an_equal_concurrent_value_is_no_conflict(world) -> None:
+    a, b, p, iid, sync = world
+    edit(p, Issue, iid, status="in_progress")
+    edit(a, Issue, iid, status="in_progress")  # the same value, concurrently: no conflict
+    sync(p, a)  # the county now knows the prefecture's version
+    edit(a, Issue, iid, status="done")  # and edits knowing it
+    settle(a, b, p, sync)
+    for ctx in (a, b, p):
+        assert logged(ctx) == [], ctx.office_code
+        assert rows(ctx, "issue")[iid]["status"] == "done"
