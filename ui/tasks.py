@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 _EMIT_INTERVAL_S = 0.05
@@ -91,6 +91,8 @@ class _Runnable(QRunnable):
         super().__init__()
         self.setAutoDelete(True)
         self._fn, self._progress, self._relay = fn, progress, relay
+        #: set once this worker holds no reference to the task's Qt objects any more
+        self.released = threading.Event()
 
     def run(self) -> None:
         try:
@@ -99,9 +101,27 @@ class _Runnable(QRunnable):
             self._relay.failed.emit(exc)
         else:
             self._relay.succeeded.emit(result)
+        finally:
+            # drop our references before saying so: the relay must be destroyed on the UI thread (by the
+            # Task's release), never here by a last reference going away on the worker thread
+            self._fn = self._progress = self._relay = None  # type: ignore[assignment]
+            self.released.set()
 
 
-_running: set[Task] = set()  # keeps tasks (and their Qt objects) alive until they end
+#: keeps tasks (and their Qt objects) alive until they ended AND their worker let go of them
+_running: set[Task] = set()
+
+
+def _release(task: Task) -> None:
+    """Forget an ended task on the UI thread, once its worker holds nothing of it (then it is freed here).
+
+    Called from a timer, never from one of the task's own slots: freeing a QObject inside its own
+    slot, or a QObject of the UI thread on a worker thread, crashes Qt (seen as a rare segfault).
+    """
+    if task.released.is_set():
+        _running.discard(task)
+    else:
+        QTimer.singleShot(5, lambda: _release(task))
 
 
 class Task(QObject):
@@ -140,11 +160,15 @@ class Task(QObject):
             dlg.setValue(0)
             self.dialog = dlg
         self._fn = fn
+        #: set by the worker once it let go of this task's objects (see ``_release``)
+        self.released = threading.Event()
 
     def start(self) -> None:
         """Queue the job on the global thread pool."""
         _running.add(self)
-        QThreadPool.globalInstance().start(_Runnable(self._fn, self.progress, self._relay))
+        runnable = _Runnable(self._fn, self.progress, self._relay)
+        self.released = runnable.released
+        QThreadPool.globalInstance().start(runnable)
 
     @Slot()
     def _user_cancelled(self) -> None:
@@ -200,8 +224,8 @@ class Task(QObject):
         try:
             callback()
         finally:
-            _running.discard(self)
             self.finished.emit()
+            QTimer.singleShot(0, lambda: _release(self))
 
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Process events until the task has ended (True) or the timeout passed (False)."""

@@ -152,6 +152,39 @@ def test_task_delivers_result_and_progress(qtbot) -> None:  # noqa: ANN001
     assert seen == [7] and task.result == 7 and task.error is None and task.dialog is None
 
 
+def test_ended_tasks_are_freed_on_the_ui_thread_after_their_worker_let_go(qtbot) -> None:  # noqa: ANN001
+    """Hundreds of quiet tasks nobody keeps a reference to (the ledger's background counts): each is
+    freed on the UI thread once its worker dropped its references, never inside its own slot nor on
+    the worker thread (that freeing crashed the process now and then: SIGSEGV in the ledger bench)."""
+    import threading
+    import time
+
+    from PySide6.QtCore import Qt as QtNS
+    from PySide6.QtWidgets import QApplication
+
+    from ui import tasks
+
+    n = 600
+    results: list[int] = []
+    freed_on: list[str] = []
+
+    def slow(i: int) -> int:
+        time.sleep(0.002 * (i % 3))  # the UI thread often handles the result before the worker has returned
+        return i
+
+    for i in range(n):
+        task = run_task(None, "统计", lambda _p, i=i: slow(i), on_done=results.append, show_progress=False)
+        for obj in (task, task._relay):
+            obj.destroyed.connect(lambda *_a: freed_on.append(threading.current_thread().name),
+                                  QtNS.ConnectionType.DirectConnection)
+        del task, obj  # nothing here keeps them: only the task machinery
+        if i % 25 == 0:
+            QApplication.processEvents()
+    qtbot.waitUntil(lambda: len(results) == n and not tasks._running and len(freed_on) == 2 * n, timeout=30_000)
+    assert sorted(results) == list(range(n))
+    assert set(freed_on) == {threading.main_thread().name}
+
+
 def test_task_error_goes_to_on_error_or_dialog(qtbot, dialog_answers) -> None:  # noqa: ANN001
     def fail(progress) -> None:  # noqa: ANN001
         raise ValidationError("文件无法读取", "请另存为 xlsx")
