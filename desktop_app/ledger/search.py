@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -134,27 +134,29 @@ def _index_changed() -> None:
     _generation += 1
 
 
-def _matched_ids(q: str, bind: Connection | Session) -> str:
-    """The ids of the items the FTS expression ``q`` matches (a JSON array), cached while nothing is written.
+def _cached(conn: Connection, name: str, compute: Callable[[], str]) -> str:
+    """``compute()`` for ``name``, remembered per engine while nothing is written (a few recent ones).
 
     The change-log mark moves on any write (this process or another), the generation on
     any index write here, so a cached answer is never older than the data.
     """
-    conn = bind.connection() if isinstance(bind, Session) else bind
-    mark = _change_mark(conn)
-    key = (q, _generation, mark)
+    key = (name, _generation, _change_mark(conn))
     per_engine = _MATCHES.setdefault(conn.engine, {})
     hit = per_engine.get(key)
-    if hit is not None:
-        return hit
-    rows = conn.exec_driver_sql(
+    if hit is None:
+        hit = compute()
+        if len(per_engine) >= _KEEP:
+            per_engine.pop(next(iter(per_engine)), None)
+        per_engine[key] = hit
+    return hit
+
+
+def _matched_ids(q: str, bind: Connection | Session) -> str:
+    """The ids of the items the FTS expression ``q`` matches (a JSON array), cached while nothing is written."""
+    conn = bind.connection() if isinstance(bind, Session) else bind
+    return _cached(conn, q, lambda: json.dumps(list(conn.exec_driver_sql(
         "SELECT k.issue_id FROM issue_fts JOIN issue_search_key AS k ON issue_fts.rowid = k.key "
-        "WHERE issue_fts MATCH ?", (q,)).scalars().all()
-    ids = json.dumps(list(rows))
-    if len(per_engine) >= _KEEP:
-        per_engine.pop(next(iter(per_engine)), None)
-    per_engine[key] = ids
-    return ids
+        "WHERE issue_fts MATCH ?", (q,)).scalars().all())))
 
 
 #: a text is "broad" when it matches at least this many items and this share of the ledger (整改 in most
@@ -170,14 +172,8 @@ def match_count(free_text: str, bind: Connection | Session) -> int | None:
     if q is None or not has_fts(bind):
         return None
     conn = bind.connection() if isinstance(bind, Session) else bind
-    key = ("#count " + q, _generation, _change_mark(conn))
-    per_engine = _MATCHES.setdefault(conn.engine, {})
-    hit = per_engine.get(key)
-    if hit is None:
-        hit = str(conn.exec_driver_sql("SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?", (q,)).scalar() or 0)
-        if len(per_engine) >= _KEEP:
-            per_engine.pop(next(iter(per_engine)), None)
-        per_engine[key] = hit
+    hit = _cached(conn, "#count " + q, lambda: str(conn.exec_driver_sql(
+        "SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?", (q,)).scalar() or 0))
     return int(hit)
 
 
