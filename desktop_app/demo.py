@@ -18,6 +18,7 @@ pin them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -27,7 +28,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ from desktop_app import audit
 from desktop_app import demo_names as names
 from desktop_app.audit import Actor
 from desktop_app.config import DataDir
-from desktop_app.context import initialise_office, open_context
+from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
@@ -160,18 +161,10 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
     Refuses a folder whose database already has an office. Returns a summary.
     """
     started = time.perf_counter()
-    if items < 0:
-        raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
     rng = _FastRandom(seed)
     ids = _Ids(seed)
     ref = reference_date(today)
-    data = DataDir(Path(root))
-    fresh = not data.db_path.exists()
-    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
-    try:
-        if ctx.office_code:
-            raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
-                                  "请用 --data-dir 指定一个新的空文件夹")
+    with empty_demo_folder(root, items) as ctx:
         county = county or County()
         _setup_organisation(ctx, county)
         db = ctx.db
@@ -189,12 +182,6 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         indexed = _rebuild_search_index(db)
         office = organisation.get_office(db)
         sections = len(organisation.list_sections(db))
-    except BaseException:
-        ctx.close()
-        if fresh:  # a half-made demo would block the next try ("already has an office"): remove it
-            _remove_database(data)
-        raise
-    ctx.close()
     return {
         "office_code": office.code,
         "office_name": office.name,
@@ -216,6 +203,31 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         "search_indexed": indexed,
         "seconds": round(time.perf_counter() - started, 3),
     }
+
+
+@contextlib.contextmanager
+def empty_demo_folder(root: Path, items: int) -> Iterator[AppContext]:
+    """The opened data folder ``root`` for a demo of ``items`` ledger items, refused unless it has no office yet.
+
+    Closed on the way out; on any failure a database this call created is removed again, since a
+    half-made demo would block the next try ("already has an office").
+    """
+    if items < 0:
+        raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
+    data = DataDir(Path(root))
+    fresh = not data.db_path.exists()
+    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
+    try:
+        if ctx.office_code:
+            raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
+                                  "请用 --data-dir 指定一个新的空文件夹")
+        yield ctx
+    except BaseException:
+        ctx.close()
+        if fresh:
+            _remove_database(data)
+        raise
+    ctx.close()
 
 
 def _remove_database(data: DataDir) -> None:

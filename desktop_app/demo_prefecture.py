@@ -25,7 +25,6 @@ from db.engine import Database
 from db.models import Closure, Issue, Urge
 from desktop_app import audit
 from desktop_app import demo_names as names
-from desktop_app.config import DataDir
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.demo import (
     DEMO_ACTOR,
@@ -33,16 +32,17 @@ from desktop_app.demo import (
     YEAR,
     County,
     _rebuild_search_index,
+    empty_demo_folder,
     generate_demo,
     reference_date,
 )
-from desktop_app.errors import SyncError, ValidationError
+from desktop_app.errors import SyncError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInput, SetupInput
-from desktop_app.sync import keys, peers
+from desktop_app.sync import peers
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
 
@@ -77,15 +77,7 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, tod
     bundle back to them). Returns a summary.
     """
     started = time.perf_counter()
-    if items < 0:
-        raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
-    data = DataDir(Path(root))
-    fresh = not data.db_path.exists()
-    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
-    try:
-        if ctx.office_code:
-            raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
-                                  "请用 --data-dir 指定一个新的空文件夹")
+    with empty_demo_folder(root, items) as ctx:
         _setup_prefecture(ctx)
         with tempfile.TemporaryDirectory(prefix="fielddesk-demo-") as tmp:
             where = Path(counties_dir) if counties_dir is not None else Path(tmp)
@@ -97,14 +89,6 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, tod
         approved, returned = _decide_closures(ctx.db, rng, ref)
         urges = _urge_overdue(ctx.db, ref)
         indexed = _rebuild_search_index(ctx.db)
-    except BaseException:
-        ctx.close()
-        if fresh:  # a half-made demo would block the next try ("already has an office"): remove it
-            for p in (data.db_path, Path(f"{data.db_path}-wal"), Path(f"{data.db_path}-shm"),
-                      data.keys / keys.KEY_FILE):
-                p.unlink(missing_ok=True)
-        raise
-    ctx.close()
     return {
         "office_code": names.PREFECTURE_CODE,
         "office_name": names.PREFECTURE_NAME,
