@@ -23,27 +23,23 @@ from desktop_app.work import topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
-from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus, notify
+from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
-from ui.work.widgets import open_attachment, page_header, scope_corner, sync_scope_corner, table_view
+from ui.work.widgets import open_attachment, page_header, table_view
 
 
-class TopicsPage(QWidget):
+class TopicsPage(ScopedYearPage):
     """调研课题: 立项, 阶段推进, 调研报告, 成果 and 评价 of the year's topics."""
 
+    RELOAD_KINDS = (Kind.TOPIC, Kind.VISIT, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.selected: str | None = None
+        super().__init__(ctx, parent)
         self.items: list[TopicInfo] = []
-        # 查看范围: a prefecture office also lists each county's rows (read-only); hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
-        self.office_combo.office_changed.connect(self._office_changed)
-        self.scope_box = scope_corner(self.office_combo)
         header, self.subtitle = page_header(self.tr("调研课题"), corner=self.scope_box)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -108,31 +104,6 @@ class TopicsPage(QWidget):
         self.refresh()
 
     # ------------------------------------------------------------ loading
-
-    def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
-            self.office_combo.reload()  # a bundle may have brought a new county
-            sync_scope_corner(self.scope_box, self.office_combo)
-        if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
-            year = current_year(self.ctx.db)
-            if year != self.year.value():
-                self.year.setValue(year)  # follows the office's current year; valueChanged reloads
-                return
-        if kind in (Kind.TOPIC, Kind.VISIT, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
-            self.refresh()
-
-    @property
-    def office(self) -> str:
-        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
-        return self.office_combo.current_office()
-
-    def own(self) -> bool:
-        """True while this office's own topics are shown (the only ones it may change)."""
-        return not self.office
-
-    def _office_changed(self, _office: str) -> None:
-        self.selected = None
-        self.refresh()
 
     def refresh(self) -> None:
         """Reload the year's topics, keeping the selection."""

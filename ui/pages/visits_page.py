@@ -26,27 +26,24 @@ from desktop_app.work import clashes, visits
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
-from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus, notify
 from ui.work.days_view import DaysView
 from ui.work.month_calendar import MonthCalendar
+from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import open_attachment, page_header, scope_corner, sync_scope_corner, table_view
+from ui.work.widgets import open_attachment, page_header, table_view
 
 
-class VisitsPage(QWidget):
+class VisitsPage(ScopedYearPage):
     """调研安排: visits of the year, the month calendar, 基层天数 and 扎堆调研 warnings."""
 
+    # not Kind.ISSUE: ledger edits are frequent; turning a finding into an item notifies VISIT too
+    RELOAD_KINDS = (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.items: list[VisitInfo] = []
-        self.selected: str | None = None
-        # 查看范围: a prefecture office also lists each county's rows (read-only); hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
-        self.office_combo.office_changed.connect(self._office_changed)
-        self.scope_box = scope_corner(self.office_combo)
         header, self.subtitle = page_header(self.tr("调研安排"), corner=self.scope_box)
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -135,32 +132,6 @@ class VisitsPage(QWidget):
         self.refresh()
 
     # ------------------------------------------------------------ loading
-
-    def _on_changed(self, kind: str, _ids: list) -> None:
-        # not Kind.ISSUE: ledger edits are frequent; turning a finding into an item notifies VISIT too
-        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
-            self.office_combo.reload()  # a bundle may have brought a new county
-            sync_scope_corner(self.scope_box, self.office_combo)
-        if kind in (Kind.CAMPAIGN, Kind.ALL) and self.ctx.db.office_code:
-            year = current_year(self.ctx.db)
-            if year != self.year.value():
-                self.year.setValue(year)  # follows the office's current year; valueChanged reloads
-                return
-        if kind in (Kind.VISIT, Kind.TOPIC, Kind.PERSON, Kind.SECTION, Kind.CAMPAIGN, Kind.ALL):
-            self.refresh()
-
-    @property
-    def office(self) -> str:
-        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
-        return self.office_combo.current_office()
-
-    def own(self) -> bool:
-        """True while this office's own visits are shown (the only ones it may change)."""
-        return not self.office
-
-    def _office_changed(self, _office: str) -> None:
-        self.selected = None
-        self.refresh()
 
     def _year_changed(self) -> None:
         self.calendar.go(self.year.value(), self.calendar.grid.month)
