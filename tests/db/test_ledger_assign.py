@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import add_issue, edit, export, make_office, send, trust_both
+from test_sync_support import add_issue, edit, export, prefecture_and_counties, send
 
 from db.models import AuditEntry, ChangeLog, Issue, Setting
 from db.models_ledger import IssueSearchKey
@@ -38,11 +38,7 @@ def _no_rejections(rep: ImportReport) -> None:
 @pytest.fixture()
 def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext, AppContext]]:
     """(prefecture, county A, county B): each county's first bundle has reached the prefecture."""
-    a = make_office(tmp_path / "a", A, "景洪市")
-    b = make_office(tmp_path / "b", B, "勐海县")
-    p = make_office(tmp_path / "p", P, "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     add_issue(a, serial="2026-001", description="景洪自查问题")
     send(a, p, tmp_path / "a0")
     send(b, p, tmp_path / "b0")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from test_sync_support import add_issue, make_office, send, trust_both
+from test_sync_support import add_issue, prefecture_and_counties, send
 
 from desktop_app import cli
 from desktop_app.context import AppContext
@@ -37,11 +37,7 @@ class Offices:
 @pytest.fixture(scope="module")
 def offices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Offices]:
     root = tmp_path_factory.mktemp("scope")
-    a = make_office(root / "a", A, "景洪市")
-    b = make_office(root / "b", B, "勐海县")
-    p = make_office(root / "p", P, "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(root)
     late = dt.date(2026, 6, 30)
     for n, (unit, status, deadline) in enumerate([("综合科", "in_progress", late), ("综合科", "closed", late),
                                                   ("规划科", "not_started", dt.date(2027, 3, 1))], start=1):

@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import make_office, send, trust_both
+from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
 from db.models import AuditEntry, ChangeLog
 from desktop_app import cli
@@ -51,11 +51,7 @@ def _people(ctx: AppContext, *names: tuple[str, bool]) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("prefecture")
-    a = make_office(root / "a", A, "景洪市")
-    b = make_office(root / "b", B, "勐海县")
-    p = make_office(root / "p", P, "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(root)
     w = World(root, a, b, p)
     # 景洪市: the default quotas (leader 90, staff 60); 勐海县 sets its own (leader 10, staff 20)
     pa = _people(a, ("张三", True), ("李四", False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_sync_support import add_issue, make_office, send, trust_both
+from test_sync_support import add_issue, prefecture_and_counties, send
 
 from desktop_app.reports.jobs import PrintJob
 from desktop_app.reports.summary import fetch_summary_report
@@ -13,11 +13,7 @@ from desktop_app.services import scope
 
 
 def test_prefecture_summary_counts_every_county(tmp_path: Path) -> None:
-    a = make_office(tmp_path / "a", "532801", "景洪市")
-    b = make_office(tmp_path / "b", "532822", "勐海县")
-    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture", parent=None)
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     add_issue(a, serial="A-1", status="closed")
     add_issue(a, serial="A-2", status="in_progress")
     add_issue(b, serial="B-1", status="closed")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import add_issue, edit, export, make_office, rows, trust_both
+from test_sync_support import add_issue, edit, export, prefecture_and_counties, rows
 
 from db.models import Issue, SyncConflict
 from desktop_app.sync import conflicts
@@ -22,11 +22,7 @@ from desktop_app.sync.apply import import_bundle
 
 @pytest.fixture
 def world(tmp_path: Path):
-    a = make_office(tmp_path / "a", "532801", "景洪市")
-    b = make_office(tmp_path / "b", "532822", "勐海县")
-    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     n = [0]
 
     def sync(src, dst) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_sync_support import add_issue, make_office, send, trust_both
+from test_sync_support import add_issue, prefecture_and_counties, send
 
 from db.models import Person, Visit, VisitParticipant
 from desktop_app.sync.prefecture import county_comparison, rankings
@@ -26,11 +26,7 @@ def _visit(ctx, days: int) -> None:
 
 
 def test_counties_are_compared_and_ranked(tmp_path: Path) -> None:
-    a = make_office(tmp_path / "a", "532801", "景洪市")
-    b = make_office(tmp_path / "b", "532822", "勐海县")
-    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     today = dt.date(2026, 11, 1)
     add_issue(a, serial="A-1", status="closed")
     add_issue(a, serial="A-2", status="in_progress", deadline=dt.date(2026, 6, 30))  # overdue

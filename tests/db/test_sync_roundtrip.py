@@ -6,7 +6,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import add_issue, add_progress, count, edit, export, make_office, rows, send, trust_both
+from test_sync_support import (
+    add_issue,
+    add_progress,
+    count,
+    edit,
+    export,
+    make_office,
+    prefecture_and_counties,
+    rows,
+    send,
+    trust_both,
+)
 
 from db.models import AttachmentLink, ChangeLog, Issue, Progress
 from desktop_app import attachments
@@ -97,11 +108,7 @@ def test_a_gap_is_refused_naming_the_missing_range(offices, tmp_path: Path) -> N
 
 
 def test_relay_county_to_prefecture_to_county_without_echo(tmp_path: Path) -> None:
-    a = make_office(tmp_path / "a", "532801", "景洪市")
-    b = make_office(tmp_path / "b", "532822", "勐海县")
-    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     iid = add_issue(a, serial="A-1")
     send(a, p, tmp_path / "ap")
     rep = send(p, b, tmp_path / "pb")

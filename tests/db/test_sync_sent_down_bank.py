@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import make_office, send, trust_both
+from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
 from desktop_app.context import AppContext
 from desktop_app.errors import PermissionDeniedError
@@ -26,11 +26,7 @@ PREF_QS = [
 @pytest.fixture
 def offices(tmp_path: Path):  # noqa: ANN201
     """Prefecture 532800 with two counties that trust it (not each other)."""
-    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
-    a = make_office(tmp_path / "a", "532801", "景洪市")
-    b = make_office(tmp_path / "b", "532822", "勐海县")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     yield p, a, b
     for c in (p, a, b):
         c.close()

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import make_office, send, trust_both
+from test_sync_support import prefecture_and_counties, send
 
 from db.models import Holiday, Issue
 from desktop_app import workdays
@@ -25,11 +25,7 @@ ASSIGNED = D(2026, 9, 30)  # a Wednesday before National Day
 @pytest.fixture
 def offices(tmp_path: Path):  # noqa: ANN201
     """Prefecture 532800 and two counties, each seeded from the package (as the ledger does)."""
-    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
-    a = make_office(tmp_path / "a", "532801", "景洪市")
-    b = make_office(tmp_path / "b", "532822", "勐海县")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     for c in (p, a, b):
         assert workdays.seed_from_package(c.db, c.actor) > 500
     yield p, a, b

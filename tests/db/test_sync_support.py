@@ -41,6 +41,16 @@ def trust_both(a: AppContext, b: AppContext) -> None:
     peers.trust_card(b.db, b.actor, ca, ca.fingerprint)
 
 
+def prefecture_and_counties(root: Path) -> tuple[AppContext, AppContext, AppContext]:
+    """(景洪市 532801, 勐海县 532822, 西双版纳州 532800): two counties that trust the prefecture (not each other)."""
+    a = make_office(root / "a", "532801", "景洪市")
+    b = make_office(root / "b", "532822", "勐海县")
+    p = make_office(root / "p", "532800", "西双版纳州", level="prefecture")
+    trust_both(a, p)
+    trust_both(b, p)
+    return a, b, p
+
+
 def export(src: AppContext, dst: AppContext, folder: Path, full: bool = False, encrypt: bool = False) -> ExportResult:
     """A bundle from ``src`` for ``dst``."""
     folder.mkdir(parents=True, exist_ok=True)

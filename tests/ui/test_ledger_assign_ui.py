@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog
 from desktop_app.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.services import scope
-from tests.db.test_sync_support import add_issue, make_office, send, trust_both
+from tests.db.test_sync_support import add_issue, make_office, prefecture_and_counties, send
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
 from ui.pages.ledger_page import LedgerPage
 
@@ -23,11 +23,7 @@ A, B, P = "532801", "532822", "532800"
 @pytest.fixture()
 def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
     """(prefecture, county A): both counties' first bundles have reached the prefecture."""
-    a = make_office(tmp_path / "a", A, "景洪市")
-    b = make_office(tmp_path / "b", B, "勐海县")
-    p = make_office(tmp_path / "p", P, "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(tmp_path)
     add_issue(a, serial="2026-001", description="景洪问题", deadline=dt.date(2099, 12, 30))
     add_issue(b, serial="2026-001", description="勐海问题", deadline=dt.date(2099, 12, 30))
     send(a, p, tmp_path / "ap")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 
 from desktop_app.context import AppContext
 from desktop_app.services import scope
-from tests.db.test_sync_support import add_issue, make_office, send, trust_both
+from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS
 from ui.ledger.step_dialogs import StepDialog
 from ui.pages.ledger_page import LedgerPage
@@ -24,11 +24,7 @@ A, B, P = "532801", "532822", "532800"
 def offices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext, AppContext]]:
     """(prefecture, county B) — A's and B's items reached the prefecture, and A's were relayed to B."""
     root = tmp_path_factory.mktemp("scope_ui")
-    a = make_office(root / "a", A, "景洪市")
-    b = make_office(root / "b", B, "勐海县")
-    p = make_office(root / "p", P, "西双版纳州", level="prefecture")
-    trust_both(a, p)
-    trust_both(b, p)
+    a, b, p = prefecture_and_counties(root)
     for n in (1, 2, 3):  # 景洪问题1 is overdue whatever today is
         add_issue(a, serial=f"2026-00{n}", description=f"景洪问题{n}", responsible_unit="综合科",
                   responsible_person="岩温", deadline=dt.date(2026, 1, 5) if n == 1 else dt.date(2099, 12, 30))
