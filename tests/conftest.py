@@ -10,6 +10,15 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+# Property tests draw the same examples on every run ("ci", the default), so a CI run proves what a
+# local run proved and a red build is reproducible. HYPOTHESIS_PROFILE=explore draws fresh random
+# examples each run: use it (with SYNC_PROP_EXAMPLES=400 or so) when changing the sync merge rules.
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+_hypothesis_settings.register_profile("explore", print_blob=True)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 from desktop_app.audit import Actor  # noqa: E402
 from desktop_app.context import AppContext, initialise_office, open_context  # noqa: E402
 from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402

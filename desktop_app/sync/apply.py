@@ -532,7 +532,10 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
         if not why and table == "issue" and exists and "status" in c.values:
             cur = latest(versions.get("status"))
             seen = c.seen("status")
-            saw = cur is not None and seen is not None and seen >= cur
+            base = c.bases.get("status")
+            # the writer saw the closure only if its own view was that version: a base newer than ours is
+            # its own edit that won over the closure as a concurrent edit (the closure lost there too)
+            saw = cur is not None and seen is not None and seen >= cur and (base is None or base <= cur)
             why = reopens_closed_item(str(values.get("assigned_by_office") or ""), c.origin, values.get("status"),
                                       cur[1] if cur else "", c.values["status"], saw)
         if why:
@@ -581,6 +584,11 @@ def _merge_row(table: str, row_id: str, cs: list[_Change], before: dict[str, Any
                 if b_local is None or b_local < c.stamp:  # our writer had not seen theirs: concurrent
                     added = plan.add_conflict(_conflict(table, row_id, f, values.get(f), v, cur, c.stamp, bundle_id))
                     conflicted = conflicted or added
+                    # the losing version is now seen here: a later local edit of the field is made
+                    # knowing of it, and must not be taken elsewhere for a second concurrent edit
+                    versions.setdefault(f, []).append(c.stamp)
+                    versions[f].sort()
+                    c.applied.append(f)
             elif c.stamp < cur and values.get(f) == v and cur[1] != c.origin:
                 # an older version with the same value: nothing to apply, but this office has now seen it,
                 # so its next edit of the field is not taken elsewhere as made without knowing it

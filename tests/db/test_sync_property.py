@@ -161,3 +161,10 @@ def _run(template: tuple[Path, list[str]], ops: list) -> None:
             c.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_county_edit_after_it_learned_of_a_closure_it_won_over_is_no_new_conflict(template) -> None:
+    # found by CI: the county's in_progress wins over the prefecture's closure (logged at the county);
+    # its next edit is made knowing of the closure, so no office may log a second conflict for it
+    _run(template, [("edit", 2, 0, ("status", "closed")), ("edit", 0, 0, ("status", "in_progress")),
+                    ("sync", (2, 0), 0, None), ("edit", 0, 0, ("status", "done"))])
