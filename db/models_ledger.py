@@ -29,7 +29,8 @@ ISSUE_SOURCE_LABELS = {
     "public": "群众反映",
 }
 CLOSURE_STATE_LABELS = {"": "", "applied": "申请销号", "approved": "已审核", "returned": "已退回"}
-EXTENSION_STATE_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回"}
+#: "adjusted": not a request but the assigning office's own 调整期限 (desktop_app.ledger.deadline)
+EXTENSION_STATE_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "adjusted": "期限调整"}
 URGE_LEVEL_LABELS = {1: "一般催办", 2: "重点催办", 3: "挂牌督办"}
 #: the natural order of serial numbers as one SQL value (the ledger index and its queries use exactly this)
 SERIAL_ORDER_SQL = "(CAST(length(serial) + 100 AS VARCHAR) || serial)"

@@ -41,6 +41,7 @@ AUDIT_LABELS = {
     "verify_closure": "审核销号",
     "add_follow_up": "回访",
     "void_issue": "作废",
+    "adjust_deadline": "调整期限",
 }
 
 
@@ -97,6 +98,11 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             tl.append(TimelineEntry(p.date, "progress", "整改进展", f"进展{pct}", p.text, p.reporter, p.id,
                                     sort_key=f"{p.created_at}", files=tuple(files.get(p.id, ()))))
         for e in exts:
+            if e.state == "adjusted":  # the assigning office's own step (deadline.adjust_deadline), born decided
+                note = "；".join(x for x in (e.reason, e.decision_note) if x)
+                tl.append(TimelineEntry(e.decided_at, "extension", "调整期限", f"调整期限至 {e.requested_date:%Y-%m-%d}",
+                                        note, e.approver, e.id, e.state, f"{e.created_at}"))
+                continue
             tl.append(TimelineEntry(e.created_at.date() if e.created_at else None, "extension", "延期申请",
                                     f"申请延期至 {e.requested_date:%Y-%m-%d}", e.reason, e.requested_by, e.id,
                                     "pending", f"{e.created_at}"))

@@ -87,8 +87,10 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
         if deadline is not None and assigned is not None and deadline < assigned:
             raise ValidationError(f"完成时限 {deadline:%Y-%m-%d} 早于交办日期 {assigned:%Y-%m-%d}",
                                   "请将完成时限改为交办日期之后", field="deadline")
+        # an approved extension or an adjustment by the assigner (调整期限) moved the deadline: keep the original
         extended = s.execute(select(Extension.id).where(Extension.issue_id == issue_id,
-                                                        Extension.state == "approved")).first() is not None
+                                                        Extension.state.in_(("approved", "adjusted")))
+                             ).first() is not None
         before = {"deadline": issue.deadline, "unit": issue.responsible_unit, "person": issue.responsible_person}
         # an assigned item's deadline is the assigning office's: its owner edits everything else
         own_deadline = rights.assigner_may_set(writer, issue)

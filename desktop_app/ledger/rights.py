@@ -9,7 +9,7 @@ step here first, in Chinese, so a clerk never records what every other office wo
   extension and applies for closure (销号申请).
 - Verdicts — deciding an extension, verifying a closure, reopening by a follow-up — belong to
   the office that assigned the item (``assigned_by_office``, 交办单位), else to its owner.
-  So does the deadline of an assigned item.
+  So does the deadline of an assigned item: 调整期限 (``deadline.adjust_deadline``) is a judge's step.
 - Urges (催办) and follow-up visits that do not reopen may come from any office (they only add).
 - Voiding: the owner, or the assigning office.
 """
@@ -25,7 +25,8 @@ from desktop_app.errors import PermissionDeniedError
 #: steps only the item's owner takes
 OWNER_STEPS = {"edit": "修改", "progress": "登记进展", "extension": "申请延期", "closure": "申请销号"}
 #: verdicts: the assigning office's, else the owner's
-JUDGE_STEPS = {"decide_extension": "审批延期", "verify_closure": "审核销号", "reopen": "重新打开"}
+JUDGE_STEPS = {"decide_extension": "审批延期", "verify_closure": "审核销号", "reopen": "重新打开",
+               "adjust_deadline": "调整期限"}
 #: steps any office may take (they only add a record)
 ANY_STEPS = {"urge": "催办", "follow_up": "回访"}
 VOID_STEP = {"void": "作废"}
@@ -56,7 +57,7 @@ def refusal(writer: str, owner: str, assigner: str, step: str) -> str | None:
 
 #: the detail pane's step keys → steps here ("verify" is the pane's 审核销号)
 PANE_STEPS = {"edit": "edit", "progress": "progress", "extension": "extension", "decide_extension": "decide_extension",
-              "closure": "closure", "verify": "verify_closure", "void": "void"}
+              "closure": "closure", "verify": "verify_closure", "void": "void", "adjust_deadline": "adjust_deadline"}
 
 
 def refused_steps(writer: str, owner: str, assigner: str) -> frozenset[str]:

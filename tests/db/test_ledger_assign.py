@@ -135,7 +135,7 @@ def test_round_trip_prefecture_county_prefecture_county(offices, tmp_path: Path)
     # the county works it: progress, measures, closure application
     lc.add_progress(a.db, WHO, iid, TODAY, "已补齐验收资料八户", 60)
     d = get_issue_detail(a.db, iid, today=TODAY)
-    assert d.refused_steps == {"decide_extension", "verify"}
+    assert d.refused_steps == {"decide_extension", "verify", "adjust_deadline"}
     made = next(t for t in d.timeline if t.kind == "audit")
     assert (made.title, made.by) == ("交办问题", "西双版纳州")  # the audit entry stays at the prefecture
     lc.edit_issue(a.db, WHO, iid, IssueInput(description=d.row.description, measures="逐户补齐资料",

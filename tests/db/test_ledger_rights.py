@@ -47,9 +47,9 @@ def test_refusal_rules() -> None:
     assert rights.refusal("", A, P, "edit") is None  # before setup
     # the detail pane's buttons
     assert rights.refused_steps(P, A, "") == {"edit", "progress", "extension", "decide_extension", "closure",
-                                              "verify", "void"}
+                                              "verify", "void", "adjust_deadline"}
     assert rights.refused_steps(P, A, P) == {"edit", "progress", "extension", "closure"}
-    assert rights.refused_steps(A, A, P) == {"decide_extension", "verify"}
+    assert rights.refused_steps(A, A, P) == {"decide_extension", "verify", "adjust_deadline"}
     assert rights.refused_steps(A, A, "") == set()
 
 
