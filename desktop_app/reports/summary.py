@@ -1,6 +1,9 @@
 """年度工作汇总 — the year in three charts: closure rate by unit, grassroots days against quota,
 quiz averages by section (A4 portrait).
 
+A prefecture's summary of every office (``scope.ALL``) charts county against county: closure
+rate, days against each county's own quota, and quiz averages with participation.
+
 Charts are drawn as plain bars with outlines and printed values, so they read in black and
 white; the quota is an outlined bar behind the filled one.
 """
@@ -109,10 +112,14 @@ class SummaryData:
     quiz: list[Bar]
     date: dt.date | None = None
     notes: list[str] = field(default_factory=list)
+    #: days and quiz charted per office (a prefecture's summary of every county), not per person/section
+    by_office: bool = False
+    #: who compiled a summary of several offices (the prefecture), printed under the title
+    compiler: str = ""
 
     def texts(self) -> list[str]:
         """Every string printed (for the glyph check)."""
-        out = [self.office, self.ledger_line, self.days_line, self.quiz_line, *self.notes]
+        out = [self.office, self.compiler, self.ledger_line, self.days_line, self.quiz_line, *self.notes]
         for b in self.unit_rates + self.days + self.quiz:
             out += [b.label, b.text]
         return out
@@ -124,16 +131,16 @@ class SummaryData:
                               record=record, progress=progress)
 
 
-def _section(title: str, line: str, chart: list[Bar], fontset: FontSet, empty: str, scale_max: float | None = None
-             ) -> list[Flowable]:
+def _section(title: str, line: str, chart: list[Bar], fontset: FontSet, empty: str, scale_max: float | None = None,
+             label_mm: float = 34, text_mm: float = 30) -> list[Flowable]:
     head = [TextBlock(title, fontset, fontset.heading, SIZE_3, space_after=4),
             TextBlock(line, fontset, fontset.body, SIZE_5, indent_chars=2, space_after=4)]
     if not chart:
         return [*head, TextBlock(empty, fontset, fontset.body, SIZE_5, indent_chars=2, space_after=8)]
     # keep the heading with the first bars; long charts continue on the next page in pieces
     pieces = [chart[i:i + 30] for i in range(0, len(chart), 30)]
-    out: list[Flowable] = [KeepTogether([*head, BarChart(pieces[0], fontset, scale_max)])]
-    out += [BarChart(p, fontset, scale_max) for p in pieces[1:]]
+    out: list[Flowable] = [KeepTogether([*head, BarChart(pieces[0], fontset, scale_max, label_mm, text_mm)])]
+    out += [BarChart(p, fontset, scale_max, label_mm, text_mm) for p in pieces[1:]]
     out.append(spacer(6))
     return out
 
@@ -145,15 +152,22 @@ def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record:
     story: list[Flowable] = [
         TextBlock(f"{data.office}{data.year}年大调研工作汇总", fontset, fontset.title, SIZE_2, align="center",
                   space_after=4),
-        TextBlock(f"（截至{chinese_date(data.date or dt.date.today())}）", fontset, fontset.body, SIZE_5,
+        TextBlock(f"（{data.compiler + '汇总，' if data.compiler else ''}截至{chinese_date(data.date or dt.date.today())}）",
+                  fontset, fontset.body, SIZE_5,
                   align="center", space_after=10),
     ]
     story += _section("一、问题整改销号率（按责任单位）", data.ledger_line, data.unit_rates, fontset, "暂无问题台账数据。",
                       scale_max=100.0)
-    story += _section("二、基层调研天数（深色为已完成天数，浅色框为全年任务）", data.days_line, data.days, fontset,
-                      "暂无调研天数数据。")
-    story += _section("三、业务知识测试平均成绩（按科室，占满分百分比）", data.quiz_line, data.quiz, fontset,
-                      "暂无测试成绩。", scale_max=100.0)
+    if data.by_office:  # county against county: office names are longer than people's
+        story += _section("二、各单位基层调研天数（深色为已完成，浅框为全年任务）", data.days_line, data.days,
+                          fontset, "暂无调研天数数据。", label_mm=44, text_mm=52)
+        story += _section("三、各单位业务知识测试平均成绩（占满分百分比）", data.quiz_line, data.quiz, fontset,
+                          "暂无测试成绩。", scale_max=100.0, label_mm=44, text_mm=52)
+    else:
+        story += _section("二、基层调研天数（深色为已完成天数，浅色框为全年任务）", data.days_line, data.days, fontset,
+                          "暂无调研天数数据。")
+        story += _section("三、业务知识测试平均成绩（按科室，占满分百分比）", data.quiz_line, data.quiz, fontset,
+                          "暂无测试成绩。", scale_max=100.0)
     for note in data.notes:
         story.append(TextBlock(note, fontset, fontset.body, SIZE_S5))
     return build_pdf(story, out, fontset, PORTRAIT, title=f"{data.year}年大调研工作汇总",
@@ -167,11 +181,11 @@ def fetch_summary_report(db: Any, job: Any) -> SummaryData:
     from desktop_app.services.organisation import current_year
 
     year = job.year or current_year(db)
+    office = getattr(job, "office", "") or ""  # the scope: "" this office, a county's code, or scope.ALL
     ledger_line, unit_rates = "", []
     try:
         from desktop_app.ledger.summaries import ledger_stats
 
-        office = getattr(job, "office", "") or ""
         st = ledger_stats(db, year, today=job.today, office=office)
         rate = st.closed / st.total * 100 if st.total else 0.0
         whose = "各单位合计：" if office == scope.ALL else ""  # a prefecture's summary of its counties
@@ -181,28 +195,69 @@ def fetch_summary_report(db: Any, job: Any) -> SummaryData:
                       for u in st.by_unit]
     except ImportError:
         ledger_line = "问题台账功能尚未提供。"
-    days_line, days = "", []
+    days_line, days, quiz_line, quiz = "", [], "", []
+    if office == scope.ALL:
+        days_line, days = _days_by_office(db, year, job.today)
+        quiz_line, quiz = _quiz_by_office(db, year)
+    else:
+        days_line, days = _days_by_person(db, year, job.today, office)
+        quiz_line, quiz = _quiz_by_section(db, year, office)
+    # the title names whose figures these are (全市各单位, or the county chosen), as the ledger's lists do
+    whose = scope.scope_label(db, office) if office else office_name(db)
+    return SummaryData(whose, year, ledger_line, unit_rates, days_line, days, quiz_line, quiz, date=job.today,
+                       by_office=office == scope.ALL, compiler=office_name(db) if office else "")
+
+
+def _days_by_person(db: Any, year: int, today: dt.date | None, office: str) -> tuple[str, list[Bar]]:
+    """Each person of one office against their quota."""
     try:
         from desktop_app.work.days import days_table
-
-        rows = days_table(db, year, today=job.today)
-        done = sum(1 for r in rows if r.days >= r.quota)
-        days_line = f"共{len(rows)}人，已完成全年任务{done}人；“明显滞后”{sum(r.status == '明显滞后' for r in rows)}人。"
-        days = [Bar(f"{r.name}（{r.section_name}）", r.days, r.quota, f"{r.days}/{r.quota}天 {r.status}") for r in rows]
     except ImportError:
-        days_line = "调研安排功能尚未提供。"
-    quiz_line, quiz = "", []
+        return "调研安排功能尚未提供。", []
+    rows = days_table(db, year, today=today, office=office)
+    done = sum(1 for r in rows if r.days >= r.quota)
+    line = f"共{len(rows)}人，已完成全年任务{done}人；“明显滞后”{sum(r.status == '明显滞后' for r in rows)}人。"
+    return line, [Bar(f"{r.name}（{r.section_name}）", r.days, r.quota, f"{r.days}/{r.quota}天 {r.status}")
+                  for r in rows]
+
+
+def _days_by_office(db: Any, year: int, today: dt.date | None) -> tuple[str, list[Bar]]:
+    """Each office with people: its days against its people's quotas (each office's own campaign)."""
+    from desktop_app.services import dashboard, scope
+
+    offices = [o for o in dashboard.work_overview(db, year, scope.ALL, today).offices if o.people]
+    people = sum(o.people for o in offices)
+    line = (f"各单位合计：共{people}人，已完成全年任务{sum(o.completed for o in offices)}人，"
+            f"“明显滞后”{sum(o.behind for o in offices)}人；名次按完成率。")
+    return line, [Bar(o.office_name, o.days, o.quota,
+                      f"{o.days}/{o.quota}天 {o.days_rate * 100:.1f}%" + (f" 第{o.days_rank}名" if o.days_rank else "")
+                      + f"（{o.people}人）") for o in offices]
+
+
+def _quiz_by_section(db: Any, year: int, office: str) -> tuple[str, list[Bar]]:
+    """One office's average per section, with each exam's figure."""
     try:
-        from desktop_app.quiz.results import section_averages
+        from desktop_app.services import dashboard
 
-        for _sid, name, values in section_averages(db, year):
-            got = [v for _label, v in values if v is not None]
-            if got:
-                avg = sum(got) / len(got)
-                detail = "，".join(f"{label}{v:g}" for label, v in values if v is not None)
-                quiz.append(Bar(name, avg, None, f"{avg:.1f}（{detail}）"))
-        quiz_line = f"全年共{len(quiz)}个科室参加测试。" if quiz else ""
+        overview = dashboard.quiz_overview(db, year, office)
     except ImportError:
-        quiz_line = "业务测试功能尚未提供。"
-    return SummaryData(office_name(db), year, ledger_line, unit_rates, days_line, days, quiz_line, quiz,
-                       date=job.today)
+        return "业务测试功能尚未提供。", []
+    quiz = []
+    for name, values in overview.groups:
+        got = [(label, v) for label, v in zip(overview.series, values, strict=True) if v is not None]
+        if got:
+            avg = sum(v for _l, v in got) / len(got)
+            detail = "，".join(f"{label}{v:g}" for label, v in got)
+            quiz.append(Bar(name, avg, None, f"{avg:.1f}（{detail}）"))
+    return (f"全年共{len(quiz)}个科室参加测试。" if quiz else ""), quiz
+
+
+def _quiz_by_office(db: Any, year: int) -> tuple[str, list[Bar]]:
+    """Each office that held exams: its average, participation and rank."""
+    from desktop_app.services import dashboard, scope
+
+    offices = [o for o in dashboard.quiz_overview(db, year, scope.ALL).offices if o.exams]
+    quiz = [Bar(o.office_name, o.average or 0.0, None,
+                (f"{o.average:.1f} 第{o.rank}名" if o.average is not None else "尚无成绩")
+                + f"（{o.exams}场，参考率{o.participation * 100:.0f}%）") for o in offices]
+    return (f"各单位合计：{len(offices)}个单位共举行测试{sum(o.exams for o in offices)}场。" if quiz else ""), quiz
