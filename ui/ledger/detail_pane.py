@@ -13,7 +13,8 @@ from ui.ledger.issue_table_model import COLOUR_BRUSHES
 
 #: (step key, button text) — "edit" opens the item dialog; the rest are StepDialog steps
 ACTIONS = (("edit", "编辑"), ("progress", "登记进展"), ("extension", "申请延期"), ("decide_extension", "审批延期"),
-           ("urge", "催办"), ("closure", "申请销号"), ("verify", "审核销号"), ("follow_up", "回访"), ("void", "作废"))
+           ("urge", "催办"), ("closure", "申请销号"), ("verify", "审核销号"), ("follow_up", "回访"), ("void", "作废"),
+           ("adjust_deadline", "调整期限"))
 KIND_COLOURS = {"progress": "#2b6cb0", "extension": "#b7791f", "urge": "#c53030", "closure": "#2f855a",
                 "follow_up": "#6b46c1", "audit": "#718096"}
 
@@ -25,7 +26,7 @@ def allowed_steps(d: IssueDetail) -> set[str]:
         return set()
     if r.status == "closed":
         return {"follow_up"}
-    steps = {"edit", "progress", "urge", "follow_up", "void"}
+    steps = {"edit", "progress", "urge", "follow_up", "void", "adjust_deadline"}
     if r.deadline and d.pending_extension is None:
         steps.add("extension")
     if d.pending_extension is not None:

@@ -1,4 +1,4 @@
-"""整改流程对话框 — one small form per lifecycle step: 进展, 延期申请/审批, 催办, 申请/审核销号, 回访, 作废."""
+"""整改流程对话框 — one small form per lifecycle step: 进展, 延期申请/审批, 催办, 申请/审核销号, 回访, 作废, 调整期限."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
 )
 
 from db.models_ledger import URGE_LEVEL_LABELS
 from desktop_app.context import AppContext
-from desktop_app.ledger import lifecycle
+from desktop_app.ledger import deadline, lifecycle, service
 from desktop_app.ledger.types import IssueDetail
 from ui import dialogs
 from ui.ledger.issue_dialog import from_qdate, to_qdate
@@ -41,6 +43,7 @@ STEPS = {
     "verify": "审核销号",
     "follow_up": "登记回访",
     "void": "作废问题",
+    "adjust_deadline": "调整期限",
 }
 
 
@@ -160,6 +163,8 @@ class StepDialog(QDialog):
             form.addRow(QLabel(self.tr("作废后问题仍保留在台账中，但不能再修改。")))
             form.addRow(self.tr("作废原因*"), self.text)
             self._submit = lambda: lifecycle.void_issue(ctx.db, ctx.actor, row.id, self.text.toPlainText())
+        elif step == "adjust_deadline":
+            self._build_adjust(form, today)
         else:
             raise ValueError(step)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -170,6 +175,58 @@ class StepDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)
+
+    def _build_adjust(self, form: QFormLayout, today: dt.date) -> None:
+        """调整期限 (the assigning office's step): a new date or N working days, and a required reason."""
+        ctx, row = self.ctx, self.detail.row
+        self.base = row.assigned_date or today  # working days count from the assignment date, as everywhere
+        current = f"{row.deadline:%Y-%m-%d}" if row.deadline else self.tr("无")
+        if row.deadline_basis == "workdays" and row.deadline_workdays:
+            current += self.tr("（交办后%1个工作日）").replace("%1", str(row.deadline_workdays))
+        original = row.original_deadline or row.deadline
+        self.current_label = QLabel(current)
+        self.original_label = QLabel(f"{original:%Y-%m-%d}" if original else self.tr("无"))
+        form.addRow(self.tr("当前时限"), self.current_label)
+        form.addRow(self.tr("原定时限"), self.original_label)
+        self.by_date = QRadioButton(self.tr("具体日期"))
+        self.by_workdays = QRadioButton(self.tr("交办后"))
+        group = QButtonGroup(self)  # exclusive whatever the radios' parent is while the form is built
+        group.addButton(self.by_date)
+        group.addButton(self.by_workdays)
+        self.by_date.setChecked(True)
+        self.date.setDate(to_qdate(row.deadline or today + dt.timedelta(days=30)))
+        self.workdays = QSpinBox()
+        self.workdays.setRange(1, service.MAX_WORKDAYS)
+        self.workdays.setValue(row.deadline_workdays or 10)
+        self.workdays.setSuffix(self.tr(" 个工作日"))
+        choice = QHBoxLayout()
+        for w in (self.by_date, self.date, self.by_workdays, self.workdays):
+            choice.addWidget(w)
+        choice.addStretch(1)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        form.addRow(self.tr("新期限*"), choice)
+        form.addRow("", self.preview)
+        form.addRow(self.tr("调整理由*"), self.text)
+        form.addRow(self.tr("调整人"), self.person)
+        self.by_date.toggled.connect(lambda _c: self._update_adjust_preview())
+        self.workdays.valueChanged.connect(lambda _v: self._update_adjust_preview())
+        self._update_adjust_preview()
+        self._submit = lambda: deadline.adjust_deadline(
+            ctx.db, ctx.actor, row.id, reason=self.text.toPlainText(), by=self.person.text(), today=today,
+            new_deadline=from_qdate(self.date.date()) if self.by_date.isChecked() else None,
+            working_days=self.workdays.value() if self.by_workdays.isChecked() else None)
+
+    def _update_adjust_preview(self) -> None:
+        self.date.setEnabled(self.by_date.isChecked())
+        self.workdays.setEnabled(self.by_workdays.isChecked())
+        if not self.by_workdays.isChecked():
+            self.preview.setText("")
+            return
+        p = service.preview_deadline(self.ctx.db, self.base, self.workdays.value())
+        text = self.tr("自 %1 起，按国家法定节假日和调休计算，新期限为 %2").replace("%1", f"{self.base:%Y-%m-%d}") \
+            .replace("%2", f"{p.deadline:%Y-%m-%d}")
+        self.preview.setText(text + (("\n⚠ " + p.warning) if p.warning else ""))
 
     def pick_files(self) -> None:
         """Choose files to attach (photos, documents, meeting minutes)."""
