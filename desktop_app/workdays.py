@@ -22,6 +22,11 @@ count). For each date the rule is, strongest first:
 2. the parent office's table (any row, or its removal), nearest parent first;
 3. this office's package seed.
 
+An own edit can be taken back (``revert_day``, 恢复上级设置 / 撤销本单位修改): its rows are
+tombstoned with ``source = WITHDRAWN``, and an office whose rows of a date are all
+withdrawn tombstones says nothing about it, so step 2 or 3 decides again (when the office
+counts the package for that year, the package's day is written back as its seed row).
+
 So a county may correct a day locally and keep it, the prefecture's table beats the
 county's built-in calendar (which may be an older package), and a year the received
 table covers is covered. A row whose kind is what the weekday is anyway (a
@@ -41,7 +46,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import Holiday, Office
+from db.models import Holiday, Office, PeerState
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
@@ -52,6 +57,8 @@ T = TypeVar("T")
 _CACHE: dict[int, tuple[tuple[object, ...], WorkCalendar]] = {}
 
 PACKAGE_SOURCE = "chinese_calendar"
+#: the source of an own row taken back by ``revert_day``: a tombstone that says nothing about its date
+WITHDRAWN = "withdrawn"
 KINDS = {"rest": "休息日", "workday": "调休上班"}
 #: English names in the chinese_calendar package → the Chinese names clerks use
 HOLIDAY_NAMES = {
@@ -183,10 +190,17 @@ class HolidayDay:
     origin: str = "本单位"
     #: what this day overrides, e.g. “西双版纳州下发：休息日” ('' when nothing)
     overrides: str = ""
+    #: this office removed the day (an ordinary day now) over a day the parent office or the built-in
+    #: calendar has: listed so that the removal can be seen and taken back
+    removed: bool = False
+    #: this office's own edit (or removal) overrides something: ``revert_day`` takes it back
+    can_revert: bool = False
 
     @property
     def kind_label(self) -> str:
         """休息日 / 调休上班 (正常上班 for a weekday made ordinary over a parent office's holiday)."""
+        if self.removed:
+            return "普通日（本单位已删除）"
         if self.kind == "workday" and self.date.weekday() < 5:
             return "正常上班"
         return KINDS.get(self.kind, self.kind)
@@ -240,10 +254,14 @@ class _Day:
     beaten: tuple[tuple[str, _Verdict], ...]
 
 
-def _office_verdict(rows: list[_Row]) -> _Verdict:
+def _office_verdict(rows: list[_Row]) -> _Verdict | None:
+    """What one office's rows of a date say (None: nothing — every row withdrawn by ``revert_day``)."""
     live = [h for h in rows if not h.deleted]
     if not live:
-        return _Verdict(None, True, None)  # every row of the date removed by this office: ordinary
+        if all(h.source == WITHDRAWN for h in rows):
+            return None
+        # every row of the date removed by this office: ordinary (the newest tombstone names it)
+        return _Verdict(None, True, max(rows, key=lambda h: (h.hlc or 0, h.id)))
     best = max(live, key=lambda h: ((2 if h.verified else 0) + (1 if h.source != PACKAGE_SOURCE else 0), h.hlc or 0, h.id))
     return _Verdict(best.kind, bool(best.verified) or best.source != PACKAGE_SOURCE, best)
 
@@ -253,6 +271,8 @@ def _decide(by_office: dict[str, list[_Row]], me: str, above: list[str]) -> _Day
     ranked: list[tuple[int, str, _Verdict]] = []
     for code, rows in by_office.items():
         v = _office_verdict(rows)
+        if v is None:
+            continue
         if code == me:
             tier = 30 if v.edit else 0
         else:
@@ -288,9 +308,12 @@ def _rows_by_date(s: Session, codes: list[str], d: dt.date | None = None,
     return out
 
 
-def _effective(s: Session, d: dt.date | None = None,
-               years: tuple[int, int] | None = None) -> tuple[dict[dt.date, _Day], set[int]]:
-    """Each date's winning verdict under the rule, and the years live counted rows cover."""
+def _effective(s: Session, d: dt.date | None = None, years: tuple[int, int] | None = None,
+               keep_removed: bool = False) -> tuple[dict[dt.date, _Day], set[int]]:
+    """Each date's winning verdict under the rule, and the years live counted rows cover.
+
+    A date whose winner is a removal (an ordinary day) is left out, unless ``keep_removed``.
+    """
     me, above = _counted(s)
     codes = [me, *above] if me else []
     out: dict[dt.date, _Day] = {}
@@ -307,7 +330,7 @@ def _effective(s: Session, d: dt.date | None = None,
                                                rows[0]), ())
                 continue
         won = _decide(by_office, me, above)
-        if won is not None and won.verdict.kind is not None:
+        if won is not None and (won.verdict.kind is not None or keep_removed):
             out[day] = won
     return out, covered
 
@@ -354,7 +377,10 @@ def load_calendar(db: Database) -> WorkCalendar:
     with db.session() as s:
         # an office's parent (so whose rows count) changes with its Office row
         stamp = (*s.execute(select(func.count(Holiday.id), func.max(Holiday.hlc))).one(),
-                 *s.execute(select(func.count(Office.id), func.max(Office.hlc))).one())
+                 *s.execute(select(func.count(Office.id), func.max(Office.hlc))).one(),
+                 # a trusted card may name the one prefecture a county without a parent code counts
+                 *s.execute(select(func.count(PeerState.peer_code), func.max(PeerState.trusted_at))
+                            .where(PeerState.trusted.is_(True), PeerState.revoked.is_(False))).one())
         cached = _CACHE.get(id(db))
         if cached is not None and cached[0] == stamp:
             return cached[1]
@@ -397,24 +423,116 @@ def _describe(who: str, v: _Verdict) -> str:
     return f"{who}{'·' + source if source else ''}：{what}"
 
 
+def _seeded_years(s: Session, me: str, years: tuple[int, int] | None) -> set[int]:
+    """The years this office counts the package for: it has live package rows of its own there."""
+    q = select(Holiday.date).where(Holiday.source == PACKAGE_SOURCE, Holiday.deleted.is_(False))
+    if me:
+        q = q.where(Holiday.office_code == me)
+    if years is not None:
+        q = q.where(Holiday.date >= dt.date(years[0], 1, 1), Holiday.date <= dt.date(years[1], 12, 31))
+    return {d.year for d in s.execute(q).scalars()}
+
+
+def _overridden(won: _Day, me: str, d: dt.date, seeded: set[int],
+                package: dict[dt.date, tuple[str, str]]) -> list[tuple[str | None, _Verdict]]:
+    """The verdicts the winner of ``d`` overrides that say something else, nearest first; ``None``
+    as the code names the built-in calendar under this office's own edit (its seed row became the edit)."""
+    if won.verdict.kind is None:  # a removal: an ordinary day, so what differs is what is not ordinary
+        plain = _plain_kind(d)
+        out = [(c, v) for c, v in won.beaten if (v.kind or plain) != plain]
+    else:
+        out = [(c, v) for c, v in won.beaten if v.kind != won.verdict.kind]
+    mine = won.verdict.kind or _plain_kind(d)
+    if won.office == me and won.verdict.edit and d.year in seeded and d in package and package[d][0] != mine:
+        out.append((None, _Verdict(package[d][0], False, None)))
+    return out
+
+
 def list_days(db: Database, year: int | None = None) -> list[HolidayDay]:
     """The exceptional days (of one year, or all), by date: one per date, the row that decides it
-    (this office's or its parent's, see the module docstring), with what it overrides."""
+    (this office's or its parent's, see the module docstring), with what it overrides.
+
+    A day this office removed is listed (``removed``) only when it overrides a day of the parent
+    office or of the built-in calendar, so that the removal can be seen and taken back.
+    """
     with db.session() as s:
         me, _above = _counted(s)
-        days, _covered = _effective(s, years=(year, year) if year is not None else None)
+        span = (year, year) if year is not None else None
+        days, _covered = _effective(s, years=span, keep_removed=True)
+        seeded = _seeded_years(s, me, span)
+        package = package_days()
         codes = {won.office for won in days.values()} | {c for won in days.values() for c, _v in won.beaten}
-        labels = upstream.origin_labels(s, me, codes)
+        labels = {**upstream.origin_labels(s, me, codes), None: "内置日历"}
         out = []
         for d in sorted(days):
             won = days[d]
             h = won.verdict.row
-            assert h is not None  # a winning kind always comes from a live row
-            differ = [(c, v) for c, v in won.beaten if v.kind != won.verdict.kind]
+            assert h is not None  # a winning kind comes from a live row, a removal from its newest tombstone
+            differ = _overridden(won, me, d, seeded, package)
+            removed = won.verdict.kind is None
+            if removed and (won.office != me or not differ):
+                continue  # an ordinary day over nothing, or removed by the parent office: nothing to list
             overrides = "；".join(_describe(labels[c], v) for c, v in differ)
-            out.append(HolidayDay(h.id, h.date, h.kind, h.name, h.source, h.verified, h.office_code,
-                                  labels[h.office_code], overrides))
+            can_revert = won.office == me and won.verdict.edit and bool(differ)
+            out.append(HolidayDay(h.id, h.date, _plain_kind(d) if removed else h.kind, "" if removed else h.name,
+                                  h.source, h.verified, h.office_code, labels[h.office_code], overrides,
+                                  removed, can_revert))
         return out
+
+
+def revert_day(db: Database, actor: Actor, d: dt.date) -> int:
+    """恢复上级设置 / 撤销本单位修改: take back this office's own edit (or removal) of a date that
+    overrides a day of the parent office or of the built-in calendar; returns rows changed.
+
+    The office's rows of the date are tombstoned as withdrawn (``WITHDRAWN``), so the parent
+    office's table decides the day again, or, with no parent row, the built-in calendar: when
+    this office counts the package for the year, the package's day is written back as its seed
+    row. Synced rows are never deleted; the change travels in bundles like any other edit.
+    """
+    with db.transaction() as s:
+        me, _above = _counted(s)
+        won = _effective(s, d, keep_removed=True)[0].get(d)
+        seeded = _seeded_years(s, me, (d.year, d.year))
+        package = package_days()
+        if won is None or won.office != me or not won.verdict.edit or not _overridden(won, me, d, seeded, package):
+            raise ValidationError(f"本单位没有修改 {d.isoformat()} 这一天，没有可恢复的上级或内置日历设置",
+                                  "只有本单位修改或删除过、覆盖了上级下发或内置日历的日子才能恢复；"
+                                  "本单位自己添加的日子请用“删除”", field="date")
+        q = select(Holiday).where(Holiday.date == d)
+        if me:
+            q = q.where(Holiday.office_code == me)  # another office's rows are never changed here
+        own = list(s.execute(q.order_by(Holiday.hlc, Holiday.id)).scalars())
+        keep: Holiday | None = None
+        changed = 0
+        if d in package and d.year in seeded:  # back to this office's built-in day (the rule ranks it last)
+            kind, name = package[d]
+            keep = next((h for h in own if not h.deleted), None)
+            if keep is None:
+                keep = Holiday(date=d, kind=kind, name=name, source=PACKAGE_SOURCE, verified=False)
+                s.add(keep)  # a new row rather than an undeleted tombstone
+            else:
+                keep.kind, keep.name, keep.source, keep.verified = kind, name, PACKAGE_SOURCE, False
+            changed += 1
+        for h in own:
+            if h is keep or (h.deleted and h.source == WITHDRAWN):
+                continue
+            h.deleted, h.source = True, WITHDRAWN
+            changed += 1
+        s.flush()
+        audit.record(s, actor, "revert_holiday", "holiday", keep.id if keep is not None else own[0].id,
+                     {"date": d.isoformat(), "rows": changed, "to": "package" if keep is not None else "upstream"})
+        return changed
+
+
+def sent_down_warning(db: Database) -> str:
+    """A Chinese warning when a prefecture office's holiday table is here but does not count (a
+    mistyped or missing 上级单位代码), or counts only by guess; '' when all is as it should be."""
+    with db.session() as s:
+        me = str(s.info.get("office_code") or "")
+        if not me:
+            return ""
+        senders = set(s.execute(select(Holiday.office_code).where(Holiday.deleted.is_(False)).distinct()).scalars())
+        return upstream.unused_upstream_warning(s, me, {c for c in senders if c} - {me}, "节假日表")
 
 
 def _check_kind(kind: str) -> None:

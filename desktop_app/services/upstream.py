@@ -3,9 +3,13 @@
 A prefecture sends its question bank and its holiday table down in bundles; the rows
 keep the prefecture's ``office_code``. An office counts the rows of the offices above
 it: the chain of ``parent_code`` from its own Office row (its parent, that one's parent
-when known, …). A county whose parent is not filled in counts every prefecture-level
+when known, …). A county whose parent is not filled in counts the prefecture-level
 office whose card or setup (Office row) is here, so a bank sent before the parent was
-set is not lost.
+set is not lost — but only when there is exactly one: with two prefectures here (a
+neighbouring one trusted for an exchange, say) which is above is a guess, and guessing
+silently would count one prefecture's holidays by the order of the codes. Then none
+counts and :func:`unused_upstream_warning` asks for the parent code, as it does when the
+parent code names no office known here while a prefecture's rows are here (a typo).
 
 Rows of other counties never count: a prefecture relays one county's bundle to another
 (bundle relay), so county B's database may hold county A's questions and holidays, but
@@ -18,30 +22,103 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Office
+from db.models import Office, PeerState
 from desktop_app.services.ownership import office_name
 
 #: a parent chain longer than this is a data error (or a loop); stop there
 _MAX_DEPTH = 6
 
 
-def upstream_codes(s: Session, me: str) -> list[str]:
-    """The offices above ``me`` whose sent-down rows count here, nearest first."""
-    offices = {code: (level, parent) for code, level, parent in s.execute(
-        select(Office.code, Office.level, Office.parent_code).where(Office.deleted.is_(False)))}
+def _known(s: Session) -> dict[str, tuple[str, str | None, str]]:
+    """Offices known here — set up or synced (Office row) or trusted by card — as code → (level, parent, name)."""
+    out: dict[str, tuple[str, str | None, str]] = {
+        str(code): (str(level or ""), None, str(name or code)) for code, name, level in s.execute(
+            select(PeerState.peer_code, PeerState.office_name, PeerState.level)
+            .where(PeerState.trusted.is_(True), PeerState.revoked.is_(False)))}
+    for code, name, level, parent in s.execute(
+            select(Office.code, Office.name, Office.level, Office.parent_code).where(Office.deleted.is_(False))):
+        out[str(code)] = (str(level or ""), parent, str(name or code))
+    return out
+
+
+def _prefectures(offices: dict[str, tuple[str, str | None, str]], me: str) -> list[str]:
+    return sorted(c for c, (lvl, _p, _n) in offices.items() if lvl == "prefecture" and c != me)
+
+
+def _chain(offices: dict[str, tuple[str, str | None, str]], me: str) -> list[str]:
     mine = offices.get(me)
     if mine is None:
         return []
-    level, parent = mine
+    level, parent, _name = mine
     if not parent:
         if level == "prefecture":
             return []
-        return sorted(c for c, (lvl, _p) in offices.items() if lvl == "prefecture" and c != me)
+        only = _prefectures(offices, me)
+        return only if len(only) == 1 else []  # several: which one is above is unknown (module docstring)
     out: list[str] = []
     while parent and parent != me and parent not in out and len(out) < _MAX_DEPTH:
         out.append(parent)
-        parent = offices.get(parent, ("", None))[1]
+        parent = offices.get(parent, ("", None, ""))[1]
     return out
+
+
+def upstream_codes(s: Session, me: str) -> list[str]:
+    """The offices above ``me`` whose sent-down rows count here, nearest first."""
+    return _chain(_known(s), me)
+
+
+def unused_upstream_warning(s: Session, me: str, senders: set[str], what: str) -> str:
+    """A Chinese warning naming the codes when sent-down rows of a prefecture office are here but do
+    not count (``senders``: the offices other than ``me`` with live rows of the table ``what``, e.g.
+    节假日表) — a mistyped or missing 上级单位代码 — or count only because one prefecture is here
+    while the parent code is empty. '' when nothing is wrong. Other counties' relayed rows never count
+    and are no cause for a warning."""
+    offices = _known(s)
+    mine = offices.get(me)
+    if mine is None:
+        return ""
+    level, parent, _name = mine
+    counted = set(_chain(offices, me))
+    ignored = sorted(c for c in senders if c not in counted and c in offices and offices[c][0] == "prefecture")
+
+    def named(codes: list[str]) -> str:
+        return named_list(offices, codes)
+
+    if not parent:
+        if level == "prefecture":
+            return ""
+        if ignored:
+            return (f"本单位未填写上级单位代码，已收到 {named(ignored)}下发的{what}，无法确定哪一个是本单位的上级，"
+                    f"均未采用。请在“单位信息”中填写上级单位代码。")
+        used = sorted(c for c in counted if c in senders and c in offices)
+        if used:
+            return f"本单位未填写上级单位代码，暂按 {named(used)}下发的{what}计算。请在“单位信息”中填写上级单位代码。"
+        return ""
+    if not ignored:
+        return ""
+    if parent not in offices:
+        return (f"上级单位代码 {parent} 未在已信任单位中找到；已收到 {named(ignored)}下发的{what}，但未采用。"
+                f"请在“单位信息”中核对上级单位代码。")
+    return (f"上级单位代码 {parent} 是 {named([parent])}，已收到 {named(ignored)}下发的{what}，"
+            f"但它不是本单位的上级单位，未采用。请在“单位信息”中核对上级单位代码。")
+
+
+def parent_code_warning(s: Session, me: str) -> str:
+    """For the office form: a Chinese warning when the 上级单位代码 names no office known here
+    ('' when it is empty or known)."""
+    offices = _known(s)
+    mine = offices.get(me)
+    parent = mine[1] if mine else None
+    if not parent or parent in offices:
+        return ""
+    others = _prefectures(offices, me)
+    hint = f"已信任的上级单位：{named_list(offices, others)}。" if others else ""
+    return f"上级单位代码 {parent} 未在已信任单位中找到，上级下发的节假日表和题库不会采用。{hint}请核对上级单位代码。"
+
+
+def named_list(offices: dict[str, tuple[str, str | None, str]], codes: list[str]) -> str:
+    """“名称（代码）、…” for codes of ``offices``."""
+    return "、".join(f"{offices[c][2]}（{c}）" for c in codes)
 
 
 def counted_codes(s: Session, me: str) -> list[str]:
