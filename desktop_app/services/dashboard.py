@@ -35,6 +35,7 @@ class DashboardSummary:
     issues: int
     issues_open: int
     issues_overdue: int
+    scope: str = ""  # whose rows the counts cover: "" this office, a county's code, or scope.ALL
 
 
 def default_scope(db: Database) -> str:
@@ -79,7 +80,7 @@ def summary(db: Database, today: dt.date | None = None, office: str | None = Non
         info.code, info.name, info.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,
         camp.staff_quota if camp else organisation.DEFAULT_STAFF_QUOTA,
-        sections, people, leaders, topics, visits, issues, issues_open, overdue)
+        sections, people, leaders, topics, visits, issues, issues_open, overdue, scope_office)
 
 
 # ---------------------------------------------------------------- the work and quiz panels, by scope

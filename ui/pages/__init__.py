@@ -42,6 +42,7 @@ PAGES: tuple[PageSpec, ...] = (
 #: with a ``refresh()`` method. A panel whose module does not exist yet is simply not shown.
 DASHBOARD_PANELS: tuple[str, ...] = (
     "ui.ledger.stats_widget:LedgerStatsWidget",
-    "ui.work.stats_widget:WorkStatsWidget",
-    "ui.quiz.stats_widget:QuizStatsWidget",
+    # the work and quiz panels in the dashboard's scope (a prefecture: every county), read in the background
+    "ui.dashboard.work_panel:DashboardWorkPanel",
+    "ui.dashboard.quiz_panel:DashboardQuizPanel",
 )

@@ -165,12 +165,12 @@ class DashboardPage(QWidget):
 
     def print_summary(self) -> None:
         """Preview the yearly summary (年度工作汇总) of the year on screen; print or save it from there."""
+        from desktop_app.services import dashboard
         from ui.print.actions import print_list
 
         with dialogs.guard(self):
-            # a prefecture's dashboard covers every county: so does its printed summary
-            office = scope.ALL if scope.is_prefecture(self.ctx.db) else ""
-            print_list(self, self.ctx, "summary", self.year, office=office)
+            # the printed summary covers what the dashboard shows: every county in a prefecture
+            print_list(self, self.ctx, "summary", self.year, office=dashboard.default_scope(self.ctx.db))
 
     def refresh(self) -> None:
         """Reload the counts and let every panel refresh itself."""
@@ -195,10 +195,12 @@ class DashboardPage(QWidget):
                               .replace("%1", s.office_code).replace("%2", s.level_label)
                               .replace("%3", s.campaign_name).replace("%4", str(s.leader_quota))
                               .replace("%5", str(s.staff_quota)))
-        self.cards["sections"].set(s.sections)
-        self.cards["people"].set(s.people, self.tr("其中领导 %1 人").replace("%1", str(s.leaders)))
-        self.cards["topics"].set(s.topics, self.tr("%1年度").replace("%1", str(s.year)))
-        self.cards["visits"].set(s.visits, self.tr("%1年度").replace("%1", str(s.year)))
+        # a prefecture's cards count every county's rows (dashboard.default_scope): the notes say so
+        every = self.tr("全市各单位，") if s.scope == scope.ALL else ""
+        self.cards["sections"].set(s.sections, every.rstrip("，"))
+        self.cards["people"].set(s.people, every + self.tr("其中领导 %1 人").replace("%1", str(s.leaders)))
+        self.cards["topics"].set(s.topics, every + self.tr("%1年度").replace("%1", str(s.year)))
+        self.cards["visits"].set(s.visits, every + self.tr("%1年度").replace("%1", str(s.year)))
         note = self.tr("在办 %1 项").replace("%1", f"{s.issues_open:,}")
         if s.issues_overdue:
             note += self.tr("，逾期 %1 项").replace("%1", f"{s.issues_overdue:,}")

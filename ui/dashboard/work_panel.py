@@ -1,0 +1,60 @@
+"""工作台面板 · 调研工作, following the dashboard's scope: a prefecture sees every county side by side."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from desktop_app.services import dashboard, scope
+from desktop_app.services.dashboard import WorkOverview
+from ui.dashboard.office_tables import OfficeTable, OfficeWorkModel
+from ui.dashboard.scoped_panel import ScopedPanelMixin
+from ui.work.stats_widget import OUTCOME_COLOURS, WorkStatsWidget
+from ui.work.table_models import STAGE_COLOURS
+
+
+class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
+    """The work panel's charts (topics by stage, outcomes, days against quota) for the scope, read in the
+    background; for every office, days per office and a table of each office's figures and rank."""
+
+    _ready = False  # the base class refreshes in its constructor, before this one has built its parts
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.overview: WorkOverview | None = None
+        lay = self.layout()
+        assert isinstance(lay, QVBoxLayout)
+        # the caption above the days chart names what its bars are (sections, or offices)
+        self.days_caption = lay.itemAt(lay.indexOf(self.days) - 1).widget()
+        self.offices_caption = QLabel(self.tr("各单位对比（名次按基层天数完成率）"))
+        self.offices_caption.setObjectName("StatLabel")
+        self.offices = OfficeWorkModel(self)
+        self.office_table = OfficeTable(self.offices)
+        at = lay.count() - 1  # before the closing stretch
+        lay.insertWidget(at, self.offices_caption)
+        lay.insertWidget(at + 1, self.office_table)
+        self.offices_caption.hide()
+        self.office_table.hide()
+        self._ready = True
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the figures again off the UI thread (on a big office the days take a while)."""
+        if self._ready:
+            self.load(self.tr("统计调研工作"), dashboard.work_overview, self._show)
+
+    def _show(self, w: WorkOverview, year: int, office: str) -> None:
+        self.overview = w
+        self.title.setText(self.tr("%1年调研工作").replace("%1", str(year)) + self.scope_words(office))
+        self.stages.set_rows([(k, n, None, STAGE_COLOURS.get(k, "#1f6fb2")) for k, n in w.stages.items()],
+                             self.tr(" 个"), self.tr("尚未立项课题"))
+        self.outcomes.set_rows([(k, n, None, OUTCOME_COLOURS.get(k, "#1f6fb2")) for k, n in w.outcomes.items()],
+                               self.tr(" 项"), self.tr("尚无调研成果"))
+        every = office == scope.ALL
+        self.days_caption.setText(self.tr("各单位基层天数 / 定额（各按本单位定额）") if every
+                                  else self.tr("各科室基层天数 / 定额"))
+        self.days.set_rows([(name, d, q, "#2e7d32" if q and d >= q else "#1f6fb2") for name, d, q in w.days],
+                           self.tr(" 天"), self.tr("尚无人员"))
+        self.offices.set_items(w.offices if every else [])
+        self.offices_caption.setVisible(every)
+        self.office_table.setVisible(every)
