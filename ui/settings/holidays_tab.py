@@ -3,7 +3,11 @@
 The ledger counts 工作日 deadlines on this table; a year it does not cover is
 counted Monday–Friday, so the tab says so plainly for such a year. In a county the
 table may hold days its prefecture sent down: each day says where it came from
-(来源) and which other office's day it overrides (覆盖).
+(来源) and which other office's day it overrides (覆盖). A day this office changed
+over the prefecture's table or the built-in calendar can be taken back (撤销本单位修改,
+button and context menu), so the day follows the prefecture's table again. A second
+warning names the codes when a prefecture's table is here but not counted (a mistyped
+or missing 上级单位代码).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -79,6 +83,8 @@ class HolidayModel(QAbstractTableModel):
             return self.tr("这一天按“%1”的记录计算，覆盖了：%2").replace("%1", d.origin).replace("%2", d.overrides)
         if role == Qt.ItemDataRole.ForegroundRole and d.origin != "本单位" and index.column() == 3:
             return QBrush(QColor("#1d5fa8"))  # a day sent down by the parent office
+        if role == Qt.ItemDataRole.ForegroundRole and d.can_revert and index.column() in (1, 5):
+            return QBrush(QColor("#a15c00"))  # this office's own change over another's day: can be taken back
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -166,6 +172,11 @@ class HolidaysTab(QWidget):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("QLabel { color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d;"
                                    " border-radius: 4px; padding: 6px 10px; }")
+        # a prefecture's table here but not counted (a mistyped or missing parent code)
+        self.upstream_warning = QLabel()
+        self.upstream_warning.setObjectName("Warning")
+        self.upstream_warning.setWordWrap(True)
+        self.upstream_warning.setStyleSheet(self.warning.styleSheet())
         self.model = HolidayModel(self)
         self.view = table(self.model, self)  # type: ignore[arg-type]  # any table model will do
         self.view.doubleClicked.connect(self.edit_selected)
@@ -175,6 +186,19 @@ class HolidaysTab(QWidget):
         self.edit_btn.clicked.connect(self.edit_selected)
         self.remove_btn = button(self.tr("删除"), danger=True)
         self.remove_btn.clicked.connect(self.remove_selected)
+        self.revert_btn = button(self.tr("撤销本单位修改"))
+        self.revert_btn.setToolTip(self.tr("恢复上级设置：这一天改回按上级下发的节假日表（没有时按内置日历）计算"))
+        self.revert_btn.clicked.connect(self.revert_selected)
+        # the same actions on the table's context menu
+        self.edit_action = QAction(self.tr("修改…"), self.view)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.remove_action = QAction(self.tr("删除"), self.view)
+        self.remove_action.triggered.connect(self.remove_selected)
+        self.revert_action = QAction(self.tr("撤销本单位修改（恢复上级设置）"), self.view)
+        self.revert_action.triggered.connect(self.revert_selected)
+        self.view.addActions([self.edit_action, self.remove_action, self.revert_action])
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.import_btn = button(self.tr("从 Excel 导入…"))
         self.import_btn.clicked.connect(self.import_sheet)
         self.seed_btn = button(self.tr("从内置日历补齐"))
@@ -191,6 +215,7 @@ class HolidaysTab(QWidget):
         top.addWidget(hint, 1)
         lay.addLayout(top)
         lay.addWidget(self.warning)
+        lay.addWidget(self.upstream_warning)
         lay.addWidget(self.view, 1)
         row = QHBoxLayout()
         row.addWidget(self.import_btn)
@@ -198,6 +223,7 @@ class HolidaysTab(QWidget):
         row.addStretch(1)
         row.addWidget(self.add_btn)
         row.addWidget(self.edit_btn)
+        row.addWidget(self.revert_btn)
         row.addWidget(self.remove_btn)
         lay.addLayout(row)
         bus().changed.connect(self._on_changed)
@@ -214,12 +240,25 @@ class HolidaysTab(QWidget):
         with dialogs.guard(self) as done:
             days = workdays.list_days(self.ctx.db, year)
             covered = year in workdays.load_calendar(self.ctx.db).covered_years
+            upstream_text = workdays.sent_down_warning(self.ctx.db)
         if not done.ok:
             return
         self.model.set_days(days)
         self.warning.setText(self.tr("节假日表未包含%1年的放假安排：该年的工作日将按周一至周五计算，"
                                      "直到录入或导入%1年的放假安排。").replace("%1", str(year)))
         self.warning.setVisible(not covered)
+        self.upstream_warning.setText(upstream_text)
+        self.upstream_warning.setVisible(bool(upstream_text))
+        self._update_actions()
+
+    def _update_actions(self, *_args: object) -> None:
+        # 撤销 only on a day this office changed over the parent's table or the built-in calendar
+        day = self.selected()
+        self.revert_btn.setEnabled(bool(day and day.can_revert))
+        self.revert_action.setEnabled(self.revert_btn.isEnabled())
+        self.edit_action.setEnabled(day is not None)
+        self.remove_action.setEnabled(day is not None and not day.removed)
+        self.remove_btn.setEnabled(day is None or not day.removed)  # none selected: the button says so
 
     def selected(self) -> HolidayDay | None:
         """The selected day, or None."""
@@ -275,12 +314,40 @@ class HolidaysTab(QWidget):
             return
         text = self.tr("删除 %1（%2 %3）？删除后这一天按普通的周一至周五规则计算。") \
             .replace("%1", day.date.isoformat()).replace("%2", day.kind_label).replace("%3", day.name)
+        if day.overrides:
+            text += self.tr("\n这一天也不再采用：%1。如要改回上级下发或内置日历的设置，请用“撤销本单位修改”。") \
+                .replace("%1", day.overrides)
         if not dialogs.confirm(self, text, danger=True):
             return
         with dialogs.guard(self) as done:
             workdays.remove_day(self.ctx.db, self.ctx.actor, day.date)
         if done.ok:
             self._changed()
+
+    def revert_selected(self) -> None:
+        """撤销本单位修改 (恢复上级设置): after confirming, the selected day follows the parent office's
+        table again (or, with no row there, the built-in calendar)."""
+        day = self.selected()
+        if day is None:
+            dialogs.info(self, self.tr("请先在列表中选择一天"))
+            return
+        if not day.can_revert:
+            dialogs.info(self, self.tr("%1 没有本单位对上级下发或内置日历的修改，无需撤销").replace("%1", day.date.isoformat()))
+            return
+        text = self.tr("撤销本单位对 %1 的修改（现为：%2）？\n撤销后这一天按上级下发的节假日表计算，没有时按内置日历：%3。") \
+            .replace("%1", day.date.isoformat()).replace("%2", day.kind_label).replace("%3", day.overrides)
+        if not dialogs.confirm(self, text):
+            return
+        with dialogs.guard(self) as done:
+            workdays.revert_day(self.ctx.db, self.ctx.actor, day.date)
+        if done.ok:
+            self._changed()  # the tab reloads on the change it announces
+            self._select(day.date)
+
+    def _select(self, d: dt.date) -> None:
+        row = next((i for i, x in enumerate(self.model.days) if x.date == d), -1)
+        if row >= 0:
+            self.view.selectRow(row)
 
     def import_sheet(self) -> None:
         """Read a holiday spreadsheet, preview it, then import it all (or nothing)."""

@@ -1,0 +1,93 @@
+"""设置 › 节假日: 撤销本单位修改 (button and context menu) on a day the county changed over its prefecture's
+table, and the warning when the prefecture's table is here but the parent code does not name it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.models import Office
+from desktop_app import workdays
+from desktop_app.ledger import service
+from tests.db.test_sync_support import make_office, send, trust_both
+from ui.settings.holidays_tab import HolidaysTab
+
+D = dt.date
+STATE_DAY = D(2026, 11, 2)  # Monday: the prefecture's 州庆
+
+
+def _row(tab: HolidaysTab, d: dt.date) -> int:
+    return next(i for i, x in enumerate(tab.model.days) if x.date == d)
+
+
+def test_revert_a_county_override_from_the_tab(qtbot, tmp_path: Path, dialog_answers) -> None:  # noqa: ANN001
+    p = make_office(tmp_path / "p", "532800", "西双版纳州", level="prefecture")
+    a = make_office(tmp_path / "a", "532801", "景洪市")
+    try:
+        trust_both(a, p)
+        workdays.seed_from_package(a.db, a.actor)
+        workdays.set_day(p.db, p.actor, STATE_DAY, "rest", "州庆")
+        send(p, a, tmp_path / "down")
+        tab = HolidaysTab(a)
+        qtbot.addWidget(tab)
+        tab.year.setValue(2026)
+        assert tab.upstream_warning.isHidden()  # the parent code names the prefecture: nothing to warn about
+        acts = {x.text(): x for x in tab.view.actions()}
+        revert = acts["撤销本单位修改（恢复上级设置）"]
+
+        # the prefecture's day itself: nothing of this office's to take back
+        tab.view.selectRow(_row(tab, STATE_DAY))
+        assert not tab.revert_btn.isEnabled() and not revert.isEnabled()
+        # the county makes it a working day through the dialog
+        tab.edit_btn.click()
+        dlg = tab.dialog
+        dlg.kind.setCurrentIndex(dlg.kind.findData("workday"))
+        dlg.accept()
+        assert workdays.load_calendar(a.db).is_workday(STATE_DAY).value
+        assert service.preview_deadline(a.db, D(2026, 10, 30), 1).deadline == STATE_DAY
+        tab.view.selectRow(_row(tab, STATE_DAY))
+        assert tab.revert_btn.isEnabled() and revert.isEnabled()
+        cell = tab.model.index(_row(tab, STATE_DAY), tab.model.HEADERS.index("覆盖")).data()
+        assert cell == "西双版纳州下发：休息日"
+
+        # refused once: nothing changes
+        dialog_answers.confirms.append(False)
+        tab.revert_btn.click()
+        assert "2026-11-02" in dialog_answers.questions[-1] and "西双版纳州下发：休息日" in dialog_answers.questions[-1]
+        assert workdays.load_calendar(a.db).is_workday(STATE_DAY).value
+        # confirmed through the context menu's action: the prefecture's day again, and the deadline moves
+        revert.trigger()
+        assert len(dialog_answers.questions) == 2
+        assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value
+        assert service.preview_deadline(a.db, D(2026, 10, 30), 1).deadline == D(2026, 11, 3)
+        r = _row(tab, STATE_DAY)
+        assert tab.model.index(r, 3).data() == "西双版纳州下发 · 手工录入" and tab.model.index(r, 1).data() == "休息日"
+        assert not tab.revert_btn.isEnabled()  # the row (still selected) is the prefecture's
+
+        # 删除 over the prefecture's day says what it overrides, and the removal stays listed, revertible
+        workdays.set_day(a.db, a.actor, STATE_DAY, "workday", "")
+        tab.refresh()
+        tab.view.selectRow(_row(tab, STATE_DAY))
+        tab.remove_action.trigger()
+        assert "撤销本单位修改" in dialog_answers.questions[-1]
+        r = _row(tab, STATE_DAY)
+        assert tab.model.index(r, 1).data() == "普通日（本单位已删除）"
+        tab.view.selectRow(r)
+        assert tab.revert_btn.isEnabled() and not tab.remove_action.isEnabled()
+        tab.revert_btn.click()
+        assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value
+        assert dialog_answers.warnings == [] and dialog_answers.bugs == []
+
+        # a mistyped parent code: the prefecture's table is here but unused, and the tab says so
+        with a.db.transaction() as s:
+            s.execute(select(Office).where(Office.code == "532801")).scalar_one().parent_code = "532899"
+        tab.refresh()
+        assert tab.upstream_warning.isVisibleTo(tab)
+        assert tab.upstream_warning.text() == (
+            "上级单位代码 532899 未在已信任单位中找到；已收到 西双版纳州（532800）下发的节假日表，但未采用。"
+            "请在“单位信息”中核对上级单位代码。")
+    finally:
+        a.close()
+        p.close()
