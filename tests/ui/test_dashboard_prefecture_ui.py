@@ -106,3 +106,12 @@ def test_a_pinned_county_and_a_county_dashboard(qtbot, offices) -> None:  # noqa
     assert quiz.chart.groups == [("综合科", [70.0])] and "共 1 场考试" in quiz.note.text()
     assert page.cards["visits"].value.text() == "1" and "全市" not in page.cards["visits"].note.text()
     QApplication.processEvents()
+
+
+def test_short_names_drop_only_a_shared_ending() -> None:
+    from ui.dashboard.office_tables import short_names
+
+    assert short_names(["西双版纳州乡村振兴局", "景洪市乡村振兴局", "勐海县乡村振兴局"]) == ["西双版纳州", "景洪市", "勐海县"]
+    assert short_names(["景洪市", "勐海市"]) == ["景洪市", "勐海市"]  # one shared character says nothing
+    assert short_names(["景洪市乡村振兴局"]) == ["景洪市乡村振兴局"]
+    assert short_names(["振兴局", "乡村振兴局"]) == ["振兴局", "乡村振兴局"]  # never down to nothing

@@ -5,6 +5,9 @@ A prefecture holds a handful of counties, so the rows sit in a list (``ui.rows_m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
@@ -12,6 +15,7 @@ from desktop_app.services.dashboard import OfficeQuiz, OfficeWork
 from ui.rows_model import Column, RowsTableModel
 
 BEHIND = "#a61b1b"
+T = TypeVar("T", OfficeWork, OfficeQuiz)
 
 
 def _tr(text: str) -> str:
@@ -26,37 +30,64 @@ def _rank(rank: int) -> str:
     return str(rank) if rank else "—"
 
 
-class OfficeWorkModel(RowsTableModel[OfficeWork]):
-    """One row per office: people, days against quota, rank, behind, visits, topics, outcomes."""
+def short_names(names: Sequence[str]) -> list[str]:
+    """The names without the ending they all share (西双版纳州乡村振兴局, 景洪市乡村振兴局 → 西双版纳州, 景洪市),
+    so a narrow card shows what tells the offices apart.
 
-    tooltips = True
+    Unchanged when they share under two characters; every name keeps at least two.
+    """
+    if len(names) < 2:
+        return list(names)
+    n = 0
+    while all(len(x) > n + 2 for x in names) and len({x[len(x) - n - 1] for x in names}) == 1:
+        n += 1
+    return [x[:len(x) - n] for x in names] if n >= 2 else list(names)
+
+
+class OfficeRowsModel(RowsTableModel[T]):
+    """Rows of offices whose first column is the office's short name; its tooltip the full one."""
+
+    def __init__(self, columns: Sequence[Column[T]], parent: QWidget | None = None) -> None:
+        super().__init__([Column(_tr("单位"), lambda o: self.short.get(o.office_code, o.office_name)), *columns],
+                         parent)
+        self.short: dict[str, str] = {}
+
+    def set_items(self, items: Sequence[T]) -> None:
+        """Replace the rows (and their short names)."""
+        self.short = dict(zip([o.office_code for o in items], short_names([o.office_name for o in items]),
+                              strict=True))
+        super().set_items(items)
+
+    def extra(self, item: T, column: int, role: int) -> Any:
+        """The full office name as the first column's tooltip."""
+        return item.office_name if column == 0 and role == Qt.ItemDataRole.ToolTipRole else None
+
+
+class OfficeWorkModel(OfficeRowsModel[OfficeWork]):
+    """One row per office: people, days against quota, rank, people 明显滞后, visits (调研安排), topics, outcomes."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__([
-            Column(_tr("单位"), lambda o: o.office_name),
             Column(_tr("人数"), lambda o: o.people, numeric=True),
-            Column(_tr("基层天数/定额"), lambda o: f"{o.days}/{o.quota}", numeric=True),
+            Column(_tr("天数/定额"), lambda o: f"{o.days}/{o.quota}", numeric=True),
             Column(_tr("完成率"), lambda o: _pct(o.days_rate) if o.quota else "—", numeric=True),
             Column(_tr("名次"), lambda o: _rank(o.days_rank), numeric=True),
-            Column(_tr("明显滞后"), lambda o: o.behind, numeric=True, colour=lambda o: BEHIND if o.behind else None),
-            Column(_tr("调研安排"), lambda o: o.visits, numeric=True),
+            Column(_tr("滞后"), lambda o: o.behind, numeric=True, colour=lambda o: BEHIND if o.behind else None),
+            Column(_tr("安排"), lambda o: o.visits, numeric=True),
             Column(_tr("课题"), lambda o: o.topics, numeric=True),
             Column(_tr("成果"), lambda o: o.outcomes, numeric=True),
         ], parent)
 
 
-class OfficeQuizModel(RowsTableModel[OfficeQuiz]):
-    """One row per office: exams, sittings against those expected, average, pass rate, rank."""
-
-    tooltips = True
+class OfficeQuizModel(OfficeRowsModel[OfficeQuiz]):
+    """One row per office: exams, sittings against those expected, average (平均得分率), pass rate, rank."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__([
-            Column(_tr("单位"), lambda o: o.office_name),
-            Column(_tr("考试场次"), lambda o: o.exams, numeric=True),
+            Column(_tr("场次"), lambda o: o.exams, numeric=True),
             Column(_tr("实考/应考"), lambda o: f"{o.sat}/{o.expected}", numeric=True),
             Column(_tr("参考率"), lambda o: _pct(o.participation) if o.expected else "—", numeric=True),
-            Column(_tr("平均得分率"), lambda o: "—" if o.average is None else f"{o.average:.1f}%", numeric=True),
+            Column(_tr("平均分"), lambda o: "—" if o.average is None else f"{o.average:.1f}%", numeric=True),
             Column(_tr("合格率"), lambda o: _pct(o.pass_rate), numeric=True),
             Column(_tr("名次"), lambda o: _rank(o.rank), numeric=True),
         ], parent)
@@ -72,8 +103,12 @@ class OfficeTable(QTableView):
         self.verticalHeader().hide()
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        # a card, not a sheet: every row and column shows; long office names elide (the tooltip holds them)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
+        header.setMinimumSectionSize(36)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._fit()

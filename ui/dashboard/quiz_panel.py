@@ -30,6 +30,7 @@ class DashboardQuizPanel(ScopedPanelMixin, QuizStatsWidget):
         self.office_table = OfficeTable(self.offices)
         lay.addWidget(self.offices_caption)
         lay.addWidget(self.office_table)
+        lay.addStretch(1)  # beside a taller panel, the room is left below, not spread between the parts
         self.offices_caption.hide()
         self.office_table.hide()
         self._ready = True
