@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+
+from desktop_app.context import AppContext
+from desktop_app.services.organisation import list_sections
+from desktop_app.work import topics
+from desktop_app.work.types import TopicInput
+from ui import fonts
+from ui.main_window import MainWindow
 
 STYLE = Path(__file__).resolve().parents[2] / "ui" / "style.qss"
 PRIMARY_BLUE = QColor("#1f4e8c")
@@ -31,3 +40,35 @@ def test_disabled_default_button_does_not_look_clickable(qtbot) -> None:  # noqa
     button.setEnabled(False)
     assert fill() != PRIMARY_BLUE
 
+
+
+@pytest.fixture
+def shipped_font(qapp: QApplication) -> Iterator[None]:  # noqa: ANN001
+    """The shipped CJK font as the application font, as ``ui.app.make_app`` sets it (widths depend on it)."""
+    before = qapp.font()
+    fonts.install(qapp)
+    yield
+    qapp.setFont(before)
+
+
+def _clipped_buttons(page: QWidget) -> list[str]:
+    """Visible push buttons narrower than their text needs (the label is cut off)."""
+    return [f"{b.text()} {b.width()}<{b.sizeHint().width()}" for b in page.findChildren(QPushButton)
+            if b.isVisible() and b.width() < b.sizeHint().width() - 1]
+
+
+def test_topics_toolbar_fits_a_1280_window(qtbot, ctx: AppContext, shipped_font: None) -> None:  # noqa: ANN001
+    """推进到“调研中” was drawn as “进到“调研中” in the default 1280×800 window: the bar was too wide."""
+    sec = {s.name: s.id for s in list_sections(ctx.db)}
+    t = topics.create_topic(ctx.db, ctx.actor, TopicInput(2026, sec["综合科"], "村规民约修订"))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.setStyleSheet(STYLE.read_text(encoding="utf-8"))
+    window.resize(1280, 800)
+    window.show()
+    page = window.show_page("topics")
+    page.year.setValue(2026)
+    page._select(t.id)
+    QApplication.processEvents()
+    assert page.buttons["forward"].text() == "推进到“调研中”"
+    assert _clipped_buttons(page) == []

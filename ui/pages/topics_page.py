@@ -53,8 +53,9 @@ class TopicsPage(ScopedYearPage):
         for key, text, slot in (
                 ("new", self.tr("新建课题"), self.new_topic), ("edit", self.tr("编辑"), self.edit_topic),
                 ("forward", self.tr("推进到下一阶段"), lambda: self.move(1)),
-                ("back", self.tr("退回上一阶段"), lambda: self.move(-1)),
-                ("report", self.tr("上传调研报告"), self.attach_report),
+                # short labels: all twelve buttons must fit a 1280-wide window unclipped (推进到“调研中” grows)
+                ("back", self.tr("退回阶段"), lambda: self.move(-1)),
+                ("report", self.tr("上传报告"), self.attach_report),
                 ("outcome", self.tr("添加成果"), self.add_outcome), ("score", self.tr("评价打分"), self.score),
                 ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove),
                 ("print", self.tr("打印…"), self.print_list), ("export", self.tr("导出Excel…"), self.export_list)):
@@ -163,6 +164,9 @@ class TopicsPage(ScopedYearPage):
             self.buttons["back"].setEnabled(i > 0)
             if i < len(TOPIC_STATUSES) - 1:
                 self.buttons["forward"].setText(self.tr("推进到“%1”").replace("%1", TOPIC_STATUSES[i + 1]))
+            if i > 0:
+                self.buttons["back"].setToolTip(self.tr("退回到“%1”").replace("%1", TOPIC_STATUSES[i - 1]))
+        self.buttons["report"].setToolTip(why or self.tr("上传调研报告"))
 
     # ------------------------------------------------------------ actions
 
