@@ -436,14 +436,17 @@ def _seeded_years(s: Session, me: str, years: tuple[int, int] | None) -> set[int
 def _overridden(won: _Day, me: str, d: dt.date, seeded: set[int],
                 package: dict[dt.date, tuple[str, str]]) -> list[tuple[str | None, _Verdict]]:
     """The verdicts the winner of ``d`` overrides that say something else, nearest first; ``None``
-    as the code names the built-in calendar under this office's own edit (its seed row became the edit)."""
+    as the code names the built-in calendar under this office's own edit (its seed row became the
+    edit) where no parent office has a row for the date."""
     if won.verdict.kind is None:  # a removal: an ordinary day, so what differs is what is not ordinary
         plain = _plain_kind(d)
         out = [(c, v) for c, v in won.beaten if (v.kind or plain) != plain]
     else:
         out = [(c, v) for c, v in won.beaten if v.kind != won.verdict.kind]
     mine = won.verdict.kind or _plain_kind(d)
-    if won.office == me and won.verdict.edit and d.year in seeded and d in package and package[d][0] != mine:
+    # the built-in day decides only where no parent office has a word on the date (the rule's step 3)
+    if (won.office == me and won.verdict.edit and not won.beaten and d.year in seeded and d in package
+            and package[d][0] != mine):
         out.append((None, _Verdict(package[d][0], False, None)))
     return out
 

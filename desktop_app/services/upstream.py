@@ -22,6 +22,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.engine import Database
 from db.models import Office, PeerState
 from desktop_app.services.ownership import office_name
 
@@ -89,31 +90,38 @@ def unused_upstream_warning(s: Session, me: str, senders: set[str], what: str) -
             return ""
         if ignored:
             return (f"本单位未填写上级单位代码，已收到 {named(ignored)}下发的{what}，无法确定哪一个是本单位的上级，"
-                    f"均未采用。请在“单位信息”中填写上级单位代码。")
+                    f"均未采用。请在“设置 → 本单位”中填写上级单位代码。")
         used = sorted(c for c in counted if c in senders and c in offices)
         if used:
-            return f"本单位未填写上级单位代码，暂按 {named(used)}下发的{what}计算。请在“单位信息”中填写上级单位代码。"
+            return f"本单位未填写上级单位代码，暂按 {named(used)}下发的{what}计算。请在“设置 → 本单位”中填写上级单位代码。"
         return ""
     if not ignored:
         return ""
     if parent not in offices:
         return (f"上级单位代码 {parent} 未在已信任单位中找到；已收到 {named(ignored)}下发的{what}，但未采用。"
-                f"请在“单位信息”中核对上级单位代码。")
+                f"请在“设置 → 本单位”中核对上级单位代码。")
     return (f"上级单位代码 {parent} 是 {named([parent])}，已收到 {named(ignored)}下发的{what}，"
-            f"但它不是本单位的上级单位，未采用。请在“单位信息”中核对上级单位代码。")
+            f"但它不是本单位的上级单位，未采用。请在“设置 → 本单位”中核对上级单位代码。")
 
 
-def parent_code_warning(s: Session, me: str) -> str:
-    """For the office form: a Chinese warning when the 上级单位代码 names no office known here
-    ('' when it is empty or known)."""
-    offices = _known(s)
+def parent_code_warning(db: Database) -> str:
+    """For the office form (设置 › 本单位): a Chinese warning when this office's 上级单位代码 names no
+    office known here, or is empty while several prefecture offices are here ('' otherwise)."""
+    with db.session() as s:
+        me = str(s.info.get("office_code") or "")
+        offices = _known(s)
     mine = offices.get(me)
-    parent = mine[1] if mine else None
-    if not parent or parent in offices:
+    if mine is None:
         return ""
-    others = _prefectures(offices, me)
-    hint = f"已信任的上级单位：{named_list(offices, others)}。" if others else ""
-    return f"上级单位代码 {parent} 未在已信任单位中找到，上级下发的节假日表和题库不会采用。{hint}请核对上级单位代码。"
+    level, parent, _name = mine
+    known = _prefectures(offices, me)
+    trusted = f"本单位已信任的州（市）级单位：{named_list(offices, known)}。" if known else ""
+    if parent and parent not in offices:
+        return (f"上级单位代码 {parent} 未在已信任单位中找到，上级下发的节假日表和题库不会采用。"
+                f"{trusted}请核对上级单位代码。")
+    if not parent and level != "prefecture" and len(known) > 1:
+        return f"未填写上级单位代码，无法确定上级下发的节假日表和题库以哪个单位为准，均不会采用。{trusted}请填写上级单位代码。"
+    return ""
 
 
 def named_list(offices: dict[str, tuple[str, str | None, str]], codes: list[str]) -> str:

@@ -200,9 +200,12 @@ def test_mistyped_parent_code_is_named_in_a_warning(offices) -> None:  # noqa: A
     assert _workday(a, STATE_DAY)  # the prefecture's table no longer counts …
     warning = workdays.sent_down_warning(a.db)  # … and the tab says why
     assert warning == ("上级单位代码 532899 未在已信任单位中找到；已收到 西双版纳州（532800）下发的节假日表，但未采用。"
-                       "请在“单位信息”中核对上级单位代码。")
+                       "请在“设置 → 本单位”中核对上级单位代码。")
+    office_form = upstream.parent_code_warning(a.db)  # the office form says it as well, naming the one here
+    assert "上级单位代码 532899 未在已信任单位中找到" in office_form and "西双版纳州（532800）" in office_form
     _set_parent(a, "532800")
     assert not _workday(a, STATE_DAY) and workdays.sent_down_warning(a.db) == ""
+    assert upstream.parent_code_warning(a.db) == ""
 
 
 def test_parent_known_but_table_from_another_prefecture(offices, tmp_path: Path) -> None:  # noqa: ANN001
@@ -231,5 +234,6 @@ def test_no_parent_counts_the_one_prefecture_but_not_one_of_several(offices, tmp
         assert _workday(a, STATE_DAY)
         warning = workdays.sent_down_warning(a.db)
         assert "未填写上级单位代码" in warning and "西双版纳州（532800）" in warning and "未采用" in warning
+        assert "红河州（532500）" in upstream.parent_code_warning(a.db)
     finally:
         q.close()

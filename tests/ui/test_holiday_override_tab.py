@@ -13,6 +13,7 @@ from desktop_app import workdays
 from desktop_app.ledger import service
 from tests.db.test_sync_support import make_office, send, trust_both
 from ui.settings.holidays_tab import HolidaysTab
+from ui.settings.office_tab import OfficeTab
 
 D = dt.date
 STATE_DAY = D(2026, 11, 2)  # Monday: the prefecture's 州庆
@@ -87,7 +88,15 @@ def test_revert_a_county_override_from_the_tab(qtbot, tmp_path: Path, dialog_ans
         assert tab.upstream_warning.isVisibleTo(tab)
         assert tab.upstream_warning.text() == (
             "上级单位代码 532899 未在已信任单位中找到；已收到 西双版纳州（532800）下发的节假日表，但未采用。"
-            "请在“单位信息”中核对上级单位代码。")
+            "请在“设置 → 本单位”中核对上级单位代码。")
+        office = OfficeTab(a)
+        qtbot.addWidget(office)
+        assert office.parent_warning.isVisibleTo(office) and "532899" in office.parent_warning.text()
+        # corrected in the form: both warnings go, and the prefecture's 州庆 counts again
+        office.parent_code.setText("532800")
+        assert office.save()
+        assert office.parent_warning.isHidden() and tab.upstream_warning.isHidden()
+        assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value
     finally:
         a.close()
         p.close()

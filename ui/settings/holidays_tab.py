@@ -231,7 +231,7 @@ class HolidaysTab(QWidget):
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         # the tab itself notifies Kind.ISSUE after its writes; a sync or restore may bring new days
-        if kind in (Kind.ALL, Kind.SYNC, Kind.ISSUE):
+        if kind in (Kind.ALL, Kind.SYNC, Kind.ISSUE, Kind.OFFICE):  # OFFICE: the parent code decides whose days count
             self.refresh()
 
     def refresh(self) -> None:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.services import organisation, upstream
 from ui import dialogs
 from ui.settings.widgets import button
 from ui.signals import Kind, bus, notify
@@ -42,12 +42,20 @@ class OfficeTab(QWidget):
         form.addRow(self.tr("数据文件夹"), folder_row)
         hint = QLabel(self.tr("单位代码和级别是数据交换时识别本单位的依据，设置后不能修改。"))
         hint.setObjectName("Hint")
+        # a parent code naming no office known here: what the prefecture sends down would not count
+        self.parent_warning = QLabel()
+        self.parent_warning.setObjectName("Warning")
+        self.parent_warning.setWordWrap(True)
+        self.parent_warning.setStyleSheet("QLabel { color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d;"
+                                          " border-radius: 4px; padding: 6px 10px; }")
+        self.parent_warning.hide()
         self.save_btn = button(self.tr("保存"), primary=True)
         self.save_btn.clicked.connect(self.save)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(20, 16, 20, 16)
         lay.addLayout(form)
         lay.addWidget(hint)
+        lay.addWidget(self.parent_warning)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.save_btn)
@@ -57,14 +65,17 @@ class OfficeTab(QWidget):
         self.refresh()
 
     def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.ALL, Kind.OFFICE):
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC):
             self.refresh()
 
     def refresh(self) -> None:
         """Reload from the database."""
         with dialogs.guard(self) as done:
             office = organisation.get_office(self.ctx.db)
+            warning = upstream.parent_code_warning(self.ctx.db)
         if done.ok:
+            self.parent_warning.setText(warning)
+            self.parent_warning.setVisible(bool(warning))
             self.code.setText(office.code)
             self.level.setText(office.level_label)
             self.name.setText(office.name)
