@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
@@ -14,7 +16,11 @@ from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 from ui import fonts
+from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
+from ui.quiz.question_dialog import QuestionDialog
+from ui.work.topic_dialogs import TopicDialog
+from ui.work.visit_dialog import VisitDialog
 
 STYLE = Path(__file__).resolve().parents[2] / "ui" / "style.qss"
 PRIMARY_BLUE = QColor("#1f4e8c")
@@ -72,3 +78,27 @@ def test_topics_toolbar_fits_a_1280_window(qtbot, ctx: AppContext, shipped_font:
     QApplication.processEvents()
     assert page.buttons["forward"].text() == "推进到“调研中”"
     assert _clipped_buttons(page) == []
+
+
+@pytest.mark.parametrize("make", ["issue", "visit", "topic", "question"])
+def test_tab_leaves_a_multiline_field(qtbot, ctx: AppContext, make: str) -> None:  # noqa: ANN001
+    """Tab in 问题描述 typed a tab character instead of moving on to 整改措施 (same in the other forms)."""
+    if make == "issue":
+        dlg, first, second = (d := IssueDialog(ctx)), d.description, d.measures
+    elif make == "visit":
+        dlg, first, second = (d := VisitDialog(ctx, year=2026, start=dt.date(2026, 3, 3))), d.purpose, d.findings
+    elif make == "topic":
+        dlg = TopicDialog(ctx, 2026)
+        first, second = dlg.stages, None
+    else:
+        dlg, first, second = (d := QuestionDialog(ctx)), d.stem, None
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    first.setFocus()
+    first.insertPlainText("村规民约")
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    assert first.toPlainText() == "村规民约"
+    assert dlg.focusWidget() is not first
+    if second is not None:
+        assert dlg.focusWidget() is second

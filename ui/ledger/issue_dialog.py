@@ -73,6 +73,9 @@ class IssueDialog(QDialog):
         self.description.setPlaceholderText(self.tr("存在的问题（必填）"))
         self.measures = QPlainTextEdit()
         self.measures.setPlaceholderText(self.tr("整改措施"))
+        # Tab moves to the next field, as in every other box of the form (a clerk never types a tab here)
+        for edit in (self.description, self.measures):
+            edit.setTabChangesFocus(True)
         self.category = QComboBox()
         self.category.setEditable(True)
         for c in ("基层党建", "产业发展", "乡村治理", "民生保障", "作风建设", "其他"):
@@ -127,6 +130,7 @@ class IssueDialog(QDialog):
         self.progress = QPlainTextEdit()
         self.progress.setPlaceholderText(self.tr("已采取的整改措施和进展（可留空）"))
         self.progress.setMaximumHeight(70)
+        self.progress.setTabChangesFocus(True)
         if self.assign:
             form.addRow(self.tr("责任县（区）*"), self.county)
         form.addRow(self.tr("问题描述*"), self.description)

@@ -73,6 +73,7 @@ class AnswerWidget(QWidget):
             self.text = QPlainTextEdit()
             self.text.setPlaceholderText(self.tr("请在此作答"))
             self.text.setMinimumHeight(160)
+            self.text.setTabChangesFocus(True)
             self.text.textChanged.connect(self.changed.emit)
             lay.addWidget(self.text)
         lay.addStretch(1)

@@ -54,6 +54,8 @@ class QuestionDialog(QDialog):
         self.hint.setObjectName("Hint")
         self.explanation = QPlainTextEdit()
         self.explanation.setMaximumHeight(80)
+        for edit in (self.stem, self.options, self.explanation):  # Tab moves on, as in the other fields
+            edit.setTabChangesFocus(True)
         self.tags = QLineEdit()
         self.tags.setPlaceholderText(self.tr("用逗号或顿号分隔，例如 党建、组织工作"))
         self.section = QComboBox()

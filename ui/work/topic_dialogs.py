@@ -110,6 +110,7 @@ class TopicDialog(_FormDialog):
         self.stages = QPlainTextEdit("\n".join(topic.stages) if topic else "")
         self.stages.setPlaceholderText(self.tr("每行一个阶段，例如：\n3月：制定方案、开展调研\n5月底前：形成调研报告"))
         self.stages.setMaximumHeight(90)
+        self.stages.setTabChangesFocus(True)  # Tab moves on, as in the other fields
         self.has_due = QCheckBox(self.tr("设定报告提交时限"))
         self.due = date_edit(topic.report_due if topic and topic.report_due else dt.date(year, 5, 31))
         self.has_due.setChecked(bool(topic and topic.report_due))

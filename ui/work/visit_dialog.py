@@ -87,6 +87,8 @@ class VisitDialog(QDialog):
         self.purpose.setMaximumHeight(70)
         self.findings = QPlainTextEdit(visit.findings if visit else "")
         self.findings.setMaximumHeight(90)
+        for edit in (self.purpose, self.findings):  # Tab moves on, as in the other fields
+            edit.setTabChangesFocus(True)
         self.files: list[str] = []  # picked here, stored with the visit in the same save
         self.files_label = QLabel()
         self.files_label.setWordWrap(True)
