@@ -174,6 +174,9 @@ def test_round_trip_the_county_sees_the_new_deadline_original_timeline_and_colou
     # the prefecture's own timeline shows the step and its audit entry
     titles = [t.title for t in get_issue_detail(p.db, iid, today=TODAY).timeline]
     assert titles.count("调整期限") == 2 and "调整期限至 2026-05-08" in titles
+    # relayed through the prefecture, the other county takes the adjustment too (no refusal)
+    _no_rejections(send(p, b, tmp_path / "3b"))
+    assert get_issue_detail(b.db, iid, today=TODAY).row.deadline == dt.date(2026, 5, 8)
     # the county's next bundle echoes nothing wrong back: the prefecture keeps its deadline
     lc.add_progress(a.db, WHO, iid, TODAY, "已开工建设", 30)
     _no_rejections(send(a, p, tmp_path / "4"))

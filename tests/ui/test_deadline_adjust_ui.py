@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 
 from desktop_app.audit import Actor
 from desktop_app.context import AppContext
+from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput
@@ -53,8 +54,11 @@ def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill) -> list[Step
 
 
 def test_the_prefecture_adjusts_the_deadline_through_the_dialog(qtbot, offices, monkeypatch,  # type: ignore[no-untyped-def]
-                                                                 dialog_answers) -> None:
-    p, _a, iid = offices
+                                                                 dialog_answers, tmp_path: Path) -> None:
+    p, a, iid = offices
+    # the county's extension request is waiting: the dialog says it stays pending
+    lifecycle.request_extension(a.db, Actor("tester", "测试员"), iid, dt.date(2100, 6, 30), "资金未到位")
+    send(a, p, tmp_path / "ext")
     page = LedgerPage(p)
     qtbot.addWidget(page)
     page.show_issue(iid)
@@ -66,6 +70,8 @@ def test_the_prefecture_adjusts_the_deadline_through_the_dialog(qtbot, offices, 
     def no_reason(d: StepDialog) -> None:
         assert d.windowTitle() == "调整期限"
         assert (d.current_label.text(), d.original_label.text()) == ("2099-12-30", "2099-12-30")
+        notes = [w.text() for w in d.findChildren(QLabel) if "待审批的延期申请" in w.text()]
+        assert notes == ["注意：该问题有待审批的延期申请（申请延期至 2100-06-30），调整期限后仍需审批该申请"]
         d.date.setDate(to_qdate(dt.date(2026, 10, 31)))
 
     seen = _drive(page, monkeypatch, no_reason)
@@ -104,6 +110,7 @@ def test_the_prefecture_adjusts_the_deadline_through_the_dialog(qtbot, offices, 
     info = page.detail.info.text()
     assert "2026-05-19（交办后10个工作日）" in info and "原定 2099-12-30" in info
     assert "州委专项督查要求提前完成；原完成时限 2099-12-30" in page.detail.timeline.toPlainText()
+    assert get_issue_detail(p.db, iid).pending_extension is not None  # still the leader's to decide
 
 
 def test_the_county_cannot_adjust_its_assigned_item(qtbot, offices) -> None:  # type: ignore[no-untyped-def]

@@ -188,6 +188,12 @@ class StepDialog(QDialog):
         self.original_label = QLabel(f"{original:%Y-%m-%d}" if original else self.tr("无"))
         form.addRow(self.tr("当前时限"), self.current_label)
         form.addRow(self.tr("原定时限"), self.original_label)
+        if self.detail.pending_extension is not None:  # it stays pending: approving it later moves the deadline again
+            pending = QLabel(self.tr("注意：该问题有待审批的延期申请（申请延期至 %1），调整期限后仍需审批该申请")
+                             .replace("%1", f"{self.detail.pending_extension.requested_date:%Y-%m-%d}"))
+            pending.setWordWrap(True)
+            pending.setStyleSheet("color: #b7791f;")
+            form.addRow(pending)
         self.by_date = QRadioButton(self.tr("具体日期"))
         self.by_workdays = QRadioButton(self.tr("交办后"))
         group = QButtonGroup(self)  # exclusive whatever the radios' parent is while the form is built
