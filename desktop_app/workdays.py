@@ -473,8 +473,15 @@ def list_days(db: Database, year: int | None = None) -> list[HolidayDay]:
             assert h is not None  # a winning kind comes from a live row, a removal from its newest tombstone
             differ = _overridden(won, me, d, seeded, package)
             removed = won.verdict.kind is None
-            if removed and (won.office != me or not differ):
-                continue  # an ordinary day over nothing, or removed by the parent office: nothing to list
+            if removed and won.office == me and not differ:
+                # removed here over a parent's day that is ordinary anyway (a Saturday off): show theirs
+                shown = next((v.row for _c, v in won.beaten if v.kind is not None and v.row is not None), None)
+                if shown is not None:
+                    out.append(HolidayDay(shown.id, d, shown.kind, shown.name, shown.source, shown.verified,
+                                          shown.office_code, labels[shown.office_code]))
+                continue
+            if removed and won.office != me:
+                continue  # removed by the parent office: an ordinary day, nothing to list
             overrides = "；".join(_describe(labels[c], v) for c, v in differ)
             can_revert = won.office == me and won.verdict.edit and bool(differ)
             out.append(HolidayDay(h.id, h.date, _plain_kind(d) if removed else h.kind, "" if removed else h.name,

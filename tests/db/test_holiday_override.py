@@ -141,6 +141,23 @@ def test_revert_an_override_of_the_prefectures_makeup_saturday(offices) -> None:
         assert (seed.kind, seed.source, seed.verified) == ("workday", workdays.PACKAGE_SOURCE, False)
 
 
+def test_a_removal_equal_to_the_prefectures_day_shows_theirs_until_it_differs(offices, tmp_path: Path) -> None:  # noqa: ANN001
+    p, a, _b = offices
+    # A deletes its seed row of the Saturday (a make-up day in the package): an ordinary Saturday,
+    # which is what the prefecture's table says anyway — the list shows the prefecture's row
+    workdays.remove_day(a.db, a.actor, MAKEUP_SAT)
+    day = _day(a, MAKEUP_SAT)
+    assert not _workday(a, MAKEUP_SAT) and day.origin == "西双版纳州下发" and not day.removed and not day.can_revert
+    # the prefecture restores the make-up Saturday: A's removal now overrides it, visibly, and can be taken back
+    workdays.set_day(p.db, p.actor, MAKEUP_SAT, "workday", "国庆节")
+    send(p, a, tmp_path / "down2")
+    day = _day(a, MAKEUP_SAT)
+    assert not _workday(a, MAKEUP_SAT) and day.removed and day.can_revert
+    assert day.overrides == "西双版纳州下发：调休上班"
+    workdays.revert_day(a.db, a.actor, MAKEUP_SAT)
+    assert _workday(a, MAKEUP_SAT) and _deadline(a, D(2026, 10, 8), 2) == MAKEUP_SAT
+
+
 def test_revert_an_override_of_the_built_in_calendar(offices) -> None:  # noqa: ANN001
     """No parent row for the day: undoing goes back to the built-in calendar — edit or removal."""
     _p, _a, a = offices  # 勐海县 has not received the prefecture's table: its own seed is all it has

@@ -56,7 +56,8 @@ def test_revert_a_county_override_from_the_tab(qtbot, tmp_path: Path, dialog_ans
         # refused once: nothing changes
         dialog_answers.confirms.append(False)
         tab.revert_btn.click()
-        assert "2026-11-02" in dialog_answers.questions[-1] and "西双版纳州下发：休息日" in dialog_answers.questions[-1]
+        assert dialog_answers.questions[-1].endswith("撤销后这一天改按“西双版纳州下发：休息日”计算。")
+        assert "2026-11-02" in dialog_answers.questions[-1]
         assert workdays.load_calendar(a.db).is_workday(STATE_DAY).value
         # confirmed through the context menu's action: the prefecture's day again, and the deadline moves
         revert.trigger()

@@ -314,7 +314,10 @@ class HolidaysTab(QWidget):
             return
         text = self.tr("删除 %1（%2 %3）？删除后这一天按普通的周一至周五规则计算。") \
             .replace("%1", day.date.isoformat()).replace("%2", day.kind_label).replace("%3", day.name)
-        if day.overrides:
+        if day.origin != "本单位":
+            text += self.tr("\n这是%1的日子：删除只对本单位生效，上级的记录不变，以后可用“撤销本单位修改”改回。") \
+                .replace("%1", day.origin)
+        elif day.overrides:
             text += self.tr("\n这一天也不再采用：%1。如要改回上级下发或内置日历的设置，请用“撤销本单位修改”。") \
                 .replace("%1", day.overrides)
         if not dialogs.confirm(self, text, danger=True):
@@ -334,8 +337,10 @@ class HolidaysTab(QWidget):
         if not day.can_revert:
             dialogs.info(self, self.tr("%1 没有本单位对上级下发或内置日历的修改，无需撤销").replace("%1", day.date.isoformat()))
             return
-        text = self.tr("撤销本单位对 %1 的修改（现为：%2）？\n撤销后这一天按上级下发的节假日表计算，没有时按内置日历：%3。") \
-            .replace("%1", day.date.isoformat()).replace("%2", day.kind_label).replace("%3", day.overrides)
+        # the first day it overrides is the one that decides again (nearest parent first, the built-in last)
+        back = day.overrides.split("；")[0]
+        text = self.tr("撤销本单位对 %1 的修改（现为：%2）？\n撤销后这一天改按“%3”计算。") \
+            .replace("%1", day.date.isoformat()).replace("%2", day.kind_label).replace("%3", back)
         if not dialogs.confirm(self, text):
             return
         with dialogs.guard(self) as done:
