@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
         self.status_actor.setText(self.tr("操作人：%1").replace("%1", self.ctx.actor.label))
         camp = organisation.get_campaign(self.ctx.db, year) if self.ctx.office_code else None
         self.nav_footer.setText(camp.name if camp else self.tr("%1年度").replace("%1", str(year)))
-        self.setWindowTitle(f"{APP_NAME} — {who} · {year}年度")
+        # Qt itself appends " — 调研工作台" (the application display name): not once more here
+        self.setWindowTitle(self.tr("%1 · %2年度").replace("%1", who).replace("%2", str(year)))
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.OFFICE, Kind.CAMPAIGN):

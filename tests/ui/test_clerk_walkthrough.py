@@ -102,3 +102,20 @@ def test_tab_leaves_a_multiline_field(qtbot, ctx: AppContext, make: str) -> None
     assert dlg.focusWidget() is not first
     if second is not None:
         assert dlg.focusWidget() is second
+
+
+def test_window_title_names_the_app_once(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """The title bar read “调研工作台 — 景洪市乡村振兴局（532801） · 2026年度 — 调研工作台”: Qt appends the
+    application display name itself."""
+    app = QApplication.instance()
+    before = app.applicationDisplayName()
+    app.setApplicationDisplayName("调研工作台")  # as ui.app.make_app sets it
+    try:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        title = window.windowTitle()
+        shown = title if title.endswith("调研工作台") else f"{title} — 调研工作台"  # what Qt puts in the title bar
+        assert shown.count("调研工作台") == 1
+        assert "景洪市乡村振兴局（532801）" in shown and "2026年度" in shown
+    finally:
+        app.setApplicationDisplayName(before)
