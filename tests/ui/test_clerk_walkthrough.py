@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QDateEdit, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_sections
@@ -18,6 +19,7 @@ from desktop_app.work.types import TopicInput
 from ui import fonts
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
+from ui.quiz.exams_tab import ExamDialog
 from ui.quiz.question_dialog import QuestionDialog
 from ui.work.topic_dialogs import TopicDialog
 from ui.work.visit_dialog import VisitDialog
@@ -119,3 +121,13 @@ def test_window_title_names_the_app_once(qtbot, ctx: AppContext) -> None:  # noq
         assert "景洪市乡村振兴局（532801）" in shown and "2026年度" in shown
     finally:
         app.setApplicationDisplayName(before)
+
+
+def test_dates_in_forms_read_yyyy_mm_dd(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """考试日期 showed 2026/11/22 while every other date reads 2026-11-22."""
+    forms = [ExamDialog(ctx), IssueDialog(ctx), VisitDialog(ctx, year=2026, start=dt.date(2026, 3, 3)),
+             TopicDialog(ctx, 2026)]
+    for form in forms:
+        qtbot.addWidget(form)
+        for edit in form.findChildren(QDateEdit):
+            assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", edit.text()), (type(form).__name__, edit.text())

@@ -56,6 +56,7 @@ class ExamDialog(QDialog):
         self.title = QLineEdit(exam.title if exam else default_title(self.year.value(), self.quarter.currentData()))
         self.date = QDateEdit(QDate(*(exam.date or today).timetuple()[:3]) if exam else QDate.currentDate())
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")  # as every other date in the app (the locale gave 2026/11/22)
         self.duration = QSpinBox()
         self.duration.setRange(1, 600)
         self.duration.setValue(exam.duration_min if exam else 60)
