@@ -12,13 +12,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDateEdit, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_sections
+from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.services.organisation import SetupInput, list_sections
+from desktop_app.sync import peers
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 from ui import fonts
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
+from ui.pages.exchange_page import ExchangePage
 from ui.quiz.exams_tab import ExamDialog
 from ui.quiz.question_dialog import QuestionDialog
 from ui.work.topic_dialogs import TopicDialog
@@ -131,3 +133,25 @@ def test_dates_in_forms_read_yyyy_mm_dd(qtbot, ctx: AppContext) -> None:  # noqa
         qtbot.addWidget(form)
         for edit in form.findChildren(QDateEdit):
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", edit.text()), (type(form).__name__, edit.text())
+
+
+def test_export_tab_drops_the_no_peer_hint_once_a_card_is_trusted(qtbot, dialog_answers, ctx: AppContext,  # noqa: ANN001
+                                                                 tmp_path: Path) -> None:
+    """导出数据包 kept saying 尚未信任任何单位 next to the office just trusted and chosen as 接收单位."""
+    pref = open_context(tmp_path / "pref", daily_backup=False)
+    try:
+        initialise_office(pref, SetupInput(code="532800", name="西双版纳州乡村振兴局", level="prefecture",
+                                           sections=["综合科"], year=2026))
+        card = peers.own_card(pref.db, pref.data.keys)
+        card_file = tmp_path / "532800.fdcard"
+        card_file.write_bytes(card.to_json())
+    finally:
+        pref.close()
+    page = ExchangePage(ctx)
+    qtbot.addWidget(page)
+    assert "尚未信任任何单位" in page.export.result.text()
+    dialog_answers.files.append(str(card_file))
+    dialog_answers.confirms.append(True)  # 一致，信任该单位
+    page.cards.import_btn.click()
+    assert page.export.peer.count() == 1
+    assert "尚未信任任何单位" not in page.export.result.text()

@@ -58,8 +58,11 @@ class ExportTab(QWidget):
         if current is not None and self.peer.findData(current) >= 0:
             self.peer.setCurrentIndex(self.peer.findData(current))
         self.go.setEnabled(self.peer.count() > 0)
+        no_peer = self.tr("尚未信任任何单位：请先在“单位与身份卡”中导入并核对对方的身份卡。")
         if self.peer.count() == 0:
-            self.result.setText(self.tr("尚未信任任何单位：请先在“单位与身份卡”中导入并核对对方的身份卡。"))
+            self.result.setText(no_peer)
+        elif self.result.text() == no_peer:  # a card was trusted meanwhile: the hint no longer holds
+            self.result.clear()
 
     def export(self) -> None:
         """Ask where, then export in the background."""
