@@ -23,6 +23,7 @@ from ui.main_window import MainWindow
 from ui.pages.exchange_page import ExchangePage
 from ui.quiz.exams_tab import ExamDialog
 from ui.quiz.question_dialog import QuestionDialog
+from ui.sync.rows_model import RowsModel
 from ui.work.topic_dialogs import TopicDialog
 from ui.work.visit_dialog import VisitDialog
 
@@ -155,3 +156,17 @@ def test_export_tab_drops_the_no_peer_hint_once_a_card_is_trusted(qtbot, dialog_
     page.cards.import_btn.click()
     assert page.export.peer.count() == 1
     assert "尚未信任任何单位" not in page.export.result.text()
+
+
+def test_exchange_tables_right_align_figures_and_hide_row_numbers(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """各县比较 showed 300, 31.3% flush left under a column of meaningless row numbers."""
+    model = RowsModel([("单位", lambda r: r[0]), ("问题数", lambda r: r[1]), ("销号率", lambda r: r[2]),
+                       ("单位代码", lambda r: r[3])])
+    model.set_rows([("景洪市乡村振兴局", 300, "31.3%", "532801")])
+    align = [model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) for c in range(4)]
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert align == [None, right, right, None]
+    page = ExchangePage(ctx)
+    qtbot.addWidget(page)
+    for view in (page.cards.table, page.importer.table, page.conflicts.table):
+        assert view.verticalHeader().isHidden()

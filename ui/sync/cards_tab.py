@@ -40,6 +40,7 @@ class CardsTab(QWidget):
         ], self, highlight=lambda p: "#f8d7da" if p.revoked else None)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here; other pages hide them too
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         buttons = QHBoxLayout()

@@ -33,6 +33,7 @@ class ConflictsTab(QWidget):
         ], self, highlight=lambda c: None if c.resolved else "#fff3cd")
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here; other pages hide them too
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         top = QHBoxLayout()

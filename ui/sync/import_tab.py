@@ -84,6 +84,7 @@ class ImportTab(QWidget):
             else ("#fff3cd" if r.counts.conflicts else None))
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here; other pages hide them too
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setMaximumHeight(180)

@@ -42,6 +42,8 @@ class PrefectureTab(QWidget):
         self.table.setModel(self.model)
         self.rank_table = QTableView()
         self.rank_table.setModel(self.rank_model)
+        for view in (self.table, self.rank_table):  # row numbers mean nothing here (名次 is a column)
+            view.verticalHeader().setVisible(False)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("年度")))
         top.addWidget(self.year)

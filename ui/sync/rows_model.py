@@ -6,6 +6,7 @@ the big ledger uses its own windowed model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -14,6 +15,14 @@ from PySide6.QtGui import QBrush, QColor
 
 Idx = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
+_NUMBER = re.compile(r"-?\d+(\.\d+%?|%)")  # 83.1, 31.3%: digits alone may be a code (532801)
+
+
+def _is_number(value: Any) -> bool:
+    """A count, a score or a rate such as ``31.3%`` (not an office code such as ``"532801"``)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value) is not None)
 
 
 class RowsModel(QAbstractTableModel):
@@ -54,6 +63,9 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = self.columns[index.column()][1](item)
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and _is_number(self.columns[index.column()][1](item)):
+            # counts, rates and scores line up on the right, as in the other pages' tables
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and self._highlight is not None:
             colour = self._highlight(item)
             return QBrush(QColor(colour)) if colour else None
