@@ -13,6 +13,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDateEdit, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.quiz import bank
+from desktop_app.quiz.types import QuestionInput
 from desktop_app.services.organisation import SetupInput, list_sections
 from desktop_app.sync import peers
 from desktop_app.work import topics
@@ -22,6 +24,7 @@ from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
 from ui.pages.exchange_page import ExchangePage
 from ui.quiz.exams_tab import ExamDialog
+from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
 from ui.sync.rows_model import RowsModel
 from ui.work.topic_dialogs import TopicDialog
@@ -170,3 +173,14 @@ def test_exchange_tables_right_align_figures_and_hide_row_numbers(qtbot, ctx: Ap
     qtbot.addWidget(page)
     for view in (page.cards.table, page.importer.table, page.conflicts.table):
         assert view.verticalHeader().isHidden()
+
+
+def test_practice_counts_the_answer_just_given(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """练习: after 提交答案 the line still read 已练 0 题 until 下一题."""
+    bank.create_question(ctx.db, ctx.actor, QuestionInput("判断", "“四不两直”调研可以提前通知被调研单位。", [], "错"))
+    tab = PracticeTab(ctx)
+    qtbot.addWidget(tab)
+    assert tab.counts.text().startswith("已练 0 题")
+    tab.submit()  # no choice made: a wrong answer still counts as drilled
+    assert tab.feedback.text().startswith("回答错误")
+    assert tab.counts.text().startswith("已练 1 题")

@@ -140,8 +140,7 @@ class PracticeTab(QWidget):
                 self.feedback.setStyleSheet("color: #5f6b7a;")
                 self.feedback.setText(empty.message + "。" + empty.action)
             return
-        self.counts.setText(self.tr("已练 %1 题 · 待复习 %2 题 · 薄弱 %3 题").replace("%1", str(drilled))
-                            .replace("%2", str(due)).replace("%3", str(weak)))
+        self._show_counts(drilled, due, weak)
         self.answer_widget = AnswerWidget(self.item.question, show_number=False)
         self.host.addWidget(self.answer_widget)
         self.submit_btn.setEnabled(True)
@@ -178,6 +177,14 @@ class PracticeTab(QWidget):
         text += "\n" + self.tr("下次复习：") + when
         self.feedback.setText(text)
         self.feedback.setStyleSheet("color: #1e6b34;" if res.correct else "color: #b3261e;")
+        with dialogs.guard(self) as done:  # 已练 counted this answer: say so now, not at the next question
+            drilled, due, weak = practice.practice_summary(self.ctx.db, self.person.currentData())
+        if done.ok:
+            self._show_counts(drilled, due, weak)
+
+    def _show_counts(self, drilled: int, due: int, weak: int) -> None:
+        self.counts.setText(self.tr("已练 %1 题 · 待复习 %2 题 · 薄弱 %3 题").replace("%1", str(drilled))
+                            .replace("%2", str(due)).replace("%3", str(weak)))
 
     def oral_check(self) -> None:
         """Pick a person and a question at random; the reference answer is for the leader."""
