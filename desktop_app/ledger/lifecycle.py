@@ -108,6 +108,8 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
             issue.deadline_basis, issue.deadline_workdays = basis, data.deadline_workdays
             if not extended:
                 issue.original_deadline = deadline
+        if not s.is_modified(issue):
+            return  # 编辑 then 保存 with nothing changed: no write, so no "修改问题" entry on the timeline
         s.flush()
         search.index_issues(s, [issue_id])
         details = {"before": before, "deadline": deadline, "unit": issue.responsible_unit}

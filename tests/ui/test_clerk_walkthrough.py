@@ -11,8 +11,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDateEdit, QDialog, QDialogButtonBox, QPushButton, QVBoxLayout, QWidget
+from sqlalchemy import select
 
+from db.models import AuditEntry
 from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.ledger import service
+from desktop_app.ledger.types import IssueInput
 from desktop_app.quiz import bank
 from desktop_app.quiz.types import QuestionInput
 from desktop_app.services.organisation import SetupInput, list_sections
@@ -184,3 +188,25 @@ def test_practice_counts_the_answer_just_given(qtbot, ctx: AppContext) -> None: 
     tab.submit()  # no choice made: a wrong answer still counts as drilled
     assert tab.feedback.text().startswith("回答错误")
     assert tab.counts.text().startswith("已练 1 题")
+
+
+def _edit_entries(ctx: AppContext, issue_id: str) -> int:
+    with ctx.db.session() as s:
+        return len(s.execute(select(AuditEntry.id).where(AuditEntry.action == "edit_issue",
+                                                         AuditEntry.target_id == issue_id)).all())
+
+
+def test_saving_an_unchanged_item_adds_nothing_to_its_timeline(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """编辑 → 保存 without a change put “修改问题 完成时限：2026-05-03” on the item's timeline."""
+    issue_id = service.create_issues(ctx.db, ctx.actor, [IssueInput(
+        "村规民约修订滞后", unit="县民政局", person="吴芳", deadline=dt.date(2026, 5, 3),
+        assigned_date=dt.date(2026, 3, 2))])[0]
+    dlg = IssueDialog(ctx, issue_id=issue_id)
+    qtbot.addWidget(dlg)
+    assert dlg.submit()
+    assert _edit_entries(ctx, issue_id) == 0
+    dlg = IssueDialog(ctx, issue_id=issue_id)
+    qtbot.addWidget(dlg)
+    dlg.measures.setPlainText("一月内完成修订并公示")
+    assert dlg.submit()
+    assert _edit_entries(ctx, issue_id) == 1
