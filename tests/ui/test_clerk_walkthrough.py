@@ -31,6 +31,7 @@ from ui.quiz.exams_tab import ExamDialog
 from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
 from ui.sync.rows_model import RowsModel
+from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import TopicDialog
 from ui.work.visit_dialog import VisitDialog
 
@@ -210,3 +211,12 @@ def test_saving_an_unchanged_item_adds_nothing_to_its_timeline(qtbot, ctx: AppCo
     dlg.measures.setPlainText("一月内完成修订并公示")
     assert dlg.submit()
     assert _edit_entries(ctx, issue_id) == 1
+
+
+def test_outcome_buttons_say_what_they_need(qtbot, dialog_answers) -> None:  # noqa: ANN001
+    """编辑成果/删除成果 did nothing at all when no outcome was selected."""
+    detail = TopicDetail()
+    qtbot.addWidget(detail)
+    detail.edit_outcome.click()
+    detail.remove_outcome.click()
+    assert len(dialog_answers.infos) == 2 and all("选择" in t for t in dialog_answers.infos)

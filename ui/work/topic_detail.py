@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.work.types import OutcomeInfo, TopicInfo
+from ui import dialogs
 from ui.work.table_models import STAGE_COLOURS, OutcomeTableModel, fmt
 from ui.work.widgets import table_view
 
@@ -94,6 +95,10 @@ class TopicDetail(QWidget):
         o = self.current_outcome()
         if o is not None:
             emit(o.id)
+        elif self.topic is None:  # the buttons did nothing at all here: say what they need
+            dialogs.info(self, self.tr("请先在左侧选择一个课题，再在“调研成果”中选择一项成果"))
+        else:
+            dialogs.info(self, self.tr("请先在“调研成果”中选择一项成果；新的成果用上方的“添加成果”登记"))
 
     def _scores(self, t: TopicInfo) -> str:
         def s(v: float | None) -> str:
