@@ -220,3 +220,11 @@ def test_outcome_buttons_say_what_they_need(qtbot, dialog_answers) -> None:  # n
     detail.edit_outcome.click()
     detail.remove_outcome.click()
     assert len(dialog_answers.infos) == 2 and all("选择" in t for t in dialog_answers.infos)
+
+
+def test_empty_card_list_says_how_to_start(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """单位与身份卡: a new county saw an empty table and no word on what to do first."""
+    page = ExchangePage(ctx)
+    qtbot.addWidget(page)
+    assert page.cards.model.rowCount() == 0
+    assert "导出本单位身份卡" in page.cards.peers_title.text() and "导入对方身份卡" in page.cards.peers_title.text()

@@ -50,7 +50,9 @@ class CardsTab(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.own)
         lay.addLayout(buttons)
-        lay.addWidget(QLabel(self.tr("已交换身份卡的单位：")))
+        self.peers_title = QLabel()
+        self.peers_title.setWordWrap(True)
+        lay.addWidget(self.peers_title)
         lay.addWidget(self.table)
         self.export_btn.clicked.connect(self.export_card)
         self.import_btn.clicked.connect(self.import_card)
@@ -65,6 +67,10 @@ class CardsTab(QWidget):
                              .format(name=card.office_name, code=card.office_code, fp=card.fingerprint))
         self.model.set_rows(peers.list_peers(self.ctx.db))
         self.table.resizeColumnsToContents()
+        # an empty list says how to fill it: a first-time clerk does not know the card exchange yet
+        self.peers_title.setText(self.tr("已交换身份卡的单位：") if self.model.rowCount() else self.tr(
+            "已交换身份卡的单位：尚无。请点“导出本单位身份卡”把本单位的卡交给对方（上级或下级单位），"
+            "再用“导入对方身份卡”导入对方的卡，并电话核对指纹；之后才能互相交换数据包。"))
 
     def export_card(self) -> None:
         """Save this office's card where the user chooses."""
