@@ -27,6 +27,7 @@ from ui import fonts
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
 from ui.pages.exchange_page import ExchangePage
+from ui.quiz.awards_tab import AwardsTab
 from ui.quiz.exams_tab import ExamDialog
 from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
@@ -228,3 +229,10 @@ def test_empty_card_list_says_how_to_start(qtbot, ctx: AppContext) -> None:  # n
     qtbot.addWidget(page)
     assert page.cards.model.rowCount() == 0
     assert "导出本单位身份卡" in page.cards.peers_title.text() and "导入对方身份卡" in page.cards.peers_title.text()
+
+
+def test_awards_tab_says_what_fills_its_empty_tables(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """评先: three empty tables and no word that 生成建议名单 fills them."""
+    tab = AwardsTab(ctx)
+    qtbot.addWidget(tab)
+    assert tab.sections.rowCount() == 0 and "生成建议名单" in tab.availability.text()

@@ -141,6 +141,9 @@ class AwardsTab(QWidget):
         self.availability = QLabel()
         self.availability.setObjectName("Hint")
         self.availability.setWordWrap(True)
+        # until a proposal is made the two tables are empty: say what fills them
+        self.availability.setText(self.tr("选好评选期间和权重后点击“生成建议名单”：按业务测试、台账销号率、基层天数"
+                                          "综合排名，列出先进科室和工作能手的建议名单；可勾选调整，写明理由后确认。"))
         self.sections = CandidateModel(awards.SECTION_AWARDS, self)
         self.people = CandidateModel(awards.PERSON_AWARDS, self)
         self.section_view = make_table(self.sections, self)
