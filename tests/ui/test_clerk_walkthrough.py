@@ -17,9 +17,9 @@ from db.models import AuditEntry
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
-from desktop_app.quiz import bank
-from desktop_app.quiz.types import QuestionInput
-from desktop_app.services.organisation import SetupInput, list_sections
+from desktop_app.quiz import bank, exams, papers
+from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine, ScoreEntry
+from desktop_app.services.organisation import SetupInput, list_people, list_sections
 from desktop_app.sync import peers
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
@@ -28,7 +28,8 @@ from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
 from ui.pages.exchange_page import ExchangePage
 from ui.quiz.awards_tab import AwardsTab
-from ui.quiz.exams_tab import ExamDialog
+from ui.quiz.exams_tab import ExamDialog, ExamsTab
+from ui.quiz.paper_dialog import PaperBuilderDialog
 from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
 from ui.sync.rows_model import RowsModel
@@ -236,3 +237,25 @@ def test_awards_tab_says_what_fills_its_empty_tables(qtbot, ctx: AppContext) -> 
     tab = AwardsTab(ctx)
     qtbot.addWidget(tab)
     assert tab.sections.rowCount() == 0 and "生成建议名单" in tab.availability.text()
+
+
+def test_build_paper_fits_the_bank_and_is_off_once_answered(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """组卷 asked for 10 判断 from a bank of 8 (refused after filling in), and stayed enabled for an exam already
+    answered (refused: 已有人作答)."""
+    for i in range(2):
+        bank.create_question(ctx.db, ctx.actor, QuestionInput("判断", f"第{i + 1}道判断题。", [], "对"))
+    exam = exams.create_exam(ctx.db, ctx.actor, ExamInput("2026年第四季度业务知识测试", 2026, 4, mode="paper"))
+    dlg = PaperBuilderDialog(ctx, exam)
+    qtbot.addWidget(dlg)
+    counts = {t: count.value() for t, count, _points, _tag in dlg.rule_rows}
+    assert counts["判断"] == 2 and counts["单选"] == 0
+    papers.build_papers(ctx.db, ctx.actor, exam.id, [RuleLine("判断", 2, 5.0)], seed=1)
+    tab = ExamsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.select(exam.id)
+    assert tab.buttons["build"].isEnabled()
+    people = list_people(ctx.db)
+    exams.set_scores(ctx.db, ctx.actor, exam.id, [ScoreEntry(people[0].id, 8.0)])
+    tab.refresh()
+    tab.select(exam.id)
+    assert not tab.buttons["build"].isEnabled() and "新建一场考试" in tab.buttons["build"].toolTip()

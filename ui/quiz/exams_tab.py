@@ -183,6 +183,10 @@ class ExamsTab(QWidget):
             if key in ("new", "import"):
                 continue
             b.setEnabled(e is not None and (key not in ("sit", "view", "print") or e.papers > 0))
+        # once someone has answered, a new paper is refused: say so on the button, not after the rules are filled in
+        sat = e is not None and e.papers > 0 and e.attempts > 0
+        self.buttons["build"].setEnabled(e is not None and not sat)
+        self.buttons["build"].setToolTip(self.tr("已有人作答，不能重新组卷；如需换卷，请新建一场考试") if sat else "")
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog

@@ -57,7 +57,8 @@ class PaperBuilderDialog(QDialog):
     def _rules_tab(self) -> QWidget:
         w = QWidget()
         grid = QGridLayout()
-        for c, h in enumerate((self.tr("题型"), self.tr("题数"), self.tr("每题分值"), self.tr("限定标签"))):
+        for c, h in enumerate((self.tr("题型"), self.tr("题数"), self.tr("每题分值"), self.tr("限定标签"),
+                               self.tr("题库现有"))):
             grid.addWidget(QLabel(h), 0, c)
         tags = bank.all_tags(self.ctx.db)
         self.rule_rows: list[tuple[str, QSpinBox, QDoubleSpinBox, QComboBox]] = []
@@ -66,7 +67,9 @@ class PaperBuilderDialog(QDialog):
             count.setRange(0, 200)
             points.setRange(0.5, 100)
             points.setSingleStep(0.5)
-            count.setValue(DEFAULT_RULES[t][0])
+            # the defaults never ask for more than the bank holds (a demo bank of 8 判断 refused 10)
+            available = bank.count_questions(self.ctx.db, qtype=t)
+            count.setValue(min(DEFAULT_RULES[t][0], available))
             points.setValue(DEFAULT_RULES[t][1])
             tag = QComboBox()
             tag.addItem(self.tr("（不限）"), "")
@@ -78,6 +81,7 @@ class PaperBuilderDialog(QDialog):
             grid.addWidget(count, r, 1)
             grid.addWidget(points, r, 2)
             grid.addWidget(tag, r, 3)
+            grid.addWidget(QLabel(self.tr("%1 道").replace("%1", str(available))), r, 4)
             self.rule_rows.append((t, count, points, tag))
         self.seed = QSpinBox()
         self.seed.setRange(0, 999_999)
