@@ -25,7 +25,8 @@ D = dt.date
 
 
 def _cells(panel: DashboardWorkPanel | DashboardQuizPanel) -> list[list[str]]:
-    m = panel.offices
+    assert panel.office_table is not None
+    m = panel.office_table.model
     return [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
 
 
@@ -65,6 +66,7 @@ def test_prefecture_dashboard_shows_every_countys_work_and_quiz(qtbot, offices, 
     work, quiz = _wait(qtbot, page)
     assert work.overview is not None and work.overview.office == scope.ALL
     assert "全市各单位" in work.title.text() and "全市各单位" in quiz.title.text()
+    assert work.office_table is not None and quiz.office_table is not None
     assert work.office_table.isVisible() and quiz.office_table.isVisible()
     # each county against its own quota: 景洪市 3 of 90 + 60, 勐海县 12 of 10 + 20 + 20
     rows = {r[0]: r for r in _cells(work)}
@@ -95,13 +97,13 @@ def test_a_pinned_county_and_a_county_dashboard(qtbot, offices) -> None:  # noqa
     panel.overview = None
     panel.refresh()
     qtbot.waitUntil(lambda: panel.overview is not None, timeout=15_000)
-    assert "勐海县" in panel.title.text() and panel.office_table.isHidden()
+    assert "勐海县" in panel.title.text() and panel.office_table is not None and panel.office_table.isHidden()
     assert [(r[0], r[1], r[2]) for r in panel.days.rows] == [("综合科", 12, 50)]
     page = DashboardPage(a)  # a county: its own sections, no table of offices
     qtbot.addWidget(page)
     work, quiz = _wait(qtbot, page)
     assert [(r[0], r[1], r[2]) for r in work.days.rows] == [("综合科", 3, 150)]
-    assert work.office_table.isHidden() and quiz.office_table.isHidden()
+    assert work.office_table is None and quiz.office_table is None  # never made in a county
     assert "全市" not in work.title.text() and work.days_caption.text() == "各科室基层天数 / 定额"
     assert quiz.chart.groups == [("综合科", [70.0])] and "共 1 场考试" in quiz.note.text()
     assert page.cards["visits"].value.text() == "1" and "全市" not in page.cards["visits"].note.text()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.services.dashboard import OfficeQuiz, OfficeWork
 from ui.rows_model import Column, RowsTableModel
@@ -93,28 +93,38 @@ class OfficeQuizModel(OfficeRowsModel[OfficeQuiz]):
         ], parent)
 
 
-class OfficeTable(QTableView):
-    """A compact, read-only table as tall as its rows (no scrolling inside a dashboard card)."""
+class OfficeTable(QWidget):
+    """各单位对比: a caption over a compact, read-only table as tall as its rows (no scrolling in a card)."""
 
-    def __init__(self, model: RowsTableModel, parent: QWidget | None = None) -> None:
+    def __init__(self, model: OfficeRowsModel, caption: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setModel(model)
-        model.modelReset.connect(self._fit)
-        self.verticalHeader().hide()
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.model = model
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("StatLabel")
+        self.view = QTableView()
+        self.view.setModel(model)
+        v = self.view
+        v.verticalHeader().hide()
+        v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        v.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         # a card, not a sheet: every row and column shows; long office names elide (the tooltip holds them)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.horizontalHeader()
+        v.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        v.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        v.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = v.horizontalHeader()
         header.setMinimumSectionSize(36)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self._fit()
+        lay.addWidget(self.caption)
+        lay.addWidget(v)
 
-    def _fit(self) -> None:
-        rows = self.model().rowCount()
-        height = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth()
-        height += sum(self.rowHeight(r) or self.verticalHeader().defaultSectionSize() for r in range(rows))
-        self.setFixedHeight(height + 2)
+    def show_items(self, items: Sequence[Any]) -> None:
+        """Show these offices' rows (hidden when there are none: one office's own figures)."""
+        self.model.set_items(items)
+        v = self.view
+        height = v.horizontalHeader().sizeHint().height() + 2 * v.frameWidth()
+        height += sum(v.rowHeight(r) or v.verticalHeader().defaultSectionSize() for r in range(len(items)))
+        v.setFixedHeight(height + 2)
+        self.setVisible(bool(items))

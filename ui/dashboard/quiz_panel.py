@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.services import dashboard, scope
@@ -24,15 +24,9 @@ class DashboardQuizPanel(ScopedPanelMixin, QuizStatsWidget):
         lay = self.layout()
         assert isinstance(lay, QVBoxLayout)
         self.chart_caption = lay.itemAt(lay.indexOf(self.chart) - 1).widget()
-        self.offices_caption = QLabel(self.tr("各单位对比（名次按平均得分率）"))
-        self.offices_caption.setObjectName("StatLabel")
-        self.offices = OfficeQuizModel(self)
-        self.office_table = OfficeTable(self.offices)
-        lay.addWidget(self.offices_caption)
-        lay.addWidget(self.office_table)
         lay.addStretch(1)  # beside a taller panel, the room is left below, not spread between the parts
-        self.offices_caption.hide()
-        self.office_table.hide()
+        # the table of offices is made when first shown: a county never needs it, and start-up is timed
+        self.office_table: OfficeTable | None = None
         self._ready = True
         self.refresh()
 
@@ -53,6 +47,10 @@ class DashboardQuizPanel(ScopedPanelMixin, QuizStatsWidget):
                               if q.exams else "")
         else:
             self.note.setText(self.tr("共 %1 场考试").replace("%1", str(len(q.series))) if q.series else "")
-        self.offices.set_items(q.offices if every else [])
-        self.offices_caption.setVisible(every)
-        self.office_table.setVisible(every)
+        if every and self.office_table is None:
+            lay = self.layout()
+            assert isinstance(lay, QVBoxLayout)
+            self.office_table = OfficeTable(OfficeQuizModel(self), self.tr("各单位对比（名次按平均得分率）"))
+            lay.insertWidget(lay.count() - 1, self.office_table)  # before the closing stretch
+        if self.office_table is not None:
+            self.office_table.show_items(q.offices if every else [])

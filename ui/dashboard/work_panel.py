@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.services import dashboard, scope
@@ -26,15 +26,8 @@ class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
         assert isinstance(lay, QVBoxLayout)
         # the caption above the days chart names what its bars are (sections, or offices)
         self.days_caption = lay.itemAt(lay.indexOf(self.days) - 1).widget()
-        self.offices_caption = QLabel(self.tr("各单位对比（名次按基层天数完成率）"))
-        self.offices_caption.setObjectName("StatLabel")
-        self.offices = OfficeWorkModel(self)
-        self.office_table = OfficeTable(self.offices)
-        at = lay.count() - 1  # before the closing stretch
-        lay.insertWidget(at, self.offices_caption)
-        lay.insertWidget(at + 1, self.office_table)
-        self.offices_caption.hide()
-        self.office_table.hide()
+        # the table of offices is made when first shown: a county never needs it, and start-up is timed
+        self.office_table: OfficeTable | None = None
         self._ready = True
         self.refresh()
 
@@ -55,6 +48,10 @@ class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
                                   else self.tr("各科室基层天数 / 定额"))
         self.days.set_rows([(name, d, q, "#2e7d32" if q and d >= q else "#1f6fb2") for name, d, q in w.days],
                            self.tr(" 天"), self.tr("尚无人员"))
-        self.offices.set_items(w.offices if every else [])
-        self.offices_caption.setVisible(every)
-        self.office_table.setVisible(every)
+        if every and self.office_table is None:
+            lay = self.layout()
+            assert isinstance(lay, QVBoxLayout)
+            self.office_table = OfficeTable(OfficeWorkModel(self), self.tr("各单位对比（名次按基层天数完成率）"))
+            lay.insertWidget(lay.count() - 1, self.office_table)  # before the closing stretch
+        if self.office_table is not None:
+            self.office_table.show_items(w.offices if every else [])
