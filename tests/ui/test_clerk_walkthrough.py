@@ -49,6 +49,7 @@ from ui.quiz.exams_tab import ExamDialog, ExamsTab
 from ui.quiz.paper_dialog import PaperBuilderDialog
 from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
+from ui.settings.people_tab import PeopleTab
 from ui.sync.rows_model import RowsModel
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import TopicDialog
@@ -334,3 +335,20 @@ def test_no_english_on_any_page_or_tab(qtbot, tmp_path: Path) -> None:  # noqa: 
         assert {"问题清单", "推进中", "调研中", "县乡村振兴局", "单选", "在岗"} <= seen
     finally:
         c.close()
+
+
+def test_person_form_stays_open_on_a_refusal(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    """添加人员 with no 姓名: the form closed, then 人员姓名不能为空 showed over the list — everything typed was lost."""
+    tab = PeopleTab(ctx)
+    qtbot.addWidget(tab)
+    tab.add_btn.click()
+    dlg = tab.dialog
+    assert dlg is not None and dlg.isVisible()
+    dlg.post.setText("科员")
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog_answers.warnings and "姓名" in dialog_answers.warnings[-1]
+    assert dlg.isVisible() and dlg.post.text() == "科员"  # still there to correct
+    dlg.name.setText("孙丽")
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not dlg.isVisible()
+    assert "孙丽" in [p.name for p in list_people(ctx.db)]

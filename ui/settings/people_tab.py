@@ -97,7 +97,7 @@ class PeopleTab(QWidget):
         """Open the form for a new person; saved on 保存."""
         dlg = self._dialog(None)
         if dlg is not None:
-            dlg.accepted.connect(lambda: self.add(dlg.value()[0]))
+            dlg.save = lambda data, _active: self.add(data)
             dlg.open()
 
     def edit_selected(self) -> None:
@@ -107,7 +107,7 @@ class PeopleTab(QWidget):
             return
         dlg = self._dialog(person)
         if dlg is not None:
-            dlg.accepted.connect(lambda: self.update(person.id, *dlg.value()))
+            dlg.save = lambda data, active: self.update(person.id, data, active)
             dlg.open()
 
     def add(self, data: PersonInput) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,12 +22,17 @@ from desktop_app.services.organisation import PersonInfo, PersonInput
 
 
 class PersonDialog(QDialog):
-    """Add or edit a person. ``value()`` gives the ``PersonInput`` and ``active``."""
+    """Add or edit a person. ``value()`` gives the ``PersonInput`` and ``active``.
+
+    ``save`` (set by the caller) stores the form on 保存; the form closes only when it returns True,
+    so a refusal (姓名不能为空) leaves what the clerk typed on screen to correct.
+    """
 
     def __init__(self, sections: list[str], leader_quota: int, staff_quota: int,
                  person: PersonInfo | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.leader_quota, self.staff_quota = leader_quota, staff_quota
+        self.save: Callable[[PersonInput, bool], bool] | None = None
         self.setWindowTitle(self.tr("编辑人员") if person else self.tr("添加人员"))
         self.setMinimumWidth(420)
         form = QFormLayout()
@@ -89,6 +96,11 @@ class PersonDialog(QDialog):
             self.quota.setValue(default)
         self.hint.setText(self.tr("未单独设定时按年度定额：领导 %1 天，工作人员 %2 天。")
                           .replace("%1", str(self.leader_quota)).replace("%2", str(self.staff_quota)))
+
+    def accept(self) -> None:
+        """Close only once the person is stored (no ``save``: close at once)."""
+        if self.save is None or self.save(*self.value()):
+            super().accept()
 
     def value(self) -> tuple[PersonInput, bool]:
         """The entered person and whether they are active."""
