@@ -195,7 +195,6 @@ def fetch_summary_report(db: Any, job: Any) -> SummaryData:
                       for u in st.by_unit]
     except ImportError:
         ledger_line = "问题台账功能尚未提供。"
-    days_line, days, quiz_line, quiz = "", [], "", []
     if office == scope.ALL:
         days_line, days = _days_by_office(db, year, job.today)
         quiz_line, quiz = _quiz_by_office(db, year)
