@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Office
@@ -79,14 +80,15 @@ def _check_items(items: list[IssueInput]) -> None:
 
 
 def assign_issues(db: Database, actor: Actor, county_code: str, inputs: list[IssueInput],
-                  today: dt.date | None = None) -> list[str]:
+                  today: dt.date | None = None, session: Session | None = None) -> list[str]:
     """Assign items to the county ``county_code`` (州级交办) — all or nothing; returns their ids.
 
     Only a prefecture office may assign, only to a county whose data or card is here.
     The items are the county's (``office_code``), assigned by this office, source 上级交办,
     assigned today unless a date is given, numbered in this office's 交办 series; 责任单位
     defaults to the county's name. Validation, working-day deadlines, search indexing and
-    the audit entry are ``create_issues``'.
+    the audit entry are ``create_issues``'. ``session``: write inside the caller's open
+    transaction (批量交办 to several counties, all or nothing).
     """
     if not db.office_code:
         raise SetupRequiredError()
@@ -110,4 +112,4 @@ def assign_issues(db: Database, actor: Actor, county_code: str, inputs: list[Iss
                                  unit=inp.unit.strip() or (name if name != code else ""))
              for inp in inputs]
     series = IssueSeries(owner=code, assigner=db.office_code, fmt=assign_serial_format(db), action=ACTION)
-    return service.create_issues(db, actor, items, today=today, series=series)
+    return service.create_issues(db, actor, items, today=today, series=series, session=session)

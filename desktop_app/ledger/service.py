@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, cast
@@ -237,12 +239,22 @@ def _bulk_insert(s: Session, table: Table, rows: list[dict[str, object]]) -> Non
     conn.exec_driver_sql(sql, values)
 
 
+@contextmanager
+def _writing(db: Database, session: Session | None) -> Iterator[Session]:
+    """The caller's open transaction when given (it commits or rolls back), else a new one."""
+    if session is not None:
+        yield session
+        return
+    with db.transaction() as s:
+        yield s
+
+
 def _columns(table: type) -> list[str]:
     return [c.name for c in table.__table__.columns if c.name not in STAMP_COLUMNS]  # type: ignore[attr-defined]
 
 
 def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt.date | None = None,
-                  series: IssueSeries | None = None) -> list[str]:
+                  series: IssueSeries | None = None, session: Session | None = None) -> list[str]:
     """Record ledger items — all or nothing; returns their ids in the order given.
 
     Validates every item (a ``LedgerValidationError`` lists every problem, in
@@ -254,6 +266,8 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
 
     ``series`` (default: this office's own items) is set only by
     ``desktop_app.ledger.assign.assign_issues``, which checks the assignment first.
+    ``session``: write inside the caller's open transaction instead of a new one (a batch
+    of several calls that must be all or nothing, e.g. 批量交办 to several counties).
     """
     if not db.office_code:
         raise SetupRequiredError()
@@ -272,7 +286,7 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
     fmt = series.fmt or serial_format(db)
     default_year = int(settings.get(db, "current_year", today.year))
     uncovered: set[int] = set()
-    with db.transaction() as s:
+    with _writing(db, session) as s:
         if s.execute(select(func.count()).select_from(Holiday)).scalar() == 0:
             workdays.seed_in_session(s)
         _check_links(s, items)

@@ -1,0 +1,212 @@
+"""批量交办: a prefecture's Excel sheet of problems becomes 交办 items, all or nothing, never twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+from test_sync_support import prefecture_and_counties, send
+
+from db.models import AuditEntry, Issue
+from desktop_app import cli
+from desktop_app.audit import Actor
+from desktop_app.context import AppContext
+from desktop_app.errors import PermissionDeniedError
+from desktop_app.ledger import assign, assign_excel
+from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
+
+A, B, P = "532801", "532822", "532800"  # 景洪市, 勐海县, 西双版纳州
+WHO = Actor("tester", "测试员")
+ASSIGNED = dt.date(2026, 5, 6)  # a Wednesday, just after the 劳动节 holiday
+
+HEADER = ["序号", "县（市、区）", "问题类别", "存在问题", "整改要求", "完成时限", "责任人", "备注"]
+ROWS: list[list[Any]] = [
+    [1, "勐海县", "基层党建", "村级活动场所管理不规范", "建立活动场所管理制度", "2026年6月30日", "岩温", ""],
+    [2, A, "产业发展", "茶叶合作社带动农户作用弱", "完善利益联结机制", "10个工作日内", "", ""],
+    [3, "西双版纳州景洪市", "易地搬迁", "搬迁安置点就业帮扶不到位", "开发公益性岗位", dt.datetime(2026, 9, 30), "", ""],
+    [4, "勐腊县", "产业发展", "橡胶产业链条短", "延伸产业链", "2026.9.30", "", ""],
+    [5, "勐海", "乡村治理", "村规民约执行不严", "修订村规民约", "2026年13月5日", "", ""],
+    [6, "勐海县", "基层党建", "村级活动场所管理不规范", "再次强调", "2026年6月30日", "", "重复行"],
+    [7, "景洪", "乡村治理", "矛盾纠纷调处不及时", "建立台账", "2026年4月1日", "", ""],
+    [8, "勐海县", "乡村治理", "", "补充问题描述", "2026年8月1日", "", ""],
+]
+
+
+def make_sheet(path: Path, rows: list[list[Any]] = ROWS) -> Path:
+    """A prefecture's 交办 list as offices keep it: merged title, a 填报日期 line, then the table."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "交办清单"
+    ws.append(["西双版纳州2026年乡村振兴调研发现问题交办清单"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws.append(["填报单位：西双版纳州乡村振兴局", "", "", "", "", "填报日期：2026年5月6日"])
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture()
+def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
+    """(prefecture, county A): each county's first bundle has reached the prefecture."""
+    a, b, p = prefecture_and_counties(tmp_path)
+    send(a, p, tmp_path / "a0")
+    send(b, p, tmp_path / "b0")
+    yield p, a
+    for c in (a, b, p):
+        c.close()
+
+
+def _count(ctx: AppContext) -> int:
+    with ctx.db.session() as s:
+        return int(s.execute(select(func.count(Issue.id))).scalar() or 0)
+
+
+def test_preview_says_row_by_row_what_would_be_assigned(offices, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p, _a = offices
+    pv = preview_sheet(p.db, make_sheet(tmp_path / "交办.xlsx"), assigned_date=ASSIGNED)
+    assert pv.header_row == 3 and pv.problems == []
+    assert pv.mapping["县（市、区）"] == "county" and pv.mapping["存在问题"] == "description"
+    by_row = {r.row: r for r in pv.rows}
+    assert sorted(by_row) == list(range(4, 12))
+    assert [r.row for r in pv.ready] == [4, 5, 6]
+    assert (by_row[4].county_code, by_row[5].county_code, by_row[6].county_code) == (B, A, A)
+    assert by_row[4].deadline == dt.date(2026, 6, 30)
+    # 10 working days from Wed 6 May 2026 (Sat 9 May is a 调休 working day): 19 May
+    assert by_row[5].deadline_workdays == 10 and by_row[5].deadline == dt.date(2026, 5, 19)
+    assert "没有县（区）“勐腊县”" in by_row[7].reason
+    assert by_row[8].county_code == B and "日期不存在" in by_row[8].reason
+    assert "与第4行重复" in by_row[9].reason
+    assert "早于交办日期" in by_row[10].reason
+    assert "问题描述不能为空" in by_row[11].reason
+    assert all(by_row[n].state == "error" for n in (7, 8, 9, 10, 11))
+    assert _count(p) == 0  # a preview writes nothing
+
+
+def test_assigns_the_ready_rows_in_the_prefecture_series_and_skips_them_next_time(  # type: ignore[no-untyped-def]
+        offices, tmp_path: Path) -> None:
+    p, _a = offices
+    sheet = make_sheet(tmp_path / "交办.xlsx")
+    res = assign_from_sheet(p.db, WHO, preview_sheet(p.db, sheet, assigned_date=ASSIGNED), today=ASSIGNED)
+    assert [(x.row, x.county_code, x.serial) for x in res.assigned] == [
+        (4, B, "州交2026-001"), (5, A, "州交2026-002"), (6, A, "州交2026-003")]
+    assert [r.row for r in res.errors] == [7, 8, 9, 10, 11]
+    with p.db.session() as s:
+        items = {i.serial: i for i in s.execute(select(Issue)).scalars()}
+        audits = [json.loads(e.details) for e in s.execute(
+            select(AuditEntry).where(AuditEntry.action == assign_excel.ACTION)).scalars()]
+        per_county = s.execute(select(func.count(AuditEntry.id)).where(AuditEntry.action == assign.ACTION)).scalar()
+    assert set(items) == {"州交2026-001", "州交2026-002", "州交2026-003"}
+    first = items["州交2026-001"]
+    assert (first.office_code, first.assigned_by_office, first.source) == (B, P, "assigned")
+    assert (first.responsible_unit, first.responsible_person, first.deadline) == ("勐海县", "岩温", dt.date(2026, 6, 30))
+    assert first.description == "村级活动场所管理不规范" and first.category == "基层党建"
+    second = items["州交2026-002"]
+    assert (second.deadline_basis, second.deadline_workdays, second.deadline) == ("workdays", 10, dt.date(2026, 5, 19))
+    assert items["州交2026-003"].assigned_date == ASSIGNED
+    assert audits and audits[0]["assigned"] == 3 and audits[0]["counties"] == [A, B] and audits[0]["errors"] == 5
+    assert per_county == 2  # one assign_issues entry per county
+    # the same sheet again, a day later, with a respaced copy and one new row: only the new row is assigned
+    # (row 9, row 4's copy, was an error the first time: now it is simply 已交办)
+    rows = [*ROWS, [9, "勐海县", "产业发展", "  村级 活动场所管理不规范", "", "2026年7月1日", "", ""],
+            [10, "532822", "生态保护", "河道保洁不到位", "落实河长制", "年底前", "", ""]]
+    pv = preview_sheet(p.db, make_sheet(tmp_path / "交办2.xlsx", rows), assigned_date=ASSIGNED + dt.timedelta(days=1))
+    assert [(r.row, r.existing_serial) for r in pv.of("assigned")] == [
+        (4, "州交2026-001"), (5, "州交2026-002"), (6, "州交2026-003"), (9, "州交2026-001"), (12, "州交2026-001")]
+    assert all(r.reason.startswith("已交办") for r in pv.of("assigned"))
+    res2 = assign_from_sheet(p.db, WHO, pv, today=ASSIGNED)
+    assert [(x.row, x.serial) for x in res2.assigned] == [(13, "州交2026-004")]
+    assert len(res2.skipped) == 5 and _count(p) == 4
+    with p.db.session() as s:
+        assert s.execute(select(Issue.deadline).where(Issue.serial == "州交2026-004")).scalar() == dt.date(2026, 12, 31)
+    # a preview made before those writes is checked again inside the transaction: nothing twice
+    res3 = assign_from_sheet(p.db, WHO, preview_sheet(p.db, sheet, assigned_date=ASSIGNED), today=ASSIGNED)
+    assert res3.assigned == [] and _count(p) == 4
+
+
+def test_a_failure_in_one_county_writes_nothing_for_any(offices, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    p, _a = offices
+    pv = preview_sheet(p.db, make_sheet(tmp_path / "交办.xlsx"), assigned_date=ASSIGNED)
+    real = assign.assign_issues
+    calls: list[str] = []
+
+    def second_county_fails(db, actor, code, inputs, today=None, session=None):  # type: ignore[no-untyped-def]
+        calls.append(code)
+        if len(calls) == 2:
+            raise OSError("磁盘已满")
+        return real(db, actor, code, inputs, today=today, session=session)
+
+    monkeypatch.setattr(assign, "assign_issues", second_county_fails)
+    with pytest.raises(OSError):
+        assign_from_sheet(p.db, WHO, pv, today=ASSIGNED)
+    assert calls == [B, A] and _count(p) == 0
+    with p.db.session() as s:
+        assert s.execute(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action.in_([assign.ACTION, assign_excel.ACTION]))).scalar() == 0
+    monkeypatch.setattr(assign, "assign_issues", real)
+    res = assign_from_sheet(p.db, WHO, pv, today=ASSIGNED)  # the 州交 counter was rolled back too
+    assert [x.serial for x in res.assigned] == ["州交2026-001", "州交2026-002", "州交2026-003"]
+
+
+def test_county_offices_cannot_and_a_sheet_without_a_county_column_is_refused(  # type: ignore[no-untyped-def]
+        offices, tmp_path: Path) -> None:
+    p, a = offices
+    sheet = make_sheet(tmp_path / "交办.xlsx")
+    with pytest.raises(PermissionDeniedError):
+        preview_sheet(a.db, sheet)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["序号", "存在问题", "整改措施", "完成时限"])
+    ws.append([1, "村级活动场所管理不规范", "建立制度", "2026年6月30日"])
+    wb.save(tmp_path / "无县.xlsx")
+    pv = preview_sheet(p.db, tmp_path / "无县.xlsx", assigned_date=ASSIGNED)
+    assert pv.problems and "县（市、区）" in pv.problems[0]
+    with pytest.raises(Exception, match="没有找到“县（市、区）”列"):
+        assign_from_sheet(p.db, WHO, pv)
+    assert _count(p) == 0
+
+
+def test_county_names_by_code_full_short_and_ambiguous() -> None:
+    from desktop_app.services.scope import OfficeChoice
+
+    m = assign_excel.CountyMatcher([OfficeChoice(B, "勐海县乡村振兴局", False), OfficeChoice(A, "景洪市", False),
+                                    OfficeChoice("532823", "勐腊县", False), OfficeChoice("532824", "勐腊县农业局", False),
+                                    OfficeChoice("532899", "532899", False)])
+    for cell in (B, "勐海县乡村振兴局", "勐海县", "勐海", " 勐 海 县 ", "西双版纳州勐海县"):
+        assert m.match(cell)[0] == OfficeChoice(B, "勐海县乡村振兴局", False), cell
+    assert m.match("景洪")[0] is not None and m.match("532899")[0] is not None
+    assert m.match("")[1] == "未填写县（市、区）"
+    assert "可指多个单位" in m.match("勐腊县")[1]
+    assert m.match("勐")[0] is None and m.match("海县")[0] is None
+
+
+def test_cli_assign_from_xlsx_dry_run_then_real(offices, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    p, _a = offices
+    sheet = make_sheet(tmp_path / "交办.xlsx")
+    root = str(p.data.root)
+    p.close()
+    base = ["--data-dir", root, "assign", "--from-xlsx", str(sheet), "--assigned-date", ASSIGNED.isoformat(), "--json"]
+    code = cli.run([*base, "--dry-run"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1  # rows with errors: non-zero, like import-excel
+    assert out["status"] == "dry-run" and out["assigned"] == []
+    assert out["counts"] == {"ready": 3, "error": 5, "already_assigned": 0}
+    assert [r["row"] for r in out["rows"] if r["state"] == "error"] == [7, 8, 9, 10, 11]
+    code = cli.run(base)
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and out["status"] == "applied" and [e["row"] for e in out["errors"]] == [7, 8, 9, 10, 11]
+    assert [a["serial"] for a in out["assigned"]] == ["州交2026-001", "州交2026-002", "州交2026-003"]
+    code = cli.run(base)
+    out = json.loads(capsys.readouterr().out)
+    assert out["assigned"] == [] and [s["row"] for s in out["skipped"]] == [4, 5, 6, 9]
+    assert out["counts"]["already_assigned"] == 4
