@@ -588,17 +588,35 @@ def remove_day(db: Database, actor: Actor, d: dt.date) -> int:
     """
     with db.transaction() as s:
         _seed_if_empty(s)
-        rows = _own_live(s, d)
-        for h in rows:
-            h.deleted = True
-        s.flush()
-        removed = len(rows)
-        still = _effective(s, d)[0].get(d)
-        if not rows and still is not None and still.verdict.kind != _plain_kind(d):
-            s.add(Holiday(date=d, kind=_plain_kind(d), name="恢复正常", source="manual", verified=True))
-            removed = 1
+        removed = _remove_in_session(s, d)
         audit.record(s, actor, "remove_holiday", "holiday", "", {"date": d.isoformat(), "rows": removed})
         return removed
+
+
+def _remove_in_session(s: Session, d: dt.date) -> int:
+    rows = _own_live(s, d)
+    for h in rows:
+        h.deleted = True
+    s.flush()
+    removed = len(rows)
+    still = _effective(s, d)[0].get(d)
+    if not rows and still is not None and still.verdict.kind != _plain_kind(d):
+        s.add(Holiday(date=d, kind=_plain_kind(d), name="恢复正常", source="manual", verified=True))
+        removed = 1
+    return removed
+
+
+def move_day(db: Database, actor: Actor, old: dt.date, d: dt.date, kind: str, name: str = "") -> None:
+    """修改 a day's date: ``d`` gets the kind and name and ``old`` is made ordinary (see ``remove_day``),
+    in one transaction — a failure leaves both dates as they were."""
+    _check_kind(kind)
+    with db.transaction() as s:
+        _seed_if_empty(s)
+        _set_in_session(s, d, kind, name.strip(), "manual")
+        s.flush()
+        removed = _remove_in_session(s, old) if old != d else 0
+        audit.record(s, actor, "move_holiday", "holiday", "", {"from": old.isoformat(), "date": d.isoformat(),
+                                                               "kind": kind, "name": name, "rows": removed})
 
 
 def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import") -> int:

@@ -254,3 +254,17 @@ def test_no_parent_counts_the_one_prefecture_but_not_one_of_several(offices, tmp
         assert "红河州（532500）" in upstream.parent_code_warning(a.db)
     finally:
         q.close()
+
+
+def test_move_a_day_is_one_transaction(offices) -> None:  # noqa: ANN001
+    _p, a, _b = offices
+    workdays.set_day(a.db, a.actor, D(2031, 5, 6), "rest", "县庆")
+    with pytest.raises(ValidationError):
+        workdays.move_day(a.db, a.actor, D(2031, 5, 6), D(2031, 5, 7), "holiday", "县庆")  # a bad kind: nothing moves
+    assert {h.date for h in workdays.list_days(a.db, 2031)} == {D(2031, 5, 6)}
+    workdays.move_day(a.db, a.actor, D(2031, 5, 6), D(2031, 5, 7), "rest", "县庆")
+    assert {h.date for h in workdays.list_days(a.db, 2031)} == {D(2031, 5, 7)}
+    assert _audits(a, "move_holiday") == 1 and _audits(a, "remove_holiday") == 0
+    # the prefecture's 州庆 moved a day later here: its old date is this office's (revertible) override
+    workdays.move_day(a.db, a.actor, STATE_DAY, D(2026, 11, 3), "rest", "州庆")
+    assert _workday(a, STATE_DAY) and not _workday(a, D(2026, 11, 3)) and _day(a, STATE_DAY).can_revert

@@ -82,6 +82,30 @@ def test_revert_a_county_override_from_the_tab(qtbot, tmp_path: Path, dialog_ans
         assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value
         assert dialog_answers.warnings == [] and dialog_answers.bugs == []
 
+        # moving the prefecture's day to another date asks first (its old date is overridden here), one transaction
+        tab.view.selectRow(_row(tab, STATE_DAY))
+        tab.edit_btn.click()
+        tab.dialog.date.setDate(D(2026, 11, 3))
+        asked = len(dialog_answers.questions)
+        dialog_answers.confirms.append(False)
+        tab.dialog.accept()
+        assert len(dialog_answers.questions) == asked + 1 and "西双版纳州下发的日子" in dialog_answers.questions[-1]
+        assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value  # refused: nothing changed
+        assert workdays.load_calendar(a.db).is_workday(D(2026, 11, 3)).value
+        tab.view.selectRow(_row(tab, STATE_DAY))
+        tab.edit_btn.click()
+        tab.dialog.date.setDate(D(2026, 11, 3))
+        tab.dialog.accept()
+        cal = workdays.load_calendar(a.db)
+        assert cal.is_workday(STATE_DAY).value and not cal.is_workday(D(2026, 11, 3)).value
+        moved = tab.model.days[_row(tab, STATE_DAY)]
+        assert moved.origin == "本单位" and moved.can_revert  # the old date: this office's override, revertible
+        workdays.revert_day(a.db, a.actor, STATE_DAY)
+        workdays.remove_day(a.db, a.actor, D(2026, 11, 3))  # an added day: deleted as before
+        assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value
+        assert workdays.load_calendar(a.db).is_workday(D(2026, 11, 3)).value
+        tab.refresh()
+
         # a mistyped parent code: the prefecture's table is here but unused, and the tab says so
         with a.db.transaction() as s:
             s.execute(select(Office).where(Office.code == "532801")).scalar_one().parent_code = "532899"

@@ -290,16 +290,27 @@ class HolidaysTab(QWidget):
             return
         self.dialog = HolidayDialog(day, self.year.value(), self)
         dlg = self.dialog
-        dlg.accepted.connect(lambda: self.save(*dlg.value(), old=day.date))
+        dlg.accepted.connect(lambda: self._save_edit(day, *dlg.value()))
         dlg.open()
+
+    def _save_edit(self, day: HolidayDay, d: dt.date, kind: str, name: str) -> bool:
+        # moving a day the parent office sent down overrides it at its old date: say so first
+        if d != day.date and day.origin != "本单位":
+            text = self.tr("%1 是%2的日子。改到 %3 后，%1 在本单位按普通日计算（上级的记录不变，"
+                           "以后可用“撤销本单位修改”改回）。继续？") \
+                .replace("%1", day.date.isoformat()).replace("%2", day.origin).replace("%3", d.isoformat())
+            if not dialogs.confirm(self, text):
+                return False
+        return self.save(d, kind, name, old=day.date)
 
     def save(self, d: dt.date, kind: str, name: str, old: dt.date | None = None) -> bool:
         """Write one day (and, when its date was changed, make the old date ordinary again)."""
         with dialogs.guard(self) as done:
             self._keep_package_years()
-            workdays.set_day(self.ctx.db, self.ctx.actor, d, kind, name)
-            if old is not None and old != d:
-                workdays.remove_day(self.ctx.db, self.ctx.actor, old)
+            if old is not None and old != d:  # one transaction: the new date written, the old one ordinary
+                workdays.move_day(self.ctx.db, self.ctx.actor, old, d, kind, name)
+            else:
+                workdays.set_day(self.ctx.db, self.ctx.actor, d, kind, name)
         if done.ok:
             if d.year != self.year.value():
                 self.year.setValue(d.year)  # show the day where it went
