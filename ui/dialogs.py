@@ -80,10 +80,23 @@ def confirm(parent: QWidget | None, text: str, title: str = "", ok: str = "", da
     return box.clickedButton() is yes
 
 
-def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: str = "") -> str | None:
-    """One line of text, or None when cancelled."""
-    value, ok = QInputDialog.getText(parent, title, label, text=text)
-    return value if ok else None
+def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: str = "",
+             multiline: bool = False) -> str | None:
+    """One line of text (``multiline``: a paragraph, e.g. a 问题描述), or None when cancelled."""
+    dlg = text_dialog(parent, label, title, text, multiline)
+    return dlg.textValue() if dlg.exec() else None
+
+
+def text_dialog(parent: QWidget | None, label: str, title: str, text: str, multiline: bool) -> QInputDialog:
+    """The box ``ask_text`` shows: wide enough to read a prefilled sentence (Qt's own sizes it to the label)."""
+    dlg = QInputDialog(parent)
+    dlg.setWindowTitle(title)
+    dlg.setLabelText(label)
+    if multiline:
+        dlg.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    dlg.setTextValue(text)
+    dlg.resize(560 if multiline else 420, 260 if multiline else dlg.sizeHint().height())
+    return dlg
 
 
 def open_file(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> str | None:

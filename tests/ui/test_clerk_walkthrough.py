@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -37,13 +38,14 @@ from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine, ScoreEntry
 from desktop_app.services.organisation import SetupInput, list_people, list_sections
 from desktop_app.sync import peers
-from desktop_app.work import topics
-from desktop_app.work.types import TopicInput
-from ui import fonts
+from desktop_app.work import topics, visits
+from desktop_app.work.types import TopicInput, VisitInput
+from ui import dialogs, fonts
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
 from ui.pages import PAGES
 from ui.pages.exchange_page import ExchangePage
+from ui.pages.visits_page import VisitsPage
 from ui.quiz.awards_tab import AwardsTab
 from ui.quiz.exams_tab import ExamDialog, ExamsTab
 from ui.quiz.paper_dialog import PaperBuilderDialog
@@ -352,3 +354,27 @@ def test_person_form_stays_open_on_a_refusal(qtbot, ctx: AppContext, dialog_answ
     dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert not dlg.isVisible()
     assert "孙丽" in [p.name for p in list_people(ctx.db)]
+
+
+def test_finding_to_ledger_asks_in_a_box_wide_enough_to_read(qtbot, ctx: AppContext, monkeypatch) -> None:  # noqa: ANN001
+    """发现问题转入台账 showed a long finding in a one-line box about 170 pixels wide."""
+    people = {p.name: p.id for p in list_people(ctx.db)}
+    finding = "安置点公共服务配套不足，就业岗位与群众技能不匹配，部分群众反映就近务工渠道少。"
+    saved = visits.create_visit(ctx.db, ctx.actor, VisitInput(dt.date(2026, 3, 3), dt.date(2026, 3, 4), "勐阿镇纳京村",
+                                                               people["刘洋"], findings=finding))
+    asked: list[dict] = []
+
+    def ask_text(parent: object, label: str, title: str = "", text: str = "", **k: object) -> str:
+        asked.append({"text": text, **k})
+        return text
+
+    monkeypatch.setattr(dialogs, "ask_text", ask_text)
+    page = VisitsPage(ctx)
+    qtbot.addWidget(page)
+    page.year.setValue(2026)
+    page._select(saved.visit.id)
+    page.to_ledger()
+    assert asked == [{"text": finding, "multiline": True}]
+    box = dialogs.text_dialog(page, "转入问题台账的问题描述：", "发现问题转入台账", finding, multiline=True)
+    qtbot.addWidget(box)
+    assert box.width() >= 500 and box.findChild(QPlainTextEdit) is not None

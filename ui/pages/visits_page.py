@@ -284,7 +284,7 @@ class VisitsPage(ScopedYearPage):
         if v is None or not self.own():
             return
         text = dialogs.ask_text(self, self.tr("转入问题台账的问题描述："), self.tr("发现问题转入台账"),
-                                v.findings.splitlines()[0] if v.findings else "")
+                                v.findings.splitlines()[0] if v.findings else "", multiline=True)
         if text is None:
             return
         with dialogs.guard(self) as done:
