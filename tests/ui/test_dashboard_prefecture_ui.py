@@ -86,6 +86,35 @@ def test_prefecture_dashboard_shows_every_countys_work_and_quiz(qtbot, offices, 
     monkeypatch.setattr("ui.print.actions.print_list", lambda *_a, **kw: printed.append(kw))
     page.print_summary()  # the printed summary covers what the dashboard shows
     assert printed == [{"office": scope.ALL}]
+    assert page.scope_box.isVisibleTo(page) and page.office() == scope.ALL
+
+
+def test_the_dashboards_scope_choice_moves_every_part(qtbot, offices, monkeypatch) -> None:  # noqa: ANN001
+    from ui.ledger.stats_widget import LedgerStatsWidget
+
+    p, _a = offices
+    page = DashboardPage(p)
+    qtbot.addWidget(page)
+    work, quiz = _wait(qtbot, page)
+    ledger = next(w for w in page.panels if isinstance(w, LedgerStatsWidget))
+    combo = page.office_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["", "532801", "532822", scope.ALL]
+    work.overview = quiz.overview = ledger.stats = None
+    combo.setCurrentIndex(combo.findData("532822"))  # 勐海县 only
+    qtbot.waitUntil(lambda: work.overview is not None and quiz.overview is not None and ledger.stats is not None,
+                    timeout=15_000)
+    assert "勐海县" in work.title.text() and "勐海县" in quiz.title.text() and "勐海县" in ledger.title()
+    assert [(r[0], r[1], r[2]) for r in work.days.rows] == [("综合科", 12, 50)]
+    assert work.office_table is not None and work.office_table.isHidden()
+    assert quiz.chart.groups == [("综合科", [90.0])]
+    assert page.cards["people"].value.text() == "3" and "勐海县" in page.cards["people"].note.text()
+    printed: list[dict] = []
+    monkeypatch.setattr("ui.print.actions.print_list", lambda *_a, **kw: printed.append(kw))
+    page.print_summary()
+    assert printed == [{"office": "532822"}]
+    combo.setCurrentIndex(combo.findData(""))  # the prefecture's own: nobody recorded anything
+    qtbot.waitUntil(lambda: "全市" not in work.title.text() and "勐海县" not in work.title.text(), timeout=15_000)
+    assert page.cards["people"].value.text() == "0" and page.cards["people"].note.text().startswith("其中领导")
 
 
 def test_a_pinned_county_and_a_county_dashboard(qtbot, offices) -> None:  # noqa: ANN001
@@ -93,7 +122,7 @@ def test_a_pinned_county_and_a_county_dashboard(qtbot, offices) -> None:  # noqa
     panel = DashboardWorkPanel(p)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.overview is not None, timeout=15_000)
-    panel.office = "532822"  # the dashboard's scope pinned to one county
+    panel.pinned_office = "532822"  # the dashboard's scope pinned to one county
     panel.overview = None
     panel.refresh()
     qtbot.waitUntil(lambda: panel.overview is not None, timeout=15_000)

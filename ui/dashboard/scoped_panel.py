@@ -15,21 +15,22 @@ from ui.tasks import Task, run_task
 
 
 class ScopedPanelMixin:
-    """Mixed into a dashboard panel (a QWidget): ``office`` says whose figures, ``load`` reads them in the background.
+    """Mixed into a dashboard panel (a QWidget): ``pinned_office`` says whose figures, ``load`` reads them in the
+    background.
 
-    ``office`` None follows the dashboard's default (every county in a prefecture, its own in a
-    county); "" / a county's code / ``scope.ALL`` pin it (the dashboard's 查看范围).
+    ``pinned_office`` None follows the dashboard's default (every county in a prefecture, its own
+    in a county); "" / a county's code / ``scope.ALL`` pin it (the dashboard's 查看范围).
     A result that arrives after a newer refresh was asked for is dropped.
     """
 
     ctx: AppContext
-    office: str | None = None
+    pinned_office: str | None = None
     task: Task | None = None
     _generation = 0
 
     def scope_office(self) -> str:
-        """The scope in force: ``office``, or the dashboard's default for this office."""
-        return dashboard.default_scope(self.ctx.db) if self.office is None else self.office
+        """The scope in force: ``pinned_office``, or the dashboard's default for this office."""
+        return dashboard.default_scope(self.ctx.db) if self.pinned_office is None else self.pinned_office
 
     def load(self, title: str, work: Callable[[Any, int, str], Any], show: Callable[[Any, int, str], None]) -> None:
         """Run ``work(db, year, office)`` on a worker thread; ``show(result, year, office)`` on the UI thread."""

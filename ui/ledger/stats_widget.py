@@ -39,8 +39,10 @@ class LedgerStatsWidget(QGroupBox):
         self.due: DueSummary | None = None
         self._generation = 0
         self.setTitle(self.tr("问题台账"))
-        #: whose figures: "" this office, scope.ALL in a prefecture
+        #: whose figures: "" this office, scope.ALL in a prefecture (or what ``pinned_office`` says)
         self.office = ""
+        #: the dashboard's 查看范围 when it pins one ("" own, a county's code, scope.ALL); None: the default
+        self.pinned_office: str | None = None
         self.figures: dict[str, QLabel] = {}
         nums = QGridLayout()
         for i, (key, label) in enumerate((("total", "问题总数"), ("overdue", "逾期"), ("due_soon", "临期"),
@@ -114,7 +116,8 @@ class LedgerStatsWidget(QGroupBox):
         generation, db = self._generation, self.ctx.db
         year = organisation.current_year(db)
         # a prefecture's figures cover every county's items (its closure rates are per county)
-        office = self.office = scope.ALL if scope.is_prefecture(db) else ""
+        default = scope.ALL if scope.is_prefecture(db) else ""
+        office = self.office = default if self.pinned_office is None else self.pinned_office
         self.task = run_task(self, self.tr("统计问题台账"),
                              lambda _progress: (ledger_stats(db, year, office=office),
                                                 due_summary(db, limit=DUE_ITEMS, office=office)),
@@ -126,8 +129,12 @@ class LedgerStatsWidget(QGroupBox):
         self.due = due
         self._fill_due(due)
         self.stats = s
-        title = self.tr("问题台账（%1年）") if not self.office else self.tr("问题台账（%1年，全市各单位）")
-        self.units_label.setText(self.tr("各单位销号率") if self.office else self.tr("各责任单位销号率"))
+        if not self.office:
+            title = self.tr("问题台账（%1年）")
+        else:  # 全市各单位, or the county the dashboard's 查看范围 chose
+            title = self.tr("问题台账（%1年，%2）").replace("%2", scope.scope_label(self.ctx.db, self.office))
+        every = self.office == scope.ALL
+        self.units_label.setText(self.tr("各单位销号率") if every else self.tr("各责任单位销号率"))
         self.setTitle(title.replace("%1", str(year)))
         rate = s.closed / s.total if s.total else 0.0
         self.figures["total"].setText(str(s.total))

@@ -21,8 +21,10 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from ui import dialogs
 from ui.main_window import load_page_class
+from ui.office_scope import OfficeScopeCombo
 from ui.pages import DASHBOARD_PANELS
-from ui.signals import bus
+from ui.signals import Kind, bus
+from ui.work.widgets import scope_corner, sync_scope_corner
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,15 @@ class DashboardPage(QWidget):
         hl.addWidget(self.subtitle)
         row.addLayout(hl, 1)
         self.year: int | None = None  # the campaign year the counts are for (set by refresh_counts)
+        # 查看范围 (a prefecture only): every county (the default), its own, or one county — for the
+        # cards, every panel and the printed summary alike
+        self.office_combo = OfficeScopeCombo(ctx)
+        at = self.office_combo.findData(scope.ALL)
+        if at >= 0:
+            self.office_combo.setCurrentIndex(at)
+        self.office_combo.office_changed.connect(self._office_changed)
+        self.scope_box = scope_corner(self.office_combo)
+        row.addWidget(self.scope_box)
         self.print_button = QPushButton(self.tr("打印年度汇总"))
         self.print_button.setToolTip(self.tr("打印预览本年度工作汇总，可打印或另存为 PDF（Ctrl+P）"))
         self.print_button.clicked.connect(self.print_summary)
@@ -151,8 +162,23 @@ class DashboardPage(QWidget):
         if self.panels:
             self._arrange_panels()
 
-    def _on_changed(self, _kind: str, _ids: list) -> None:
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
+            self.office_combo.reload()  # a bundle may have brought a new county
+            sync_scope_corner(self.scope_box, self.office_combo)
         self._pending.start()
+
+    def office(self) -> str:
+        """Whose figures the dashboard shows: "" this office, a county's code, or ``scope.ALL`` (a prefecture's
+        default); a county office only ever shows its own."""
+        return self.office_combo.current_office() if not self.office_combo.isHidden() else ""
+
+    def _office_changed(self, _office: str) -> None:
+        # every panel that can follow the 查看范围 shows the same offices as the cards
+        for panel in self.panels:
+            if hasattr(panel, "pinned_office"):
+                panel.pinned_office = self.office()
+        self.refresh()
 
     def _build_panel(self, target: str) -> QWidget | None:
         try:
@@ -165,12 +191,11 @@ class DashboardPage(QWidget):
 
     def print_summary(self) -> None:
         """Preview the yearly summary (年度工作汇总) of the year on screen; print or save it from there."""
-        from desktop_app.services import dashboard
         from ui.print.actions import print_list
 
         with dialogs.guard(self):
-            # the printed summary covers what the dashboard shows: every county in a prefecture
-            print_list(self, self.ctx, "summary", self.year, office=dashboard.default_scope(self.ctx.db))
+            # the printed summary covers what the dashboard shows (查看范围): every county by default
+            print_list(self, self.ctx, "summary", self.year, office=self.office())
 
     def refresh(self) -> None:
         """Reload the counts and let every panel refresh itself."""
@@ -186,7 +211,7 @@ class DashboardPage(QWidget):
         from desktop_app.services import dashboard
 
         with dialogs.guard(self) as done:
-            s = dashboard.summary(self.ctx.db)
+            s = dashboard.summary(self.ctx.db, office=self.office())
         if not done.ok:
             return
         self.title.setText(s.office_name)
@@ -195,8 +220,8 @@ class DashboardPage(QWidget):
                               .replace("%1", s.office_code).replace("%2", s.level_label)
                               .replace("%3", s.campaign_name).replace("%4", str(s.leader_quota))
                               .replace("%5", str(s.staff_quota)))
-        # a prefecture's cards count every county's rows (dashboard.default_scope): the notes say so
-        every = self.tr("全市各单位，") if s.scope == scope.ALL else ""
+        # a prefecture's cards count the offices of its 查看范围: the notes say whose
+        every = self.tr("%1，").replace("%1", scope.scope_label(self.ctx.db, s.scope)) if self.office() else ""
         self.cards["sections"].set(s.sections, every.rstrip("，"))
         self.cards["people"].set(s.people, every + self.tr("其中领导 %1 人").replace("%1", str(s.leaders)))
         self.cards["topics"].set(s.topics, every + self.tr("%1年度").replace("%1", str(s.year)))
