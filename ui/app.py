@@ -59,12 +59,21 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 _translator: QTranslator | None = None
+_gaps: QTranslator | None = None
+#: Qt strings qtbase_zh_CN leaves in English (the file dialog's 查找范围/文件类型, 文件夹 in its list)
+GAPS_DIR = Path(__file__).resolve().parents[1] / "resources" / "i18n"
+
+
+def qt_gaps_translator(parent: QApplication) -> QTranslator | None:
+    """Our small supplement to Qt's own Chinese (resources/i18n/qt_gaps_zh_CN.ts), or None if it is missing."""
+    gaps = QTranslator(parent)
+    return gaps if gaps.load("qt_gaps_zh_CN", str(GAPS_DIR)) else None
 
 
 def _install_chinese(app: QApplication) -> None:
     """Qt's own texts (OK/Cancel, calendar month and weekday names) in Simplified Chinese, whatever the
     PC's locale: the translations ship inside the PySide6 wheel, so nothing is fetched."""
-    global _translator
+    global _translator, _gaps
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     if _translator is not None:
         return
@@ -73,6 +82,10 @@ def _install_chinese(app: QApplication) -> None:
     if translator.load("qtbase_zh_CN", folder):
         app.installTranslator(translator)
         _translator = translator  # kept alive as long as the app
+    gaps = qt_gaps_translator(app)
+    if gaps is not None:  # installed last, so asked first
+        app.installTranslator(gaps)
+        _gaps = gaps
 
 
 def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -41,6 +42,7 @@ from desktop_app.sync import peers
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 from ui import dialogs, fonts
+from ui.app import qt_gaps_translator
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
 from ui.pages import PAGES
@@ -378,3 +380,20 @@ def test_finding_to_ledger_asks_in_a_box_wide_enough_to_read(qtbot, ctx: AppCont
     box = dialogs.text_dialog(page, "转入问题台账的问题描述：", "发现问题转入台账", finding, multiline=True)
     qtbot.addWidget(box)
     assert box.width() >= 500 and box.findChild(QPlainTextEdit) is not None
+
+
+def test_file_dialog_labels_are_chinese(qtbot) -> None:  # noqa: ANN001
+    """导入 Excel → 选择文件: the file dialog said “Look in:”, “Files of type:” and “Folder” (not in Qt's Chinese)."""
+    app = QApplication.instance()
+    gaps = qt_gaps_translator(app)
+    assert gaps is not None
+    app.installTranslator(gaps)
+    try:
+        box = QFileDialog(None, "选择要导入的 Excel 文件", str(Path.home()))
+        box.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        qtbot.addWidget(box)
+        labels = {w.objectName(): w.text() for w in box.findChildren(QLabel)}
+        assert labels["lookInLabel"] == "查找范围(&L)：" and labels["fileTypeLabel"] == "文件类型(&T)："
+        assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder", "All other platforms") == "文件夹"
+    finally:
+        app.removeTranslator(gaps)
