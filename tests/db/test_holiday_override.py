@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import select
 from test_sync_support import make_office, prefecture_and_counties, rows, send, trust_both
 
-from db.models import AuditEntry, Holiday, Office
+from db.models import AuditEntry, Holiday, Issue, Office
 from desktop_app import workdays
 from desktop_app.errors import ValidationError
 from desktop_app.ledger import service
+from desktop_app.ledger.types import IssueInput
 from desktop_app.services import upstream
 
 D = dt.date
@@ -79,9 +80,15 @@ def test_revert_an_override_of_a_prefecture_day_follows_its_table_again(offices,
     day = _day(a, STATE_DAY)
     assert day is not None and day.can_revert and not _day(a, D(2026, 10, 1)).can_revert
 
+    [before] = service.create_issues(a.db, a.actor, [IssueInput(description="村级活动场所管理不规范",
+                                                                 deadline_workdays=1, assigned_date=friday)])
     assert workdays.revert_day(a.db, a.actor, STATE_DAY) == 1
     assert not _workday(a, STATE_DAY)
     assert _deadline(a, friday, 1) == D(2026, 11, 3)  # the working-day deadline follows the prefecture again
+    [after] = service.create_issues(a.db, a.actor, [IssueInput(description="村级活动场所管理不规范",
+                                                                deadline_workdays=1, assigned_date=friday)])
+    with a.db.session() as s:  # a deadline is counted when the item is made (and kept: the ledger's rule)
+        assert (s.get(Issue, before).deadline, s.get(Issue, after).deadline) == (STATE_DAY, D(2026, 11, 3))
     day = _day(a, STATE_DAY)
     assert day is not None and day.origin == "西双版纳州下发" and day.kind == "rest" and day.name == "州庆"
     assert not day.can_revert and day.overrides == ""
