@@ -35,14 +35,14 @@ from PySide6.QtWidgets import (
 from desktop_app import workdays
 from desktop_app.context import AppContext
 from desktop_app.services import organisation
-from desktop_app.workdays import KINDS, PACKAGE_SOURCE, HolidayDay
+from desktop_app.workdays import KINDS, PACKAGE_SOURCE, WITHDRAWN, HolidayDay
 from ui import dialogs
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
 
 _Index = QModelIndex | QPersistentModelIndex
-_SOURCES = {PACKAGE_SOURCE: "内置日历", "manual": "手工录入", "import": "表格导入"}
+_SOURCES = {PACKAGE_SOURCE: "内置日历", "manual": "手工录入", "import": "表格导入", WITHDRAWN: "已撤销"}
 
 
 class HolidayModel(QAbstractTableModel):
