@@ -31,9 +31,10 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -99,27 +100,52 @@ def text_dialog(parent: QWidget | None, label: str, title: str, text: str, multi
     return dlg
 
 
+_last_dir: str = ""
+
+
+def start_dir(directory: str = "") -> str:
+    """Where a file box opens: the folder last used (else 文档), with ``directory``'s bare file name
+    (e.g. 问题台账.xlsx) kept — Qt would otherwise open in the program's own folder."""
+    if directory and Path(directory).is_absolute():
+        return directory
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    base = _last_dir or (documents if documents and Path(documents).is_dir() else str(Path.home()))
+    return str(Path(base) / directory) if directory else base
+
+
+def _remember(path: str) -> None:
+    global _last_dir
+    if path:
+        _last_dir = str(Path(path).parent)
+
+
 def open_file(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> str | None:
     """A file to open, or None."""
-    path, _ = QFileDialog.getOpenFileName(parent, caption, directory, filter)
+    path, _ = QFileDialog.getOpenFileName(parent, caption, start_dir(directory), filter)
+    _remember(path)
     return path or None
 
 
 def open_files(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> list[str]:
     """Files to open (possibly none)."""
-    paths, _ = QFileDialog.getOpenFileNames(parent, caption, directory, filter)
+    paths, _ = QFileDialog.getOpenFileNames(parent, caption, start_dir(directory), filter)
+    if paths:
+        _remember(paths[0])
     return list(paths)
 
 
 def save_file(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> str | None:
     """Where to save, or None."""
-    path, _ = QFileDialog.getSaveFileName(parent, caption, directory, filter)
+    path, _ = QFileDialog.getSaveFileName(parent, caption, start_dir(directory), filter)
+    _remember(path)
     return path or None
 
 
 def choose_dir(parent: QWidget | None, caption: str, directory: str = "") -> str | None:
     """A folder, or None."""
-    path = QFileDialog.getExistingDirectory(parent, caption, directory)
+    path = QFileDialog.getExistingDirectory(parent, caption, start_dir(directory))
+    if path:
+        _remember(str(Path(path) / "x"))  # the folder itself is the one to start from next time
     return path or None
 
 

@@ -397,3 +397,14 @@ def test_file_dialog_labels_are_chinese(qtbot) -> None:  # noqa: ANN001
         assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder", "All other platforms") == "文件夹"
     finally:
         app.removeTranslator(gaps)
+
+
+def test_file_boxes_open_where_the_clerk_was_not_in_the_program_folder(monkeypatch, tmp_path: Path) -> None:  # noqa: ANN001
+    """选择文件/另存为 opened in the program's own folder (/work/main, C:\\Program Files\\…), every time."""
+    monkeypatch.setattr(dialogs, "_last_dir", "")
+    first = Path(dialogs.start_dir("问题台账.xlsx"))
+    assert first.is_absolute() and first.name == "问题台账.xlsx" and first.parent != Path.cwd()
+    dialogs._remember(str(tmp_path / "U盘" / "ledger.xlsx"))
+    assert dialogs.start_dir("问题台账.xlsx") == str(tmp_path / "U盘" / "问题台账.xlsx")
+    assert dialogs.start_dir() == str(tmp_path / "U盘")
+    assert dialogs.start_dir(str(tmp_path / "backups")) == str(tmp_path / "backups")  # a folder given is kept
