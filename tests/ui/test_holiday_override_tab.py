@@ -75,7 +75,7 @@ def test_revert_a_county_override_from_the_tab(qtbot, tmp_path: Path, dialog_ans
         tab.remove_action.trigger()
         assert "撤销本单位修改" in dialog_answers.questions[-1]
         r = _row(tab, STATE_DAY)
-        assert tab.model.index(r, 1).data() == "普通日（本单位已删除）"
+        assert tab.model.index(r, 1).data() == "普通日（本单位已删除）" and tab.model.index(r, 3).data() == "本单位 · 已删除"
         tab.view.selectRow(r)
         assert tab.revert_btn.isEnabled() and not tab.remove_action.isEnabled()
         tab.revert_btn.click()

@@ -77,7 +77,8 @@ class HolidayModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             weekday = "一二三四五六日"[d.date.weekday()]
             cells = (f"{d.date.isoformat()}（周{weekday}）", d.kind_label, d.name,
-                     f"{d.origin} · {_SOURCES.get(d.source, d.source)}", "是" if d.verified else "否", d.overrides)
+                     f"{d.origin} · {'已删除' if d.removed else _SOURCES.get(d.source, d.source)}",
+                     "是" if d.verified else "否", d.overrides)
             return cells[index.column()] if 0 <= index.column() < len(cells) else None
         if role == Qt.ItemDataRole.ToolTipRole and d.overrides:
             return self.tr("这一天按“%1”的记录计算，覆盖了：%2").replace("%1", d.origin).replace("%2", d.overrides)
