@@ -58,6 +58,8 @@ def _chain(offices: dict[str, tuple[str, str | None, str]], me: str) -> list[str
         return only if len(only) == 1 else []  # several: which one is above is unknown (module docstring)
     out: list[str] = []
     while parent and parent != me and parent not in out and len(out) < _MAX_DEPTH:
+        if offices.get(parent, ("",))[0] == "county":
+            break  # a county is above no one: a parent code naming one is a typo, its rows never count
         out.append(parent)
         parent = offices.get(parent, ("", None, ""))[1]
     return out
@@ -95,13 +97,16 @@ def unused_upstream_warning(s: Session, me: str, senders: set[str], what: str) -
         if used:
             return f"本单位未填写上级单位代码，暂按 {named(used)}下发的{what}计算。请在“设置 → 本单位”中填写上级单位代码。"
         return ""
+    fix = "请在“设置 → 本单位”中核对上级单位代码。"
+    received = f"已收到 {named(ignored)}下发的{what}，但未采用。" if ignored else ""
+    if parent in offices and offices[parent][0] == "county":
+        return f"上级单位代码 {parent} 是县级单位 {named([parent])}，不能作为上级单位；{received}{fix}"
     if not ignored:
         return ""
     if parent not in offices:
-        return (f"上级单位代码 {parent} 未在已信任单位中找到；已收到 {named(ignored)}下发的{what}，但未采用。"
-                f"请在“设置 → 本单位”中核对上级单位代码。")
-    return (f"上级单位代码 {parent} 是 {named([parent])}，已收到 {named(ignored)}下发的{what}，"
-            f"但它不是本单位的上级单位，未采用。请在“设置 → 本单位”中核对上级单位代码。")
+        return f"上级单位代码 {parent} 未在已信任单位中找到；{received}{fix}"
+    return (f"上级单位代码 {parent} 是 {named([parent])}；已收到 {named(ignored)}下发的{what}，"
+            f"但{'它们' if len(ignored) > 1 else '该单位'}不是本单位的上级单位，未采用。{fix}")
 
 
 def parent_code_warning(db: Database) -> str:
@@ -119,6 +124,9 @@ def parent_code_warning(db: Database) -> str:
     if parent and parent not in offices:
         return (f"上级单位代码 {parent} 未在已信任单位中找到，上级下发的节假日表和题库不会采用。"
                 f"{trusted}请核对上级单位代码。")
+    if parent and offices[parent][0] == "county":
+        return (f"上级单位代码 {parent} 是县级单位 {named_list(offices, [parent])}，不能作为上级单位，"
+                f"上级下发的节假日表和题库不会采用。{trusted}请核对上级单位代码。")
     if not parent and level != "prefecture" and len(known) > 1:
         return f"未填写上级单位代码，无法确定上级下发的节假日表和题库以哪个单位为准，均不会采用。{trusted}请填写上级单位代码。"
     return ""

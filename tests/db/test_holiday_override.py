@@ -275,3 +275,19 @@ def test_move_a_day_is_one_transaction(offices) -> None:  # noqa: ANN001
     # the prefecture's 州庆 moved a day later here: its old date is this office's (revertible) override
     workdays.move_day(a.db, a.actor, STATE_DAY, D(2026, 11, 3), "rest", "州庆")
     assert _workday(a, STATE_DAY) and not _workday(a, D(2026, 11, 3)) and _day(a, STATE_DAY).can_revert
+
+
+def test_parent_code_naming_a_county_never_counts_its_rows(offices, tmp_path: Path) -> None:  # noqa: ANN001
+    """A typo naming the sibling county: its relayed rows stay another county's, and both warnings say so."""
+    p, a, b = offices
+    workdays.set_day(b.db, b.actor, D(2026, 11, 4), "rest", "县庆")
+    send(b, p, tmp_path / "up")
+    send(p, a, tmp_path / "relay")  # B's rows (and its Office row) reach A through the prefecture
+    _set_parent(a, "532822")
+    with a.db.session() as s:
+        assert upstream.upstream_codes(s, "532801") == []
+    assert _workday(a, D(2026, 11, 4)) and _workday(a, STATE_DAY)  # neither B's nor the prefecture's days
+    warning = workdays.sent_down_warning(a.db)
+    assert warning.startswith("上级单位代码 532822 是县级单位 勐海县（532822），不能作为上级单位")
+    assert "西双版纳州（532800）下发的节假日表，但未采用" in warning
+    assert "县级单位" in upstream.parent_code_warning(a.db)
