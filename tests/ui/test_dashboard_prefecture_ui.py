@@ -146,3 +146,16 @@ def test_short_names_drop_only_a_shared_ending() -> None:
     assert short_names(["景洪市", "勐海市"]) == ["景洪市", "勐海市"]  # one shared character says nothing
     assert short_names(["景洪市乡村振兴局"]) == ["景洪市乡村振兴局"]
     assert short_names(["振兴局", "乡村振兴局"]) == ["振兴局", "乡村振兴局"]  # never down to nothing
+
+
+def test_office_models_pass_qtmodeltester(qtmodeltester, offices) -> None:  # noqa: ANN001
+    from desktop_app.services import dashboard
+    from ui.dashboard.office_tables import OfficeQuizModel, OfficeWorkModel
+
+    p, _a = offices
+    work, quiz = OfficeWorkModel(), OfficeQuizModel()
+    work.set_items(dashboard.work_overview(p.db, 2026, scope.ALL).offices)
+    quiz.set_items(dashboard.quiz_overview(p.db, 2026, scope.ALL).offices)
+    assert work.rowCount() == quiz.rowCount() == 3
+    qtmodeltester.check(work)
+    qtmodeltester.check(quiz)
