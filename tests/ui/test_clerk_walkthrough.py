@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.models import AuditEntry
-from desktop_app import demo
+from desktop_app import demo, demo_prefecture
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
@@ -45,6 +45,7 @@ from ui import dialogs, fonts
 from ui.app import qt_gaps_translator
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
+from ui.office_scope import OfficeScopeCombo
 from ui.pages import PAGES
 from ui.pages.exchange_page import ExchangePage
 from ui.pages.visits_page import VisitsPage
@@ -313,9 +314,14 @@ def _visible_texts(page: QWidget) -> list[str]:
     return out
 
 
-def test_no_english_on_any_page_or_tab(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
-    """Every page and every tab of a demo county, as a clerk sees them: no English words nor internal codes."""
-    demo.generate_demo(tmp_path / "demo", items=40, today=dt.date(2026, 11, 22))
+@pytest.mark.parametrize("office", ["county", "prefecture"])
+def test_no_english_on_any_page_or_tab(qtbot, tmp_path: Path, office: str) -> None:  # noqa: ANN001
+    """Every page and tab of a demo county and of the demo prefecture (looking at 全部单位), as a clerk sees
+    them: no English words nor internal codes."""
+    if office == "county":
+        demo.generate_demo(tmp_path / "demo", items=30, today=dt.date(2026, 11, 22))
+    else:
+        demo_prefecture.generate_prefecture_demo(tmp_path / "demo", items=5, today=dt.date(2026, 11, 22))
     c = open_context(tmp_path / "demo", daily_backup=False)
     try:
         window = MainWindow(c)
@@ -325,6 +331,8 @@ def test_no_english_on_any_page_or_tab(qtbot, tmp_path: Path) -> None:  # noqa: 
         seen: set[str] = set()
         for spec in PAGES:
             page = window.show_page(spec.key)
+            for combo in page.findChildren(OfficeScopeCombo):  # a prefecture looks at every county's rows
+                combo.setCurrentIndex(combo.count() - 1)
             tabs = page.findChildren(QTabWidget)
             for t in tabs or [None]:
                 for i in range(t.count() if t else 1):
