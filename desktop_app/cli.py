@@ -51,8 +51,36 @@ def office_scope(args: argparse.Namespace) -> str:
     return value
 
 
+#: argparse's own words (help headings, usage errors) in Chinese, like everything else the program says
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少必填参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值：%(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的%(type)s值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "one of the arguments %s is required": "必须给出以下参数之一：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+}
+
+
+def _argparse_zh(message: str) -> str:
+    return ARGPARSE_ZH.get(message, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command-line grammar."""
+    # argparse looks its words up through its module-level gettext alias at call time: answer in Chinese
+    argparse._ = _argparse_zh  # type: ignore[attr-defined]
     p = argparse.ArgumentParser(prog="fielddesk", description="调研工作台 FieldDesk — 不带参数运行时启动图形界面")
     p.add_argument("--version", action="version", version=f"FieldDesk {__version__}")
     p.add_argument("--data-dir", help="数据目录（也可用环境变量 FIELDDESK_DATA_DIR）")
