@@ -81,7 +81,10 @@ class HolidayModel(QAbstractTableModel):
                      "是" if d.verified else "否", d.overrides)
             return cells[index.column()] if 0 <= index.column() < len(cells) else None
         if role == Qt.ItemDataRole.ToolTipRole and d.overrides:
-            return self.tr("这一天按“%1”的记录计算，覆盖了：%2").replace("%1", d.origin).replace("%2", d.overrides)
+            tip = self.tr("这一天按“%1”的记录计算，覆盖了：%2").replace("%1", d.origin).replace("%2", d.overrides)
+            if d.can_revert:
+                tip += self.tr("\n可用“撤销本单位修改”（按钮或右键菜单）改回。")
+            return tip
         if role == Qt.ItemDataRole.ForegroundRole and d.origin != "本单位" and index.column() == 3:
             return QBrush(QColor("#1d5fa8"))  # a day sent down by the parent office
         if role == Qt.ItemDataRole.ForegroundRole and d.can_revert and index.column() in (1, 5):
@@ -210,7 +213,8 @@ class HolidaysTab(QWidget):
         top.addWidget(QLabel(self.tr("年份")))
         top.addWidget(self.year)
         hint = QLabel(self.tr("只列出例外的日子：法定节假日（休息日）和调休上班的周末；其余周一至周五为工作日。"
-                              "上级下发的节假日表优先于内置日历，本单位修改的日子又优先于下发的。"))
+                              "上级下发的节假日表优先于内置日历，本单位修改的日子又优先于下发的；"
+                              "本单位的修改可用“撤销本单位修改”改回。"))
         hint.setWordWrap(True)
         hint.setObjectName("PageSubtitle")
         top.addWidget(hint, 1)
