@@ -11,7 +11,6 @@ from typing import Any
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import prefecture_and_counties, send
 
 from db.models import AuditEntry, Issue
 from desktop_app import cli
@@ -20,6 +19,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import PermissionDeniedError
 from desktop_app.ledger import assign, assign_excel
 from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
+from tests.db.test_sync_support import prefecture_and_counties, send
 
 A, B, P = "532801", "532822", "532800"  # 景洪市, 勐海县, 西双版纳州
 WHO = Actor("tester", "测试员")

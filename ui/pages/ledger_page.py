@@ -86,12 +86,18 @@ class LedgerPage(QWidget):
         self.assign_button.setToolTip(self.tr("向县（区）交办一条问题：由该县（区）整改，完成时限和销号审核由本单位负责（Ctrl+N）"))
         self.assign_button.clicked.connect(self.assign_issue)
         self.assign_button.setVisible(self.model.prefecture)
+        # 批量交办: the prefecture's own Excel list of problems, many counties at once
+        self.assign_sheet_button = QPushButton(self.tr("从表格批量交办…"))
+        self.assign_sheet_button.setToolTip(self.tr("从 Excel 交办清单（每行一条问题，含县（市、区）列）一次交办多条：先预览，确认后交办"))
+        self.assign_sheet_button.clicked.connect(self.assign_from_sheet)
+        self.assign_sheet_button.setVisible(self.model.prefecture)
         if self.model.prefecture:
             self.new_button.setToolTip(self.tr("登记一条本单位的问题（Ctrl+Shift+N）"))
         top = QHBoxLayout()
         top.addWidget(self.banner, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.assign_button)
+        top.addWidget(self.assign_sheet_button)
         top.addWidget(self.new_button)
         # printing (issue 5): the current view as filtered, or the selected item's 督办通知单
         self.print_button = QPushButton(self.tr("打印…"))
@@ -352,6 +358,17 @@ class LedgerPage(QWidget):
             self.filter_bar.set_filter(IssueFilter(year=self.model.filter.year, office=county))
         self.show_issue(dlg.saved_id)
         return dlg.saved_id
+
+    def assign_from_sheet(self) -> None:
+        """Prefecture: 从表格批量交办 — choose a sheet, check the preview, assign its valid rows."""
+        if not self.model.prefecture:
+            return
+        from ui.ledger.assign_sheet_dialog import AssignSheetDialog
+
+        dlg = AssignSheetDialog(self.ctx, self)
+        if not dlg.preview:
+            dlg.choose_file()
+        self.exec_dialog(dlg)
 
     def run_step(self, step: str) -> None:
         """Open the dialog of a lifecycle step for the selected item."""
