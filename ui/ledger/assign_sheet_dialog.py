@@ -158,7 +158,7 @@ class AssignSheetDialog(QDialog):
         self.preview = pv
         self.model.set_rows(pv.rows)
         self.table.resizeColumnsToContents()
-        for c, width in enumerate((60, 170, 360, 260, 170)):
+        for c, width in enumerate((60, 180, 360, 260, 190)):
             self.table.setColumnWidth(c, min(max(self.table.columnWidth(c), 60), width))
         ready = len(pv.ready)
         self._set_assign_count(ready)

@@ -92,9 +92,9 @@ class AssignSheetModel(QAbstractTableModel):
     def _text(self, r: SheetRow, key: str, tooltip: bool) -> str | None:
         if key == "row":
             return str(r.row)
-        if key == "county":
-            if r.county_code and r.county_name and r.county_text not in (r.county_name, r.county_code):
-                return f"{r.county_name}（{r.county_text}）"
+        if key == "county":  # the office found; what the sheet wrote, when it differs, in the tooltip
+            if tooltip and r.county_name and r.county_text != r.county_name:
+                return QCoreApplication.translate("AssignSheetModel", "表格中写作：") + r.county_text
             return r.county_name or r.county_text
         if key == "description":
             return r.description
