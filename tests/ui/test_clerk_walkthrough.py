@@ -366,7 +366,8 @@ def test_person_form_stays_open_on_a_refusal(qtbot, ctx: AppContext, dialog_answ
     assert "孙丽" in [p.name for p in list_people(ctx.db)]
 
 
-def test_finding_to_ledger_asks_in_a_box_wide_enough_to_read(qtbot, ctx: AppContext, monkeypatch) -> None:  # noqa: ANN001
+def test_finding_to_ledger_asks_in_a_box_wide_enough_to_read(qtbot, ctx: AppContext, monkeypatch,  # noqa: ANN001
+                                                              dialog_answers) -> None:
     """发现问题转入台账 showed a long finding in a one-line box about 170 pixels wide."""
     people = {p.name: p.id for p in list_people(ctx.db)}
     finding = "安置点公共服务配套不足，就业岗位与群众技能不匹配，部分群众反映就近务工渠道少。"
@@ -385,6 +386,11 @@ def test_finding_to_ledger_asks_in_a_box_wide_enough_to_read(qtbot, ctx: AppCont
     page._select(saved.visit.id)
     page.to_ledger()
     assert asked == [{"text": finding, "multiline": True}]
+    # once turned into an item, doing it again asks first; 取消 makes no second copy
+    dialog_answers.confirms.append(False)
+    page._select(saved.visit.id)
+    page.to_ledger()
+    assert "已有 1 条问题转入台账" in dialog_answers.questions[-1] and len(asked) == 1
     box = dialogs.text_dialog(page, "转入问题台账的问题描述：", "发现问题转入台账", finding, multiline=True)
     qtbot.addWidget(box)
     assert box.width() >= 500 and box.findChild(QPlainTextEdit) is not None

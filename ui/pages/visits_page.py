@@ -283,6 +283,11 @@ class VisitsPage(ScopedYearPage):
         v = self.current()
         if v is None or not self.own():
             return
+        # a second click must not quietly make a second copy of the same finding in the ledger
+        if v.issue_ids and not dialogs.confirm(self, self.tr("本次调研已有 %1 条问题转入台账。仍要再转入一条吗？"
+                                                              "（同一问题请勿重复转入）").replace("%1", str(len(v.issue_ids))),
+                                               ok=self.tr("再转入一条")):
+            return
         text = dialogs.ask_text(self, self.tr("转入问题台账的问题描述："), self.tr("发现问题转入台账"),
                                 v.findings.splitlines()[0] if v.findings else "", multiline=True)
         if text is None:
