@@ -30,6 +30,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
     """
     if getattr(args, "from_xlsx", None):
         return cmd_assign_sheet(args)
+    if getattr(args, "dry_run", False) or getattr(args, "sheet", None):
+        raise ValidationError("--dry-run 和 --sheet 只能与 --from-xlsx 同用", "批量交办请加上 --from-xlsx 表格文件")
     if not args.county or not args.description:
         raise ValidationError("请用 --county 指定责任县（区）并用 --description 填写问题描述",
                               "或用 --from-xlsx 从表格批量交办")
@@ -75,7 +77,7 @@ def cmd_assign_sheet(args: argparse.Namespace) -> int:
     payload["status"] = "dry-run" if result is None else "applied"
     payload.update(result.to_json() if result else {"assigned": [], "skipped": [], "errors": []})
     bad = pv.of("error")
-    lines = [f"{r.row}行 {r.county_text or '（无县名）'}：{r.reason}" for r in bad]
+    lines = [f"第{r.row}行 {r.county_text or '（无县名）'}：{r.reason}" for r in bad]
     if result is None:
         head = (f"预览：可交办 {len(pv.ready)} 条，已交办（跳过） {len(pv.of('assigned'))} 条，"
                 f"有错误 {len(bad)} 条（未写入任何数据）")

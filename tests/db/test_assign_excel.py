@@ -210,3 +210,18 @@ def test_cli_assign_from_xlsx_dry_run_then_real(offices, tmp_path: Path, capsys)
     out = json.loads(capsys.readouterr().out)
     assert out["assigned"] == [] and [s["row"] for s in out["skipped"]] == [4, 5, 6, 9]
     assert out["counts"]["already_assigned"] == 4
+
+
+def test_cli_human_summary_and_misused_options(offices, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    p, _a = offices
+    sheet = make_sheet(tmp_path / "交办.xlsx", ROWS[:3])
+    root = str(p.data.root)
+    p.close()
+    code = cli.run(["--data-dir", root, "assign", "--from-xlsx", str(sheet), "--assigned-date", ASSIGNED.isoformat()])
+    out = capsys.readouterr()
+    assert code == 0 and out.err == ""
+    assert out.out.startswith("已交办 3 条（州交2026-001–州交2026-003），已交办过而跳过 0 条，有错误未交办 0 条")
+    assert cli.run(["--data-dir", root, "assign", "--county", A, "--description", "x", "--dry-run"]) != 0
+    assert "只能与 --from-xlsx 同用" in capsys.readouterr().err
+    assert cli.run(["--data-dir", root, "assign", "--county", A]) != 0
+    assert "--description" in capsys.readouterr().err
