@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from db.models import AuditEntry
+from db.models import AuditEntry, Issue
 from desktop_app import demo, demo_prefecture
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.ledger import service
@@ -41,8 +41,10 @@ from desktop_app.services.organisation import SetupInput, list_people, list_sect
 from desktop_app.sync import peers
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
+from tests.conftest import SAMPLES
 from ui import dialogs, fonts
 from ui.app import qt_gaps_translator
+from ui.excel.import_dialog import ExcelImportDialog
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
 from ui.office_scope import OfficeScopeCombo
@@ -422,3 +424,33 @@ def test_file_boxes_open_where_the_clerk_was_not_in_the_program_folder(monkeypat
     assert dialogs.start_dir("问题台账.xlsx") == str(tmp_path / "U盘" / "问题台账.xlsx")
     assert dialogs.start_dir() == str(tmp_path / "U盘")
     assert dialogs.start_dir(str(tmp_path / "backups")) == str(tmp_path / "backups")  # a folder given is kept
+
+
+def test_importing_the_same_ledger_sheet_again_warns_and_asks(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    """导入 Excel twice with the same 问题清单 made every item twice, without a word."""
+    def dialog() -> ExcelImportDialog:
+        dlg = ExcelImportDialog(ctx, "ledger")
+        qtbot.addWidget(dlg)
+        dlg.load(str(SAMPLES / "ledger.xlsx"))
+        assert dlg.task.wait(20_000)
+        return dlg
+
+    first = dialog()
+    assert "可能已导入过" not in first.status.text()
+    first.import_button.click()
+    assert first.task.wait(20_000)
+    assert len(_issue_ids(ctx)) == 5
+    again = dialog()
+    assert "其中 5 条" in again.status.text() and "可能已导入过" in again.status.text()
+    dialog_answers.confirms.append(False)  # 取消: nothing more is written
+    again.import_button.click()
+    assert "可能已导入过" in dialog_answers.questions[-1] and len(_issue_ids(ctx)) == 5
+    dialog_answers.confirms.append(True)  # 仍然导入: the clerk meant it
+    again.import_button.click()
+    assert again.task.wait(20_000)
+    assert len(_issue_ids(ctx)) == 10
+
+
+def _issue_ids(ctx: AppContext) -> list[str]:
+    with ctx.db.session() as s:
+        return list(s.execute(select(Issue.id).where(Issue.deleted.is_(False))).scalars())

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.context import AppContext
 from desktop_app.excel.kinds import KIND_LABELS, KIND_NAMES, get_kind
+from desktop_app.ledger import duplicates
 from ui import dialogs
 from ui.excel.preview_model import PreviewModel
 from ui.signals import Kind, notify
@@ -49,6 +50,7 @@ class ExcelImportDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.preview: Any = None  # the last ImportPreview
+        self.repeated: list[int] = []  # sheet rows this office has already recorded (ledger)
         self.outcome: Any = None  # the ImportOutcome after 导入
         self._mapping: dict[str, str | None] | None = None
         self._loading = False
@@ -232,6 +234,15 @@ class ExcelImportDialog(QDialog):
             text = self.tr("工作表“%1”：表头在第 %2 行，读到%3 %4 条，没有发现错误，可以导入。")
             text = text.replace("%1", pv.sheet).replace("%2", str(pv.header_row)).replace("%3", label).replace(
                 "%4", str(len(pv.rows)))
+        self.repeated = []
+        if pv.kind == "ledger" and not pv.roundtrip and not pv.errors:
+            with dialogs.guard(self) as done:
+                repeated = duplicates.already_recorded(self.ctx.db, pv.rows)
+            if done.ok and repeated:
+                self.repeated = repeated
+                text += self.tr("\n注意：其中 %1 条（第 %2 行）与台账中已有问题的问题描述和责任单位相同，"
+                                "可能已导入过；再次导入会重复登记。").replace("%1", str(len(repeated))).replace(
+                    "%2", "、".join(str(r) for r in repeated[:5]) + ("…" if len(repeated) > 5 else ""))
         self.status.setText(text)
         self.import_button.setEnabled(bool(pv.rows) and (pv.roundtrip or not pv.errors))
 
@@ -240,6 +251,10 @@ class ExcelImportDialog(QDialog):
         from desktop_app.excel.service import import_file
 
         if self.preview is None:
+            return
+        if self.repeated and not dialogs.confirm(
+                self, self.tr("有 %1 条与台账中已有问题相同，可能已导入过。仍然全部导入（会重复登记这些问题）？")
+                .replace("%1", str(len(self.repeated))), ok=self.tr("仍然导入")):
             return
         pv, mapping, db, actor = self.preview, self._mapping, self.ctx.db, self.ctx.actor
         self.import_button.setEnabled(False)
