@@ -39,6 +39,7 @@ from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine, ScoreEntry
 from desktop_app.services.organisation import SetupInput, list_people, list_sections
 from desktop_app.sync import peers
+from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 from tests.conftest import SAMPLES
@@ -454,3 +455,24 @@ def test_importing_the_same_ledger_sheet_again_warns_and_asks(qtbot, ctx: AppCon
 def _issue_ids(ctx: AppContext) -> list[str]:
     with ctx.db.session() as s:
         return list(s.execute(select(Issue.id).where(Issue.deleted.is_(False))).scalars())
+
+
+def test_bundle_preview_names_the_sending_office(qtbot, dialog_answers, ctx: AppContext, tmp_path: Path) -> None:  # noqa: ANN001
+    """导入数据包: the line above the table said （来自单位 532801） while the table said 景洪市乡村振兴局（532801）."""
+    pref = open_context(tmp_path / "pref", daily_backup=False)
+    try:
+        initialise_office(pref, SetupInput(code="532800", name="西双版纳州乡村振兴局", level="prefecture",
+                                           sections=["综合科"], year=2026))
+        county_card, pref_card = peers.own_card(ctx.db, ctx.data.keys), peers.own_card(pref.db, pref.data.keys)
+        peers.trust_card(ctx.db, ctx.actor, pref_card, pref_card.fingerprint)
+        peers.trust_card(pref.db, pref.actor, county_card, county_card.fingerprint)
+        target = tmp_path / "county.fdbundle"
+        export_bundle(ctx.db, ctx.data, ctx.actor, "532800", target)
+        page = ExchangePage(pref)
+        qtbot.addWidget(page)
+        dialog_answers.files.append(str(target))
+        page.importer.pick.click()
+        assert page.importer.task.wait(30_000)
+        assert "来自 景洪市乡村振兴局（532801）" in page.importer.status.text()
+    finally:
+        pref.close()

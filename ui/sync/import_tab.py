@@ -141,9 +141,9 @@ class ImportTab(QWidget):
         self._names = {peer.code: f"{peer.name}（{peer.code}）" for peer in peers.list_peers(self.ctx.db)}
         if len(res.reports) == 1:
             rep = res.reports[0]
-            head = self.tr("{file}：{status}（来自单位 {sender}）").format(
+            head = self.tr("{file}：{status}（来自 {sender}）").format(  # the office's name, as in the table below
                 file=Path(rep.file).name, status=self.tr(STATUS_LABELS.get(rep.status, rep.status)),
-                sender=rep.from_office or "?")
+                sender=self._sender(rep.from_office) if rep.from_office else self.tr("未知单位"))
         else:
             head = res.summary()
         self.status.setText(head)
