@@ -19,6 +19,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import PermissionDeniedError
 from desktop_app.ledger import assign, assign_excel
 from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
+from tests.conftest import SAMPLES
 from tests.db.test_sync_support import prefecture_and_counties, send
 
 A, B, P = "532801", "532822", "532800"  # 景洪市, 勐海县, 西双版纳州
@@ -173,6 +174,10 @@ def test_county_offices_cannot_and_a_sheet_without_a_county_column_is_refused(  
     assert pv.problems and "县（市、区）" in pv.problems[0]
     with pytest.raises(Exception, match="没有找到“县（市、区）”列"):
         assign_from_sheet(p.db, WHO, pv)
+    # an old .xls (a county's own ledger, no county column) is read and refused the same way
+    xls = preview_sheet(p.db, SAMPLES / "ledger.xls", assigned_date=ASSIGNED)
+    assert xls.sheet == "问题清单" and xls.mapping["问题描述"] == "description"
+    assert xls.problems and "县（市、区）" in xls.problems[0] and xls.rows == []
     assert _count(p) == 0
 
 
