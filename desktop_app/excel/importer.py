@@ -63,7 +63,8 @@ def _titles_key(titles: list[str]) -> str:
     return "|".join(hdr.normalise_title(t) for t in titles)
 
 
-def _choose_sheet(wb: Any, spec: KindSpec, sheet: str | None) -> tuple[SheetData, hdr.Header | None]:
+def choose_sheet(wb: Any, spec: KindSpec, sheet: str | None) -> tuple[SheetData, hdr.Header | None]:
+    """The sheet to read (``sheet``, else the first whose header fits ``spec``) and its header row."""
     if sheet:
         data = wb.sheet(sheet)
         hdr.fill_merged(data)
@@ -104,7 +105,7 @@ def preview(
     with open_workbook(path) as wb:
         if not wb.sheet_names:
             raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
-        data, found = _choose_sheet(wb, spec, sheet)
+        data, found = choose_sheet(wb, spec, sheet)
         sheets = list(wb.sheet_names)
     if found is None:
         raise ImportFileError(
@@ -113,11 +114,11 @@ def preview(
     titles = found.titles
     if mapping is None and remembered is not None:
         try:
-            col_field = _resolve_mapping(titles, spec, remembered(kind, titles))
+            col_field = resolve_mapping(titles, spec, remembered(kind, titles))
         except ValidationError:  # a mapping saved by an older version: start afresh
-            col_field = _resolve_mapping(titles, spec, None)
+            col_field = resolve_mapping(titles, spec, None)
     else:
-        col_field = _resolve_mapping(titles, spec, mapping)
+        col_field = resolve_mapping(titles, spec, mapping)
     out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=sheets, header_row=found.top_row + 1,
                         titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
                         rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles)
@@ -126,11 +127,12 @@ def preview(
     for f in spec.fields:
         if f.required and f.key not in col_field.values():
             out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
-    _read_rows(data, found, spec, col_field, out, progress)
+    read_rows(data, found, spec, col_field, out, progress)
     return out
 
 
-def _resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | None] | None) -> dict[int, str]:
+def resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | None] | None) -> dict[int, str]:
+    """Column index -> field key: the automatic match, or the user's ``mapping`` (title -> key) checked."""
     if mapping is None:
         return hdr.auto_mapping(titles, spec.fields)
     keys = {f.key for f in spec.fields}
@@ -149,8 +151,8 @@ def _resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str |
     return out
 
 
-def _read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview,
-               progress: Callable[[int, int], None] | None = None) -> None:
+def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview,
+              progress: Callable[[int, int], None] | None = None) -> None:
     span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
     ctx = RowContext(year=out.year)
     cols = sorted(col_field.items())

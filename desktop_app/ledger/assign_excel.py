@@ -311,17 +311,17 @@ def preview_sheet(db: Database, path: Path | str, assigned_date: dt.date | None 
             raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
         # the shared importer's sheet choice and row reader: same header synonyms, merged
         # cells, section rows and blank/total-row handling as every other import
-        data, found = importer._choose_sheet(wb, SPEC, sheet)
+        data, found = importer.choose_sheet(wb, SPEC, sheet)
         sheets = list(wb.sheet_names)
     if found is None:
         raise ImportFileError(f"在工作表“{data.name}”中没有找到交办问题的表头",
                               "表头应包含 县（市、区）或责任单位、问题描述、整改要求、完成时限 等列")
-    col_field = importer._resolve_mapping(found.titles, SPEC, None)
+    col_field = importer.resolve_mapping(found.titles, SPEC, None)
     raw = importer.ImportPreview(kind=SPEC.name, file=str(path), sheet=data.name, sheets=sheets,
                                  header_row=found.top_row + 1, titles=found.titles,
                                  mapping={t: col_field.get(c) for c, t in enumerate(found.titles)}, rows=[],
                                  year=found.year or assigned_date.year)
-    importer._read_rows(data, found, SPEC, col_field, raw, progress)
+    importer.read_rows(data, found, SPEC, col_field, raw, progress)
     out = SheetPreview(file=str(path), sheet=data.name, header_row=raw.header_row, mapping=raw.mapping,
                        assigned_date=assigned_date)
     for f in FIELDS:
