@@ -341,7 +341,7 @@ def _add_holidays(s: Session, w: _World, year: int) -> int:
         for day, name in sorted(table.items()):
             if day.year == year:
                 s.add(Holiday(id=w.ids(), date=day, kind=kind, name=label.get(name, str(name)),
-                              source="国务院办公厅通知（chinese-calendar）", verified=True))
+                              source="国务院办公厅通知", verified=True))
                 n += 1
     return n
 

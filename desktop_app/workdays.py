@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,8 @@ PACKAGE_SOURCE = "chinese_calendar"
 #: the source of an own row taken back by ``revert_day``: a tombstone that says nothing about its date
 WITHDRAWN = "withdrawn"
 KINDS = {"rest": "休息日", "workday": "调休上班"}
+#: the stored ``source`` codes → what a clerk reads in 来源
+SOURCE_LABELS = {PACKAGE_SOURCE: "内置日历", "manual": "手工录入", "import": "表格导入", WITHDRAWN: "已撤销"}
 #: English names in the chinese_calendar package → the Chinese names clerks use
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
@@ -197,6 +200,11 @@ class HolidayDay:
     can_revert: bool = False
 
     @property
+    def source_label(self) -> str:
+        """来源 as a clerk reads it (内置日历, 手工录入, 国务院办公厅通知 …)."""
+        return source_label(self.source)
+
+    @property
     def kind_label(self) -> str:
         """休息日 / 调休上班 (正常上班 for a weekday made ordinary over a parent office's holiday)."""
         if self.removed:
@@ -204,6 +212,17 @@ class HolidayDay:
         if self.kind == "workday" and self.date.weekday() < 5:
             return "正常上班"
         return KINDS.get(self.kind, self.kind)
+
+
+def source_label(source: str) -> str:
+    """What a clerk reads for a stored holiday ``source``: 内置日历 / 手工录入 / 表格导入, or the free text
+    with any Python package name taken out (older demo data wrote “国务院办公厅通知（chinese-calendar）”)."""
+    if source in SOURCE_LABELS:
+        return SOURCE_LABELS[source]
+    text = re.sub(r"[（(]\s*chinese[-_ ]calendar\s*[)）]", "", source, flags=re.IGNORECASE).strip()
+    if re.fullmatch(r"chinese[-_ ]calendar", text, flags=re.IGNORECASE):
+        return SOURCE_LABELS[PACKAGE_SOURCE]
+    return text or source
 
 
 def package_days() -> dict[dt.date, tuple[str, str]]:

@@ -35,14 +35,13 @@ from PySide6.QtWidgets import (
 from desktop_app import workdays
 from desktop_app.context import AppContext
 from desktop_app.services import organisation
-from desktop_app.workdays import KINDS, PACKAGE_SOURCE, WITHDRAWN, HolidayDay
+from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
 
 _Index = QModelIndex | QPersistentModelIndex
-_SOURCES = {PACKAGE_SOURCE: "内置日历", "manual": "手工录入", "import": "表格导入", WITHDRAWN: "已撤销"}
 
 
 class HolidayModel(QAbstractTableModel):
@@ -77,7 +76,7 @@ class HolidayModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             weekday = "一二三四五六日"[d.date.weekday()]
             cells = (f"{d.date.isoformat()}（周{weekday}）", d.kind_label, d.name,
-                     f"{d.origin} · {'已删除' if d.removed else _SOURCES.get(d.source, d.source)}",
+                     f"{d.origin} · {'已删除' if d.removed else d.source_label}",
                      "是" if d.verified else "否", d.overrides)
             return cells[index.column()] if 0 <= index.column() < len(cells) else None
         if role == Qt.ItemDataRole.ToolTipRole and d.overrides:
