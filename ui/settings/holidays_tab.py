@@ -13,6 +13,7 @@ or missing 上级单位代码).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +98,15 @@ class HolidayModel(QAbstractTableModel):
 
 
 class HolidayDialog(QDialog):
-    """添加/修改 one day: date, type, name. ``value()`` gives (date, kind, name)."""
+    """添加/修改 one day: date, type, name. ``value()`` gives (date, kind, name).
+
+    ``save`` (set by the caller) stores the form on 确定; the form closes only when it returns True,
+    so a refusal (or a 取消 in the confirmation it asks) leaves what the clerk typed on screen.
+    """
 
     def __init__(self, day: HolidayDay | None, year: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.save: Callable[[dt.date, str, str], bool] | None = None
         self.setWindowTitle(self.tr("修改节假日") if day else self.tr("添加节假日"))
         self.setMinimumWidth(360)
         self.date = QDateEdit()
@@ -126,6 +132,11 @@ class HolidayDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.buttons)
 
+    def accept(self) -> None:
+        """Close only once the day is stored (no ``save``: close at once)."""
+        if self.save is None or self.save(*self.value()):
+            super().accept()
+
     def value(self) -> tuple[dt.date, str, str]:
         """The entered (date, kind, name)."""
         q = self.date.date()
@@ -137,6 +148,8 @@ class ImportPreviewDialog(QDialog):
 
     def __init__(self, path: str, rows: list[tuple[dt.date, str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: writes the rows on 导入; the preview closes only when it returns True (a refusal keeps it open)
+        self.save: Callable[[list[tuple[dt.date, str, str]]], bool] | None = None
         self.setWindowTitle(self.tr("导入节假日表"))
         self.resize(520, 420)
         self.rows = rows
@@ -153,6 +166,11 @@ class ImportPreviewDialog(QDialog):
         lay.addWidget(lead)
         lay.addWidget(table(self.model, self), 1)
         lay.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        """Close only once the rows are written (no ``save``: close at once)."""
+        if self.save is None or self.save(self.rows):
+            super().accept()
 
 
 class HolidaysTab(QWidget):
@@ -283,7 +301,7 @@ class HolidaysTab(QWidget):
         """Open the form for a new day (open(), not exec(): tests fill it in)."""
         self.dialog = HolidayDialog(None, self.year.value(), self)
         dlg = self.dialog
-        dlg.accepted.connect(lambda: self.save(*dlg.value()))
+        dlg.save = lambda d, kind, name: self.save(d, kind, name)
         dlg.open()
 
     def edit_selected(self) -> None:
@@ -294,7 +312,7 @@ class HolidaysTab(QWidget):
             return
         self.dialog = HolidayDialog(day, self.year.value(), self)
         dlg = self.dialog
-        dlg.accepted.connect(lambda: self._save_edit(day, *dlg.value()))
+        dlg.save = lambda d, kind, name: self._save_edit(day, d, kind, name)
         dlg.open()
 
     def _save_edit(self, day: HolidayDay, d: dt.date, kind: str, name: str) -> bool:
@@ -383,7 +401,7 @@ class HolidaysTab(QWidget):
             return
         self.preview = ImportPreviewDialog(path, rows, self)
         dlg = self.preview
-        dlg.accepted.connect(lambda: self.do_import(dlg.rows))
+        dlg.save = self.do_import
         dlg.open()
 
     def do_import(self, rows: list[tuple[dt.date, str, str]]) -> bool:
