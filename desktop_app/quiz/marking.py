@@ -66,6 +66,16 @@ def blank_keys(answer: str, blanks: int) -> list[list[str]]:
     return [[v for v in (p.strip() for p in part.split("|")) if v] for part in parts]
 
 
+def display_answer(qtype: str, answer: str) -> str:
+    """The key as a clerk reads it: a 填空 key's variants “立即整改|马上整改” read “立即整改 / 马上整改”
+    (blanks still separated by ；). The stored key keeps its | separators; other types are unchanged."""
+    if qtype != "填空" or "|" not in (answer or ""):
+        return answer
+    parts = re.split(r"([；;])", answer)  # keep each blank's separator as written
+    return "".join(p if p in ("；", ";") else " / ".join(v for v in (x.strip() for x in p.split("|")) if v)
+                   for p in parts)
+
+
 def _fill_responses(response: object, blanks: int) -> list[str]:
     if isinstance(response, (list, tuple)):
         return [str(r) for r in response]

@@ -15,6 +15,7 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
 from desktop_app.errors import NotFoundError
+from desktop_app.quiz.marking import display_answer
 from desktop_app.reports.fonts import FontSet
 from desktop_app.reports.layout import (
     PORTRAIT,
@@ -110,7 +111,7 @@ def paper_story(data: PaperData, fontset: FontSet, key: bool) -> list[Flowable]:
             for i, opt in enumerate(q.options):
                 parts.append(TextBlock(f"{_option_label(i)}. {opt}", fontset, body, size, indent_chars=0))
             if key:
-                parts.append(TextBlock(f"答案：{q.answer}", fontset, fontset.heading, size))
+                parts.append(TextBlock(f"答案：{display_answer(q.type, q.answer)}", fontset, fontset.heading, size))
                 if q.explanation:
                     parts.append(TextBlock(f"解析：{q.explanation}", fontset, body, size))
             elif q.type == "简答":

@@ -87,3 +87,45 @@ def test_holiday_forms_stay_open_on_a_refusal(qtbot, ctx: AppContext, dialog_ans
     preview.buttons.button(OK).click()
     assert not preview.isVisible()
     assert [d.name for d in workdays.list_days(ctx.db, 2034)] == ["元旦"]
+
+
+def test_fill_in_alternatives_read_as_words_not_a_separator(qtbot, ctx: AppContext, tmp_path) -> None:  # noqa: ANN001
+    """A 填空 key showed its raw separator (“立即整改|马上整改”) in the bank, the paper's key and the printed key."""
+    import shutil
+    import subprocess
+
+    from desktop_app.quiz import bank, exams, papers
+    from desktop_app.quiz.marking import display_answer, mark
+    from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
+    from desktop_app.reports import fonts
+    from desktop_app.reports.paper import PaperData, PaperQuestion, render_paper
+    from tests.conftest import TEST_ACTOR
+    from ui.quiz.models import QuestionBankModel
+    from ui.quiz.paper_dialog import PaperViewDialog
+
+    assert display_answer("填空", "立即整改|马上整改") == "立即整改 / 马上整改"
+    assert display_answer("填空", "甲|乙；丙") == "甲 / 乙；丙"
+    assert display_answer("单选", "B") == "B"
+    q = bank.create_question(ctx.db, TEST_ACTOR, QuestionInput("填空", "发现问题应当____。", [], "立即整改|马上整改"))
+    assert bank.get_question(ctx.db, q.id).answer == "立即整改|马上整改"  # the stored key keeps its format
+    assert mark("填空", "立即整改|马上整改", "马上整改", 2) == 2
+    model = QuestionBankModel(ctx.db)
+    model.set_filter()
+    answers = _column(model, 2)
+    assert "立即整改 / 马上整改" in answers and not any("|" in a for a in answers)
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("填空测试", 2026, 1))
+    papers.build_papers(ctx.db, TEST_ACTOR, exam.id, [RuleLine("填空", 1, 2)], seed=1)
+    view = PaperViewDialog(ctx, exams.get_exam(ctx.db, exam.id))
+    qtbot.addWidget(view)
+    view.with_key.setChecked(True)
+    shown = view.text.toPlainText()
+    assert "立即整改 / 马上整改" in shown and "|" not in shown
+    if shutil.which("pdftotext"):
+        out = tmp_path / "paper.pdf"
+        data = PaperData("填空测试", "A", 60, 2, [PaperQuestion(1, "填空", "发现问题应当____。", [], 2,
+                                                                "立即整改|马上整改")], "本局")
+        render_paper(data, out, fonts.build_fontset())
+        text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "马上整改" in text and "|" not in text
+        assert "答案：立即整改/马上整改" in "".join(text.split())

@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.quiz import bank
+from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import QuestionInfo, ScoreEntry
 from ui.rows_model import Column as Column  # re-exported: the quiz tabs build their columns from here
 from ui.rows_model import RowsTableModel
@@ -91,7 +92,7 @@ class QuestionBankModel(QAbstractTableModel):
             return None
         c = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (q.type, q.stem.replace("\n", " "), q.answer, "、".join(q.tags), q.section_name,
+            values = (q.type, q.stem.replace("\n", " "), display_answer(q.type, q.answer), "、".join(q.tags), q.section_name,
                       DIFFICULTY.get(q.difficulty, ""), "已停用" if q.retired else "在用", q.origin)
             return values[c] if c < len(values) else None
         if role == Qt.ItemDataRole.ToolTipRole and c == 1:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.context import AppContext
 from desktop_app.quiz import bank, papers
+from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import OPTION_LETTERS, QUESTION_TYPES, ExamInfo, PaperItem, RuleLine
 from ui import dialogs
 from ui.quiz.bank_tab import make_table
@@ -225,6 +226,6 @@ class PaperViewDialog(QDialog):
             for i, o in enumerate(q.options):
                 out.append(f"<p style='margin-left:24px'>{OPTION_LETTERS[i]}. {html.escape(o)}</p>")
             if self.with_key.isChecked():
-                out.append(f"<p style='color:#b3261e;margin-left:24px'>答案：{html.escape(q.answer)}"
+                out.append(f"<p style='color:#b3261e;margin-left:24px'>答案：{html.escape(display_answer(q.type, q.answer))}"
                            + (f"　解析：{html.escape(q.explanation)}" if q.explanation else "") + "</p>")
         self.text.setHtml("".join(out))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.errors import StateError
 from desktop_app.quiz import practice
+from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import OPTION_LETTERS, PracticeItem
 from desktop_app.services import organisation
 from ui import dialogs
@@ -171,7 +172,7 @@ class PracticeTab(QWidget):
             b.setVisible(False)
         verdict = self.tr("回答正确") if res.correct else self.tr("回答错误")
         when = res.next_due.astimezone().strftime("%m-%d %H:%M")
-        text = f"{verdict}。" + self.tr("答案：") + res.answer
+        text = f"{verdict}。" + self.tr("答案：") + display_answer(q.type, res.answer)
         if res.explanation:
             text += "\n" + self.tr("解析：") + res.explanation
         text += "\n" + self.tr("下次复习：") + when
@@ -196,4 +197,4 @@ class PracticeTab(QWidget):
         opts = "　".join(f"{OPTION_LETTERS[i]}. {o}" for i, o in enumerate(q.options))
         self.oral_text.setText(self.tr("抽问对象：%1（%2）").replace("%1", pick.person_name).replace("%2", pick.section)
                                + f"\n【{q.type}】{q.stem}" + (f"\n{opts}" if opts else "")
-                               + "\n" + self.tr("参考答案：") + q.answer)
+                               + "\n" + self.tr("参考答案：") + display_answer(q.type, q.answer))
