@@ -129,3 +129,30 @@ def test_fill_in_alternatives_read_as_words_not_a_separator(qtbot, ctx: AppConte
                               check=True).stdout
         assert "马上整改" in text and "|" not in text
         assert "答案：立即整改/马上整改" in "".join(text.split())
+
+
+def test_ending_the_exam_needs_the_invigilator_to_type_it(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    """结束本场考试（监考人员） ended everyone's exam on one click (and a 确定) — any candidate could do it."""
+    from desktop_app.quiz import bank, exams, papers
+    from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
+    from tests.conftest import TEST_ACTOR
+    from ui.quiz.exam_window import ExamWindow
+
+    bank.create_question(ctx.db, TEST_ACTOR, QuestionInput("判断", "调研应当轻车简从。", [], "对"))
+    exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("第四季度测试", 2026, 4))
+    papers.build_papers(ctx.db, TEST_ACTOR, exam.id, [RuleLine("判断", 1, 2)], seed=1)
+    win = ExamWindow(ctx, exam.id)
+    qtbot.addWidget(win)
+    win.show()
+    ended: list[bool] = []
+    win.session_ended.connect(lambda: ended.append(True))
+    win.end_btn.click()  # cancelled: nothing typed
+    assert win.isVisible() and not ended
+    assert "结束考试" in dialog_answers.questions[-1] and "未交卷" in dialog_answers.questions[-1]
+    dialog_answers.texts.append("确定")  # a candidate guessing: refused, said so
+    win.end_btn.click()
+    assert win.isVisible() and not ended
+    assert dialog_answers.warnings and "考试未结束" in dialog_answers.warnings[-1]
+    dialog_answers.texts.append(" 结束考试 ")
+    win.end_btn.click()
+    assert not win.isVisible() and ended == [True]

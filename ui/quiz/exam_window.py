@@ -37,6 +37,8 @@ from ui.quiz.answer_widgets import AnswerWidget
 from ui.signals import Kind, notify
 
 SAVE_DELAY_MS = 800
+#: what the invigilator types to end the sitting (a click alone let any candidate end it)
+END_WORDS = "结束考试"
 
 
 class ExamWindow(QWidget):
@@ -335,13 +337,28 @@ class ExamWindow(QWidget):
         return self.attempt_id is not None
 
     def end_session(self) -> None:
-        """The invigilator ends the session (only from the list screen)."""
+        """The invigilator ends the session (only from the list screen), after typing 结束考试.
+
+        A click alone ended it, so any candidate at the list could close everyone's exam; typing
+        the words is a deliberate act (the app has no invigilator password to ask for).
+        """
         if self.in_sitting():
             return
-        if dialogs.confirm(self, self.tr("结束本场考试并关闭考试窗口？"), self.tr("结束考试")):
-            self._allow_close = True
-            self.close()
-            self.session_ended.emit()
+        waiting = sum(1 for i in range(self.people.count())
+                      if self.people.item(i).flags() & Qt.ItemFlag.ItemIsEnabled)
+        text = self.tr("监考人员确认：结束后考试窗口关闭，尚未交卷的考生不能再答题。")
+        if waiting:
+            text += self.tr("\n还有 %1 人未交卷。").replace("%1", str(waiting))
+        text += self.tr("\n请输入“%1”后点确定：").replace("%1", END_WORDS)
+        typed = dialogs.ask_text(self, text, self.tr("结束本场考试"))
+        if typed is None:
+            return
+        if typed.strip() != END_WORDS:
+            dialogs.warn(self, self.tr("输入的不是“%1”，考试未结束").replace("%1", END_WORDS))
+            return
+        self._allow_close = True
+        self.close()
+        self.session_ended.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._allow_close:
