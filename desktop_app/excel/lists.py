@@ -87,7 +87,7 @@ def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = No
     """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year`` of ``office``).
 
     Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``services.scope``; the title
-    names that office (a county, or 全市各单位 with a 单位 column when every office is listed).
+    names that office (a county, or 全市/全州各单位 with a 单位 column when every office is listed).
     """
     from desktop_app.ledger.query import IssueFilter, count_issues, iter_issue_rows
     from desktop_app.services import scope
@@ -131,7 +131,7 @@ def export_dicts(path: Path, title: str, office: str, sheet_name: str, headers: 
 
 
 def _scope_name(db: Database, office: str) -> str:
-    """The office named in a list's title: this office, a county (prefecture), or 全市各单位 (ALL)."""
+    """The office named in a list's title: this office, a county (prefecture), or 全市/全州各单位 (ALL)."""
     if not office:
         return _office_name(db)
     from desktop_app.services import scope

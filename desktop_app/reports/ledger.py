@@ -109,7 +109,7 @@ def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None,
                  whose: str = "") -> TableReport:
     """问题清单 from IssueRow-like rows, in the order given (``office_names``: code → name, for every office).
 
-    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市各单位).
+    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市或全州各单位).
     """
     cells: list[list[str]] = []
     colours: list[str] = []
@@ -231,7 +231,7 @@ def _filter(year: int | None, flt: Any, office: str = "") -> Any:
 
 
 def heading_office(db: Any, f: Any) -> str:
-    """Whose list the title names: this office, the county chosen, or 全市各单位 (``scope.scope_label``)."""
+    """Whose list the title names: this office, the county chosen, or 全市/全州各单位 (``scope.scope_label``)."""
     from desktop_app.services import scope
 
     office = getattr(f, "office", "")

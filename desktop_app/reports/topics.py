@@ -40,7 +40,7 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
                   today: dt.date | None = None, whose: str = "") -> TableReport:
     """调研课题一览表 from TopicInfo-like rows and OutcomeInfo-like outcomes (matched by topic id).
 
-    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市各单位).
+    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市或全州各单位).
     """
     by_topic: dict[str, list[str]] = {}
     for o in outcomes:

@@ -42,7 +42,7 @@ def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None
                   whose: str = "") -> TableReport:
     """调研安排表 from VisitInfo-like rows, in the order given.
 
-    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市各单位).
+    ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市或全州各单位).
     ``office_names`` ({code: name}) is given for a list of several offices: each section is then
     printed with its office (勐海县·综合科).
     """
@@ -92,7 +92,7 @@ def reporter(db: Any, office: str) -> str:
 
 
 def scope_title(db: Any, office: str) -> str:
-    """The office named in a list's title: this office's name, a county's, or 全市各单位 (scope.scope_label)."""
+    """The office named in a list's title: this office's name, a county's, or 全市/全州各单位 (scope.scope_label)."""
     from desktop_app.reports.ledger import office_name
 
     if not office:

@@ -79,10 +79,26 @@ def resolve(db: Database, office: str | None) -> list[str] | None:
     return [office]
 
 
+#: what a prefecture-level place is called, as the end of its name says (西双版纳州 → 州, 阿里地区 → 地区)
+_REGION_WORDS = ("州", "市", "地区", "盟")
+
+
+def region_word(name: str) -> str:
+    """市, 州, 地区 or 盟: the word the office's own name uses for its prefecture (default 市).
+
+    The first of them at the end of a place name of two characters or more: 西双版纳州乡村振兴局 → 州,
+    but 滁州市 → 市 (its 州 is part of the place name), 西双版纳州市场监管局 → 州.
+    """
+    found = [(i, w) for w in _REGION_WORDS for i in [name.find(w, 2)] if i >= 2]
+    return min(found)[1] if found else "市"
+
+
 def scope_label(db: Database, office: str | None) -> str:
-    """What to print in a heading: the office's name, or 全市各单位 for ALL."""
+    """What to print in a heading: the office's name, or 全市/全州各单位 for ALL (as this office's name says)."""
     if office == ALL:
-        return "全市各单位"
+        with db.session() as s:
+            name = s.execute(select(Office.name).where(Office.code == db.office_code)).scalar()
+        return f"全{region_word(str(name or ''))}各单位"
     code = office or db.office_code or ""
     for c in office_choices(db):
         if c.code == code:

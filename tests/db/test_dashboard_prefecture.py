@@ -135,7 +135,7 @@ def test_county_may_not_ask_for_every_office(world: World) -> None:
 def test_summary_pdf_names_the_counties(world: World, tmp_path: Path) -> None:
     job = PrintJob("summary", year=2026, today=TODAY, office=scope.ALL)
     data = fetch_summary_report(world.p.db, job)
-    assert data.office == "全市各单位" and data.compiler == "西双版纳州"
+    assert data.office == "全州各单位" and data.compiler == "西双版纳州"
     assert [bar.label for bar in data.days] == ["景洪市", "勐海县"]  # offices with people
     assert data.days[1].text == "14/50天 28.0% 第1名（3人）"
     assert [bar.label for bar in data.quiz] == ["景洪市", "勐海县"]
@@ -145,7 +145,7 @@ def test_summary_pdf_names_the_counties(world: World, tmp_path: Path) -> None:
         pytest.skip("poppler-utils not installed")
     text = "".join(subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True,
                                   check=True).stdout.split())
-    assert "全市各单位2026年大调研工作汇总" in text and "西双版纳州汇总" in text
+    assert "全州各单位2026年大调研工作汇总" in text and "西双版纳州汇总" in text
     assert "景洪市" in text and "勐海县" in text and "14/50天28.0%第1名（3人）" in text
     assert "79.7第2名（1场，参考率100%）" in text and "80.0第1名（2场，参考率75%）" in text
     one = fetch_summary_report(world.p.db, PrintJob("summary", year=2026, today=TODAY, office=B))

@@ -179,7 +179,7 @@ def test_excel_exports_one_county_or_every_office(offices: Offices, tmp_path: Pa
     assert {r[3] for r in rows} == {"景洪党建问题1", "景洪党建问题2", "景洪党建问题3"}
     res = export_kind(p.db, tmp_path / "all.xlsx", "ledger", year=2026, office=scope.ALL)
     title, titles, rows = _sheet(res.path)
-    assert title.startswith("全市各单位2026年调研发现问题整改台账|填报单位：西双版纳州")  # reported by the prefecture
+    assert title.startswith("全州各单位2026年调研发现问题整改台账|填报单位：西双版纳州")  # reported by the prefecture
     assert titles[:3] == ["序号", "编号", "单位"]
     assert res.rows == 6 and sorted({str(r[2]) for r in rows}) == ["勐海县", "景洪市", "西双版纳州"]
     res = export_kind(p.db, tmp_path / "own.xlsx", "ledger", year=2026)
@@ -199,7 +199,7 @@ def test_prints_name_the_county_and_hold_only_its_rows(offices: Offices, tmp_pat
     assert "景洪市2026年问题整改督办清单" in text and "景洪党建问题1" in text and "勐海党建" not in text
     jobs.render(p.db, jobs.PrintJob("responsibility", year=2026, office=scope.ALL, today=TODAY), out)
     text = _pdf_text(out)
-    assert "全市各单位2026年问题整改责任清单" in text and "填报单位：西双版纳州" in text
+    assert "全州各单位2026年问题整改责任清单" in text and "填报单位：西双版纳州" in text
     assert "景洪市综合科" in text and "勐海县综合科" in text and "西双版纳州督查科" in text
 
 

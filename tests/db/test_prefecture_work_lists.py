@@ -211,7 +211,7 @@ def test_excel_exports_honour_the_scope(world: World, tmp_path: Path) -> None:
     unit_col = header.index("单位")
     assert sorted(str(r[unit_col]) for r in every[every.index(header) + 1:] if r[unit_col]) == [
         "勐海县", "勐海县", "景洪市"]
-    assert "全市各单位2026年调研安排表" in str(every[0][0]) and "填报单位：西双版纳州" in str(every[1][0])
+    assert "全州各单位2026年调研安排表" in str(every[0][0]) and "填报单位：西双版纳州" in str(every[1][0])
     assert "填报单位：勐海县" in str(cells[1][0])
     days_text = str(_cells(export_kind(db, tmp_path / "d.xlsx", "days", 2026, office=B).path))
     assert "勐海县2026年干部深入基层调研天数统计表" in days_text and "孙七" in days_text and "张三" not in days_text
@@ -232,7 +232,7 @@ def test_prints_honour_the_scope(world: World, tmp_path: Path) -> None:
     assert [r[3] for r in report.rows] == ["勐海镇曼真村", "勐遮镇曼洪村"]
     _shape, every = _report(db, PrintJob("visits", 2026, today=TODAY, office=scope.ALL))
     assert every.office == "西双版纳州"  # every office's list is reported (填报单位) by the prefecture itself
-    assert every.title == "全市各单位2026年调研安排表" and [r[8] for r in every.rows] == [
+    assert every.title == "全州各单位2026年调研安排表" and [r[8] for r in every.rows] == [
         "景洪市·综合科", "勐海县·综合科", "勐海县·综合科"]
     _shape, tops = _report(db, PrintJob("topics", 2026, today=TODAY, office=B))
     assert tops.title == "勐海县2026年调研课题一览表" and [r[1] for r in tops.rows] == ["边境村寨产业发展调研"]

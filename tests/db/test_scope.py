@@ -47,7 +47,7 @@ def test_a_prefecture_sees_its_counties_and_all(tmp_path: Path) -> None:
         assert scope.scope_label(p.db, "") == "西双版纳州"
         assert scope.scope_label(p.db, "532801") == "景洪市"
         assert scope.scope_label(p.db, "532822") == "532822"  # no card yet: the code stands in
-        assert scope.scope_label(p.db, scope.ALL) == "全市各单位"
+        assert scope.scope_label(p.db, scope.ALL) == "全州各单位"
     finally:
         p.close()
 

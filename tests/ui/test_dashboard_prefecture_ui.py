@@ -65,7 +65,7 @@ def test_prefecture_dashboard_shows_every_countys_work_and_quiz(qtbot, offices, 
     page.show()
     work, quiz = _wait(qtbot, page)
     assert work.overview is not None and work.overview.office == scope.ALL
-    assert "全市各单位" in work.title.text() and "全市各单位" in quiz.title.text()
+    assert "全州各单位" in work.title.text() and "全州各单位" in quiz.title.text()
     assert work.office_table is not None and quiz.office_table is not None
     assert work.office_table.isVisible() and quiz.office_table.isVisible()
     # each county against its own quota: 景洪市 3 of 90 + 60, 勐海县 12 of 10 + 20 + 20
@@ -80,7 +80,7 @@ def test_prefecture_dashboard_shows_every_countys_work_and_quiz(qtbot, offices, 
     assert [g for g, _v in quiz.chart.groups] == ["景洪市", "勐海县"] and quiz.chart.has_values()
     assert "2 个单位共 2 场考试" in quiz.note.text()
     assert page.cards["people"].value.text() == "5" and page.cards["visits"].value.text() == "2"
-    assert "全市各单位" in page.cards["visits"].note.text()
+    assert "全州各单位" in page.cards["visits"].note.text()
     assert not work.grab().isNull() and not quiz.grab().isNull()
     printed: list[dict] = []
     monkeypatch.setattr("ui.print.actions.print_list", lambda *_a, **kw: printed.append(kw))
@@ -113,7 +113,7 @@ def test_the_dashboards_scope_choice_moves_every_part(qtbot, offices, monkeypatc
     page.print_summary()
     assert printed == [{"office": "532822"}]
     combo.setCurrentIndex(combo.findData(""))  # the prefecture's own: nobody recorded anything
-    qtbot.waitUntil(lambda: "全市" not in work.title.text() and "勐海县" not in work.title.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: "全州" not in work.title.text() and "勐海县" not in work.title.text(), timeout=15_000)
     assert page.cards["people"].value.text() == "0" and page.cards["people"].note.text().startswith("其中领导")
 
 
@@ -133,9 +133,9 @@ def test_a_pinned_county_and_a_county_dashboard(qtbot, offices) -> None:  # noqa
     work, quiz = _wait(qtbot, page)
     assert [(r[0], r[1], r[2]) for r in work.days.rows] == [("综合科", 3, 150)]
     assert work.office_table is None and quiz.office_table is None  # never made in a county
-    assert "全市" not in work.title.text() and work.days_caption.text() == "各科室基层天数 / 定额"
+    assert "全州" not in work.title.text() and work.days_caption.text() == "各科室基层天数 / 定额"
     assert quiz.chart.groups == [("综合科", [70.0])] and "共 1 场考试" in quiz.note.text()
-    assert page.cards["visits"].value.text() == "1" and "全市" not in page.cards["visits"].note.text()
+    assert page.cards["visits"].value.text() == "1" and "全州" not in page.cards["visits"].note.text()
     QApplication.processEvents()
 
 

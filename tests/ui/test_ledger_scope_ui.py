@@ -151,12 +151,12 @@ def test_the_prefecture_dashboard_figures_cover_every_county(qtbot, offices) -> 
     w = LedgerStatsWidget(p)
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: w.stats is not None, timeout=10_000)
-    assert w.stats is not None and w.stats.total == 6 and "全市各单位" in w.title()
+    assert w.stats is not None and w.stats.total == 6 and "全州各单位" in w.title()
     assert {u.unit for u in w.stats.by_unit} == {"西双版纳州", "景洪市", "勐海县"}
     county = LedgerStatsWidget(b)  # a county: its own items only, whatever was relayed
     qtbot.addWidget(county)
     qtbot.waitUntil(lambda: county.stats is not None, timeout=10_000)
-    assert county.stats is not None and county.stats.total == 2 and "全市" not in county.title()
+    assert county.stats is not None and county.stats.total == 2 and "全州" not in county.title()
 
 
 def test_a_county_arriving_later_joins_the_combo(qtbot, offices) -> None:  # type: ignore[no-untyped-def]
