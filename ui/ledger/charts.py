@@ -67,6 +67,11 @@ class MonthChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(360, 160)
 
+    def month_labels(self, slot: float) -> list[str]:
+        """"1月"…"12月" where a month's slot has room for it, else the bare numbers (the caption says 每月)."""
+        wide = self.fontMetrics().horizontalAdvance(self.tr("%1月").replace("%1", "12")) + 2 <= slot
+        return [self.tr("%1月").replace("%1", str(m)) if wide else str(m) for m in range(1, 13)]
+
     def paintEvent(self, _event: Any) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -77,13 +82,14 @@ class MonthChart(QWidget):
         slot = w / 12
         p.setPen(QPen(GRID))
         p.drawLine(left, top + h, left + int(w), top + h)
+        labels = self.month_labels(slot)
         for m in range(12):
             x = left + m * slot
             for j, (values, colour) in enumerate(((self.opened, QColor("#2b6cb0")), (self.closed, QColor("#30a46c")))):
                 bh = h * values[m] / peak
                 p.fillRect(QRectF(x + slot * (0.15 + 0.35 * j), top + h - bh, slot * 0.33, bh), colour)
             p.setPen(TEXT)
-            p.drawText(QRectF(x, top + h + 2, slot, bottom - 2), Qt.AlignmentFlag.AlignCenter, str(m + 1))
+            p.drawText(QRectF(x, top + h + 2, slot, bottom - 2), Qt.AlignmentFlag.AlignCenter, labels[m])
         p.fillRect(QRectF(left, 3, 10, 10), QColor("#2b6cb0"))
         p.drawText(QRectF(left + 14, 0, 60, 16), Qt.AlignmentFlag.AlignVCenter, self.tr("新增"))
         p.fillRect(QRectF(left + 60, 3, 10, 10), QColor("#30a46c"))
