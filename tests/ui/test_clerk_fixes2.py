@@ -156,3 +156,47 @@ def test_ending_the_exam_needs_the_invigilator_to_type_it(qtbot, ctx: AppContext
     dialog_answers.texts.append(" 结束考试 ")
     win.end_btn.click()
     assert not win.isVisible() and ended == [True]
+
+
+def test_visit_list_columns_leave_room_for_their_text(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """乡镇 read “格朗和乡…” at 1280 wide: columns were sized flush to the text, the detail pane took a third."""
+    from PySide6.QtWidgets import QApplication, QSplitter
+
+    from desktop_app.services.organisation import list_people
+    from desktop_app.work import visits
+    from desktop_app.work.types import VisitInput
+    from ui import fonts
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    before = app.font()
+    fonts.install(app)
+    try:
+        lead = list_people(ctx.db)[0].id
+        for i, (place, town) in enumerate((("格朗和乡帕沙村", "格朗和乡"), ("县人民医院", "勐海镇"),
+                                           ("磨憨国际口岸服务中心", "磨憨镇"))):
+            visits.create_visit(ctx.db, ctx.actor, VisitInput(dt.date(2026, 3, 2 + 3 * i), dt.date(2026, 3, 3 + 3 * i),
+                                                              place, lead, township=town, method="座谈访谈"))
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        page = window.show_page("visits")
+        page.year.setValue(2026)
+        QApplication.processEvents()
+        view, model = page.table, page.model
+        fm = view.fontMetrics()
+        for col in range(model.columnCount()):
+            if view.isColumnHidden(col):
+                continue
+            texts = [str(model.data(model.index(r, col), Qt.ItemDataRole.DisplayRole) or "")
+                     for r in range(model.rowCount())]
+            need = max(fm.horizontalAdvance(t) for t in texts)
+            assert view.columnWidth(col) >= need + 12, (model.headerData(col, Qt.Orientation.Horizontal),
+                                                        view.columnWidth(col), need)
+        split = view.parentWidget()
+        assert isinstance(split, QSplitter)
+        table_w, detail_w = split.sizes()
+        assert table_w >= 2.4 * detail_w, split.sizes()
+    finally:
+        app.setFont(before)

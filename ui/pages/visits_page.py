@@ -32,7 +32,7 @@ from ui.work.month_calendar import MonthCalendar
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import open_attachment, page_header, table_view
+from ui.work.widgets import fit_columns, open_attachment, page_header, table_view
 
 
 class VisitsPage(ScopedYearPage):
@@ -86,7 +86,9 @@ class VisitsPage(ScopedYearPage):
         split.addWidget(self.table)
         split.addWidget(self.detail)
         split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
+        # the list is what a clerk reads across: most of the width to it (the detail wraps)
+        split.setSizes([760, 280])
         # calendar
         self.calendar = MonthCalendar()
         self.calendar.monthChanged.connect(lambda y, m: self._load_month())
@@ -154,7 +156,7 @@ class VisitsPage(ScopedYearPage):
         self.model.office_names = names
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
         self.model.set_items(self.items)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         person_days = sum(v.days * (1 + len(v.participant_ids)) for v in self.items)
         self.subtitle.setText(whose + self.tr("%1年度共 %2 次调研，%3 人次·天；四不两直 %4 次；扎堆调研提醒 %5 处")
                               .replace("%1", str(year)).replace("%2", str(len(self.items)))
@@ -163,7 +165,7 @@ class VisitsPage(ScopedYearPage):
                               .replace("%5", str(len(report))))
         self.clash_table.setColumnHidden(0, office != scope.ALL)
         self.clash_model.set_items(report)
-        self.clash_table.resizeColumnsToContents()
+        fit_columns(self.clash_table)
         self.clash_hint.setText(self.tr("不同科室在 ±%1 天内到同一地点或同一乡镇调研的情况（可点击“提醒间隔”调整天数），"
                                         "请统筹安排，避免扎堆调研、重复调研增加基层负担。").replace("%1", str(window))
                                 + ("" if report else self.tr("本年度暂无。")))

@@ -159,6 +159,23 @@ def table_view(model: object, parent: QWidget | None = None) -> QTableView:
     return t
 
 
+#: rows measured when fitting columns (Qt measures up to 1000; a sample is as good and keeps a year's list quick)
+FIT_SAMPLE_ROWS = 200
+#: room left beside the widest text of a column: sized flush, a slightly wider font (another PC's
+#: scaling, bold) turned “格朗和乡” into “格朗和…”
+FIT_PAD = 14
+
+
+def fit_columns(view: QTableView, sample_rows: int = FIT_SAMPLE_ROWS, pad: int = FIT_PAD) -> None:
+    """Size every shown column to its header and the first ``sample_rows`` rows, plus ``pad`` pixels."""
+    header = view.horizontalHeader()
+    header.setResizeContentsPrecision(sample_rows)
+    view.resizeColumnsToContents()
+    for col in range(header.count()):
+        if not view.isColumnHidden(col):
+            view.setColumnWidth(col, min(view.columnWidth(col) + pad, header.maximumSectionSize()))
+
+
 def open_attachment(parent: QWidget | None, attachments_dir: object, sha256: str, name: str) -> None:
     """Open a stored attachment with the program the system uses for its kind of file."""
     from pathlib import Path
