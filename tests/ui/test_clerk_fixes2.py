@@ -200,3 +200,29 @@ def test_visit_list_columns_leave_room_for_their_text(qtbot, ctx: AppContext) ->
         assert table_w >= 2.4 * detail_w, split.sizes()
     finally:
         app.setFont(before)
+
+
+def test_county_comparison_shades_the_cells_that_stand_out(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """各县比较 shaded every row pink once a county had any overdue item — i.e. every row, telling nothing."""
+    from desktop_app.sync.prefecture import CountyStats
+    from ui.sync.prefecture_tab import PrefectureTab
+
+    tab = PrefectureTab(ctx)
+    qtbot.addWidget(tab)
+    tab.stats = [CountyStats("532801", "景洪市乡村振兴局", 300, 94, 31, 94 / 300, 382, 1890, 0.202, 81.8, 20),
+                 CountyStats("532822", "勐海县乡村振兴局", 303, 105, 39, 105 / 303, 377, 1890, 0.199, 84.6, 20),
+                 CountyStats("532823", "勐腊县乡村振兴局", 298, 72, 41, 72 / 298, 347, 1890, 0.184, 84.6, 20)]
+    tab._filter()
+    m = tab.model
+
+    def shaded() -> set[tuple[str, str]]:
+        return {(m.rows[r].code, m.headerData(c, Qt.Orientation.Horizontal)) for r in range(m.rowCount())
+                for c in range(m.columnCount()) if m.index(r, c).data(Qt.ItemDataRole.BackgroundRole) is not None}
+
+    assert shaded() == {("532823", "销号率"), ("532823", "逾期未完成"), ("532823", "天数完成率"),
+                        ("532801", "测试平均分")}
+    assert "逾期未完成最多" in m.index(2, 4).data(Qt.ItemDataRole.ToolTipRole)
+    assert not tab.legend.isHidden()
+    tab.county.addItem("勐海县乡村振兴局（532822）", "532822")
+    tab.county.setCurrentIndex(tab.county.count() - 1)  # one county alone: it stands out from no one
+    assert m.rowCount() == 1 and shaded() == set() and tab.legend.isHidden()

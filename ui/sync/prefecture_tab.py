@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
 
@@ -13,6 +14,40 @@ from ui.sync.rows_model import RowsModel
 
 def _pct(x: float) -> str:
     return f"{x * 100:.1f}%"
+
+
+#: the comparison's columns a county can lag in: column → (its value, True when higher is worse, what the tip says)
+_WATCHED: dict[int, tuple[Callable[[CountyStats], float | None], bool, str]] = {
+    3: (lambda c: c.closure_rate, False, "销号率最低"),
+    4: (lambda c: c.overdue, True, "逾期未完成最多"),
+    7: (lambda c: c.days_ratio, False, "天数完成率最低"),
+    8: (lambda c: c.quiz_average, False, "测试平均分最低"),
+}
+#: a pale red: one cell per column stands out, not whole rows (every county has some overdue item)
+_LAGGING = "#f8d7da"
+
+
+def lagging_cells(stats: list[CountyStats]) -> dict[tuple[str, int], str]:
+    """The cells to shade: in each watched column, the county (or tied counties) doing worst, with why.
+
+    Nothing when fewer than two counties are compared or all have the same value (nothing stands
+    out), and 逾期未完成 only when above 0.
+    """
+    out: dict[tuple[str, int], str] = {}
+    if len(stats) < 2:
+        return out
+    for col, (value, higher_worse, why) in _WATCHED.items():
+        values = {c.code: value(c) for c in stats}
+        known = [v for v in values.values() if v is not None]
+        if len(known) < 2 or min(known) == max(known):
+            continue
+        worst = max(known) if higher_worse else min(known)
+        if higher_worse and worst <= 0:
+            continue
+        for code, v in values.items():
+            if v == worst:
+                out[(code, col)] = "各县中" + why
+    return out
 
 
 class PrefectureTab(QWidget):
@@ -32,7 +67,11 @@ class PrefectureTab(QWidget):
             (self.tr("逾期未完成"), lambda c: c.overdue), (self.tr("基层调研人天"), lambda c: c.person_days),
             (self.tr("定额人天"), lambda c: c.quota_days), (self.tr("天数完成率"), lambda c: _pct(c.days_ratio)),
             (self.tr("测试平均分"), lambda c: "" if c.quiz_average is None else f"{c.quiz_average:.1f}"),
-        ], self, highlight=lambda c: "#f8d7da" if c.overdue else None)
+        ], self, cell_highlight=self._lagging)
+        self.lagging: dict[tuple[str, int], str] = {}
+        self.legend = QLabel(self.tr("浅红色标出各列中最需要关注的单位：销号率、天数完成率、测试平均分最低，逾期未完成最多。"))
+        self.legend.setObjectName("Hint")
+        self.legend.setWordWrap(True)
         self.rank_model = RowsModel([
             (self.tr("名次"), lambda r: r[0]), (self.tr("单位"), lambda r: f"{r[2]}（{r[1]}）"),
             (self.tr("数值"), lambda r: "" if r[3] is None else (_pct(r[3]) if isinstance(r[3], float) and r[3] <= 1
@@ -55,6 +94,7 @@ class PrefectureTab(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.table, 3)
+        lay.addWidget(self.legend)
         lay.addWidget(self.rank_table, 2)
         self.stats: list[CountyStats] = []
         self.ranks: list[Ranking] = []
@@ -86,9 +126,16 @@ class PrefectureTab(QWidget):
         self._filter()
         self._show_ranking()
 
+    def _lagging(self, c: CountyStats, column: int) -> tuple[str, str] | None:
+        why = self.lagging.get((c.code, column))
+        return (_LAGGING, self.tr(why)) if why else None
+
     def _filter(self) -> None:
         code = self.county.currentData()
-        self.model.set_rows([c for c in self.stats if code is None or c.code == code])
+        shown = [c for c in self.stats if code is None or c.code == code]
+        self.lagging = lagging_cells(shown)  # one county alone stands out from no one
+        self.legend.setVisible(bool(self.lagging))
+        self.model.set_rows(shown)
         self.table.resizeColumnsToContents()
 
     def _show_ranking(self) -> None:

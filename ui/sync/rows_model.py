@@ -26,14 +26,18 @@ def _is_number(value: Any) -> bool:
 
 
 class RowsModel(QAbstractTableModel):
-    """Columns are ``(title, getter)``; ``highlight(row)`` may colour a row (e.g. refusals)."""
+    """Columns are ``(title, getter)``; ``highlight(row)`` may colour a row (e.g. refusals);
+    ``cell_highlight(row, column)`` one cell (a value that stands out in its column), as
+    ``(colour, tooltip)`` or None."""
 
     def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], parent: Any = None,
-                 highlight: Callable[[Any], str | None] | None = None) -> None:
+                 highlight: Callable[[Any], str | None] | None = None,
+                 cell_highlight: Callable[[Any, int], tuple[str, str] | None] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
         self._highlight = highlight
+        self._cell_highlight = cell_highlight
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace the rows."""
@@ -69,4 +73,9 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and self._highlight is not None:
             colour = self._highlight(item)
             return QBrush(QColor(colour)) if colour else None
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole) and self._cell_highlight is not None:
+            mark = self._cell_highlight(item, index.column())
+            if mark is None:
+                return None
+            return QBrush(QColor(mark[0])) if role == Qt.ItemDataRole.BackgroundRole else mark[1]
         return None
