@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
+    ISSUE_STATUS_LABELS,
     URGE_LEVEL_LABELS,
     AttachmentLink,
     AuditEntry,
@@ -56,11 +60,43 @@ def urge_info(u: Urge) -> UrgeInfo:
     return UrgeInfo(u.id, u.date, u.level, URGE_LEVEL_LABELS.get(u.level, str(u.level)), u.note, u.by)
 
 
+#: audit actions written together with a lifecycle row, and the details key naming that row: the row's own
+#: timeline entry tells the step, so the audit entry is not shown a second time (its recorder is kept)
+STEP_ROW_KEYS = {
+    "add_progress": "progress_id",
+    "request_extension": "extension_id",
+    "decide_extension": "extension_id",
+    "adjust_deadline": "extension_id",
+    "add_urge": "urge_id",
+    "apply_closure": "closure_id",
+    "verify_closure": "closure_id",
+    "add_follow_up": "follow_up_id",
+}
+#: within one instant an item is made before anything else happens to it
+_CREATION = ("create_issues", "assign_issues")
+
+
 def _audit_date(at: str) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(at).date()
     except ValueError:
         return None
+
+
+def _instant(at: dt.datetime | str | None) -> str:
+    """A sortable UTC timestamp: rows' created_at/updated_at are UTC (SQLite CURRENT_TIMESTAMP), audit
+    timestamps are the writer's local time; compared as written (\" \" against \"T\") they misorder a day."""
+    if at is None:
+        return ""
+    if isinstance(at, str):
+        try:
+            t = dt.datetime.fromisoformat(at)
+        except ValueError:
+            return at
+        t = t.astimezone(dt.UTC)  # a naive one is taken as local time, as audit.record wrote it
+    else:
+        t = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
 def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) -> IssueDetail:
@@ -92,50 +128,53 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             for link in s.execute(select(AttachmentLink).where(AttachmentLink.owner_id.in_(owners),
                                                                AttachmentLink.deleted.is_(False))).scalars():
                 files.setdefault(link.owner_id, []).append((link.name, link.sha256))
-        tl: list[TimelineEntry] = []
+        # (step, row id) → the row's entry: an audit entry of that step is folded into it
+        steps: dict[tuple[str, str], TimelineEntry] = {}
         for p in progress:
             pct = f"（{p.percent}%）" if p.percent is not None else ""
-            tl.append(TimelineEntry(p.date, "progress", "整改进展", f"进展{pct}", p.text, p.reporter, p.id,
-                                    sort_key=f"{p.created_at}", files=tuple(files.get(p.id, ()))))
+            steps["add_progress", p.id] = TimelineEntry(
+                p.date, "progress", "整改进展", f"进展{pct}", p.text, p.reporter, p.id,
+                sort_key=_instant(p.created_at), files=tuple(files.get(p.id, ())))
         for e in exts:
             if e.state == "adjusted":  # the assigning office's own step (deadline.adjust_deadline), born decided
                 note = "；".join(x for x in (e.reason, e.decision_note) if x)
-                tl.append(TimelineEntry(e.decided_at, "extension", "调整期限", f"调整期限至 {e.requested_date:%Y-%m-%d}",
-                                        note, e.approver, e.id, e.state, f"{e.created_at}"))
+                steps["adjust_deadline", e.id] = TimelineEntry(
+                    e.decided_at, "extension", "调整期限", f"调整期限至 {e.requested_date:%Y-%m-%d}", note,
+                    e.approver, e.id, e.state, _instant(e.created_at))
                 continue
-            tl.append(TimelineEntry(e.created_at.date() if e.created_at else None, "extension", "延期申请",
-                                    f"申请延期至 {e.requested_date:%Y-%m-%d}", e.reason, e.requested_by, e.id,
-                                    "pending", f"{e.created_at}"))
+            steps["request_extension", e.id] = TimelineEntry(
+                e.created_at.date() if e.created_at else None, "extension", "延期申请",
+                f"申请延期至 {e.requested_date:%Y-%m-%d}", e.reason, e.requested_by, e.id, "pending",
+                _instant(e.created_at))
             if e.decided_at:
                 verdict = "批准" if e.state == "approved" else "驳回"
-                tl.append(TimelineEntry(e.decided_at, "extension", "延期审批", f"{verdict}延期至 {e.requested_date:%Y-%m-%d}",
-                                        e.decision_note, e.approver, e.id, e.state, f"{e.updated_at}"))
+                steps["decide_extension", e.id] = TimelineEntry(
+                    e.decided_at, "extension", "延期审批", f"{verdict}延期至 {e.requested_date:%Y-%m-%d}",
+                    e.decision_note, e.approver, e.id, e.state, _instant(e.updated_at))
         for u in urges:
-            tl.append(TimelineEntry(u.date, "urge", "催办", URGE_LEVEL_LABELS.get(u.level, "催办"), u.note, u.by, u.id,
-                                    sort_key=f"{u.created_at}"))
+            steps["add_urge", u.id] = TimelineEntry(u.date, "urge", "催办", URGE_LEVEL_LABELS.get(u.level, "催办"),
+                                                    u.note, u.by, u.id, sort_key=_instant(u.created_at))
         for c in closures:
-            tl.append(TimelineEntry(c.applied_at, "closure", "申请销号", "申请销号", c.evidence, c.applicant, c.id,
-                                    "applied", f"{c.created_at}", files=tuple(files.get(c.id, ()))))
+            steps["apply_closure", c.id] = TimelineEntry(
+                c.applied_at, "closure", "申请销号", "申请销号", c.evidence, c.applicant, c.id, "applied",
+                _instant(c.created_at), files=tuple(files.get(c.id, ())))
             if c.decided_at:
-                tl.append(TimelineEntry(c.decided_at, "closure", "审核销号",
-                                        "审核通过，予以销号" if c.state == "approved" else "退回销号申请", c.note,
-                                        c.verifier, c.id, c.state, f"{c.updated_at}"))
+                steps["verify_closure", c.id] = TimelineEntry(
+                    c.decided_at, "closure", "审核销号", "审核通过，予以销号" if c.state == "approved" else "退回销号申请",
+                    c.note, c.verifier, c.id, c.state, _instant(c.updated_at))
         for f in follow:
             title = "回访：" + ("满意" if f.satisfied else "不满意") + ("，重新打开" if f.reopened else "")
-            tl.append(TimelineEntry(f.date, "follow_up", "回访", title, f.finding, f.by, f.id,
-                                    sort_key=f"{f.created_at}"))
-        for a in audits:
-            tl.append(TimelineEntry(_audit_date(a.at), "audit", "操作记录", AUDIT_LABELS.get(a.action, a.action),
-                                    _audit_text(a.details), a.actor, str(a.id), sort_key=a.at))
-        if not any(a.action in ("create_issues", "assign_issues") for a in audits) and links.created_at is not None:
+            steps["add_follow_up", f.id] = TimelineEntry(f.date, "follow_up", "回访", title, f.finding, f.by, f.id,
+                                                         sort_key=_instant(f.created_at))
+        names = _OfficeNames(s)
+        events = _fold_audits(steps, audits, names)
+        if not any(a.action in _CREATION for a in audits) and links.created_at is not None:
             made, by = "登记问题", ""
             if links.assigned_by_office:  # an item another office assigned: say which (its audit stays there)
-                made = "交办问题"
-                name = s.execute(select(Office.name).where(Office.code == links.assigned_by_office)).scalar()
-                by = str(name or links.assigned_by_office)
-            tl.append(TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", by, "",
-                                    sort_key=str(links.created_at)))
-        tl.sort(key=lambda t: (t.at or dt.date.min, t.sort_key))
+                made, by = "交办问题", names(links.assigned_by_office)
+            events.append((TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", by, "",
+                                         sort_key=_instant(links.created_at)), 0))
+        tl = [t for t, _seq in sorted(events, key=_order)]
         ext_list = [ext_info(e) for e in exts]
         clo_list = [ClosureInfo(c.id, c.applied_at, c.applicant, c.evidence, c.state,
                                 CLOSURE_STATE_LABELS.get(c.state, c.state), c.verifier, c.decided_at, c.note)
@@ -156,16 +195,83 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
         )
 
 
-def _audit_text(details: str) -> str:
+class _OfficeNames:
+    """Office code → name, as the clerk knows the office (the code only when no card or setup names it)."""
+
+    def __init__(self, s: Session) -> None:
+        self._s = s
+        self._known: dict[str, str] = {}
+
+    def __call__(self, code: str) -> str:
+        if code not in self._known:
+            name = self._s.execute(select(Office.name).where(Office.code == code)
+                                   .order_by(Office.deleted)).scalars().first()
+            self._known[code] = str(name) if name else f"单位 {code}"
+        return self._known[code]
+
+
+def _order(event: tuple[TimelineEntry, int]) -> tuple[dt.date, str, int, int]:
+    """The event's day, then the real time it was recorded (audit timestamps are whole seconds: within one,
+    the item's creation first, then the audit log's order)."""
+    t, seq = event
+    made = t.kind == "audit" and t.title in ("登记问题", "交办问题")
+    return (t.at or dt.date.min, t.sort_key, 0 if made else 1, seq)
+
+
+def _fold_audits(steps: dict[tuple[str, str], TimelineEntry], audits: list[AuditEntry],
+                 names: _OfficeNames) -> list[tuple[TimelineEntry, int]]:
+    """(entry, audit id or 0) of the lifecycle entries and of the audit entries that add something: an audit
+    entry written with a lifecycle row (登记进展, 申请销号…) is that row's entry, once, keeping who recorded it
+    and when."""
+    tl: dict[tuple[str, str], tuple[TimelineEntry, int]] = {k: (t, 0) for k, t in steps.items()}
+    shown: list[tuple[TimelineEntry, int]] = []
+    for a in audits:
+        d = _details(a.details)
+        key = (a.action, str(d.get(STEP_ROW_KEYS.get(a.action, ""), "")))
+        if key in tl:
+            entry = tl[key][0]
+            by = entry.by
+            if a.actor and a.actor not in by:  # typed 填报人 differs from the login that recorded it
+                by = f"{by}（{a.actor} 录入）" if by else a.actor
+            tl[key] = (replace(entry, by=by, sort_key=_instant(a.at) or entry.sort_key), a.id)
+            continue
+        shown.append((TimelineEntry(_audit_date(a.at), "audit", "操作记录", AUDIT_LABELS.get(a.action, "其他操作"),
+                                    _audit_text(a.action, d, names), a.actor, str(a.id), sort_key=_instant(a.at)),
+                      a.id))
+    return [*tl.values(), *shown]
+
+
+def _details(details: str) -> dict[str, Any]:
     try:
         d = json.loads(details)
     except ValueError:
-        return ""
-    parts = []
-    if "reason" in d:
+        return {}
+    return d if isinstance(d, dict) else {}
+
+
+def _day(value: object) -> str:
+    """A date as the clerk writes it (details hold ISO dates; some old entries a datetime)."""
+    return str(value or "")[:10] or "无"
+
+
+def _audit_text(action: str, d: dict[str, Any], names: _OfficeNames) -> str:
+    """An audit entry's details in the clerk's words: never raw keys, codes or ids."""
+    parts: list[str] = []
+    if action == "assign_issues" and d.get("office"):
+        parts.append(f"交办给 {names(str(d['office']))}")
+    if action == "edit_issue":
+        before = d.get("before") if isinstance(d.get("before"), dict) else {}
+        if before.get("deadline") is not None and "deadline" in d and _day(before["deadline"]) != _day(d["deadline"]):
+            parts.append(f"完成时限：{_day(before['deadline'])} → {_day(d['deadline'])}")
+        if "unit" in before and "unit" in d and (before["unit"] or "") != (d["unit"] or ""):
+            parts.append(f"责任单位：{before['unit'] or '无'} → {d['unit'] or '无'}")
+    elif d.get("deadline") and action in _CREATION:
+        parts.append(f"完成时限：{_day(d['deadline'])}")
+    if d.get("reason"):
         parts.append(f"原因：{d['reason']}")
-    if "deadline" in d and d["deadline"]:
-        parts.append(f"完成时限：{d['deadline']}")
+    if action == "void_issue" and d.get("status_before"):
+        status = str(d["status_before"])
+        parts.append(f"作废前状态：{ISSUE_STATUS_LABELS.get(status, status)}")
     if d.get("calendar_warning"):
         parts.append(str(d["calendar_warning"]))
     return "；".join(parts)
