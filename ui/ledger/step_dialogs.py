@@ -68,6 +68,7 @@ class StepDialog(QDialog):
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
         self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)  # Tab moves on to the next field, as in every other form
         self.percent = QSpinBox()
         self.percent.setRange(0, 100)
         self.percent.setSuffix("%")
