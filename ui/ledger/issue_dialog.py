@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QComboBox,
     QDateEdit,
@@ -42,6 +44,21 @@ def to_qdate(d: dt.date) -> QDate:
 def from_qdate(q: QDate) -> dt.date:
     """A date from a QDate."""
     return dt.date(q.year(), q.month(), q.day())
+
+
+class _EnterMovesOn(QObject):
+    """Enter in an editable drop-down (a 责任单位 not in the list…) takes the typed text and moves to the next
+    field: it must not press 保存 with the form half filled. Ctrl+Enter still saves."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            # as Tab would: the combo keeps the typed text (currentText) and the next field takes the focus
+            QApplication.sendEvent(watched, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Tab,
+                                                      Qt.KeyboardModifier.NoModifier))
+            return True
+        return False
 
 
 class IssueDialog(QDialog):
@@ -149,6 +166,7 @@ class IssueDialog(QDialog):
             form.addRow(self.tr("整改进展"), self.progress)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(self.tr("保存（Ctrl+Enter）"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -159,6 +177,13 @@ class IssueDialog(QDialog):
             sig.connect(lambda _c: self._update_preview())
         self.workdays.valueChanged.connect(lambda _v: self._update_preview())
         self.assigned.dateChanged.connect(lambda _d: self._update_preview())
+        self._enter_moves_on = _EnterMovesOn(self)
+        for combo in (self.category, self.leader, self.unit, self.person):
+            line = combo.lineEdit()
+            if line is not None:
+                line.installEventFilter(self._enter_moves_on)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.accept)
         if issue_id:
             self._load(issue_id)
         self._update_preview()
