@@ -140,6 +140,7 @@ class LedgerPage(QWidget):
         for i, w in enumerate((160, 80, 70, 70, 70, 60, 60)):
             self.resp_table.setColumnWidth(i, w)
         self.sup_table.selectionModel().currentRowChanged.connect(self._on_sup_row)
+        self.sup_model.modelReset.connect(self._on_sup_rows)
 
         self.tabs = QTabWidget()
         self._tab_titles = {TAB_ITEMS: self.tr("问题清单"), TAB_RESPONSIBILITY: self.tr("责任清单"),
@@ -232,9 +233,10 @@ class LedgerPage(QWidget):
         self.model.reload()
         self._show_count()
         self._stale = {TAB_RESPONSIBILITY: True, TAB_SUPERVISION: True}
+        # the item again first: in 督办清单 the new rows then say whether it is still listed (_on_sup_rows)
+        self.show_issue(keep if self.tabs.currentIndex() != TAB_RESPONSIBILITY else None)
         self._refresh_tab(self.tabs.currentIndex())
         self._update_banner()
-        self.show_issue(keep)
 
     def _refresh_tab(self, tab: int) -> None:
         if not self._stale.get(tab) or tab not in (TAB_RESPONSIBILITY, TAB_SUPERVISION):
@@ -271,6 +273,39 @@ class LedgerPage(QWidget):
 
     def _on_tab(self, tab: int) -> None:
         self._refresh_tab(tab)
+        self._follow_tab(tab)
+
+    def _follow_tab(self, tab: int) -> None:
+        """The pane shows the item selected in the list now in front — never one that list does not hold.
+
+        责任清单's rows are units, not items: the pane is cleared there.
+        """
+        if tab == TAB_ITEMS:
+            current = self.table.currentIndex()
+            if not current.isValid() and self.model.rowCount():  # a filter applied in another tab: its first item
+                self._after_query()
+                return
+            self.current_id = self.model.issue_id(current.row()) if current.isValid() else None
+            self._detail_timer.start()  # deferred, as a selection in this table is
+        elif tab == TAB_SUPERVISION:
+            current = self.sup_table.currentIndex()
+            self.show_issue(self.sup_model.data(current, Qt.ItemDataRole.UserRole) if current.isValid() else None)
+        else:
+            self.show_issue(None)
+
+    def _on_sup_rows(self) -> None:
+        """督办清单 regrouped (a filter, a change, a background load): keep the item shown selected if it is still
+        listed, else clear the pane."""
+        if self.tabs.currentIndex() != TAB_SUPERVISION:
+            return
+        row = next((i for i, r in enumerate(self.sup_model.rows) if r.row.id == self.current_id), None) \
+            if self.current_id else None
+        if row is None:
+            self.show_issue(None)
+            return
+        self.sup_table.selectionModel().setCurrentIndex(
+            self.sup_model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
 
     def _update_banner(self) -> None:
         d = due_summary(self.ctx.db, limit=0, office=self.model.filter.office)
