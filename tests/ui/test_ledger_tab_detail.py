@@ -60,10 +60,14 @@ def test_an_item_leaving_the_supervision_list_leaves_the_pane(qtbot, ctx: AppCon
     page = LedgerPage(ctx)
     qtbot.addWidget(page)
     page.show()
+    at = next(r for r in range(page.model.rowCount()) if page.model.issue_id(r) == late)
+    page.table.selectRow(at)
+    qtbot.waitUntil(lambda: _shown(page) == "逾期未改的问题")
+    # listed in 督办清单 too: it stays in the pane, selected there
     page.tabs.setCurrentIndex(TAB_SUPERVISION)
     row = next(i for i, r in enumerate(page.sup_model.rows) if r.row.id == late)
-    page.sup_table.selectRow(row)
-    assert page.current_id == late
+    assert page.sup_table.currentIndex().row() == row
+    assert page.current_id == late and _shown(page) == "逾期未改的问题"
     # an urge keeps it listed: still shown, still selected
     lc.add_urge(ctx.db, TEST_ACTOR, late, 1, "请加快")
     notify(Kind.ISSUE, [late])

@@ -303,9 +303,10 @@ class LedgerPage(QWidget):
         if row is None:
             self.show_issue(None)
             return
+        index = self.sup_model.index(row, 0)
         self.sup_table.selectionModel().setCurrentIndex(
-            self.sup_model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.sup_table.scrollTo(index)  # the clerk sees which row the pane shows
 
     def _update_banner(self) -> None:
         d = due_summary(self.ctx.db, limit=0, office=self.model.filter.office)
