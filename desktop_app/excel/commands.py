@@ -43,6 +43,11 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
             print(f"已导入 {outcome.imported} 条")
         for e in pv.errors:
             print(f"  第 {e.row} 行 {e.column}：{e.message}")
+    if outcome.already_recorded:
+        rows = "、".join(str(r) for r in outcome.already_recorded[:10]) + ("等" if len(outcome.already_recorded) > 10 else "")
+        done = "仍将导入" if args.dry_run else "已照常导入"
+        print(f"提醒：第 {rows} 行（共 {len(outcome.already_recorded)} 行）的问题台账中已有（问题描述和责任单位相同），{done}；"
+              "如是重复导入，请在台账中作废多出的条目", file=sys.stderr)
     if pv.errors and outcome.roundtrip is None:
         print(f"错误：{len(pv.errors)} 行有问题，未导入任何数据（第 {pv.errors[0].row} 行：{pv.errors[0].message}）",
               file=sys.stderr)

@@ -23,6 +23,9 @@ class ImportOutcome:
     dry_run: bool = False
     roundtrip: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    #: ledger sheets: the sheet rows whose item this office had already recorded before this import
+    #: (same 问题描述 and 责任单位) — a sheet imported twice; the GUI asks first, the CLI warns
+    already_recorded: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -34,6 +37,8 @@ class ImportOutcome:
         out = self.preview.to_json(self.imported)
         if self.roundtrip is not None:
             out["roundtrip"] = self.roundtrip
+        if self.already_recorded:
+            out["already_recorded"] = self.already_recorded
         return out
 
 
@@ -87,6 +92,10 @@ def import_file(db: Database, actor: Actor, path: Path | str, kind: str, sheet: 
         return out
     if pv.errors:
         return out
+    if kind == "ledger":
+        from desktop_app.ledger import duplicates
+
+        out.already_recorded = duplicates.already_recorded(db, pv.rows)
     try:
         if dry_run:
             writers.dry_run_rows(db, actor, kind, pv.rows)
