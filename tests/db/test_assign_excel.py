@@ -20,7 +20,7 @@ from desktop_app.errors import PermissionDeniedError
 from desktop_app.ledger import assign, assign_excel
 from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
 from tests.conftest import SAMPLES
-from tests.db.test_sync_support import prefecture_and_counties, send
+from tests.db.test_sync_support import counties_reported
 
 A, B, P = "532801", "532822", "532800"  # 景洪市, 勐海县, 西双版纳州
 WHO = Actor("tester", "测试员")
@@ -58,12 +58,8 @@ def make_sheet(path: Path, rows: list[list[Any]] = ROWS) -> Path:
 @pytest.fixture()
 def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
     """(prefecture, county A): each county's first bundle has reached the prefecture."""
-    a, b, p = prefecture_and_counties(tmp_path)
-    send(a, p, tmp_path / "a0")
-    send(b, p, tmp_path / "b0")
-    yield p, a
-    for c in (a, b, p):
-        c.close()
+    with counties_reported(tmp_path) as (a, b, p):
+        yield p, a
 
 
 def _count(ctx: AppContext) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import export, prefecture_and_counties, send
+from test_sync_support import counties_reported, export, send
 
 from db.models import AuditEntry, Extension, Issue
 from desktop_app.audit import Actor
@@ -38,12 +38,8 @@ def _no_rejections(rep: ImportReport) -> None:
 @pytest.fixture()
 def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext, AppContext]]:
     """(prefecture, county A, county B), each county's first bundle at the prefecture."""
-    a, b, p = prefecture_and_counties(tmp_path)
-    send(a, p, tmp_path / "a0")
-    send(b, p, tmp_path / "b0")
-    yield p, a, b
-    for c in (a, b, p):
-        c.close()
+    with counties_reported(tmp_path) as (a, b, p):
+        yield p, a, b
 
 
 def _assign(p: AppContext, deadline: dt.date | None = FIRST, **kw: Any) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,20 @@ def prefecture_and_counties(root: Path) -> tuple[AppContext, AppContext, AppCont
     trust_both(a, p)
     trust_both(b, p)
     return a, b, p
+
+
+@contextmanager
+def counties_reported(root: Path) -> Iterator[tuple[AppContext, AppContext, AppContext]]:
+    """:func:`prefecture_and_counties` once each county's first bundle has reached the prefecture
+    (so the prefecture knows both offices); all three are closed afterwards."""
+    a, b, p = prefecture_and_counties(root)
+    try:
+        send(a, p, root / "a0")
+        send(b, p, root / "b0")
+        yield a, b, p
+    finally:
+        for c in (a, b, p):
+            c.close()
 
 
 def export(src: AppContext, dst: AppContext, folder: Path, full: bool = False, encrypt: bool = False) -> ExportResult:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from db.models import Issue
 from desktop_app.context import AppContext
 from tests.db.test_assign_excel import ASSIGNED, make_sheet
-from tests.db.test_sync_support import prefecture_and_counties, send
+from tests.db.test_sync_support import counties_reported
 from ui.ledger.assign_sheet_dialog import AssignSheetDialog
 from ui.pages.ledger_page import LedgerPage
 
@@ -21,12 +21,8 @@ from ui.pages.ledger_page import LedgerPage
 @pytest.fixture()
 def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
     """(prefecture, county 景洪市): both counties' first bundles are in."""
-    a, b, p = prefecture_and_counties(tmp_path)
-    send(a, p, tmp_path / "a0")
-    send(b, p, tmp_path / "b0")
-    yield p, a
-    for c in (a, b, p):
-        c.close()
+    with counties_reported(tmp_path) as (a, b, p):
+        yield p, a
 
 
 def _count(ctx: AppContext) -> int:
