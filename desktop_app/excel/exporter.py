@@ -98,6 +98,34 @@ def _fit_widths(columns: list[Column], sample: list[Sequence[Any]]) -> list[floa
     return widths
 
 
+#: the title is 18 pt bold over body text of 11 pt: each character takes about this much more room
+TITLE_SCALE = 18 / 11
+
+
+def _info_line(spec: SheetSpec) -> str:
+    date_line = spec.date_line or f"导出日期：{dt.date.today():%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
+    info = f"填报单位：{spec.office}" if spec.office else ""
+    return f"{info}{'　' * 8 if info else ''}{date_line}"
+
+
+def _widen_for_heading(spec: SheetSpec, widths: list[float]) -> list[float]:
+    """Widths grown so the merged title and the 填报单位/日期 line fit on one line each.
+
+    A narrow sheet (成绩: seven short columns) otherwise cuts its title to a second
+    line the 36-pt row hides and its office line at the last column. The extra room
+    goes to the fitted columns in proportion to their width; set widths stay as set.
+    """
+    need = max(_text_width(spec.title) * TITLE_SCALE, _text_width(_info_line(spec))) + 4
+    visible = [i for i, c in enumerate(spec.columns) if not c.hidden]
+    have = sum(widths[i] for i in visible)
+    free = [i for i in visible if spec.columns[i].width is None] or visible
+    grow = sum(widths[i] for i in free)
+    if have >= need or not grow:
+        return widths
+    factor = 1 + (need - have) / grow
+    return [w * factor if i in free else w for i, w in enumerate(widths)]
+
+
 def _cell(ref: str, value: Any, style: int) -> str:
     if value is None or value == "":
         return f'<c r="{ref}" s="{style}"/>'
@@ -134,7 +162,7 @@ def write_sheet(path: Path, spec: SheetSpec, rows: Iterable[Sequence[Any]],
     created = created or dt.datetime.now()
     it: Iterator[Sequence[Any]] = iter(rows)
     sample = list(islice(it, WIDTH_SAMPLE))
-    widths = _fit_widths(spec.columns, sample)
+    widths = _widen_for_heading(spec, _fit_widths(spec.columns, sample))
     ncols = len(spec.columns)
     last = column_letter(ncols - 1)
     letters = [column_letter(c) for c in range(ncols)]
@@ -187,9 +215,7 @@ def _sheet_head(spec: SheetSpec, widths: list[float], last: str, row_count: int 
     for i, (col, w) in enumerate(zip(spec.columns, widths, strict=True), start=1):
         hidden = ' hidden="1"' if col.hidden else ""
         cols.append(f'<col min="{i}" max="{i}" width="{w:.1f}" customWidth="1"{hidden}/>')
-    date_line = spec.date_line or f"导出日期：{dt.date.today():%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
-    info = f"填报单位：{spec.office}" if spec.office else ""
-    info = f"{info}{'　' * 8 if info else ''}{date_line}"
+    info = _info_line(spec)
     dimension = f'<dimension ref="A1:{last}{HEADER_ROWS + row_count}"/>' if row_count is not None else ""
     header = "".join(_cell(f"{column_letter(c)}{HEADER_ROWS}", col.title, parts.S_HEADER)
                      for c, col in enumerate(spec.columns))

@@ -118,3 +118,23 @@ def test_exports_read_back_through_the_importer(ctx, tmp_path: Path) -> None:
         if kind == "scores":
             assert [(r["name"], r["score"], r["absent"]) for r in pv.rows] == [
                 ("刘洋", 92, False), ("黄涛", None, True)]
+
+
+def _chars_wide(text: str) -> float:
+    """Width in Excel character units: a CJK character (or full-width space) is two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def test_narrow_sheet_is_wide_enough_for_its_title_and_office_line(ctx, tmp_path: Path) -> None:
+    """成绩 has seven short columns: the 18-pt title and the 填报单位/日期 line must still fit on one line."""
+    from tests.unit.excel_helpers import make_sheet
+
+    sheet = make_sheet(tmp_path / "s.xlsx", [["姓名", "科室", "得分"], ["刘洋", "综合科", 92]])
+    assert import_file(ctx.db, ctx.actor, sheet, "scores").imported == 1
+    out = tmp_path / "成绩.xlsx"
+    export_kind(ctx.db, out, "scores", year=dt.date.today().year)
+    ws = openpyxl.load_workbook(out).active
+    total = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width for c in range(1, 8))
+    assert total >= _chars_wide(ws["A1"].value) * 18 / 11, (total, ws["A1"].value)
+    assert total >= _chars_wide(ws["A2"].value), (total, ws["A2"].value)
+    assert ws.column_dimensions["A"].width == 6  # 序号 keeps its set width
