@@ -9,7 +9,7 @@ The API (stable):
 - ``info(parent, text, title="调研工作台") -> None``
 - ``warn(parent, text, title="调研工作台") -> None``
 - ``confirm(parent, text, title="请确认", ok="确定", danger=False) -> bool``
-- ``ask_text(parent, label, title, text="") -> str | None`` (None when cancelled)
+- ``ask_text(parent, label, title, text="", multiline=False, password=False) -> str | None`` (None when cancelled)
 - ``open_file(parent, caption, filter="", directory="") -> str | None``
 - ``open_files(parent, caption, filter="", directory="") -> list[str]``
 - ``save_file(parent, caption, filter="", directory="") -> str | None``
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -82,9 +83,14 @@ def confirm(parent: QWidget | None, text: str, title: str = "", ok: str = "", da
 
 
 def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: str = "",
-             multiline: bool = False) -> str | None:
-    """One line of text (``multiline``: a paragraph, e.g. a 问题描述), or None when cancelled."""
+             multiline: bool = False, password: bool = False) -> str | None:
+    """One line of text (``multiline``: a paragraph, e.g. a 问题描述), or None when cancelled.
+
+    ``password`` hides what is typed (e.g. the 监考密码 in front of the candidates).
+    """
     dlg = text_dialog(parent, label, title, text, multiline)
+    if password:
+        dlg.setTextEchoMode(QLineEdit.EchoMode.Password)
     return dlg.textValue() if dlg.exec() else None
 
 

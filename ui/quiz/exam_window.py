@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
-from desktop_app.quiz import exams, papers, sitting
+from desktop_app.quiz import exams, invigilation, papers, sitting
 from desktop_app.quiz.types import ExamInfo, SubmitResult
 from ui import dialogs
 from ui.quiz.answer_widgets import AnswerWidget
@@ -337,10 +337,11 @@ class ExamWindow(QWidget):
         return self.attempt_id is not None
 
     def end_session(self) -> None:
-        """The invigilator ends the session (only from the list screen), after typing 结束考试.
+        """The invigilator ends the session (only from the list screen).
 
-        A click alone ended it, so any candidate at the list could close everyone's exam; typing
-        the words is a deliberate act (the app has no invigilator password to ask for).
+        With a 监考密码 set (设置 › 本单位) it is asked for, hidden as typed; without one the
+        invigilator types 结束考试 — printed in the prompt, so only a deliberate act, not a secret.
+        A click alone used to end it, so any candidate at the list could close everyone's exam.
         """
         if self.in_sitting():
             return
@@ -349,13 +350,31 @@ class ExamWindow(QWidget):
         text = self.tr("监考人员确认：结束后考试窗口关闭，尚未交卷的考生不能再答题。")
         if waiting:
             text += self.tr("\n还有 %1 人未交卷。").replace("%1", str(waiting))
-        text += self.tr("\n请输入“%1”后点确定：").replace("%1", END_WORDS)
-        typed = dialogs.ask_text(self, text, self.tr("结束本场考试"))
-        if typed is None:
+        with dialogs.guard(self) as done:
+            protected = invigilation.has_invigilator_password(self.ctx.db)
+        if not done.ok:
             return
-        if typed.strip() != END_WORDS:
-            dialogs.warn(self, self.tr("输入的不是“%1”，考试未结束").replace("%1", END_WORDS))
-            return
+        if protected:
+            typed = dialogs.ask_text(self, text + self.tr("\n请输入监考密码："), self.tr("结束本场考试"),
+                                     password=True)
+            if typed is None:
+                return
+            with dialogs.guard(self) as done:
+                right = invigilation.check_invigilator_password(self.ctx.db, typed)
+            if not done.ok:
+                return
+            if not right:
+                dialogs.warn(self, self.tr("监考密码不正确，考试未结束"))
+                return
+        else:
+            text += self.tr("\n请输入“%1”后点确定：").replace("%1", END_WORDS)
+            text += self.tr("\n（可在 设置 › 本单位 中设置监考密码，结束考试时改为输入密码）")
+            typed = dialogs.ask_text(self, text, self.tr("结束本场考试"))
+            if typed is None:
+                return
+            if typed.strip() != END_WORDS:
+                dialogs.warn(self, self.tr("输入的不是“%1”，考试未结束").replace("%1", END_WORDS))
+                return
         self._allow_close = True
         self.close()
         self.session_ended.emit()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBox
 from desktop_app.context import AppContext
 from desktop_app.services import organisation, upstream
 from ui import dialogs
+from ui.settings.invigilator_group import InvigilatorPasswordGroup
 from ui.settings.widgets import button
 from ui.signals import Kind, bus, notify
 
@@ -60,6 +61,9 @@ class OfficeTab(QWidget):
         row.addStretch(1)
         row.addWidget(self.save_btn)
         lay.addLayout(row)
+        self.invigilator = InvigilatorPasswordGroup(ctx)
+        self.invigilator.setMaximumWidth(720)
+        lay.addWidget(self.invigilator)
         lay.addStretch(1)
         bus().changed.connect(self._on_changed)
         self.refresh()
