@@ -141,6 +141,8 @@ class SectionsPage(_Page):
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("科室名称，例如 综合科"))
         self.name.installEventFilter(_ReturnAdds(self, self.add_current))
+        # the refusal was about what was typed: once the clerk retypes it, it no longer applies
+        self.name.textChanged.connect(self.clear_error)
         self.add_btn = QPushButton(self.tr("添加"))
         self.add_btn.clicked.connect(self.add_current)
         row.addWidget(self.name, 1)
@@ -220,6 +222,7 @@ class PeoplePage(_Page):
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("姓名"))
         self.name.installEventFilter(_ReturnAdds(self, self.add_current))
+        self.name.textChanged.connect(self.clear_error)
         self.section = QComboBox()
         self.post = QLineEdit()
         self.post.setPlaceholderText(self.tr("例如 局长、科长、科员"))

@@ -163,3 +163,26 @@ def test_removing_a_section_drops_its_people_after_asking(qtbot, empty_ctx: AppC
     w.sections_page.remove_btn.click()
     assert "1 名人员" in dialog_answers.questions[-1]
     assert w.sections_page.sections() == ["综合科"] and w.people_page.people == []
+
+
+def test_a_refusal_goes_away_once_the_clerk_types_the_name(qtbot, empty_ctx: AppContext) -> None:  # noqa: ANN001
+    """人员姓名不能为空 / 科室已添加过 stayed on screen under a name already typed."""
+    w = _wizard(qtbot, empty_ctx)
+    _fill_office(w)
+    _next(w)
+    sp = w.sections_page
+    _type(sp.name, "综合科")
+    sp.add_btn.click()
+    _type(sp.name, "综合科")
+    sp.add_btn.click()
+    assert sp.error.isVisible()
+    QTest.keyClick(sp.name, Qt.Key.Key_Backspace)
+    assert not sp.error.isVisible()
+    sp.name.clear()
+    _next(w)
+    pp = w.people_page
+    assert w.currentPage() is pp
+    pp.add_btn.click()
+    assert pp.error.isVisible() and "姓名不能为空" in pp.error.text()
+    QTest.keyClicks(pp.name, "Li")
+    assert not pp.error.isVisible()
