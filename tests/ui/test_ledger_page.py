@@ -248,3 +248,13 @@ def test_dashboard_reminder_lists_overdue_items_and_opens_one(qtbot, ctx: AppCon
     panel.due_list.itemActivated.emit(panel.due_list.item(0))
     ledger = window.pages["ledger"]
     assert window.page("ledger") is ledger and ledger.current_id == ids[0]
+
+
+def test_stats_widget_with_no_items_shows_no_rate(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]
+    """A new office's dashboard: 销号率 is — (like 平均销号用时), not 0.0%."""
+    w = LedgerStatsWidget(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.stats is not None, timeout=10_000)
+    assert w.figures["total"].text() == "0"
+    assert w.figures["rate"].text() == "—" and w.figures["avg"].text() == "—"

@@ -136,12 +136,12 @@ class LedgerStatsWidget(QGroupBox):
         every = self.office == scope.ALL
         self.units_label.setText(self.tr("各单位销号率") if every else self.tr("各责任单位销号率"))
         self.setTitle(title.replace("%1", str(year)))
-        rate = s.closed / s.total if s.total else 0.0
         self.figures["total"].setText(str(s.total))
         self.figures["overdue"].setText(str(s.overdue))
         self.figures["due_soon"].setText(str(s.due_soon))
         self.figures["closed"].setText(str(s.closed))
-        self.figures["rate"].setText(f"{rate * 100:.1f}%")
+        # no item yet: nothing to close, so no rate (0.0% read as “none closed”)
+        self.figures["rate"].setText(f"{s.closed / s.total * 100:.1f}%" if s.total else "—")
         self.figures["avg"].setText(self.tr("%1个工作日").replace("%1", f"{s.avg_workdays_to_close:.1f}")
                                     if s.avg_workdays_to_close is not None else "—")
         self.donut.set_counts(s.by_colour, COLOUR_BRUSHES)
