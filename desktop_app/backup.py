@@ -34,6 +34,9 @@ def backup_to(db_path: Path, out: Path) -> Path:
         dst = sqlite3.connect(str(tmp))
         try:
             src.backup(dst)
+            # one self-contained file: a WAL-mode copy opened read-only (the integrity check
+            # before a restore, a clerk's viewer) leaves -wal/-shm files beside it in the folder
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     except sqlite3.Error as exc:
