@@ -135,4 +135,11 @@ def test_settings_group_sets_changes_and_clears(qtbot, ctx: AppContext, dialog_a
     g.clear_btn.click()
     assert not invigilation.has_invigilator_password(ctx.db) and "已清除" in dialog_answers.infos[-1]
     assert not g.clear_btn.isVisible()
+    # the database replaced (a restored backup, say) with one that has a password: the group follows
+    from ui.signals import Kind, notify
+
+    invigilation.set_invigilator_password(ctx.db, TEST_ACTOR, "ijkl")
+    assert not g.clear_btn.isVisible()
+    notify(Kind.ALL)
+    assert g.clear_btn.isVisible() and g.state.text() == "已设置"
     assert dialog_answers.bugs == []

@@ -8,6 +8,7 @@ from desktop_app.context import AppContext
 from desktop_app.quiz import invigilation
 from ui import dialogs
 from ui.settings.widgets import button
+from ui.signals import Kind, bus
 
 
 def _password_field(placeholder: str) -> QLineEdit:
@@ -35,7 +36,7 @@ class InvigilatorPasswordGroup(QGroupBox):
         self.form.addRow(self.tr("新密码"), self.new)
         self.form.addRow(self.tr("确认新密码"), self.confirm)
         hint = QLabel(self.tr("闭卷机考时，监考人员凭此密码结束本场考试；未设置时改为输入“结束考试”。"
-                              "密码只保存在本机（加密存储），不随数据交换传出。"))
+                              "本机只保存密码的校验值（不保存密码本身），不随数据交换传出。"))
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
         self.save_btn = button(self.tr("设置密码"), primary=True)
@@ -50,7 +51,13 @@ class InvigilatorPasswordGroup(QGroupBox):
         lay.addLayout(self.form)
         lay.addWidget(hint)
         lay.addLayout(row)
+        # a restored backup brings its own setting (or none): show that one
+        bus().changed.connect(self._on_changed)  # a bound slot: disconnected when this group goes
         self.refresh()
+
+    def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind == Kind.ALL:
+            self.refresh()
 
     def refresh(self) -> None:
         """Show whether a password is set; the old-password field and 清除 only when one is."""
