@@ -54,8 +54,9 @@ def export_for_unit(db: Database, path: Path, unit: str, year: int | None = None
     rows = ((n, r.serial, r.description, r.measures, r.deadline or r.kind_label, r.status_label,
              r.progress_percent, "", "", r.id) for n, r in enumerate(iter_issue_rows(db, f), start=1))
     office = _office_name(db)
+    today = dt.date.today()  # written as every other sheet writes it: 2026年3月5日
     spec = SheetSpec(title=f"{unit}问题整改进展回执表", columns=COLUMNS, office=office, sheet_name="整改回执",
-                     date_line=f"请填写“整改状态”“完成进度（%）”“本次进展情况”后交回　导出日期：{dt.date.today():%Y-%m-%d}",
+                     date_line=f"请填写“整改状态”“完成进度（%）”“本次进展情况”后交回　导出日期：{today.year}年{today.month}月{today.day}日",
                      defined_names={MARKER_NAME: f'"{unit}"'})
     return ExportResult(path, write_sheet(path, spec, rows, progress))
 

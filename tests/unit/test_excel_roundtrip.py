@@ -80,3 +80,13 @@ def test_round_trip_needs_a_unit(ctx, tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError):
         export_kind(ctx.db, tmp_path / "x.xlsx", "roundtrip", year=2026)
+
+
+def test_round_trip_sheet_dates_its_line_as_the_other_sheets_do(ctx, tmp_path: Path) -> None:
+    """导出日期 read 2026-11-22 on the 回执 sheet and 2026年11月22日 on every other sheet."""
+    create_issues(ctx.db, ctx.actor, [IssueInput("问题甲", unit="综合科", deadline=dt.date(2026, 6, 30), year=2026)])
+    out = tmp_path / "回执.xlsx"
+    export_kind(ctx.db, out, "roundtrip", year=2026, unit="综合科")
+    line = openpyxl.load_workbook(out).active["A2"].value
+    today = dt.date.today()
+    assert line.endswith(f"导出日期：{today.year}年{today.month}月{today.day}日"), line
