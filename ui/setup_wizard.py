@@ -419,6 +419,15 @@ class SetupWizard(QWizard):
         self.setTabOrder(self.office_page.code, self.office_page.name)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
 
+    def reject(self) -> None:
+        """取消, Esc or closing the window: ask first once sections were entered (the program closes after)."""
+        entered = self.sections_page.sections() or self.people_page.people
+        if entered and not dialogs.confirm(
+                self, self.tr("放弃已填写的单位、科室和人员，退出首次使用设置？\n\n这些内容不会保存，下次打开程序时需要重新填写。"),
+                title=self.tr("退出设置"), ok=self.tr("放弃并退出"), danger=True):
+            return
+        super().reject()
+
     def setup_input(self) -> SetupInput:
         """What the clerk entered."""
         code, name, level, parent = self.office_page.values()

@@ -186,3 +186,24 @@ def test_a_refusal_goes_away_once_the_clerk_types_the_name(qtbot, empty_ctx: App
     assert pp.error.isVisible() and "姓名不能为空" in pp.error.text()
     QTest.keyClicks(pp.name, "Li")
     assert not pp.error.isVisible()
+
+
+def test_cancel_after_entering_sections_asks_before_throwing_them_away(qtbot, empty_ctx: AppContext,  # noqa: ANN001
+                                                                      dialog_answers) -> None:  # noqa: ANN001
+    """取消 (or Esc) on page 3 quit the program at once, everything typed lost; on page 1 it still just closes."""
+    w = _wizard(qtbot, empty_ctx)
+    w.reject()
+    assert dialog_answers.questions == [] and w.result() == 0 and not w.isVisible()
+    w = _wizard(qtbot, empty_ctx)
+    _fill_office(w)
+    _next(w)
+    w.sections_page.add("综合科")
+    _next(w)
+    dialog_answers.confirms.append(False)
+    w.button(QWizard.WizardButton.CancelButton).click()
+    assert "放弃" in dialog_answers.questions[-1]
+    assert w.isVisible() and w.currentPage() is w.people_page and w.sections_page.sections() == ["综合科"]
+    dialog_answers.confirms.append(True)
+    QTest.keyClick(w, Qt.Key.Key_Escape)
+    assert not w.isVisible() and len(dialog_answers.questions) == 2
+    assert not organisation.is_set_up(empty_ctx.db)
