@@ -17,6 +17,7 @@ Paragraph, so a character missing from a font is drawn from a fallback font.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -323,12 +324,22 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     return out
 
 
+#: a year (2026年) after an office's name: where a two-line title breaks
+_YEAR_START = re.compile(r"(?<=[^\d])(?:19|20)\d{2}年")
+
+
 def _balanced(text: str, width: float, fontset: FontSet, font: str, size: float) -> list[str]:
     """A header title wrapped into lines of even length (整改\n类型, not 整改类\n型)."""
     text = clean_text(text)
     lines = wrap_text(text, width, fontset, font, size)
     if len(lines) < 2 or "\n" in text:
         return lines
+    year = _YEAR_START.search(text)
+    if len(lines) == 2 and year:
+        # 勐海县乡村振兴局 / 2026年第三季度…成绩公示: the office on a line of its own, never 2026年第 / 三季度
+        halves = [text[:year.start()], text[year.start():]]
+        if all(fontset.string_width(x, font, size) <= width + 0.001 for x in halves):
+            return halves
     per = -(-len(text) // len(lines))
     even = [text[i:i + per] for i in range(0, len(text), per)]
     fits = all(fontset.string_width(x, font, size) <= width + 0.001 for x in even)

@@ -130,3 +130,14 @@ def test_every_kind_prints_from_a_demo_office(tmp_path: Path, capsys: pytest.Cap
     out = tmp_path / "notice.pdf"
     assert run(["print", str(out), "--kind", "notice", "--id", serial, "--data-dir", root]) == 0, capsys.readouterr().err
     assert "通知单" in text_of(out) and serial in text_of(out)
+
+
+def test_a_two_line_title_breaks_before_its_year(tmp_path: Path, fs: fonts.FontSet) -> None:
+    """A portrait 成绩公示 title read 勐海县乡村振兴局2026年第 / 三季度业务知识测试成绩公示."""
+    rows = [Row(seq=1, name="王赟", section="综合科", score=96.5, rank=1, result="合格", note="")]
+    out = tmp_path / "scores.pdf"
+    render_table_report(scores_report(rows, "2026年第三季度业务知识测试", "勐海县乡村振兴局", 60), out, fs)
+    lines = subprocess.run(["pdftotext", "-l", "1", "-layout", str(out), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\n")
+    title = [ln.strip() for ln in lines if ln.strip()][:2]
+    assert title == ["勐海县乡村振兴局", "2026年第三季度业务知识测试成绩公示"], title
