@@ -58,16 +58,21 @@ def make_backup(db_path: Path, backups_dir: Path, reason: str = "manual") -> Pat
     return out
 
 
+def backup_info(p: Path) -> BackupInfo | None:
+    """When and why a file named as this program names its backups was made; None for any other file."""
+    if not (p.name.startswith(PREFIX) and p.suffix == ".db"):
+        return None
+    parts = p.stem[len(PREFIX):].split("-")
+    try:
+        created = dt.datetime.strptime("-".join(parts[:3]), "%Y%m%d-%H%M%S-%f")
+    except ValueError:
+        return None
+    return BackupInfo(p, created, "-".join(parts[3:]) or "manual", p.stat().st_size if p.exists() else 0)
+
+
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
     """Backups, newest first."""
-    found = []
-    for p in backups_dir.glob(f"{PREFIX}*.db"):
-        parts = p.stem[len(PREFIX):].split("-")
-        try:
-            created = dt.datetime.strptime("-".join(parts[:3]), "%Y%m%d-%H%M%S-%f")
-        except ValueError:
-            continue
-        found.append(BackupInfo(p, created, "-".join(parts[3:]) or "manual", p.stat().st_size))
+    found = [b for b in map(backup_info, backups_dir.glob(f"{PREFIX}*.db")) if b is not None]
     return sorted(found, key=lambda b: b.created, reverse=True)
 
 

@@ -137,3 +137,21 @@ def test_backups_tab_lists_and_backs_up(page: SettingsPage, ctx: AppContext, dia
     assert len(backup.list_backups(ctx.data.backups)) == before + 1
     assert tab.model.rowCount() == before + 1 and "手动备份" in tab.model.rows[0]
     assert str(ctx.data.db_path) in tab.where.text()
+
+
+def test_restore_asks_by_the_backup_time_not_its_file_name(ctx: AppContext, dialog_answers, tmp_path) -> None:  # noqa: ANN001
+    """The question read 用备份“fielddesk-20261122-181201-814450-manual.db”替换当前数据？"""
+    import shutil
+
+    from ui.settings import backup_ops
+
+    made = backup.make_backup(ctx.data.db_path, ctx.data.backups, "manual")
+    info = backup.backup_info(made)
+    assert info is not None
+    dialog_answers.confirms.extend([False, False])
+    assert not backup_ops.restore_from(None, ctx, made)
+    assert dialog_answers.questions[-1].startswith(f"用{info.created:%Y-%m-%d %H:%M:%S} 的手动备份替换当前数据？")
+    other = tmp_path / "U盘备份.db"
+    shutil.copy2(made, other)
+    assert not backup_ops.restore_from(None, ctx, other)
+    assert dialog_answers.questions[-1].startswith("用备份文件“U盘备份.db”替换当前数据？")

@@ -35,10 +35,21 @@ def reopen(ctx: AppContext) -> None:
     ctx.notices.extend(fresh.notices)
 
 
+def _described(path: Path) -> str:
+    """A backup as the list names it (2026-11-22 18:12:01 的手动备份), a file the program did not name by its name."""
+    from ui.settings.backups_tab import REASONS  # the tab imports this module
+
+    info = backup.backup_info(path)
+    if info is None:
+        return _tr("备份文件“%1”").replace("%1", path.name)
+    return (_tr("%1 的%2").replace("%1", f"{info.created:%Y-%m-%d %H:%M:%S}")
+            .replace("%2", QCoreApplication.translate("BackupsTab", REASONS.get(info.reason, info.reason))))
+
+
 def restore_from(parent: QWidget | None, ctx: AppContext, path: Path) -> bool:
     """Confirm, close the database, restore ``path``, reopen; every view reloads (Kind.ALL)."""
-    if not dialogs.confirm(parent, _tr("用备份“%1”替换当前数据？\n\n当前数据会先另存为一份备份，不会丢失。"
-                                       "恢复后，该备份时间之后录入的内容将不再显示。").replace("%1", path.name),
+    if not dialogs.confirm(parent, _tr("用%1替换当前数据？\n\n当前数据会先另存为一份备份，不会丢失。"
+                                       "恢复后，该备份时间之后录入的内容将不再显示。").replace("%1", _described(path)),
                            title=_tr("从备份恢复"), ok=_tr("恢复"), danger=True):
         return False
     ctx.db.dispose()  # release the file before it is replaced
