@@ -258,3 +258,6 @@ def test_stats_widget_with_no_items_shows_no_rate(qtbot, ctx: AppContext) -> Non
     qtbot.waitUntil(lambda: w.stats is not None, timeout=10_000)
     assert w.figures["total"].text() == "0"
     assert w.figures["rate"].text() == "—" and w.figures["avg"].text() == "—"
+    assert w.months.scale_label() == ""  # 最多 1 over an empty chart
+    w.months.set_values([0, 3] + [0] * 10, [1] + [0] * 11)
+    assert w.months.scale_label() == "最多 3"

@@ -72,6 +72,11 @@ class MonthChart(QWidget):
         wide = self.fontMetrics().horizontalAdvance(self.tr("%1月").replace("%1", "12")) + 2 <= slot
         return [self.tr("%1月").replace("%1", str(m)) if wide else str(m) for m in range(1, 13)]
 
+    def scale_label(self) -> str:
+        """最多 N over the bars; nothing on an empty year (最多 1 with no bar read as one item somewhere)."""
+        peak = max(self.opened + self.closed + [0])
+        return self.tr("最多 %1").replace("%1", str(peak)) if peak else ""
+
     def paintEvent(self, _event: Any) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -94,7 +99,7 @@ class MonthChart(QWidget):
         p.drawText(QRectF(left + 14, 0, 60, 16), Qt.AlignmentFlag.AlignVCenter, self.tr("新增"))
         p.fillRect(QRectF(left + 60, 3, 10, 10), QColor("#30a46c"))
         p.drawText(QRectF(left + 74, 0, 60, 16), Qt.AlignmentFlag.AlignVCenter, self.tr("销号"))
-        p.drawText(QRectF(left + int(w) - 80, 0, 80, 16), Qt.AlignmentFlag.AlignRight, self.tr("最多 %1").replace("%1", str(peak)))
+        p.drawText(QRectF(left + int(w) - 80, 0, 80, 16), Qt.AlignmentFlag.AlignRight, self.scale_label())
         p.end()
 
 
