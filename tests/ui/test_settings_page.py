@@ -155,3 +155,22 @@ def test_restore_asks_by_the_backup_time_not_its_file_name(ctx: AppContext, dial
     shutil.copy2(made, other)
     assert not backup_ops.restore_from(None, ctx, other)
     assert dialog_answers.questions[-1].startswith("用备份文件“U盘备份.db”替换当前数据？")
+
+
+def test_parent_code_box_shows_its_whole_hint(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QApplication
+
+    from ui import fonts
+    from ui.settings.office_tab import OfficeTab
+
+    app = QApplication.instance()
+    before = app.font()
+    fonts.install(app)  # the shipped font at the app's size, as a clerk sees it
+    try:
+        tab = OfficeTab(ctx)
+        qtbot.addWidget(tab)
+        box = tab.parent_code
+        hint = box.fontMetrics().horizontalAdvance(box.placeholderText())
+        assert box.maximumWidth() >= hint + 24  # the hint read "…可…" in a 200-pixel box
+    finally:
+        app.setFont(before)
