@@ -168,6 +168,13 @@ def _codes(db: Database, office: str) -> list[str]:
     return [c.code for c in scope.office_choices(db)] if codes is None else codes
 
 
+def _offices(db: Database, office: str) -> dict[str, str]:
+    """The offices in view, code → name, in the scope selector's order (one read of the office list)."""
+    codes = scope.resolve(db, office)
+    names = {c.code: c.name for c in scope.office_choices(db)}
+    return dict(names) if codes is None else {code: names.get(code, code) for code in codes}
+
+
 def _visits_by_office(db: Database, codes: list[str], year: int) -> dict[str, int]:
     # one grouped count (no service lists visits without loading them); same rule as the 调研安排 card
     with db.session() as s:
@@ -193,8 +200,8 @@ def work_overview(db: Database, year: int, office: str = "", today: dt.date | No
     from desktop_app.work import days as work_days
     from desktop_app.work import topics as work_topics
 
-    codes = _codes(db, office)
-    names = {c.code: c.name for c in scope.office_choices(db)}
+    names = _offices(db, office)
+    codes = list(names)
     rows = work_days.days_table(db, year, today, office)
     visits = _visits_by_office(db, codes, year)
     stages: dict[str, int] = {}
@@ -209,7 +216,7 @@ def work_overview(db: Database, year: int, office: str = "", today: dt.date | No
         for o in outcomes:
             kinds[o.kind] = kinds.get(o.kind, 0) + 1
         per_office.append(OfficeWork(
-            code, names.get(code, code), len(mine), sum(r.days for r in mine), sum(r.quota for r in mine),
+            code, names[code], len(mine), sum(r.days for r in mine), sum(r.quota for r in mine),
             sum(1 for r in mine if r.days >= r.quota), sum(1 for r in mine if r.status == "明显滞后"),
             visits.get(code, 0), sum(by_stage.values()), len(outcomes)))
     ranks = _ranks({o.office_code: o.days_rate for o in per_office if o.quota})
@@ -255,9 +262,9 @@ def quiz_overview(db: Database, year: int, office: str = "") -> QuizOverview:
     each office's exams read as that office scored them (``quiz.results``)."""
     from desktop_app.quiz import results
 
-    codes = _codes(db, office)
-    names = {c.code: c.name for c in scope.office_choices(db)}
-    per_office = [_office_quiz(db, code, names.get(code, code), year) for code in codes]
+    names = _offices(db, office)
+    codes = list(names)
+    per_office = [_office_quiz(db, code, name, year) for code, name in names.items()]
     ranks = _ranks({o.office_code: o.average for o in per_office})
     per_office = [replace(o, rank=ranks.get(o.office_code, 0)) for o in per_office]
     if office == scope.ALL:
