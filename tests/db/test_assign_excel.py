@@ -62,7 +62,8 @@ def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
         yield p, a
 
 
-def _count(ctx: AppContext) -> int:
+def issue_count(ctx: AppContext) -> int:
+    """Every ledger item in ``ctx`` (voided ones too)."""
     with ctx.db.session() as s:
         return int(s.execute(select(func.count(Issue.id))).scalar() or 0)
 
@@ -85,7 +86,7 @@ def test_preview_says_row_by_row_what_would_be_assigned(offices, tmp_path: Path)
     assert "早于交办日期" in by_row[10].reason
     assert "问题描述不能为空" in by_row[11].reason
     assert all(by_row[n].state == "error" for n in (7, 8, 9, 10, 11))
-    assert _count(p) == 0  # a preview writes nothing
+    assert issue_count(p) == 0  # a preview writes nothing
 
 
 def test_assigns_the_ready_rows_in_the_prefecture_series_and_skips_them_next_time(  # type: ignore[no-untyped-def]
@@ -121,12 +122,12 @@ def test_assigns_the_ready_rows_in_the_prefecture_series_and_skips_them_next_tim
     assert all(r.reason.startswith("已交办") for r in pv.of("assigned"))
     res2 = assign_from_sheet(p.db, WHO, pv, today=ASSIGNED)
     assert [(x.row, x.serial) for x in res2.assigned] == [(13, "州交2026-004")]
-    assert len(res2.skipped) == 5 and _count(p) == 4
+    assert len(res2.skipped) == 5 and issue_count(p) == 4
     with p.db.session() as s:
         assert s.execute(select(Issue.deadline).where(Issue.serial == "州交2026-004")).scalar() == dt.date(2026, 12, 31)
     # a preview made before those writes is checked again inside the transaction: nothing twice
     res3 = assign_from_sheet(p.db, WHO, preview_sheet(p.db, sheet, assigned_date=ASSIGNED), today=ASSIGNED)
-    assert res3.assigned == [] and _count(p) == 4
+    assert res3.assigned == [] and issue_count(p) == 4
 
 
 def test_a_failure_in_one_county_writes_nothing_for_any(offices, tmp_path: Path,  # type: ignore[no-untyped-def]
@@ -145,7 +146,7 @@ def test_a_failure_in_one_county_writes_nothing_for_any(offices, tmp_path: Path,
     monkeypatch.setattr(assign, "assign_issues", second_county_fails)
     with pytest.raises(OSError):
         assign_from_sheet(p.db, WHO, pv, today=ASSIGNED)
-    assert calls == [B, A] and _count(p) == 0
+    assert calls == [B, A] and issue_count(p) == 0
     with p.db.session() as s:
         assert s.execute(select(func.count(AuditEntry.id)).where(
             AuditEntry.action.in_([assign.ACTION, assign_excel.ACTION]))).scalar() == 0
@@ -174,7 +175,7 @@ def test_county_offices_cannot_and_a_sheet_without_a_county_column_is_refused(  
     xls = preview_sheet(p.db, SAMPLES / "ledger.xls", assigned_date=ASSIGNED)
     assert xls.sheet == "问题清单" and xls.mapping["问题描述"] == "description"
     assert xls.problems and "县（市、区）" in xls.problems[0] and xls.rows == []
-    assert _count(p) == 0
+    assert issue_count(p) == 0
 
 
 def test_county_names_by_code_full_short_and_ambiguous() -> None:

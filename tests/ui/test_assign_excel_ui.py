@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
-from sqlalchemy import func, select
 
-from db.models import Issue
 from desktop_app.context import AppContext
-from tests.db.test_assign_excel import ASSIGNED, make_sheet
+from tests.db.test_assign_excel import ASSIGNED, issue_count, make_sheet
 from tests.db.test_sync_support import counties_reported
 from ui.ledger.assign_sheet_dialog import AssignSheetDialog
 from ui.pages.ledger_page import LedgerPage
@@ -23,11 +21,6 @@ def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
     """(prefecture, county 景洪市): both counties' first bundles are in."""
     with counties_reported(tmp_path) as (a, b, p):
         yield p, a
-
-
-def _count(ctx: AppContext) -> int:
-    with ctx.db.session() as s:
-        return int(s.execute(select(func.count(Issue.id))).scalar() or 0)
 
 
 def _column(dlg: AssignSheetDialog, title: str) -> int:
@@ -67,7 +60,7 @@ def test_the_prefecture_assigns_a_sheet_through_the_dialog(qtbot, offices, monke
         dlg.assign_button.click()
         assert "向 2 个县（区）交办 3 条问题" in dialog_answers.questions[-1]
         assert "有错误的 5 行不会交办" in dialog_answers.questions[-1]
-        assert _count(p) == 0
+        assert issue_count(p) == 0
         dlg.assign_button.click()  # confirmed this time
         qtbot.waitUntil(lambda: dlg.outcome is not None, timeout=20_000)
         return int(dlg.result())
@@ -75,7 +68,7 @@ def test_the_prefecture_assigns_a_sheet_through_the_dialog(qtbot, offices, monke
     monkeypatch.setattr(page, "exec_dialog", run)
     dialog_answers.files.append(str(sheet))
     page.assign_from_sheet()
-    assert len(seen) == 1 and _count(p) == 3
+    assert len(seen) == 1 and issue_count(p) == 3
     assert dialog_answers.infos == [
         "已交办 3 条（州交2026-001–州交2026-003）；已交办过而跳过 0 条；有错误未交办 5 条。请导出同步包送达各县（区）。"]
     assert not dialog_answers.bugs
