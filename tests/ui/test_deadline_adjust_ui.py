@@ -16,6 +16,7 @@ from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput
 from tests.db.test_sync_support import prefecture_and_counties, send
+from tests.ui.test_ledger_page import drive_dialogs
 from ui.ledger.issue_dialog import to_qdate
 from ui.ledger.step_dialogs import StepDialog
 from ui.pages.ledger_page import LedgerPage
@@ -39,18 +40,12 @@ def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext, str]]:
         c.close()
 
 
-def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill) -> list[StepDialog]:  # type: ignore[no-untyped-def]
-    seen: list[StepDialog] = []
-
-    def run(dlg: QDialog) -> int:
-        assert isinstance(dlg, StepDialog) and dlg.step == "adjust_deadline"
-        seen.append(dlg)
+def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill) -> list[QDialog]:  # type: ignore[no-untyped-def]
+    def adjust(dlg: StepDialog) -> None:
+        assert dlg.step == "adjust_deadline"
         fill(dlg)
-        dlg.accept()
-        return int(dlg.result())
 
-    monkeypatch.setattr(page, "exec_dialog", run)
-    return seen
+    return drive_dialogs(page, monkeypatch, adjust, StepDialog)
 
 
 def test_the_prefecture_adjusts_the_deadline_through_the_dialog(qtbot, offices, monkeypatch,  # type: ignore[no-untyped-def]

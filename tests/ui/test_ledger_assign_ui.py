@@ -14,6 +14,7 @@ from desktop_app.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.services import scope
 from tests.db.test_sync_support import add_issue, make_office, prefecture_and_counties, send
+from tests.ui.test_ledger_page import drive_dialogs
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
 from ui.pages.ledger_page import LedgerPage
 
@@ -33,18 +34,8 @@ def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
         c.close()
 
 
-def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill) -> list[IssueDialog]:  # type: ignore[no-untyped-def]
-    seen: list[IssueDialog] = []
-
-    def run(dlg: QDialog) -> int:
-        assert isinstance(dlg, IssueDialog)
-        seen.append(dlg)
-        fill(dlg)
-        dlg.accept()
-        return int(dlg.result())
-
-    monkeypatch.setattr(page, "exec_dialog", run)
-    return seen
+def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill) -> list[QDialog]:  # type: ignore[no-untyped-def]
+    return drive_dialogs(page, monkeypatch, fill, IssueDialog)
 
 
 def test_the_prefecture_assigns_an_item_to_the_county_chosen(qtbot, offices, monkeypatch,  # type: ignore[no-untyped-def]

@@ -26,11 +26,15 @@ from ui.pages.ledger_page import LedgerPage
 Filler = Callable[[QDialog], None]
 
 
-def _drive(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill: Filler) -> list[QDialog]:
-    """Replace the modal exec: fill the form, then press 保存/确定 (accept → service call)."""
+def drive_dialogs(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill: Filler,
+                  kind: type[QDialog] = QDialog) -> list[QDialog]:
+    """Replace the modal exec: fill the form, then press 保存/确定 (accept → service call).
+
+    Each dialog the page opens must be a ``kind``; the list holds them in order."""
     seen: list[QDialog] = []
 
     def run(dlg: QDialog) -> int:
+        assert isinstance(dlg, kind), dlg
         seen.append(dlg)
         fill(dlg)
         dlg.accept()
@@ -57,7 +61,7 @@ def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: py
         d.workdays.setValue(7)
         assert "2026-02-28" in d.preview.text()
 
-    _drive(page, monkeypatch, fill_item)
+    drive_dialogs(page, monkeypatch, fill_item)
     new_id = page.new_issue()
     assert new_id
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
@@ -76,7 +80,7 @@ def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: py
         d.pick_files()
         assert d.files_label.text() == "会议照片.jpg"
 
-    _drive(page, monkeypatch, fill_progress)
+    drive_dialogs(page, monkeypatch, fill_progress)
     page.run_step("progress")
     qtbot.waitUntil(lambda: page.model.row_at(0) is not None and page.model.row_at(0).progress_percent == 60)
     assert "已召开支部大会部署整改" in page.detail.timeline.toPlainText()
@@ -86,13 +90,13 @@ def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: py
     assert (ctx.data.attachments / entry.files[0][1]).read_bytes() == b"\xff\xd8jpeg"
 
     # closure without evidence is refused, calmly, and nothing changes
-    seen = _drive(page, monkeypatch, lambda d: d.text.setPlainText(""))
+    seen = drive_dialogs(page, monkeypatch, lambda d: d.text.setPlainText(""))
     page.run_step("closure")
     assert seen[0].result() != QDialog.DialogCode.Accepted
     assert any("佐证" in w for w in dialog_answers.warnings)
     assert get_issue_detail(ctx.db, new_id).pending_closure is None
 
-    _drive(page, monkeypatch, lambda d: d.text.setPlainText("会议记录、整改台账照片"))
+    drive_dialogs(page, monkeypatch, lambda d: d.text.setPlainText("会议记录、整改台账照片"))
     page.run_step("closure")
     qtbot.waitUntil(lambda: page.detail.buttons["verify"].isEnabled())
 
@@ -100,7 +104,7 @@ def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: py
         assert isinstance(d, StepDialog) and d.step == "verify"
         d.decision.setCurrentIndex(d.decision.findData(True))
 
-    _drive(page, monkeypatch, approve)
+    drive_dialogs(page, monkeypatch, approve)
     page.run_step("verify")
     qtbot.waitUntil(lambda: page.model.row_at(0) is not None and page.model.row_at(0).status == "closed")
     assert page.model.row_at(0).colour == "grey"
@@ -114,7 +118,7 @@ def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: py
         d.satisfied.setChecked(False)
         d.reopen.setChecked(True)
 
-    _drive(page, monkeypatch, reopen)
+    drive_dialogs(page, monkeypatch, reopen)
     page.run_step("follow_up")
     qtbot.waitUntil(lambda: page.model.row_at(0) is not None and page.model.row_at(0).status == "in_progress")
     assert page.detail.buttons["edit"].isEnabled()
