@@ -16,11 +16,11 @@ step here first, in Chinese, so a clerk never records what every other office wo
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Issue, Office
+from db.models import Issue
 from desktop_app.errors import PermissionDeniedError
+from desktop_app.services.ownership import office_name
 
 #: steps only the item's owner takes
 OWNER_STEPS = {"edit": "修改", "progress": "登记进展", "extension": "申请延期", "closure": "申请销号"}
@@ -65,23 +65,18 @@ def refused_steps(writer: str, owner: str, assigner: str) -> frozenset[str]:
     return frozenset(k for k, step in PANE_STEPS.items() if refusal(writer, owner, assigner, step) is not None)
 
 
-def _name(s: Session, code: str) -> str:
-    name = s.execute(select(Office.name).where(Office.code == code, Office.deleted.is_(False))).scalar()
-    return str(name) if name else code
-
-
 def check(s: Session, writer: str, issue: Issue, step: str) -> None:
     """Refuse ``step`` on ``issue`` when office ``writer`` does not own it (PermissionDeniedError, in Chinese)."""
     why = refusal(writer, issue.office_code, issue.assigned_by_office or "", step)
     if why is None:
         return
     kind, what = why.split(":", 1)
-    owner = _name(s, issue.office_code)
+    owner = office_name(s, issue.office_code)
     if kind == "owner":
         raise PermissionDeniedError(
             f"问题 {issue.serial} 属于“{owner}”，{what}由该单位办理，本单位只能查看",
             "请联系该单位办理，其同步包送达后即可看到结果；本单位可以催办或回访")
-    judge = _name(s, issue.assigned_by_office or issue.office_code)
+    judge = office_name(s, issue.assigned_by_office or issue.office_code)
     by = "交办单位" if issue.assigned_by_office else "责任单位"
     raise PermissionDeniedError(f"问题 {issue.serial} 的{what}由{by}“{judge}”决定，本单位无权操作",
                                 f"请通过同步包报{by}“{judge}”办理")
@@ -92,7 +87,7 @@ def refuse_deadline_change(s: Session, writer: str, issue: Issue) -> None:
     assigner = issue.assigned_by_office or ""
     if writer and assigner and writer != assigner:
         raise PermissionDeniedError(
-            f"问题 {issue.serial} 由“{_name(s, assigner)}”交办，完成时限和交办日期由交办单位确定",
+            f"问题 {issue.serial} 由“{office_name(s, assigner)}”交办，完成时限和交办日期由交办单位确定",
             "如需延长时限，请提出延期申请，由交办单位审批")
 
 
