@@ -186,6 +186,7 @@ def _urge_overdue(db: Database, ref: dt.date) -> int:
             Issue.assigned_by_office == names.PREFECTURE_CODE, Issue.deadline < ref,
             Issue.status.in_(("not_started", "in_progress")), Issue.deleted.is_(False))).all()
         for issue_id, deadline in late:
+            assert deadline is not None  # the query keeps only items with a deadline before ref
             s.add(Urge(issue_id=issue_id, date=min(ref, deadline + dt.timedelta(days=3)), level=2,
                        note="州级交办事项已超期，请加快整改并报送进展。", by=URGED_BY))
         audit.record(s, DEMO_ACTOR, "demo_urge", "issue", "", {"urges": len(late)})

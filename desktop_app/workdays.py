@@ -457,6 +457,7 @@ def _overridden(won: _Day, me: str, d: dt.date, seeded: set[int],
     """The verdicts the winner of ``d`` overrides that say something else, nearest first; ``None``
     as the code names the built-in calendar under this office's own edit (its seed row became the
     edit) where no parent office has a row for the date."""
+    out: list[tuple[str | None, _Verdict]]
     if won.verdict.kind is None:  # a removal: an ordinary day, so what differs is what is not ordinary
         plain = _plain_kind(d)
         out = [(c, v) for c, v in won.beaten if (v.kind or plain) != plain]
@@ -484,7 +485,8 @@ def list_days(db: Database, year: int | None = None) -> list[HolidayDay]:
         seeded = _seeded_years(s, me, span)
         package = package_days()
         codes = {won.office for won in days.values()} | {c for won in days.values() for c, _v in won.beaten}
-        labels = {**upstream.origin_labels(s, me, codes), None: "内置日历"}
+        labels: dict[str | None, str] = {None: "内置日历"}
+        labels.update(upstream.origin_labels(s, me, codes))
         out = []
         for d in sorted(days):
             won = days[d]

@@ -11,6 +11,7 @@ fi
 .venv/bin/python -m pip install -q -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/python -m ruff check .
+.venv/bin/python -m mypy
 .venv/bin/python -m pytest "$@"
 if [ -x ../shared/tools/check-contract ] || [ -f ../shared/tools/check-contract ]; then
   FIELDDESK="$PWD/.venv/bin/fielddesk" .venv/bin/python ../shared/tools/check-contract

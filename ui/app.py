@@ -175,7 +175,8 @@ class _Startup:
             self.window.statusBar().showMessage(notice, 15000)
         if self.bench:
             page = self.window.stack.currentWidget()
-            page.installEventFilter(self.window)
+            if page is not None:
+                page.installEventFilter(self.window)
             self.window.page_painted.connect(self._ready)
 
     def _ready(self) -> None:

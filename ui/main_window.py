@@ -239,7 +239,8 @@ class MainWindow(QMainWindow):
             cls = load_page_class(spec.target)
             if cls is None:
                 return PlaceholderPage(spec.title, spec.planned)
-            return cls(self.ctx, None)
+            page: QWidget = cls(self.ctx, None)  # type: ignore[call-arg,arg-type]  # every page takes (ctx, parent)
+            return page
         except Exception as exc:  # one broken page must not take the window down; show it as a bug
             log.exception("page %s failed to load", spec.key)
             dialogs.show_error(self, exc)

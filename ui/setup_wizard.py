@@ -204,7 +204,9 @@ class SectionsPage(_Page):
     def validatePage(self) -> bool:
         if self.name.text().strip() and self.name.text().strip() not in self.sections():
             # typed but not added: add it rather than silently losing it
-            return self.add(self.name.text()) and (self.name.clear() or True)
+            if not self.add(self.name.text()):
+                return False
+            self.name.clear()
         return True
 
 

@@ -260,7 +260,8 @@ def _audit_text(action: str, d: dict[str, Any], names: _OfficeNames) -> str:
     if action == "assign_issues" and d.get("office"):
         parts.append(f"交办给 {names(str(d['office']))}")
     if action == "edit_issue":
-        before = d.get("before") if isinstance(d.get("before"), dict) else {}
+        raw_before = d.get("before")
+        before: dict[str, Any] = raw_before if isinstance(raw_before, dict) else {}
         if before.get("deadline") is not None and "deadline" in d and _day(before["deadline"]) != _day(d["deadline"]):
             parts.append(f"完成时限：{_day(before['deadline'])} → {_day(d['deadline'])}")
         if "unit" in before and "unit" in d and (before["unit"] or "") != (d["unit"] or ""):

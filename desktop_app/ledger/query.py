@@ -281,8 +281,9 @@ def fetch_page(
         # sorting whole rows would carry every wide row of the ledger through the sorter
         ids = select(Issue.id).where(*conditions(f, clock, s, with_text=not broad, probe=walk,
                                                  offices=office_codes(db, f, s)))
-        if broad:
-            ids = ids.where(search.row_matches(f.text))
+        probe = search.row_matches(f.text) if broad else None
+        if probe is not None:  # broad implies a searchable text, so this is always a condition
+            ids = ids.where(probe)
         if walk:
             ids = ids.with_hint(Issue, "INDEXED BY ix_issue_year_serial", "sqlite")
         if after_key is not None:

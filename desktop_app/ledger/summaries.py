@@ -53,7 +53,8 @@ def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None =
     names = {c.code: c.name for c in scope.office_choices(db)} if per_office else {}
     for u in units:
         key = tuple(u[:len(keys)])
-        unit, (total, closed, red, yellow, void) = key[-1], tuple(u[len(keys):])
+        unit = key[-1]
+        total, closed, red, yellow, void = (int(n or 0) for n in u[len(keys):])
         office, code = (names.get(key[0], key[0]), key[0]) if per_office else ("", "")
         out.append(_resp(unit, "", total, closed, red, yellow, void, office, code))
         for person, p_total, p_closed, p_red, p_yellow, p_void in people.get(key, []):
@@ -151,7 +152,7 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: 
             warnings.append(w)
     if office == scope.ALL:
         names = {c.code: c.name for c in scope.office_choices(db)}
-        units = [(names.get(u, u), t, c) for u, t, c in units]
+        units = [(names.get(u, u), t, c) for u, t, c in units]  # type: ignore[misc]  # rows become plain tuples
     rates = sorted((UnitRate(u or "（未填）", int(t), int(c), int(c) / int(t) if t else 0.0) for u, t, c in units),
                    key=lambda r: (-r.total, r.unit))
     total = sum(by_colour.values())

@@ -280,8 +280,9 @@ def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limi
             orjson.loads(lo_val)
         except orjson.JSONDecodeError as exc:
             raise bad from exc
+        win_hlc, lose_hlc = int(stamps[0] or 0), int(stamps[1] or 0)  # both checked to be positive ints above
         out.append({"table_name": table, "row_id": row_id, "field": x["f"], "winner_value": w, "loser_value": lo_val,
-                    "winner_hlc": min(stamps[0], limit_hlc), "loser_hlc": min(stamps[1], limit_hlc),
+                    "winner_hlc": min(win_hlc, limit_hlc), "loser_hlc": min(lose_hlc, limit_hlc),
                     "winner_office": offices[0], "loser_office": offices[1], "resolved": r,
                     "resolved_by": "发送单位已处理" if r else ""})
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from db.engine import Database
 from desktop_app.audit import Actor
@@ -61,7 +62,8 @@ def order_bundles(files: list[Path], keys_dir: Path | None = None) -> list[Path]
             m = peek_manifest(f, keys_dir)
             sender = str(m.get("from_office") or "")
             created = m.get("created")
-            ranges = m.get("ranges") if isinstance(m.get("ranges"), dict) else {}
+            raw_ranges = m.get("ranges")
+            ranges: dict[str, Any] = raw_ranges if isinstance(raw_ranges, dict) else {}
             lows = [r[0] for r in ranges.values() if isinstance(r, list) and r and isinstance(r[0], int)]
             return (0, sender, created if isinstance(created, int) else 0, min(lows, default=0), f.name)
         except SyncError:

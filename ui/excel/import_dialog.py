@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
+from desktop_app.errors import FieldDeskError
 from desktop_app.excel.kinds import KIND_LABELS, KIND_NAMES, get_kind
 from desktop_app.ledger import duplicates
 from ui import dialogs
@@ -156,7 +157,8 @@ class ExcelImportDialog(QDialog):
             return
         mapping: dict[str, str | None] = {}
         for r in range(self.mapping_table.rowCount()):
-            title = self.mapping_table.item(r, 0).text()
+            cell = self.mapping_table.item(r, 0)
+            title = cell.text() if cell is not None else ""
             combo = self.mapping_table.cellWidget(r, 1)
             mapping[title] = combo.currentData() if isinstance(combo, QComboBox) else None
         chosen = [v for v in mapping.values() if v]
@@ -191,7 +193,7 @@ class ExcelImportDialog(QDialog):
         self.preview = None
         self.model.set_preview(None, [], {})
         self.mapping_table.setRowCount(0)
-        self.status.setText(dialogs.error_text(exc) if hasattr(exc, "action") else str(exc))
+        self.status.setText(dialogs.error_text(exc) if isinstance(exc, FieldDeskError) else str(exc))
         dialogs.show_error(self, exc)
 
     def _show_preview(self, pv: Any) -> None:

@@ -36,7 +36,7 @@ class BackupsTab(QWidget):
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
         self.backup_btn = button(self.tr("立即备份"), primary=True)
-        self.backup_btn.clicked.connect(lambda: backup_ops.backup_now(self, self.ctx) and self.refresh())
+        self.backup_btn.clicked.connect(self._backup_now)
         self.restore_btn = button(self.tr("从所选备份恢复…"), danger=True)
         self.restore_btn.clicked.connect(self.restore_selected)
         self.file_btn = button(self.tr("从其他备份文件恢复…"))
@@ -63,6 +63,10 @@ class BackupsTab(QWidget):
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.BACKUP):
+            self.refresh()
+
+    def _backup_now(self) -> None:
+        if backup_ops.backup_now(self, self.ctx):
             self.refresh()
 
     def refresh(self) -> None:
