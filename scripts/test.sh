@@ -12,6 +12,7 @@ fi
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/python -m ruff check .
 .venv/bin/python -m mypy
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache  # layer contracts (pyproject.toml)
 .venv/bin/python -m pytest "$@"
 if [ -x ../shared/tools/check-contract ] || [ -f ../shared/tools/check-contract ]; then
   FIELDDESK="$PWD/.venv/bin/fielddesk" .venv/bin/python ../shared/tools/check-contract

@@ -10,9 +10,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from db.models_ledger import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
 from desktop_app.context import AppContext
 from desktop_app.ledger import query, saved_filters
+from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.warnings import COLOUR_LABELS
 from desktop_app.services import organisation, scope

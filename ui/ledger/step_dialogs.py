@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from db.models_ledger import URGE_LEVEL_LABELS
 from desktop_app.context import AppContext
 from desktop_app.ledger import deadline, lifecycle, service
+from desktop_app.ledger.labels import URGE_LEVEL_LABELS
 from desktop_app.ledger.types import IssueDetail
 from ui import dialogs
 from ui.ledger.issue_dialog import from_qdate, to_qdate

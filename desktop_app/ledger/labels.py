@@ -1,0 +1,26 @@
+"""问题台账的中文标签 — the Chinese words for the ledger's stored codes (kinds, statuses, sources,
+closure and extension states, urge levels), as the core offers them to the UI.
+
+The codes and their words are defined once beside the models (``db.models_ledger``); the UI reads
+them from here so that it never imports the database layer.
+"""
+
+from __future__ import annotations
+
+from db.models_ledger import (
+    CLOSURE_STATE_LABELS,
+    EXTENSION_STATE_LABELS,
+    ISSUE_KIND_LABELS,
+    ISSUE_SOURCE_LABELS,
+    ISSUE_STATUS_LABELS,
+    URGE_LEVEL_LABELS,
+)
+
+__all__ = [
+    "CLOSURE_STATE_LABELS",
+    "EXTENSION_STATE_LABELS",
+    "ISSUE_KIND_LABELS",
+    "ISSUE_SOURCE_LABELS",
+    "ISSUE_STATUS_LABELS",
+    "URGE_LEVEL_LABELS",
+]
