@@ -1,30 +1,41 @@
-"""``fielddesk`` / ``python -m desktop_app``: no command starts the GUI, a command runs headless."""
+"""``fielddesk`` / ``python -m desktop_app``: no command starts the GUI, a command runs headless.
+
+Only an empty command line (global options such as ``--data-dir DIR`` aside) starts the GUI. Anything
+else goes to the command-line parser, so a misspelt command (``fielddesk improt-excel x.xlsx``) is an
+error with 用法 and “未知命令”, never a window that opens (or hangs on a machine without a display).
+"""
 
 from __future__ import annotations
 
 import sys
 
+#: global options the GUI understands too, each followed by its value
+GUI_OPTIONS = ("--data-dir",)
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
-    args = sys.argv[1:] if argv is None else argv
-    commands = {"init", "demo", "import-excel", "export-excel", "print", "office-card", "trust", "export-bundle",
-                "import-bundle", "backup", "restore", "selftest"}
-    from desktop_app.cli import HANDLERS  # stdlib only: every registered command runs headless
 
-    commands |= set(HANDLERS)
-    if any(a in commands or a in ("-h", "--help", "--version") for a in args):
-        from desktop_app.cli import run
-
-        return run(args)
+def gui_data_dir(args: list[str]) -> tuple[bool, str | None]:
+    """Whether ``args`` asks for the GUI (nothing but global options), and the data folder it names."""
     data_dir = None
     rest = list(args)
     while rest:
         a = rest.pop(0)
-        if a == "--data-dir" and rest:
+        if a in GUI_OPTIONS and rest:
             data_dir = rest.pop(0)
-        elif a.startswith("--data-dir="):
+        elif any(a.startswith(o + "=") for o in GUI_OPTIONS):
             data_dir = a.split("=", 1)[1]
+        else:
+            return False, None
+    return True, data_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = sys.argv[1:] if argv is None else argv
+    gui, data_dir = gui_data_dir(args)
+    if not gui:
+        from desktop_app.cli import run  # stdlib only: every command runs headless
+
+        return run(args)
     from ui.app import run_gui  # imported lazily: the CLI never loads Qt
 
     return run_gui(data_dir)

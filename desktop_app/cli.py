@@ -189,9 +189,45 @@ def resolve_handler(name: str) -> Callable[[argparse.Namespace], int] | None:
     return getattr(mod, func, None)
 
 
+def unknown_command(argv: list[str]) -> str | None:
+    """The first word of ``argv`` that stands where a command should and is none (None when all is well).
+
+    Global options and their values are skipped; ``-h``/``--version`` and friends are argparse's.
+    """
+    rest = list(argv)
+    while rest:
+        a = rest.pop(0)
+        if a == "--data-dir":
+            if rest:
+                rest.pop(0)
+            continue
+        if a.startswith("-"):
+            continue
+        return None if a in HANDLERS else a
+    return None
+
+
+def _refuse_unknown(word: str, parser: argparse.ArgumentParser) -> int:
+    import difflib
+
+    parser.print_usage(sys.stderr)
+    close = difflib.get_close_matches(word, list(HANDLERS), n=1)
+    hint = f"，您是不是要用“{close[0]}”？" if close else "。"
+    print(f"未知命令：“{word}”{hint}运行 fielddesk --help 查看全部命令；不带命令运行时启动图形界面。",
+          file=sys.stderr)
+    return 2
+
+
 def run(argv: list[str]) -> int:
     """Run one command; returns the exit code."""
     parser = build_parser()
+    word = unknown_command(argv)
+    if word is not None:
+        return _refuse_unknown(word, parser)
+    if not any(not a.startswith("-") for a in argv) and not any(a in ("-h", "--help", "--version") for a in argv):
+        parser.print_usage(sys.stderr)
+        print("缺少命令：运行 fielddesk --help 查看全部命令；不带参数运行时启动图形界面。", file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if getattr(args, "data_dir_sub", None):
         args.data_dir = args.data_dir_sub

@@ -16,17 +16,42 @@ from desktop_app.services.organisation import SetupInput
 
 def cmd_init(args: argparse.Namespace) -> int:
     """fielddesk init --office-code CODE --office-name NAME [--level] [--parent]."""
-    ctx = open_context(data_root(args))
+    root = data_root(args)
+    made = _made_by_open(root)
+    ctx = open_context(root)
     try:
         info = initialise_office(ctx, SetupInput(
             code=args.office_code, name=args.office_name, level=args.level, parent_code=args.parent,
             sections=args.section or [], year=args.year or dt.date.today().year))
-    finally:
+    except BaseException:
         ctx.close()
+        _remove_new(made)  # a refused init (a bad office code) leaves nothing behind
+        raise
+    ctx.close()
     emit(args, {"office_code": info.code, "office_name": info.name, "level": info.level,
                 "data_dir": str(ctx.data.root)},
          f"已初始化：{info.name}（{info.code}，{info.level_label}），数据目录 {ctx.data.root}")
     return 0
+
+
+def _made_by_open(root: Path) -> list[Path]:
+    """What opening a data folder at ``root`` would create that is not there yet, outermost first."""
+    data = DataDir(root)
+    if not root.exists():
+        return [root]
+    names = [data.db_path, *(data.db_path.with_name(data.db_path.name + x) for x in ("-wal", "-shm", "-journal"))]
+    return [p for p in (*names, data.backups, data.attachments, data.keys) if not p.exists()]
+
+
+def _remove_new(paths: list[Path]) -> None:
+    """Remove what a failed command created (folders only while they hold nothing but what it made)."""
+    import shutil
+
+    for p in paths:
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -404,3 +404,43 @@ def test_a_database_from_a_newer_version_is_refused_and_left_untouched(
 
     assert _sha256(DataDir(root).db_path) == before
     assert sorted(p.name for p in DataDir(root).backups.iterdir()) == backups_before
+
+
+@pytest.mark.parametrize("argv", [["improt-excel", "x.xlsx"], ["holidayz", "import-notice", "n.txt"],
+                                  ["--data-dir", "somewhere", "selftset"]])
+def test_an_unknown_command_is_an_error_with_usage_never_the_gui(tmp_path: Path, argv: list[str]) -> None:
+    """Only an empty command line starts the GUI: a misspelt command says so and names the close one.
+
+    Run through the real entry point without a display: a GUI start would hang until the timeout.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(PYTHONPATH=str(ROOT), **{ENV_DATA_DIR: str(tmp_path / "data")})
+    proc = subprocess.run([sys.executable, "-m", "desktop_app", *argv], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2
+    assert "用法" in proc.stderr and "未知命令" in proc.stderr
+    if argv[0] == "improt-excel":
+        assert "“import-excel”" in proc.stderr
+    assert not (tmp_path / "data").exists()
+
+
+def test_only_global_options_start_the_gui() -> None:
+    from desktop_app.__main__ import gui_data_dir
+
+    assert gui_data_dir([]) == (True, None)
+    assert gui_data_dir(["--data-dir", "d"]) == (True, "d")
+    assert gui_data_dir(["--data-dir=d"]) == (True, "d")
+    assert gui_data_dir(["improt-excel"]) == (False, None)
+    assert gui_data_dir(["--data-dir", "d", "selftset"]) == (False, None)
+
+
+def test_a_refused_init_leaves_nothing_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fresh = tmp_path / "fresh"
+    assert run(["--data-dir", str(fresh), "init", "--office-code", "1", "--office-name", "x"]) != 0
+    assert "单位代码" in capsys.readouterr().err
+    assert not fresh.exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "笔记.txt").write_text("别删", encoding="utf-8")
+    assert run(["--data-dir", str(kept), "init", "--office-code", "1", "--office-name", "x"]) != 0
+    assert sorted(p.name for p in kept.iterdir()) == ["笔记.txt"]
