@@ -102,6 +102,15 @@ def _live_papers(s: Session, exam_id: str) -> list[Paper]:
                           .order_by(Paper.variant)).scalars())
 
 
+def scaled_pass_mark(old_total: float, old_pass: float, new_total: float) -> float:
+    """及格分 when a paper changes the exam's 满分: the same share of the total (60 of 100 → 48 of 80),
+    to half a point; a total that does not change keeps its pass mark as it is."""
+    if new_total == old_total:
+        return old_pass
+    share = old_pass / old_total if old_total > 0 else 0.6
+    return min(new_total, round(share * new_total * 2) / 2)
+
+
 def _replace_papers(s: Session, exam: Exam, made: list[tuple[str, int, list[PaperItem]]]) -> list[Paper]:
     """Tombstone the exam's old papers (refused once someone sat one) and add the new ones."""
     old = _live_papers(s, exam.id)
@@ -117,9 +126,10 @@ def _replace_papers(s: Session, exam: Exam, made: list[tuple[str, int, list[Pape
                   items=json.dumps([{"question_id": i.question_id, "points": i.points} for i in items]))
         s.add(p)
         papers.append(p)
-    exam.total = float(sum(i.points for i in made[0][2]))
-    if exam.pass_mark > exam.total:
-        exam.pass_mark = round(exam.total * 0.6, 1)
+    total = float(sum(i.points for i in made[0][2]))
+    # the paper decides the 满分; the 及格分 keeps its share of it, never silently 60 of 78
+    exam.pass_mark = scaled_pass_mark(exam.total, exam.pass_mark, total)
+    exam.total = total
     s.flush()
     return papers
 

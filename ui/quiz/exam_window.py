@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -96,6 +97,13 @@ class ExamWindow(QWidget):
         rule.setWordWrap(True)
         rule.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(rule)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("输入姓名或科室中的字查找本人"))
+        self.find.setClearButtonEnabled(True)
+        self.find.setStyleSheet("font-size: 13pt;")
+        self.find.textChanged.connect(self.filter_examinees)
+        self.find.returnPressed.connect(self._find_entered)
+        lay.addWidget(self.find)
         self.people = QListWidget()
         self.people.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.people.setStyleSheet("font-size: 13pt;")
@@ -196,6 +204,27 @@ class ExamWindow(QWidget):
             if state in ("已交卷", "免考"):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.people.addItem(item)
+
+    def filter_examinees(self, text: str) -> None:
+        """Show only the candidates whose name or section holds every typed word; select the first one."""
+        words = text.split()
+        first = None
+        for i in range(self.people.count()):
+            item = self.people.item(i)
+            shown = all(w in item.text() for w in words)
+            item.setHidden(not shown)
+            if shown and first is None and item.flags() & Qt.ItemFlag.ItemIsEnabled:
+                first = item
+        if first is not None:
+            self.people.setCurrentItem(first)
+
+    def _find_entered(self) -> None:
+        """Enter in the search box: start when exactly one candidate who may sit is shown."""
+        shown = [self.people.item(i) for i in range(self.people.count())
+                 if not self.people.item(i).isHidden() and self.people.item(i).flags() & Qt.ItemFlag.ItemIsEnabled]
+        if len(shown) == 1:
+            self.people.setCurrentItem(shown[0])
+            self.begin()
 
     def choose(self, person_id: str) -> None:
         """Select an examinee in the list (as a click would)."""
@@ -306,7 +335,8 @@ class ExamWindow(QWidget):
             text = self.tr("确定交卷吗？交卷后不能再修改答案。")
             if unanswered:
                 text = self.tr("还有 %1 道题未作答。").replace("%1", str(unanswered)) + text
-            if not dialogs.confirm(self, text, self.tr("确认交卷"), self.tr("交卷")):
+            # with questions left unanswered an Enter keeps the candidate answering
+            if not dialogs.confirm(self, text, self.tr("确认交卷"), self.tr("交卷"), danger=bool(unanswered)):
                 return False
         self.saver.stop()
         responses = {w.q.question_id: w.value() for w in self.widgets}
@@ -329,7 +359,9 @@ class ExamWindow(QWidget):
         """From the result screen to the list for the next examinee."""
         self.widgets = []
         self.refresh_examinees()
+        self.find.clear()  # the next candidate looks for their own name
         self.stack.setCurrentIndex(0)
+        self.find.setFocus()
 
     # ---- no way out ------------------------------------------------------------------------------------------
     def in_sitting(self) -> bool:

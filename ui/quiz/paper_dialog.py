@@ -31,7 +31,8 @@ from ui.quiz.models import QuestionBankModel
 from ui.quiz.output import print_preview
 from ui.signals import Kind, notify
 
-DEFAULT_RULES = {"单选": (10, 2.0), "多选": (5, 4.0), "判断": (10, 1.0), "填空": (5, 2.0), "简答": (2, 10.0)}
+#: counts and points per type; with a full bank they make the usual 100-point paper (20 points a type)
+DEFAULT_RULES = {"单选": (10, 2.0), "多选": (5, 4.0), "判断": (10, 2.0), "填空": (5, 4.0), "简答": (2, 10.0)}
 
 
 class PaperBuilderDialog(QDialog):
@@ -93,12 +94,16 @@ class PaperBuilderDialog(QDialog):
         self.total_label = QLabel()
         self.total_label.setObjectName("CardTitle")
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("随机种子")))
+        seed_label = QLabel(self.tr("抽题编号"))
+        tip = self.tr("同一题库、同一编号抽出的试卷完全相同；换一个编号就换一套题。")
+        seed_label.setToolTip(tip)
+        self.seed.setToolTip(tip)
+        row.addWidget(seed_label)
         row.addWidget(self.seed)
         row.addWidget(self.variants)
         row.addStretch(1)
         row.addWidget(self.total_label)
-        note = QLabel(self.tr("同一题库、同一种子生成的试卷完全相同；A/B卷题型、题数、分值相同，尽量不重题。"))
+        note = QLabel(self.tr("同一题库、同一抽题编号生成的试卷完全相同；A/B卷题型、题数、分值相同，尽量不重题。"))
         note.setObjectName("Hint")
         lay = QVBoxLayout(w)
         lay.addLayout(grid)
@@ -155,10 +160,36 @@ class PaperBuilderDialog(QDialog):
 
     def _update_total(self) -> None:
         total = sum(r.count * r.points for r in self.rules())
-        self.total_label.setText(self.tr("满分 %1 分").replace("%1", f"{total:g}"))
+        text = self.tr("满分 %1 分").replace("%1", f"{total:g}")
+        if total != self.exam.total:
+            text += self.tr("（考试满分 %1 分）").replace("%1", f"{self.exam.total:g}")
+        self.total_label.setText(text)
+        self.total_label.setProperty("warn", total != self.exam.total)
+        self.total_label.setStyleSheet("color: #b45309;" if total != self.exam.total else "")
+
+    def _paper_total(self) -> float:
+        if self.tabs.currentIndex() == 0:
+            return float(sum(r.count * r.points for r in self.rules()))
+        rows = [i.row() for i in self.hand_view.selectionModel().selectedRows()]
+        qs = [q for q in (self.hand_model.question(r) for r in rows) if q is not None]
+        return float(sum(self.hand_points[q.type].value() for q in qs))
+
+    def total_question(self) -> str | None:
+        """What building would do to the exam's 满分 and 及格分, when it changes them (None when not)."""
+        total = self._paper_total()
+        if total <= 0 or total == self.exam.total:
+            return None
+        new_pass = papers.scaled_pass_mark(self.exam.total, self.exam.pass_mark, total)
+        return (self.tr("试卷合计 %1 分，与考试满分 %2 分不一致。\n生成后，考试满分改为 %1 分，及格分按比例由 %3 分改为 %4 分。"
+                        "\n\n如需满分 %2 分，请取消并调整题数或分值。")
+                .replace("%1", f"{total:g}").replace("%2", f"{self.exam.total:g}")
+                .replace("%3", f"{self.exam.pass_mark:g}").replace("%4", f"{new_pass:g}"))
 
     def build(self) -> None:
         """Generate the paper(s); a refusal (not enough questions…) is shown and the dialog stays."""
+        question = self.total_question()
+        if question and not dialogs.confirm(self, question, self.tr("满分将改变"), self.tr("仍然生成"), danger=True):
+            return
         with dialogs.guard(self) as done:
             if self.tabs.currentIndex() == 0:
                 papers.build_papers(self.ctx.db, self.ctx.actor, self.exam.id, self.rules(), self.seed.value(),
