@@ -96,7 +96,9 @@ def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: s
 
 def text_dialog(parent: QWidget | None, label: str, title: str, text: str, multiline: bool) -> QInputDialog:
     """The box ``ask_text`` shows: wide enough to read a prefilled sentence (Qt's own sizes it to the label)."""
-    dlg = QInputDialog(parent)
+    from ui.form_dialog import FormInputDialog  # imported here: form_dialog asks through this module
+
+    dlg = FormInputDialog(parent)
     dlg.setWindowTitle(title)
     dlg.setLabelText(label)
     if multiline:

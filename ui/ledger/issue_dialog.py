@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import organisation
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify
 
 
@@ -61,7 +61,7 @@ class _EnterMovesOn(QObject):
         return False
 
 
-class IssueDialog(QDialog):
+class IssueDialog(FormDialog):
     """Record a new item (``issue_id`` None) or edit an existing one. ``saved_id`` holds the result.
 
     With ``assign`` (a prefecture office, new items only) the item is assigned (交办) to the

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from desktop_app.ledger import deadline, lifecycle, service
 from desktop_app.ledger.labels import URGE_LEVEL_LABELS
 from desktop_app.ledger.types import IssueDetail
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.ledger.issue_dialog import from_qdate, to_qdate
 from ui.signals import Kind, notify
 
@@ -47,7 +47,7 @@ STEPS = {
 }
 
 
-class StepDialog(QDialog):
+class StepDialog(FormDialog):
     """The form of one lifecycle step on one item. ``submit()`` calls the service; refusals are shown."""
 
     def __init__(self, ctx: AppContext, detail: IssueDetail, step: str, parent: Any = None,

@@ -27,6 +27,7 @@ from desktop_app.quiz.exams import default_title
 from desktop_app.quiz.types import EXAM_MODES, ExamInfo, ExamInput
 from desktop_app.services.organisation import current_year
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.quiz.bank_tab import make_table, primary
 from ui.quiz.exam_window import ExamWindow
 from ui.quiz.models import Column, ItemsModel
@@ -37,7 +38,7 @@ from ui.signals import Kind, bus, notify
 from ui.tasks import Progress, run_task
 
 
-class ExamDialog(QDialog):
+class ExamDialog(FormDialog):
     """新建/编辑考试."""
 
     def __init__(self, ctx: AppContext, exam: ExamInfo | None = None, parent: QWidget | None = None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -19,6 +18,7 @@ from desktop_app.quiz import bank
 from desktop_app.quiz.types import QUESTION_TYPES, QuestionInfo, QuestionInput
 from desktop_app.services import organisation
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify
 
 HINTS = {
@@ -30,7 +30,7 @@ HINTS = {
 }
 
 
-class QuestionDialog(QDialog):
+class QuestionDialog(FormDialog):
     """新建/编辑试题. On 保存 the service validates; a refusal is shown and the dialog stays open."""
 
     def __init__(self, ctx: AppContext, question: QuestionInfo | None = None, parent: QWidget | None = None) -> None:

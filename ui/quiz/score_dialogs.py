@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -24,11 +23,12 @@ from desktop_app.quiz.sitting import PendingItem
 from desktop_app.quiz.types import ExamInfo
 from desktop_app.services import organisation
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.quiz.models import GridRow, ScoreGridModel
 from ui.signals import Kind, notify
 
 
-class ScoreGridDialog(QDialog):
+class ScoreGridDialog(FormDialog):
     """成绩录入: one row per person; type a score, or tick 缺考 / 免考 / 补考. Saved all or nothing."""
 
     def __init__(self, ctx: AppContext, exam: ExamInfo, parent: QWidget | None = None) -> None:
@@ -83,7 +83,7 @@ class ScoreGridDialog(QDialog):
             self.accept()
 
 
-class MarkingDialog(QDialog):
+class MarkingDialog(FormDialog):
     """阅卷: each 简答 answer waiting for marks, with the reference answer beside it."""
 
     def __init__(self, ctx: AppContext, exam: ExamInfo, parent: QWidget | None = None) -> None:

@@ -38,6 +38,7 @@ from desktop_app.context import AppContext
 from desktop_app.services import organisation
 from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
@@ -97,7 +98,7 @@ class HolidayModel(QAbstractTableModel):
         return None
 
 
-class HolidayDialog(QDialog):
+class HolidayDialog(FormDialog):
     """添加/修改 one day: date, type, name. ``value()`` gives (date, kind, name).
 
     ``save`` (set by the caller) stores the form on 确定; the form closes only when it returns True,

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -19,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.organisation import PersonInfo, PersonInput
+from ui.form_dialog import FormDialog
 
 
-class PersonDialog(QDialog):
+class PersonDialog(FormDialog):
     """Add or edit a person. ``value()`` gives the ``PersonInput`` and ``active``.
 
     ``save`` (set by the caller) stores the form on 保存; the form closes only when it returns True,

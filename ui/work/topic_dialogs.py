@@ -7,7 +7,6 @@ import datetime as dt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -35,11 +34,12 @@ from desktop_app.work.types import (
     TopicInput,
 )
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify
 from ui.work.widgets import CheckList, ErrorLabel, date_edit, from_qdate, people_entries, select_data
 
 
-class _FormDialog(QDialog):
+class _FormDialog(FormDialog):
     """A form with an inline error line and 保存/取消; subclasses implement ``_save`` (raise to stay open)."""
 
     def __init__(self, title: str, parent: QWidget | None) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +25,7 @@ from desktop_app.services.organisation import list_people
 from desktop_app.work import clashes, topics, visits
 from desktop_app.work.types import PLACE_TYPES, VISIT_METHODS, ClashInfo, VisitInfo, VisitInput, VisitSaved
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify
 from ui.work.widgets import CheckList, ErrorLabel, date_edit, from_qdate, people_entries, select_data
 
@@ -41,7 +41,7 @@ def clash_text(items: list[ClashInfo] | tuple[ClashInfo, ...], window: int) -> s
     return "\n".join(lines)
 
 
-class VisitDialog(QDialog):
+class VisitDialog(FormDialog):
     """Create (``visit`` None) or edit a visit. After a successful save ``self.saved`` holds the result."""
 
     def __init__(self, ctx: AppContext, visit: VisitInfo | None = None, year: int | None = None,
