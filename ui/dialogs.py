@@ -8,6 +8,7 @@ The API (stable):
 
 - ``info(parent, text, title="调研工作台") -> None``
 - ``warn(parent, text, title="调研工作台") -> None``
+- ``file_saved(parent, text, path, title="调研工作台") -> None``: a file was written; offers 打开文件 / 打开所在文件夹
 - ``confirm(parent, text, title="请确认", ok="确定", danger=False) -> bool``
 - ``ask_text(parent, label, title, text="", multiline=False, password=False) -> str | None`` (None when cancelled)
 - ``open_file(parent, caption, filter="", directory="") -> str | None``
@@ -65,6 +66,29 @@ def info(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
     QMessageBox.information(parent, title, text)
 
 
+def file_saved(parent: QWidget | None, text: str, path: str | Path, title: str = APP_TITLE) -> None:
+    """Tell that a file was written, offering 打开文件 and 打开所在文件夹 (what a clerk does next)."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
+    open_file = box.addButton(_tr("打开文件"), QMessageBox.ButtonRole.ActionRole)
+    open_dir = box.addButton(_tr("打开所在文件夹"), QMessageBox.ButtonRole.ActionRole)
+    close = box.addButton(_tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(close)
+    box.setEscapeButton(close)
+    box.exec()
+    if box.clickedButton() is open_file:
+        open_path(Path(path))
+    elif box.clickedButton() is open_dir:
+        open_path(Path(path).parent)
+
+
+def open_path(path: Path) -> bool:
+    """Open a file or folder with the system's program for it (WPS for .xlsx, the PDF reader, the file manager)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 def warn(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
     """A warning message."""
     QMessageBox.warning(parent, title, text)
@@ -117,14 +141,26 @@ def start_dir(directory: str = "") -> str:
     if directory and Path(directory).is_absolute():
         return directory
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    base = _last_dir or (documents if documents and Path(documents).is_dir() else str(Path.home()))
+    remembered = _last_dir or _remembered_dir()
+    base = remembered or (documents if documents and Path(documents).is_dir() else str(Path.home()))
     return str(Path(base) / directory) if directory else base
+
+
+def _remembered_dir() -> str:
+    """The folder last used in an earlier run (kept in this PC's preferences), if it still exists."""
+    from ui import prefs
+
+    folder = prefs.get_text("last_dir")
+    return folder if folder and Path(folder).is_dir() else ""
 
 
 def _remember(path: str) -> None:
     global _last_dir
     if path:
+        from ui import prefs
+
         _last_dir = str(Path(path).parent)
+        prefs.set_value("last_dir", _last_dir)  # the next start opens here too
 
 
 def open_file(parent: QWidget | None, caption: str, filter: str = "", directory: str = "") -> str | None:

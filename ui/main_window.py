@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui import dialogs
+from ui import dialogs, prefs
 from ui.pages import PAGES, PageSpec
 from ui.pages.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus
@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 APP_NAME = "调研工作台"
+#: files a clerk may drop on the window: spreadsheets go to 导入 Excel, bundles to 导入数据包
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+BUNDLE_SUFFIXES = (".fdbundle",)
 
 
 def icon(name: str) -> QIcon:
@@ -80,6 +83,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
+        geometry = prefs.get_bytes("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)  # where and how large the clerk left it last time
+        self.setAcceptDrops(True)
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -164,6 +171,10 @@ class MainWindow(QMainWindow):
 
         add_excel_actions(self, file_menu, lambda: self._ctx)
         file_menu.addSeparator()
+        self.act_refresh = file_menu.addAction(self.tr("刷新(&U)"))
+        self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.act_refresh.triggered.connect(self.refresh_page)
+        file_menu.addSeparator()
         act_quit = file_menu.addAction(self.tr("退出(&X)"))
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
@@ -246,6 +257,54 @@ class MainWindow(QMainWindow):
             dialogs.show_error(self, exc)
             return PlaceholderPage(spec.title, spec.planned, error=str(exc) or type(exc).__name__)
 
+    def refresh_page(self) -> bool:
+        """F5: read the page in front again from the data (another window or a command may have written)."""
+        page = self.stack.currentWidget()
+        again = getattr(page, "refresh", None) or getattr(page, "reload", None)
+        if self._ctx is None or not callable(again):
+            return False
+        again()
+        self.statusBar().showMessage(self.tr("已刷新"), 3000)
+        return True
+
+    # --- dropped files ------------------------------------------------------------------------------
+    @staticmethod
+    def dropped_files(paths: list[str]) -> tuple[list[str], list[str]]:
+        """The spreadsheets and the bundles among dropped files (anything else is ignored)."""
+        sheets = [p for p in paths if p.lower().endswith(SHEET_SUFFIXES)]
+        bundles = [p for p in paths if p.lower().endswith(BUNDLE_SUFFIXES)]
+        return sheets, bundles
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if self._ctx is not None and any(self.dropped_files(paths)):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.open_dropped(paths))  # not inside the drop: the import dialog is modal
+
+    def open_dropped(self, paths: list[str]) -> None:
+        """Import what was dropped: a spreadsheet in the Excel import dialog, bundles on 数据交换 › 导入数据包."""
+        sheets, bundles = self.dropped_files(paths)
+        if self._ctx is None:
+            return
+        if bundles:
+            page = self.show_page("exchange")
+            importer = getattr(page, "importer", None)
+            if importer is not None:
+                page.tabs.setCurrentWidget(importer)  # type: ignore[attr-defined]
+                importer.preview_paths(bundles)
+        for sheet in sheets[:1]:  # one import dialog at a time; the clerk chooses the kind there
+            from ui.excel.actions import open_import_dialog
+
+            open_import_dialog(self, self.ctx, path=sheet)
+        if len(sheets) > 1:
+            self.statusBar().showMessage(self.tr("一次只能导入一个表格，已打开第一个：%1").replace("%1", sheets[0]), 8000)
+
     # --- actions ------------------------------------------------------------------------------------
     def _backup_now(self) -> None:
         from ui.settings import backup_ops
@@ -269,6 +328,10 @@ class MainWindow(QMainWindow):
                      .replace("%1", __version__).replace("%2", str(self.ctx.data.root)), self.tr("关于调研工作台"))
 
     # --- events -------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        prefs.set_value("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and watched is self.stack.currentWidget():
             watched.removeEventFilter(self)

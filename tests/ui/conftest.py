@@ -41,6 +41,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.qt_log_ignore(r"This plugin does not support", r"propagateSizeHints"))
 
 
+@pytest.fixture(autouse=True)
+def _own_user_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Window geometry and last folders go to a temporary .ini, never the tester's own settings."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings")))
+    yield
+
+
 @dataclass
 class DialogAnswers:
     """Queued answers for ui.dialogs and a record of what was shown."""
@@ -52,6 +61,7 @@ class DialogAnswers:
     warnings: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     bugs: list[str] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)  # files and folders dialogs.open_path was asked to open
     expect_bugs: bool = False
 
 
@@ -88,6 +98,8 @@ def dialog_answers(monkeypatch: pytest.MonkeyPatch) -> Iterator[DialogAnswers]:
 
     monkeypatch.setattr(dialogs, "info", lambda parent, text, *a, **k: ans.infos.append(text))
     monkeypatch.setattr(dialogs, "warn", lambda parent, text, *a, **k: ans.warnings.append(text))
+    monkeypatch.setattr(dialogs, "file_saved", lambda parent, text, path, *a, **k: ans.infos.append(text))
+    monkeypatch.setattr(dialogs, "open_path", lambda path: ans.opened.append(str(path)) or True)
     monkeypatch.setattr(dialogs, "confirm", confirm)
     monkeypatch.setattr(dialogs, "ask_text", ask_text)
     monkeypatch.setattr(dialogs, "open_file", one_file)

@@ -44,7 +44,8 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
         return export_kind(db, out, kind, year=year, unit=unit, progress=step, office=office)
 
     def done(result: Any) -> None:
-        dialogs.info(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(result.rows)).replace("%2", str(result.path)))
+        dialogs.file_saved(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(result.rows))
+                           .replace("%2", str(result.path)), result.path)
 
     return run_task(parent, parent.tr("导出 Excel"), work, on_done=done, cancellable=True)
 

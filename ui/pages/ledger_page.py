@@ -174,7 +174,7 @@ class LedgerPage(QWidget):
             QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.new_issue)
         else:
             QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_issue)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.reload)
+        # F5 is the window's: it calls reload() on whichever page is in front
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)  # several changes in one event-loop turn → one reload

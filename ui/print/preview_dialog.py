@@ -226,6 +226,7 @@ class PrintPreviewDialog(QDialog):
             Path(path).write_bytes(self.pdf)
         if done.ok:
             self.status.setText(self.tr("已保存到 %s") % path)
+            dialogs.file_saved(self, self.tr("已保存到 %1").replace("%1", path), path)
         return done.ok
 
     def print_pages(self, printer: QPrinter | None = None) -> bool:

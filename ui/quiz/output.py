@@ -46,5 +46,5 @@ def export_scores(parent: QWidget, ctx: AppContext, exam_id: str, year: int, tit
         return export(db, Path(path), year=year, exam_id=exam_id, office=office).rows
 
     run_task(parent, parent.tr("导出成绩公示表"), work,
-             on_done=lambda n: dialogs.info(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(n))
-                                            .replace("%2", path)))
+             on_done=lambda n: dialogs.file_saved(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(n))
+                                                  .replace("%2", path), path))

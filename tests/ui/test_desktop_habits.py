@@ -1,0 +1,109 @@
+"""Desktop habits: the window comes back where it was left, F5 reads the page again, a spreadsheet or a
+bundle dropped on the window is imported, and a written file can be opened from the message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from desktop_app.context import AppContext
+from ui.dialogs import file_saved as real_file_saved  # before the UI fixture answers it
+from ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, ctx: AppContext) -> MainWindow:  # noqa: ANN001
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _drop(w: MainWindow, *paths: Path) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(100, 100), Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    w.dropEvent(event)
+
+
+def test_the_window_comes_back_with_the_size_it_was_left_at(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    first = MainWindow(ctx)
+    qtbot.addWidget(first)
+    first.show()
+    assert first.height() == 800  # the first start's default
+    first.resize(1280, 650)  # (the offscreen screen is 800 wide: Qt fits a restored width into it)
+    first.close()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.height() == 650
+
+
+def test_f5_reads_the_page_in_front_again(window: MainWindow, qtbot, monkeypatch) -> None:  # noqa: ANN001
+    page = window.show_page("ledger")
+    calls: list[int] = []
+    monkeypatch.setattr(page, "reload", lambda: calls.append(1))
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert calls == [1]
+    assert window.statusBar().currentMessage() == "已刷新"
+
+
+def test_a_dropped_spreadsheet_opens_the_import_dialog(window: MainWindow, qtbot, monkeypatch,  # noqa: ANN001
+                                                       tmp_path: Path) -> None:
+    import ui.excel.actions as actions
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(actions, "open_import_dialog", lambda parent, ctx, kind="ledger", path=None: opened.append(path))
+    sheet = tmp_path / "问题清单.xlsx"
+    sheet.write_bytes(b"PK")
+    _drop(window, sheet, tmp_path / "说明.docx")
+    qtbot.waitUntil(lambda: opened == [str(sheet)])
+
+
+def test_a_dropped_bundle_goes_to_the_import_tab(window: MainWindow, qtbot, monkeypatch,  # noqa: ANN001
+                                                 tmp_path: Path) -> None:
+    from ui.sync.import_tab import ImportTab
+
+    previewed: list[list[str]] = []
+    monkeypatch.setattr(ImportTab, "preview_paths", lambda self, names: previewed.append([str(n) for n in names]))
+    bundle = tmp_path / "532801-to-532800.fdbundle"
+    bundle.write_bytes(b"PK")
+    _drop(window, bundle)
+    qtbot.waitUntil(lambda: previewed == [[str(bundle)]])
+    page = window.stack.currentWidget()
+    assert page is window.pages["exchange"] and page.tabs.currentWidget() is page.importer
+
+
+def test_only_spreadsheets_and_bundles_are_taken() -> None:
+    sheets, bundles = MainWindow.dropped_files(["a.XLSX", "b.xls", "c.fdbundle", "d.pdf", "e.docx"])
+    assert sheets == ["a.XLSX", "b.xls"] and bundles == ["c.fdbundle"]
+
+
+@pytest.mark.parametrize(("button", "expected"), [("打开文件", "问题台账.xlsx"), ("打开所在文件夹", "")])
+def test_a_written_file_can_be_opened_from_the_message(qtbot, monkeypatch, tmp_path: Path,  # noqa: ANN001
+                                                       button: str, expected: str) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui import dialogs
+
+    opened: list[Path] = []
+    monkeypatch.setattr(dialogs, "open_path", lambda p: opened.append(Path(p)) or True)
+    out = tmp_path / "问题台账.xlsx"
+    out.write_bytes(b"x")
+
+    def click() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            QTimer.singleShot(20, click)
+            return
+        [b] = [b for b in boxes[0].buttons() if b.text() == button]
+        b.click()
+
+    QTimer.singleShot(20, click)
+    real_file_saved(None, "已导出 3 行", out)
+    assert opened == [tmp_path / expected if expected else tmp_path]
