@@ -33,7 +33,11 @@ class OfficeInfo:
 
     @property
     def level_label(self) -> str:
-        """县级 / 市级."""
+        """县级, or for a prefecture the word its own name uses: 州级 (西双版纳州…), 市级, 地区级, 盟级."""
+        if self.level == "prefecture" and self.name:
+            from desktop_app.services.scope import region_word
+
+            return f"{region_word(self.name)}级"
         return OFFICE_LEVELS.get(self.level, self.level)
 
 

@@ -444,3 +444,10 @@ def test_a_refused_init_leaves_nothing_behind(tmp_path: Path, capsys: pytest.Cap
     (kept / "笔记.txt").write_text("别删", encoding="utf-8")
     assert run(["--data-dir", str(kept), "init", "--office-code", "1", "--office-name", "x"]) != 0
     assert sorted(p.name for p in kept.iterdir()) == ["笔记.txt"]
+
+
+@pytest.mark.parametrize(("name", "label"), [("西双版纳州乡村振兴局", "州级"), ("普洱市委组织部", "市级"),
+                                             ("阿里地区行政公署", "地区级"), ("滁州市编办", "市级")])
+def test_a_prefecture_is_called_by_the_word_its_own_name_uses(name: str, label: str) -> None:
+    assert organisation.OfficeInfo("532800", name, "prefecture", None).level_label == label
+    assert organisation.OfficeInfo("532801", "景洪市乡村振兴局", "county", "532800").level_label == "县级"
