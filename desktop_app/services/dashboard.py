@@ -185,11 +185,17 @@ def _visits_by_office(db: Database, codes: list[str], year: int) -> dict[str, in
             .group_by(Visit.office_code))}
 
 
-def _ranks(values: dict[str, float | None]) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4) of the offices with a value."""
+def _ranks(values: dict[str, float | None], own: str | None = None) -> dict[str, int]:
+    """Competition ranks (1, 2, 2, 4) of the offices with a value.
+
+    ``own`` (the prefecture looking at all its offices) is left out: it compares its counties, it is
+    not one of them (it ranked itself 4th of 4 with 0 days of its own before).
+    """
     from desktop_app.quiz.results import rank_scores
 
-    return {code: rank for rank, code, _v in rank_scores([(c, v) for c, v in values.items() if v is not None])}
+    ranked = [(c, v) for c, v in values.items() if v is not None and c != own]
+    return {code: rank for rank, code, _v in rank_scores(ranked)}
+
 
 
 def work_overview(db: Database, year: int, office: str = "", today: dt.date | None = None) -> WorkOverview:
@@ -219,7 +225,8 @@ def work_overview(db: Database, year: int, office: str = "", today: dt.date | No
             code, names[code], len(mine), sum(r.days for r in mine), sum(r.quota for r in mine),
             sum(1 for r in mine if r.days >= r.quota), sum(1 for r in mine if r.status == "明显滞后"),
             visits.get(code, 0), sum(by_stage.values()), len(outcomes)))
-    ranks = _ranks({o.office_code: o.days_rate for o in per_office if o.quota})
+    own = db.office_code if office == scope.ALL and len(per_office) > 1 else None
+    ranks = _ranks({o.office_code: o.days_rate for o in per_office if o.quota}, own)
     per_office = [replace(o, days_rank=ranks.get(o.office_code, 0)) for o in per_office]
     outcome_counts = dict.fromkeys(work_topics.OUTCOME_KINDS, 0) | kinds
     if office == scope.ALL:
@@ -265,7 +272,8 @@ def quiz_overview(db: Database, year: int, office: str = "") -> QuizOverview:
     names = _offices(db, office)
     codes = list(names)
     per_office = [_office_quiz(db, code, name, year) for code, name in names.items()]
-    ranks = _ranks({o.office_code: o.average for o in per_office})
+    own = db.office_code if office == scope.ALL and len(per_office) > 1 else None
+    ranks = _ranks({o.office_code: o.average for o in per_office}, own)
     per_office = [replace(o, rank=ranks.get(o.office_code, 0)) for o in per_office]
     if office == scope.ALL:
         series = [_quarter_label(q) for q in range(1, 5)

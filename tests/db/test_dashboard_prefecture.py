@@ -153,3 +153,25 @@ def test_summary_pdf_names_the_counties(world: World, tmp_path: Path) -> None:
                                                                           "孙七（综合科）"}
     county = fetch_summary_report(world.a.db, PrintJob("summary", year=2026, today=TODAY))
     assert county.office == "景洪市" and [bar.label for bar in county.days] == ["张三（综合科）", "李四（综合科）"]
+
+
+def test_the_prefecture_with_people_of_its_own_is_shown_but_not_ranked(tmp_path: Path) -> None:
+    """It compares its counties; it is not one of them (it ranked itself last, 西双版纳州 0/360)."""
+    a, b, p = prefecture_and_counties(tmp_path)
+    try:
+        pp = _people(p, ("州领导", True), ("州科员", False))
+        pa = _people(a, ("张三", True))
+        visits.create_visit(a.db, a.actor, VisitInput(D(2026, 3, 2), D(2026, 3, 4), "嘎洒镇曼景村", pa["张三"]))
+        _exam(p, "2026年第一季度测试（州）", 1, [(pp["州领导"], 95)])
+        _exam(a, "2026年第一季度测试（景洪）", 1, [(pa["张三"], 60)])
+        send(a, p, tmp_path / "1")
+        w = dashboard.work_overview(p.db, 2026, scope.ALL, TODAY)
+        by = {o.office_code: o for o in w.offices}
+        assert by[P].quota > 0 and by[P].days_rank == 0
+        assert by[A].days_rank == 1
+        q = dashboard.quiz_overview(p.db, 2026, scope.ALL)
+        ranks = {o.office_code: o.rank for o in q.offices}
+        assert ranks[P] == 0 and ranks[A] == 1  # 95 % at the prefecture itself does not push its county down
+    finally:
+        for c in (a, b, p):
+            c.close()
