@@ -28,6 +28,7 @@ from ui.signals import Kind, bus
 
 if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
     from desktop_app.context import AppContext
+    from ui.help_dialog import HelpDialog
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._ctx: AppContext | None = None
         self._painted = False
+        self._help: HelpDialog | None = None
         self.pages: dict[str, QWidget] = {}
         self.specs: dict[str, PageSpec] = {p.key: p for p in PAGES}
         self.setWindowIcon(icon("fielddesk"))
@@ -179,6 +181,9 @@ class MainWindow(QMainWindow):
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.act_manual = help_menu.addAction(self.tr("使用说明(&M)"))
+        self.act_manual.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        self.act_manual.triggered.connect(self.show_manual)
         act_about = help_menu.addAction(self.tr("关于调研工作台(&A)"))
         act_about.triggered.connect(self._about)
 
@@ -256,6 +261,16 @@ class MainWindow(QMainWindow):
             log.exception("page %s failed to load", spec.key)
             dialogs.show_error(self, exc)
             return PlaceholderPage(spec.title, spec.planned, error=str(exc) or type(exc).__name__)
+
+    def show_manual(self) -> HelpDialog:
+        """F1: the manual (shipped inside the app), at the section of the page in front."""
+        from ui.help_dialog import HelpDialog
+
+        if self._help is None:
+            self._help = HelpDialog(self)
+        key = next((k for k, w in self.pages.items() if w is self.stack.currentWidget()), "start")
+        self._help.show_section(key)
+        return self._help
 
     def refresh_page(self) -> bool:
         """F5: read the page in front again from the data (another window or a command may have written)."""

@@ -107,3 +107,26 @@ def test_a_written_file_can_be_opened_from_the_message(qtbot, monkeypatch, tmp_p
     QTimer.singleShot(20, click)
     real_file_saved(None, "已导出 3 行", out)
     assert opened == [tmp_path / expected if expected else tmp_path]
+
+
+@pytest.mark.parametrize(("page", "heading"), [("ledger", "问题台账"), ("quiz", "业务测试"), ("dashboard", "工作台")])
+def test_f1_opens_the_manual_at_the_page_in_front(window: MainWindow, qtbot, page: str,  # noqa: ANN001
+                                                  heading: str) -> None:
+    window.show_page(page)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    help_dialog = window._help
+    assert help_dialog is not None and help_dialog.isVisible()
+    browser = help_dialog.browser
+    assert "调研工作台 使用说明" in browser.toPlainText()
+    # the section's heading is at the top of the view: the first visible text block is it
+    top = browser.cursorForPosition(browser.viewport().rect().topLeft()).block().text()
+    assert top == heading
+
+
+def test_the_manual_has_a_section_for_every_page() -> None:
+    from ui.help_dialog import MANUAL
+    from ui.pages import PAGES
+
+    text = MANUAL.read_text(encoding="utf-8")
+    for spec in PAGES:
+        assert f'<h2 id="{spec.key}">{spec.title}</h2>' in text
