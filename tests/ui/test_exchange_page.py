@@ -223,3 +223,22 @@ def test_export_tab_can_send_only_this_office_s_own_changes(qtbot, dialog_answer
         assert not dialog_answers.bugs
     finally:
         other.close()
+
+
+def test_the_page_says_what_waits_for_each_office_and_explains_its_words(qtbot, dialog_answers, ctx,  # noqa: ANN001
+                                                                         pref) -> None:
+    from desktop_app.sync.pending import pending_counts
+
+    page = ExchangePage(ctx)
+    qtbot.addWidget(page)
+    cards = page.cards
+    assert "防伪码" in cards.explain.text() and "印模" in cards.explain.text()
+    assert not cards.revoke_btn.isEnabled() and cards.revoke_btn.toolTip()  # nothing chosen: says why
+    assert page.export.waiting.text() == "—" and page.export.go.toolTip()
+    card = peers.own_card(pref.db, pref.data.keys)
+    peers.trust_card(ctx.db, ctx.actor, card, card.fingerprint)
+    page.refresh()
+    n = pending_counts(ctx.db)["532800"]
+    assert n > 0 and page.export.waiting.text() == f"{n} 条更改待发送"
+    cards.table.selectRow(0)
+    assert cards.revoke_btn.isEnabled()

@@ -12,6 +12,7 @@ from ui.sync.cards_tab import CardsTab
 from ui.sync.conflicts_tab import ConflictsTab
 from ui.sync.export_tab import ExportTab
 from ui.sync.import_tab import ImportTab
+from ui.work.widgets import page_header
 
 
 class ExchangePage(QWidget):
@@ -34,9 +35,13 @@ class ExchangePage(QWidget):
 
             self.prefecture = PrefectureTab(ctx, self)
             self.tabs.addTab(self.prefecture, self.tr("各县比较"))
+        header, _sub = page_header(self.tr("数据交换"), self.tr(
+            "通过U盘或内部邮件与上级、下级单位交换签名数据包"))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.tabs)
+        lay.setSpacing(0)
+        lay.addWidget(header)
+        lay.addWidget(self.tabs, 1)
         self._update_conflict_badge()
         bus().changed.connect(self._on_changed)
 

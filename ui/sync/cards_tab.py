@@ -16,6 +16,13 @@ from ui.sync.rows_model import RowsModel
 CARD_FILTER = "单位身份卡 (*.fdcard);;所有文件 (*)"
 
 
+def _level(level: str, name: str) -> str:
+    """县级, or 州级/市级/地区级 as the office's own name says (as the status bar does)."""
+    from desktop_app.services.organisation import OfficeInfo
+
+    return OfficeInfo("", name or "", level, None).level_label
+
+
 def _when(value: object) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""  # type: ignore[attr-defined]
 
@@ -31,9 +38,18 @@ class CardsTab(QWidget):
         self.export_btn = QPushButton(self.tr("导出本单位身份卡…"))
         self.import_btn = QPushButton(self.tr("导入对方身份卡…"))
         self.revoke_btn = QPushButton(self.tr("吊销所选单位的密钥"))
+        self.revoke_btn.setEnabled(False)  # needs a chosen office
+        self.revoke_btn.setToolTip(self.tr("先在下表中选中一个单位"))
+        self.explain = QLabel(self.tr(
+            "身份卡：本单位的电子“印模”。对方凭它确认数据包确实由本单位发出、途中没有被改动，"
+            "就像凭印模核对公章。\n指纹：身份卡的防伪码（十组字母和数字）。交换身份卡后，请打电话逐组念给对方核对，"
+            "一致才点“信任”——这样即使U盘里的卡被人调换，也能发现。\n"
+            "吊销：对方电脑丢失或密钥外泄时使用，之后不再接受用旧密钥签名的数据包。"))
+        self.explain.setObjectName("Hint")
+        self.explain.setWordWrap(True)
         self.model = RowsModel([
             (self.tr("单位代码"), lambda p: p.code), (self.tr("单位名称"), lambda p: p.name),
-            (self.tr("级别"), lambda p: {"county": "县级", "prefecture": "市级"}.get(p.level, p.level)),
+            (self.tr("级别"), lambda p: _level(p.level, p.name)),
             (self.tr("指纹"), lambda p: p.fingerprint),
             (self.tr("状态"), lambda p: self.tr("已吊销") if p.revoked else (self.tr("已信任") if p.trusted else "")),
             (self.tr("最近导出"), lambda p: _when(p.last_export)), (self.tr("最近导入"), lambda p: _when(p.last_import)),
@@ -48,7 +64,9 @@ class CardsTab(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 14, 16, 14)
         lay.addWidget(self.own)
+        lay.addWidget(self.explain)
         lay.addLayout(buttons)
         self.peers_title = QLabel()
         self.peers_title.setWordWrap(True)
@@ -57,7 +75,13 @@ class CardsTab(QWidget):
         self.export_btn.clicked.connect(self.export_card)
         self.import_btn.clicked.connect(self.import_card)
         self.revoke_btn.clicked.connect(self.revoke_selected)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         self.refresh()
+
+    def _selection_changed(self) -> None:
+        chosen = bool(self.table.selectionModel().selectedRows())
+        self.revoke_btn.setEnabled(chosen)
+        self.revoke_btn.setToolTip("" if chosen else self.tr("先在下表中选中一个单位"))
 
     def refresh(self) -> None:
         """Reload this office's identity and the peers."""
@@ -67,6 +91,8 @@ class CardsTab(QWidget):
                              .format(name=card.office_name, code=card.office_code, fp=card.fingerprint))
         self.model.set_rows(peers.list_peers(self.ctx.db))
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self._selection_changed()
         # an empty list says how to fill it: a first-time clerk does not know the card exchange yet
         self.peers_title.setText(self.tr("已交换身份卡的单位：") if self.model.rowCount() else self.tr(
             "已交换身份卡的单位：尚无。请点“导出本单位身份卡”把本单位的卡交给对方（上级或下级单位），"

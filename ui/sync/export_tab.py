@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.context import AppContext
-from desktop_app.sync import peers
+from desktop_app.sync import peers, pending
 from desktop_app.sync.bundle_writer import ExportResult, default_file_name, export_bundle
 from ui import dialogs
 from ui.signals import Kind, notify
@@ -29,21 +38,34 @@ class ExportTab(QWidget):
         self.full = QCheckBox(self.tr("完整数据包（包含全部数据，用于对方新装或数据丢失后重建）"))
         self.encrypt = QCheckBox(self.tr("加密（只有对方单位能打开）"))
         self.go = QPushButton(self.tr("导出数据包…"))
+        self.go.setObjectName("Primary")
+        self.waiting = QLabel()  # “N 条更改待发送” for the chosen office
+        self.waiting.setObjectName("CardTitle")
         self.result = QLabel()
         self.result.setWordWrap(True)
+        self._counts: dict[str, int] = {}
         form = QFormLayout()
         form.addRow(self.tr("接收单位"), self.peer)
+        form.addRow(self.tr("待发送"), self.waiting)
         form.addRow(self.tr("发送内容"), self.scope)
         form.addRow("", self.full)
         form.addRow("", self.encrypt)
+        hint = QLabel(self.tr("数据包包含对方尚未确认收到的更改；U盘丢失后再导出一次即可，不会丢数据。"
+                              "只发本单位的更改时，其他单位的更改留到下次导出全部更改时再发。"))
+        hint.setObjectName("Hint")
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.go)
         lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(self.tr("数据包包含对方尚未确认收到的变更；U盘丢失后再导出一次即可，不会丢数据。"
-                                     "只发本单位的变更时，其他单位的变更留到下次导出全部变更时再发。")))
+        lay.setContentsMargins(16, 14, 16, 14)
+        lay.addWidget(hint)
         lay.addLayout(form)
-        lay.addWidget(self.go)
+        lay.addLayout(buttons)
         lay.addWidget(self.result)
         lay.addStretch(1)
         self.go.clicked.connect(self.export)
+        self.peer.currentIndexChanged.connect(lambda _i: self._show_waiting())
         self.last: ExportResult | None = None
         self.task = None
         self.refresh()
@@ -57,12 +79,24 @@ class ExportTab(QWidget):
                 self.peer.addItem(f"{p.name}（{p.code}）", p.code)
         if current is not None and self.peer.findData(current) >= 0:
             self.peer.setCurrentIndex(self.peer.findData(current))
+        self._counts = pending.pending_counts(self.ctx.db)
+        self._show_waiting()
         self.go.setEnabled(self.peer.count() > 0)
+        self.go.setToolTip("" if self.peer.count() else self.tr("请先在“单位与身份卡”中信任接收单位"))
         no_peer = self.tr("尚未信任任何单位：请先在“单位与身份卡”中导入并核对对方的身份卡。")
         if self.peer.count() == 0:
             self.result.setText(no_peer)
         elif self.result.text() == no_peer:  # a card was trusted meanwhile: the hint no longer holds
             self.result.clear()
+
+    def _show_waiting(self) -> None:
+        code = self.peer.currentData()
+        if not code:
+            self.waiting.setText("—")
+            return
+        n = self._counts.get(code, 0)
+        self.waiting.setText(self.tr("%1 条更改待发送").replace("%1", str(n)) if n
+                             else self.tr("没有待发送的更改（对方已全部确认收到）"))
 
     def export(self) -> None:
         """Ask where, then export in the background."""
@@ -93,7 +127,7 @@ class ExportTab(QWidget):
             notes.append(self.tr("另附带了单位 {codes} 的变更：所选变更涉及这些单位新建、对方尚未收到的记录。").format(
                 codes="、".join(res.added)))
         if res.left:
-            notes.append(self.tr("未发送单位 {codes} 的变更，之后导出“全部未确认的变更”时会补上。").format(
+            notes.append(self.tr("未发送单位 {codes} 的更改，之后导出“全部未确认的更改”时会补上。").format(
                 codes="、".join(res.left)))
         if notes:
             self.result.setText(self.result.text() + "\n" + "\n".join(notes))

@@ -1,0 +1,22 @@
+"""待发送 — how many changes each trusted office has not yet confirmed receiving (what the next bundle
+to it would carry), for the 数据交换 page's “N 条更改待发送”."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from db.engine import Database
+from db.models import PeerState
+from desktop_app.sync.peers import have_seqs, load_json
+
+
+def pending_counts(db: Database) -> dict[str, int]:
+    """Trusted office code → the number of changes it lacks (every origin but its own), one read."""
+    with db.session() as s:
+        have = have_seqs(s)
+        out: dict[str, int] = {}
+        for peer in s.execute(select(PeerState).where(PeerState.trusted.is_(True),
+                                                      PeerState.revoked.is_(False))).scalars():
+            acked = load_json(peer.acked)
+            out[peer.peer_code] = sum(max(0, n - acked.get(o, 0)) for o, n in have.items() if o != peer.peer_code)
+        return out
