@@ -113,7 +113,7 @@ class DetailPane(QWidget):
         ]
         self.info.setText("<br>".join(lines))
         if d.warnings:
-            self.warning.setText("⚠ " + "\n⚠ ".join(d.warnings))
+            self.warning.setText("▲ " + "\n▲ ".join(d.warnings))
             self.warning.show()
         else:
             self.warning.hide()
@@ -126,7 +126,9 @@ class DetailPane(QWidget):
             when = f"{t.at:%Y-%m-%d}" if t.at else ""
             body = f"<br><span>{html.escape(t.text)}</span>" if t.text else ""
             for name, sha in t.files:
-                body += f"<br>📎 <a href='att:{sha}:{html.escape(name)}'>{html.escape(name)}</a>"
+                # a word, not 📎: the shipped font has no emoji and Linux desktops often none either (tofu)
+                body += (f"<br><span style='color:#5b6b7c'>{self.tr('附件：')}</span>"
+                         f"<a href='att:{sha}:{html.escape(name)}'>{html.escape(name)}</a>")
             by = f"　<span style='color:#888'>{html.escape(t.by)}</span>" if t.by else ""
             parts.append(f"<p><span style='color:{c}'>■ {html.escape(t.kind_label)}</span>　{when}　"
                          f"<b>{html.escape(t.title)}</b>{by}{body}</p>")

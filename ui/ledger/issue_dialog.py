@@ -224,7 +224,7 @@ class IssueDialog(FormDialog):
         if self.by_workdays.isChecked():
             p = service.preview_deadline(self.ctx.db, from_qdate(self.assigned.date()), self.workdays.value())
             text = self.tr("按国家法定节假日和调休计算，完成时限为 %1").replace("%1", f"{p.deadline:%Y-%m-%d}")
-            self.preview.setText(text + (("\n⚠ " + p.warning) if p.warning else ""))
+            self.preview.setText(text + (("\n▲ " + p.warning) if p.warning else ""))
         else:
             self.preview.setText("")
 

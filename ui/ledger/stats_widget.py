@@ -147,5 +147,5 @@ class LedgerStatsWidget(QGroupBox):
         self.donut.set_counts(s.by_colour, COLOUR_BRUSHES)
         self.units.set_items([(u.unit, u.rate, f"{u.rate * 100:.0f}% {u.closed}/{u.total}") for u in s.by_unit])
         self.months.set_values(s.opened_per_month, s.closed_per_month)
-        self.note.setText("\n".join("⚠ " + w for w in s.warnings))
+        self.note.setText("\n".join("▲ " + w for w in s.warnings))
         self.note.setVisible(bool(s.warnings))

@@ -233,7 +233,7 @@ class StepDialog(FormDialog):
         p = service.preview_deadline(self.ctx.db, self.base, self.workdays.value())
         text = self.tr("自 %1 起，按国家法定节假日和调休计算，新期限为 %2").replace("%1", f"{self.base:%Y-%m-%d}") \
             .replace("%2", f"{p.deadline:%Y-%m-%d}")
-        self.preview.setText(text + (("\n⚠ " + p.warning) if p.warning else ""))
+        self.preview.setText(text + (("\n▲ " + p.warning) if p.warning else ""))
 
     def pick_files(self) -> None:
         """Choose files to attach (photos, documents, meeting minutes)."""

@@ -317,7 +317,7 @@ class LedgerPage(QWidget):
             parts.append(f"<a href='yellow' style='color:#b7791f'>{self.tr('临期 %1 项').replace('%1', str(d.due_soon_count))}</a>")
         text = "　".join(parts) if parts else self.tr("没有逾期或临期的问题")
         if d.warnings:
-            text += "　<span style='color:#b7791f'>⚠ " + "；".join(d.warnings) + "</span>"
+            text += "　<span style='color:#b7791f'>▲ " + "；".join(d.warnings) + "</span>"
         self.banner.setText(text)
 
     def _on_banner_link(self, colour: str) -> None:

@@ -70,7 +70,7 @@ class TopicDetail(QWidget):
             (self.tr("计划安排"), "<br>".join(escape(s) for s in topic.stages) or "—"),
             (self.tr("报告时限"), fmt(topic.report_due) or "—"),
             (self.tr("调研报告"), f"<a href='att:{topic.report.sha256}'>{escape(topic.report.name)}</a>"
-             if topic.report else self.tr("未上传")),
+             if topic.report else self._no_report(outcomes)),
             (self.tr("调研次数"), str(topic.visits)),
             (self.tr("课题评价"), self._scores(topic)),
         ]
@@ -82,6 +82,14 @@ class TopicDetail(QWidget):
             f"<p style='font-size:13pt;font-weight:bold;margin:0'>{escape(topic.title)}</p>"
             f"<p style='margin:4px 0 8px 0'><span style='color:#ffffff;background:{colour};'>&nbsp;{escape(topic.status)}"
             f"&nbsp;</span>&nbsp;{escape(str(topic.year))}{escape(self.tr('年度'))}</p><table>{body}</table>")
+
+    def _no_report(self, outcomes: list[OutcomeInfo]) -> str:
+        """“未上传” — unless a report is already recorded among the outcomes: then say which, so the two
+        lines do not contradict each other."""
+        reports = [o.title for o in outcomes if "报告" in (o.title or "")]
+        if not reports:
+            return escape(self.tr("未上传"))
+        return escape(self.tr("未上传报告文件；成果中已登记《%1》").replace("%1", reports[0]))
 
     def _link(self, href: str) -> None:
         if href.startswith("att:") and self.topic is not None and self.topic.report is not None:
