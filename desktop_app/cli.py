@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", type=int)
     c.add_argument("--id")
     c.add_argument("--office", default="", help=OFFICE_HELP)
+    c.add_argument("--paper", default="A4", choices=["A4", "A3"], help="纸张（清单类，默认 A4；A3 横向可容纳更多列）")
+    c.add_argument("--layout", default="compact", choices=["compact", "full"],
+                   help="问题台账的版式：compact 紧凑版（默认，五号字，每页约8条以上），full 完整版（含整改措施和进展）")
 
     c = cmd("office-card", "导出本单位身份卡")
     c.add_argument("out")

@@ -44,6 +44,14 @@ class PrintJob:
     #: whose rows (``desktop_app.services.scope``): "" this office, a county's code, or scope.ALL;
     #: a filter's own ``office`` wins for the ledger views
     office: str = ""
+    #: 纸张 of a list (``layout.PAPERS``: A4 or A3; documents such as the notice stay A4)
+    paper: str = "A4"
+    #: 版式 of the ledger views: ``compact`` (紧凑版, the default) or ``full`` (完整版)
+    layout: str = "compact"
+
+
+#: the lists whose 紧凑版 differs from the 完整版
+LEDGER_KINDS = ("ledger", "responsibility", "supervision")
 
 
 def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
@@ -52,7 +60,7 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
         from desktop_app.reports.ledger import fetch_issue_report
 
         return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today, sort=job.sort,
-                                           office=job.office)
+                                           office=job.office, layout=job.layout)
     if job.kind == "responsibility":
         from desktop_app.reports.ledger import fetch_responsibility_report
 
@@ -90,6 +98,9 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
 def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = None, record: bool = False,
            progress: ProgressFn | None = None) -> Rendered:
     """Write the job's PDF to ``out`` (a path or a binary file). Raises before printing if a glyph is missing."""
+    from desktop_app.reports.layout import check_paper
+
+    check_paper(job.paper, job.layout)
     fontset = fontset or build_fontset(db=db)
     shape, data = _report(db, job)
     if shape == "notice":
@@ -99,6 +110,9 @@ def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = No
     from desktop_app.reports.table_report import TableReport, render_table_report
 
     if isinstance(data, TableReport):
+        data.paper = job.paper
+        if job.kind in LEDGER_KINDS:
+            data.compact = job.layout == "compact"
         return render_table_report(data, out, fontset, record=record, progress=progress)
     # documents other than lists (paper, summary) know how to render themselves
     return data.render(out, fontset, record=record, progress=progress)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
@@ -43,6 +43,12 @@ SIZE_5 = 10.5  # 五号
 SIZE_S5 = 9.0  # 小五
 
 
+#: paper sizes a printout may use (纸张): A4 for everything, A3 for wide lists
+PAPERS: dict[str, tuple[float, float]] = {"A4": A4, "A3": A3}
+#: list layouts: 紧凑版 (the default: fewer, wider columns at 五号) and 完整版 (every column)
+LAYOUTS: dict[str, str] = {"compact": "紧凑版", "full": "完整版"}
+
+
 @dataclass(frozen=True)
 class PageSetup:
     """Paper, orientation and margins (points)."""
@@ -52,11 +58,13 @@ class PageSetup:
     bottom: float = 35 * mm
     left: float = 28 * mm
     right: float = 26 * mm
+    paper: str = "A4"
 
     @property
     def size(self) -> tuple[float, float]:
         """Page width and height in points."""
-        return landscape(A4) if self.landscape else A4
+        size = PAPERS.get(self.paper, A4)
+        return landscape(size) if self.landscape else size
 
     @property
     def frame_width(self) -> float:
@@ -72,6 +80,26 @@ class PageSetup:
 PORTRAIT = PageSetup()
 # landscape: the binding edge is the top; keep room for “— N —” below the table
 LANDSCAPE = PageSetup(landscape=True, top=22 * mm, bottom=22 * mm, left=25 * mm, right=22 * mm)
+# compact lists: the binding edge keeps 20 mm, the number “— N —” still sits 7 mm under the table
+COMPACT_LANDSCAPE = PageSetup(landscape=True, top=15 * mm, bottom=20 * mm, left=20 * mm, right=15 * mm)
+
+
+def check_paper(paper: str, layout: str = "compact") -> None:
+    """Refuse a paper size or layout this program does not print (the CLI and the dialogs offer only these)."""
+    from desktop_app.errors import ValidationError
+
+    if paper not in PAPERS:
+        raise ValidationError(f"不支持的纸张：{paper}", "可选：" + "、".join(PAPERS))
+    if layout not in LAYOUTS:
+        raise ValidationError(f"不支持的版式：{layout}", "可选：compact（紧凑版）、full（完整版）")
+
+
+def list_setup(landscape_: bool = True, paper: str = "A4", compact: bool = False) -> PageSetup:
+    """The page of a printed list: landscape (compact margins or the 完整版's) or portrait, on ``paper``."""
+    from dataclasses import replace
+
+    base = (COMPACT_LANDSCAPE if compact else LANDSCAPE) if landscape_ else PORTRAIT
+    return base if paper == base.paper else replace(base, paper=paper)
 
 
 def chinese_date(day: dt.date) -> str:
@@ -247,10 +275,65 @@ class TableLook:
         return self.header_size * self.leading_factor
 
 
-def fit_columns(columns: Sequence[Column], width: float) -> list[float]:
-    """Column widths in points, scaled so the table fills ``width`` exactly."""
+def compact_look(look: TableLook) -> TableLook:
+    """The 紧凑版's spacing: the same type size, lines 1.15 apart and thinner cell padding."""
+    from dataclasses import replace
+
+    return replace(look, leading_factor=1.15, pad_v=2.0, pad_h=2.5)
+
+
+def fit_columns(columns: Sequence[Column], width: float, min_widths: Sequence[float] | None = None) -> list[float]:
+    """Column widths in points, scaled so the table fills ``width`` exactly.
+
+    ``min_widths`` (points, e.g. from :func:`token_min_widths`) are honoured where the page allows: the
+    room they need is taken from the other columns in proportion to what those have above their own minimum.
+    """
     total = sum(c.width_mm for c in columns) * mm
-    return [c.width_mm * mm * width / total for c in columns]
+    widths = [c.width_mm * mm * width / total for c in columns]
+    if not min_widths:
+        return widths
+    mins = [min(m, width * 0.3) for m in min_widths]  # a silly minimum never eats the whole page
+    for _ in range(len(columns)):
+        short = [k for k, w in enumerate(widths) if w < mins[k] - 0.01]
+        if not short:
+            break
+        need = sum(mins[k] - widths[k] for k in short)
+        for k in short:
+            widths[k] = mins[k]
+        slack = {k: widths[k] - mins[k] for k in range(len(widths)) if k not in short and widths[k] > mins[k]}
+        room = sum(slack.values())
+        if room <= 0:
+            break
+        take = min(1.0, need / room)
+        for k, s in slack.items():
+            widths[k] -= s * take
+    scale = width / sum(widths)
+    return [w * scale for w in widths]
+
+
+#: what never breaks across lines: dates (2026-12-14), serials (2026-037), numbers (60%), Latin words
+#: with the punctuation the line-breaking rules (wrap.py) keep attached to it: （2026-12-14） moves as one piece
+_TOKEN = re.compile(r"[（《「『【〔〈“‘(\[{]*[0-9A-Za-z][0-9A-Za-z\-_./%]*[，。、；：？！）》」』】〕〉”’…—,.;:?!)\]}%]*")
+
+
+def token_min_widths(rows: Iterable[Sequence[str]], ncols: int, fontset: FontSet, font: str, size: float,
+                     pad_h: float, columns: Sequence[int] | None = None) -> list[float]:
+    """Per column, the width (points, padding included) its widest date/serial/number needs on one line.
+
+    Only ``columns`` (indexes; default all) are measured; each distinct token is measured once.
+    """
+    wanted = range(ncols) if columns is None else columns
+    tokens: list[set[str]] = [set() for _ in range(ncols)]
+    for row in rows:
+        for k in wanted:
+            v = row[k]
+            if v:
+                tokens[k].update(_TOKEN.findall(v))
+    out = [0.0] * ncols
+    for k in wanted:
+        if tokens[k]:
+            out[k] = max(fontset.string_width(t, font, size) for t in tokens[k]) + 2 * pad_h + 0.5
+    return out
 
 
 #: a row's extra look: (background colour or None, text colour or None)
@@ -264,10 +347,13 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     """The table as one :class:`GridPage` per page (header row first on every page), PageBreaks between.
 
     ``first_avail``/``avail``: height left for the table on the first page and on later pages.
-    A row taller than a page is split between pages, its cells' lines continued.
+    A row taller than a page is split between pages, its cells' lines continued; any other row stays whole.
+    Columns are widened where needed so no date, serial or number in them is broken across lines.
     """
     look = look or TableLook()
-    widths = fit_columns(columns, width)
+    rows = rows if isinstance(rows, list) else list(rows)
+    mins = token_min_widths(rows, len(columns), fontset, fontset.body, look.font_size, look.pad_h)
+    widths = fit_columns(columns, width, mins)
     inner = [w - 2 * look.pad_h for w in widths]
     aligns = [c.align for c in columns]
     body, head = fontset.body, fontset.heading

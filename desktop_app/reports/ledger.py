@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.lib import colors
 
-from desktop_app.reports.layout import Column, RowLook
+from desktop_app.reports.layout import SIZE_5, Column, RowLook, TableLook
 from desktop_app.reports.table_report import TableReport
 
 WARNING_MARKS = {"red": "■逾期", "yellow": "▲临期", "green": "", "grey": ""}
@@ -39,6 +39,19 @@ ISSUE_COLUMNS = [
     Column("状态", 12, "CENTER"),
     Column("预警", 12, "CENTER"),
 ]
+
+#: 紧凑版 问题清单 at 五号: what a reader scans for — the problem, who, by when, how far; 整改措施 and the
+#: progress notes are in the 完整版 (at least 8 items of the demo a page instead of ~3)
+COMPACT_ISSUE_COLUMNS = [
+    Column("序号", 8, "CENTER"),
+    Column("编号", 18, "CENTER"),
+    Column("问题类别", 10, "CENTER"),
+    Column("问题描述", 167),
+    Column("责任单位\n责任人", 25, "CENTER"),
+    Column("完成时限", 20, "CENTER"),
+    Column("状态\n预警", 13, "CENTER"),
+]
+COMPACT_LOOK_SIZE = SIZE_5
 
 RESPONSIBILITY_COLUMNS = [
     Column("序号", 10, "CENTER"),
@@ -104,25 +117,48 @@ def unit_text(unit: str, office: str = "") -> str:
     return f"{office}\n{unit}" if office else unit
 
 
+def status_text(row: Any) -> str:
+    """状态/预警 in the 紧凑版: the status, the latest percentage while the item is open, then ■逾期/▲临期."""
+    pct = row.progress_percent
+    lines = [row.status_label]
+    if pct and row.status == "in_progress":
+        lines.append(f"{pct}%")
+    mark = WARNING_MARKS.get(row.colour, "")
+    if mark:
+        lines.append(mark)
+    return "\n".join(lines)
+
+
 def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
                  today: dt.date | None = None, office_names: dict[str, str] | None = None,
-                 whose: str = "") -> TableReport:
+                 whose: str = "", layout: str = "full") -> TableReport:
     """问题清单 from IssueRow-like rows, in the order given (``office_names``: code → name, for every office).
 
     ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市或全州各单位).
+    ``layout``: ``full`` (完整版, every column at 小五) or ``compact`` (紧凑版, :data:`COMPACT_ISSUE_COLUMNS` at 五号).
     """
     cells: list[list[str]] = []
     colours: list[str] = []
+    compact = layout == "compact"
     for n, r in enumerate(rows, start=1):
         unit = unit_text(r.responsible_unit, office_names.get(r.office_code, r.office_code)) if office_names \
             else r.responsible_unit
-        cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, unit,
-                      r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
-                      WARNING_MARKS.get(r.colour, "")])
+        if compact:
+            who = f"{unit}\n{r.responsible_person}" if r.responsible_person else unit
+            cells.append([str(n), r.serial, r.category, r.description, who, deadline_text(r), status_text(r)])
+        else:
+            cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, unit,
+                          r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
+                          WARNING_MARKS.get(r.colour, "")])
         colours.append(r.colour)
     title = _title(whose or office, year, "调研发现问题清单")
-    return TableReport(title, ISSUE_COLUMNS, cells or _empty(ISSUE_COLUMNS),
-                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+    columns = COMPACT_ISSUE_COLUMNS if compact else ISSUE_COLUMNS
+    report = TableReport(title, columns, cells or _empty(columns),
+                         office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours),
+                         compact=compact)
+    if compact:
+        report.look = TableLook(font_size=COMPACT_LOOK_SIZE, header_size=COMPACT_LOOK_SIZE)
+    return report
 
 
 def responsibility_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
@@ -261,7 +297,7 @@ def _year_of(year: int | None, flt: Any) -> int | None:
 
 def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
                        today: dt.date | None = None, sort: tuple[str, bool] = ("serial", False),
-                       office: str = "") -> TableReport:
+                       office: str = "", layout: str = "full") -> TableReport:
     """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order.
 
     ``office``: whose items when ``flt`` does not say (``services.scope``); the title names it.
@@ -272,7 +308,7 @@ def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: 
     rows = iter_issue_rows(db, f, sort_key=sort[0], descending=sort[1], today=today)
     reporter, whose = _names(db, f)
     return issue_report(rows, reporter, _year_of(year, f), note or filter_note(f), today,
-                        office_names=_office_names(db, f), whose=whose)
+                        office_names=_office_names(db, f), whose=whose, layout=layout)
 
 
 def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",

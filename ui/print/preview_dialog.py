@@ -9,6 +9,7 @@ QPrinter with the same fonts; 另存为 PDF writes the very bytes that were prev
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.reports import jobs
 from desktop_app.reports.jobs import PrintJob
+from desktop_app.reports.layout import PAPERS
 from ui import dialogs
 from ui.print.page_painter import paint_page
 from ui.tasks import Progress, Task, run_task
+
+#: portrait documents: always A4 (GB/T 9704), no paper choice
+DOCUMENT_KINDS = ("notice", "paper", "summary")
 
 ZOOMS: tuple[tuple[str, float], ...] = (("适合宽度", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0),
                                         ("150%", 1.5), ("200%", 2.0))
@@ -102,6 +107,19 @@ class PrintPreviewDialog(QDialog):
         self.zoom_box = QComboBox()
         for label, _z in ZOOMS:
             self.zoom_box.addItem(self.tr(label))
+        # 纸张 and 版式: a list may go on A3; the ledger views have a 紧凑版 (default) and a 完整版
+        self.paper_box = QComboBox()
+        self.paper_box.setToolTip(self.tr("纸张"))
+        for paper in PAPERS:
+            self.paper_box.addItem(self.tr("%s 纸") % paper, paper)
+        self.paper_box.setCurrentIndex(max(0, self.paper_box.findData(job.paper)))
+        self.layout_box = QComboBox()
+        self.layout_box.setToolTip(self.tr("版式"))
+        self.layout_box.addItem(self.tr("紧凑版"), "compact")
+        self.layout_box.addItem(self.tr("完整版"), "full")
+        self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(job.layout)))
+        self.layout_box.setVisible(job.kind in jobs.LEDGER_KINDS)
+        self.paper_box.setVisible(job.kind not in DOCUMENT_KINDS)
         self.print_btn = QPushButton(self.tr("打印…"))
         self.save_btn = QPushButton(self.tr("另存为 PDF…"))
         self.font_btn = QPushButton(self.tr("字体…"))
@@ -109,7 +127,8 @@ class PrintPreviewDialog(QDialog):
         self.status = QLabel(self.tr("正在生成…"))
 
         bar = QHBoxLayout()
-        for w in (self.prev_btn, self.page_box, self.count_label, self.next_btn, self.zoom_box):
+        for w in (self.prev_btn, self.page_box, self.count_label, self.next_btn, self.zoom_box, self.paper_box,
+                  self.layout_box):
             bar.addWidget(w)
         bar.addStretch(1)
         for w in (self.font_btn, self.save_btn, self.print_btn, self.close_btn):
@@ -128,6 +147,8 @@ class PrintPreviewDialog(QDialog):
         self.next_btn.clicked.connect(lambda: self.show_page(self.view.index + 1))
         self.page_box.valueChanged.connect(lambda v: self.show_page(v - 1))
         self.zoom_box.currentIndexChanged.connect(self._zoom_changed)
+        self.paper_box.activated.connect(lambda _i: self._page_options_changed())
+        self.layout_box.activated.connect(lambda _i: self._page_options_changed())
         self.print_btn.clicked.connect(lambda: self.print_pages())
         self.save_btn.clicked.connect(lambda: self.save_pdf())
         self.font_btn.clicked.connect(self.choose_fonts)
@@ -169,6 +190,18 @@ class PrintPreviewDialog(QDialog):
         self.task = run_task(self, self.tr("正在生成打印文件"), work, on_done=done, on_error=failed,
                              on_cancelled=lambda: self.status.setText(self.tr("已取消")), cancellable=True)
         return self.task
+
+    def _page_options_changed(self) -> None:
+        """纸张/版式 chosen: lay the job out again (not while a layout is still running: its result would win)."""
+        paper, layout = self.paper_box.currentData(), self.layout_box.currentData()
+        if (paper, layout) == (self.job.paper, self.job.layout):
+            return
+        if self.task is not None and not (self.task.done or self.task.cancelled):
+            self.paper_box.setCurrentIndex(max(0, self.paper_box.findData(self.job.paper)))
+            self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(self.job.layout)))
+            return
+        self.job = replace(self.job, paper=paper, layout=layout)
+        self.render()
 
     def _set_ready(self, ready: bool) -> None:
         for w in (self.prev_btn, self.next_btn, self.page_box, self.print_btn, self.save_btn):
@@ -270,11 +303,13 @@ class PrintPreviewDialog(QDialog):
 
 
 def _setup_printer(printer: QPrinter, page: Any) -> None:
-    """A4 in the page's orientation, no printer margins (the report carries its own)."""
+    """A4 or A3 (as the page was laid out) in the page's orientation, no printer margins (the report has its own)."""
     orientation = (QPageLayout.Orientation.Landscape if page.width > page.height
                    else QPageLayout.Orientation.Portrait)
+    # A4's long side is 842 pt, A3's 1191 pt
+    size = QPageSize.PageSizeId.A3 if max(page.width, page.height) > 1000 else QPageSize.PageSizeId.A4
     printer.setFullPage(True)
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(0, 0, 0, 0)))
+    printer.setPageLayout(QPageLayout(QPageSize(size), orientation, QMarginsF(0, 0, 0, 0)))
     printer.setDocName("调研工作台")
 
 
