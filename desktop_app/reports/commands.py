@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ def cmd_print(args: argparse.Namespace) -> int:
         result: Any = jobs.render(ctx.db, job, out)
     finally:
         ctx.close()
+    for warning in result.warnings:
+        print(f"注意：{warning}", file=sys.stderr)
     emit(args, {"file": str(out), "kind": args.kind, "pages": result.pages, "paper": args.paper,
-                "layout": args.layout},
+                "layout": args.layout, "warnings": result.warnings},
          f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}（共 {result.pages} 页）")
     return 0

@@ -97,22 +97,32 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
 
 def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = None, record: bool = False,
            progress: ProgressFn | None = None) -> Rendered:
-    """Write the job's PDF to ``out`` (a path or a binary file). Raises before printing if a glyph is missing."""
+    """Write the job's PDF to ``out`` (a path or a binary file).
+
+    A character no font of the computer has prints as 〓; ``Rendered.warnings`` then names it and its items.
+    """
     from desktop_app.reports.layout import check_paper
 
     check_paper(job.paper, job.layout)
     fontset = fontset or build_fontset(db=db)
     shape, data = _report(db, job)
+    warnings = fontset.audit(data.items() if hasattr(data, "items") else
+                             [(KIND_LABELS.get(job.kind, job.kind), data.texts())])
+    result: Rendered
     if shape == "notice":
         from desktop_app.reports.notice import render_notice
 
-        return render_notice(data, out, fontset, record=record, progress=progress)
-    from desktop_app.reports.table_report import TableReport, render_table_report
+        result = render_notice(data, out, fontset, record=record, progress=progress)
+    else:
+        from desktop_app.reports.table_report import TableReport, render_table_report
 
-    if isinstance(data, TableReport):
-        data.paper = job.paper
-        if job.kind in LEDGER_KINDS:
-            data.compact = job.layout == "compact"
-        return render_table_report(data, out, fontset, record=record, progress=progress)
-    # documents other than lists (paper, summary) know how to render themselves
-    return data.render(out, fontset, record=record, progress=progress)
+        if isinstance(data, TableReport):
+            data.paper = job.paper
+            if job.kind in LEDGER_KINDS:
+                data.compact = job.layout == "compact"
+            result = render_table_report(data, out, fontset, record=record, progress=progress)
+        else:
+            # documents other than lists (paper, summary) know how to render themselves
+            result = data.render(out, fontset, record=record, progress=progress)
+    result.warnings = warnings
+    return result

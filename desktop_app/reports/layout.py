@@ -462,6 +462,8 @@ class Rendered:
     path: Path | None
     pages: int
     records: list[PageRecord] = field(default_factory=list)
+    #: what the clerk should know about the print (characters printed as 〓, and where)
+    warnings: list[str] = field(default_factory=list)
 
 
 #: progress(done, total, text) — called while a report is laid out; may raise to cancel

@@ -62,6 +62,16 @@ class TableReport:
             out.extend(row)
         return out
 
+    def items(self) -> list[tuple[str, list[str]]]:
+        """(label, texts) per printed row — a row is named by its 编号 (else 第N行) — after the title and header."""
+        head = [self.title, self.office, self.note, *self.signatures, *(c.title for c in self.columns)]
+        key = next((k for k, c in enumerate(self.columns) if c.title == "编号"), None)
+        out: list[tuple[str, list[str]]] = [("标题和表头", head)]
+        for n, row in enumerate(self.rows, start=1):
+            label = row[key] if key is not None and key < len(row) and row[key] else f"第{n}行"
+            out.append((label, list(row)))
+        return out
+
 
 def render_table_report(report: TableReport, out: Path | Any, fontset: FontSet, record: bool = False,
                         progress: ProgressFn | None = None) -> Rendered:

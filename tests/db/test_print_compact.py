@@ -141,3 +141,49 @@ def test_rows_are_not_split_unless_taller_than_a_page() -> None:
     # every ordinary row appears exactly once (whole); only the tall one continues ("" in its 序号 cell)
     assert sorted(numbers, key=int) == sorted([str(i) for i in range(40)] + ["99"], key=int)
     assert seen.count("") >= 1
+
+
+# --- rare names: never a refused print ------------------------------------------------------------
+
+
+RARE_NAMES = "㛃䶮鿏𠮷𫖯𬌗"
+
+
+def test_rare_names_print_with_geta_and_a_warning_naming_the_items(ctx, tmp_path: Path) -> None:
+    from desktop_app.ledger.service import create_issues
+    from desktop_app.ledger.types import IssueInput
+    from desktop_app.reports import jobs
+    from tests.conftest import TEST_ACTOR
+
+    people = ["王芳", "刘䶮", "吉𠮷", "赵㛃"]
+    items = [IssueInput(description=f"第{i}号：村级活动场所设施闲置。", category="基层党建", measures="盘活。",
+                        unit="勐龙镇人民政府", person=people[i], deadline=dt.date(2026, 6, 1),
+                        assigned_date=dt.date(2026, 3, 1), year=2026) for i in range(4)]
+    create_issues(ctx.db, TEST_ACTOR, items, today=dt.date(2026, 3, 1))
+    # only the shipped font (WenQuanYi has none of 䶮 𠮷 㛃): the print is made, with 〓 and a warning
+    fs = fonts.build_fontset(fonts.default_choice([]), faces=[])
+    out = tmp_path / "rare.pdf"
+    result = jobs.render(ctx.db, jobs.PrintJob("ledger", year=2026), out, fontset=fs)
+    text = raw_text(out)
+    assert result.pages >= 1 and "王芳" in text and "刘〓" in text and "吉〓" in text
+    assert len(result.warnings) == 1
+    warning = result.warnings[0]
+    assert all(ch in warning for ch in "䶮𠮷㛃") and "〓" in warning
+    serials = re.findall(r"2026-\d{3}", text)
+    assert serials[1] in warning and serials[0] not in warning  # the items, by their 编号; 王芳's is not named
+
+    # a TrueType font holding them anywhere on the computer: found by its coverage, no 〓, no warning
+    from desktop_app.reports import font_scan
+    from tests.fontmaker import make_font
+
+    make_font(tmp_path / "fonts" / "ext.ttf", "HanaMinA", RARE_NAMES)
+    fs2 = fonts.build_fontset(fonts.default_choice([]),
+                              faces=font_scan.scan([tmp_path / "fonts"], tmp_path / "cache.json"))
+    result2 = jobs.render(ctx.db, jobs.PrintJob("ledger", year=2026), tmp_path / "rare2.pdf", fontset=fs2)
+    text2 = raw_text(tmp_path / "rare2.pdf")
+    assert result2.warnings == [] and "刘䶮" in text2 and "吉𠮷" in text2 and "〓" not in text2
+
+
+def test_cli_print_reports_the_warning(demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_print(demo_dir, tmp_path / "plain.pdf", "--kind", "ledger")
+    assert isinstance(result["warnings"], list)

@@ -95,6 +95,7 @@ class PrintPreviewDialog(QDialog):
         self.ctx, self.job = ctx, job
         self.pdf: bytes = b""
         self.pages: list[Any] = []
+        self.warnings: list[str] = []
         self.task: Task | None = None
         self.setWindowTitle(self.tr("打印预览 — %s") % jobs.KIND_LABELS.get(job.kind, job.kind))
         self.resize(1000, 760)
@@ -168,20 +169,25 @@ class PrintPreviewDialog(QDialog):
         self.status.setText(self.tr("正在生成…"))
         ctx, job = self.ctx, self.job
 
-        def work(progress: Progress) -> tuple[bytes, list[Any]]:
+        def work(progress: Progress) -> tuple[bytes, list[Any], list[str]]:
             progress(0, 0, "正在读取数据…")
             buf = io.BytesIO()
             result = jobs.render(ctx.db, job, buf, record=True, progress=progress)
-            return buf.getvalue(), result.records
+            return buf.getvalue(), result.records, result.warnings
 
-        def done(value: tuple[bytes, list[Any]]) -> None:
-            self.pdf, self.pages = value
+        def done(value: tuple[bytes, list[Any], list[str]]) -> None:
+            self.pdf, self.pages, self.warnings = value
             self.view.pages = self.pages
             self.page_box.setMaximum(max(1, len(self.pages)))
             self.count_label.setText(self.tr("/ 共 %d 页") % len(self.pages))
             self.status.setText(self.tr("共 %d 页，可打印或另存为 PDF") % len(self.pages))
             self._set_ready(bool(self.pages))
             self.show_page(0)
+            if self.warnings:
+                # printing goes on: the clerk is told which characters print as 〓 and where
+                self.status.setText(self.tr("共 %d 页；有字符印为“〓”，见提示") % len(self.pages))
+                self.status.setToolTip("\n".join(self.warnings))
+                dialogs.warn(self, "\n".join(self.warnings))
 
         def failed(exc: BaseException) -> None:
             self.status.setText(self.tr("未能生成，请按提示处理后重试"))
