@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", type=int)
     c.add_argument("--unit", help="责任单位（回执表用）")
     c.add_argument("--office", default="", help=OFFICE_HELP)
+    c.add_argument("--paper", default="A4", choices=["A4", "A3"], help="打印设置的纸张（横向，默认 A4）")
 
     c = cmd("print", "打印为 PDF")
     c.add_argument("out")
