@@ -352,7 +352,9 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     """
     look = look or TableLook()
     rows = rows if isinstance(rows, list) else list(rows)
-    mins = token_min_widths(rows, len(columns), fontset, fontset.body, look.font_size, look.pad_h)
+    # wide text columns (问题描述, 整改措施) always have room for a date: only the narrow ones are measured
+    narrow = [k for k, c in enumerate(columns) if c.width_mm < 30]
+    mins = token_min_widths(rows, len(columns), fontset, fontset.body, look.font_size, look.pad_h, narrow)
     widths = fit_columns(columns, width, mins)
     inner = [w - 2 * look.pad_h for w in widths]
     aligns = [c.align for c in columns]
