@@ -127,7 +127,8 @@ def _fetch(db: Any, kind: str, job: Any) -> Any:
     if kind == "ledger":
         from desktop_app.reports.ledger import fetch_issue_report
 
-        return fetch_issue_report(db, job.year, None, "", job.today, office=job.office, layout="compact")
+        return fetch_issue_report(db, job.year, job.filter, job.note, job.today, sort=job.sort, office=job.office,
+                                  layout="compact")
     raise ValidationError(f"未知的文档类型：{kind}", "可选：" + "、".join(f"{k}（{v}）" for k, v in KIND_LABELS.items()))
 
 
@@ -144,11 +145,20 @@ def write_document(db: Any, kind: str, out: Path, item: str | None = None, year:
     """Fetch the data of ``kind`` and write its .docx to ``out`` (refused before anything is written)."""
     from desktop_app.reports.jobs import PrintJob
 
+    job = PrintJob(kind, year=year, item=item, today=today or dt.date.today(), office=office)
+    return write_job(db, job, out, fonts)
+
+
+def write_job(db: Any, job: Any, out: Path, fonts: DocFonts | None = None) -> DocumentResult:
+    """The Word document of a print job (``reports.jobs.PrintJob``: kind, year, item, filter, sort, office), as
+    the print preview shows it."""
+    kind = job.kind
     if out.suffix.lower() != ".docx":
         raise ValidationError(f"输出文件应为 .docx：{out}", "请换用以 .docx 结尾的文件名")
     if kind not in KINDS:
         raise ValidationError(f"未知的文档类型：{kind}", "可选：" + "、".join(KIND_LABELS))
-    job = PrintJob(kind, year=year, item=item, today=today or dt.date.today(), office=office)
+    if job.today is None:
+        job.today = dt.date.today()
     data = _fetch(db, kind, job)
     doc, title, rows = KINDS[kind](data, fonts)
     tmp = out.with_name(out.name + ".part")

@@ -43,3 +43,26 @@ def test_notice_has_no_paper_or_layout_choice(qtbot, ctx: AppContext) -> None:
     dlg = PrintPreviewDialog(ctx, PrintJob("notice", item="x"))
     qtbot.addWidget(dlg)
     assert not dlg.paper_box.isVisibleTo(dlg) and not dlg.layout_box.isVisibleTo(dlg)
+
+
+def test_preview_saves_the_same_list_as_word(qtbot, ctx: AppContext, tmp_path, dialog_answers) -> None:
+    from docx import Document
+
+    from desktop_app.ledger.query import IssueFilter
+
+    items = [IssueInput(description=f"第{i}号问题", unit=unit, person="王赟", deadline=dt.date(2026, 6, 1),
+                        assigned_date=dt.date(2026, 3, 1), year=2026)
+             for i, unit in enumerate(["勐龙镇人民政府", "综合科", "勐龙镇人民政府"])]
+    create_issues(ctx.db, TEST_ACTOR, items, today=dt.date(2026, 3, 1))
+    flt = IssueFilter(year=2026, unit="勐龙镇人民政府")
+    dlg = open_print_preview(None, ctx, PrintJob("ledger", year=2026, filter=flt, today=dt.date(2026, 6, 20)))
+    qtbot.addWidget(dlg)
+    assert dlg.word_btn.isVisibleTo(dlg)
+    assert dlg.task is not None and dlg.task.wait(60_000)
+    dialog_answers.files.append(str(tmp_path / "清单"))
+    task = dlg.save_word()
+    assert task is not None and task.wait(60_000)
+    qtbot.waitUntil(lambda: bool(dialog_answers.infos))
+    doc = Document(str(tmp_path / "清单.docx"))
+    cells = [row.cells[3].text for row in doc.tables[0].rows[1:]]
+    assert cells == ["第0号问题", "第2号问题"]  # as filtered on screen: 综合科's item is not in it

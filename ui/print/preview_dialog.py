@@ -35,6 +35,8 @@ from ui import dialogs
 from ui.print.page_painter import paint_page
 from ui.tasks import Progress, Task, run_task
 
+#: kinds that also exist as a Word document (desktop_app.documents.kinds.KINDS)
+WORD_KINDS = ("notice", "scores", "summary", "ledger")
 #: portrait documents: always A4 (GB/T 9704), no paper choice
 DOCUMENT_KINDS = ("notice", "paper", "summary")
 
@@ -123,6 +125,9 @@ class PrintPreviewDialog(QDialog):
         self.paper_box.setVisible(job.kind not in DOCUMENT_KINDS)
         self.print_btn = QPushButton(self.tr("打印…"))
         self.save_btn = QPushButton(self.tr("另存为 PDF…"))
+        # the same content as an editable Word document (GB/T 9704), for the kinds that have one
+        self.word_btn = QPushButton(self.tr("另存为 Word…"))
+        self.word_btn.setVisible(job.kind in WORD_KINDS)
         self.font_btn = QPushButton(self.tr("字体…"))
         self.close_btn = QPushButton(self.tr("关闭"))
         self.status = QLabel(self.tr("正在生成…"))
@@ -132,7 +137,7 @@ class PrintPreviewDialog(QDialog):
                   self.layout_box):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.font_btn, self.save_btn, self.print_btn, self.close_btn):
+        for w in (self.font_btn, self.word_btn, self.save_btn, self.print_btn, self.close_btn):
             bar.addWidget(w)
         self.view = PageView()
         self.scroll = QScrollArea()
@@ -152,6 +157,7 @@ class PrintPreviewDialog(QDialog):
         self.layout_box.activated.connect(lambda _i: self._page_options_changed())
         self.print_btn.clicked.connect(lambda: self.print_pages())
         self.save_btn.clicked.connect(lambda: self.save_pdf())
+        self.word_btn.clicked.connect(lambda: self.save_word())
         self.font_btn.clicked.connect(self.choose_fonts)
         self.close_btn.clicked.connect(self.close)
         for keys, slot in ((QKeySequence.StandardKey.MoveToPreviousPage, lambda: self.show_page(self.view.index - 1)),
@@ -267,6 +273,32 @@ class PrintPreviewDialog(QDialog):
             self.status.setText(self.tr("已保存到 %s") % path)
             dialogs.file_saved(self, self.tr("已保存到 %1").replace("%1", path), path)
         return done.ok
+
+    def save_word(self, path: str | None = None) -> Task | None:
+        """Write the job as a Word document (desktop_app.documents) off the UI thread; asks where when not given."""
+        if self.job.kind not in WORD_KINDS:
+            return None
+        if path is None:
+            name = f"{jobs.KIND_LABELS.get(self.job.kind, self.job.kind)}.docx"
+            path = dialogs.save_file(self, self.tr("另存为 Word"), self.tr("Word 文档 (*.docx)"), name)
+            if not path:
+                return None
+        if not path.lower().endswith(".docx"):
+            path += ".docx"
+        ctx, job, out = self.ctx, self.job, Path(path)
+
+        def work(progress: Progress) -> Any:
+            from desktop_app.documents.kinds import write_job
+
+            progress(0, 0, "正在生成 Word 文档…")
+            return write_job(ctx.db, job, out)  # the same rows as the preview: filter, order and scope
+
+        def done(result: Any) -> None:
+            self.status.setText(self.tr("已保存到 %s") % result.path)
+            dialogs.file_saved(self, self.tr("已生成 Word 文档：%s") % result.path, result.path)
+
+        return run_task(self, self.tr("另存为 Word"), work, on_done=done,
+                        on_error=lambda exc: dialogs.show_error(self, exc))
 
     def print_pages(self, printer: QPrinter | None = None) -> bool:
         """Print every page; without a printer given, the system print dialog chooses one."""
