@@ -68,7 +68,8 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
     if job.kind == "supervision":
         from desktop_app.reports.ledger import fetch_supervision_report
 
-        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today, office=job.office)
+        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today, office=job.office,
+                                                 layout=job.layout)
     if job.kind == "notice":
         from desktop_app.reports.notice import fetch_notice
 

@@ -31,7 +31,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 from desktop_app.reports.canvas import PageRecord, make_canvas_class
 from desktop_app.reports.fonts import FontSet
 from desktop_app.reports.grid import GridPage
-from desktop_app.reports.wrap import clean_text, wrap_text
+from desktop_app.reports.wrap import NO_LINE_END, NO_LINE_START, clean_text, wrap_text
 
 # 字号 in points
 SIZE_2 = 22.0  # 二号
@@ -431,7 +431,15 @@ def _balanced(text: str, width: float, fontset: FontSet, font: str, size: float)
     per = -(-len(text) // len(lines))
     even = [text[i:i + per] for i in range(0, len(text), per)]
     fits = all(fontset.string_width(x, font, size) <= width + 0.001 for x in even)
-    return even if fits and len(even) == len(lines) else lines
+    # never at the price of a broken number (超期1 / 10个工作日) or a line starting with 。）
+    cuts = range(per, len(text), per)
+    clean = all(not (_word_char(text[c - 1]) and _word_char(text[c])) and text[c] not in NO_LINE_START
+                and text[c - 1] not in NO_LINE_END for c in cuts)
+    return even if fits and clean and len(even) == len(lines) else lines
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "-_./%")
 
 
 def story_height(items: Sequence[Flowable], width: float, height: float) -> float:

@@ -79,6 +79,21 @@ SUPERVISION_COLUMNS = [
 ]
 
 
+#: 紧凑版 督办清单 at 五号: the problem gets the room 催办记录 (often empty) had; 预警 and 督办等级 share a column
+COMPACT_SUPERVISION_COLUMNS = [
+    Column("序号", 8, "CENTER"),
+    Column("编号", 18, "CENTER"),
+    Column("问题描述", 135),
+    Column("责任单位\n责任人", 25, "CENTER"),
+    Column("完成时限", 20, "CENTER"),
+    Column("剩余\n工作日", 16, "CENTER"),
+    Column("预警\n督办等级", 16, "CENTER"),
+    Column("催办记录", 50),
+]
+#: urges listed in the 紧凑版 (the latest; the 完整版 lists them all)
+COMPACT_URGES = 3
+
+
 def date_text(day: dt.date | None) -> str:
     """A date as printed in tables."""
     return day.isoformat() if day else ""
@@ -185,10 +200,14 @@ def urge_history(urges: Sequence[Any]) -> str:
 
 def supervision_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
                        today: dt.date | None = None, office_names: dict[str, str] | None = None,
-                       whose: str = "") -> TableReport:
-    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names``, ``whose`` as for 问题清单."""
+                       whose: str = "", layout: str = "full") -> TableReport:
+    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names``, ``whose`` as for 问题清单.
+
+    ``layout``: ``full`` (完整版) or ``compact`` (紧凑版, :data:`COMPACT_SUPERVISION_COLUMNS` at 五号).
+    """
     cells: list[list[str]] = []
     colours: list[str] = []
+    compact = layout == "compact"
     for n, s in enumerate(rows, start=1):
         r = s.row
         level = max((u.level for u in s.urges), default=0)
@@ -197,12 +216,27 @@ def supervision_report(rows: Iterable[Any], office: str = "", year: int | None =
         left_text = "" if left is None else (f"超期{-left}个工作日" if left < 0 else str(left))
         unit = unit_text(r.responsible_unit, office_names.get(r.office_code, r.office_code)) if office_names \
             else r.responsible_unit
-        cells.append([str(n), r.serial, r.description, unit, r.responsible_person, deadline_text(r),
-                      left_text, WARNING_MARKS.get(r.colour, ""), level_label, urge_history(s.urges)])
+        mark = WARNING_MARKS.get(r.colour, "")
+        if compact:
+            urges = list(s.urges)
+            history = urge_history(urges[-COMPACT_URGES:])
+            if len(urges) > COMPACT_URGES:
+                history = f"（共{len(urges)}次，列最近{COMPACT_URGES}次）\n{history}"
+            who = f"{unit}\n{r.responsible_person}" if r.responsible_person else unit
+            cells.append([str(n), r.serial, r.description, who, deadline_text(r), left_text,
+                          "\n".join(x for x in (mark, level_label) if x), history])
+        else:
+            cells.append([str(n), r.serial, r.description, unit, r.responsible_person, deadline_text(r),
+                          left_text, mark, level_label, urge_history(s.urges)])
         colours.append(r.colour)
     title = _title(whose or office, year, "问题整改督办清单")
-    return TableReport(title, SUPERVISION_COLUMNS, cells or _empty(SUPERVISION_COLUMNS),
-                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+    columns = COMPACT_SUPERVISION_COLUMNS if compact else SUPERVISION_COLUMNS
+    report = TableReport(title, columns, cells or _empty(columns),
+                         office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours),
+                         compact=compact)
+    if compact:
+        report.look = TableLook(font_size=COMPACT_LOOK_SIZE, header_size=COMPACT_LOOK_SIZE)
+    return report
 
 
 def _title(whose: str, year: int | None, what: str) -> str:
@@ -323,11 +357,12 @@ def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = Non
 
 
 def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
-                             today: dt.date | None = None, office: str = "") -> TableReport:
+                             today: dt.date | None = None, office: str = "", layout: str = "full") -> TableReport:
     """督办清单 of ``year`` from the ledger service (``office`` as for 问题清单)."""
     from desktop_app.ledger.summaries import supervision_list
 
     f = _filter(year, flt, office)
     reporter, whose = _names(db, f)
     return supervision_report(supervision_list(db, f, today=today), reporter, _year_of(year, f),
-                              note or filter_note(f), today, office_names=_office_names(db, f), whose=whose)
+                              note or filter_note(f), today, office_names=_office_names(db, f), whose=whose,
+                              layout=layout)

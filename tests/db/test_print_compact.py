@@ -187,3 +187,14 @@ def test_rare_names_print_with_geta_and_a_warning_naming_the_items(ctx, tmp_path
 def test_cli_print_reports_the_warning(demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = run_print(demo_dir, tmp_path / "plain.pdf", "--kind", "ledger")
     assert isinstance(result["warnings"], list)
+
+
+def test_supervision_compact_and_numbers_whole(demo_dir: Path, tmp_path: Path) -> None:
+    compact = run_print(demo_dir, tmp_path / "sup.pdf", "--kind", "supervision")
+    full = run_print(demo_dir, tmp_path / "supf.pdf", "--kind", "supervision", "--layout", "full")
+    assert compact["pages"] < full["pages"]
+    for name in ("sup.pdf", "supf.pdf"):
+        text = raw_text(tmp_path / name)
+        assert "超期" in text
+        # 超期110个工作日 was printed 超期1 / 10个 / 工作日 (a centred cell split evenly through the number)
+        assert not re.search(r"\d\n\d", text), "a number is split across lines"
