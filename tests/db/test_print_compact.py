@@ -184,9 +184,24 @@ def test_rare_names_print_with_geta_and_a_warning_naming_the_items(ctx, tmp_path
     assert result2.warnings == [] and "刘䶮" in text2 and "吉𠮷" in text2 and "〓" not in text2
 
 
-def test_cli_print_reports_the_warning(demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    result = run_print(demo_dir, tmp_path / "plain.pdf", "--kind", "ledger")
-    assert isinstance(result["warnings"], list)
+def test_cli_print_names_the_rare_characters(ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from desktop_app.ledger.service import create_issues
+    from desktop_app.ledger.types import IssueInput
+    from tests.conftest import TEST_ACTOR
+
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput(description="村道破损", unit="综合科", person="刘䶮", year=2026,
+                                                  deadline=dt.date(2026, 6, 1))], today=dt.date(2026, 3, 1))
+    root = ctx.data.root
+    monkeypatch.setattr(fonts, "system_faces", lambda: ())  # this computer: only the shipped font, no 䶮
+    out = tmp_path / "rare.pdf"
+    code = cli_main(["--data-dir", str(root), "print", str(out), "--kind", "ledger", "--year", "2026", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0 and out.is_file()
+    result = json.loads(captured.out)
+    assert len(result["warnings"]) == 1 and "䶮" in result["warnings"][0] and "2026-001" in result["warnings"][0]
+    assert "注意" in captured.err and "䶮" in captured.err
+    assert "刘〓" in raw_text(out)
 
 
 def test_supervision_compact_and_numbers_whole(demo_dir: Path, tmp_path: Path) -> None:
