@@ -84,6 +84,26 @@ LANDSCAPE = PageSetup(landscape=True, top=22 * mm, bottom=22 * mm, left=25 * mm,
 COMPACT_LANDSCAPE = PageSetup(landscape=True, top=15 * mm, bottom=20 * mm, left=20 * mm, right=15 * mm)
 
 
+#: settings key (this PC only): the paper lists print and export on by default (A4 or A3)
+PAPER_KEY = "print.paper"
+
+
+def saved_paper(db: Any) -> str:
+    """The clerk's default paper for lists (设置 → 打印字体 › 清单纸张): A4 unless A3 was chosen."""
+    from desktop_app.services import settings
+
+    value = settings.get(db, PAPER_KEY, "A4")
+    return value if value in PAPERS else "A4"
+
+
+def save_paper(db: Any, paper: str) -> None:
+    """Keep the default paper for lists (refused unless A4 or A3)."""
+    from desktop_app.services import settings
+
+    check_paper(paper)
+    settings.put(db, PAPER_KEY, paper)
+
+
 def check_paper(paper: str, layout: str = "compact") -> None:
     """Refuse a paper size or layout this program does not print (the CLI and the dialogs offer only these)."""
     from desktop_app.errors import ValidationError

@@ -66,3 +66,34 @@ def test_preview_saves_the_same_list_as_word(qtbot, ctx: AppContext, tmp_path, d
     doc = Document(str(tmp_path / "清单.docx"))
     cells = [row.cells[3].text for row in doc.tables[0].rows[1:]]
     assert cells == ["第0号问题", "第2号问题"]  # as filtered on screen: 综合科's item is not in it
+
+
+def test_default_paper_setting_reaches_preview_and_excel(qtbot, ctx: AppContext, tmp_path, dialog_answers) -> None:
+    import openpyxl
+    from PySide6.QtWidgets import QWidget
+
+    from ui.excel.actions import export_list
+    from ui.print.font_dialog import FontChoiceDialog
+
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput(description="村道破损", unit="综合科", person="王赟", year=2026,
+                                                  deadline=dt.date(2026, 6, 1))], today=dt.date(2026, 3, 1))
+    dlg = FontChoiceDialog(ctx)
+    qtbot.addWidget(dlg)
+    assert dlg.form.paper_box.currentData() == "A4"
+    dlg.form.paper_box.setCurrentIndex(dlg.form.paper_box.findData("A3"))
+    dlg.accept()
+    # the preview of a list starts on A3 …
+    preview = open_print_preview(None, ctx, PrintJob("ledger", year=2026))
+    qtbot.addWidget(preview)
+    assert preview.job.paper == "A3" and preview.paper_box.currentData() == "A3"
+    assert preview.task is not None and preview.task.wait(60_000)
+    qtbot.waitUntil(lambda: bool(preview.pages))
+    assert round(preview.pages[0].width) == 1191
+    # … and so does an Excel export's page setup
+    dialog_answers.files.append(str(tmp_path / "台账.xlsx"))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task = export_list(parent, ctx, "ledger", year=2026)
+    assert task is not None and task.wait(20_000)
+    ws = openpyxl.load_workbook(tmp_path / "台账.xlsx").active
+    assert str(ws.page_setup.paperSize) == "8"

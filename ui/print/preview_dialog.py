@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.reports import jobs
 from desktop_app.reports.jobs import PrintJob
-from desktop_app.reports.layout import PAPERS
+from desktop_app.reports.layout import PAPERS, saved_paper
 from ui import dialogs
 from ui.print.page_painter import paint_page
 from ui.tasks import Progress, Task, run_task
@@ -94,6 +94,8 @@ class PrintPreviewDialog(QDialog):
 
     def __init__(self, ctx: Any, job: PrintJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        if job.paper == "A4" and job.kind not in DOCUMENT_KINDS:
+            job = replace(job, paper=saved_paper(ctx.db))  # the clerk's default (设置 → 打印字体 › 清单纸张)
         self.ctx, self.job = ctx, job
         self.pdf: bytes = b""
         self.pages: list[Any] = []
