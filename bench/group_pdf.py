@@ -10,6 +10,8 @@ Figures (seconds; names keep their nominal size whatever ``scale`` is):
   (perf-baselines.md: chunked pre-wrapped tables beat one LongTable ~2x).
 * ``pdf_ledger_10k_ratio`` — product / floor (target ≤ 1.3).
 * ``pdf_ledger_10k_pages`` — pages printed.
+* ``pdf_ledger_compact_10k_s`` (and ``_cpu_s``, ``_pages``) — the same rows in the 紧凑版, the default print;
+  ``pdf_ledger_compact_10k_vs_full`` — compact / 完整版 time (target ≤ 1.2).
 
 Rows are made from plain data (no database): 80–200 Chinese characters of description,
 names with uncommon characters, a mix of warning colours.
@@ -73,12 +75,12 @@ def make_rows(n: int, seed: int = 2026) -> list[Any]:
     return rows
 
 
-def product(rows: list[Any], out: Path, fontset: Any) -> int:
-    """The product path: rows → 问题清单 PDF; returns pages."""
+def product(rows: list[Any], out: Path, fontset: Any, layout: str = "full") -> int:
+    """The product path: rows → 问题清单 PDF (完整版 unless ``layout`` says compact); returns pages."""
     from desktop_app.reports.ledger import issue_report
     from desktop_app.reports.table_report import render_table_report
 
-    report = issue_report(rows, office="景洪市乡村振兴局", year=2026, today=dt.date(2026, 11, 22))
+    report = issue_report(rows, office="景洪市乡村振兴局", year=2026, today=dt.date(2026, 11, 22), layout=layout)
     return render_table_report(report, out, fontset).pages
 
 
@@ -147,12 +149,14 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     rows_1k, rows_10k = make_rows(n1k, seed=1), make_rows(n10k, seed=2)
     product(rows_1k[:50], workdir / "warm.pdf", fontset)  # warm caches (widths, imports) for both sides
     header, cells, widths = floor_cells(rows_10k, fontset)
-    floors, products = [], []
+    floors, products, compacts = [], [], []
     for _ in range(2):
         floors.append(_timed(floor, header, cells, widths, workdir / "floor_10k.pdf", fontset))
         products.append(_timed(product, rows_10k, workdir / "ledger_10k.pdf", fontset))
+        compacts.append(_timed(product, rows_10k, workdir / "ledger_compact_10k.pdf", fontset, "compact"))
     t_floor = min(f[0] for f in floors)
     t10k = min(p[0] for p in products)
+    t_compact = min(p[0] for p in compacts)
     ones = [_timed(product, rows_1k, workdir / "ledger_1k.pdf", fontset) for _ in range(3)]
     return {
         **pair("pdf_ledger_10k_s", t10k, "reportlab_table_10k_s", t_floor),
@@ -161,6 +165,11 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
         "pdf_ledger_10k_cpu_s": round(min(p[1] for p in products), 3),
         "reportlab_table_10k_cpu_s": round(min(f[1] for f in floors), 3),
         "pdf_ledger_10k_pages": float(products[0][2]),
+        # the 紧凑版 (the default print): judged against the 完整版 above (issue 16: within 1.2x)
+        "pdf_ledger_compact_10k_s": round(t_compact, 3),
+        "pdf_ledger_compact_10k_cpu_s": round(min(p[1] for p in compacts), 3),
+        "pdf_ledger_compact_10k_vs_full": round(t_compact / t10k, 2) if t10k else None,
+        "pdf_ledger_compact_10k_pages": float(compacts[0][2]),
     }
 
 

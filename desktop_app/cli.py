@@ -28,6 +28,7 @@ HANDLERS: dict[str, str] = {
     "import-excel": "desktop_app.excel.commands:cmd_import_excel",
     "export-excel": "desktop_app.excel.commands:cmd_export_excel",
     "print": "desktop_app.reports.commands:cmd_print",
+    "document": "desktop_app.documents.commands:cmd_document",
     "office-card": "desktop_app.sync.commands:cmd_office_card",
     "trust": "desktop_app.sync.commands:cmd_trust",
     "revoke": "desktop_app.sync.commands:cmd_revoke",
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--year", type=int)
     c.add_argument("--unit", help="责任单位（回执表用）")
     c.add_argument("--office", default="", help=OFFICE_HELP)
+    c.add_argument("--paper", default="A4", choices=["A4", "A3"], help="打印设置的纸张（横向，默认 A4）")
 
     c = cmd("print", "打印为 PDF")
     c.add_argument("out")
@@ -126,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
                             "summary"])
     c.add_argument("--year", type=int)
     c.add_argument("--id")
+    c.add_argument("--office", default="", help=OFFICE_HELP)
+    c.add_argument("--paper", default="A4", choices=["A4", "A3"], help="纸张（清单类，默认 A4；A3 横向可容纳更多列）")
+    c.add_argument("--layout", default="compact", choices=["compact", "full"],
+                   help="问题台账的版式：compact 紧凑版（默认，五号字，每页约8条以上），full 完整版（含整改措施和进展）")
+
+    c = cmd("document", "生成 Word 文档（党政机关公文格式）")
+    c.add_argument("out")
+    c.add_argument("--kind", required=True, choices=["notice", "scores", "summary", "ledger"],
+                   help="notice 督办通知单（--id 问题编号），scores 成绩公示（--id 考试），summary 年度汇总，ledger 问题清单")
+    c.add_argument("--id")
+    c.add_argument("--year", type=int)
     c.add_argument("--office", default="", help=OFFICE_HELP)
 
     c = cmd("office-card", "导出本单位身份卡")

@@ -56,7 +56,7 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
 
 
 def cmd_export_excel(args: argparse.Namespace) -> int:
-    """fielddesk export-excel OUT.xlsx --kind K [--year Y] [--unit U] [--office CODE|all] [--json]."""
+    """fielddesk export-excel OUT.xlsx --kind K [--year Y] [--unit U] [--office CODE|all] [--paper A4|A3] [--json]."""
     from desktop_app.excel.lists import export_kind
 
     ctx = open_context(data_root(args), daily_backup=False)
@@ -64,7 +64,8 @@ def cmd_export_excel(args: argparse.Namespace) -> int:
         office = office_scope(args)
         if office:
             scope.resolve(ctx.db, office)  # a county office or an unknown code is told so before any file is written
-        result = export_kind(ctx.db, Path(args.out), args.kind, year=args.year, unit=args.unit, office=office)
+        result = export_kind(ctx.db, Path(args.out), args.kind, year=args.year, unit=args.unit, office=office,
+                             paper=getattr(args, "paper", "A4") or "A4")
     finally:
         ctx.close()
     if args.json:

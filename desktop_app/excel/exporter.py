@@ -58,6 +58,14 @@ class SheetSpec:
     sheet_name: str = "Sheet1"
     date_line: str = ""  # default: 导出日期：today
     defined_names: dict[str, str] = field(default_factory=dict)  # markers such as the round-trip sheet's
+    #: the 签字盖章 row under the list (a sheet made to be filled in and re-imported has none)
+    signatures: tuple[str, ...] = ("填表人", "审核人", "联系电话", "单位（盖章）")
+    #: 纸张 of the page setup: A4 or A3, landscape
+    paper: str = "A4"
+
+
+#: Excel's paperSize codes
+PAPER_SIZES = {"A4": 9, "A3": 8}
 
 
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -196,6 +204,7 @@ def write_sheet(path: Path, spec: SheetSpec, rows: Iterable[Sequence[Any]],
                             progress(r - HEADER_ROWS)
                 write("".join(buf).encode("utf-8"))
                 count = r - HEADER_ROWS
+                write(_signature_row(spec, HEADER_ROWS + max(count, 1) + 2).encode("utf-8"))
                 write(_sheet_tail(spec, last, count).encode("utf-8"))
         os.replace(tmp, path)
     except OSError as exc:
@@ -234,8 +243,33 @@ def _sheet_head(spec: SheetSpec, widths: list[float], last: str, row_count: int 
     )
 
 
+def _signature_slots(spec: SheetSpec) -> list[tuple[int, int]]:
+    """(first, last) visible column index of each signature label, spread evenly over the visible columns."""
+    visible = [c for c, col in enumerate(spec.columns) if not col.hidden]
+    n = len(spec.signatures)
+    if not n or not visible:
+        return []
+    cuts = [round(k * len(visible) / n) for k in range(n + 1)]
+    return [(visible[min(cuts[k], len(visible) - 1)], visible[max(cuts[k], cuts[k + 1] - 1)]) for k in range(n)
+            if cuts[k] < len(visible)]
+
+
+def _signature_row(spec: SheetSpec, r: int) -> str:
+    """填表人：  审核人：  联系电话：  单位（盖章）： one blank row under the list, room to write after each."""
+    slots = _signature_slots(spec)
+    if not slots:
+        return ""
+    cells = "".join(_cell(f"{column_letter(a)}{r}", f"{label}：", parts.S_SUBTITLE)
+                    for label, (a, _b) in zip(spec.signatures, slots, strict=False))
+    return f'<row r="{r}" ht="30" customHeight="1">{cells}</row>'
+
+
 def _sheet_tail(spec: SheetSpec, last: str, count: int) -> str:
     end = HEADER_ROWS + max(count, 1)
+    sig_row = end + 2
+    merges = [f"A1:{last}1", f"A2:{last}2"]
+    merges += [f"{column_letter(a)}{sig_row}:{column_letter(b)}{sig_row}" for a, b in _signature_slots(spec) if b > a]
+    merge_xml = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
     validations = []
     for c, col in enumerate(spec.columns):
         if col.choices:
@@ -248,11 +282,12 @@ def _sheet_tail(spec: SheetSpec, last: str, count: int) -> str:
     dv = f'<dataValidations count="{len(validations)}">{"".join(validations)}</dataValidations>' if validations else ""
     return (
         '</sheetData>'
-        f'<mergeCells count="2"><mergeCell ref="A1:{last}1"/><mergeCell ref="A2:{last}2"/></mergeCells>'
+        f'<mergeCells count="{len(merges)}">{merge_xml}</mergeCells>'
         f'{dv}'
         '<printOptions horizontalCentered="1"/>'
         '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        f'<pageSetup paperSize="{PAPER_SIZES.get(spec.paper, 9)}" orientation="landscape" fitToWidth="1" '
+        'fitToHeight="0"/>'
         '<headerFooter><oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter></headerFooter>'
         '</worksheet>'
     )

@@ -83,7 +83,7 @@ def ledger_spec(office: str, year: int, title: str = "", every_office: bool = Fa
 
 
 def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = None, title: str = "",
-                  progress: Callable[[int], None] | None = None, office: str = "") -> ExportResult:
+                  progress: Callable[[int], None] | None = None, office: str = "", paper: str = "A4") -> ExportResult:
     """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year`` of ``office``).
 
     Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``services.scope``; the title
@@ -102,6 +102,7 @@ def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = No
     heading = scope.scope_label(db, f.office) if f.office else _office_name(db)
     # one county's list is that county's; every office's list is reported by this office
     spec = ledger_spec(heading, y, title, every_office=every, reporter=_office_name(db) if every else "")
+    spec.paper = paper
     # iter_issue_rows pages by key: 100k items stream through without being held
     return ExportResult(path, write_sheet(path, spec, ledger_cells(iter_issue_rows(db, f), names), progress,
                                           row_count=count_issues(db, f)))
@@ -123,9 +124,11 @@ def _columns_for(headers: Sequence[str], sample: Sequence[dict[str, Any]]) -> li
 
 
 def export_dicts(path: Path, title: str, office: str, sheet_name: str, headers: Sequence[str],
-                 rows: Sequence[dict[str, Any]], progress: Callable[[int], None] | None = None) -> ExportResult:
+                 rows: Sequence[dict[str, Any]], progress: Callable[[int], None] | None = None,
+                 paper: str = "A4") -> ExportResult:
     """Any list of plain rows keyed by Chinese titles (visits, topics, grassroots days)."""
-    spec = SheetSpec(title=title, columns=_columns_for(headers, rows), office=office, sheet_name=sheet_name)
+    spec = SheetSpec(title=title, columns=_columns_for(headers, rows), office=office, sheet_name=sheet_name,
+                     paper=paper)
     cells: Iterable[tuple[Any, ...]] = ((n, *(r.get(h) for h in headers)) for n, r in enumerate(rows, 1))
     return ExportResult(path, write_sheet(path, spec, cells, progress, row_count=len(rows)))
 
@@ -201,10 +204,15 @@ def export_scores(db: Database, path: Path, year: int | None = None, exam_id: st
 
 
 def export_kind(db: Database, path: Path, kind: str, year: int | None = None, unit: str | None = None,
-                progress: Callable[[int], None] | None = None, office: str = "") -> ExportResult:
-    """The command line's ``export-excel --kind`` (``office``: the scope, see ``services.scope``)."""
+                progress: Callable[[int], None] | None = None, office: str = "", paper: str = "A4") -> ExportResult:
+    """The command line's ``export-excel --kind`` (``office``: the scope, see ``services.scope``; ``paper``
+    A4 or A3 for the sheet's page setup)."""
     if kind not in EXPORT_KINDS:
         raise ValidationError(f"不支持导出的类型：{kind}", "可选：" + "、".join(EXPORT_KINDS))
+    from desktop_app.excel.exporter import PAPER_SIZES
+
+    if paper not in PAPER_SIZES:
+        raise ValidationError(f"不支持的纸张：{paper}", "可选：" + "、".join(PAPER_SIZES))
     if kind == "roundtrip":
         from desktop_app.excel.roundtrip import export_for_unit
 
@@ -212,7 +220,7 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
             raise ValidationError("导出回执表需要指定责任单位", "请加上 --unit 责任单位名称")
         return export_for_unit(db, path, unit, year=year, progress=progress)
     if kind == "ledger":
-        return export_ledger(db, path, year=year, progress=progress, office=office)
+        return export_ledger(db, path, year=year, progress=progress, office=office, paper=paper)
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
                                                       "days": export_days, "scores": export_scores}
-    return funcs[kind](db, path, year=year, progress=progress, office=office)
+    return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

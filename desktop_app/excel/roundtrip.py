@@ -57,7 +57,8 @@ def export_for_unit(db: Database, path: Path, unit: str, year: int | None = None
     today = dt.date.today()  # written as every other sheet writes it: 2026年3月5日
     spec = SheetSpec(title=f"{unit}问题整改进展回执表", columns=COLUMNS, office=office, sheet_name="整改回执",
                      date_line=f"请填写“整改状态”“完成进度（%）”“本次进展情况”后交回　导出日期：{today.year}年{today.month}月{today.day}日",
-                     defined_names={MARKER_NAME: f'"{unit}"'})
+                     defined_names={MARKER_NAME: f'"{unit}"'},
+                     signatures=())
     return ExportResult(path, write_sheet(path, spec, rows, progress))
 
 

@@ -51,6 +51,7 @@ class FallbackCanvas(Canvas):
         text = str(text)
         runs = self._runs(text)
         if len(runs) == 1 and runs[0][0] == self._fontname and not args and not kwargs:
+            text = runs[0][1]  # the text as drawn: a character no font has is 〓
             Canvas.drawString(self, x, y, text)
             self._record_text(x, y, text, self._fontname, self._fontsize)
             return
@@ -76,7 +77,7 @@ class FallbackCanvas(Canvas):
             t.setTextOrigin(x, y)
             runs = fs.runs(text, font)
             if len(runs) == 1:
-                run_font = runs[0][0]
+                run_font, text = runs[0]
                 if cur_font != (run_font, size):
                     t.setFont(run_font, size)
                     cur_font = (run_font, size)

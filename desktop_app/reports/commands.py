@@ -1,9 +1,11 @@
-"""``fielddesk print OUT.pdf --kind … [--year Y] [--id ID] [--office CODE|all]`` (DESIGN.md §6)."""
+"""``fielddesk print OUT.pdf --kind … [--year Y] [--id ID] [--office CODE|all] [--paper A4|A3] [--layout compact|full]``
+(DESIGN.md §6)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +32,14 @@ def cmd_print(args: argparse.Namespace) -> int:
         office = office_scope(args)
         if office:
             scope.resolve(ctx.db, office)  # a county office or an unknown code is told so before anything is drawn
-        job = jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today(), office=office)
+        job = jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today(), office=office,
+                            paper=args.paper, layout=args.layout)
         result: Any = jobs.render(ctx.db, job, out)
     finally:
         ctx.close()
-    emit(args, {"file": str(out), "kind": args.kind, "pages": result.pages},
+    for warning in result.warnings:
+        print(f"注意：{warning}", file=sys.stderr)
+    emit(args, {"file": str(out), "kind": args.kind, "pages": result.pages, "paper": args.paper,
+                "layout": args.layout, "warnings": result.warnings},
          f"已生成{KIND_LABELS.get(args.kind, args.kind)}：{out}（共 {result.pages} 页）")
     return 0

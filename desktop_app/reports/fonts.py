@@ -1,21 +1,23 @@
-"""Fonts for printing: find the system's 仿宋/宋体/黑体, register them with reportlab, and make sure
-no character prints as an empty box.
+"""Fonts for printing: find the system's 仿宋/宋体/小标宋/黑体 by what they are, register them with reportlab,
+and print every character — from whichever font has it, or as 〓 with a warning when none has.
 
 Three roles, as on official paperwork (GB/T 9704 habits):
 
-* ``body``    — 正文, 仿宋 or 宋体;
-* ``title``   — 标题, 小标宋 or 黑体;
+* ``body``    — 正文, 仿宋 (FangSong, 仿宋_GB2312) or else 宋体;
+* ``title``   — 标题, 方正小标宋/小标宋, else 黑体, else 宋体;
 * ``heading`` — 表头 and small headings, 黑体.
 
-Only TrueType outlines (``.ttf``/``.ttc`` with glyf tables) are usable: reportlab cannot embed
-CFF/OTF fonts such as Noto CJK. When a system has none of the usual fonts, every role falls back
-to the WenQuanYi Micro Hei collection shipped in ``resources/fonts`` (a 黑体-like sans with no
-bold face, registered under each role's name). The user's choice is kept in the local settings
-(key ``print.fonts``).
+Fonts are found by their family names and coverage (``font_scan``: every .ttf/.ttc of the font folders
+read with fontTools, cached on disk), not by file names. Only TrueType outlines (glyf) are usable:
+reportlab cannot embed CFF/OTF fonts such as Noto CJK. When a system has no Chinese font, every role
+falls back to the WenQuanYi Micro Hei collection shipped in ``resources/fonts``. The user's choice is
+kept in the local settings (key ``print.fonts``).
 
-Missing glyphs: :class:`FontSet` knows every registered font's character coverage. Text is drawn
-in runs, each run in the first font (role font, then the fallbacks) that has its characters;
-:meth:`FontSet.check` raises *before* printing, naming any character no font has.
+Missing glyphs: text is drawn in runs, each run in the first font that has its characters — the role
+font, the fonts already loaded, then any TrueType face on the computer whose coverage holds the
+character (SimSun-ExtB for 𠮷, a 方正/中易 超大字符集 font …), loaded only when needed. A character no
+font holds is printed as 〓 (the GB 2312 geta mark, left for a hand-written correction) and
+:meth:`FontSet.audit` names the characters and the items they are in: printing is never refused.
 """
 
 from __future__ import annotations
@@ -23,57 +25,26 @@ from __future__ import annotations
 import logging
 import os
 import struct
-import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from desktop_app.errors import ValidationError
+from desktop_app.reports import font_scan
+from desktop_app.reports.font_scan import FaceInfo
 
 log = logging.getLogger(__name__)
 
 ROLES: tuple[str, ...] = ("body", "title", "heading")
 ROLE_LABELS: dict[str, str] = {"body": "正文（仿宋/宋体）", "title": "标题（小标宋/黑体）", "heading": "表头（黑体）"}
 SETTINGS_KEY = "print.fonts"
+#: printed for a character no font on the computer has (GB 2312 1-14, 〓 “geta”)
+SUBSTITUTE = "\u3013"
 
 SHIPPED_FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
-
-#: file name (lower case) -> (style, Chinese label, collection index). Windows first, then the
-#: Linux/UOS/Kylin equivalents (CESI fonts ship with UOS and Kylin; AR PL and WenQuanYi on most).
-KNOWN_FONTS: dict[str, tuple[str, str, int]] = {
-    "simfang.ttf": ("fangsong", "仿宋", 0),
-    "fangsong_gb2312.ttf": ("fangsong", "仿宋_GB2312", 0),
-    "stfangso.ttf": ("fangsong", "华文仿宋", 0),
-    "cesi_fs_gb2312.ttf": ("fangsong", "CESI仿宋", 0),
-    "cesi_fs_gb18030.ttf": ("fangsong", "CESI仿宋", 0),
-    "fzfsk.ttf": ("fangsong", "方正仿宋", 0),
-    "simsun.ttc": ("song", "宋体", 0),
-    "simsun.ttf": ("song", "宋体", 0),
-    "stsong.ttf": ("song", "华文宋体", 0),
-    "cesi_ss_gb2312.ttf": ("song", "CESI宋体", 0),
-    "cesi_ss_gb18030.ttf": ("song", "CESI宋体", 0),
-    "uming.ttc": ("song", "文鼎明体", 0),
-    "fzxbsjw.ttf": ("xbs", "方正小标宋简体", 0),
-    "fzxbsk.ttf": ("xbs", "方正小标宋", 0),
-    "cesi_xbs_gb2312.ttf": ("xbs", "CESI小标宋", 0),
-    "cesi_xbs_gb18030.ttf": ("xbs", "CESI小标宋", 0),
-    "simhei.ttf": ("hei", "黑体", 0),
-    "stheiti.ttf": ("hei", "华文黑体", 0),
-    "cesi_ht_gb2312.ttf": ("hei", "CESI黑体", 0),
-    "cesi_ht_gb18030.ttf": ("hei", "CESI黑体", 0),
-    "wqy-zenhei.ttc": ("hei", "文泉驿正黑", 0),
-    "msyh.ttc": ("hei", "微软雅黑", 0),
-    "simkai.ttf": ("kai", "楷体", 0),
-    "cesi_kt_gb2312.ttf": ("kai", "CESI楷体", 0),
-    # Latin/symbol fallbacks: they carry glyphs a CJK font may lack (①, ⚠, accented letters …)
-    "dejavusans.ttf": ("latin", "DejaVu Sans", 0),
-    "arialuni.ttf": ("other", "Arial Unicode MS", 0),
-    "seguisym.ttf": ("latin", "Segoe UI Symbol", 0),
-    "arial.ttf": ("latin", "Arial", 0),
-}
 
 #: which styles suit each role, best first
 ROLE_STYLES: dict[str, tuple[str, ...]] = {
@@ -81,6 +52,10 @@ ROLE_STYLES: dict[str, tuple[str, ...]] = {
     "title": ("xbs", "hei", "song"),
     "heading": ("hei", "xbs", "song"),
 }
+#: order in which other faces are tried for a character the role font lacks (serif faces first, like the body)
+FALLBACK_STYLES: tuple[str, ...] = ("song", "fangsong", "kai", "xbs", "hei", "japanese", "other")
+#: a face with fewer common characters than this is not offered for a role (SimSun-ExtB: a fallback only)
+MIN_TEXT_CJK = 3000
 
 
 @dataclass(frozen=True)
@@ -117,15 +92,7 @@ def shipped_font() -> FontSpec:
 
 def font_dirs() -> list[Path]:
     """Folders where this platform keeps fonts."""
-    home = Path.home()
-    if sys.platform.startswith("win"):
-        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
-        local = Path(os.environ.get("LOCALAPPDATA", str(home / "AppData" / "Local")))
-        return [windir / "Fonts", local / "Microsoft" / "Windows" / "Fonts"]
-    if sys.platform == "darwin":
-        return [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library" / "Fonts"]
-    xdg = Path(os.environ.get("XDG_DATA_HOME", str(home / ".local" / "share")))
-    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts", xdg / "fonts"]
+    return font_scan.font_dirs()
 
 
 def is_truetype(path: Path) -> bool:
@@ -141,36 +108,35 @@ def is_truetype(path: Path) -> bool:
     return head[:4] in (b"\x00\x01\x00\x00", b"true")
 
 
-def discover_fonts(dirs: Iterable[Path] | None = None) -> list[FontSpec]:
-    """The known Chinese (and fallback Latin) TrueType fonts installed on this computer.
+def _spec(face: FaceInfo) -> FontSpec:
+    return FontSpec(face.path, face.index, face.label, face.style)
 
-    Walks the font folders once looking for the file names in ``KNOWN_FONTS``; CFF fonts
-    are skipped because reportlab cannot embed them.
-    """
-    found: dict[str, FontSpec] = {}
-    for root in dirs if dirs is not None else font_dirs():
-        if not root.is_dir():
-            continue
-        for folder, _subdirs, files in os.walk(root):
-            for name in files:
-                info = KNOWN_FONTS.get(name.lower())
-                if info is None or name.lower() in found:
-                    continue
-                path = Path(folder) / name
-                if is_truetype(path):
-                    found[name.lower()] = FontSpec(str(path), info[2], info[1], info[0])
-    order = list(KNOWN_FONTS)
-    return sorted(found.values(), key=lambda f: order.index(Path(f.path).name.lower()))
+
+def text_faces(faces: Iterable[FaceInfo]) -> list[FaceInfo]:
+    """The TrueType faces fit to set Chinese text (enough common characters), best of each style first."""
+    usable = [f for f in faces if f.truetype and f.cjk >= MIN_TEXT_CJK]
+    order = {s: k for k, s in enumerate(("fangsong", "song", "xbs", "hei", "kai", "other"))}
+    return sorted(usable, key=lambda f: (order.get(f.style, 9), -f.cjk, f.label))
+
+
+def discover_fonts(dirs: Iterable[Path] | None = None, cache: Path | None = None) -> list[FontSpec]:
+    """The Chinese TrueType fonts installed on this computer (in ``dirs``), found by their names and coverage."""
+    return [_spec(f) for f in text_faces(font_scan.scan(dirs, cache))]
 
 
 @lru_cache(maxsize=1)
+def system_faces() -> tuple[FaceInfo, ...]:
+    """Every face on this computer (scanned once per process, from the disk cache when nothing changed)."""
+    return tuple(font_scan.scan())
+
+
 def system_fonts() -> tuple[FontSpec, ...]:
-    """:func:`discover_fonts` for this computer, cached for the process."""
-    return tuple(discover_fonts())
+    """:func:`discover_fonts` for this computer."""
+    return tuple(_spec(f) for f in text_faces(system_faces()))
 
 
 def available_fonts() -> list[FontSpec]:
-    """Every font the user may choose from: the system's, then the shipped one."""
+    """Every font the user may choose from: the system's Chinese fonts, then the shipped one."""
     return [*system_fonts(), shipped_font()]
 
 
@@ -216,6 +182,36 @@ _specs: dict[str, FontSpec] = {}  # reportlab font name -> FontSpec
 _coverage: dict[str, frozenset[str]] = {}  # reportlab font name -> characters it has
 
 
+def _utf16_hex(cp: int) -> str:
+    """A code point as the UTF-16BE hex a ToUnicode CMap wants (a surrogate pair beyond the BMP)."""
+    return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper() if cp > 0xFFFF else f"{cp:04X}"
+
+
+def _patch_tounicode() -> None:
+    """Make reportlab's ToUnicode maps right for characters beyond the BMP (𠮷 U+20BB7 …).
+
+    reportlab writes ``<20BB7>`` — five hex digits, which readers take as U+20BB — so a rare name printed
+    correctly would copy, search and pdftotext as another character. The map must hold UTF-16 (a surrogate pair).
+    """
+    from reportlab.pdfbase import ttfonts
+
+    if getattr(ttfonts.makeToUnicodeCMap, "_fielddesk", False):
+        return
+    original = ttfonts.makeToUnicodeCMap
+
+    def make(fontname: str, subset: Sequence[int]) -> str:
+        text: str = original(fontname, subset)
+        if all(v <= 0xFFFF for v in subset):
+            return text
+        for i, v in enumerate(subset):
+            if v > 0xFFFF:
+                text = text.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{_utf16_hex(v)}>", 1)
+        return text
+
+    make._fielddesk = True  # type: ignore[attr-defined]
+    ttfonts.makeToUnicodeCMap = make
+
+
 def register(spec: FontSpec) -> str:
     """Register ``spec`` with reportlab once per process; returns its reportlab font name.
 
@@ -228,6 +224,7 @@ def register(spec: FontSpec) -> str:
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+        _patch_tounicode()
         name = f"FD{len(_registered)}-{Path(spec.path).stem}-{spec.index}"
         try:
             font = TTFont(name, spec.path, subfontIndex=spec.index)
@@ -267,8 +264,9 @@ class FontSet:
     heading: str
     fallbacks: list[str]
     specs: dict[str, FontSpec] = field(default_factory=dict)
-    #: further fonts registered only when a character needs them (a CJK face costs ~0.3 s to load)
-    lazy_fallbacks: list[FontSpec] = field(default_factory=list)
+    #: every other TrueType face of the computer, registered only when a character needs it (a CJK face
+    #: costs ~0.3 s to load); tried in this order
+    candidates: list[FaceInfo] = field(default_factory=list)
     _widths: dict[tuple[str, float], dict[str, float]] = field(default_factory=dict, repr=False)
     _pick: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     #: line-breaking width tables (wrap.py), per (font, size)
@@ -278,40 +276,52 @@ class FontSet:
         """Every font registered for this set, role fonts first, without repeats."""
         return list(dict.fromkeys([self.body, self.title, self.heading, *self.fallbacks]))
 
-    def _load_more(self) -> bool:
-        """Register the next lazy fallback font; False when there are none left."""
-        while self.lazy_fallbacks:
-            spec = self.lazy_fallbacks.pop(0)
+    def _load_for(self, ch: str) -> str | None:
+        """Register the first candidate face that has ``ch``; its reportlab name, or None when no face has it."""
+        while True:
+            k = next((i for i, face in enumerate(self.candidates) if face.has(ch)), None)
+            if k is None:
+                return None
+            face = self.candidates.pop(k)
             try:
-                self.fallbacks.append(register(spec))
-                self._pick.clear()
-                return True
-            except ValidationError as exc:  # a damaged system font must not stop printing
+                name = register(_spec(face))
+            except ValidationError as exc:  # a damaged or non-embeddable system font must not stop printing
                 log.warning("skipping font: %s", exc)
-        return False
+                continue
+            if name not in self.fallbacks:
+                self.fallbacks.append(name)
+            self._pick.clear()
+            return name
 
-    def font_for(self, font: str, ch: str) -> str:
-        """The font that draws ``ch`` when the text asks for ``font`` (``font`` itself when it can)."""
+    def has_glyph(self, ch: str) -> bool:
+        """True when some font of this set (or of the computer) can draw ``ch``."""
+        return self._font_or_none(self.body, ch) is not None
+
+    def _font_or_none(self, font: str, ch: str) -> str | None:
         if ch in _coverage.get(font, ()):
             return font
         key = (font, ch)
         got = self._pick.get(key)
         if got is None:
-            got = next((f for f in self.all_fonts() if ch in _coverage[f]), None)
-            while got is None and self._load_more():
-                got = next((f for f in self.all_fonts() if ch in _coverage[f]), None)
-            got = got or font
+            got = next((f for f in self.all_fonts() if ch in _coverage[f]), None) or self._load_for(ch) or ""
             self._pick[key] = got
-        return got
+        return got or None
+
+    def font_for(self, font: str, ch: str) -> str:
+        """The font that draws ``ch`` when the text asks for ``font`` (``font`` itself when it can, or when none can)."""
+        return self._font_or_none(font, ch) or font
 
     def runs(self, text: str, font: str) -> list[tuple[str, str]]:
-        """``text`` cut into (font, piece) runs, each piece drawable by its font."""
+        """``text`` cut into (font, piece) runs, each piece drawable by its font; a character no font has is 〓."""
         cov = _coverage.get(font)
         if cov is not None and cov.issuperset(text):
             return [(font, text)]
         out: list[tuple[str, str]] = []
         for ch in text:
-            f = self.font_for(font, ch)
+            f = self._font_or_none(font, ch)
+            if f is None:
+                ch = SUBSTITUTE
+                f = self.font_for(font, ch)
             if out and out[-1][0] == f:
                 out[-1] = (f, out[-1][1] + ch)
             else:
@@ -327,13 +337,16 @@ class FontSet:
         return table
 
     def char_width(self, ch: str, font: str, size: float) -> float:
-        """Width of one character as it will be drawn (from a fallback font if needed)."""
+        """Width of one character as it will be drawn (from a fallback font, or as 〓, if need be)."""
         table = self.char_widths(font, size)
         w = table.get(ch)
         if w is None:
             from reportlab.pdfbase.pdfmetrics import stringWidth
 
-            w = table[ch] = stringWidth(ch, self.font_for(font, ch), size)
+            f = self._font_or_none(font, ch)
+            if f is None:
+                ch, f = SUBSTITUTE, self.font_for(font, SUBSTITUTE)
+            w = table[ch] = stringWidth(ch, f, size)
         return w
 
     def string_width(self, text: str, font: str, size: float) -> float:
@@ -348,7 +361,7 @@ class FontSet:
         return total
 
     def missing(self, texts: Iterable[str]) -> set[str]:
-        """Characters of ``texts`` that no font of this set can draw."""
+        """Characters of ``texts`` that no font of this set, nor any other font of the computer, can draw."""
         seen: set[str] = set()
         for t in texts:
             if t:
@@ -356,20 +369,33 @@ class FontSet:
         seen -= _INVISIBLE
         for f in self.all_fonts():
             seen -= _coverage[f]
-        while seen and self._load_more():
-            seen -= _coverage[self.fallbacks[-1]]
-        return seen
+        return {ch for ch in seen if not self.has_glyph(ch)}
 
-    def check(self, texts: Iterable[str]) -> None:
-        """Raise before printing when some character would print as an empty box."""
+    def check(self, texts: Iterable[str]) -> set[str]:
+        """The characters that will print as 〓 (logged; printing goes on)."""
         gone = self.missing(texts)
         if gone:
-            listed = "、".join(f"“{c}”(U+{ord(c):04X})" for c in sorted(gone)[:20])
-            more = f"等 {len(gone)} 个字符" if len(gone) > 20 else ""
-            raise ValidationError(
-                f"以下字符在所有可用字体中都没有字形，打印后会显示为空框：{listed}{more}",
-                "请在“设置 → 打印字体”中选择包含这些字的字体（如安装方正或中易字库的超大字符集字体），"
-                "或在数据中改用通用写法后再打印")
+            log.warning("no font has %s: printed as %s", "".join(sorted(gone)), SUBSTITUTE)
+        return gone
+
+    def audit(self, items: Iterable[tuple[str, Sequence[str]]]) -> list[str]:
+        """Warnings for the characters no font has: which ones, and the items (label, texts) they are in."""
+        items = list(items)
+        gone = self.missing(t for _label, texts in items for t in texts)
+        if not gone:
+            return []
+        where = [label for label, texts in items if any(ch in t for t in texts if t for ch in gone)]
+        return [missing_warning(gone, where)]
+
+
+def missing_warning(chars: Iterable[str], where: Sequence[str]) -> str:
+    """“以下字符……已印为〓……见于：2026-001、2026-007” — the warning of a print with characters no font has."""
+    chars = sorted(set(chars))
+    listed = "、".join(f"“{c}”(U+{ord(c):04X})" for c in chars[:20]) + (f"等 {len(chars)} 个字符" if len(chars) > 20 else "")
+    places = "、".join(where[:20]) + (f"等 {len(where)} 处" if len(where) > 20 else "")
+    return (f"以下字符在本机所有字体中都没有字形，已印为“{SUBSTITUTE}”，请在打印件上手工补写：{listed}"
+            + (f"；见于：{places}" if places else "")
+            + "。安装含这些字的字体（如中易宋体 SimSun-ExtB、方正或花园明朝等超大字符集 TrueType 字体）后重新打印即可印出。")
 
 
 def _register_role(role: str, spec: FontSpec | None) -> tuple[str, FontSpec]:
@@ -385,15 +411,21 @@ def _register_role(role: str, spec: FontSpec | None) -> tuple[str, FontSpec]:
     raise ValidationError("找不到可用于打印的字体", "请重新安装调研工作台（随软件附带的字体文件缺失或损坏）")
 
 
-def build_fontset(choice: dict[str, FontSpec] | None = None, db: Any | None = None) -> FontSet:
-    """Register the chosen fonts (or the user's settings from ``db``, or defaults) and their fallbacks."""
+def build_fontset(choice: dict[str, FontSpec] | None = None, db: Any | None = None,
+                  faces: Iterable[FaceInfo] | None = None) -> FontSet:
+    """Register the chosen fonts (or the user's settings from ``db``, or defaults) and their fallbacks.
+
+    ``faces``: the faces to fall back on (default: every TrueType face of this computer).
+    """
     choice = dict(choice or load_choice(db))
     names: dict[str, str] = {}
     for role in ROLES:
         names[role], choice[role] = _register_role(role, choice.get(role))
-    chosen = {spec.key for spec in choice.values()}
-    lazy = [spec for spec in system_fonts() if spec.key not in chosen]
-    # Latin/symbol faces first: a CJK role font usually lacks only symbols and accented letters
-    lazy.sort(key=lambda f: f.style not in ("latin", "other"))
+    chosen = {spec.key for spec in choice.values()} | {shipped_font().key}
+    pool = [f for f in (system_faces() if faces is None else faces)
+            if f.truetype and FontSpec(f.path, f.index).key not in chosen]
+    order = {s: k for k, s in enumerate(FALLBACK_STYLES)}
+    # serif CJK faces first (they match the body), big coverage before small; Latin/symbol faces by name
+    pool.sort(key=lambda f: (f.cjk == 0, order.get(f.style, 9), -f.cjk, f.label))
     return FontSet(names["body"], names["title"], names["heading"], [register(shipped_font())],
-                   specs=choice, lazy_fallbacks=lazy)
+                   specs=choice, candidates=pool)

@@ -44,6 +44,14 @@ class PrintJob:
     #: whose rows (``desktop_app.services.scope``): "" this office, a county's code, or scope.ALL;
     #: a filter's own ``office`` wins for the ledger views
     office: str = ""
+    #: 纸张 of a list (``layout.PAPERS``: A4 or A3; documents such as the notice stay A4)
+    paper: str = "A4"
+    #: 版式 of the ledger views: ``compact`` (紧凑版, the default) or ``full`` (完整版)
+    layout: str = "compact"
+
+
+#: the lists whose 紧凑版 differs from the 完整版
+LEDGER_KINDS = ("ledger", "responsibility", "supervision")
 
 
 def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
@@ -52,7 +60,7 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
         from desktop_app.reports.ledger import fetch_issue_report
 
         return "table", fetch_issue_report(db, job.year, job.filter, job.note, job.today, sort=job.sort,
-                                           office=job.office)
+                                           office=job.office, layout=job.layout)
     if job.kind == "responsibility":
         from desktop_app.reports.ledger import fetch_responsibility_report
 
@@ -60,7 +68,8 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
     if job.kind == "supervision":
         from desktop_app.reports.ledger import fetch_supervision_report
 
-        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today, office=job.office)
+        return "table", fetch_supervision_report(db, job.year, job.filter, job.note, job.today, office=job.office,
+                                                 layout=job.layout)
     if job.kind == "notice":
         from desktop_app.reports.notice import fetch_notice
 
@@ -89,16 +98,32 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
 
 def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = None, record: bool = False,
            progress: ProgressFn | None = None) -> Rendered:
-    """Write the job's PDF to ``out`` (a path or a binary file). Raises before printing if a glyph is missing."""
+    """Write the job's PDF to ``out`` (a path or a binary file).
+
+    A character no font of the computer has prints as 〓; ``Rendered.warnings`` then names it and its items.
+    """
+    from desktop_app.reports.layout import check_paper
+
+    check_paper(job.paper, job.layout)
     fontset = fontset or build_fontset(db=db)
     shape, data = _report(db, job)
+    warnings = fontset.audit(data.items() if hasattr(data, "items") else
+                             [(KIND_LABELS.get(job.kind, job.kind), data.texts())])
+    result: Rendered
     if shape == "notice":
         from desktop_app.reports.notice import render_notice
 
-        return render_notice(data, out, fontset, record=record, progress=progress)
-    from desktop_app.reports.table_report import TableReport, render_table_report
+        result = render_notice(data, out, fontset, record=record, progress=progress)
+    else:
+        from desktop_app.reports.table_report import TableReport, render_table_report
 
-    if isinstance(data, TableReport):
-        return render_table_report(data, out, fontset, record=record, progress=progress)
-    # documents other than lists (paper, summary) know how to render themselves
-    return data.render(out, fontset, record=record, progress=progress)
+        if isinstance(data, TableReport):
+            data.paper = job.paper
+            if job.kind in LEDGER_KINDS:
+                data.compact = job.layout == "compact"
+            result = render_table_report(data, out, fontset, record=record, progress=progress)
+        else:
+            # documents other than lists (paper, summary) know how to render themselves
+            result = data.render(out, fontset, record=record, progress=progress)
+    result.warnings = warnings
+    return result

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from desktop_app.reports.canvas import PageRecord, make_canvas_class
 from desktop_app.reports.fonts import FontSet
 from desktop_app.reports.grid import GridPage
-from desktop_app.reports.wrap import clean_text, wrap_text
+from desktop_app.reports.wrap import NO_LINE_END, NO_LINE_START, clean_text, wrap_text
 
 # 字号 in points
 SIZE_2 = 22.0  # 二号
@@ -43,6 +43,12 @@ SIZE_5 = 10.5  # 五号
 SIZE_S5 = 9.0  # 小五
 
 
+#: paper sizes a printout may use (纸张): A4 for everything, A3 for wide lists
+PAPERS: dict[str, tuple[float, float]] = {"A4": A4, "A3": A3}
+#: list layouts: 紧凑版 (the default: fewer, wider columns at 五号) and 完整版 (every column)
+LAYOUTS: dict[str, str] = {"compact": "紧凑版", "full": "完整版"}
+
+
 @dataclass(frozen=True)
 class PageSetup:
     """Paper, orientation and margins (points)."""
@@ -52,11 +58,13 @@ class PageSetup:
     bottom: float = 35 * mm
     left: float = 28 * mm
     right: float = 26 * mm
+    paper: str = "A4"
 
     @property
     def size(self) -> tuple[float, float]:
         """Page width and height in points."""
-        return landscape(A4) if self.landscape else A4
+        size = PAPERS.get(self.paper, A4)
+        return landscape(size) if self.landscape else size
 
     @property
     def frame_width(self) -> float:
@@ -72,6 +80,46 @@ class PageSetup:
 PORTRAIT = PageSetup()
 # landscape: the binding edge is the top; keep room for “— N —” below the table
 LANDSCAPE = PageSetup(landscape=True, top=22 * mm, bottom=22 * mm, left=25 * mm, right=22 * mm)
+# compact lists: the binding edge keeps 20 mm, the number “— N —” still sits 7 mm under the table
+COMPACT_LANDSCAPE = PageSetup(landscape=True, top=15 * mm, bottom=20 * mm, left=20 * mm, right=15 * mm)
+
+
+#: settings key (this PC only): the paper lists print and export on by default (A4 or A3)
+PAPER_KEY = "print.paper"
+
+
+def saved_paper(db: Any) -> str:
+    """The clerk's default paper for lists (设置 → 打印字体 › 清单纸张): A4 unless A3 was chosen."""
+    from desktop_app.services import settings
+
+    value = settings.get(db, PAPER_KEY, "A4")
+    return value if value in PAPERS else "A4"
+
+
+def save_paper(db: Any, paper: str) -> None:
+    """Keep the default paper for lists (refused unless A4 or A3)."""
+    from desktop_app.services import settings
+
+    check_paper(paper)
+    settings.put(db, PAPER_KEY, paper)
+
+
+def check_paper(paper: str, layout: str = "compact") -> None:
+    """Refuse a paper size or layout this program does not print (the CLI and the dialogs offer only these)."""
+    from desktop_app.errors import ValidationError
+
+    if paper not in PAPERS:
+        raise ValidationError(f"不支持的纸张：{paper}", "可选：" + "、".join(PAPERS))
+    if layout not in LAYOUTS:
+        raise ValidationError(f"不支持的版式：{layout}", "可选：compact（紧凑版）、full（完整版）")
+
+
+def list_setup(landscape_: bool = True, paper: str = "A4", compact: bool = False) -> PageSetup:
+    """The page of a printed list: landscape (compact margins or the 完整版's) or portrait, on ``paper``."""
+    from dataclasses import replace
+
+    base = (COMPACT_LANDSCAPE if compact else LANDSCAPE) if landscape_ else PORTRAIT
+    return base if paper == base.paper else replace(base, paper=paper)
 
 
 def chinese_date(day: dt.date) -> str:
@@ -247,10 +295,65 @@ class TableLook:
         return self.header_size * self.leading_factor
 
 
-def fit_columns(columns: Sequence[Column], width: float) -> list[float]:
-    """Column widths in points, scaled so the table fills ``width`` exactly."""
+def compact_look(look: TableLook) -> TableLook:
+    """The 紧凑版's spacing: the same type size, lines 1.15 apart and thinner cell padding."""
+    from dataclasses import replace
+
+    return replace(look, leading_factor=1.15, pad_v=2.0, pad_h=2.5)
+
+
+def fit_columns(columns: Sequence[Column], width: float, min_widths: Sequence[float] | None = None) -> list[float]:
+    """Column widths in points, scaled so the table fills ``width`` exactly.
+
+    ``min_widths`` (points, e.g. from :func:`token_min_widths`) are honoured where the page allows: the
+    room they need is taken from the other columns in proportion to what those have above their own minimum.
+    """
     total = sum(c.width_mm for c in columns) * mm
-    return [c.width_mm * mm * width / total for c in columns]
+    widths = [c.width_mm * mm * width / total for c in columns]
+    if not min_widths:
+        return widths
+    mins = [min(m, width * 0.3) for m in min_widths]  # a silly minimum never eats the whole page
+    for _ in range(len(columns)):
+        short = [k for k, w in enumerate(widths) if w < mins[k] - 0.01]
+        if not short:
+            break
+        need = sum(mins[k] - widths[k] for k in short)
+        for k in short:
+            widths[k] = mins[k]
+        slack = {k: widths[k] - mins[k] for k in range(len(widths)) if k not in short and widths[k] > mins[k]}
+        room = sum(slack.values())
+        if room <= 0:
+            break
+        take = min(1.0, need / room)
+        for k, s in slack.items():
+            widths[k] -= s * take
+    scale = width / sum(widths)
+    return [w * scale for w in widths]
+
+
+#: what never breaks across lines: dates (2026-12-14), serials (2026-037), numbers (60%), Latin words
+#: with the punctuation the line-breaking rules (wrap.py) keep attached to it: （2026-12-14） moves as one piece
+_TOKEN = re.compile(r"[（《「『【〔〈“‘(\[{]*[0-9A-Za-z][0-9A-Za-z\-_./%]*[，。、；：？！）》」』】〕〉”’…—,.;:?!)\]}%]*")
+
+
+def token_min_widths(rows: Iterable[Sequence[str]], ncols: int, fontset: FontSet, font: str, size: float,
+                     pad_h: float, columns: Sequence[int] | None = None) -> list[float]:
+    """Per column, the width (points, padding included) its widest date/serial/number needs on one line.
+
+    Only ``columns`` (indexes; default all) are measured; each distinct token is measured once.
+    """
+    wanted = range(ncols) if columns is None else columns
+    tokens: list[set[str]] = [set() for _ in range(ncols)]
+    for row in rows:
+        for k in wanted:
+            v = row[k]
+            if v:
+                tokens[k].update(_TOKEN.findall(v))
+    out = [0.0] * ncols
+    for k in wanted:
+        if tokens[k]:
+            out[k] = max(fontset.string_width(t, font, size) for t in tokens[k]) + 2 * pad_h + 0.5
+    return out
 
 
 #: a row's extra look: (background colour or None, text colour or None)
@@ -264,10 +367,15 @@ def paged_tables(columns: Sequence[Column], rows: Iterable[Sequence[str]], fonts
     """The table as one :class:`GridPage` per page (header row first on every page), PageBreaks between.
 
     ``first_avail``/``avail``: height left for the table on the first page and on later pages.
-    A row taller than a page is split between pages, its cells' lines continued.
+    A row taller than a page is split between pages, its cells' lines continued; any other row stays whole.
+    Columns are widened where needed so no date, serial or number in them is broken across lines.
     """
     look = look or TableLook()
-    widths = fit_columns(columns, width)
+    rows = rows if isinstance(rows, list) else list(rows)
+    # wide text columns (问题描述, 整改措施) always have room for a date: only the narrow ones are measured
+    narrow = [k for k, c in enumerate(columns) if c.width_mm < 30]
+    mins = token_min_widths(rows, len(columns), fontset, fontset.body, look.font_size, look.pad_h, narrow)
+    widths = fit_columns(columns, width, mins)
     inner = [w - 2 * look.pad_h for w in widths]
     aligns = [c.align for c in columns]
     body, head = fontset.body, fontset.heading
@@ -343,7 +451,15 @@ def _balanced(text: str, width: float, fontset: FontSet, font: str, size: float)
     per = -(-len(text) // len(lines))
     even = [text[i:i + per] for i in range(0, len(text), per)]
     fits = all(fontset.string_width(x, font, size) <= width + 0.001 for x in even)
-    return even if fits and len(even) == len(lines) else lines
+    # never at the price of a broken number (超期1 / 10个工作日) or a line starting with 。）
+    cuts = range(per, len(text), per)
+    clean = all(not (_word_char(text[c - 1]) and _word_char(text[c])) and text[c] not in NO_LINE_START
+                and text[c - 1] not in NO_LINE_END for c in cuts)
+    return even if fits and clean and len(even) == len(lines) else lines
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "-_./%")
 
 
 def story_height(items: Sequence[Flowable], width: float, height: float) -> float:
@@ -376,6 +492,8 @@ class Rendered:
     path: Path | None
     pages: int
     records: list[PageRecord] = field(default_factory=list)
+    #: what the clerk should know about the print (characters printed as 〓, and where)
+    warnings: list[str] = field(default_factory=list)
 
 
 #: progress(done, total, text) — called while a report is laid out; may raise to cancel

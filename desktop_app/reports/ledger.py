@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.lib import colors
 
-from desktop_app.reports.layout import Column, RowLook
+from desktop_app.reports.layout import SIZE_5, Column, RowLook, TableLook
 from desktop_app.reports.table_report import TableReport
 
 WARNING_MARKS = {"red": "■逾期", "yellow": "▲临期", "green": "", "grey": ""}
@@ -39,6 +39,19 @@ ISSUE_COLUMNS = [
     Column("状态", 12, "CENTER"),
     Column("预警", 12, "CENTER"),
 ]
+
+#: 紧凑版 问题清单 at 五号: what a reader scans for — the problem, who, by when, how far; 整改措施 and the
+#: progress notes are in the 完整版 (at least 8 items of the demo a page instead of ~3)
+COMPACT_ISSUE_COLUMNS = [
+    Column("序号", 8, "CENTER"),
+    Column("编号", 18, "CENTER"),
+    Column("问题类别", 10, "CENTER"),
+    Column("问题描述", 167),
+    Column("责任单位\n责任人", 25, "CENTER"),
+    Column("完成时限", 20, "CENTER"),
+    Column("状态\n预警", 13, "CENTER"),
+]
+COMPACT_LOOK_SIZE = SIZE_5
 
 RESPONSIBILITY_COLUMNS = [
     Column("序号", 10, "CENTER"),
@@ -64,6 +77,21 @@ SUPERVISION_COLUMNS = [
     Column("督办等级", 18, "CENTER"),
     Column("催办记录", 62),
 ]
+
+
+#: 紧凑版 督办清单 at 五号: the problem gets the room 催办记录 (often empty) had; 预警 and 督办等级 share a column
+COMPACT_SUPERVISION_COLUMNS = [
+    Column("序号", 8, "CENTER"),
+    Column("编号", 18, "CENTER"),
+    Column("问题描述", 135),
+    Column("责任单位\n责任人", 25, "CENTER"),
+    Column("完成时限", 20, "CENTER"),
+    Column("剩余\n工作日", 16, "CENTER"),
+    Column("预警\n督办等级", 16, "CENTER"),
+    Column("催办记录", 50),
+]
+#: urges listed in the 紧凑版 (the latest; the 完整版 lists them all)
+COMPACT_URGES = 3
 
 
 def date_text(day: dt.date | None) -> str:
@@ -104,25 +132,48 @@ def unit_text(unit: str, office: str = "") -> str:
     return f"{office}\n{unit}" if office else unit
 
 
+def status_text(row: Any) -> str:
+    """状态/预警 in the 紧凑版: the status, the latest percentage while the item is open, then ■逾期/▲临期."""
+    pct = row.progress_percent
+    lines = [row.status_label]
+    if pct and row.status == "in_progress":
+        lines.append(f"{pct}%")
+    mark = WARNING_MARKS.get(row.colour, "")
+    if mark:
+        lines.append(mark)
+    return "\n".join(lines)
+
+
 def issue_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
                  today: dt.date | None = None, office_names: dict[str, str] | None = None,
-                 whose: str = "") -> TableReport:
+                 whose: str = "", layout: str = "full") -> TableReport:
     """问题清单 from IssueRow-like rows, in the order given (``office_names``: code → name, for every office).
 
     ``office`` is the 填报单位; ``whose`` (default ``office``) names the list in the title (全市或全州各单位).
+    ``layout``: ``full`` (完整版, every column at 小五) or ``compact`` (紧凑版, :data:`COMPACT_ISSUE_COLUMNS` at 五号).
     """
     cells: list[list[str]] = []
     colours: list[str] = []
+    compact = layout == "compact"
     for n, r in enumerate(rows, start=1):
         unit = unit_text(r.responsible_unit, office_names.get(r.office_code, r.office_code)) if office_names \
             else r.responsible_unit
-        cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, unit,
-                      r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
-                      WARNING_MARKS.get(r.colour, "")])
+        if compact:
+            who = f"{unit}\n{r.responsible_person}" if r.responsible_person else unit
+            cells.append([str(n), r.serial, r.category, r.description, who, deadline_text(r), status_text(r)])
+        else:
+            cells.append([str(n), r.serial, r.category, r.description, r.measures, r.kind_label, unit,
+                          r.responsible_person, deadline_text(r), progress_text(r), r.status_label,
+                          WARNING_MARKS.get(r.colour, "")])
         colours.append(r.colour)
     title = _title(whose or office, year, "调研发现问题清单")
-    return TableReport(title, ISSUE_COLUMNS, cells or _empty(ISSUE_COLUMNS),
-                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+    columns = COMPACT_ISSUE_COLUMNS if compact else ISSUE_COLUMNS
+    report = TableReport(title, columns, cells or _empty(columns),
+                         office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours),
+                         compact=compact)
+    if compact:
+        report.look = TableLook(font_size=COMPACT_LOOK_SIZE, header_size=COMPACT_LOOK_SIZE)
+    return report
 
 
 def responsibility_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
@@ -149,10 +200,14 @@ def urge_history(urges: Sequence[Any]) -> str:
 
 def supervision_report(rows: Iterable[Any], office: str = "", year: int | None = None, note: str = "",
                        today: dt.date | None = None, office_names: dict[str, str] | None = None,
-                       whose: str = "") -> TableReport:
-    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names``, ``whose`` as for 问题清单."""
+                       whose: str = "", layout: str = "full") -> TableReport:
+    """督办清单 from SupervisionRow-like rows (row, urges, workdays_left); ``office_names``, ``whose`` as for 问题清单.
+
+    ``layout``: ``full`` (完整版) or ``compact`` (紧凑版, :data:`COMPACT_SUPERVISION_COLUMNS` at 五号).
+    """
     cells: list[list[str]] = []
     colours: list[str] = []
+    compact = layout == "compact"
     for n, s in enumerate(rows, start=1):
         r = s.row
         level = max((u.level for u in s.urges), default=0)
@@ -161,12 +216,27 @@ def supervision_report(rows: Iterable[Any], office: str = "", year: int | None =
         left_text = "" if left is None else (f"超期{-left}个工作日" if left < 0 else str(left))
         unit = unit_text(r.responsible_unit, office_names.get(r.office_code, r.office_code)) if office_names \
             else r.responsible_unit
-        cells.append([str(n), r.serial, r.description, unit, r.responsible_person, deadline_text(r),
-                      left_text, WARNING_MARKS.get(r.colour, ""), level_label, urge_history(s.urges)])
+        mark = WARNING_MARKS.get(r.colour, "")
+        if compact:
+            urges = list(s.urges)
+            history = urge_history(urges[-COMPACT_URGES:])
+            if len(urges) > COMPACT_URGES:
+                history = f"（共{len(urges)}次，列最近{COMPACT_URGES}次）\n{history}"
+            who = f"{unit}\n{r.responsible_person}" if r.responsible_person else unit
+            cells.append([str(n), r.serial, r.description, who, deadline_text(r), left_text,
+                          "\n".join(x for x in (mark, level_label) if x), history])
+        else:
+            cells.append([str(n), r.serial, r.description, unit, r.responsible_person, deadline_text(r),
+                          left_text, mark, level_label, urge_history(s.urges)])
         colours.append(r.colour)
     title = _title(whose or office, year, "问题整改督办清单")
-    return TableReport(title, SUPERVISION_COLUMNS, cells or _empty(SUPERVISION_COLUMNS),
-                       office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours))
+    columns = COMPACT_SUPERVISION_COLUMNS if compact else SUPERVISION_COLUMNS
+    report = TableReport(title, columns, cells or _empty(columns),
+                         office=office, date=today, note=_note(LEGEND, note), row_look=_looks(colours),
+                         compact=compact)
+    if compact:
+        report.look = TableLook(font_size=COMPACT_LOOK_SIZE, header_size=COMPACT_LOOK_SIZE)
+    return report
 
 
 def _title(whose: str, year: int | None, what: str) -> str:
@@ -261,7 +331,7 @@ def _year_of(year: int | None, flt: Any) -> int | None:
 
 def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
                        today: dt.date | None = None, sort: tuple[str, bool] = ("serial", False),
-                       office: str = "") -> TableReport:
+                       office: str = "", layout: str = "full") -> TableReport:
     """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order.
 
     ``office``: whose items when ``flt`` does not say (``services.scope``); the title names it.
@@ -272,7 +342,7 @@ def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: 
     rows = iter_issue_rows(db, f, sort_key=sort[0], descending=sort[1], today=today)
     reporter, whose = _names(db, f)
     return issue_report(rows, reporter, _year_of(year, f), note or filter_note(f), today,
-                        office_names=_office_names(db, f), whose=whose)
+                        office_names=_office_names(db, f), whose=whose, layout=layout)
 
 
 def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
@@ -287,11 +357,12 @@ def fetch_responsibility_report(db: Any, year: int | None = None, flt: Any = Non
 
 
 def fetch_supervision_report(db: Any, year: int | None = None, flt: Any = None, note: str = "",
-                             today: dt.date | None = None, office: str = "") -> TableReport:
+                             today: dt.date | None = None, office: str = "", layout: str = "full") -> TableReport:
     """督办清单 of ``year`` from the ledger service (``office`` as for 问题清单)."""
     from desktop_app.ledger.summaries import supervision_list
 
     f = _filter(year, flt, office)
     reporter, whose = _names(db, f)
     return supervision_report(supervision_list(db, f, today=today), reporter, _year_of(year, f),
-                              note or filter_note(f), today, office_names=_office_names(db, f), whose=whose)
+                              note or filter_note(f), today, office_names=_office_names(db, f), whose=whose,
+                              layout=layout)

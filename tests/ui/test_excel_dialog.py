@@ -104,7 +104,7 @@ def test_export_action_writes_the_file(qtbot, ctx, tmp_path: Path, dialog_answer
     task = export_list(parent, ctx, "ledger", year=2026)
     assert task is not None and task.wait(20_000)
     ws = openpyxl.load_workbook(tmp_path / "台账导出.xlsx").active
-    assert ws.max_row == 3 + 5
+    assert ws.max_row == 3 + 5 + 2  # the data, a blank row, 填表人/审核人/联系电话/单位（盖章）
     assert dialog_answers.infos and "已导出 5 行" in dialog_answers.infos[0]
 
 

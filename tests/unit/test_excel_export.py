@@ -15,20 +15,27 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import SAMPLES
 
+SIGNATURES = ["填表人：", "审核人：", "联系电话：", "单位（盖章）："]
 
-def check_print_setup(ws, ncols: int) -> None:
-    """What makes a sheet print like a hand-made one."""
+
+def check_print_setup(ws, ncols: int, paper: str = "9") -> None:
+    """What makes a sheet print like a hand-made one (with the 签字盖章 row under the list: issue 16)."""
     assert ws.print_title_rows == "$3:$3"
     assert ws.page_setup.orientation == "landscape"
-    assert str(ws.page_setup.paperSize) == "9"  # A4
+    assert str(ws.page_setup.paperSize) == paper  # 9 = A4, 8 = A3
     assert ws.page_setup.fitToWidth in (1, "1") and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     assert ws.freeze_panes == "A4"
     last = openpyxl.utils.get_column_letter(ncols)
-    assert {str(r) for r in ws.merged_cells.ranges} == {f"A1:{last}1", f"A2:{last}2"}
+    # the last row signs and stamps the list, one blank row under the data
+    sig = ws.max_row
+    assert [c.value for c in ws[sig] if c.value] == SIGNATURES
+    assert all(c.value is None for c in ws[sig - 1])
+    assert {str(r) for r in ws.merged_cells.ranges} - {str(r) for r in ws.merged_cells.ranges
+                                                       if str(r).endswith(str(sig))} == {f"A1:{last}1", f"A2:{last}2"}
     header = ws[3]
     assert all(c.font.b for c in header) and all(c.border.left.style == "thin" for c in header)
-    if ws.max_row >= 4:
+    if ws["A4"].value is not None:
         assert all(c.alignment.wrap_text for c in ws[4])
     assert all(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width >= 6 for c in range(1, ncols + 1))
 
@@ -81,7 +88,7 @@ def test_work_exports(ctx, tmp_path: Path, kind: str, title_part: str, first_hea
     assert result.rows >= 1
     if kind == "visits":
         assert ws["B4"].value == dt.datetime(2026, 3, 3) and ws["B4"].is_date
-        assert ws.max_row == 3 + 3
+        assert ws.max_row == 3 + 3 + 2  # the data, a blank row, the signature row
 
 
 def test_scores_export(ctx, tmp_path: Path) -> None:
@@ -92,7 +99,7 @@ def test_scores_export(ctx, tmp_path: Path) -> None:
     out = tmp_path / "成绩.xlsx"
     export_kind(ctx.db, out, "scores", year=dt.date.today().year)
     ws = openpyxl.load_workbook(out).active
-    rows = [tuple(c.value for c in r[1:4]) for r in ws.iter_rows(min_row=4)]
+    rows = [tuple(c.value for c in r[1:4]) for r in ws.iter_rows(min_row=4, max_row=ws.max_row - 2)]
     assert rows == [("刘洋", "综合科", 92), ("黄涛", "规划发展科", None)]
     check_print_setup(ws, 7)
 
@@ -138,3 +145,24 @@ def test_narrow_sheet_is_wide_enough_for_its_title_and_office_line(ctx, tmp_path
     assert total >= _chars_wide(ws["A1"].value) * 18 / 11, (total, ws["A1"].value)
     assert total >= _chars_wide(ws["A2"].value), (total, ws["A2"].value)
     assert ws.column_dimensions["A"].width == 6  # 序号 keeps its set width
+
+
+def test_a3_page_setup_and_the_signature_row(ctx, tmp_path: Path) -> None:
+    from desktop_app.errors import ValidationError
+
+    create_issues(ctx.db, ctx.actor, [IssueInput("村道破损", unit="综合科", person="刘洋", year=2026)])
+    out = tmp_path / "A3.xlsx"
+    assert export_kind(ctx.db, out, "ledger", year=2026, paper="A3").rows == 1
+    ws = openpyxl.load_workbook(out).active
+    check_print_setup(ws, 14, paper="8")  # 8 = A3 in Excel's page setup
+    assert ws.max_row == 3 + 1 + 2
+    with pytest.raises(ValidationError):
+        export_kind(ctx.db, tmp_path / "B5.xlsx", "ledger", year=2026, paper="B5")
+    assert not (tmp_path / "B5.xlsx").exists()
+    # the round-trip sheet is filled in and imported again: no signature row under it
+    from desktop_app.excel.roundtrip import export_for_unit
+
+    rt = tmp_path / "回执.xlsx"
+    export_for_unit(ctx.db, rt, "综合科", year=2026)
+    rws = openpyxl.load_workbook(rt).active
+    assert not any(str(c.value or "").startswith("填表人") for row in rws.iter_rows() for c in row)

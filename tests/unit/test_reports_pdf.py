@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.errors import ValidationError
 from desktop_app.ledger.types import IssueRow, ResponsibilityRow, SupervisionRow, UrgeInfo
 from desktop_app.reports import fonts
 from desktop_app.reports.ledger import issue_report, responsibility_report, supervision_report
@@ -110,20 +109,24 @@ def test_row_taller_than_a_page_continues_on_next_page(tmp_path: Path, fontset: 
     assert "第0段" in text and "第119段" in text and "2026-002" in text
 
 
-def test_missing_glyph_is_refused_before_printing(tmp_path: Path, fontset: fonts.FontSet) -> None:
-    # U+4DAE 䶮 (as in the name 刘䶮) is in CJK Extension A: not in WenQuanYi Micro Hei
+def test_missing_glyph_prints_as_geta_and_is_named(tmp_path: Path, fontset: fonts.FontSet) -> None:
+    # U+4DAE 䶮 (as in the name 刘䶮) is in CJK Extension A: not in WenQuanYi Micro Hei. Issue 16: never a
+    # refused print — it prints as 〓 and the warning names the character and the item (was: refused)
     if fontset.missing(["䶮"]) == set():
         pytest.skip("a font on this computer has 䶮")
     out = tmp_path / "x.pdf"
-    with pytest.raises(ValidationError) as err:
-        render_table_report(issue_report([make_row(1, person="刘䶮")]), out, fontset)
-    assert "䶮" in err.value.message and "U+4DAE" in err.value.message
-    assert not out.exists()
+    report = issue_report([make_row(1), make_row(2, person="刘䶮")])
+    render_table_report(report, out, fontset)
+    assert "刘〓" in pdf_text(out) and "2026-001" in pdf_text(out)
+    warnings = fontset.audit(report.items())
+    assert len(warnings) == 1 and "U+4DAE" in warnings[0] and "2026-002" in warnings[0]
+    assert "2026-001" not in warnings[0]
 
 
 def test_missing_character_drawn_from_fallback_font(tmp_path: Path) -> None:
     # a Latin-only role font: every Chinese character must come from the fallback (WenQuanYi)
-    dejavu = next((f for f in fonts.system_fonts() if f.label == "DejaVu Sans"), None)
+    dejavu = next((fonts.FontSpec(f.path, f.index, f.label, f.style) for f in fonts.system_faces()
+                   if f.label == "DejaVu Sans" and f.path.endswith("DejaVuSans.ttf")), None)
     if dejavu is None:
         pytest.skip("DejaVu Sans not installed")
     fs = fonts.build_fontset({"body": dejavu, "title": dejavu, "heading": dejavu})

@@ -26,6 +26,7 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
     Returns the running task (None when the user cancelled the file dialog).
     """
     from desktop_app.excel.lists import export_kind, export_ledger
+    from desktop_app.reports.layout import saved_paper
 
     name = _DEFAULT_NAMES.get(kind, "导出") + (f"_{unit}" if unit else "")
     target = path or dialogs.save_file(parent, parent.tr("导出 Excel"), parent.tr("Excel 文件 (*.xlsx)"), f"{name}.xlsx")
@@ -39,9 +40,10 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
         def step(n: int) -> None:
             progress(n, 0, f"已写入 {n} 行…")
 
+        paper = saved_paper(db)  # 设置 → 打印字体 › 清单纸张: the sheet's page setup too
         if kind == "ledger" and ledger_filter is not None:
-            return export_ledger(db, out, f=ledger_filter, progress=step)
-        return export_kind(db, out, kind, year=year, unit=unit, progress=step, office=office)
+            return export_ledger(db, out, f=ledger_filter, progress=step, paper=paper)
+        return export_kind(db, out, kind, year=year, unit=unit, progress=step, office=office, paper=paper)
 
     def done(result: Any) -> None:
         dialogs.file_saved(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(result.rows))

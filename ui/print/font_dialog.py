@@ -40,6 +40,11 @@ class FontChoiceForm(QWidget):
             box.activated.connect(lambda i, b=box: self._maybe_other(b, i))
             form.addRow(self.tr(fonts.ROLE_LABELS[role]), box)
             self.boxes[role] = box
+        # the default paper of lists, printed and exported to Excel (the preview can still change it per print)
+        self.paper_box = QComboBox()
+        self.paper_box.addItem(self.tr("A4 纸"), "A4")
+        self.paper_box.addItem(self.tr("A3 纸"), "A3")
+        form.addRow(self.tr("清单纸张（打印和导出 Excel）"), self.paper_box)
         note = QLabel(self.tr("只能使用 TrueType 字体（.ttf/.ttc），OpenType/CFF 字体无法嵌入 PDF。公文习惯：正文用仿宋或宋体，"
                               "标题用小标宋或黑体。未安装时使用随软件附带的文泉驿微米黑。"))
         note.setWordWrap(True)
@@ -51,6 +56,9 @@ class FontChoiceForm(QWidget):
 
     def refresh(self) -> None:
         """Show the saved choice."""
+        from desktop_app.reports.layout import saved_paper
+
+        self.paper_box.setCurrentIndex(max(0, self.paper_box.findData(saved_paper(self.ctx.db))))
         current = fonts.load_choice(self.ctx.db)
         for role, box in self.boxes.items():
             box.clear()
@@ -84,8 +92,11 @@ class FontChoiceForm(QWidget):
 
     def save(self) -> bool:
         """Keep the choice; a font that cannot be loaded is refused with the reason."""
+        from desktop_app.reports.layout import save_paper
+
         with dialogs.guard(self) as done:
             fonts.save_choice(self.ctx.db, self.choice())
+            save_paper(self.ctx.db, self.paper_box.currentData())
         return done.ok
 
 

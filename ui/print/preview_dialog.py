@@ -9,6 +9,7 @@ QPrinter with the same fonts; 另存为 PDF writes the very bytes that were prev
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,15 @@ from PySide6.QtWidgets import (
 
 from desktop_app.reports import jobs
 from desktop_app.reports.jobs import PrintJob
+from desktop_app.reports.layout import PAPERS, saved_paper
 from ui import dialogs
 from ui.print.page_painter import paint_page
 from ui.tasks import Progress, Task, run_task
+
+#: kinds that also exist as a Word document (desktop_app.documents.kinds.KINDS)
+WORD_KINDS = ("notice", "scores", "summary", "ledger")
+#: portrait documents: always A4 (GB/T 9704), no paper choice
+DOCUMENT_KINDS = ("notice", "paper", "summary")
 
 ZOOMS: tuple[tuple[str, float], ...] = (("适合宽度", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0),
                                         ("150%", 1.5), ("200%", 2.0))
@@ -87,9 +94,12 @@ class PrintPreviewDialog(QDialog):
 
     def __init__(self, ctx: Any, job: PrintJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        if job.paper == "A4" and job.kind not in DOCUMENT_KINDS:
+            job = replace(job, paper=saved_paper(ctx.db))  # the clerk's default (设置 → 打印字体 › 清单纸张)
         self.ctx, self.job = ctx, job
         self.pdf: bytes = b""
         self.pages: list[Any] = []
+        self.warnings: list[str] = []
         self.task: Task | None = None
         self.setWindowTitle(self.tr("打印预览 — %s") % jobs.KIND_LABELS.get(job.kind, job.kind))
         self.resize(1000, 760)
@@ -102,17 +112,34 @@ class PrintPreviewDialog(QDialog):
         self.zoom_box = QComboBox()
         for label, _z in ZOOMS:
             self.zoom_box.addItem(self.tr(label))
+        # 纸张 and 版式: a list may go on A3; the ledger views have a 紧凑版 (default) and a 完整版
+        self.paper_box = QComboBox()
+        self.paper_box.setToolTip(self.tr("纸张"))
+        for paper in PAPERS:
+            self.paper_box.addItem(self.tr("%s 纸") % paper, paper)
+        self.paper_box.setCurrentIndex(max(0, self.paper_box.findData(job.paper)))
+        self.layout_box = QComboBox()
+        self.layout_box.setToolTip(self.tr("版式"))
+        self.layout_box.addItem(self.tr("紧凑版"), "compact")
+        self.layout_box.addItem(self.tr("完整版"), "full")
+        self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(job.layout)))
+        self.layout_box.setVisible(job.kind in jobs.LEDGER_KINDS)
+        self.paper_box.setVisible(job.kind not in DOCUMENT_KINDS)
         self.print_btn = QPushButton(self.tr("打印…"))
         self.save_btn = QPushButton(self.tr("另存为 PDF…"))
+        # the same content as an editable Word document (GB/T 9704), for the kinds that have one
+        self.word_btn = QPushButton(self.tr("另存为 Word…"))
+        self.word_btn.setVisible(job.kind in WORD_KINDS)
         self.font_btn = QPushButton(self.tr("字体…"))
         self.close_btn = QPushButton(self.tr("关闭"))
         self.status = QLabel(self.tr("正在生成…"))
 
         bar = QHBoxLayout()
-        for w in (self.prev_btn, self.page_box, self.count_label, self.next_btn, self.zoom_box):
+        for w in (self.prev_btn, self.page_box, self.count_label, self.next_btn, self.zoom_box, self.paper_box,
+                  self.layout_box):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.font_btn, self.save_btn, self.print_btn, self.close_btn):
+        for w in (self.font_btn, self.word_btn, self.save_btn, self.print_btn, self.close_btn):
             bar.addWidget(w)
         self.view = PageView()
         self.scroll = QScrollArea()
@@ -128,8 +155,11 @@ class PrintPreviewDialog(QDialog):
         self.next_btn.clicked.connect(lambda: self.show_page(self.view.index + 1))
         self.page_box.valueChanged.connect(lambda v: self.show_page(v - 1))
         self.zoom_box.currentIndexChanged.connect(self._zoom_changed)
+        self.paper_box.activated.connect(lambda _i: self._page_options_changed())
+        self.layout_box.activated.connect(lambda _i: self._page_options_changed())
         self.print_btn.clicked.connect(lambda: self.print_pages())
         self.save_btn.clicked.connect(lambda: self.save_pdf())
+        self.word_btn.clicked.connect(lambda: self.save_word())
         self.font_btn.clicked.connect(self.choose_fonts)
         self.close_btn.clicked.connect(self.close)
         for keys, slot in ((QKeySequence.StandardKey.MoveToPreviousPage, lambda: self.show_page(self.view.index - 1)),
@@ -147,20 +177,25 @@ class PrintPreviewDialog(QDialog):
         self.status.setText(self.tr("正在生成…"))
         ctx, job = self.ctx, self.job
 
-        def work(progress: Progress) -> tuple[bytes, list[Any]]:
+        def work(progress: Progress) -> tuple[bytes, list[Any], list[str]]:
             progress(0, 0, "正在读取数据…")
             buf = io.BytesIO()
             result = jobs.render(ctx.db, job, buf, record=True, progress=progress)
-            return buf.getvalue(), result.records
+            return buf.getvalue(), result.records, result.warnings
 
-        def done(value: tuple[bytes, list[Any]]) -> None:
-            self.pdf, self.pages = value
+        def done(value: tuple[bytes, list[Any], list[str]]) -> None:
+            self.pdf, self.pages, self.warnings = value
             self.view.pages = self.pages
             self.page_box.setMaximum(max(1, len(self.pages)))
             self.count_label.setText(self.tr("/ 共 %d 页") % len(self.pages))
             self.status.setText(self.tr("共 %d 页，可打印或另存为 PDF") % len(self.pages))
             self._set_ready(bool(self.pages))
             self.show_page(0)
+            if self.warnings:
+                # printing goes on: the clerk is told which characters print as 〓 and where
+                self.status.setText(self.tr("共 %d 页；有字符印为“〓”，见提示") % len(self.pages))
+                self.status.setToolTip("\n".join(self.warnings))
+                dialogs.warn(self, "\n".join(self.warnings))
 
         def failed(exc: BaseException) -> None:
             self.status.setText(self.tr("未能生成，请按提示处理后重试"))
@@ -169,6 +204,18 @@ class PrintPreviewDialog(QDialog):
         self.task = run_task(self, self.tr("正在生成打印文件"), work, on_done=done, on_error=failed,
                              on_cancelled=lambda: self.status.setText(self.tr("已取消")), cancellable=True)
         return self.task
+
+    def _page_options_changed(self) -> None:
+        """纸张/版式 chosen: lay the job out again (not while a layout is still running: its result would win)."""
+        paper, layout = self.paper_box.currentData(), self.layout_box.currentData()
+        if (paper, layout) == (self.job.paper, self.job.layout):
+            return
+        if self.task is not None and not (self.task.done or self.task.cancelled):
+            self.paper_box.setCurrentIndex(max(0, self.paper_box.findData(self.job.paper)))
+            self.layout_box.setCurrentIndex(max(0, self.layout_box.findData(self.job.layout)))
+            return
+        self.job = replace(self.job, paper=paper, layout=layout)
+        self.render()
 
     def _set_ready(self, ready: bool) -> None:
         for w in (self.prev_btn, self.next_btn, self.page_box, self.print_btn, self.save_btn):
@@ -229,6 +276,32 @@ class PrintPreviewDialog(QDialog):
             dialogs.file_saved(self, self.tr("已保存到 %1").replace("%1", path), path)
         return done.ok
 
+    def save_word(self, path: str | None = None) -> Task | None:
+        """Write the job as a Word document (desktop_app.documents) off the UI thread; asks where when not given."""
+        if self.job.kind not in WORD_KINDS:
+            return None
+        if path is None:
+            name = f"{jobs.KIND_LABELS.get(self.job.kind, self.job.kind)}.docx"
+            path = dialogs.save_file(self, self.tr("另存为 Word"), self.tr("Word 文档 (*.docx)"), name)
+            if not path:
+                return None
+        if not path.lower().endswith(".docx"):
+            path += ".docx"
+        ctx, job, out = self.ctx, self.job, Path(path)
+
+        def work(progress: Progress) -> Any:
+            from desktop_app.documents.kinds import write_job
+
+            progress(0, 0, "正在生成 Word 文档…")
+            return write_job(ctx.db, job, out)  # the same rows as the preview: filter, order and scope
+
+        def done(result: Any) -> None:
+            self.status.setText(self.tr("已保存到 %s") % result.path)
+            dialogs.file_saved(self, self.tr("已生成 Word 文档：%s") % result.path, result.path)
+
+        return run_task(self, self.tr("另存为 Word"), work, on_done=done,
+                        on_error=lambda exc: dialogs.show_error(self, exc))
+
     def print_pages(self, printer: QPrinter | None = None) -> bool:
         """Print every page; without a printer given, the system print dialog chooses one."""
         if not self.pages:
@@ -270,11 +343,13 @@ class PrintPreviewDialog(QDialog):
 
 
 def _setup_printer(printer: QPrinter, page: Any) -> None:
-    """A4 in the page's orientation, no printer margins (the report carries its own)."""
+    """A4 or A3 (as the page was laid out) in the page's orientation, no printer margins (the report has its own)."""
     orientation = (QPageLayout.Orientation.Landscape if page.width > page.height
                    else QPageLayout.Orientation.Portrait)
+    # A4's long side is 842 pt, A3's 1191 pt
+    size = QPageSize.PageSizeId.A3 if max(page.width, page.height) > 1000 else QPageSize.PageSizeId.A4
     printer.setFullPage(True)
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(0, 0, 0, 0)))
+    printer.setPageLayout(QPageLayout(QPageSize(size), orientation, QMarginsF(0, 0, 0, 0)))
     printer.setDocName("调研工作台")
 
 
