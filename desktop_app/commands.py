@@ -83,7 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """fielddesk backup [OUT]: a consistent copy of the live database."""
     # a backup of a damaged file is worthless: always verify every page first
-    ctx = open_context(data_root(args), full_check=True, daily_backup=False)
+    ctx = open_context(data_root(args), full_check=True, daily_backup=False, write=False)
     try:
         out = backup.backup_to(ctx.data.db_path, Path(args.out)) if args.out else backup.make_backup(
             ctx.data.db_path, ctx.data.backups, "manual")
