@@ -100,16 +100,57 @@ def test_restore_refuses_while_another_process_has_the_database_open(office: Pat
     assert not list(office.glob("fielddesk.db.*"))
 
 
-def test_the_same_bundle_imported_twice_at_once(tmp_path: Path) -> None:
-    a, p = tmp_path / "a", tmp_path / "p"
+@pytest.fixture(scope="module")
+def bundle_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """County 532801 with the 5 sample items, the prefecture trusting it, and the county's bundle."""
+    root = tmp_path_factory.mktemp("bundle")
+    a, p = root / "a", root / "p"
     fd(a, *INIT)
     fd(p, "init", "--office-code", "532800", "--office-name", "西双版纳州乡村振兴局", "--level", "prefecture")
     for me, other in ((a, p), (p, a)):
-        card = json.loads(fd(other, "office-card", str(tmp_path / f"{other.name}.fdcard"), "--json").stdout)
+        card = json.loads(fd(other, "office-card", str(root / f"{other.name}.fdcard"), "--json").stdout)
         fd(me, "trust", card["file"], "--fingerprint", card["fingerprint"])
     fd(a, "import-excel", SHEET, "--kind", "ledger")
-    bundle = json.loads(fd(a, "export-bundle", str(tmp_path / "b.fdbundle"), "--to", "532800", "--json").stdout)
-    procs = [start(p, "import-bundle", bundle["file"], "--json", FIELDDESK_LOCK_WAIT="60") for _ in range(2)]
+    fd(a, "export-bundle", str(root / "b.fdbundle"), "--to", "532800")
+    return root
+
+
+@pytest.fixture
+def prefecture(bundle_template: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """(the prefecture's data folder, the county's bundle) — copies for one test."""
+    shutil.copytree(bundle_template / "p", tmp_path / "p")
+    shutil.copy(bundle_template / "b.fdbundle", tmp_path / "b.fdbundle")
+    return tmp_path / "p", tmp_path / "b.fdbundle"
+
+
+def test_a_restore_during_a_bundle_import_swaps_nothing_and_loses_nothing(prefecture: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    """The issue's case: import-bundle running, restore started meanwhile. The import holds the folder
+    (inside its transaction, via the sync test hook); the restore is refused calmly, the file stays."""
+    p, bundle = prefecture
+    saved = json.loads(fd(p, "backup", str(tmp_path / "before.db"), "--json").stdout)["file"]
+    flag = tmp_path / "holding"
+    importing = start(p, "import-bundle", str(bundle), FIELDDESK_SYNC_TEST_HOLD=str(flag))
+    deadline = time.monotonic() + 60
+    while not flag.exists():
+        assert importing.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    try:
+        proc = fd(p, "restore", saved, check=False)
+        assert proc.returncode == 3 and BUSY in calm(proc) and "import-bundle" in proc.stderr
+        assert not list((p / "backups").glob("*before-restore*"))  # nothing copied, nothing swapped
+    finally:
+        importing.kill()
+        importing.communicate()
+    # killed inside its transaction: nothing of it stayed; the import runs whole afterwards
+    assert count(p / "fielddesk.db", "issue") == 0
+    assert json.loads(fd(p, "import-bundle", str(bundle), "--json").stdout)["status"] == "applied"
+    assert count(p / "fielddesk.db", "issue") == 5
+
+
+def test_the_same_bundle_imported_twice_at_once(prefecture: tuple[Path, Path]) -> None:
+    p, bundle = prefecture
+    procs = [start(p, "import-bundle", str(bundle), "--json", FIELDDESK_LOCK_WAIT="60") for _ in range(2)]
     results = [proc.communicate(timeout=120) for proc in procs]
     statuses = sorted(json.loads(out)["status"] for out, _ in results)
     assert statuses == ["already-imported", "applied"], results
