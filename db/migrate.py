@@ -48,7 +48,7 @@ def _kill_points(step: object, **_: object) -> None:
     killpoints.reached(f"migration-{getattr(step, 'up_revision_id', '')}")
 
 
-def _run(engine: Engine, action: Callable[[Config], None]) -> None:
+def _run(engine: Engine, action: Callable[[Config], None], kill_points: bool = True) -> None:
     """Run every migration step in ONE transaction: all of them happen, or none.
 
     Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE, never before
@@ -78,7 +78,8 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
                 if sqlite:
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                 cfg.attributes["connection"] = conn
-                cfg.attributes["on_version_apply"] = _kill_points
+                if kill_points:
+                    cfg.attributes["on_version_apply"] = _kill_points
                 action(cfg)
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -101,12 +102,12 @@ def downgrade(engine: Engine, target: str) -> None:
     _run(engine, lambda cfg: command.downgrade(cfg, target))
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=64)
 def _reference_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
     """Tables and ``table.column`` names a database has at ``revision`` (built once in memory)."""
     engine = create_engine("sqlite://", future=True)
     try:
-        upgrade(engine, revision)
+        _run(engine, lambda cfg: command.upgrade(cfg, revision), kill_points=False)
         return _schema(engine)
     finally:
         engine.dispose()
@@ -133,12 +134,30 @@ def schema_problems(engine: Engine, revision: str | None = None) -> list[str]:
     if revision is None or revision not in known_revisions():
         return []
     want_tables, want_columns = _reference_schema(revision)
+    later_tables, later_columns = _later_schema(revision)
     have_tables, have_columns = _schema(engine)
-    problems = [f"多出表 {t}" for t in sorted(have_tables - want_tables)]
+    # surplus counts only where a later revision would have made it (or batch mode's temporary copy):
+    # a table some code made outside the migrations is not a half-applied upgrade
+    problems = [f"多出表 {t}" for t in sorted(have_tables - want_tables)
+                if t in later_tables or t.startswith("_alembic_tmp_")]
     problems += [f"缺少表 {t}" for t in sorted(want_tables - have_tables)]
-    problems += [f"多出列 {c}" for c in sorted(have_columns - want_columns) if c.split(".")[0] in want_tables]
+    problems += [f"多出列 {c}" for c in sorted(have_columns - want_columns)
+                 if c.split(".")[0] in want_tables and c in later_columns]
     problems += [f"缺少列 {c}" for c in sorted(want_columns - have_columns) if c.split(".")[0] in have_tables]
     return problems
+
+
+def _later_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Every table and column some revision after ``revision`` has."""
+    order = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()][::-1]
+    later = order[order.index(revision) + 1:]
+    tables: set[str] = set()
+    columns: set[str] = set()
+    for r in later:
+        t, c = _reference_schema(r)
+        tables |= t
+        columns |= c
+    return frozenset(tables), frozenset(columns)
 
 
 def file_problems(path: Path) -> list[str]:

@@ -83,6 +83,10 @@ def test_a_killed_first_start_opens_at_the_next_start(data: Path, point: str) ->
     assert _revision(db) == OLD
     assert "office_name" not in _columns(db, "peer_state")
     made_before = backup.list_backups(data / "backups")
+    if point == "backup-copied":  # killed while copying: a half-written copy, no backup
+        assert made_before == [] and list((data / "backups").glob("*.part"))
+    else:  # killed after the backup: the migration was under way (its backup named as pending)
+        assert len(made_before) == 1 and backup.pending_migration(data / "backups")[1] == made_before[0].path
     ctx = open_context(data, daily_backup=False)
     try:
         assert migrate.current_revision(ctx.db.engine) == migrate.head_revision()
@@ -153,3 +157,17 @@ def test_a_backup_half_written_by_a_killed_process_is_removed(data: Path) -> Non
     fd(data, "office-card", str(data.parent / "card.fdcard"))
     assert not list((data / "backups").glob("*.part"))  # … and the next start removed it
     assert count(data / "fielddesk.db", "office") == 1
+
+
+def test_only_what_a_later_revision_makes_counts_as_half_applied(data: Path) -> None:
+    """A table some code made outside the migrations does not block an upgrade; batch mode's copy does."""
+    with sqlite3.connect(data / "fielddesk.db") as conn:
+        conn.execute("CREATE TABLE local_cache (k TEXT PRIMARY KEY, v TEXT)")
+    engine = make_engine(sqlite_url(data / "fielddesk.db"))
+    try:
+        assert migrate.schema_problems(engine) == []
+        with engine.begin() as c:
+            c.execute(text("CREATE TABLE _alembic_tmp_peer_state (x INTEGER)"))
+        assert migrate.schema_problems(engine) == ["多出表 _alembic_tmp_peer_state"]
+    finally:
+        engine.dispose()
