@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +11,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, inspect
+
+from db import killpoints
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -39,24 +43,43 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def _run(engine: Engine, action: Callable[[Config], None]) -> None:
-    """Run a migration step in one transaction.
+def _kill_points(step: object, **_: object) -> None:
+    """Alembic's on_version_apply hook: a crash test may die right after a revision's DDL ran."""
+    killpoints.reached(f"migration-{getattr(step, 'up_revision_id', '')}")
 
-    On SQLite, batch mode rebuilds a table to change a column (copy, drop, rename);
-    with foreign keys enforced, dropping a table that other rows point at fails. So
-    enforcement is switched off around the migration — it can only be switched
-    outside a transaction — and ``PRAGMA foreign_key_check`` must find nothing
-    before the transaction commits.
+
+def _run(engine: Engine, action: Callable[[Config], None], kill_points: bool = True) -> None:
+    """Run every migration step in ONE transaction: all of them happen, or none.
+
+    Python's sqlite3 opens a transaction only before INSERT/UPDATE/DELETE, never before
+    ``CREATE``/``ALTER``/``DROP``: left to it, an ``ALTER TABLE`` commits on its own and
+    survives a rollback or a kill, leaving a file stamped with the old revision that
+    already has the new columns (it then never opens again). So on SQLite the driver's
+    own transaction handling is switched off for this connection and an explicit
+    ``BEGIN IMMEDIATE`` opens a transaction that holds the DDL too — SQLite's schema
+    changes are transactional; only the driver skipped them.
+
+    Batch mode rebuilds a table to change a column (copy, drop, rename); with foreign
+    keys enforced, dropping a table that other rows point at fails. So enforcement is
+    switched off around the migration — it can only be switched outside a transaction
+    — and ``PRAGMA foreign_key_check`` must find nothing before the transaction commits.
     """
     cfg = alembic_config()
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as conn:
+        raw = conn.connection.driver_connection if sqlite else None
+        saved_level = getattr(raw, "isolation_level", None)
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             conn.commit()
+            raw.isolation_level = None  # type: ignore[union-attr]  # we say BEGIN ourselves, DDL included
         try:
             with conn.begin():
+                if sqlite:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
                 cfg.attributes["connection"] = conn
+                if kill_points:
+                    cfg.attributes["on_version_apply"] = _kill_points
                 action(cfg)
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -64,6 +87,7 @@ def _run(engine: Engine, action: Callable[[Config], None]) -> None:
                         raise RuntimeError(f"migration left dangling references: {broken[:5]}")
         finally:
             if sqlite:
+                raw.isolation_level = saved_level  # type: ignore[union-attr]
                 conn.exec_driver_sql("PRAGMA foreign_keys=ON")
                 conn.commit()
 
@@ -76,3 +100,75 @@ def upgrade(engine: Engine, target: str = "head") -> None:
 def downgrade(engine: Engine, target: str) -> None:
     """Migrate down (used by tests to build databases of older revisions)."""
     _run(engine, lambda cfg: command.downgrade(cfg, target))
+
+
+@functools.lru_cache(maxsize=64)
+def _reference_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Tables and ``table.column`` names a database has at ``revision`` (built once in memory)."""
+    engine = create_engine("sqlite://", future=True)
+    try:
+        _run(engine, lambda cfg: command.upgrade(cfg, revision), kill_points=False)
+        return _schema(engine)
+    finally:
+        engine.dispose()
+
+
+def _schema(engine: Engine) -> tuple[frozenset[str], frozenset[str]]:
+    insp = inspect(engine)
+    tables = {t for t in insp.get_table_names() if t != "alembic_version"}
+    columns = {f"{t}.{c['name']}" for t in tables for c in insp.get_columns(t)}
+    return frozenset(tables), frozenset(columns)
+
+
+def schema_problems(engine: Engine, revision: str | None = None) -> list[str]:
+    """What the database has (or lacks) that its recorded revision does not: ``[]`` when they agree.
+
+    A migration interrupted by an older FieldDesk (whose DDL was not transactional) leaves a
+    file stamped with revision N that already holds part of N+1 — "half-applied". It then
+    fails every later upgrade ("duplicate column name"); recognising it lets the app say so
+    and point to a backup that is whole, instead of calling it corrupt and backing it up.
+    """
+    if engine.dialect.name != "sqlite":
+        return []
+    revision = revision if revision is not None else current_revision(engine)
+    if revision is None or revision not in known_revisions():
+        return []
+    want_tables, want_columns = _reference_schema(revision)
+    later_tables, later_columns = _later_schema(revision)
+    have_tables, have_columns = _schema(engine)
+    # surplus counts only where a later revision would have made it (or batch mode's temporary copy):
+    # a table some code made outside the migrations is not a half-applied upgrade
+    problems = [f"多出表 {t}" for t in sorted(have_tables - want_tables)
+                if t in later_tables or t.startswith("_alembic_tmp_")]
+    problems += [f"缺少表 {t}" for t in sorted(want_tables - have_tables)]
+    problems += [f"多出列 {c}" for c in sorted(have_columns - want_columns)
+                 if c.split(".")[0] in want_tables and c in later_columns]
+    problems += [f"缺少列 {c}" for c in sorted(want_columns - have_columns) if c.split(".")[0] in have_tables]
+    return problems
+
+
+def _later_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Every table and column some revision after ``revision`` has."""
+    order = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()][::-1]
+    later = order[order.index(revision) + 1:]
+    tables: set[str] = set()
+    columns: set[str] = set()
+    for r in later:
+        t, c = _reference_schema(r)
+        tables |= t
+        columns |= c
+    return frozenset(tables), frozenset(columns)
+
+
+def file_problems(path: Path) -> list[str]:
+    """``schema_problems`` of a database file, read-only; a file that cannot be read says why."""
+    engine = create_engine(f"sqlite:///file:{Path(path).as_posix()}?mode=ro&uri=true", future=True)
+    try:
+        revision = current_revision(engine)
+        if revision is not None and revision not in known_revisions():
+            return [f"结构版本 {revision} 比本程序新"]
+        return schema_problems(engine, revision)
+    except (sqlite3.Error, Exception) as exc:  # noqa: BLE001 - any unreadable file is "not usable"
+        return [f"无法读取：{exc}"]
+    finally:
+        engine.dispose()

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import __version__
-from desktop_app.errors import FieldDeskError
 
 #: command name -> "module:function"; each function takes (args, out) and returns an exit code
 HANDLERS: dict[str, str] = {
@@ -248,9 +247,16 @@ def run(argv: list[str]) -> int:
     if handler is None:
         print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
         return 2
+    from desktop_app import datalock
+    from desktop_app.db_errors import known_error
+
+    datalock.set_purpose(f"fielddesk {args.command}")
     try:
         return handler(args)
-    except FieldDeskError as exc:
+    except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
+        exc = known_error(raised)
+        if exc is None:
+            raise
         print(f"错误：{exc}", file=sys.stderr)
         if getattr(args, "json", False):
             print(json.dumps({"error": exc.message, "action": exc.action}, ensure_ascii=False))

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from desktop_app import backup
+from desktop_app import backup, datalock
 from desktop_app.cli import data_root, emit
 from desktop_app.config import DataDir
 from desktop_app.context import initialise_office, open_context
@@ -39,7 +39,8 @@ def _made_by_open(root: Path) -> list[Path]:
     data = DataDir(root)
     if not root.exists():
         return [root]
-    names = [data.db_path, *(data.db_path.with_name(data.db_path.name + x) for x in ("-wal", "-shm", "-journal"))]
+    names = [data.db_path, *(data.db_path.with_name(data.db_path.name + x) for x in ("-wal", "-shm", "-journal")),
+             root / datalock.WRITER_FILE, root / datalock.OPEN_FILE]
     return [p for p in (*names, data.backups, data.attachments, data.keys) if not p.exists()]
 
 
@@ -83,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     """fielddesk backup [OUT]: a consistent copy of the live database."""
     # a backup of a damaged file is worthless: always verify every page first
-    ctx = open_context(data_root(args), full_check=True, daily_backup=False)
+    ctx = open_context(data_root(args), full_check=True, daily_backup=False, write=False)
     try:
         out = backup.backup_to(ctx.data.db_path, Path(args.out)) if args.out else backup.make_backup(
             ctx.data.db_path, ctx.data.backups, "manual")

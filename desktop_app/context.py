@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from db import migrate
+from db import killpoints, migrate
 from db.engine import Database, integrity_check, make_engine, sqlite_url, structure_check
-from desktop_app import backup
+from desktop_app import backup, datalock
 from desktop_app.audit import CLI, Actor
 from desktop_app.config import DataDir
-from desktop_app.errors import DatabaseCorruptError, DatabaseError, SchemaTooNewError
+from desktop_app.db_errors import known_error
+from desktop_app.errors import (
+    DatabaseCorruptError,
+    DatabaseError,
+    FieldDeskError,
+    MigrationInterruptedError,
+    SchemaTooNewError,
+)
 from desktop_app.services.organisation import OfficeInfo, SetupInput
 
 log = logging.getLogger(__name__)
@@ -29,6 +39,7 @@ class AppContext:
     db: Database
     actor: Actor = CLI
     notices: list[str] = field(default_factory=list)
+    locks: datalock.FolderLocks | None = None
 
     @property
     def office_code(self) -> str:
@@ -36,16 +47,26 @@ class AppContext:
         return self.db.office_code
 
     def close(self) -> None:
-        """Release the database file."""
+        """Release the database file and the data folder's locks."""
         self.db.dispose()
+        if self.locks is not None:
+            self.locks.release()
 
 
 def open_context(root: Path, actor: Actor = CLI, full_check: bool | None = None,
-                 daily_backup: bool = True) -> AppContext:
+                 daily_backup: bool = True, write: bool = True, wait_s: float | None = None) -> AppContext:
     """Open (creating if needed) the data folder at ``root``.
 
-    Checks the file's integrity, refuses a newer schema, backs up before migrating,
-    migrates, and makes the day's first automatic backup.
+    Takes the folder's locks first (see ``datalock``): with ``write`` (the default) the
+    writer lock, which another writer holds for as long as it runs — this call waits up to
+    ``wait_s`` (default ``FIELDDESK_LOCK_WAIT``, 15 s) and then refuses calmly with
+    “另一个窗口或命令正在使用本单位数据”. Readers (print, export, backup, selftest) pass
+    ``write=False`` and run beside a writer; a reader that finds an old schema takes the
+    writer lock just for the migration.
+
+    Then checks the file's integrity, refuses a newer schema or a half-applied migration,
+    backs up before migrating, migrates (all or nothing), and makes the day's first
+    automatic backup.
 
     ``full_check``: True runs ``PRAGMA integrity_check`` now; False only a structural
     check (the file is a SQLite database and its schema reads); None (the default)
@@ -56,41 +77,136 @@ def open_context(root: Path, actor: Actor = CLI, full_check: bool | None = None,
     """
     data = DataDir(Path(root))
     data.ensure()
-    existed = data.db_path.exists() and data.db_path.stat().st_size > 0
+    locks = datalock.hold(data.root, writer=write, wait_s=wait_s)
+    try:
+        return _open(data, actor, full_check, daily_backup, locks)
+    except BaseException:
+        locks.release()
+        raise
+
+
+def _open(data: DataDir, actor: Actor, full_check: bool | None, daily_backup: bool,
+          locks: datalock.FolderLocks) -> AppContext:
+    existed = _check_file(data)
     if existed:
         if full_check is None:
             full_check = backup.backup_due_today(data.backups)
-        check = integrity_check(data.db_path) if full_check else structure_check(data.db_path)
+        check = _checked(data.db_path, full_check)
         if check != "ok":
             raise DatabaseCorruptError(str(data.db_path), check, _str(backup.newest_good_backup(data.backups)))
+    if locks.writer:
+        _tidy(data)
     engine = make_engine(sqlite_url(data.db_path))
     notices: list[str] = []
     try:
         current = migrate.current_revision(engine)
         if current is not None and current not in migrate.known_revisions():
-            engine.dispose()
             raise SchemaTooNewError(current)
         if current != migrate.head_revision():
-            if existed and current is not None:
-                made = backup.make_backup(data.db_path, data.backups, reason="pre-migration")
-                notices.append(f"数据库结构已升级，升级前的数据已备份到 {made}")
-            migrate.upgrade(engine)
+            migrating = locks if locks.writer else datalock.writer(data.root)
+            try:
+                current = migrate.current_revision(engine)  # another process may have migrated meanwhile
+                if current != migrate.head_revision():
+                    _migrate(data, engine, current, existed, notices)
+            finally:
+                if migrating is not locks:
+                    migrating.release()
         db = Database(engine)
         db.load_identity()
-    except (OperationalError, SADatabaseError, sqlite3.DatabaseError) as exc:
+    except FieldDeskError:
         engine.dispose()
+        raise
+    except (OperationalError, SADatabaseError, sqlite3.DatabaseError, OSError) as exc:
+        engine.dispose()
+        known = known_error(exc, data.db_path)
+        if known is not None and not _is_corruption(exc):
+            raise known from exc
         text = str(getattr(exc, "orig", exc))
-        if "locked" in text or "busy" in text:
-            raise DatabaseError("数据库正被其他程序占用", "请关闭其他正在使用该数据目录的调研工作台窗口后重试") from exc
-        if "readonly" in text or "read-only" in text:
-            raise DatabaseError(f"数据库文件只读：{data.db_path}", "请检查文件权限") from exc
         raise DatabaseCorruptError(str(data.db_path), text, _str(backup.newest_good_backup(data.backups))) from exc
     if daily_backup and existed and backup.backup_due_today(data.backups):
         try:
-            backup.make_backup(data.db_path, data.backups, reason="daily")
+            made = backup.make_backup(data.db_path, data.backups, reason="daily")
+            if full_check:  # the file was read page by page just now: this copy is known to be whole
+                backup.mark_known_good(made)
         except DatabaseError as exc:  # a failed backup must not stop the clerk's work; say so
             notices.append(str(exc))
-    return AppContext(data=data, db=db, actor=actor, notices=notices)
+    return AppContext(data=data, db=db, actor=actor, notices=notices, locks=locks)
+
+
+def _check_file(data: DataDir) -> bool:
+    """Whether the folder already has a database; refuses an emptied or read-only one.
+
+    A 0-byte ``fielddesk.db`` in a folder that has held an office (backups, a signing key,
+    attachments) is a damaged file, never a new office: setting it up again would bury the
+    office's data under an empty one (and the next backup would copy the empty file). In a
+    folder with no trace of an office it is what a first start killed right after creating
+    the file leaves, and it is set up as new.
+    """
+    path = data.db_path
+    if not path.exists():
+        return False
+    size = path.stat().st_size
+    if size == 0:
+        if _has_history(data):
+            raise DatabaseCorruptError(str(path), "文件大小为 0 字节（内容已丢失，可能是磁盘写满或复制中断）",
+                                       _str(backup.newest_good_backup(data.backups)))
+        return False
+    if not os.access(path, os.W_OK) or not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise DatabaseError(f"数据库文件是只读的：{path}",
+                            "请在文件属性中取消“只读”，或请管理员给该文件写入权限，然后重新打开；数据没有改动")
+    return True
+
+
+def _has_history(data: DataDir) -> bool:
+    return (any(data.backups.glob(f"{backup.PREFIX}*.db")) or any(data.keys.glob("*"))
+            or any(data.attachments.iterdir()))
+
+
+def _checked(path: Path, full: bool) -> str:
+    """The check's verdict; a failed check of a damaged file leaves no -wal/-shm of its own behind."""
+    extra = [Path(f"{path}{s}") for s in ("-wal", "-shm")]
+    before = {p for p in extra if p.exists()}
+    check = integrity_check(path) if full else structure_check(path)
+    if check != "ok":
+        for p in extra:
+            if p not in before:
+                p.unlink(missing_ok=True)
+    return check
+
+
+def _tidy(data: DataDir) -> None:
+    """Remove what killed processes left (half-written copies); only a writer may."""
+    backup.clean_stale_parts(data.backups)
+    backup.clean_stale_parts(data.root, f"{data.db_path.name}.*")
+
+
+def _is_corruption(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "malformed" in text or "not a database" in text
+
+
+def _migrate(data: DataDir, engine: Engine, current: str | None, existed: bool, notices: list[str]) -> None:
+    """Bring the database to head in one transaction, with a whole backup of it first.
+
+    A file whose schema does not match its recorded revision (a migration half-applied by
+    an older FieldDesk) is refused before anything is copied: backing it up would only add
+    broken copies and rotate whole ones away. A migration that failed (killed, disk full)
+    is retried from the same backup instead of copying the unchanged file again.
+    """
+    if existed and current is not None:
+        problems = migrate.schema_problems(engine, current)
+        if problems:
+            raise MigrationInterruptedError(str(data.db_path), current, problems,
+                                            _str(backup.newest_good_backup(data.backups)))
+        pending_from, made = backup.pending_migration(data.backups)
+        if made is None or pending_from != current or not backup.usable(made):
+            made = backup.make_backup(data.db_path, data.backups, reason="pre-migration")
+            backup.start_migration(data.backups, current, made)
+        killpoints.reached("pre-migration-backup-made")
+        notices.append(f"数据库结构已升级，升级前的数据已备份到 {made}")
+    migrate.upgrade(engine)
+    if existed and current is not None:
+        backup.finish_migration(data.backups)
 
 
 def _str(p: Path | None) -> str | None:

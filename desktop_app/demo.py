@@ -37,6 +37,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import killpoints
 from db.changes import STAMP_COLUMNS, next_seq
 from db.engine import Database
 from db.models import (
@@ -60,15 +61,13 @@ from db.models import (
     Visit,
     VisitParticipant,
 )
-from desktop_app import audit
+from desktop_app import audit, demo_folder
 from desktop_app import demo_names as names
 from desktop_app.audit import Actor
-from desktop_app.config import DataDir
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
-from desktop_app.sync import keys
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
@@ -172,6 +171,7 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         world = _World(rng=rng, ids=ids, ref=ref, office=db.office_code, people=people, county=county)
         _make_work(db, world)
         _make_quiz(db, world)
+        killpoints.reached("demo-halfway")
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small tuples, no cycles: the cyclic collector only slows the bulk load down
         try:
@@ -207,32 +207,19 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
 
 @contextlib.contextmanager
 def empty_demo_folder(root: Path, items: int) -> Iterator[AppContext]:
-    """The opened data folder ``root`` for a demo of ``items`` ledger items, refused unless it has no office yet.
+    """An opened data folder to build a demo of ``items`` ledger items in, moved into ``root`` when done.
 
-    Closed on the way out; on any failure a database this call created is removed again, since a
-    half-made demo would block the next try ("already has an office").
+    Refused when ``root`` already has an office. The office is built out of sight (see
+    ``demo_folder``): a failed or killed run leaves ``root`` as it was, never a half-made office.
     """
     if items < 0:
         raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
-    data = DataDir(Path(root))
-    fresh = not data.db_path.exists()
-    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
-    try:
-        if ctx.office_code:
-            raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
-                                  "请用 --data-dir 指定一个新的空文件夹")
-        yield ctx
-    except BaseException:
-        ctx.close()
-        if fresh:
-            _remove_database(data)
-        raise
-    ctx.close()
-
-
-def _remove_database(data: DataDir) -> None:
-    for p in (data.db_path, Path(f"{data.db_path}-wal"), Path(f"{data.db_path}-shm"), data.keys / keys.KEY_FILE):
-        p.unlink(missing_ok=True)
+    with demo_folder.building(Path(root)) as build:
+        ctx = open_context(build, actor=DEMO_ACTOR, daily_backup=False)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
 
 
 def _setup_organisation(ctx: Any, county: County) -> None:

@@ -68,6 +68,20 @@ class DatabaseCorruptError(DatabaseError):
         self.backup = backup
 
 
+class MigrationInterruptedError(DatabaseCorruptError):
+    """The file is stamped with one schema revision but already holds part of the next: an
+    upgrade by an older FieldDesk was cut off. It cannot be opened or upgraded as it is."""
+
+    def __init__(self, path: str, revision: str, problems: list[str], backup: str | None = None) -> None:
+        super().__init__(path, f"上次数据库升级被中断，结构停在 {revision} 与下一版本之间（{'；'.join(problems[:3])}）",
+                         backup)
+        if backup:
+            self.action = (f"请从升级前的完好备份恢复：fielddesk restore \"{backup}\"（或在打开程序时选择该备份）；"
+                           "恢复后会重新升级。当前文件不会被删除")
+        self.revision = revision
+        self.problems = problems
+
+
 class SchemaTooNewError(DatabaseError):
     """The database was written by a newer FieldDesk; opening it here could damage it."""
 

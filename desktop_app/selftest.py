@@ -81,7 +81,7 @@ def check_database(root: Path) -> Check:
         from desktop_app.context import open_context
         from desktop_app.services import organisation
 
-        ctx = open_context(root, full_check=True, daily_backup=False)  # every page, not just the structure
+        ctx = open_context(root, full_check=True, daily_backup=False, write=False)  # every page, not just the structure
         try:
             revision = migrate.current_revision(ctx.db.engine)
             head = migrate.head_revision()

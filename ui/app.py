@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 STYLE = Path(__file__).resolve().parent / "style.qss"
 ENV_BENCH_SHOWN = "FIELDDESK_BENCH_SHOWN"
 ENV_BENCH_T0 = "FIELDDESK_BENCH_T0"
+#: how long the window waits for a command that is writing to the folder (e.g. finishing an import)
+GUI_LOCK_WAIT_S = 5.0
 
 
 def desktop_actor() -> Actor:
@@ -93,7 +95,9 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     sys.__excepthook__(exc_type, exc, tb)
     if issubclass(exc_type, KeyboardInterrupt):
         return
-    if isinstance(exc, FieldDeskError):
+    from desktop_app.db_errors import known_error
+
+    if known_error(exc) is not None:
         dialogs.show_error(QApplication.activeWindow(), exc)
     else:
         dialogs.show_bug(QApplication.activeWindow(), exc_type, exc, tb)
@@ -109,8 +113,9 @@ def open_data(root: Path, actor: Actor, parent: QWidget | None = None) -> AppCon
 
     while True:
         try:
-            # full integrity check at the day's first open, structural check otherwise
-            return open_context(root, actor=actor)
+            # full integrity check at the day's first open, structural check otherwise; the window holds
+            # the folder's writer lock while it is open (a second window or a writing command is refused)
+            return open_context(root, actor=actor, wait_s=GUI_LOCK_WAIT_S)
         except DatabaseCorruptError as exc:
             from ui.recovery_dialog import RecoveryDialog
 

@@ -199,9 +199,12 @@ def error_text(exc: FieldDeskError) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Show a known error calmly; anything else is a bug."""
-    if isinstance(exc, FieldDeskError):
-        warn(parent, error_text(exc), _tr("操作未完成"))
+    """Show a known error calmly (the machine's too: disk full, read-only, locked …); anything else is a bug."""
+    from desktop_app.db_errors import known_error
+
+    known = known_error(exc)
+    if known is not None:
+        warn(parent, error_text(known), _tr("操作未完成"))
     else:
         show_bug(parent, type(exc), exc, exc.__traceback__)
 

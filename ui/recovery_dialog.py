@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import backup
 from desktop_app.config import DataDir
-from desktop_app.errors import DatabaseCorruptError
+from desktop_app.errors import DatabaseCorruptError, MigrationInterruptedError
 from ui import dialogs
 
 
@@ -33,11 +33,15 @@ class RecoveryDialog(QDialog):
         self.setWindowTitle(self.tr("数据库需要恢复"))
         self.resize(620, 420)
         lay = QVBoxLayout(self)
-        head = QLabel(self.tr("数据库文件已损坏，无法安全打开。"))
+        interrupted = isinstance(error, MigrationInterruptedError)
+        head = QLabel(self.tr("上次数据库升级被中断，数据库无法打开。") if interrupted
+                      else self.tr("数据库文件已损坏，无法安全打开。"))
         head.setObjectName("CardTitle")
         lay.addWidget(head)
-        text = QLabel(self.tr("文件：%1\n\n可以从备份恢复：恢复前，损坏的文件会另存一份，不会删除。"
-                              "恢复后，备份时间之后录入的内容需要重新录入。").replace("%1", error.path))
+        text = QLabel((self.tr("文件：%1\n\n请从升级前的备份恢复（已为您选好最近一份能打开的备份），恢复后会重新升级。"
+                               "恢复前，当前文件会另存一份，不会删除。") if interrupted
+                       else self.tr("文件：%1\n\n可以从备份恢复：恢复前，损坏的文件会另存一份，不会删除。"
+                                    "恢复后，备份时间之后录入的内容需要重新录入。")).replace("%1", error.path))
         text.setWordWrap(True)
         lay.addWidget(text)
         self.list = QListWidget()

@@ -17,6 +17,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
     compare_type=True,
+    on_version_apply=config.attributes.get("on_version_apply"),  # crash tests' kill points
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -59,7 +59,7 @@ def cmd_export_excel(args: argparse.Namespace) -> int:
     """fielddesk export-excel OUT.xlsx --kind K [--year Y] [--unit U] [--office CODE|all] [--paper A4|A3] [--json]."""
     from desktop_app.excel.lists import export_kind
 
-    ctx = open_context(data_root(args), daily_backup=False)
+    ctx = open_context(data_root(args), daily_backup=False, write=False)
     try:
         office = office_scope(args)
         if office:

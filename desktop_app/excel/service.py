@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from db import killpoints
 from db.engine import Database
 from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
@@ -100,6 +101,7 @@ def import_file(db: Database, actor: Actor, path: Path | str, kind: str, sheet: 
         if dry_run:
             writers.dry_run_rows(db, actor, kind, pv.rows)
             return out
+        killpoints.pause("excel-import-writing")  # crash tests start a second process here
         out.imported = writers.write_rows(db, actor, kind, pv.rows, pv.year)
     except ValidationError as exc:  # the owner refused some rows; nothing was written
         title_of = {f: t for t, f in pv.mapping.items() if f}

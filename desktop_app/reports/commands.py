@@ -25,7 +25,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         raise ValidationError(f"输出文件应为 .pdf：{out}", "请换用以 .pdf 结尾的文件名")
     if args.kind == "notice" and not args.id:
         raise ValidationError("打印督办通知单需要指定问题", "请用 --id 填写问题编号（如 2026-001）")
-    ctx = open_context(data_root(args), daily_backup=False)
+    ctx = open_context(data_root(args), daily_backup=False, write=False)
     try:
         if not ctx.office_code:
             raise SetupRequiredError()

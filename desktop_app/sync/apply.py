@@ -832,7 +832,10 @@ def _refused(report: ImportReport, exc: SyncError | SQLAlchemyError) -> ImportRe
     if isinstance(exc, SyncError):
         report.errors = [str(exc)]
     else:
-        report.errors = [f"写入数据库失败，已全部撤销：{type(exc).__name__}: {str(exc)[:300]}"]
+        from desktop_app.db_errors import known_error
+
+        known = known_error(exc)  # disk full, locked, read-only …: in words, never raw SQL
+        report.errors = [str(known) if known else f"写入数据库失败，已全部撤销：{type(exc).__name__}: {str(exc)[:300]}"]
     return report
 
 

@@ -32,6 +32,8 @@ def reopen(ctx: AppContext) -> None:
     """Open the data folder again and put the new database into ``ctx`` (pages keep their ctx)."""
     fresh = open_context(ctx.data.root, actor=ctx.actor, full_check=False, daily_backup=False)
     ctx.db = fresh.db
+    if fresh.locks is not None:
+        fresh.locks.release()  # ctx keeps holding the folder's locks it took at the start
     ctx.notices.extend(fresh.notices)
 
 
