@@ -49,8 +49,12 @@ HOLD_ENV = "FIELDDESK_SYNC_TEST_HOLD"
 MAX_ERRORS = 200
 #: refusal reasons copied into an audit entry (the report lists them all)
 AUDIT_REASONS = 50
-#: a capped stamp carries this counter, which local clocks never reach, so it stays recognisable
+#: a stamp capped by an older version carries this counter, which local clocks never reach, so it
+#: stays recognisable (stamps are no longer capped on import: see ``_parse``)
 CAP_COUNTER = 0xFFFF
+#: no stamp may claim a time after 2200-01-01: every office refuses such a line alike, and an edit on
+#: top of it (stamped one above) stays within SQLite's 64-bit integers
+MAX_STAMP = HybridClock.pack(7_258_118_400_000, 0)
 _OPS = frozenset({"insert", "update", "delete"})
 
 
@@ -184,7 +188,7 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
     """Every change, decoded and checked; the warnings about clocks too far ahead."""
     changes: list[_Change] = []
     warnings: list[str] = []
-    capped_by_origin: dict[str, int] = defaultdict(int)
+    ahead_by_origin: dict[str, int] = defaultdict(int)
     counts = m["counts"]
     if set(counts) != set(raw.changes):
         raise _fail("数据包清单的行数统计与内容不符")
@@ -232,7 +236,7 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
                 if (not isinstance(b, list) or len(b) != 2 or not isinstance(b[0], int) or not isinstance(b[1], str)
                         or not OFFICE_CODE.match(b[1])):
                     raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
-                bases[f] = (min(b[0], limit_hlc), b[1])
+                bases[f] = (b[0], b[1])
             foreign: dict[str, Stamp | None] = {}
             fb_raw = d.get("fb") or {}
             if not isinstance(fb_raw, dict):
@@ -244,21 +248,22 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
                 if (not isinstance(b, list) or len(b) != 2 or not isinstance(b[0], int) or not isinstance(b[1], str)
                         or not OFFICE_CODE.match(b[1])):
                     raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
-                foreign[f] = (min(b[0], limit_hlc), b[1])
+                foreign[f] = (b[0], b[1])
             sent = hlc
+            if hlc > MAX_STAMP:
+                raise _fail(f"数据表 {table} 第 {n} 条变更的时间戳无效（晚于2200年）")
             if hlc > limit_hlc:
-                capped_by_origin[origin] += 1
-                hlc = limit_hlc
-            relayed = _parse_relayed(d["x"], table, row_id, decs, limit_hlc, n) if "x" in d else []
+                ahead_by_origin[origin] += 1
+            relayed = _parse_relayed(d["x"], table, row_id, decs, n) if "x" in d else []
             changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent, relayed=relayed,
                                    foreign=foreign))
-    for origin, n in sorted(capped_by_origin.items()):
-        warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方电脑时间可能设置错误），已按本机时间+1天记录")
+    for origin, n in sorted(ahead_by_origin.items()):
+        warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方或曾修改该记录的单位电脑时间可能设置错误）；"
+                        f"已按原时间戳合并（各单位结果一致），本机时钟未随之调快")
     return changes, warnings
 
 
-def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limit_hlc: int,
-                   n: int) -> list[dict[str, Any]]:
+def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], n: int) -> list[dict[str, Any]]:
     """The conflicts a change line carries (``"x"``), checked like everything else in a bundle."""
     if raw is None:
         return []
@@ -274,7 +279,7 @@ def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limi
         offices = [x.get("wo"), x.get("lo")]
         if (not isinstance(w, str) or not isinstance(lo_val, str) or len(w) + len(lo_val) > 200_000
                 or not isinstance(r, bool)
-                or not all(isinstance(h, int) and not isinstance(h, bool) and 0 < h < 2**63 for h in stamps)
+                or not all(isinstance(h, int) and not isinstance(h, bool) and 0 < h <= MAX_STAMP for h in stamps)
                 or not all(isinstance(o, str) and OFFICE_CODE.match(o) for o in offices)):
             raise bad
         try:
@@ -284,7 +289,7 @@ def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limi
             raise bad from exc
         win_hlc, lose_hlc = int(stamps[0] or 0), int(stamps[1] or 0)  # both checked to be positive ints above
         out.append({"table_name": table, "row_id": row_id, "field": x["f"], "winner_value": w, "loser_value": lo_val,
-                    "winner_hlc": min(win_hlc, limit_hlc), "loser_hlc": min(lose_hlc, limit_hlc),
+                    "winner_hlc": win_hlc, "loser_hlc": lose_hlc,
                     "winner_office": offices[0], "loser_office": offices[1], "resolved": r,
                     "resolved_by": "发送单位已处理" if r else ""})
     return out
