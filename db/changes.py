@@ -178,6 +178,19 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
         _close_answered_conflicts(session, answered)
 
 
+def answered_by(base: int, field: str) -> list[Any]:
+    """The conditions under which an edit of ``field`` made on top of version ``base`` answers an open
+    conflict on that field — the same on the editing office and on every office receiving the edit.
+
+    Both versions at or below the base: the writer had seen both. A delete-versus-edit conflict
+    (field ``deleted``; the delete is its winner) is answered by a new edit of ``deleted`` made
+    after the delete: the losing edit wrote other fields, so no base of ``deleted`` covers it.
+    """
+    if field == "deleted":
+        return [SyncConflict.winner_hlc <= base]
+    return [SyncConflict.winner_hlc <= base, SyncConflict.loser_hlc <= base]
+
+
 def _close_answered_conflicts(session: Session, edits: list[tuple[str, str, list[str]]]) -> None:
     """A local edit of a field made on top of both versions of an open conflict answers it: mark it
     resolved here, as every office that receives the edit does (``sync.apply``), so the conflict
@@ -198,7 +211,6 @@ def _close_answered_conflicts(session: Session, edits: list[tuple[str, str, list
         for f, b in base.items():
             session.execute(update(SyncConflict)
                             .where(SyncConflict.table_name == table, SyncConflict.row_id == row_id,
-                                   SyncConflict.field == f, SyncConflict.resolved.is_(False),
-                                   SyncConflict.winner_hlc <= b, SyncConflict.loser_hlc <= b)
+                                   SyncConflict.field == f, SyncConflict.resolved.is_(False), *answered_by(b, f))
                             .values(resolved=True, resolved_by="本单位修改", resolved_at=dt.datetime.now())
                             .execution_options(synchronize_session=False))

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.base import Base
-from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
+from db.changes import MAX_CLOCK_SKEW_MS, HybridClock, answered_by
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, ImportedBundle, PeerState, SyncConflict
 from desktop_app import audit
@@ -824,8 +824,7 @@ def _close_answered_conflicts(s: Session, plan: _Plan) -> None:
     for table, row_id, f, base_hlc, origin in plan.answered:
         s.execute(update(SyncConflict)
                   .where(SyncConflict.table_name == table, SyncConflict.row_id == row_id, SyncConflict.field == f,
-                         SyncConflict.resolved.is_(False), SyncConflict.winner_hlc <= base_hlc,
-                         SyncConflict.loser_hlc <= base_hlc)
+                         SyncConflict.resolved.is_(False), *answered_by(base_hlc, f))
                   .values(resolved=True, resolved_by=f"单位 {origin}", resolved_at=dt.datetime.now()))
 
 

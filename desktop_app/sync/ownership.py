@@ -42,7 +42,8 @@ _FIELD_LABELS = {
     "deadline": "整改时限", "deadline_basis": "时限依据", "deadline_workdays": "工作日时限", "original_deadline": "原定时限",
     "assigned_date": "交办日期", "closed_at": "销号日期", "closed_by": "销号人", "assigned_by_office": "交办单位",
     "status": "状态", "closure_state": "销号状态", "state": "审核结论", "verifier": "审核人", "approver": "审批人",
-    "decided_at": "审核日期", "reopened": "重新打开",
+    "decided_at": "审核日期", "reopened": "重新打开", "deleted": "作废/删除", "measures": "整改措施",
+    "responsible_person": "责任人",
 }
 
 

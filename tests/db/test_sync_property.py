@@ -20,6 +20,7 @@ from db.engine import Database, make_engine, sqlite_url
 from db.models import Issue, Progress, SyncConflict
 from desktop_app.config import DataDir
 from desktop_app.context import AppContext
+from desktop_app.errors import PermissionDeniedError
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
@@ -137,10 +138,13 @@ def _skew(ctx: AppContext, days: int) -> None:
 
 
 def _resolve(ctx: AppContext, keep: str) -> None:
-    """Resolve the oldest open conflict here, if there is one."""
-    open_ = conflicts.list_conflicts(ctx.db)
-    if open_:
-        conflicts.resolve(ctx.db, ctx.actor, open_[-1].id, keep=keep)
+    """Resolve the oldest open conflict this office may resolve (it may write the field), if any."""
+    for c in reversed(conflicts.list_conflicts(ctx.db)):
+        try:
+            conflicts.resolve(ctx.db, ctx.actor, c.id, keep=keep)
+        except PermissionDeniedError:
+            continue  # the app refuses it here as well: another office resolves it
+        return
 
 
 def _run(template: tuple[Path, list[str]], ops: list, skew: tuple[int, int] | None = None) -> None:
