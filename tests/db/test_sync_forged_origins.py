@@ -27,6 +27,7 @@ from test_sync_support import (
 
 from db.models import AuditEntry, ChangeLog, Issue
 from desktop_app.sync.apply import import_bundle
+from desktop_app.sync.pending import pending_counts
 
 A, B, P = "532801", "532822", "532800"
 
@@ -273,3 +274,17 @@ def test_a_refused_bundle_is_audited(tmp_path: Path) -> None:
     finally:
         for ctx in (a, p, c):
             ctx.close()
+
+
+def test_a_county_trusting_another_county_sends_it_only_its_own_changes(trio, tmp_path: Path) -> None:
+    a, b, p = trio
+    trust_both(a, b)  # two counties exchanging directly: neither relays the prefecture's or the other's
+    add_issue(p, serial="州-2026-001", office_code=A, assigned_by_office=P)
+    send(p, a, tmp_path / "p1")
+    mine = add_issue(a, serial="2026-001")
+    res = export(a, b, tmp_path / "a-b")
+    assert set(res.ranges) == {A}
+    assert pending_counts(a.db)[B] == sum(res.tables.values())
+    rep = import_bundle(b.db, b.data, b.actor, res.file)
+    assert rep.status == "applied" and not rep.errors and mine in rows(b, "issue")
+    assert pending_counts(a.db)[B] == sum(res.tables.values())  # sent, not yet confirmed
