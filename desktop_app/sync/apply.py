@@ -1005,7 +1005,8 @@ def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report:
     s.add(ImportedBundle(bundle_id=m["bundle_id"], from_office=sender, manifest_sha256=raw.manifest_sha256,
                          report=orjson.dumps({k: v.as_json() for k, v in report.tables.items()}).decode()))
     peer = s.get(PeerState, sender)
-    assert peer is not None
+    if peer is None:  # checked by _check_signature in the same transaction
+        raise SyncError(f"数据包来自未知单位 {sender}", "请先导入并信任其身份卡；本次未做任何改动")
     acks = {str(k): int(v) for k, v in m["acks"].items()}
     for origin, (_lo, hi) in m["ranges"].items():
         acks[origin] = max(acks.get(origin, 0), int(hi))
