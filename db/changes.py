@@ -10,7 +10,13 @@ this module:
 - writes one ``ChangeLog`` entry per row change with the next per-office
   sequence number, listing the columns that changed;
 - refuses physical deletes of synced rows (they must be tombstoned with
-  ``deleted = True``).
+  ``deleted = True``);
+- gives an edit of a row a stamp above the row's current version even when that
+  version came from an office whose clock runs far ahead (the clock itself is not
+  pulled forward by such stamps, see ``observe``), so an edit made after seeing a
+  version always wins over it, on every office;
+- marks this office's open sync conflicts on an edited field resolved when the edit
+  was made on top of both versions, as every office receiving the edit does.
 
 The sync importer applies remote changes with ``info["applying_remote"] = True``
 and writes the remote change-log entries itself.
@@ -18,16 +24,17 @@ and writes the remote change-log entries itself.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
 from typing import Any
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from db.base import SyncMixin, new_id
-from db.models_support import ChangeLog
+from db.models_support import ChangeLog, SyncConflict
 
 #: columns that are bookkeeping, not content: they never count as "changed fields"
 STAMP_COLUMNS = frozenset({"hlc", "changed_by", "created_at", "updated_at"})
@@ -131,6 +138,7 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
     # (not yet in the table), so the counter also remembers what this transaction handed out
     seq = max(next_seq(session, office), session.info.get(_SEQ_KEY, 0))
     entries: list[ChangeLog] = []
+    answered: list[tuple[str, str, list[str]]] = []
     for obj, op in [(o, "insert") for o in synced_new] + [(o, "update") for o in synced_dirty]:
         if op == "insert":
             if not obj.id:
@@ -145,6 +153,11 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
             if "deleted" in fields and obj.deleted:
                 op = "delete"
         stamp = clock.tick()
+        if op != "insert":
+            # a version stamped by a clock far ahead (kept as sent, so every office orders the same
+            # stamps): an edit made on top of it must still sort after it
+            stamp = max(stamp, int(obj.hlc or 0) + 1)
+            answered.append((type(obj).__tablename__, obj.id, fields))  # type: ignore[attr-defined]
         obj.hlc = stamp
         obj.changed_by = office
         entries.append(
@@ -161,3 +174,43 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
         seq += 1
     session.info[_SEQ_KEY] = seq
     session.add_all(entries)
+    if answered:
+        _close_answered_conflicts(session, answered)
+
+
+def answered_by(base: int, field: str) -> list[Any]:
+    """The conditions under which an edit of ``field`` made on top of version ``base`` answers an open
+    conflict on that field — the same on the editing office and on every office receiving the edit.
+
+    Both versions at or below the base: the writer had seen both. A delete-versus-edit conflict
+    (field ``deleted``; the delete is its winner) is answered by a new edit of ``deleted`` made
+    after the delete: the losing edit wrote other fields, so no base of ``deleted`` covers it.
+    """
+    if field == "deleted":
+        return [SyncConflict.winner_hlc <= base]
+    return [SyncConflict.winner_hlc <= base, SyncConflict.loser_hlc <= base]
+
+
+def _close_answered_conflicts(session: Session, edits: list[tuple[str, str, list[str]]]) -> None:
+    """A local edit of a field made on top of both versions of an open conflict answers it: mark it
+    resolved here, as every office that receives the edit does (``sync.apply``), so the conflict
+    ends resolved on all of them. The base is the field's latest version in this office's log."""
+    if session.execute(select(SyncConflict.id).where(SyncConflict.resolved.is_(False)).limit(1)).first() is None:
+        return
+    for table, row_id, fields in edits:
+        open_fields = set(session.execute(select(SyncConflict.field).where(
+            SyncConflict.table_name == table, SyncConflict.row_id == row_id,
+            SyncConflict.resolved.is_(False))).scalars()) & set(fields)
+        if not open_fields:
+            continue
+        base: dict[str, int] = {}
+        for hlc, written in session.execute(select(ChangeLog.hlc, ChangeLog.fields).where(ChangeLog.row_id == row_id)):
+            for f in json.loads(written or "[]"):
+                if f in open_fields and int(hlc) > base.get(f, 0):
+                    base[f] = int(hlc)
+        for f, b in base.items():
+            session.execute(update(SyncConflict)
+                            .where(SyncConflict.table_name == table, SyncConflict.row_id == row_id,
+                                   SyncConflict.field == f, SyncConflict.resolved.is_(False), *answered_by(b, f))
+                            .values(resolved=True, resolved_by="本单位修改", resolved_at=dt.datetime.now())
+                            .execution_options(synchronize_session=False))

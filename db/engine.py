@@ -112,8 +112,10 @@ class Database:
             self.office_code = json.loads(code.value) if code and code.value else ""
             last = s.execute(select(func.max(ChangeLog.hlc))).scalar()
             saved = s.get(Setting, "hlc_last")
-            floor = max(int(last or 0), int(json.loads(saved.value)) if saved and saved.value else 0)
-            self.clock = HybridClock(floor)
+            self.clock = HybridClock(int(json.loads(saved.value)) if saved and saved.value else 0)
+            # through observe: a stamp from a PC whose clock runs far ahead (kept as sent) must not pull
+            # this office's clock forward at the next start either (edits of such rows sort after it anyway)
+            self.clock.observe(int(last or 0))
 
     def dispose(self) -> None:
         """Close every pooled connection (before a restore, at exit)."""

@@ -29,6 +29,7 @@ from desktop_app.ledger.service import IssueSeries, LedgerValidationError, _err
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import scope, settings
 from desktop_app.services.scope import OfficeChoice
+from desktop_app.sync.ownership import is_county_of
 
 SETTING_ASSIGN_FORMAT = "ledger.assign_serial_format"
 #: the audit action of an assignment (shown on the item's timeline as 交办问题)
@@ -50,7 +51,8 @@ def assign_serial_format(db: Database) -> str:
 
 
 def assignable_counties(db: Database) -> list[OfficeChoice]:
-    """The offices a prefecture may assign to: every known office but itself and other prefectures.
+    """The offices a prefecture may assign to: its own counties known here (by division code,
+    ``sync.ownership.is_county_of``) — every other office would refuse the item on import.
 
     Empty for a county office.
     """
@@ -60,7 +62,8 @@ def assignable_counties(db: Database) -> list[OfficeChoice]:
         return []
     with db.session() as s:
         prefectures = set(s.execute(select(Office.code).where(Office.level == "prefecture")).scalars())
-    return [c for c in scope.office_choices(db) if not c.own and c.code not in prefectures]
+    return [c for c in scope.office_choices(db)
+            if not c.own and c.code not in prefectures and is_county_of(c.code, db.office_code)]
 
 
 def _check_items(items: list[IssueInput]) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.base import Base
-from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
+from db.changes import MAX_CLOCK_SKEW_MS, HybridClock, answered_by
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, ImportedBundle, PeerState, SyncConflict
 from desktop_app import audit
@@ -38,7 +38,7 @@ from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limit
 from desktop_app.sync.bundle_reader import RawBundle, read_bundle
 from desktop_app.sync.conflicts import TABLE_LABELS
 from desktop_app.sync.history import Stamp, chunks, field_versions, foreign_base_of, latest, load_entries
-from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
+from desktop_app.sync.ownership import ISSUE_CHILDREN, is_prefecture_code, may_relay, reopens_closed_item
 from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.peers import have_seqs, load_json, merge_acks
 from desktop_app.sync.schema_upgrade import revisions, upgrade_changes
@@ -47,8 +47,14 @@ from desktop_app.sync.values import BadValueError, decoders, defaults, jsonable,
 #: test hook: when set to a file path, the import creates that file and waits before committing
 HOLD_ENV = "FIELDDESK_SYNC_TEST_HOLD"
 MAX_ERRORS = 200
-#: a capped stamp carries this counter, which local clocks never reach, so it stays recognisable
+#: refusal reasons copied into an audit entry (the report lists them all)
+AUDIT_REASONS = 50
+#: a stamp capped by an older version carries this counter, which local clocks never reach, so it
+#: stays recognisable (stamps are no longer capped on import: see ``_parse``)
 CAP_COUNTER = 0xFFFF
+#: no stamp may claim a time after 2200-01-01: every office refuses such a line alike, and an edit on
+#: top of it (stamped one above) stays within SQLite's 64-bit integers
+MAX_STAMP = HybridClock.pack(7_258_118_400_000, 0)
 _OPS = frozenset({"insert", "update", "delete"})
 
 
@@ -182,7 +188,7 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
     """Every change, decoded and checked; the warnings about clocks too far ahead."""
     changes: list[_Change] = []
     warnings: list[str] = []
-    capped_by_origin: dict[str, int] = defaultdict(int)
+    ahead_by_origin: dict[str, int] = defaultdict(int)
     counts = m["counts"]
     if set(counts) != set(raw.changes):
         raise _fail("数据包清单的行数统计与内容不符")
@@ -230,7 +236,7 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
                 if (not isinstance(b, list) or len(b) != 2 or not isinstance(b[0], int) or not isinstance(b[1], str)
                         or not OFFICE_CODE.match(b[1])):
                     raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
-                bases[f] = (min(b[0], limit_hlc), b[1])
+                bases[f] = (b[0], b[1])
             foreign: dict[str, Stamp | None] = {}
             fb_raw = d.get("fb") or {}
             if not isinstance(fb_raw, dict):
@@ -242,21 +248,22 @@ def _parse(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[list[_Cha
                 if (not isinstance(b, list) or len(b) != 2 or not isinstance(b[0], int) or not isinstance(b[1], str)
                         or not OFFICE_CODE.match(b[1])):
                     raise _fail(f"数据表 {table} 第 {n} 条变更的版本信息格式不正确")
-                foreign[f] = (min(b[0], limit_hlc), b[1])
+                foreign[f] = (b[0], b[1])
             sent = hlc
+            if hlc > MAX_STAMP:
+                raise _fail(f"数据表 {table} 第 {n} 条变更的时间戳无效（晚于2200年）")
             if hlc > limit_hlc:
-                capped_by_origin[origin] += 1
-                hlc = limit_hlc
-            relayed = _parse_relayed(d["x"], table, row_id, decs, limit_hlc, n) if "x" in d else []
+                ahead_by_origin[origin] += 1
+            relayed = _parse_relayed(d["x"], table, row_id, decs, n) if "x" in d else []
             changes.append(_Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent, relayed=relayed,
                                    foreign=foreign))
-    for origin, n in sorted(capped_by_origin.items()):
-        warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方电脑时间可能设置错误），已按本机时间+1天记录")
+    for origin, n in sorted(ahead_by_origin.items()):
+        warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方或曾修改该记录的单位电脑时间可能设置错误）；"
+                        f"已按原时间戳合并（各单位结果一致），本机时钟未随之调快")
     return changes, warnings
 
 
-def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limit_hlc: int,
-                   n: int) -> list[dict[str, Any]]:
+def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], n: int) -> list[dict[str, Any]]:
     """The conflicts a change line carries (``"x"``), checked like everything else in a bundle."""
     if raw is None:
         return []
@@ -272,7 +279,7 @@ def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limi
         offices = [x.get("wo"), x.get("lo")]
         if (not isinstance(w, str) or not isinstance(lo_val, str) or len(w) + len(lo_val) > 200_000
                 or not isinstance(r, bool)
-                or not all(isinstance(h, int) and not isinstance(h, bool) and 0 < h < 2**63 for h in stamps)
+                or not all(isinstance(h, int) and not isinstance(h, bool) and 0 < h <= MAX_STAMP for h in stamps)
                 or not all(isinstance(o, str) and OFFICE_CODE.match(o) for o in offices)):
             raise bad
         try:
@@ -282,7 +289,7 @@ def _parse_relayed(raw: Any, table: str, row_id: str, decs: dict[str, Any], limi
             raise bad from exc
         win_hlc, lose_hlc = int(stamps[0] or 0), int(stamps[1] or 0)  # both checked to be positive ints above
         out.append({"table_name": table, "row_id": row_id, "field": x["f"], "winner_value": w, "loser_value": lo_val,
-                    "winner_hlc": min(win_hlc, limit_hlc), "loser_hlc": min(lose_hlc, limit_hlc),
+                    "winner_hlc": win_hlc, "loser_hlc": lose_hlc,
                     "winner_office": offices[0], "loser_office": offices[1], "resolved": r,
                     "resolved_by": "发送单位已处理" if r else ""})
     return out
@@ -324,24 +331,78 @@ def _check_against_log(s: Session, me: str, changes: list[_Change], m: dict[str,
     for c in known:
         by_origin[c.origin].append(c)
     for origin, cs in by_origin.items():
-        seqs = sorted(c.seq for c in cs)
-        local: dict[int, tuple[int, str, str, str]] = {}
-        for lo in range(0, len(seqs), 20000):
-            part = seqs[lo:lo + 20000]
-            rows = s.execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op)
-                             .where(ChangeLog.origin == origin, ChangeLog.seq >= part[0], ChangeLog.seq <= part[-1]))
-            for seq, hlc, table, row_id, op in rows:
-                local[int(seq)] = (int(hlc), table, row_id, op)
+        local = _local_log(s, origin, [c.seq for c in cs])
         for c in cs:
-            mine_c = local.get(c.seq)
-            if mine_c is None:
-                continue
-            hlc, table, row_id, op = mine_c
-            same_stamp = c.sent_hlc == hlc or (hlc & CAP_COUNTER == CAP_COUNTER and c.sent_hlc > hlc)
-            if table != c.table or row_id != c.row_id or op != c.op or not same_stamp:
+            if c.seq in local and not _same_change(c, local[c.seq]):
                 raise SyncError(f"单位 {origin} 的第 {c.seq} 号变更与本单位已有的同号变更内容不同（对方数据可能从旧备份恢复后重新编号）",
                                 "请联系发送单位核实，不要导入本包；本次未做任何改动")
     return [c for c in changes if c.seq > have.get(c.origin, 0)]
+
+
+def _local_log(s: Session, origin: str, seqs: list[int]) -> dict[int, tuple[int, str, str, str]]:
+    """This office's change-log entries of ``origin`` with these sequence numbers: seq -> (hlc, table, row, op)."""
+    seqs = sorted(seqs)
+    local: dict[int, tuple[int, str, str, str]] = {}
+    for lo in range(0, len(seqs), 20000):
+        part = seqs[lo:lo + 20000]
+        rows = s.execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op)
+                         .where(ChangeLog.origin == origin, ChangeLog.seq >= part[0], ChangeLog.seq <= part[-1]))
+        for seq, hlc, table, row_id, op in rows:
+            local[int(seq)] = (int(hlc), table, row_id, op)
+    return local
+
+
+def _same_change(c: _Change, mine: tuple[int, str, str, str]) -> bool:
+    """Whether an incoming change is the one this office holds under the same number (a capped
+    stamp, recognisable by its counter, stands for any later one)."""
+    hlc, table, row_id, op = mine
+    same_stamp = c.sent_hlc == hlc or (hlc & CAP_COUNTER == CAP_COUNTER and c.sent_hlc > hlc)
+    return table == c.table and row_id == c.row_id and op == c.op and same_stamp
+
+
+def _refuse_foreign_origins(s: Session, sender: str, changes: list[_Change], ranges: dict[str, list[int]],
+                            report: ImportReport) -> tuple[list[_Change], dict[str, list[int]], dict[str, int]]:
+    """Keep the changes ``sender`` may carry (``ownership.may_relay``); refuse the others row by row.
+
+    A change signed by one office but made in another's name is never applied nor logged, so it
+    takes none of that office's sequence numbers: the genuine office's bundles still fit after it.
+    A line that only repeats a change already here under the same number (an echo) is skipped
+    quietly. Returns the changes kept, their ranges, and per refused origin the number of lines.
+    """
+    barred = [c for c in changes if not may_relay(sender, c.origin)]
+    if not barred:
+        return changes, ranges, {}
+    have = have_seqs(s)
+    by_origin: dict[str, list[_Change]] = defaultdict(list)
+    for c in barred:
+        by_origin[c.origin].append(c)
+    refused: dict[str, int] = {}
+    rows: dict[tuple[str, str], _Change] = {}
+    echoed: set[tuple[str, str]] = set()
+    for origin, cs in sorted(by_origin.items()):
+        known = [c for c in cs if c.seq <= have.get(origin, 0)]
+        local = _local_log(s, origin, [c.seq for c in known]) if known else {}
+        for c in cs:
+            if c.seq in local and _same_change(c, local[c.seq]):
+                echoed.add((c.table, c.row_id))
+                continue
+            refused[origin] = refused.get(origin, 0) + 1
+            rows.setdefault((c.table, c.row_id), c)
+    why_sender = ("县级单位只能发送本单位的变更" if not is_prefecture_code(sender)
+                  else "市（州）级单位只能转发本单位和所辖县（区）的变更")
+    here: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)  # the rows as they stand here, to name them
+    for table in {t for t, _r in rows}:
+        if table in SYNCED_MODELS:
+            here[table] = _load_rows(s, table, sorted(r for t, r in rows if t == table))
+    for (table, row_id), c in sorted(rows.items()):
+        report.tables.setdefault(table, TableReport()).rejected += 1
+        known_row = here[table].get(row_id) or c.values
+        report.add_error(f"{TABLE_LABELS.get(table, table)} {_row_label(known_row, row_id)}：数据包由单位 {sender} 签发，"
+                         f"却含有署名单位 {c.origin} 的变更（第 {c.seq} 号），{why_sender}，已拒绝（可能是伪造）")
+    for table, _row in echoed - set(rows):
+        report.tables.setdefault(table, TableReport()).unchanged += 1
+    kept = [c for c in changes if may_relay(sender, c.origin)]
+    return kept, {o: r for o, r in ranges.items() if may_relay(sender, o)}, refused
 
 
 # ---------------------------------------------------------------- merging
@@ -763,8 +824,7 @@ def _close_answered_conflicts(s: Session, plan: _Plan) -> None:
     for table, row_id, f, base_hlc, origin in plan.answered:
         s.execute(update(SyncConflict)
                   .where(SyncConflict.table_name == table, SyncConflict.row_id == row_id, SyncConflict.field == f,
-                         SyncConflict.resolved.is_(False), SyncConflict.winner_hlc <= base_hlc,
-                         SyncConflict.loser_hlc <= base_hlc)
+                         SyncConflict.resolved.is_(False), *answered_by(base_hlc, f))
                   .values(resolved=True, resolved_by=f"单位 {origin}", resolved_at=dt.datetime.now()))
 
 
@@ -807,6 +867,8 @@ def _apply_in(s: Session, me: str, data: DataDir, actor: Actor, raw: RawBundle, 
     changes = upgrade_changes(m["schema_version"], changes)
     report.warnings.extend(warnings)
     _check_ranges(changes, m)
+    changes, kept_ranges, forged = _refuse_foreign_origins(s, m["from_office"], changes, m["ranges"], report)
+    m = {**m, "ranges": kept_ranges}  # what is acknowledged and gap-checked: only what the sender may carry
     fresh = _check_against_log(s, me, changes, m, report)
     for table in raw.changes:
         report.tables.setdefault(table, TableReport())
@@ -822,7 +884,7 @@ def _apply_in(s: Session, me: str, data: DataDir, actor: Actor, raw: RawBundle, 
     for table, ids in skipped_rows.items():
         report.tables[table].unchanged += len(ids)
     _write(s, plan, raw, data, dry_run)
-    _record(s, actor, m, raw, report, dry_run)
+    _record(s, actor, m, raw, report, dry_run, forged)
     return plan.max_hlc
 
 
@@ -867,7 +929,23 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
         report.status = "applied"
         return report
     except (SyncError, SQLAlchemyError) as exc:
-        return _refused(report, exc)
+        _refused(report, exc)
+        if not dry_run:
+            _audit_refusal(db, actor, report)
+        return report
+
+
+def _audit_refusal(db: Database, actor: Actor, report: ImportReport) -> None:
+    """An audit entry for a bundle refused as a whole: which file, from whom, and why."""
+    try:
+        with db.transaction() as s:
+            audit.record(s, actor, "import_bundle_refused", "imported_bundle", report.bundle_id,
+                         {"file": Path(report.file).name, "from": report.from_office,
+                          "reasons": report.errors[:AUDIT_REASONS]})
+    except SQLAlchemyError:
+        # the database itself refused the import (locked, full, read-only): it cannot take the entry
+        # either, and the report already says why — the refusal must not turn into a second failure
+        return
 
 
 def preview_batch(db: Database, data: DataDir, actor: Actor, paths: list[Path],
@@ -924,12 +1002,14 @@ def preview_batch(db: Database, data: DataDir, actor: Actor, paths: list[Path],
     return [reports[p] for p in paths]
 
 
-def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report: ImportReport, dry_run: bool) -> None:
+def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report: ImportReport, dry_run: bool,
+            forged: dict[str, int] | None = None) -> None:
     sender = m["from_office"]
     s.add(ImportedBundle(bundle_id=m["bundle_id"], from_office=sender, manifest_sha256=raw.manifest_sha256,
                          report=orjson.dumps({k: v.as_json() for k, v in report.tables.items()}).decode()))
     peer = s.get(PeerState, sender)
-    assert peer is not None
+    if peer is None:  # checked by _check_signature in the same transaction
+        raise SyncError(f"数据包来自未知单位 {sender}", "请先导入并信任其身份卡；本次未做任何改动")
     acks = {str(k): int(v) for k, v in m["acks"].items()}
     for origin, (_lo, hi) in m["ranges"].items():
         acks[origin] = max(acks.get(origin, 0), int(hi))
@@ -941,3 +1021,9 @@ def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report:
     audit.record(s, actor, "import_bundle_preview" if dry_run else "import_bundle", "imported_bundle",
                  m["bundle_id"], {"from": sender, "tables": {k: v.as_json() for k, v in report.tables.items()},
                                   "rejected_rows": len(report.errors)})
+    if report.errors and not dry_run:
+        # what was refused and why, on its own entry: a forged line or a write the sender has no right
+        # to is worth finding in the log without reading every import's counts
+        audit.record(s, actor, "import_bundle_rows_refused", "imported_bundle", m["bundle_id"],
+                     {"from": sender, "file": Path(report.file).name, "forged_origins": dict(sorted((forged or {}).items())),
+                      "reasons": report.errors[:AUDIT_REASONS], "refused": len(report.errors)})

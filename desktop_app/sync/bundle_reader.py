@@ -183,7 +183,8 @@ def read_bundle(path: Path, keys_dir: Path | None = None, limits: Limits | None 
                     bundle.changes[m.group(1)] = content
                 else:
                     b = BLOB_MEMBER.match(name)
-                    assert b is not None
+                    if b is None:  # MEMBER_NAME admits only changes/ and blobs/ members besides the manifest
+                        raise _reject(f"数据包成员名称“{name[:80]}”不正确，已拒绝")
                     if hashlib.sha256(content).hexdigest() != b.group(1):
                         raise _reject(f"附件 {name} 的内容与其名称（校验值）不符：{_BROKEN}")
                     bundle.blobs[b.group(1)] = content

@@ -43,6 +43,7 @@ from desktop_app.sync.history import (
     latest,
     load_entries,
 )
+from desktop_app.sync.ownership import may_relay
 from desktop_app.sync.peers import have_seqs, load_json
 from desktop_app.sync.schema_upgrade import head as schema_head
 from desktop_app.sync.values import table_of
@@ -236,7 +237,8 @@ def _references(s: Session, rows: set[tuple[str, str]]) -> set[str]:
     return out
 
 
-def carried_origins(s: Session, to_code: str, acked: dict[str, int], chosen: set[str]) -> tuple[set[str], set[str]]:
+def carried_origins(s: Session, to_code: str, acked: dict[str, int], chosen: set[str],
+                    sender: str | None = None) -> tuple[set[str], set[str]]:
     """The origins a bundle limited to ``chosen`` must carry, and those it leaves for later.
 
     Whole origins only: an origin's changes go from the first one the peer lacks to the last,
@@ -248,7 +250,8 @@ def carried_origins(s: Session, to_code: str, acked: dict[str, int], chosen: set
     travels with the change that holds its current value), so they need nothing more.
     """
     have = have_seqs(s)
-    pending = {o for o, n in have.items() if o != to_code and n > acked.get(o, 0)}
+    pending = {o for o, n in have.items() if o != to_code and n > acked.get(o, 0)
+               and (sender is None or may_relay(sender, o))}
     carry = set(chosen) & pending
     touched_by = {o: _pending_rows(s, o, acked.get(o, 0)) for o in pending}
     while True:
@@ -293,8 +296,13 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
         added: list[str] = []
         left: list[str] = []
         if origins is not None:
-            carry, rest = carried_origins(s, to_code, acked, set(origins))
+            carry, rest = carried_origins(s, to_code, acked, set(origins), me)
             added, left = sorted(carry - set(origins)), sorted(rest)
+        else:
+            # only what this office may carry (ownership.may_relay): a county its own changes, a prefecture
+            # also its counties' — the receiver would refuse the rest (e.g. a county's full bundle holding
+            # the other counties' changes relayed to it)
+            carry = {o for o in acks if may_relay(me, o)}
         pending = sum(max(0, n - acked.get(o, 0)) for o, n in acks.items()
                       if o != to_code and (carry is None or o in carry))
         if pending * 2 > sum(acks.values()):

@@ -28,7 +28,9 @@ from db.models import (
 )
 from desktop_app import audit
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from desktop_app.sync import ownership
+from desktop_app.sync.ownership import ISSUE_CHILDREN
 from desktop_app.sync.values import BadValueError, decoders, table_of
 
 TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension": "延期申请", "urge": "催办", "closure": "销号",
@@ -137,6 +139,22 @@ def list_conflicts(db: Database, include_resolved: bool = False, limit: int = 50
         return out
 
 
+def _check_may_write(s: Session, me: str, table: str, model: type, row: Any, field: str, value: Any) -> None:
+    """Refuse a resolution this office may not write: the other offices would refuse the edit
+    (``ownership.check``), and the conflict would stay open there while closed here."""
+    before = {col.name: getattr(row, col.key) for col in table_of(model).columns}
+    parent = None
+    if table in ISSUE_CHILDREN and before.get("issue_id"):
+        issue = s.get(SYNCED_MODELS["issue"], before["issue_id"])
+        if issue is not None:
+            parent = {col.name: getattr(issue, col.key) for col in table_of(SYNCED_MODELS["issue"]).columns}
+    why = ownership.check(table, me, False, before, {field: value}, parent,
+                          bool(getattr(model, "__append_only__", False)))
+    if why:
+        raise PermissionDeniedError(f"本单位不能处理这个冲突：{why}",
+                                    "请由有权修改该项的单位处理；其处理结果会随数据包传到本单位，冲突随之关闭")
+
+
 def resolve(db: Database, actor: Actor, conflict_id: int, keep: str) -> ConflictInfo:
     """Resolve a conflict by keeping the ``"winner"`` (current) or the ``"loser"`` value.
 
@@ -166,6 +184,7 @@ def resolve(db: Database, actor: Actor, conflict_id: int, keep: str) -> Conflict
                 value = decoders(table_of(model))[c.field](chosen)
             except (KeyError, BadValueError) as exc:
                 raise ValidationError("冲突中的值无法写回该字段", "请在对应页面手工修改") from exc
+        _check_may_write(s, db.office_code, c.table_name, model, row, c.field, value)
         # write it as a new edit even when unchanged, so the choice travels with a fresh stamp
         setattr(row, c.field, value)
         flag_modified(row, c.field)

@@ -58,7 +58,9 @@ def load_private_key(keys_dir: Path) -> Ed25519PrivateKey:
     if not path.exists():
         raise SyncError("本单位签名密钥不存在", f"请确认数据目录中的 keys/{KEY_FILE} 未被删除；如已丢失，需重新初始化并重新交换身份卡")
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(key, Ed25519PrivateKey)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SyncError(f"keys/{KEY_FILE} 不是本单位的签名密钥（类型不符）",
+                        "请确认数据目录中的密钥文件未被替换；如已损坏，需重新初始化并重新交换身份卡")
     return key
 
 
@@ -110,7 +112,9 @@ def load_enc_key(keys_dir: Path) -> X25519PrivateKey:
     if not path.exists():
         raise SyncError("本单位解密密钥不存在，无法打开加密数据包", "请让对方导出不加密的数据包，或先导出本单位身份卡再请对方加密")
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(key, X25519PrivateKey)
+    if not isinstance(key, X25519PrivateKey):
+        raise SyncError(f"keys/{ENC_KEY_FILE} 不是本单位的解密密钥（类型不符）",
+                        "请确认数据目录中的密钥文件未被替换；可重新导出身份卡交对方，再请对方加密")
     return key
 
 

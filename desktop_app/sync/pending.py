@@ -7,13 +7,15 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import PeerState
+from desktop_app.sync.ownership import may_relay
 from desktop_app.sync.peers import have_seqs, load_json
 
 
 def pending_counts(db: Database) -> dict[str, int]:
-    """Trusted office code → the number of changes it lacks (every origin but its own), one read."""
+    """Trusted office code → the number of changes it lacks (every origin but its own that this office
+    may carry, ``ownership.may_relay``: a county only its own), one read."""
     with db.session() as s:
-        have = have_seqs(s)
+        have = {o: n for o, n in have_seqs(s).items() if may_relay(db.office_code, o)}
         out: dict[str, int] = {}
         for peer in s.execute(select(PeerState).where(PeerState.trusted.is_(True),
                                                       PeerState.revoked.is_(False))).scalars():

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from test_sync_support import add_issue, count, db_fingerprint, edit, export, make_office, rows, send, trust_both
 
 from db.changes import HybridClock
-from db.models import ChangeLog, Closure, Issue, SyncConflict
+from db.models import Closure, Issue, SyncConflict
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 
@@ -166,19 +166,38 @@ def test_delete_versus_edit_keeps_the_tombstone_and_the_edit(tmp_path: Path) -> 
 
 
 def test_a_clock_a_year_ahead_is_flagged_and_capped(offices, tmp_path: Path) -> None:
+    # Behaviour changed deliberately (issue 12 §6): the stamp is kept as sent — every office orders
+    # the same stamps, so capping it at one office made offices pick different winners — and only
+    # this office's clock is capped: it is not pulled a year ahead, now or at the next start.
     county, pref = offices
     year_ms = 365 * 24 * 3600 * 1000
     real = county.db.clock._now_ms
     county.db.clock = HybridClock(county.db.clock.last, now_ms=lambda: real() + year_ms)
-    iid = add_issue(county)
+    iid = add_issue(county, assigned_by_office="532800")
     rep = import_bundle(pref.db, pref.data, pref.actor, export(county, pref, tmp_path / "b").file)
     assert rep.status == "applied"
     assert rep.warnings and "时间戳超前" in rep.warnings[0]
     limit = HybridClock.pack(int(time.time() * 1000) + 24 * 3600 * 1000 + 60_000, 0xFFFF)
-    assert rows(pref, "issue")[iid]["hlc"] <= limit
+    assert rows(pref, "issue")[iid]["hlc"] == rows(county, "issue")[iid]["hlc"] > limit
     assert pref.db.clock.last <= limit
-    with pref.db.session() as s:
-        assert max(s.execute(select(ChangeLog.hlc)).scalars()) <= limit
+    pref.db.load_identity()
+    assert pref.db.clock.last <= limit
+    # the prefecture's edit made after seeing the county's version wins over it, on both offices
+    edit(pref, Issue, iid, deadline=dt.date(2026, 12, 31))
+    assert pref.db.clock.last <= limit
+    send(pref, county, tmp_path / "back")
+    assert rows(county, "issue")[iid]["deadline"] == dt.date(2026, 12, 31)
+    assert rows(county, "issue")[iid] == rows(pref, "issue")[iid]
+
+
+def test_a_stamp_after_2200_is_refused(offices, tmp_path: Path) -> None:
+    county, pref = offices
+    county.db.clock = HybridClock(HybridClock.pack(7_258_118_400_000 + 1, 0))  # a clock set past 2200
+    add_issue(county)
+    before = db_fingerprint(pref)
+    rep = import_bundle(pref.db, pref.data, pref.actor, export(county, pref, tmp_path / "b").file)
+    assert rep.status == "rejected" and "晚于2200年" in rep.errors[0]
+    assert db_fingerprint(pref) == before
 
 
 def test_same_sequence_number_with_different_content_is_rejected(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from test_sync_support import add_issue, edit, export, prefecture_and_counties, rows
 
 from db.models import Issue, SyncConflict
+from desktop_app.errors import PermissionDeniedError
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 
@@ -165,3 +166,25 @@ def test_an_edit_made_after_seeing_an_equal_concurrent_value_is_no_conflict(worl
     for ctx in (a, b, p):
         assert logged(ctx) == [], ctx.office_code
         assert rows(ctx, "issue")[iid]["status"] == "done"
+
+
+@pytest.mark.parametrize("keep", ["winner", "loser"])
+def test_a_resolved_delete_versus_edit_ends_resolved_on_every_office(world, keep: str) -> None:
+    a, b, p, iid, sync = world
+    edit(a, Issue, iid, deleted=True)
+    time.sleep(0.005)
+    edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))  # made later, without knowing of the void
+    settle(a, b, p, sync)
+    # only the office that may write the field resolves: the others' edit would be refused elsewhere
+    for other in (p, b):
+        [c] = conflicts.list_conflicts(other.db)
+        with pytest.raises(PermissionDeniedError, match="本单位不能处理这个冲突：“作废/删除”由责任单位 532801 负责"):
+            conflicts.resolve(other.db, other.actor, c.id, keep=keep)
+        assert len(conflicts.list_conflicts(other.db)) == 1
+    [c] = conflicts.list_conflicts(a.db)
+    conflicts.resolve(a.db, a.actor, c.id, keep=keep)
+    settle(a, b, p, sync)
+    for office in (a, b, p):
+        assert conflicts.list_conflicts(office.db) == [], office.office_code
+    assert rows(a, "issue")[iid] == rows(b, "issue")[iid] == rows(p, "issue")[iid]
+    assert rows(a, "issue")[iid]["deleted"] is (keep == "winner")

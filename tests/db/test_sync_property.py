@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from test_sync_support import add_issue, edit, make_office, rows, trust_both
 
+from db.changes import HybridClock
 from db.engine import Database, make_engine, sqlite_url
 from db.models import Issue, Progress, SyncConflict
 from desktop_app.config import DataDir
 from desktop_app.context import AppContext
+from desktop_app.errors import PermissionDeniedError
+from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
 
@@ -78,6 +82,12 @@ def _conflicts(ctx: AppContext) -> list[tuple]:
                 for c in s.execute(select(SyncConflict)).scalars()]
 
 
+def _resolved(ctx: AppContext) -> dict[tuple, bool]:
+    with ctx.db.session() as s:
+        return {(c.table_name, c.row_id, c.field, c.winner_hlc, c.winner_office, c.loser_hlc, c.loser_office):
+                bool(c.resolved) for c in s.execute(select(SyncConflict)).scalars()}
+
+
 def _sync(src, dst, folder: Path, own: bool = False) -> None:
     """Send what ``dst`` lacks (``own``: only the sender's own changes, and what they need)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -121,8 +131,27 @@ def test_a_closure_and_concurrent_county_status_edits_converge(template) -> None
                     ("edit", 0, 0, ("status", "done"))])
 
 
-def _run(template: tuple[Path, list[str]], ops: list) -> None:
-    """Apply ``ops`` on copies of the three template offices, settle, and check they converge."""
+def _skew(ctx: AppContext, days: int) -> None:
+    """Set an office's clock ``days`` ahead (a PC whose date is wrong) from now on."""
+    ahead = days * 24 * 3600 * 1000
+    ctx.db.clock = HybridClock(ctx.db.clock.last, now_ms=lambda: int(time.time() * 1000) + ahead)
+
+
+def _resolve(ctx: AppContext, keep: str) -> None:
+    """Resolve the oldest open conflict this office may resolve (it may write the field), if any."""
+    for c in reversed(conflicts.list_conflicts(ctx.db)):
+        try:
+            conflicts.resolve(ctx.db, ctx.actor, c.id, keep=keep)
+        except PermissionDeniedError:
+            continue  # the app refuses it here as well: another office resolves it
+        return
+
+
+def _run(template: tuple[Path, list[str]], ops: list, skew: tuple[int, int] | None = None) -> None:
+    """Apply ``ops`` on copies of the three template offices, settle, and check they converge.
+
+    ``skew``: (office, days) — that office's clock runs so many days ahead throughout.
+    """
     root, items = template
     # RAM-backed where available: these are many tiny committed transactions
     work = Path(tempfile.mkdtemp(prefix="sync-prop-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
@@ -130,10 +159,14 @@ def _run(template: tuple[Path, list[str]], ops: list) -> None:
         for i in range(3):
             shutil.copytree(root / str(i), work / str(i))
         offices = [_reopen(work / str(i)) for i in range(3)]
+        if skew is not None:
+            _skew(offices[skew[0]], skew[1])
         n = 0
         for kind, who, item, arg in ops:
             n += 1
-            if kind == "edit":
+            if kind == "resolve":
+                _resolve(offices[who], "winner" if item == 0 else "loser")
+            elif kind == "edit":
                 f, v = arg
                 current = rows(offices[who], "issue")[items[item]]
                 if (who, item) == (0, 0) and f == "status" and (v == "closed" or current["status"] == "closed"):
@@ -157,10 +190,44 @@ def _run(template: tuple[Path, list[str]], ops: list) -> None:
         for keys in logged:
             assert len(keys) == len(set(keys)), keys
         assert set(logged[0]) == set(logged[1]) == set(logged[2]), logged
+        # and their resolution: a conflict resolved at one office ends resolved at all three
+        states = [_resolved(c) for c in offices]
+        assert states[0] == states[1] == states[2], states
         for c in offices:
             c.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+#: colliding edits, exchanges and resolutions of the conflicts they make (keep the winner or the loser)
+RESOLVING = st.one_of(
+    COLLIDING,
+    st.tuples(st.just("resolve"), st.integers(0, 2), st.integers(0, 1), st.just(None)),
+)
+#: one office's PC clock far ahead for the whole history: (office, days ahead)
+SKEWS = st.tuples(st.integers(0, 2), st.sampled_from([400, 730]))
+
+
+@settings(max_examples=int(os.environ.get("SYNC_PROP_EXAMPLES", "15")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=st.lists(RESOLVING, min_size=2, max_size=10))
+def test_conflicts_resolved_anywhere_end_resolved_everywhere(template, ops) -> None:
+    _run(template, ops)
+
+
+@settings(max_examples=int(os.environ.get("SYNC_PROP_EXAMPLES", "15")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=st.lists(st.one_of(OPS, RESOLVING), min_size=1, max_size=10), skew=SKEWS)
+def test_a_clock_far_ahead_still_converges(template, ops, skew) -> None:
+    _run(template, ops, skew)
+
+
+@pytest.mark.parametrize("days", [400, 730])
+def test_a_closure_applied_on_a_county_far_ahead_and_approved_converges(template, days: int) -> None:
+    # the issue's case: county A's clock far ahead applies for closure, the prefecture approves
+    _run(template, [("edit", 0, 0, ("status", "done")), ("sync", (0, 2), 0, None),
+                    ("edit", 2, 0, ("status", "closed")), ("sync", (2, 0), 0, None), ("sync", (0, 2), 0, None),
+                    ("sync", (2, 0), 0, None)], skew=(0, days))
 
 
 def test_a_county_edit_after_it_learned_of_a_closure_it_won_over_is_no_new_conflict(template) -> None:
