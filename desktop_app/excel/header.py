@@ -17,7 +17,7 @@ from typing import Any
 
 from desktop_app.excel.dates import year_in_text
 from desktop_app.excel.kinds.base import FieldSpec
-from desktop_app.excel.reader import SheetData
+from desktop_app.excel.sheet import SheetData
 
 HEADER_SCAN_ROWS = 30
 
@@ -74,8 +74,8 @@ def fill_merged(sheet: SheetData) -> None:
             continue
         for r in range(r1, min(r2, len(rows) - 1) + 1):
             row = rows[r]
-            if len(row) <= c2:
-                row.extend([""] * (c2 + 1 - len(row)))
+            if len(row) <= c2:  # a new list: empty rows may share one list object
+                row = rows[r] = row + [""] * (c2 + 1 - len(row))
             for c in range(c1, c2 + 1):
                 if is_empty(row[c]):
                     row[c] = value

@@ -16,7 +16,8 @@ from desktop_app.errors import ImportFileError, ValidationError
 from desktop_app.excel import header as hdr
 from desktop_app.excel.kinds import get_kind
 from desktop_app.excel.kinds.base import KindSpec, RowContext, RowErrors
-from desktop_app.excel.reader import SheetData, open_workbook
+from desktop_app.excel.sheet import SheetData
+from desktop_app.excel.worker import WorkbookRead, read_workbook
 
 #: title of the hidden id column of a round-trip sheet (see roundtrip.py)
 ROUNDTRIP_ID_TITLE = "系统编号"
@@ -51,6 +52,8 @@ class ImportPreview:
     year: int | None = None
     roundtrip: bool = False
     skipped: dict[str, int] = field(default_factory=dict)
+    #: the sheet as read (a round trip's rows are read from it again; never part of the JSON)
+    data: SheetData | None = field(default=None, repr=False, compare=False)
 
     def to_json(self, imported: int = 0) -> dict[str, Any]:
         """The ``import-excel --json`` object of DESIGN.md §6."""
@@ -63,25 +66,12 @@ def _titles_key(titles: list[str]) -> str:
     return "|".join(hdr.normalise_title(t) for t in titles)
 
 
-def choose_sheet(wb: Any, spec: KindSpec, sheet: str | None) -> tuple[SheetData, hdr.Header | None]:
-    """The sheet to read (``sheet``, else the first whose header fits ``spec``) and its header row."""
-    if sheet:
-        data = wb.sheet(sheet)
-        hdr.fill_merged(data)
-        return data, hdr.find_header(data, spec.fields)
-    best: tuple[SheetData, hdr.Header | None] | None = None
-    for name in wb.sheet_names:
-        data = wb.sheet(name)
-        hdr.fill_merged(data)
-        found = hdr.find_header(data, spec.fields)
-        if len(wb.sheet_names) == 1:
-            return data, found
-        if found and (best is None or best[1] is None or found.score > best[1].score):
-            best = (data, found)
-        elif best is None:
-            best = (data, None)
-    assert best is not None
-    return best
+def read_sheet(path: Path | str, spec: KindSpec, sheet: str | None = None, password: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> tuple[WorkbookRead, hdr.Header | None]:
+    """Read the sheet (``sheet``, else the one whose header best fits ``spec``) in the worker; find its header."""
+    wb = read_workbook(path, spec.fields, sheet, password=password, progress=progress)
+    hdr.fill_merged(wb.data)
+    return wb, hdr.find_header(wb.data, spec.fields)
 
 
 def preview(
@@ -92,21 +82,22 @@ def preview(
     year: int | None = None,
     remembered: Callable[[str, list[str]], dict[str, str | None] | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    password: str | None = None,
 ) -> ImportPreview:
     """Read a workbook as ``kind`` without writing anything.
 
+    The one path a file takes: ``limits.sniff`` (size, type, protection) → the
+    worker opens it and reads the chosen sheet into plain rows → header and
+    column mapping here → each row parsed by ``kinds/<kind>.py``.
     ``mapping`` (column title → field or None) overrides the automatic one;
     ``remembered(kind, titles)`` may return the mapping the office saved for the
     same headers; ``year`` is the campaign year, used when the sheet names none;
-    ``progress(done, total)`` is called every few thousand rows (it may raise to cancel).
+    ``progress(done, total)`` is called while reading (it may raise to cancel).
     """
     spec = get_kind(kind)
     path = Path(path)
-    with open_workbook(path) as wb:
-        if not wb.sheet_names:
-            raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
-        data, found = choose_sheet(wb, spec, sheet)
-        sheets = list(wb.sheet_names)
+    wb, found = read_sheet(path, spec, sheet, password, progress)
+    data = wb.data
     if found is None:
         raise ImportFileError(
             f"在工作表“{data.name}”中没有找到{spec.label}的表头",
@@ -119,9 +110,9 @@ def preview(
             col_field = resolve_mapping(titles, spec, None)
     else:
         col_field = resolve_mapping(titles, spec, mapping)
-    out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=sheets, header_row=found.top_row + 1,
+    out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=wb.sheets, header_row=found.top_row + 1,
                         titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
-                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles)
+                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles, data=data)
     if out.roundtrip:
         return out  # the round-trip reader (roundtrip.py) reads such sheets itself
     for f in spec.fields:

@@ -60,7 +60,8 @@ def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = 
         from desktop_app.audit import SYSTEM
         from desktop_app.excel import roundtrip
 
-        report = roundtrip.apply(db, SYSTEM, Path(path), sheet=pv.sheet, dry_run=True)
+        assert pv.data is not None
+        report = roundtrip.apply(db, SYSTEM, pv.data, dry_run=True)
         pv.rows, pv.errors = report.rows, report.errors
     else:
         bad = {e.row for e in pv.errors}
@@ -84,7 +85,8 @@ def import_file(db: Database, actor: Actor, path: Path | str, kind: str, sheet: 
     if pv.roundtrip:
         from desktop_app.excel import roundtrip
 
-        report = roundtrip.apply(db, actor, Path(path), sheet=pv.sheet, dry_run=dry_run)
+        assert pv.data is not None
+        report = roundtrip.apply(db, actor, pv.data, dry_run=dry_run)
         out.roundtrip = report.to_json()
         out.imported = report.changed_count if not dry_run else 0
         pv.rows = report.rows

@@ -1,0 +1,204 @@
+"""Untrusted spreadsheets are parsed in a separate worker process with a memory cap and a time limit.
+
+calamine is fast but a damaged .xls can make it panic (``PanicException``
+derives from ``BaseException``) or abort the whole process when an
+allocation fails; zipfile and zlib raise half a dozen error types on a
+damaged package. In the worker none of that can reach the app: whatever
+happens there — an exception, an abort, the memory cap, the time limit —
+the app gets back either plain rows or one calm Chinese message naming the
+file. The worker is ``python -m desktop_app.excel.worker`` (a frozen build
+runs itself with ``--excel-worker``); it reads one pickled request on stdin
+and writes one pickled answer on stdout.
+
+The app side (``read_workbook``) unpickles only plain values (lists, str,
+numbers, dates): the answer is built from untrusted data, so nothing in it
+may name a class to construct.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.errors import ImportFileError
+from desktop_app.excel import limits
+from desktop_app.excel.sheet import SheetData
+
+#: address-space cap of the worker (Linux and macOS; on Windows only the crash isolation applies)
+MEMORY_LIMIT_MB = int(os.environ.get("FIELDDESK_EXCEL_MEMORY_MB", "1536"))
+#: seconds a worker may take before it is stopped (a 300k-row sheet reads in ~15 s)
+TIME_LIMIT_S = float(os.environ.get("FIELDDESK_EXCEL_TIMEOUT", "180"))
+
+DAMAGED = "文件已损坏或结构异常，无法读取：{name}"
+DAMAGED_ACTION = "请在 WPS/Excel 中打开后另存为 .xlsx 再导入"
+WRONG_PASSWORD = "打开密码不正确，无法读取：{name}"
+WRONG_PASSWORD_ACTION = "请核对打开密码（区分大小写）后重试"
+
+
+def damaged(path: Path, why: str = "") -> ImportFileError:
+    """The one message for a file the worker could not read, whatever the reason."""
+    return ImportFileError(DAMAGED.format(name=path.name) + (f"（{why}）" if why else ""), DAMAGED_ACTION)
+
+
+@dataclass
+class WorkbookRead:
+    """What the worker read: every visible sheet's name, and the one sheet it chose or was told."""
+
+    sheets: list[str]
+    data: SheetData
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles builtins and dates only."""
+
+    _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--excel-worker"]
+    return [sys.executable, "-m", "desktop_app.excel.worker"]
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None, password: str | None = None,
+                  progress: Callable[[int, int], None] | None = None, mode: str = "auto") -> WorkbookRead:
+    """Read the sheet to import from ``path`` in a worker process.
+
+    ``sheet`` names the sheet; without it the worker picks the one whose header
+    best fits ``fields`` (a kind's FieldSpecs; the first sheet without them) (reading only the first rows of each sheet). ``progress(0, 0)``
+    is called a few times a second while the worker runs; it may raise to cancel,
+    which stops the worker. Raises ``ImportFileError`` for every file that cannot
+    be read.
+    """
+    path = Path(path)
+    fmt = limits.sniff(path, password=password)
+    request = {"path": str(path), "format": fmt, "fields": tuple(fields or ()), "sheet": sheet, "password": password, "mode": mode}
+    answer = _run(path, request, progress)
+    if answer is None and fmt == "xlsx" and mode == "auto":
+        # the worker died (calamine's dense range over a far-away cell hit the memory cap):
+        # read the package with the streaming reader, which keeps only cells holding values
+        answer = _run(path, {**request, "mode": "stream"}, progress)
+    if answer is None:
+        raise damaged(path)
+    if answer.get("error"):
+        error = answer["error"]
+        if error == "password":
+            raise ImportFileError(WRONG_PASSWORD.format(name=path.name), WRONG_PASSWORD_ACTION)
+        if error == "timeout":
+            raise damaged(path, f"读取超过 {TIME_LIMIT_S:.0f} 秒")
+        if error == "encrypted":
+            raise limits.PasswordRequiredError(path)
+        if error == "known":
+            raise ImportFileError(str(answer["message"]), str(answer.get("action", "")))
+        raise damaged(path)
+    data = SheetData(name=str(answer["name"]), rows=answer["rows"], merged=[tuple(m) for m in answer["merged"]])
+    return WorkbookRead(sheets=[str(s) for s in answer["sheets"]], data=data)
+
+
+def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None) -> dict[str, Any] | None:
+    """Start a worker, wait for its answer (polling ``progress``), and decode it; None if it died."""
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    try:
+        proc = subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                env=_environment(), creationflags=flags)
+    except OSError as exc:
+        raise ImportFileError(f"无法启动表格读取进程：{exc.strerror or exc}", "请重新启动调研工作台后再试") from exc
+    payload: bytes | None = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+    deadline = time.monotonic() + TIME_LIMIT_S
+    out = b""
+    try:
+        while True:
+            try:
+                out, _err = proc.communicate(payload, timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                payload = None  # already written; communicate() keeps what it has read
+                if time.monotonic() > deadline:
+                    proc.kill()
+                    proc.communicate()
+                    return {"error": "timeout"}
+                if progress is not None:
+                    progress(0, 0)
+    except BaseException:
+        proc.kill()
+        proc.communicate()
+        raise
+    if proc.returncode != 0 or not out:
+        return None
+    try:
+        answer = _PlainUnpickler(io.BytesIO(out)).load()
+    except Exception:
+        return None
+    return answer if isinstance(answer, dict) else None
+
+
+# --- the worker's side ---------------------------------------------------------------------------
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimit; the process boundary still contains a crash
+        return
+    cap = MEMORY_LIMIT_MB * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def serve() -> int:
+    """The worker: one request from stdin, one answer to stdout. Never raises."""
+    _limit_memory()
+    out = sys.stdout.buffer
+    try:
+        request = pickle.loads(sys.stdin.buffer.read())
+        from desktop_app.excel.reader import read_request
+
+        answer: dict[str, Any] = read_request(request)
+    except limits.PasswordRequiredError:
+        answer = {"error": "encrypted"}
+    except ImportFileError as exc:
+        answer = {"error": "known", "message": exc.message, "action": exc.action}
+    except BaseException as exc:  # noqa: BLE001 — calamine's PanicException is a BaseException
+        from desktop_app.excel.reader import WrongPasswordError
+
+        text = str(exc).lower()
+        error = "password" if isinstance(exc, WrongPasswordError) else (
+            "encrypted" if any(w in text for w in ("password", "encrypt", "filepass")) else "damaged")
+        answer = {"error": error, "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 — MemoryError while encoding a huge answer
+        data = pickle.dumps({"error": "damaged"})
+    out.write(data)
+    out.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve())
