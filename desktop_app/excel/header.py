@@ -137,9 +137,10 @@ def _combine(top: list[str], sub: list[str]) -> list[str]:
 
 def find_header(sheet: SheetData, fields: Sequence[FieldSpec]) -> Header | None:
     """The best header in the top rows (merged cells already filled), or None when nothing matches."""
-    width = sheet.width
     rows = sheet.rows
     scan = min(len(rows), HEADER_SCAN_ROWS)
+    # the header's width: a stray value far below (at XFD1048576, say) does not add 16,000 columns
+    width = max((len(r) for r in rows[:scan]), default=0)
     # rank = (fields named, shape): a two-level header is reported from its upper row
     best: tuple[tuple[int, int], int, int, list[str]] | None = None
     all_titles = [_row_titles(rows[r], width) for r in range(scan)]

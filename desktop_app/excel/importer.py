@@ -150,11 +150,16 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     title_of = {key: found.titles[c] for c, key in col_field.items()}
     skipped: dict[str, int] = {}
     parse = spec.parse_row
-    total = len(data.rows)
-    for i in range(found.data_start, total):
-        if progress is not None and i % 2000 == 0:
+    rows = data.rows
+    total = len(rows)
+    # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
+    present = [i for i in range(found.data_start, total) if rows[i]]
+    if len(present) < total - found.data_start:
+        skipped[hdr.ROW_BLANK] = total - found.data_start - len(present)
+    for n, i in enumerate(present):
+        if progress is not None and n % 2000 == 0:
             progress(i, total)
-        row = data.rows[i]
+        row = rows[i]
         what = hdr.classify(row, found.titles, i in span_rows)
         if what == hdr.ROW_SECTION:
             ctx.section = hdr.section_title(hdr.cell_text(next(v for v in row if not hdr.is_empty(v))))

@@ -175,6 +175,7 @@ def serve() -> int:
     """The worker: one request from stdin, one answer to stdout. Never raises."""
     _limit_memory()
     out = sys.stdout.buffer
+    request: Any = None
     try:
         request = pickle.loads(sys.stdin.buffer.read())
         from desktop_app.excel.reader import read_request
@@ -187,7 +188,9 @@ def serve() -> int:
     except BaseException as exc:  # noqa: BLE001 — calamine's PanicException is a BaseException
         from desktop_app.excel.reader import WrongPasswordError
 
-        text = str(exc).lower()
+        # calamine says so when an .xls has an open password; in a zip the same words mean damage
+        # (Office never encrypts zip members), so only an .xls error is taken as "needs a password"
+        text = str(exc).lower() if isinstance(request, dict) and request.get("format") == "xls" else ""
         error = "password" if isinstance(exc, WrongPasswordError) else (
             "encrypted" if any(w in text for w in ("password", "encrypt", "filepass")) else "damaged")
         answer = {"error": error, "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
