@@ -153,14 +153,28 @@ def too_many_columns(count: int, sheet: str) -> ImportFileError:
                            "请只保留需要导入的列（可把数据复制到新的工作表）后再导入")
 
 
-def too_many_row_elements(zf: zipfile.ZipFile, member: str, sheet: str) -> bool:
-    """True when a sheet's XML holds more row elements than the row limit (styled empty rows count here).
+#: a sheet rectangle (rows × columns) above this many cells, far larger than its XML could fill, is sparse
+DENSE_CELLS = 2_000_000
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 
-    Refuses the sheet when more than the limit of its rows hold values; a sheet
-    with many styled empty rows is left to the streaming reader, which keeps
-    only rows holding values. A plausible ``<dimension>`` spares the scan; it is
-    never trusted to refuse a sheet (WPS writes ``A1:XEA85`` over 25 real columns).
-    Reading through ``zipfile`` also enforces the sizes the zip directory declares.
+
+def _col_count(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def sparse_sheet(zf: zipfile.ZipFile, member: str, sheet: str) -> bool:
+    """True when a sheet should be read by the streaming reader rather than as calamine's dense rectangle.
+
+    That is: its XML holds more row elements than the row limit (styled empty
+    rows count here), or its last row lies far below the rows it holds (a
+    stray cell at row 1,048,576), or its ``<dimension>`` spans far more cells
+    than the XML could fill. Refuses the sheet when more rows than the limit
+    hold values. A plausible ``<dimension>`` spares the scan; it is never trusted
+    to refuse a sheet (WPS writes ``A1:XEA85`` over 25 real columns). Reading
+    through ``zipfile`` also enforces the sizes the zip directory declares.
     """
     try:
         info = zf.getinfo(member)
@@ -168,19 +182,22 @@ def too_many_row_elements(zf: zipfile.ZipFile, member: str, sheet: str) -> bool:
         raise ImportFileError(f"工作表“{sheet}”的数据缺失，文件已损坏", "请在 Excel/WPS 中打开并另存后再导入") from exc
     elements = 0
     valued = 0
+    last_row = 0
     tail = b""
     first = True
     with zf.open(info) as f:
         while True:
             chunk = f.read(1 << 20)
             if not chunk:
-                return elements > MAX_ROWS
+                return elements > MAX_ROWS or last_row > 4 * elements + 10_000
             if first:
                 first = False
                 m = _DIM.search(chunk[:8192])
                 if m and m[3]:
-                    last_row = int(m[4])
-                    if last_row <= MAX_ROWS and info.file_size <= last_row * 65536 + (1 << 20):
+                    rows, cols = int(m[4]), _col_count(m[3].decode())
+                    if rows * cols > DENSE_CELLS and rows * cols > info.file_size // 4:
+                        return True  # the dimension may lie, but then calamine would allocate it: stream
+                    if rows <= MAX_ROWS and info.file_size <= rows * 65536 + (1 << 20):
                         return False  # a plausible dimension: the reader's own checks cover the rest
             buf = tail + chunk
             elements += _count_rows(buf) - _count_rows(tail)
@@ -192,3 +209,7 @@ def too_many_row_elements(zf: zipfile.ZipFile, member: str, sheet: str) -> bool:
             valued += sum(1 for p in parts if b"</v>" in p or b"</is>" in p)
             if valued > MAX_ROWS:
                 raise too_many_rows(valued, sheet)
+            if parts:
+                rows_here = _LAST_ROW.findall(parts[-1])
+                if rows_here:
+                    last_row = max(last_row, int(rows_here[-1]))

@@ -16,6 +16,7 @@ import io
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -28,9 +29,6 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
-#: a sheet whose rectangle (rows × columns) is larger than this many cells and much larger than its XML
-#: could fill is read by the streaming reader instead of calamine's dense range
-DENSE_CELLS = 2_000_000
 
 
 class WrongPasswordError(Exception):
@@ -158,37 +156,73 @@ def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     return rows
 
 
-def _read_calamine(book: Any, name: str, xml_size: int | None) -> SheetData:
+#: rows per message sent back: the app unpickles one chunk while the worker encodes the next
+CHUNK_ROWS = 2000
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+def emit_rows(rows: list[list[Any]], emit: Emit) -> None:
+    """Send the rows holding something back in chunks, each with its row index (a far-away cell leaves gaps)."""
+    at = [i for i, r in enumerate(rows) if r]
+    for k in range(0, len(at), CHUNK_ROWS):
+        part = at[k:k + CHUNK_ROWS]
+        emit({"at": part, "rows": [rows[i] for i in part]})
+
+
+def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit) -> list[Any]:
+    """Send the sheet's rows as calamine reads them; returns its merged ranges."""
     sh = book.get_sheet_by_name(name)
     area = sh.height * sh.width
-    if xml_size is not None and area > DENSE_CELLS and area > xml_size // 4:
+    if xml_size is not None and area > limits.DENSE_CELLS and area > xml_size // 4:
         raise _UseStreamError()
-    if sh.height > limits.MAX_ROWS * 2 and xml_size is None:
-        raise limits.too_many_rows(sh.height, name)
-    rows = sh.to_python(skip_empty_area=False)
     merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
-    if sh.width > 64:  # a WPS sheet padded with empty cells; keeps the rows sent back small
-        _trim(rows)
-    return SheetData(name=name, rows=_check_shape(rows, name), merged=merged)
+    if sh.height > limits.MAX_ROWS or sh.width > limits.MAX_COLUMNS:
+        # only rows and columns holding values count against the limits: look at all of them first
+        emit_rows(_check_shape(_trim(sh.to_python(skip_empty_area=False)), name), emit)
+        return merged
+    wide = sh.width > 64  # a sheet padded with empty cells: rows are cut after their last value
+    start = sh.start or (0, 0)
+    pad = [""] * start[1]
+    chunk: list[list[Any]] = [[] for _ in range(start[0])]  # to_python(skip_empty_area=False) starts at A1 too
+    for row in sh.iter_rows():
+        if pad:
+            row = pad + row
+        if wide:
+            while row and row[-1] == "":
+                row.pop()
+        chunk.append(row)
+        if len(chunk) >= CHUNK_ROWS:
+            emit({"rows": chunk})
+            chunk = []
+    if chunk:
+        emit({"rows": chunk})
+    return merged
 
 
 class _UseStreamError(Exception):
     """calamine's rectangle would be mostly empty: read the sheet with the streaming reader."""
 
 
-def _read_stream(pkg: _Package, name: str) -> SheetData:
+def _read_stream(pkg: _Package, name: str, emit: Emit) -> list[Any]:
     stream = pkg.stream(name)
     try:
-        rows = stream.read(row_limit=limits.MAX_ROWS, column_limit=limits.MAX_COLUMNS)
+        at, rows = stream.read_sparse(row_limit=limits.MAX_ROWS, column_limit=limits.MAX_COLUMNS)
     except RowLimitExceededError as exc:
         if exc.columns:
             raise limits.too_many_columns(exc.count, name) from exc
         raise limits.too_many_rows(exc.count, name) from exc
-    return SheetData(name=name, rows=rows, merged=stream.merged)
+    for k in range(0, len(at), CHUNK_ROWS):
+        emit({"at": at[k:k + CHUNK_ROWS], "rows": rows[k:k + CHUNK_ROWS]})
+    return stream.merged
 
 
-def read_request(request: dict[str, Any]) -> dict[str, Any]:
-    """The worker's job: read the chosen sheet of ``request["path"]`` into a plain answer."""
+def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
+    """The worker's job: send the chosen sheet of ``request["path"]`` back as rows; returns the rest of the answer.
+
+    The rows go out through ``emit`` in chunks as they are read; the returned
+    dict (sheet names, the sheet's name, merged ranges) is the final message.
+    """
     path = Path(request["path"])
     fmt: str = request["format"]
     sheet: str | None = request.get("sheet")
@@ -221,8 +255,8 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
                     heads.append(SheetData(n, rows, merged_ranges(zf, pkg.members[n])))
                 sheet = _choose(names, heads, fields)
         member = pkg.members[sheet]
-        data: SheetData | None = None
-        if mode == "auto" and not limits.too_many_row_elements(zf, member, sheet):
+        merged: list[Any] | None = None
+        if mode == "auto" and not limits.sparse_sheet(zf, member, sheet):
             import python_calamine as calamine
 
             if not isinstance(source, str):
@@ -230,14 +264,14 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
             book = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, str) else \
                 calamine.CalamineWorkbook.from_path(source)
             try:
-                data = _read_calamine(book, sheet, zf.getinfo(member).file_size)
+                merged = _read_calamine(book, sheet, zf.getinfo(member).file_size, emit)
             except _UseStreamError:
-                data = None
+                merged = None
             finally:
                 book.close()
-        if data is None:
-            data = _read_stream(pkg, sheet)
-        return {"sheets": names, "name": data.name, "rows": data.rows, "merged": data.merged}
+        if merged is None:
+            merged = _read_stream(pkg, sheet, emit)
+        return {"sheets": names, "name": sheet, "merged": merged}
     import python_calamine as calamine
 
     book = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, str) else \
@@ -260,8 +294,7 @@ def read_request(request: dict[str, Any]) -> dict[str, Any]:
                 heads.append(SheetData(n, _trim(sh.to_python(skip_empty_area=False)[:HEADER_SCAN_ROWS]),
                                        [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]))
             sheet = _choose(names, heads, fields)
-    data = _read_calamine(book, sheet, None)
-    return {"sheets": names, "name": data.name, "rows": data.rows, "merged": data.merged}
+    return {"sheets": names, "name": sheet, "merged": _read_calamine(book, sheet, None, emit)}
 
 
 def translate(exc: BaseException, path: Path) -> ImportFileError:

@@ -226,15 +226,24 @@ class SheetStream:
         if p and q:
             self.merged.append((p[0], p[1], q[0], q[1]))
 
-    def read(self, max_rows: int | None = None, row_limit: int | None = None,
-             column_limit: int | None = None) -> list[list[Any]]:
-        """The rows (the first ``max_rows`` sheet rows when given); limits count rows and columns holding values."""
+    def read(self, max_rows: int | None = None) -> list[list[Any]]:
+        """The first ``max_rows`` sheet rows (all when None) as a list; empty rows share one empty list."""
+        at, cells = self.read_sparse(max_rows)
+        empty: list[Any] = []  # header.fill_merged copies a row before growing it
+        rows: list[list[Any]] = [empty] * (at[-1] + 1 if at else 0)
+        for r, row in zip(at, cells, strict=True):
+            rows[r] = row
+        return rows
+
+    def read_sparse(self, max_rows: int | None = None, row_limit: int | None = None,
+                    column_limit: int | None = None) -> tuple[list[int], list[list[Any]]]:
+        """(row indices, rows) of the rows holding values, in sheet order; limits count those rows and columns."""
         self.merged: list[Merged] = []
-        raw: list[tuple[int, list[tuple[int, Any, bool]]]] = []
+        raw: dict[int, list[tuple[int, Any, bool]]] = {}
         needed = -1
         columns: set[int] = set()
         for r, cells in self._cells(max_rows):
-            raw.append((r, cells))
+            raw[r] = cells
             if row_limit is not None and len(raw) > row_limit:
                 raise RowLimitExceededError(len(raw))
             for col, value, shared in cells:
@@ -245,16 +254,14 @@ class SheetStream:
             if column_limit is not None and len(columns) > column_limit:
                 raise RowLimitExceededError(len(columns), columns=True)
         strings = shared_strings(self.zf, self.strings_member, needed + 1) if needed >= 0 else []
-        height = raw[-1][0] + 1 if raw else 0
-        empty: list[Any] = []  # shared by every empty row: header.fill_merged copies a row before growing it
-        rows: list[list[Any]] = [empty] * height
-        for r, cells in raw:
-            row: list[Any] = [""] * (cells[-1][0] + 1)
+        at = sorted(raw)
+        out: list[list[Any]] = []
+        for r in at:
+            cells = raw[r]
+            row: list[Any] = [""] * (max(c[0] for c in cells) + 1)
             for col, value, shared in cells:
-                if col >= len(row):
-                    row.extend([""] * (col + 1 - len(row)))
                 if shared:
                     value = strings[value] if 0 <= value < len(strings) else ""
                 row[col] = value
-            rows[r] = row
-        return rows
+            out.append(row)
+        return at, out

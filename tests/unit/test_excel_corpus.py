@@ -105,7 +105,7 @@ def test_worker_turns_a_base_exception_into_an_answer(monkeypatch, capsysbinary)
     class PanicException(BaseException):  # what pyo3 raises when Rust panics
         pass
 
-    def panic(request: dict) -> dict:
+    def panic(request: dict, emit: object) -> dict:
         raise PanicException("index out of bounds")
 
     monkeypatch.setattr(reader, "read_request", panic)
