@@ -54,6 +54,10 @@ class ImportPreview:
     skipped: dict[str, int] = field(default_factory=dict)
     #: the sheet as read (a round trip's rows are read from it again; never part of the JSON)
     data: SheetData | None = field(default=None, repr=False, compare=False)
+    #: the user's meaning for words the kind does not know: column title → {word in the sheet: chosen word}
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: words the kind does not know (and no one has mapped yet): column title → each word once, in sheet order
+    unknown: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self, imported: int = 0) -> dict[str, Any]:
         """The ``import-excel --json`` object of DESIGN.md §6."""
@@ -83,6 +87,8 @@ def preview(
     remembered: Callable[[str, list[str]], dict[str, str | None] | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     password: str | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    remembered_values: Callable[[str, list[str]], dict[str, dict[str, str]] | None] | None = None,
 ) -> ImportPreview:
     """Read a workbook as ``kind`` without writing anything.
 
@@ -92,7 +98,10 @@ def preview(
     ``mapping`` (column title → field or None) overrides the automatic one;
     ``remembered(kind, titles)`` may return the mapping the office saved for the
     same headers; ``year`` is the campaign year, used when the sheet names none;
-    ``progress(done, total)`` is called while reading (it may raise to cancel).
+    ``progress(done, total)`` is called while reading (it may raise to cancel);
+    ``values`` (column title → {word: chosen word}) says what words the kind does
+    not know mean (``--map 整改状态:待研究=推进中``); words still unknown are listed
+    in ``unknown`` (each once) as well as being row errors.
     """
     spec = get_kind(kind)
     path = Path(path)
@@ -103,6 +112,11 @@ def preview(
             f"在工作表“{data.name}”中没有找到{spec.label}的表头",
             "表头应包含" + "、".join(f.label for f in spec.fields[:4]) + " 等列；如数据在其他工作表，请选择该工作表")
     titles = found.titles
+    if remembered_values is not None:  # what the office said before, under what the user says now
+        merged = {t: dict(m) for t, m in (remembered_values(kind, titles) or {}).items()}
+        for t, m in (values or {}).items():
+            merged.setdefault(t, {}).update(m)
+        values = merged
     if mapping is None and remembered is not None:
         try:
             col_field = resolve_mapping(titles, spec, remembered(kind, titles))
@@ -110,9 +124,11 @@ def preview(
             col_field = resolve_mapping(titles, spec, None)
     else:
         col_field = resolve_mapping(titles, spec, mapping)
+    check_values(values or {}, titles, spec, col_field)
     out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=wb.sheets, header_row=found.top_row + 1,
                         titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
-                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles, data=data)
+                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles, data=data,
+                        values={t: dict(m) for t, m in (values or {}).items() if t in titles and m})
     if out.roundtrip:
         return out  # the round-trip reader (roundtrip.py) reads such sheets itself
     for f in spec.fields:
@@ -120,6 +136,21 @@ def preview(
             out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
     read_rows(data, found, spec, col_field, out, progress)
     return out
+
+
+def check_values(values: dict[str, dict[str, str]], titles: list[str], spec: KindSpec,
+                 col_field: dict[int, str]) -> None:
+    """Refuse a word meaning for a column that takes no such words, or a meaning the kind does not read."""
+    field_of = {titles[c]: key for c, key in col_field.items()}
+    columns = "、".join(t for t, key in field_of.items() if key in spec.choices) or "（无）"
+    for title, words in values.items():
+        key = field_of.get(title)
+        if key not in spec.choices:
+            raise ValidationError(f"“{title}”不是需要指定词义的列", f"可指定词义的列：{columns}")
+        for word, chosen in words.items():
+            if spec.known is not None and not spec.known(key, chosen):
+                raise ValidationError(f"“{title}”列中“{word}”指定的取值“{chosen}”无效",
+                                      "可选：" + "、".join(spec.choices[key]))
 
 
 def resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | None] | None) -> dict[int, str]:
@@ -150,6 +181,10 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     title_of = {key: found.titles[c] for c, key in col_field.items()}
     skipped: dict[str, int] = {}
     parse = spec.parse_row
+    # fields with a vocabulary: the user's word maps first, then words still unknown are collected
+    vocab = [(key, title_of[key], out.values.get(title_of[key], {})) for key in spec.choices if key in title_of]
+    known = spec.known
+    unknown: dict[str, dict[str, None]] = {}
     rows = data.rows
     total = len(rows)
     # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
@@ -173,6 +208,12 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
         if not any(v.strip() if type(v) is str else v is not None for v in cells.values()):
             skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
             continue
+        for key, title, chosen in vocab:
+            word = hdr.cell_text(cells[key])
+            if word in chosen:
+                cells[key] = word = chosen[word]
+            if word and known is not None and not known(key, word):
+                unknown.setdefault(title, {})[word] = None
         errors = RowErrors()
         parsed = parse(cells, ctx, errors)
         parsed["row"] = i + 1
@@ -180,5 +221,6 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
         for key, message in errors.items:
             out.errors.append(RowError(i + 1, title_of.get(key, spec.label_of(key)), message))
     out.skipped = skipped
+    out.unknown = {title: list(words) for title, words in unknown.items()}
     if not out.rows and not out.errors:
         out.errors.append(RowError(found.data_start + 1, "", "表头下面没有可导入的数据行"))

@@ -91,8 +91,10 @@ def _decrypt(path: Path, password: str) -> BinaryIO:
             out = io.BytesIO()
             office.decrypt(out)
         except Exception as exc:
+            from msoffcrypto.exceptions import InvalidKeyError
+
             text = str(exc).lower()
-            if "password" in text or "key" in text or "verif" in text:
+            if isinstance(exc, InvalidKeyError) or "password" in text or "verif" in text:
                 raise WrongPasswordError() from exc
             raise ImportFileError(f"{limits.ENCRYPTED}：{path.name}（加密方式不受支持）", limits.ENCRYPTED_ACTION) from exc
     out.seek(0)

@@ -55,6 +55,10 @@ class KindSpec:
     parse_row: RowParser
     #: fields whose emptiness makes a row "not an item" rather than an error (e.g. a stray note)
     key_fields: tuple[str, ...] = field(default_factory=tuple)
+    #: fields that take one of a few words (状态, 题型 …): field → the words to offer for an unknown one
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``known(field, word)``: True when the kind reads ``word`` in that field without help
+    known: Callable[[str, str], bool] | None = None
 
     def label_of(self, key: str) -> str:
         """The Chinese label of a field key."""

@@ -145,4 +145,15 @@ def _guess_type(options: list[str], letters: str | None, answer: str) -> str | N
     return None
 
 
-SPEC = KindSpec("questions", "题库", FIELDS, parse_row, key_fields=("stem", "answer"))
+def known(key: str, word: str) -> bool:
+    """True when ``word`` is a 题型 or 难度 this kind reads."""
+    if key == "type":
+        return type_word(word) is not None
+    if key == "difficulty":
+        return unicodedata.normalize("NFKC", word).replace(" ", "") in DIFFICULTY
+    return True
+
+
+SPEC = KindSpec("questions", "题库", FIELDS, parse_row, key_fields=("stem", "answer"),
+                choices={"type": ("单选", "多选", "判断", "填空", "简答"), "difficulty": ("易", "中", "难")},
+                known=known)
