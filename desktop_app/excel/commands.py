@@ -63,11 +63,11 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
             rt = outcome.roundtrip
             print(f"回执表：更新 {rt['changed']} 条，未变化 {rt['unchanged']} 条，拒绝 {rt['rejected']} 条")
         elif pv.errors and outcome.skipped_rows is not None:
-            rows = outcome.skipped_rows
+            left_out = outcome.skipped_rows
             did = "将导入" if args.dry_run else "已导入"
-            count = len(pv.rows) - len(rows) if args.dry_run else outcome.imported
+            count = len(pv.rows) - len(left_out) if args.dry_run else outcome.imported
             print(f"发现 {len(pv.errors)} 处错误；按 --skip-errors {did}无误的 {count} 条，跳过第 "
-                  + "、".join(str(r) for r in rows) + " 行：")
+                  + "、".join(str(r) for r in left_out) + " 行：")
         elif pv.errors:
             print(f"发现 {len(pv.errors)} 处错误，未导入任何数据：")
         elif args.dry_run:
