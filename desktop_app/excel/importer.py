@@ -7,6 +7,7 @@ owning capability's service in one call (one transaction): all or nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +174,9 @@ def resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | 
     return out
 
 
+_SERIAL = re.compile(r"^(序号|序|编号|No\.?|NO\.?|行号|（第[A-Z]+列）)$")
+
+
 def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview,
               progress: Callable[[int, int], None] | None = None) -> None:
     span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
@@ -185,6 +189,9 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     vocab = [(key, title_of[key], out.values.get(title_of[key], {})) for key in spec.choices if key in title_of]
     known = spec.known
     unknown: dict[str, dict[str, None]] = {}
+    # columns no field is mapped to (a running number aside): their text stays with the row
+    extra_cols = [(c, t) for c, t in enumerate(found.titles)
+                  if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))] if spec.keeps_extra else []
     rows = data.rows
     total = len(rows)
     # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
@@ -214,6 +221,8 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
                 cells[key] = word = chosen[word]
             if word and known is not None and not known(key, word):
                 unknown.setdefault(title, {})[word] = None
+        if extra_cols:
+            ctx.extra = {t: hdr.cell_text(row[c]) for c, t in extra_cols if c < width and not hdr.is_empty(row[c])}
         errors = RowErrors()
         parsed = parse(cells, ctx, errors)
         parsed["row"] = i + 1

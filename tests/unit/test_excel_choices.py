@@ -99,3 +99,25 @@ def test_cli_map_skip_errors_and_password_env(tmp_path: Path) -> None:
                           "--map", "整改状态:待研究=推进中", "--json"], env=env, capture_output=True, text=True)
     assert enc.returncode == 0, enc.stderr
     assert json.loads(enc.stdout)["imported"] == 2
+
+
+def test_visit_plan_keeps_unmapped_text_and_reads_unannounced_anywhere(ctx, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from db.models import Visit
+
+    p = make_sheet(tmp_path / "调研计划.xlsx", [
+        ["序号", "调研内容", "带队领导", "时间", "地点", "方式", "备注", "联系人"],
+        [1, "防返贫监测", "刘洋", "2026年5月6日", "勐阿镇纳京村", "座谈", "四不两直", "岩温"],
+        [2, "人居环境整治", "黄涛", "2026年5月8日", "嘎洒镇曼真村", "走访", "随机抽查，不打招呼", ""],
+        [3, "产业发展", "刘洋", "2026年5月12日", "勐龙镇", "座谈", "", ""],
+    ])
+    out = import_file(ctx.db, ctx.actor, p, "visits")
+    assert out.preview.errors == [] and out.imported == 3
+    assert [r["unannounced"] for r in out.preview.rows] == [True, True, False]
+    assert out.preview.rows[0]["purpose"] == "备注：四不两直；联系人：岩温"  # 序号 is not kept: it is the row's number
+    with ctx.db.session() as s:
+        saved = {v.place: (v.unannounced, v.purpose) for v in s.scalars(select(Visit))}
+    assert saved["勐阿镇纳京村"] == (True, "备注：四不两直；联系人：岩温")
+    assert saved["嘎洒镇曼真村"] == (True, "备注：随机抽查，不打招呼")
+    assert saved["勐龙镇"] == (False, "")

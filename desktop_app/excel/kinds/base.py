@@ -26,6 +26,8 @@ class RowContext:
 
     year: int | None
     section: str = ""
+    #: this row's text in columns no field is mapped to (column title → text): kept, never dropped
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 class RowErrors:
@@ -59,6 +61,8 @@ class KindSpec:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: ``known(field, word)``: True when the kind reads ``word`` in that field without help
     known: Callable[[str, str], bool] | None = None
+    #: the kind keeps the text of unmapped columns (``RowContext.extra``)
+    keeps_extra: bool = False
 
     def label_of(self, key: str) -> str:
         """The Chinese label of a field key."""
