@@ -42,6 +42,14 @@ class PasswordRequiredError(ImportFileError):
         self.path = path
 
 
+class WrongPasswordError(ImportFileError):
+    """The password given does not open the workbook."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"打开密码不正确，无法读取：{path.name}", "请核对打开密码（区分大小写）后重试")
+        self.path = path
+
+
 def sniff(path: Path, password: str | None = None) -> str:
     """'xlsx' or 'xls' by the file's first bytes (never by its name); refuses anything else.
 

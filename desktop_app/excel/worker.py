@@ -39,8 +39,6 @@ TIME_LIMIT_S = float(os.environ.get("FIELDDESK_EXCEL_TIMEOUT", "180"))
 
 DAMAGED = "文件已损坏或结构异常，无法读取：{name}"
 DAMAGED_ACTION = "请在 WPS/Excel 中打开后另存为 .xlsx 再导入"
-WRONG_PASSWORD = "打开密码不正确，无法读取：{name}"
-WRONG_PASSWORD_ACTION = "请核对打开密码（区分大小写）后重试"
 
 
 def damaged(path: Path, why: str = "") -> ImportFileError:
@@ -109,7 +107,7 @@ def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None
     if answer.get("error"):
         error = answer["error"]
         if error == "password":
-            raise ImportFileError(WRONG_PASSWORD.format(name=path.name), WRONG_PASSWORD_ACTION)
+            raise limits.WrongPasswordError(path)
         if error == "timeout":
             raise damaged(path, f"读取超过 {TIME_LIMIT_S:.0f} 秒")
         if error == "encrypted":
