@@ -119,6 +119,62 @@ def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None
     return WorkbookRead(sheets=[str(s) for s in answer["sheets"]], data=data)
 
 
+_spare_lock = threading.Lock()
+_spare: subprocess.Popen[bytes] | None = None
+_keep_warm = False
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    try:
+        return subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=_environment(), creationflags=flags)
+    except OSError as exc:
+        raise ImportFileError(f"无法启动表格读取进程：{exc.strerror or exc}", "请重新启动调研工作台后再试") from exc
+
+
+def prestart() -> None:
+    """Keep a worker started ahead of need while the import dialog is open (its start-up is then not waited for).
+
+    A worker waits for its request with its modules loaded; one that is never
+    used ends when ``discard_spare`` is called or the app exits (its stdin closes).
+    """
+    global _spare, _keep_warm
+    with _spare_lock:
+        _keep_warm = True
+        if _spare is None or _spare.poll() is not None:
+            try:
+                _spare = _spawn()
+            except ImportFileError:
+                _spare = None
+
+
+def discard_spare() -> None:
+    """Stop keeping a worker ready (the import dialog closed)."""
+    global _spare, _keep_warm
+    with _spare_lock:
+        proc, _spare, _keep_warm = _spare, None, False
+    if proc is not None:
+        proc.kill()
+        proc.wait()
+        for stream in (proc.stdin, proc.stdout):
+            if stream is not None:
+                stream.close()
+
+
+def _take() -> subprocess.Popen[bytes]:
+    """The ready worker if there is one, else a new one; starts the next ready one while the dialog is open."""
+    global _spare
+    with _spare_lock:
+        proc, _spare = _spare, None
+        warm = _keep_warm
+    if proc is None or proc.poll() is not None:
+        proc = _spawn()
+    if warm:
+        prestart()
+    return proc
+
+
 def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None) -> dict[str, Any] | None:
     """Start a worker and gather its answer (rows arrive in chunks); None if it died without one.
 
@@ -126,12 +182,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
     limit and calls ``progress(rows so far, 0)``; when that raises (取消) or the
     time is up, the worker is killed.
     """
-    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    try:
-        proc = subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                env=_environment(), creationflags=flags)
-    except OSError as exc:
-        raise ImportFileError(f"无法启动表格读取进程：{exc.strerror or exc}", "请重新启动调研工作台后再试") from exc
+    proc = _take()
     rows: list[list[Any]] = []
     final: list[dict[str, Any]] = []
 
@@ -232,9 +283,9 @@ def serve() -> int:
     out = sys.stdout.buffer
     request: Any = None
     try:
-        request = pickle.loads(sys.stdin.buffer.read())
-        from desktop_app.excel.reader import read_request
+        from desktop_app.excel.reader import read_request  # loaded before the request: a ready worker waits warm
 
+        request = pickle.loads(sys.stdin.buffer.read())
         answer: dict[str, Any] = read_request(request, _emitter(out))
     except limits.PasswordRequiredError:
         answer = {"error": "encrypted"}

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError
+from desktop_app.excel import worker
 from desktop_app.excel.kinds import KIND_LABELS, KIND_NAMES, get_kind
 from desktop_app.excel.limits import PasswordRequiredError, WrongPasswordError
 from desktop_app.ledger import duplicates
@@ -62,6 +63,9 @@ class ExcelImportDialog(QDialog):
         self._password: str | None = None  # the open password the clerk typed for this file
         self._values: dict[str, dict[str, str]] = {}  # meanings of unknown words, column → {word: chosen}
         self._loading = False
+        worker.prestart()  # the process that will read the file starts while the clerk picks it
+        self.finished.connect(worker.discard_spare)
+        self.destroyed.connect(worker.discard_spare)
         self.setWindowTitle(self.tr("导入 Excel"))
         self.resize(1100, 720)
 
