@@ -64,3 +64,16 @@ def test_words_dialog_offers_the_kind_words(qtbot, ctx, tmp_path: Path) -> None:
     dlg.apply_words(words.values())
     qtbot.waitUntil(lambda: dlg.preview is not first, timeout=30_000)
     assert dlg.preview.errors == [] and dlg.import_button.isEnabled() and not dlg.words_button.isEnabled()
+
+
+def test_cancel_while_the_import_reads_writes_nothing(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:
+    p = make_sheet(tmp_path / "问题清单.xlsx", [LEDGER[0], LEDGER[1], LEDGER[4]])
+    dlg = ExcelImportDialog(ctx, "ledger")
+    qtbot.addWidget(dlg)
+    dlg.load(str(p))
+    _loaded(qtbot, dlg)
+    assert dlg.import_button.isEnabled()
+    dlg.import_button.click()
+    dlg.task.progress.cancel()  # 取消 on the progress dialog
+    qtbot.waitUntil(lambda: "已取消导入" in dlg.status.text(), timeout=30_000)
+    assert counts(ctx.db)[0] == 0 and dlg.outcome is None and dlg.import_button.isEnabled()

@@ -332,11 +332,21 @@ class ExcelImportDialog(QDialog):
             return
         password, values = self._password, dict(self._values) or None
         self.import_button.setEnabled(False)
-        self.task = run_task(self, self.tr("导入 Excel"),
-                             lambda progress: import_file(db, actor, Path(pv.file), pv.kind, sheet=pv.sheet,
-                                                          mapping=mapping, skip_errors=skip, password=password,
-                                                          values=values),
-                             on_done=self._imported, on_error=self._import_failed)
+
+        def work(progress: Any) -> Any:
+            # 取消 works while the file is read and checked again; the write itself (one transaction) never calls it
+            def step(done: int, total: int) -> None:
+                progress(done, total, f"正在检查第 {done} 行，共 {total} 行…" if total else "正在读取表格…")
+
+            return import_file(db, actor, Path(pv.file), pv.kind, sheet=pv.sheet, mapping=mapping, skip_errors=skip,
+                               password=password, values=values, progress=step)
+
+        self.task = run_task(self, self.tr("导入 Excel"), work, on_done=self._imported, on_error=self._import_failed,
+                             on_cancelled=self._import_cancelled, cancellable=True)
+
+    def _import_cancelled(self) -> None:
+        self.status.setText(self.tr("已取消导入，没有写入任何数据"))
+        self._update_import_button()
 
     def _import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
