@@ -128,3 +128,54 @@ def test_worker_answer_may_not_name_classes() -> None:
 
     ok = pickle.dumps({"rows": [[dt.date(2026, 6, 30), 1.0, "x"]]})
     assert worker._PlainUnpickler(io.BytesIO(ok)).load()["rows"][0][0] == dt.date(2026, 6, 30)
+
+
+def _inline(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_column_limit_counts_columns_holding_values(ctx, tmp_path: Path) -> None:
+    import sys as _sys
+
+    _sys.path.insert(0, str(HOSTILE))
+    try:
+        import make_hostile as mk
+    finally:
+        _sys.path.remove(str(HOSTILE))
+    header = "".join(_inline(f"{mk.column(c)}1", t) for c, t in enumerate(["问题描述", "责任单位", "完成时限"]))
+    wide = "".join(_inline(f"{mk.column(c)}2", "x") for c in range(3, 505))  # 502 more columns with values
+    row = "".join(_inline(f"{mk.column(c)}2", v) for c, v in enumerate(["问题", "县委组织部", "2026-06-30"]))
+    p = mk.package(tmp_path / "wide.xlsx", mk.sheet(f'<row r="1">{header}</row><row r="2">{row}{wide}</row>'))
+    before = counts(ctx.db)
+    with pytest.raises(ImportFileError, match="列填有内容，超过 500 列的上限"):
+        import_file(ctx.db, ctx.actor, p, "ledger")
+    assert counts(ctx.db) == before
+
+
+def test_choosing_a_sheet_reads_only_the_first_rows_of_each(tmp_path: Path) -> None:
+    """A notes sheet with a value at XFD1048576 beside the ledger sheet: choosing reads 30 rows of it, no more."""
+    import zipfile
+
+    src = zipfile.ZipFile(HOSTILE / "far_cell_with_dimension.xlsx")
+    workbook = src.read("xl/workbook.xml").decode().replace(
+        '<sheet name="问题清单" sheetId="1" r:id="rId1"/>',
+        '<sheet name="说明" sheetId="1" r:id="rId1"/><sheet name="问题清单" sheetId="2" r:id="rId3"/>')
+    rels = src.read("xl/_rels/workbook.xml.rels").decode().replace(
+        "</Relationships>", '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                            'relationships/worksheet" Target="worksheets/sheet2.xml"/></Relationships>')
+    ledger = zipfile.ZipFile(HOSTILE / "wps_styled_to_xea.xlsx").read("xl/worksheets/sheet1.xml")
+    notes = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             'spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1">'
+             + _inline("A1", "填表说明：请按表头填写") + '</row><row r="1048576">' + _inline("XFD1048576", "x")
+             + "</row></sheetData></worksheet>")
+    p = tmp_path / "two.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            body = {"xl/workbook.xml": workbook.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                    "xl/worksheets/sheet1.xml": notes.encode()}.get(info.filename, src.read(info.filename))
+            zf.writestr(info.filename, body)
+        zf.writestr("xl/worksheets/sheet2.xml", ledger)
+    t0 = time.perf_counter()
+    pv = preview(p, "ledger", year=2026)
+    assert time.perf_counter() - t0 < 4
+    assert pv.sheets == ["说明", "问题清单"] and pv.sheet == "问题清单" and len(pv.rows) == 2
