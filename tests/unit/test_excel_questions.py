@@ -90,3 +90,14 @@ def test_words() -> None:
         "单选", "单选", "单选", "多选", "多选", "判断", "判断", "填空", "简答", "多选", "简答", None]
     assert [answer_letters(a) for a in ("Ｄ", " B", "c", "AB", "A,B", "A、B", "B A", "ａｃ", "A和C", "对")] == [
         "D", "B", "C", "AB", "AB", "AB", "AB", "AC", "AC", None]
+
+
+def test_unmapped_columns_are_kept_in_the_explanation(tmp_path: Path) -> None:
+    p = make_sheet(tmp_path / "bank.xlsx", [
+        ["序号", "题干", "A选项", "B选项", "正确答案", "类型", "出处", "分值"],
+        [1, "“四下基层”包括哪项？", "宣传党的路线方针政策下基层", "开会", "A", "单选", "《调研工作手册》第3页", 2],
+        [2, "调研要坚持问题导向。", "", "", "对", "判断", "", ""],
+    ])
+    pv = preview(p, "questions")
+    assert pv.errors == []
+    assert [r["explanation"] for r in pv.rows] == ["出处：《调研工作手册》第3页；分值：2", ""]

@@ -111,8 +111,12 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     difficulty = DIFFICULTY.get(level)
     if difficulty is None:
         errors.add("difficulty", f"无法识别的难度：“{level}”（可写 易、中、难）")
+    explanation = text(cells.get("explanation"), "explanation", errors)
+    if ctx.extra:  # columns the import does not map (出处, 分值 …) are kept with the question, under its 解析
+        kept = "；".join(f"{title}：{value}" for title, value in ctx.extra.items())
+        explanation = f"{explanation}\n{kept}" if explanation else kept
     return {"type": qtype or word, "stem": stem, "options": options, "answer": answer,
-            "explanation": text(cells.get("explanation"), "explanation", errors),
+            "explanation": explanation,
             "tags": name_list(text(cells.get("tags"), "tags", errors)), "difficulty": difficulty or 2}
 
 
@@ -156,4 +160,4 @@ def known(key: str, word: str) -> bool:
 
 SPEC = KindSpec("questions", "题库", FIELDS, parse_row, key_fields=("stem", "answer"),
                 choices={"type": ("单选", "多选", "判断", "填空", "简答"), "difficulty": ("易", "中", "难")},
-                known=known)
+                known=known, keeps_extra=True)
