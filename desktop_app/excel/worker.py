@@ -17,6 +17,7 @@ may name a class to construct.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import subprocess
@@ -149,6 +150,13 @@ def prestart() -> None:
                 _spare = None
 
 
+def _close(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None and not stream.closed:
+            with contextlib.suppress(OSError):  # a broken pipe on closing is of no interest
+                stream.close()
+
+
 def discard_spare() -> None:
     """Stop keeping a worker ready (the import dialog closed)."""
     global _spare, _keep_warm
@@ -157,9 +165,7 @@ def discard_spare() -> None:
     if proc is not None:
         proc.kill()
         proc.wait()
-        for stream in (proc.stdin, proc.stdout):
-            if stream is not None:
-                stream.close()
+        _close(proc)
 
 
 def _take() -> subprocess.Popen[bytes]:
@@ -219,6 +225,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
         proc.kill()
         reader.join()
         proc.wait()
+        _close(proc)
 
     reader = threading.Thread(target=receive, name="excel-worker-reader", daemon=True)
     reader.start()
@@ -242,9 +249,15 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
     except BaseException:
         stop()
         raise
-    proc.wait()
-    if not final:
+    if not final:  # it died, or wrote something that is not an answer (and may be blocked writing more)
+        stop()
         return None
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    _close(proc)
     answer = final[0]
     answer["rows"] = rows
     return answer
