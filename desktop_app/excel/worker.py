@@ -293,12 +293,14 @@ def _emitter(out: Any) -> Callable[[dict[str, Any]], None]:
 def serve() -> int:
     """The worker: one request from stdin; row chunks, then one final answer, to stdout. Never raises."""
     _limit_memory()
-    out = sys.stdout.buffer
+    # a windowed (frozen) build may have no sys.stdout/sys.stdin objects even though the pipes are there
+    out = sys.stdout.buffer if sys.stdout is not None else os.fdopen(1, "wb")
+    source = sys.stdin.buffer if sys.stdin is not None else os.fdopen(0, "rb")
     request: Any = None
     try:
         from desktop_app.excel.reader import read_request  # loaded before the request: a ready worker waits warm
 
-        request = pickle.loads(sys.stdin.buffer.read())
+        request = pickle.loads(source.read())
         answer: dict[str, Any] = read_request(request, _emitter(out))
     except limits.PasswordRequiredError:
         answer = {"error": "encrypted"}
