@@ -82,6 +82,9 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
         print(f"提醒：第 {rows} 行（共 {len(outcome.already_recorded)} 行）的问题台账中已有（问题描述和责任单位相同），{done}；"
               "如是重复导入，请在台账中作废多出的条目", file=sys.stderr)
     spec = get_kind(args.kind)
+    if pv.not_imported:
+        print("提醒：" + "、".join(f"“{t}”列（{n} 行有内容）" for t, n in pv.not_imported.items())
+              + f"没有对应的{spec.label}字段，这些内容不会导入；如需导入，请把该列改为对应的表头", file=sys.stderr)
     field_of = {t: k for t, k in pv.mapping.items() if k}
     for title, words in pv.unknown.items():
         choices = spec.choices.get(field_of.get(title, ""), ())

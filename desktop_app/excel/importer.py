@@ -59,6 +59,8 @@ class ImportPreview:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     #: words the kind does not know (and no one has mapped yet): column title → each word once, in sheet order
     unknown: dict[str, list[str]] = field(default_factory=dict)
+    #: columns no field is mapped to whose text this kind cannot keep: column title → rows with text there
+    not_imported: dict[str, int] = field(default_factory=dict)
 
     def to_json(self, imported: int = 0) -> dict[str, Any]:
         """The ``import-excel --json`` object of DESIGN.md §6."""
@@ -190,8 +192,13 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     known = spec.known
     unknown: dict[str, dict[str, None]] = {}
     # columns no field is mapped to (a running number aside): their text stays with the row
-    extra_cols = [(c, t) for c, t in enumerate(found.titles)
-                  if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))] if spec.keeps_extra else []
+    unmapped = [(c, t) for c, t in enumerate(found.titles)
+                if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))]
+    extra_cols = unmapped if spec.keeps_extra else []
+    # a kind that cannot keep them says which columns' text stays behind (never silently)
+    lost_cols = ([] if spec.keeps_extra else unmapped) + [(c, found.titles[c]) for c, key in col_field.items()
+                                                          if key in spec.unwritten]
+    lost: dict[str, int] = {}
     rows = data.rows
     total = len(rows)
     # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
@@ -223,6 +230,9 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
                 unknown.setdefault(title, {})[word] = None
         if extra_cols:
             ctx.extra = {t: hdr.cell_text(row[c]) for c, t in extra_cols if c < width and not hdr.is_empty(row[c])}
+        for c, t in lost_cols:
+            if c < width and not hdr.is_empty(row[c]):
+                lost[t] = lost.get(t, 0) + 1
         errors = RowErrors()
         parsed = parse(cells, ctx, errors)
         parsed["row"] = i + 1
@@ -231,5 +241,6 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
             out.errors.append(RowError(i + 1, title_of.get(key, spec.label_of(key)), message))
     out.skipped = skipped
     out.unknown = {title: list(words) for title, words in unknown.items()}
+    out.not_imported = lost
     if not out.rows and not out.errors:
         out.errors.append(RowError(found.data_start + 1, "", "表头下面没有可导入的数据行"))

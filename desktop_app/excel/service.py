@@ -43,6 +43,8 @@ class ImportOutcome:
             out["already_recorded"] = self.already_recorded
         if self.preview.unknown:
             out["unknown_words"] = self.preview.unknown
+        if self.preview.not_imported:
+            out["not_imported_columns"] = self.preview.not_imported
         if self.skipped_rows is not None:
             out["skipped_rows"] = self.skipped_rows
         return out

@@ -271,6 +271,9 @@ class ExcelImportDialog(QDialog):
             text = self.tr("工作表“%1”：表头在第 %2 行，读到%3 %4 条，没有发现错误，可以导入。")
             text = text.replace("%1", pv.sheet).replace("%2", str(pv.header_row)).replace("%3", label).replace(
                 "%4", str(len(pv.rows)))
+        if pv.not_imported:
+            text += self.tr("\n注意：%1 没有对应字段，这些列的内容不会导入；如需导入，请在左侧指定对应字段。").replace(
+                "%1", "、".join(f"“{t}”" for t in pv.not_imported))
         self.words_button.setEnabled(bool(pv.unknown))
         if pv.unknown:
             words = "、".join(f"“{w}”" for ws in pv.unknown.values() for w in ws)

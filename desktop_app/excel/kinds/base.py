@@ -63,6 +63,8 @@ class KindSpec:
     known: Callable[[str, str], bool] | None = None
     #: the kind keeps the text of unmapped columns (``RowContext.extra``)
     keeps_extra: bool = False
+    #: fields read for the preview that the owner has nowhere to store (the ledger's 备注)
+    unwritten: tuple[str, ...] = ()
 
     def label_of(self, key: str) -> str:
         """The Chinese label of a field key."""

@@ -101,4 +101,5 @@ def known(key: str, word: str) -> bool:
 
 
 SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"),
-                choices={"status": ("未启动", "推进中", "已完成", "已销号", "长期坚持")}, known=known)
+                choices={"status": ("未启动", "推进中", "已完成", "已销号", "长期坚持")}, known=known,
+                unwritten=("note",))
