@@ -17,6 +17,9 @@ Figures (seconds; names keep their nominal size whatever ``scale`` is):
 * ``excel_import_100k_ratio`` — product / floor (target ≤ 2).
 * ``excel_import_write_100k_s`` — preview plus ``create_issues`` of the plain-rows sheet into a
   fresh office (the whole import a clerk waits for); for information, it has no library floor.
+* ``excel_import_50_s`` / ``calamine_read_50_s`` — the same two on a 50-row sheet (median of 5): the
+  import's fixed cost, mostly starting the worker process that parses the file (excel/worker.py);
+  ``excel_import_50_overhead_s`` is their difference (target < 0.3 s).
 * ``excel_peak_rss_mb`` — the group process's peak RSS (all of the above in one process).
 
 Plain rows: 80–200 Chinese characters of description etc., like the demo office's.
@@ -184,7 +187,12 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     assert read == items, (read, items)
     t_write, imported = _timed(import_and_write, workdir / "ledger_rows.xlsx", workdir)
     assert imported == n
+    # a clerk's everyday sheet (50 rows): what the worker process adds to an import is visible here
+    small = sorted(_timed(product_import, workdir / "warm_rows.xlsx")[0] for _ in range(5))[2]
+    small_floor = sorted(_timed(floor_import, workdir / "warm_rows.xlsx")[0] for _ in range(5))[2]
     return {
+        "excel_import_50_s": rnd(small), "calamine_read_50_s": rnd(small_floor),
+        "excel_import_50_overhead_s": rnd(small - small_floor),
         **pair("excel_export_100k_s", t_export, "openpyxl_write_only_100k_s", t_floor_w),
         **pair("excel_import_100k_s", t_import, "calamine_read_100k_s", t_floor_r),
         "excel_export_rows_100k_s": rnd(t_rows),

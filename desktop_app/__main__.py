@@ -31,6 +31,10 @@ def gui_data_dir(args: list[str]) -> tuple[bool, str | None]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--excel-worker"]:  # a frozen build's spreadsheet worker (desktop_app/excel/worker.py)
+        from desktop_app.excel.worker import serve
+
+        return serve()
     gui, data_dir = gui_data_dir(args)
     if not gui:
         from desktop_app.cli import run  # stdlib only: every command runs headless

@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "questions", "scores"])
     c.add_argument("--dry-run", action="store_true", help="只预览，不写入")
     c.add_argument("--sheet", help="工作表名称（默认自动选择）")
+    c.add_argument("--skip-errors", action="store_true", help="只导入无误的行，列出有错误的行（默认：有错误时全部不导入）")
+    c.add_argument("--map", action="append", default=[], metavar="列名:原词=取值",
+                   help="指定表格中无法识别的词的含义，如 --map 整改状态:待研究=推进中（可重复；下次自动沿用）")
+    c.add_argument("--password-env", metavar="VAR", help="从环境变量 VAR 读取工作簿的打开密码")
 
     c = cmd("export-excel", "导出为 Excel")
     c.add_argument("out")

@@ -17,7 +17,7 @@ from typing import Any
 
 from desktop_app.excel.dates import year_in_text
 from desktop_app.excel.kinds.base import FieldSpec
-from desktop_app.excel.reader import SheetData
+from desktop_app.excel.sheet import SheetData
 
 HEADER_SCAN_ROWS = 30
 
@@ -74,8 +74,8 @@ def fill_merged(sheet: SheetData) -> None:
             continue
         for r in range(r1, min(r2, len(rows) - 1) + 1):
             row = rows[r]
-            if len(row) <= c2:
-                row.extend([""] * (c2 + 1 - len(row)))
+            if len(row) <= c2:  # a new list: empty rows may share one list object
+                row = rows[r] = row + [""] * (c2 + 1 - len(row))
             for c in range(c1, c2 + 1):
                 if is_empty(row[c]):
                     row[c] = value
@@ -137,9 +137,10 @@ def _combine(top: list[str], sub: list[str]) -> list[str]:
 
 def find_header(sheet: SheetData, fields: Sequence[FieldSpec]) -> Header | None:
     """The best header in the top rows (merged cells already filled), or None when nothing matches."""
-    width = sheet.width
     rows = sheet.rows
     scan = min(len(rows), HEADER_SCAN_ROWS)
+    # the header's width: a stray value far below (at XFD1048576, say) does not add 16,000 columns
+    width = max((len(r) for r in rows[:scan]), default=0)
     # rank = (fields named, shape): a two-level header is reported from its upper row
     best: tuple[tuple[int, int], int, int, list[str]] | None = None
     all_titles = [_row_titles(rows[r], width) for r in range(scan)]

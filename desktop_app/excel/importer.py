@@ -7,6 +7,7 @@ owning capability's service in one call (one transaction): all or nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,8 @@ from desktop_app.errors import ImportFileError, ValidationError
 from desktop_app.excel import header as hdr
 from desktop_app.excel.kinds import get_kind
 from desktop_app.excel.kinds.base import KindSpec, RowContext, RowErrors
-from desktop_app.excel.reader import SheetData, open_workbook
+from desktop_app.excel.sheet import SheetData
+from desktop_app.excel.worker import WorkbookRead, read_workbook
 
 #: title of the hidden id column of a round-trip sheet (see roundtrip.py)
 ROUNDTRIP_ID_TITLE = "系统编号"
@@ -51,6 +53,14 @@ class ImportPreview:
     year: int | None = None
     roundtrip: bool = False
     skipped: dict[str, int] = field(default_factory=dict)
+    #: the sheet as read (a round trip's rows are read from it again; never part of the JSON)
+    data: SheetData | None = field(default=None, repr=False, compare=False)
+    #: the user's meaning for words the kind does not know: column title → {word in the sheet: chosen word}
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: words the kind does not know (and no one has mapped yet): column title → each word once, in sheet order
+    unknown: dict[str, list[str]] = field(default_factory=dict)
+    #: columns no field is mapped to whose text this kind cannot keep: column title → rows with text there
+    not_imported: dict[str, int] = field(default_factory=dict)
 
     def to_json(self, imported: int = 0) -> dict[str, Any]:
         """The ``import-excel --json`` object of DESIGN.md §6."""
@@ -63,25 +73,12 @@ def _titles_key(titles: list[str]) -> str:
     return "|".join(hdr.normalise_title(t) for t in titles)
 
 
-def choose_sheet(wb: Any, spec: KindSpec, sheet: str | None) -> tuple[SheetData, hdr.Header | None]:
-    """The sheet to read (``sheet``, else the first whose header fits ``spec``) and its header row."""
-    if sheet:
-        data = wb.sheet(sheet)
-        hdr.fill_merged(data)
-        return data, hdr.find_header(data, spec.fields)
-    best: tuple[SheetData, hdr.Header | None] | None = None
-    for name in wb.sheet_names:
-        data = wb.sheet(name)
-        hdr.fill_merged(data)
-        found = hdr.find_header(data, spec.fields)
-        if len(wb.sheet_names) == 1:
-            return data, found
-        if found and (best is None or best[1] is None or found.score > best[1].score):
-            best = (data, found)
-        elif best is None:
-            best = (data, None)
-    assert best is not None
-    return best
+def read_sheet(path: Path | str, spec: KindSpec, sheet: str | None = None, password: str | None = None,
+               progress: Callable[[int, int], None] | None = None) -> tuple[WorkbookRead, hdr.Header | None]:
+    """Read the sheet (``sheet``, else the one whose header best fits ``spec``) in the worker; find its header."""
+    wb = read_workbook(path, spec.fields, sheet, password=password, progress=progress)
+    hdr.fill_merged(wb.data)
+    return wb, hdr.find_header(wb.data, spec.fields)
 
 
 def preview(
@@ -92,26 +89,37 @@ def preview(
     year: int | None = None,
     remembered: Callable[[str, list[str]], dict[str, str | None] | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    password: str | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    remembered_values: Callable[[str, list[str]], dict[str, dict[str, str]] | None] | None = None,
 ) -> ImportPreview:
     """Read a workbook as ``kind`` without writing anything.
 
+    The one path a file takes: ``limits.sniff`` (size, type, protection) → the
+    worker opens it and reads the chosen sheet into plain rows → header and
+    column mapping here → each row parsed by ``kinds/<kind>.py``.
     ``mapping`` (column title → field or None) overrides the automatic one;
     ``remembered(kind, titles)`` may return the mapping the office saved for the
     same headers; ``year`` is the campaign year, used when the sheet names none;
-    ``progress(done, total)`` is called every few thousand rows (it may raise to cancel).
+    ``progress(done, total)`` is called while reading (it may raise to cancel);
+    ``values`` (column title → {word: chosen word}) says what words the kind does
+    not know mean (``--map 整改状态:待研究=推进中``); words still unknown are listed
+    in ``unknown`` (each once) as well as being row errors.
     """
     spec = get_kind(kind)
     path = Path(path)
-    with open_workbook(path) as wb:
-        if not wb.sheet_names:
-            raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
-        data, found = choose_sheet(wb, spec, sheet)
-        sheets = list(wb.sheet_names)
+    wb, found = read_sheet(path, spec, sheet, password, progress)
+    data = wb.data
     if found is None:
         raise ImportFileError(
             f"在工作表“{data.name}”中没有找到{spec.label}的表头",
             "表头应包含" + "、".join(f.label for f in spec.fields[:4]) + " 等列；如数据在其他工作表，请选择该工作表")
     titles = found.titles
+    if remembered_values is not None:  # what the office said before, under what the user says now
+        merged = {t: dict(m) for t, m in (remembered_values(kind, titles) or {}).items()}
+        for t, m in (values or {}).items():
+            merged.setdefault(t, {}).update(m)
+        values = merged
     if mapping is None and remembered is not None:
         try:
             col_field = resolve_mapping(titles, spec, remembered(kind, titles))
@@ -119,9 +127,11 @@ def preview(
             col_field = resolve_mapping(titles, spec, None)
     else:
         col_field = resolve_mapping(titles, spec, mapping)
-    out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=sheets, header_row=found.top_row + 1,
+    check_values(values or {}, titles, spec, col_field)
+    out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=wb.sheets, header_row=found.top_row + 1,
                         titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
-                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles)
+                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles, data=data,
+                        values={t: dict(m) for t, m in (values or {}).items() if t in titles and m})
     if out.roundtrip:
         return out  # the round-trip reader (roundtrip.py) reads such sheets itself
     for f in spec.fields:
@@ -129,6 +139,21 @@ def preview(
             out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
     read_rows(data, found, spec, col_field, out, progress)
     return out
+
+
+def check_values(values: dict[str, dict[str, str]], titles: list[str], spec: KindSpec,
+                 col_field: dict[int, str]) -> None:
+    """Refuse a word meaning for a column that takes no such words, or a meaning the kind does not read."""
+    field_of = {titles[c]: key for c, key in col_field.items()}
+    columns = "、".join(t for t, key in field_of.items() if key in spec.choices) or "（无）"
+    for title, words in values.items():
+        key = field_of.get(title)
+        if key not in spec.choices:
+            raise ValidationError(f"“{title}”不是需要指定词义的列", f"可指定词义的列：{columns}")
+        for word, chosen in words.items():
+            if spec.known is not None and not spec.known(key, chosen):
+                raise ValidationError(f"“{title}”列中“{word}”指定的取值“{chosen}”无效",
+                                      "可选：" + "、".join(spec.choices[key]))
 
 
 def resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | None] | None) -> dict[int, str]:
@@ -151,6 +176,9 @@ def resolve_mapping(titles: list[str], spec: KindSpec, mapping: dict[str, str | 
     return out
 
 
+_SERIAL = re.compile(r"^(序号|序|编号|No\.?|NO\.?|行号|（第[A-Z]+列）)$")
+
+
 def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview,
               progress: Callable[[int, int], None] | None = None) -> None:
     span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
@@ -159,11 +187,28 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     title_of = {key: found.titles[c] for c, key in col_field.items()}
     skipped: dict[str, int] = {}
     parse = spec.parse_row
-    total = len(data.rows)
-    for i in range(found.data_start, total):
-        if progress is not None and i % 2000 == 0:
+    # fields with a vocabulary: the user's word maps first, then words still unknown are collected
+    vocab = [(key, title_of[key], out.values.get(title_of[key], {})) for key in spec.choices if key in title_of]
+    known = spec.known
+    unknown: dict[str, dict[str, None]] = {}
+    # columns no field is mapped to (a running number aside): their text stays with the row
+    unmapped = [(c, t) for c, t in enumerate(found.titles)
+                if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))]
+    extra_cols = unmapped if spec.keeps_extra else []
+    # a kind that cannot keep them says which columns' text stays behind (never silently)
+    lost_cols = ([] if spec.keeps_extra else unmapped) + [(c, found.titles[c]) for c, key in col_field.items()
+                                                          if key in spec.unwritten]
+    lost: dict[str, int] = {}
+    rows = data.rows
+    total = len(rows)
+    # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
+    present = [i for i in range(found.data_start, total) if rows[i]]
+    if len(present) < total - found.data_start:
+        skipped[hdr.ROW_BLANK] = total - found.data_start - len(present)
+    for n, i in enumerate(present):
+        if progress is not None and n % 2000 == 0:
             progress(i, total)
-        row = data.rows[i]
+        row = rows[i]
         what = hdr.classify(row, found.titles, i in span_rows)
         if what == hdr.ROW_SECTION:
             ctx.section = hdr.section_title(hdr.cell_text(next(v for v in row if not hdr.is_empty(v))))
@@ -177,6 +222,17 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
         if not any(v.strip() if type(v) is str else v is not None for v in cells.values()):
             skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
             continue
+        for key, title, chosen in vocab:
+            word = hdr.cell_text(cells[key])
+            if word in chosen:
+                cells[key] = word = chosen[word]
+            if word and known is not None and not known(key, word):
+                unknown.setdefault(title, {})[word] = None
+        if extra_cols:
+            ctx.extra = {t: hdr.cell_text(row[c]) for c, t in extra_cols if c < width and not hdr.is_empty(row[c])}
+        for c, t in lost_cols:
+            if c < width and not hdr.is_empty(row[c]):
+                lost[t] = lost.get(t, 0) + 1
         errors = RowErrors()
         parsed = parse(cells, ctx, errors)
         parsed["row"] = i + 1
@@ -184,5 +240,7 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
         for key, message in errors.items:
             out.errors.append(RowError(i + 1, title_of.get(key, spec.label_of(key)), message))
     out.skipped = skipped
+    out.unknown = {title: list(words) for title, words in unknown.items()}
+    out.not_imported = lost
     if not out.rows and not out.errors:
         out.errors.append(RowError(found.data_start + 1, "", "表头下面没有可导入的数据行"))

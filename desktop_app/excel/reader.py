@@ -1,133 +1,307 @@
-"""Opening .xlsx (Excel, WPS) and old .xls workbooks: values and merged ranges.
+"""Inside the import worker: open a workbook, choose the sheet, read it into plain rows.
 
-python-calamine reads both formats fast (9× openpyxl read-only) and reports
-merged ranges, so one reader serves everything. Formulas come back as their
-last computed value — a formula is never carried into FieldDesk as a formula.
-Every file passes ``limits`` first.
+Runs only in the worker process (worker.py), never in the app: a damaged file
+may raise anything here or kill the process, and the app sees only the
+worker's answer. python-calamine reads .xlsx and .xls fast (values, never
+formulas, plus merged ranges). For .xlsx the sheet is first judged by its
+content, never by its ``<dimension>``: choosing a sheet reads only the first
+rows of each (xlsx_stream), and a sheet whose value-bearing cells are few but
+far apart is read by the streaming reader, because calamine would allocate
+the whole rectangle.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import python_calamine as calamine
+from typing import Any, BinaryIO
 
 from desktop_app.errors import ImportFileError
 from desktop_app.excel import limits
-
-Merged = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based, inclusive)
-
-
-@dataclass
-class SheetData:
-    """One worksheet's cells. ``rows[i]`` is sheet row ``i + 1``; merged ranges are 0-based."""
-
-    name: str
-    rows: list[list[Any]]
-    merged: list[Merged] = field(default_factory=list)
-
-    @property
-    def width(self) -> int:
-        """The number of columns in use."""
-        return max((len(r) for r in self.rows), default=0)
-
+from desktop_app.excel.sheet import RowLimitExceededError, SheetData
+from desktop_app.excel.xlsx_stream import SheetStream, merged_ranges
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
-def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part inside the package (from workbook.xml and its rels)."""
-    try:
+
+class WrongPasswordError(Exception):
+    """The password given does not open the file."""
+
+
+class _Package:
+    """An .xlsx package's sheets (visible ones, in order) and the parts the streaming reader needs."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
         for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            if zf.getinfo(name).file_size > 10 * 1024 * 1024:
+            if name in zf.NameToInfo and zf.getinfo(name).file_size > 10 * 1024 * 1024:
                 raise ImportFileError("工作簿目录异常（过大），已拒绝读取", "请在 Excel/WPS 中另存后再导入")
-        wb = ET.fromstring(zf.read("xl/workbook.xml"))
-        rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ET.ParseError) as exc:
-        raise ImportFileError("工作簿的目录已损坏，无法读取", "请在 Excel/WPS 中打开并另存后再导入") from exc
-    targets: dict[str, str] = {}
-    for rel in rels.iter(f"{_NS_PKG}Relationship"):
-        target = rel.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        targets[rel.get("Id", "")] = target
-    out: dict[str, str] = {}
-    for sh in wb.iter(f"{_NS_MAIN}sheet"):
-        rid = sh.get(f"{_NS_REL}id") or ""
-        if rid in targets:
-            out[sh.get("name", "")] = targets[rid]
+        try:
+            wb = ET.fromstring(zf.read("xl/workbook.xml"))
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except KeyError as exc:
+            raise ImportFileError("工作簿的目录已损坏，无法读取", "请在 Excel/WPS 中打开并另存后再导入") from exc
+        targets: dict[str, str] = {}
+        types: dict[str, str] = {}
+        for rel in rels.iter(f"{_NS_PKG}Relationship"):
+            target = rel.get("Target", "")
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[rel.get("Id", "")] = target
+            types[rel.get("Type", "").rsplit("/", 1)[-1]] = target
+        self.members: dict[str, str] = {}
+        self.hidden: set[str] = set()
+        for sh in wb.iter(f"{_NS_MAIN}sheet"):
+            rid = sh.get(f"{_NS_REL}id") or ""
+            if rid in targets and targets[rid] in zf.NameToInfo:
+                name = sh.get("name", "")
+                self.members[name] = targets[rid]
+                if sh.get("state") in ("hidden", "veryHidden"):
+                    self.hidden.add(name)
+        pr = wb.find(f"{_NS_MAIN}workbookPr")
+        self.date1904 = pr is not None and pr.get("date1904", "0") in ("1", "true")
+        self.strings = types.get("sharedStrings")
+        self.styles = types.get("styles")
+
+    @property
+    def sheet_names(self) -> list[str]:
+        visible = [n for n in self.members if n not in self.hidden]
+        return visible or list(self.members)
+
+    def stream(self, name: str) -> SheetStream:
+        return SheetStream(self.zf, self.members[name], self.strings, self.styles, self.date1904)
+
+
+def _decrypt(path: Path, password: str) -> BinaryIO:
+    """An encrypted workbook decrypted in memory (msoffcrypto-tool); WrongPassword when it does not open."""
+    import msoffcrypto  # type: ignore[import-untyped]
+
+    with path.open("rb") as f:
+        office = msoffcrypto.OfficeFile(f)
+        if not office.is_encrypted():
+            return io.BytesIO(path.read_bytes())
+        try:
+            office.load_key(password=password, verify_password=True)
+            out = io.BytesIO()
+            office.decrypt(out)
+        except Exception as exc:
+            from msoffcrypto.exceptions import InvalidKeyError
+
+            text = str(exc).lower()
+            if isinstance(exc, InvalidKeyError) or "password" in text or "verif" in text:
+                raise WrongPasswordError() from exc
+            raise ImportFileError(f"{limits.ENCRYPTED}：{path.name}（加密方式不受支持）", limits.ENCRYPTED_ACTION) from exc
+    out.seek(0)
     return out
 
 
-class Workbook:
-    """An opened, checked workbook. Use as a context manager or call ``close``."""
+def _encrypted_xls(path: Path) -> bool:
+    """True for an .xls saved with an open password (a FILEPASS record; RC4 or XOR)."""
+    try:
+        import msoffcrypto
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.format = limits.sniff(self.path)
-        self._members: dict[str, str] = {}
-        self._zip: zipfile.ZipFile | None = None
-        if self.format == "xlsx":
-            self._zip = limits.check_zip(self.path)
-            self._members = _sheet_members(self._zip)
-        try:
-            self._book = calamine.CalamineWorkbook.from_path(str(self.path))
-        except Exception as exc:  # calamine raises its own error types for every kind of damage
-            self.close()
-            raise _translate(exc, self.path) from exc
-        self.sheet_names: list[str] = [
-            m.name for m in self._book.sheets_metadata
-            if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith("Visible")
-        ] or list(self._book.sheet_names)
-
-    def __enter__(self) -> Workbook:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Release the file."""
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
-        book = getattr(self, "_book", None)
-        if book is not None:
-            book.close()
-
-    def sheet(self, name: str) -> SheetData:
-        """Load one sheet (checked against the limits first)."""
-        if name not in self._book.sheet_names:
-            raise ImportFileError(f"工作簿中没有名为“{name}”的工作表", "可选的工作表：" + "、".join(self.sheet_names))
-        if self._zip is not None and name in self._members:
-            limits.check_sheet_xml(self._zip, self._members[name], name)
-        try:
-            sh = self._book.get_sheet_by_name(name)
-            if sh.total_height > limits.MAX_ROWS:
-                raise limits.too_many_rows(sh.total_height, name)
-            rows = sh.to_python(skip_empty_area=False)
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
-        except ImportFileError:
-            raise
-        except Exception as exc:
-            raise _translate(exc, self.path) from exc
-        return SheetData(name=name, rows=rows, merged=merged)
+        with path.open("rb") as f:
+            return bool(msoffcrypto.OfficeFile(f).is_encrypted())
+    except Exception:  # not readable as an Office file: calamine will say what is wrong
+        return False
 
 
-def _translate(exc: Exception, path: Path) -> ImportFileError:
+def _best(found: list[tuple[SheetData, Any]]) -> tuple[str, bool]:
+    """The sheet to import from (name, header found) by header score; the first sheet when none fits."""
+    best: tuple[SheetData, Any] | None = None
+    for data, header in found:
+        if header and (best is None or best[1] is None or header.score > best[1].score):
+            best = (data, header)
+        elif best is None:
+            best = (data, None)
+    assert best is not None
+    return best[0].name, best[1] is not None
+
+
+def _choose(names: list[str], heads: list[SheetData], fields: Any) -> str:
+    from desktop_app.excel import header as hdr
+
+    if not fields:
+        return names[0]
+    found = []
+    for data in heads:
+        hdr.fill_merged(data)
+        found.append((data, hdr.find_header(data, fields)))
+    return _best(found)[0]
+
+
+def _check_shape(rows: list[list[Any]], name: str) -> list[list[Any]]:
+    """Refuse a sheet with too many rows or columns *holding values* (empty and styled cells do not count)."""
+    if len(rows) > limits.MAX_ROWS:
+        real = sum(1 for r in rows if any(v != "" and v is not None for v in r))
+        if real > limits.MAX_ROWS:
+            raise limits.too_many_rows(real, name)
+    width = max((len(r) for r in rows), default=0)
+    if width > limits.MAX_COLUMNS:
+        used = {c for r in rows for c, v in enumerate(r) if v != "" and v is not None}
+        if len(used) > limits.MAX_COLUMNS:
+            raise limits.too_many_columns(len(used), name)
+    return rows
+
+
+def _trim(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows cut after their last value (calamine pads every row to the sheet's width)."""
+    for row in rows:
+        while row and (row[-1] == "" or row[-1] is None):
+            row.pop()
+    return rows
+
+
+#: rows per message sent back: the app unpickles one chunk while the worker encodes the next
+CHUNK_ROWS = 2000
+
+Emit = Callable[[dict[str, Any]], None]
+
+
+def emit_rows(rows: list[list[Any]], emit: Emit) -> None:
+    """Send the rows holding something back in chunks, each with its row index (a far-away cell leaves gaps)."""
+    at = [i for i, r in enumerate(rows) if r]
+    for k in range(0, len(at), CHUNK_ROWS):
+        part = at[k:k + CHUNK_ROWS]
+        emit({"at": part, "rows": [rows[i] for i in part]})
+
+
+def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit) -> list[Any]:
+    """Send the sheet's rows as calamine reads them; returns its merged ranges."""
+    sh = book.get_sheet_by_name(name)
+    area = sh.height * sh.width
+    if xml_size is not None and area > limits.DENSE_CELLS and area > xml_size // 4:
+        raise _UseStreamError()
+    merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
+    if sh.height > limits.MAX_ROWS or sh.width > limits.MAX_COLUMNS:
+        # only rows and columns holding values count against the limits: look at all of them first
+        emit_rows(_check_shape(_trim(sh.to_python(skip_empty_area=False)), name), emit)
+        return merged
+    wide = sh.width > 64  # a sheet padded with empty cells: rows are cut after their last value
+    start = sh.start or (0, 0)
+    pad = [""] * start[1]
+    chunk: list[list[Any]] = [[] for _ in range(start[0])]  # to_python(skip_empty_area=False) starts at A1 too
+    for row in sh.iter_rows():
+        if pad:
+            row = pad + row
+        if wide:
+            while row and row[-1] == "":
+                row.pop()
+        chunk.append(row)
+        if len(chunk) >= CHUNK_ROWS:
+            emit({"rows": chunk})
+            chunk = []
+    if chunk:
+        emit({"rows": chunk})
+    return merged
+
+
+class _UseStreamError(Exception):
+    """calamine's rectangle would be mostly empty: read the sheet with the streaming reader."""
+
+
+def _read_stream(pkg: _Package, name: str, emit: Emit) -> list[Any]:
+    stream = pkg.stream(name)
+    try:
+        at, rows = stream.read_sparse(row_limit=limits.MAX_ROWS, column_limit=limits.MAX_COLUMNS)
+    except RowLimitExceededError as exc:
+        if exc.columns:
+            raise limits.too_many_columns(exc.count, name) from exc
+        raise limits.too_many_rows(exc.count, name) from exc
+    for k in range(0, len(at), CHUNK_ROWS):
+        emit({"at": at[k:k + CHUNK_ROWS], "rows": rows[k:k + CHUNK_ROWS]})
+    return stream.merged
+
+
+def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
+    """The worker's job: send the chosen sheet of ``request["path"]`` back as rows; returns the rest of the answer.
+
+    The rows go out through ``emit`` in chunks as they are read; the returned
+    dict (sheet names, the sheet's name, merged ranges) is the final message.
+    """
+    path = Path(request["path"])
+    fmt: str = request["format"]
+    sheet: str | None = request.get("sheet")
+    fields = request.get("fields")
+    mode: str = request.get("mode", "auto")
+    source: Any = str(path)
+    if request.get("password") is not None:
+        source = _decrypt(path, request["password"])
+        fmt = "xlsx" if source.getvalue()[:4] == limits.ZIP_MAGIC else "xls"
+    elif fmt == "xls" and _encrypted_xls(path):
+        raise limits.PasswordRequiredError(path)
+    if fmt == "xlsx":
+        zf = limits.check_zip(source if not isinstance(source, str) else path)
+        pkg = _Package(zf)
+        names = pkg.sheet_names
+        if not names:
+            raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
+        if sheet and sheet not in pkg.members:
+            raise ImportFileError(f"工作簿中没有名为“{sheet}”的工作表", "可选的工作表：" + "、".join(names))
+        if not sheet:
+            if len(names) == 1:
+                sheet = names[0]
+            else:
+                from desktop_app.excel.header import HEADER_SCAN_ROWS
+
+                heads = []
+                for n in names:
+                    stream = pkg.stream(n)
+                    rows = stream.read(max_rows=HEADER_SCAN_ROWS)
+                    heads.append(SheetData(n, rows, merged_ranges(zf, pkg.members[n])))
+                sheet = _choose(names, heads, fields)
+        member = pkg.members[sheet]
+        merged: list[Any] | None = None
+        if mode == "auto" and not limits.sparse_sheet(zf, member, sheet):
+            import python_calamine as calamine
+
+            if not isinstance(source, str):
+                source.seek(0)
+            book = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, str) else \
+                calamine.CalamineWorkbook.from_path(source)
+            try:
+                merged = _read_calamine(book, sheet, zf.getinfo(member).file_size, emit)
+            except _UseStreamError:
+                merged = None
+            finally:
+                book.close()
+        if merged is None:
+            merged = _read_stream(pkg, sheet, emit)
+        return {"sheets": names, "name": sheet, "merged": merged}
+    import python_calamine as calamine
+
+    book = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, str) else \
+        calamine.CalamineWorkbook.from_path(source)
+    names = [m.name for m in book.sheets_metadata
+             if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith("Visible")] or list(book.sheet_names)
+    if not names:
+        raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
+    if sheet and sheet not in book.sheet_names:
+        raise ImportFileError(f"工作簿中没有名为“{sheet}”的工作表", "可选的工作表：" + "、".join(names))
+    if not sheet:
+        if len(names) == 1:
+            sheet = names[0]
+        else:
+            from desktop_app.excel.header import HEADER_SCAN_ROWS
+
+            heads = []
+            for n in names:  # an .xls sheet is at most 65,536 rows: calamine reads it whole
+                sh = book.get_sheet_by_name(n)
+                heads.append(SheetData(n, _trim(sh.to_python(skip_empty_area=False)[:HEADER_SCAN_ROWS]),
+                                       [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]))
+            sheet = _choose(names, heads, fields)
+    return {"sheets": names, "name": sheet, "merged": _read_calamine(book, sheet, None, emit)}
+
+
+def translate(exc: BaseException, path: Path) -> ImportFileError:
+    """An error from calamine or zipfile as the message a clerk sees."""
     text = str(exc).lower()
     if "password" in text or "encrypt" in text or "filepass" in text:
         return ImportFileError(f"{limits.ENCRYPTED}：{path.name}", limits.ENCRYPTED_ACTION)
-    return ImportFileError(f"无法读取工作簿 {path.name}：文件已损坏或格式不受支持（{str(exc)[:120]}）",
-                           "请在 Excel/WPS 中打开并另存为 .xlsx 后再导入")
-
-
-def open_workbook(path: Path | str) -> Workbook:
-    """Open and check a workbook for reading."""
-    return Workbook(Path(path))
+    return ImportFileError(f"文件已损坏或结构异常，无法读取：{path.name}", "请在 WPS/Excel 中打开后另存为 .xlsx 再导入")

@@ -26,7 +26,7 @@ from desktop_app.excel import header as hdr
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 from desktop_app.excel.importer import ROUNDTRIP_ID_TITLE, RowError
 from desktop_app.excel.lists import ExportResult, _office_name, _year
-from desktop_app.excel.reader import open_workbook
+from desktop_app.excel.sheet import SheetData
 
 MARKER_NAME = "FieldDeskRoundTrip"
 STATUS_CHOICES = ("未启动", "推进中", "已完成")
@@ -107,9 +107,7 @@ class RoundTripReport:
                 "rejected": self.count("rejected"), "dry_run": self.dry_run, "rows": self.rows}
 
 
-def _read(path: Path, sheet: str | None) -> tuple[int, dict[str, int], list[list[Any]]]:
-    with open_workbook(path) as wb:
-        data = wb.sheet(sheet or wb.sheet_names[0])
+def _read(data: SheetData) -> tuple[int, dict[str, int], list[list[Any]]]:
     for r, row in enumerate(data.rows[:hdr.HEADER_SCAN_ROWS]):
         titles = [hdr.cell_text(v) for v in row]
         if ROUNDTRIP_ID_TITLE in titles:
@@ -129,12 +127,12 @@ def _percent(value: Any) -> int | None:
     return int(p)
 
 
-def apply(db: Database, actor: Actor, path: Path, sheet: str | None = None, dry_run: bool = False,
+def apply(db: Database, actor: Actor, data: SheetData, dry_run: bool = False,
           today: dt.date | None = None) -> RoundTripReport:
-    """Read a returned 回执表 and add progress to the items whose rows say something new."""
+    """Add progress to the items whose rows of a returned 回执表 (the sheet as read) say something new."""
     from desktop_app.ledger.lifecycle import add_progress
 
-    header_index, cols, body = _read(path, sheet)
+    header_index, cols, body = _read(data)
     today = today or dt.date.today()
 
     def cell(row: list[Any], title: str) -> Any:

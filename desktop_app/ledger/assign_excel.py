@@ -39,7 +39,6 @@ from desktop_app.errors import ImportFileError, PermissionDeniedError, SetupRequ
 from desktop_app.excel import importer
 from desktop_app.excel.dates import KIND_DATED, DateParseError, parse_deadline
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
-from desktop_app.excel.reader import open_workbook
 from desktop_app.ledger import assign, service
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import scope, settings
@@ -306,13 +305,10 @@ def preview_sheet(db: Database, path: Path | str, assigned_date: dt.date | None 
     _check_prefecture(db)
     path = Path(path)
     assigned_date = assigned_date or dt.date.today()
-    with open_workbook(path) as wb:
-        if not wb.sheet_names:
-            raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
-        # the shared importer's sheet choice and row reader: same header synonyms, merged
-        # cells, section rows and blank/total-row handling as every other import
-        data, found = importer.choose_sheet(wb, SPEC, sheet)
-        sheets = list(wb.sheet_names)
+    # the shared importer's worker, sheet choice and row reader: same header synonyms, merged
+    # cells, section rows and blank/total-row handling as every other import
+    wb, found = importer.read_sheet(path, SPEC, sheet, progress=progress)
+    data, sheets = wb.data, wb.sheets
     if found is None:
         raise ImportFileError(f"在工作表“{data.name}”中没有找到交办问题的表头",
                               "表头应包含 县（市、区）或责任单位、问题描述、整改要求、完成时限 等列")

@@ -1,8 +1,11 @@
 """导入 Excel: choose a file and sheet, check and correct the column mapping, preview, import.
 
-The file is read off the UI thread. Changing the sheet or any column's field
-re-reads the preview; 导入 is enabled only when not a single row has an error,
-and then writes everything in one service call (all or nothing).
+The file is read off the UI thread (in the import worker process, with
+progress and 取消). Changing the sheet or any column's field re-reads the
+preview; 导入 is enabled only when not a single row has an error, and then
+writes everything in one service call (all or nothing) — unless the clerk
+ticks 只导入无误的行. A workbook with an open password asks for it; words the
+import does not know (整改状态 “待研究”) are explained through 指定词义….
 """
 
 from __future__ import annotations
@@ -32,10 +35,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError
+from desktop_app.excel import worker
 from desktop_app.excel.kinds import KIND_LABELS, KIND_NAMES, get_kind
+from desktop_app.excel.limits import PasswordRequiredError, WrongPasswordError
 from desktop_app.ledger import duplicates
 from ui import dialogs
 from ui.excel.preview_model import PreviewModel
+from ui.excel.words_dialog import WordsDialog
 from ui.signals import Kind, notify
 from ui.tasks import run_task
 
@@ -54,7 +60,12 @@ class ExcelImportDialog(QDialog):
         self.repeated: list[int] = []  # sheet rows this office has already recorded (ledger)
         self.outcome: Any = None  # the ImportOutcome after 导入
         self._mapping: dict[str, str | None] | None = None
+        self._password: str | None = None  # the open password the clerk typed for this file
+        self._values: dict[str, dict[str, str]] = {}  # meanings of unknown words, column → {word: chosen}
         self._loading = False
+        worker.prestart()  # the process that will read the file starts while the clerk picks it
+        self.finished.connect(worker.discard_spare)
+        self.destroyed.connect(worker.discard_spare)
         self.setWindowTitle(self.tr("导入 Excel"))
         self.resize(1100, 720)
 
@@ -95,12 +106,20 @@ class ExcelImportDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.only_errors = QCheckBox(self.tr("只看有错误的行"))
         self.only_errors.toggled.connect(self.model.set_only_errors)
+        self.skip_errors = QCheckBox(self.tr("只导入无误的行"))
+        self.skip_errors.setToolTip(self.tr("勾选后，有错误的行不导入，其余各行照常导入；不勾选时，有错误就全部不导入"))
+        self.skip_errors.toggled.connect(self._update_import_button)
+        self.words_button = QPushButton(self.tr("指定词义…"))
+        self.words_button.setEnabled(False)
+        self.words_button.clicked.connect(self.ask_words)
         preview_box = QWidget()
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("预览")))
         top.addStretch(1)
+        top.addWidget(self.words_button)
+        top.addWidget(self.skip_errors)
         top.addWidget(self.only_errors)
         preview_layout.addLayout(top)
         preview_layout.addWidget(self.table)
@@ -141,6 +160,8 @@ class ExcelImportDialog(QDialog):
         """Preview ``path`` (the best sheet unless ``sheet`` is given) with the automatic mapping."""
         self.file_edit.setText(path)
         self._mapping = None
+        self._password = None
+        self._values = {}
         self._start_preview(sheet)
 
     def _kind_changed(self) -> None:
@@ -174,14 +195,19 @@ class ExcelImportDialog(QDialog):
         from desktop_app.excel.service import preview_file
 
         path, kind, mapping, db = self.file_edit.text(), self.kind, self._mapping, self.ctx.db
+        password, values = self._password, dict(self._values)
         self.import_button.setEnabled(False)
         self.status.setText(self.tr("正在读取表格…"))
         def work(progress: Any) -> Any:
             def step(done: int, total: int) -> None:
-                progress(done, total, f"正在读取第 {done} 行，共 {total} 行…")
+                if total:
+                    progress(done, total, f"正在检查第 {done} 行，共 {total} 行…")
+                else:  # the worker process is still reading the file
+                    progress(0, 0, f"正在读取表格…（已读 {done} 行）" if done else "正在打开表格…")
 
             progress(0, 0, "正在打开表格…")
-            return preview_file(db, Path(path), kind, sheet=sheet, mapping=mapping, progress=step)
+            return preview_file(db, Path(path), kind, sheet=sheet, mapping=mapping, progress=step, password=password,
+                                values=values or None)
 
         self.task = run_task(self, self.tr("读取 Excel"), work, on_done=self._show_preview,
                              on_error=self._preview_failed, on_cancelled=self._preview_cancelled, cancellable=True)
@@ -190,6 +216,15 @@ class ExcelImportDialog(QDialog):
         self.status.setText(self.tr("已取消读取"))
 
     def _preview_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, PasswordRequiredError | WrongPasswordError):
+            name = Path(self.file_edit.text()).name
+            label = (self.tr("打开密码不正确，请重新输入“%1”的打开密码：") if isinstance(exc, WrongPasswordError)
+                     else self.tr("“%1”设置了打开密码，请输入：")).replace("%1", name)
+            password = dialogs.ask_text(self, label, self.tr("打开密码"), password=True)
+            if password:
+                self._password = password
+                self._start_preview(None)
+                return
         self.preview = None
         self.model.set_preview(None, [], {})
         self.mapping_table.setRowCount(0)
@@ -236,6 +271,13 @@ class ExcelImportDialog(QDialog):
             text = self.tr("工作表“%1”：表头在第 %2 行，读到%3 %4 条，没有发现错误，可以导入。")
             text = text.replace("%1", pv.sheet).replace("%2", str(pv.header_row)).replace("%3", label).replace(
                 "%4", str(len(pv.rows)))
+        if pv.not_imported:
+            text += self.tr("\n注意：%1 没有对应字段，这些列的内容不会导入；如需导入，请在左侧指定对应字段。").replace(
+                "%1", "、".join(f"“{t}”" for t in pv.not_imported))
+        self.words_button.setEnabled(bool(pv.unknown))
+        if pv.unknown:
+            words = "、".join(f"“{w}”" for ws in pv.unknown.values() for w in ws)
+            text += self.tr("\n表格中有无法识别的词：%1。请点“指定词义…”说明其含义。").replace("%1", words)
         self.repeated = []
         if pv.kind == "ledger" and not pv.roundtrip and not pv.errors:
             with dialogs.guard(self) as done:
@@ -246,7 +288,34 @@ class ExcelImportDialog(QDialog):
                                 "可能已导入过；再次导入会重复登记。").replace("%1", str(len(repeated))).replace(
                     "%2", "、".join(str(r) for r in repeated[:5]) + ("…" if len(repeated) > 5 else ""))
         self.status.setText(text)
-        self.import_button.setEnabled(bool(pv.rows) and (pv.roundtrip or not pv.errors))
+        self._update_import_button()
+
+    def _update_import_button(self) -> None:
+        pv = self.preview
+        if pv is None:
+            self.import_button.setEnabled(False)
+            return
+        good = len(pv.rows) > len({e.row for e in pv.errors})
+        self.import_button.setEnabled(bool(pv.rows) and (pv.roundtrip or not pv.errors
+                                                         or (self.skip_errors.isChecked() and good)))
+
+    def ask_words(self) -> None:
+        """指定词义…: ask what each unknown word means, then read the preview again with the answers."""
+        if self.preview is None or not self.preview.unknown:
+            return
+        spec = get_kind(self.preview.kind)
+        choices = {t: spec.choices.get(k or "", ()) for t, k in self.preview.mapping.items()}
+        dlg = WordsDialog(self.preview.unknown, choices, self)
+        if dlg.exec():
+            self.apply_words(dlg.values())
+
+    def apply_words(self, values: dict[str, dict[str, str]]) -> None:
+        """Use these meanings of unknown words (column → {word: chosen}) and read the preview again."""
+        if not values or self.preview is None:
+            return
+        for title, words in values.items():
+            self._values.setdefault(title, {}).update(words)
+        self._start_preview(self.preview.sheet)
 
     def do_import(self) -> None:
         """Write the previewed rows (all or nothing) off the UI thread."""
@@ -259,11 +328,28 @@ class ExcelImportDialog(QDialog):
                 .replace("%1", str(len(self.repeated))), ok=self.tr("仍然导入")):
             return
         pv, mapping, db, actor = self.preview, self._mapping, self.ctx.db, self.ctx.actor
+        skip = bool(pv.errors) and self.skip_errors.isChecked() and not pv.roundtrip
+        if skip and not dialogs.confirm(
+                self, self.tr("有 %1 行有错误，这些行不会导入。只导入其余无误的行？").replace(
+                    "%1", str(len({e.row for e in pv.errors}))), ok=self.tr("只导入无误的行")):
+            return
+        password, values = self._password, dict(self._values) or None
         self.import_button.setEnabled(False)
-        self.task = run_task(self, self.tr("导入 Excel"),
-                             lambda progress: import_file(db, actor, Path(pv.file), pv.kind, sheet=pv.sheet,
-                                                          mapping=mapping),
-                             on_done=self._imported, on_error=self._import_failed)
+
+        def work(progress: Any) -> Any:
+            # 取消 works while the file is read and checked again; the write itself (one transaction) never calls it
+            def step(done: int, total: int) -> None:
+                progress(done, total, f"正在检查第 {done} 行，共 {total} 行…" if total else "正在读取表格…")
+
+            return import_file(db, actor, Path(pv.file), pv.kind, sheet=pv.sheet, mapping=mapping, skip_errors=skip,
+                               password=password, values=values, progress=step)
+
+        self.task = run_task(self, self.tr("导入 Excel"), work, on_done=self._imported, on_error=self._import_failed,
+                             on_cancelled=self._import_cancelled, cancellable=True)
+
+    def _import_cancelled(self) -> None:
+        self.status.setText(self.tr("已取消导入，没有写入任何数据"))
+        self._update_import_button()
 
     def _import_failed(self, exc: BaseException) -> None:
         self.import_button.setEnabled(True)
@@ -271,6 +357,14 @@ class ExcelImportDialog(QDialog):
 
     def _imported(self, outcome: Any) -> None:
         self.outcome = outcome
+        if outcome.skipped_rows is not None and outcome.imported:
+            notify(_NOTIFY[outcome.preview.kind])
+            rows = outcome.skipped_rows
+            dialogs.info(self, self.tr("已导入 %1 条；有错误的 %2 行未导入（第 %3 行）。").replace(
+                "%1", str(outcome.imported)).replace("%2", str(len(rows))).replace(
+                "%3", "、".join(str(r) for r in rows[:20]) + ("等" if len(rows) > 20 else "")))
+            self.accept()
+            return
         if outcome.preview.errors and outcome.roundtrip is None:
             self._show_preview(outcome.preview)
             dialogs.warn(self, self.tr("表格有误，没有导入任何数据：") + outcome.preview.errors[0].message)

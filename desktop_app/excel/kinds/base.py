@@ -26,6 +26,8 @@ class RowContext:
 
     year: int | None
     section: str = ""
+    #: this row's text in columns no field is mapped to (column title → text): kept, never dropped
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 class RowErrors:
@@ -55,6 +57,14 @@ class KindSpec:
     parse_row: RowParser
     #: fields whose emptiness makes a row "not an item" rather than an error (e.g. a stray note)
     key_fields: tuple[str, ...] = field(default_factory=tuple)
+    #: fields that take one of a few words (状态, 题型 …): field → the words to offer for an unknown one
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``known(field, word)``: True when the kind reads ``word`` in that field without help
+    known: Callable[[str, str], bool] | None = None
+    #: the kind keeps the text of unmapped columns (``RowContext.extra``)
+    keeps_extra: bool = False
+    #: fields read for the preview that the owner has nowhere to store (the ledger's 备注)
+    unwritten: tuple[str, ...] = ()
 
     def label_of(self, key: str) -> str:
         """The Chinese label of a field key."""

@@ -36,6 +36,8 @@ STATUS_WORDS: dict[str, tuple[str, str | None]] = {
     "已办结": ("done", None), "办结": ("done", None), "已完成整改": ("done", None), "是": ("done", None),
     "已销号": ("closed", None), "销号": ("closed", None),
     "立行立改": ("in_progress", None),
+    "待解决": ("not_started", None), "未解决": ("not_started", None), "待落实": ("not_started", None),
+    "正在解决": ("in_progress", None), "已解决": ("done", None), "已落实": ("done", None),
 }
 
 
@@ -93,4 +95,11 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     return row
 
 
-SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"))
+def known(key: str, word: str) -> bool:
+    """True when the ledger reads ``word`` in field ``key`` (整改状态) without the user's help."""
+    return key != "status" or status_code(word) is not None or word.strip() in ("已作废", "作废")
+
+
+SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"),
+                choices={"status": ("未启动", "推进中", "已完成", "已销号", "长期坚持")}, known=known,
+                unwritten=("note",))

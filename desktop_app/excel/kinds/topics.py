@@ -47,4 +47,14 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     return row
 
 
-SPEC = KindSpec("topics", "调研课题", FIELDS, parse_row, key_fields=("title",))
+def known(key: str, word: str) -> bool:
+    """True when ``word`` is a 课题类别 or 进度 this kind reads."""
+    if key == "kind":
+        return word in KINDS
+    if key == "status":
+        return word in STATUSES
+    return True
+
+
+SPEC = KindSpec("topics", "调研课题", FIELDS, parse_row, key_fields=("title",),
+                choices={"kind": ("重点", "一般"), "status": ("立项", "调研中", "成稿", "结题")}, known=known)

@@ -23,6 +23,8 @@ FIELDS = (
 )
 
 _YES = {"是", "√", "✓", "Y", "y", "yes", "1", "对"}
+#: words that make a visit unannounced wherever on the row they are written (备注, 方式, 内容 …)
+UNANNOUNCED_WORDS = ("四不两直", "暗访", "不打招呼", "明察暗访", "随机暗访")
 
 
 def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict[str, Any]:
@@ -47,11 +49,15 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     if not row["place"] and not row["topic"]:
         errors.add("place", "调研地点和调研内容都为空")
     flag = text(cells.get("unannounced"), "unannounced", errors)
-    row["unannounced"] = flag in _YES or "四不两直" in row["method"] or "暗访" in row["method"]
+    written = [row[k] for k in ("topic", "place", "method", "purpose", "findings")] + list(ctx.extra.values())
+    row["unannounced"] = flag in _YES or any(w in t for t in written for w in UNANNOUNCED_WORDS)
+    if ctx.extra:  # columns the import does not map (备注 …) are kept with the visit, under its purpose
+        kept = "；".join(f"{title}：{value}" for title, value in ctx.extra.items())
+        row["purpose"] = f"{row['purpose']}\n{kept}" if row["purpose"] else kept
     row["start"] = start.isoformat() if start else None
     row["end"] = end.isoformat() if end else None
     row["days"] = (end - start).days + 1 if start and end else None
     return row
 
 
-SPEC = KindSpec("visits", "调研安排", FIELDS, parse_row, key_fields=("topic", "place", "lead"))
+SPEC = KindSpec("visits", "调研安排", FIELDS, parse_row, key_fields=("topic", "place", "lead"), keeps_extra=True)

@@ -1,0 +1,331 @@
+"""Untrusted spreadsheets are parsed in a separate worker process with a memory cap and a time limit.
+
+calamine is fast but a damaged .xls can make it panic (``PanicException``
+derives from ``BaseException``) or abort the whole process when an
+allocation fails; zipfile and zlib raise half a dozen error types on a
+damaged package. In the worker none of that can reach the app: whatever
+happens there — an exception, an abort, the memory cap, the time limit —
+the app gets back either plain rows or one calm Chinese message naming the
+file. The worker is ``python -m desktop_app.excel.worker`` (a frozen build
+runs itself with ``--excel-worker``); it reads one pickled request on stdin
+and writes one pickled answer on stdout.
+
+The app side (``read_workbook``) unpickles only plain values (lists, str,
+numbers, dates): the answer is built from untrusted data, so nothing in it
+may name a class to construct.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_app.errors import ImportFileError
+from desktop_app.excel import limits
+from desktop_app.excel.sheet import SheetData
+
+#: address-space cap of the worker (Linux and macOS; on Windows only the crash isolation applies)
+MEMORY_LIMIT_MB = int(os.environ.get("FIELDDESK_EXCEL_MEMORY_MB", "1536"))
+#: seconds a worker may take before it is stopped (a 300k-row sheet reads in ~15 s)
+TIME_LIMIT_S = float(os.environ.get("FIELDDESK_EXCEL_TIMEOUT", "180"))
+
+DAMAGED = "文件已损坏或结构异常，无法读取：{name}"
+DAMAGED_ACTION = "请在 WPS/Excel 中打开后另存为 .xlsx 再导入"
+
+
+def damaged(path: Path, why: str = "") -> ImportFileError:
+    """The one message for a file the worker could not read, whatever the reason."""
+    return ImportFileError(DAMAGED.format(name=path.name) + (f"（{why}）" if why else ""), DAMAGED_ACTION)
+
+
+@dataclass
+class WorkbookRead:
+    """What the worker read: every visible sheet's name, and the one sheet it chose or was told."""
+
+    sheets: list[str]
+    data: SheetData
+
+
+#: every empty row of a sparse sheet (header.fill_merged copies a row before growing it)
+_EMPTY: list[Any] = []
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles builtins and dates only."""
+
+    _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _command() -> list[str]:
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--excel-worker"]
+    return [sys.executable, "-m", "desktop_app.excel.worker"]
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PYTHONIOENCODING"] = "utf-8"
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None, password: str | None = None,
+                  progress: Callable[[int, int], None] | None = None, mode: str = "auto") -> WorkbookRead:
+    """Read the sheet to import from ``path`` in a worker process.
+
+    ``sheet`` names the sheet; without it the worker picks the one whose header
+    best fits ``fields`` (a kind's FieldSpecs; the first sheet without them) (reading only the first rows of each sheet). ``progress(0, 0)``
+    is called a few times a second while the worker runs; it may raise to cancel,
+    which stops the worker. Raises ``ImportFileError`` for every file that cannot
+    be read.
+    """
+    path = Path(path)
+    fmt = limits.sniff(path, password=password)
+    request = {"path": str(path), "format": fmt, "fields": tuple(fields or ()), "sheet": sheet, "password": password, "mode": mode}
+    answer = _run(path, request, progress)
+    if answer is None and fmt == "xlsx" and mode == "auto":
+        # the worker died (calamine's dense range over a far-away cell hit the memory cap):
+        # read the package with the streaming reader, which keeps only cells holding values
+        answer = _run(path, {**request, "mode": "stream"}, progress)
+    if answer is None:
+        raise damaged(path)
+    if answer.get("error"):
+        error = answer["error"]
+        if error == "password":
+            raise limits.WrongPasswordError(path)
+        if error == "timeout":
+            raise damaged(path, f"读取超过 {TIME_LIMIT_S:.0f} 秒")
+        if error == "encrypted":
+            raise limits.PasswordRequiredError(path)
+        if error == "known":
+            raise ImportFileError(str(answer["message"]), str(answer.get("action", "")))
+        raise damaged(path)
+    data = SheetData(name=str(answer["name"]), rows=answer["rows"], merged=[tuple(m) for m in answer["merged"]])
+    return WorkbookRead(sheets=[str(s) for s in answer["sheets"]], data=data)
+
+
+_spare_lock = threading.Lock()
+_spare: subprocess.Popen[bytes] | None = None
+_keep_warm = False
+
+
+def _spawn() -> subprocess.Popen[bytes]:
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    try:
+        return subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=_environment(), creationflags=flags)
+    except OSError as exc:
+        raise ImportFileError(f"无法启动表格读取进程：{exc.strerror or exc}", "请重新启动调研工作台后再试") from exc
+
+
+def prestart() -> None:
+    """Keep a worker started ahead of need while the import dialog is open (its start-up is then not waited for).
+
+    A worker waits for its request with its modules loaded; one that is never
+    used ends when ``discard_spare`` is called or the app exits (its stdin closes).
+    """
+    global _spare, _keep_warm
+    with _spare_lock:
+        _keep_warm = True
+        if _spare is None or _spare.poll() is not None:
+            try:
+                _spare = _spawn()
+            except ImportFileError:
+                _spare = None
+
+
+def _close(proc: subprocess.Popen[bytes]) -> None:
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None and not stream.closed:
+            with contextlib.suppress(OSError):  # a broken pipe on closing is of no interest
+                stream.close()
+
+
+def discard_spare() -> None:
+    """Stop keeping a worker ready (the import dialog closed)."""
+    global _spare, _keep_warm
+    with _spare_lock:
+        proc, _spare, _keep_warm = _spare, None, False
+    if proc is not None:
+        proc.kill()
+        proc.wait()
+        _close(proc)
+
+
+def _take() -> subprocess.Popen[bytes]:
+    """The ready worker if there is one, else a new one; starts the next ready one while the dialog is open."""
+    global _spare
+    with _spare_lock:
+        proc, _spare = _spare, None
+        warm = _keep_warm
+    if proc is None or proc.poll() is not None:
+        proc = _spawn()
+    if warm:
+        prestart()
+    return proc
+
+
+def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None) -> dict[str, Any] | None:
+    """Start a worker and gather its answer (rows arrive in chunks); None if it died without one.
+
+    A thread decodes the chunks as they arrive while this one watches the time
+    limit and calls ``progress(rows so far, 0)``; when that raises (取消) or the
+    time is up, the worker is killed.
+    """
+    proc = _take()
+    rows: list[list[Any]] = []
+    final: list[dict[str, Any]] = []
+
+    def receive() -> None:
+        assert proc.stdout is not None
+        unpickler = _PlainUnpickler(proc.stdout)
+        try:
+            while True:
+                message = unpickler.load()
+                if not isinstance(message, dict):
+                    return
+                chunk = message.get("rows")
+                if chunk is None:
+                    final.append(message)
+                    return
+                if type(chunk) is not list or any(type(r) is not list for r in chunk):
+                    return
+                at = message.get("at")
+                if at is None:
+                    rows.extend(chunk)
+                    continue
+                # rows sent with their indices: the gaps between them are empty rows (one shared list)
+                if type(at) is not list or len(at) != len(chunk) or any(type(i) is not int for i in at):
+                    return
+                for i, row in zip(at, chunk, strict=True):
+                    if i < len(rows) or i > 1 << 21:
+                        return
+                    rows.extend([_EMPTY] * (i - len(rows)))
+                    rows.append(row)
+        except Exception:  # a worker that died mid-message (EOF) or wrote something else
+            return
+
+    def stop() -> None:
+        proc.kill()
+        reader.join()
+        proc.wait()
+        _close(proc)
+
+    reader = threading.Thread(target=receive, name="excel-worker-reader", daemon=True)
+    reader.start()
+    deadline = time.monotonic() + TIME_LIMIT_S
+    try:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+            proc.stdin.close()
+        except OSError:  # the worker died before reading its request
+            pass
+        while True:
+            reader.join(0.1)
+            if not reader.is_alive():
+                break
+            if time.monotonic() > deadline:
+                stop()
+                return {"error": "timeout"}
+            if progress is not None:
+                progress(len(rows), 0)
+    except BaseException:
+        stop()
+        raise
+    if not final:  # it died, or wrote something that is not an answer (and may be blocked writing more)
+        stop()
+        return None
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    _close(proc)
+    answer = final[0]
+    answer["rows"] = rows
+    return answer
+
+
+# --- the worker's side ---------------------------------------------------------------------------
+
+def _limit_memory() -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimit; the process boundary still contains a crash
+        return
+    cap = MEMORY_LIMIT_MB * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def _emitter(out: Any) -> Callable[[dict[str, Any]], None]:
+    def emit(message: dict[str, Any]) -> None:
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True  # no memo: 3x faster on rows of distinct strings (nothing here is recursive)
+        pickler.dump(message)
+        out.flush()
+
+    return emit
+
+
+def serve() -> int:
+    """The worker: one request from stdin; row chunks, then one final answer, to stdout. Never raises."""
+    _limit_memory()
+    # a windowed (frozen) build may have no sys.stdout/sys.stdin objects even though the pipes are there
+    out = sys.stdout.buffer if sys.stdout is not None else os.fdopen(1, "wb")
+    source = sys.stdin.buffer if sys.stdin is not None else os.fdopen(0, "rb")
+    request: Any = None
+    try:
+        from desktop_app.excel.reader import read_request  # loaded before the request: a ready worker waits warm
+
+        request = pickle.loads(source.read())
+        answer: dict[str, Any] = read_request(request, _emitter(out))
+    except limits.PasswordRequiredError:
+        answer = {"error": "encrypted"}
+    except ImportFileError as exc:
+        answer = {"error": "known", "message": exc.message, "action": exc.action}
+    except BaseException as exc:  # noqa: BLE001 — calamine's PanicException is a BaseException
+        from desktop_app.excel.reader import WrongPasswordError
+
+        # calamine says so when an .xls has an open password; in a zip the same words mean damage
+        # (Office never encrypts zip members), so only an .xls error is taken as "needs a password"
+        text = str(exc).lower() if isinstance(request, dict) and request.get("format") == "xls" else ""
+        error = "password" if isinstance(exc, WrongPasswordError) else (
+            "encrypted" if any(w in text for w in ("password", "encrypt", "filepass")) else "damaged")
+        answer = {"error": error, "detail": f"{type(exc).__name__}: {str(exc)[:200]}"}
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:  # noqa: BLE001 — MemoryError while encoding the answer
+        data = pickle.dumps({"error": "damaged"})
+    try:
+        out.write(data)
+        out.flush()
+    except BaseException:  # noqa: BLE001 — the app stopped listening (取消)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve())
