@@ -412,6 +412,16 @@ def load_calendar(db: Database) -> WorkCalendar:
     return cal
 
 
+def calendar_in_session(s: Session) -> WorkCalendar:
+    """The calendar as the caller's open transaction sees it (rows written and flushed in it count),
+    uncached: ``load_calendar`` reads committed rows only."""
+    s.flush()
+    days, covered = _effective(s)
+    if covered:
+        return WorkCalendar({d: won.verdict.kind or "" for d, won in days.items()}, frozenset(covered))
+    return calendar_from_rows((d, kind, PACKAGE_SOURCE, False) for d, (kind, _name) in package_days().items())
+
+
 def seed_in_session(s: Session) -> int:
     """Write the package's days for every year not yet in the table (inside the caller's transaction).
 
@@ -652,6 +662,30 @@ def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]]
         for d, kind, name in days:
             _set_in_session(s, d, kind, name, source)
         audit.record(s, actor, "import_holidays", "holiday", "", {"rows": len(days), "source": source})
+    return len(days)
+
+
+def write_days_in_session(s: Session, days: list[tuple[dt.date, str, str]], source: str,
+                          replace_sources: tuple[str, ...] = ()) -> int:
+    """Write (date, kind, name) rows as this office's own (verified) rows inside the caller's transaction;
+    returns rows written. ``replace_sources``: this office's live rows of the same years with one of
+    these sources and a date not in ``days`` are tombstoned (a year's new table replaces the built-in
+    one and an earlier import of the same kind; hand-entered local days stay)."""
+    _seed_if_empty(s)
+    for d, kind, name in days:
+        _set_in_session(s, d, kind, name, source)
+    if replace_sources and days:
+        me = str(s.info.get("office_code") or "")
+        keep = {d for d, _k, _n in days}
+        years = {d.year for d in keep}
+        q = select(Holiday).where(Holiday.deleted.is_(False), Holiday.source.in_(replace_sources),
+                                  Holiday.date >= dt.date(min(years), 1, 1), Holiday.date <= dt.date(max(years), 12, 31))
+        if me:
+            q = q.where(Holiday.office_code == me)
+        for h in s.execute(q).scalars():
+            if h.date.year in years and h.date not in keep:
+                h.deleted = True
+    s.flush()
     return len(days)
 
 

@@ -46,6 +46,7 @@ AUDIT_LABELS = {
     "add_follow_up": "回访",
     "void_issue": "作废",
     "adjust_deadline": "调整期限",
+    "recompute_deadline": "重算期限",
 }
 
 
@@ -266,6 +267,8 @@ def _audit_text(action: str, d: dict[str, Any], names: _OfficeNames) -> str:
             parts.append(f"完成时限：{_day(before['deadline'])} → {_day(d['deadline'])}")
         if "unit" in before and "unit" in d and (before["unit"] or "") != (d["unit"] or ""):
             parts.append(f"责任单位：{before['unit'] or '无'} → {d['unit'] or '无'}")
+    elif action == "recompute_deadline" and d.get("deadline"):
+        parts.append(f"完成时限：{_day(d.get('from'))} → {_day(d['deadline'])}")
     elif d.get("deadline") and action in _CREATION:
         parts.append(f"完成时限：{_day(d['deadline'])}")
     if d.get("reason"):

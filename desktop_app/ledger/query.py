@@ -21,6 +21,7 @@ from db.engine import Database
 from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
 from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
 from desktop_app.ledger import search
+from desktop_app.ledger.estimates import is_estimate
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
 from desktop_app.services import scope
@@ -191,6 +192,7 @@ def to_row(r: Sequence[Any], clock: WarningClock) -> IssueRow:
         deadline=r[13], original_deadline=r[14], status=r[15], status_label=ISSUE_STATUS_LABELS.get(r[15], r[15]),
         progress_percent=r[16] or 0, latest_progress=r[17], closure_state=r[18], closed_at=r[19], colour=colour,
         colour_label=COLOUR_LABELS[colour], office_code=r[20], deadline_basis=r[21], deadline_workdays=r[22],
+        deadline_estimated=is_estimate(clock.calendar, r[21], r[12], r[13]),
     )
 
 

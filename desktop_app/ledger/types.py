@@ -74,6 +74,9 @@ class IssueRow:
     office_code: str
     deadline_basis: str = "date"
     deadline_workdays: int | None = None
+    #: the deadline's working days ran into a year without a holiday table: counted Monday–Friday
+    #: (按周一至周五估算, ``desktop_app.ledger.estimates``)
+    deadline_estimated: bool = False
 
 
 @dataclass(frozen=True)
