@@ -63,10 +63,15 @@ def is_estimate(cal: WorkCalendar, basis: str, assigned: dt.date | None, deadlin
     return any(y not in cal.covered_years for y in range(lo.year, hi.year + 1))
 
 
+def _today() -> dt.date:
+    """Today (a seam: tests set the date the warning is for)."""
+    return dt.date.today()
+
+
 def coming_year_warning(cal: WorkCalendar, today: dt.date | None = None) -> str:
     """A loud Chinese warning when this year, or (from November) next year, has no holiday table;
     '' otherwise."""
-    today = today or dt.date.today()
+    today = today or _today()
     missing = [y for y in (today.year, today.year + 1)
                if y not in cal.covered_years and (y == today.year or today.month >= WARN_FROM_MONTH)]
     if not missing:
@@ -74,7 +79,7 @@ def coming_year_warning(cal: WorkCalendar, today: dt.date | None = None) -> str:
     years = "、".join(f"{y}年" for y in missing)
     return (f"尚未导入{years}的节假日安排：期限算到{years}的，均按周一至周五估算（标注“{ESTIMATE_MARK}”），"
             f"可能与实际放假调休不符。国务院办公厅放假安排通知发布后，请在 设置 › 节假日 中粘贴通知全文导入"
-            f"（或命令 fielddesk holidays import-notice），或由上级单位下发节假日表；导入后估算的期限会自动重算。")
+            f"，或由上级单位下发节假日表；导入后估算的期限会自动重算。")
 
 
 def newly_covered(before: WorkCalendar, after: WorkCalendar, years: Iterable[int] | None = None) -> set[int]:
