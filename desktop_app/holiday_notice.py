@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from db.engine import Database
 from desktop_app import audit, workdays
 from desktop_app.audit import Actor
@@ -245,3 +247,19 @@ def save_notice(db: Database, actor: Actor, parsed: NoticeParse) -> NoticeSaved:
                      {"year": parsed.year, "rest_days": len(parsed.rest_days), "work_days": len(parsed.work_days),
                       "moved": [m.serial for m in moved][:50], "moved_count": len(moved)})
     return NoticeSaved(parsed.year, rows, tuple(moved), estimates.coming_year_warning(workdays.load_calendar(db)))
+
+
+def save_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]],
+              source: str = "import") -> tuple[int, tuple[MovedDeadline, ...]]:
+    """Import (date, kind, name) rows read from a holiday spreadsheet (``workdays.import_days``) and, in the
+    same transaction, count again the deadlines estimated for the years they cover; returns
+    (rows written, deadlines moved)."""
+    before = workdays.load_calendar(db)
+    moved: list[MovedDeadline] = []
+
+    def recompute(s: Session) -> None:
+        moved.extend(estimates.recompute_estimates(s, actor, db.office_code or "", before,
+                                                   workdays.calendar_in_session(s)))
+
+    n = workdays.import_days(db, actor, days, source, then=recompute)
+    return n, tuple(moved)

@@ -38,7 +38,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
@@ -650,8 +650,13 @@ def move_day(db: Database, actor: Actor, old: dt.date, d: dt.date, kind: str, na
                                                                "kind": kind, "name": name, "rows": removed})
 
 
-def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import") -> int:
-    """Import (date, kind, name) rows, e.g. read from a spreadsheet the prefecture sent — all or nothing."""
+def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import",
+                then: Callable[[Session], object] | None = None) -> int:
+    """Import (date, kind, name) rows, e.g. read from a spreadsheet the prefecture sent — all or nothing.
+
+    ``then`` runs inside the same transaction once the rows are written (and flushed): the
+    deadlines estimated for the years imported are counted again there (``holiday_notice.save_days``).
+    """
     for i, (d, kind, _name) in enumerate(days, start=1):
         if not isinstance(d, dt.date):
             raise ValidationError(f"第{i}行日期“{d}”无效", "请填写日期，例如 2027-01-01", field="date", row=i)
@@ -662,6 +667,9 @@ def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]]
         for d, kind, name in days:
             _set_in_session(s, d, kind, name, source)
         audit.record(s, actor, "import_holidays", "holiday", "", {"rows": len(days), "source": source})
+        if then is not None:
+            s.flush()
+            then(s)
     return len(days)
 
 

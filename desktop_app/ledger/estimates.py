@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from db.engine import Database
 from db.models import Issue
 from desktop_app import audit
 from desktop_app.audit import Actor
@@ -133,3 +134,24 @@ def recompute_estimates(s: Session, actor: Actor, office: str, before: WorkCalen
                      {"from": m.old_deadline, "deadline": m.new_deadline, "workdays": m.workdays,
                       "reason": f"导入{'、'.join(str(y) for y in sorted(years))}年节假日安排后按实际工作日重算"})
     return moved
+
+
+def recompute_after(db: Database, actor: Actor, before: WorkCalendar) -> list[MovedDeadline]:
+    """After a holiday table arrived outside this module's transaction (a bundle from the prefecture):
+    count again, in a transaction of its own, what ``before`` had estimated for the years now covered."""
+    from desktop_app.workdays import load_calendar
+
+    after = load_calendar(db)
+    if not newly_covered(before, after):
+        return []
+    with db.transaction() as s:
+        return recompute_estimates(s, actor, db.office_code or "", before, after)
+
+
+def moved_summary(moved: list[MovedDeadline], limit: int = 20) -> str:
+    """One line naming the items whose estimated deadline moved ('' when none)."""
+    if not moved:
+        return ""
+    listed = "、".join(f"{m.serial}（{m.old_deadline:%Y-%m-%d}→{m.new_deadline:%Y-%m-%d}）" for m in moved[:limit])
+    more = f"等共{len(moved)}条" if len(moved) > limit else ""
+    return f"收到节假日表后，按周一至周五估算的完成时限已按实际工作日重算：{listed}{more}"

@@ -132,3 +132,13 @@ def test_refused_notice_changes_nothing(ctx: AppContext) -> None:
         save_notice(ctx.db, ctx.actor, parse_notice(NOTICE_2027 + "三、清明节：4月5日至4日放假。"))
     with ctx.db.session() as s:
         assert len(s.execute(select(Holiday.id)).all()) == before
+
+
+def test_a_holiday_sheet_import_recomputes_too(ctx: AppContext) -> None:
+    from desktop_app.holiday_notice import save_days
+
+    workdays.seed_from_package(ctx.db, ctx.actor)
+    crossing = _item(ctx, D(2026, 12, 28), 7)
+    n, moved = save_days(ctx.db, ctx.actor, [(D(2027, 1, 1), "rest", "元旦"), (D(2027, 1, 4), "rest", "元旦")])
+    assert n == 2 and [(m.issue_id, m.new_deadline) for m in moved] == [(crossing, D(2027, 1, 8))]
+    assert _row(ctx, crossing).deadline == D(2027, 1, 8)

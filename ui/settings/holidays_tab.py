@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app import workdays
 from desktop_app.context import AppContext
-from desktop_app.holiday_notice import NoticeParse, NoticeSaved, save_notice
-from desktop_app.ledger.estimates import coming_year_warning
+from desktop_app.holiday_notice import NoticeParse, NoticeSaved, save_days, save_notice
+from desktop_app.ledger.estimates import coming_year_warning, moved_summary
 from desktop_app.services import organisation
 from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
@@ -428,13 +428,16 @@ class HolidaysTab(QWidget):
         """Write previewed rows in one transaction."""
         with dialogs.guard(self) as done:
             self._keep_package_years()
-            n = workdays.import_days(self.ctx.db, self.ctx.actor, rows)
+            n, moved = save_days(self.ctx.db, self.ctx.actor, rows)
         if done.ok:
             years = sorted({d.year for d, _k, _n in rows})
             if self.year.value() not in years:
                 self.year.setValue(years[0])
             self._changed()
-            dialogs.info(self, self.tr("已导入 %1 天").replace("%1", str(n)))
+            text = self.tr("已导入 %1 天").replace("%1", str(n))
+            if moved:
+                text += "\n" + moved_summary(list(moved))
+            dialogs.info(self, text)
         return done.ok
 
     def open_notice(self) -> None:
