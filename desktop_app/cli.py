@@ -35,6 +35,7 @@ HANDLERS: dict[str, str] = {
     "import-bundle": "desktop_app.sync.commands:cmd_import_bundle",
     "assign": "desktop_app.ledger.commands:cmd_assign",
     "holidays": "desktop_app.calendar_commands:cmd_holidays",
+    "days": "desktop_app.work.commands:cmd_days",
 }
 
 
@@ -177,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workdays", type=int, help="完成时限：交办后 N 个工作日（按法定节假日计算）")
     c.add_argument("--assigned-date", help="交办日期（默认今天）")
     c.add_argument("--year", type=int, help="年度（默认当前调研年度）")
+
+    c = cmd("days", "基层调研天数：每人已计入、计划中、不计入（及原因）的天数与应达进度")
+    c.add_argument("--year", type=int, required=True, help="年度")
+    c.add_argument("--as-of", help="截至日期（YYYY-MM-DD，默认今天）")
 
     c = sub.add_parser("holidays", help="节假日表：导入国务院办公厅放假安排通知")
     hsub = c.add_subparsers(dest="holidays_command", metavar="操作", required=True)
