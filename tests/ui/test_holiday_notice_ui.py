@@ -100,3 +100,13 @@ def test_dashboard_warns_loudly_until_the_coming_year_is_covered(qtbot, ctx: App
     save_notice(ctx.db, ctx.actor, parse_notice(NOTICE_2027))
     page.refresh_counts()
     assert not page.calendar_warning.isVisible()
+
+
+def test_pasted_text_is_not_lost_on_escape(tab: HolidaysTab, dialog_answers) -> None:  # noqa: ANN001
+    tab.open_notice()
+    dlg = tab.notice
+    assert dlg is not None
+    dlg.text.setPlainText(NOTICE_2027)
+    dialog_answers.confirms.append(False)  # 放弃已填写的内容？ → 继续填写
+    dlg.reject()
+    assert dlg.isVisible() and "放弃" in dialog_answers.questions[-1]

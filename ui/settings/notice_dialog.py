@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
@@ -24,13 +23,14 @@ from PySide6.QtWidgets import (
 from desktop_app.errors import FieldDeskError
 from desktop_app.holiday_notice import NoticeParse, NoticeSaved, parse_notice
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, table
 
 WEEKDAYS = "一二三四五六日"
 
 
-class NoticeDialog(QDialog):
+class NoticeDialog(FormDialog):
     """Paste box, year, 读取预览, the days read, 保存为本单位节假日表."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
