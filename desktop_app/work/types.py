@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from db.models_work import OUTCOME_KINDS, PLACE_TYPES, TOPIC_KINDS, TOPIC_STATUSES, VISIT_METHODS
+from db.models_work import OUTCOME_KINDS, PLACE_TYPES, TOPIC_KINDS, TOPIC_STATUSES, VISIT_METHODS, VISIT_STATES
 from desktop_app.attachments import AttachmentInfo
 
 #: the ways of researching a topic offered in the dialogs (free text is accepted too)
@@ -19,6 +19,7 @@ EVALUATORS = {"leader": "部领导评", "peer": "科室互评", "member": "党�
 
 __all__ = [
     "EVALUATORS", "OUTCOME_KINDS", "PLACE_TYPES", "TOPIC_KINDS", "TOPIC_METHODS", "TOPIC_STATUSES", "VISIT_METHODS",
+    "VISIT_STATES",
     "AttachmentInfo", "ClashInfo", "DaysRow", "EvaluationWeights", "OutcomeInfo", "OutcomeInput", "PersonVisit",
     "TopicInfo", "TopicInput", "VisitInfo", "VisitInput", "VisitSaved",
 ]
