@@ -27,7 +27,7 @@ from db.models import (
     Urge,
 )
 from desktop_app.errors import NotFoundError
-from desktop_app.ledger import rights
+from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
@@ -181,6 +181,9 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
                                 CLOSURE_STATE_LABELS.get(c.state, c.state), c.verifier, c.decided_at, c.note)
                     for c in closures]
         warnings = list(clock.warnings)
+        lacking = completeness.missing_labels(row) if row.status != "void" else []
+        if lacking:
+            warnings.append(f"待完善：缺少{'、'.join(lacking)}（请点“编辑”补齐）")
         if row.deadline_basis == "workdays" and row.assigned_date and row.deadline:
             cal = clock.calendar
             w = cal.workdays_between(row.assigned_date, row.deadline).warning

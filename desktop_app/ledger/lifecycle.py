@@ -33,7 +33,7 @@ from db.models import (
 from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.ledger import rights, search
+from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
 
@@ -61,13 +61,18 @@ def _text(value: str, label: str, field: str, limit: int = 4000) -> str:
     return v
 
 
-def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, today: dt.date | None = None) -> None:
+def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, today: dt.date | None = None,
+               complete: bool = False) -> None:
     """Change an item's fields (not its serial, year or status — those have their own steps).
 
     While no extension has been approved the original deadline follows the
-    deadline (a correction); after one, it stays as it was.
+    deadline (a correction); after one, it stays as it was. ``complete``: refuse an item
+    without the elements of ``completeness`` (the item form asks for it: 待完善 items are
+    completed there).
     """
-    errs = validate_input(data)
+    if complete:
+        data = completeness.with_default_deadline(data)
+    errs = validate_input(data, complete=complete)
     if errs:
         raise errs[0]
     today = today or dt.date.today()

@@ -21,6 +21,7 @@ from db.engine import Database
 from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
 from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
 from desktop_app.ledger import search
+from desktop_app.ledger.completeness import incomplete_condition
 from desktop_app.ledger.estimates import is_estimate
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
@@ -48,6 +49,8 @@ class IssueFilter:
     kind: str = ""
     text: str = ""
     include_void: bool = False
+    #: only items lacking a required element (待完善: measures, responsible unit or person, a 限期整改 deadline)
+    incomplete: bool = False
     #: whose items (scope.resolve): "" this office, a county's code, or scope.ALL (prefecture only)
     office: str = ""
 
@@ -56,7 +59,7 @@ class IssueFilter:
         return {"year": self.year, "statuses": list(self.statuses), "colours": list(self.colours),
                 "unit": self.unit, "person": self.person, "category": self.category, "source": self.source,
                 "kind": self.kind, "text": self.text, "include_void": self.include_void,
-                "office": self.office}
+                "office": self.office, "incomplete": self.incomplete}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> IssueFilter:
@@ -176,6 +179,8 @@ def conditions(f: IssueFilter, clock: WarningClock, bind: Session, with_text: bo
                         ("source", f.source), ("kind", f.kind)):
         if value:
             conds.append(getattr(Issue, attr) == value)
+    if f.incomplete:
+        conds.append(incomplete_condition())
     t = search.text_condition(f.text, bind, probe) if with_text else None
     if t is not None:
         conds.append(t)

@@ -37,6 +37,8 @@ class IssueInput:
     progress_percent: int | None = None
     #: who reported the initial progress ('' = the acting user)
     reporter: str = ""
+    #: why a deadline of more than 15 working days (required then: ``completeness``)
+    deadline_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -249,5 +249,7 @@ class DashboardPage(QWidget):
         note = self.tr("在办 %1 项").replace("%1", f"{s.issues_open:,}")
         if s.issues_overdue:
             note += self.tr("，逾期 %1 项").replace("%1", f"{s.issues_overdue:,}")
+        if s.issues_incomplete:
+            note += self.tr("，待完善 %1 项").replace("%1", f"{s.issues_incomplete:,}")
         self.cards["issues"].set(s.issues, note)
-        self.cards["issues"].note.setStyleSheet("color: #b3261e;" if s.issues_overdue else "")
+        self.cards["issues"].note.setStyleSheet("color: #b3261e;" if s.issues_overdue or s.issues_incomplete else "")
