@@ -184,6 +184,8 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
         lacking = completeness.missing_labels(row) if row.status != "void" else []
         if lacking:
             warnings.append(f"待完善：缺少{'、'.join(lacking)}（请点“编辑”补齐）")
+        if row.status in ("done", "closed") and row.progress_percent < 100:  # an older record's contradiction
+            warnings.append(f"状态为{row.status_label}，完成进度却为{row.progress_percent}%：请登记最新进展")
         if row.deadline_basis == "workdays" and row.assigned_date and row.deadline:
             cal = clock.calendar
             w = cal.workdays_between(row.assigned_date, row.deadline).warning

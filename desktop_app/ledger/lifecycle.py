@@ -229,10 +229,28 @@ def add_urge(db: Database, actor: Actor, issue_id: str, level: int = 1, note: st
         return u.id
 
 
+def closure_gaps(db: Database, issue_id: str, files: int = 0) -> list[str]:
+    """What an application to close (申请销号) would pass over, in words the clerk is asked about first:
+    progress below 100 %, no evidence file attached ('' when there is nothing to ask)."""
+    with db.session() as s:
+        issue = _issue(s, issue_id)
+        gaps = []
+        if (issue.progress_percent or 0) < 100:
+            gaps.append(f"完成进度为{issue.progress_percent or 0}%，未达到100%")
+        if files == 0:
+            gaps.append("未附佐证材料文件（只有文字说明）")
+        return gaps
+
+
 def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date: dt.date | None = None,
                   applicant: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
     """Apply to close an item (申请销号) with evidence (text, and files if any); a verifier decides.
-    Returns the application's id."""
+    Returns the application's id.
+
+    The item becomes 已完成 at 100 %: status and progress never contradict (已完成 beside 60 %). The
+    form asks first when ``closure_gaps`` names something (progress below 100 %, no file); the gap
+    passed over is kept in the audit entry.
+    """
     proof = (evidence or "").strip()
     if not proof and files:
         proof = "见附件：" + "、".join(Path(f).name for f in files)
@@ -253,8 +271,12 @@ def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date
         issue.closure_state = "applied"
         issue.closure_evidence = proof
         issue.status = "done"
+        details: dict[str, object] = {"closure_id": c.id}
+        if (issue.progress_percent or 0) < 100:
+            details["progress_before"] = issue.progress_percent or 0
+            issue.progress_percent = 100
         s.flush()
-        audit.record(s, actor, "apply_closure", "issue", issue_id, {"closure_id": c.id})
+        audit.record(s, actor, "apply_closure", "issue", issue_id, details)
         return c.id
 
 

@@ -143,6 +143,10 @@ def validate_input(inp: IssueInput, i: int = 1, n: int = 1, complete: bool = Fal
         errs.append(_err(i, n, f"年度“{inp.year}”无效", "请填写四位年份，例如 2026", "year"))
     if inp.progress_percent is not None and not (0 <= inp.progress_percent <= 100):
         errs.append(_err(i, n, f"完成进度“{inp.progress_percent}”超出0–100", "请填写0到100之间的整数", "progress_percent"))
+    elif inp.progress_percent is not None and inp.progress_percent < 100 and inp.status in ("done", "closed"):
+        label = ISSUE_STATUS_LABELS.get(inp.status, inp.status)
+        errs.append(_err(i, n, f"整改状态为“{label}”，完成进度却只有{inp.progress_percent}%",
+                         "已完成或已销号的问题完成进度应为100%；未完成请把状态改为推进中", "progress_percent"))
     if inp.source_visit_id and inp.source_topic_id:
         errs.append(_err(i, n, "问题只能关联一次调研或一个课题", "请只保留一个来源", "source"))
     for field, limit, label in (("category", 60, "问题类别"), ("unit", 100, "责任单位"), ("co_units", 200, "配合单位"),
