@@ -931,10 +931,16 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
         report.status = "applied"
         held = report.tables.get("holiday")
         if before is not None and held is not None and (held.created or held.updated):
-            # the year's table arrived: deadlines estimated Monday–Friday for it are counted again (as our change)
-            moved = estimates.recompute_after(db, actor, before)
-            if moved:
-                report.warnings.append(estimates.moved_summary(moved))
+            # the year's table arrived: deadlines estimated Monday–Friday for it are counted again (as our change);
+            # the bundle is in whatever happens here, so a failure is a warning, never a "rejected"
+            try:
+                moved = estimates.recompute_after(db, actor, before)
+            except SQLAlchemyError as exc:
+                report.warnings.append(f"数据包已导入，但按新节假日表重算完成时限失败（{type(exc).__name__}），"
+                                       "请在 设置 › 节假日 重新导入该年放假安排")
+            else:
+                if moved:
+                    report.warnings.append(estimates.moved_summary(moved))
         return report
     except (SyncError, SQLAlchemyError) as exc:
         _refused(report, exc)
