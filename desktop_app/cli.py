@@ -34,6 +34,8 @@ HANDLERS: dict[str, str] = {
     "export-bundle": "desktop_app.sync.commands:cmd_export_bundle",
     "import-bundle": "desktop_app.sync.commands:cmd_import_bundle",
     "assign": "desktop_app.ledger.commands:cmd_assign",
+    "holidays": "desktop_app.calendar_commands:cmd_holidays",
+    "days": "desktop_app.work.commands:cmd_days",
 }
 
 
@@ -176,6 +178,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--workdays", type=int, help="完成时限：交办后 N 个工作日（按法定节假日计算）")
     c.add_argument("--assigned-date", help="交办日期（默认今天）")
     c.add_argument("--year", type=int, help="年度（默认当前调研年度）")
+
+    c = cmd("days", "基层调研天数：每人已计入、计划中、不计入（及原因）的天数与应达进度")
+    c.add_argument("--year", type=int, required=True, help="年度")
+    c.add_argument("--as-of", help="截至日期（YYYY-MM-DD，默认今天）")
+
+    c = sub.add_parser("holidays", help="节假日表：导入国务院办公厅放假安排通知")
+    hsub = c.add_subparsers(dest="holidays_command", metavar="操作", required=True)
+    h = hsub.add_parser("import-notice", help="读取放假安排通知全文（.txt），预览并保存为本单位节假日表")
+    h.add_argument("file", help="通知全文的文本文件（UTF-8 或 GBK）")
+    h.add_argument("--year", type=int, help="通知所属年份（通知正文未写年份时必填）")
+    h.add_argument("--dry-run", action="store_true", help="只读取和预览，不保存")
+    h.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    h.add_argument("--data-dir", dest="data_dir_sub", help=argparse.SUPPRESS)
 
     c = cmd("backup", "备份数据库")
     c.add_argument("out", nargs="?")

@@ -354,7 +354,10 @@ def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
                       start_date=start, end_date=end, place=place, township=township, place_type=place_type,
                       method=method, lead_id=lead.id,
                       unannounced=method == "四不两直" or (method in ("随机走访", "专项调研") and rng.random() < 0.2),
-                      purpose=rng.choice(names.VISIT_PURPOSES), findings=rng.choice(names.VISIT_FINDINGS) if past else "")
+                      purpose=rng.choice(names.VISIT_PURPOSES), findings=rng.choice(names.VISIT_FINDINGS) if past else "",
+                      # over by the demo's today: done on the planned days; to come: still planned
+                      state="done" if past else "planned", actual_start=start if past else None,
+                      actual_end=end if past else None)
         s.add(visit)
         s.flush()
         members = {lead.id} | {p.id for p in rng.sample(staff, k=min(len(staff), rng.randint(1, 3)))}

@@ -38,7 +38,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
@@ -412,6 +412,16 @@ def load_calendar(db: Database) -> WorkCalendar:
     return cal
 
 
+def calendar_in_session(s: Session) -> WorkCalendar:
+    """The calendar as the caller's open transaction sees it (rows written and flushed in it count),
+    uncached: ``load_calendar`` reads committed rows only."""
+    s.flush()
+    days, covered = _effective(s)
+    if covered:
+        return WorkCalendar({d: won.verdict.kind or "" for d, won in days.items()}, frozenset(covered))
+    return calendar_from_rows((d, kind, PACKAGE_SOURCE, False) for d, (kind, _name) in package_days().items())
+
+
 def seed_in_session(s: Session) -> int:
     """Write the package's days for every year not yet in the table (inside the caller's transaction).
 
@@ -640,8 +650,13 @@ def move_day(db: Database, actor: Actor, old: dt.date, d: dt.date, kind: str, na
                                                                "kind": kind, "name": name, "rows": removed})
 
 
-def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import") -> int:
-    """Import (date, kind, name) rows, e.g. read from a spreadsheet the prefecture sent — all or nothing."""
+def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]], source: str = "import",
+                then: Callable[[Session], object] | None = None) -> int:
+    """Import (date, kind, name) rows, e.g. read from a spreadsheet the prefecture sent — all or nothing.
+
+    ``then`` runs inside the same transaction once the rows are written (and flushed): the
+    deadlines estimated for the years imported are counted again there (``holiday_notice.save_days``).
+    """
     for i, (d, kind, _name) in enumerate(days, start=1):
         if not isinstance(d, dt.date):
             raise ValidationError(f"第{i}行日期“{d}”无效", "请填写日期，例如 2027-01-01", field="date", row=i)
@@ -652,6 +667,33 @@ def import_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]]
         for d, kind, name in days:
             _set_in_session(s, d, kind, name, source)
         audit.record(s, actor, "import_holidays", "holiday", "", {"rows": len(days), "source": source})
+        if then is not None:
+            s.flush()
+            then(s)
+    return len(days)
+
+
+def write_days_in_session(s: Session, days: list[tuple[dt.date, str, str]], source: str,
+                          replace_sources: tuple[str, ...] = ()) -> int:
+    """Write (date, kind, name) rows as this office's own (verified) rows inside the caller's transaction;
+    returns rows written. ``replace_sources``: this office's live rows of the same years with one of
+    these sources and a date not in ``days`` are tombstoned (a year's new table replaces the built-in
+    one and an earlier import of the same kind; hand-entered local days stay)."""
+    _seed_if_empty(s)
+    for d, kind, name in days:
+        _set_in_session(s, d, kind, name, source)
+    if replace_sources and days:
+        me = str(s.info.get("office_code") or "")
+        keep = {d for d, _k, _n in days}
+        years = {d.year for d in keep}
+        q = select(Holiday).where(Holiday.deleted.is_(False), Holiday.source.in_(replace_sources),
+                                  Holiday.date >= dt.date(min(years), 1, 1), Holiday.date <= dt.date(max(years), 12, 31))
+        if me:
+            q = q.where(Holiday.office_code == me)
+        for h in s.execute(q).scalars():
+            if h.date.year in years and h.date not in keep:
+                h.deleted = True
+    s.flush()
     return len(days)
 
 

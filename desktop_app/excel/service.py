@@ -13,6 +13,7 @@ from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
 from desktop_app.excel import mappings, writers
 from desktop_app.excel.importer import ImportPreview, RowError, preview
+from desktop_app.excel.kinds import get_kind
 
 
 @dataclass
@@ -82,8 +83,10 @@ def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = 
         bad = {e.row for e in pv.errors}
         title_of = {f: t for t, f in pv.mapping.items() if f}
         clean = [r for r in pv.rows if r["row"] not in bad]
+        spec = get_kind(kind)
         for row, key, message in writers.validate_rows(kind, clean, pv.year):
-            pv.errors.append(RowError(row, title_of.get(key, key), message))
+            # a field the sheet has no column for is named by its label (责任单位)
+            pv.errors.append(RowError(row, title_of.get(key, spec.label_of(key)), message))
         pv.errors.sort(key=lambda e: e.row)
     return pv
 

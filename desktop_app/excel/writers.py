@@ -63,14 +63,15 @@ def issue_inputs(rows: list[dict[str, Any]], year: int | None) -> list[Any]:
             unit=r["unit"], co_units=r["co_units"], leader=r["leader"], person=r["person"],
             deadline=dt.date.fromisoformat(r["deadline"]) if r["deadline"] else None,
             deadline_workdays=r.get("deadline_workdays"), status=r["status_code"],
-            progress_text=r["progress"], year=year))
+            progress_text=r["progress"], year=year, deadline_reason=r.get("note") or ""))
     return out
 
 
 #: IssueInput field → contract field (for naming the sheet column of a ledger validation error)
 _ISSUE_FIELD = {"description": "description", "category": "category", "measures": "measures", "unit": "unit",
                 "co_units": "co_units", "leader": "leader", "person": "person", "deadline": "deadline",
-                "deadline_workdays": "deadline", "kind": "deadline", "status": "status", "year": "deadline"}
+                "deadline_workdays": "deadline", "kind": "deadline", "status": "status", "year": "deadline",
+                "deadline_reason": "deadline"}
 
 
 def validate_rows(kind: str, rows: list[dict[str, Any]], year: int | None) -> list[tuple[int, str, str]]:
@@ -86,7 +87,7 @@ def validate_rows(kind: str, rows: list[dict[str, Any]], year: int | None) -> li
         return []
     out = []
     for r, inp in zip(rows, issue_inputs(rows, year), strict=True):
-        for err in validate_input(inp):
+        for err in validate_input(inp, complete=True):
             message = err.message.removeprefix("该问题：")
             out.append((r["row"], _ISSUE_FIELD.get(err.field or "", err.field or ""), message))
     return out
@@ -125,5 +126,5 @@ def write_rows(db: Database, actor: Actor, kind: str, rows: list[dict[str, Any]]
     """Write all rows of one import through the owning service; returns how many were created."""
     func = _target(kind)
     if kind == "ledger":
-        return len(func(db, actor, issue_inputs(rows, year)))
+        return len(func(db, actor, issue_inputs(rows, year), complete=True))
     return int(func(db, actor, _owner_rows(rows)))

@@ -27,7 +27,7 @@ from db.models import (
     Urge,
 )
 from desktop_app.errors import NotFoundError
-from desktop_app.ledger import rights
+from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
@@ -46,6 +46,7 @@ AUDIT_LABELS = {
     "add_follow_up": "回访",
     "void_issue": "作废",
     "adjust_deadline": "调整期限",
+    "recompute_deadline": "重算期限",
 }
 
 
@@ -180,6 +181,11 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
                                 CLOSURE_STATE_LABELS.get(c.state, c.state), c.verifier, c.decided_at, c.note)
                     for c in closures]
         warnings = list(clock.warnings)
+        lacking = completeness.missing_labels(row) if row.status != "void" else []
+        if lacking:
+            warnings.append(f"待完善：缺少{'、'.join(lacking)}（请点“编辑”补齐）")
+        if row.status in ("done", "closed") and row.progress_percent < 100:  # an older record's contradiction
+            warnings.append(f"状态为{row.status_label}，完成进度却为{row.progress_percent}%：请登记最新进展")
         if row.deadline_basis == "workdays" and row.assigned_date and row.deadline:
             cal = clock.calendar
             w = cal.workdays_between(row.assigned_date, row.deadline).warning
@@ -266,6 +272,8 @@ def _audit_text(action: str, d: dict[str, Any], names: _OfficeNames) -> str:
             parts.append(f"完成时限：{_day(before['deadline'])} → {_day(d['deadline'])}")
         if "unit" in before and "unit" in d and (before["unit"] or "") != (d["unit"] or ""):
             parts.append(f"责任单位：{before['unit'] or '无'} → {d['unit'] or '无'}")
+    elif action == "recompute_deadline" and d.get("deadline"):
+        parts.append(f"完成时限：{_day(d.get('from'))} → {_day(d['deadline'])}")
     elif d.get("deadline") and action in _CREATION:
         parts.append(f"完成时限：{_day(d['deadline'])}")
     if d.get("reason"):

@@ -33,7 +33,7 @@ from db.models import (
 from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.ledger import rights, search
+from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
 
@@ -61,13 +61,18 @@ def _text(value: str, label: str, field: str, limit: int = 4000) -> str:
     return v
 
 
-def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, today: dt.date | None = None) -> None:
+def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, today: dt.date | None = None,
+               complete: bool = False) -> None:
     """Change an item's fields (not its serial, year or status — those have their own steps).
 
     While no extension has been approved the original deadline follows the
-    deadline (a correction); after one, it stays as it was.
+    deadline (a correction); after one, it stays as it was. ``complete``: refuse an item
+    without the elements of ``completeness`` (the item form asks for it: 待完善 items are
+    completed there).
     """
-    errs = validate_input(data)
+    if complete:
+        data = completeness.with_default_deadline(data)
+    errs = validate_input(data, complete=complete)
     if errs:
         raise errs[0]
     today = today or dt.date.today()
@@ -224,10 +229,28 @@ def add_urge(db: Database, actor: Actor, issue_id: str, level: int = 1, note: st
         return u.id
 
 
+def closure_gaps(db: Database, issue_id: str, files: int = 0) -> list[str]:
+    """What an application to close (申请销号) would pass over, in words the clerk is asked about first:
+    progress below 100 %, no evidence file attached ('' when there is nothing to ask)."""
+    with db.session() as s:
+        issue = _issue(s, issue_id)
+        gaps = []
+        if (issue.progress_percent or 0) < 100:
+            gaps.append(f"完成进度为{issue.progress_percent or 0}%，未达到100%")
+        if files == 0:
+            gaps.append("未附佐证材料文件（只有文字说明）")
+        return gaps
+
+
 def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date: dt.date | None = None,
                   applicant: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
     """Apply to close an item (申请销号) with evidence (text, and files if any); a verifier decides.
-    Returns the application's id."""
+    Returns the application's id.
+
+    The item becomes 已完成 at 100 %: status and progress never contradict (已完成 beside 60 %). The
+    form asks first when ``closure_gaps`` names something (progress below 100 %, no file); the gap
+    passed over is kept in the audit entry.
+    """
     proof = (evidence or "").strip()
     if not proof and files:
         proof = "见附件：" + "、".join(Path(f).name for f in files)
@@ -248,8 +271,12 @@ def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date
         issue.closure_state = "applied"
         issue.closure_evidence = proof
         issue.status = "done"
+        details: dict[str, object] = {"closure_id": c.id}
+        if (issue.progress_percent or 0) < 100:
+            details["progress_before"] = issue.progress_percent or 0
+            issue.progress_percent = 100
         s.flush()
-        audit.record(s, actor, "apply_closure", "issue", issue_id, {"closure_id": c.id})
+        audit.record(s, actor, "apply_closure", "issue", issue_id, details)
         return c.id
 
 

@@ -21,6 +21,8 @@ from db.engine import Database
 from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
 from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
 from desktop_app.ledger import search
+from desktop_app.ledger.completeness import incomplete_condition
+from desktop_app.ledger.estimates import is_estimate
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
 from desktop_app.services import scope
@@ -47,6 +49,8 @@ class IssueFilter:
     kind: str = ""
     text: str = ""
     include_void: bool = False
+    #: only items lacking a required element (待完善: measures, responsible unit or person, a 限期整改 deadline)
+    incomplete: bool = False
     #: whose items (scope.resolve): "" this office, a county's code, or scope.ALL (prefecture only)
     office: str = ""
 
@@ -55,7 +59,7 @@ class IssueFilter:
         return {"year": self.year, "statuses": list(self.statuses), "colours": list(self.colours),
                 "unit": self.unit, "person": self.person, "category": self.category, "source": self.source,
                 "kind": self.kind, "text": self.text, "include_void": self.include_void,
-                "office": self.office}
+                "office": self.office, "incomplete": self.incomplete}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> IssueFilter:
@@ -175,6 +179,8 @@ def conditions(f: IssueFilter, clock: WarningClock, bind: Session, with_text: bo
                         ("source", f.source), ("kind", f.kind)):
         if value:
             conds.append(getattr(Issue, attr) == value)
+    if f.incomplete:
+        conds.append(incomplete_condition())
     t = search.text_condition(f.text, bind, probe) if with_text else None
     if t is not None:
         conds.append(t)
@@ -191,6 +197,7 @@ def to_row(r: Sequence[Any], clock: WarningClock) -> IssueRow:
         deadline=r[13], original_deadline=r[14], status=r[15], status_label=ISSUE_STATUS_LABELS.get(r[15], r[15]),
         progress_percent=r[16] or 0, latest_progress=r[17], closure_state=r[18], closed_at=r[19], colour=colour,
         colour_label=COLOUR_LABELS[colour], office_code=r[20], deadline_basis=r[21], deadline_workdays=r[22],
+        deadline_estimated=is_estimate(clock.calendar, r[21], r[12], r[13]),
     )
 
 

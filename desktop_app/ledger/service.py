@@ -39,7 +39,7 @@ from db.models import (
 from desktop_app import audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import SetupRequiredError, ValidationError
-from desktop_app.ledger import search
+from desktop_app.ledger import completeness, search
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import settings
 
@@ -109,9 +109,18 @@ def _err(i: int, n: int, message: str, action: str, field: str) -> ValidationErr
     return ValidationError(f"{where}：{message}", action, field=field, row=i)
 
 
-def validate_input(inp: IssueInput, i: int = 1, n: int = 1) -> list[ValidationError]:
-    """Every problem with one item (``i`` of ``n``, 1-based), as Chinese messages naming the field."""
+def validate_input(inp: IssueInput, i: int = 1, n: int = 1, complete: bool = False) -> list[ValidationError]:
+    """Every problem with one item (``i`` of ``n``, 1-based), as Chinese messages naming the field.
+
+    ``complete``: also the elements every item needs (``completeness``: measures, responsible unit
+    and person, a deadline for 限期整改 — default 7 working days — and a reason beyond 15).
+    """
     errs: list[ValidationError] = []
+    if complete:
+        where = f"第{i}条问题：" if n > 1 else ""
+        for e in completeness.completeness_errors(completeness.with_default_deadline(inp), where):
+            e.row = i
+            errs.append(e)
     desc = (inp.description or "").strip()
     if not desc:
         errs.append(_err(i, n, "问题描述不能为空", "请填写存在的问题", "description"))
@@ -134,6 +143,10 @@ def validate_input(inp: IssueInput, i: int = 1, n: int = 1) -> list[ValidationEr
         errs.append(_err(i, n, f"年度“{inp.year}”无效", "请填写四位年份，例如 2026", "year"))
     if inp.progress_percent is not None and not (0 <= inp.progress_percent <= 100):
         errs.append(_err(i, n, f"完成进度“{inp.progress_percent}”超出0–100", "请填写0到100之间的整数", "progress_percent"))
+    elif inp.progress_percent is not None and inp.progress_percent < 100 and inp.status in ("done", "closed"):
+        label = ISSUE_STATUS_LABELS.get(inp.status, inp.status)
+        errs.append(_err(i, n, f"整改状态为“{label}”，完成进度却只有{inp.progress_percent}%",
+                         "已完成或已销号的问题完成进度应为100%；未完成请把状态改为推进中", "progress_percent"))
     if inp.source_visit_id and inp.source_topic_id:
         errs.append(_err(i, n, "问题只能关联一次调研或一个课题", "请只保留一个来源", "source"))
     for field, limit, label in (("category", 60, "问题类别"), ("unit", 100, "责任单位"), ("co_units", 200, "配合单位"),
@@ -254,7 +267,8 @@ def _columns(table: type) -> list[str]:
 
 
 def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt.date | None = None,
-                  series: IssueSeries | None = None, session: Session | None = None) -> list[str]:
+                  series: IssueSeries | None = None, session: Session | None = None,
+                  complete: bool = False) -> list[str]:
     """Record ledger items — all or nothing; returns their ids in the order given.
 
     Validates every item (a ``LedgerValidationError`` lists every problem, in
@@ -268,15 +282,19 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
     ``desktop_app.ledger.assign.assign_issues``, which checks the assignment first.
     ``session``: write inside the caller's open transaction instead of a new one (a batch
     of several calls that must be all or nothing, e.g. 批量交办 to several counties).
+    ``complete``: refuse items without the elements of ``completeness`` (the item form and the
+    Excel import ask for it); a 限期整改 item without a deadline then gets 7 working days.
     """
     if not db.office_code:
         raise SetupRequiredError()
     if not items:
         return []
     today = today or dt.date.today()
+    if complete:
+        items = [completeness.with_default_deadline(inp) for inp in items]
     errs: list[ValidationError] = []
     for i, inp in enumerate(items, start=1):
-        errs.extend(validate_input(inp, i, len(items)))
+        errs.extend(validate_input(inp, i, len(items), complete))
     if errs:
         raise LedgerValidationError(errs)
     office = db.office_code
@@ -352,6 +370,11 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
             details["office"] = owner
         if len(ids) <= 20:
             details["ids"] = ids
+        reasons = {str(issue_rows[k]["serial"]): inp.deadline_reason.strip() for k, inp in enumerate(items)
+                   if inp.deadline_reason.strip()}
+        if reasons:  # the stated reason of a deadline beyond 15 working days (completeness)
+            details["reason" if len(items) == 1 else "deadline_reasons"] = (
+                next(iter(reasons.values())) if len(items) == 1 else dict(list(reasons.items())[:50]))
         if uncovered:
             details["calendar_warning"] = workdays.WorkdayResult(None, tuple(sorted(uncovered))).warning
         audit.record(s, actor, series.action, "issue", ids[0] if len(ids) == 1 else "", details)

@@ -37,6 +37,8 @@ class IssueInput:
     progress_percent: int | None = None
     #: who reported the initial progress ('' = the acting user)
     reporter: str = ""
+    #: why a deadline of more than 15 working days (required then: ``completeness``)
+    deadline_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,9 @@ class IssueRow:
     office_code: str
     deadline_basis: str = "date"
     deadline_workdays: int | None = None
+    #: the deadline's working days ran into a year without a holiday table: counted Monday–Friday
+    #: (按周一至周五估算, ``desktop_app.ledger.estimates``)
+    deadline_estimated: bool = False
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ def deadline_text(row: Any) -> str:
     text = date_text(row.deadline)
     if getattr(row, "deadline_basis", "date") == "workdays" and getattr(row, "deadline_workdays", None):
         text += f"\n（{row.deadline_workdays}个工作日）"
+    if getattr(row, "deadline_estimated", False):
+        text += "\n（按周一至周五估算）"
     original = getattr(row, "original_deadline", None)
     if original and row.deadline and original != row.deadline:
         text += f"\n（原{date_text(original)}）"

@@ -35,7 +35,9 @@ class DashboardSummary:
     issues: int
     issues_open: int
     issues_overdue: int
-    scope: str = ""  # whose rows the counts cover: "" this office, a county's code, or scope.ALL
+    scope: str = ""
+    #: items lacking a required element (待完善: measures, responsible unit or person, a deadline)
+    issues_incomplete: int = 0  # whose rows the counts cover: "" this office, a county's code, or scope.ALL
 
 
 def default_scope(db: Database) -> str:
@@ -76,11 +78,12 @@ def summary(db: Database, today: dt.date | None = None, office: str | None = Non
     issues = count_issues(db, IssueFilter(year=year, office=scope_office), clock)
     issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES), office=scope_office), clock)
     overdue = count_issues(db, IssueFilter(year=year, colours=["red"], office=scope_office), clock)
+    incomplete = count_issues(db, IssueFilter(year=year, incomplete=True, office=scope_office), clock)
     return DashboardSummary(
         info.code, info.name, info.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,
         camp.staff_quota if camp else organisation.DEFAULT_STAFF_QUOTA,
-        sections, people, leaders, topics, visits, issues, issues_open, overdue, scope_office)
+        sections, people, leaders, topics, visits, issues, issues_open, overdue, scope_office, incomplete)
 
 
 # ---------------------------------------------------------------- the work and quiz panels, by scope

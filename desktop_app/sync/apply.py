@@ -28,11 +28,12 @@ from db.base import Base
 from db.changes import MAX_CLOCK_SKEW_MS, HybridClock, answered_by
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, ImportedBundle, PeerState, SyncConflict
-from desktop_app import audit
+from desktop_app import audit, workdays
 from desktop_app.attachments import attachment_path
 from desktop_app.audit import Actor
 from desktop_app.config import DataDir
 from desktop_app.errors import SetupRequiredError, SyncError
+from desktop_app.ledger import estimates
 from desktop_app.sync import keys
 from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID, Limits
 from desktop_app.sync.bundle_reader import RawBundle, read_bundle
@@ -909,6 +910,7 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
     me = db.office_code
     if not me:
         raise SetupRequiredError()
+    before = None if dry_run else workdays.load_calendar(db)  # a holiday table may arrive: see below
     try:
         raw, m = _read(path, data, limits, report)
         with db.session() as s:
@@ -927,6 +929,18 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
         if max_hlc:
             db.clock.observe(max_hlc)
         report.status = "applied"
+        held = report.tables.get("holiday")
+        if before is not None and held is not None and (held.created or held.updated):
+            # the year's table arrived: deadlines estimated Monday–Friday for it are counted again (as our change);
+            # the bundle is in whatever happens here, so a failure is a warning, never a "rejected"
+            try:
+                moved = estimates.recompute_after(db, actor, before)
+            except SQLAlchemyError as exc:
+                report.warnings.append(f"数据包已导入，但按新节假日表重算完成时限失败（{type(exc).__name__}），"
+                                       "请在 设置 › 节假日 重新导入该年放假安排")
+            else:
+                if moved:
+                    report.warnings.append(estimates.moved_summary(moved))
         return report
     except (SyncError, SQLAlchemyError) as exc:
         _refused(report, exc)

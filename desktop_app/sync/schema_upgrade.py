@@ -7,6 +7,7 @@ that changed them, so an old office's bundle still lands in the right place.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, Protocol
@@ -58,3 +59,24 @@ def upgrade_changes(schema_version: str, changes: list[Any]) -> list[Any]:
             for c in changes:
                 fix(c)
     return changes
+
+
+def _visit_state_from_dates(c: Any) -> None:
+    """0008 added ``visit.state``: a visit an older office wrote (without a state) that is over by now was
+    recorded after the fact — 已完成 on its planned dates, as the migration does to local rows."""
+    if c.table != "visit" or getattr(c, "op", "insert") != "insert" or "state" in c.values:
+        return
+    if "end_date" not in c.values or "start_date" not in c.values:
+        return
+    end = c.values["end_date"]
+    if isinstance(end, str):
+        try:
+            end = dt.date.fromisoformat(end[:10])
+        except ValueError:
+            return
+    if isinstance(end, dt.date) and end < dt.date.today():
+        c.values["state"] = "done"
+        c.values["actual_start"], c.values["actual_end"] = c.values["start_date"], c.values["end_date"]
+
+
+FIXES.setdefault("0008", []).append(_visit_state_from_dates)

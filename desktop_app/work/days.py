@@ -1,5 +1,8 @@
 """基层天数 — days at the grassroots per person and year, against quota and pace.
 
+Only the days of completed visits (已完成, on their actual dates) at grassroots places count
+(``desktop_app.work.visit_state``); a planned visit's days are shown as planned, and completed
+days at a 机关 or out of the area (学习考察、汇报) as not counted, with the reason.
 Each calendar day counts once per person however many visits cover it, and a
 visit across a year end counts in each year for its own days (Dec 30–Jan 2
 gives 2 days to each year). The quota is the person's own or the campaign's
@@ -12,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from db.engine import Database
 from db.models import Person, Visit, VisitParticipant
@@ -26,6 +30,8 @@ from desktop_app.services.organisation import list_people
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import check_year, office_names, require_office
 from desktop_app.work.types import DaysRow, PersonVisit
+from desktop_app.work.visit_state import not_counted_reason
+from desktop_app.workdays import WorkCalendar, load_calendar
 
 #: below this share of the pro-rata target a person is 明显滞后 (red); below 100 % 稍有滞后 (yellow)
 RED_BELOW = 0.8
@@ -69,33 +75,92 @@ def pace(days: int, quota: int, year: int, today: dt.date) -> tuple[float, str, 
     return expected, "red", "明显滞后"
 
 
+class _Span(NamedTuple):
+    """One visit of one person, as the count reads it."""
+
+    visit_id: str
+    start: dt.date  # the actual dates of a done visit, else the planned ones
+    end: dt.date
+    lead: bool
+    state: str
+    reason: str  # why it does not count ('' when it does): visit_state.not_counted_reason
+
+
 def _spans_by_person(db: Database, office: str | list[str] | None, year: int,
-                     person_id: str | None = None) -> dict[str, list[tuple[str, dt.date, dt.date, bool]]]:
-    """{person id: [(visit id, start, end, is lead)]} for visits touching ``year``.
+                     person_id: str | None = None) -> dict[str, list[_Span]]:
+    """{person id: [_Span]} for the visits touching ``year`` (planned or actual dates); cancelled ones left out.
 
     ``office``: one office code, several, or None for every office here.
     """
     lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    q = (select(VisitParticipant.person_id, Visit.id, Visit.start_date, Visit.end_date, Visit.lead_id)
+    q = (select(VisitParticipant.person_id, Visit.id, Visit.start_date, Visit.end_date, Visit.lead_id, Visit.state,
+                Visit.actual_start, Visit.actual_end, Visit.place_type, Visit.method)
          .join(Visit, Visit.id == VisitParticipant.visit_id)
-         .where(Visit.deleted.is_(False), VisitParticipant.deleted.is_(False),
-                Visit.start_date <= hi, Visit.end_date >= lo))
+         .where(Visit.deleted.is_(False), VisitParticipant.deleted.is_(False), Visit.state != "cancelled",
+                or_(and_(Visit.start_date <= hi, Visit.end_date >= lo),
+                    and_(Visit.actual_start <= hi, Visit.actual_end >= lo))))
     if office is not None:
         q = q.where(Visit.office_code.in_([office] if isinstance(office, str) else office))
     if person_id:
         q = q.where(VisitParticipant.person_id == person_id)
-    out: dict[str, list[tuple[str, dt.date, dt.date, bool]]] = defaultdict(list)
+    out: dict[str, list[_Span]] = defaultdict(list)
     with db.session() as s:
-        for pid, vid, a, b, lead in s.execute(q.order_by(Visit.start_date, Visit.id)):
-            out[pid].append((vid, a, b, lead == pid))
+        for pid, vid, a, b, lead, state, aa, ab, place_type, method in s.execute(q.order_by(Visit.start_date, Visit.id)):
+            if state == "done":
+                a, b = aa or a, ab or b
+            out[pid].append(_Span(vid, a, b, lead == pid, state, not_counted_reason(state, place_type, method)))
     return out
+
+
+@dataclass(frozen=True)
+class PersonDays:
+    """One person's days in a year: counted, still planned, and done but not counted by reason."""
+
+    counted: int
+    planned: int
+    not_counted: tuple[tuple[str, int], ...]
+    #: every done day (counted or not) up to the reference date: time spent on research
+    research_days: int
+
+
+def person_days(spans: Iterable[_Span], year: int, today: dt.date) -> PersonDays:
+    """Count one person's spans: each calendar day once — a day counted by one visit is not planned or
+    not-counted by another; a planned day already done elsewhere is not planned."""
+    spans = list(spans)
+    counted: set[dt.date] = set()
+    for sp in spans:
+        if sp.state == "done" and not sp.reason:
+            counted |= days_in(sp.start, sp.end, year)
+    other: dict[str, set[dt.date]] = {}
+    done_any = set(counted)
+    for sp in spans:
+        if sp.state == "done" and sp.reason:
+            days = days_in(sp.start, sp.end, year) - counted
+            other.setdefault(sp.reason, set()).update(days)
+            done_any |= days
+    planned: set[dt.date] = set()
+    for sp in spans:
+        if sp.state == "planned":
+            planned |= days_in(sp.start, sp.end, year) - done_any
+    research = sum(1 for d in done_any if d <= today)
+    return PersonDays(len(counted), len(planned), tuple((r, len(d)) for r, d in other.items() if d), research)
+
+
+def _working_days_to(cal: WorkCalendar, year: int, today: dt.date) -> int:
+    """Working days of ``year`` up to ``today`` (inclusive)."""
+    first = dt.date(year, 1, 1)
+    if today < first:
+        return 0
+    return max(0, cal.workdays_between(first - dt.timedelta(days=1), min(today, dt.date(year, 12, 31))).value)
 
 
 def days_table(db: Database, year: int, today: dt.date | None = None, office: str = "") -> list[DaysRow]:
     """Every active person's days in ``year`` with quota, pace and colour, in section order.
 
-    ``office`` is the scope (``services.scope``): a prefecture reads a county's people against
-    that county's own campaign quota; ``scope.ALL`` gives every office, one after another.
+    Only done days at grassroots places count (``visit_state``); planned days and done days that do
+    not count (机关, 外地) are given beside them. ``office`` is the scope (``services.scope``): a
+    prefecture reads a county's people against that county's own campaign quota; ``scope.ALL``
+    gives every office, one after another.
     """
     check_year(year)
     codes = scope.resolve(db, office)
@@ -103,14 +168,17 @@ def days_table(db: Database, year: int, today: dt.date | None = None, office: st
         codes = [c.code for c in scope.office_choices(db)]
     today = today or dt.date.today()
     spans = _spans_by_person(db, codes, year)
+    working = _working_days_to(load_calendar(db), year, today)
     rows = []
     for code in codes:
         for p in list_people(db, year, office_code=code):
             mine = spans.get(p.id, [])
-            days = count_days(((a, b) for _, a, b, _ in mine), year)
-            expected, colour, status = pace(days, p.effective_quota, year, today)
-            rows.append(DaysRow(p.id, p.name, p.section_id, p.section_name, p.is_leader, days, p.effective_quota,
-                                round(expected, 1), colour, status, len(mine), code))
+            pd = person_days(mine, year, today)
+            expected, colour, status = pace(pd.counted, p.effective_quota, year, today)
+            rows.append(DaysRow(p.id, p.name, p.section_id, p.section_name, p.is_leader, pd.counted,
+                                p.effective_quota, round(expected, 1), colour, status, len(mine), code,
+                                planned=pd.planned, not_counted=pd.not_counted,
+                                research_share=round(pd.research_days / working, 3) if working else 0.0))
     return rows
 
 
@@ -154,18 +222,20 @@ def person_visits(db: Database, person_id: str, year: int, office: str = "") -> 
         places = {}
     mine = _spans_by_person(db, office_code, year, person_id).get(person_id, [])
     with db.session() as s:
-        ids = [vid for vid, *_ in mine]
+        ids = [sp.visit_id for sp in mine]
         if ids:
             places = {vid: (place, method) for vid, place, method in
                       s.execute(select(Visit.id, Visit.place, Visit.method).where(Visit.id.in_(ids)))}
     seen: set[dt.date] = set()
     out = []
-    for vid, a, b, lead in mine:
-        span = days_in(a, b, year)
-        new = span - seen
-        seen |= span
-        place, method = places.get(vid, ("", ""))
-        out.append(PersonVisit(vid, a, b, place, method, "带队" if lead else "参加", len(span), len(new)))
+    for sp in mine:
+        span = days_in(sp.start, sp.end, year)
+        new = span - seen if not sp.reason else set()  # only counted days add to the number
+        if not sp.reason:
+            seen |= span
+        place, method = places.get(sp.visit_id, ("", ""))
+        out.append(PersonVisit(sp.visit_id, sp.start, sp.end, place, method, "带队" if sp.lead else "参加",
+                               len(span), len(new), sp.reason))
     return out
 
 

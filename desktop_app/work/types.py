@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from db.models_work import OUTCOME_KINDS, PLACE_TYPES, TOPIC_KINDS, TOPIC_STATUSES, VISIT_METHODS
+from db.models_work import OUTCOME_KINDS, PLACE_TYPES, TOPIC_KINDS, TOPIC_STATUSES, VISIT_METHODS, VISIT_STATES
 from desktop_app.attachments import AttachmentInfo
 
 #: the ways of researching a topic offered in the dialogs (free text is accepted too)
@@ -19,6 +19,7 @@ EVALUATORS = {"leader": "部领导评", "peer": "科室互评", "member": "党�
 
 __all__ = [
     "EVALUATORS", "OUTCOME_KINDS", "PLACE_TYPES", "TOPIC_KINDS", "TOPIC_METHODS", "TOPIC_STATUSES", "VISIT_METHODS",
+    "VISIT_STATES",
     "AttachmentInfo", "ClashInfo", "DaysRow", "EvaluationWeights", "OutcomeInfo", "OutcomeInput", "PersonVisit",
     "TopicInfo", "TopicInput", "VisitInfo", "VisitInput", "VisitSaved",
 ]
@@ -118,6 +119,9 @@ class VisitInput:
     section_id: str | None = None  # default: the lead's section
     purpose: str = ""
     findings: str = ""
+    #: planned | done | cancelled; '' = by the dates (a visit already over is recorded as done, else planned;
+    #: an edit keeps the visit's state)
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,12 @@ class VisitInfo:
     attachments: tuple[AttachmentInfo, ...] = ()
     issue_ids: tuple[str, ...] = ()
     office_code: str = ""  # whose visit (a prefecture lists its counties' too)
+    state: str = "planned"  # planned | done | cancelled
+    state_label: str = "计划"
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    #: why its days do not count toward the quota ('' when they do): 计划中 / 已取消 / 机关 / 外地（学习考察、汇报）
+    not_counted: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,6 +197,12 @@ class DaysRow:
     status: str  # 已完成 | 进度正常 | 稍有滞后 | 明显滞后
     visits: int
     office_code: str = ""  # whose person (a prefecture lists its counties' too)
+    #: days of visits still 计划 (not yet done), not counted
+    planned: int = 0
+    #: done days that do not count, by reason: (("机关", 10), ("外地（学习考察、汇报）", 3))
+    not_counted: tuple[tuple[str, int], ...] = ()
+    #: share of the working days so far spent on research (done days of any place) — 全年拿出一半以上时间
+    research_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -201,3 +217,5 @@ class PersonVisit:
     role: str  # 带队 | 参加
     days_in_year: int
     new_days: int  # days not already counted by an earlier visit
+    #: why its days do not count ('' when they do): 计划中（未完成） / 机关 / 外地（学习考察、汇报）
+    not_counted: str = ""

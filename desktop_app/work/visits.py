@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.base import new_id
 from db.engine import Database
 from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Section, Topic, Visit, VisitParticipant
-from db.models_work import VISIT_METHOD_MAX
+from db.models_work import VISIT_METHOD_MAX, VISIT_STATES
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, StateError, ValidationError
@@ -38,6 +38,7 @@ from desktop_app.work.common import (
     section_of_office,
 )
 from desktop_app.work.types import AttachmentInfo, VisitInfo, VisitInput, VisitSaved
+from desktop_app.work.visit_state import check_state, default_state, not_counted_reason
 
 #: a visit longer than this is surely a typo in the dates (蹲点 stays are weeks, not seasons)
 MAX_VISIT_DAYS = 92
@@ -84,7 +85,7 @@ def _validate(s: Session, office: str, data: VisitInput) -> tuple[str | None, li
     return section_id, [lead.id] + [p.id for p in others]
 
 
-def _apply(v: Visit, data: VisitInput, section_id: str | None) -> None:
+def _apply(v: Visit, data: VisitInput, section_id: str | None, new: bool = False) -> None:
     v.start_date, v.end_date = data.start_date, data.end_date
     v.place = data.place.strip()
     v.township = (data.township or "").strip() or township_of(v.place)
@@ -92,6 +93,11 @@ def _apply(v: Visit, data: VisitInput, section_id: str | None) -> None:
     v.unannounced = bool(data.unannounced or data.method == "四不两直")
     v.lead_id, v.topic_id, v.section_id = data.lead_id, data.topic_id or None, section_id
     v.purpose, v.findings = data.purpose or "", data.findings or ""
+    state = data.state or (default_state(data.end_date) if new else v.state or "planned")
+    check_state(state, data.start_date, data.end_date)
+    v.state = state
+    # a done visit edited in the form: the dates written are the days it took
+    v.actual_start, v.actual_end = (data.start_date, data.end_date) if state == "done" else (None, None)
 
 
 def _set_participants(s: Session, visit_id: str, person_ids: list[str]) -> None:
@@ -120,7 +126,7 @@ def save_visit_in_session(s: Session, office: str, actor: Actor, data: VisitInpu
     if visit_id is None:
         # the id is made here rather than by a flush, so the participants can point at it at once
         v = Visit(id=new_id(), office_code=office, campaign_id=campaign_id(s, office, data.start_date.year))
-        _apply(v, data, section_id)
+        _apply(v, data, section_id, new=True)
         s.add(v)
         for pid in people:
             s.add(VisitParticipant(visit_id=v.id, person_id=pid))
@@ -274,7 +280,9 @@ def _infos(s: Session, found: list[Visit]) -> list[VisitInfo]:
             participant_ids=tuple(others), participant_names=tuple(names.get(p, "") for p in others),
             topic_id=v.topic_id, topic_title=titles.get(v.topic_id or "", ""), section_id=v.section_id,
             section_name=sections.get(v.section_id or "", ""), purpose=v.purpose, findings=v.findings,
-            attachments=tuple(files[v.id]), issue_ids=tuple(issues[v.id]), office_code=v.office_code))
+            attachments=tuple(files[v.id]), issue_ids=tuple(issues[v.id]), office_code=v.office_code,
+            state=v.state, state_label=VISIT_STATES.get(v.state, v.state), actual_start=v.actual_start,
+            actual_end=v.actual_end, not_counted=not_counted_reason(v.state, v.place_type, v.method)))
     return out
 
 

@@ -151,14 +151,15 @@ def test_round_trip_prefecture_county_prefecture_county(offices, tmp_path: Path)
     assert _row(a, iid).closure_state == "applied"
     _no_rejections(send(a, p, tmp_path / "2"))
     at_p = _row(p, iid)
-    assert (at_p.progress_percent, at_p.measures, at_p.closure_state) == (60, "逐户补齐资料", "applied")
+    # 申请销号 at 60 % made the county's item 已完成 at 100 %: status and progress never contradict
+    assert (at_p.progress_percent, at_p.measures, at_p.closure_state) == (100, "逐户补齐资料", "applied")
     # the prefecture verifies (审核销号) → the county sees it closed
     lc.verify_closure(p.db, WHO, iid, True, verifier="州督查室", date=TODAY)
     _no_rejections(send(p, a, tmp_path / "3"))
     back = _row(a, iid)
     assert (back.status, back.closure_state, back.closed_by, back.deadline) == ("closed", "approved", "州督查室",
                                                                                dt.date(2026, 9, 30))
-    assert back.progress_percent == 60
+    assert back.progress_percent == 100  # closed at 100 %, as the county's application left it
 
 
 def test_a_county_forging_the_deadline_is_refused_on_import(offices, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -122,7 +122,8 @@ def test_an_assigned_item_splits_its_steps(tmp_path: Path) -> None:
         with a.db.session() as s:
             row = s.get(Issue, iid)
             assert (row.status, row.deadline, row.measures) == ("closed", dt.date(2026, 11, 30), "分三步整改")
-            assert row.progress_percent == 30  # the county's figure: the verdict does not write it
+            # the county's own 申请销号 made it 100 % (已完成 never sits beside 30 %); the verdict does not write it
+            assert row.progress_percent == 100
         with pytest.raises(PermissionDeniedError, match="重新打开由交办单位“西双版纳州”决定"):
             lc.add_follow_up(a.db, WHO, iid, DAY, "群众反映问题反弹", satisfied=False, reopen=True)
         lc.add_follow_up(p.db, WHO, iid, DAY, "问题反弹", satisfied=False, reopen=True)

@@ -228,7 +228,7 @@ def _edit_entries(ctx: AppContext, issue_id: str) -> int:
 def test_saving_an_unchanged_item_adds_nothing_to_its_timeline(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     """编辑 → 保存 without a change put “修改问题 完成时限：2026-05-03” on the item's timeline."""
     issue_id = service.create_issues(ctx.db, ctx.actor, [IssueInput(
-        "村规民约修订滞后", unit="县民政局", person="吴芳", deadline=dt.date(2026, 5, 3),
+        "村规民约修订滞后", measures="逐村排查", unit="县民政局", person="吴芳", deadline=dt.date(2026, 5, 3),
         assigned_date=dt.date(2026, 3, 2))])[0]
     dlg = IssueDialog(ctx, issue_id=issue_id)
     qtbot.addWidget(dlg)

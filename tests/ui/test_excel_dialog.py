@@ -40,9 +40,10 @@ def test_preview_and_import_the_ledger_sample(qtbot, ctx, dialog_answers) -> Non
 
 
 def test_errors_block_the_import_and_can_be_filtered(qtbot, ctx, tmp_path: Path) -> None:
-    path = make_sheet(tmp_path / "bad.xlsx", [["问题描述", "整改措施", "完成时限"],
-                                              ["问题一", "措施", "2026年6月30日"], ["问题二", "措施", "看情况"],
-                                              ["问题三", "措施", "年底前"]])
+    path = make_sheet(tmp_path / "bad.xlsx", [["问题描述", "整改措施", "完成时限", "责任单位", "责任人"],
+                                              ["问题一", "措施", "2026年6月30日", "办公室", "吴芳"],
+                                              ["问题二", "措施", "看情况", "办公室", "吴芳"],
+                                              ["问题三", "措施", "年底前", "办公室", "吴芳"]])
     dlg = ExcelImportDialog(ctx, "ledger")
     qtbot.addWidget(dlg)
     dlg.load(str(path))
@@ -56,7 +57,7 @@ def test_errors_block_the_import_and_can_be_filtered(qtbot, ctx, tmp_path: Path)
 
 
 def test_correcting_the_mapping_re_reads_the_preview(qtbot, ctx, tmp_path: Path) -> None:
-    path = make_sheet(tmp_path / "odd.xlsx", [["事项", "整改措施", "责任单位"], ["事项一", "改法", "办公室"]])
+    path = make_sheet(tmp_path / "odd.xlsx", [["事项", "整改措施", "责任单位", "责任人"], ["事项一", "改法", "办公室", "吴芳"]])
     dlg = ExcelImportDialog(ctx, "ledger")
     qtbot.addWidget(dlg)
     dlg.load(str(path))

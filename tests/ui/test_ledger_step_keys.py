@@ -48,6 +48,8 @@ def test_enter_in_an_editable_combo_takes_the_text_and_moves_on(qtbot, ctx: AppC
     dlg.activateWindow()  # Ctrl+Enter is a shortcut of the dialog's window
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
     dlg.description.setPlainText("村级公益设施管护缺位")
+    dlg.measures.setPlainText("明确管护主体")  # every element an item needs (completeness)
+    dlg.person.setEditText("岩温")
     line = dlg.unit.lineEdit()
     assert line is not None
     line.setFocus()
@@ -78,6 +80,8 @@ def test_the_save_button_still_saves(qtbot, ctx: AppContext) -> None:  # type: i
     qtbot.addWidget(dlg)
     dlg.show()
     dlg.description.setPlainText("产业项目收益分配不规范")
+    dlg.measures.setPlainText("规范收益分配")
+    dlg.person.setEditText("岩温")
     dlg.unit.setEditText("县农业农村局")
     box = dlg.findChild(QDialogButtonBox)
     qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)

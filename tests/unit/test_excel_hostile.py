@@ -144,9 +144,9 @@ def test_a_100000_character_cell(ctx, tmp_path: Path) -> None:
         for name, text in (("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
                            ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WB_RELS)):
             zf.writestr(name, text)
-        zf.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD.format(dim="") + _inline_row(1, ["问题描述", "整改措施", "完成时限"])
-                    + _inline_row(2, ["正常问题", "措施", "2026-06-30"])
-                    + _inline_row(3, ["长" * 100_000, "措施", "2026-06-30"]) + "</sheetData></worksheet>")
+        zf.writestr("xl/worksheets/sheet1.xml", SHEET_HEAD.format(dim="") + _inline_row(1, ["问题描述", "整改措施", "完成时限", "责任单位", "责任人"])
+                    + _inline_row(2, ["正常问题", "措施", "2026-06-30", "办公室", "吴芳"])
+                    + _inline_row(3, ["长" * 100_000, "措施", "2026-06-30", "办公室", "吴芳"]) + "</sheetData></worksheet>")
     before = counts(ctx.db)
     t0 = time.perf_counter()
     out = import_file(ctx.db, ctx.actor, p, "ledger")

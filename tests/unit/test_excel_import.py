@@ -121,10 +121,10 @@ def test_formula_text_kept_as_text(tmp_path: Path) -> None:
 
 def test_unreadable_date_is_a_row_error_and_nothing_is_imported(ctx, tmp_path: Path) -> None:
     path = make_sheet(tmp_path / "bad.xlsx", [
-        ["问题描述", "整改措施", "完成时限", "整改状态"],
-        ["问题一", "措施一", "2026年6月30日", "正在推进"],
-        ["问题二", "措施二", "下个月", "正在推进"],
-        ["问题三", "措施三", "2026年2月30日", "差不多了"],
+        ["问题描述", "整改措施", "完成时限", "整改状态", "责任单位", "责任人"],
+        ["问题一", "措施一", "2026年6月30日", "正在推进", "办公室", "吴芳"],
+        ["问题二", "措施二", "下个月", "正在推进", "办公室", "吴芳"],
+        ["问题三", "措施三", "2026年2月30日", "差不多了", "办公室", "吴芳"],
     ])
     before = counts(ctx.db)
     out = import_file(ctx.db, ctx.actor, path, "ledger")
@@ -153,12 +153,12 @@ def test_user_mapping_is_used_and_remembered(ctx, tmp_path: Path) -> None:
         preview(path, "ledger")
     assert "表头" in str(exc.value)
     path = make_sheet(tmp_path / "odd2.xlsx", [
-        ["事项", "整改措施", "责任单位"],
-        ["事项一", "改法一", "办公室"],
+        ["事项", "整改措施", "责任单位", "具体负责"],
+        ["事项一", "改法一", "办公室", "吴芳"],
     ])
     pv = preview_file(ctx.db, path, "ledger")
     assert pv.errors and "问题描述" in pv.errors[0].message  # a required column is missing
-    mapping = {"事项": "description", "整改措施": "measures", "责任单位": "unit"}
+    mapping = {"事项": "description", "整改措施": "measures", "责任单位": "unit", "具体负责": "person"}
     out = import_file(ctx.db, ctx.actor, path, "ledger", mapping=mapping)
     assert out.ok and out.imported == 1
     again = preview_file(ctx.db, path, "ledger")  # next time: the office's own mapping

@@ -99,6 +99,8 @@ class DetailPane(QWidget):
         deadline = f"{r.deadline:%Y-%m-%d}" if r.deadline else self.tr("无")
         if r.deadline_basis == "workdays" and r.deadline_workdays:
             deadline += self.tr("（交办后%1个工作日）").replace("%1", str(r.deadline_workdays))
+        if r.deadline_estimated:
+            deadline += "<b style='color:#b7791f'>" + self.tr("（按周一至周五估算）") + "</b>"
         if r.original_deadline and r.original_deadline != r.deadline:
             deadline += self.tr("，原定 %1").replace("%1", f"{r.original_deadline:%Y-%m-%d}")
         lines = [

@@ -20,6 +20,7 @@ from ui import dialogs
 from ui.office_scope import OfficeScopeCombo
 
 ANY = ""
+INCOMPLETE = "incomplete"
 
 
 class FilterBar(QWidget):
@@ -34,7 +35,11 @@ class FilterBar(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         self.year = self._combo()
-        self.status = self._combo([(self.tr("全部状态"), ANY)] + [(v, k) for k, v in ISSUE_STATUS_LABELS.items()])
+        # 待完善: items lacking measures, a responsible unit or person, or a 限期整改 deadline (any status)
+        self.status = self._combo([(self.tr("全部状态"), ANY)] + [(v, k) for k, v in ISSUE_STATUS_LABELS.items()]
+                                  + [(self.tr("待完善"), INCOMPLETE)])
+        self.status.setItemData(self.status.count() - 1, self.tr("缺整改措施、责任单位、责任人或完成时限的问题"),
+                                Qt.ItemDataRole.ToolTipRole)
         self.colour = self._combo([(self.tr("全部预警"), ANY)] + [(v, k) for k, v in COLOUR_LABELS.items()])
         self.unit = self._combo(editable=True)
         self.person = self._combo(editable=True)
@@ -137,7 +142,8 @@ class FilterBar(QWidget):
         """The filter the bar shows."""
         return IssueFilter(
             year=int(self.year.currentData() or 0) or None,
-            statuses=[self._value(self.status)] if self._value(self.status) else [],
+            statuses=[self._value(self.status)] if self._value(self.status) not in (ANY, INCOMPLETE) else [],
+            incomplete=self._value(self.status) == INCOMPLETE,
             colours=[self._value(self.colour)] if self._value(self.colour) else [],
             unit=self._value(self.unit), person=self._value(self.person), category=self._value(self.category),
             source=self._value(self.source), kind=self._value(self.kind), text=self.text.text().strip(),
@@ -154,7 +160,8 @@ class FilterBar(QWidget):
         self._quiet = True
         try:
             self.year.setCurrentIndex(max(0, self.year.findData(f.year or 0)))
-            self.status.setCurrentIndex(max(0, self.status.findData(f.statuses[0] if f.statuses else ANY)))
+            self.status.setCurrentIndex(max(0, self.status.findData(
+                INCOMPLETE if f.incomplete else f.statuses[0] if f.statuses else ANY)))
             self.colour.setCurrentIndex(max(0, self.colour.findData(f.colours[0] if f.colours else ANY)))
             self.source.setCurrentIndex(max(0, self.source.findData(f.source or ANY)))
             self.kind.setCurrentIndex(max(0, self.kind.findData(f.kind or ANY)))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.ledger import assign as assigning
 from desktop_app.ledger import lifecycle, service
+from desktop_app.ledger.completeness import MAX_WORKDAYS_WITHOUT_REASON
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.ledger.types import IssueInput
@@ -137,6 +138,9 @@ class IssueDialog(FormDialog):
         self.workdays.setSuffix(self.tr(" 个工作日"))
         self.preview = QLabel()
         self.preview.setWordWrap(True)
+        # more than 15 working days needs a stated reason (completeness)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(self.tr("超过15个工作日的，须说明理由"))
         row = QHBoxLayout()
         for w in (self.by_date, self.deadline, self.by_workdays, self.workdays, self.no_deadline):
             row.addWidget(w)
@@ -151,17 +155,19 @@ class IssueDialog(FormDialog):
         if self.assign:
             form.addRow(self.tr("责任县（区）*"), self.county)
         form.addRow(self.tr("问题描述*"), self.description)
-        form.addRow(self.tr("整改措施"), self.measures)
+        form.addRow(self.tr("整改措施*"), self.measures)
         form.addRow(self.tr("问题类别"), self.category)
         form.addRow(self.tr("整改类型"), self.kind)
         form.addRow(self.tr("问题来源"), self.source)
         form.addRow(self.tr("牵头领导"), self.leader)
-        form.addRow(self.tr("责任单位"), self.unit)
+        form.addRow(self.tr("责任单位*"), self.unit)
         form.addRow(self.tr("配合单位"), self.co_units)
-        form.addRow(self.tr("责任人"), self.person)
+        form.addRow(self.tr("责任人*"), self.person)
         form.addRow(self.tr("交办日期"), self.assigned)
         form.addRow(self.tr("完成时限"), deadline_box)
         form.addRow("", self.preview)
+        self.reason_label = QLabel(self.tr("延长理由*"))
+        form.addRow(self.reason_label, self.reason)
         if issue_id is None and not self.assign:  # an assigned item's progress is the county's
             form.addRow(self.tr("整改进展"), self.progress)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -221,6 +227,9 @@ class IssueDialog(FormDialog):
     def _update_preview(self) -> None:
         self.deadline.setEnabled(self.by_date.isChecked())
         self.workdays.setEnabled(self.by_workdays.isChecked())
+        long = self.by_workdays.isChecked() and self.workdays.value() > MAX_WORKDAYS_WITHOUT_REASON
+        self.reason.setVisible(long)
+        self.reason_label.setVisible(long)
         if self.by_workdays.isChecked():
             p = service.preview_deadline(self.ctx.db, from_qdate(self.assigned.date()), self.workdays.value())
             text = self.tr("按国家法定节假日和调休计算，完成时限为 %1").replace("%1", f"{p.deadline:%Y-%m-%d}")
@@ -245,6 +254,7 @@ class IssueDialog(FormDialog):
             deadline_workdays=self.workdays.value() if self.by_workdays.isChecked() else None,
             progress_text=self.progress.toPlainText().strip() if self.issue_id is None and not self.assign else "",
             year=organisation.current_year(self.ctx.db) if self.issue_id is None else None,
+            deadline_reason=self.reason.text().strip() if self.by_workdays.isChecked() else "",
         )
 
     def submit(self) -> bool:
@@ -262,9 +272,10 @@ class IssueDialog(FormDialog):
                 self.saved_id = assigning.assign_issues(self.ctx.db, self.ctx.actor, str(self.county.currentData()),
                                                      [data])[0]
             elif self.issue_id is None:
-                self.saved_id = service.create_issues(self.ctx.db, self.ctx.actor, [data])[0]
+                # a clerk's own item needs every element (completeness); a 交办 item's person is the county's to name
+                self.saved_id = service.create_issues(self.ctx.db, self.ctx.actor, [data], complete=True)[0]
             else:
-                lifecycle.edit_issue(self.ctx.db, self.ctx.actor, self.issue_id, data)
+                lifecycle.edit_issue(self.ctx.db, self.ctx.actor, self.issue_id, data, complete=True)
                 self.saved_id = self.issue_id
         if done.ok:
             notify(Kind.ISSUE, [self.saved_id] if self.saved_id else [])

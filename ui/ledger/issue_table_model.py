@@ -17,6 +17,7 @@ from shiboken6 import isValid
 
 from desktop_app.context import AppContext
 from desktop_app.ledger import query
+from desktop_app.ledger.estimates import ESTIMATE_MARK
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import WarningClock, warning_clock
@@ -66,6 +67,8 @@ def display(row: IssueRow, field: str) -> str:
     if field in ("deadline", "original_deadline"):
         if field == "original_deadline" and v == row.deadline:
             return ""
+        if field == "deadline" and row.deadline_estimated:
+            return v.strftime("%Y-%m-%d") + "（" + ESTIMATE_MARK + "）"
         return v.strftime("%Y-%m-%d")
     if field == "description" or field == "latest_progress":
         text = str(v).replace("\n", " ")

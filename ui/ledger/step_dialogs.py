@@ -56,6 +56,8 @@ class StepDialog(FormDialog):
         self.ctx = ctx
         self.detail = detail
         self.step = step
+        #: asked before the step runs (申请销号's gaps); False keeps the form open
+        self._before: Callable[[], bool] | None = None
         today = today or dt.date.today()
         self.setWindowTitle(self.tr(STEPS[step]))
         self.resize(520, 360)
@@ -136,6 +138,7 @@ class StepDialog(FormDialog):
             self._submit = lambda: lifecycle.apply_closure(
                 ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text(),
                 self.files, store)
+            self._before = lambda: self._confirm_closure(row.id)
         elif step == "verify":
             c = detail.pending_closure
             evidence = QLabel(c.evidence if c else "")
@@ -242,8 +245,22 @@ class StepDialog(FormDialog):
                 self.files.append(Path(f))
         self.files_label.setText("、".join(p.name for p in self.files) or self.tr("（无）"))
 
+    def _confirm_closure(self, issue_id: str) -> bool:
+        """申请销号 below 100 % or without an evidence file: ask first, naming the gap (the core names it)."""
+        with dialogs.guard(self) as done:
+            gaps = lifecycle.closure_gaps(self.ctx.db, issue_id, len(self.files))
+        if not done.ok:
+            return False
+        if not gaps:
+            return True
+        text = self.tr("申请销号前请确认：\n%1\n\n仍要申请销号？申请后该问题记为已完成（进度100%），由审核人决定是否销号。") \
+            .replace("%1", "\n".join("· " + g for g in gaps))
+        return dialogs.confirm(self, text, self.tr("申请销号"), self.tr("仍要申请"))
+
     def submit(self) -> bool:
         """Run the step; on a refusal show why (nothing changed) and stay open."""
+        if self._before is not None and not self._before():
+            return False
         with dialogs.guard(self) as done:
             self._submit()
         if done.ok:

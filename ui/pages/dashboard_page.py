@@ -101,6 +101,14 @@ class DashboardPage(QWidget):
         self.body = QVBoxLayout(body)
         self.body.setContentsMargins(24, 18, 24, 24)
         self.body.setSpacing(16)
+        # 节假日表 of the coming year missing (from November) or of this year: deadlines are estimates
+        self.calendar_warning = QLabel()
+        self.calendar_warning.setObjectName("Warning")
+        self.calendar_warning.setWordWrap(True)
+        self.calendar_warning.setStyleSheet("QLabel { color: #9b1c1c; background: #fdecea; border: 1px solid #e57373;"
+                                            " border-radius: 4px; padding: 8px 12px; font-weight: bold; }")
+        self.calendar_warning.hide()
+        self.body.addWidget(self.calendar_warning)
         cards = QGridLayout()
         cards.setSpacing(12)
         self.cards = {
@@ -206,6 +214,17 @@ class DashboardPage(QWidget):
                 with dialogs.guard(self):
                     refresh()
 
+    def refresh_calendar_warning(self) -> None:
+        """Show the loud warning while this year's or (from November) next year's holidays are missing."""
+        from desktop_app import workdays
+        from desktop_app.ledger.estimates import coming_year_warning
+
+        with dialogs.guard(self) as done:
+            text = coming_year_warning(workdays.load_calendar(self.ctx.db))
+        if done.ok:
+            self.calendar_warning.setText("⚠ " + text if text else "")
+            self.calendar_warning.setVisible(bool(text))
+
     def refresh_counts(self) -> None:
         """Reload the header and the count cards."""
         from desktop_app.services import dashboard
@@ -216,6 +235,7 @@ class DashboardPage(QWidget):
             return
         self.title.setText(s.office_name)
         self.year = s.year
+        self.refresh_calendar_warning()
         self.subtitle.setText(self.tr("单位代码 %1 · %2 · %3 · 基层调研天数定额：领导 %4 天，工作人员 %5 天")
                               .replace("%1", s.office_code).replace("%2", s.level_label)
                               .replace("%3", s.campaign_name).replace("%4", str(s.leader_quota))
@@ -229,5 +249,7 @@ class DashboardPage(QWidget):
         note = self.tr("在办 %1 项").replace("%1", f"{s.issues_open:,}")
         if s.issues_overdue:
             note += self.tr("，逾期 %1 项").replace("%1", f"{s.issues_overdue:,}")
+        if s.issues_incomplete:
+            note += self.tr("，待完善 %1 项").replace("%1", f"{s.issues_incomplete:,}")
         self.cards["issues"].set(s.issues, note)
-        self.cards["issues"].note.setStyleSheet("color: #b3261e;" if s.issues_overdue else "")
+        self.cards["issues"].note.setStyleSheet("color: #b3261e;" if s.issues_overdue or s.issues_incomplete else "")

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
-from desktop_app.work import topics
+from desktop_app.work import topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
@@ -95,6 +95,14 @@ class TopicsPage(ScopedYearPage):
         self.empty_hint = QLabel()
         self.empty_hint.setObjectName("Hint")
         body.addWidget(self.empty_hint)
+        # 课题规则 (desktop_app.work.topic_rules): warnings, never refusals
+        self.rules = QLabel()
+        self.rules.setObjectName("Warning")
+        self.rules.setWordWrap(True)
+        self.rules.setStyleSheet("QLabel { color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d;"
+                                 " border-radius: 4px; padding: 6px 10px; }")
+        self.rules.hide()
+        body.addWidget(self.rules)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -115,8 +123,11 @@ class TopicsPage(ScopedYearPage):
             self.items = topics.topic_infos(self.ctx.db, self.year.value(), office=office)
             whose = scope.scope_label(self.ctx.db, office) + " · " if office else ""
             names = office_names(self.ctx.db) if office == scope.ALL else {}
+            rule_lines = topic_rules.topic_rules(self.ctx.db, self.year.value(), office=office).lines()
         if not done.ok:
             return
+        self.rules.setText("⚠ " + "\n⚠ ".join(rule_lines) if rule_lines else "")
+        self.rules.setVisible(bool(rule_lines))
         self.model.office_names = names
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
         self.model.set_items(self.items)

@@ -22,7 +22,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
-from desktop_app.work import clashes, visits
+from desktop_app.work import clashes, visit_state, visits
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
@@ -56,6 +56,7 @@ class VisitsPage(ScopedYearPage):
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
                 ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
+                ("done", self.tr("标记完成…"), self.mark_done), ("cancel", self.tr("取消调研"), self.cancel_visit),
                 ("attach", self.tr("添加附件"), self.attach), ("issue", self.tr("发现问题转入台账"), self.to_ledger),
                 ("window", self.tr("提醒间隔"), self.set_window), ("print", self.tr("打印…"), self.print_list),
                 ("export", self.tr("导出Excel…"), self.export_list), ("remove", self.tr("删除"), self.remove)):
@@ -194,10 +195,12 @@ class VisitsPage(ScopedYearPage):
         own = self.own()
         for key in ("edit", "attach", "issue", "remove"):
             self.buttons[key].setEnabled(v is not None and own)
+        self.buttons["done"].setEnabled(v is not None and own and v.state != "done")
+        self.buttons["cancel"].setEnabled(v is not None and own and v.state != "cancelled")
         self.buttons["new"].setEnabled(own)
         why = "" if own else self.tr("正在查看其他单位的调研安排：由该单位录入和修改，本单位只能查看、打印和导出。"
                                      "切换到“本单位”后可新建或修改。")
-        for key in ("new", "edit", "attach", "issue", "remove"):
+        for key in ("new", "edit", "done", "cancel", "attach", "issue", "remove"):
             self.buttons[key].setToolTip(why)
         self.detail.setText(self._detail_html(v))
 
@@ -205,7 +208,13 @@ class VisitsPage(ScopedYearPage):
         if v is None:
             return f"<p style='color:#5b6b7c'>{escape(self.tr('选择一次调研查看详情'))}</p>"
         rows = [(self.tr("单位"), self.model.office_names.get(v.office_code) or self._whose)] if self._whose else []
-        rows += [(self.tr("日期"), f"{fmt(v.start_date)} 至 {fmt(v.end_date)}（{v.days}天）"),
+        state = v.state_label
+        if v.state == "done" and v.actual_start and v.actual_end:
+            state += self.tr("（实际 %1 至 %2）").replace("%1", fmt(v.actual_start)).replace("%2", fmt(v.actual_end))
+        if v.not_counted:
+            state += self.tr("；不计入基层天数：%1").replace("%1", v.not_counted)
+        rows += [(self.tr("状态"), state),
+                 (self.tr("日期"), f"{fmt(v.start_date)} 至 {fmt(v.end_date)}（{v.days}天）"),
                 (self.tr("地点"), f"{v.place}（{v.township or '—'}，{v.place_type or '—'}）"),
                 (self.tr("方式"), v.method + ("，四不两直" if v.unannounced else "")),
                 (self.tr("带队"), v.lead_name), (self.tr("参加"), fmt(v.participant_names) or "—"),
@@ -313,6 +322,38 @@ class VisitsPage(ScopedYearPage):
             clashes.set_clash_window(self.ctx.db, self.ctx.actor, int(text.strip()))
         if done.ok:
             self.refresh()
+
+    def mark_done(self) -> None:
+        """已完成: ask the actual dates (the planned ones offered), then mark the visit done."""
+        v = self.current()
+        if v is None or not self.own():
+            return
+        text = dialogs.ask_text(self, self.tr("实际起止日期（如与计划不同请修改），格式 2026-03-02 至 2026-03-05："),
+                                self.tr("标记完成"), f"{v.start_date.isoformat()} 至 {v.end_date.isoformat()}")
+        if text is None:
+            return
+        with dialogs.guard(self) as done:
+            parts = [p.strip() for p in text.replace("～", "至").replace("~", "至").split("至")]
+            try:
+                start = dt.date.fromisoformat(parts[0])
+                end = dt.date.fromisoformat(parts[1]) if len(parts) > 1 and parts[1] else start
+            except ValueError:
+                raise ValidationError(f"日期“{text}”无法识别", "请按 2026-03-02 至 2026-03-05 的格式填写") from None
+            visit_state.set_state(self.ctx.db, self.ctx.actor, v.id, "done", start, end)
+        if done.ok:
+            notify(Kind.VISIT, [v.id])
+
+    def cancel_visit(self) -> None:
+        """已取消: after confirming; its days (planned or done) stop counting, the record stays."""
+        v = self.current()
+        if v is None or not self.own() or not dialogs.confirm(
+                self, self.tr("取消 %1 到 %2 的调研？取消后不计入任何天数，记录保留，可编辑改回“计划”。")
+                .replace("%1", fmt(v.start_date)).replace("%2", v.place), ok=self.tr("取消调研")):
+            return
+        with dialogs.guard(self) as done:
+            visit_state.set_state(self.ctx.db, self.ctx.actor, v.id, "cancelled")
+        if done.ok:
+            notify(Kind.VISIT, [v.id])
 
     def remove(self) -> None:
         """Withdraw the selected visit (its days stop counting)."""

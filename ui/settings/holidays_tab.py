@@ -35,10 +35,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app import workdays
 from desktop_app.context import AppContext
+from desktop_app.holiday_notice import NoticeParse, NoticeSaved, save_days, save_notice
+from desktop_app.ledger.estimates import coming_year_warning, moved_summary
 from desktop_app.services import organisation
 from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
 from ui.form_dialog import FormDialog
+from ui.settings.notice_dialog import NoticeDialog, moved_text
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
@@ -182,6 +185,7 @@ class HolidaysTab(QWidget):
         self.ctx = ctx
         self.dialog: HolidayDialog | None = None
         self.preview: ImportPreviewDialog | None = None
+        self.notice: NoticeDialog | None = None
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setSuffix(self.tr(" 年"))
@@ -199,6 +203,11 @@ class HolidaysTab(QWidget):
         self.upstream_warning.setObjectName("Warning")
         self.upstream_warning.setWordWrap(True)
         self.upstream_warning.setStyleSheet(self.warning.styleSheet())
+        self.coming_warning = QLabel()
+        self.coming_warning.setObjectName("Warning")
+        self.coming_warning.setWordWrap(True)
+        self.coming_warning.setStyleSheet("QLabel { color: #9b1c1c; background: #fdecea; border: 1px solid #e57373;"
+                                          " border-radius: 4px; padding: 6px 10px; font-weight: bold; }")
         self.model = HolidayModel(self)
         self.view = table(self.model, self)  # type: ignore[arg-type]  # any table model will do
         self.view.doubleClicked.connect(self.edit_selected)
@@ -223,6 +232,9 @@ class HolidaysTab(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_actions)
         self.import_btn = button(self.tr("从 Excel 导入…"))
         self.import_btn.clicked.connect(self.import_sheet)
+        self.notice_btn = button(self.tr("粘贴放假通知…"))
+        self.notice_btn.setToolTip(self.tr("粘贴国务院办公厅放假安排通知全文，逐日预览后保存为本单位节假日表"))
+        self.notice_btn.clicked.connect(self.open_notice)
         self.seed_btn = button(self.tr("从内置日历补齐"))
         self.seed_btn.clicked.connect(self.seed)
         lay = QVBoxLayout(self)
@@ -237,10 +249,12 @@ class HolidaysTab(QWidget):
         hint.setObjectName("PageSubtitle")
         top.addWidget(hint, 1)
         lay.addLayout(top)
+        lay.addWidget(self.coming_warning)
         lay.addWidget(self.warning)
         lay.addWidget(self.upstream_warning)
         lay.addWidget(self.view, 1)
         row = QHBoxLayout()
+        row.addWidget(self.notice_btn)
         row.addWidget(self.import_btn)
         row.addWidget(self.seed_btn)
         row.addStretch(1)
@@ -262,7 +276,9 @@ class HolidaysTab(QWidget):
         year = self.year.value()
         with dialogs.guard(self) as done:
             days = workdays.list_days(self.ctx.db, year)
-            covered = year in workdays.load_calendar(self.ctx.db).covered_years
+            cal = workdays.load_calendar(self.ctx.db)
+            covered = year in cal.covered_years
+            coming = coming_year_warning(cal)
             upstream_text = workdays.sent_down_warning(self.ctx.db)
         if not done.ok:
             return
@@ -270,6 +286,9 @@ class HolidaysTab(QWidget):
         self.warning.setText(self.tr("节假日表未包含%1年的放假安排：该年的工作日将按周一至周五计算，"
                                      "直到录入或导入%1年的放假安排。").replace("%1", str(year)))
         self.warning.setVisible(not covered)
+        # from November: the coming year's table is due (and this year's, if it is missing)
+        self.coming_warning.setText(coming)
+        self.coming_warning.setVisible(bool(coming))
         self.upstream_warning.setText(upstream_text)
         self.upstream_warning.setVisible(bool(upstream_text))
         self._update_actions()
@@ -409,14 +428,41 @@ class HolidaysTab(QWidget):
         """Write previewed rows in one transaction."""
         with dialogs.guard(self) as done:
             self._keep_package_years()
-            n = workdays.import_days(self.ctx.db, self.ctx.actor, rows)
+            n, moved = save_days(self.ctx.db, self.ctx.actor, rows)
         if done.ok:
             years = sorted({d.year for d, _k, _n in rows})
             if self.year.value() not in years:
                 self.year.setValue(years[0])
             self._changed()
-            dialogs.info(self, self.tr("已导入 %1 天").replace("%1", str(n)))
+            text = self.tr("已导入 %1 天").replace("%1", str(n))
+            if moved:
+                text += "\n" + moved_summary(list(moved))
+            dialogs.info(self, text)
         return done.ok
+
+    def open_notice(self) -> None:
+        """Open the paste box for the 放假安排通知 (open(), not exec(): tests fill it in)."""
+        self.notice = NoticeDialog(self)
+        self.notice.save = self.save_notice
+        self.notice.open()
+
+    def save_notice(self, parsed: NoticeParse) -> NoticeSaved | None:
+        """Save a previewed notice as this office's table; list the deadlines it moved."""
+        if parsed.year in workdays.load_calendar(self.ctx.db).covered_years:
+            text = self.tr("节假日表已有%1年的放假安排。用通知替换本单位%1年的内置或通知日期（手工录入的日子保留）？") \
+                .replace("%1", str(parsed.year))
+            if not dialogs.confirm(self, text):
+                return None
+        saved: NoticeSaved | None = None
+        with dialogs.guard(self) as done:
+            saved = save_notice(self.ctx.db, self.ctx.actor, parsed)
+        if not done.ok or saved is None:
+            return None
+        if self.year.value() != parsed.year:
+            self.year.setValue(parsed.year)
+        self._changed()
+        dialogs.info(self, moved_text(saved))
+        return saved
 
     def seed(self) -> None:
         """Fill the years the table lacks from the built-in chinese_calendar data."""

@@ -155,9 +155,13 @@ class DaysView(QWidget):
             items = days.person_visits(self.ctx.db, r.person_id, self.year, office=self.office)
         if done.ok:
             self.visits_model.set_items(items)
-            self.person_title.setText(self.tr("%1：%2年基层天数 %3 天（%4 次调研，重叠的日子只算一次）")
-                                      .replace("%1", r.name).replace("%2", str(self.year))
-                                      .replace("%3", str(r.days)).replace("%4", str(r.visits)))
+            text = (self.tr("%1：%2年基层天数 %3 天（%4 次调研，重叠的日子只算一次；只计已完成的基层调研）")
+                    .replace("%1", r.name).replace("%2", str(self.year))
+                    .replace("%3", str(r.days)).replace("%4", str(r.visits)))
+            text += self.tr("　应达 %1 天，计划中 %2 天").replace("%1", str(r.expected)).replace("%2", str(r.planned))
+            for why, n in r.not_counted:
+                text += self.tr("，%1 %2 天不计入").replace("%1", why).replace("%2", str(n))
+            self.person_title.setText(text)
 
     def edit_quota(self) -> None:
         """Ask for the selected person's own quota (empty = the campaign default)."""

@@ -92,6 +92,8 @@ class VisitTableModel(OfficeColumnMixin, RowsTableModel[VisitInfo]):
             Column(_tr("参加人员"), lambda v: v.participant_names),
             Column(_tr("科室"), lambda v: v.section_name),
             Column(_tr("课题"), lambda v: v.topic_title),
+            Column(_tr("状态"), lambda v: v.state_label + (f"（{v.not_counted}，不计入）"
+                                                            if v.state == "done" and v.not_counted else "")),
             self.office_column(),
         ], parent)
 
@@ -109,6 +111,10 @@ class DaysTableModel(OfficeColumnMixin, RowsTableModel[DaysRow]):
             Column(_tr("应达进度"), lambda r: r.expected, True),
             Column(_tr("进度"), lambda r: r.status),
             Column(_tr("调研次数"), lambda r: r.visits, True),
+            # not counted, shown apart: planned days, done days at a 机关 or 外地, the share of working days
+            Column(_tr("计划天数"), lambda r: r.planned, True),
+            Column(_tr("不计入天数"), lambda r: "；".join(f"{why} {n}天" for why, n in r.not_counted)),
+            Column(_tr("调研时间占比"), lambda r: f"{r.research_share * 100:.0f}%", True),
             self.office_column(),
         ], parent)
 
@@ -134,6 +140,7 @@ class PersonVisitModel(RowsTableModel[PersonVisit]):
             Column(_tr("角色"), lambda p: p.role),
             Column(_tr("本年天数"), lambda p: p.days_in_year, True),
             Column(_tr("新增天数"), lambda p: p.new_days, True),
+            Column(_tr("不计入原因"), lambda p: p.not_counted),
         ], parent)
 
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError
 from desktop_app.services.organisation import list_people, list_sections
-from desktop_app.work import topics
+from desktop_app.work import topic_rules, topics
 from desktop_app.work.types import (
     OUTCOME_KINDS,
     TOPIC_KINDS,
@@ -82,6 +82,7 @@ class TopicDialog(_FormDialog):
         super().__init__(self.tr("编辑调研课题") if topic else self.tr("新建调研课题（立项）"), parent)
         self.ctx, self.topic = ctx, topic
         self.saved: TopicInfo | None = None
+        self.rule_warnings: list[str] = []
         self.resize(560, 620)
         year = topic.year if topic else year
         # editing keeps people who have since left selectable, so the record saves as it was
@@ -145,6 +146,10 @@ class TopicDialog(_FormDialog):
         else:
             self.saved = topics.create_topic(self.ctx.db, self.ctx.actor, self.data())
         notify(Kind.TOPIC, [self.saved.id])
+        # the campaign's rules warn, never block: 1–2 重点 per section, 1–2 per leader, no repeated topic
+        self.rule_warnings = topic_rules.warnings_for(self.ctx.db, self.saved.year, self.saved.id)
+        if self.rule_warnings:
+            dialogs.warn(self, self.tr("课题已保存。请注意：\n") + "\n".join("· " + w for w in self.rule_warnings))
 
 
 class OutcomeDialog(_FormDialog):

@@ -23,7 +23,16 @@ from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError
 from desktop_app.services.organisation import list_people
 from desktop_app.work import clashes, topics, visits
-from desktop_app.work.types import PLACE_TYPES, VISIT_METHODS, ClashInfo, VisitInfo, VisitInput, VisitSaved
+from desktop_app.work.types import (
+    PLACE_TYPES,
+    VISIT_METHODS,
+    VISIT_STATES,
+    ClashInfo,
+    VisitInfo,
+    VisitInput,
+    VisitSaved,
+)
+from desktop_app.work.visit_state import default_state
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify
@@ -89,6 +98,16 @@ class VisitDialog(FormDialog):
         self.findings.setMaximumHeight(90)
         for edit in (self.purpose, self.findings):  # Tab moves on, as in the other fields
             edit.setTabChangesFocus(True)
+        # 计划 → 已完成 (the dates above are then the days it took) or 已取消; a new visit already over is done
+        self.state = QComboBox()
+        for code, label in VISIT_STATES.items():
+            self.state.addItem(label, code)
+        select_data(self.state, visit.state if visit else default_state(day))
+        self._state_chosen = visit is not None
+        self.state.activated.connect(self._state_picked)
+        self.end.dateChanged.connect(self._end_changed)
+        self.state.setToolTip(self.tr("只有“已完成”、且在基层（不是机关、外地）的天数计入基层调研天数；"
+                                      "已完成的调研请填写实际的起止日期"))
         self.files: list[str] = []  # picked here, stored with the visit in the same save
         self.files_label = QLabel()
         self.files_label.setWordWrap(True)
@@ -108,6 +127,7 @@ class VisitDialog(FormDialog):
         dates.addWidget(self.start)
         dates.addWidget(self.end)
         form.addRow(self.tr("起止日期"), dates)
+        form.addRow(self.tr("状态"), self.state)
         form.addRow(self.tr("调研地点"), self.place)
         form.addRow(self.tr("所属乡镇"), self.township)
         form.addRow(self.tr("地点类型"), self.place_type)
@@ -138,6 +158,14 @@ class VisitDialog(FormDialog):
         if self.end.date() < self.start.date():
             self.end.setDate(self.start.date())
 
+    def _state_picked(self, *_args: object) -> None:
+        self._state_chosen = True
+
+    def _end_changed(self) -> None:
+        # until the clerk picks a state, a new visit follows its dates: over → 已完成, to come → 计划
+        if not self._state_chosen:
+            select_data(self.state, default_state(from_qdate(self.end.date())))
+
     def pick_files(self) -> None:
         """Choose files (minutes, photos, questionnaires) to attach when saving."""
         for f in dialogs.open_files(self, self.tr("选择附件")):
@@ -158,7 +186,8 @@ class VisitDialog(FormDialog):
             participant_ids=self.participants.checked_ids(), township=self.township.text().strip(),
             place_type=self.place_type.currentData() or "", method=self.method.currentText().strip(),
             unannounced=self.unannounced.isChecked(), topic_id=self.topic.currentData(),
-            purpose=self.purpose.toPlainText().strip(), findings=self.findings.toPlainText().strip())
+            purpose=self.purpose.toPlainText().strip(), findings=self.findings.toPlainText().strip(),
+            state=self.state.currentData() or "")
 
     def save(self) -> None:
         """Check, warn about clashes, save; errors stay in the dialog."""
