@@ -22,16 +22,18 @@ from desktop_app import backup
 from desktop_app.context import open_context
 from desktop_app.errors import MigrationInterruptedError, ValidationError
 from desktop_app.selftest import check_database
-from tests.safety_helpers import INIT, count, fd, killed_at
+from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 OLD = "0004"
+
+pytestmark = POSIX_ONLY
 
 
 @pytest.fixture(scope="module")
 def old_office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A set-up office whose database was taken back to revision 0004 (as an old install left it)."""
     root = tmp_path_factory.mktemp("old") / "data"
-    fd(root, *INIT)
+    cli(root, *INIT)
     shutil.rmtree(root / "backups")
     (root / "backups").mkdir()
     engine = make_engine(sqlite_url(root / "fielddesk.db"))

@@ -18,16 +18,18 @@ import pytest
 from desktop_app import datalock
 from desktop_app.context import open_context
 from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, calm, count, fd, paused_at, start
+from tests.safety_helpers import INIT, POSIX_ONLY, calm, cli, count, fd, paused_at, start
 
 SHEET = str(SAMPLES / "ledger.xlsx")
 BUSY = "另一个窗口或命令正在使用本单位数据"
+
+pytestmark = POSIX_ONLY
 
 
 @pytest.fixture(scope="module")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lock") / "data"
-    fd(root, *INIT)
+    cli(root, *INIT)
     return root
 
 
@@ -105,13 +107,13 @@ def bundle_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """County 532801 with the 5 sample items, the prefecture trusting it, and the county's bundle."""
     root = tmp_path_factory.mktemp("bundle")
     a, p = root / "a", root / "p"
-    fd(a, *INIT)
-    fd(p, "init", "--office-code", "532800", "--office-name", "西双版纳州乡村振兴局", "--level", "prefecture")
+    cli(a, *INIT)
+    cli(p, "init", "--office-code", "532800", "--office-name", "西双版纳州乡村振兴局", "--level", "prefecture")
     for me, other in ((a, p), (p, a)):
-        card = json.loads(fd(other, "office-card", str(root / f"{other.name}.fdcard"), "--json").stdout)
-        fd(me, "trust", card["file"], "--fingerprint", card["fingerprint"])
-    fd(a, "import-excel", SHEET, "--kind", "ledger")
-    fd(a, "export-bundle", str(root / "b.fdbundle"), "--to", "532800")
+        card = json.loads(cli(other, "office-card", str(root / f"{other.name}.fdcard"), "--json"))
+        cli(me, "trust", card["file"], "--fingerprint", card["fingerprint"])
+    cli(a, "import-excel", SHEET, "--kind", "ledger")
+    cli(a, "export-bundle", str(root / "b.fdbundle"), "--to", "532800")
     return root
 
 
