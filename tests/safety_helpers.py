@@ -101,3 +101,23 @@ def cli(data: Path, *args: str) -> str:
         code = run(["--data-dir", str(data), *args])
     assert code == 0, (args, out.getvalue())
     return out.getvalue()
+
+
+def waiting(proc: subprocess.Popen[str], timeout: float = 60) -> str:
+    """Block until ``proc`` says on stderr that it waits for another writer; returns that line."""
+    import threading
+
+    found: list[str] = []
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "等它结束后继续" in line:
+                found.append(line)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert found, f"{proc.args} never said it waits"
+    return found[0]
