@@ -77,7 +77,7 @@ def test_a_failed_migration_takes_its_ddl_back(data: Path, monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize("point", ["backup-copied", "pre-migration-backup-made", "migration-0005",
-                                   "migration-0007"])
+                                   f"migration-{migrate.head_revision()}"])
 def test_a_killed_first_start_opens_at_the_next_start(data: Path, point: str) -> None:
     db = data / "fielddesk.db"
     killed_at(data, point, "office-card", str(data.parent / "card.fdcard"))
