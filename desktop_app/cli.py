@@ -270,6 +270,7 @@ def run(argv: list[str]) -> int:
     from desktop_app.db_errors import known_error
 
     datalock.set_purpose(f"fielddesk {args.command}")
+    datalock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
     try:
         return handler(args)
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs

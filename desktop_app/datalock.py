@@ -28,6 +28,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -139,10 +140,16 @@ def _acquire(path: Path, shared: bool, wait_s: float, purpose: str, root: Path) 
             return
         handle = _open_lock_file(path)
         deadline = time.monotonic() + wait_s
+        told = False
         while not _try_os_lock(handle, shared):
             if time.monotonic() >= deadline:
                 handle.close()
                 raise FolderBusyError(root, _holder_text(path))
+            if not told and _waiting_notice is not None and wait_s > 0:
+                holder = _holder_text(path)
+                _waiting_notice(f"{BUSY_MESSAGE}{f'（{holder}）' if holder else ''}，"
+                                f"最多等待 {wait_s:.0f} 秒，等它结束后继续…")
+                told = True
             time.sleep(_POLL_S)
         if not shared:
             _write_holder(handle, purpose)
@@ -281,6 +288,13 @@ def _busy_readers(root: Path) -> FolderBusyError:
 
 
 _current_purpose = "调研工作台窗口"
+_waiting_notice: Callable[[str], None] | None = None
+
+
+def set_waiting_notice(tell: Callable[[str], None] | None) -> None:
+    """How to tell the person that this process waits for another writer (the CLI prints to stderr)."""
+    global _waiting_notice
+    _waiting_notice = tell
 
 
 def set_purpose(text: str) -> None:

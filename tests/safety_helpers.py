@@ -10,7 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+#: kills (SIGKILL), file-size limits and shared file locks are POSIX; on Windows these tests are skipped
+POSIX_ONLY = pytest.mark.skipif(os.name == "nt", reason="SIGKILL, RLIMIT_FSIZE and flock are POSIX-only")
 INIT = ["init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局", "--parent", "532800",
         "--section", "综合科"]
 
@@ -43,7 +47,7 @@ def start(data: Path, *args: str, **extra: str) -> subprocess.Popen[str]:
 def killed_at(data: Path, point: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run a command that kills itself (SIGKILL) on reaching ``point``; asserts it did."""
     proc = fd(data, *args, check=False, FIELDDESK_TEST_KILL_AT=point)
-    assert proc.returncode == -signal.SIGKILL, (point, proc.returncode, proc.stderr)
+    assert proc.returncode == -getattr(signal, "SIGKILL", 9), (point, proc.returncode, proc.stderr)
     return proc
 
 
@@ -74,3 +78,46 @@ def calm(proc: subprocess.CompletedProcess[str] | tuple[str, str]) -> str:
     assert "Traceback" not in err and "sqlite3." not in err and "INSERT" not in err and "[SQL" not in err, err
     assert err.startswith("错误：") or "错误：" in err, err
     return err
+
+
+def limit_file_size(limit: int) -> None:
+    """preexec_fn of a child that may not grow any file past ``limit`` bytes (a write past it fails with
+    EFBIG, as on a full disk, instead of the default SIGXFSZ kill)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def cli(data: Path, *args: str) -> str:
+    """Run a command in this process (cheaper than a child: for building fixtures); returns stdout."""
+    import contextlib
+    import io
+
+    from desktop_app.cli import run
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = run(["--data-dir", str(data), *args])
+    assert code == 0, (args, out.getvalue())
+    return out.getvalue()
+
+
+def waiting(proc: subprocess.Popen[str], timeout: float = 60) -> str:
+    """Block until ``proc`` says on stderr that it waits for another writer; returns that line."""
+    import threading
+
+    found: list[str] = []
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "等它结束后继续" in line:
+                found.append(line)
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    assert found, f"{proc.args} never said it waits"
+    return found[0]

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from db import killpoints
 from desktop_app.cli import data_root, emit
 from desktop_app.context import AppContext, open_context
 from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
@@ -116,6 +117,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
     files = bundle_files(args.file)
     ctx = _open(args)
     try:
+        killpoints.pause("bundle-import-opened")  # crash tests start a second process here
         reports = import_batch(ctx.db, ctx.data, ctx.actor, files, dry_run=args.dry_run).reports
     finally:
         ctx.close()

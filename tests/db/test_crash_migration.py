@@ -22,16 +22,18 @@ from desktop_app import backup
 from desktop_app.context import open_context
 from desktop_app.errors import MigrationInterruptedError, ValidationError
 from desktop_app.selftest import check_database
-from tests.safety_helpers import INIT, count, fd, killed_at
+from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 OLD = "0004"
+
+pytestmark = POSIX_ONLY
 
 
 @pytest.fixture(scope="module")
 def old_office(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A set-up office whose database was taken back to revision 0004 (as an old install left it)."""
     root = tmp_path_factory.mktemp("old") / "data"
-    fd(root, *INIT)
+    cli(root, *INIT)
     shutil.rmtree(root / "backups")
     (root / "backups").mkdir()
     engine = make_engine(sqlite_url(root / "fielddesk.db"))
@@ -75,7 +77,7 @@ def test_a_failed_migration_takes_its_ddl_back(data: Path, monkeypatch: pytest.M
 
 
 @pytest.mark.parametrize("point", ["backup-copied", "pre-migration-backup-made", "migration-0005",
-                                   "migration-0007"])
+                                   f"migration-{migrate.head_revision()}"])
 def test_a_killed_first_start_opens_at_the_next_start(data: Path, point: str) -> None:
     db = data / "fielddesk.db"
     killed_at(data, point, "office-card", str(data.parent / "card.fdcard"))

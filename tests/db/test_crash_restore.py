@@ -12,7 +12,9 @@ import pytest
 
 from desktop_app.context import open_context
 from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, count, fd, killed_at
+from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
+
+pytestmark = POSIX_ONLY
 
 
 @pytest.fixture(scope="module")
@@ -20,9 +22,9 @@ def office_with_backup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An office backed up with no items, then given 5 items and a last write still in its -wal."""
     root = tmp_path_factory.mktemp("restore")
     data = root / "data"
-    fd(data, *INIT)
-    fd(data, "backup", str(root / "empty.db"))
-    fd(data, "import-excel", str(SAMPLES / "ledger.xlsx"), "--kind", "ledger")
+    cli(data, *INIT)
+    cli(data, "backup", str(root / "empty.db"))
+    cli(data, "import-excel", str(SAMPLES / "ledger.xlsx"), "--kind", "ledger")
     # a last write still in the -wal (as a program killed after it left it): copied with its -wal
     conn = sqlite3.connect(data / "fielddesk.db")
     try:

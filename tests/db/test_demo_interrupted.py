@@ -9,8 +9,6 @@ run builds a whole one. A full disk (a file-size limit on the child) is a calm m
 from __future__ import annotations
 
 import json
-import resource
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +17,11 @@ import pytest
 
 from desktop_app.demo_folder import BUILD_DIR
 from desktop_app.selftest import check_database
-from tests.safety_helpers import ROOT, calm, count, env, fd, killed_at
+from tests.safety_helpers import POSIX_ONLY, ROOT, calm, count, env, fd, killed_at, limit_file_size
 
 ITEMS = "12"
+
+pytestmark = POSIX_ONLY
 
 
 @pytest.mark.parametrize("point", ["demo-halfway", "demo-built", "demo-moving"])
@@ -44,16 +44,12 @@ def test_a_killed_prefecture_demo_leaves_no_office(tmp_path: Path) -> None:
     assert not (root / "fielddesk.db").exists() and not check_database(root).ok
 
 
-def _limit_file_size(limit: int) -> None:
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
 
 def test_a_demo_on_a_full_disk_is_a_calm_message_and_leaves_nothing(tmp_path: Path) -> None:
     root = tmp_path / "full"
     proc = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root), "demo", "--items", "200"],
                           cwd=ROOT, capture_output=True, text=True, env=env(), timeout=120,
-                          preexec_fn=lambda: _limit_file_size(300_000))
+                          preexec_fn=lambda: limit_file_size(300_000))
     assert proc.returncode == 3, proc.stderr
     err = calm(proc)
     assert "磁盘" in err or "文件超过" in err, err

@@ -18,16 +18,18 @@ import pytest
 from desktop_app import datalock
 from desktop_app.context import open_context
 from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, calm, count, fd, paused_at, start
+from tests.safety_helpers import INIT, POSIX_ONLY, calm, cli, count, fd, paused_at, start, waiting
 
 SHEET = str(SAMPLES / "ledger.xlsx")
 BUSY = "另一个窗口或命令正在使用本单位数据"
+
+pytestmark = POSIX_ONLY
 
 
 @pytest.fixture(scope="module")
 def office_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("lock") / "data"
-    fd(root, *INIT)
+    cli(root, *INIT)
     return root
 
 
@@ -58,8 +60,8 @@ def test_two_imports_of_one_sheet_at_once_run_one_after_the_other(office: Path, 
     first = paused_at(office, "excel-import-writing", tmp_path / "flag", "import-excel", SHEET, "--kind", "ledger",
                       "--json")
     second = start(office, "import-excel", SHEET, "--kind", "ledger", "--json", FIELDDESK_LOCK_WAIT="60")
-    time.sleep(1.0)
-    assert second.poll() is None  # waiting for the first, not crashing into it
+    said = waiting(second)  # waiting for the first, not crashing into it; and saying why
+    assert f"{BUSY}（进程 {first.pid}：fielddesk import-excel" in said
     (tmp_path / "flag").unlink()
     out1, err1 = first.communicate(timeout=60)
     out2, err2 = second.communicate(timeout=60)
@@ -75,8 +77,7 @@ def test_restore_waits_for_a_running_import_and_loses_nothing(office: Path, tmp_
     importing = paused_at(office, "excel-import-writing", tmp_path / "flag", "import-excel", SHEET, "--kind",
                           "ledger")
     restoring = start(office, "restore", before, "--json", FIELDDESK_LOCK_WAIT="60")
-    time.sleep(1.0)
-    assert restoring.poll() is None  # it waits: the file is not swapped under the import
+    assert "fielddesk import-excel" in waiting(restoring)  # it waits: the file is not swapped under the import
     (tmp_path / "flag").unlink()
     assert importing.wait(60) == 0
     out, err = restoring.communicate(timeout=60)
@@ -105,13 +106,13 @@ def bundle_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """County 532801 with the 5 sample items, the prefecture trusting it, and the county's bundle."""
     root = tmp_path_factory.mktemp("bundle")
     a, p = root / "a", root / "p"
-    fd(a, *INIT)
-    fd(p, "init", "--office-code", "532800", "--office-name", "西双版纳州乡村振兴局", "--level", "prefecture")
+    cli(a, *INIT)
+    cli(p, "init", "--office-code", "532800", "--office-name", "西双版纳州乡村振兴局", "--level", "prefecture")
     for me, other in ((a, p), (p, a)):
-        card = json.loads(fd(other, "office-card", str(root / f"{other.name}.fdcard"), "--json").stdout)
-        fd(me, "trust", card["file"], "--fingerprint", card["fingerprint"])
-    fd(a, "import-excel", SHEET, "--kind", "ledger")
-    fd(a, "export-bundle", str(root / "b.fdbundle"), "--to", "532800")
+        card = json.loads(cli(other, "office-card", str(root / f"{other.name}.fdcard"), "--json"))
+        cli(me, "trust", card["file"], "--fingerprint", card["fingerprint"])
+    cli(a, "import-excel", SHEET, "--kind", "ledger")
+    cli(a, "export-bundle", str(root / "b.fdbundle"), "--to", "532800")
     return root
 
 
@@ -148,12 +149,15 @@ def test_a_restore_during_a_bundle_import_swaps_nothing_and_loses_nothing(prefec
     assert count(p / "fielddesk.db", "issue") == 5
 
 
-def test_the_same_bundle_imported_twice_at_once(prefecture: tuple[Path, Path]) -> None:
+def test_the_same_bundle_imported_twice_at_once(prefecture: tuple[Path, Path], tmp_path: Path) -> None:
     p, bundle = prefecture
-    procs = [start(p, "import-bundle", str(bundle), "--json", FIELDDESK_LOCK_WAIT="60") for _ in range(2)]
-    results = [proc.communicate(timeout=120) for proc in procs]
-    statuses = sorted(json.loads(out)["status"] for out, _ in results)
-    assert statuses == ["already-imported", "applied"], results
+    first = paused_at(p, "bundle-import-opened", tmp_path / "flag", "import-bundle", str(bundle), "--json")
+    second = start(p, "import-bundle", str(bundle), "--json", FIELDDESK_LOCK_WAIT="60")
+    waiting(second)
+    (tmp_path / "flag").unlink()
+    results = [proc.communicate(timeout=120) for proc in (first, second)]
+    statuses = [json.loads(out)["status"] for out, _ in results]
+    assert statuses == ["applied", "already-imported"], results
     assert all("Traceback" not in err and "SQL" not in err for _, err in results)
     assert count(p / "fielddesk.db", "issue") == 5
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import errno
 import json
-import resource
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -28,7 +26,7 @@ from desktop_app.context import open_context
 from desktop_app.errors import DatabaseCorruptError, DatabaseError
 from desktop_app.sync import apply
 from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, ROOT, calm, count, env, fd
+from tests.safety_helpers import INIT, POSIX_ONLY, ROOT, calm, count, env, fd, limit_file_size
 
 SHEET = str(SAMPLES / "ledger.xlsx")
 
@@ -94,6 +92,7 @@ def test_a_zero_byte_database_in_an_untouched_folder_is_a_first_start(tmp_path: 
     ctx.close()
 
 
+@POSIX_ONLY
 def test_a_read_only_database_is_refused_at_open_and_left_untouched(tmp_path: Path) -> None:
     root = tmp_path / "ro"
     fd(root, *INIT)
@@ -120,18 +119,15 @@ def test_a_truncated_database_is_damaged_and_leaves_no_stray_files(tmp_path: Pat
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("fielddesk.db")) == ["fielddesk.db"]
 
 
-def _limit_file_size(limit: int) -> None:
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-
+@POSIX_ONLY
 def test_an_import_that_runs_out_of_room_writes_nothing(tmp_path: Path) -> None:
     """A real failing write: the child may not grow any file past 40 KB (the WAL of the import)."""
     root = tmp_path / "full"
     fd(root, *INIT)
     proc = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root), "import-excel", SHEET,
                            "--kind", "ledger"], cwd=ROOT, capture_output=True, text=True, env=env(), timeout=120,
-                          preexec_fn=lambda: _limit_file_size(40_000))
+                          preexec_fn=lambda: limit_file_size(40_000))
     assert proc.returncode == 3, proc.stderr
     assert "磁盘" in calm(proc)
     assert count(root / "fielddesk.db", "issue") == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.context import AppContext
-from tests.safety_helpers import ROOT, count, env
+from tests.safety_helpers import POSIX_ONLY, ROOT, count, env
 
 BUSY = "另一个窗口或命令正在使用本单位数据"
 
@@ -61,6 +61,7 @@ def test_a_second_window_is_told_calmly_and_does_not_open(ctx: AppContext, tmp_p
     again.close()
 
 
+@POSIX_ONLY  # a reader's shared lock: Windows itself refuses to replace an open file instead
 def test_restore_in_the_window_is_refused_while_another_program_reads(ctx: AppContext, tmp_path: Path,  # noqa: ANN001
                                                                      dialog_answers) -> None:
     from desktop_app import backup
