@@ -41,6 +41,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.qt_log_ignore(r"This plugin does not support", r"propagateSizeHints"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Let background reads (dashboard panels, ledger counts) end before the test's data folder closes:
+    a query still running on a worker thread when the ``ctx`` fixture disposes its engine crashed the
+    process (SIGSEGV inside SQLite) now and then."""
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(60_000)
+
+
 @pytest.fixture(autouse=True)
 def _own_user_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Window geometry and last folders go to a temporary .ini, never the tester's own settings."""

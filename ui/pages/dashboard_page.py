@@ -222,7 +222,7 @@ class DashboardPage(QWidget):
         with dialogs.guard(self) as done:
             text = coming_year_warning(workdays.load_calendar(self.ctx.db))
         if done.ok:
-            self.calendar_warning.setText("⚠ " + text if text else "")
+            self.calendar_warning.setText("▲ " + text if text else "")
             self.calendar_warning.setVisible(bool(text))
 
     def refresh_counts(self) -> None:

@@ -126,7 +126,7 @@ class TopicsPage(ScopedYearPage):
             rule_lines = topic_rules.topic_rules(self.ctx.db, self.year.value(), office=office).lines()
         if not done.ok:
             return
-        self.rules.setText("⚠ " + "\n⚠ ".join(rule_lines) if rule_lines else "")
+        self.rules.setText("▲ " + "\n▲ ".join(rule_lines) if rule_lines else "")
         self.rules.setVisible(bool(rule_lines))
         self.model.office_names = names
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)

@@ -108,7 +108,7 @@ class NoticeDialog(FormDialog):
             .replace("%1", str(parsed.year)).replace("%2", str(len(parsed.rest_days))) \
             .replace("%3", str(len(parsed.work_days))).replace("%4", str(len(parsed.items)))
         if parsed.warnings:
-            text += "\n⚠ " + "；".join(parsed.warnings)
+            text += "\n▲ " + "；".join(parsed.warnings)
         self.status.setStyleSheet("")
         self.status.setText(text)
         self._text_changed()
