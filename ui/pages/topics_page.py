@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -19,7 +21,7 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
-from desktop_app.work import topic_rules, topics
+from desktop_app.work import find, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
@@ -66,6 +68,13 @@ class TopicsPage(ScopedYearPage):
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
         bar.addStretch(1)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("查找：课题名称、科室、领导…"))
+        self.find.setClearButtonEnabled(True)
+        self.find.setMinimumWidth(200)
+        self.find.textChanged.connect(lambda _t: self._show_items())
+        bar.addWidget(self.find)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
 
         self.model = TopicTableModel(self)
         self.table = table_view(self.model)
@@ -114,6 +123,18 @@ class TopicsPage(ScopedYearPage):
 
     # ------------------------------------------------------------ loading
 
+    def focus_search(self) -> None:
+        """Ctrl+F: to the 查找 box."""
+        self.find.setFocus()
+        self.find.selectAll()
+
+    def _show_items(self) -> None:
+        """The year's topics holding every word typed in 查找, in the list and on the board."""
+        shown = [t for t in self.items if find.topic_matches(t, self.find.text())]
+        self.model.set_items(shown)
+        self.table.resizeColumnsToContents()
+        self.board.set_topics(shown)
+
     def refresh(self) -> None:
         """Reload the year's topics, keeping the selection."""
         if not self.ctx.db.office_code:
@@ -130,9 +151,7 @@ class TopicsPage(ScopedYearPage):
         self.rules.setVisible(bool(rule_lines))
         self.model.office_names = names
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
-        self.model.set_items(self.items)
-        self.table.resizeColumnsToContents()
-        self.board.set_topics(self.items)
+        self._show_items()
         stages = {s: sum(1 for t in self.items if t.status == s) for s in TOPIC_STATUSES}
         self.subtitle.setText(whose + self.tr("%1年度共 %2 个课题：").replace("%1", str(self.year.value()))
                               .replace("%2", str(len(self.items))) + "，".join(f"{k} {v}" for k, v in stages.items()))

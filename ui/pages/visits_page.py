@@ -7,12 +7,15 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -22,7 +25,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
-from desktop_app.work import clashes, visit_state, visits
+from desktop_app.work import clashes, find, visit_state, visits
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
@@ -67,6 +70,13 @@ class VisitsPage(ScopedYearPage):
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
         bar.addStretch(1)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("查找：地点、人员、课题、月份…"))
+        self.find.setClearButtonEnabled(True)
+        self.find.setMinimumWidth(200)
+        self.find.textChanged.connect(lambda _t: self._show_items())
+        bar.addWidget(self.find)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
 
         # list
         self.model = VisitTableModel(self)
@@ -156,8 +166,8 @@ class VisitsPage(ScopedYearPage):
             return
         self.model.office_names = names
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
-        self.model.set_items(self.items)
-        fit_columns(self.table)
+        self._show_items()
+        self._scroll_to_this_month()
         person_days = sum(v.days * (1 + len(v.participant_ids)) for v in self.items)
         self.subtitle.setText(whose + self.tr("%1年度共 %2 次调研，%3 人次·天；四不两直 %4 次；扎堆调研提醒 %5 处")
                               .replace("%1", str(year)).replace("%2", str(len(self.items)))
@@ -174,6 +184,28 @@ class VisitsPage(ScopedYearPage):
         self.days.set_year(year)
         self._load_month()
         self._select(self.selected if any(v.id == self.selected for v in self.items) else None)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: to the 查找 box, on the list."""
+        self.tabs.setCurrentIndex(0)
+        self.find.setFocus()
+        self.find.selectAll()
+
+    def _show_items(self) -> None:
+        """The year's visits holding every word typed in 查找."""
+        text = self.find.text()
+        self.model.set_items([v for v in self.items if find.visit_matches(v, text)])
+        fit_columns(self.table)
+
+    def _scroll_to_this_month(self) -> None:
+        """The list runs from January: bring the first visit from today on into view (the year's last one in
+        a year already over), so the weeks a clerk plans are on screen, not at the bottom."""
+        today = dt.date.today()
+        shown = [self.model.item(r) for r in range(self.model.rowCount())]
+        later = [r for r, v in enumerate(shown) if v is not None and v.end_date >= today]
+        if later or shown:
+            row = later[0] if later else len(shown) - 1
+            self.table.scrollTo(self.model.index(row, 0), QTableView.ScrollHint.PositionAtTop)
 
     def _load_month(self) -> None:
         g = self.calendar.grid
