@@ -6,7 +6,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -167,7 +167,7 @@ class VisitsPage(ScopedYearPage):
         self.model.office_names = names
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
         self._show_items()
-        self._scroll_to_this_month()
+        QTimer.singleShot(0, self._scroll_to_this_month)  # after the view has its size (first show)
         person_days = sum(v.days * (1 + len(v.participant_ids)) for v in self.items)
         self.subtitle.setText(whose + self.tr("%1年度共 %2 次调研，%3 人次·天；四不两直 %4 次；扎堆调研提醒 %5 处")
                               .replace("%1", str(year)).replace("%2", str(len(self.items)))
