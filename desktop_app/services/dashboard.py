@@ -38,6 +38,8 @@ class DashboardSummary:
     scope: str = ""
     #: items lacking a required element (待完善: measures, responsible unit or person, a deadline)
     issues_incomplete: int = 0  # whose rows the counts cover: "" this office, a county's code, or scope.ALL
+    #: 已作废 items: not in ``issues`` (the ledger hides them too), said beside it so the totals add up
+    issues_void: int = 0
 
 
 def default_scope(db: Database) -> str:
@@ -79,11 +81,12 @@ def summary(db: Database, today: dt.date | None = None, office: str | None = Non
     issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES), office=scope_office), clock)
     overdue = count_issues(db, IssueFilter(year=year, colours=["red"], office=scope_office), clock)
     incomplete = count_issues(db, IssueFilter(year=year, incomplete=True, office=scope_office), clock)
+    void = count_issues(db, IssueFilter(year=year, statuses=["void"], office=scope_office), clock)
     return DashboardSummary(
         info.code, info.name, info.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,
         camp.staff_quota if camp else organisation.DEFAULT_STAFF_QUOTA,
-        sections, people, leaders, topics, visits, issues, issues_open, overdue, scope_office, incomplete)
+        sections, people, leaders, topics, visits, issues, issues_open, overdue, scope_office, incomplete, void)
 
 
 # ---------------------------------------------------------------- the work and quiz panels, by scope

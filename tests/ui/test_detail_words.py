@@ -77,3 +77,41 @@ def test_no_text_of_the_ui_uses_a_character_the_shipped_font_lacks(qtbot) -> Non
                     if ord(ch) > 127 and not raw.supportsCharacter(ord(ch)):
                         missing.setdefault(ch, f"{path.relative_to(root)}:{node.lineno}")
     assert missing == {}
+
+
+def test_the_ledger_card_says_where_voided_items_went(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """The demo made 300 items and the card said 298: 作废 ones are hidden (as in the ledger), now said so."""
+    import datetime as dt
+
+    from desktop_app.ledger import lifecycle
+    from desktop_app.ledger.service import create_issues
+    from desktop_app.ledger.types import IssueInput
+    from desktop_app.services import dashboard
+    from ui.pages.dashboard_page import DashboardPage
+
+    made = create_issues(ctx.db, ctx.actor, [IssueInput(f"问题{n}", measures="整改", unit="综合科", person="吴芳",
+                                                        deadline=dt.date(2026, 9, 30)) for n in range(3)])
+    lifecycle.void_issue(ctx.db, ctx.actor, made[0], "重复登记")
+    s = dashboard.summary(ctx.db)
+    assert (s.issues, s.issues_void) == (2, 1)
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert "另有已作废 1 项未计入" in page.cards["issues"].note.text()
+
+
+def test_the_colour_ring_has_a_legend(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    from desktop_app.ledger.service import create_issues
+    from desktop_app.ledger.types import IssueInput
+    from ui.ledger.stats_widget import LedgerStatsWidget
+
+    create_issues(ctx.db, ctx.actor, [IssueInput("逾期的问题", measures="整改", unit="综合科", person="吴芳",
+                                                 deadline=dt.date(2026, 1, 5), assigned_date=dt.date(2026, 1, 2))])
+    w = LedgerStatsWidget(ctx)
+    qtbot.addWidget(w)
+    w.refresh()
+    qtbot.waitUntil(lambda: "逾期 1" in w.legend.text(), timeout=10_000)
+    for word in ("临期", "正常", "办结"):
+        assert word in w.legend.text()

@@ -20,6 +20,7 @@ from shiboken6 import isValid
 from desktop_app.context import AppContext
 from desktop_app.ledger.summaries import due_summary, ledger_stats
 from desktop_app.ledger.types import DueSummary, LedgerStats
+from desktop_app.ledger.warnings import COLOUR_LABELS
 from desktop_app.services import organisation, scope
 from ui.ledger.charts import ColourDonut, MonthChart, UnitRateChart
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
@@ -60,8 +61,15 @@ class LedgerStatsWidget(QGroupBox):
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #b7791f;")
+        # the ring's colours say nothing alone: a legend with each colour's meaning and count
+        self.legend = QLabel()
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        donut_box = QVBoxLayout()
+        donut_box.addWidget(self.donut, 1)
+        donut_box.addWidget(self.legend)
         charts = QHBoxLayout()
-        charts.addWidget(self.donut)
+        charts.addLayout(donut_box)
         unit_box = QVBoxLayout()
         self.units_label = QLabel(self.tr("各责任单位销号率"))
         unit_box.addWidget(self.units_label)
@@ -145,6 +153,9 @@ class LedgerStatsWidget(QGroupBox):
         self.figures["avg"].setText(self.tr("%1个工作日").replace("%1", f"{s.avg_workdays_to_close:.1f}")
                                     if s.avg_workdays_to_close is not None else "—")
         self.donut.set_counts(s.by_colour, COLOUR_BRUSHES)
+        self.legend.setText("<br>".join(
+            f"<span style='color:{COLOUR_BRUSHES[c]}'>■</span> {COLOUR_LABELS[c]} {n}"
+            for c, n in s.by_colour.items() if c in COLOUR_LABELS))
         self.units.set_items([(u.unit, u.rate, f"{u.rate * 100:.0f}% {u.closed}/{u.total}") for u in s.by_unit])
         self.months.set_values(s.opened_per_month, s.closed_per_month)
         self.note.setText("\n".join("▲ " + w for w in s.warnings))
