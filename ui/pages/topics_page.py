@@ -31,7 +31,7 @@ from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
-from ui.work.widgets import open_attachment, page_header, table_view
+from ui.work.widgets import find_corner, open_attachment, page_header, table_view
 
 
 class TopicsPage(ScopedYearPage):
@@ -42,7 +42,12 @@ class TopicsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[TopicInfo] = []
-        header, self.subtitle = page_header(self.tr("调研课题"), corner=self.scope_box)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("查找：课题名称、科室、领导…"))
+        self.find.setClearButtonEnabled(True)
+        self.find.setMinimumWidth(200)
+        self.find.textChanged.connect(lambda _t: self._show_items())
+        header, self.subtitle = page_header(self.tr("调研课题"), corner=find_corner(self.find, self.scope_box))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setPrefix(self.tr("年度 "))
@@ -68,12 +73,6 @@ class TopicsPage(ScopedYearPage):
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
         bar.addStretch(1)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("查找：课题名称、科室、领导…"))
-        self.find.setClearButtonEnabled(True)
-        self.find.setMinimumWidth(200)
-        self.find.textChanged.connect(lambda _t: self._show_items())
-        bar.addWidget(self.find)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
 
         self.model = TopicTableModel(self)

@@ -35,7 +35,7 @@ from ui.work.month_calendar import MonthCalendar
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import fit_columns, open_attachment, page_header, table_view
+from ui.work.widgets import find_corner, fit_columns, open_attachment, page_header, table_view
 
 
 class VisitsPage(ScopedYearPage):
@@ -47,7 +47,12 @@ class VisitsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[VisitInfo] = []
-        header, self.subtitle = page_header(self.tr("调研安排"), corner=self.scope_box)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("查找：地点、人员、课题、月份…"))
+        self.find.setClearButtonEnabled(True)
+        self.find.setMinimumWidth(200)
+        self.find.textChanged.connect(lambda _t: self._show_items())
+        header, self.subtitle = page_header(self.tr("调研安排"), corner=find_corner(self.find, self.scope_box))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setPrefix(self.tr("年度 "))
@@ -70,12 +75,6 @@ class VisitsPage(ScopedYearPage):
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
         bar.addStretch(1)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("查找：地点、人员、课题、月份…"))
-        self.find.setClearButtonEnabled(True)
-        self.find.setMinimumWidth(200)
-        self.find.textChanged.connect(lambda _t: self._show_items())
-        bar.addWidget(self.find)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
 
         # list

@@ -124,6 +124,17 @@ def page_header(title: str, subtitle: str = "", corner: QWidget | None = None) -
     return band, sub
 
 
+def find_corner(find: QWidget, scope_box: QWidget) -> QWidget:
+    """The header band's right side: the 查找 box, then the 查看范围 selector (off the crowded button bar)."""
+    box = QWidget()
+    lay = QHBoxLayout(box)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(16)
+    lay.addWidget(find)
+    lay.addWidget(scope_box)
+    return box
+
+
 def scope_corner(combo: QComboBox) -> QWidget:
     """查看范围 label and the office combo as one widget, shown only while the combo is (a prefecture)."""
     box = QWidget()
