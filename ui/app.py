@@ -35,7 +35,7 @@ GUI_LOCK_WAIT_S = 5.0
 
 
 def desktop_actor() -> Actor:
-    """Who acts in the GUI: this PC's login until user accounts land."""
+    """Who acts in the GUI before the office has accounts: this PC's login (then whoever signs in)."""
     from desktop_app.audit import Actor
 
     try:
@@ -173,6 +173,14 @@ class _Startup:
             from ui.setup_wizard import SetupWizard
 
             if not SetupWizard(self.ctx, self.window).exec():
+                self.app.exit(0)
+                return
+        from desktop_app import accounts
+
+        if accounts.has_accounts(self.ctx.db):  # once the office has accounts, nobody works unsigned
+            from ui.sign_in_dialog import ask_sign_in
+
+            if not ask_sign_in(self.ctx, self.window):
                 self.app.exit(0)
                 return
         self.window.attach(self.ctx)
