@@ -164,10 +164,10 @@ class IdleLock(QObject):
         self.timer.start(minutes * 60_000)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if not self.locked and event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
-                                                QEvent.Type.MouseMove, QEvent.Type.Wheel):
-            if self.timer.isActive():
-                self.timer.start()  # same interval, from now
+        if (not self.locked and self.timer.isActive()
+                and event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+                                     QEvent.Type.Wheel)):
+            self.timer.start()  # same interval, from now
         return False
 
     def lock(self) -> None:
