@@ -29,7 +29,7 @@ from db.engine import Database
 from db.models import Person, User
 from desktop_app import audit, roles
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.errors import FieldDeskError, NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.services import settings
 
 MIN_LENGTH = 8
@@ -92,6 +92,15 @@ def password_matches(stored: str, password: str) -> bool:
         return hmac.compare_digest(got, bytes.fromhex(rec["hash"]))
     except (ValueError, KeyError, TypeError):
         return False
+
+
+def check_login(login: str) -> str:
+    """A valid login (stripped), or a Chinese refusal."""
+    login = (login or "").strip()
+    if not _LOGIN.match(login):
+        raise ValidationError(f"登录名“{login}”无效", "登录名以字母开头，2–40位字母、数字、下划线、点或连字符",
+                              field="login")
+    return login
 
 
 def check_password_rules(password: str, field: str = "password") -> None:
@@ -191,10 +200,7 @@ def add_account(db: Database, actor: Actor, login: str, password: str, account_r
     ``person``: a person's id or name from 人员. The first password must be changed at the
     first sign-in unless ``must_change`` is False (the demo's accounts, the set-up wizard's own).
     """
-    login = (login or "").strip()
-    if not _LOGIN.match(login):
-        raise ValidationError(f"登录名“{login}”无效", "登录名以字母开头，2–40位字母、数字、下划线、点或连字符",
-                              field="login")
+    login = check_login(login)
     check_password_rules(password)
     rs = _validate_roles(account_roles)
     with db.transaction() as s:
@@ -342,3 +348,108 @@ def require(actor: Actor, right: str) -> None:
     if actor.rights is not None and right not in actor.rights:
         raise PermissionDeniedError(f"账户“{actor.login}”（{actor.label}）没有“{roles.RIGHTS[right]}”权限",
                                     f"请由具有“{roles.RIGHTS[right]}”权限的人员办理，或请系统管理员调整角色")
+
+
+# --------------------------------------------------------------------------- set-up, one-person offices, recovery
+
+SINGLE_USER_KEY = "accounts.single_user"
+RECOVERY_KEY = "accounts.recovery"
+#: letters and digits that cannot be misread when copied by hand (no 0/O, 1/I/L)
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def first_admin(db: Database, actor: Actor, login: str, password: str, person: str | None,
+                single_user: bool = False, also_clerk: bool = True) -> tuple[AccountInfo, str]:
+    """The set-up wizard's account: the office's first 系统管理员; returns it and the one-time recovery code.
+
+    ``single_user`` (本机仅一人使用): this one account holds every role and signs in by itself at start.
+    ``also_clerk``: the administrator also records the daily work (录入员), as in most small offices.
+    """
+    rs = ["admin", "clerk", "approver", "auditor"] if single_user else (["admin", "clerk"] if also_clerk else ["admin"])
+    info = add_account(db, actor, login, password, rs, person=person, must_change=False)
+    code = new_recovery_code(db, actor_for_login(db, login))
+    if single_user:
+        with db.transaction() as s:
+            settings.write(s, SINGLE_USER_KEY, login)
+            audit.record(s, actor_for_login_in(s, login), "change_setting", "setting", SINGLE_USER_KEY,
+                         {"single_user": True})
+    return info, code
+
+
+def actor_for_login(db: Database, login: str) -> Actor:
+    """The actor of an account (for steps taken right after the account was made, e.g. at set-up)."""
+    with db.session() as s:
+        return actor_for(s, _user(s, login))
+
+
+def actor_for_login_in(s: Session, login: str) -> Actor:
+    """``actor_for_login`` inside the caller's transaction."""
+    return actor_for(s, _user(s, login))
+
+
+def single_user_login(db: Database) -> str | None:
+    """The one account of an office that chose 本机仅一人使用 at set-up (it signs in by itself), else None."""
+    login = settings.get(db, SINGLE_USER_KEY)
+    return login if isinstance(login, str) and login else None
+
+
+def auto_sign_in(db: Database) -> SignedIn | None:
+    """Sign the one-person office's account in without a password — only when that was chosen explicitly,
+    the account is still enabled and is the only enabled account."""
+    login = single_user_login(db)
+    if login is None:
+        return None
+    with db.transaction() as s:
+        active = s.execute(select(User).where(User.active.is_(True), User.password_hash != "")).scalars().all()
+        if len(active) != 1 or active[0].login != login:
+            return None
+        u = active[0]
+        actor = actor_for(s, u)
+        audit.record(s, actor, "sign_in", "app_user", u.login, {"automatic": True}, check=False)
+        return SignedIn(actor, False, _roles_of(u))
+
+
+def new_recovery_code(db: Database, actor: Actor) -> str:
+    """Make the office's recovery code (恢复码), replacing any earlier one; only its scrypt hash is kept.
+
+    Shown once (to be printed or copied and kept safe): it resets the administrator's password
+    and clears the 监考密码 when they are forgotten.
+    """
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(20))
+    code = "-".join(raw[i:i + 5] for i in range(0, 20, 5))
+    with db.transaction() as s:
+        settings.write(s, RECOVERY_KEY, hash_password(raw))
+        audit.record(s, actor, "new_recovery_code", "setting", RECOVERY_KEY, {}, check=False)
+    return code
+
+
+def _code_ok(s: Session, code: str) -> bool:
+    stored = settings.read(s, RECOVERY_KEY)
+    raw = re.sub(r"[^0-9A-Za-z]", "", code or "").upper()
+    return isinstance(stored, str) and password_matches(stored, raw)
+
+
+def recover_admin(db: Database, code: str, login: str, new: str) -> AccountInfo:
+    """Reset an administrator's password with the recovery code (also unlocks and re-enables it)."""
+    check_password_rules(new, field="new")
+    failure: FieldDeskError | None = None
+    with db.transaction() as s:
+        if not _code_ok(s, code):
+            audit.record(s, SIGN_IN_SYSTEM, "recovery_failed", "app_user", (login or "")[:36], {}, check=False)
+            failure = PermissionDeniedError("恢复码不正确", "请核对设置时打印或抄写的恢复码（字母不分大小写）")
+        else:
+            u = _user(s, login)
+            if "admin" not in _roles_of(u):
+                raise ValidationError(f"账户“{login}”不是系统管理员", "恢复码只能用于重置系统管理员的密码")
+            u.password_hash, u.must_change, u.active = hash_password(new), False, True
+            u.password_changed_at, u.failed_count, u.locked_until = _now(), 0, None
+            audit.record(s, SIGN_IN_SYSTEM, "recovery_reset", "app_user", u.login, {}, check=False)
+            return _info(s, u, _now())
+    assert failure is not None
+    raise failure
+
+
+def recovery_code_matches(db: Database, code: str) -> bool:
+    """Whether ``code`` is the office's recovery code (for clearing a forgotten 监考密码)."""
+    with db.session() as s:
+        return _code_ok(s, code)

@@ -58,7 +58,8 @@ ACTION_RIGHTS: dict[str, str | None] = {
     "begin_attempt": None, "save_answer": None, "submit_attempt": None, "practice_answer": None,
     # sign-in itself and one's own password
     "sign_in": None, "sign_in_failed": None, "lockout": None, "sign_out": None, "change_password": None,
-    "recovery_reset": None, "screen_lock": None,
+    "recovery_reset": None, "recovery_failed": None, "new_recovery_code": None, "screen_lock": None,
+    "refused": None, "clear_invigilator_password_by_recovery": None,
 }
 
 

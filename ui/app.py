@@ -177,12 +177,16 @@ class _Startup:
                 return
         from desktop_app import accounts
 
-        if accounts.has_accounts(self.ctx.db):  # once the office has accounts, nobody works unsigned
-            from ui.sign_in_dialog import ask_sign_in
+        if not self.ctx.actor.account and accounts.has_accounts(self.ctx.db):  # nobody works unsigned
+            auto = accounts.auto_sign_in(self.ctx.db)  # 本机仅一人使用, chosen explicitly at set-up
+            if auto is not None:
+                self.ctx.actor = auto.actor
+            else:
+                from ui.sign_in_dialog import ask_sign_in
 
-            if not ask_sign_in(self.ctx, self.window):
-                self.app.exit(0)
-                return
+                if not ask_sign_in(self.ctx, self.window):
+                    self.app.exit(0)
+                    return
         self.window.attach(self.ctx)
         for notice in self.ctx.notices:
             self.window.statusBar().showMessage(notice, 15000)

@@ -37,6 +37,7 @@ from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError,
 from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
+from desktop_app.services import settings
 
 
 def _issue(s: Session, issue_id: str) -> Issue:
@@ -145,6 +146,8 @@ def _not_own_application(s: Session, actor: Actor, writer: str, row_office: str,
     """
     if not actor.account or (writer and row_office and row_office != writer):
         return
+    if settings.read(s, "accounts.single_user"):
+        return  # 本机仅一人使用, chosen at set-up: there is no second person to approve
     recorded_by = s.execute(select(AuditEntry.actor_login).where(
         AuditEntry.action == action, AuditEntry.target_table == "issue", AuditEntry.target_id == issue.id,
         AuditEntry.details.like(f"%{row_id}%")).order_by(AuditEntry.id.desc()).limit(1)).scalar()
