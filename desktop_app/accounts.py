@@ -453,3 +453,23 @@ def recovery_code_matches(db: Database, code: str) -> bool:
     """Whether ``code`` is the office's recovery code (for clearing a forgotten 监考密码)."""
     with db.session() as s:
         return _code_ok(s, code)
+
+
+IDLE_KEY = "accounts.idle_lock_minutes"
+IDLE_DEFAULT = 15
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """Minutes without input before the screen locks (0 = never; default 15)."""
+    value = settings.get(db, IDLE_KEY, IDLE_DEFAULT)
+    return value if isinstance(value, int) and value >= 0 else IDLE_DEFAULT
+
+
+def set_idle_lock_minutes(db: Database, actor: Actor, minutes: int) -> None:
+    """Set the screen-lock time (系统设置): 0 turns it off, at most 240 minutes."""
+    if not (0 <= minutes <= 240):
+        raise ValidationError(f"锁屏时间“{minutes}”分钟无效", "请填写0到240之间的分钟数（0为不自动锁屏）", field="minutes")
+    with db.transaction() as s:
+        before = settings.read(s, IDLE_KEY, IDLE_DEFAULT)
+        settings.write(s, IDLE_KEY, minutes)
+        audit.record(s, actor, "change_setting", "setting", IDLE_KEY, {"before": before, "after": minutes})

@@ -257,6 +257,9 @@ class MainWindow(QMainWindow):
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.OFFICE, Kind.CAMPAIGN):
             self.refresh_identity()
+        lock = getattr(self, "idle_lock", None)
+        if kind == "accounts" and lock is not None:
+            lock.restart()  # the screen-lock time may have changed
 
     # --- pages -------------------------------------------------------------------------------------
     def _shortcut(self, key: str) -> None:

@@ -25,10 +25,6 @@ from desktop_app.accounts import SignedIn
 from desktop_app.context import AppContext
 from desktop_app.demo_accounts import DEFAULT_LOGIN, demo_sign_in
 from desktop_app.errors import FieldDeskError, ValidationError
-from desktop_app.services import settings
-
-IDLE_KEY = "accounts.idle_lock_minutes"
-IDLE_DEFAULT = 15
 
 
 class SignInDialog(QDialog):
@@ -131,9 +127,8 @@ def ask_sign_in(ctx: AppContext, parent: QWidget | None = None, reason: str = ""
 
 
 def idle_minutes(ctx: AppContext) -> int:
-    """Minutes without input before the screen locks (0 = never); setting ``accounts.idle_lock_minutes``."""
-    value = settings.get(ctx.db, IDLE_KEY, IDLE_DEFAULT)
-    return value if isinstance(value, int) and value >= 0 else IDLE_DEFAULT
+    """Minutes without input before the screen locks (0 = never)."""
+    return accounts.idle_lock_minutes(ctx.db)
 
 
 class IdleLock(QObject):
