@@ -243,7 +243,7 @@ def unknown_command(argv: list[str]) -> str | None:
     rest = list(argv)
     while rest:
         a = rest.pop(0)
-        if a == "--data-dir":
+        if a in ("--data-dir", "--user"):
             if rest:
                 rest.pop(0)
             continue

@@ -75,3 +75,30 @@ def test_downgrade_to_0008_and_up_again_keeps_accounts_columns_consistent(tmp_pa
             c["name"] for c in inspect(engine).get_columns("app_user")}
     finally:
         engine.dispose()
+
+
+def test_the_committed_0007_office_upgrades_with_its_audit_chain_intact(tmp_path: Path) -> None:
+    """The committed revision-0007 fixture (a demo office's real rows): old audit lines keep their actor text,
+    are marked as recorded before accounts (actor_login NULL), and the chain verifies with its new head."""
+    import shutil
+    import sqlite3
+
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "migrations" / "rev-0007.db"
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copyfile(fixture, data / "fielddesk.db")
+    con = sqlite3.connect(fixture)
+    old = con.execute("SELECT id, actor, hash FROM audit_entry ORDER BY id").fetchall()
+    con.close()
+    assert len(old) > 3
+    ctx = open_context(data)
+    try:
+        with ctx.db.engine.connect() as c:
+            rows = c.execute(text("SELECT id, actor, hash, actor_login FROM audit_entry ORDER BY id")).fetchall()
+        assert [tuple(r[:3]) for r in rows] == [tuple(r) for r in old] and {r[3] for r in rows} == {None}
+        with ctx.db.session() as s:
+            report = audit.verify(s)
+            assert report.ok and report.entries == len(old) and report.head_id == old[-1][0]
+        assert not accounts.has_accounts(ctx.db)  # the first start after the upgrade: no accounts yet
+    finally:
+        ctx.close()

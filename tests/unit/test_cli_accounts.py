@@ -170,3 +170,12 @@ def test_users_commands(office: Path, capsys: pytest.CaptureFixture[str], monkey
     listed = {a["login"]: a for a in json.loads(capsys.readouterr().out)["accounts"]}
     assert set(listed) == {"admin", "wufang", "zhaolei", "chenjing", "shenji"}  # disabled kept, never deleted
     assert not listed["zhaolei"]["active"] and listed["wufang"]["must_change"]
+
+
+def test_the_global_user_option_comes_before_the_command(office: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FIELDDESK_PASSWORD", PW)
+    capsys.readouterr()
+    assert run(["--user", "admin", "--data-dir", str(office), "users", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["accounts"]) == 5
+    assert run(["--data-dir", str(office), "users", "list", "--user", "admin"]) == 0  # after it works too
