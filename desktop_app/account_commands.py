@@ -20,6 +20,7 @@ from desktop_app.errors import DatabaseError, PermissionDeniedError, ValidationE
 PASSWORD_ENV = "FIELDDESK_PASSWORD"
 NEW_PASSWORD_ENV = "FIELDDESK_NEW_PASSWORD"
 USER_ENV = "FIELDDESK_USER"
+RECOVERY_ENV = "FIELDDESK_RECOVERY_CODE"
 
 #: command -> the right it needs once accounts exist (None: no sign-in). A command not listed needs 查看;
 #: what a command writes is checked again in the core (audit.record), right by right.
@@ -52,8 +53,8 @@ def sign_in_for_command(args: argparse.Namespace) -> Actor | None:
     account, a first password not yet changed, or a missing right; each is audited, nothing else written.
     """
     command = args.command
-    if command == "users" and getattr(args, "action", "") == "passwd":
-        return None  # changing one's own password signs in by itself
+    if command == "users" and getattr(args, "action", "") in ("passwd", "recover"):
+        return None  # one's own password (signs in by itself), or the recovery code standing for the password
     need = COMMAND_RIGHTS.get(command, "view")
     if need is None:
         return None
@@ -153,7 +154,7 @@ def cmd_users(args: argparse.Namespace) -> int:
             raise ValidationError(f"users {action} 须给出登录名", f"例如 fielddesk users {action} wufang")
         if action == "add":
             info = accounts.add_account(ctx.db, ctx.actor, login, _new_password(login), _roles_arg(args),
-                                        person=args.person or None, name=args.name or "")
+                                        person=args.person or None, name=args.name or "", keys_dir=ctx.data.keys)
             done = f"已添加账户 {info.login}（{info.name}，{'、'.join(info.role_labels)}）" + (
                 "，首次登录须修改密码" if info.must_change else "")
         elif action == "set-roles":
@@ -165,6 +166,12 @@ def cmd_users(args: argparse.Namespace) -> int:
         elif action == "reset-password":
             info = accounts.reset_password(ctx.db, ctx.actor, login, _new_password(login))
             done = f"已重置账户 {login} 的密码，该账户下次登录须修改密码"
+        elif action == "recover":
+            code = os.environ.get(RECOVERY_ENV) or (getpass.getpass("恢复码：") if sys.stdin.isatty() else "")
+            if not code:
+                raise ValidationError(f"未提供恢复码（环境变量 {RECOVERY_ENV} 未设置）", "请输入设置时打印或抄写的恢复码")
+            info = accounts.recover_admin(ctx.db, code, login, _new_password(login))
+            done = f"已用恢复码重置系统管理员 {login} 的密码"
         elif action == "unlock":
             info = accounts.unlock(ctx.db, ctx.actor, login)
             done = f"已解锁账户 {login}"

@@ -21,6 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from desktop_app import audit, roles
 from desktop_app.audit import Actor
 from desktop_app.errors import FieldDeskError, NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.services import settings
+from desktop_app.sync import key_vault
 
 MIN_LENGTH = 8
 MAX_LENGTH = 64
@@ -194,11 +196,15 @@ def _person_id(s: Session, person: str | None) -> str | None:
 
 
 def add_account(db: Database, actor: Actor, login: str, password: str, account_roles: Iterable[str],
-                person: str | None = None, name: str = "", must_change: bool = True) -> AccountInfo:
+                person: str | None = None, name: str = "", must_change: bool = True,
+                keys_dir: Path | None = None) -> AccountInfo:
     """Add an account (needs 账户管理, except the very first one, made at set-up).
 
     ``person``: a person's id or name from 人员. The first password must be changed at the
     first sign-in unless ``must_change`` is False (the demo's accounts, the set-up wizard's own).
+    ``keys_dir``: the office's keys folder; with the first account its private keys are sealed
+    (``key_vault``). An account with 数据交换 gets the keys' data key wrapped for its password when
+    someone with that right has signed in here (the administrator adding it).
     """
     login = check_login(login)
     check_password_rules(password)
@@ -219,7 +225,14 @@ def add_account(db: Database, actor: Actor, login: str, password: str, account_r
         s.flush()
         # the first account is made by whoever sets the office up, before anyone can sign in
         audit.record(s, actor, "add_account", "app_user", login, {"roles": rs, "person_id": pid}, check=not first)
-        return _info(s, u, now)
+        if not first and "exchange" in roles.rights_of(rs):
+            key_vault.grant(s, login, password)
+        info = _info(s, u, now)
+    if first and keys_dir is not None:
+        from desktop_app.sync import keys
+
+        keys.seal_office_keys(db, keys_dir, login, password)
+    return info
 
 
 def sign_in(db: Database, login: str, password: str, now: dt.datetime | None = None) -> SignedIn:
@@ -269,6 +282,8 @@ def sign_in(db: Database, login: str, password: str, now: dt.datetime | None = N
                 u.failed_count = 0
                 u.locked_until = None
                 actor = actor_for(s, u)
+                if "exchange" in (actor.rights or frozenset()):
+                    key_vault.unlock_with(s, u.login, password)  # the office's keys, for this process
                 audit.record(s, actor, "sign_in", "app_user", u.login, {}, check=False)
                 return SignedIn(actor, u.must_change, _roles_of(u))
     assert failure is not None
@@ -284,6 +299,8 @@ def change_password(db: Database, login: str, old: str, new: str, now: dt.dateti
     with db.transaction() as s:
         u = _user(s, login)
         u.password_hash, u.must_change, u.password_changed_at = hash_password(new), False, now or _now()
+        if "exchange" in (signed.actor.rights or frozenset()):
+            key_vault.grant(s, u.login, new)  # re-wrap the keys' data key (unlocked by the sign-in above)
         audit.record(s, signed.actor, "change_password", "app_user", u.login, {}, check=False)
 
 
@@ -296,6 +313,8 @@ def set_roles(db: Database, actor: Actor, login: str, account_roles: Iterable[st
         if "admin" in before and "admin" not in rs and u.active:
             _keep_one_admin(s, u)
         u.roles = json.dumps(rs)
+        if "exchange" not in roles.rights_of(rs):
+            key_vault.revoke(s, u.login)
         audit.record(s, actor, "set_roles", "app_user", u.login, {"before": before, "after": rs})
         return _info(s, u, _now())
 
@@ -330,6 +349,9 @@ def reset_password(db: Database, actor: Actor, login: str, new: str) -> AccountI
         u = _user(s, login)
         u.password_hash, u.must_change = hash_password(new), True
         u.password_changed_at, u.failed_count, u.locked_until = _now(), 0, None
+        key_vault.revoke(s, u.login)
+        if "exchange" in roles.rights_of(_roles_of(u)):
+            key_vault.grant(s, u.login, new)
         audit.record(s, actor, "reset_password", "app_user", u.login, {})
         return _info(s, u, _now())
 
@@ -359,14 +381,15 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def first_admin(db: Database, actor: Actor, login: str, password: str, person: str | None,
-                single_user: bool = False, also_clerk: bool = True) -> tuple[AccountInfo, str]:
+                single_user: bool = False, also_clerk: bool = True,
+                keys_dir: Path | None = None) -> tuple[AccountInfo, str]:
     """The set-up wizard's account: the office's first 系统管理员; returns it and the one-time recovery code.
 
     ``single_user`` (本机仅一人使用): this one account holds every role and signs in by itself at start.
     ``also_clerk``: the administrator also records the daily work (录入员), as in most small offices.
     """
     rs = ["admin", "clerk", "approver", "auditor"] if single_user else (["admin", "clerk"] if also_clerk else ["admin"])
-    info = add_account(db, actor, login, password, rs, person=person, must_change=False)
+    info = add_account(db, actor, login, password, rs, person=person, must_change=False, keys_dir=keys_dir)
     code = new_recovery_code(db, actor_for_login(db, login))
     if single_user:
         with db.transaction() as s:
@@ -419,14 +442,18 @@ def new_recovery_code(db: Database, actor: Actor) -> str:
     code = "-".join(raw[i:i + 5] for i in range(0, 20, 5))
     with db.transaction() as s:
         settings.write(s, RECOVERY_KEY, hash_password(raw))
+        key_vault.add_recovery(s, raw)  # the code also opens the office's sealed keys
         audit.record(s, actor, "new_recovery_code", "setting", RECOVERY_KEY, {}, check=False)
     return code
 
 
+def _raw_code(code: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", code or "").upper()
+
+
 def _code_ok(s: Session, code: str) -> bool:
     stored = settings.read(s, RECOVERY_KEY)
-    raw = re.sub(r"[^0-9A-Za-z]", "", code or "").upper()
-    return isinstance(stored, str) and password_matches(stored, raw)
+    return isinstance(stored, str) and password_matches(stored, _raw_code(code))
 
 
 def recover_admin(db: Database, code: str, login: str, new: str) -> AccountInfo:
@@ -443,6 +470,8 @@ def recover_admin(db: Database, code: str, login: str, new: str) -> AccountInfo:
                 raise ValidationError(f"账户“{login}”不是系统管理员", "恢复码只能用于重置系统管理员的密码")
             u.password_hash, u.must_change, u.active = hash_password(new), False, True
             u.password_changed_at, u.failed_count, u.locked_until = _now(), 0, None
+            if key_vault.unlock_with_recovery(s, _raw_code(code)):
+                key_vault.grant(s, u.login, new)
             audit.record(s, SIGN_IN_SYSTEM, "recovery_reset", "app_user", u.login, {}, check=False)
             return _info(s, u, _now())
     assert failure is not None

@@ -202,9 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("file")
     cmd("selftest", "自检：字体、数据库、Qt 插件、审计日志")
 
-    c = cmd("users", "账户管理：列出、添加、设置角色、停用/启用、重置密码、解锁、修改本人密码")
+    c = cmd("users", "账户管理：列出、添加、设置角色、停用/启用、重置密码、解锁、修改本人密码、凭恢复码重置管理员密码")
     c.add_argument("action", choices=["list", "add", "set-roles", "disable", "enable", "reset-password", "unlock",
-                                      "passwd"])
+                                      "passwd", "recover"])
     c.add_argument("login", nargs="?", help="登录名（list、passwd 不需要）")
     c.add_argument("--roles", action="append", default=[],
                    help="角色，逗号分隔：系统管理员(admin) 录入员(clerk) 审核人(approver) 查看(viewer) 审计员(auditor)")

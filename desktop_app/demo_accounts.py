@@ -33,12 +33,12 @@ def create_demo_accounts(root: Path, actor: Actor) -> list[dict[str, Any]]:
     """Make the demo accounts in the demo office at ``root``; returns [{"login", "password", "roles", "name"}]."""
     ctx = open_context(root, actor=actor, full_check=False, daily_backup=False)
     try:
-        return _create(ctx.db, actor)
+        return _create(ctx.db, actor, ctx.data.keys)
     finally:
         ctx.close()
 
 
-def _create(db: Database, actor: Actor) -> list[dict[str, Any]]:
+def _create(db: Database, actor: Actor, keys_dir: Path | None = None) -> list[dict[str, Any]]:
     people = organisation.list_people(db)
     leaders = [p for p in people if p.is_leader]
     staff = [p for p in people if not p.is_leader]
@@ -51,7 +51,8 @@ def _create(db: Database, actor: Actor) -> list[dict[str, Any]]:
         person = chosen[login][0] if chosen[login] else None
         info = accounts.add_account(db, admin_actor, login, PASSWORD, list(rs),
                                     person=person.id if person else None,
-                                    name="" if person else roles.role_label(rs[0]), must_change=False)
+                                    name="" if person else roles.role_label(rs[0]), must_change=False,
+                                    keys_dir=keys_dir)
         if login == "admin":
             admin_actor = accounts.sign_in(db, login, PASSWORD).actor
         out.append({"login": login, "password": PASSWORD, "roles": list(rs), "name": info.name})

@@ -542,7 +542,8 @@ class SetupWizard(QWizard):
         try:
             _info, self.recovery_code = accounts.first_admin(
                 self.ctx.db, self.ctx.actor, page.login.text().strip(), page.password.text(),
-                page.person.currentData(), single_user=page.single.isChecked(), also_clerk=page.also_clerk.isChecked())
+                page.person.currentData(), single_user=page.single.isChecked(), also_clerk=page.also_clerk.isChecked(),
+                keys_dir=self.ctx.data.keys)
             self.ctx.actor = accounts.sign_in(self.ctx.db, page.login.text().strip(), page.password.text()).actor
         except Exception as exc:  # the office is saved; the account can be made at the next start
             dialogs.show_error(self, exc)

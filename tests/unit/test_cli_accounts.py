@@ -179,3 +179,24 @@ def test_the_global_user_option_comes_before_the_command(office: Path, capsys: p
     assert run(["--user", "admin", "--data-dir", str(office), "users", "list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["accounts"]) == 5
     assert run(["--data-dir", str(office), "users", "list", "--user", "admin"]) == 0  # after it works too
+
+
+def test_a_demo_office_keeps_no_private_key_in_plain_form(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_app.sync import key_vault, keys
+
+    root = tmp_path / "demo"
+    assert run(["--data-dir", str(root), "demo", "--items", "20"]) == 0
+    assert _run(root, "backup", user="admin", password="demo2026", monkeypatch=monkeypatch) == 0
+    private = keys.load_private_key(root / "keys")  # unlocked in this process by the demo's administrator
+    raw = private.private_bytes(keys.serialization.Encoding.Raw, keys.serialization.PrivateFormat.Raw,
+                                keys.serialization.NoEncryption())
+    for f in root.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            assert b"PRIVATE KEY" not in data and raw not in data, f
+    key_vault.forget_all()
+    # the office card is public: a 查看 account makes it without unlocking anything
+    assert _run(root, "office-card", str(tmp_path / "card.fdcard"), user="chakan", password="demo2026",
+                monkeypatch=monkeypatch) == 0
+    assert (tmp_path / "card.fdcard").exists()
