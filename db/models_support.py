@@ -63,6 +63,9 @@ class ChangeLog(Base):
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(8))  # insert|update|delete
     fields: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of changed column names
+    #: who made the change, as the audit log names them (the signed-in person's name); travels in bundles
+    #: so the prefecture sees who recorded what at the county. NULL: not known (before accounts, 0008)
+    actor: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
 
 class PeerState(Base):

@@ -21,10 +21,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Setting, User
+from db.models import AuditEntry, ChangeLog, Setting, User
 from desktop_app.errors import PermissionDeniedError
 
 GENESIS = "0" * 64
@@ -139,6 +139,7 @@ def record(
     )
     session.add(entry)
     session.flush()
+    _name_changes(session, actor)
     value = json.dumps({"id": entry.id, "hash": entry.hash, "count": count + 1})
     row = session.get(Setting, HEAD_KEY)
     if row is None:
@@ -146,6 +147,19 @@ def record(
     else:
         row.value = value
     return entry
+
+
+def _name_changes(session: Session, actor: Actor) -> None:
+    """Name ``actor`` on the change-log entries this transaction made (they travel in bundles as "by")."""
+    from db.changes import FIRST_SEQ_KEY
+
+    first = session.info.pop(FIRST_SEQ_KEY, None)
+    office = session.info.get("office_code")
+    if first is None or not office:
+        return
+    session.execute(update(ChangeLog).where(ChangeLog.origin == office, ChangeLog.seq >= first,
+                                            ChangeLog.actor.is_(None)).values(actor=actor.label[:60])
+                    .execution_options(synchronize_session=False))
 
 
 def verify_chain(session: Session) -> list[int]:

@@ -18,6 +18,7 @@ from db.models import (
     URGE_LEVEL_LABELS,
     AttachmentLink,
     AuditEntry,
+    ChangeLog,
     Closure,
     Extension,
     FollowUp,
@@ -169,8 +170,12 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
                                                          sort_key=_instant(f.created_at))
         names = _OfficeNames(s)
         events = _fold_audits(steps, audits, names)
+        remote = _remote_actors(s, db.office_code or "", [issue_id, *(k[1] for k in steps)])
+        events = [(_with_remote(t, remote, names), seq) if seq == 0 else (t, seq) for t, seq in events]
         if not any(a.action in _CREATION for a in audits) and links.created_at is not None:
             made, by = "登记问题", ""
+            if issue_id in remote:  # recorded at another office: its bundle named the person
+                by = f"{names(remote[issue_id][0])}：{remote[issue_id][1]}"
             if links.assigned_by_office:  # an item another office assigned: say which (its audit stays there)
                 made, by = "交办问题", names(links.assigned_by_office)
             events.append((TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", by, "",
@@ -199,6 +204,27 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
         )
+
+
+def _remote_actors(s: Session, here: str, row_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Row id → (office, person) for rows another office recorded, as its bundle named who made them."""
+    if not here:
+        return {}
+    rows = s.execute(select(ChangeLog.row_id, ChangeLog.origin, ChangeLog.actor)
+                     .where(ChangeLog.row_id.in_(row_ids), ChangeLog.op == "insert", ChangeLog.origin != here,
+                            ChangeLog.actor.is_not(None))).all()
+    return {r.row_id: (r.origin, r.actor) for r in rows}
+
+
+def _with_remote(t: TimelineEntry, remote: dict[str, tuple[str, str]], names: _OfficeNames) -> TimelineEntry:
+    """A lifecycle entry of another office's row, with who recorded it there (李四（景洪市… 王五 录入）)."""
+    if t.ref_id not in remote or t.kind_label in ("延期审批", "审核销号"):  # verdicts: not who applied
+        return t
+    office, who = remote[t.ref_id]
+    if who in t.by:
+        return t
+    label = f"{names(office)} {who} 录入"
+    return replace(t, by=f"{t.by}（{label}）" if t.by else label)
 
 
 class _OfficeNames:

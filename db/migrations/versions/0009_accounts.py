@@ -1,4 +1,4 @@
-"""accounts: roles, lockout and first-password fields on app_user; audit entries name the account; the audit head kept apart
+"""accounts: roles, lockout and first-password fields on app_user; audit entries name the account; the audit head kept apart; change-log entries name who made them
 
 Existing audit entries keep their actor text and get actor_login NULL — recorded before
 accounts existed. The newest entry's id and hash are written to the ``audit.head`` setting,
@@ -29,6 +29,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("created_at", sa.DateTime(), nullable=True))
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.add_column(sa.Column("actor_login", sa.String(length=40), nullable=True))
+    with op.batch_alter_table("change_log", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("actor", sa.String(length=60), nullable=True))
     conn = op.get_bind()
     # the first schema's single role becomes the roles list (the table was unused; kept for safety)
     legacy = {"admin": "admin", "leader": "approver", "clerk": "clerk", "viewer": "viewer"}
@@ -49,6 +51,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     conn = op.get_bind()
     conn.execute(sa.text("DELETE FROM setting WHERE key IN ('audit.head', 'accounts.legacy_audit_id')"))
+    with op.batch_alter_table("change_log", schema=None) as batch_op:
+        batch_op.drop_column("actor")
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.drop_column("actor_login")
     with op.batch_alter_table("app_user", schema=None) as batch_op:
