@@ -203,6 +203,8 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             read_only=row.status in ("closed", "void"), warnings=warnings,
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
+            refused_why=rights.refused_reasons(s, db.office_code or "", row.serial, row.office_code,
+                                               links.assigned_by_office or ""),
         )
 
 

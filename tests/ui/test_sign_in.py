@@ -165,3 +165,24 @@ def test_a_viewer_is_refused_a_step_in_the_gui_with_nothing_changed(
     assert any("没有“录入”权限" in w for w in dialog_answers.warnings)
     with office.db.session() as s:
         assert s.execute(select(func.count(Progress.id))).scalar() == 0
+
+
+def test_the_ledger_greys_out_what_the_signed_in_person_may_not_do(qtbot: QtBot, office: AppContext,
+                                                                   dialog_answers: DialogAnswers) -> None:
+    from ui.pages.ledger_page import LedgerPage
+
+    wu = accounts.sign_in(office.db, "wufang", PW).actor
+    item = create_issues(office.db, wu, [IssueInput("村务公开不及时", unit="综合科", deadline=dt.date(2099, 6, 30))])[0]
+    lc.apply_closure(office.db, wu, item, "已公开")
+    office.actor = accounts.sign_in(office.db, "zhaolei", PW).actor  # 查看
+    page = LedgerPage(office)
+    qtbot.addWidget(page)
+    page.show_issue(item)
+    assert not page.detail.buttons["urge"].isEnabled()
+    assert "需要“录入”权限" in page.detail.buttons["urge"].toolTip()
+    assert not page.detail.buttons["verify"].isEnabled() and "需要“审核”权限" in page.detail.buttons["verify"].toolTip()
+    page.run_step("urge")
+    assert any("需要“录入”权限" in t for t in dialog_answers.infos)
+    office.actor = accounts.sign_in(office.db, "chenjing", PW).actor  # 审核人 (and 录入员)
+    page.show_issue(item)
+    assert page.detail.buttons["verify"].isEnabled() and page.detail.buttons["verify"].toolTip() == ""
