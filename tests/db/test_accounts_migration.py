@@ -102,3 +102,20 @@ def test_the_committed_0007_office_upgrades_with_its_audit_chain_intact(tmp_path
         assert not accounts.has_accounts(ctx.db)  # the first start after the upgrade: no accounts yet
     finally:
         ctx.close()
+
+
+def test_the_timeline_marks_what_was_recorded_before_accounts(ctx: AppContext) -> None:
+    from desktop_app.ledger.detail import get_issue_detail
+
+    [item] = create_issues(ctx.db, TEST_ACTOR, [IssueInput("问题甲", unit="综合科", assigned_date=dt.date(2026, 3, 1))])
+    lc.add_progress(ctx.db, TEST_ACTOR, item, dt.date(2026, 3, 10), "已召开专题会议", 40, "吴芳")
+    before = {t.title: t.by for t in get_issue_detail(ctx.db, item).timeline}
+    assert before["登记问题"] == "测试员" and "启用账户前" not in str(before)  # no accounts: as always
+    accounts.add_account(ctx.db, TEST_ACTOR, "admin", "Admin2026", ["admin", "clerk"], person="刘洋")
+    admin = accounts.sign_in(ctx.db, "admin", "Admin2026").actor
+    lc.add_progress(ctx.db, admin, item, dt.date(2026, 3, 20), "已完成整改方案", 60)
+    by = [(t.title, t.by) for t in get_issue_detail(ctx.db, item).timeline]
+    assert ("登记问题", "测试员（启用账户前记录）") in by
+    bys = [b for _t, b in by]
+    assert "吴芳（测试员 录入）（启用账户前记录）" in bys  # the old progress keeps its text, marked
+    assert "刘洋" in bys  # recorded by the signed-in person: their real name, no mark
