@@ -5,6 +5,7 @@ them. Without accounts (after `init`) commands work as before. Each refusal chan
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,9 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # no accounts yet: the first one (an administrator) needs no sign-in
     assert _run(root, "users", "add", "admin", "--roles", "系统管理员", "--name", "刘洋",
                 monkeypatch=monkeypatch, new=PW) == 0
-    for login, role in (("wufang", "录入员"), ("zhaolei", "viewer"), ("chenjing", "审核人"), ("shenji", "审计员")):
-        assert _run(root, "users", "add", login, "--roles", role, user="admin", password=PW,
+    for login, role, name in (("wufang", "录入员", "吴芳"), ("zhaolei", "viewer", "赵磊"), ("chenjing", "审核人", "陈静"),
+                              ("shenji", "审计员", "沈吉")):
+        assert _run(root, "users", "add", login, "--roles", role, "--name", name, user="admin", password=PW,
                     monkeypatch=monkeypatch, new="First2026") == 0
         # a first password must be changed before anything else
         assert _run(root, "users", "passwd", user=login, password="First2026", monkeypatch=monkeypatch,
@@ -147,6 +149,11 @@ def test_each_role_is_refused_on_the_command_line_with_nothing_changed(
             assert (last.action, last.actor_login) == ("print", "zhaolei")  # the print is on the trail, by name
     finally:
         ctx.close()
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(office / "l.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"填表人：\s*赵磊", text)  # the signed-in person fills the 填表人 line
 
 
 def test_users_commands(office: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,6 +8,7 @@ QPrinter with the same fonts; 另存为 PDF writes the very bytes that were prev
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -354,7 +355,12 @@ def _setup_printer(printer: QPrinter, page: Any) -> None:
 
 
 def open_print_preview(parent: QWidget | None, ctx: Any, job: PrintJob) -> PrintPreviewDialog:
-    """Open the preview for ``job`` (non-modal) and start rendering. The entry point for every page."""
+    """Open the preview for ``job`` (non-modal) and start rendering. The entry point for every page.
+
+    With accounts, the signed-in person is printed as 填表人."""
+    actor = getattr(ctx, "actor", None)
+    if actor is not None and actor.account and not job.prepared_by:
+        job = dataclasses.replace(job, prepared_by=actor.label)
     dlg = PrintPreviewDialog(ctx, job, parent)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dlg.show()
