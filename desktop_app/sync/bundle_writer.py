@@ -330,6 +330,8 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
                 "created_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "ranges": ranges, "acks": acks, "counts": counts, "attachments": [b for b, _ in blobs],
                 "members": members,
+                # the sender's audit-log head, signed with the manifest: a peer notices a log that shrank
+                "audit_head": audit.read_head(s),
             }
             _finish_zip(tmp, data, manifest, blobs)
             size = _place(tmp, target, to_code, enc_key if encrypt else None)

@@ -52,3 +52,45 @@ def test_a_bundles_changes_carry_their_person_and_the_prefecture_shows_it(tmp_pa
     finally:
         for c in (a, b, p):
             c.close()
+
+
+def test_a_county_whose_audit_log_shrank_is_noticed_by_the_prefecture(tmp_path: Path) -> None:
+    """The county deletes its newest audit entries and rewrites the head kept beside them (so its own
+    `audit verify` passes): its next bundle carries the smaller head and the prefecture's import says so."""
+    import json
+
+    from sqlalchemy import text
+    from test_sync_support import add_issue, send
+
+    from desktop_app import audit
+    from desktop_app.services import organisation as org
+    from desktop_app.sync.audit_heads import seen_heads
+
+    a, b, p = prefecture_and_counties(tmp_path)
+    try:
+        for name in ("组织科", "宣传科", "督查科"):
+            org.add_section(a.db, a.actor, name)
+        first = send(a, p, tmp_path / "1")
+        assert first.warnings == [] or all("审计" not in w for w in first.warnings)
+        with p.db.session() as s:
+            seen = seen_heads(s)["532801"]
+        with a.db.session() as s:
+            head = audit.read_head(s)
+        # the head as it stood when the manifest was signed (the export's own entry comes after it)
+        assert head is not None and seen["count"] == head["count"] - 1
+        # the tampering at the county: the last three entries go, the head is rewritten to match
+        with a.db.transaction() as s:
+            keep = s.execute(text("SELECT max(id) - 3 FROM audit_entry")).scalar()
+            s.execute(text("DELETE FROM audit_entry WHERE id > :k"), {"k": keep})
+            last = s.execute(text("SELECT id, hash FROM audit_entry WHERE id = :k"), {"k": keep}).one()
+            count = s.execute(text("SELECT count(*) FROM audit_entry")).scalar()
+            s.execute(text("UPDATE setting SET value = :v WHERE key = 'audit.head'"),
+                      {"v": json.dumps({"id": last[0], "hash": last[1], "count": count})})
+        with a.db.session() as s:
+            assert audit.verify(s).ok  # the county's own check cannot see it
+        add_issue(a, serial="2026-009", description="新登记的问题")
+        second = send(a, p, tmp_path / "2")
+        assert any("审计日志比上次报送时少" in w for w in second.warnings), second.warnings
+    finally:
+        for c in (a, b, p):
+            c.close()
