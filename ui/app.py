@@ -188,7 +188,10 @@ class _Startup:
                     self.app.exit(0)
                     return
         self.window.attach(self.ctx)
-        for notice in self.ctx.notices:
+        notices = list(self.ctx.notices)
+        if not self.ctx.actor.account and not accounts.has_accounts(self.ctx.db):
+            notices.append("本单位尚未建立账户：请在“设置 › 账户”中添加系统管理员账户，此后每次使用须登录")
+        for notice in notices:
             self.window.statusBar().showMessage(notice, 15000)
         if self.bench:
             page = self.window.stack.currentWidget()

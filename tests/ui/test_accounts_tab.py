@@ -98,3 +98,31 @@ def test_a_clerk_sees_why_and_is_refused(qtbot: QtBot, admin_ctx: AppContext, di
     tab.idle.setValue(1)
     tab.save_idle()
     assert accounts.idle_lock_minutes(admin_ctx.db) == 15
+
+
+def test_an_office_without_accounts_makes_its_first_administrator_here(
+        qtbot: QtBot, ctx: AppContext, dialog_answers: DialogAnswers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An office from before accounts: the first account must be an administrator; it seals the keys, is signed
+    in at once and its recovery code is shown once."""
+    from desktop_app.sync import key_vault
+
+    tab = AccountsTab(ctx)
+    qtbot.addWidget(tab)
+    assert tab.add_btn.isEnabled() and tab.model.rowCount() == 0
+
+    def fill(self: AccountDialog) -> int:
+        self.login.setText("admin")
+        self.password.setText(PW)
+        self.password2.setText(PW)
+        self.role_boxes["clerk"].setChecked(True)
+        assert not self.save() and "第一个账户必须是系统管理员" in self.error.text()
+        self.role_boxes["admin"].setChecked(True)
+        return int(self.save())
+
+    monkeypatch.setattr(AccountDialog, "exec", fill)
+    tab.add_account()
+    assert ctx.actor.account and ctx.actor.login == "admin"
+    assert any("恢复码" in t for t in dialog_answers.infos)
+    assert key_vault.is_sealed(ctx.db) and not (ctx.data.keys / "office-ed25519.pem").exists()
+    [admin] = accounts.list_accounts(ctx.db)
+    assert admin.roles == ["admin", "clerk"] and not admin.must_change

@@ -37,6 +37,7 @@ class AccountDialog(QDialog):
                  current_roles: list[str] | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.recovery_code = ""
         self.editing = bool(login)
         self.setWindowTitle(self.tr("设置角色") if self.editing else self.tr("添加账户"))
         self.setMinimumWidth(440)
@@ -91,8 +92,16 @@ class AccountDialog(QDialog):
             else:
                 if self.password.text() != self.password2.text():
                     raise ValidationError("两次输入的密码不一致", "请重新输入")
+                first = not accounts.has_accounts(self.ctx.db)
+                # the first account (an office upgraded from before accounts): it seals the keys and signs in
                 accounts.add_account(self.ctx.db, self.ctx.actor, self.login.text(), self.password.text(),
-                                     self.chosen_roles(), person=self.person.currentData())
+                                     self.chosen_roles(), person=self.person.currentData(),
+                                     must_change=not first, keys_dir=self.ctx.data.keys)
+                if first:
+                    login = self.login.text().strip()
+                    self.recovery_code = accounts.new_recovery_code(self.ctx.db, accounts.actor_for_login(self.ctx.db,
+                                                                                                       login))
+                    self.ctx.actor = accounts.sign_in(self.ctx.db, login, self.password.text()).actor
         except Exception as exc:  # known refusals show inline; anything else goes to the bug dialog
             from desktop_app.errors import FieldDeskError
 
@@ -193,9 +202,17 @@ class AccountsTab(QWidget):
         return self.infos[row]
 
     def add_account(self) -> None:
-        """添加账户…"""
-        if AccountDialog(self.ctx, self).exec():
-            notify(ACCOUNTS, [])
+        """添加账户… (before any account exists: the office's first, a 系统管理员, then signed in)."""
+        dlg = AccountDialog(self.ctx, self)
+        if not dlg.exec():
+            return
+        if dlg.recovery_code:
+            dialogs.info(self, self.tr("已建立第一个账户并登录。恢复码（只显示这一次，请抄写或打印后妥善保管）：\n\n%1\n\n"
+                                       "忘记系统管理员密码或监考密码时，凭此码重置。").replace("%1", dlg.recovery_code),
+                         self.tr("恢复码"))
+            notify(Kind.ALL, [])  # every page: the signed-in person's rights now apply
+            return
+        notify(ACCOUNTS, [])
 
     def set_roles(self) -> None:
         """设置角色… of the selected account."""
