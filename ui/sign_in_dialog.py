@@ -77,6 +77,9 @@ class SignInDialog(QDialog):
             self.login.setText(str(first["login"]))
             self.password.setText(str(first["password"]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.forgot = buttons.addButton(self.tr("忘记管理员密码…"), QDialogButtonBox.ButtonRole.ResetRole)
+        self.forgot.setToolTip(self.tr("用设置时打印或抄写的恢复码重置系统管理员的密码；其他人员请找系统管理员重置"))
+        self.forgot.clicked.connect(self.recover)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText(self.tr("登录"))
         self.ok_button.setDefault(True)
@@ -85,6 +88,34 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         (self.password if self.login.text() else self.login).setFocus()
+
+    def recover(self) -> bool:
+        """Reset an administrator's password with the recovery code (恢复码); the new password goes in the field."""
+        from ui import dialogs
+
+        login = self.login.text().strip() or dialogs.ask_text(self, self.tr("系统管理员的登录名："), self.tr("忘记密码"))
+        if not login:
+            return False
+        code = dialogs.ask_text(self, self.tr("恢复码（设置时打印或抄写的 20 位字母数字）："), self.tr("忘记密码"))
+        if not code:
+            return False
+        new = dialogs.ask_text(self, self.tr("新密码（至少8位，含字母和数字）："), self.tr("忘记密码"), password=True)
+        if new is None:
+            return False
+        again = dialogs.ask_text(self, self.tr("再输入一次新密码："), self.tr("忘记密码"), password=True)
+        if again is None:
+            return False
+        try:
+            if new != again:
+                raise ValidationError("两次输入的密码不一致", "请重新操作")
+            accounts.recover_admin(self.ctx.db, code, login.strip(), new)
+        except FieldDeskError as exc:
+            self.message.setText(str(exc))
+            return False
+        self.login.setText(login.strip())
+        self.password.setText(new)
+        self.message.setText(self.tr("已重置系统管理员密码，请点“登录”"))
+        return True
 
     def _show_change(self, on: bool) -> None:
         for w in (self.new1, self.new2, self.new1_label, self.new2_label):

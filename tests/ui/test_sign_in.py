@@ -186,3 +186,16 @@ def test_the_ledger_greys_out_what_the_signed_in_person_may_not_do(qtbot: QtBot,
     office.actor = accounts.sign_in(office.db, "chenjing", PW).actor  # 审核人 (and 录入员)
     page.show_issue(item)
     assert page.detail.buttons["verify"].isEnabled() and page.detail.buttons["verify"].toolTip() == ""
+
+
+def test_a_forgotten_administrator_password_is_reset_with_the_recovery_code(
+        qtbot: QtBot, ctx: AppContext, dialog_answers: DialogAnswers) -> None:
+    _info, code = accounts.first_admin(ctx.db, TEST_ACTOR, "admin", PW, "刘洋", keys_dir=ctx.data.keys)
+    dlg = SignInDialog(ctx)
+    qtbot.addWidget(dlg)
+    dlg.login.setText("admin")
+    dialog_answers.texts.extend(["WRONG-CODE0-00000-00000", "New2026pw", "New2026pw"])
+    assert not dlg.recover() and "恢复码不正确" in dlg.message.text()
+    dialog_answers.texts.extend([code, "New2026pw", "New2026pw"])
+    assert dlg.recover() and dlg.password.text() == "New2026pw"
+    assert dlg.attempt() and dlg.signed is not None and dlg.signed.actor.login == "admin"
