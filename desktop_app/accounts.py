@@ -502,3 +502,19 @@ def set_idle_lock_minutes(db: Database, actor: Actor, minutes: int) -> None:
         before = settings.read(s, IDLE_KEY, IDLE_DEFAULT)
         settings.write(s, IDLE_KEY, minutes)
         audit.record(s, actor, "change_setting", "setting", IDLE_KEY, {"before": before, "after": minutes})
+
+
+def password_max_days(db: Database) -> int:
+    """Days a password stays valid (0 = it never expires, the default)."""
+    value = settings.get(db, MAX_AGE_KEY, 0)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def set_password_max_days(db: Database, actor: Actor, days: int) -> None:
+    """Set the password's maximum age (系统设置): 0 = never expires, at most 3650 days."""
+    if not (0 <= days <= 3650):
+        raise ValidationError(f"密码有效期“{days}”天无效", "请填写0到3650之间的天数（0为永不过期）", field="days")
+    with db.transaction() as s:
+        before = settings.read(s, MAX_AGE_KEY, 0)
+        settings.write(s, MAX_AGE_KEY, days)
+        audit.record(s, actor, "change_setting", "setting", MAX_AGE_KEY, {"before": before, "after": days})

@@ -81,8 +81,9 @@ def test_administrator_manages_accounts(qtbot: QtBot, admin_ctx: AppContext, dia
     qtbot.waitUntil(lambda: any(a.login == "wufang" and not a.active for a in tab.infos))
     assert [a.login for a in accounts.list_accounts(admin_ctx.db)] == ["admin", "wufang"]  # kept
     tab.idle.setValue(5)
+    tab.max_days.setValue(90)
     tab.save_idle()
-    assert accounts.idle_lock_minutes(admin_ctx.db) == 5
+    assert accounts.idle_lock_minutes(admin_ctx.db) == 5 and accounts.password_max_days(admin_ctx.db) == 90
 
 
 def test_a_clerk_sees_why_and_is_refused(qtbot: QtBot, admin_ctx: AppContext, dialog_answers: DialogAnswers) -> None:
@@ -97,7 +98,7 @@ def test_a_clerk_sees_why_and_is_refused(qtbot: QtBot, admin_ctx: AppContext, di
     assert any("没有“账户管理”权限" in w for w in dialog_answers.warnings)
     tab.idle.setValue(1)
     tab.save_idle()
-    assert accounts.idle_lock_minutes(admin_ctx.db) == 15
+    assert accounts.idle_lock_minutes(admin_ctx.db) == 15 and any("没有“系统设置”权限" in w for w in dialog_answers.warnings)
 
 
 def test_an_office_without_accounts_makes_its_first_administrator_here(

@@ -1,5 +1,5 @@
 """设置 › 账户: accounts of this PC — add (login, person, roles, a first password to change), roles, disable/enable
-(never delete), reset password, unlock; and the idle screen-lock time. The core checks every step's right
+(never delete), reset password, unlock; the idle screen-lock time and the password's maximum age. The core checks every step's right
 (账户管理 / 系统设置); buttons a signed-in person may not use say why in their tooltip."""
 
 from __future__ import annotations
@@ -138,7 +138,11 @@ class AccountsTab(QWidget):
         self.idle.setRange(0, 240)
         self.idle.setSuffix(self.tr(" 分钟"))
         self.idle.setSpecialValueText(self.tr("不自动锁屏"))
-        self.idle_btn = button(self.tr("保存锁屏时间"))
+        self.max_days = QSpinBox()
+        self.max_days.setRange(0, 3650)
+        self.max_days.setSuffix(self.tr(" 天"))
+        self.max_days.setSpecialValueText(self.tr("永不过期"))
+        self.idle_btn = button(self.tr("保存"))
         self.idle_btn.clicked.connect(self.save_idle)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(20, 16, 20, 16)
@@ -157,6 +161,8 @@ class AccountsTab(QWidget):
         idle_row = QHBoxLayout()
         idle_row.addWidget(QLabel(self.tr("无操作自动锁屏：")))
         idle_row.addWidget(self.idle)
+        idle_row.addWidget(QLabel(self.tr("　密码有效期：")))
+        idle_row.addWidget(self.max_days)
         idle_row.addWidget(self.idle_btn)
         idle_row.addStretch(1)
         lay.addLayout(idle_row)
@@ -173,9 +179,11 @@ class AccountsTab(QWidget):
         with dialogs.guard(self) as done:
             self.infos = accounts.list_accounts(self.ctx.db)
             minutes = accounts.idle_lock_minutes(self.ctx.db)
+            days = accounts.password_max_days(self.ctx.db)
         if not done.ok:
             return
         self.idle.setValue(minutes)
+        self.max_days.setValue(days)
         self.model.set_rows([(a.login, (a.login, a.name, "、".join(a.role_labels), self._state(a))) for a in self.infos])
         rights = self.ctx.actor.rights
         may_manage = rights is None or "accounts" in rights
@@ -264,8 +272,11 @@ class AccountsTab(QWidget):
             notify(ACCOUNTS, [a.login])
 
     def save_idle(self) -> None:
-        """Store the screen-lock time."""
+        """Store the screen-lock time and the password's maximum age."""
         with dialogs.guard(self) as done:
-            accounts.set_idle_lock_minutes(self.ctx.db, self.ctx.actor, self.idle.value())
+            if self.idle.value() != accounts.idle_lock_minutes(self.ctx.db):
+                accounts.set_idle_lock_minutes(self.ctx.db, self.ctx.actor, self.idle.value())
+            if self.max_days.value() != accounts.password_max_days(self.ctx.db):
+                accounts.set_password_max_days(self.ctx.db, self.ctx.actor, self.max_days.value())
         if done.ok:
             notify(ACCOUNTS, [])
