@@ -76,6 +76,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), default="")
     #: JSON list of role keys (desktop_app.roles.ROLES)
     roles: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: JSON list of section names an approver (审核人/分管领导) decides for; [] = every section
+    approve_sections: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     #: JSON {"algo", "n", "r", "p", "salt", "hash"} (hex) — never the password itself
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -177,6 +177,11 @@ def cmd_users(args: argparse.Namespace) -> int:
             done = f"已解锁账户 {login}"
         else:  # argparse's choices keep this out
             raise ValidationError(f"未知操作 {action}")
+        if action in ("add", "set-roles") and getattr(args, "sections", None) is not None:
+            raw = ",".join(args.sections).replace("、", ",").replace("，", ",")
+            names = [] if raw.strip() in ("全部", "all") else [n.strip() for n in raw.split(",") if n.strip()]
+            info = accounts.set_approve_sections(ctx.db, ctx.actor, login, names)
+            done += f"；审核范围：{'、'.join(info.sections) or '全部科室'}"
         emit(args, _account_json(info), done)
         return 0
     finally:

@@ -13,6 +13,7 @@ entry and the failure count, then raises.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -60,6 +61,8 @@ class AccountInfo:
     locked_until: str | None
     must_change: bool
     failed_count: int
+    #: sections an approver decides for ([] = every section)
+    sections: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -149,9 +152,19 @@ def _name_of(s: Session, u: User) -> str:
     return u.display_name or u.login
 
 
+def _sections_of(u: User) -> list[str]:
+    try:
+        value = json.loads(u.approve_sections or "[]")
+    except ValueError:
+        return []
+    return [str(x) for x in value] if isinstance(value, list) else []
+
+
 def actor_for(s: Session, u: User) -> Actor:
-    """The actor a signed-in account acts as: its login, its person's name, its rights."""
-    return Actor(u.login, _name_of(s, u), rights=roles.rights_of(_roles_of(u)), account=True)
+    """The actor a signed-in account acts as: its login, its person's name, its rights (and approval scope)."""
+    sections = _sections_of(u)
+    return Actor(u.login, _name_of(s, u), rights=roles.rights_of(_roles_of(u)), account=True,
+                 sections=frozenset(sections) if sections else None)
 
 
 def _locked(u: User, now: dt.datetime) -> bool:
@@ -163,7 +176,7 @@ def _info(s: Session, u: User, now: dt.datetime) -> AccountInfo:
     locked = _locked(u, now)
     return AccountInfo(u.login, _name_of(s, u), u.person_id, rs, [roles.role_label(r) for r in rs], u.active,
                        locked, u.locked_until.isoformat(timespec="minutes") if locked and u.locked_until else None,
-                       u.must_change, u.failed_count)
+                       u.must_change, u.failed_count, _sections_of(u))
 
 
 def has_accounts(db: Database) -> bool:
@@ -316,6 +329,24 @@ def set_roles(db: Database, actor: Actor, login: str, account_roles: Iterable[st
         if "exchange" not in roles.rights_of(rs):
             key_vault.revoke(s, u.login)
         audit.record(s, actor, "set_roles", "app_user", u.login, {"before": before, "after": rs})
+        return _info(s, u, _now())
+
+
+def set_approve_sections(db: Database, actor: Actor, login: str, sections: Iterable[str]) -> AccountInfo:
+    """The sections an approver (审核人/分管领导) decides for; none = every section (账户管理)."""
+    from db.models import Section
+
+    names = [n.strip() for n in sections if n and n.strip()]
+    with db.transaction() as s:
+        u = _user(s, login)
+        known = set(s.execute(select(Section.name).where(Section.deleted.is_(False))).scalars())
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise ValidationError(f"科室“{'、'.join(unknown)}”不存在", "请从本单位的科室中选择", field="sections")
+        before = _sections_of(u)
+        u.approve_sections = json.dumps(sorted(set(names)), ensure_ascii=False)
+        audit.record(s, actor, "set_roles", "app_user", u.login, {"sections_before": before,
+                                                                   "sections": sorted(set(names))})
         return _info(s, u, _now())
 
 

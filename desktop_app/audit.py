@@ -46,6 +46,8 @@ class Actor:
     name: str = ""
     rights: frozenset[str] | None = None
     account: bool = False
+    #: the sections an approver decides for (None: every section)
+    sections: frozenset[str] | None = None
 
     @property
     def label(self) -> str:

@@ -209,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--roles", action="append", default=[],
                    help="角色，逗号分隔：系统管理员(admin) 录入员(clerk) 审核人(approver) 查看(viewer) 审计员(auditor)")
     c.add_argument("--person", help="对应的本单位人员（姓名）")
+    c.add_argument("--sections", action="append", default=None,
+                   help="审核人负责审核的科室，逗号分隔（add、set-roles 用）；“全部”为全部科室（默认）")
     c.add_argument("--name", help="显示名称（不对应人员时）")
     c = cmd("audit", "审计日志：verify 校验哈希链，指出第一条被改动、删除或调换的记录")
     c.add_argument("action", choices=["verify"])

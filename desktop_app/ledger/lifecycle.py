@@ -157,6 +157,16 @@ def _not_own_application(s: Session, actor: Actor, writer: str, row_office: str,
             "请由其他具有“审核”权限的人员（分管领导）审批")
 
 
+def _in_approvers_sections(actor: Actor, issue: Issue, what: str) -> None:
+    """An approver limited to chosen sections decides only items whose 责任单位 is one of them."""
+    if actor.sections is None or issue.responsible_unit in actor.sections:
+        return
+    raise PermissionDeniedError(
+        f"您（{actor.label}）负责审核“{'、'.join(sorted(actor.sections))}”的问题，"
+        f"问题 {issue.serial} 的责任单位是“{issue.responsible_unit or '未填写'}”，不能{what}",
+        "请由分管该单位的审核人办理，或请系统管理员调整审核范围")
+
+
 def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text: str, percent: int | None = None,
                  reporter: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
     """Append a progress entry (整改进展), with attached files if any; returns its id. 100% marks the item 已完成."""
@@ -223,6 +233,7 @@ def decide_extension(db: Database, actor: Actor, extension_id: str, approve: boo
         _writable(issue, "审批延期")
         rights.check(s, db.office_code or "", issue, "decide_extension")
         audit.check_right(s, actor, "decide_extension")
+        _in_approvers_sections(actor, issue, "审批延期")
         _not_own_application(s, actor, db.office_code or "", ext.office_code, ext.requested_by,
                              "request_extension", issue, ext.id, "延期")
         ext.state = "approved" if approve else "rejected"
@@ -319,6 +330,7 @@ def verify_closure(db: Database, actor: Actor, issue_id: str, approve: bool, not
         if c is None or issue.closure_state != "applied":
             raise StateError(f"问题 {issue.serial} 没有待审核的销号申请", "请先由责任单位申请销号")
         audit.check_right(s, actor, "verify_closure")
+        _in_approvers_sections(actor, issue, "审核销号")
         _not_own_application(s, actor, writer, c.office_code, c.applicant, "apply_closure", issue, c.id, "销号")
         if not approve and not (note or "").strip():
             raise ValidationError("退回销号申请须说明理由", "请填写退回理由", field="note")
@@ -347,6 +359,7 @@ def add_follow_up(db: Database, actor: Actor, issue_id: str, date: dt.date, find
         if reopen:
             rights.check(s, db.office_code or "", issue, "reopen")
             audit.check_right(s, actor, "verify_closure")  # reopening is a verdict, as 审核销号 is
+            _in_approvers_sections(actor, issue, "重新打开")
         if reopen and issue.status != "closed":
             raise StateError(f"问题 {issue.serial} 当前为“{ISSUE_STATUS_LABELS[issue.status]}”，无需重新打开",
                              "只有已销号的问题才能通过回访重新打开")

@@ -203,3 +203,27 @@ def test_applicant_is_not_the_approver_of_closure_or_extension(office: AppContex
         login = s.execute(select(AuditEntry.actor_login).where(AuditEntry.action == "verify_closure")).scalar()
         assert login == "liuyang"
         assert audit.verify(s).ok
+
+
+def test_an_approver_for_chosen_sections_decides_only_their_items(office: AppContext) -> None:
+    admin = _as(office, "admin")
+    with pytest.raises(ValidationError, match="科室“宣传科”不存在"):
+        accounts.set_approve_sections(office.db, admin, "chenjing", ["宣传科"])
+    info = accounts.set_approve_sections(office.db, admin, "chenjing", ["规划发展科"])
+    assert info.sections == ["规划发展科"]
+    wu = _as(office, "wufang")
+    ours, theirs = create_issues(office.db, wu, [
+        IssueInput("规划项目进度滞后", unit="规划发展科", assigned_date=D(2026, 3, 2)),
+        IssueInput("综合档案管理不规范", unit="综合科", assigned_date=D(2026, 3, 2))])
+    for item in (ours, theirs):
+        lc.apply_closure(office.db, wu, item, "已整改")
+    chen = _as(office, "chenjing")
+    before = _counts(office)
+    with pytest.raises(PermissionDeniedError, match="负责审核“规划发展科”的问题.*责任单位是“综合科”"):
+        lc.verify_closure(office.db, chen, theirs, True)
+    assert _counts(office) == before
+    lc.verify_closure(office.db, chen, ours, True)
+    accounts.set_approve_sections(office.db, admin, "chenjing", [])  # none = every section
+    lc.verify_closure(office.db, _as(office, "chenjing"), theirs, True)
+    with office.db.session() as s:
+        assert {s.get(Issue, i).status for i in (ours, theirs)} == {"closed"}  # type: ignore[union-attr]

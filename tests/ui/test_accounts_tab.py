@@ -57,12 +57,15 @@ def test_administrator_manages_accounts(qtbot: QtBot, admin_ctx: AppContext, dia
     def roles(self: AccountDialog) -> int:
         assert self.login.isReadOnly() and self.role_boxes["clerk"].isChecked()
         self.role_boxes["viewer"].setChecked(True)
+        self.section_boxes["综合科"].setChecked(True)
         return int(self.save())
 
     monkeypatch.setattr(AccountDialog, "exec", roles)
     _select(tab, "wufang")
     tab.set_roles()
-    assert next(a for a in accounts.list_accounts(admin_ctx.db) if a.login == "wufang").roles == ["clerk", "viewer"]
+    wu = next(a for a in accounts.list_accounts(admin_ctx.db) if a.login == "wufang")
+    assert (wu.roles, wu.sections) == (["clerk", "viewer"], ["综合科"])
+    assert "（审核：综合科）" in tab.model.rows[[a.login for a in tab.infos].index("wufang")][2]
 
     dialog_answers.texts.extend(["Reset2026", "Reset2026"])
     _select(tab, "wufang")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -127,6 +128,8 @@ def test_window_names_who_is_signed_in_switches_user_and_locks(qtbot: QtBot, off
     monkeypatch.setattr(sign_in_dialog, "idle_minutes", lambda _ctx: 0)  # 0 = never lock
     window.idle_lock.restart()
     assert not window.idle_lock.timer.isActive()
+    # every page reloaded for the new person in the background: let it finish before the database closes
+    assert QThreadPool.globalInstance().waitForDone(30_000)
 
 
 def test_approval_has_no_default_verdict_and_the_applicant_cannot_approve(

@@ -159,8 +159,12 @@ def test_each_role_is_refused_on_the_command_line_with_nothing_changed(
 def test_users_commands(office: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     admin = {"user": "admin", "password": PW, "monkeypatch": monkeypatch}
     capsys.readouterr()
-    assert _run(office, "users", "set-roles", "chenjing", "--roles", "审核人,录入员", "--json", **admin) == 0
-    assert json.loads(capsys.readouterr().out)["roles"] == ["approver", "clerk"]
+    assert _run(office, "users", "set-roles", "chenjing", "--roles", "审核人,录入员", "--sections", "综合科", "--json",
+                **admin) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["roles"] == ["approver", "clerk"] and out["sections"] == ["综合科"]
+    assert _run(office, "users", "set-roles", "chenjing", "--roles", "审核人", "--sections", "信息科", **admin) != 0
+    assert "科室“信息科”不存在" in capsys.readouterr().err
     assert _run(office, "users", "disable", "zhaolei", **admin) == 0
     assert _run(office, "export-excel", str(office / "v.xlsx"), "--kind", "ledger", user="zhaolei",
                 password="Mine2026x", monkeypatch=monkeypatch) != 0

@@ -34,7 +34,7 @@ class AccountDialog(QDialog):
     """添加账户 (login, person, roles, first password) or 设置角色 (roles only, ``login`` given)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, login: str = "",
-                 current_roles: list[str] | None = None) -> None:
+                 current_roles: list[str] | None = None, current_sections: list[str] | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.recovery_code = ""
@@ -67,6 +67,18 @@ class AccountDialog(QDialog):
             form.addRow(self.tr("初始密码"), self.password)
             form.addRow(self.tr("再输入一次"), self.password2)
         form.addRow(self.tr("角色"), role_col)
+        # 审核人/分管领导: the sections they decide for (none ticked = every section)
+        self.section_boxes: dict[str, QCheckBox] = {}
+        sec_col = QVBoxLayout()
+        for sec in organisation.list_sections(ctx.db):
+            box = QCheckBox(sec.name)
+            box.setChecked(sec.name in (current_sections or []))
+            self.section_boxes[sec.name] = box
+            sec_col.addWidget(box)
+        sec_hint = QLabel(self.tr("审核人负责审核的科室；都不勾选为全部科室"))
+        sec_hint.setObjectName("Hint")
+        sec_col.addWidget(sec_hint)
+        form.addRow(self.tr("审核范围"), sec_col)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c53030;")
@@ -87,8 +99,10 @@ class AccountDialog(QDialog):
     def save(self) -> bool:
         """Store the form through the core; a refusal stays on screen with what was typed."""
         try:
+            sections = [n for n, box in self.section_boxes.items() if box.isChecked()]
             if self.editing:
                 accounts.set_roles(self.ctx.db, self.ctx.actor, self.login.text(), self.chosen_roles())
+                accounts.set_approve_sections(self.ctx.db, self.ctx.actor, self.login.text(), sections)
             else:
                 if self.password.text() != self.password2.text():
                     raise ValidationError("两次输入的密码不一致", "请重新输入")
@@ -97,6 +111,8 @@ class AccountDialog(QDialog):
                 accounts.add_account(self.ctx.db, self.ctx.actor, self.login.text(), self.password.text(),
                                      self.chosen_roles(), person=self.person.currentData(),
                                      must_change=not first, keys_dir=self.ctx.data.keys)
+                if sections and not first:
+                    accounts.set_approve_sections(self.ctx.db, self.ctx.actor, self.login.text(), sections)
                 if first:
                     login = self.login.text().strip()
                     self.recovery_code = accounts.new_recovery_code(self.ctx.db, accounts.actor_for_login(self.ctx.db,
@@ -184,7 +200,9 @@ class AccountsTab(QWidget):
             return
         self.idle.setValue(minutes)
         self.max_days.setValue(days)
-        self.model.set_rows([(a.login, (a.login, a.name, "、".join(a.role_labels), self._state(a))) for a in self.infos])
+        self.model.set_rows([(a.login, (a.login, a.name, "、".join(a.role_labels) + (
+            self.tr("（审核：%1）").replace("%1", "、".join(a.sections)) if a.sections else ""), self._state(a)))
+            for a in self.infos])
         rights = self.ctx.actor.rights
         may_manage = rights is None or "accounts" in rights
         may_set = rights is None or "settings" in rights
@@ -225,7 +243,7 @@ class AccountsTab(QWidget):
     def set_roles(self) -> None:
         """设置角色… of the selected account."""
         a = self._selected()
-        if a is not None and AccountDialog(self.ctx, self, a.login, a.roles).exec():
+        if a is not None and AccountDialog(self.ctx, self, a.login, a.roles, a.sections).exec():
             notify(ACCOUNTS, [a.login])
 
     def reset_password(self) -> None:

@@ -22,6 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("app_user", schema=None) as batch_op:
         batch_op.add_column(sa.Column("roles", sa.Text(), nullable=False, server_default="[]"))
+        batch_op.add_column(sa.Column("approve_sections", sa.Text(), nullable=False, server_default="[]"))
         batch_op.add_column(sa.Column("failed_count", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("locked_until", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("must_change", sa.Boolean(), nullable=False, server_default="0"))
@@ -61,4 +62,5 @@ def downgrade() -> None:
         batch_op.drop_column("must_change")
         batch_op.drop_column("locked_until")
         batch_op.drop_column("failed_count")
+        batch_op.drop_column("approve_sections")
         batch_op.drop_column("roles")
