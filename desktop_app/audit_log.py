@@ -107,3 +107,9 @@ def verify(db: Database, actor: Actor) -> audit.ChainReport:
     _require(actor)
     with db.session() as s:
         return audit.verify(s)
+
+
+def record_output(db: Database, actor: Actor, action: str, what: str, file: str = "") -> None:
+    """Record that a list left the building: ``action`` "print" (to a printer or a PDF) or "export" (Excel)."""
+    with db.transaction() as s:
+        audit.record(s, actor, action, "output", what[:36], {"file": Path(file).name if file else ""})

@@ -273,6 +273,7 @@ class PrintPreviewDialog(QDialog):
         with dialogs.guard(self) as done:
             Path(path).write_bytes(self.pdf)
         if done.ok:
+            self._record("print", path)
             self.status.setText(self.tr("已保存到 %s") % path)
             dialogs.file_saved(self, self.tr("已保存到 %1").replace("%1", path), path)
         return done.ok
@@ -331,8 +332,16 @@ class PrintPreviewDialog(QDialog):
                 paint_page(painter, self.pages[i], QRectF(0, 0, rect.width(), rect.height()))
         finally:
             painter.end()
+        self._record("print", printer.printerName() or "")
         self.status.setText(self.tr("已发送到打印机"))
         return True
+
+    def _record(self, action: str, where: str) -> None:
+        """Put the print on the audit trail (who printed which list, and where)."""
+        from desktop_app import audit_log
+
+        with dialogs.guard(self):
+            audit_log.record_output(self.ctx.db, self.ctx.actor, action, self.job.kind, where)
 
     def choose_fonts(self) -> None:
         """Pick fonts (设置 → 打印字体), then render again."""
