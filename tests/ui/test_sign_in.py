@@ -202,3 +202,32 @@ def test_a_forgotten_administrator_password_is_reset_with_the_recovery_code(
     dialog_answers.texts.extend([code, "New2026pw", "New2026pw"])
     assert dlg.recover() and dlg.password.text() == "New2026pw"
     assert dlg.attempt() and dlg.signed is not None and dlg.signed.actor.login == "admin"
+
+
+def test_the_demo_opens_with_one_click_on_the_filled_in_sign_in(qtbot: QtBot, ctx: AppContext,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `bash scripts/run.sh` shows on a demo: the app starts behind 登录, filled in; 登录 opens it."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as app_module
+
+    create_demo_accounts(ctx.db, TEST_ACTOR, ctx.data.keys)
+    root = ctx.data.root
+    ctx.close()
+    shown: list[str] = []
+
+    def press_enter(self: SignInDialog) -> int:
+        shown.append(self.login.text())
+        return int(self.attempt())  # nothing typed: the filled-in 录入员 account
+
+    monkeypatch.setattr(SignInDialog, "exec", press_enter)
+    startup = app_module._Startup(QApplication.instance(), root)
+    qtbot.addWidget(startup.window)
+    startup._open()
+    try:
+        assert shown == ["luru"] and startup.ctx is not None
+        assert startup.window.status_actor.text().startswith("当前用户：") and startup.ctx.actor.login == "luru"
+        assert QThreadPool.globalInstance().waitForDone(30_000)
+    finally:
+        assert startup.ctx is not None
+        startup.ctx.close()
