@@ -6,7 +6,7 @@ import logging
 import os
 import sqlite3
 import stat
-from contextvars import ContextVar (fielddesk audit verify [--json] names the first broken audit entry (edited, deleted, reordered, tail deleted — some or all, or rewritten and re-hashed); the head (id, hash, count) is kept in the audit.head setting and the next entry links to it, so a deleted tail stays visible after later writes; selftest gains an audit check (test_cli's check list updated deliberately); tests/db/test_audit_verify.py tampers each way)
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
