@@ -34,6 +34,9 @@ COMMAND_RIGHTS: dict[str, str | None] = {
 }
 #: read commands whose use is recorded in the audit log (export and print leave the building)
 AUDITED_READS = {"export-excel": "export", "print": "print"}
+#: commands that only read: they sign in beside a writer (the GUI holds the writer lock all session);
+#: the sign-in itself appends only its audit line, which SQLite serialises like any short write
+READ_COMMANDS = {"export-excel", "print", "office-card", "backup", "audit"}
 
 
 def _password(prompt: str, env: str) -> str:
@@ -62,7 +65,7 @@ def sign_in_for_command(args: argparse.Namespace) -> Actor | None:
     if not DataDir(root).db_path.exists():
         return None
     try:
-        ctx = open_context(root, full_check=False, daily_backup=False)
+        ctx = open_context(root, full_check=False, daily_backup=False, write=command not in READ_COMMANDS)
     except DatabaseError:
         if command == "restore":
             return None  # a file that does not open can still be replaced by a backup
@@ -94,7 +97,7 @@ def record_read(args: argparse.Namespace, actor: Actor | None) -> None:
     action = AUDITED_READS.get(args.command)
     if action is None:
         return
-    ctx = open_context(data_root(args), actor=actor, full_check=False, daily_backup=False)
+    ctx = open_context(data_root(args), actor=actor, full_check=False, daily_backup=False, write=False)
     try:
         with ctx.db.transaction() as s:
             audit.record(s, ctx.actor, action, args.command, getattr(args, "kind", "") or "",
@@ -204,7 +207,7 @@ def _roles_arg(args: argparse.Namespace) -> list[str]:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """fielddesk audit verify [--json]: check the hash chain and its head; exit 1 naming the first broken entry."""
-    ctx = open_context(data_root(args), full_check=False, daily_backup=False)
+    ctx = open_context(data_root(args), full_check=False, daily_backup=False, write=False)
     try:
         # reading only: a verification that wrote to the log would change what the next one reports
         with ctx.db.session() as s:

@@ -70,24 +70,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if getattr(args, "prefecture", False):
         from desktop_app.demo_prefecture import generate_prefecture_demo
 
-        summary = generate_prefecture_demo(root, items=args.items, seed=args.seed)
-        summary["accounts"] = _demo_accounts(root)
+        summary = generate_prefecture_demo(root, items=args.items, seed=args.seed, with_accounts=True)
         counties = "、".join(f"{c['name']} {c['issues']} 条" for c in summary["counties"])
         emit(args, summary, f"已生成州级演示单位：{summary['office_name']}，已导入各县数据包（{counties}），"
                             f"州级交办 {summary['assigned_by_prefecture']} 条，数据目录 {root}" + _accounts_line(summary))
         return 0
-    summary = generate_demo(root, items=args.items, seed=args.seed)
-    summary["accounts"] = _demo_accounts(root)
+    summary = generate_demo(root, items=args.items, seed=args.seed, with_accounts=True)
     emit(args, summary, f"已生成演示单位：{summary.get('office_name', '')}，问题台账 {summary.get('issues', 0)} 条，"
                         f"数据目录 {root}" + _accounts_line(summary))
     return 0
-
-
-def _demo_accounts(root: Path) -> list[dict[str, object]]:
-    from desktop_app.demo import DEMO_ACTOR
-    from desktop_app.demo_accounts import create_demo_accounts
-
-    return create_demo_accounts(root, DEMO_ACTOR)
 
 
 def _accounts_line(summary: dict[str, object]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from db.engine import Database
 from desktop_app import accounts, roles
 from desktop_app.audit import Actor
-from desktop_app.context import open_context
+from desktop_app.context import AppContext, open_context
 from desktop_app.services import organisation, settings
 
 SETTING = "demo.accounts"
@@ -27,6 +27,11 @@ ACCOUNTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 #: the account the sign-in screen offers first on demo data (records the daily work)
 DEFAULT_LOGIN = "luru"
+
+
+def create_in(ctx: AppContext) -> list[dict[str, Any]]:
+    """Make the demo accounts in the demo office being built in ``ctx`` (sealing its keys there)."""
+    return _create(ctx.db, ctx.actor, ctx.data.keys)
 
 
 def create_demo_accounts(root: Path, actor: Actor) -> list[dict[str, Any]]:

@@ -113,7 +113,7 @@ def check_audit(root: Path) -> Check:
         from desktop_app import audit
         from desktop_app.context import open_context
 
-        ctx = open_context(root, full_check=False, daily_backup=False)
+        ctx = open_context(root, full_check=False, daily_backup=False, write=False)
         try:
             with ctx.db.session() as s:
                 report = audit.verify(s)
