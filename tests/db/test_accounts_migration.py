@@ -77,13 +77,13 @@ def test_downgrade_to_0008_and_up_again_keeps_accounts_columns_consistent(tmp_pa
         engine.dispose()
 
 
-def test_the_committed_0007_office_upgrades_with_its_audit_chain_intact(tmp_path: Path) -> None:
-    """The committed revision-0007 fixture (a demo office's real rows): old audit lines keep their actor text,
+def test_the_committed_0008_office_upgrades_with_its_audit_chain_intact(tmp_path: Path) -> None:
+    """The committed revision-0008 fixture (the revision before accounts) (a demo office's real rows): old audit lines keep their actor text,
     are marked as recorded before accounts (actor_login NULL), and the chain verifies with its new head."""
     import shutil
     import sqlite3
 
-    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "migrations" / "rev-0007.db"
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "migrations" / "rev-0008.db"
     data = tmp_path / "data"
     data.mkdir()
     shutil.copyfile(fixture, data / "fielddesk.db")
