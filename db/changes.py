@@ -109,12 +109,20 @@ def _all_columns(obj: Any) -> list[str]:
 
 
 _SEQ_KEY = "_changes_next_seq"
+#: the first sequence number this transaction handed out: ``audit.record`` names the actor on its entries
+FIRST_SEQ_KEY = "_changes_first_seq"
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_seq(session: Session) -> None:
     session.info.pop(_SEQ_KEY, None)
+    session.info.pop(FIRST_SEQ_KEY, None)
+
+
+def note_first_seq(session: Session, seq: int) -> None:
+    """Remember where this transaction's change-log entries begin (bulk inserts call it too)."""
+    session.info.setdefault(FIRST_SEQ_KEY, seq)
 
 
 @event.listens_for(Session, "before_flush")
@@ -137,6 +145,7 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
     # change-log entries made by an earlier flush([obj]) of this transaction may still be pending
     # (not yet in the table), so the counter also remembers what this transaction handed out
     seq = max(next_seq(session, office), session.info.get(_SEQ_KEY, 0))
+    note_first_seq(session, seq)
     entries: list[ChangeLog] = []
     answered: list[tuple[str, str, list[str]]] = []
     for obj, op in [(o, "insert") for o in synced_new] + [(o, "update") for o in synced_dirty]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, SyncMixin
@@ -72,6 +72,18 @@ class User(Base):
     login: Mapped[str] = mapped_column(String(40), unique=True)
     display_name: Mapped[str] = mapped_column(String(40), default="")
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
-    role: Mapped[str] = mapped_column(String(16), default="clerk")  # admin|leader|clerk|viewer
+    #: legacy single-role column of the first schema (unused; ``roles`` holds the roles)
+    role: Mapped[str] = mapped_column(String(16), default="")
+    #: JSON list of role keys (desktop_app.roles.ROLES)
+    roles: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: JSON list of section names an approver (审核人/分管领导) decides for; [] = every section
+    approve_sections: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: JSON {"algo", "n", "r", "p", "salt", "hash"} (hex) — never the password itself
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: a first or reset password must be changed at the next sign-in
+    must_change: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

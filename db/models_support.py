@@ -41,6 +41,9 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[str] = mapped_column(String(32))  # ISO timestamp, part of the hash
     actor: Mapped[str] = mapped_column(String(60))
+    #: the signed-in account's login; '' when no account was signed in, NULL for entries
+    #: recorded before accounts existed (the upgrade to revision 0009). Not part of the hash.
+    actor_login: Mapped[str | None] = mapped_column(String(40), nullable=True)
     action: Mapped[str] = mapped_column(String(60))
     target_table: Mapped[str] = mapped_column(String(40), default="")
     target_id: Mapped[str] = mapped_column(String(36), default="")
@@ -60,6 +63,9 @@ class ChangeLog(Base):
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(8))  # insert|update|delete
     fields: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of changed column names
+    #: who made the change, as the audit log names them (the signed-in person's name); travels in bundles
+    #: so the prefecture sees who recorded what at the county. NULL: not known (before accounts, 0009)
+    actor: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
 
 class PeerState(Base):

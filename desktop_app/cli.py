@@ -36,6 +36,8 @@ HANDLERS: dict[str, str] = {
     "assign": "desktop_app.ledger.commands:cmd_assign",
     "holidays": "desktop_app.calendar_commands:cmd_holidays",
     "days": "desktop_app.work.commands:cmd_days",
+    "users": "desktop_app.account_commands:cmd_users",
+    "audit": "desktop_app.account_commands:cmd_audit",
 }
 
 
@@ -86,12 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fielddesk", description="调研工作台 FieldDesk — 不带参数运行时启动图形界面")
     p.add_argument("--version", action="version", version=f"FieldDesk {__version__}")
     p.add_argument("--data-dir", help="数据目录（也可用环境变量 FIELDDESK_DATA_DIR）")
+    p.add_argument("--user", help="登录名（本单位启用账户后必填；密码取自环境变量 FIELDDESK_PASSWORD，否则提示输入）")
     sub = p.add_subparsers(dest="command", metavar="命令")
 
     def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_text)
         c.add_argument("--json", action="store_true", help="以 JSON 输出结果")
         c.add_argument("--data-dir", dest="data_dir_sub", help=argparse.SUPPRESS)
+        c.add_argument("--user", dest="user_sub", help=argparse.SUPPRESS)
         return c
 
     c = cmd("init", "初始化本单位")
@@ -196,7 +200,20 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("out", nargs="?")
     c = cmd("restore", "从备份恢复数据库")
     c.add_argument("file")
-    cmd("selftest", "自检：字体、数据库、Qt 插件")
+    cmd("selftest", "自检：字体、数据库、Qt 插件、审计日志")
+
+    c = cmd("users", "账户管理：列出、添加、设置角色、停用/启用、重置密码、解锁、修改本人密码、凭恢复码重置管理员密码")
+    c.add_argument("action", choices=["list", "add", "set-roles", "disable", "enable", "reset-password", "unlock",
+                                      "passwd", "recover"])
+    c.add_argument("login", nargs="?", help="登录名（list、passwd 不需要）")
+    c.add_argument("--roles", action="append", default=[],
+                   help="角色，逗号分隔：系统管理员(admin) 录入员(clerk) 审核人(approver) 查看(viewer) 审计员(auditor)")
+    c.add_argument("--person", help="对应的本单位人员（姓名）")
+    c.add_argument("--sections", action="append", default=None,
+                   help="审核人负责审核的科室，逗号分隔（add、set-roles 用）；“全部”为全部科室（默认）")
+    c.add_argument("--name", help="显示名称（不对应人员时）")
+    c = cmd("audit", "审计日志：verify 校验哈希链，指出第一条被改动、删除或调换的记录")
+    c.add_argument("action", choices=["verify"])
     return p
 
 
@@ -228,7 +245,7 @@ def unknown_command(argv: list[str]) -> str | None:
     rest = list(argv)
     while rest:
         a = rest.pop(0)
-        if a == "--data-dir":
+        if a in ("--data-dir", "--user"):
             if rest:
                 rest.pop(0)
             continue
@@ -262,17 +279,27 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "data_dir_sub", None):
         args.data_dir = args.data_dir_sub
+    if getattr(args, "user_sub", None):
+        args.user = args.user_sub
     handler = resolve_handler(args.command)
     if handler is None:
         print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
         return 2
-    from desktop_app import datalock
+    from desktop_app import account_commands, datalock
+    from desktop_app.context import SIGNED_IN
     from desktop_app.db_errors import known_error
 
     datalock.set_purpose(f"fielddesk {args.command}")
     datalock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
+    token = None
     try:
-        return handler(args)
+        # once this office has accounts, nothing runs before its person has signed in (and holds the right)
+        actor = account_commands.sign_in_for_command(args)
+        token = SIGNED_IN.set(actor)
+        code = handler(args)
+        if code == 0:
+            account_commands.record_read(args, actor)
+        return code
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
         exc = known_error(raised)
         if exc is None:
@@ -284,6 +311,9 @@ def run(argv: list[str]) -> int:
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
+    finally:
+        if token is not None:
+            SIGNED_IN.reset(token)
 
 
 def data_root(args: argparse.Namespace) -> Path:

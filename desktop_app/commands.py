@@ -70,15 +70,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if getattr(args, "prefecture", False):
         from desktop_app.demo_prefecture import generate_prefecture_demo
 
-        summary = generate_prefecture_demo(root, items=args.items, seed=args.seed)
+        summary = generate_prefecture_demo(root, items=args.items, seed=args.seed, with_accounts=True)
         counties = "、".join(f"{c['name']} {c['issues']} 条" for c in summary["counties"])
         emit(args, summary, f"已生成州级演示单位：{summary['office_name']}，已导入各县数据包（{counties}），"
-                            f"州级交办 {summary['assigned_by_prefecture']} 条，数据目录 {root}")
+                            f"州级交办 {summary['assigned_by_prefecture']} 条，数据目录 {root}" + _accounts_line(summary))
         return 0
-    summary = generate_demo(root, items=args.items, seed=args.seed)
+    summary = generate_demo(root, items=args.items, seed=args.seed, with_accounts=True)
     emit(args, summary, f"已生成演示单位：{summary.get('office_name', '')}，问题台账 {summary.get('issues', 0)} 条，"
-                        f"数据目录 {root}")
+                        f"数据目录 {root}" + _accounts_line(summary))
     return 0
+
+
+def _accounts_line(summary: dict[str, object]) -> str:
+    rows = summary.get("accounts") or []
+    assert isinstance(rows, list)
+    from desktop_app.roles import role_label
+
+    listed = "、".join(f"{a['login']}（{'、'.join(role_label(r) for r in a['roles'])}，{a['name']}）" for a in rows)
+    return f"\n演示账户（密码均为 {rows[0]['password']}）：{listed}" if rows else ""
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import stat
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,10 @@ from desktop_app.services.organisation import OfficeInfo, SetupInput
 
 log = logging.getLogger(__name__)
 
+#: who the command line signed in as for the command being run (``cli.run`` sets and resets it);
+#: ``open_context`` acts as this account when no actor is passed
+SIGNED_IN: ContextVar[Actor | None] = ContextVar("fielddesk_signed_in", default=None)
+
 
 @dataclass
 class AppContext:
@@ -53,7 +58,7 @@ class AppContext:
             self.locks.release()
 
 
-def open_context(root: Path, actor: Actor = CLI, full_check: bool | None = None,
+def open_context(root: Path, actor: Actor | None = None, full_check: bool | None = None,
                  daily_backup: bool = True, write: bool = True, wait_s: float | None = None) -> AppContext:
     """Open (creating if needed) the data folder at ``root``.
 
@@ -75,6 +80,7 @@ def open_context(root: Path, actor: Actor = CLI, full_check: bool | None = None,
     otherwise. The full check reads every page (seconds on a 100k-item ledger), which
     is too slow for every start of the app.
     """
+    actor = actor or SIGNED_IN.get() or CLI
     data = DataDir(Path(root))
     data.ensure()
     locks = datalock.hold(data.root, writer=write, wait_s=wait_s)

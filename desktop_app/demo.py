@@ -151,15 +151,18 @@ def reference_date(today: dt.date | None = None) -> dt.date:
 
 
 def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date | None = None,
-                  county: County | None = None) -> dict[str, Any]:
+                  county: County | None = None, with_accounts: bool = False) -> dict[str, Any]:
     """Make a demo county office (勐海县乡村振兴局 unless ``county`` says otherwise) in the data folder ``root``.
 
     ``items`` ledger items (each with 0–4 progress entries, some urges, closures,
     extensions and follow-ups), ~30 people in 6 sections, 12 topics, ~60 visits,
     the 2026 holiday table, a 40-question bank and a quarter's exam with scores.
-    Refuses a folder whose database already has an office. Returns a summary.
+    Refuses a folder whose database already has an office. ``with_accounts`` (``fielddesk demo``):
+    an account for every role, made before the folder is moved into place (``demo_accounts``).
+    Returns a summary.
     """
     started = time.perf_counter()
+    made: list[dict[str, Any]] = []
     rng = _FastRandom(seed)
     ids = _Ids(seed)
     ref = reference_date(today)
@@ -182,6 +185,10 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         indexed = _rebuild_search_index(db)
         office = organisation.get_office(db)
         sections = len(organisation.list_sections(db))
+        if with_accounts:
+            from desktop_app.demo_accounts import create_in
+
+            made = create_in(ctx)
     return {
         "office_code": office.code,
         "office_name": office.name,
@@ -202,6 +209,7 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         "attempts": world.counts.get("attempts", 0),
         "search_indexed": indexed,
         "seconds": round(time.perf_counter() - started, 3),
+        **({"accounts": made} if with_accounts else {}),
     }
 
 

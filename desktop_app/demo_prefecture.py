@@ -68,15 +68,17 @@ class CountyImport:
 
 
 def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date | None = None,
-                             counties_dir: Path | None = None) -> dict[str, Any]:
+                             counties_dir: Path | None = None, with_accounts: bool = False) -> dict[str, Any]:
     """Make the demo prefecture office (西双版纳州乡村振兴局, 532800) in the empty data folder ``root``.
 
     ``items`` ledger items per county. Every county row arrives through a signed bundle;
     refuses a folder whose database already has an office. The counties are made in a
     temporary folder, or in ``counties_dir/<code>`` (kept, e.g. to send the prefecture's
-    bundle back to them). Returns a summary.
+    bundle back to them). ``with_accounts`` (``fielddesk demo``): an account for every role, made
+    before the folder is moved into place (``demo_accounts``). Returns a summary.
     """
     started = time.perf_counter()
+    made: list[dict[str, Any]] = []
     with empty_demo_folder(root, items) as ctx:
         _setup_prefecture(ctx)
         with tempfile.TemporaryDirectory(prefix="fielddesk-demo-") as tmp:
@@ -89,6 +91,10 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, tod
         approved, returned = _decide_closures(ctx.db, rng, ref)
         urges = _urge_overdue(ctx.db, ref)
         indexed = _rebuild_search_index(ctx.db)
+        if with_accounts:
+            from desktop_app.demo_accounts import create_in
+
+            made = create_in(ctx)
     return {
         "office_code": names.PREFECTURE_CODE,
         "office_name": names.PREFECTURE_NAME,
@@ -103,6 +109,7 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, tod
         "urges": urges,
         "search_indexed": indexed,
         "seconds": round(time.perf_counter() - started, 3),
+        **({"accounts": made} if with_accounts else {}),
     }
 
 

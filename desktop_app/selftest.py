@@ -1,12 +1,14 @@
 """``fielddesk selftest`` — 自检: is this installation able to work? For packaged builds.
 
-Three checks, each reported with ✓/✗ (or ``--json``: ``{"ok", "checks": [{"name", "ok",
+Four checks, each reported with ✓/✗ (or ``--json``: ``{"ok", "checks": [{"name", "ok",
 "detail"}]}``); the exit code is 0 only when all pass:
 
 * ``fonts`` — the shipped CJK font exists, reportlab can register it (TTFont, collection
   index 0) and it has glyphs for the words and rare name characters FieldDesk prints;
 * ``database`` — the data folder's database opens the way the app opens it
   (``open_context``: integrity check, schema version, migration) and holds an office;
+* ``audit`` — the audit log's hash chain holds, and its newest entry is the one the head kept
+  in the settings names (``fielddesk audit verify`` says more);
 * ``qt`` — in a child process (so a broken Qt cannot take this one down), PySide6 creates a
   QApplication and a QWidget; offscreen when there is no display. Reports the platform plugin.
 
@@ -101,6 +103,29 @@ def check_database(root: Path) -> Check:
                                    f"本单位 {office.name}（{office.code}），问题台账 {issues} 条" + (f"；{notes}" if notes else ""))
 
 
+def check_audit(root: Path) -> Check:
+    """The audit chain holds: no entry edited, deleted, reordered, and the tail is all there."""
+    from desktop_app.config import DataDir
+
+    if not DataDir(root).db_path.is_file():
+        return Check("audit", False, "没有数据库，无法检查审计日志")
+    try:
+        from desktop_app import audit
+        from desktop_app.context import open_context
+
+        ctx = open_context(root, full_check=False, daily_backup=False, write=False)
+        try:
+            with ctx.db.session() as s:
+                report = audit.verify(s)
+        finally:
+            ctx.close()
+    except FieldDeskError as exc:
+        return Check("audit", False, str(exc))
+    if report.ok:
+        return Check("audit", True, report.message)
+    return Check("audit", False, f"{report.message}；请运行 fielddesk audit verify 查看，并报告单位负责人")
+
+
 def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:
     """PySide6 can start and show a widget (in a child process; offscreen without a display)."""
     env = dict(os.environ)
@@ -136,7 +161,8 @@ def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:
 def run_checks(root: Path) -> list[Check]:
     """All checks, in order; a check that crashes counts as failed with its error."""
     checks: list[tuple[str, Callable[[], Check]]] = [
-        ("fonts", check_fonts), ("database", lambda: check_database(root)), ("qt", check_qt)]
+        ("fonts", check_fonts), ("database", lambda: check_database(root)), ("audit", lambda: check_audit(root)),
+        ("qt", check_qt)]
     out = []
     for name, func in checks:
         try:
@@ -155,7 +181,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps({"ok": ok, "checks": [asdict(c) for c in checks]}, ensure_ascii=False, indent=1))
     else:
-        labels = {"fonts": "字体", "database": "数据库", "qt": "Qt 界面"}
+        labels = {"fonts": "字体", "database": "数据库", "audit": "审计日志", "qt": "Qt 界面"}
         for c in checks:
             print(f"{'✓' if c.ok else '✗'} {labels.get(c.name, c.name)}：{c.detail}")
         print("自检通过" if ok else "自检未通过：请按上面 ✗ 项的提示处理")

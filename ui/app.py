@@ -35,7 +35,7 @@ GUI_LOCK_WAIT_S = 5.0
 
 
 def desktop_actor() -> Actor:
-    """Who acts in the GUI: this PC's login until user accounts land."""
+    """Who acts in the GUI before the office has accounts: this PC's login (then whoever signs in)."""
     from desktop_app.audit import Actor
 
     try:
@@ -175,8 +175,23 @@ class _Startup:
             if not SetupWizard(self.ctx, self.window).exec():
                 self.app.exit(0)
                 return
+        from desktop_app import accounts
+
+        if not self.ctx.actor.account and accounts.has_accounts(self.ctx.db):  # nobody works unsigned
+            auto = accounts.auto_sign_in(self.ctx.db)  # 本机仅一人使用, chosen explicitly at set-up
+            if auto is not None:
+                self.ctx.actor = auto.actor
+            else:
+                from ui.sign_in_dialog import ask_sign_in
+
+                if not ask_sign_in(self.ctx, self.window):
+                    self.app.exit(0)
+                    return
         self.window.attach(self.ctx)
-        for notice in self.ctx.notices:
+        notices = list(self.ctx.notices)
+        if not self.ctx.actor.account and not accounts.has_accounts(self.ctx.db):
+            notices.append("本单位尚未建立账户：请在“设置 › 账户”中添加系统管理员账户，此后每次使用须登录")
+        for notice in notices:
             self.window.statusBar().showMessage(notice, 15000)
         if self.bench:
             page = self.window.stack.currentWidget()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ui import dialogs, prefs
 from ui.pages import PAGES, PageSpec
 from ui.pages.placeholder_page import PlaceholderPage
-from ui.signals import Kind, bus
+from ui.signals import Kind, bus, notify
 
 if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
     from desktop_app.context import AppContext
@@ -124,7 +124,31 @@ class MainWindow(QMainWindow):
             act.setEnabled(True)
         self.refresh_identity()
         bus().changed.connect(self._on_changed)
+        if ctx.actor.account:  # this office has accounts and someone signed in
+            from ui.sign_in_dialog import IdleLock
+
+            self.idle_lock = IdleLock(ctx, self, self._signed_again)
+            self.act_switch_user.setEnabled(True)
+            self.act_lock.setEnabled(True)
         self.show_page(PAGES[0].key)
+
+    # --- who is signed in ------------------------------------------------------------------------
+    def switch_user(self) -> None:
+        """切换用户: another person signs in; every page reloads for their rights."""
+        from ui.sign_in_dialog import ask_sign_in
+
+        if ask_sign_in(self.ctx, self, self.tr("切换用户：请输入另一位人员的登录名和密码。")):
+            self._signed_again()
+
+    def lock_screen(self) -> None:
+        """Lock now, as the idle timer would."""
+        lock = getattr(self, "idle_lock", None)
+        if lock is not None:
+            lock.lock()
+
+    def _signed_again(self) -> None:
+        self.refresh_identity()
+        notify(Kind.ALL, [])
 
     # --- layout -------------------------------------------------------------------------------
     def _build_nav(self) -> QWidget:
@@ -169,6 +193,14 @@ class MainWindow(QMainWindow):
         self.act_restore = file_menu.addAction(self.tr("从备份恢复(&R)…"))
         self.act_restore.triggered.connect(self._restore)
         file_menu.addSeparator()
+        self.act_switch_user = file_menu.addAction(self.tr("切换用户(&U)…"))
+        self.act_switch_user.triggered.connect(self.switch_user)
+        self.act_switch_user.setEnabled(False)
+        self.act_lock = file_menu.addAction(self.tr("锁定屏幕(&L)"))
+        self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
+        self.act_lock.triggered.connect(self.lock_screen)
+        self.act_lock.setEnabled(False)
+        file_menu.addSeparator()
         from ui.excel.menu import add_excel_actions  # 导入/导出 Excel (owned by the Excel capability)
 
         add_excel_actions(self, file_menu, lambda: self._ctx)
@@ -212,7 +244,11 @@ class MainWindow(QMainWindow):
             self.status_office.setText(who)
             self.brand_sub.setText(who)
         self.status_campaign.setText(self.tr("当前年度：%1年").replace("%1", str(year)))
-        self.status_actor.setText(self.tr("操作人：%1").replace("%1", self.ctx.actor.label))
+        actor = self.ctx.actor
+        if actor.account:
+            self.status_actor.setText(self.tr("当前用户：%1（%2）").replace("%1", actor.label).replace("%2", actor.login))
+        else:
+            self.status_actor.setText(self.tr("操作人：%1").replace("%1", actor.label))
         camp = organisation.get_campaign(self.ctx.db, year) if self.ctx.office_code else None
         self.nav_footer.setText(camp.name if camp else self.tr("%1年度").replace("%1", str(year)))
         # Qt itself appends " — 调研工作台" (the application display name): not once more here
@@ -221,6 +257,9 @@ class MainWindow(QMainWindow):
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.OFFICE, Kind.CAMPAIGN):
             self.refresh_identity()
+        lock = getattr(self, "idle_lock", None)
+        if kind == "accounts" and lock is not None:
+            lock.restart()  # the screen-lock time may have changed
 
     # --- pages -------------------------------------------------------------------------------------
     def _shortcut(self, key: str) -> None:

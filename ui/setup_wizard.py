@@ -1,7 +1,9 @@
-"""首次使用设置向导 — first-start wizard: office, sections, people, campaign year.
+"""首次使用设置向导 — first-start wizard: office, sections, people, campaign year, the administrator account.
 
 Nothing is written until 完成: then one call to ``initialise_office`` records it
-all in one transaction. A validation error is shown on the page it belongs to.
+all in one transaction, and the first account (系统管理员, tied to a person) is made;
+its one-time recovery code is shown once. The account's fields are checked before
+anything is written. A validation error is shown on the page it belongs to.
 """
 
 from __future__ import annotations
@@ -353,7 +355,7 @@ class CampaignPage(_Page):
     """年度与定额."""
 
     def __init__(self) -> None:
-        super().__init__(self.tr("调研年度"), self.tr("选择当前开展大调研的年度和基层调研天数定额。完成后将保存全部设置。"))
+        super().__init__(self.tr("调研年度"), self.tr("选择当前开展大调研的年度和基层调研天数定额。"))
         form = QFormLayout()
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
@@ -390,6 +392,79 @@ class CampaignPage(_Page):
                                  .replace("%3", str(len(wizard.sections_page.sections())))
                                  .replace("%4", str(len(wizard.people_page.people))))
 
+
+
+class AccountPage(_Page):
+    """系统管理员账户 — the first account, and 本机仅一人使用."""
+
+    def __init__(self) -> None:
+        super().__init__(self.tr("系统管理员账户"), self.tr("设置第一个账户：系统管理员，负责账户、设置和密钥。"
+                                                         "以后在“设置 › 账户”中为其他人员添加账户。完成后将保存全部设置。"))
+        form = QFormLayout()
+        self.login = QLineEdit("admin")
+        self.person = QComboBox()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("至少8位，含字母和数字"))
+        self.password2 = QLineEdit()
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.also_clerk = QCheckBox(self.tr("同时担任录入员（登记问题、进展、调研安排等）"))
+        self.also_clerk.setChecked(True)
+        self.single = QCheckBox(self.tr("本机仅一人使用：只有这一个账户，拥有全部角色，启动时自动登录"))
+        self.single.setToolTip(self.tr("只在确实只有一人使用本机时勾选；以后添加其他账户后，自动登录即停止"))
+        form.addRow(self.tr("登录名"), self.login)
+        form.addRow(self.tr("对应人员"), self.person)
+        form.addRow(self.tr("密码"), self.password)
+        form.addRow(self.tr("再输入一次"), self.password2)
+        form.addRow("", self.also_clerk)
+        form.addRow("", self.single)
+        for w in (self.login, self.password, self.password2):
+            w.textChanged.connect(self.clear_error)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        self.summary = QLabel()
+        self.summary.setObjectName("Hint")
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        lay.addStretch(1)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        if isinstance(wizard, SetupWizard):
+            current = self.person.currentText()
+            self.person.clear()
+            self.person.addItem(self.tr("（不对应人员）"), None)
+            for p in wizard.people_page.people:
+                self.person.addItem(f"{p.name}（{p.section}）", p.name)
+            if current:
+                self.person.setCurrentText(current)
+            elif len(wizard.people_page.people) > 0:
+                self.person.setCurrentIndex(1)
+            code, name, _level, _parent = wizard.office_page.values()
+            self.summary.setText(self.tr("将保存：%1（%2），%3 个科室，%4 名人员，以及系统管理员账户。")
+                                 .replace("%1", name).replace("%2", code)
+                                 .replace("%3", str(len(wizard.sections_page.sections())))
+                                 .replace("%4", str(len(wizard.people_page.people))))
+
+    def cleanupPage(self) -> None:
+        """Going back keeps what was entered."""
+
+    def check(self) -> bool:
+        """The account's fields, checked before anything is written."""
+        from desktop_app import accounts
+
+        if self.password.text() != self.password2.text():
+            self.show_error(self.tr("两次输入的密码不一致；请重新输入"))
+            return False
+        try:
+            accounts.check_login(self.login.text())
+            accounts.check_password_rules(self.password.text())
+        except ValidationError as exc:
+            self.show_error(exc)
+            return False
+        return True
+
     def validatePage(self) -> bool:
         wizard = self.wizard()
         return wizard.save() if isinstance(wizard, SetupWizard) else True
@@ -416,7 +491,9 @@ class SetupWizard(QWizard):
         self.sections_page = SectionsPage()
         self.people_page = PeoplePage()
         self.campaign_page = CampaignPage()
-        for page in (self.office_page, self.sections_page, self.people_page, self.campaign_page):
+        self.account_page = AccountPage()
+        self.recovery_code = ""
+        for page in (self.office_page, self.sections_page, self.people_page, self.campaign_page, self.account_page):
             self.addPage(page)
         self.setTabOrder(self.office_page.code, self.office_page.name)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -439,7 +516,12 @@ class SetupWizard(QWizard):
                           staff_quota=self.campaign_page.staff_quota.value())
 
     def save(self) -> bool:
-        """Record everything in one transaction; on a validation error show it on the page it belongs to."""
+        """Record everything in one transaction; on a validation error show it on the page it belongs to.
+
+        Then the administrator account is made and signed in, and its recovery code shown once.
+        """
+        if not self.account_page.check():
+            return False
         try:
             self.office = initialise_office(self.ctx, self.setup_input())
         except ValidationError as exc:
@@ -451,6 +533,24 @@ class SetupWizard(QWizard):
         except Exception as exc:  # disk, database: nothing was written (one transaction); tell the clerk
             dialogs.show_error(self, exc)
             return False
+        return self._make_admin()
+
+    def _make_admin(self) -> bool:
+        from desktop_app import accounts
+
+        page = self.account_page
+        try:
+            _info, self.recovery_code = accounts.first_admin(
+                self.ctx.db, self.ctx.actor, page.login.text().strip(), page.password.text(),
+                page.person.currentData(), single_user=page.single.isChecked(), also_clerk=page.also_clerk.isChecked(),
+                keys_dir=self.ctx.data.keys)
+            self.ctx.actor = accounts.sign_in(self.ctx.db, page.login.text().strip(), page.password.text()).actor
+        except Exception as exc:  # the office is saved; the account can be made at the next start
+            dialogs.show_error(self, exc)
+            return True
+        dialogs.info(self, self.tr("恢复码（只显示这一次，请抄写或打印后妥善保管）：\n\n%1\n\n"
+                                   "忘记系统管理员密码或监考密码时，凭此码重置。").replace("%1", self.recovery_code),
+                     self.tr("恢复码"))
         return True
 
     def _page_for(self, exc: ValidationError) -> _Page:

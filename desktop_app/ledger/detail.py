@@ -18,6 +18,7 @@ from db.models import (
     URGE_LEVEL_LABELS,
     AttachmentLink,
     AuditEntry,
+    ChangeLog,
     Closure,
     Extension,
     FollowUp,
@@ -26,6 +27,7 @@ from db.models import (
     Progress,
     Urge,
 )
+from desktop_app import audit as audit_mod
 from desktop_app.errors import NotFoundError
 from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
@@ -168,9 +170,13 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             steps["add_follow_up", f.id] = TimelineEntry(f.date, "follow_up", "回访", title, f.finding, f.by, f.id,
                                                          sort_key=_instant(f.created_at))
         names = _OfficeNames(s)
-        events = _fold_audits(steps, audits, names)
+        events = _fold_audits(steps, audits, names, before_accounts=audit_mod.accounts_exist(s))
+        remote = _remote_actors(s, db.office_code or "", [issue_id, *(k[1] for k in steps)])
+        events = [(_with_remote(t, remote, names), seq) if seq == 0 else (t, seq) for t, seq in events]
         if not any(a.action in _CREATION for a in audits) and links.created_at is not None:
             made, by = "登记问题", ""
+            if issue_id in remote:  # recorded at another office: its bundle named the person
+                by = f"{names(remote[issue_id][0])}：{remote[issue_id][1]}"
             if links.assigned_by_office:  # an item another office assigned: say which (its audit stays there)
                 made, by = "交办问题", names(links.assigned_by_office)
             events.append((TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", by, "",
@@ -198,7 +204,30 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             read_only=row.status in ("closed", "void"), warnings=warnings,
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
+            refused_why=rights.refused_reasons(s, db.office_code or "", row.serial, row.office_code,
+                                               links.assigned_by_office or ""),
         )
+
+
+def _remote_actors(s: Session, here: str, row_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """Row id → (office, person) for rows another office recorded, as its bundle named who made them."""
+    if not here:
+        return {}
+    rows = s.execute(select(ChangeLog.row_id, ChangeLog.origin, ChangeLog.actor)
+                     .where(ChangeLog.row_id.in_(row_ids), ChangeLog.op == "insert", ChangeLog.origin != here,
+                            ChangeLog.actor.is_not(None))).all()
+    return {r.row_id: (r.origin, r.actor) for r in rows}
+
+
+def _with_remote(t: TimelineEntry, remote: dict[str, tuple[str, str]], names: _OfficeNames) -> TimelineEntry:
+    """A lifecycle entry of another office's row, with who recorded it there (李四（景洪市… 王五 录入）)."""
+    if t.ref_id not in remote or t.kind_label in ("延期审批", "审核销号"):  # verdicts: not who applied
+        return t
+    office, who = remote[t.ref_id]
+    if who in t.by:
+        return t
+    label = f"{names(office)} {who} 录入"
+    return replace(t, by=f"{t.by}（{label}）" if t.by else label)
 
 
 class _OfficeNames:
@@ -225,13 +254,15 @@ def _order(event: tuple[TimelineEntry, int]) -> tuple[dt.date, str, int, int]:
 
 
 def _fold_audits(steps: dict[tuple[str, str], TimelineEntry], audits: list[AuditEntry],
-                 names: _OfficeNames) -> list[tuple[TimelineEntry, int]]:
+                 names: _OfficeNames, before_accounts: bool = False) -> list[tuple[TimelineEntry, int]]:
     """(entry, audit id or 0) of the lifecycle entries and of the audit entries that add something: an audit
     entry written with a lifecycle row (登记进展, 申请销号…) is that row's entry, once, keeping who recorded it
-    and when."""
+    and when. ``before_accounts`` (the office has accounts now): entries no account signed are marked as
+    recorded before accounts existed — their actor text is kept as it was."""
     tl: dict[tuple[str, str], tuple[TimelineEntry, int]] = {k: (t, 0) for k, t in steps.items()}
     shown: list[tuple[TimelineEntry, int]] = []
     for a in audits:
+        mark = "（启用账户前记录）" if before_accounts and not a.actor_login and a.actor else ""
         d = _details(a.details)
         key = (a.action, str(d.get(STEP_ROW_KEYS.get(a.action, ""), "")))
         if key in tl:
@@ -239,10 +270,11 @@ def _fold_audits(steps: dict[tuple[str, str], TimelineEntry], audits: list[Audit
             by = entry.by
             if a.actor and a.actor not in by:  # typed 填报人 differs from the login that recorded it
                 by = f"{by}（{a.actor} 录入）" if by else a.actor
-            tl[key] = (replace(entry, by=by, sort_key=_instant(a.at) or entry.sort_key), a.id)
+            tl[key] = (replace(entry, by=by + mark, sort_key=_instant(a.at) or entry.sort_key), a.id)
             continue
         shown.append((TimelineEntry(_audit_date(a.at), "audit", "操作记录", AUDIT_LABELS.get(a.action, "其他操作"),
-                                    _audit_text(a.action, d, names), a.actor, str(a.id), sort_key=_instant(a.at)),
+                                    _audit_text(a.action, d, names), a.actor + mark, str(a.id),
+                                    sort_key=_instant(a.at)),
                       a.id))
     return [*tl.values(), *shown]
 

@@ -23,6 +23,7 @@ from db.models import (
     ISSUE_STATUS_LABELS,
     URGE_LEVEL_LABELS,
     AttachmentLink,
+    AuditEntry,
     Closure,
     Extension,
     FollowUp,
@@ -32,10 +33,11 @@ from db.models import (
 )
 from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
+from desktop_app.services import settings
 
 
 def _issue(s: Session, issue_id: str) -> Issue:
@@ -135,6 +137,36 @@ def _attach(s: Session, attachments_dir: Path | None, files: Sequence[Path], own
     return len(files)
 
 
+def _not_own_application(s: Session, actor: Actor, writer: str, row_office: str, applicant: str, action: str,
+                         issue: Issue, row_id: str, what: str) -> None:
+    """Applicant ≠ approver: a signed-in person may not decide a 销号 or 延期 application they made.
+
+    The application is theirs when it names them (申请人) or their account recorded it. Only
+    applications made at this office are compared (another office's people are other people).
+    """
+    if not actor.account or (writer and row_office and row_office != writer):
+        return
+    if settings.read(s, "accounts.single_user"):
+        return  # 本机仅一人使用, chosen at set-up: there is no second person to approve
+    recorded_by = s.execute(select(AuditEntry.actor_login).where(
+        AuditEntry.action == action, AuditEntry.target_table == "issue", AuditEntry.target_id == issue.id,
+        AuditEntry.details.like(f"%{row_id}%")).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    if applicant.strip() == actor.label or recorded_by == actor.login:
+        raise PermissionDeniedError(
+            f"问题 {issue.serial} 的{what}申请由您（{actor.label}）提出，申请人不能审批自己的申请",
+            "请由其他具有“审核”权限的人员（分管领导）审批")
+
+
+def _in_approvers_sections(actor: Actor, issue: Issue, what: str) -> None:
+    """An approver limited to chosen sections decides only items whose 责任单位 is one of them."""
+    if actor.sections is None or issue.responsible_unit in actor.sections:
+        return
+    raise PermissionDeniedError(
+        f"您（{actor.label}）负责审核“{'、'.join(sorted(actor.sections))}”的问题，"
+        f"问题 {issue.serial} 的责任单位是“{issue.responsible_unit or '未填写'}”，不能{what}",
+        "请由分管该单位的审核人办理，或请系统管理员调整审核范围")
+
+
 def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text: str, percent: int | None = None,
                  reporter: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
     """Append a progress entry (整改进展), with attached files if any; returns its id. 100% marks the item 已完成."""
@@ -200,8 +232,13 @@ def decide_extension(db: Database, actor: Actor, extension_id: str, approve: boo
         issue = _issue(s, ext.issue_id)
         _writable(issue, "审批延期")
         rights.check(s, db.office_code or "", issue, "decide_extension")
+        audit.check_right(s, actor, "decide_extension")
+        _in_approvers_sections(actor, issue, "审批延期")
+        _not_own_application(s, actor, db.office_code or "", ext.office_code, ext.requested_by,
+                             "request_extension", issue, ext.id, "延期")
         ext.state = "approved" if approve else "rejected"
-        ext.approver = approver.strip() or actor.label
+        # with accounts the approver is whoever is signed in, never a typed name
+        ext.approver = actor.label if actor.account else (approver.strip() or actor.label)
         ext.decided_at = today or dt.date.today()
         ext.decision_note = (note or "").strip()
         if approve:
@@ -292,10 +329,13 @@ def verify_closure(db: Database, actor: Actor, issue_id: str, approve: bool, not
                                             Closure.deleted.is_(False))).scalars().first()
         if c is None or issue.closure_state != "applied":
             raise StateError(f"问题 {issue.serial} 没有待审核的销号申请", "请先由责任单位申请销号")
+        audit.check_right(s, actor, "verify_closure")
+        _in_approvers_sections(actor, issue, "审核销号")
+        _not_own_application(s, actor, writer, c.office_code, c.applicant, "apply_closure", issue, c.id, "销号")
         if not approve and not (note or "").strip():
             raise ValidationError("退回销号申请须说明理由", "请填写退回理由", field="note")
         when = date or dt.date.today()
-        who = verifier.strip() or actor.label
+        who = actor.label if actor.account else (verifier.strip() or actor.label)
         c.state = "approved" if approve else "returned"
         c.verifier, c.decided_at, c.note = who, when, (note or "").strip()
         if approve:
@@ -318,6 +358,8 @@ def add_follow_up(db: Database, actor: Actor, issue_id: str, date: dt.date, find
             raise StateError(f"问题 {issue.serial} 已作废，不能回访", "作废的问题只能查看")
         if reopen:
             rights.check(s, db.office_code or "", issue, "reopen")
+            audit.check_right(s, actor, "verify_closure")  # reopening is a verdict, as 审核销号 is
+            _in_approvers_sections(actor, issue, "重新打开")
         if reopen and issue.status != "closed":
             raise StateError(f"问题 {issue.serial} 当前为“{ISSUE_STATUS_LABELS[issue.status]}”，无需重新打开",
                              "只有已销号的问题才能通过回访重新打开")

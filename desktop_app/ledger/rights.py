@@ -70,16 +70,30 @@ def check(s: Session, writer: str, issue: Issue, step: str) -> None:
     why = refusal(writer, issue.office_code, issue.assigned_by_office or "", step)
     if why is None:
         return
+    message, action = _words(s, why, issue.serial, issue.office_code, issue.assigned_by_office or "")
+    raise PermissionDeniedError(message, action)
+
+
+def _words(s: Session, why: str, serial: str, owner_code: str, assigner_code: str) -> tuple[str, str]:
     kind, what = why.split(":", 1)
-    owner = office_name(s, issue.office_code)
     if kind == "owner":
-        raise PermissionDeniedError(
-            f"问题 {issue.serial} 属于“{owner}”，{what}由该单位办理，本单位只能查看",
-            "请联系该单位办理，其同步包送达后即可看到结果；本单位可以催办或回访")
-    judge = office_name(s, issue.assigned_by_office or issue.office_code)
-    by = "交办单位" if issue.assigned_by_office else "责任单位"
-    raise PermissionDeniedError(f"问题 {issue.serial} 的{what}由{by}“{judge}”决定，本单位无权操作",
-                                f"请通过同步包报{by}“{judge}”办理")
+        owner = office_name(s, owner_code)
+        return (f"问题 {serial} 属于“{owner}”，{what}由该单位办理，本单位只能查看",
+                "请联系该单位办理，其同步包送达后即可看到结果；本单位可以催办或回访")
+    judge = office_name(s, assigner_code or owner_code)
+    by = "交办单位" if assigner_code else "责任单位"
+    return f"问题 {serial} 的{what}由{by}“{judge}”决定，本单位无权操作", f"请通过同步包报{by}“{judge}”办理"
+
+
+def refused_reasons(s: Session, writer: str, serial: str, owner: str, assigner: str) -> dict[str, str]:
+    """The detail pane's refused steps (``PANE_STEPS`` keys) with why, in the words ``check`` would refuse them
+    (the buttons' tooltips: a county's item at the prefecture opens read-only and says so)."""
+    out: dict[str, str] = {}
+    for key, step in PANE_STEPS.items():
+        why = refusal(writer, owner, assigner, step)
+        if why is not None:
+            out[key] = _words(s, why, serial, owner, assigner)[0]
+    return out
 
 
 def refuse_deadline_change(s: Session, writer: str, issue: Issue) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import Boolean, Date, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.base import new_id
-from db.changes import STAMP_COLUMNS, next_seq
+from db.changes import STAMP_COLUMNS, next_seq, note_first_seq
 from db.engine import Database
 from db.models import (
     ISSUE_KIND_LABELS,
@@ -217,6 +217,7 @@ def _last_in_series(s: Session, series: IssueSeries, year: int) -> int:
 def _changelog_rows(s: Session, office: str, db: Database, table: str, ids_stamps: list[tuple[str, int]],
                     fields: list[str]) -> list[dict[str, object]]:
     seq = next_seq(s, office)
+    note_first_seq(s, seq)
     text = json.dumps(fields)
     return [{"origin": office, "seq": seq + k, "hlc": stamp, "table_name": table, "row_id": rid, "op": "insert",
              "fields": text} for k, (rid, stamp) in enumerate(ids_stamps)]

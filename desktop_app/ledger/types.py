@@ -157,6 +157,8 @@ class IssueDetail:
     source_topic_id: str | None = None
     #: steps of the detail pane this office may not take on the item (another office's, ``ledger.rights``)
     refused_steps: frozenset[str] = frozenset()
+    #: why each refused step is refused (the buttons' tooltips)
+    refused_why: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -81,3 +81,17 @@ def set_invigilator_password(db: Database, actor: Actor, new: str | None, old: s
         audit.record(s, actor, "change_invigilator_password" if existed else "set_invigilator_password",
                      "setting", KEY, {})
         return True
+
+
+def clear_with_recovery_code(db: Database, code: str) -> None:
+    """Clear a forgotten 监考密码 with the office's recovery code (恢复码, shown once at set-up)."""
+    from desktop_app import accounts
+
+    if not accounts.recovery_code_matches(db, code):
+        raise PermissionDeniedError("恢复码不正确", "请核对设置时打印或抄写的恢复码")
+    with db.transaction() as s:
+        if not isinstance(settings.read(s, KEY), dict):
+            return
+        settings.write(s, KEY, None)
+        audit.record(s, accounts.SIGN_IN_SYSTEM, "clear_invigilator_password_by_recovery", "setting", KEY, {},
+                     check=False)

@@ -33,7 +33,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         if office:
             scope.resolve(ctx.db, office)  # a county office or an unknown code is told so before anything is drawn
         job = jobs.PrintJob(args.kind, year=args.year, item=args.id, today=dt.date.today(), office=office,
-                            paper=args.paper, layout=args.layout)
+                            paper=args.paper, layout=args.layout,
+                            prepared_by=ctx.actor.label if ctx.actor.account else "")
         result: Any = jobs.render(ctx.db, job, out)
     finally:
         ctx.close()

@@ -48,6 +48,8 @@ class PrintJob:
     paper: str = "A4"
     #: 版式 of the ledger views: ``compact`` (紧凑版, the default) or ``full`` (完整版)
     layout: str = "compact"
+    #: the signed-in person, printed on the 填表人 line of lists ('' leaves it blank to write by hand)
+    prepared_by: str = ""
 
 
 #: the lists whose 紧凑版 differs from the 完整版
@@ -119,6 +121,8 @@ def render(db: Any, job: PrintJob, out: Path | Any, fontset: FontSet | None = No
 
         if isinstance(data, TableReport):
             data.paper = job.paper
+            if job.prepared_by:
+                data.signature_values = [job.prepared_by if label == "填表人" else "" for label in data.signatures]
             if job.kind in LEDGER_KINDS:
                 data.compact = job.layout == "compact"
             result = render_table_report(data, out, fontset, record=record, progress=progress)

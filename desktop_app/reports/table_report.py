@@ -47,6 +47,8 @@ class TableReport:
     note: str = ""
     landscape: bool = True
     signatures: Sequence[str] = DEFAULT_SIGNATURES
+    #: what to print on each signature line ('' = a blank line to sign on)
+    signature_values: Sequence[str] = ()
     row_look: Callable[[int], RowLook | None] | None = None
     look: TableLook = field(default_factory=TableLook)
     #: flowables printed after the table, before the signatures (summaries, legends)
@@ -57,7 +59,8 @@ class TableReport:
 
     def texts(self) -> list[str]:
         """Every string the report prints (for the glyph check)."""
-        out = [self.title, self.office, self.note, *self.signatures, *(c.title for c in self.columns)]
+        out = [self.title, self.office, self.note, *self.signatures, *self.signature_values,
+               *(c.title for c in self.columns)]
         for row in self.rows:
             out.extend(row)
         return out
@@ -89,5 +92,6 @@ def render_table_report(report: TableReport, out: Path | Any, fontset: FontSet, 
     story: list[Flowable] = [*head, *tables, *report.after]
     if report.signatures:
         story.append(KeepTogether([SignatureLine(report.signatures, fontset, fontset.body, SIZE_S4,
+                                                 values=list(report.signature_values) or None,
                                                  space_before=SIZE_S4)]))
     return build_pdf(story, out, fontset, setup, title=report.title, record=record, progress=progress)

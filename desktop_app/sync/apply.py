@@ -35,6 +35,7 @@ from desktop_app.audit import Actor
 from desktop_app.config import DataDir
 from desktop_app.errors import SetupRequiredError, SyncError
 from desktop_app.ledger import estimates
+from desktop_app.sync import audit_heads
 from desktop_app.sync.apply_checks import check_against_log, refuse_foreign_origins
 from desktop_app.sync.apply_merge import merge_changes
 from desktop_app.sync.apply_parse import (
@@ -272,6 +273,7 @@ def _record(s: Session, actor: Actor, m: dict[str, Any], raw: RawBundle, report:
     received.update(have_seqs(s))
     peer.received = orjson.dumps(received).decode()
     peer.last_import = dt.datetime.now()
+    audit_heads.remember(s, sender, m.get("audit_head"), report.warnings)
     audit.record(s, actor, "import_bundle_preview" if dry_run else "import_bundle", "imported_bundle",
                  m["bundle_id"], {"from": sender, "tables": {k: v.as_json() for k, v in report.tables.items()},
                                   "rejected_rows": len(report.errors)})

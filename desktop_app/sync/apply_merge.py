@@ -188,7 +188,8 @@ def merge_changes(s: Session, changes: list[Change], report: ImportReport, bundl
             else:
                 tr.unchanged += 1
             for c in cs:
-                plan.log.append((c.origin, c.seq, c.hlc, table, row_id, c.op, orjson.dumps(c.applied).decode()))
+                plan.log.append((c.origin, c.seq, c.hlc, table, row_id, c.op, orjson.dumps(c.applied).decode(),
+                                 c.actor))
                 plan.max_hlc = max(plan.max_hlc, c.hlc)
     return plan
 

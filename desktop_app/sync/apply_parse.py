@@ -52,6 +52,8 @@ class Change:
     relayed: list[dict[str, Any]] = field(default_factory=list)
     #: where the base is the writer's own earlier version: the last other office's version it saw (``"fb"``)
     foreign: dict[str, Stamp | None] = field(default_factory=dict)
+    #: who made the change at its origin (``"by"``), kept in this office's change log
+    actor: str | None = None
 
     def seen(self, f: str) -> Stamp | None:
         """The newest version of ``f`` from another office that the writer had seen (None: none)."""
@@ -186,8 +188,11 @@ def parse_changes(raw: RawBundle, m: dict[str, Any], limit_hlc: int) -> tuple[li
             if hlc > limit_hlc:
                 ahead_by_origin[origin] += 1
             relayed = _parse_relayed(d["x"], table, row_id, decs, n) if "x" in d else []
+            by = d.get("by")
+            if by is not None and (not isinstance(by, str) or len(by) > 60 or "\x00" in by):
+                raise fail(f"数据表 {table} 第 {n} 条变更的操作人格式不正确")
             changes.append(Change(origin, seq, hlc, table, row_id, op, out, bases, sent_hlc=sent, relayed=relayed,
-                                   foreign=foreign))
+                                  foreign=foreign, actor=by or None))
     for origin, n in sorted(ahead_by_origin.items()):
         warnings.append(f"单位 {origin} 的 {n} 条变更时间戳超前本机时钟一天以上（对方或曾修改该记录的单位电脑时间可能设置错误）；"
                         f"已按原时间戳合并（各单位结果一致），本机时钟未随之调快")

@@ -53,9 +53,9 @@ def write_plan(s: Session, plan: Plan, raw: RawBundle, data: DataDir, dry_run: b
             for u in ups:
                 rid = u.pop("id")
                 s.execute(update(tbl).where(tbl.c.id == rid).values(**u))
-    log_sql = ("INSERT INTO change_log (origin, seq, hlc, table_name, row_id, op, fields) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?)")
-    log_cols = ("origin", "seq", "hlc", "table_name", "row_id", "op", "fields")
+    log_sql = ("INSERT INTO change_log (origin, seq, hlc, table_name, row_id, op, fields, actor) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    log_cols = ("origin", "seq", "hlc", "table_name", "row_id", "op", "fields", "actor")
     for i in range(0, len(plan.log), 50000):
         if sqlite:
             conn.exec_driver_sql(log_sql, plan.log[i:i + 50000])

@@ -89,6 +89,7 @@ class _Change:
     row_id: str
     op: str
     fields: list[str]
+    actor: str | None = None  # who made it (the change log's actor), carried as "by"
 
 
 def default_file_name(from_code: str, to_code: str, when: dt.datetime | None = None) -> str:
@@ -119,10 +120,10 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int],
         if lo > have[origin]:
             continue
         rows = s.connection().execute(select(ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op,
-                                ChangeLog.fields)
+                                ChangeLog.fields, ChangeLog.actor)
                          .where(ChangeLog.origin == origin, ChangeLog.seq >= lo).order_by(ChangeLog.seq)).all()
-        for seq, hlc, table, row_id, op, fields in rows:
-            changes.append(_Change(origin, int(seq), int(hlc), table, row_id, op, orjson.loads(fields or "[]")))
+        for seq, hlc, table, row_id, op, fields, actor in rows:
+            changes.append(_Change(origin, int(seq), int(hlc), table, row_id, op, orjson.loads(fields or "[]"), actor))
         ranges[origin] = [lo, have[origin]]
     return changes, ranges
 
@@ -133,14 +134,14 @@ def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int], have: dict[
     changes: list[_Change] = []
     entries: Entries = defaultdict(list)
     rows = s.connection().execute(select(ChangeLog.origin, ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name,
-                                         ChangeLog.row_id, ChangeLog.op, ChangeLog.fields)
+                                         ChangeLog.row_id, ChangeLog.op, ChangeLog.fields, ChangeLog.actor)
                                   .order_by(ChangeLog.origin, ChangeLog.seq)).all()
     loads = orjson.loads
-    for origin, seq, hlc, table, row_id, op, fields in rows:
+    for origin, seq, hlc, table, row_id, op, fields, actor in rows:
         names = loads(fields or "[]")
         entries[row_id].append(((hlc, origin), names))
         if origin != to_code and seq > acked.get(origin, 0) and (carry is None or origin in carry):
-            changes.append(_Change(origin, seq, hlc, table, row_id, op, names))
+            changes.append(_Change(origin, seq, hlc, table, row_id, op, names, actor))
     ranges = {o: [acked.get(o, 0) + 1, n] for o, n in sorted(have.items())
               if o != to_code and n > acked.get(o, 0) and (carry is None or o in carry)}
     return changes, ranges, entries
@@ -329,6 +330,8 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
                 "created_at": dt.datetime.now().isoformat(timespec="seconds"),
                 "ranges": ranges, "acks": acks, "counts": counts, "attachments": [b for b, _ in blobs],
                 "members": members,
+                # the sender's audit-log head, signed with the manifest: a peer notices a log that shrank
+                "audit_head": audit.read_head(s),
             }
             _finish_zip(tmp, data, manifest, blobs)
             size = _place(tmp, target, to_code, enc_key if encrypt else None)
@@ -399,6 +402,8 @@ class _TableWriter:
             if isinstance(val, str) and _SHA.match(val):
                 self.shas.add(val)
         out: dict[str, Any] = {"o": c.origin, "s": c.seq, "h": c.hlc, "id": c.row_id, "op": c.op, "v": v}
+        if c.actor:
+            out["by"] = c.actor  # who made the change: the receiving office sees who recorded what
         if bases:
             out["b"] = bases
         if foreign:

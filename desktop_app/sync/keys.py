@@ -1,6 +1,7 @@
 """This office's keys and office cards (单位身份卡).
 
-- Ed25519 signing key: made at setup, private half readable by the owner only (mode 600).
+- Ed25519 signing key: made at setup, private half readable by the owner only (mode 600);
+  sealed with AES-GCM once the office has accounts (``key_vault``).
 - X25519 key for encrypted bundles: made on first need, stored the same way.
 - An office card carries the public halves, the office's code, name and level; the
   receiving office confirms the fingerprint over the phone before trusting it.
@@ -24,9 +25,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from desktop_app.errors import SyncError, ValidationError
+from desktop_app.sync import key_vault
 
 KEY_FILE = "office-ed25519.pem"
 ENC_KEY_FILE = "office-x25519.pem"
+#: the X25519 public half, kept beside it so an office card can be made without unlocking the private keys
+ENC_PUB_FILE = "office-x25519.pub"
 CARD_FORMAT = "fielddesk-office-card"
 CARD_VERSION = 1
 MAX_CARD_BYTES = 64 * 1024
@@ -43,7 +47,7 @@ def create_key(keys_dir: Path) -> str:
     """Make and store a new key pair; returns the public key (base64). Refuses to overwrite."""
     keys_dir.mkdir(parents=True, exist_ok=True)
     path = keys_dir / KEY_FILE
-    if path.exists():
+    if path.exists() or (keys_dir / (KEY_FILE + key_vault.SEALED_SUFFIX)).exists():
         return public_key_b64(load_private_key(keys_dir))
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -54,10 +58,10 @@ def create_key(keys_dir: Path) -> str:
 
 def load_private_key(keys_dir: Path) -> Ed25519PrivateKey:
     """The stored private key."""
-    path = keys_dir / KEY_FILE
-    if not path.exists():
+    pem = key_vault.read_private(keys_dir, KEY_FILE)  # plain before accounts, else sealed (key_vault)
+    if pem is None:
         raise SyncError("本单位签名密钥不存在", f"请确认数据目录中的 keys/{KEY_FILE} 未被删除；如已丢失，需重新初始化并重新交换身份卡")
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise SyncError(f"keys/{KEY_FILE} 不是本单位的签名密钥（类型不符）",
                         "请确认数据目录中的密钥文件未被替换；如已损坏，需重新初始化并重新交换身份卡")
@@ -98,20 +102,33 @@ def verify(public_b64: str, data: bytes, signature: bytes) -> bool:
 def create_enc_key(keys_dir: Path) -> str:
     """This office's X25519 public key (base64), making the key pair on first need."""
     keys_dir.mkdir(parents=True, exist_ok=True)
-    path = keys_dir / ENC_KEY_FILE
-    if not path.exists():
+    pub = keys_dir / ENC_PUB_FILE
+    if pub.exists():
+        return pub.read_text(encoding="ascii").strip()
+    if key_vault.read_private(keys_dir, ENC_KEY_FILE) is None:
         key = X25519PrivateKey.generate()
-        _write_private(path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
-    return enc_public_b64(load_enc_key(keys_dir))
+        key_vault.write_private(keys_dir, ENC_KEY_FILE, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), KEY_FILE)
+    value = enc_public_b64(load_enc_key(keys_dir))
+    pub.write_text(value, encoding="ascii")
+    return value
+
+
+def seal_office_keys(db: Any, keys_dir: Path, login: str, password: str) -> bool:
+    """Seal this office's private keys for its first account (``key_vault.seal``); the X25519 pair is made
+    first if it is missing, so that no key is ever made in plain form afterwards."""
+    if not (keys_dir / KEY_FILE).exists():
+        return False  # already sealed, or an office without keys (set up elsewhere): nothing to seal
+    create_enc_key(keys_dir)
+    return key_vault.seal(db, keys_dir, login, password)
 
 
 def load_enc_key(keys_dir: Path) -> X25519PrivateKey:
     """The stored X25519 private key."""
-    path = keys_dir / ENC_KEY_FILE
-    if not path.exists():
+    pem = key_vault.read_private(keys_dir, ENC_KEY_FILE)
+    if pem is None:
         raise SyncError("本单位解密密钥不存在，无法打开加密数据包", "请让对方导出不加密的数据包，或先导出本单位身份卡再请对方加密")
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, X25519PrivateKey):
         raise SyncError(f"keys/{ENC_KEY_FILE} 不是本单位的解密密钥（类型不符）",
                         "请确认数据目录中的密钥文件未被替换；可重新导出身份卡交对方，再请对方加密")

@@ -144,7 +144,8 @@ def own_card(db: Database, keys_dir: Path) -> OfficeCard:
         office = s.execute(select(Office).where(Office.code == db.office_code)).scalar_one_or_none()
         if office is None:
             raise SetupRequiredError()
-        name, level, parent = office.name, office.level, office.parent_code
-    public = public_key_b64(load_private_key(keys_dir))
+        name, level, parent, recorded = office.name, office.level, office.parent_code, office.public_key
+    # the public half recorded at set-up: a card needs no unlocking of the (sealed) private key
+    public = recorded or public_key_b64(load_private_key(keys_dir))
     return OfficeCard(office_code=db.office_code, office_name=name, level=level, parent_code=parent,
                       public_key=public, enc_key=create_enc_key(keys_dir))

@@ -84,6 +84,8 @@ def test_the_command_line_option_and_a_used_folder(tmp_path: Path, capsys: pytes
     assert cli.run(["--data-dir", str(root), "demo", "--prefecture", "--items", "20", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["office_code"] == "532800" and [c["issues"] for c in out["counties"]] == [20, 20, 20]
+    assert {a["login"]: a["roles"] for a in out["accounts"]} == {
+        "admin": ["admin"], "luru": ["clerk"], "shenhe": ["approver"], "chakan": ["viewer"], "shenji": ["auditor"]}
     with pytest.raises(ValidationError, match="已有单位数据"):
         generate_prefecture_demo(root, items=5)
     assert cli.run(["--data-dir", str(root), "demo", "--prefecture"]) != 0

@@ -107,6 +107,13 @@ def test_export_action_writes_the_file(qtbot, ctx, tmp_path: Path, dialog_answer
     ws = openpyxl.load_workbook(tmp_path / "台账导出.xlsx").active
     assert ws.max_row == 3 + 5 + 2  # the data, a blank row, 填表人/审核人/联系电话/单位（盖章）
     assert dialog_answers.infos and "已导出 5 行" in dialog_answers.infos[0]
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+
+    with ctx.db.session() as s:  # the export is on the audit trail
+        last = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalars().one()
+    assert (last.action, last.target_id) == ("export", "ledger") and "台账导出.xlsx" in last.details
 
 
 def test_file_menu_has_excel_entries(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:

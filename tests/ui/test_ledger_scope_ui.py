@@ -14,7 +14,6 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS
-from ui.ledger.step_dialogs import StepDialog
 from ui.pages.ledger_page import LedgerPage
 
 A, B, P = "532801", "532822", "532800"
@@ -129,18 +128,17 @@ def test_the_prefecture_is_told_why_it_cannot_record_a_countys_progress(  # type
     # the buttons offer only what the prefecture owns on a county's own item
     enabled = {k for k, b in page.detail.buttons.items() if b.isEnabled()}
     assert enabled == {"urge", "follow_up"}
-    stayed_open: list[bool] = []
-
-    def run(dlg: QDialog) -> int:
-        assert isinstance(dlg, StepDialog)
-        dlg.text.setPlainText("州里代填的进展")
-        stayed_open.append(not dlg.submit())
-        return 0
-
-    monkeypatch.setattr(page, "exec_dialog", run)
+    # each refused button says why; a county's item opens read-only: no form to fill and lose on 保存
+    assert "属于“勐海县”，登记进展由该单位办理" in page.detail.buttons["progress"].toolTip()
+    assert "属于“勐海县”，修改由该单位办理" in page.detail.buttons["edit"].toolTip()
+    assert page.detail.buttons["urge"].toolTip() == ""
+    opened: list[QDialog] = []
+    monkeypatch.setattr(page, "exec_dialog", lambda dlg: opened.append(dlg) or 0)
     page.run_step("progress")
-    assert stayed_open == [True]
-    assert any("属于“勐海县”，登记进展由该单位办理" in w for w in dialog_answers.warnings), dialog_answers.warnings
+    page.run_step("edit")  # Enter or a double-click on the row
+    assert opened == []
+    assert any("属于“勐海县”，登记进展由该单位办理" in t for t in dialog_answers.infos), dialog_answers.infos
+    assert any("属于“勐海县”，修改由该单位办理" in t for t in dialog_answers.infos)
     assert page.model.row_at(0).progress_percent == 0  # type: ignore[union-attr]
 
 

@@ -184,3 +184,24 @@ def test_visits_page_print_button(qtbot, ctx: AppContext) -> None:
     assert dlg.task is not None and dlg.task.wait(60_000) and dlg.pages
     texts = "".join(op[3] for op in dlg.pages[0].ops if op[0] == "text")
     assert "调研" in texts and "安排" in texts
+
+
+def test_a_signed_in_persons_print_names_them_and_is_on_the_audit_trail(qtbot, ledger_ctx: AppContext,
+                                                                        tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+    from desktop_app import accounts
+
+    accounts.add_account(ledger_ctx.db, TEST_ACTOR, "admin", "Admin2026", ["admin", "clerk"], person="刘洋")
+    ledger_ctx.actor = accounts.sign_in(ledger_ctx.db, "admin", "Admin2026").actor
+    dlg = open_print_preview(None, ledger_ctx, PrintJob("ledger", year=2026, today=dt.date(2026, 6, 20)))
+    qtbot.addWidget(dlg)
+    assert dlg.task is not None and dlg.task.wait(60_000)
+    saved = tmp_path / "saved.pdf"
+    assert dlg.save_pdf(str(saved))
+    assert "填表人：刘洋" in text_of(saved)
+    with ledger_ctx.db.session() as s:
+        last = s.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalars().one()
+    assert (last.action, last.actor, last.actor_login, last.target_id) == ("print", "刘洋", "admin", "ledger")
+    assert "saved.pdf" in last.details

@@ -143,3 +143,25 @@ def test_settings_group_sets_changes_and_clears(qtbot, ctx: AppContext, dialog_a
     notify(Kind.ALL)
     assert g.clear_btn.isVisible() and g.state.text() == "已设置"
     assert dialog_answers.bugs == []
+
+
+def test_a_forgotten_invigilator_password_is_cleared_with_the_recovery_code(
+        qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from desktop_app import accounts
+    from ui.settings.office_tab import OfficeTab
+
+    _info, code = accounts.first_admin(ctx.db, TEST_ACTOR, "admin", "Admin2026", "刘洋")
+    admin = accounts.sign_in(ctx.db, "admin", "Admin2026").actor
+    invigilation.set_invigilator_password(ctx.db, admin, "abcd")
+    ctx.actor = admin
+    tab = OfficeTab(ctx)
+    qtbot.addWidget(tab)
+    tab.show()
+    g = tab.invigilator
+    assert g.recover_btn.isVisible()
+    dialog_answers.texts.append("AAAAA-BBBBB-CCCCC-DDDDD")
+    assert not g.clear_with_recovery() and "恢复码不正确" in dialog_answers.warnings[-1]
+    assert invigilation.has_invigilator_password(ctx.db)
+    dialog_answers.texts.append(code)
+    assert g.clear_with_recovery() and not invigilation.has_invigilator_password(ctx.db)
+    assert not g.recover_btn.isVisible()

@@ -51,7 +51,14 @@ def _add_person(w: SetupWizard, name: str, section: str, post: str, leader: bool
     p.add_btn.click()
 
 
-def test_wizard_end_to_end_creates_the_office(qtbot, empty_ctx: AppContext) -> None:  # noqa: ANN001
+def _fill_account(w: SetupWizard, password: str = "Jinghong2026", again: str | None = None) -> None:
+    _next(w)  # from 调研年度 to the administrator account (the last page since accounts)
+    assert w.currentPage() is w.account_page
+    _type(w.account_page.password, password)
+    _type(w.account_page.password2, password if again is None else again)
+
+
+def test_wizard_end_to_end_creates_the_office(qtbot, empty_ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
     w = _wizard(qtbot, empty_ctx)
     _fill_office(w)
     _next(w)
@@ -79,8 +86,27 @@ def test_wizard_end_to_end_creates_the_office(qtbot, empty_ctx: AppContext) -> N
     assert "3 个科室，3 名人员" in w.campaign_page.summary.text()
     w.campaign_page.year.setValue(2026)
     w.campaign_page.staff_quota.setValue(65)
+    _fill_account(w, again="Jinghong2025")
+    assert w.account_page.person.currentData() == "刘洋"  # the first person entered, offered by default
+    w.button(QWizard.WizardButton.FinishButton).click()
+    assert "不一致" in w.account_page.error.text() and not organisation.is_set_up(empty_ctx.db)
+    _type(w.account_page.password, "short")
+    _type(w.account_page.password2, "short")
+    w.button(QWizard.WizardButton.FinishButton).click()
+    assert "至少需要8个字符" in w.account_page.error.text() and not organisation.is_set_up(empty_ctx.db)
+    _type(w.account_page.password, "Jinghong2026")
+    _type(w.account_page.password2, "Jinghong2026")
     w.button(QWizard.WizardButton.FinishButton).click()
     assert w.result() == QWizard.DialogCode.Accepted
+    # the first account: 刘洋 as administrator (and clerk), signed in; the recovery code shown once
+    from desktop_app import accounts
+
+    [admin] = accounts.list_accounts(empty_ctx.db)
+    assert (admin.login, admin.name, admin.roles) == ("admin", "刘洋", ["admin", "clerk"])
+    assert empty_ctx.actor.account and empty_ctx.actor.login == "admin"
+    assert w.recovery_code and any(w.recovery_code in t for t in dialog_answers.infos)
+    assert accounts.recovery_code_matches(empty_ctx.db, w.recovery_code.lower())
+    assert accounts.single_user_login(empty_ctx.db) is None and accounts.auto_sign_in(empty_ctx.db) is None
 
     db = empty_ctx.db
     office = organisation.get_office(db)
@@ -139,6 +165,7 @@ def test_error_at_save_goes_back_to_its_page_and_nothing_is_written(qtbot, empty
     _next(w)
     # the person's name grows too long behind the page's back: the service refuses at 完成
     w.people_page.people[0].name = "很" * 41
+    _fill_account(w)
     w.button(QWizard.WizardButton.FinishButton).click()
     assert w.currentPage() is w.people_page
     assert w.people_page.error.isVisible() and "过长" in w.people_page.error.text()
@@ -207,3 +234,26 @@ def test_cancel_after_entering_sections_asks_before_throwing_them_away(qtbot, em
     QTest.keyClick(w, Qt.Key.Key_Escape)
     assert not w.isVisible() and len(dialog_answers.questions) == 2
     assert not organisation.is_set_up(empty_ctx.db)
+
+
+def test_one_person_office_signs_in_by_itself(qtbot, empty_ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
+    from desktop_app import accounts
+
+    w = _wizard(qtbot, empty_ctx)
+    _fill_office(w)
+    _next(w)
+    w.sections_page.add("综合科")
+    _next(w)
+    _add_person(w, "玉香", "综合科", "科员")
+    _next(w)
+    _fill_account(w)
+    w.account_page.single.setChecked(True)
+    w.button(QWizard.WizardButton.FinishButton).click()
+    assert w.result() == QWizard.DialogCode.Accepted
+    [one] = accounts.list_accounts(empty_ctx.db)
+    assert set(one.roles) == {"admin", "clerk", "approver", "auditor"} and one.name == "玉香"
+    auto = accounts.auto_sign_in(empty_ctx.db)
+    assert auto is not None and auto.actor.login == "admin"
+    # a second account ends the automatic sign-in
+    accounts.add_account(empty_ctx.db, auto.actor, "wufang", "Second2026", ["clerk"])
+    assert accounts.auto_sign_in(empty_ctx.db) is None

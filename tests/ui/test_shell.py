@@ -361,6 +361,8 @@ def test_first_start_runs_the_wizard_then_shows_the_office(qtbot, tmp_path: Path
         self.office_page.code.setText("532801")
         self.office_page.name.setText("景洪市乡村振兴局")
         self.sections_page.add("综合科")
+        self.account_page.password.setText("Jinghong2026")
+        self.account_page.password2.setText("Jinghong2026")
         assert isinstance(self.setup_input(), SetupInput)
         return 1 if self.save() else 0
 
@@ -372,6 +374,8 @@ def test_first_start_runs_the_wizard_then_shows_the_office(qtbot, tmp_path: Path
         assert startup.ctx is not None and startup.ctx.office_code == "532801"
         assert "景洪市乡村振兴局" in startup.window.windowTitle()
         assert startup.window.stack.currentWidget() is startup.window.pages["dashboard"]
+        # the wizard's administrator is signed in: no second sign-in, the status bar names them
+        assert startup.window.status_actor.text() == "当前用户：admin（admin）"
     finally:
         startup.ctx.close()
 

@@ -226,15 +226,19 @@ def test_demo_into_a_fresh_folder_then_selftest_passes(tmp_path: Path, capsys: p
     summary = json.loads(capsys.readouterr().out)
     assert summary["office_code"] == "532822" and summary["issues"] == 300
     assert summary["people"] >= 25 and summary["sections"] == 6
+    # an account for every role, with the password the README gives
+    assert [(a["login"], a["password"], a["roles"]) for a in summary["accounts"]] == [
+        ("admin", "demo2026", ["admin"]), ("luru", "demo2026", ["clerk"]), ("shenhe", "demo2026", ["approver"]),
+        ("chakan", "demo2026", ["viewer"]), ("shenji", "demo2026", ["auditor"])]
     assert run(["--data-dir", str(root), "selftest", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True
-    assert [c["name"] for c in report["checks"]] == ["fonts", "database", "qt"]
+    assert [c["name"] for c in report["checks"]] == ["fonts", "database", "audit", "qt"]
     assert all(c["ok"] for c in report["checks"]), report
     assert "勐海县乡村振兴局" in report["checks"][1]["detail"]
     assert run(["--data-dir", str(root), "selftest"]) == 0
     human = capsys.readouterr().out
-    assert human.count("✓") == 3 and "✗" not in human and "自检通过" in human
+    assert human.count("✓") == 4 and "✗" not in human and "自检通过" in human
 
 
 def test_selftest_fails_without_a_database_and_creates_nothing(
@@ -344,9 +348,11 @@ def _corrupt_middle(db_path: Path) -> None:
 
 
 def test_a_corrupted_database_names_the_newest_good_backup_and_restore_recovers(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "data"
     assert run(["--data-dir", str(root), "demo", "--items", "200"]) == 0
+    monkeypatch.setenv("FIELDDESK_USER", "admin")  # the demo has accounts: backup and restore are the administrator's
+    monkeypatch.setenv("FIELDDESK_PASSWORD", "demo2026")
     assert run(["--data-dir", str(root), "backup"]) == 0  # the newest good backup
     capsys.readouterr()
     _checkpoint(root)

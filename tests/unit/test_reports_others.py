@@ -103,9 +103,12 @@ def test_summary_with_charts(tmp_path: Path, fs: fonts.FontSet) -> None:
     assert any(op[0] == "rect" for op in result.records[0].ops)
 
 
-def test_every_kind_prints_from_a_demo_office(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_kind_prints_from_a_demo_office(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     root = str(tmp_path / "demo")
     assert run(["--data-dir", root, "demo", "--items", "30"]) == 0
+    monkeypatch.setenv("FIELDDESK_USER", "chakan")  # the demo's 查看 account prints
+    monkeypatch.setenv("FIELDDESK_PASSWORD", "demo2026")
     capsys.readouterr()
     for kind in ("ledger", "responsibility", "supervision", "scores", "visits", "topics", "summary"):
         out = tmp_path / f"{kind}.pdf"

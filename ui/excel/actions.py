@@ -46,6 +46,10 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
         return export_kind(db, out, kind, year=year, unit=unit, progress=step, office=office, paper=paper)
 
     def done(result: Any) -> None:
+        from desktop_app import audit_log
+
+        with dialogs.guard(parent):
+            audit_log.record_output(ctx.db, ctx.actor, "export", kind, str(result.path))  # on the audit trail
         dialogs.file_saved(parent, parent.tr("已导出 %1 行到 %2").replace("%1", str(result.rows))
                            .replace("%2", str(result.path)), result.path)
 

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop_app import roles
 from desktop_app.ledger.types import IssueDetail
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
 
@@ -48,6 +49,8 @@ class DetailPane(QWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.detail: IssueDetail | None = None
+        #: the signed-in person's rights (None before accounts): steps they may not take are greyed out
+        self.rights: frozenset[str] | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 0, 0, 0)
         self.title = QLabel(self.tr("请选择一条问题"))
@@ -76,6 +79,12 @@ class DetailPane(QWidget):
         lay.addLayout(grid)
         lay.addWidget(QLabel(self.tr("时间线")))
         lay.addWidget(self.timeline, 1)
+
+    def why_refused(self, step: str) -> str | None:
+        """Why this step may not be taken on the shown item here (another office's, or a missing right)."""
+        if self.detail is None:
+            return None
+        return self.detail.refused_why.get(step) or roles.step_refusal(self.rights, step)
 
     def _on_anchor(self, url: QUrl) -> None:
         parts = url.toString().split(":", 2)
@@ -121,7 +130,9 @@ class DetailPane(QWidget):
             self.warning.hide()
         allowed = allowed_steps(d)
         for key, b in self.buttons.items():
-            b.setEnabled(key in allowed)
+            why = self.why_refused(key)
+            b.setEnabled(key in allowed and why is None)
+            b.setToolTip(why or "")
         parts = []
         for t in reversed(d.timeline):
             c = KIND_COLOURS.get(t.kind, "#444")

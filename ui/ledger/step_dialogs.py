@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.context import AppContext
+from desktop_app.errors import ValidationError
 from desktop_app.ledger import deadline, lifecycle, service
 from desktop_app.ledger.labels import URGE_LEVEL_LABELS
 from desktop_app.ledger.types import IssueDetail
@@ -112,13 +113,15 @@ class StepDialog(FormDialog):
             ext = detail.pending_extension
             form.addRow(self.tr("申请延期至"), QLabel(f"{ext.requested_date:%Y-%m-%d}" if ext else ""))
             form.addRow(self.tr("理由"), QLabel(ext.reason if ext else ""))
+            self.decision.addItem(self.tr("— 请选择 —"), None)  # no default verdict: the approver decides
             self.decision.addItem(self.tr("批准"), True)
             self.decision.addItem(self.tr("驳回"), False)
-            form.addRow(self.tr("审批意见"), self.decision)
+            form.addRow(self.tr("审批意见*"), self.decision)
             form.addRow(self.tr("说明"), self.text)
             form.addRow(self.tr("审批人"), self.person)
+            self._signed_approver()
             self._submit = lambda: lifecycle.decide_extension(
-                ctx.db, ctx.actor, ext.id if ext else "", bool(self.decision.currentData()),
+                ctx.db, ctx.actor, ext.id if ext else "", self.verdict(),
                 self.text.toPlainText(), self.person.text(), today)
         elif step == "urge":
             for k, v in URGE_LEVEL_LABELS.items():
@@ -144,14 +147,16 @@ class StepDialog(FormDialog):
             evidence = QLabel(c.evidence if c else "")
             evidence.setWordWrap(True)
             form.addRow(self.tr("整改佐证"), evidence)
+            self.decision.addItem(self.tr("— 请选择 —"), None)  # no default verdict: the verifier decides
             self.decision.addItem(self.tr("审核通过，予以销号"), True)
             self.decision.addItem(self.tr("退回，继续整改"), False)
-            form.addRow(self.tr("审核意见"), self.decision)
+            form.addRow(self.tr("审核意见*"), self.decision)
             form.addRow(self.tr("说明"), self.text)
             form.addRow(self.tr("审核人"), self.person)
             form.addRow(self.tr("日期"), self.date)
+            self._signed_approver()
             self._submit = lambda: lifecycle.verify_closure(
-                ctx.db, ctx.actor, row.id, bool(self.decision.currentData()), self.text.toPlainText(),
+                ctx.db, ctx.actor, row.id, self.verdict(), self.text.toPlainText(),
                 self.person.text(), from_qdate(self.date.date()))
         elif step == "follow_up":
             form.addRow(self.tr("回访日期"), self.date)
@@ -237,6 +242,20 @@ class StepDialog(FormDialog):
         text = self.tr("自 %1 起，按国家法定节假日和调休计算，新期限为 %2").replace("%1", f"{self.base:%Y-%m-%d}") \
             .replace("%2", f"{p.deadline:%Y-%m-%d}")
         self.preview.setText(text + (("\n▲ " + p.warning) if p.warning else ""))
+
+    def _signed_approver(self) -> None:
+        """With accounts the approver is whoever is signed in: shown, not typed."""
+        if self.ctx.actor.account:
+            self.person.setText(self.ctx.actor.label)
+            self.person.setReadOnly(True)
+            self.person.setToolTip(self.tr("审核人为当前登录的人员；如需他人审核，请切换用户"))
+
+    def verdict(self) -> bool:
+        """The chosen verdict; refused (nothing written) while none is chosen."""
+        value = self.decision.currentData()
+        if value is None:
+            raise ValidationError("请选择审核意见", "请在“审核意见”中选择通过或退回（驳回）", field="decision")
+        return bool(value)
 
     def pick_files(self) -> None:
         """Choose files to attach (photos, documents, meeting minutes)."""

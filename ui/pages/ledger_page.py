@@ -361,6 +361,7 @@ class LedgerPage(QWidget):
             return
         with dialogs.guard(self) as done:
             d = get_issue_detail(self.ctx.db, issue_id)
+        self.detail.rights = self.ctx.actor.rights
         self.detail.show_detail(d if done.ok else None)
 
     # --- actions -----------------------------------------------------------------------------
@@ -410,6 +411,10 @@ class LedgerPage(QWidget):
         """Open the dialog of a lifecycle step for the selected item."""
         self._flush_detail()
         if not self.current_id:
+            return
+        why = self.detail.why_refused(step)
+        if why is not None:  # a county's item at the prefecture, or a step this person has no right to
+            dialogs.info(self, why)
             return
         if step == "edit":
             d = self.detail.detail

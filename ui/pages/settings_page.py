@@ -6,6 +6,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from ui.print.font_dialog import PrintFontsTab
+from ui.settings.accounts_tab import AccountsTab
+from ui.settings.audit_tab import AuditTab
 from ui.settings.backups_tab import BackupsTab
 from ui.settings.campaign_tab import CampaignTab
 from ui.settings.holidays_tab import HolidaysTab
@@ -29,7 +31,7 @@ class SettingsPage(QWidget):
         hl.setContentsMargins(24, 16, 24, 14)
         title = QLabel(self.tr("设置"))
         title.setObjectName("PageTitle")
-        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日"))
+        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日、账户、审计日志"))
         sub.setObjectName("PageSubtitle")
         hl.addWidget(title)
         hl.addWidget(sub)
@@ -53,10 +55,15 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.print_fonts, self.tr("打印字体"))
         self.holidays = HolidaysTab(ctx)
         self.tabs.addTab(self.holidays, self.tr("节假日"))
+        self.accounts = AccountsTab(ctx)
+        self.tabs.addTab(self.accounts, self.tr("账户"))
+        self.audit = AuditTab(ctx)
+        self.tabs.addTab(self.audit, self.tr("审计日志"))
         bl.addWidget(self.tabs)
         outer.addWidget(body, 1)
 
     def refresh(self) -> None:
         """Reload every tab."""
-        for tab in (self.office, self.sections, self.people, self.campaign, self.backups, self.print_fonts, self.holidays):
+        for tab in (self.office, self.sections, self.people, self.campaign, self.backups, self.print_fonts, self.holidays,
+                    self.accounts, self.audit):
             tab.refresh()

@@ -8,6 +8,7 @@ QPrinter with the same fonts; 另存为 PDF writes the very bytes that were prev
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import replace
 from pathlib import Path
@@ -272,6 +273,7 @@ class PrintPreviewDialog(QDialog):
         with dialogs.guard(self) as done:
             Path(path).write_bytes(self.pdf)
         if done.ok:
+            self._record("print", path)
             self.status.setText(self.tr("已保存到 %s") % path)
             dialogs.file_saved(self, self.tr("已保存到 %1").replace("%1", path), path)
         return done.ok
@@ -330,8 +332,16 @@ class PrintPreviewDialog(QDialog):
                 paint_page(painter, self.pages[i], QRectF(0, 0, rect.width(), rect.height()))
         finally:
             painter.end()
+        self._record("print", printer.printerName() or "")
         self.status.setText(self.tr("已发送到打印机"))
         return True
+
+    def _record(self, action: str, where: str) -> None:
+        """Put the print on the audit trail (who printed which list, and where)."""
+        from desktop_app import audit_log
+
+        with dialogs.guard(self):
+            audit_log.record_output(self.ctx.db, self.ctx.actor, action, self.job.kind, where)
 
     def choose_fonts(self) -> None:
         """Pick fonts (设置 → 打印字体), then render again."""
@@ -354,7 +364,12 @@ def _setup_printer(printer: QPrinter, page: Any) -> None:
 
 
 def open_print_preview(parent: QWidget | None, ctx: Any, job: PrintJob) -> PrintPreviewDialog:
-    """Open the preview for ``job`` (non-modal) and start rendering. The entry point for every page."""
+    """Open the preview for ``job`` (non-modal) and start rendering. The entry point for every page.
+
+    With accounts, the signed-in person is printed as 填表人."""
+    actor = getattr(ctx, "actor", None)
+    if actor is not None and actor.account and not job.prepared_by:
+        job = dataclasses.replace(job, prepared_by=actor.label)
     dlg = PrintPreviewDialog(ctx, job, parent)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     dlg.show()

@@ -43,8 +43,12 @@ class InvigilatorPasswordGroup(QGroupBox):
         self.save_btn.clicked.connect(self.save)
         self.clear_btn = button(self.tr("清除密码"), danger=True)
         self.clear_btn.clicked.connect(self.clear)
+        self.recover_btn = button(self.tr("忘记密码…"))
+        self.recover_btn.setToolTip(self.tr("用设置时打印或抄写的恢复码清除监考密码"))
+        self.recover_btn.clicked.connect(self.clear_with_recovery)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.recover_btn)
         row.addWidget(self.clear_btn)
         row.addWidget(self.save_btn)
         lay = QVBoxLayout(self)
@@ -68,6 +72,7 @@ class InvigilatorPasswordGroup(QGroupBox):
         self.state.setText(self.tr("已设置") if is_set else self.tr("未设置（结束考试时输入“结束考试”）"))
         self.form.setRowVisible(self.old, is_set)
         self.clear_btn.setVisible(is_set)
+        self.recover_btn.setVisible(is_set)
         self.save_btn.setText(self.tr("修改密码") if is_set else self.tr("设置密码"))
         for field in (self.old, self.new, self.confirm):
             field.clear()
@@ -101,5 +106,17 @@ class InvigilatorPasswordGroup(QGroupBox):
             invigilation.set_invigilator_password(self.ctx.db, self.ctx.actor, None, self.old.text())
         if done.ok:
             dialogs.info(self, self.tr("监考密码已清除"))
+            self.refresh()
+        return done.ok
+
+    def clear_with_recovery(self) -> bool:
+        """A forgotten 监考密码: clear it with the office's recovery code (恢复码)."""
+        code = dialogs.ask_text(self, self.tr("恢复码（设置时打印或抄写的 20 位字母数字）："), self.tr("忘记监考密码"))
+        if not code:
+            return False
+        with dialogs.guard(self) as done:
+            invigilation.clear_with_recovery_code(self.ctx.db, code)
+        if done.ok:
+            dialogs.info(self, self.tr("监考密码已清除，可以重新设置"))
             self.refresh()
         return done.ok
