@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.dialect import serialise
 from db.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -51,7 +52,11 @@ def record(
     target_id: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one audit entry to the chain (call inside the write's transaction)."""
+    """Append one audit entry to the chain (call inside the write's transaction).
+
+    On a shared server the writer lock keeps two clerks' entries from linking to the same predecessor.
+    """
+    serialise(session)
     prev = session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
     at = dt.datetime.now().isoformat(timespec="seconds")
     body = json.dumps(details or {}, ensure_ascii=False, sort_keys=True, default=str)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -86,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fielddesk", description="调研工作台 FieldDesk — 不带参数运行时启动图形界面")
     p.add_argument("--version", action="version", version=f"FieldDesk {__version__}")
     p.add_argument("--data-dir", help="数据目录（也可用环境变量 FIELDDESK_DATA_DIR）")
+    p.add_argument("--db-url", help="共享数据库服务器地址 postgresql://用户@服务器:端口/库名（也可用环境变量 FIELDDESK_DB_URL；"
+                                    "密码用环境变量 FIELDDESK_DB_PASSWORD 或运行时输入，不会保存）")
     sub = p.add_subparsers(dest="command", metavar="命令")
 
     def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -263,6 +266,13 @@ def run(argv: list[str]) -> int:
     if getattr(args, "data_dir_sub", None):
         args.data_dir = args.data_dir_sub
     handler = resolve_handler(args.command)
+    db_url = getattr(args, "db_url", None) or os.environ.get("FIELDDESK_DB_URL")
+    if db_url and handler is not None:
+        from desktop_app import server_db
+
+        server_db.select(db_url, data_root(args), server_db.terminal_password)
+    elif "desktop_app.server_db" in sys.modules:  # an earlier run() in this process chose one
+        sys.modules["desktop_app.server_db"].select(None)
     if handler is None:
         print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
         return 2

@@ -34,11 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import Boolean, Date, DateTime, insert, select
 from sqlalchemy.orm import Session
 
 from db import killpoints
 from db.changes import STAMP_COLUMNS, next_seq
+from db.dialect import is_sqlite
 from db.engine import Database
 from db.models import (
     Attempt,
@@ -490,25 +491,51 @@ class _Bulk:
         """One transaction: the rows, their change-log entries and an audit entry."""
         with db.transaction() as s:
             conn = s.connection()
-            # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
+            sqlite = is_sqlite(conn)
+            if sqlite:  # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
             seq = next_seq(s, self.office)
             for name, rows in rows_by_table.items():
                 if rows:
                     rows.sort()  # by id: neighbouring inserts touch neighbouring pages of the primary-key index
                     cols = self.columns[name]
-                    sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                    conn.exec_driver_sql(sql, rows)
+                    if sqlite:
+                        sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                        conn.exec_driver_sql(sql, rows)
+                    else:
+                        _insert_typed(conn, name, cols, rows)
             log_rows = [(self.office, seq + i, stamp, table, rid, "insert", fields)
                         for i, (stamp, table, rid, fields) in enumerate(log)]
-            conn.exec_driver_sql(
-                f"INSERT INTO {ChangeLog.__tablename__} (origin, seq, hlc, table_name, row_id, op, fields) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", log_rows)
+            log_cols = ["origin", "seq", "hlc", "table_name", "row_id", "op", "fields"]
+            if sqlite:
+                conn.exec_driver_sql(
+                    f"INSERT INTO {ChangeLog.__tablename__} ({', '.join(log_cols)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    log_rows)
+            else:
+                _insert_typed(conn, ChangeLog.__tablename__, log_cols, log_rows)
             counts = {name: len(rows) for name, rows in rows_by_table.items()}
             audit.record(s, actor, "demo_ledger", "issue", "", counts)
-            conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
         for name, rows in rows_by_table.items():
             self.totals[name] += len(rows)
+
+
+def _insert_typed(conn: Any, name: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Rows queued in SQLite's storage form (dates as text, booleans as 0/1) inserted on another engine."""
+    table = Base.metadata.tables[name]
+    convert: list[Callable[[Any], Any]] = []
+    for c in cols:
+        t = table.c[c].type
+        if isinstance(t, Boolean):
+            convert.append(lambda v: None if v is None else bool(v))
+        elif isinstance(t, DateTime):
+            convert.append(lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v)
+        elif isinstance(t, Date):
+            convert.append(lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else v)
+        else:
+            convert.append(lambda v: v)
+    conn.execute(insert(table), [{c: f(v) for c, f, v in zip(cols, convert, r, strict=True)} for r in rows])
 
 
 def _d(day: dt.date | None) -> str | None:

@@ -22,11 +22,41 @@ _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 from desktop_app.audit import Actor  # noqa: E402
 from desktop_app.context import AppContext, initialise_office, open_context  # noqa: E402
 from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402
+from tests import pg_plugin  # noqa: E402
 
 # The office-style sample spreadsheets live in the repository (tests/fixtures/samples, copied from the
 # project's shared samples; make_samples.py there regenerates them), so a clone alone passes the suite.
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 TEST_ACTOR = Actor("tester", "测试员")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (FIELDDESK_TEST_PG_URL), skip the tests that inspect the SQLite file itself."""
+    if not pg_plugin.ACTIVE:
+        return
+    skip = pytest.mark.skip(reason=pg_plugin.SKIP_REASON)
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=pg_plugin.ACTIVE)
+def _pg_template() -> Iterator[None]:
+    """On PostgreSQL: the migrated template every test's database is copied from."""
+    pg_plugin.make_template()
+    yield
+    pg_plugin.drop_template()
+
+
+@pytest.fixture(autouse=pg_plugin.ACTIVE)
+def _pg_database_per_folder(_pg_template: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """On PostgreSQL: every data folder a test opens gets its own fresh database, dropped afterwards."""
+    from desktop_app import server_db
+
+    real = server_db.stored_url
+    monkeypatch.setattr(server_db, "stored_url", lambda data: real(data) or pg_plugin.attach(data.root))
+    yield
+    pg_plugin.drop_created()
 
 
 @pytest.fixture
