@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import Boolean, Date, DateTime, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from db import killpoints

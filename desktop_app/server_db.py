@@ -234,7 +234,8 @@ def probe(engine: Engine, choice: ServerChoice, office_code: str, needs_schema: 
                 there = json.loads(row) if row else ""
                 if office_code and there and there != office_code:
                     name = conn.execute(text("SELECT name FROM office WHERE code = :c"), {"c": there}).scalar() or ""
-                    raise ServerError(f"数据库 {choice.url.database} 属于另一个单位（{name}{there}），"
+                    named = f"{name}，{there}" if name else there
+                    raise ServerError(f"数据库 {choice.url.database} 属于另一个单位（{named}），"
                                       f"本数据目录属于 {office_code}",
                                       "请检查数据库地址；不同单位不能共用一个数据库，数据未做任何改动")
             if needs_schema():

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 ADMIN_URL = os.environ.get("FIELDDESK_TEST_PG_URL", "")
+#: read once: a test may change FIELDDESK_DB_PASSWORD (wrong password, another role) in its own environment
+ADMIN_PASSWORD = os.environ.get("FIELDDESK_DB_PASSWORD", "")
 ACTIVE = bool(ADMIN_URL)
 SKIP_REASON = "inspects the SQLite file itself; skipped when the suite runs on PostgreSQL (FIELDDESK_TEST_PG_URL)"
 
@@ -28,13 +30,19 @@ _created: list[str] = []
 _template = f"fd_template_{os.getpid()}"
 
 
-def _admin() -> Engine:
+def admin_engine(database: str = "") -> Engine:
+    """An autocommit engine as the cluster's superuser (on ``database``, else the admin URL's)."""
     from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
 
-    from desktop_app import server_db
+    url = make_url(ADMIN_URL).set(drivername="postgresql+psycopg", password=ADMIN_PASSWORD)
+    if database:
+        url = url.set(database=database)
+    return create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
 
-    return create_engine(server_db.choose(ADMIN_URL).url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+_admin = admin_engine
 
 
 def _url_of(name: str) -> str:

@@ -157,6 +157,8 @@ class IssueDetail:
     source_topic_id: str | None = None
     #: steps of the detail pane this office may not take on the item (another office's, ``ledger.rights``)
     refused_steps: frozenset[str] = frozenset()
+    #: the item's row version as read (its change stamp): ``edit_issue(expected_version=…)`` refuses a stale edit
+    version: int = 0
 
 
 @dataclass(frozen=True)
