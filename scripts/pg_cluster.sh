@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for tests: its own data folder and port on 127.0.0.1.
-#   eval "$(bash scripts/pg_cluster.sh start DIR [PORT])"   # prints export FIELDDESK_TEST_PG_URL=…
+#   settings=$(bash scripts/pg_cluster.sh start DIR [PORT]) && eval "$settings"   # export FIELDDESK_TEST_PG_URL=…
 #   bash scripts/pg_cluster.sh stop DIR
 # initdb refuses to run as root: as root the cluster runs as the 'postgres' user (Debian's package
 # makes it) through runuser. The superuser's password is random and only in the environment.
