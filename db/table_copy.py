@@ -23,6 +23,7 @@ from sqlalchemy import (
     Float,
     Integer,
     LargeBinary,
+    String,
     Table,
     delete,
     insert,
@@ -90,7 +91,10 @@ def _decoder(table: Table) -> Callable[[list[Any]], dict[str, Any]]:
 
 def read_rows(conn: Connection, table: Table) -> Iterator[list[Any]]:
     """The table's rows, encoded, in primary-key order (so a digest does not depend on storage order)."""
-    order = list(table.primary_key.columns) or list(table.columns)
+    order: list[Any] = list(table.primary_key.columns) or list(table.columns)
+    if conn.dialect.name == "postgresql":
+        # SQLite compares text byte by byte; a server's default collation (zh_CN …) would not
+        order = [c.collate("C") if isinstance(c.type, String) else c for c in order]
     encode = _encoder(table)
     result = conn.execution_options(yield_per=BATCH).execute(select(*table.columns).order_by(*order))
     for part in result.partitions(BATCH):

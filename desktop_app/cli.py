@@ -37,6 +37,7 @@ HANDLERS: dict[str, str] = {
     "assign": "desktop_app.ledger.commands:cmd_assign",
     "holidays": "desktop_app.calendar_commands:cmd_holidays",
     "days": "desktop_app.work.commands:cmd_days",
+    "migrate-db": "desktop_app.migrate_db:cmd_migrate_db",
 }
 
 
@@ -200,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd("restore", "从备份恢复数据库")
     c.add_argument("file")
     cmd("selftest", "自检：字体、数据库、Qt 插件")
+    c = cmd("migrate-db", "把本单位数据复制到另一个空数据库（单机文件 ⇄ PostgreSQL 服务器），逐表核对行数与摘要，原库不改动")
+    c.add_argument("--to", required=True, metavar="URL",
+                   help="目标：postgresql://用户@服务器:端口/库名（密码用 FIELDDESK_DB_PASSWORD 或运行时输入），或新的 .db 文件路径")
     return p
 
 
