@@ -28,6 +28,7 @@ SKIP_REASON = "inspects the SQLite file itself; skipped when the suite runs on P
 _names = itertools.count(1)
 _created: list[str] = []  # databases the running test uses
 _free: list[str] = []  # emptied databases waiting for the next test
+_kept: list[str] = []  # databases of module-scoped fixtures, dropped at the end of the run
 _template = f"fd_template_{os.getpid()}"
 
 
@@ -69,11 +70,12 @@ def make_template() -> None:
     e.dispose()
 
 
-def attach(root: Path) -> str:
+def attach(root: Path, keep: bool = False) -> str:
     """Give the data folder ``root`` its own empty database (once); returns its URL.
 
     Databases are reused: emptied at the end of a test (``recycle``), which takes ~50 ms where
-    creating one from the template takes 1–2 s.
+    creating one from the template takes 1–2 s. ``keep``: not emptied at the end of the test
+    (a module-scoped fixture's folders; dropped with the template at the end of the run).
     """
     from sqlalchemy import text
 
@@ -90,11 +92,45 @@ def attach(root: Path) -> str:
         with eng.connect() as c:
             c.execute(text(f"CREATE DATABASE {name} TEMPLATE {_template} STRATEGY FILE_COPY"))
         eng.dispose()
-    _created.append(name)
+    (_kept if keep else _created).append(name)
     Path(root).mkdir(parents=True, exist_ok=True)
     url = _url_of(name)
     p.write_text(json.dumps({"url": url, "office_code": ""}), encoding="utf-8")
     return url
+
+
+def clone(root: Path) -> None:
+    """Give a copied data folder a copy of its database (a folder copied with shutil shares the original's)."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from desktop_app.server_db import URL_FILE
+
+    p = Path(root) / URL_FILE
+    info = json.loads(p.read_text(encoding="utf-8"))
+    source = make_url(info["url"]).database
+    name = f"fd_t{os.getpid()}_{next(_names)}"
+    eng = _admin()
+    with eng.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name} TEMPLATE {source} STRATEGY FILE_COPY"))
+    eng.dispose()
+    _created.append(name)
+    info["url"] = _url_of(name)
+    p.write_text(json.dumps(info), encoding="utf-8")
+
+
+def count_rows(root: Path, table: str) -> int:
+    """Rows of ``table`` in the database of the data folder ``root`` (its server database)."""
+    from sqlalchemy import text
+
+    from desktop_app.server_db import URL_FILE
+
+    name = json.loads((Path(root) / URL_FILE).read_text(encoding="utf-8"))["url"].rsplit("/", 1)[1]
+    eng = admin_engine(name)
+    with eng.connect() as c:
+        n = int(c.execute(text(f"SELECT count(*) FROM {table}")).scalar() or 0)
+    eng.dispose()
+    return n
 
 
 def drop_created() -> None:
@@ -136,6 +172,6 @@ def drop_template() -> None:
 
     eng = _admin()
     with eng.connect() as c:
-        for name in [_template, *_free]:
+        for name in [_template, *_free, *_kept]:
             c.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
     eng.dispose()

@@ -12,6 +12,9 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR
 
+# SQLite's FTS5 character index decides what is broad; PostgreSQL has no such index (a LIKE scan)
+pytestmark = pytest.mark.sqlite_only
+
 
 def _ledger(ctx: AppContext) -> None:
     items = [IssueInput(f"第{i}条：{'落实整改不到位' if i % 7 else '资金拨付滞后'}", unit=f"单位{i % 3}",
