@@ -235,7 +235,7 @@ def unknown_command(argv: list[str]) -> str | None:
     rest = list(argv)
     while rest:
         a = rest.pop(0)
-        if a == "--data-dir":
+        if a in ("--data-dir", "--db-url"):
             if rest:
                 rest.pop(0)
             continue
@@ -288,7 +288,8 @@ def run(argv: list[str]) -> int:
     try:
         return handler(args)
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
-        exc = known_error(raised)
+        server = sys.modules.get("desktop_app.server_db")  # loaded only when a server is in use
+        exc = (server.lost_connection(raised) if server is not None else None) or known_error(raised)
         if exc is None:
             raise
         print(f"错误：{exc}", file=sys.stderr)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from db import migrate
 from db.dialect import MIN_POSTGRES
@@ -179,13 +179,25 @@ def make_server_engine(choice: ServerChoice) -> Engine:
                           "请安装带服务器支持的版本：pip install \"fielddesk[postgresql]\"") from exc
 
 
-def explain(exc: BaseException, choice: ServerChoice) -> ServerError:
+def lost_connection(exc: BaseException) -> ServerError | None:
+    """A server connection that failed in the middle of a command, as a Chinese message; None for anything else.
+
+    The server rolls back the open transaction of a connection it loses: nothing is half-written.
+    """
+    if not isinstance(exc, DBAPIError) or not type(exc.orig).__module__.startswith("psycopg"):
+        return None  # SQLite's own errors are handled where the file is opened
+    if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+        return None
+    return explain(exc, None)
+
+
+def explain(exc: BaseException, choice: ServerChoice | None) -> ServerError:
     """A failed connection or statement as the Chinese message a clerk (or the server's admin) can act on."""
     orig = getattr(exc, "orig", exc)
     state = getattr(orig, "sqlstate", None) or ""
     msg = str(orig)
-    where = f"{choice.url.host}:{choice.url.port or 5432}"
-    user = choice.url.username or ""
+    where = f"{choice.url.host}:{choice.url.port or 5432}" if choice else "数据库服务器"
+    user = choice.url.username or "" if choice else ""
     if state == "28P01" or "password authentication failed" in msg:
         return ServerError(f"数据库用户 {user} 的密码不正确（{where}）",
                            "请用环境变量 FIELDDESK_DB_PASSWORD 或在提示时输入正确的密码")
@@ -196,12 +208,12 @@ def explain(exc: BaseException, choice: ServerChoice) -> ServerError:
         return ServerError(f"数据库服务器 {where} 不允许用户 {user} 从本机登录",
                            "请联系数据库管理员为该用户开通登录权限")
     if state == "3D000" or ("database" in msg and "does not exist" in msg):
-        return ServerError(f"数据库服务器 {where} 上没有名为 {choice.url.database} 的数据库",
+        return ServerError(f"数据库服务器 {where} 上没有名为 {choice.url.database if choice else ''} 的数据库",
                            "请检查地址中的数据库名，或请管理员先创建该数据库（CREATE DATABASE）")
     if state == "42501" or "permission denied" in msg:
         return ServerError(f"数据库用户 {user} 缺少所需权限：{msg.splitlines()[0]}",
                            "请联系数据库管理员授予该用户对数据库的读写和建表权限；数据未做任何改动")
-    if state.startswith("08") or any(w in msg for w in ("Connection refused", "could not connect", "timeout expired",
+    if state.startswith(("08", "57P")) or any(w in msg for w in ("Connection refused", "terminating connection", "could not connect", "timeout expired",
                                                           "could not translate host name", "Name or service not known",
                                                           "No route to host", "server closed the connection",
                                                           "connection is lost", "Network is unreachable")):

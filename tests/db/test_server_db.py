@@ -249,3 +249,22 @@ def test_an_older_schema_on_the_server_is_backed_up_then_migrated(tmp_path: Path
         assert any(str(made[0].path) in n for n in ctx.notices)
     finally:
         ctx.close()
+
+
+@needs_pg
+def test_a_connection_lost_mid_write_rolls_back_and_says_so(ctx: AppContext) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError) as caught, ctx.db.transaction() as s:
+        s.add(Issue(serial="2026-999", year=2026, description="写到一半", responsible_unit="综合科"))
+        s.flush()
+        pid = s.execute(text("SELECT pg_backend_pid()")).scalar()
+        admin = pg_plugin.admin_engine()
+        with admin.connect() as c:
+            c.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        admin.dispose()
+        s.execute(text("SELECT 1"))
+    lost = server_db.lost_connection(caught.value)
+    assert lost is not None and "事务已回滚" in str(lost) and "无法连接数据库服务器" in str(lost)
+    with ctx.db.session() as s:
+        assert s.execute(select(func.count()).select_from(Issue).where(Issue.serial == "2026-999")).scalar() == 0
