@@ -62,13 +62,15 @@ from db.models import (
     Visit,
     VisitParticipant,
 )
-from desktop_app import audit, demo_folder
+from desktop_app import audit, demo_folder, server_db
 from desktop_app import demo_names as names
 from desktop_app.audit import Actor
+from desktop_app.config import DataDir
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
+from desktop_app.sync import keys
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
@@ -215,12 +217,47 @@ def empty_demo_folder(root: Path, items: int) -> Iterator[AppContext]:
     """
     if items < 0:
         raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
+    if server_db.url_for(DataDir(Path(root))):
+        with _server_demo(Path(root)) as ctx:
+            yield ctx
+        return
     with demo_folder.building(Path(root)) as build:
         ctx = open_context(build, actor=DEMO_ACTOR, daily_backup=False)
         try:
             yield ctx
         finally:
             ctx.close()
+
+
+@contextlib.contextmanager
+def _server_demo(root: Path) -> Iterator[AppContext]:
+    """A demo straight into a shared server's database (no file to build aside and move into place).
+
+    Refused unless the database has no office; on any failure its rows are emptied again, so the
+    next try is not refused as “已有单位数据”.
+    """
+    data = DataDir(root)
+    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
+    if ctx.office_code:  # refused before anything below may clean up: this office's data is never touched
+        ctx.close()
+        raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
+                              "请用 --data-dir 指定一个新的空文件夹")
+    try:
+        yield ctx
+    except BaseException:
+        _empty_server_database(ctx)
+        ctx.close()
+        (data.keys / keys.KEY_FILE).unlink(missing_ok=True)
+        raise
+    ctx.close()
+
+
+def _empty_server_database(ctx: AppContext) -> None:
+    """Take a half-made demo out of a server database that had no office before it (rows only)."""
+    from db import table_copy
+
+    with ctx.db.engine.begin() as conn:
+        table_copy.clear_all(conn)
 
 
 def _setup_organisation(ctx: Any, county: County) -> None:
@@ -749,7 +786,10 @@ def _fate(rng: random.Random, kind: str) -> str:
 
 
 def _rebuild_search_index(db: Database) -> int | None:
-    """Rebuild the ledger's Chinese substring index once the ledger capability provides one."""
+    """Rebuild the ledger's Chinese substring index once the ledger capability provides one (SQLite only:
+    a server searches by scanning, so None there)."""
+    if server_db.is_server(db):
+        return None
     if importlib.util.find_spec("desktop_app.ledger.search") is None:
         return None
     search = importlib.import_module("desktop_app.ledger.search")
