@@ -42,19 +42,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session", autouse=pg_plugin.ACTIVE)
 def _pg_template() -> Iterator[None]:
-    """On PostgreSQL: the migrated template every test's database is copied from."""
+    """On PostgreSQL: the migrated template every test's database is copied from, and every data folder
+    opened (by a test or a module-scoped fixture) attached to a database of its own."""
+    from desktop_app import server_db
+
     pg_plugin.make_template()
-    yield
+    real = server_db.stored_url
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(server_db, "stored_url", lambda data: real(data) or pg_plugin.attach(data.root))
+        yield
     pg_plugin.drop_template()
 
 
 @pytest.fixture(autouse=pg_plugin.ACTIVE)
-def _pg_database_per_folder(_pg_template: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """On PostgreSQL: every data folder a test opens gets its own fresh database, dropped afterwards."""
-    from desktop_app import server_db
-
-    real = server_db.stored_url
-    monkeypatch.setattr(server_db, "stored_url", lambda data: real(data) or pg_plugin.attach(data.root))
+def _pg_database_per_folder(_pg_template: None) -> Iterator[None]:
+    """On PostgreSQL: the databases a test attached are emptied for reuse when it ends; those attached
+    before it began (by a module-scoped fixture) are kept for the module's other tests."""
+    pg_plugin.keep_attached()
     yield
     pg_plugin.drop_created()
 

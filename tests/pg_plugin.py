@@ -133,6 +133,12 @@ def count_rows(root: Path, table: str) -> int:
     return n
 
 
+def keep_attached() -> None:
+    """Databases attached so far belong to broader fixtures: not emptied at the end of the next test."""
+    _kept.extend(_created)
+    _created.clear()
+
+
 def drop_created() -> None:
     """End of a test: empty the databases it used for the next tests (drop one whose schema it changed)."""
     from sqlalchemy import text

@@ -380,4 +380,6 @@ def _office_has(s: Session, col: Any, value: Any, office: str) -> bool:
     if conn.dialect.paramstyle == "qmark":  # plain driver SQL: building the statement would cost more
         sql = f"SELECT 1 FROM issue WHERE {col.key} = ? AND office_code = ? LIMIT 1"
         return conn.exec_driver_sql(sql, (value, office)).first() is not None
-    return s.execute(select(Issue.id).where(col == value, Issue.office_code == office).limit(1)).first() is not None
+    # the year drop-down holds text ('2026'): a server compares an integer column with an integer only
+    typed = int(value) if col.key == "year" else value
+    return s.execute(select(Issue.id).where(col == typed, Issue.office_code == office).limit(1)).first() is not None
