@@ -3,7 +3,7 @@
 # (data folder under a temp folder, its own port on 127.0.0.1), points the suite at it through
 # FIELDDESK_TEST_PG_URL (tests/pg_plugin.py: one database per data folder), and stops and deletes
 # the cluster on exit, whatever happened. Tests marked sqlite_only are skipped there, with the reason.
-#   bash scripts/pg_test.sh                # tests/db and tests/e2e
+#   bash scripts/pg_test.sh                # tests/db and tests/e2e (but the holiday property test, below)
 #   bash scripts/pg_test.sh tests/db/test_server_db.py -x
 # Needs Debian's postgresql package (initdb, pg_ctl, pg_dump) and the .venv of scripts/test.sh.
 set -euo pipefail
@@ -16,6 +16,8 @@ settings=$(bash scripts/pg_cluster.sh start "$work/cluster")  # a failed start s
 eval "$settings"
 [ -n "${FIELDDESK_TEST_PG_URL:-}" ] || { echo "the PostgreSQL cluster did not start" >&2; exit 1; }
 started=$(date +%s)
-if [ "$#" -eq 0 ]; then set -- tests/db tests/e2e; fi
+# by default all of tests/db and tests/e2e but the holiday-precedence property test: hundreds of generated
+# offices exercise rules whose SQL test_holiday_override.py already runs here (the CI budget: docs/postgresql.md)
+if [ "$#" -eq 0 ]; then set -- tests/db tests/e2e --ignore=tests/db/test_holiday_override_property.py; fi
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider "$@"
 echo "PostgreSQL tests: $(( $(date +%s) - started )) s"

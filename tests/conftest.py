@@ -34,10 +34,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """On PostgreSQL (FIELDDESK_TEST_PG_URL), skip the tests that inspect the SQLite file itself."""
     if not pg_plugin.ACTIVE:
         return
-    skip = pytest.mark.skip(reason=pg_plugin.SKIP_REASON)
     for item in items:
-        if "sqlite_only" in item.keywords:
-            item.add_marker(skip)
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            why = f"SQLite only ({mark.args[0]}): " if mark.args else ""
+            item.add_marker(pytest.mark.skip(reason=why + pg_plugin.SKIP_REASON))
 
 
 @pytest.fixture(scope="session", autouse=pg_plugin.ACTIVE)

@@ -23,7 +23,7 @@ ADMIN_URL = os.environ.get("FIELDDESK_TEST_PG_URL", "")
 #: read once: a test may change FIELDDESK_DB_PASSWORD (wrong password, another role) in its own environment
 ADMIN_PASSWORD = os.environ.get("FIELDDESK_DB_PASSWORD", "")
 ACTIVE = bool(ADMIN_URL)
-SKIP_REASON = "inspects the SQLite file itself; skipped when the suite runs on PostgreSQL (FIELDDESK_TEST_PG_URL)"
+SKIP_REASON = "skipped when the suite runs on PostgreSQL (FIELDDESK_TEST_PG_URL)"
 
 _names = itertools.count(1)
 _created: list[str] = []  # databases the running test uses

@@ -12,8 +12,7 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR
 
-# SQLite's FTS5 character index decides what is broad; PostgreSQL has no such index (a LIKE scan)
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite_only("SQLite's FTS5 character index decides what is broad; PostgreSQL has no such index (a LIKE scan)")
 
 
 def _ledger(ctx: AppContext) -> None:

@@ -15,8 +15,7 @@ from desktop_app.backup import list_backups
 from desktop_app.context import open_context
 from desktop_app.errors import SchemaTooNewError
 
-# these build and inspect SQLite files (the server's migrations: tests/db/test_server_db.py)
-pytestmark = pytest.mark.sqlite_only
+pytestmark = pytest.mark.sqlite_only("these build and inspect SQLite files (the server's migrations: tests/db/test_server_db.py)")
 
 
 def _revisions() -> list[str]:
