@@ -4,6 +4,7 @@
 # FIELDDESK_TEST_PG_URL (tests/pg_plugin.py: one database per data folder), and stops and deletes
 # the cluster on exit, whatever happened. Tests marked sqlite_only are skipped there, with the reason.
 #   bash scripts/pg_test.sh                # tests/db and tests/e2e (but the holiday property test, below)
+#   bash scripts/pg_test.sh -x --tb=line        # the same set, pytest options added
 #   bash scripts/pg_test.sh tests/db/test_server_db.py -x
 # Needs Debian's postgresql package (initdb, pg_ctl, pg_dump) and the .venv of scripts/test.sh.
 set -euo pipefail
@@ -18,6 +19,8 @@ eval "$settings"
 started=$(date +%s)
 # by default all of tests/db and tests/e2e but the holiday-precedence property test: hundreds of generated
 # offices exercise rules whose SQL test_holiday_override.py already runs here (the CI budget: docs/postgresql.md)
-if [ "$#" -eq 0 ]; then set -- tests/db tests/e2e --ignore=tests/db/test_holiday_override_property.py; fi
+paths=0
+for a in "$@"; do case "$a" in -*) ;; *) paths=1 ;; esac; done  # options alone (-x, --tb=line) keep the default set
+if [ "$paths" -eq 0 ]; then set -- "$@" tests/db tests/e2e --ignore=tests/db/test_holiday_override_property.py; fi
 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider "$@"
 echo "PostgreSQL tests: $(( $(date +%s) - started )) s"
