@@ -73,14 +73,14 @@ class ServerChoice:
     url: URL
 
     @property
-    def display(self) -> str:
-        """The address without the password, as stored and shown."""
-        return self.url._replace(password=None).render_as_string(hide_password=False)
-
-    @property
     def stored(self) -> str:
         """The address written to the data folder: never the password."""
         return self.url._replace(password=None).render_as_string(hide_password=False)
+
+    @property
+    def display(self) -> str:
+        """The address as shown to the clerk: the stored form, without the password."""
+        return self.stored
 
 
 def parse_url(raw: str) -> URL:
