@@ -22,5 +22,7 @@ started=$(date +%s)
 paths=0
 for a in "$@"; do case "$a" in -*) ;; *) paths=1 ;; esac; done  # options alone (-x, --tb=line) keep the default set
 if [ "$paths" -eq 0 ]; then set -- "$@" tests/db tests/e2e --ignore=tests/db/test_holiday_override_property.py; fi
-QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider "$@"
+rc=0
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -p no:cacheprovider "$@" || rc=$?
 echo "PostgreSQL tests: $(( $(date +%s) - started )) s"
+exit "$rc"

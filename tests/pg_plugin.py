@@ -139,6 +139,20 @@ def keep_attached() -> None:
     _created.clear()
 
 
+def column(root: Path, sql: str) -> list[object]:
+    """The first column of ``sql`` run on the database of the data folder ``root``."""
+    from sqlalchemy import text
+
+    from desktop_app.server_db import URL_FILE
+
+    name = json.loads((Path(root) / URL_FILE).read_text(encoding="utf-8"))["url"].rsplit("/", 1)[1]
+    eng = admin_engine(name)
+    with eng.connect() as c:
+        out = list(c.execute(text(sql)).scalars())
+    eng.dispose()
+    return out
+
+
 def drop_created() -> None:
     """End of a test: empty the databases it used for the next tests (drop one whose schema it changed)."""
     from sqlalchemy import text
