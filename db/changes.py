@@ -34,6 +34,7 @@ from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from db.base import SyncMixin, new_id
+from db.dialect import serialise
 from db.models_support import ChangeLog, SyncConflict
 
 #: columns that are bookkeeping, not content: they never count as "changed fields"
@@ -88,7 +89,12 @@ class HybridClock:
 
 
 def next_seq(session: Session, origin: str) -> int:
-    """The next change-log sequence number for ``origin`` (1 for the first change)."""
+    """The next change-log sequence number for ``origin`` (1 for the first change).
+
+    Two clerks saving at once on a shared server must not read the same max(seq): the
+    writer lock (``db.dialect.serialise``) is held from here to the end of the transaction.
+    """
+    serialise(session)
     current = session.execute(select(func.max(ChangeLog.seq)).where(ChangeLog.origin == origin)).scalar()
     return int(current or 0) + 1
 

@@ -1,6 +1,7 @@
 """All models in one import, so Alembic and callers see the whole schema."""
 
 from db.base import Base, SyncMixin, new_id
+from db.dialect import check_lengths
 from db.models_ledger import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
@@ -45,6 +46,9 @@ from db.models_work import (
 SYNCED_MODELS: dict[str, type[Base]] = {
     mp.class_.__tablename__: mp.class_ for mp in Base.registry.mappers if getattr(mp.class_, "__synced__", False)
 }
+
+# declared String(n) lengths hold on SQLite too (it ignores them; PostgreSQL fails the whole transaction)
+check_lengths(Base)
 
 __all__ = [
     "AWARD_KINDS", "CLOSURE_STATE_LABELS", "EXTENSION_STATE_LABELS", "ISSUE_KIND_LABELS", "ISSUE_SOURCE_LABELS",

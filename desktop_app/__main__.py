@@ -7,6 +7,7 @@ error with 用法 and “未知命令”, never a window that opens (or hangs on
 
 from __future__ import annotations
 
+import os
 import sys
 
 #: global options the GUI understands too, each followed by its value
@@ -23,6 +24,10 @@ def gui_data_dir(args: list[str]) -> tuple[bool, str | None]:
             data_dir = rest.pop(0)
         elif any(a.startswith(o + "=") for o in GUI_OPTIONS):
             data_dir = a.split("=", 1)[1]
+        elif a == "--db-url" and rest:  # the GUI opens the folder with open_context(db_url=$FIELDDESK_DB_URL)
+            os.environ["FIELDDESK_DB_URL"] = rest.pop(0)
+        elif a.startswith("--db-url="):
+            os.environ["FIELDDESK_DB_URL"] = a.split("=", 1)[1]
         else:
             return False, None
     return True, data_dir

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db.dialect import serialise
 from db.models import AuditEntry, ChangeLog, Setting, User
 from desktop_app.errors import PermissionDeniedError
 
@@ -116,6 +117,7 @@ def record(
     Refuses (PermissionDeniedError) an action the actor has no right to, unless ``check``
     is False (sign-in failures, recorded by the system whoever typed).
     """
+    serialise(session)  # a shared server: two clerks' entries never link to the same predecessor
     if check:
         check_right(session, actor, action)
     head = read_head(session)

@@ -24,6 +24,8 @@ KNOWN_GOOD_FILE = "known-good.json"
 #: names the pre-migration backup of a migration that has not finished yet (reused by the next try)
 PENDING_MIGRATION_FILE = "migration-pending.json"
 _PART = re.compile(r"\.(\d+)\.part$")
+#: a SQLite file, and a shared server's backups (desktop_app.server_backup: pg_dump's format, the app's archive)
+SUFFIXES = (".db", ".pgdump", ".fdarchive")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ class BackupInfo:
     created: dt.datetime
     reason: str
     size: int
+
+    @property
+    def kind(self) -> str:
+        """What the file is: sqlite (a database file), pgdump or archive (a shared server's backups)."""
+        return {".pgdump": "pgdump", ".fdarchive": "archive"}.get(self.path.suffix, "sqlite")
 
 
 def backup_to(db_path: Path, out: Path) -> Path:
@@ -107,7 +114,7 @@ def make_backup(db_path: Path, backups_dir: Path, reason: str = "manual") -> Pat
 
 def backup_info(p: Path) -> BackupInfo | None:
     """When and why a file named as this program names its backups was made; None for any other file."""
-    if not (p.name.startswith(PREFIX) and p.suffix == ".db"):
+    if not (p.name.startswith(PREFIX) and p.suffix in SUFFIXES):
         return None
     parts = p.stem[len(PREFIX):].split("-")
     try:
@@ -119,7 +126,7 @@ def backup_info(p: Path) -> BackupInfo | None:
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
     """Backups, newest first."""
-    found = [b for b in map(backup_info, backups_dir.glob(f"{PREFIX}*.db")) if b is not None]
+    found = [b for b in map(backup_info, backups_dir.glob(f"{PREFIX}*")) if b is not None]
     return sorted(found, key=lambda b: b.created, reverse=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +39,7 @@ HANDLERS: dict[str, str] = {
     "days": "desktop_app.work.commands:cmd_days",
     "users": "desktop_app.account_commands:cmd_users",
     "audit": "desktop_app.account_commands:cmd_audit",
+    "migrate-db": "desktop_app.migrate_db:cmd_migrate_db",
 }
 
 
@@ -89,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"FieldDesk {__version__}")
     p.add_argument("--data-dir", help="数据目录（也可用环境变量 FIELDDESK_DATA_DIR）")
     p.add_argument("--user", help="登录名（本单位启用账户后必填；密码取自环境变量 FIELDDESK_PASSWORD，否则提示输入）")
+    p.add_argument("--db-url", help="共享数据库服务器地址 postgresql://用户@服务器:端口/库名（也可用环境变量 FIELDDESK_DB_URL；"
+                                    "密码用环境变量 FIELDDESK_DB_PASSWORD 或运行时输入，不会保存）")
     sub = p.add_subparsers(dest="command", metavar="命令")
 
     def cmd(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -214,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name", help="显示名称（不对应人员时）")
     c = cmd("audit", "审计日志：verify 校验哈希链，指出第一条被改动、删除或调换的记录")
     c.add_argument("action", choices=["verify"])
+    c = cmd("migrate-db", "把本单位数据复制到另一个空数据库（单机文件 ⇄ PostgreSQL 服务器），逐表核对行数与摘要，原库不改动")
+    c.add_argument("--to", required=True, metavar="URL",
+                   help="目标：postgresql://用户@服务器:端口/库名（密码用 FIELDDESK_DB_PASSWORD 或运行时输入），或新的 .db 文件路径")
     return p
 
 
@@ -245,7 +252,7 @@ def unknown_command(argv: list[str]) -> str | None:
     rest = list(argv)
     while rest:
         a = rest.pop(0)
-        if a in ("--data-dir", "--user"):
+        if a in ("--data-dir", "--user", "--db-url"):
             if rest:
                 rest.pop(0)
             continue
@@ -282,6 +289,13 @@ def run(argv: list[str]) -> int:
     if getattr(args, "user_sub", None):
         args.user = args.user_sub
     handler = resolve_handler(args.command)
+    db_url = getattr(args, "db_url", None) or os.environ.get("FIELDDESK_DB_URL")
+    if db_url and handler is not None:
+        from desktop_app import server_db
+
+        server_db.select(db_url, data_root(args), server_db.terminal_password)
+    elif "desktop_app.server_db" in sys.modules:  # an earlier run() in this process chose one
+        sys.modules["desktop_app.server_db"].select(None)
     if handler is None:
         print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
         return 2
@@ -301,7 +315,8 @@ def run(argv: list[str]) -> int:
             account_commands.record_read(args, actor)
         return code
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
-        exc = known_error(raised)
+        server = sys.modules.get("desktop_app.server_db")  # loaded only when a server is in use
+        exc = (server.lost_connection(raised) if server is not None else None) or known_error(raised)
         if exc is None:
             raise
         print(f"错误：{exc}", file=sys.stderr)

@@ -6,10 +6,10 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from desktop_app import backup, datalock
+from desktop_app import backup, datalock, server_db
 from desktop_app.cli import data_root, emit
 from desktop_app.config import DataDir
-from desktop_app.context import initialise_office, open_context
+from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.services.organisation import SetupInput
 
@@ -94,6 +94,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """fielddesk backup [OUT]: a consistent copy of the live database."""
     # a backup of a damaged file is worthless: always verify every page first
     ctx = open_context(data_root(args), full_check=True, daily_backup=False, write=False)
+    if server_db.is_server(ctx.db):
+        return _backup_server(args, ctx)
     try:
         out = backup.backup_to(ctx.data.db_path, Path(args.out)) if args.out else backup.make_backup(
             ctx.data.db_path, ctx.data.backups, "manual")
@@ -107,10 +109,45 @@ def cmd_restore(args: argparse.Namespace) -> int:
     """fielddesk restore FILE: put a backup in place; the current file is kept as a backup first."""
     data = DataDir(data_root(args))
     data.ensure()
+    if server_db.url_for(data):
+        return _restore_server(args, data)
     safety = backup.restore_file(Path(args.file), data.db_path, data.backups)
     ctx = open_context(data.root, daily_backup=False)  # checks and migrates the restored file
     code = ctx.office_code
     ctx.close()
     emit(args, {"restored": str(args.file), "previous_saved_as": str(safety) if safety else None, "office_code": code},
          f"已从 {args.file} 恢复" + (f"；恢复前的数据已保存为 {safety}" if safety else ""))
+    return 0
+
+
+def _backup_server(args: argparse.Namespace, ctx: AppContext) -> int:
+    """backup on a shared server: pg_dump's custom format, or the app's archive of every table; checked."""
+    from desktop_app import server_backup
+
+    try:
+        out = (server_backup.backup_to(ctx.db.engine, Path(args.out)) if args.out
+               else server_backup.make_backup(ctx.db.engine, ctx.data.backups, "manual"))
+        summary = server_backup.verify(out)
+    finally:
+        ctx.close()
+    kind = "pgdump" if out.suffix == server_backup.PGDUMP_SUFFIX else "archive"
+    emit(args, {"file": str(out), "bytes": out.stat().st_size, "kind": kind, "check": summary},
+         f"已备份到 {out}（{server_backup.KIND_LABELS[out.suffix]}；{summary}）")
+    return 0
+
+
+def _restore_server(args: argparse.Namespace, data: DataDir) -> int:
+    """restore on a shared server: the backup replaces the database's contents in one transaction."""
+    from desktop_app import server_backup
+
+    ctx = open_context(data.root, daily_backup=False)
+    try:
+        safety = server_backup.restore(ctx.db.engine, Path(args.file), data.backups)
+    finally:
+        ctx.close()
+    ctx = open_context(data.root, daily_backup=False)  # checks and migrates what was restored
+    code = ctx.office_code
+    ctx.close()
+    emit(args, {"restored": str(args.file), "previous_saved_as": str(safety), "office_code": code},
+         f"已从 {args.file} 恢复；恢复前的数据已保存为 {safety}")
     return 0

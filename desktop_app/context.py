@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from db import killpoints, migrate
 from db.engine import Database, integrity_check, make_engine, sqlite_url, structure_check
-from desktop_app import backup, datalock
+from desktop_app import backup, datalock, server_db
 from desktop_app.audit import CLI, Actor
 from desktop_app.config import DataDir
 from desktop_app.db_errors import known_error
@@ -59,7 +59,8 @@ class AppContext:
 
 
 def open_context(root: Path, actor: Actor | None = None, full_check: bool | None = None,
-                 daily_backup: bool = True, write: bool = True, wait_s: float | None = None) -> AppContext:
+                 daily_backup: bool = True, write: bool = True, wait_s: float | None = None,
+                 db_url: str | None = None) -> AppContext:
     """Open (creating if needed) the data folder at ``root``.
 
     Takes the folder's locks first (see ``datalock``): with ``write`` (the default) the
@@ -79,10 +80,17 @@ def open_context(root: Path, actor: Actor | None = None, full_check: bool | None
     backup, so every daily backup is of a verified file — and the structural check
     otherwise. The full check reads every page (seconds on a 100k-item ledger), which
     is too slow for every start of the app.
+
+    ``db_url`` (or ``--db-url`` / ``FIELDDESK_DB_URL`` for this run, or the folder's
+    remembered choice) opens a PostgreSQL server instead: ``desktop_app.server_db``.
     """
     actor = actor or SIGNED_IN.get() or CLI
     data = DataDir(Path(root))
     data.ensure()
+    url = db_url or server_db.url_for(data)
+    if url:  # a shared server: transactions and db.dialect's writer lock order the clerks, not the folder's locks
+        server, server_notices = server_db.open_database(data, url)
+        return AppContext(data=data, db=server, actor=actor, notices=server_notices)
     locks = datalock.hold(data.root, writer=write, wait_s=wait_s)
     try:
         return _open(data, actor, full_check, daily_backup, locks)

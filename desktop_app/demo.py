@@ -33,12 +33,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Boolean, Date, DateTime, insert, select
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import killpoints
 from db.changes import STAMP_COLUMNS, next_seq
+from db.dialect import is_sqlite
 from db.engine import Database
 from db.models import (
     Attempt,
@@ -61,13 +62,15 @@ from db.models import (
     Visit,
     VisitParticipant,
 )
-from desktop_app import audit, demo_folder
+from desktop_app import audit, demo_folder, server_db
 from desktop_app import demo_names as names
 from desktop_app.audit import Actor
+from desktop_app.config import DataDir
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
+from desktop_app.sync import keys
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
@@ -222,12 +225,47 @@ def empty_demo_folder(root: Path, items: int) -> Iterator[AppContext]:
     """
     if items < 0:
         raise ValidationError(f"问题台账条目数“{items}”无效", "请填写不小于0的整数")
+    if server_db.url_for(DataDir(Path(root))):
+        with _server_demo(Path(root)) as ctx:
+            yield ctx
+        return
     with demo_folder.building(Path(root)) as build:
         ctx = open_context(build, actor=DEMO_ACTOR, daily_backup=False)
         try:
             yield ctx
         finally:
             ctx.close()
+
+
+@contextlib.contextmanager
+def _server_demo(root: Path) -> Iterator[AppContext]:
+    """A demo straight into a shared server's database (no file to build aside and move into place).
+
+    Refused unless the database has no office; on any failure its rows are emptied again, so the
+    next try is not refused as “已有单位数据”.
+    """
+    data = DataDir(root)
+    ctx = open_context(data.root, actor=DEMO_ACTOR, daily_backup=False)
+    if ctx.office_code:  # refused before anything below may clean up: this office's data is never touched
+        ctx.close()
+        raise ValidationError(f"数据目录 {ctx.data.root} 已有单位数据（{ctx.office_code}），演示数据只能生成到空目录",
+                              "请用 --data-dir 指定一个新的空文件夹")
+    try:
+        yield ctx
+    except BaseException:
+        _empty_server_database(ctx)
+        ctx.close()
+        (data.keys / keys.KEY_FILE).unlink(missing_ok=True)
+        raise
+    ctx.close()
+
+
+def _empty_server_database(ctx: AppContext) -> None:
+    """Take a half-made demo out of a server database that had no office before it (rows only)."""
+    from db import table_copy
+
+    with ctx.db.engine.begin() as conn:
+        table_copy.clear_all(conn)
 
 
 def _setup_organisation(ctx: Any, county: County) -> None:
@@ -498,25 +536,51 @@ class _Bulk:
         """One transaction: the rows, their change-log entries and an audit entry."""
         with db.transaction() as s:
             conn = s.connection()
-            # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
-            conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
+            sqlite = is_sqlite(conn)
+            if sqlite:  # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
             seq = next_seq(s, self.office)
             for name, rows in rows_by_table.items():
                 if rows:
                     rows.sort()  # by id: neighbouring inserts touch neighbouring pages of the primary-key index
                     cols = self.columns[name]
-                    sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                    conn.exec_driver_sql(sql, rows)
+                    if sqlite:
+                        sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+                        conn.exec_driver_sql(sql, rows)
+                    else:
+                        _insert_typed(conn, name, cols, rows)
             log_rows = [(self.office, seq + i, stamp, table, rid, "insert", fields)
                         for i, (stamp, table, rid, fields) in enumerate(log)]
-            conn.exec_driver_sql(
-                f"INSERT INTO {ChangeLog.__tablename__} (origin, seq, hlc, table_name, row_id, op, fields) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", log_rows)
+            log_cols = ["origin", "seq", "hlc", "table_name", "row_id", "op", "fields"]
+            if sqlite:
+                conn.exec_driver_sql(
+                    f"INSERT INTO {ChangeLog.__tablename__} ({', '.join(log_cols)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    log_rows)
+            else:
+                _insert_typed(conn, ChangeLog.__tablename__, log_cols, log_rows)
             counts = {name: len(rows) for name, rows in rows_by_table.items()}
             audit.record(s, actor, "demo_ledger", "issue", "", counts)
-            conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
         for name, rows in rows_by_table.items():
             self.totals[name] += len(rows)
+
+
+def _insert_typed(conn: Any, name: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Rows queued in SQLite's storage form (dates as text, booleans as 0/1) inserted on another engine."""
+    table = Base.metadata.tables[name]
+    convert: list[Callable[[Any], Any]] = []
+    for c in cols:
+        t = table.c[c].type
+        if isinstance(t, Boolean):
+            convert.append(lambda v: None if v is None else bool(v))
+        elif isinstance(t, DateTime):
+            convert.append(lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v)
+        elif isinstance(t, Date):
+            convert.append(lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else v)
+        else:
+            convert.append(lambda v: v)
+    conn.execute(insert(table), [{c: f(v) for c, f, v in zip(cols, convert, r, strict=True)} for r in rows])
 
 
 def _d(day: dt.date | None) -> str | None:
@@ -730,7 +794,10 @@ def _fate(rng: random.Random, kind: str) -> str:
 
 
 def _rebuild_search_index(db: Database) -> int | None:
-    """Rebuild the ledger's Chinese substring index once the ledger capability provides one."""
+    """Rebuild the ledger's Chinese substring index once the ledger capability provides one (SQLite only:
+    a server searches by scanning, so None there)."""
+    if server_db.is_server(db):
+        return None
     if importlib.util.find_spec("desktop_app.ledger.search") is None:
         return None
     search = importlib.import_module("desktop_app.ledger.search")

@@ -42,6 +42,14 @@ class StateError(FieldDeskError):
     """The record is in a state that forbids this step (e.g. a closed ledger item)."""
 
 
+class StaleEditError(StateError):
+    """Someone else changed the record since this clerk read it; nothing was saved."""
+
+    def __init__(self, message: str = "该问题已被他人修改，请刷新后再试",
+                 action: str = "您填写的内容尚未保存：请先复制下来，刷新后再修改") -> None:
+        super().__init__(message, action)
+
+
 class SetupRequiredError(FieldDeskError):
     """The data folder has no office yet."""
 

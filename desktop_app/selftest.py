@@ -70,10 +70,12 @@ def check_fonts(font_file: Path = FONT_FILE) -> Check:
 
 def check_database(root: Path) -> Check:
     """The database opens as the app opens it, at the newest schema, with an office."""
+    from desktop_app import server_db
     from desktop_app.config import DataDir
 
     data = DataDir(root)
-    if not data.db_path.is_file():
+    server = server_db.url_for(data)
+    if not server and not data.db_path.is_file():
         return Check("database", False, f"数据目录 {root} 中没有数据库；请先运行 fielddesk init 或 fielddesk demo")
     try:
         from sqlalchemy import func, select
@@ -94,11 +96,16 @@ def check_database(root: Path) -> Check:
             office = organisation.get_office(ctx.db)
             with ctx.db.session() as s:
                 issues = s.execute(select(func.count(Issue.id))).scalar() or 0
+            backup_note = _server_backup_note(ctx) if server else ""
         finally:
             ctx.close()
     except FieldDeskError as exc:
         return Check("database", False, str(exc))
     notes = "；".join(ctx.notices)
+    if server:
+        return Check("database", True, f"数据库服务器 {server_db.ServerChoice(server_db.parse_url(server)).display}："
+                                       f"结构版本 {revision}（最新），本单位 {office.name}（{office.code}），"
+                                       f"问题台账 {issues} 条；{backup_note}" + (f"；{notes}" if notes else ""))
     return Check("database", True, f"{data.db_path}：完整性检查通过，结构版本 {revision}（最新），"
                                    f"本单位 {office.name}（{office.code}），问题台账 {issues} 条" + (f"；{notes}" if notes else ""))
 
@@ -124,6 +131,14 @@ def check_audit(root: Path) -> Check:
     if report.ok:
         return Check("audit", True, report.message)
     return Check("audit", False, f"{report.message}；请运行 fielddesk audit verify 查看，并报告单位负责人")
+def _server_backup_note(ctx: Any) -> str:
+    """The newest backup of a shared server, read back (a backup that cannot be restored is a failure)."""
+    from desktop_app import backup, server_backup
+
+    made = [b for b in backup.list_backups(ctx.data.backups) if b.kind != "sqlite"]
+    if not made:
+        return "尚无服务器备份（请运行 fielddesk backup）"
+    return f"最新备份 {made[0].path.name}：{server_backup.verify(made[0].path)}"
 
 
 def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:

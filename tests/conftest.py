@@ -22,11 +22,46 @@ _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 from desktop_app.audit import Actor  # noqa: E402
 from desktop_app.context import AppContext, initialise_office, open_context  # noqa: E402
 from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402
+from tests import pg_plugin  # noqa: E402
 
 # The office-style sample spreadsheets live in the repository (tests/fixtures/samples, copied from the
 # project's shared samples; make_samples.py there regenerates them), so a clone alone passes the suite.
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
 TEST_ACTOR = Actor("tester", "测试员")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (FIELDDESK_TEST_PG_URL), skip the tests that inspect the SQLite file itself."""
+    if not pg_plugin.ACTIVE:
+        return
+    for item in items:
+        mark = item.get_closest_marker("sqlite_only")
+        if mark is not None:
+            why = f"SQLite only ({mark.args[0]}): " if mark.args else ""
+            item.add_marker(pytest.mark.skip(reason=why + pg_plugin.SKIP_REASON))
+
+
+@pytest.fixture(scope="session", autouse=pg_plugin.ACTIVE)
+def _pg_template() -> Iterator[None]:
+    """On PostgreSQL: the migrated template every test's database is copied from, and every data folder
+    opened (by a test or a module-scoped fixture) attached to a database of its own."""
+    from desktop_app import server_db
+
+    pg_plugin.make_template()
+    real = server_db.stored_url
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(server_db, "stored_url", lambda data: real(data) or pg_plugin.attach(data.root))
+        yield
+    pg_plugin.drop_template()
+
+
+@pytest.fixture(autouse=pg_plugin.ACTIVE)
+def _pg_database_per_folder(_pg_template: None) -> Iterator[None]:
+    """On PostgreSQL: the databases a test attached are emptied for reuse when it ends; those attached
+    before it began (by a module-scoped fixture) are kept for the module's other tests."""
+    pg_plugin.keep_attached()
+    yield
+    pg_plugin.drop_created()
 
 
 @pytest.fixture

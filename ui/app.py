@@ -114,8 +114,10 @@ def open_data(root: Path, actor: Actor, parent: QWidget | None = None) -> AppCon
     while True:
         try:
             # full integrity check at the day's first open, structural check otherwise; the window holds
-            # the folder's writer lock while it is open (a second window or a writing command is refused)
-            return open_context(root, actor=actor, wait_s=GUI_LOCK_WAIT_S)
+            # the folder's writer lock while it is open (a second window or a writing command is refused);
+            # a shared server chosen for this run (--db-url / FIELDDESK_DB_URL), else the folder's own choice
+            return open_context(root, actor=actor, wait_s=GUI_LOCK_WAIT_S,
+                                db_url=os.environ.get("FIELDDESK_DB_URL") or None)
         except DatabaseCorruptError as exc:
             from ui.recovery_dialog import RecoveryDialog
 

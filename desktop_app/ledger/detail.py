@@ -111,7 +111,7 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
         row = to_row(r, clock)
         links = s.execute(select(Issue.source_visit_id, Issue.source_topic_id, Issue.created_at,
-                                 Issue.assigned_by_office).where(Issue.id == issue_id)).one()
+                                 Issue.assigned_by_office, Issue.hlc).where(Issue.id == issue_id)).one()
         progress = list(s.execute(select(Progress).where(Progress.issue_id == issue_id, Progress.deleted.is_(False))
                                   .order_by(Progress.date, Progress.created_at)).scalars())
         exts = list(s.execute(select(Extension).where(Extension.issue_id == issue_id, Extension.deleted.is_(False))
@@ -206,6 +206,7 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
             refused_why=rights.refused_reasons(s, db.office_code or "", row.serial, row.office_code,
                                                links.assigned_by_office or ""),
+            version=int(links.hlc or 0),
         )
 
 

@@ -33,15 +33,16 @@ from db.models import (
 )
 from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from desktop_app.errors import NotFoundError, PermissionDeniedError, StaleEditError, StateError, ValidationError
 from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import settings
 
 
-def _issue(s: Session, issue_id: str) -> Issue:
-    issue = s.get(Issue, issue_id)
+def _issue(s: Session, issue_id: str, lock: bool = False) -> Issue:
+    # lock: SELECT … FOR UPDATE on a server, so a check of the row's version holds until the write (SQLite ignores it)
+    issue = s.get(Issue, issue_id, with_for_update=lock or None)
     if issue is None or issue.deleted:
         raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
     return issue
@@ -64,13 +65,17 @@ def _text(value: str, label: str, field: str, limit: int = 4000) -> str:
 
 
 def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, today: dt.date | None = None,
-               complete: bool = False) -> None:
+               complete: bool = False, expected_version: int | None = None) -> None:
     """Change an item's fields (not its serial, year or status — those have their own steps).
 
     While no extension has been approved the original deadline follows the
     deadline (a correction); after one, it stays as it was. ``complete``: refuse an item
     without the elements of ``completeness`` (the item form asks for it: 待完善 items are
     completed there).
+
+    ``expected_version``: the item's ``IssueDetail.version`` when the clerk opened it. If anyone
+    (another clerk on the shared server, a bundle) changed it since, the edit is refused with
+    StaleEditError and nothing is written. The row is locked while checked and written.
     """
     if complete:
         data = completeness.with_default_deadline(data)
@@ -79,7 +84,9 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
         raise errs[0]
     today = today or dt.date.today()
     with db.transaction() as s:
-        issue = _issue(s, issue_id)
+        issue = _issue(s, issue_id, lock=expected_version is not None)
+        if expected_version is not None and int(issue.hlc or 0) != expected_version:
+            raise StaleEditError()
         _writable(issue, "修改")
         writer = db.office_code or ""
         rights.check(s, writer, issue, "edit")

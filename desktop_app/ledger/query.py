@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from db.dialect import is_sqlite
 from db.engine import Database
 from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
 from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
@@ -222,10 +223,15 @@ def _after(expr: ColumnElement[Any], key: PageKey, descending: bool) -> ColumnEl
     return or_(expr < value, and_(expr == value, Issue.id < rid), expr.is_(None))
 
 
-def _ordered(q: Any, expr: ColumnElement[Any], descending: bool) -> Any:
+def _ordered(q: Any, expr: ColumnElement[Any], descending: bool, sqlite: bool = True) -> Any:
+    """``q`` in (expr, id) order with NULLs where ``_after`` expects them: first ascending, last descending.
+
+    That is SQLite's default; PostgreSQL's is the opposite, so there it is said explicitly (a page
+    continuing after an empty 完成时限 would otherwise skip every other empty one).
+    """
     if descending:
-        return q.order_by(expr.desc(), Issue.id.desc())
-    return q.order_by(expr.asc(), Issue.id.asc())
+        return q.order_by(expr.desc() if sqlite else expr.desc().nulls_last(), Issue.id.desc())
+    return q.order_by(expr.asc() if sqlite else expr.asc().nulls_first(), Issue.id.asc())
 
 
 def count_issues(db: Database, f: IssueFilter, clock: WarningClock | None = None) -> int:
@@ -295,11 +301,12 @@ def fetch_page(
             ids = ids.with_hint(Issue, "INDEXED BY ix_issue_year_serial", "sqlite")
         if after_key is not None:
             ids = ids.where(_after(expr, after_key, order_desc))
-        ids = _ordered(ids, expr, order_desc).limit(limit)
+        sqlite = is_sqlite(s)
+        ids = _ordered(ids, expr, order_desc, sqlite).limit(limit)
         if offset and after_key is None:
             ids = ids.offset(offset)
         page = ids.subquery("page")
-        q = _ordered(select(*_COLUMNS).join(page, Issue.id == page.c.id), expr, order_desc)
+        q = _ordered(select(*_COLUMNS).join(page, Issue.id == page.c.id), expr, order_desc, sqlite)
         rows = [to_row(r, clock) for r in s.execute(q).all()]
     if from_end:
         rows.reverse()
@@ -373,4 +380,6 @@ def _office_has(s: Session, col: Any, value: Any, office: str) -> bool:
     if conn.dialect.paramstyle == "qmark":  # plain driver SQL: building the statement would cost more
         sql = f"SELECT 1 FROM issue WHERE {col.key} = ? AND office_code = ? LIMIT 1"
         return conn.exec_driver_sql(sql, (value, office)).first() is not None
-    return s.execute(select(Issue.id).where(col == value, Issue.office_code == office).limit(1)).first() is not None
+    # the year drop-down holds text ('2026'): a server compares an integer column with an integer only
+    typed = int(value) if col.key == "year" else value
+    return s.execute(select(Issue.id).where(col == typed, Issue.office_code == office).limit(1)).first() is not None

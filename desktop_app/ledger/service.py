@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.base import new_id
 from db.changes import STAMP_COLUMNS, next_seq, note_first_seq
+from db.dialect import serialise
 from db.engine import Database
 from db.models import (
     ISSUE_KIND_LABELS,
@@ -177,7 +178,11 @@ class IssueSeries:
 
 
 def _next_numbers(s: Session, series: IssueSeries, year: int, count: int) -> int:
-    """Reserve ``count`` serial numbers of the series in ``year``; returns the first."""
+    """Reserve ``count`` serial numbers of the series in ``year``; returns the first.
+
+    The counter row is read and written under the writer lock, so two clerks never get the same serial.
+    """
+    serialise(s)
     if series.assigner:  # a prefecture's 交办 series: one per assigning office and year, whatever the county
         key = f"ledger.assign_counter.{series.assigner}.{year}"
     else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, select
+from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
 
+from db.dialect import as_date
 from db.engine import Database
 from db.models import Issue, Urge
 from desktop_app.ledger.detail import urge_info
@@ -125,8 +126,8 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: 
             select(clock.sql_colour().label("c"), func.count()).where(*conds).group_by("c")).all()}
         units = s.execute(select(group, func.count(), _sum(Issue.status == "closed"))
                           .where(*conds).group_by(group)).all()
-        opened_on = func.coalesce(Issue.assigned_date, func.date(Issue.created_at))
-        opened = dict(s.execute(select(cast(func.strftime("%m", opened_on), Integer).label("m"), func.count())
+        opened_on = func.coalesce(Issue.assigned_date, as_date(Issue.created_at))
+        opened = dict(s.execute(select(cast(extract("month", opened_on), Integer).label("m"), func.count())
                                 .where(*conds).group_by("m")).all())
         closed_rows = s.execute(select(opened_on, Issue.closed_at).where(*conds, Issue.status == "closed",
                                                                         Issue.closed_at.is_not(None))).all()

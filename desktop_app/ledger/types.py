@@ -159,6 +159,8 @@ class IssueDetail:
     refused_steps: frozenset[str] = frozenset()
     #: why each refused step is refused (the buttons' tooltips)
     refused_why: dict[str, str] = field(default_factory=dict)
+    #: the item's row version as read (its change stamp): ``edit_issue(expected_version=…)`` refuses a stale edit
+    version: int = 0
 
 
 @dataclass(frozen=True)

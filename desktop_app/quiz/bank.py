@@ -220,8 +220,9 @@ def set_tags(db: Database, actor: Actor, question_ids: list[str], add: list[str]
             if text != q.tags:
                 q.tags = text
                 changed += 1
-        audit.record(s, actor, "tag_questions", "question", ",".join(question_ids[:20]),
-                     {"count": len(question_ids), "add": add_t, "remove": sorted(rem_t)})
+        # one id fits target_id (36 characters); several are listed in the details
+        audit.record(s, actor, "tag_questions", "question", question_ids[0] if len(question_ids) == 1 else "",
+                     {"count": len(question_ids), "ids": question_ids[:20], "add": add_t, "remove": sorted(rem_t)})
     return changed
 
 

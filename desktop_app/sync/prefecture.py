@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, extract, func, select
 from sqlalchemy.orm import Session
 
+from db.dialect import days_between
 from db.engine import Database
 from db.models import Attempt, Campaign, Issue, Office, Person, Visit, VisitParticipant
 from desktop_app.errors import SetupRequiredError, ValidationError
@@ -82,12 +83,12 @@ def county_comparison(db: Database, year: int | None = None, codes: list[str] | 
                    func.sum(case((Issue.status == "closed", 1), else_=0)),
                    func.sum(case((and_(Issue.deadline < today, Issue.status.in_(OPEN_STATUSES)), 1), else_=0)))
             .where(live).group_by(Issue.office_code))}
-        days_expr = func.julianday(Visit.end_date) - func.julianday(Visit.start_date) + 1
+        days_expr = days_between(Visit.end_date, Visit.start_date) + 1
         days = {code: int(d or 0) for code, d in s.execute(
             select(Visit.office_code, func.sum(days_expr))
             .join(VisitParticipant, VisitParticipant.visit_id == Visit.id)
             .where(Visit.deleted.is_(False), VisitParticipant.deleted.is_(False),
-                   func.strftime("%Y", Visit.start_date) == str(year))
+                   extract("year", Visit.start_date) == year)
             .group_by(Visit.office_code))}
         quotas = _quotas(s, year)
         quiz = {code: (float(avg) if avg is not None else None, int(n)) for code, avg, n in s.execute(

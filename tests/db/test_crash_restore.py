@@ -16,6 +16,8 @@ from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 pytestmark = POSIX_ONLY
 
+pytestmark = pytest.mark.sqlite_only("kills a restore that swaps the SQLite file")
+
 
 @pytest.fixture(scope="module")
 def office_with_backup(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -208,6 +208,7 @@ def test_a_failed_demo_leaves_no_half_made_office(tmp_path: Path, monkeypatch: p
     assert summary["issues"] == 10
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index (a server searches by scanning)")
 def test_search_index_is_rebuilt_when_the_ledger_provides_one(tmp_path: Path) -> None:
     summary = _generate(tmp_path / "s", 40)
     if summary["search_indexed"] is None:

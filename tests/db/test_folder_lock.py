@@ -162,6 +162,7 @@ def test_the_same_bundle_imported_twice_at_once(prefecture: tuple[Path, Path], t
     assert count(p / "fielddesk.db", "issue") == 5
 
 
+@pytest.mark.sqlite_only("the data folder's locks guard its SQLite file; on a server the database orders writers")
 def test_in_one_process_the_locks_are_counted(office: Path) -> None:
     """The GUI holds the folder and restores into it; a test opens one folder twice."""
     one = open_context(office, daily_backup=False)

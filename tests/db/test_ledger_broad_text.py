@@ -12,6 +12,8 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR
 
+pytestmark = pytest.mark.sqlite_only("SQLite's FTS5 character index decides what is broad; PostgreSQL has no such index (a LIKE scan)")
+
 
 def _ledger(ctx: AppContext) -> None:
     items = [IssueInput(f"第{i}条：{'落实整改不到位' if i % 7 else '资金拨付滞后'}", unit=f"单位{i % 3}",

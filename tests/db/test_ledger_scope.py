@@ -22,6 +22,7 @@ from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, filt
 from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibility_summary, supervision_list
 from desktop_app.reports import jobs
 from desktop_app.services import dashboard, scope
+from tests import pg_plugin
 
 TODAY = dt.date(2026, 11, 2)
 A, B, P = "532801", "532822", "532800"
@@ -109,7 +110,8 @@ def test_both_ways_of_limiting_to_an_office_agree(offices: Offices, monkeypatch:
     p, b = offices.p, offices.b
     with p.db.session() as s:
         limit = query.office_codes(p.db, IssueFilter(office=A), s)
-        assert limit is not None and limit.exclude_others == bool(exclude_at_most)
+        # excluding by rowid is SQLite's (a server always tests office_code); the rows below are the same
+        assert limit is not None and limit.exclude_others == (bool(exclude_at_most) and not pg_plugin.ACTIVE)
     assert _serials(p, office=A) == [(A, "2026-001"), (A, "2026-002"), (A, "2026-003")]
     assert count_issues(p.db, IssueFilter(year=2026, office=B, text="党建")) == 2
     assert _serials(b) == [(B, "2026-001"), (B, "2026-002")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
 from desktop_app.context import AppContext
@@ -26,6 +27,7 @@ def _matches(ctx: AppContext) -> list[str]:
     return seen
 
 
+@pytest.mark.sqlite_only("counts the FTS5 MATCH statements SQLite runs")
 def test_count_and_pages_share_one_match_until_a_write(ctx: AppContext) -> None:
     d = dt.date(2026, 3, 31)
     a, b = create_issues(ctx.db, TEST_ACTOR, [IssueInput("党建台账不全", unit="综合科", deadline=d),

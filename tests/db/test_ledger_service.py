@@ -130,6 +130,7 @@ def test_phrase_never_spans_two_fields(ctx: AppContext) -> None:
     assert len(search.search_ids(ctx.db, "整顿")) == 1
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index (issue_fts)")
 def test_rebuild_index_after_bulk_changes(ctx: AppContext) -> None:
     ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"第{i}条党建问题") for i in range(30)])
     assert search.rebuild_index(ctx.db) == 30  # the index is current up to the last change
@@ -176,6 +177,7 @@ def test_holiday_table_editing_and_spreadsheet_import(ctx: AppContext, tmp_path)
         workdays.read_holiday_sheet(bad)
 
 
+@pytest.mark.sqlite_only("SQLite's FTS5 index (issue_fts)")
 def test_items_written_around_the_service_become_searchable(ctx: AppContext) -> None:
     """A bundle import or bulk load writes issue rows and change-log entries, not the index: the
     next text search catches up from the change log."""

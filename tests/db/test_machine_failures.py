@@ -64,6 +64,7 @@ def _office(root: Path) -> None:
     assert run(["--data-dir", str(root), *INIT]) == 0
 
 
+@pytest.mark.sqlite_only("damages the SQLite file itself")
 def test_a_zero_byte_database_is_never_set_up_as_a_new_office(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "d"
@@ -107,6 +108,7 @@ def test_a_read_only_database_is_refused_at_open_and_left_untouched(tmp_path: Pa
     assert db.read_bytes() == before and count(db, "issue") == 0
 
 
+@pytest.mark.sqlite_only("damages the SQLite file itself")
 def test_a_truncated_database_is_damaged_and_leaves_no_stray_files(tmp_path: Path) -> None:
     root = tmp_path / "t"
     fd(root, *INIT)

@@ -18,6 +18,8 @@ from desktop_app.backup import list_backups
 from desktop_app.context import open_context
 from tests.fixtures.migrations.make_fixtures import _columns, _user_tables
 
+pytestmark = pytest.mark.sqlite_only("the fixtures are SQLite files of each earlier revision")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 FILES = sorted(FIXTURES.glob("rev-*.db"))
 #: settings the migrations themselves write (0008: the audit head kept apart, where pre-account entries end)

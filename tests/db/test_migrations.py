@@ -15,6 +15,8 @@ from desktop_app.backup import list_backups
 from desktop_app.context import open_context
 from desktop_app.errors import SchemaTooNewError
 
+pytestmark = pytest.mark.sqlite_only("these build and inspect SQLite files (the server's migrations: tests/db/test_server_db.py)")
+
 
 def _revisions() -> list[str]:
     return [r.revision for r in migrate.ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions()]

@@ -17,6 +17,7 @@ from desktop_app import demo
 from desktop_app.cli import run as cli_main
 from desktop_app.reports import fonts
 from desktop_app.reports.layout import Column, TableLook, fit_columns, paged_tables, token_min_widths
+from tests import pg_plugin
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -51,6 +52,12 @@ def page_size(path: Path) -> tuple[float, float]:
 
 
 def ledger_facts(root: Path) -> tuple[int, list[str], list[str]]:
+    if pg_plugin.ACTIVE:  # the folder's database is on the test server
+        n = pg_plugin.count_rows(root, "issue where status != 'void'")
+        serials = [str(r) for r in pg_plugin.column(root, "select serial from issue where status != 'void'")]
+        dates = [d.isoformat() for d in pg_plugin.column(
+            root, "select deadline from issue where deadline is not null and status != 'void'")]
+        return n, serials, dates
     con = sqlite3.connect(root / "fielddesk.db")
     try:
         n = con.execute("select count(*) from issue where status != 'void'").fetchone()[0]

@@ -25,6 +25,8 @@ from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
 
+pytestmark = pytest.mark.sqlite_only("each example copies the seeded data folders and reopens their SQLite files")
+
 CODES = ("532801", "532822", "532800")  # two counties and their prefecture
 LINKS = [(0, 2), (2, 0), (1, 2), (2, 1)]  # counties talk to the prefecture only (relay)
 FIELDS = {

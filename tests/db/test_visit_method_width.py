@@ -33,6 +33,7 @@ def _visit(ctx: AppContext, method: str) -> VisitInput:
                       lead_id=lead.id, method=method)
 
 
+@pytest.mark.sqlite_only("migrates a SQLite file down and up")
 def test_0006_to_0007_keeps_every_visit_and_its_links(tmp_path: Path) -> None:
     """Down to 0006 and up again on a demo office: the table is rebuilt, rows and references survive."""
     demo.generate_demo(tmp_path / "d", items=40, today=dt.date(2026, 11, 22))

@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from tests import pg_plugin
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def fd(data: Path, *args: str, env: dict[str, str] | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the fielddesk CLI on a data folder."""
+    """Run the fielddesk CLI on a data folder (on PostgreSQL: the folder's own server database)."""
+    if pg_plugin.ACTIVE:
+        pg_plugin.attach(data, keep=True)  # no-op once attached; a module fixture's folders outlive one test
     proc = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(data), *args], cwd=ROOT,
                           capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=120)
     if check:
@@ -27,6 +31,8 @@ def fd(data: Path, *args: str, env: dict[str, str] | None = None, check: bool = 
 
 
 def _count(db: Path, table: str) -> int:
+    if pg_plugin.ACTIVE:
+        return pg_plugin.count_rows(db.parent, table)
     with sqlite3.connect(db) as conn:
         return conn.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608
 
@@ -55,6 +61,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def two_offices(template: Path, tmp_path: Path) -> tuple[Path, Path]:
     for name in ("a", "p"):
         shutil.copytree(template / name, tmp_path / name)
+        if pg_plugin.ACTIVE:
+            pg_plugin.clone(tmp_path / name)
     return tmp_path / "a", tmp_path / "p"
 
 

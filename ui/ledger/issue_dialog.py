@@ -75,6 +75,7 @@ class IssueDialog(FormDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.issue_id = issue_id
+        self.version: int | None = None  # the item's row version when loaded (edits of a stale copy are refused)
         self.assign = assign and issue_id is None
         self.saved_id: str | None = None
         self.setWindowTitle(self.tr("编辑问题") if issue_id else self.tr("交办问题") if self.assign else self.tr("登记问题"))
@@ -203,7 +204,9 @@ class IssueDialog(FormDialog):
         return c
 
     def _load(self, issue_id: str) -> None:
-        r = get_issue_detail(self.ctx.db, issue_id).row
+        detail = get_issue_detail(self.ctx.db, issue_id)
+        self.version = detail.version
+        r = detail.row
         self.description.setPlainText(r.description)
         self.measures.setPlainText(r.measures)
         self.category.setCurrentText(r.category)
@@ -275,7 +278,9 @@ class IssueDialog(FormDialog):
                 # a clerk's own item needs every element (completeness); a 交办 item's person is the county's to name
                 self.saved_id = service.create_issues(self.ctx.db, self.ctx.actor, [data], complete=True)[0]
             else:
-                lifecycle.edit_issue(self.ctx.db, self.ctx.actor, self.issue_id, data, complete=True)
+                # refused (该问题已被他人修改) if someone changed the item since it was loaded; the form stays open
+                lifecycle.edit_issue(self.ctx.db, self.ctx.actor, self.issue_id, data, complete=True,
+                                     expected_version=self.version)
                 self.saved_id = self.issue_id
         if done.ok:
             notify(Kind.ISSUE, [self.saved_id] if self.saved_id else [])
