@@ -208,16 +208,23 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
         print(human)
 
 
-def resolve_handler(name: str) -> Callable[[argparse.Namespace], int] | None:
-    """The function for a command, or None while its capability has not landed."""
+def resolve_handler(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function for a command.
+
+    Every entry of HANDLERS names a module that ships: one that cannot be imported (a frozen
+    build that left it out, a damaged install) is a real error and propagates as ImportError,
+    never reported as a feature that "has not landed yet".
+    """
     module, func = HANDLERS[name].split(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    return getattr(mod, func, None)
+    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), func)
+    return handler
+
+
+def broken_install_message(exc: ImportError) -> str:
+    """The Chinese words for a module of the program that cannot be loaded, with the real error."""
+    missing = exc.name or "?"
+    return (f"程序文件不完整：无法加载模块 {missing}（{type(exc).__name__}: {exc}）；"
+            "这是安装包的问题而不是数据的问题，请重新安装调研工作台，并把这段信息告诉技术人员")
 
 
 def unknown_command(argv: list[str]) -> str | None:
@@ -262,15 +269,19 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "data_dir_sub", None):
         args.data_dir = args.data_dir_sub
-    handler = resolve_handler(args.command)
-    if handler is None:
-        print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
+    if args.command is None:
+        parser.print_help()
         return 2
     from desktop_app import datalock
     from desktop_app.db_errors import known_error
 
     datalock.set_purpose(f"fielddesk {args.command}")
     datalock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        handler = resolve_handler(args.command)
+    except ImportError as exc:
+        print(f"错误：{broken_install_message(exc)}", file=sys.stderr)
+        return 70  # EX_SOFTWARE: the program, not the input, is at fault
     try:
         return handler(args)
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
@@ -281,6 +292,9 @@ def run(argv: list[str]) -> int:
         if getattr(args, "json", False):
             print(json.dumps({"error": exc.message, "action": exc.action}, ensure_ascii=False))
         return exc.exit_code
+    except ImportError as exc:  # a module the command loads lazily is missing from this install
+        print(f"错误：{broken_install_message(exc)}", file=sys.stderr)
+        return 70
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130
