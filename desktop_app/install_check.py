@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FONT_FILE = ROOT / "resources" / "fonts" / "wqy-microhei.ttc"
 QT_GAPS_QM = ROOT / "resources" / "i18n" / "qt_gaps_zh_CN.qm"
 MIGRATIONS = ROOT / "db" / "migrations" / "versions"
+MANUAL = ROOT / "resources" / "manual" / "manual.html"
+STYLE = ROOT / "ui" / "style.qss"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,10 @@ def missing_files(platform: str | None = None) -> list[Missing]:
         out.append(Missing("中文字体 文泉驿微米黑", FONT_FILE))
     if not QT_GAPS_QM.is_file():
         out.append(Missing("界面中文翻译补充", QT_GAPS_QM))
+    if not MANUAL.is_file():
+        out.append(Missing("使用说明", MANUAL))
+    if not STYLE.is_file():
+        out.append(Missing("界面样式表", STYLE))
     if not any(MIGRATIONS.glob("0001_*.py*")):
         out.append(Missing("数据库结构升级脚本", MIGRATIONS))
     qt = qt_dir()
@@ -130,6 +136,34 @@ def missing_platform_plugin(platform: str | None = None) -> Missing | None:
         return None
     path = qt / "plugins" / _plugin("platforms", name)
     return None if path.is_file() else Missing(f"Qt 平台插件 {name}（显示窗口）", path)
+
+
+def bundled_input_methods() -> list[str]:
+    """File names of the input-method (platforminputcontexts) plugins this Qt carries."""
+    qt = qt_dir()
+    folder = qt / "plugins" / "platforminputcontexts" if qt is not None else None
+    return sorted(p.name for p in folder.iterdir()) if folder is not None and folder.is_dir() else []
+
+
+def input_method_env(env: dict[str, str], plugins: list[str]) -> dict[str, str]:
+    """Environment to add so Chinese can be typed through fcitx5 with the Qt this program carries.
+
+    UOS and Kylin type Chinese through fcitx/fcitx5 and set ``QT_IM_MODULE=fcitx`` (or only
+    ``XMODIFIERS=@im=fcitx``). The Qt from PyPI carries no fcitx plugin, and the distributions'
+    fcitx5 Qt 6 plugin is built against their own Qt's private API, so it cannot load into this
+    one. fcitx5 also answers the IBus protocol through the D-Bus portal name it registers, which
+    the bundled ``ibus`` plugin reaches with ``IBUS_USE_PORTAL=1``. So: when fcitx is asked for
+    and no fcitx plugin is bundled, ask for ibus through the portal. (fcitx 4 has no such
+    portal; there the package's documented dependency applies: see packaging/README.md.)
+    """
+    wanted = (env.get("QT_IM_MODULE") or env.get("QT_IM_MODULES") or "").lower()
+    if not wanted and "@im=fcitx" in env.get("XMODIFIERS", "").lower():
+        wanted = "fcitx"
+    if "fcitx" not in wanted or any("fcitx" in name for name in plugins):
+        return {}
+    if not any("ibus" in name for name in plugins):
+        return {}
+    return {"QT_IM_MODULE": "ibus", "QT_IM_MODULES": "ibus", "IBUS_USE_PORTAL": "1"}
 
 
 def missing_text(missing: list[Missing]) -> str:

@@ -58,7 +58,7 @@ def check_install() -> Check:
         return Check("install", False, install_check.missing_text(missing))
     where = install_check.app_dir() if install_check.frozen() else install_check.ROOT
     mode = "打包版" + ("（便携模式）" if install_check.portable_data_dir() else "") if install_check.frozen() else "源代码运行"
-    return Check("install", True, f"{mode}，程序目录 {where}：字体、中文翻译、Qt 插件、数据库升级脚本齐全")
+    return Check("install", True, f"{mode}，程序目录 {where}：字体、中文翻译、使用说明、Qt 插件、数据库升级脚本齐全")
 
 
 def qt_probe_command(font_file: Path = FONT_FILE) -> list[str]:

@@ -209,6 +209,8 @@ def run_gui(data_dir: str | None) -> int:
         _tell_without_qt(install_check.missing_text([no_window]))
         return 3
     missing = install_check.missing_files(platform)
+    # fcitx/fcitx5 (UOS, Kylin) reached through the bundled ibus plugin; must be set before Qt starts
+    os.environ.update(install_check.input_method_env(dict(os.environ), install_check.bundled_input_methods()))
     app = make_app()
     sys.excepthook = _excepthook
     if missing:  # a damaged install folder: say what is missing in a dialog, then carry on as far as it goes
