@@ -33,10 +33,11 @@ export FIELDDESK_BUILD_COMMIT=${FIELDDESK_BUILD_COMMIT:-$(git rev-parse --short 
 
 APP=dist/fielddesk
 rm -rf "$APP" dist/deb-root
+rm -f dist/fielddesk_*.deb dist/FieldDesk-*-portable.tar.gz dist/build-report.*  # never test a stale artefact
 mkdir -p dist build
 step "PyInstaller one-folder build (packaging/fielddesk.spec)"
 t0=$(date +%s)
-if ! .venv/bin/python -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+if ! .venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
      packaging/fielddesk.spec > build/pyinstaller.log 2>&1; then
   tail -40 build/pyinstaller.log >&2
   fail "PyInstaller failed; full log: build/pyinstaller.log"

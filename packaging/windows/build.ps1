@@ -16,7 +16,7 @@ $Version = (.venv\Scripts\python -c "import desktop_app; print(desktop_app.__ver
 $env:FIELDDESK_BUILD_DATE = Get-Date -Format "yyyy-MM-dd HH:mm"
 $env:FIELDDESK_BUILD_COMMIT = (git rev-parse --short HEAD 2>$null)
 
-.venv\Scripts\python -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build\pyinstaller packaging\fielddesk.spec
+.venv\Scripts\python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build\pyinstaller packaging\fielddesk.spec
 if ($LASTEXITCODE) { Fail "PyInstaller (see its output above)" }
 if (-not (Test-Path dist\fielddesk\fielddesk.exe)) { Fail "no dist\fielddesk\fielddesk.exe" }
 if (-not (Test-Path dist\fielddesk\fielddesk-cli.exe)) { Fail "no dist\fielddesk\fielddesk-cli.exe" }
