@@ -149,6 +149,12 @@ P=$(echo "$W"/FieldDesk-*-portable)
 [ -e "$P/portable" ] || fail "the portable archive has no portable marker"
 "$P/fielddesk" init --office-code 532823 --office-name 勐腊县乡村振兴局 >/dev/null
 [ -f "$P/data/fielddesk.db" ] || fail "portable init did not write $P/data/fielddesk.db"
+mkdir -p "$W/home-portable"
+(export HOME="$W/home-portable" XDG_DATA_HOME="$W/home-portable/.local/share" XDG_CONFIG_HOME="$W/home-portable/.config"
+ FIELDDESK_BENCH_SHOWN=1 timeout 60 "$P/fielddesk" > "$W/portable-gui.out" 2>&1) \
+  || fail "the portable GUI did not start: $(tail -5 "$W/portable-gui.out")"
+[ -z "$(find "$W/home-portable" -iname '*fielddesk*')" ] \
+  || fail "the portable GUI wrote into the profile: $(find "$W/home-portable" -iname '*fielddesk*')"
 rm -rf "$P"
 
 if [ -z "${SMOKE_SKIP_DEB:-}" ]; then
@@ -176,9 +182,9 @@ if [ -z "${SMOKE_SKIP_DEB:-}" ]; then
   rm -rf "$XDG_DATA_HOME/FieldDesk"
 fi
 
-step "the platform default data folder was never touched"
-[ -z "$(find "$XDG_DATA_HOME" "$HOME" -iname '*fielddesk*' 2>/dev/null)" ] \
-  || fail "FieldDesk files appeared in the default data folder: $(find "$XDG_DATA_HOME" "$HOME" -iname '*fielddesk*')"
+step "the platform default data folder was never touched (window preferences in ~/.config are not data)"
+[ -z "$(find "$XDG_DATA_HOME" "$HOME/.local/share" -iname '*fielddesk*' 2>/dev/null)" ] \
+  || fail "FieldDesk files appeared in the default data folder: $(find "$XDG_DATA_HOME" "$HOME/.local/share" -iname '*fielddesk*')"
 
 echo "smoke: selftest ${t_selftest_empty} ms (empty) / ${t_selftest} ms, demo ${t_demo} ms;" \
      "GUI ready with data: frozen ${t_frozen} s, source ${t_source:-?} s (frozen/source ${ratio})"

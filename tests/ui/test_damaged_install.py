@@ -49,3 +49,20 @@ def test_a_missing_platform_plugin_is_said_in_chinese_not_as_a_qt_abort(tmp_path
     assert "安装不完整，缺少：Qt 平台插件 nosuchplatform（显示窗口）" in proc.stderr
     assert "Traceback" not in proc.stderr and "could not" not in proc.stderr.lower()
     assert not (tmp_path / "data").exists()
+
+
+def test_a_portable_build_keeps_its_window_preferences_beside_the_program(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import prefs
+
+    exe = tmp_path / "FieldDesk" / "fielddesk"
+    exe.parent.mkdir()
+    exe.write_bytes(b"")
+    (exe.parent / "portable").write_text("", encoding="utf-8")
+    monkeypatch.setattr(sys, "executable", str(exe))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    prefs.set_value("last_dir", "/media/usb")
+    assert (exe.parent / "data" / "FieldDesk.ini").is_file()
+    assert prefs.get_text("last_dir") == "/media/usb"
+    monkeypatch.delattr(sys, "frozen")
+    assert prefs.get_text("last_dir") == ""  # the installed (profile) settings are a different file
