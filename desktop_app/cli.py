@@ -279,11 +279,14 @@ def run(argv: list[str]) -> int:
     datalock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
     try:
         handler = resolve_handler(args.command)
-    except ImportError as exc:
-        print(f"错误：{broken_install_message(exc)}", file=sys.stderr)
+    except ImportError as missing:
+        print(f"错误：{broken_install_message(missing)}", file=sys.stderr)
         return 70  # EX_SOFTWARE: the program, not the input, is at fault
     try:
         return handler(args)
+    except ImportError as missing:  # a module the command loads lazily is missing from this install
+        print(f"错误：{broken_install_message(missing)}", file=sys.stderr)
+        return 70
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
         exc = known_error(raised)
         if exc is None:
@@ -292,9 +295,6 @@ def run(argv: list[str]) -> int:
         if getattr(args, "json", False):
             print(json.dumps({"error": exc.message, "action": exc.action}, ensure_ascii=False))
         return exc.exit_code
-    except ImportError as exc:  # a module the command loads lazily is missing from this install
-        print(f"错误：{broken_install_message(exc)}", file=sys.stderr)
-        return 70
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)
         return 130

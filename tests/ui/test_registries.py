@@ -92,3 +92,18 @@ def test_the_registry_script_prints_the_hidden_imports() -> None:
                          check=True).stdout.split()
     assert out == REG.hidden_imports()
     assert "desktop_app.commands" in out and "ui.pages.ledger_page" in out and "resources.qt_probe" in out
+
+
+def test_a_module_a_command_imports_late_that_is_missing_exits_70_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import desktop_app.commands as commands
+
+    def cmd_init(args: object) -> int:
+        import desktop_app.gone_from_build  # noqa: F401  # what a lazy import in a frozen build can hit
+        return 0
+
+    monkeypatch.setattr(commands, "cmd_init", cmd_init)
+    err = io.StringIO()
+    with redirect_stderr(err):
+        code = cli.run(["--data-dir", str(tmp_path / "d"), "init", "--office-code", "532801", "--office-name", "X"])
+    assert code == 70 and "程序文件不完整：无法加载模块 desktop_app.gone_from_build" in err.getvalue()
