@@ -70,6 +70,15 @@ if command -v pdftotext >/dev/null 2>&1; then
   grep -q "问题清单" "$W/ledger.txt" || fail "the printed ledger has no 问题清单 title"
 fi
 
+step "document --kind ledger (Word, python-docx/lxml inside the build)"
+"$FD" --data-dir "$W/demo" document "$W/ledger.docx" --kind ledger >/dev/null
+"$PY" - "$W/ledger.docx" <<'EOF' || fail "the Word document does not hold the ledger"
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    body = z.read("word/document.xml").decode("utf-8")
+assert "问题清单" in body and body.count("<w:tr") > 100, body.count("<w:tr")
+EOF
+
 step "export-excel --kind ledger"
 "$FD" --data-dir "$W/demo" export-excel "$W/ledger.xlsx" --kind ledger >/dev/null
 "$PY" - "$W/ledger.xlsx" <<'EOF' || fail "the exported workbook does not hold the demo rows"
