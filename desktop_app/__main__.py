@@ -12,6 +12,9 @@ import sys
 
 #: global options the GUI understands too, each followed by its value
 GUI_OPTIONS = ("--data-dir",)
+#: ``fielddesk --qt-probe FONT``: the selftest's Qt probe through the same executable (a packaged
+#: build's sys.executable is FieldDesk itself, so a Python script cannot be run with it)
+QT_PROBE_FLAG = "--qt-probe"
 
 
 def gui_data_dir(args: list[str]) -> tuple[bool, str | None]:
@@ -40,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         from desktop_app.excel.worker import serve
 
         return serve()
+    if args[:1] == [QT_PROBE_FLAG]:  # selftest's child: probe Qt, never the GUI, never a data folder
+        from resources.qt_probe import main as qt_probe
+
+        return qt_probe(args[1] if len(args) > 1 else "")
     gui, data_dir = gui_data_dir(args)
     if not gui:
         from desktop_app.cli import run  # stdlib only: every command runs headless

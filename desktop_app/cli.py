@@ -232,16 +232,23 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
         print(human)
 
 
-def resolve_handler(name: str) -> Callable[[argparse.Namespace], int] | None:
-    """The function for a command, or None while its capability has not landed."""
+def resolve_handler(name: str) -> Callable[[argparse.Namespace], int]:
+    """The function for a command.
+
+    Every entry of HANDLERS names a module that ships: one that cannot be imported (a frozen
+    build that left it out, a damaged install) is a real error and propagates as ImportError,
+    never reported as a feature that "has not landed yet".
+    """
     module, func = HANDLERS[name].split(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    return getattr(mod, func, None)
+    handler: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), func)
+    return handler
+
+
+def broken_install_message(exc: ImportError) -> str:
+    """The Chinese words for a module of the program that cannot be loaded, with the real error."""
+    missing = exc.name or "?"
+    return (f"程序文件不完整：无法加载模块 {missing}（{type(exc).__name__}: {exc}）；"
+            "这是安装包的问题而不是数据的问题，请重新安装调研工作台，并把这段信息告诉技术人员")
 
 
 def unknown_command(argv: list[str]) -> str | None:
@@ -288,17 +295,21 @@ def run(argv: list[str]) -> int:
         args.data_dir = args.data_dir_sub
     if getattr(args, "user_sub", None):
         args.user = args.user_sub
-    handler = resolve_handler(args.command)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        handler = resolve_handler(args.command)
+    except ImportError as missing:
+        print(f"错误：{broken_install_message(missing)}", file=sys.stderr)
+        return 70  # EX_SOFTWARE: the program, not the input, is at fault
     db_url = getattr(args, "db_url", None) or os.environ.get("FIELDDESK_DB_URL")
-    if db_url and handler is not None:
+    if db_url:
         from desktop_app import server_db
 
         server_db.select(db_url, data_root(args), server_db.terminal_password)
     elif "desktop_app.server_db" in sys.modules:  # an earlier run() in this process chose one
         sys.modules["desktop_app.server_db"].select(None)
-    if handler is None:
-        print(f"“{args.command}”功能尚未提供（将在后续版本中上线）", file=sys.stderr)
-        return 2
     from desktop_app import account_commands, datalock
     from desktop_app.context import SIGNED_IN
     from desktop_app.db_errors import known_error
@@ -314,6 +325,9 @@ def run(argv: list[str]) -> int:
         if code == 0:
             account_commands.record_read(args, actor)
         return code
+    except ImportError as missing:  # a module the command loads lazily is missing from this install
+        print(f"错误：{broken_install_message(missing)}", file=sys.stderr)
+        return 70
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
         server = sys.modules.get("desktop_app.server_db")  # loaded only when a server is in use
         exc = (server.lost_connection(raised) if server is not None else None) or known_error(raised)

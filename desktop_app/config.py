@@ -20,13 +20,16 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(option: str | None) -> Path:
-    """``--data-dir`` wins, then ``FIELDDESK_DATA_DIR``, then the platform default."""
+    """``--data-dir`` wins, then ``FIELDDESK_DATA_DIR``, then a portable build's ``data`` folder
+    (a ``portable`` marker or ``data`` folder beside the executable), then the platform default."""
     if option:
         return Path(option).expanduser()
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
-    return default_data_dir()
+    from desktop_app.install_check import portable_data_dir
+
+    return portable_data_dir() or default_data_dir()
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,6 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import importlib
-import importlib.util
 import json
 import random
 import threading
@@ -364,10 +362,7 @@ def _report_due(w: _World, status: str) -> dt.date:
 
 def _add_holidays(s: Session, w: _World, year: int) -> int:
     """The official rest days and 调休 working days of ``year`` from chinese-calendar (if it covers it)."""
-    try:
-        from chinese_calendar import constants
-    except ImportError:  # the ledger falls back to Monday–Friday and says so
-        return 0
+    from chinese_calendar import constants  # a declared dependency: missing means a damaged install
     label = {h.value: h.chinese for h in constants.Holiday}
     n = 0
     for kind, table in (("rest", constants.holidays), ("workday", constants.workdays)):
@@ -794,12 +789,10 @@ def _fate(rng: random.Random, kind: str) -> str:
 
 
 def _rebuild_search_index(db: Database) -> int | None:
-    """Rebuild the ledger's Chinese substring index once the ledger capability provides one (SQLite only:
-    a server searches by scanning, so None there)."""
+    """Rebuild the ledger's Chinese substring index (a plain import: the freezer sees it, a gap raises);
+    SQLite only: a server searches by scanning, so None there."""
     if server_db.is_server(db):
         return None
-    if importlib.util.find_spec("desktop_app.ledger.search") is None:
-        return None
-    search = importlib.import_module("desktop_app.ledger.search")
-    rebuild = getattr(search, "rebuild_index", None)
-    return int(rebuild(db)) if rebuild else None
+    from desktop_app.ledger.search import rebuild_index
+
+    return int(rebuild_index(db))

@@ -11,7 +11,14 @@ Four checks, each reported with ✓/✗ (or ``--json``: ``{"ok", "checks": [{"na
   in the settings names (``fielddesk audit verify`` says more);
 * ``qt`` — in a child process (so a broken Qt cannot take this one down), PySide6 creates a
   QApplication and a QWidget; offscreen when there is no display. Reports the platform plugin.
+  The child is ``<this executable> --qt-probe`` in a packaged build (where sys.executable is
+  FieldDesk itself) and ``python -m desktop_app --qt-probe`` from source: it never starts the
+  GUI and never opens a data folder;
+* ``install`` — every file the program needs is in the install folder (font, Chinese
+  translations, the Qt plugins it loads, the migrations); what is missing is named in Chinese.
 
+Nothing here creates a database: the database check only opens one that exists in the data
+folder given. The whole run is bounded (the Qt probe by QT_TIMEOUT_S) to finish within 10 s.
 This module never imports PySide6 itself (desktop_app stays Qt-free).
 """
 
@@ -27,15 +34,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app import install_check
 from desktop_app.errors import FieldDeskError
 
-FONT_FILE = Path(__file__).resolve().parents[1] / "resources" / "fonts" / "wqy-microhei.ttc"
+FONT_FILE = install_check.FONT_FILE
 #: what must render: the product's own words and the rare characters of real names
 GLYPH_PROBE = "调研台账赟喆堃珺燊"
-QT_TIMEOUT_S = 60
-
-#: a standalone script, outside desktop_app/ because the core never imports Qt
-QT_PROBE = Path(__file__).resolve().parents[1] / "resources" / "qt_probe.py"
+#: the Qt probe starts in well under a second; a hung one must not keep the selftest past 10 s
+QT_TIMEOUT_S = 7.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,23 @@ class Check:
     name: str
     ok: bool
     detail: str
+
+
+def check_install() -> Check:
+    """Every file the program loads is in the install folder; names what is missing, in Chinese."""
+    missing = install_check.missing_files(os.environ.get("QT_QPA_PLATFORM") or None)
+    if missing:
+        return Check("install", False, install_check.missing_text(missing))
+    where = install_check.app_dir() if install_check.frozen() else install_check.ROOT
+    mode = "打包版" + ("（便携模式）" if install_check.portable_data_dir() else "") if install_check.frozen() else "源代码运行"
+    return Check("install", True, f"{mode}，程序目录 {where}：字体、中文翻译、使用说明、Qt 插件、数据库升级脚本齐全")
+
+
+def qt_probe_command(font_file: Path = FONT_FILE) -> list[str]:
+    """The child process that probes Qt: the same executable with ``--qt-probe`` (never the GUI)."""
+    if install_check.frozen():
+        return [sys.executable, "--qt-probe", str(font_file)]
+    return [sys.executable, "-m", "desktop_app", "--qt-probe", str(font_file)]
 
 
 def check_fonts(font_file: Path = FONT_FILE) -> Check:
@@ -148,12 +171,12 @@ def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:
     if headless:
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        proc = subprocess.run([sys.executable, str(QT_PROBE), str(FONT_FILE)], capture_output=True, text=True,
-                              env=env, timeout=timeout)
+        proc = subprocess.run(qt_probe_command(), capture_output=True, text=True, encoding="utf-8", errors="replace",
+                              env=env, timeout=timeout, stdin=subprocess.DEVNULL, cwd=install_check.ROOT)
     except subprocess.TimeoutExpired:
         return Check("qt", False, f"Qt 在 {timeout:.0f} 秒内未能启动；请检查显示环境或设置 QT_QPA_PLATFORM=offscreen")
     except OSError as exc:
-        return Check("qt", False, f"无法启动 Python 子进程：{exc}")
+        return Check("qt", False, f"无法启动 Qt 检查子进程：{exc}")
     info: dict[str, Any] = {}
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith("{"):
@@ -163,28 +186,62 @@ def check_qt(timeout: float = QT_TIMEOUT_S) -> Check:
                 continue
             break
     if proc.returncode != 0 or not info:
-        tail = (proc.stderr.strip().splitlines() or ["（无输出）"])[-1]
-        return Check("qt", False, f"Qt 无法启动（退出码 {proc.returncode}）：{tail}；"
-                                  "Linux 上可能缺少 libxcb-cursor0 等系统库，或需设置 QT_QPA_PLATFORM=offscreen")
+        return Check("qt", False, f"Qt 无法启动（退出码 {proc.returncode}）：{_qt_failure(proc.stderr)}")
+    problems = []
     families = info.get("font_families") or []
-    font_note = f"，字体 {'、'.join(map(str, families))} 已注册" if families else "，但 Qt 无法加载内置字体"
-    return Check("qt", bool(families), f"平台插件 {info.get('platform')}{'（无显示器，离屏）' if headless else ''}，"
-                                       f"Qt {info.get('qt')}，PySide6 {info.get('pyside')}{font_note}，"
-                                       f"插件目录 {info.get('plugins')}")
+    if not families:
+        problems.append("Qt 无法加载内置字体")
+    if not info.get("qtbase_zh_CN"):
+        problems.append("Qt 自带中文翻译 qtbase_zh_CN.qm 无法加载")
+    if not info.get("qt_gaps_zh_CN"):
+        problems.append("界面中文翻译补充 qt_gaps_zh_CN.qm 无法加载")
+    if not info.get("svg_icon"):
+        problems.append("SVG 图标无法显示（缺少 Qt SVG 插件）")
+    font_note = f"，字体 {'、'.join(map(str, families))} 已注册" if families else ""
+    ims = "、".join(str(m) for m in info.get("input_methods") or []) or "无"
+    detail = (f"平台插件 {info.get('platform')}{'（无显示器，离屏）' if headless else ''}，"
+              f"Qt {info.get('qt')}，PySide6 {info.get('pyside')}{font_note}，"
+              f"输入法插件 {ims}，插件目录 {info.get('plugins')}")
+    if problems:
+        return Check("qt", False, "；".join(problems) + "。请重新安装调研工作台。" + detail)
+    return Check("qt", True, detail)
+
+
+def _qt_failure(stderr: str) -> str:
+    """Qt's own start-up error in Chinese where it is a known one (a missing platform plugin)."""
+    import re
+
+    found = re.search(r'Could not (?:find|load) the Qt platform plugin "([^"]+)"(?: in "([^"]*)")?', stderr)
+    if found:
+        name, where = found.group(1), found.group(2) or ""
+        return (f"找不到或无法加载 Qt 平台插件 {name}{('（目录 ' + where + '）') if where else ''}；"
+                "请重新安装调研工作台；Linux 上也可能缺少 libxcb-cursor0 等系统库")
+    tail = (stderr.strip().splitlines() or ["（无输出）"])[-1]
+    return f"{tail}；Linux 上可能缺少 libxcb-cursor0 等系统库，或需设置 QT_QPA_PLATFORM=offscreen"
+
+
+def _guarded(name: str, func: Callable[[], Check]) -> Check:
+    try:
+        return func()
+    except Exception as exc:  # a selftest reports, it does not crash
+        return Check(name, False, f"检查时出错：{type(exc).__name__}: {exc}")
 
 
 def run_checks(root: Path) -> list[Check]:
-    """All checks, in order; a check that crashes counts as failed with its error."""
+    """All checks, in order; a check that crashes counts as failed with its error.
+
+    The Qt probe (a child process, the slowest part) runs in a thread while the others run here,
+    so the whole selftest takes about as long as its slowest check.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     checks: list[tuple[str, Callable[[], Check]]] = [
-        ("fonts", check_fonts), ("database", lambda: check_database(root)), ("audit", lambda: check_audit(root)),
-        ("qt", check_qt)]
-    out = []
-    for name, func in checks:
-        try:
-            out.append(func())
-        except Exception as exc:  # a selftest reports, it does not crash
-            out.append(Check(name, False, f"检查时出错：{type(exc).__name__}: {exc}"))
-    return out
+        # install last: scripts read the first three by position (the --json contract before it existed)
+        ("fonts", lambda: check_fonts()), ("database", lambda: check_database(root)), ("audit", lambda: check_audit(root)),
+        ("qt", lambda: check_qt()), ("install", lambda: check_install())]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        qt = pool.submit(_guarded, "qt", dict(checks)["qt"])
+        return [qt.result() if name == "qt" else _guarded(name, func) for name, func in checks]
 
 
 def cmd_selftest(args: argparse.Namespace) -> int:
@@ -196,7 +253,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         print(json.dumps({"ok": ok, "checks": [asdict(c) for c in checks]}, ensure_ascii=False, indent=1))
     else:
-        labels = {"fonts": "字体", "database": "数据库", "audit": "审计日志", "qt": "Qt 界面"}
+        labels = {"install": "安装文件", "fonts": "字体", "database": "数据库", "audit": "审计日志", "qt": "Qt 界面"}
         for c in checks:
             print(f"{'✓' if c.ok else '✗'} {labels.get(c.name, c.name)}：{c.detail}")
         print("自检通过" if ok else "自检未通过：请按上面 ✗ 项的提示处理")

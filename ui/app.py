@@ -206,12 +206,32 @@ class _Startup:
         QTimer.singleShot(0, self.app.quit)
 
 
+def _tell_without_qt(text: str) -> None:
+    """Say ``text`` when Qt cannot show a window: stderr, and a system message box on Windows."""
+    print(text, file=sys.stderr)
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.user32.MessageBoxW(None, text, "调研工作台安装不完整", 0x10)  # type: ignore[attr-defined]
+
+
 def run_gui(data_dir: str | None) -> int:
     """Start the GUI on the data folder (``--data-dir``, env, or the platform default); returns the exit code."""
+    from desktop_app import install_check
     from desktop_app.config import resolve_data_dir
 
+    platform = os.environ.get("QT_QPA_PLATFORM") or None
+    no_window = install_check.missing_platform_plugin(platform)
+    if no_window is not None:  # Qt would abort with an English fatal error before any dialog could show
+        _tell_without_qt(install_check.missing_text([no_window]))
+        return 3
+    missing = install_check.missing_files(platform)
+    # fcitx/fcitx5 (UOS, Kylin) reached through the bundled ibus plugin; must be set before Qt starts
+    os.environ.update(install_check.input_method_env(dict(os.environ), install_check.bundled_input_methods()))
     app = make_app()
     sys.excepthook = _excepthook
+    if missing:  # a damaged install folder: say what is missing in a dialog, then carry on as far as it goes
+        dialogs.warn(None, install_check.missing_text(missing), "调研工作台安装不完整")
     startup = _Startup(app, resolve_data_dir(data_dir))
     try:
         return app.exec()

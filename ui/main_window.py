@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,21 +45,15 @@ def icon(name: str) -> QIcon:
     return QIcon(str(ICONS / f"{name}.svg"))
 
 
-def load_page_class(target: str) -> type[QWidget] | None:
-    """Import ``module:Class``; None when that module (or its package) does not exist yet.
+def load_page_class(target: str) -> Callable[..., QWidget]:
+    """Import ``module:Class`` of a registered page or panel.
 
-    A ModuleNotFoundError for some *other* module (a missing dependency inside the
-    page) is a real error and propagates.
+    Every registered page ships, so an ImportError here (a frozen build that left the module
+    out, a damaged install, a missing dependency) is a real error and propagates to the
+    caller's bug dialog; it is never shown as a capability that has not landed yet.
     """
     module_name, _, class_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        missing = exc.name or ""
-        if missing == module_name or module_name.startswith(missing + "."):
-            return None
-        raise
-    cls: type[QWidget] = getattr(module, class_name)
+    cls: Callable[..., QWidget] = getattr(importlib.import_module(module_name), class_name)
     return cls
 
 
@@ -291,10 +286,7 @@ class MainWindow(QMainWindow):
 
     def _build_page(self, spec: PageSpec) -> QWidget:
         try:
-            cls = load_page_class(spec.target)
-            if cls is None:
-                return PlaceholderPage(spec.title, spec.planned)
-            page: QWidget = cls(self.ctx, None)  # type: ignore[call-arg,arg-type]  # every page takes (ctx, parent)
+            page: QWidget = load_page_class(spec.target)(self.ctx, None)  # every page takes (ctx, parent)
             return page
         except Exception as exc:  # one broken page must not take the window down; show it as a bug
             log.exception("page %s failed to load", spec.key)
@@ -374,12 +366,21 @@ class MainWindow(QMainWindow):
             backup_ops.restore_from(self, self.ctx, Path(path))
 
     def _about(self) -> None:
-        from desktop_app import __version__
+        dialogs.info(self, self.about_text(), self.tr("关于调研工作台"))
 
-        dialogs.info(self, self.tr("调研工作台 FieldDesk %1\n\n面向县级、市级单位“大调研”工作的离线桌面软件：\n"
-                                   "调研课题、调研安排、问题台账、业务测试与单位间数据交换。\n\n"
-                                   "数据保存在本机：%2\n界面字体：文泉驿微米黑（Apache-2.0）")
-                     .replace("%1", __version__).replace("%2", str(self.ctx.data.root)), self.tr("关于调研工作台"))
+    def about_text(self) -> str:
+        """帮助 › 关于: what the program is, its version and build, Qt/Python/OS, and where the data is."""
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        from desktop_app.about import about_facts
+
+        facts = about_facts(self._ctx.data.root if self._ctx is not None else None)
+        facts.insert(3, ("Qt", f"{qVersion()}（PySide6 {pyside_version}）"))
+        lines = "\n".join(f"{label}：{value}" for label, value in facts)
+        return (self.tr("调研工作台 FieldDesk\n\n面向县级、市级单位“大调研”工作的离线桌面软件：\n"
+                        "调研课题、调研安排、问题台账、业务测试与单位间数据交换。\n\n")
+                + lines + "\n" + self.tr("界面字体：文泉驿微米黑（Apache-2.0）"))
 
     # --- events -------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

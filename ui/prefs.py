@@ -16,7 +16,12 @@ APPLICATION = "FieldDesk"
 
 
 def settings() -> QSettings:
-    """The per-user settings file."""
+    """The per-user settings file; a portable build keeps it in its ``data`` folder, never the profile."""
+    from desktop_app.install_check import portable_data_dir
+
+    portable = portable_data_dir()
+    if portable is not None:
+        return QSettings(str(portable / f"{APPLICATION}.ini"), QSettings.Format.IniFormat)
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
 
 

@@ -1,7 +1,7 @@
 """Handing previewed rows to the capability that owns them, in one call (one transaction).
 
-Each capability provides its own import function; until it has landed, a real
-import of that kind fails with a clear message (dry runs work regardless).
+Each capability provides its own import function, named in ``TARGETS`` (the PyInstaller
+spec reads that registry, so a frozen build carries every one of them).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Any
 
 from db.engine import Database
 from desktop_app.audit import Actor
-from desktop_app.errors import StateError, ValidationError
-from desktop_app.excel.kinds import KIND_LABELS
+from desktop_app.errors import ValidationError
 
 #: kind → (module, function) of the owning capability's import function
 TARGETS: dict[str, tuple[str, str]] = {
@@ -28,28 +27,10 @@ TARGETS: dict[str, tuple[str, str]] = {
 
 
 def _target(kind: str) -> Callable[..., Any]:
+    """The owning capability's import function; an ImportError (a damaged install) propagates."""
     module, name = TARGETS[kind]
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            mod = None
-        else:
-            raise
-    func = getattr(mod, name, None) if mod is not None else None
-    if func is None:
-        raise StateError(f"“{KIND_LABELS[kind]}”的导入功能尚未提供，本次没有写入任何数据",
-                         "可先用 --dry-run 预览；该功能上线后再正式导入")
+    func: Callable[..., Any] = getattr(importlib.import_module(module), name)
     return func
-
-
-def available(kind: str) -> bool:
-    """True when the owning capability's import function exists."""
-    try:
-        _target(kind)
-    except StateError:
-        return False
-    return True
 
 
 def issue_inputs(rows: list[dict[str, Any]], year: int | None) -> list[Any]:
@@ -81,10 +62,8 @@ def validate_rows(kind: str, rows: list[dict[str, Any]], year: int | None) -> li
     """
     if kind != "ledger":
         return []
-    try:
-        from desktop_app.ledger.service import validate_input
-    except ImportError:
-        return []
+    from desktop_app.ledger.service import validate_input
+
     out = []
     for r, inp in zip(rows, issue_inputs(rows, year), strict=True):
         for err in validate_input(inp, complete=True):
@@ -117,7 +96,7 @@ def _unprefixed(message: str) -> str:
 
 def dry_run_rows(db: Database, actor: Actor, kind: str, rows: list[dict[str, Any]]) -> None:
     """Let an owner that supports it check the rows in a transaction it rolls back (quiz kinds)."""
-    if kind not in ("questions", "scores") or not rows or not available(kind):
+    if kind not in ("questions", "scores") or not rows:
         return
     _target(kind)(db, actor, _owner_rows(rows), dry_run=True)
 

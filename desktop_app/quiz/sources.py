@@ -1,14 +1,13 @@
 """What the award rule borrows from other capabilities: ledger closure rates and grassroots days.
 
-Both are optional. When the capability is not installed (its module cannot be
-imported) or has nothing for the period, the figure is ``None`` with the reason,
-and the award rule shows that weight as not available instead of guessing.
+When a capability has nothing for the period, the figure is ``None`` and the award
+rule shows that weight as not available instead of guessing. Both capabilities ship:
+a module that cannot be imported is a damaged install and raises.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -25,21 +24,12 @@ class Figures:
     note: str
 
 
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):
-        return False
-
-
 def ledger_closure(db: Database, start: dt.date, end: dt.date) -> Figures | None:
     """Per person: ledger items due by ``end`` (or closed in the period) and how many are done or closed.
 
     Items count for their 责任人 (responsible person) and their 牵头领导 (lead leader),
-    matched by name. None when the ledger capability is not installed or no item falls due.
+    matched by name. None when no item falls due.
     """
-    if not _installed("desktop_app.ledger.service"):
-        return None
     from db.models import Issue
 
     with db.session() as s:
@@ -67,8 +57,6 @@ def ledger_closure(db: Database, start: dt.date, end: dt.date) -> Figures | None
 
 def grassroots_days(db: Database, year: int, end: dt.date) -> Figures | None:
     """Per person: grassroots days in ``year`` against where the quota says they should be by ``end``."""
-    if not _installed("desktop_app.work.days"):
-        return None
     from desktop_app.work import days
 
     rows = days.days_table(db, year, today=end)

@@ -27,6 +27,15 @@ KIND_LABELS: dict[str, str] = {
     "summary": "年度工作汇总",
 }
 
+#: the kinds fetched by name (module:function taking (db, job)); the PyInstaller spec reads this registry
+FETCHERS: dict[str, str] = {
+    "scores": "desktop_app.reports.scores:fetch_scores_report",
+    "paper": "desktop_app.reports.paper:fetch_paper_report",
+    "visits": "desktop_app.reports.visits:fetch_visits_report",
+    "topics": "desktop_app.reports.topics:fetch_topics_report",
+    "summary": "desktop_app.reports.summary:fetch_summary_report",
+}
+
 
 @dataclass
 class PrintJob:
@@ -78,23 +87,14 @@ def _report(db: Any, job: PrintJob) -> tuple[str, Any]:
         if not job.item:
             raise ValidationError("打印督办通知单需要指定问题", "请先在问题清单中选中一条问题")
         return "notice", fetch_notice(db, job.item, job.today)
-    others = {
-        "scores": "desktop_app.reports.scores:fetch_scores_report",
-        "paper": "desktop_app.reports.paper:fetch_paper_report",
-        "visits": "desktop_app.reports.visits:fetch_visits_report",
-        "topics": "desktop_app.reports.topics:fetch_topics_report",
-        "summary": "desktop_app.reports.summary:fetch_summary_report",
-    }
-    target = others.get(job.kind)
+    target = FETCHERS.get(job.kind)
     if target is None:
         raise ValidationError(f"未知的打印类型：{job.kind}", "可选：" + "、".join(KIND_LABELS))
     import importlib
 
     module, func = target.split(":")
-    try:
-        fetch = getattr(importlib.import_module(module), func)
-    except (ModuleNotFoundError, AttributeError) as exc:
-        raise ValidationError(f"“{KIND_LABELS[job.kind]}”的打印尚未提供", "请在后续版本中使用") from exc
+    # every fetcher ships: an ImportError is a damaged install and propagates as one
+    fetch = getattr(importlib.import_module(module), func)
     return "table", fetch(db, job)
 
 

@@ -182,19 +182,15 @@ def fetch_summary_report(db: Any, job: Any) -> SummaryData:
 
     year = job.year or current_year(db)
     office = getattr(job, "office", "") or ""  # the scope: "" this office, a county's code, or scope.ALL
-    ledger_line, unit_rates = "", []
-    try:
-        from desktop_app.ledger.summaries import ledger_stats
+    from desktop_app.ledger.summaries import ledger_stats
 
-        st = ledger_stats(db, year, today=job.today, office=office)
-        rate = st.closed / st.total * 100 if st.total else 0.0
-        whose = "各单位合计：" if office == scope.ALL else ""  # a prefecture's summary of its counties
-        ledger_line = (f"{whose}全年共排查问题{st.total}个，已销号{st.closed}个，销号率{rate:.1f}%；"
-                       f"逾期{st.overdue}个，临期{st.due_soon}个。")
-        unit_rates = [Bar(u.unit, u.rate * 100, None, f"{u.rate * 100:.1f}%（{u.closed}/{u.total}）")
-                      for u in st.by_unit]
-    except ImportError:
-        ledger_line = "问题台账功能尚未提供。"
+    st = ledger_stats(db, year, today=job.today, office=office)
+    rate = st.closed / st.total * 100 if st.total else 0.0
+    whose = "各单位合计：" if office == scope.ALL else ""  # a prefecture's summary of its counties
+    ledger_line = (f"{whose}全年共排查问题{st.total}个，已销号{st.closed}个，销号率{rate:.1f}%；"
+                   f"逾期{st.overdue}个，临期{st.due_soon}个。")
+    unit_rates = [Bar(u.unit, u.rate * 100, None, f"{u.rate * 100:.1f}%（{u.closed}/{u.total}）")
+                  for u in st.by_unit]
     if office == scope.ALL:
         days_line, days = _days_by_office(db, year, job.today)
         quiz_line, quiz = _quiz_by_office(db, year)
@@ -209,10 +205,8 @@ def fetch_summary_report(db: Any, job: Any) -> SummaryData:
 
 def _days_by_person(db: Any, year: int, today: dt.date | None, office: str) -> tuple[str, list[Bar]]:
     """Each person of one office against their quota."""
-    try:
-        from desktop_app.work.days import days_table
-    except ImportError:
-        return "调研安排功能尚未提供。", []
+    from desktop_app.work.days import days_table
+
     rows = days_table(db, year, today=today, office=office)
     done = sum(1 for r in rows if r.days >= r.quota)
     line = f"共{len(rows)}人，已完成全年任务{done}人；“明显滞后”{sum(r.status == '明显滞后' for r in rows)}人。"
@@ -235,12 +229,9 @@ def _days_by_office(db: Any, year: int, today: dt.date | None) -> tuple[str, lis
 
 def _quiz_by_section(db: Any, year: int, office: str) -> tuple[str, list[Bar]]:
     """One office's average per section, with each exam's figure."""
-    try:
-        from desktop_app.services import dashboard
+    from desktop_app.services import dashboard
 
-        overview = dashboard.quiz_overview(db, year, office)
-    except ImportError:
-        return "业务测试功能尚未提供。", []
+    overview = dashboard.quiz_overview(db, year, office)
     quiz = []
     for name, values in overview.groups:
         got = [(label, v) for label, v in zip(overview.series, values, strict=True) if v is not None]

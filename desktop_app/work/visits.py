@@ -23,7 +23,7 @@ from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Se
 from db.models_work import VISIT_METHOD_MAX, VISIT_STATES
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.clashes import clash_window, clashes_in_session
@@ -335,7 +335,7 @@ def create_issue_from_finding(db: Database, actor: Actor, visit_id: str, descrip
                               measures: str = "", person: str = "", deadline: dt.date | None = None) -> str:
     """问题台账：把调研发现转为台账条目 — a ledger item already linked to the visit (source 调研发现).
 
-    Returns the new item's id. Calls the ledger service; refused calmly while the ledger is not installed.
+    Returns the new item's id. Calls the ledger service.
     """
     office = require_office(db)
     if not (description or "").strip():
@@ -344,11 +344,9 @@ def create_issue_from_finding(db: Database, actor: Actor, visit_id: str, descrip
         v = _live_visit(s, office, visit_id)
         year = v.start_date.year
         lead = names_by_id(s, [v.lead_id]).get(v.lead_id or "", "")
-    try:
-        from desktop_app.ledger import service as ledger_service
-        from desktop_app.ledger.types import IssueInput
-    except ImportError as exc:
-        raise StateError("问题台账功能尚未安装，暂不能从调研发现生成台账条目", "调研发现已保存在本次调研中，可稍后再转入台账") from exc
+    from desktop_app.ledger import service as ledger_service
+    from desktop_app.ledger.types import IssueInput
+
     made = ledger_service.create_issues(db, actor, [IssueInput(
         description=description.strip(), category=category, measures=measures, leader=lead, person=person,
         deadline=deadline, source="visit", source_visit_id=visit_id, year=year)])

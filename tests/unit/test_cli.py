@@ -233,7 +233,7 @@ def test_demo_into_a_fresh_folder_then_selftest_passes(tmp_path: Path, capsys: p
     assert run(["--data-dir", str(root), "selftest", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is True
-    assert [c["name"] for c in report["checks"]] == ["fonts", "database", "audit", "qt"]
+    assert [c["name"] for c in report["checks"]] == ["fonts", "database", "audit", "qt", "install"]
     assert all(c["ok"] for c in report["checks"]), report
     assert "勐海县乡村振兴局" in report["checks"][1]["detail"]
     assert run(["--data-dir", str(root), "selftest"]) == 0

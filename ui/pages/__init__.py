@@ -1,9 +1,11 @@
 """The navigation of the main window: one page per capability.
 
 Each entry names the module and class of its page, imported when the page is
-first shown. A page class takes ``(ctx: AppContext, parent=None)``. Where the
-module does not exist yet, the main window shows a plain "not yet available"
-page instead of pretending to work.
+first shown. A page class takes ``(ctx: AppContext, parent=None)``. Every entry
+ships: a module that cannot be imported is a bug (dialog with the real error),
+never a "not yet available" page. ``packaging/fielddesk.spec`` turns these
+registries into PyInstaller hidden imports, and tests/ui/test_registries.py
+imports every entry.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 #: Panels on the dashboard (工作台), each owned by its capability: "module:Class" taking (ctx, parent=None)
-#: with a ``refresh()`` method. A panel whose module does not exist yet is simply not shown.
+#: with a ``refresh()`` method. A panel that fails to load is reported as a bug; the dashboard stays.
 DASHBOARD_PANELS: tuple[str, ...] = (
     "ui.ledger.stats_widget:LedgerStatsWidget",
     # the work and quiz panels in the dashboard's scope (a prefecture: every county), read in the background

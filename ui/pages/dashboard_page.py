@@ -190,8 +190,7 @@ class DashboardPage(QWidget):
 
     def _build_panel(self, target: str) -> QWidget | None:
         try:
-            cls = load_page_class(target)
-            return cls(self.ctx, None) if cls is not None else None
+            return load_page_class(target)(self.ctx, None)
         except Exception as exc:  # a broken panel must not hide the dashboard
             log.exception("dashboard panel %s failed", target)
             dialogs.show_error(self, exc)

@@ -20,12 +20,9 @@ def print_preview(parent: QWidget, ctx: AppContext, kind: str, item: str, year: 
 
     ``office`` is the scope shown (``desktop_app.services.scope``): a prefecture prints a county's list.
     """
-    try:
-        from desktop_app.reports.jobs import PrintJob
-        from ui.print.preview_dialog import open_print_preview
-    except ImportError:
-        dialogs.info(parent, parent.tr("打印功能尚未提供"))
-        return None
+    from desktop_app.reports.jobs import PrintJob
+    from ui.print.preview_dialog import open_print_preview
+
     dlg: QWidget | None = None
     with dialogs.guard(parent):
         dlg = open_print_preview(parent, ctx, PrintJob(kind, year=year, item=item, office=office))
