@@ -77,7 +77,8 @@ sys.exit(app.exec())
 
 
 def _launch(cmd: list[str], prefixes: tuple[str, ...]) -> dict[str, object]:
-    return run_until_line(cmd, prefixes, env=python_env(FIELDDESK_BENCH_SHOWN="1"), timeout=TIMEOUT_S,
+    return run_until_line(cmd, prefixes, env=python_env(FIELDDESK_BENCH_SHOWN="1", FIELDDESK_USER="luru",
+                                                                 FIELDDESK_PASSWORD="demo2026"), timeout=TIMEOUT_S,
                           t0_env="FIELDDESK_BENCH_T0")
 
 

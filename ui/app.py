@@ -181,8 +181,11 @@ class _Startup:
 
         if not self.ctx.actor.account and accounts.has_accounts(self.ctx.db):  # nobody works unsigned
             auto = accounts.auto_sign_in(self.ctx.db)  # 本机仅一人使用, chosen explicitly at set-up
+            scripted = _signed_in_from_environment(self.ctx)
             if auto is not None:
                 self.ctx.actor = auto.actor
+            elif scripted is not None:
+                self.ctx.actor = scripted
             else:
                 from ui.sign_in_dialog import ask_sign_in
 
@@ -204,6 +207,23 @@ class _Startup:
     def _ready(self) -> None:
         print(f"ready {time.time() - _bench_t0():.3f}", flush=True)
         QTimer.singleShot(0, self.app.quit)
+
+
+def _signed_in_from_environment(ctx: AppContext) -> Actor | None:
+    """FIELDDESK_USER and FIELDDESK_PASSWORD, as the command line takes them (a scripted start: the smoke
+    test, the start-up bench): the same sign-in, lockout and audit as the dialog's; None (the dialog
+    asks) when they are not both set, are wrong, or the first password must still be changed."""
+    from desktop_app import accounts
+    from desktop_app.account_commands import PASSWORD_ENV, USER_ENV
+    login, password = os.environ.get(USER_ENV, "").strip(), os.environ.get(PASSWORD_ENV)
+    if not login or password is None:
+        return None
+    try:
+        signed = accounts.sign_in(ctx.db, login, password)
+    except FieldDeskError as exc:
+        print(f"用环境变量 {USER_ENV} 登录未成功：{exc}", file=sys.stderr)
+        return None
+    return None if signed.must_change else signed.actor
 
 
 def _tell_without_qt(text: str) -> None:
