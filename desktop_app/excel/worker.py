@@ -238,12 +238,14 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
         except OSError:  # the worker died before reading its request
             pass
         while True:
-            reader.join(0.1)
-            if not reader.is_alive():
-                break
-            if time.monotonic() > deadline:
+            # the limit is checked before each wait (not only after one): a quick answer from a warm worker
+            # must not slip past a limit already spent (a zero limit, in the test, stops every read)
+            if time.monotonic() >= deadline:
                 stop()
                 return {"error": "timeout"}
+            reader.join(min(0.1, max(0.0, deadline - time.monotonic())))
+            if not reader.is_alive():
+                break
             if progress is not None:
                 progress(len(rows), 0)
     except BaseException:

@@ -15,12 +15,13 @@ from desktop_app.excel.limits import PasswordRequiredError
 from desktop_app.excel.service import import_file, preview_file
 from tests.unit.excel_helpers import counts, make_sheet
 
-HEADER = ["问题描述", "责任单位", "完成时限", "整改状态"]
+# every row complete (措施, 责任单位, 责任人, 完成时限: issue 15's required fields), so only the words differ
+HEADER = ["问题描述", "整改措施", "责任单位", "责任人", "完成时限", "整改状态"]
 LEDGER = [HEADER,
-          ["村级活动场所利用率不高", "县委组织部", "2026-06-30", "待解决"],
-          ["农村饮水工程管护不到位", "县水务局", "2026-09-30", "待研究"],
-          ["集体经济收入来源单一", "县农业农村局", "2026-10-31", "待研究"],
-          ["产业项目联农带农不足", "县发改局", "2026-11-30", "已完成"]]
+          ["村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "待解决"],
+          ["农村饮水工程管护不到位", "落实管护责任", "县水务局", "陈静", "2026-09-30", "待研究"],
+          ["集体经济收入来源单一", "发展特色产业", "县农业农村局", "黄涛", "2026-10-31", "待研究"],
+          ["产业项目联农带农不足", "完善利益联结", "县发改局", "吴芳", "2026-11-30", "已完成"]]
 
 
 def test_unknown_words_are_listed_once_and_mapped(ctx, tmp_path: Path) -> None:
@@ -126,9 +127,9 @@ def test_visit_plan_keeps_unmapped_text_and_reads_unannounced_anywhere(ctx, tmp_
 def test_ledger_columns_it_cannot_keep_are_named(ctx, tmp_path: Path) -> None:
     """The ledger has no field for 备注 or a column it does not know: it says so instead of dropping them silently."""
     p = make_sheet(tmp_path / "问题清单.xlsx", [
-        ["序号", "问题描述", "责任单位", "完成时限", "备注", "联系人"],
-        [1, "村级活动场所利用率不高", "县委组织部", "2026-06-30", "四不两直发现", "岩温"],
-        [2, "农村饮水工程管护不到位", "县水务局", "2026-09-30", "", "玉香"],
+        ["序号", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "备注", "联系人"],
+        [1, "村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "四不两直发现", "岩温"],
+        [2, "农村饮水工程管护不到位", "落实管护责任", "县水务局", "陈静", "2026-09-30", "", "玉香"],
     ])
     out = import_file(ctx.db, ctx.actor, p, "ledger", dry_run=True)
     assert out.preview.errors == []

@@ -37,7 +37,7 @@ def test_corpus_file(ctx, name: str) -> None:
         out = import_file(ctx.db, ctx.actor, path, "ledger")
         assert out.preview.errors == []
         assert out.imported == 2
-        assert out.preview.titles == ["问题描述", "责任单位", "完成时限"]  # no column per styled or stray cell
+        assert out.preview.titles == ["问题描述", "整改措施", "责任单位", "责任人", "完成时限"]  # no column per styled or stray cell
         assert counts(ctx.db)[0] == before[0] + 2
     else:
         with pytest.raises(ImportFileError) as exc:
