@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 
 from db import migrate
@@ -25,6 +26,7 @@ def _all_counts(engine) -> dict[str, int]:  # noqa: ANN001
                 for t in inspect(engine).get_table_names() if t in Base.metadata.tables}
 
 
+@pytest.mark.sqlite_only("downgrades and upgrades a SQLite file by Alembic revision")
 def test_0008_database_with_records_upgrades_keeping_every_record(ctx: AppContext, tmp_path: Path) -> None:
     ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"问题{i}", unit="综合科", deadline=dt.date(2026, 6, 30),
                                                         assigned_date=dt.date(2026, 3, 1)) for i in range(5)])
@@ -77,6 +79,7 @@ def test_downgrade_to_0008_and_up_again_keeps_accounts_columns_consistent(tmp_pa
         engine.dispose()
 
 
+@pytest.mark.sqlite_only("the committed fixture is a SQLite file")
 def test_the_committed_0008_office_upgrades_with_its_audit_chain_intact(tmp_path: Path) -> None:
     """The committed revision-0008 fixture (the revision before accounts) (a demo office's real rows): old audit lines keep their actor text,
     are marked as recorded before accounts (actor_login NULL), and the chain verifies with its new head."""

@@ -24,11 +24,9 @@ from desktop_app.errors import MigrationInterruptedError, ValidationError
 from desktop_app.selftest import check_database
 from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
-pytestmark = pytest.mark.sqlite_only("kills a migration of a SQLite file and inspects the file; a server migrates in its own transaction")
-
 OLD = "0004"
 
-pytestmark = POSIX_ONLY
+pytestmark = [pytest.mark.sqlite_only("kills a migration of a SQLite file and inspects the file; a server migrates in its own transaction"), POSIX_ONLY]  # both: one assignment replaced the other
 
 
 @pytest.fixture(scope="module")

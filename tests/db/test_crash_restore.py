@@ -14,9 +14,7 @@ from desktop_app.context import open_context
 from tests.conftest import SAMPLES
 from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
-pytestmark = POSIX_ONLY
-
-pytestmark = pytest.mark.sqlite_only("kills a restore that swaps the SQLite file")
+pytestmark = [POSIX_ONLY, pytest.mark.sqlite_only("kills a restore that swaps the SQLite file")]  # both: one assignment replaced the other
 
 
 @pytest.fixture(scope="module")

@@ -156,7 +156,9 @@ def test_round_trip_the_county_sees_the_new_deadline_original_timeline_and_colou
     d = get_issue_detail(a.db, iid, today=TODAY)
     assert (d.row.deadline, d.row.original_deadline, d.row.colour) == (dt.date(2026, 4, 30), FIRST, "red")
     [entry] = [t for t in d.timeline if t.title.startswith("调整期限")]
-    assert (entry.kind_label, entry.title, entry.by, entry.at) == ("调整期限", "调整期限至 2026-04-30", "州督查室", TODAY)
+    assert (entry.kind_label, entry.title, entry.at) == ("调整期限", "调整期限至 2026-04-30", TODAY)
+    # the county sees who made the adjustment, and the person at the prefecture who recorded it (issue 14)
+    assert entry.by == "州督查室（西双版纳州 测试员 录入）"
     assert entry.text == "州委专项督查要求提前完成；原完成时限 2026-09-30"
     assert d.pending_extension is None  # a decision, not a request waiting for one
     # again, to two days ahead: yellow; the original is still the first deadline

@@ -19,11 +19,9 @@ from desktop_app.demo_folder import BUILD_DIR
 from desktop_app.selftest import check_database
 from tests.safety_helpers import POSIX_ONLY, ROOT, calm, count, env, fd, killed_at, limit_file_size
 
-pytestmark = pytest.mark.sqlite_only("the demo is built aside as a file and moved in; on a server a killed demo is not cleaned up yet")
-
 ITEMS = "12"
 
-pytestmark = POSIX_ONLY
+pytestmark = [pytest.mark.sqlite_only("the demo is built aside as a file and moved in; on a server a killed demo is not cleaned up yet"), POSIX_ONLY]
 
 
 @pytest.mark.parametrize("point", ["demo-halfway", "demo-built", "demo-moving"])

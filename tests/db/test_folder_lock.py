@@ -23,7 +23,8 @@ from tests.safety_helpers import INIT, POSIX_ONLY, calm, cli, count, fd, paused_
 SHEET = str(SAMPLES / "ledger.xlsx")
 BUSY = "另一个窗口或命令正在使用本单位数据"
 
-pytestmark = POSIX_ONLY
+pytestmark = [POSIX_ONLY, pytest.mark.sqlite_only(
+    "the data folder's locks guard its SQLite file; on a server transactions and the writer lock order clerks")]
 
 
 @pytest.fixture(scope="module")

@@ -107,6 +107,7 @@ def test_planned_days_and_bad_state_changes_refused_nothing_changed(ctx: AppCont
         _visit(ctx, people, TODAY + dt.timedelta(days=5), TODAY + dt.timedelta(days=6), state="done")
 
 
+@pytest.mark.sqlite_only("builds a SQLite file at revision 0007 and upgrades it")
 def test_migration_0008_marks_past_visits_done(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(tmp_path / "old.db"))
     migrate.upgrade(engine, "0007")
