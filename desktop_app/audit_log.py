@@ -48,6 +48,8 @@ class AuditRow:
     action_label: str
     target: str
     details: str
+    #: the entry's details exactly as stored (JSON): what the Excel export keeps for the auditor
+    raw_details: str = ""
 
 
 def _require(actor: Actor) -> None:
@@ -74,16 +76,52 @@ def list_entries(db: Database, actor: Actor, person: str = "", action: str = "",
         return [_row(e) for e in s.execute(q.limit(limit)).scalars()]
 
 
+#: the details' keys in the clerk's words; keys not here are technical (ids, raw structures) and are
+#: summarised on screen, kept whole in the export
+DETAIL_LABELS = {
+    "approved": "审核通过", "from": "发送单位", "to": "接收单位", "rejected_rows": "拒绝行数", "tables": "数据表",
+    "reason": "理由", "verdict": "结论", "office": "单位", "serial": "编号", "count": "数量", "rows": "行数",
+    "file": "文件", "kind": "类别", "name": "名称", "login": "登录名", "roles": "角色", "year": "年度",
+    "deadline": "完成时限", "percent": "进度", "status": "状态", "unit": "责任单位", "person": "责任人",
+    "questions": "试题数", "total": "满分", "seed": "抽题编号", "variants": "套数", "urges": "催办数",
+    "imported": "导入条数", "right": "所需权限", "single_user": "本机仅一人使用", "bundle_id": None,
+}
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, dict | list):
+        return f"{len(v)} 项"
+    return str(v)
+
+
+def readable_details(d: object) -> str:
+    """An entry's details as a clerk reads them: known keys in Chinese, yes/no for flags, collections
+    counted; ids and keys without a Chinese name are left to the export (``raw_details``)."""
+    if not isinstance(d, dict):
+        return str(d)
+    shown, hidden = [], 0
+    for k, v in d.items():
+        label = DETAIL_LABELS.get(k)
+        if label is None or k.endswith("_id") or v in (None, "", [], {}):
+            hidden += 0 if v in (None, "", [], {}) else 1
+            continue
+        shown.append(f"{label}：{_value(v)}")
+    if hidden:
+        shown.append(f"另有 {hidden} 项技术细节（导出 Excel 可见）")
+    return "；".join(shown)
+
+
 def _row(e: AuditEntry) -> AuditRow:
     try:
-        d = json.loads(e.details)
-        details = "；".join(f"{k}：{v}" for k, v in d.items()) if isinstance(d, dict) else str(d)
+        details = readable_details(json.loads(e.details))
     except ValueError:
         details = e.details
     target = f"{e.target_table} {e.target_id}".strip()
     login = e.actor_login if e.actor_login is not None else "（启用账户前）"
     return AuditRow(e.id, e.at.replace("T", " "), e.actor, login, e.action, ACTION_LABELS.get(e.action, e.action),
-                    target, details)
+                    target, details, e.details)
 
 
 def export_entries(db: Database, actor: Actor, path: Path, rows: list[AuditRow]) -> int:
@@ -95,7 +133,8 @@ def export_entries(db: Database, actor: Actor, path: Path, rows: list[AuditRow])
     office = organisation.get_office(db).name if db.office_code else ""
     headers = ["编号", "时间", "操作人", "登录名", "操作", "对象", "详情"]
     result = export_dicts(path, f"{office}审计日志", office, "审计日志", headers,
-                          [dict(zip(headers, (r.id, r.at, r.actor, r.login, r.action_label, r.target, r.details),
+                          [dict(zip(headers, (r.id, r.at, r.actor, r.login, r.action_label, r.target,
+                                              r.raw_details or r.details),
                                     strict=True)) for r in rows])
     with db.transaction() as s:
         audit.record(s, actor, "audit_export", "audit_entry", "", {"file": path.name, "rows": len(rows)})

@@ -66,3 +66,12 @@ def test_a_clerk_cannot_read_the_log(qtbot: QtBot, ctx: AppContext) -> None:
     qtbot.addWidget(tab)
     assert tab.model.rowCount() == 0 and not tab.export_btn.isEnabled()
     assert "审计员和系统管理员" in tab.count.text() and "审计日志" in tab.query_btn.toolTip()
+
+
+def test_details_read_in_chinese_and_the_export_keeps_them_whole() -> None:
+    from desktop_app.audit_log import readable_details
+
+    d = {"approved": True, "closure_id": "9170fe46-2d7b", "from": "532801", "rejected_rows": 0,
+         "tables": {"attempt": {"conflicts": 0}}}
+    text = readable_details(d)
+    assert text == "审核通过：是；发送单位：532801；拒绝行数：0；数据表：1 项；另有 1 项技术细节（导出 Excel 可见）"

@@ -238,7 +238,7 @@ def test_demo_into_a_fresh_folder_then_selftest_passes(tmp_path: Path, capsys: p
     assert "勐海县乡村振兴局" in report["checks"][1]["detail"]
     assert run(["--data-dir", str(root), "selftest"]) == 0
     human = capsys.readouterr().out
-    assert human.count("✓") == 4 and "✗" not in human and "自检通过" in human
+    assert human.count("✓") == 5 and "✗" not in human and "自检通过" in human
 
 
 def test_selftest_fails_without_a_database_and_creates_nothing(

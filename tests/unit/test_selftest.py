@@ -83,7 +83,7 @@ def test_selftest_command_exits_non_zero_with_a_cross_when_one_check_fails(
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is False
     assert {c["name"]: c["ok"] for c in payload["checks"]} == {"install": True, "fonts": True, "database": False,
-                                                              "qt": True}
+                                                              "audit": False, "qt": True}
     assert all(set(c) == {"name", "ok", "detail"} for c in payload["checks"])
 
 
