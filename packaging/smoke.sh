@@ -35,11 +35,11 @@ trap 'echo "packaging/smoke.sh: 冒烟测试失败 (smoke test failed) at: ${STE
 json() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ms() { date +%s%N | cut -c1-13; }
 
-step "selftest on an empty folder: fails on the database only, creates nothing, < 10 s"
+step "selftest on an empty folder: fails on the database (and so its audit log) only, creates nothing, < 10 s"
 t0=$(ms)
 if "$FD" --data-dir "$W/none" selftest --json > "$W/st0.json"; then fail "selftest passed without a database"; fi
 t_selftest_empty=$(( $(ms) - t0 ))
-[ "$(json '[c["name"] for c in d["checks"] if not c["ok"]]' < "$W/st0.json")" = "['database']" ] \
+[ "$(json '[c["name"] for c in d["checks"] if not c["ok"]]' < "$W/st0.json")" = "['database', 'audit']" ] \
   || fail "selftest on an empty folder: $(cat "$W/st0.json")"
 [ ! -e "$W/none" ] || fail "selftest created $W/none"
 [ "$t_selftest_empty" -lt 10000 ] || fail "selftest took ${t_selftest_empty} ms (limit 10 s)"
