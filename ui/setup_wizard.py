@@ -89,6 +89,18 @@ class _Page(QWizardPage):
         self.error.hide()
         self.error.clear()
 
+    def _lay_out_with_summary(self, form: QFormLayout) -> QLabel:
+        """The fields, the error line and a hint saying what will be saved; returns the hint."""
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        summary = QLabel()
+        summary.setObjectName("Hint")
+        summary.setWordWrap(True)
+        lay.addWidget(summary)
+        lay.addStretch(1)
+        return summary
+
 
 class OfficePage(_Page):
     """本单位."""
@@ -374,14 +386,7 @@ class CampaignPage(_Page):
         form.addRow(self.tr("工作人员年度基层调研天数"), self.staff_quota)
         for spin in (self.year, self.leader_quota, self.staff_quota):
             spin.setMaximumWidth(160)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        self.summary = QLabel()
-        self.summary.setObjectName("Hint")
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
-        lay.addStretch(1)
+        self.summary = self._lay_out_with_summary(form)
 
     def initializePage(self) -> None:
         wizard = self.wizard()
@@ -420,14 +425,7 @@ class AccountPage(_Page):
         form.addRow("", self.single)
         for w in (self.login, self.password, self.password2):
             w.textChanged.connect(self.clear_error)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        self.summary = QLabel()
-        self.summary.setObjectName("Hint")
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
-        lay.addStretch(1)
+        self.summary = self._lay_out_with_summary(form)
 
     def initializePage(self) -> None:
         wizard = self.wizard()
