@@ -16,7 +16,7 @@ import io
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -219,6 +219,14 @@ def _read_stream(pkg: _Package, name: str, emit: Emit) -> list[Any]:
     return stream.merged
 
 
+def _check_sheets(path: Path, names: list[str], sheet: str | None, available: Container[str]) -> None:
+    """Refuse a workbook without a sheet, or a sheet asked for by name that it does not hold (.xlsx and .xls)."""
+    if not names:
+        raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
+    if sheet and sheet not in available:
+        raise ImportFileError(f"工作簿中没有名为“{sheet}”的工作表", "可选的工作表：" + "、".join(names))
+
+
 def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
     """The worker's job: send the chosen sheet of ``request["path"]`` back as rows; returns the rest of the answer.
 
@@ -240,10 +248,7 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
         zf = limits.check_zip(source if not isinstance(source, str) else path)
         pkg = _Package(zf)
         names = pkg.sheet_names
-        if not names:
-            raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
-        if sheet and sheet not in pkg.members:
-            raise ImportFileError(f"工作簿中没有名为“{sheet}”的工作表", "可选的工作表：" + "、".join(names))
+        _check_sheets(path, names, sheet, pkg.members)
         if not sheet:
             if len(names) == 1:
                 sheet = names[0]
@@ -280,10 +285,7 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
         calamine.CalamineWorkbook.from_path(source)
     names = [m.name for m in book.sheets_metadata
              if str(m.typ).endswith("WorkSheet") and str(m.visible).endswith("Visible")] or list(book.sheet_names)
-    if not names:
-        raise ImportFileError(f"工作簿 {path.name} 中没有工作表", "请检查文件")
-    if sheet and sheet not in book.sheet_names:
-        raise ImportFileError(f"工作簿中没有名为“{sheet}”的工作表", "可选的工作表：" + "、".join(names))
+    _check_sheets(path, names, sheet, book.sheet_names)
     if not sheet:
         if len(names) == 1:
             sheet = names[0]
