@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -31,7 +30,7 @@ from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
-from ui.work.widgets import find_corner, open_attachment, page_header, table_view
+from ui.work.widgets import find_box, find_corner, open_attachment, page_header, table_view
 
 
 class TopicsPage(ScopedYearPage):
@@ -42,11 +41,7 @@ class TopicsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[TopicInfo] = []
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("查找：课题名称、科室、领导…"))
-        self.find.setClearButtonEnabled(True)
-        self.find.setMinimumWidth(200)
-        self.find.textChanged.connect(lambda _t: self._show_items())
+        self.find = find_box(self.tr("查找：课题名称、科室、领导…"), self._show_items)
         header, self.subtitle = page_header(self.tr("调研课题"), corner=find_corner(self.find, self.scope_box))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)

@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -35,7 +34,7 @@ from ui.work.month_calendar import MonthCalendar
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import find_corner, fit_columns, open_attachment, page_header, table_view
+from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, page_header, table_view
 
 
 class VisitsPage(ScopedYearPage):
@@ -47,11 +46,7 @@ class VisitsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[VisitInfo] = []
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("查找：地点、人员、课题、月份…"))
-        self.find.setClearButtonEnabled(True)
-        self.find.setMinimumWidth(200)
-        self.find.textChanged.connect(lambda _t: self._show_items())
+        self.find = find_box(self.tr("查找：地点、人员、课题、月份…"), self._show_items)
         header, self.subtitle = page_header(self.tr("调研安排"), corner=find_corner(self.find, self.scope_box))
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QTableView,
@@ -122,6 +123,16 @@ def page_header(title: str, subtitle: str = "", corner: QWidget | None = None) -
     if corner is not None:
         outer.addWidget(corner, 0, Qt.AlignmentFlag.AlignVCenter)
     return band, sub
+
+
+def find_box(placeholder: str, on_change: Callable[[], None]) -> QLineEdit:
+    """The 查找 box of a list page: every change of its text calls ``on_change``."""
+    box = QLineEdit()
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    box.setMinimumWidth(200)
+    box.textChanged.connect(lambda _t: on_change())
+    return box
 
 
 def find_corner(find: QWidget, scope_box: QWidget) -> QWidget:
