@@ -45,6 +45,7 @@ from desktop_app.sync.history import (
 )
 from desktop_app.sync.ownership import may_relay
 from desktop_app.sync.peers import have_seqs, load_json
+from desktop_app.sync.pending import unacknowledged
 from desktop_app.sync.schema_upgrade import head as schema_head
 from desktop_app.sync.values import table_of
 
@@ -304,8 +305,7 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
             # also its counties' — the receiver would refuse the rest (e.g. a county's full bundle holding
             # the other counties' changes relayed to it)
             carry = {o for o in acks if may_relay(me, o)}
-        pending = sum(max(0, n - acked.get(o, 0)) for o, n in acks.items()
-                      if o != to_code and (carry is None or o in carry))
+        pending = unacknowledged(acks, acked, to_code, carry)
         if pending * 2 > sum(acks.values()):
             changes, ranges, entries = _scan_whole_log(s, to_code, acked, acks, carry)  # one pass, one parse
         else:
