@@ -2,6 +2,18 @@
 
 from db.base import Base, SyncMixin, new_id
 from db.dialect import check_lengths
+from db.models_campaign import (
+    CONTACT_KIND_LABELS,
+    MEETING_KINDS,
+    PLAN_KIND_LABELS,
+    RATER_KIND_LABELS,
+    ContactPoint,
+    Meeting,
+    MeetingAttendee,
+    PeriodPlan,
+    PlanItem,
+    SectionScore,
+)
 from db.models_ledger import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
@@ -33,6 +45,7 @@ from db.models_work import (
     OUTCOME_KINDS,
     PLACE_TYPES,
     TOPIC_KINDS,
+    TOPIC_REVIEW_STATES,
     TOPIC_STATUSES,
     VISIT_METHODS,
     Outcome,
@@ -51,6 +64,8 @@ SYNCED_MODELS: dict[str, type[Base]] = {
 check_lengths(Base)
 
 __all__ = [
+    "CONTACT_KIND_LABELS", "MEETING_KINDS", "PLAN_KIND_LABELS", "RATER_KIND_LABELS", "TOPIC_REVIEW_STATES",
+    "ContactPoint", "Meeting", "MeetingAttendee", "PeriodPlan", "PlanItem", "SectionScore",
     "AWARD_KINDS", "CLOSURE_STATE_LABELS", "EXTENSION_STATE_LABELS", "ISSUE_KIND_LABELS", "ISSUE_SOURCE_LABELS",
     "ISSUE_STATUS_LABELS", "OFFICE_LEVELS", "OUTCOME_KINDS", "PLACE_TYPES", "QUESTION_TYPES", "SYNCED_MODELS",
     "TOPIC_KINDS", "TOPIC_STATUSES", "URGE_LEVEL_LABELS", "VISIT_METHODS", "Attachment", "AttachmentLink",

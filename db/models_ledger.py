@@ -27,6 +27,7 @@ ISSUE_SOURCE_LABELS = {
     "assigned": "上级交办",
     "self": "自查",
     "public": "群众反映",
+    "meeting": "会议研讨",
 }
 CLOSURE_STATE_LABELS = {"": "", "applied": "申请销号", "approved": "已审核", "returned": "已退回"}
 #: "adjusted": not a request but the assigning office's own 调整期限 (desktop_app.ledger.deadline)
@@ -87,6 +88,8 @@ class Issue(SyncMixin, Base):
     closed_by: Mapped[str] = mapped_column(String(40), default="")
     #: the office that assigned the item (交办) owns its deadline, closure and reopening
     assigned_by_office: Mapped[str] = mapped_column(String(12), default="")
+    #: the meeting (会议研讨) where the problem was raised, if any (migration 0010)
+    source_meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meeting.id"), nullable=True)
 
 
 class Progress(SyncMixin, Base):

@@ -11,6 +11,8 @@ from db.base import Base, SyncMixin
 
 TOPIC_KINDS = ("重点", "一般")
 TOPIC_STATUSES = ("立项", "调研中", "成稿", "结题")
+#: the report's review by the 分管领导 (“形成调研报告报分管领导审阅”) before 结题
+TOPIC_REVIEW_STATES = {"": "未报审", "submitted": "待审阅", "reviewed": "已审阅", "returned": "退回修改"}
 OUTCOME_KINDS = ("实践成果", "制度成果", "理论成果")
 PLACE_TYPES = ("农村", "社区", "企业", "医院", "学校", "新经济组织", "新社会组织", "机关", "外地")
 #: places whose days count toward the grassroots quota (机关 and 外地 — 学习考察、汇报 — are recorded, not counted)
@@ -40,6 +42,14 @@ class Topic(SyncMixin, Base):
     score_leader: Mapped[float | None] = mapped_column(Float, nullable=True)
     score_peer: Mapped[float | None] = mapped_column(Float, nullable=True)
     score_member: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: the meeting (会议研讨) where the topic was raised, if any
+    source_meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meeting.id"), nullable=True)
+    #: 报分管领导审阅: "" (not yet) → submitted → reviewed, or returned (TOPIC_REVIEW_STATES)
+    review_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    review_submitted_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reviewer: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    review_opinion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class TopicMember(SyncMixin, Base):
@@ -61,6 +71,13 @@ class Outcome(SyncMixin, Base):
     doc_no: Mapped[str] = mapped_column(String(60), default="")
     date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     adopted_by: Mapped[str] = mapped_column(String(100), default="")
+    #: 成果转化运用清单: outcomes of meetings, and of no topic at all, carry their own section and year
+    meeting_id: Mapped[str | None] = mapped_column(ForeignKey("meeting.id"), nullable=True, index=True)
+    section_id: Mapped[str | None] = mapped_column(ForeignKey("section.id"), nullable=True, index=True)
+    year: Mapped[int | None] = mapped_column(nullable=True, index=True)
+    #: 向权威刊物或网站推介刊发: where and when it was published
+    published_in: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    published_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
 
 class Visit(SyncMixin, Base):

@@ -753,7 +753,7 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
             f"{YEAR}-{i + 1:03d}", YEAR, source, visit[0] if visit else None, topic_id, category, description,
             measures, kind, leader, unit, rng.choice(names.CO_UNITS), person, _d(assigned), _d(deadline), basis,
             workdays, _d(original), status, latest_pct, latest_text, closure_state, evidence, _d(closed_at), closed_by,
-            assigned_by))
+            assigned_by, None))
         for day, text, pct in progress_rows:
             bulk.add("progress", w.ids(), (issue_id, _d(day), text, pct, person))
         if fate == "overdue" and status != "closed" and rng.random() < 0.6 and deadline:

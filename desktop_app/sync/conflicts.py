@@ -37,7 +37,9 @@ TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension"
                 "follow_up": "回访", "visit": "调研安排", "topic": "调研课题", "person": "人员", "section": "科室",
                 "question": "试题", "attempt": "成绩", "holiday": "节假日", "office": "单位", "campaign": "年度调研活动",
                 "topic_member": "课题组成员", "outcome": "调研成果", "visit_participant": "随行人员", "exam": "考试",
-                "paper": "试卷", "award": "评先", "practice_card": "练习卡片", "attachment_link": "附件"}
+                "paper": "试卷", "award": "评先", "practice_card": "练习卡片", "attachment_link": "附件",
+                "meeting": "会议研讨", "meeting_attendee": "参会人员", "period_plan": "计划清单", "plan_item": "计划事项",
+                "section_score": "科室评价", "contact_point": "挂钩联系点"}
 
 
 FIELD_LABELS = {"status": "状态", "deadline": "整改时限", "measures": "整改措施", "responsible_person": "责任人",
