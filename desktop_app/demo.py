@@ -24,6 +24,7 @@ import functools
 import gc
 import json
 import random
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -68,7 +69,7 @@ from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
-from desktop_app.sync import keys
+from desktop_app.sync import keys, peers
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
@@ -270,11 +271,32 @@ def _setup_organisation(ctx: Any, county: County) -> None:
     initialise_office(ctx, SetupInput(
         code=county.code, name=county.name, level="county", parent_code=names.PARENT_CODE,
         sections=list(names.SECTIONS),
-        people=[PersonInput(n, sec, post, is_leader=lead, quota_days=q) for n, sec, post, lead, q in county.people()],
+        people=[PersonInput(n, sec, post, is_leader=lead, quota_days=q, phone=_phone(county.code, i))
+                for i, (n, sec, post, lead, q) in enumerate(county.people())],
         year=YEAR,
     ))
     organisation.set_campaign(ctx.db, ctx.actor, YEAR, organisation.DEFAULT_LEADER_QUOTA,
                               organisation.DEFAULT_STAFF_QUOTA, name=f"{YEAR}年“大学习、大调研、大讨论”活动")
+    _trust_demo_prefecture(ctx)
+
+
+def _phone(office_code: str, i: int) -> str:
+    """A demo person's 联系电话: a mobile number of the 139 0691 block (西双版纳's 0691 area), one per person."""
+    return f"1390691{int(office_code[-2:]) % 10}{i:03d}"
+
+
+def _trust_demo_prefecture(ctx: Any) -> None:
+    """The county holds items 西双版纳州乡村振兴局 assigned, so it trusts that office's card, as a real county
+    does once the cards were exchanged (设置 would warn otherwise and the timeline could only name a code).
+    The demo prefecture's key is made here and thrown away; ``fielddesk demo --prefecture`` replaces the card
+    with the real prefecture's when it brings the county in (a new key for a known peer replaces the old)."""
+    with tempfile.TemporaryDirectory(prefix="fielddesk-demo-pref-") as tmp:
+        keys_dir = Path(tmp)
+        public = keys.create_key(keys_dir)
+        card = keys.OfficeCard(office_code=names.PREFECTURE_CODE, office_name=names.PREFECTURE_NAME,
+                               level="prefecture", parent_code=None, public_key=public,
+                               enc_key=keys.create_enc_key(keys_dir))
+        peers.trust_card(ctx.db, ctx.actor, card, card.fingerprint)
 
 
 @dataclass

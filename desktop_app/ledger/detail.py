@@ -23,7 +23,6 @@ from db.models import (
     Extension,
     FollowUp,
     Issue,
-    Office,
     Progress,
     Urge,
 )
@@ -33,6 +32,7 @@ from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
+from desktop_app.services.ownership import office_name
 
 #: audit actions shown on the timeline, in the clerk's words
 AUDIT_LABELS = {
@@ -179,8 +179,14 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
                 by = f"{names(remote[issue_id][0])}：{remote[issue_id][1]}"
             if links.assigned_by_office:  # an item another office assigned: say which (its audit stays there)
                 made, by = "交办问题", names(links.assigned_by_office)
-            events.append((TimelineEntry(links.created_at.date(), "audit", "操作记录", made, "", by, "",
-                                         sort_key=_instant(links.created_at)), 0))
+            # no audit entry says when (imported, synced or demo rows): the item was registered by its 交办/登记
+            # date, not on the day the row reached this database — else it sits above its own older progress
+            when = links.created_at.date()
+            if row.assigned_date and row.assigned_date < when:
+                when = row.assigned_date
+            events.append((TimelineEntry(when, "audit", "操作记录", made, "", by, "",
+                                         sort_key=_instant(links.created_at) if when == links.created_at.date()
+                                         else ""), 0))
         tl = [t for t, _seq in sorted(events, key=_order)]
         ext_list = [ext_info(e) for e in exts]
         clo_list = [ClosureInfo(c.id, c.applied_at, c.applicant, c.evidence, c.state,
@@ -240,9 +246,8 @@ class _OfficeNames:
 
     def __call__(self, code: str) -> str:
         if code not in self._known:
-            name = self._s.execute(select(Office.name).where(Office.code == code)
-                                   .order_by(Office.deleted)).scalars().first()
-            self._known[code] = str(name) if name else f"单位 {code}"
+            name = office_name(self._s, code)
+            self._known[code] = name if name != code else f"单位 {code}"
         return self._known[code]
 
 

@@ -11,14 +11,23 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Office
+from db.models import Office, PeerState
 from desktop_app.errors import PermissionDeniedError
 
 
 def office_name(s: Session, code: str) -> str:
-    """The office's name from its card or setup, or the code when only its rows are here."""
+    """The office's name from its setup or synced Office row, else from its trusted card, else the code
+    (as 上级单位 532800 when it is this office's parent) when only its rows are here."""
     name = s.execute(select(Office.name).where(Office.code == code, Office.deleted.is_(False))).scalar()
-    return str(name) if name else code
+    if name:
+        return str(name)
+    card = s.execute(select(PeerState.office_name).where(PeerState.peer_code == code)).scalar()
+    if card:
+        return str(card)
+    mine = s.info.get("office_code")
+    if mine and s.execute(select(Office.parent_code).where(Office.code == mine)).scalar() == code:
+        return f"上级单位 {code}"
+    return code
 
 
 def refuse_foreign(s: Session, own: str, row_office: str | None, what: str) -> None:

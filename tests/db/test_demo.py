@@ -265,3 +265,32 @@ def test_the_prefecture_accepts_every_row_of_the_demo_county(tmp_path: Path) -> 
     finally:
         county.close()
         prefecture.close()
+
+
+def test_the_county_knows_the_prefecture_that_assigned_its_items(tmp_path: Path) -> None:
+    """The county demo trusts 西双版纳州乡村振兴局's card (it holds items that office assigned), its people have
+    phone numbers, and an assigned item's timeline names the prefecture and starts on the day it was assigned."""
+    from db.models import PeerState
+    from desktop_app.ledger.detail import get_issue_detail
+    from desktop_app.services import upstream
+
+    _generate(tmp_path / "r", 60)
+    ctx = _open(tmp_path / "r")
+    try:
+        with ctx.db.session() as s:
+            card = s.get(PeerState, demo.names.PREFECTURE_CODE)
+            phones = s.execute(select(Person.phone)).scalars().all()
+            assigned = s.execute(select(Issue.id).where(Issue.assigned_by_office == demo.names.PREFECTURE_CODE)
+                                 .order_by(Issue.serial)).scalars().first()
+        assert card is not None and card.trusted and card.level == "prefecture"
+        assert card.office_name == demo.names.PREFECTURE_NAME
+        assert all(p and len(p) == 11 and p.isdigit() for p in phones) and len(set(phones)) == len(phones)
+        assert upstream.parent_code_warning(ctx.db) == ""  # 设置 › 本单位 opens without a warning
+        assert assigned is not None
+        detail = get_issue_detail(ctx.db, assigned, today=TODAY)
+    finally:
+        ctx.close()
+    made = [t for t in detail.timeline if t.title == "交办问题"]
+    assert made and made[0].by == demo.names.PREFECTURE_NAME
+    assert detail.timeline[0] is made[0] and made[0].at == detail.row.assigned_date
+    assert all(t.at >= made[0].at for t in detail.timeline if t.at)
