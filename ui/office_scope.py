@@ -18,9 +18,11 @@ class OfficeScopeCombo(QComboBox):
 
     office_changed = Signal(str)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, default: str = scope.ALL) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        #: what a prefecture page opens on: 全部单位 (its counties' rows are what it oversees), or "" (本单位)
+        self._default = default
         self.setToolTip(self.tr("市级单位可查看各县（区）经同步包报来的数据"))
         self.setMinimumContentsLength(10)
         self.reload()
@@ -28,7 +30,7 @@ class OfficeScopeCombo(QComboBox):
 
     def reload(self) -> None:
         """Re-read the offices (after a bundle import brought a new county)."""
-        keep = self.current_office() if self.count() else ""
+        keep = self.current_office() if self.count() else self._default
         self.blockSignals(True)
         self.clear()
         prefecture = bool(self._ctx.office_code) and scope.is_prefecture(self._ctx.db)

@@ -63,6 +63,9 @@ def test_combo_switches_the_visits_page(qtbot, offices) -> None:
     page.year.setValue(2026)
     combo = page.office_combo
     assert not combo.isHidden() and combo.count() == 3  # 本单位, 勐海县, 全部单位
+    # it opens on 全部单位, as the ledger does: the counties' visits are what a prefecture oversees
+    assert combo.current_office() == scope.ALL and len(page.items) == 2
+    _choose(combo, "")
     assert page.items == [] and page.buttons["new"].isEnabled()
 
     _choose(combo, "532822")

@@ -73,7 +73,7 @@ class BankTab(QWidget):
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         # 查看范围: a prefecture may look at a county's questions; hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo = OfficeScopeCombo(ctx, default="")  # the bank a prefecture edits is its own
         self.office_combo.office_changed.connect(lambda _o: self.refresh())
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.tr("搜索题干、答案或标签"))

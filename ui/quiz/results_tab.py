@@ -39,7 +39,7 @@ class ResultsTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         # 查看范围: a prefecture office also reads each county's exams and scores; hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo = OfficeScopeCombo(ctx, default="")  # an exam is one office's: its own first
         self.office_combo.office_changed.connect(lambda _o: self.refresh())
         self.exam_box = QComboBox()
         self.exam_box.setMinimumWidth(320)
