@@ -251,6 +251,26 @@ def count_issues(db: Database, f: IssueFilter, clock: WarningClock | None = None
         return int(s.execute(q).scalar() or 0)
 
 
+def filter_to_show(db: Database, f: IssueFilter, issue_id: str) -> IssueFilter | None:
+    """None when the filter ``f`` lists the item; else the filter that shows it: the item's year and office
+    with nothing else narrowing (an item opened from the dashboard or a reminder must be in the list)."""
+    clock = warning_clock(db)
+    with db.session() as s:
+        item = s.execute(select(Issue.year, Issue.office_code, Issue.status).where(Issue.id == issue_id)).first()
+        if item is None:
+            return None
+        offices = office_codes(db, f, s)
+        m = search.match_subquery(f.text, s)
+        q = select(Issue.id).where(Issue.id == issue_id, *conditions(f, clock, s, with_text=m is None, offices=offices))
+        if m is not None:
+            q = q.where(Issue.id.in_(select(m.c.issue_id)))
+        if s.execute(q).first() is not None:
+            return None
+        mine = db.office_code or ""
+        office = "" if item.office_code == mine else (f.office if f.office == scope.ALL else item.office_code)
+        return IssueFilter(year=item.year, office=office, include_void=item.status == "void")
+
+
 def count_is_slow(db: Database, f: IssueFilter) -> bool:
     """Whether ``count_issues(f)`` must collect a broad text's matches (0.1 s and more at 100k items).
 

@@ -249,9 +249,17 @@ def test_dashboard_reminder_lists_overdue_items_and_opens_one(qtbot, ctx: AppCon
     qtbot.waitUntil(lambda: panel.due is not None, timeout=10_000)
     texts = [panel.due_list.item(i).text() for i in range(panel.due_list.count())]
     assert len(texts) == 1 and "逾期" in texts[0] and "县民政局" in texts[0]
+    # the ledger was left filtered so that the overdue item is not listed
+    ledger = window.show_page("ledger")
+    ledger.filter_bar.set_filter(IssueFilter(year=ledger.model.filter.year, unit="县财政局"))
+    qtbot.waitUntil(lambda: ledger.model.rowCount() == 1)
+    window.show_page("dashboard")
     panel.due_list.itemActivated.emit(panel.due_list.item(0))
-    ledger = window.pages["ledger"]
     assert window.page("ledger") is ledger and ledger.current_id == ids[0]
+    # opened from the dashboard, the item is in the list and its row selected: the narrowing filter gave way
+    assert ledger.model.filter.unit == "" and ledger.model.rowCount() == 2
+    selected = ledger.table.selectionModel().currentIndex()
+    assert ledger.model.issue_id(selected.row()) == ids[0]
 
 
 def test_stats_widget_with_no_items_shows_no_rate(qtbot, ctx: AppContext) -> None:  # type: ignore[no-untyped-def]

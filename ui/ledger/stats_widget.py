@@ -111,8 +111,8 @@ class LedgerStatsWidget(QGroupBox):
         window = self.window()
         if issue_id and hasattr(window, "show_page"):
             page = window.show_page("ledger")
-            if hasattr(page, "show_issue"):
-                page.show_issue(issue_id)
+            if hasattr(page, "reveal_issue"):
+                page.reveal_issue(issue_id)
 
     def refresh(self) -> None:
         """Read the figures again, off the UI thread: on a 100k-item ledger the statistics take

@@ -29,7 +29,7 @@ from shiboken6 import isValid
 
 from desktop_app.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
-from desktop_app.ledger.query import IssueFilter
+from desktop_app.ledger.query import IssueFilter, filter_to_show
 from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
 from desktop_app.services import organisation, scope
 from ui import dialogs
@@ -45,6 +45,8 @@ from ui.tasks import Task, run_task
 TAB_ITEMS, TAB_RESPONSIBILITY, TAB_SUPERVISION = 0, 1, 2
 #: from this many listed items on, 责任清单 and 督办清单 are grouped off the UI thread
 BACKGROUND_SUMMARY_ROWS = 5000
+#: how far down the list an item opened from elsewhere is looked for, to select its row (pages load on demand)
+REVEAL_ROWS = 2000
 
 
 def _table(model: Any) -> QTableView:
@@ -351,6 +353,23 @@ class LedgerPage(QWidget):
                            "office": code or self.model.filter.office})
         self.tabs.setCurrentIndex(TAB_ITEMS)
         self.filter_bar.set_filter(f)
+
+    def reveal_issue(self, issue_id: str) -> None:
+        """Show one item in the list and the detail pane (from the dashboard or a reminder): when the filter
+        in force hides it, the filter becomes its year and office with nothing else narrowing."""
+        self.tabs.setCurrentIndex(TAB_ITEMS)
+        with dialogs.guard(self) as done:
+            wider = filter_to_show(self.ctx.db, self.model.filter, issue_id)
+        if done.ok and wider is not None:
+            self.filter_bar.set_filter(wider)
+        for r in range(min(self.model.rowCount(), REVEAL_ROWS)):
+            if self.model.issue_id(r) == issue_id:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(r, 1), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(self.model.index(r, 1))
+                break
+        self.show_issue(issue_id)
 
     def show_issue(self, issue_id: str | None) -> None:
         """Show one item in the detail pane (None: clear it). Used by the start-up summary too."""
