@@ -16,7 +16,6 @@ database) and ``apply_report`` (the report). This module runs them in one transa
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -27,6 +26,7 @@ import orjson
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db import killpoints
 from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
 from db.engine import Database
 from db.models import ImportedBundle, PeerState
@@ -55,12 +55,8 @@ from desktop_app.sync.peers import have_seqs, load_json, merge_acks
 from desktop_app.sync.schema_upgrade import upgrade_changes
 
 # the report types and stamp constants are part of this module's interface (batch, CLI, UI, tests)
-__all__ = ["CAP_COUNTER", "HOLD_ENV", "MAX_ERRORS", "MAX_STAMP", "ImportReport", "TableReport", "import_bundle",
+__all__ = ["CAP_COUNTER", "MAX_ERRORS", "MAX_STAMP", "ImportReport", "TableReport", "import_bundle",
            "preview_batch"]
-
-#: test hook: when set to a file path, the import creates that file and waits before committing
-HOLD_ENV = "FIELDDESK_SYNC_TEST_HOLD"
-
 
 #: refusal reasons copied into an audit entry (the report lists them all)
 AUDIT_REASONS = 50
@@ -68,13 +64,6 @@ AUDIT_REASONS = 50
 
 class _DryRunDoneError(Exception):
     """Raised inside the transaction to undo a dry run."""
-
-
-def _hold_for_tests() -> None:
-    hold = os.environ.get(HOLD_ENV)
-    if hold:
-        Path(hold).write_text("holding", encoding="utf-8")
-        time.sleep(60)
 
 
 def _read(path: Path, data: DataDir, limits: Limits | None, report: ImportReport) -> tuple[RawBundle, dict[str, Any]]:
@@ -163,7 +152,7 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
                         return report
                     if dry_run:
                         raise _DryRunDoneError()
-                    _hold_for_tests()
+                    killpoints.pause("bundle-import-commit")  # crash tests: the rows written, not committed
             except _DryRunDoneError:
                 report.status = "dry-run"
                 return report

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -128,15 +127,11 @@ def prefecture(bundle_template: Path, tmp_path: Path) -> tuple[Path, Path]:
 def test_a_restore_during_a_bundle_import_swaps_nothing_and_loses_nothing(prefecture: tuple[Path, Path],
                                                                          tmp_path: Path) -> None:
     """The issue's case: import-bundle running, restore started meanwhile. The import holds the folder
-    (inside its transaction, via the sync test hook); the restore is refused calmly, the file stays."""
+    (inside its transaction, paused at a named point); the restore is refused calmly, the file stays."""
     p, bundle = prefecture
     saved = json.loads(fd(p, "backup", str(tmp_path / "before.db"), "--json").stdout)["file"]
-    flag = tmp_path / "holding"
-    importing = start(p, "import-bundle", str(bundle), FIELDDESK_SYNC_TEST_HOLD=str(flag))
-    deadline = time.monotonic() + 60
-    while not flag.exists():
-        assert importing.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+    # held with its rows written and not yet committed (the kill point db.killpoints names bundle-import-commit)
+    importing = paused_at(p, "bundle-import-commit", tmp_path / "holding", "import-bundle", str(bundle))
     try:
         proc = fd(p, "restore", saved, check=False)
         assert proc.returncode == 3 and BUSY in calm(proc) and "import-bundle" in proc.stderr

@@ -105,7 +105,8 @@ def test_a_killed_import_leaves_the_database_unchanged_and_a_retry_succeeds(two_
     before = (_count(db, "section"), _count(db, "change_log"), _count(db, "imported_bundle"))
     hold = tmp_path / "holding"
     proc = subprocess.Popen([sys.executable, "-m", "desktop_app", "--data-dir", str(p), "import-bundle", bundle],
-                            cwd=ROOT, env={**os.environ, "FIELDDESK_SYNC_TEST_HOLD": str(hold)},
+                            cwd=ROOT, env={**os.environ, "FIELDDESK_TEST_PAUSE_AT": "bundle-import-commit",
+                                                 "FIELDDESK_TEST_PAUSE_FILE": str(hold)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while not hold.exists() and time.time() < deadline and proc.poll() is None:
