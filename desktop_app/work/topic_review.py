@@ -37,7 +37,7 @@ DUE_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "�
 OPINION_MAX = 2000
 
 __all__ = ["DUE_LABELS", "TOPIC_REVIEW_STATES", "DueCounts", "closing_refusal", "default_due", "due_colour",
-           "due_counts", "due_day", "review", "review_refusal", "set_due_day", "submit", "submit_refusal"]
+           "due_colours", "due_counts", "due_day", "review", "review_refusal", "set_due_day", "submit", "submit_refusal"]
 
 
 # ---------------------------------------------------------------- the due date
@@ -116,19 +116,19 @@ class DueCounts:
         return out
 
 
-def due_counts(db: Database, items: list[TopicInfo], today: dt.date | None = None) -> DueCounts:
-    """The red and yellow topics among ``items`` (the ledger's yellow threshold, in working days)."""
+def due_colours(db: Database, items: list[TopicInfo], today: dt.date | None = None) -> dict[str, str]:
+    """Each topic's report colour by id (the ledger's yellow threshold, in working days, ``ledger.yellow_workdays``)."""
     from desktop_app.ledger.warnings import warning_clock
 
     clock = warning_clock(db, today)
-    red, yellow = [], []
-    for t in items:
-        c = due_colour(t, clock.today, clock.yellow_until)
-        if c == "red":
-            red.append(t.title)
-        elif c == "yellow":
-            yellow.append(t.title)
-    return DueCounts(red, yellow)
+    return {t.id: due_colour(t, clock.today, clock.yellow_until) for t in items}
+
+
+def due_counts(db: Database, items: list[TopicInfo], today: dt.date | None = None) -> DueCounts:
+    """The red and yellow topics among ``items``."""
+    colours = due_colours(db, items, today)
+    return DueCounts([t.title for t in items if colours[t.id] == "red"],
+                     [t.title for t in items if colours[t.id] == "yellow"])
 
 
 # ---------------------------------------------------------------- the review step
@@ -215,10 +215,8 @@ def review(db: Database, actor: Actor, topic_id: str, opinion: str, approved: bo
     with db.transaction() as s:
         t = live_topic(s, office, topic_id)
         audit.check_right(s, actor, "review_topic")  # 没有“审核”权限 names the right first
-        if settings.read(s, "accounts.single_user"):
-            by = ""  # 本机仅一人使用, chosen at set-up: there is no second person to review
-        else:
-            by = _submitter(s, t.id)
+        # 本机仅一人使用, chosen at set-up: there is no second person to review
+        by = "" if settings.read(s, "accounts.single_user") else _submitter(s, t.id)
         why = review_refusal(info, actor, by)
         if why is not None:
             if "报审人不能审阅" in why:

@@ -169,3 +169,15 @@ def test_refusal_words_for_the_buttons(office: AppContext, ids) -> None:
     assert "录入" in (topic_review.submit_refusal(t, huang.rights) or "")
     assert "审核" in (topic_review.review_refusal(t, wu) or "")
     assert "尚未报分管领导审阅" in (topic_review.review_refusal(t, huang) or "")
+
+
+def test_dashboard_counts_late_and_due_soon_reports(ctx: AppContext, ids) -> None:
+    from desktop_app.services import dashboard
+
+    topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "甲课题研究", report_due=D(2026, 5, 20)))
+    topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "乙课题研究", report_due=D(2026, 5, 27)))
+    topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "丙课题研究"))  # the default, May 31: due soon too
+    w = dashboard.work_overview(ctx.db, 2026, today=D(2026, 5, 25))
+    assert (w.reports_late, w.reports_due_soon) == (1, 2)
+    w = dashboard.work_overview(ctx.db, 2026, today=D(2026, 6, 2))
+    assert (w.reports_late, w.reports_due_soon) == (3, 0)
