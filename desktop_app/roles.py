@@ -45,6 +45,7 @@ ACTION_RIGHTS: dict[str, str | None] = {
     "set_holiday": "settings", "move_holiday": "settings", "remove_holiday": "settings",
     "revert_holiday": "settings", "seed_holidays": "settings", "import_holidays": "settings",
     "set_serial_format": "settings", "set_clash_window": "settings",
+    "set_repeat_days": "settings", "set_monthly_visit_limit": "settings",
     "set_award_weights": "settings", "set_evaluation_weights": "settings",
     "set_topic_report_due": "settings",
     "set_invigilator_password": "settings", "change_invigilator_password": "settings",
