@@ -101,3 +101,25 @@ def test_sections_of_one_office_and_cancelled_visits_in_the_clash_list(ctx: AppC
     assert clashes.find_clashes(ctx.db, D(2026, 6, 2), D(2026, 6, 2), PLACE, "", None) != []  # the 6-01 one
     assert all(c.visit_id != other for c in clashes.find_clashes(ctx.db, D(2026, 6, 2), D(2026, 6, 2), PLACE, "",
                                                                     None))
+
+
+def test_the_list_prints_and_exports(ctx: AppContext, tmp_path: Path) -> None:
+    import subprocess
+
+    import openpyxl
+
+    from desktop_app.excel.lists import export_kind
+    from desktop_app.reports.jobs import PrintJob, render
+
+    who = add_person(ctx.db, ctx.actor, PersonInput("刀红", "综合科")).id
+    _visit(ctx, who, D(2026, 3, 2))
+    _visit(ctx, who, D(2026, 3, 20))
+    out = tmp_path / "扎堆.xlsx"
+    assert export_kind(ctx.db, out, "crowding", year=2026).rows == 1
+    cells = [[c for c in row if c is not None] for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True)]
+    text = "\n".join("|".join(str(c) for c in row) for row in cells)
+    assert "扎堆调研清单" in text and "重复调研" in text and "2026-03-02；2026-03-20" in text and "综合科" in text
+    pdf = tmp_path / "扎堆.pdf"
+    render(ctx.db, PrintJob("crowding", 2026), pdf)
+    body = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "扎堆调研清单" in body and "重复调研" in body and "勐海镇曼真村" in body and "重复调研 1 处" in body
