@@ -128,7 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = cmd("export-excel", "导出为 Excel")
     c.add_argument("out")
-    c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "scores", "days", "roundtrip"])
+    c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "scores", "days", "roundtrip",
+                                                            "crowding"])
     c.add_argument("--year", type=int)
     c.add_argument("--unit", help="责任单位（回执表用）")
     c.add_argument("--office", default="", help=OFFICE_HELP)
@@ -138,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("out")
     c.add_argument("--kind", required=True,
                    choices=["ledger", "responsibility", "supervision", "notice", "scores", "paper", "visits", "topics",
-                            "summary"])
+                            "summary", "crowding"])
     c.add_argument("--year", type=int)
     c.add_argument("--id")
     c.add_argument("--office", default="", help=OFFICE_HELP)

@@ -350,7 +350,9 @@ def _make_work(db: Database, w: _World) -> None:
                                                          "统计分析"], k=rng.randint(2, 4)), ensure_ascii=False),
                           stages=json.dumps(list(names.TOPIC_STAGES), ensure_ascii=False),
                           report_due=_report_due(w, status))
-            if status == "结题":
+            if status == "结题":  # closed after the 分管领导 reviewed the report (topic_review); no rng drawn
+                topic.review_state, topic.reviewer, topic.review_opinion = "reviewed", lead.name, "同意结题"
+                topic.review_submitted_on = topic.reviewed_on = topic.report_due
                 topic.score_leader = round(rng.uniform(82, 96), 1)
                 topic.score_peer = round(rng.uniform(80, 95), 1)
                 topic.score_member = round(rng.uniform(80, 97), 1)

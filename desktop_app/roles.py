@@ -36,6 +36,8 @@ ACTION_RIGHTS: dict[str, str | None] = {
     # verdicts on ledger steps
     "decide_extension": "approve",
     "verify_closure": "approve",
+    # 分管领导's 审阅意见 on a topic's report (报审 itself is ``record``)
+    "review_topic": "approve",
     # this office's set-up and settings
     "setup_office": "settings", "update_office": "settings", "set_campaign": "settings",
     "add_section": "settings", "rename_section": "settings", "remove_section": "settings",
@@ -43,7 +45,9 @@ ACTION_RIGHTS: dict[str, str | None] = {
     "set_holiday": "settings", "move_holiday": "settings", "remove_holiday": "settings",
     "revert_holiday": "settings", "seed_holidays": "settings", "import_holidays": "settings",
     "set_serial_format": "settings", "set_clash_window": "settings",
+    "set_repeat_days": "settings", "set_monthly_visit_limit": "settings",
     "set_award_weights": "settings", "set_evaluation_weights": "settings",
+    "set_topic_report_due": "settings",
     "set_invigilator_password": "settings", "change_invigilator_password": "settings",
     "clear_invigilator_password": "settings", "change_setting": "settings",
     # keys and bundles

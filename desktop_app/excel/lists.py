@@ -16,7 +16,7 @@ from db.engine import Database
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
-EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip")
+EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding")
 
 
 @dataclass
@@ -180,6 +180,16 @@ def export_days(db: Database, path: Path, year: int | None = None, office: str =
                         grassroots_days(db, y, office=office), **kw)
 
 
+def export_crowding(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
+    """扎堆调研清单 of a year (``office``: the scope; every office adds 扎堆调研 across offices)."""
+    from desktop_app.work.crowding import CROWDING_HEADERS, crowding_report
+
+    y = _year(db, year)
+    name = _scope_name(db, office)
+    return export_dicts(path, f"{name}{y}年扎堆调研清单", _reporter(db, office, name), "扎堆调研", CROWDING_HEADERS,
+                        crowding_report(db, y, office=office), **kw)
+
+
 SCORE_HEADERS = ("姓名", "科室", "得分", "名次", "结果", "备注")
 
 
@@ -222,5 +232,6 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
     if kind == "ledger":
         return export_ledger(db, path, year=year, progress=progress, office=office, paper=paper)
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
-                                                      "days": export_days, "scores": export_scores}
+                                                      "days": export_days, "scores": export_scores,
+                                                      "crowding": export_crowding}
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

@@ -24,6 +24,7 @@ KIND_LABELS: dict[str, str] = {
     "paper": "试卷及答案",
     "visits": "调研安排表",
     "topics": "调研课题一览表",
+    "crowding": "扎堆调研清单",
     "summary": "年度工作汇总",
 }
 
@@ -33,6 +34,7 @@ FETCHERS: dict[str, str] = {
     "paper": "desktop_app.reports.paper:fetch_paper_report",
     "visits": "desktop_app.reports.visits:fetch_visits_report",
     "topics": "desktop_app.reports.topics:fetch_topics_report",
+    "crowding": "desktop_app.reports.crowding:fetch_crowding_report",
     "summary": "desktop_app.reports.summary:fetch_summary_report",
 }
 

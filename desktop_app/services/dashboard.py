@@ -126,6 +126,9 @@ class WorkOverview:
     outcomes: dict[str, int]
     days: list[tuple[str, int, int]]
     offices: list[OfficeWork]
+    #: topics whose report is overdue / due soon and not yet sent for review (``work.topic_review``)
+    reports_late: int = 0
+    reports_due_soon: int = 0
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,10 @@ def work_overview(db: Database, year: int, office: str = "", today: dt.date | No
         chart = [(o.office_name, o.days, o.quota) for o in per_office]
     else:
         chart = work_days.section_totals(rows)
-    return WorkOverview(office, year, stages, outcome_counts, chart, per_office)
+    from desktop_app.work import topic_review
+
+    due = topic_review.due_counts(db, work_topics.topic_infos(db, year, office=office), today)
+    return WorkOverview(office, year, stages, outcome_counts, chart, per_office, len(due.red), len(due.yellow))
 
 
 def _quarter_label(quarter: int) -> str:

@@ -2,7 +2,7 @@
 
 Offices are told to avoid 扎堆调研 and 重复调研 that burden the grassroots: a visit
 clashes with another section's visit to the same place (or the same township)
-whose dates fall within ±N days (N is a setting, 7 by default). A clash is a
+whose dates fall within ±N days (N is a setting, 7 by default); a cancelled visit never clashes. A clash is a
 warning shown before saving and listed in the yearly clash report; it never
 refuses the save.
 """
@@ -61,8 +61,8 @@ def clashes_in_session(s: Session, office: str, start: dt.date, end: dt.date, pl
     if not place_n and not town_n:
         return []
     lo, hi = start - dt.timedelta(days=window), end + dt.timedelta(days=window)
-    q = select(Visit).where(Visit.office_code == office, Visit.deleted.is_(False), Visit.start_date <= hi,
-                            Visit.end_date >= lo)
+    q = select(Visit).where(Visit.office_code == office, Visit.deleted.is_(False), Visit.state != "cancelled",
+                            Visit.start_date <= hi, Visit.end_date >= lo)
     conds = []
     if place_n:
         conds.append(Visit.place == place.strip())
@@ -104,7 +104,8 @@ def clash_report(db: Database, year: int, window: int | None = None, office: str
     codes = scope.resolve(db, office)
     w = clash_window(db) if window is None else window
     lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    q = select(Visit).where(Visit.deleted.is_(False), Visit.start_date <= hi, Visit.end_date >= lo)
+    q = select(Visit).where(Visit.deleted.is_(False), Visit.state != "cancelled", Visit.start_date <= hi,
+                            Visit.end_date >= lo)
     if codes is not None:
         q = q.where(Visit.office_code.in_(codes))
     with db.session() as s:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from desktop_app.work.common import (
     section_of_office,
     visible_topic,
 )
+from desktop_app.work.topic_review import closing_refusal, default_due, default_due_in, due_day_in
 from desktop_app.work.types import (
     AttachmentInfo,
     EvaluationWeights,
@@ -149,6 +151,8 @@ def save_topic_in_session(s: Session, office: str, actor: Actor, data: TopicInpu
     if topic_id is not None:
         live_topic(s, office, topic_id)  # another office's topic is refused before its fields are judged
     members = _validate(s, office, data)
+    if data.report_due is None:  # “5月底前形成调研报告”: a topic always has a date its report is due
+        data = replace(data, report_due=default_due_in(s, data.year))
     if topic_id is None:
         t = Topic(campaign_id=campaign_id(s, office, data.year), status=status or TOPIC_STATUSES[0])
         _apply(t, data)
@@ -210,6 +214,8 @@ def move_topic(db: Database, actor: Actor, topic_id: str, status: str) -> TopicI
                              f"请逐步推进：{' → '.join(TOPIC_STATUSES)}")
         if status == "结题" and not t.report_sha256:
             raise StateError("结题前须上传调研报告", "请先在课题详情中上传调研报告，再办理结题")
+        if status == "结题" and (why := closing_refusal(t)) is not None:
+            raise StateError(why, "请先“报审”，由分管领导填写审阅意见后再办理结题")
         t.status = status
         audit.record(s, actor, "move_topic", "topic", t.id, {"from": old, "to": status})
         return _topic_info(s, t, evaluation_weights_in(s))
@@ -260,6 +266,8 @@ def _topic_info(s: Session, t: Topic, weights: EvaluationWeights, cache: dict[st
     cache = cache if cache is not None else {}
     if "sections" not in cache:
         cache["sections"] = dict(s.execute(select(Section.id, Section.name)).all())
+    if "due_day" not in cache:
+        cache["due_day"] = due_day_in(s)
     members = list(s.execute(select(TopicMember.person_id)
                              .join(Person, Person.id == TopicMember.person_id)
                              .join(Section, Section.id == Person.section_id)
@@ -281,10 +289,13 @@ def _topic_info(s: Session, t: Topic, weights: EvaluationWeights, cache: dict[st
         id=t.id, year=t.year, section_id=t.section_id, section_name=cache["sections"].get(t.section_id, ""),
         title=t.title, kind=t.kind, lead_id=t.lead_id, lead_name=names.get(t.lead_id or "", ""),
         member_ids=tuple(members), member_names=tuple(names.get(m, "") for m in members),
-        methods=json_list(t.methods), stages=json_list(t.stages), report_due=t.report_due, status=t.status,
+        methods=json_list(t.methods), stages=json_list(t.stages), status=t.status,
+        report_due=t.report_due or default_due(t.year, cache["due_day"]), due_is_default=t.report_due is None,
         report=report, score_leader=t.score_leader, score_peer=t.score_peer, score_member=t.score_member,
         composite=composite_score(t.score_leader, t.score_peer, t.score_member, weights),
-        outcomes=int(outcomes), visits=int(visits), office_code=t.office_code)
+        outcomes=int(outcomes), visits=int(visits), office_code=t.office_code,
+        review_state=t.review_state or "", review_submitted_on=t.review_submitted_on, reviewer=t.reviewer or "",
+        review_opinion=t.review_opinion or "", reviewed_on=t.reviewed_on)
 
 
 def get_topic(db: Database, topic_id: str, office: str = "") -> TopicInfo:

@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from db.models_work import OUTCOME_KINDS, PLACE_TYPES, TOPIC_KINDS, TOPIC_STATUSES, VISIT_METHODS, VISIT_STATES
+from db.models_work import (
+    OUTCOME_KINDS,
+    PLACE_TYPES,
+    TOPIC_KINDS,
+    TOPIC_REVIEW_STATES,
+    TOPIC_STATUSES,
+    VISIT_METHODS,
+    VISIT_STATES,
+)
 from desktop_app.attachments import AttachmentInfo
 
 #: the ways of researching a topic offered in the dialogs (free text is accepted too)
@@ -66,6 +74,19 @@ class TopicInfo:
     outcomes: int = 0
     visits: int = 0
     office_code: str = ""  # whose topic (a prefecture lists its counties' too)
+    #: report_due is the default (May 31 of the year, ``topic_review``): the topic has no date of its own
+    due_is_default: bool = False
+    #: 报分管领导审阅 (``topic_review``): "" | submitted | reviewed | returned, with the dates, reviewer and opinion
+    review_state: str = ""
+    review_submitted_on: dt.date | None = None
+    reviewer: str = ""
+    review_opinion: str = ""
+    reviewed_on: dt.date | None = None
+
+    @property
+    def review_label(self) -> str:
+        """未报审 / 待审阅 / 已审阅 / 退回修改."""
+        return TOPIC_REVIEW_STATES.get(self.review_state, self.review_state)
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from db.models import AuditEntry, Outcome, Topic, TopicMember
 from desktop_app.errors import StateError, ValidationError
 from desktop_app.services.organisation import list_people, list_sections
-from desktop_app.work import topics
+from desktop_app.work import topic_review, topics
 from desktop_app.work.types import EvaluationWeights, OutcomeInput, TopicInput
 from tests.conftest import TEST_ACTOR
 
@@ -73,6 +73,11 @@ def test_stages_one_step_and_report_needed_to_close(ctx, ids, tmp_path) -> None:
     report.write_bytes(b"PK report body")
     info = topics.attach_report(ctx.db, TEST_ACTOR, t.id, report, ctx.data.attachments)
     assert (ctx.data.attachments / info.sha256).read_bytes() == b"PK report body"
+    with pytest.raises(StateError) as e:  # 报分管领导审阅 comes before 结题 (topic_review)
+        topics.move_topic(ctx.db, TEST_ACTOR, t.id, "结题")
+    assert "分管领导审阅" in e.value.message
+    topic_review.submit(ctx.db, TEST_ACTOR, t.id)
+    topic_review.review(ctx.db, TEST_ACTOR, t.id, "同意，报告可结题")
     done = topics.move_topic(ctx.db, TEST_ACTOR, t.id, "结题")
     assert done.status == "结题" and done.report is not None and done.report.name == "调研报告.docx"
     assert topics.topics_by_stage(ctx.db, 2026) == {"立项": 0, "调研中": 0, "成稿": 0, "结题": 1}

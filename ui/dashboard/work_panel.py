@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.services import dashboard, scope
@@ -28,6 +28,11 @@ class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
         self.days_caption = lay.itemAt(lay.indexOf(self.days) - 1).widget()
         # the table of offices is made when first shown: a county never needs it, and start-up is timed
         self.office_table: OfficeTable | None = None
+        # 课题报告时限 (“5月底前形成调研报告报分管领导审阅”): late and due-soon reports, under the title
+        self.reports_due = QLabel()
+        self.reports_due.setObjectName("Hint")
+        self.reports_due.setWordWrap(True)
+        lay.insertWidget(lay.indexOf(self.title) + 1, self.reports_due)
         self._ready = True
         self.refresh()
 
@@ -39,6 +44,9 @@ class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
     def _show(self, w: WorkOverview, year: int, office: str) -> None:
         self.overview = w
         self.title.setText(self.tr("%1年调研工作").replace("%1", str(year)) + self.scope_words(office))
+        self.reports_due.setText(self.tr("课题调研报告：逾期未报审 %1 个，临期 %2 个")
+                                 .replace("%1", str(w.reports_late)).replace("%2", str(w.reports_due_soon)))
+        self.reports_due.setStyleSheet("color:#a61b1b;" if w.reports_late else "")
         self.stages.set_rows([(k, n, None, STAGE_COLOURS.get(k, "#1f6fb2")) for k, n in w.stages.items()],
                              self.tr(" 个"), self.tr("尚未立项课题"))
         self.outcomes.set_rows([(k, n, None, OUTCOME_COLOURS.get(k, "#1f6fb2")) for k, n in w.outcomes.items()],

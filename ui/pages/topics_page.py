@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
-from desktop_app.work import find, topic_rules, topics
+from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
@@ -81,6 +81,9 @@ class TopicsPage(ScopedYearPage):
             lambda sha, name: open_attachment(self, self.ctx.data.attachments, sha, name))
         self.detail.editOutcome.connect(self.edit_outcome)
         self.detail.removeOutcome.connect(self.remove_outcome)
+        self.detail.submit_review.clicked.connect(self.submit_review)
+        self.detail.review.clicked.connect(self.review_topic)
+        self.due_colours: dict[str, str] = {}
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.detail)
@@ -139,11 +142,14 @@ class TopicsPage(ScopedYearPage):
             whose = scope.scope_label(self.ctx.db, office) + " · " if office else ""
             names = office_names(self.ctx.db) if office == scope.ALL else {}
             rule_lines = topic_rules.topic_rules(self.ctx.db, self.year.value(), office=office).lines()
+            self.due_colours = topic_review.due_colours(self.ctx.db, self.items)
+            rule_lines = topic_review.due_counts(self.ctx.db, self.items).lines() + rule_lines
         if not done.ok:
             return
         self.rules.setText("▲ " + "\n▲ ".join(rule_lines) if rule_lines else "")
         self.rules.setVisible(bool(rule_lines))
         self.model.office_names = names
+        self.model.due_colours = self.due_colours
         self.table.setColumnHidden(self.model.columnCount() - 1, office != scope.ALL)
         self._show_items()
         stages = {s: sum(1 for t in self.items if t.status == s) for s in TOPIC_STATUSES}
@@ -170,7 +176,7 @@ class TopicsPage(ScopedYearPage):
         self.board.select(topic_id)
         t = self.current()
         outcomes = topics.outcome_infos(self.ctx.db, t.id, office=self.office) if t else []
-        self.detail.show_topic(t, outcomes)
+        self.detail.show_topic(t, outcomes, self.due_colours.get(t.id, "") if t else "")
         own = self.own()
         writes = ("new", "edit", "forward", "back", "report", "outcome", "score", "remove")
         why = "" if own else self.tr("正在查看其他单位的调研课题：由该单位录入和修改，本单位只能查看、打印和导出。"
@@ -191,6 +197,25 @@ class TopicsPage(ScopedYearPage):
             if i > 0:
                 self.buttons["back"].setToolTip(self.tr("退回到“%1”").replace("%1", TOPIC_STATUSES[i - 1]))
         self.buttons["report"].setToolTip(why or self.tr("上传调研报告"))
+        self._review_buttons(t, why)
+
+    def _review_buttons(self, t: TopicInfo | None, why: str) -> None:
+        """报审 and 审阅 enabled when the signed-in person may take them now, else greyed with the reason."""
+        steps = ((self.detail.submit_review, self.tr("将调研报告报分管领导审阅")),
+                 (self.detail.review, self.tr("分管领导填写审阅意见：审阅通过或退回修改")))
+        for (button, tip), step in zip(steps, ("submit", "review"), strict=True):
+            if t is None:
+                refusal: str | None = self.tr("请先选择一个课题")
+            elif why:
+                refusal = why
+            elif step == "submit":
+                refusal = topic_review.submit_refusal(t, self.ctx.actor.rights)
+            else:
+                with dialogs.guard(self) as done:
+                    by = topic_review.submitter(self.ctx.db, t.id) if t.review_state == "submitted" else ""
+                refusal = topic_review.review_refusal(t, self.ctx.actor, by) if done.ok else ""
+            button.setEnabled(refusal is None)
+            button.setToolTip(refusal or tip)
 
     # ------------------------------------------------------------ actions
 
@@ -252,6 +277,25 @@ class TopicsPage(ScopedYearPage):
             topics.attach_report(self.ctx.db, self.ctx.actor, t.id, Path(path), self.ctx.data.attachments)
         if done.ok:
             notify(Kind.TOPIC, [t.id])
+
+    def submit_review(self) -> None:
+        """报分管领导审阅: after confirming, the report goes to the 分管领导."""
+        t = self.current()
+        if t is None or not self.own() or not dialogs.confirm(
+                self, self.tr("将课题“%1”的调研报告报分管领导审阅？").replace("%1", t.title), ok=self.tr("报审")):
+            return
+        with dialogs.guard(self) as done:
+            topic_review.submit(self.ctx.db, self.ctx.actor, t.id)
+        if done.ok:
+            notify(Kind.TOPIC, [t.id])
+
+    def review_topic(self) -> None:
+        """审阅意见: the 分管领导's opinion, 审阅通过 or 退回修改."""
+        from ui.work.topic_review_dialog import ReviewDialog
+
+        t = self.current()
+        if t is not None and self.own():
+            ReviewDialog(self.ctx, t, parent=self).exec()
 
     def add_outcome(self) -> None:
         """Record an outcome of the selected topic."""

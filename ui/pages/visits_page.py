@@ -29,6 +29,7 @@ from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
 from ui.signals import Kind, bus, notify
+from ui.work.crowding_view import CrowdingView
 from ui.work.days_view import DaysView
 from ui.work.month_calendar import MonthCalendar
 from ui.work.scoped_page import ScopedYearPage
@@ -123,6 +124,8 @@ class VisitsPage(ScopedYearPage):
         self.tabs.addTab(cal, self.tr("月历"))
         self.tabs.addTab(self.days, self.tr("基层天数"))
         self.tabs.addTab(cw, self.tr("扎堆调研提醒"))
+        self.crowding = CrowdingView(ctx, self.own)
+        self.tabs.addTab(self.crowding, self.tr("扎堆/重复调研"))
         body = QVBoxLayout()
         body.setContentsMargins(24, 6, 24, 18)
         body.addWidget(self.tabs)
@@ -176,6 +179,7 @@ class VisitsPage(ScopedYearPage):
                                 + ("" if report else self.tr("本年度暂无。")))
         self.days.set_office(office)
         self.days.set_year(year)
+        self.crowding.show_year(year, office)
         self._load_month()
         self._select(self.selected if any(v.id == self.selected for v in self.items) else None)
 

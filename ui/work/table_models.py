@@ -63,15 +63,25 @@ class TopicTableModel(OfficeColumnMixin, RowsTableModel[TopicInfo]):
             Column(_tr("领题领导"), lambda t: t.lead_name),
             Column(_tr("阶段"), lambda t: t.status),
             Column(_tr("报告时限"), lambda t: t.report_due),
+            Column(_tr("报审"), lambda t: t.review_label),
             Column(_tr("调研次数"), lambda t: t.visits, True),
             Column(_tr("成果数"), lambda t: t.outcomes, True),
             Column(_tr("综合得分"), lambda t: None if t.composite is None else f"{t.composite:.2f}", True),
             self.office_column(),
         ], parent)
 
+    #: topic id → the colour of its report deadline (red/yellow/green/grey, ``topic_review.due_colour``)
+    due_colours: dict[str, str] = {}
+
     def extra(self, item: TopicInfo, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and column == 4:
             return QBrush(QColor(STAGE_COLOURS.get(item.status, "#33414f")))
+        if column == 5 and self.due_colours.get(item.id) in ("red", "yellow"):
+            bg, fg = PACE_COLOURS[self.due_colours[item.id]]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(bg))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(fg))
         return None
 
 

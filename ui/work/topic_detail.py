@@ -13,6 +13,9 @@ from ui import dialogs
 from ui.work.table_models import STAGE_COLOURS, OutcomeTableModel, fmt
 from ui.work.widgets import table_view
 
+#: the words and colours of a report deadline's warning (topic_review.due_colour)
+DUE_WORDS = {"red": ("逾期", "#a61b1b"), "yellow": ("临期", "#8a5a00")}
+
 
 class TopicDetail(QWidget):
     """The selected topic: a summary and its outcomes table.
@@ -35,6 +38,13 @@ class TopicDetail(QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                              | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.summary.linkActivated.connect(self._link)
+        # 报分管领导审阅 → 审阅意见 (desktop_app.work.topic_review); the page enables them and says why not
+        self.submit_review = QPushButton(self.tr("报分管领导审阅"))
+        self.review = QPushButton(self.tr("审阅…"))
+        steps = QHBoxLayout()
+        steps.addWidget(self.submit_review)
+        steps.addWidget(self.review)
+        steps.addStretch(1)
         self.outcomes_title = QLabel(self.tr("调研成果"))
         self.outcomes_title.setObjectName("CardTitle")
         self.outcomes = OutcomeTableModel(self)
@@ -51,12 +61,13 @@ class TopicDetail(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 0, 0, 0)
         lay.addWidget(self.summary)
+        lay.addLayout(steps)
         lay.addLayout(head)
         lay.addWidget(self.outcome_table, 1)
         self.show_topic(None, [])
 
-    def show_topic(self, topic: TopicInfo | None, outcomes: list[OutcomeInfo]) -> None:
-        """Show a topic (None: a hint to select one)."""
+    def show_topic(self, topic: TopicInfo | None, outcomes: list[OutcomeInfo], due_colour: str = "") -> None:
+        """Show a topic (None: a hint to select one); ``due_colour`` marks its report deadline (red/yellow…)."""
         self.topic = topic
         self.outcomes.set_items(outcomes)
         self.outcome_table.resizeColumnsToContents()
@@ -68,20 +79,40 @@ class TopicDetail(QWidget):
             (self.tr("领题领导"), topic.lead_name or "—"), (self.tr("课题组成员"), fmt(topic.member_names) or "—"),
             (self.tr("调研方式"), fmt(topic.methods) or "—"),
             (self.tr("计划安排"), "<br>".join(escape(s) for s in topic.stages) or "—"),
-            (self.tr("报告时限"), fmt(topic.report_due) or "—"),
+            (self.tr("报告时限"), self._due(topic, due_colour)),
+            (self.tr("报审状态"), self._review(topic)),
+            (self.tr("审阅意见"), topic.review_opinion or "—"),
             (self.tr("调研报告"), f"<a href='att:{topic.report.sha256}'>{escape(topic.report.name)}</a>"
              if topic.report else self._no_report(outcomes)),
             (self.tr("调研次数"), str(topic.visits)),
             (self.tr("课题评价"), self._scores(topic)),
         ]
         body = "".join(f"<tr><td style='color:#5b6b7c;padding:2px 10px 2px 0;white-space:nowrap'>{escape(k)}</td>"
-                       f"<td style='padding:2px 0'>{v if k in (self.tr('计划安排'), self.tr('调研报告')) else escape(v)}"
+                       f"<td style='padding:2px 0'>{v if k in self._html_rows() else escape(v)}"
                        f"</td></tr>" for k, v in rows)
         colour = STAGE_COLOURS.get(topic.status, "#33414f")
         self.summary.setText(
             f"<p style='font-size:13pt;font-weight:bold;margin:0'>{escape(topic.title)}</p>"
             f"<p style='margin:4px 0 8px 0'><span style='color:#ffffff;background:{colour};'>&nbsp;{escape(topic.status)}"
             f"&nbsp;</span>&nbsp;{escape(str(topic.year))}{escape(self.tr('年度'))}</p><table>{body}</table>")
+
+    def _html_rows(self) -> tuple[str, ...]:
+        return self.tr("计划安排"), self.tr("调研报告"), self.tr("报告时限")
+
+    def _due(self, t: TopicInfo, colour: str) -> str:
+        """The due date (rich text), “（默认）” when the topic has no date of its own, red/amber when late or close."""
+        text = escape((fmt(t.report_due) or "—") + (self.tr("（默认）") if t.due_is_default else ""))
+        word, hue = DUE_WORDS.get(colour, ("", ""))
+        return f"{text} <span style='color:{hue};font-weight:bold'>{escape(self.tr(word))}</span>" if word else text
+
+    def _review(self, t: TopicInfo) -> str:
+        """未报审 / 待审阅（报审日期） / 已审阅（审阅人，日期） / 退回修改（…）."""
+        if t.review_state == "submitted" and t.review_submitted_on:
+            return f"{t.review_label}（{t.review_submitted_on:%Y-%m-%d} 报审）"
+        if t.review_state in ("reviewed", "returned"):
+            on = f"，{t.reviewed_on:%Y-%m-%d}" if t.reviewed_on else ""
+            return f"{t.review_label}（{t.reviewer or '—'}{on}）"
+        return t.review_label
 
     def _no_report(self, outcomes: list[OutcomeInfo]) -> str:
         """“未上传” — unless a report is already recorded among the outcomes: then say which, so the two
