@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, SyncMixin
@@ -177,3 +177,5 @@ class IssueSearchKey(Base):
     __tablename__ = "issue_search_key"
     key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     issue_id: Mapped[str] = mapped_column(String(36), unique=True)
+    #: a digest of the text indexed under ``key`` (migration 0011): an unchanged item is not indexed again
+    digest: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

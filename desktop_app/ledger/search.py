@@ -7,11 +7,18 @@ trigram tokenizer cannot index. Fields are separated by a token no query can
 produce, so a phrase never spans two fields. The FTS rowid is the item's
 local key in ``issue_search_key``.
 
+The index is contentless (migration 0011): it holds no copy of the text, only which keys
+hold which characters. SQLite before 3.43 cannot delete a row of such a table, so an
+edited item is indexed again under a new key (its key row moves up, keys only grow) and
+its old entry stays in the index, matched by nothing: every query joins the key table.
+When such stale entries outnumber the live ones the index is rebuilt (``catch_up``).
+
 On a database without FTS5 (PostgreSQL) the same filter is a LIKE scan.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import weakref
@@ -63,6 +70,11 @@ def _chars(s: str) -> str:
 def tokenise(values: Iterable[str | None]) -> str:
     """The index body of an item: each character a token, fields apart."""
     return FIELD_SEPARATOR.join(" ".join(_chars(v or "")) for v in values)
+
+
+def digest(body: str) -> int:
+    """A 64-bit digest of an index body (kept beside its key: unchanged text is not indexed again)."""
+    return int.from_bytes(hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
 def match_query(free_text: str) -> str | None:
@@ -188,7 +200,7 @@ def is_broad(free_text: str, bind: Connection | Session) -> bool:
     if not n or n < BROAD_MATCHES:
         return False
     conn = bind.connection() if isinstance(bind, Session) else bind
-    total = int(conn.exec_driver_sql("SELECT coalesce(max(key), 0) FROM issue_search_key").scalar() or 0)
+    total = int(conn.exec_driver_sql("SELECT count(*) FROM issue_search_key").scalar() or 0)
     return total > 0 and n >= BROAD_SHARE * total
 
 
@@ -228,33 +240,42 @@ def index_new_issues(s: Session, bodies: Sequence[tuple[str, Sequence[str | None
     conn = s.connection()  # plain driver executemany: per-row SQLAlchemy parameters would cost more
     for start in range(0, len(bodies), _BATCH):
         chunk = bodies[start:start + _BATCH]
-        conn.exec_driver_sql("INSERT INTO issue_search_key(issue_id) VALUES (?)", [(i,) for i, _v in chunk])
+        bodies_of = {i: tokenise(v) for i, v in chunk}
+        conn.exec_driver_sql("INSERT INTO issue_search_key(issue_id, digest) VALUES (?, ?)",
+                             [(i, digest(b)) for i, b in bodies_of.items()])
         keys = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
                               .where(IssueSearchKey.issue_id.in_([i for i, _v in chunk]))).all())
         conn.exec_driver_sql("INSERT INTO issue_fts(rowid, body) VALUES (?, ?)",
-                             [(keys[i], tokenise(v)) for i, v in chunk])
+                             [(keys[i], b) for i, b in bodies_of.items()])
 
 
 def index_issues(s: Session, ids: Sequence[str]) -> None:
-    """Bring the index in step with these items (inside the caller's transaction)."""
+    """Bring the index in step with these items (inside the caller's transaction).
+
+    An item whose text is unchanged (same digest) is left as it is; a changed one gets a new key
+    above every key (its old entry stays, unreferenced: the contentless index cannot delete it), so
+    keys only grow and no stale entry is ever reused.
+    """
     if not ids or not has_fts(s):
         return
     _index_changed()
     for start in range(0, len(ids), _BATCH):
         chunk = list(ids[start:start + _BATCH])
-        known = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
-                               .where(IssueSearchKey.issue_id.in_(chunk))).all())
-        missing = [i for i in chunk if i not in known]
-        if missing:
-            s.execute(insert(_KEYS), [{"issue_id": i} for i in missing])
-            known.update(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)
-                                   .where(IssueSearchKey.issue_id.in_(missing))).all())
-        keys = [{"k": known[i]} for i in chunk]
-        s.execute(text("DELETE FROM issue_fts WHERE rowid = :k"), keys)
-        bodies = _bodies(s, chunk)
-        if bodies:
-            s.execute(text("INSERT INTO issue_fts(rowid, body) VALUES (:k, :b)"),
-                      [{"k": known[i], "b": b} for i, b in bodies])
+        known = {r.issue_id: r.digest for r in s.execute(
+            select(IssueSearchKey.issue_id, IssueSearchKey.digest).where(IssueSearchKey.issue_id.in_(chunk)))}
+        bodies = [(i, b, digest(b)) for i, b in _bodies(s, chunk)]
+        changed = [(i, b, d) for i, b, d in bodies if i not in known or known[i] != d]
+        if not changed:
+            continue
+        # the top key before any moves out (a moved item's old key may be the top one): new keys go above it
+        top = int(s.execute(text("SELECT coalesce(max(key), 0) FROM issue_search_key")).scalar() or 0)
+        moved = [i for i, _b, _d in changed if i in known]
+        if moved:
+            s.execute(_KEYS.delete().where(_KEYS.c.issue_id.in_(moved)))
+        rows = [{"key": top + n, "issue_id": i, "digest": d} for n, (i, _b, d) in enumerate(changed, 1)]
+        s.execute(insert(_KEYS), rows)
+        s.execute(text("INSERT INTO issue_fts(rowid, body) VALUES (:k, :b)"),
+                  [{"k": r["key"], "b": b} for r, (_i, b, _d) in zip(rows, changed, strict=True)])
 
 
 def _change_mark(conn: Any) -> int:
@@ -273,8 +294,13 @@ def catch_up(db: Database) -> int:
     with db.session() as s:
         mark = int(settings.read(s, SETTING_MARK, 0) or 0)
         top = _change_mark(s)
-        if top <= mark:
+        if mark >= 0 and top <= mark:
             return 0
+        # asked for by a migration, or the index holds more stale entries than live ones
+        rebuild = mark < 0 or _stale_entries(s) > max(_REBUILD_ABOVE, _live_entries(s))
+    if rebuild:
+        return rebuild_index(db)
+    with db.session() as s:
         ids = list(s.execute(text("SELECT DISTINCT row_id FROM change_log WHERE rowid > :m AND table_name = 'issue'"),
                              {"m": mark}).scalars())
     if len(ids) > _REBUILD_ABOVE:
@@ -284,6 +310,17 @@ def catch_up(db: Database) -> int:
         settings.write(s, SETTING_MARK, top)
     _index_changed()  # again once committed: a match cached meanwhile saw the old index
     return len(ids)
+
+
+def _live_entries(s: Session) -> int:
+    return int(s.execute(text("SELECT count(*) FROM issue_search_key")).scalar() or 0)
+
+
+def _stale_entries(s: Session) -> int:
+    """Index entries no key points at any more (edited items' old text): keys are dense from 1 at a
+    rebuild and an edit moves a key to the top, so the gap between the top key and the live count."""
+    top = int(s.execute(text("SELECT coalesce(max(key), 0) FROM issue_search_key")).scalar() or 0)
+    return top - _live_entries(s)
 
 
 def rebuild_index(db: Database) -> int:
@@ -298,7 +335,7 @@ def rebuild_index(db: Database) -> int:
     _index_changed()
     with db.engine.begin() as conn:
         top = _change_mark(conn)
-        conn.execute(text("DELETE FROM issue_fts"))
+        conn.execute(text("INSERT INTO issue_fts(issue_fts) VALUES ('delete-all')"))  # contentless: no DELETE
         conn.execute(text("DELETE FROM issue_search_key"))
         # keys follow the items' physical order, so the rebuild is one sequential pass
         conn.execute(text("INSERT INTO issue_search_key(issue_id) SELECT id FROM issue"))
@@ -307,8 +344,10 @@ def rebuild_index(db: Database) -> int:
              .order_by(IssueSearchKey.key))
         result = conn.execution_options(yield_per=_BATCH).execute(q)
         for part in result.partitions(_BATCH):
-            conn.execute(text("INSERT INTO issue_fts(rowid, body) VALUES (:k, :b)"),
-                         [{"k": r[0], "b": tokenise(r[1:])} for r in part])
+            bodies = [(r[0], tokenise(r[1:])) for r in part]
+            conn.execute(text("INSERT INTO issue_fts(rowid, body) VALUES (:k, :b)"), [{"k": k, "b": b} for k, b in bodies])
+            conn.execute(text("UPDATE issue_search_key SET digest = :d WHERE key = :k"),
+                         [{"k": k, "d": digest(b)} for k, b in bodies])
             n += len(part)
         conn.execute(text("INSERT INTO issue_fts(issue_fts) VALUES ('optimize')"))
         # after a bulk load the planner needs statistics to pick the ledger's indexes well

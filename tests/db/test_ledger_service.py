@@ -135,10 +135,47 @@ def test_rebuild_index_after_bulk_changes(ctx: AppContext) -> None:
     ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"第{i}条党建问题") for i in range(30)])
     assert search.rebuild_index(ctx.db) == 30  # the index is current up to the last change
     with ctx.db.engine.begin() as conn:  # an index lost behind the change log's back
-        conn.exec_driver_sql("DELETE FROM issue_fts")
+        conn.exec_driver_sql("INSERT INTO issue_fts(issue_fts) VALUES ('delete-all')")
     assert search.search_ids(ctx.db, "党建") == []
     assert search.rebuild_index(ctx.db) == 30
     assert set(search.search_ids(ctx.db, "党建")) == set(ids)
+
+
+@pytest.mark.sqlite_only("SQLite's FTS5 index (issue_fts)")
+def test_the_index_keeps_no_copy_of_the_text_and_an_edit_finds_the_new_words_only(ctx: AppContext) -> None:
+    """Contentless index (migration 0011): no issue_fts_content table; an edited item is indexed under a new
+    key, its old words match nothing; once stale entries outnumber live ones the index is rebuilt."""
+    from db.models_ledger import IssueSearchKey
+    from desktop_app.ledger.lifecycle import edit_issue
+
+    with ctx.db.engine.connect() as conn:
+        tables = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'").scalars())
+    assert "issue_fts" in tables and "issue_fts_content" not in tables
+    ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"第{i}条党建问题", measures="整改") for i in range(3)])
+    assert set(search.search_ids(ctx.db, "党建")) == set(ids)
+    for n in range(4):  # the same item edited again and again: its key moves up each time
+        edit_issue(ctx.db, TEST_ACTOR, ids[0], IssueInput(f"作风问题{n}", measures="整改"))
+        assert search.search_ids(ctx.db, f"作风问题{n}") == [ids[0]]
+        assert ids[0] not in search.search_ids(ctx.db, "党建")
+        assert all(search.search_ids(ctx.db, f"作风问题{m}") == [] for m in range(n))
+    assert set(search.search_ids(ctx.db, "党建")) == set(ids[1:])
+    with ctx.db.session() as s:
+        assert search._stale_entries(s) == 4 and search._live_entries(s) == 3  # one per edit: a re-index of
+        # unchanged text (the change log catching up after the service indexed) leaves nothing stale
+        keys = dict(s.execute(select(IssueSearchKey.issue_id, IssueSearchKey.key)).all())
+    assert keys[ids[0]] == 7  # 1..3 at creation, then one new key per edit: never a stale one reused
+    # more stale entries than live ones (and than the threshold): the next catch-up rebuilds
+    import desktop_app.ledger.search as search_mod
+
+    old = search_mod._REBUILD_ABOVE
+    search_mod._REBUILD_ABOVE = 2
+    try:
+        edit_issue(ctx.db, TEST_ACTOR, ids[1], IssueInput("第1条党建问题（改）", measures="整改"))
+        assert set(search.search_ids(ctx.db, "党建")) == set(ids[1:])
+    finally:
+        search_mod._REBUILD_ABOVE = old
+    with ctx.db.session() as s:
+        assert search._stale_entries(s) == 0 and search._live_entries(s) == 3
 
 
 def test_holiday_table_editing_and_spreadsheet_import(ctx: AppContext, tmp_path) -> None:  # type: ignore[no-untyped-def]
