@@ -222,17 +222,18 @@ def _set_attendees(s: Session, meeting_id: str, wanted: list[AttendeeInput]) -> 
         if r.person_id not in want and not r.deleted:
             r.deleted = True
     for pid, a in want.items():
-        r = by_person.get(pid)
-        if r is None:
+        row = by_person.get(pid)
+        if row is None:
             s.add(MeetingAttendee(meeting_id=meeting_id, person_id=pid, present=a.present,
                                   absence_reason=a.absence_reason))
             continue
-        if r.deleted:
-            r.deleted = False
-        if r.present != a.present:
-            r.present = a.present
-        if r.absence_reason != a.absence_reason:
-            r.absence_reason = a.absence_reason
+        # only what changed is written, so an unchanged attendee sends nothing in the next bundle
+        if row.deleted:
+            row.deleted = False
+        if row.present != a.present:
+            row.present = a.present
+        if row.absence_reason != a.absence_reason:
+            row.absence_reason = a.absence_reason
 
 
 def save_meeting_in_session(s: Session, office: str, actor: Actor, data: MeetingInput,
@@ -432,19 +433,19 @@ def _infos(s: Session, found: list[Meeting]) -> list[MeetingInfo]:
                 .where(MeetingAttendee.meeting_id.in_(chunk), MeetingAttendee.deleted.is_(False))
                 .order_by(Section.sort_order, Person.is_leader.desc(), Person.name)):
             people[mid].append((pid, bool(present), reason or ""))
-        for mid, sha, name, size in s.execute(
+        for owner, sha, name, size in s.execute(
                 select(AttachmentLink.owner_id, AttachmentLink.sha256, AttachmentLink.name, Attachment.size)
                 .join(Attachment, Attachment.sha256 == AttachmentLink.sha256)
                 .where(AttachmentLink.owner_table == "meeting", AttachmentLink.owner_id.in_(chunk),
                        AttachmentLink.deleted.is_(False))):
-            files[mid].append(AttachmentInfo(sha, name, int(size)))
-        for iid, serial, mid in s.execute(select(Issue.id, Issue.serial, Issue.source_meeting_id).where(
+            files[owner].append(AttachmentInfo(sha, name, int(size)))
+        for iid, serial, from_issue in s.execute(select(Issue.id, Issue.serial, Issue.source_meeting_id).where(
                 Issue.source_meeting_id.in_(chunk), Issue.deleted.is_(False), Issue.status != "void")
                 .order_by(Issue.serial)):
-            issues[str(mid)].append(LinkedItem(iid, serial))
-        for tid, title, mid in s.execute(select(Topic.id, Topic.title, Topic.source_meeting_id).where(
+            issues[str(from_issue)].append(LinkedItem(iid, serial))
+        for tid, title, from_topic in s.execute(select(Topic.id, Topic.title, Topic.source_meeting_id).where(
                 Topic.source_meeting_id.in_(chunk), Topic.deleted.is_(False)).order_by(Topic.title)):
-            topics[str(mid)].append(LinkedItem(tid, title))
+            topics[str(from_topic)].append(LinkedItem(tid, title))
     names = names_by_id(s, [m.host_id for m in found] + [p for ps in people.values() for p, _, _ in ps])
     return [MeetingInfo(
         id=m.id, year=m.year, kind=m.kind, date=m.date, theme=m.theme, section_id=m.section_id,
