@@ -148,3 +148,18 @@ def test_prefecture_reads_a_county_read_only(qtbot, tmp_path: Path) -> None:
     finally:
         b.close()
         p.close()
+
+
+def test_delete_key_on_the_list_asks_then_removes(qtbot, page, ctx, dialog_answers) -> None:
+    with qtbot.waitActive(page):  # a shortcut fires only in the active window
+        page.show()
+        page.activateWindow()
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.current() is not None)
+    dialog_answers.confirms = [True]
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert dialog_answers.questions and _count(ctx, Meeting) == 1
+    page.find.setFocus()
+    qtbot.keyClick(page.find, Qt.Key.Key_Delete)  # typing in 查找 removes nothing
+    assert _count(ctx, Meeting) == 1

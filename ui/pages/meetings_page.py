@@ -85,8 +85,10 @@ class MeetingsPage(ScopedYearPage):
         self.table.selectionModel().currentRowChanged.connect(
             lambda *_: self._select(getattr(self.model.item(self.table.currentIndex().row()), "id", None)))
         self.table.doubleClicked.connect(lambda _i: self.edit_meeting())
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.edit_meeting)
-        QShortcut(QKeySequence.StandardKey.Delete, self.table, activated=self.remove)
+        # Enter and Delete act on the list only (not while typing in 查找)
+        for key, slot in ((QKeySequence(Qt.Key.Key_Return), self.edit_meeting),
+                          (QKeySequence(QKeySequence.StandardKey.Delete), self.remove)):
+            QShortcut(key, self.table, activated=slot).setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.horizontalHeader().moveSection(self.model.columnCount() - 1, 0)
         self._whose = ""
         self.detail = QLabel()
