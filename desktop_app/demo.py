@@ -66,6 +66,7 @@ from desktop_app import demo_names as names
 from desktop_app.audit import Actor
 from desktop_app.config import DataDir
 from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.demo_campaign import add_meetings
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
@@ -184,6 +185,7 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         finally:
             if gc_was_on:
                 gc.enable()
+        add_meetings(db, people, ref, seed)  # 会议研讨 (desktop_app/demo_campaign.py), after the ledger: its rng is its own
         indexed = _rebuild_search_index(db)
         office = organisation.get_office(db)
         sections = len(organisation.list_sections(db))

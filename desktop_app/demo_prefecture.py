@@ -36,6 +36,7 @@ from desktop_app.demo import (
     generate_demo,
     reference_date,
 )
+from desktop_app.demo_campaign import add_meetings
 from desktop_app.errors import SyncError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
@@ -81,6 +82,7 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, tod
     made: list[dict[str, Any]] = []
     with empty_demo_folder(root, items) as ctx:
         _setup_prefecture(ctx)
+        add_meetings(ctx.db, organisation.list_people(ctx.db, YEAR), reference_date(today), seed + 532800)
         with tempfile.TemporaryDirectory(prefix="fielddesk-demo-") as tmp:
             where = Path(counties_dir) if counties_dir is not None else Path(tmp)
             imports = [_bring_in_county(ctx, where, Path(tmp), county, items, seed + i, today)

@@ -16,7 +16,7 @@ from db.engine import Database
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
-EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding")
+EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings")
 
 
 @dataclass
@@ -190,6 +190,16 @@ def export_crowding(db: Database, path: Path, year: int | None = None, office: s
                         crowding_report(db, y, office=office), **kw)
 
 
+def export_meetings(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
+    """会议研讨 of a year, in the columns the import reads back (``office``: the scope; ALL adds a 单位 column)."""
+    from desktop_app.campaign.meetings import list_meetings, meeting_headers
+
+    y = _year(db, year)
+    name = _scope_name(db, office)
+    return export_dicts(path, f"{name}{y}年会议研讨记录表", _reporter(db, office, name), "会议研讨",
+                        meeting_headers(office), list_meetings(db, y, office=office), **kw)
+
+
 SCORE_HEADERS = ("姓名", "科室", "得分", "名次", "结果", "备注")
 
 
@@ -233,5 +243,5 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
         return export_ledger(db, path, year=year, progress=progress, office=office, paper=paper)
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
                                                       "days": export_days, "scores": export_scores,
-                                                      "crowding": export_crowding}
+                                                      "crowding": export_crowding, "meetings": export_meetings}
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

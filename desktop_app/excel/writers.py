@@ -23,6 +23,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "topics": ("desktop_app.work.importing", "import_topics"),
     "questions": ("desktop_app.quiz.importing", "import_questions"),
     "scores": ("desktop_app.quiz.importing", "import_scores"),
+    "meetings": ("desktop_app.campaign.meeting_import", "import_meetings"),
 }
 
 

@@ -26,6 +26,7 @@ KIND_LABELS: dict[str, str] = {
     "topics": "调研课题一览表",
     "crowding": "扎堆调研清单",
     "summary": "年度工作汇总",
+    "meetings": "会议研讨记录表",
 }
 
 #: the kinds fetched by name (module:function taking (db, job)); the PyInstaller spec reads this registry
@@ -36,6 +37,7 @@ FETCHERS: dict[str, str] = {
     "topics": "desktop_app.reports.topics:fetch_topics_report",
     "crowding": "desktop_app.reports.crowding:fetch_crowding_report",
     "summary": "desktop_app.reports.summary:fetch_summary_report",
+    "meetings": "desktop_app.reports.meetings:fetch_meetings_report",
 }
 
 

@@ -31,6 +31,8 @@ PAGES: tuple[PageSpec, ...] = (
              "课题立项、领题、阶段推进、成果与评价"),
     PageSpec("visits", "调研安排", "ui.pages.visits_page:VisitsPage", "Ctrl+3", "visits",
              "调研日程、基层天数统计与扎堆调研提醒"),
+    PageSpec("meetings", "会议研讨", "ui.pages.meetings_page:MeetingsPage", "Ctrl+8", "topics",
+             "组工讲堂、中心组学习、专题研讨、务虚会；转为问题或课题"),
     PageSpec("ledger", "问题台账", "ui.pages.ledger_page:LedgerPage", "Ctrl+4", "ledger",
              "问题清单、责任清单、督办清单，整改全流程与红黄绿预警"),
     PageSpec("quiz", "业务测试", "ui.pages.quiz_page:QuizPage", "Ctrl+5", "quiz",

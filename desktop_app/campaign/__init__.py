@@ -1,0 +1,1 @@
+"""The campaign's other pillars (大讨论 meetings, periodic plans, results, evaluation, contact points): services."""

@@ -1,0 +1,1 @@
+"""Widgets of the campaign pages (会议研讨 …)."""
