@@ -36,6 +36,8 @@ ACTION_RIGHTS: dict[str, str | None] = {
     # verdicts on ledger steps
     "decide_extension": "approve",
     "verify_closure": "approve",
+    # 活动计划备案: the campaign office's 审核人 records a section's filed year plan (desktop_app.campaign.plans)
+    "record_year_plan": "approve",
     # this office's set-up and settings
     "setup_office": "settings", "update_office": "settings", "set_campaign": "settings",
     "add_section": "settings", "rename_section": "settings", "remove_section": "settings",
