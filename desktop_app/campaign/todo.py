@@ -99,7 +99,7 @@ def ledger_todos(s: Session, office: str, today: dt.date) -> list[TodoEntry]:
         out.append(TodoEntry("ledger", f"{serial} {short}（{word}）", deadline, "red" if colour == "red" else "yellow",
                              "ledger", iid))
     if total > len(rows):
-        out.append(TodoEntry("ledger", f"另有 {total - len(rows)} 项问题逾期或即将到期", rows[-1][4], "red", "ledger",
+        out.append(TodoEntry("ledger", f"另有 {total - len(rows)} 项问题逾期或即将到期", None, "red", "ledger",
                              "", str(total - len(rows))))
     return out
 
@@ -111,6 +111,7 @@ def topic_todos(s: Session, office: str, today: dt.date) -> list[TodoEntry]:
         Topic.report_due <= today + dt.timedelta(days=14)).order_by(Topic.report_due)).all()
     out = []
     for tid, title, due in rows:
+        assert due is not None  # the query keeps topics with a due date only
         word = "调研报告已逾期" if due < today else "调研报告即将到期"
         out.append(TodoEntry("topic", f"{title}：{word}", due, _severity(due, today, 3), "topics", tid))
     return out

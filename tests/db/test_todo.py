@@ -46,7 +46,7 @@ def test_ledger_overdue_red_due_soon_yellow_later_and_closed_not_listed(ctx) -> 
                deleted=False))
     got = [(e.target_id, e.severity, e.page) for e in _of(ctx, "ledger")]
     assert got == [("i-late", "red", "ledger"), ("i-soon", "yellow", "ledger")]
-    assert "2026-001 村道破损（已逾期）" == _of(ctx, "ledger")[0].title
+    assert _of(ctx, "ledger")[0].title == "2026-001 村道破损（已逾期）"
 
 
 def test_ledger_many_items_summed_up_and_counted(ctx, monkeypatch) -> None:
