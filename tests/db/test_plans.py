@@ -186,3 +186,28 @@ def test_update_edits_removes_and_draft_can_be_withdrawn(ctx, org) -> None:
     plans.remove_plan(ctx.db, TEST_ACTOR, p.id)
     assert plans.find_plan(ctx.db, org["综合科"], "quarter_excel", "2026-Q3") is None
     assert plans.plan_rows(ctx.db, 2026) == []
+
+
+def test_demo_plans_realistic(tmp_path) -> None:
+    """The county demo: weekly plans for most sections most weeks with gaps, lists, an H1 review, year plans recorded."""
+    from desktop_app.context import open_context
+    from desktop_app.demo import generate_demo
+
+    generate_demo(tmp_path / "demo", items=20, today=D(2026, 12, 7))
+    ctx = open_context(tmp_path / "demo", actor=TEST_ACTOR)
+    try:
+        sections = list_sections(ctx.db)
+        weeks = [periods.parse("week", f"2026-W{w:02d}") for w in range(2, 50)]
+        filed = sum(r.status == "filed" for w in weeks for r in plans.period_status(ctx.db, "week", w.text))
+        assert 0.8 * len(weeks) * len(sections) < filed < len(weeks) * len(sections)  # most, not all
+        with ctx.db.session() as s:
+            assert 0 < len(plans.not_filed(s, "week", "2026-W50")) < len(sections)
+            carried = s.execute(select(func.count()).select_from(PlanItem).where(
+                PlanItem.carried_from_id.is_not(None))).scalar_one()
+        assert carried > 0
+        assert all(r.status == "filed" for r in plans.period_status(ctx.db, "half_review", "2026-H1"))
+        assert all(r.status == "filed" for r in plans.period_status(ctx.db, "quarter_gap", "2026-Q4"))
+        year = [r.status for r in plans.period_status(ctx.db, "year_plan", "2026")]
+        assert year.count("recorded") == len(sections) - 1 and year.count("filed") == 1
+    finally:
+        ctx.close()
