@@ -150,7 +150,8 @@ class PlanItemsModel(QAbstractTableModel):
         elif c == COL_OWNER:
             new = replace(r, owner_id=str(value) or None)
         elif c == COL_DUE:
-            new = replace(r, due=value.toPython() if isinstance(value, QDate) else value)
+            day = value.toPython() if isinstance(value, QDate) else value
+            new = replace(r, due=day if isinstance(day, dt.date) else None)
         elif c == COL_STATE and value in ITEM_STATES:
             new = replace(r, state=str(value))
         else:

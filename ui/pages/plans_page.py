@@ -149,7 +149,7 @@ class PlansPage(QWidget):
         lay.addLayout(body, 1)
         for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence.StandardKey.New, self.new_plan),
                            ("Alt+Left", lambda: self.step(-1)), ("Alt+Right", lambda: self.step(1))):
-            QShortcut(QKeySequence(keys), self, activated=slot)
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
         self._loading = False
         self._load_people()
         bus().changed.connect(self._on_changed)
