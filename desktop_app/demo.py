@@ -61,7 +61,7 @@ from db.models import (
     Visit,
     VisitParticipant,
 )
-from desktop_app import audit, demo_folder, server_db
+from desktop_app import audit, demo_folder, demo_plans, server_db
 from desktop_app import demo_names as names
 from desktop_app.audit import Actor
 from desktop_app.config import DataDir
@@ -177,6 +177,7 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         world = _World(rng=rng, ids=ids, ref=ref, office=db.office_code, people=people, county=county)
         _make_work(db, world)
         _make_quiz(db, world)
+        world.counts.update(demo_plans.make_plans(db, DEMO_ACTOR, rng, ids, ref, people))
         killpoints.reached("demo-halfway")
         gc_was_on = gc.isenabled()
         gc.disable()  # millions of small tuples, no cycles: the cyclic collector only slows the bulk load down

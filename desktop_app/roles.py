@@ -38,6 +38,8 @@ ACTION_RIGHTS: dict[str, str | None] = {
     "verify_closure": "approve",
     # 分管领导's 审阅意见 on a topic's report (报审 itself is ``record``)
     "review_topic": "approve",
+    # 活动计划备案: the campaign office's 审核人 records a section's filed year plan (desktop_app.campaign.plans)
+    "record_year_plan": "approve",
     # this office's set-up and settings
     "setup_office": "settings", "update_office": "settings", "set_campaign": "settings",
     "add_section": "settings", "rename_section": "settings", "remove_section": "settings",

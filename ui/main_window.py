@@ -275,6 +275,12 @@ class MainWindow(QMainWindow):
         self.page_shown.emit(key)
         return page
 
+    def set_nav_counts(self, counts: dict[str, int]) -> None:
+        """The number of to-dos (待办) after each sidebar entry: “问题台账  12”."""
+        for row, spec in enumerate(PAGES):
+            n = counts.get(spec.key, 0)
+            self.nav.item(row).setText(f"{spec.title}  {n}" if n else spec.title)
+
     def page(self, key: str) -> QWidget:
         """The page widget for ``key`` (built now if it was not yet)."""
         if key not in self.pages:

@@ -1,1 +1,1 @@
-"""The campaign's other pillars (大讨论 meetings, periodic plans, results, evaluation, contact points): services."""
+"""The campaign's other pillars: meetings, the plan rhythm, outcomes, evaluation, contacts and the to-do list."""

@@ -16,7 +16,7 @@ from db.engine import Database
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
-EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings")
+EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings", "plans")
 
 
 @dataclass
@@ -244,4 +244,8 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
                                                       "days": export_days, "scores": export_scores,
                                                       "crowding": export_crowding, "meetings": export_meetings}
+    if kind == "plans":
+        from desktop_app.campaign.plans_excel import export_plans
+
+        funcs["plans"] = export_plans
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

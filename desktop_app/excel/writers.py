@@ -24,6 +24,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "questions": ("desktop_app.quiz.importing", "import_questions"),
     "scores": ("desktop_app.quiz.importing", "import_scores"),
     "meetings": ("desktop_app.campaign.meeting_import", "import_meetings"),
+    "plans": ("desktop_app.campaign.plans_excel", "import_plans"),
 }
 
 

@@ -37,6 +37,8 @@ PAGES: tuple[PageSpec, ...] = (
              "问题清单、责任清单、督办清单，整改全流程与红黄绿预警"),
     PageSpec("quiz", "业务测试", "ui.pages.quiz_page:QuizPage", "Ctrl+5", "quiz",
              "题库、组卷、闭卷考试、成绩与评先"),
+    PageSpec("plans", "计划清单", "ui.pages.plans_page:PlansPage", "Ctrl+Shift+P", "plans",
+             "周计划报送、月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"),
     PageSpec("exchange", "数据交换", "ui.pages.exchange_page:ExchangePage", "Ctrl+6", "exchange",
              "与上级/下级单位交换签名数据包，冲突处理"),
     PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage", "Ctrl+7", "settings"),
@@ -49,4 +51,6 @@ DASHBOARD_PANELS: tuple[str, ...] = (
     # the work and quiz panels in the dashboard's scope (a prefecture: every county), read in the background
     "ui.dashboard.work_panel:DashboardWorkPanel",
     "ui.dashboard.quiz_panel:DashboardQuizPanel",
+    # 待办: everything due or overdue, each entry opening the place to act; counts on the sidebar
+    "ui.dashboard.todo_panel:TodoPanel",
 )
