@@ -16,7 +16,7 @@ from db.engine import Database
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
-EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip")
+EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "outcomes")
 
 
 @dataclass
@@ -223,4 +223,8 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
         return export_ledger(db, path, year=year, progress=progress, office=office, paper=paper)
     funcs: dict[str, Callable[..., ExportResult]] = {"visits": export_visits, "topics": export_topics,
                                                       "days": export_days, "scores": export_scores}
+    if kind == "outcomes":
+        from desktop_app.campaign.outcome_files import export_outcomes
+
+        funcs["outcomes"] = export_outcomes
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

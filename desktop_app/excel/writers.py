@@ -23,6 +23,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "topics": ("desktop_app.work.importing", "import_topics"),
     "questions": ("desktop_app.quiz.importing", "import_questions"),
     "scores": ("desktop_app.quiz.importing", "import_scores"),
+    "outcomes": ("desktop_app.campaign.outcomes", "import_outcomes"),
 }
 
 

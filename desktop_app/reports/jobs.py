@@ -25,6 +25,7 @@ KIND_LABELS: dict[str, str] = {
     "visits": "调研安排表",
     "topics": "调研课题一览表",
     "summary": "年度工作汇总",
+    "outcomes": "调研成果转化运用清单",
 }
 
 #: the kinds fetched by name (module:function taking (db, job)); the PyInstaller spec reads this registry
@@ -34,6 +35,7 @@ FETCHERS: dict[str, str] = {
     "visits": "desktop_app.reports.visits:fetch_visits_report",
     "topics": "desktop_app.reports.topics:fetch_topics_report",
     "summary": "desktop_app.reports.summary:fetch_summary_report",
+    "outcomes": "desktop_app.reports.outcomes:fetch_outcomes_report",
 }
 
 

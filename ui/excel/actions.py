@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from desktop_app.context import AppContext
 
 _DEFAULT_NAMES = {"ledger": "问题台账", "visits": "调研安排", "topics": "调研课题", "days": "基层调研天数",
-                  "scores": "成绩", "roundtrip": "整改回执表"}
+                  "scores": "成绩", "roundtrip": "整改回执表", "outcomes": "成果转化运用清单"}
 
 
 def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = None, unit: str | None = None,
