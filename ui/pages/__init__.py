@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
              "问题清单、责任清单、督办清单，整改全流程与红黄绿预警"),
     PageSpec("quiz", "业务测试", "ui.pages.quiz_page:QuizPage", "Ctrl+5", "quiz",
              "题库、组卷、闭卷考试、成绩与评先"),
+    PageSpec("results", "成果与评价", "ui.pages.results_page:ResultsPage", "Ctrl+Shift+R", "topics",
+             "成果转化运用清单、科室评价、挂钩村与结对户"),
     PageSpec("exchange", "数据交换", "ui.pages.exchange_page:ExchangePage", "Ctrl+6", "exchange",
              "与上级/下级单位交换签名数据包，冲突处理"),
     PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage", "Ctrl+7", "settings"),
