@@ -183,6 +183,9 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
         finally:
             if gc_was_on:
                 gc.enable()
+        from desktop_app.demo_results import add_results  # 成果与评价: outcomes, H1 section scores, contacts
+
+        add_results(db, DEMO_ACTOR, YEAR, ref, seed)
         indexed = _rebuild_search_index(db)
         office = organisation.get_office(db)
         sections = len(organisation.list_sections(db))
