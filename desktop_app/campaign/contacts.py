@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import CONTACT_KIND_LABELS, ContactPoint, Issue, Person, Section, Visit, VisitParticipant
-from db.models_campaign import CONTACT_STATES
+from db.models import CONTACT_KIND_LABELS as CONTACT_KIND_LABELS  # re-exported for the UI
+from db.models import ContactPoint, Issue, Person, Section, Visit, VisitParticipant
+from db.models_campaign import CONTACT_STATES as CONTACT_STATES  # re-exported for the UI
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import RATER_KIND_LABELS, Section, SectionScore
+from db.models import RATER_KIND_LABELS as RATER_KIND_LABELS  # re-exported for the UI
+from db.models import Section, SectionScore
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError

@@ -16,7 +16,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import OUTCOME_KINDS, Issue, Meeting, Outcome, Section, Topic
+from db.models import OUTCOME_KINDS as OUTCOME_KINDS  # re-exported for the UI
+from db.models import Issue, Meeting, Outcome, Section, Topic
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
