@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = cmd("import-excel", "从 Excel 导入")
     c.add_argument("file")
-    c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "questions", "scores", "meetings", "plans"])
+    c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "questions", "scores", "meetings", "plans", "outcomes"])
     c.add_argument("--dry-run", action="store_true", help="只预览，不写入")
     c.add_argument("--sheet", help="工作表名称（默认自动选择）")
     c.add_argument("--skip-errors", action="store_true", help="只导入无误的行，列出有错误的行（默认：有错误时全部不导入）")
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = cmd("export-excel", "导出为 Excel")
     c.add_argument("out")
     c.add_argument("--kind", required=True, choices=["ledger", "visits", "topics", "scores", "days", "roundtrip",
-                                                            "crowding", "meetings", "plans"])
+                                                            "crowding", "meetings", "plans", "outcomes"])
     c.add_argument("--year", type=int)
     c.add_argument("--unit", help="责任单位（回执表用）")
     c.add_argument("--office", default="", help=OFFICE_HELP)
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("out")
     c.add_argument("--kind", required=True,
                    choices=["ledger", "responsibility", "supervision", "notice", "scores", "paper", "visits", "topics",
-                            "summary", "crowding", "meetings"])
+                            "summary", "crowding", "meetings", "outcomes"])
     c.add_argument("--year", type=int)
     c.add_argument("--id")
     c.add_argument("--office", default="", help=OFFICE_HELP)

@@ -187,6 +187,9 @@ def generate_demo(root: Path, items: int = 300, seed: int = 2026, today: dt.date
             if gc_was_on:
                 gc.enable()
         add_meetings(db, people, ref, seed)  # 会议研讨 (desktop_app/demo_campaign.py), after the ledger: its rng is its own
+        from desktop_app.demo_results import add_results  # 成果与评价: outcomes, H1 section scores, contacts
+
+        add_results(db, DEMO_ACTOR, YEAR, ref, seed)
         indexed = _rebuild_search_index(db)
         office = organisation.get_office(db)
         sections = len(organisation.list_sections(db))

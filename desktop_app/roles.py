@@ -40,6 +40,8 @@ ACTION_RIGHTS: dict[str, str | None] = {
     "review_topic": "approve",
     # 活动计划备案: the campaign office's 审核人 records a section's filed year plan (desktop_app.campaign.plans)
     "record_year_plan": "approve",
+    # 科室评价: 部领导评 is a leader's verdict (科室互评、党员干部参评 and the outcome/contact lists need 录入)
+    "set_section_score_leader": "approve", "remove_section_score_leader": "approve",
     # this office's set-up and settings
     "setup_office": "settings", "update_office": "settings", "set_campaign": "settings",
     "add_section": "settings", "rename_section": "settings", "remove_section": "settings",

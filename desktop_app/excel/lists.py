@@ -16,7 +16,7 @@ from db.engine import Database
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
-EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings", "plans")
+EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings", "plans", "outcomes")
 
 
 @dataclass
@@ -248,4 +248,8 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
         from desktop_app.campaign.plans_excel import export_plans
 
         funcs["plans"] = export_plans
+    if kind == "outcomes":
+        from desktop_app.campaign.outcome_files import export_outcomes
+
+        funcs["outcomes"] = export_outcomes
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

@@ -25,6 +25,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "scores": ("desktop_app.quiz.importing", "import_scores"),
     "meetings": ("desktop_app.campaign.meeting_import", "import_meetings"),
     "plans": ("desktop_app.campaign.plans_excel", "import_plans"),
+    "outcomes": ("desktop_app.campaign.outcomes", "import_outcomes"),
 }
 
 

@@ -5,7 +5,9 @@ mean of up to three 0–100 components —
 - 业务测试: the average of the person's exams in the half-year as % of each total
   (缺考 counts 0, 免考 is left out); a section's is the mean of its members';
 - 台账销号率: ledger items due by the half-year's end that are done or closed;
-- 基层天数: grassroots days against the pro-rata quota (capped at 100).
+- 基层天数: grassroots days against the pro-rata quota (capped at 100);
+- 科室评价 (先进科室 only): the section's weighted 部领导评/科室互评/党员干部参评 total of the
+  half-year (desktop_app.campaign.evaluation); people carry it as an empty, weightless part.
 A component that is not available (its capability not installed, or nothing for
 the period) is shown as such and the remaining weights are renormalised. A
 candidate missing one component (e.g. no ledger item due) is scored on the others.
@@ -34,7 +36,7 @@ from desktop_app.services import settings
 SETTING = "quiz.award_weights"
 SECTION_AWARDS, PERSON_AWARDS = 3, 5
 _PERIOD = re.compile(r"^(\d{4})H([12])$")
-NAMES = {"quiz": "业务测试", "ledger": "台账销号率", "days": "基层天数"}
+NAMES = {"quiz": "业务测试", "ledger": "台账销号率", "days": "基层天数", "evaluation": "科室评价"}
 
 
 def parse_period(period: str) -> tuple[int, dt.date, dt.date, tuple[int, int]]:
@@ -59,19 +61,19 @@ def get_weights(db: Database) -> AwardWeights:
     raw = settings.get(db, SETTING, None) or {}
     d = AwardWeights()
     return AwardWeights(float(raw.get("quiz", d.quiz)), float(raw.get("ledger", d.ledger)),
-                        float(raw.get("days", d.days)))
+                        float(raw.get("days", d.days)), float(raw.get("evaluation", d.evaluation)))
 
 
 def set_weights(db: Database, actor: Actor, weights: AwardWeights) -> None:
     """Change the award weights (each 0–1, not all zero)."""
-    values = (weights.quiz, weights.ledger, weights.days)
+    values = (weights.quiz, weights.ledger, weights.days, weights.evaluation)
     if any(v < 0 or v > 1 for v in values) or sum(values) <= 0:
         raise ValidationError("权重应在0到1之间，且不能全部为0", "例如 业务测试0.5、台账销号率0.3、基层天数0.2")
     with db.transaction() as s:
-        settings.write(s, SETTING, {"quiz": weights.quiz, "ledger": weights.ledger, "days": weights.days})
-        audit.record(s, actor, "set_award_weights", "setting", SETTING, {"quiz": weights.quiz,
-                                                                         "ledger": weights.ledger,
-                                                                         "days": weights.days})
+        values_by_key = {"quiz": weights.quiz, "ledger": weights.ledger, "days": weights.days,
+                         "evaluation": weights.evaluation}
+        settings.write(s, SETTING, values_by_key)
+        audit.record(s, actor, "set_award_weights", "setting", SETTING, values_by_key)
 
 
 def combine(values: dict[str, float | None], weights: dict[str, float]) -> float:
@@ -115,7 +117,7 @@ def _candidates(entries: list[tuple[str, str, dict[str, float | None], dict[str,
     for tid, name, values, details in entries:
         comps = tuple(Component(NAMES[k], values.get(k), w[k] if avail[k] else 0.0,
                                 details.get(k) or ("不可用" if not avail[k] else "无数据，不计"))
-                      for k in ("quiz", "ledger", "days"))
+                      for k in NAMES)
         scored.append((tid, name, combine(values, {k: (w[k] if avail[k] else 0.0) for k in w}), comps,
                        any(v is not None for v in values.values())))
     scored.sort(key=lambda t: (-t[2], t[1]))
@@ -136,11 +138,12 @@ def propose(db: Database, period: str, weights: AwardWeights | None = None,
     year, start, end, quarters = parse_period(period)
     end = max(start, min(end, today or dt.date.today()))
     wts = weights or get_weights(db)
-    w = {"quiz": wts.quiz, "ledger": wts.ledger, "days": wts.days}
+    w = {"quiz": wts.quiz, "ledger": wts.ledger, "days": wts.days, "evaluation": wts.evaluation}
     quiz, titles = _quiz_by_person(db, year, quarters)
     ledger = sources.ledger_closure(db, start, end)
     days = sources.grassroots_days(db, year, end)
-    avail = {"quiz": bool(quiz), "ledger": ledger is not None, "days": days is not None}
+    evaluated = sources.section_evaluation(db, year, "H1" if quarters[0] == 1 else "H2")
+    avail = {"quiz": bool(quiz), "ledger": ledger is not None, "days": days is not None, "evaluation": bool(evaluated)}
     with db.session() as s:
         rows = s.execute(select(Person, Section).join(Section, Person.section_id == Section.id).where(
             Person.office_code == db.office_code, Person.deleted.is_(False), Person.active.is_(True),
@@ -152,20 +155,24 @@ def propose(db: Database, period: str, weights: AwardWeights | None = None,
         lv, ld = _ratio(ledger, [p.id])
         dv, dd = _ratio(days, [p.id])
         q = quiz.get(p.id)
-        people.append((p.id, p.name, {"quiz": q, "ledger": lv, "days": dv},
+        people.append((p.id, p.name, {"quiz": q, "ledger": lv, "days": dv, "evaluation": None},
                        {"quiz": f"平均得分率{q:.1f}%" if q is not None else "",
-                        "ledger": f"完成{ld}" if ld else "", "days": f"天数/应达 {dd}" if dd else ""}))
+                        "ledger": f"完成{ld}" if ld else "", "days": f"天数/应达 {dd}" if dd else "",
+                        "evaluation": "仅用于先进科室"}))
     sections = []
     for (sid, sname), ids in members.items():
         qs = [quiz[i] for i in ids if i in quiz]
         q = round(sum(qs) / len(qs), 1) if qs else None
         lv, ld = _ratio(ledger, ids)
         dv, dd = _ratio(days, ids)
-        sections.append((sid, sname, {"quiz": q, "ledger": lv, "days": dv},
+        ev = evaluated.get(sid)
+        sections.append((sid, sname, {"quiz": q, "ledger": lv, "days": dv, "evaluation": ev},
                          {"quiz": f"{len(qs)}人平均得分率{q:.1f}%" if q is not None else "",
-                          "ledger": f"完成{ld}" if ld else "", "days": f"天数/应达 {dd}" if dd else ""}))
+                          "ledger": f"完成{ld}" if ld else "", "days": f"天数/应达 {dd}" if dd else "",
+                          "evaluation": "部领导评、科室互评、党员干部参评加权" if ev is not None else ""}))
     return AwardProposal(period, _candidates(sections, w, avail, SECTION_AWARDS),
-                         _candidates(people, w, avail, PERSON_AWARDS), wts, avail, tuple(titles))
+                         _candidates(people, w, avail | {"evaluation": False}, PERSON_AWARDS), wts, avail,
+                         tuple(titles))
 
 
 def _basis(c: Candidate | None, proposed: bool, note: str) -> dict:

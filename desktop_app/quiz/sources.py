@@ -64,3 +64,10 @@ def grassroots_days(db: Database, year: int, end: dt.date) -> Figures | None:
     if not per or not any(d for d, _e in per.values()):
         return None
     return Figures(per, f"{year}年基层调研天数与截至{end.isoformat()}应达进度之比")
+
+
+def section_evaluation(db: Database, year: int, half: str) -> dict[str, float]:
+    """{section id: 科室评价 weighted total} of the half-year ("H1"/"H2"); empty when nobody scored."""
+    from desktop_app.campaign.evaluation import section_totals
+
+    return section_totals(db, year, half)

@@ -306,11 +306,15 @@ class Bucket:
 
 @dataclass(frozen=True)
 class AwardWeights:
-    """评先规则: weights of the three components (normalised over those available)."""
+    """评先规则: weights of the components (normalised over those available).
+
+    ``evaluation`` (科室评价, desktop_app.campaign.evaluation) counts for 先进科室 only.
+    """
 
     quiz: float = 0.5
     ledger: float = 0.3
     days: float = 0.2
+    evaluation: float = 0.2
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ KIND_LABELS: dict[str, str] = {
     "crowding": "扎堆调研清单",
     "summary": "年度工作汇总",
     "meetings": "会议研讨记录表",
+    "outcomes": "调研成果转化运用清单",
 }
 
 #: the kinds fetched by name (module:function taking (db, job)); the PyInstaller spec reads this registry
@@ -38,6 +39,7 @@ FETCHERS: dict[str, str] = {
     "crowding": "desktop_app.reports.crowding:fetch_crowding_report",
     "summary": "desktop_app.reports.summary:fetch_summary_report",
     "meetings": "desktop_app.reports.meetings:fetch_meetings_report",
+    "outcomes": "desktop_app.reports.outcomes:fetch_outcomes_report",
 }
 
 

@@ -377,7 +377,8 @@ def add_outcome(db: Database, actor: Actor, topic_id: str, data: OutcomeInput) -
     with db.transaction() as s:
         t = live_topic(s, office, topic_id)
         o = Outcome(topic_id=t.id, kind=data.kind, title=data.title.strip(), doc_no=(data.doc_no or "").strip(),
-                    date=data.date, adopted_by=(data.adopted_by or "").strip())
+                    date=data.date, adopted_by=(data.adopted_by or "").strip(),
+                    section_id=t.section_id, year=t.year)  # the 成果转化运用清单 filters by these
         s.add(o)
         s.flush()
         audit.record(s, actor, "add_outcome", "outcome", o.id, {"topic": t.title, "kind": o.kind, "title": o.title})

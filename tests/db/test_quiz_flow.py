@@ -207,10 +207,10 @@ def test_award_weights_setting_and_unavailable_components(ctx: AppContext) -> No
     awards.set_weights(ctx.db, TEST_ACTOR, AwardWeights(0.6, 0.2, 0.2))
     assert awards.get_weights(ctx.db) == AwardWeights(0.6, 0.2, 0.2)
     with pytest.raises(ValidationError):
-        awards.set_weights(ctx.db, TEST_ACTOR, AwardWeights(0, 0, 0))
+        awards.set_weights(ctx.db, TEST_ACTOR, AwardWeights(0, 0, 0, 0))
     prop = awards.propose(ctx.db, "2026H1")
     # no ledger item and no visit in this office: those weights are shown as not available
-    assert prop.available == {"quiz": True, "ledger": False, "days": False}
+    assert prop.available == {"quiz": True, "ledger": False, "days": False, "evaluation": False}
     liu = next(c for c in prop.people if c.name == "刘洋")
     assert liu.score == 90.0 and liu.components[1].detail == "不可用" and liu.components[1].weight == 0
 
@@ -277,7 +277,7 @@ def test_award_combines_ledger_closure_and_grassroots_days(ctx: AppContext) -> N
     visits.create_visit(ctx.db, TEST_ACTOR, VisitInput(dt.date(2026, 3, 2), dt.date(2026, 3, 11), "勐阿镇",
                                                        people["黄涛"]))
     prop = awards.propose(ctx.db, "2026H1", AwardWeights(quiz=0.5, ledger=0.3, days=0.2), today=today)
-    assert prop.available == {"quiz": True, "ledger": True, "days": True}
+    assert prop.available == {"quiz": True, "ledger": True, "days": True, "evaluation": False}
     c = {x.name: x for x in prop.people}
     assert c["刘洋"].components[1].value == 100.0 and c["陈静"].components[1].value == 0.0
     assert c["刘洋"].components[2].value == 0.0  # no visit: 0 days counts as 0

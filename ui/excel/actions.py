@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from desktop_app.context import AppContext
 
 _DEFAULT_NAMES = {"ledger": "问题台账", "visits": "调研安排", "topics": "调研课题", "days": "基层调研天数",
-                  "scores": "成绩", "roundtrip": "整改回执表", "crowding": "扎堆调研清单"}
+                  "scores": "成绩", "roundtrip": "整改回执表", "crowding": "扎堆调研清单",
+                  "outcomes": "成果转化运用清单", "meetings": "会议研讨记录表", "plans": "计划清单"}
 
 
 def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = None, unit: str | None = None,

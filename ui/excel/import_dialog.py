@@ -46,7 +46,7 @@ from ui.signals import Kind, notify
 from ui.tasks import run_task
 
 _NOTIFY = {"ledger": Kind.ISSUE, "visits": Kind.VISIT, "topics": Kind.TOPIC, "questions": Kind.QUIZ,
-           "scores": Kind.QUIZ}
+           "scores": Kind.QUIZ, "outcomes": Kind.TOPIC}
 _SKIP = "（不导入）"
 
 

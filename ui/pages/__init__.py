@@ -39,6 +39,8 @@ PAGES: tuple[PageSpec, ...] = (
              "题库、组卷、闭卷考试、成绩与评先"),
     PageSpec("plans", "计划清单", "ui.pages.plans_page:PlansPage", "Ctrl+Shift+P", "plans",
              "周计划报送、月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"),
+    PageSpec("results", "成果与评价", "ui.pages.results_page:ResultsPage", "Ctrl+Shift+R", "topics",
+             "成果转化运用清单、科室评价、挂钩村与结对户"),
     PageSpec("exchange", "数据交换", "ui.pages.exchange_page:ExchangePage", "Ctrl+6", "exchange",
              "与上级/下级单位交换签名数据包，冲突处理"),
     PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage", "Ctrl+7", "settings"),

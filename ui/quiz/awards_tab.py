@@ -38,7 +38,7 @@ class CandidateModel(QAbstractTableModel):
         self.limit = limit
         self.items: list[Candidate] = []
         self.chosen: list[str] = []
-        self.headers = ["入选", "名次", "名称", "综合得分", "业务测试", "台账销号率", "基层天数"]
+        self.headers = ["入选", "名次", "名称", "综合得分", "业务测试", "台账销号率", "基层天数", "科室评价"]
 
     def set_items(self, items: list[Candidate]) -> None:
         """New candidates; the proposed ones start ticked."""
@@ -120,7 +120,9 @@ class AwardsTab(QWidget):
         self.period.setCurrentIndex(self.period.findData(f"{year}H{1 if dt.date.today().month <= 6 else 2}"))
         w = awards.get_weights(ctx.db)
         self.w_quiz, self.w_ledger, self.w_days = QDoubleSpinBox(), QDoubleSpinBox(), QDoubleSpinBox()
-        for spin, value in ((self.w_quiz, w.quiz), (self.w_ledger, w.ledger), (self.w_days, w.days)):
+        self.w_eval = QDoubleSpinBox()  # 科室评价: counts for 先进科室 only
+        for spin, value in ((self.w_quiz, w.quiz), (self.w_ledger, w.ledger), (self.w_days, w.days),
+                            (self.w_eval, w.evaluation)):
             spin.setRange(0, 1)
             spin.setSingleStep(0.05)
             spin.setValue(value)
@@ -132,7 +134,7 @@ class AwardsTab(QWidget):
         top.addWidget(QLabel(self.tr("评选期间")))
         top.addWidget(self.period)
         for label, spin in ((self.tr("权重：业务测试"), self.w_quiz), (self.tr("台账销号率"), self.w_ledger),
-                            (self.tr("基层天数"), self.w_days)):
+                            (self.tr("基层天数"), self.w_days), (self.tr("科室评价"), self.w_eval)):
             top.addWidget(QLabel(label))
             top.addWidget(spin)
         top.addWidget(self.save_w)
@@ -183,7 +185,7 @@ class AwardsTab(QWidget):
 
     def weights(self) -> AwardWeights:
         """The weights on screen."""
-        return AwardWeights(self.w_quiz.value(), self.w_ledger.value(), self.w_days.value())
+        return AwardWeights(self.w_quiz.value(), self.w_ledger.value(), self.w_days.value(), self.w_eval.value())
 
     def save_weights(self) -> None:
         """Keep the weights as the office's rule."""

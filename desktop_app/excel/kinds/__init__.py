@@ -7,9 +7,10 @@ import importlib
 from desktop_app.errors import ValidationError
 from desktop_app.excel.kinds.base import KindSpec
 
-KIND_NAMES = ("ledger", "visits", "topics", "questions", "scores", "meetings", "plans")
+KIND_NAMES = ("ledger", "visits", "topics", "questions", "scores", "meetings", "plans", "outcomes")
 KIND_LABELS = {"ledger": "问题台账", "visits": "调研安排", "topics": "调研课题", "questions": "题库", "scores": "成绩",
-               "meetings": "会议研讨", "plans": "计划清单"}
+               "meetings": "会议研讨", "plans": "计划清单",
+               "outcomes": "成果转化运用清单"}
 #: kind -> the module holding its SPEC (imported by name; the PyInstaller spec reads this registry)
 KIND_MODULES: dict[str, str] = {name: f"desktop_app.excel.kinds.{name}" for name in KIND_NAMES}
 
