@@ -187,7 +187,8 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
             if m.kind == MONTHLY_REQUIRED_MEETING:
                 if u:
                     lectures[u.key].add(m.date.month)
-                office_lectures[m.office_code].add(m.date.month)  # a 全办 lecture counts for every section
+                if m.section_id is None:  # a 全办 lecture counts for every section
+                    office_lectures[m.office_code].add(m.date.month)
         months = [mo for _y, mo in period.months() if dt.date(period.year, mo, 1) <= today]
         for u in units.values():
             held = lectures[u.key] | office_lectures[u.office_code]
