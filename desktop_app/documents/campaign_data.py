@@ -95,6 +95,10 @@ def _overlap(a: dt.date, b: dt.date, period: Period) -> tuple[dt.date, dt.date] 
     return (lo, hi) if lo <= hi else None
 
 
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, 12, 31) if month == 12 else dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
 def _found_on(issue: Any) -> dt.date | None:
     if issue.assigned_date:
         return issue.assigned_date  # type: ignore[no-any-return]
@@ -190,10 +194,12 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
                 if m.section_id is None:  # a 全办 lecture counts for every section
                     office_lectures[m.office_code].add(m.date.month)
         months = [mo for _y, mo in period.months() if dt.date(period.year, mo, 1) <= today]
+        # a month still running is not yet a month without its lecture — except in the report of that month
+        due = [mo for mo in months if period.grain == "month" or _month_end(period.year, mo) <= today]
         for u in units.values():
             held = lectures[u.key] | office_lectures[u.office_code]
             u.lecture_months = [mo for mo in months if mo in held]
-            u.missing_lecture_months = [mo for mo in months if mo not in held]
+            u.missing_lecture_months = [mo for mo in due if mo not in held]
 
         plans = s.execute(_scoped(select(PeriodPlan), PeriodPlan, codes)
                           .where(PeriodPlan.year == period.year, PeriodPlan.filed_on.is_not(None))).scalars().all()

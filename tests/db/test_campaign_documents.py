@@ -103,10 +103,22 @@ def test_quarter_bulletin_praises_and_criticises_from_the_numbers(ctx: AppContex
     praise = text.split("三、通报表扬")[1].split("四、通报批评")[0]
     blame = text.split("四、通报批评")[1].split("五、工作要求")[0]
     assert "综合科（报送计划清单1份，会议研讨1次，完成调研1次，无逾期问题）" in praise
-    assert "以下2个科室存在问题" in blame
+    # November is still running on the 25th: no section is blamed for its lecture yet
+    assert "以下2个科室存在问题" in blame and "组工讲堂" not in blame
+    assert "规划发展科：逾期未完成整改问题1个；" in blame
+    assert "政策法规科：未报送计划清单。" in blame
+    assert "综合科" not in blame
+
+
+def test_a_month_without_its_lecture_is_blamed_once_it_has_ended(ctx: AppContext, tmp_path: Path) -> None:
+    build(ctx.db)
+    out = tmp_path / "q.docx"
+    write_document(ctx.db, "quarter-bulletin", out, today=dt.date(2026, 12, 1), fonts=FONTS, period="2026-Q4")
+    text, _tables = read_docx(out)
+    blame = text.split("四、通报批评")[1]
     assert "规划发展科：逾期未完成整改问题1个，11月未举办组工讲堂" in blame
     assert "政策法规科：11月未举办组工讲堂，未报送计划清单" in blame
-    assert "综合科" not in blame
+    assert "综合科：" not in blame
 
 
 def test_half_year_review_has_the_sections_summaries(ctx: AppContext, tmp_path: Path) -> None:
