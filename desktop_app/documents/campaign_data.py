@@ -140,6 +140,8 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
         units: dict[str, Unit] = {}
         section_unit: dict[str, str] = {}
         for sec in sections:
+            if by_office and sec.office_code == db.office_code:
+                continue  # a prefecture compares its counties; its own sections are not a county
             key = sec.office_code if by_office else sec.id
             if key not in units:
                 units[key] = Unit(key, names.get(sec.office_code, sec.office_code) if by_office else sec.name,

@@ -79,3 +79,29 @@ def test_bad_requests_exit_non_zero_with_a_chinese_message(ctx: AppContext, tmp_
         code, _payload, err = run_cli(root, *args)
         assert code == want and words in err, (args, code, err)
     assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.pdf"))
+
+
+def test_prefecture_documents_compare_the_counties(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from desktop_app.demo_prefecture import generate_prefecture_demo
+
+    root = tmp_path / "pref"
+    generate_prefecture_demo(root, items=60, today=dt.date(2026, 11, 22))
+    out = tmp_path / "q.docx"
+    code, _payload, err = run_cli(root, "document", str(out), "--kind", "quarter-bulletin", "--period", "2026-Q4",
+                                  "--office", "all")
+    assert code == 0, err
+    doc = Document(str(out))
+    rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
+    assert rows[0][1] == "单位"
+    counties = [r[1] for r in rows[1:]]
+    assert len(counties) == 3 and all(c.endswith("乡村振兴局") for c in counties)
+    assert "西双版纳州乡村振兴局" not in counties  # the prefecture compares its counties, not itself
+    text = "".join(p.text for p in doc.paragraphs)
+    assert "各县（市、区）：" in text
+    overdue = int(text.split("超过完成时限仍未完成整改的问题")[1].split("个")[0])
+    assert overdue == sum(int(r[-1]) for r in rows[1:])  # every overdue item is some county's
+    code, _payload, err = run_cli(root, "document", str(tmp_path / "m.docx"), "--kind", "monthly-report",
+                                  "--office", "999999")
+    assert code == 1 and "没有单位" in err
