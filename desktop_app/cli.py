@@ -43,6 +43,12 @@ HANDLERS: dict[str, str] = {
 }
 
 
+#: the campaign documents of ``document`` and ``print`` (desktop_app.documents.campaign_kinds)
+CAMPAIGN_DOCS = ["monthly-report", "quarter-bulletin", "half-year-review", "award-notice", "topic-report", "year-summary"]
+CAMPAIGN_DOCS_HELP = ("monthly-report 月度工作报告，quarter-bulletin 季度督查通报，half-year-review 半年复盘报告，"
+                      "award-notice 评比表彰通报，topic-report 调研报告初稿（--id 课题），year-summary 年度汇总")
+PERIOD_HELP = "期间：YYYY-MM（月度）、YYYY-Qn（季度）、YYYY-H1/H2（半年、表彰）、YYYY（年度汇总）；默认当前期间"
+
 #: --office of the list commands (export-excel, print)
 OFFICE_HELP = "市级单位：只导出/打印某县（区）的数据（单位代码），all 为全部单位；默认本单位"
 
@@ -139,8 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("out")
     c.add_argument("--kind", required=True,
                    choices=["ledger", "responsibility", "supervision", "notice", "scores", "paper", "visits", "topics",
-                            "summary", "crowding", "meetings", "outcomes"])
+                            "summary", "crowding", "meetings", "outcomes", *CAMPAIGN_DOCS])
     c.add_argument("--year", type=int)
+    c.add_argument("--period", help=PERIOD_HELP)
     c.add_argument("--id")
     c.add_argument("--office", default="", help=OFFICE_HELP)
     c.add_argument("--paper", default="A4", choices=["A4", "A3"], help="纸张（清单类，默认 A4；A3 横向可容纳更多列）")
@@ -149,8 +156,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = cmd("document", "生成 Word 文档（党政机关公文格式）")
     c.add_argument("out")
-    c.add_argument("--kind", required=True, choices=["notice", "scores", "summary", "ledger"],
-                   help="notice 督办通知单（--id 问题编号），scores 成绩公示（--id 考试），summary 年度汇总，ledger 问题清单")
+    c.add_argument("--kind", required=True, choices=["notice", "scores", "summary", "ledger", *CAMPAIGN_DOCS],
+                   help="notice 督办通知单（--id 问题编号），scores 成绩公示（--id 考试），summary 年度汇总，ledger 问题清单；"
+                        + CAMPAIGN_DOCS_HELP)
+    c.add_argument("--period", help=PERIOD_HELP)
     c.add_argument("--id")
     c.add_argument("--year", type=int)
     c.add_argument("--office", default="", help=OFFICE_HELP)

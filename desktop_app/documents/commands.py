@@ -1,4 +1,5 @@
-"""``fielddesk document OUT.docx --kind notice|scores|summary|ledger [--id ID] [--year Y] [--office CODE|all]``."""
+"""``fielddesk document OUT.docx --kind notice|scores|summary|ledger|monthly-report|quarter-bulletin|half-year-review|
+award-notice|topic-report|year-summary [--id ID] [--year Y] [--period P] [--office CODE|all]``."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def cmd_document(args: argparse.Namespace) -> int:
         if office:
             scope.resolve(ctx.db, office)
         result = write_document(ctx.db, args.kind, out, item=args.id, year=args.year, office=office,
-                                today=dt.date.today())
+                                today=dt.date.today(), period=args.period)
     finally:
         ctx.close()
     emit(args, {"file": str(result.path), "kind": result.kind, "title": result.title, "rows": result.rows},

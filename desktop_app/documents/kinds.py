@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.documents.campaign_kinds import CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, resolve_alias
 from desktop_app.documents.official import SIZE_5, DocFonts, OfficialDocument, chinese_date
 from desktop_app.errors import ValidationError
 
@@ -21,6 +22,7 @@ KIND_LABELS: dict[str, str] = {
     "scores": "成绩公示",
     "summary": "年度汇总",
     "ledger": "问题清单",
+    **CAMPAIGN_KIND_LABELS,
 }
 
 
@@ -141,11 +143,16 @@ KINDS: dict[str, Callable[..., tuple[OfficialDocument, str, int]]] = {
 
 
 def write_document(db: Any, kind: str, out: Path, item: str | None = None, year: int | None = None,
-                   office: str = "", today: dt.date | None = None, fonts: DocFonts | None = None) -> DocumentResult:
-    """Fetch the data of ``kind`` and write its .docx to ``out`` (refused before anything is written)."""
+                   office: str = "", today: dt.date | None = None, fonts: DocFonts | None = None,
+                   period: str | None = None) -> DocumentResult:
+    """Fetch the data of ``kind`` and write its .docx to ``out`` (refused before anything is written).
+
+    ``period`` is the campaign documents' (2026-11, 2026-Q4, 2026-H2, 2026 for ``year-summary``)."""
     from desktop_app.reports.jobs import PrintJob
 
-    job = PrintJob(kind, year=year, item=item, today=today or dt.date.today(), office=office)
+    today = today or dt.date.today()
+    kind, year = resolve_alias(kind, period, year, today)
+    job = PrintJob(kind, year=year, item=item, today=today, office=office, period=period or "")
     return write_job(db, job, out, fonts)
 
 
@@ -155,12 +162,18 @@ def write_job(db: Any, job: Any, out: Path, fonts: DocFonts | None = None) -> Do
     kind = job.kind
     if out.suffix.lower() != ".docx":
         raise ValidationError(f"输出文件应为 .docx：{out}", "请换用以 .docx 结尾的文件名")
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in CAMPAIGN_KINDS:
         raise ValidationError(f"未知的文档类型：{kind}", "可选：" + "、".join(KIND_LABELS))
     if job.today is None:
         job.today = dt.date.today()
-    data = _fetch(db, kind, job)
-    doc, title, rows = KINDS[kind](data, fonts)
+    if kind in CAMPAIGN_KINDS:
+        from desktop_app.documents.campaign_kinds import fetch_campaign_document
+
+        body = fetch_campaign_document(db, job)
+        doc, title, rows = body.to_docx(fonts), body.title, body.rows
+    else:
+        data = _fetch(db, kind, job)
+        doc, title, rows = KINDS[kind](data, fonts)
     tmp = out.with_name(out.name + ".part")
     try:
         doc.save(tmp)

@@ -28,6 +28,12 @@ KIND_LABELS: dict[str, str] = {
     "summary": "年度工作汇总",
     "meetings": "会议研讨记录表",
     "outcomes": "调研成果转化运用清单",
+    # the campaign documents (desktop_app.documents.campaign_kinds), printed as they are written to Word
+    "monthly-report": "月度工作报告",
+    "quarter-bulletin": "季度督查通报",
+    "half-year-review": "半年复盘报告",
+    "award-notice": "评比表彰通报",
+    "topic-report": "调研报告（初稿）",
 }
 
 #: the kinds fetched by name (module:function taking (db, job)); the PyInstaller spec reads this registry
@@ -40,6 +46,8 @@ FETCHERS: dict[str, str] = {
     "summary": "desktop_app.reports.summary:fetch_summary_report",
     "meetings": "desktop_app.reports.meetings:fetch_meetings_report",
     "outcomes": "desktop_app.reports.outcomes:fetch_outcomes_report",
+    **{kind: "desktop_app.documents.campaign_kinds:fetch_campaign_document"
+       for kind in ("monthly-report", "quarter-bulletin", "half-year-review", "award-notice", "topic-report")},
 }
 
 
@@ -65,6 +73,8 @@ class PrintJob:
     layout: str = "compact"
     #: the signed-in person, printed on the 填表人 line of lists ('' leaves it blank to write by hand)
     prepared_by: str = ""
+    #: the campaign documents' period (``documents.periods``: 2026-11, 2026-Q4, 2026-H2); '' the current one
+    period: str = ""
 
 
 #: the lists whose 紧凑版 differs from the 完整版

@@ -89,6 +89,10 @@ class DashboardPage(QWidget):
         self.print_button.setToolTip(self.tr("打印预览本年度工作汇总，可打印或另存为 PDF（Ctrl+P）"))
         self.print_button.clicked.connect(self.print_summary)
         row.addWidget(self.print_button)
+        from ui.print.campaign_menu import campaign_documents_button
+
+        self.documents_button = campaign_documents_button(self, ctx, self.office)
+        row.addWidget(self.documents_button)
         # pages sit in a stack: a hidden page's shortcut never fires, so the ledger's Ctrl+P does not clash
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_summary)
         outer.addWidget(header)

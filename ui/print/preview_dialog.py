@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.documents.campaign_kinds import CAMPAIGN_KINDS
 from desktop_app.reports import jobs
 from desktop_app.reports.jobs import PrintJob
 from desktop_app.reports.layout import PAPERS, saved_paper
@@ -37,9 +38,9 @@ from ui.print.page_painter import paint_page
 from ui.tasks import Progress, Task, run_task
 
 #: kinds that also exist as a Word document (desktop_app.documents.kinds.KINDS)
-WORD_KINDS = ("notice", "scores", "summary", "ledger")
+WORD_KINDS = ("notice", "scores", "summary", "ledger", *CAMPAIGN_KINDS)
 #: portrait documents: always A4 (GB/T 9704), no paper choice
-DOCUMENT_KINDS = ("notice", "paper", "summary")
+DOCUMENT_KINDS = ("notice", "paper", "summary", *CAMPAIGN_KINDS)
 
 ZOOMS: tuple[tuple[str, float], ...] = (("适合宽度", 0.0), ("50%", 0.5), ("75%", 0.75), ("100%", 1.0),
                                         ("150%", 1.5), ("200%", 2.0))
