@@ -3,8 +3,8 @@
 Chosen by ``--db-url`` / ``FIELDDESK_DB_URL`` (or 设置 › 数据库). The data folder keeps
 what stays on this PC (signing key, attachments, backups) and ``database.json``: the
 server's address *without* its password, and the office the folder belongs to. The
-password comes from ``FIELDDESK_DB_PASSWORD``, the URL given this time, or a prompt;
-it is never written anywhere.
+password comes from the URL given this time, ``FIELDDESK_DB_PASSWORD``, the OS keyring
+(optional ``keyring`` package), or a prompt; it is never written to a file.
 
 Opening checks, before anything is written, and says in Chinese which one failed:
 address form, driver installed, server reachable, password, server version, the
@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
@@ -155,11 +156,54 @@ def choose(raw: str, ask_password: Callable[[str], str] | None = None) -> Server
     url = parse_url(raw)
     if url.password is None:
         pw = os.environ.get(ENV_DB_PASSWORD)
+        if pw is None:
+            pw = keyring_password(ServerChoice(url))
         if pw is None and ask_password is not None:
             pw = ask_password(f"{url.username or ''}@{url.host}/{url.database}")
         if pw:
             url = url.set(password=pw)
     return ServerChoice(url)
+
+
+KEYRING_SERVICE = "FieldDesk"
+
+
+def keyring_module() -> Any | None:
+    """The optional ``keyring`` package (the OS keyring), or None when it is not installed."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def _keyring_user(choice: ServerChoice) -> str:
+    url = choice.url
+    return f"{url.username or ''}@{url.host}:{url.port or 5432}/{url.database}"
+
+
+def keyring_password(choice: ServerChoice) -> str | None:
+    """The password kept for this server in the OS keyring (设置 › 数据库 › 记住密码), or None."""
+    kr = keyring_module()
+    if kr is None:
+        return None
+    try:
+        pw = kr.get_password(KEYRING_SERVICE, _keyring_user(choice))
+    except Exception:  # a locked or absent keyring backend: ask instead
+        return None
+    return str(pw) if pw else None
+
+
+def keyring_store(choice: ServerChoice, password: str) -> None:
+    """Keep the password in the OS keyring (never in a file of ours)."""
+    kr = keyring_module()
+    if kr is None:
+        raise ServerError("本机没有可用的系统钥匙串（keyring）", "请改用环境变量 FIELDDESK_DB_PASSWORD，或每次启动时输入密码")
+    try:
+        kr.set_password(KEYRING_SERVICE, _keyring_user(choice), password)
+    except Exception as exc:  # keyring backends raise their own types
+        raise ServerError(f"无法把密码保存到系统钥匙串：{exc}",
+                          "请改用环境变量 FIELDDESK_DB_PASSWORD，或每次启动时输入密码") from exc
 
 
 def terminal_password(where: str) -> str:

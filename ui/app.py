@@ -110,7 +110,9 @@ def open_data(root: Path, actor: Actor, parent: QWidget | None = None) -> AppCon
     the folder is opened again.
     """
     from desktop_app.context import open_context
+    from ui.settings.database_tab import ask_password_at_start
 
+    ask_password_at_start(parent)  # a shared server whose password no variable or keyring holds
     while True:
         try:
             # full integrity check at the day's first open, structural check otherwise; the window holds

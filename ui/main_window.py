@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
             act.setEnabled(True)
         self.refresh_identity()
         bus().changed.connect(self._on_changed)
+        from ui.change_watch import ChangeWatcher
+
+        self.change_watcher = ChangeWatcher(self)  # other clerks' changes appear without restarting
         if ctx.actor.account:  # this office has accounts and someone signed in
             from ui.sign_in_dialog import IdleLock
 

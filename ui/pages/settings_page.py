@@ -10,6 +10,7 @@ from ui.settings.accounts_tab import AccountsTab
 from ui.settings.audit_tab import AuditTab
 from ui.settings.backups_tab import BackupsTab
 from ui.settings.campaign_tab import CampaignTab
+from ui.settings.database_tab import DatabaseTab
 from ui.settings.holidays_tab import HolidaysTab
 from ui.settings.office_tab import OfficeTab
 from ui.settings.people_tab import PeopleTab
@@ -31,7 +32,7 @@ class SettingsPage(QWidget):
         hl.setContentsMargins(24, 16, 24, 14)
         title = QLabel(self.tr("设置"))
         title.setObjectName("PageTitle")
-        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日、账户、审计日志"))
+        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日、账户、审计日志、数据库"))
         sub.setObjectName("PageSubtitle")
         hl.addWidget(title)
         hl.addWidget(sub)
@@ -59,11 +60,13 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self.accounts, self.tr("账户"))
         self.audit = AuditTab(ctx)
         self.tabs.addTab(self.audit, self.tr("审计日志"))
+        self.database = DatabaseTab(ctx)
+        self.tabs.addTab(self.database, self.tr("数据库"))
         bl.addWidget(self.tabs)
         outer.addWidget(body, 1)
 
     def refresh(self) -> None:
         """Reload every tab."""
         for tab in (self.office, self.sections, self.people, self.campaign, self.backups, self.print_fonts, self.holidays,
-                    self.accounts, self.audit):
+                    self.accounts, self.audit, self.database):
             tab.refresh()
