@@ -29,7 +29,7 @@ def _tr(text: str) -> str:
 
 
 class TodoModel(RowsTableModel[TodoEntry]):
-    """紧急程度 · 类别 · 事项 · 时限."""
+    """紧急程度 · 类别 · 时限 · 事项 (the title last: it takes the width the row has)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__([
@@ -37,8 +37,8 @@ class TodoModel(RowsTableModel[TodoEntry]):
                                                   _tr("紧急") if e.severity == "red" else _tr("临近")),
                    colour=lambda e: SEVERITY_COLOURS[e.severity][0]),
             Column(_tr("类别"), lambda e: e.kind_label),
-            Column(_tr("事项"), lambda e: e.title),
             Column(_tr("时限"), lambda e: e.due),
+            Column(_tr("事项"), lambda e: e.title),
         ], parent)
 
     def extra(self, item: TodoEntry, column: int, role: int) -> Any:

@@ -37,9 +37,9 @@ PAGES: tuple[PageSpec, ...] = (
              "问题清单、责任清单、督办清单，整改全流程与红黄绿预警"),
     PageSpec("quiz", "业务测试", "ui.pages.quiz_page:QuizPage", "Ctrl+5", "quiz",
              "题库、组卷、闭卷考试、成绩与评先"),
-    PageSpec("plans", "计划清单", "ui.pages.plans_page:PlansPage", "Ctrl+Shift+P", "plans",
+    PageSpec("plans", "计划清单", "ui.pages.plans_page:PlansPage", "Ctrl+9", "plans",
              "周计划报送、月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"),
-    PageSpec("results", "成果与评价", "ui.pages.results_page:ResultsPage", "Ctrl+Shift+R", "topics",
+    PageSpec("results", "成果与评价", "ui.pages.results_page:ResultsPage", "Ctrl+0", "topics",
              "成果转化运用清单、科室评价、挂钩村与结对户"),
     PageSpec("exchange", "数据交换", "ui.pages.exchange_page:ExchangePage", "Ctrl+6", "exchange",
              "与上级/下级单位交换签名数据包，冲突处理"),
@@ -49,10 +49,11 @@ PAGES: tuple[PageSpec, ...] = (
 #: Panels on the dashboard (工作台), each owned by its capability: "module:Class" taking (ctx, parent=None)
 #: with a ``refresh()`` method. A panel that fails to load is reported as a bug; the dashboard stays.
 DASHBOARD_PANELS: tuple[str, ...] = (
+    # 待办 first, a row of its own (the start-of-day reminder): everything due or overdue, each entry opening
+    # the place to act; counts on the sidebar
+    "ui.dashboard.todo_panel:TodoPanel",
     "ui.ledger.stats_widget:LedgerStatsWidget",
     # the work and quiz panels in the dashboard's scope (a prefecture: every county), read in the background
     "ui.dashboard.work_panel:DashboardWorkPanel",
     "ui.dashboard.quiz_panel:DashboardQuizPanel",
-    # 待办: everything due or overdue, each entry opening the place to act; counts on the sidebar
-    "ui.dashboard.todo_panel:TodoPanel",
 )

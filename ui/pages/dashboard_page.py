@@ -148,7 +148,7 @@ class DashboardPage(QWidget):
         self.refresh_counts()  # the panels loaded their own data when they were made
 
     def _arrange_panels(self) -> None:
-        """All panels side by side when they fit; otherwise the first (the ledger) on its own row."""
+        """All panels side by side when they fit; otherwise the first (待办) on its own row, the others below."""
         need = sum(p.sizeHint().width() for p in self.panels) + 12 * (len(self.panels) - 1) + 48
         one_row = self.width() >= need or len(self.panels) < 2
         if one_row == self._one_row:
