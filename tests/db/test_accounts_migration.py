@@ -44,8 +44,9 @@ def test_0008_database_with_records_upgrades_keeping_every_record(ctx: AppContex
     ctx.close()
     again = open_context(root)  # the app's own path: backup, then migrate
     try:
-        assert migrate.current_revision(again.db.engine) == "0009" == migrate.head_revision()
-        after = _all_counts(again.db.engine)
+        assert migrate.current_revision(again.db.engine) == migrate.head_revision()
+        # tables that revisions after 0008 added are new and empty; every table 0008 had keeps its rows
+        after = {t: n for t, n in _all_counts(again.db.engine).items() if t in before}
         assert after.pop("setting") == before.pop("setting") + 2  # audit.head and accounts.legacy_audit_id
         assert after == before and before["issue"] == 5 and before["audit_entry"] == 4
         assert not accounts.has_accounts(again.db)  # the password-less legacy row is no account to sign in with

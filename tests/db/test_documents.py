@@ -86,7 +86,12 @@ def test_notice_document_follows_gbt9704(demo_dir: Path, tmp_path: Path) -> None
     assert east_asia(title.runs[0]) in ("宋体", "方正小标宋简体", "方正小标宋_GBK", "方正小标宋", "小标宋")
     assert title.runs[0].font.bold is (east_asia(title.runs[0]) == "宋体")
     # 主送机关 flush left with a colon; body 三号 仿宋 with a two-character indent
-    assert paras[1].text == "勐海镇人民政府：" and not paras[1].paragraph_format.first_line_indent
+    import sqlite3
+
+    con = sqlite3.connect(demo_dir / "fielddesk.db")
+    unit = con.execute("SELECT responsible_unit FROM issue WHERE serial = '2026-004'").fetchone()[0]
+    con.close()
+    assert unit and paras[1].text == f"{unit}：" and not paras[1].paragraph_format.first_line_indent
     assert paras[2].paragraph_format.first_line_indent == Pt(32) and "仿宋" in east_asia(paras[2].runs[0])
     # 落款: office over the 成文日期, the date 右空四字
     date_para = paras[-1]

@@ -137,7 +137,10 @@ def test_prefecture_reads_a_county_read_only(qtbot, tmp_path: Path) -> None:
         page = MeetingsPage(p)
         qtbot.addWidget(page)
         page.year.setValue(2026)
-        assert page.model.rowCount() == 0  # its own meetings
+        # a prefecture's page opens on 全部单位 (as its ledger does); its own meetings are none
+        assert page.office_combo.current_office() == scope.ALL and page.model.rowCount() == 1
+        page.office_combo.setCurrentIndex(page.office_combo.findData(""))
+        assert page.model.rowCount() == 0
         page.office_combo.setCurrentIndex(page.office_combo.findData("532822"))
         assert page.model.rowCount() == 1
         page._select(page.model.item(0).id)

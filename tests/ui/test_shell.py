@@ -39,7 +39,7 @@ def test_every_page_opens(window: MainWindow, dialog_answers) -> None:  # noqa: 
     for spec in PAGES:
         page = window.show_page(spec.key)
         assert window.stack.currentWidget() is page
-        assert window.nav.currentItem().text() == spec.title
+        assert window.nav.currentItem().text().split("  ")[0] == spec.title  # a to-do count may follow
         assert not isinstance(page, PlaceholderPage), spec.key  # every registered page ships
         assert window.show_page(spec.key) is page  # built once
     assert dialog_answers.bugs == []
