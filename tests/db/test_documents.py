@@ -86,11 +86,17 @@ def test_notice_document_follows_gbt9704(demo_dir: Path, tmp_path: Path) -> None
     assert east_asia(title.runs[0]) in ("宋体", "方正小标宋简体", "方正小标宋_GBK", "方正小标宋", "小标宋")
     assert title.runs[0].font.bold is (east_asia(title.runs[0]) == "宋体")
     # 主送机关 flush left with a colon; body 三号 仿宋 with a two-character indent
-    import sqlite3
+    from sqlalchemy import select
 
-    con = sqlite3.connect(demo_dir / "fielddesk.db")
-    unit = con.execute("SELECT responsible_unit FROM issue WHERE serial = '2026-004'").fetchone()[0]
-    con.close()
+    from db.models import Issue
+    from desktop_app.context import open_context
+
+    demo = open_context(demo_dir, daily_backup=False)
+    try:
+        with demo.db.session() as s:
+            unit = s.execute(select(Issue.responsible_unit).where(Issue.serial == "2026-004")).scalar_one()
+    finally:
+        demo.close()
     assert unit and paras[1].text == f"{unit}：" and not paras[1].paragraph_format.first_line_indent
     assert paras[2].paragraph_format.first_line_indent == Pt(32) and "仿宋" in east_asia(paras[2].runs[0])
     # 落款: office over the 成文日期, the date 右空四字
