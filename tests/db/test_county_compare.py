@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import prefecture_and_counties, send
 
 from db.models import Person, Section
 from desktop_app.campaign import meetings, outcomes, plans
@@ -18,6 +17,7 @@ from desktop_app.campaign.outcomes import OutcomeFields
 from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.errors import ValidationError
 from tests.conftest import TEST_ACTOR
+from tests.db.test_sync_support import prefecture_and_counties, send
 
 D = dt.date
 
