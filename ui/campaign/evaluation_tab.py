@@ -126,8 +126,12 @@ class EvaluationTab(QWidget):
         for w_ in (self.save_btn, self.remove_btn):
             w_.setEnabled(own)
             w_.setToolTip(why)
-        for w_ in (self.target, self.kind, self.rater_section, self.rater_name, self.score, self.note):
-            w_.setVisible(own)
+        entry: list[QWidget] = [self.target, self.kind, self.rater_section, self.rater_name, self.score, self.note]
+        for field_ in entry:
+            field_.setEnabled(own)
+            field_.setToolTip(why)
+        if own:
+            self._kind_changed()  # 评分科室 or 评分人, as the kind of rating wants
         if office == scope.ALL:  # each office ranks its own sections: one office at a time
             self.results.set_items([])
             self.scores.set_items([])

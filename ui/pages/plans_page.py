@@ -264,8 +264,9 @@ class PlansPage(QWidget):
             w.setEnabled(p is not None)
         self.summary.setReadOnly(p is None)
         why = "" if own else self.tr("正在查看其他单位的计划清单：由该单位填报和报送，本单位只能查看和打印。")
-        for w in (*(b for k, b in self.buttons.items() if k != "print"), self.add_btn, self.del_btn, self.leader):
-            w.setToolTip(why or (self.tr("新建本期计划（Ctrl+N）") if w is self.buttons["new"] else ""))
+        writes: list[QWidget] = [b for k, b in self.buttons.items() if k != "print"]
+        for widget in (*writes, self.add_btn, self.del_btn, self.leader):
+            widget.setToolTip(why or (self.tr("新建本期计划（Ctrl+N）") if widget is self.buttons["new"] else ""))
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
