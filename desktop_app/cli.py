@@ -47,7 +47,8 @@ HANDLERS: dict[str, str] = {
 CAMPAIGN_DOCS = ["monthly-report", "quarter-bulletin", "half-year-review", "award-notice", "topic-report", "year-summary"]
 CAMPAIGN_DOCS_HELP = ("monthly-report 月度工作报告，quarter-bulletin 季度督查通报，half-year-review 半年复盘报告，"
                       "award-notice 评比表彰通报，topic-report 调研报告初稿（--id 课题），year-summary 年度汇总")
-PERIOD_HELP = "期间：YYYY-MM（月度）、YYYY-Qn（季度）、YYYY-H1/H2（半年、表彰）、YYYY（年度汇总）；默认当前期间"
+PERIOD_HELP = ("期间：YYYY-MM（月度）、YYYY-Qn（季度）、YYYY-H1/H2（半年、表彰）、YYYY（年度汇总）；计划清单另可用 YYYY-Wnn（周）；"
+               "默认当前期间")
 
 #: --office of the list commands (export-excel, print)
 OFFICE_HELP = "市级单位：只导出/打印某县（区）的数据（单位代码），all 为全部单位；默认本单位"
@@ -145,7 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("out")
     c.add_argument("--kind", required=True,
                    choices=["ledger", "responsibility", "supervision", "notice", "scores", "paper", "visits", "topics",
-                            "summary", "crowding", "meetings", "outcomes", *CAMPAIGN_DOCS])
+                            "summary", "crowding", "meetings", "outcomes", "plans", *CAMPAIGN_DOCS])
     c.add_argument("--year", type=int)
     c.add_argument("--period", help=PERIOD_HELP)
     c.add_argument("--id")

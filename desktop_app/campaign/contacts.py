@@ -262,13 +262,17 @@ def _solved_issues(s: Session, office: str | None, year: int) -> list[tuple[str,
     return out
 
 
-def contact_status(db: Database, year: int, kind: str = "", today: dt.date | None = None) -> list[ContactStatus]:
-    """Every live contact point of this office (of ``kind``) with its rhythm in ``year``.
+def contact_status(db: Database, year: int, kind: str = "", today: dt.date | None = None,
+                   office: str = "") -> list[ContactStatus]:
+    """Every live contact point of the office (of ``kind``) with its rhythm in ``year``.
 
-    Service items are those of ``year``; villages and households those kept during the year.
+    Service items are those of ``year``; villages and households those kept during the year. ``office``:
+    "" this office or, at a prefecture, a county's code (its visits and ledger travelled with its points).
     """
+    from desktop_app.campaign.evaluation import one_office
+
     check_year(year)
-    office = require_office(db)
+    office = one_office(db, office)
     today = today or dt.date.today()
     y_start, y_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     with db.session() as s:

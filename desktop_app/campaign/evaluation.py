@@ -24,6 +24,7 @@ from db.models import Section, SectionScore
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import check_year, require_office, section_of_office
 from desktop_app.work.topics import composite_score, evaluation_weights_in
@@ -151,9 +152,20 @@ def remove_score(db: Database, actor: Actor, score_id: str) -> None:
                      {"period": f"{row.year}{row.half}", "kind": row.rater_kind, "score": row.score})
 
 
-def list_scores(db: Database, year: int, half: str) -> list[ScoreRow]:
-    """Every score of this office for the half-year, by section, rater kind and rater."""
-    office = require_office(db)
+def one_office(db: Database, office: str) -> str:
+    """The one office a ranking is read for: "" this office or a county's code (``services.scope``); every
+    office at once (``scope.ALL``) is refused, each office ranking its own sections."""
+    require_office(db)
+    codes = scope.resolve(db, office)
+    if codes is None:
+        raise ValidationError("科室评价和挂钩联系按单位分别统计", "请在“查看范围”中选择一个单位", field="office")
+    return codes[0]
+
+
+def list_scores(db: Database, year: int, half: str, office: str = "") -> list[ScoreRow]:
+    """Every score of the office for the half-year, by section, rater kind and rater (``office``: "" this
+    office or, at a prefecture, a county's code)."""
+    office = one_office(db, office)
     order = list(RATER_KIND_LABELS)
     with db.session() as s:
         names = dict(s.execute(select(Section.id, Section.name)).tuples().all())
@@ -173,10 +185,11 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def results(db: Database, year: int, half: str) -> list[SectionResult]:
-    """Every live section of this office with its half-year result, best first; unscored ones last."""
-    office = require_office(db)
-    scores = list_scores(db, year, half)
+def results(db: Database, year: int, half: str, office: str = "") -> list[SectionResult]:
+    """Every live section of the office with its half-year result, best first; unscored ones last (``office``
+    as ``list_scores``; the weights are this office's setting)."""
+    office = one_office(db, office)
+    scores = list_scores(db, year, half, office)
     with db.session() as s:
         weights = evaluation_weights_in(s)
         sections = s.execute(select(Section.id, Section.name).where(

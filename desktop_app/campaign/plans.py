@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.campaign.periods import Period, parse
 from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import require_office, section_of_office
 
@@ -112,6 +113,9 @@ class SectionPlanStatus:
     recorded_on: dt.date | None = None
     items: int = 0
     open_items: int = 0
+    #: whose section (a prefecture also lists its counties' sections, read-only)
+    office_code: str = ""
+    office_name: str = ""
 
 
 def check_kind(kind: str) -> str:
@@ -402,13 +406,29 @@ def get_plan(db: Database, plan_id: str) -> PlanInfo:
         return _info(s, _live_plan(s, office, plan_id))
 
 
-def find_plan(db: Database, section_id: str, kind: str, period: str) -> PlanInfo | None:
-    """The section's plan of that kind and period, if there is one."""
-    office = require_office(db)
+def find_plan(db: Database, section_id: str, kind: str, period: str, office: str = "") -> PlanInfo | None:
+    """The section's plan of that kind and period, if there is one (``office``: the scope, ``services.scope``;
+    a section of an office outside it has none)."""
+    codes = scope.resolve(db, office)
     per = period_for(kind, period)
     with db.session() as s:
-        p = _find_plan(s, office, section_id, kind, per.text)
+        sec = s.get(Section, section_id)
+        if sec is None or (codes is not None and sec.office_code not in codes):
+            return None
+        p = _find_plan(s, sec.office_code, section_id, kind, per.text)
         return _info(s, p) if p is not None else None
+
+
+def plans_of_period(db: Database, kind: str, period: str, office: str = "") -> list[PlanInfo]:
+    """Every live plan of ``kind`` for the period in the scope, with its items (printing, comparisons)."""
+    codes = scope.resolve(db, office)
+    per = period_for(kind, period)
+    q = select(PeriodPlan).where(PeriodPlan.kind == kind, PeriodPlan.period == per.text,
+                                 PeriodPlan.deleted.is_(False))
+    if codes is not None:
+        q = q.where(PeriodPlan.office_code.in_(codes))
+    with db.session() as s:
+        return [_info(s, p) for p in s.execute(q).scalars()]
 
 
 def _sections(s: Session, office: str) -> list[Section]:
@@ -427,9 +447,24 @@ def not_filed(session: Session, kind: str, period: str, office: str | None = Non
     return [sec for sec in _sections(session, office) if sec.id not in filed]
 
 
-def period_status(db: Database, kind: str, period: str) -> list[SectionPlanStatus]:
-    """Every active section with where its plan for the period stands (未报送 / 草稿 / 已报送 / 已备案)."""
-    office = require_office(db)
+def period_status(db: Database, kind: str, period: str, office: str = "") -> list[SectionPlanStatus]:
+    """Every active section with where its plan for the period stands (未报送 / 草稿 / 已报送 / 已备案).
+
+    ``office`` is the scope (``services.scope``): "" this office, a county's code, or ``scope.ALL`` — every
+    office here, this office first, each office's sections in display order.
+    """
+    require_office(db)
+    codes = scope.resolve(db, office)
+    choices = scope.office_choices(db)
+    names = {c.code: c.name for c in choices}
+    out: list[SectionPlanStatus] = []
+    for code in codes if codes is not None else [c.code for c in choices]:
+        out += [replace(r, office_code=code, office_name=names.get(code, code))
+                for r in _office_status(db, code, kind, period)]
+    return out
+
+
+def _office_status(db: Database, office: str, kind: str, period: str) -> list[SectionPlanStatus]:
     per = period_for(kind, period)
     with db.session() as s:
         plans = {p.section_id: p for p in s.execute(select(PeriodPlan).where(

@@ -38,7 +38,7 @@ def resolve_alias(kind: str, period: str | None, year: int | None, today: dt.dat
         if period:
             year = parse_period(period, "year", today, "年度汇总").year
         return "summary", year
-    if period and kind not in CAMPAIGN_KINDS:
+    if period and kind not in CAMPAIGN_KINDS and kind != "plans":  # 计划清单 prints one period (reports.plans)
         raise ValidationError(f"“{kind}”不按期间生成，不能使用 --period", "请去掉 --period（年度请用 --year）",
                               field="--period")
     if period and kind == "topic-report":

@@ -27,6 +27,7 @@ from db.models import (
     Urge,
 )
 from desktop_app import audit as audit_mod
+from desktop_app.campaign.meeting_links import source_meeting_text
 from desktop_app.errors import NotFoundError
 from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
@@ -111,7 +112,8 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
         row = to_row(r, clock)
         links = s.execute(select(Issue.source_visit_id, Issue.source_topic_id, Issue.created_at,
-                                 Issue.assigned_by_office, Issue.hlc).where(Issue.id == issue_id)).one()
+                                 Issue.assigned_by_office, Issue.hlc, Issue.source_meeting_id)
+                          .where(Issue.id == issue_id)).one()
         progress = list(s.execute(select(Progress).where(Progress.issue_id == issue_id, Progress.deleted.is_(False))
                                   .order_by(Progress.date, Progress.created_at)).scalars())
         exts = list(s.execute(select(Extension).where(Extension.issue_id == issue_id, Extension.deleted.is_(False))
@@ -209,6 +211,7 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             pending_closure=next((x for x in clo_list if x.state == "applied"), None),
             read_only=row.status in ("closed", "void"), warnings=warnings,
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
+            source_meeting=source_meeting_text(s, links.source_meeting_id),
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
             refused_why=rights.refused_reasons(s, db.office_code or "", row.serial, row.office_code,
                                                links.assigned_by_office or ""),

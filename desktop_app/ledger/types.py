@@ -155,6 +155,8 @@ class IssueDetail:
     warnings: list[str] = field(default_factory=list)
     source_visit_id: str | None = None
     source_topic_id: str | None = None
+    #: 来源会议: the meeting the item was raised at (“2026-04-16 组工讲堂“…””), "" when none
+    source_meeting: str = ""
     #: steps of the detail pane this office may not take on the item (another office's, ``ledger.rights``)
     refused_steps: frozenset[str] = frozenset()
     #: why each refused step is refused (the buttons' tooltips)

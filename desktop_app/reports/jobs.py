@@ -28,6 +28,7 @@ KIND_LABELS: dict[str, str] = {
     "summary": "年度工作汇总",
     "meetings": "会议研讨记录表",
     "outcomes": "调研成果转化运用清单",
+    "plans": "计划清单",
     # the campaign documents (desktop_app.documents.campaign_kinds), printed as they are written to Word
     "monthly-report": "月度工作报告",
     "quarter-bulletin": "季度督查通报",
@@ -46,6 +47,7 @@ FETCHERS: dict[str, str] = {
     "summary": "desktop_app.reports.summary:fetch_summary_report",
     "meetings": "desktop_app.reports.meetings:fetch_meetings_report",
     "outcomes": "desktop_app.reports.outcomes:fetch_outcomes_report",
+    "plans": "desktop_app.reports.plans:fetch_plans_report",
     **{kind: "desktop_app.documents.campaign_kinds:fetch_campaign_document"
        for kind in ("monthly-report", "quarter-bulletin", "half-year-review", "award-notice", "topic-report")},
 }

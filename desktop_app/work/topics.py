@@ -33,6 +33,7 @@ from db.models import (
 )
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
+from desktop_app.campaign.meeting_links import source_meeting_text
 from desktop_app.errors import NotFoundError, StateError, ValidationError
 from desktop_app.services import scope, settings
 from desktop_app.services.ownership import refuse_foreign
@@ -295,7 +296,8 @@ def _topic_info(s: Session, t: Topic, weights: EvaluationWeights, cache: dict[st
         composite=composite_score(t.score_leader, t.score_peer, t.score_member, weights),
         outcomes=int(outcomes), visits=int(visits), office_code=t.office_code,
         review_state=t.review_state or "", review_submitted_on=t.review_submitted_on, reviewer=t.reviewer or "",
-        review_opinion=t.review_opinion or "", reviewed_on=t.reviewed_on)
+        review_opinion=t.review_opinion or "", reviewed_on=t.reviewed_on,
+        source_meeting=source_meeting_text(s, t.source_meeting_id))
 
 
 def get_topic(db: Database, topic_id: str, office: str = "") -> TopicInfo:

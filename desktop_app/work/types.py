@@ -82,6 +82,8 @@ class TopicInfo:
     reviewer: str = ""
     review_opinion: str = ""
     reviewed_on: dt.date | None = None
+    #: 来源会议: the meeting the topic was raised at (“2026-04-16 组工讲堂“…””), "" when none
+    source_meeting: str = ""
 
     @property
     def review_label(self) -> str:

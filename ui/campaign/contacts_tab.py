@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 from desktop_app.campaign import contacts
 from desktop_app.campaign.contacts import CONTACT_KIND_LABELS, ContactStatus
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from ui import dialogs
 from ui.campaign.contact_dialog import ContactDialog
 from ui.rows_model import Column, RowsTableModel
@@ -34,6 +35,8 @@ class ContactsTab(QWidget):
     def __init__(self, ctx: AppContext, year: QSpinBox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.year = ctx, year
+        #: the 查看范围 (``services.scope``), set by the page: another office's points are read-only here
+        self.office = ""
         self.kind = QComboBox()
         self.kind.addItem(self.tr("全部类型"), "")
         for key, label in CONTACT_KIND_LABELS.items():
@@ -71,8 +74,18 @@ class ContactsTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the points of the kind on screen with their rhythm in the year."""
+        own = not self.office
+        why = "" if own else self.tr("正在查看其他单位的挂钩联系：由该单位录入和修改，本单位只能查看。")
+        for b in self.buttons.values():
+            b.setEnabled(own)
+            b.setToolTip(why)
+        if self.office == scope.ALL:  # a point's rhythm is read from its own office's visits and ledger
+            self.model.set_items([])
+            self.summary.setText(self.tr("挂钩联系按单位分别统计：请在“查看范围”中选择一个单位。"))
+            return
         with dialogs.guard(self) as done:
-            rows = contacts.contact_status(self.ctx.db, self.year.value(), kind=self.kind.currentData() or "")
+            rows = contacts.contact_status(self.ctx.db, self.year.value(), kind=self.kind.currentData() or "",
+                                           office=self.office)
         if not done.ok:
             return
         self.model.set_items(rows)
@@ -87,6 +100,8 @@ class ContactsTab(QWidget):
 
     def add(self) -> None:
         """添加 a point of the kind on screen."""
+        if self.office:
+            return
         dlg = ContactDialog(self.ctx, self.year.value(), self.kind.currentData() or "village", parent=self)
         if dlg.exec() and dlg.saved_id:
             self.refresh()
@@ -94,6 +109,8 @@ class ContactsTab(QWidget):
     def edit(self) -> None:
         """Edit the selected point."""
         point = self.selected()
+        if self.office:  # another office's point: read-only here (Delete and a double click land here too)
+            return
         if point is None:
             dialogs.info(self, self.tr("请先在列表中选择一项"))
             return
@@ -104,6 +121,8 @@ class ContactsTab(QWidget):
     def mark_done(self) -> None:
         """办结 the selected service item."""
         point = self.selected()
+        if self.office:  # another office's point: read-only here (Delete and a double click land here too)
+            return
         if point is None or point.kind != "service":
             dialogs.info(self, self.tr("请先选择一项服务清单事项"))
             return
@@ -115,6 +134,8 @@ class ContactsTab(QWidget):
     def remove(self) -> None:
         """Remove the selected point after confirming."""
         point = self.selected()
+        if self.office:  # another office's point: read-only here (Delete and a double click land here too)
+            return
         if point is None:
             dialogs.info(self, self.tr("请先在列表中选择一项"))
             return

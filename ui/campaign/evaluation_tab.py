@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from desktop_app.campaign import evaluation
 from desktop_app.campaign.evaluation import HALVES, RATER_KIND_LABELS, ScoreInput, ScoreRow, SectionResult
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from ui import dialogs
@@ -43,6 +44,8 @@ class EvaluationTab(QWidget):
     def __init__(self, ctx: AppContext, year: QSpinBox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.year = ctx, year
+        #: the 查看范围 (``services.scope``), set by the page: another office's scores are read-only here
+        self.office = ""
         self.half = QComboBox()
         for key, label in HALVES.items():
             self.half.addItem(self.tr(label), key)
@@ -117,10 +120,26 @@ class EvaluationTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the results and the scores of the half-year on screen."""
-        year, half = self.year.value(), self.half.currentData()
+        year, half, office = self.year.value(), self.half.currentData(), self.office
+        own = not office
+        why = "" if own else self.tr("正在查看其他单位的科室评价：由该单位评分，本单位只能查看。")
+        for w_ in (self.save_btn, self.remove_btn):
+            w_.setEnabled(own)
+            w_.setToolTip(why)
+        entry: list[QWidget] = [self.target, self.kind, self.rater_section, self.rater_name, self.score, self.note]
+        for field_ in entry:
+            field_.setEnabled(own)
+            field_.setToolTip(why)
+        if own:
+            self._kind_changed()  # 评分科室 or 评分人, as the kind of rating wants
+        if office == scope.ALL:  # each office ranks its own sections: one office at a time
+            self.results.set_items([])
+            self.scores.set_items([])
+            self.weights.setText(self.tr("科室评价按单位分别排名：请在“查看范围”中选择一个单位。"))
+            return
         with dialogs.guard(self) as done:
-            results = evaluation.results(self.ctx.db, year, half)
-            scores = evaluation.list_scores(self.ctx.db, year, half)
+            results = evaluation.results(self.ctx.db, year, half, office)
+            scores = evaluation.list_scores(self.ctx.db, year, half, office)
             w = topics.evaluation_weights(self.ctx.db)
         if not done.ok:
             return
@@ -142,6 +161,8 @@ class EvaluationTab(QWidget):
 
     def save_score(self) -> None:
         """Record the score in the entry row (the same rater again replaces the earlier score)."""
+        if self.office:
+            return
         with dialogs.guard(self) as done:
             evaluation.set_score(self.ctx.db, self.ctx.actor, self.score_input())
         if done.ok:
@@ -151,6 +172,8 @@ class EvaluationTab(QWidget):
     def remove_score(self) -> None:
         """Remove the selected score after confirming."""
         i = self.scores_view.currentIndex()
+        if self.office:
+            return
         if not i.isValid():
             dialogs.info(self, self.tr("请先在评分明细中选择一条评分"))
             return

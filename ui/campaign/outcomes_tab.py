@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OUTCOME_KINDS, OutcomeFilter, OutcomeRow
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
+from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog
 from ui.rows_model import Column, RowsTableModel
@@ -33,6 +35,9 @@ class OutcomesTab(QWidget):
     def __init__(self, ctx: AppContext, year: QSpinBox, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.year = ctx, year
+        #: the 查看范围 (``services.scope``), set by the page: another office's outcomes are read-only here
+        self.office = ""
+        self.office_names: dict[str, str] = {}
         self.kind, self.section, self.source, self.published = QComboBox(), QComboBox(), QComboBox(), QComboBox()
         self.kind.addItem(self.tr("全部类型"), "")
         for k in OUTCOME_KINDS:
@@ -63,7 +68,8 @@ class OutcomesTab(QWidget):
         self.buttons["remove"].setToolTip(self.tr("删除所选成果（Delete）"))
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.add)
         QShortcut(QKeySequence.StandardKey.Delete, self, activated=self.remove)
-        self.model: RowsTableModel[OutcomeRow] = RowsTableModel(COLUMNS, self)
+        self.model: RowsTableModel[OutcomeRow] = RowsTableModel(
+            [Column("单位", lambda r: self.office_names.get(r.office_code, r.office_code)), *COLUMNS], self)
         self.table = table_view(self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.summary = QLabel()
@@ -80,7 +86,7 @@ class OutcomesTab(QWidget):
         self.section.blockSignals(True)
         while self.section.count() > 1:
             self.section.removeItem(1)
-        for sec in list_sections(self.ctx.db):
+        for sec in (list_sections(self.ctx.db) if not self.office else []):  # another office: by its sections' names
             self.section.addItem(sec.name, sec.id)
         i = self.section.findData(keep)
         self.section.setCurrentIndex(max(0, i))
@@ -95,11 +101,19 @@ class OutcomesTab(QWidget):
     def refresh(self) -> None:
         """Reload the list through the filter on screen."""
         with dialogs.guard(self) as done:
-            rows = outcomes.list_outcomes(self.ctx.db, self.filter())
+            rows = outcomes.list_outcomes(self.ctx.db, self.filter(), office=self.office)
+            self.office_names = office_names(self.ctx.db) if self.office == scope.ALL else {}
         if not done.ok:
             return
         self.model.set_items(rows)
+        self.table.setColumnHidden(0, self.office != scope.ALL)
         fit_columns(self.table)
+        own = not self.office
+        why = "" if own else self.tr("正在查看其他单位的成果转化运用清单：由该单位录入和修改，本单位只能查看、打印和导出。")
+        for key in ("add", "edit", "remove"):
+            self.buttons[key].setEnabled(own)
+            self.buttons[key].setToolTip(why or {"add": self.tr("添加成果（Ctrl+N）"),
+                                                 "remove": self.tr("删除所选成果（Delete）")}.get(key, ""))
         c = outcomes.counts_by_kind(rows)
         self.summary.setText(self.tr("共 %1 项：").replace("%1", str(len(rows)))
                              + "、".join(f"{k} {c[k]} 项" for k in OUTCOME_KINDS)
@@ -112,6 +126,8 @@ class OutcomesTab(QWidget):
 
     def add(self) -> None:
         """添加成果."""
+        if self.office:
+            return
         dlg = OutcomeDialog(self.ctx, self.year.value(), parent=self)
         if dlg.exec() and dlg.saved:
             self.refresh()
@@ -119,6 +135,8 @@ class OutcomesTab(QWidget):
     def edit(self) -> None:
         """Edit the selected outcome."""
         row = self.selected()
+        if self.office:
+            return
         if row is None:
             dialogs.info(self, self.tr("请先在列表中选择一项成果"))
             return
@@ -129,6 +147,8 @@ class OutcomesTab(QWidget):
     def remove(self) -> None:
         """Remove the selected outcome after confirming."""
         row = self.selected()
+        if self.office:
+            return
         if row is None:
             dialogs.info(self, self.tr("请先在列表中选择一项成果"))
             return
@@ -151,10 +171,10 @@ class OutcomesTab(QWidget):
         if not target:
             return None
         out = Path(target if target.lower().endswith(".xlsx") else target + ".xlsx")
-        f, db = self.filter(), self.ctx.db
+        f, db, office = self.filter(), self.ctx.db, self.office
 
         def work(progress: Any) -> Any:
-            return export_outcomes(db, out, f=f, progress=lambda n: progress(n, 0, f"已写入 {n} 行…"))
+            return export_outcomes(db, out, office=office, f=f, progress=lambda n: progress(n, 0, f"已写入 {n} 行…"))
 
         def done(result: Any) -> None:
             from desktop_app import audit_log
@@ -174,4 +194,4 @@ class OutcomesTab(QWidget):
         from ui.print.preview_dialog import open_print_preview
 
         open_print_preview(self, self.ctx, PrintJob("outcomes", year=self.year.value(), filter=self.filter(),
-                                                    today=dt.date.today()))
+                                                    today=dt.date.today(), office=self.office))

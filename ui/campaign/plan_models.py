@@ -25,10 +25,11 @@ def _tr(text: str) -> str:
 
 
 class SectionStatusModel(RowsTableModel[SectionPlanStatus]):
-    """科室 · 状态 · 报送对象 · 报送日期 · 报送人 · 事项 (未完成); sections not filed in red."""
+    """(单位 ·) 科室 · 状态 · 报送对象 · 报送日期 · 报送人 · 事项 (未完成); sections not filed in red."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__([
+            Column(_tr("单位"), lambda r: r.office_name),  # shown while a prefecture lists every office
             Column(_tr("科室"), lambda r: r.section_name),
             Column(_tr("状态"), lambda r: r.status_label, colour=lambda r: STATUS_COLOURS[r.status][0]),
             Column(_tr("报送对象"), lambda r: r.filed_to_name),

@@ -117,6 +117,7 @@ class DetailPane(QWidget):
             self.tr("整改措施：") + html.escape(r.measures or "—"),
             self.tr("类别：%1　类型：%2　来源：%3").replace("%1", html.escape(r.category or "—"))
             .replace("%2", r.kind_label).replace("%3", r.source_label),
+            *([self.tr("来源会议：") + html.escape(d.source_meeting)] if d.source_meeting else []),
             self.tr("责任单位：%1　责任人：%2　牵头领导：%3").replace("%1", html.escape(r.responsible_unit or "—"))
             .replace("%2", html.escape(r.responsible_person or "—")).replace("%3", html.escape(r.lead_leader or "—")),
             self.tr("完成时限：") + deadline + self.tr("　进度：%1%").replace("%1", str(r.progress_percent)),

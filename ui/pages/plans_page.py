@@ -24,11 +24,13 @@ from desktop_app.campaign import periods, plans
 from desktop_app.campaign.periods import Period
 from desktop_app.campaign.plans import ITEM_STATES, KIND_LABELS, PLAN_PERIODS, RECORDED_KINDS, PlanInfo
 from desktop_app.context import AppContext
+from desktop_app.services import scope
 from desktop_app.services.organisation import list_people
 from ui import dialogs
 from ui.campaign.plan_models import COL_OWNER, COL_STATE, ChoiceDelegate, ItemRow, PlanItemsModel, SectionStatusModel
+from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus, notify
-from ui.work.widgets import fit_columns, page_header, table_view
+from ui.work.widgets import fit_columns, page_header, scope_corner, sync_scope_corner, table_view
 
 PLAN_KIND = "plan"  # the change-bus kind of this page's writes
 
@@ -40,8 +42,12 @@ class PlansPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.plan: PlanInfo | None = None
+        # 查看范围: a prefecture also reads each county's plans (read-only); hidden in a county
+        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo.office_changed.connect(lambda _o: self.refresh())
+        self.scope_box = scope_corner(self.office_combo)
         header, self.subtitle = page_header(self.tr("计划清单"), self.tr(
-            "周计划报分管领导，月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"))
+            "周计划报分管领导，月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"), corner=self.scope_box)
         self.kind = QComboBox()
         for key, label in KIND_LABELS.items():
             self.kind.addItem(label, key)
@@ -72,13 +78,15 @@ class PlansPage(QWidget):
         for key, text, slot in (
                 ("new", self.tr("新建"), self.new_plan), ("save", self.tr("保存"), self.save),
                 ("file", self.tr("报送"), self.file), ("carry", self.tr("结转上期未完成"), self.carry),
-                ("record", self.tr("备案"), self.record), ("remove", self.tr("删除草稿"), self.remove)):
+                ("record", self.tr("备案"), self.record), ("remove", self.tr("删除草稿"), self.remove),
+                ("print", self.tr("打印…"), self.print_plans)):
             b = QPushButton(text)
             b.clicked.connect(slot)
             actions.addWidget(b)
             self.buttons[key] = b
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
+        self.buttons["print"].setToolTip(self.tr("打印本期各科室的计划及未报送科室（Ctrl+P）"))
         actions.addStretch(1)
 
         self.status_model = SectionStatusModel(self)
@@ -148,7 +156,8 @@ class PlansPage(QWidget):
         lay.addLayout(actions)
         lay.addLayout(body, 1)
         for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence.StandardKey.New, self.new_plan),
-                           ("Alt+Left", lambda: self.step(-1)), ("Alt+Right", lambda: self.step(1))):
+                           ("Alt+Left", lambda: self.step(-1)), ("Alt+Right", lambda: self.step(1)),
+                           (QKeySequence.StandardKey.Print, self.print_plans)):
             QShortcut(QKeySequence(keys), self).activated.connect(slot)
         self._loading = False
         self._load_people()
@@ -156,6 +165,15 @@ class PlansPage(QWidget):
         self.refresh()
 
     # --- reading --------------------------------------------------------------------------------
+    @property
+    def office(self) -> str:
+        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
+        return self.office_combo.current_office()
+
+    def own(self) -> bool:
+        """True while this office's own plans are shown (the only ones it may change)."""
+        return not self.office
+
     def kind_key(self) -> str:
         """The plan kind shown."""
         return str(self.kind.currentData())
@@ -179,10 +197,16 @@ class PlansPage(QWidget):
         kind = self.kind_key()
         self.period_label.setText(self.period.label)
         keep = self.selected_section()
-        rows = plans.period_status(self.ctx.db, kind, self.period.text)
+        office = self.office
+        with dialogs.guard(self) as done:
+            rows = plans.period_status(self.ctx.db, kind, self.period.text, office=office)
+        if not done.ok:
+            return
         self.status_model.set_items(rows)
+        self.status_table.setColumnHidden(0, office != scope.ALL)
         fit_columns(self.status_table)
-        missing = [r.section_name for r in rows if r.status in ("missing", "draft")]
+        missing = [f"{r.office_name}·{r.section_name}" if office == scope.ALL else r.section_name
+                   for r in rows if r.status in ("missing", "draft")]
         self.not_filed.setText(
             self.tr("未报送（%1 个）：%2").replace("%1", str(len(missing))).replace("%2", "、".join(missing))
             if missing else self.tr("各科室均已报送"))
@@ -198,7 +222,8 @@ class PlansPage(QWidget):
 
     def _section_changed(self) -> None:
         sec = self.selected_section()
-        self.plan = plans.find_plan(self.ctx.db, sec, self.kind_key(), self.period.text) if sec else None
+        self.plan = plans.find_plan(self.ctx.db, sec, self.kind_key(), self.period.text, office=self.office) \
+            if sec else None
         self._show_plan()
 
     def _show_plan(self) -> None:
@@ -207,7 +232,7 @@ class PlansPage(QWidget):
         self.items_model.set_rows([ItemRow.of(i) for i in p.items] if p else [], self.people)
         self.summary.setPlainText(p.summary if p else "")
         self._loading = False
-        self.items_model.editable = p is not None
+        self.items_model.editable = p is not None and self.own()
         row = self.status_model.item(self.status_table.currentIndex().row())
         if p is None:
             name = row.section_name if row else ""
@@ -218,29 +243,38 @@ class PlansPage(QWidget):
                      .replace("%2", p.filed_to_name), "recorded": self.tr("已于%1备案").replace("%1", str(p.recorded_on))}
             self.plan_title.setText(f"{p.section_name} · {p.period_label} · {p.kind_label}（{state[p.status]}）")
         leader = (p.filed_to_id if p and p.filed_to_id else
-                  plans.default_leader(self.ctx.db, row.section_id) if row else None)
+                  plans.default_leader(self.ctx.db, row.section_id) if row and self.own() else None)
         self.leader.setCurrentIndex(max(self.leader.findData(leader or ""), 0))
         fit_columns(self.items)
         self.items.setColumnWidth(1, max(self.items.columnWidth(1), 320))
         self._enable()
 
     def _enable(self) -> None:
-        p = self.plan
-        has_section = self.selected_section() is not None
+        p, own = self.plan, self.own()
+        has_section = self.selected_section() is not None and own
         self.buttons["new"].setEnabled(has_section and p is None)
+        p = p if own else None  # another office's plan: read here, changed only where it was written
         self.buttons["save"].setEnabled(p is not None)
         self.buttons["file"].setEnabled(p is not None and p.filed_on is None)
         self.buttons["carry"].setEnabled(has_section and (p is None or p.filed_on is None))
         self.buttons["record"].setEnabled(p is not None and self.kind_key() in RECORDED_KINDS and p.status == "filed")
         self.buttons["remove"].setEnabled(p is not None and p.filed_on is None)
         self.leader.setEnabled(p is not None and p.filed_on is None)
-        for w in (self.add_btn, self.del_btn, self.summary):
+        for w in (self.add_btn, self.del_btn):
             w.setEnabled(p is not None)
+        self.summary.setReadOnly(p is None)
+        why = "" if own else self.tr("正在查看其他单位的计划清单：由该单位填报和报送，本单位只能查看和打印。")
+        writes: list[QWidget] = [b for k, b in self.buttons.items() if k != "print"]
+        for widget in (*writes, self.add_btn, self.del_btn, self.leader):
+            widget.setToolTip(why or (self.tr("新建本期计划（Ctrl+N）") if widget is self.buttons["new"] else ""))
 
     def _on_changed(self, kind: str, _ids: list) -> None:
+        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
+            self.office_combo.reload()  # a bundle may have brought a new county
+            sync_scope_corner(self.scope_box, self.office_combo)
         if kind in (Kind.PERSON, Kind.ALL):
             self._load_people()
-        if kind in (PLAN_KIND, Kind.SECTION, Kind.PERSON, Kind.ALL):
+        if kind in (PLAN_KIND, Kind.SECTION, Kind.PERSON, Kind.SYNC, Kind.ALL):
             self.refresh()
 
     def _summary_edited(self) -> None:
@@ -294,11 +328,20 @@ class PlansPage(QWidget):
         self.period = period
         self.refresh()
 
+    def print_plans(self) -> None:
+        """Preview the period's plans of every section, with those not filed (Ctrl+P)."""
+        from desktop_app.reports.jobs import PrintJob
+        from ui.print.preview_dialog import open_print_preview
+
+        if self.ctx.db.office_code and self._leave_ok():
+            open_print_preview(self, self.ctx, PrintJob("plans", year=self.period.year, period=self.period.text,
+                                                        office=self.office, today=dt.date.today()))
+
     # --- writing --------------------------------------------------------------------------------
     def new_plan(self) -> None:
         """新建: an empty draft for the selected section and period."""
         sec = self.selected_section()
-        if sec is None or self.plan is not None:
+        if sec is None or self.plan is not None or not self.own():
             return
         with dialogs.guard(self) as done:
             p = plans.create_plan(self.ctx.db, self.ctx.actor, sec, self.kind_key(), self.period.text)
@@ -308,7 +351,7 @@ class PlansPage(QWidget):
 
     def add_item(self) -> None:
         """A new line, its text cell open for typing."""
-        if self.plan is None:
+        if self.plan is None or not self.own():
             return
         due = min(self.period.end, dt.date(self.period.year, 12, 31))
         n = self.items_model.add_row(ItemRow(due=due))
@@ -318,11 +361,12 @@ class PlansPage(QWidget):
 
     def remove_item(self) -> None:
         """Drop the selected line (the plan changes at 保存)."""
-        self.items_model.remove_row(self.items.currentIndex().row())
+        if self.own():
+            self.items_model.remove_row(self.items.currentIndex().row())
 
     def save(self) -> bool:
         """保存 the lines and the summary (one transaction; a bad line names itself and nothing is saved)."""
-        if self.plan is None:
+        if self.plan is None or not self.own():
             return False
         self.items.setCurrentIndex(self.items_model.index(-1, -1))  # commit a cell still being edited
         with dialogs.guard(self) as done:
@@ -336,7 +380,7 @@ class PlansPage(QWidget):
     def file(self) -> None:
         """报送 to the chosen 分管领导, after saving and a confirmation."""
         p = self.plan
-        if p is None or (self.items_model.dirty and not self.save()):
+        if p is None or not self.own() or (self.items_model.dirty and not self.save()):
             return
         p = self.plan
         assert p is not None
@@ -357,7 +401,7 @@ class PlansPage(QWidget):
     def carry(self) -> None:
         """结转上期未完成: the previous period's open lines come into this period's plan."""
         sec = self.selected_section()
-        if sec is None or not self._leave_ok():
+        if sec is None or not self.own() or not self._leave_ok():
             return
         prev = self.period.previous().short_label
         if not dialogs.confirm(self, self.tr("将%1未完成的事项结转到%2？已完成的事项请先在%1的计划中标记为“已完成”。")
@@ -372,7 +416,7 @@ class PlansPage(QWidget):
     def record(self) -> None:
         """备案 of a filed year activity plan (the campaign office; right 审核)."""
         p = self.plan
-        if p is None or not dialogs.confirm(self, self.tr("对%1的%2备案？").replace("%1", p.section_name)
+        if p is None or not self.own() or not dialogs.confirm(self, self.tr("对%1的%2备案？").replace("%1", p.section_name)
                                             .replace("%2", p.kind_label), ok=self.tr("备案")):
             return
         with dialogs.guard(self) as done:
@@ -383,7 +427,7 @@ class PlansPage(QWidget):
     def remove(self) -> None:
         """删除草稿, after a confirmation."""
         p = self.plan
-        if p is None or not dialogs.confirm(self, self.tr("删除%1的这份草稿（%2项事项）？").replace("%1", p.section_name)
+        if p is None or not self.own() or not dialogs.confirm(self, self.tr("删除%1的这份草稿（%2项事项）？").replace("%1", p.section_name)
                                             .replace("%2", str(len(p.items))), ok=self.tr("删除"), danger=True):
             return
         with dialogs.guard(self) as done:

@@ -78,6 +78,7 @@ class TopicDetail(QWidget):
             (self.tr("牵头科室"), topic.section_name), (self.tr("类别"), topic.kind),
             (self.tr("领题领导"), topic.lead_name or "—"), (self.tr("课题组成员"), fmt(topic.member_names) or "—"),
             (self.tr("调研方式"), fmt(topic.methods) or "—"),
+            *([(self.tr("来源会议"), topic.source_meeting)] if topic.source_meeting else []),
             (self.tr("计划安排"), "<br>".join(escape(s) for s in topic.stages) or "—"),
             (self.tr("报告时限"), self._due(topic, due_colour)),
             (self.tr("报审状态"), self._review(topic)),
