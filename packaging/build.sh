@@ -35,6 +35,14 @@ APP=dist/fielddesk
 rm -rf "$APP" dist/deb-root
 rm -f dist/fielddesk_*.deb dist/FieldDesk-*-portable.tar.gz dist/build-report.*  # never test a stale artefact
 mkdir -p dist build
+# rare name characters (CJK Ext A–F) print on every computer: Hanazono Mincho A/B ride in resources/fonts/extra
+step "rare-character fonts (Hanazono Mincho A/B, from Debian's fonts-hanazono)"
+HANA=/usr/share/fonts/truetype/hanazono
+for f in HanaMinA.ttf HanaMinB.ttf; do
+  [ -f "$HANA/$f" ] || fail "missing $HANA/$f (apt-get install fonts-hanazono)"
+  cp "$HANA/$f" resources/fonts/extra/
+done
+cp /usr/share/doc/fonts-hanazono/copyright resources/fonts/extra/LICENSE-hanazono.txt
 step "PyInstaller one-folder build (packaging/fielddesk.spec)"
 t0=$(date +%s)
 if ! .venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller \
@@ -44,6 +52,7 @@ if ! .venv/bin/python -m PyInstaller --noconfirm --clean --log-level WARN --dist
 fi
 t_freeze=$(( $(date +%s) - t0 ))
 [ -x "$APP/fielddesk" ] || fail "PyInstaller produced no $APP/fielddesk (see build/pyinstaller.log)"
+find "$APP" -name HanaMinA.ttf | grep -q . || fail "the rare-character fonts are not in the frozen build"
 
 step "checking the frozen build (every registry module inside, selftest of the install files)"
 # a module named in a registry but absent from the freeze is exactly the 功能尚未提供 bug: refuse the build

@@ -96,6 +96,30 @@ step "import-excel tests/fixtures/samples/ledger.xlsx"
 imported=$(json 'd["imported"]' < "$W/import.json")
 [ "$imported" -gt 0 ] || fail "import-excel imported $imported rows"
 
+step "rare name characters (䶮 𠮷 㛃 𫖯) print with the app's own fonts alone: no 〓, no warning"
+"$PY" - "$SAMPLE" "$W/rare.xlsx" <<'EOF' || fail "could not make the rare-name sheet"
+import sys
+import openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+head = next(r for r in ws.iter_rows(min_row=1, max_row=10) if any(c.value == "责任人" for c in r))
+col = next(c.column for c in head if c.value == "责任人")
+names = ["刘䶮", "吉𠮷", "赵㛃", "王𫖯"]
+for i, row in enumerate(ws.iter_rows(min_row=head[0].row + 1, min_col=col, max_col=col)):
+    if row[0].value:
+        row[0].value = names[i % len(names)]
+wb.save(sys.argv[2])
+EOF
+"$FD" --data-dir "$W/rare" init --office-code 532822 --office-name 勐海县乡村振兴局 >/dev/null
+"$FD" --data-dir "$W/rare" import-excel "$W/rare.xlsx" --kind ledger >/dev/null
+FIELDDESK_NO_SYSTEM_FONTS=1 FIELDDESK_FONT_CACHE="$W/fonts.json" \
+  "$FD" --data-dir "$W/rare" print "$W/rare.pdf" --kind ledger --json > "$W/rare.json"
+[ "$(json 'len(d.get("warnings", []))' < "$W/rare.json")" = "0" ] || fail "rare names printed with 〓: $(cat "$W/rare.json")"
+if command -v pdftotext >/dev/null 2>&1; then
+  pdftotext "$W/rare.pdf" "$W/rare.txt"
+  grep -q "刘䶮" "$W/rare.txt" && grep -q "吉𠮷" "$W/rare.txt" || fail "the rare names are not in the printed text"
+fi
+
 step "export-bundle from the county, import-bundle at the prefecture"
 "$FD" --data-dir "$W/pref" office-card "$W/pref.fdcard" >/dev/null
 "$FD" --data-dir "$W/county" office-card "$W/county.fdcard" >/dev/null

@@ -82,17 +82,26 @@ class FaceInfo:
         return sum(max(0, min(b, last) - max(a, first) + 1) for a, b in self.ranges if b >= first and a <= last)
 
 
+#: set (to anything) to look at the app's own fonts only — no system folder, no fontconfig (packaging/smoke.sh)
+NO_SYSTEM_FONTS_ENV = "FIELDDESK_NO_SYSTEM_FONTS"
+#: fonts the built app carries for rare name characters (Hanazono Mincho A/B, CJK Ext A–F; see its README.md)
+EXTRA_FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "extra"
+
+
 def font_dirs() -> list[Path]:
-    """Folders where this platform keeps fonts (system-wide and the user's own)."""
+    """Folders where this platform keeps fonts (system-wide and the user's own), after the app's own
+    rare-character fonts (``EXTRA_FONT_DIR``, filled by the build)."""
+    if os.environ.get(NO_SYSTEM_FONTS_ENV):  # the package's smoke test: prove the app's own fonts suffice
+        return [EXTRA_FONT_DIR]
     home = Path.home()
     if sys.platform.startswith("win"):
         windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
         local = Path(os.environ.get("LOCALAPPDATA", str(home / "AppData" / "Local")))
-        return [windir / "Fonts", local / "Microsoft" / "Windows" / "Fonts"]
+        return [EXTRA_FONT_DIR, windir / "Fonts", local / "Microsoft" / "Windows" / "Fonts"]
     if sys.platform == "darwin":
-        return [Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library" / "Fonts"]
+        return [EXTRA_FONT_DIR, Path("/System/Library/Fonts"), Path("/Library/Fonts"), home / "Library" / "Fonts"]
     xdg = Path(os.environ.get("XDG_DATA_HOME", str(home / ".local" / "share")))
-    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts", xdg / "fonts"]
+    return [EXTRA_FONT_DIR, Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".fonts", xdg / "fonts"]
 
 
 def fontconfig_dirs() -> list[Path]:
@@ -241,7 +250,7 @@ def scan(dirs: Iterable[Path] | None = None, cache: Path | None = None, use_font
     old = _load_cache(cache)
     default = dirs is None
     wanted = list(dirs) if dirs is not None else font_dirs()
-    if default and use_fontconfig:
+    if default and use_fontconfig and not os.environ.get(NO_SYSTEM_FONTS_ENV):
         extra = old.get("extra_dirs")
         if extra is None:
             extra = [str(d) for d in fontconfig_dirs() if not any(str(d).startswith(str(w)) for w in wanted)]

@@ -191,6 +191,32 @@ def test_rare_names_print_with_geta_and_a_warning_naming_the_items(ctx, tmp_path
     assert result2.warnings == [] and "刘䶮" in text2 and "吉𠮷" in text2 and "〓" not in text2
 
 
+def test_the_fonts_the_app_ships_or_finds_print_every_rare_name(ctx, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Default discovery (the app's resources/fonts/extra, then the system's folders): with Hanazono Mincho
+    there (the package ships it; CI installs Debian's fonts-hanazono) the whole rare-name set prints as
+    itself — no 〓, no warning. Without such a font this computer cannot show it: skipped, saying so."""
+    from desktop_app.ledger.service import create_issues
+    from desktop_app.ledger.types import IssueInput
+    from desktop_app.reports import font_scan, jobs
+    from tests.conftest import TEST_ACTOR
+
+    monkeypatch.setenv("FIELDDESK_FONT_CACHE", str(tmp_path / "fonts.json"))
+    faces = font_scan.scan()
+    if not all(any(f.has(ch) for f in faces if f.truetype) for ch in RARE_NAMES):
+        pytest.skip("no TrueType font here covers 㛃䶮鿏𠮷𫖯𬌗: apt-get install fonts-hanazono (CI installs it)")
+    people = [f"刘{ch}" for ch in RARE_NAMES]
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput(description=f"第{i}号：村级活动场所设施闲置。", category="基层党建",
+                                                  measures="盘活。", unit="勐龙镇人民政府", person=p,
+                                                  deadline=dt.date(2026, 6, 1), assigned_date=dt.date(2026, 3, 1),
+                                                  year=2026) for i, p in enumerate(people)], today=dt.date(2026, 3, 1))
+    fs = fonts.build_fontset(fonts.default_choice([]), faces=faces)
+    result = jobs.render(ctx.db, jobs.PrintJob("ledger", year=2026), tmp_path / "rare.pdf", fontset=fs)
+    text = raw_text(tmp_path / "rare.pdf")
+    assert result.warnings == [] and "〓" not in text
+    assert all(p in text for p in people)
+
+
 def test_cli_print_names_the_rare_characters(ctx, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     from desktop_app.ledger.service import create_issues
