@@ -15,6 +15,7 @@ from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_sections
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog
+from ui.enabling import follow_selection, need_selection
 from ui.rows_model import Column, RowsTableModel
 from ui.signals import Kind, notify
 from ui.work.widgets import fit_columns, table_view
@@ -66,6 +67,7 @@ class OutcomesTab(QWidget):
         self.model: RowsTableModel[OutcomeRow] = RowsTableModel(COLUMNS, self)
         self.table = table_view(self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit())
+        follow_selection(self.table, [self.buttons["edit"], self.buttons["remove"]], need_selection(self.tr("项成果")))
         self.summary = QLabel()
         self.summary.setObjectName("Hint")
         lay = QVBoxLayout(self)

@@ -28,6 +28,7 @@ from desktop_app.work import clashes, find, visit_state, visits
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
+from ui.enabling import need_selection, set_enabled
 from ui.signals import Kind, bus, notify
 from ui.work.crowding_view import CrowdingView
 from ui.work.days_view import DaysView
@@ -223,15 +224,15 @@ class VisitsPage(ScopedYearPage):
             self.table.selectRow(row)
         v = self.current()
         own = self.own()
+        why = None if own else self.tr("正在查看其他单位的调研安排：由该单位录入和修改，本单位只能查看、打印和导出。"
+                                       "切换到“本单位”后可新建或修改。")
+        pick = None if v is not None else need_selection(self.tr("次调研"))
         for key in ("edit", "attach", "issue", "remove"):
-            self.buttons[key].setEnabled(v is not None and own)
-        self.buttons["done"].setEnabled(v is not None and own and v.state != "done")
-        self.buttons["cancel"].setEnabled(v is not None and own and v.state != "cancelled")
-        self.buttons["new"].setEnabled(own)
-        why = "" if own else self.tr("正在查看其他单位的调研安排：由该单位录入和修改，本单位只能查看、打印和导出。"
-                                     "切换到“本单位”后可新建或修改。")
-        for key in ("new", "edit", "done", "cancel", "attach", "issue", "remove"):
-            self.buttons[key].setToolTip(why)
+            set_enabled(self.buttons[key], why or pick)
+        set_enabled(self.buttons["done"], why or pick or (self.tr("这次调研已标记完成") if v and v.state == "done" else None))
+        set_enabled(self.buttons["cancel"], why or pick
+                    or (self.tr("这次调研已取消") if v and v.state == "cancelled" else None))
+        set_enabled(self.buttons["new"], why)
         self.detail.setText(self._detail_html(v))
 
     def _detail_html(self, v: VisitInfo | None) -> str:
