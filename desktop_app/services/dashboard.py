@@ -129,6 +129,10 @@ class WorkOverview:
     #: topics whose report is overdue / due soon and not yet sent for review (``work.topic_review``)
     reports_late: int = 0
     reports_due_soon: int = 0
+    #: the share of the year gone (the pace mark on the days bars) and the labels of the bars behind
+    #: enough to deserve attention (``work.days.needs_attention``)
+    pace_share: float = 0.0
+    behind: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,7 +249,10 @@ def work_overview(db: Database, year: int, office: str = "", today: dt.date | No
     from desktop_app.work import topic_review
 
     due = topic_review.due_counts(db, work_topics.topic_infos(db, year, office=office), today)
-    return WorkOverview(office, year, stages, outcome_counts, chart, per_office, len(due.red), len(due.yellow))
+    when = today or dt.date.today()
+    behind = tuple(name for name, d, q in chart if work_days.needs_attention(d, q, year, when))
+    return WorkOverview(office, year, stages, outcome_counts, chart, per_office, len(due.red), len(due.yellow),
+                        work_days.year_share(year, when), behind)
 
 
 def _quarter_label(quarter: int) -> str:

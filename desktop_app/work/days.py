@@ -33,9 +33,14 @@ from desktop_app.work.types import DaysRow, PersonVisit
 from desktop_app.work.visit_state import not_counted_reason
 from desktop_app.workdays import WorkCalendar, load_calendar
 
-#: below this share of the pro-rata target a person is 明显滞后 (red); below 100 % 稍有滞后 (yellow)
+#: below this share of the pro-rata target a person may be 明显滞后 (red); below 100 % 稍有滞后 (neutral)
 RED_BELOW = 0.8
-COLOURS = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+#: ... but only when short by at least this many days: one day behind a pro-rata line is no alarm
+RED_MIN_GAP = 3
+#: ... and only once this share of the year has gone: in the first quarter nearly everyone is “behind” a
+#: line drawn from 1 January (the demo showed all 30 people in red in March), which is noise, not news
+RED_FROM_SHARE = 0.25
+COLOURS = {"green": "#2e7d32", "neutral": "#5b6b7c", "red": "#c62828"}
 DAYS_HEADERS = ("科室", "姓名", "身份", "基层天数", "年度定额", "应达进度", "完成率", "进度", "调研次数")
 
 
@@ -63,16 +68,33 @@ def expected_days(quota: int, year: int, today: dt.date) -> float:
     return quota * ((today - first).days + 1) / ((last - first).days + 1)
 
 
+def year_share(year: int, today: dt.date) -> float:
+    """How much of ``year`` has gone by ``today`` (0 before it, 1 after it): where the pace mark sits."""
+    return expected_days(1, year, today)
+
+
+def needs_attention(days: float, quota: float, year: int, today: dt.date) -> bool:
+    """明显滞后: past the first quarter, under ``RED_BELOW`` of the pro-rata target and short by ``RED_MIN_GAP``
+    days or more (for a section's or an office's total too: pass its summed days and quota)."""
+    expected = expected_days(1, year, today) * quota
+    return (days < quota and year_share(year, today) >= RED_FROM_SHARE and days < expected * RED_BELOW
+            and expected - days >= RED_MIN_GAP)
+
+
 def pace(days: int, quota: int, year: int, today: dt.date) -> tuple[float, str, str]:
-    """(expected days, colour green|yellow|red, Chinese status) for ``days`` done of ``quota`` by ``today``."""
+    """(expected days, colour green|neutral|red, Chinese status) for ``days`` done of ``quota`` by ``today``.
+
+    Only what deserves attention is red (``needs_attention``); a person a little behind, or behind only in
+    the first quarter, is 稍有滞后 in the neutral colour (it was yellow for nearly everyone: noise).
+    """
     expected = expected_days(quota, year, today)
     if days >= quota:
         return expected, "green", "已完成"
     if days >= expected:
         return expected, "green", "进度正常"
-    if days >= expected * RED_BELOW:
-        return expected, "yellow", "稍有滞后"
-    return expected, "red", "明显滞后"
+    if needs_attention(days, quota, year, today):
+        return expected, "red", "明显滞后"
+    return expected, "neutral", "稍有滞后"
 
 
 class _Span(NamedTuple):

@@ -47,7 +47,7 @@ def test_expected_pro_rata_on_fixed_dates() -> None:
 def test_pace_colours() -> None:
     today = D(2026, 7, 1)  # expected for quota 73: 36.4 days
     assert pace(37, 73, 2026, today)[1:] == ("green", "进度正常")
-    assert pace(30, 73, 2026, today)[1:] == ("yellow", "稍有滞后")  # 30 >= 0.8 * 36.4
+    assert pace(30, 73, 2026, today)[1:] == ("neutral", "稍有滞后")  # 30 >= 0.8 * 36.4: no colour, it is no alarm
     assert pace(29, 73, 2026, today)[1:] == ("red", "明显滞后")
     assert pace(73, 73, 2026, D(2026, 2, 1))[1:] == ("green", "已完成")
     assert pace(0, 0, 2026, today)[1:] == ("green", "已完成")  # no quota, nothing owed

@@ -12,6 +12,7 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from ui import dialogs
 from ui.campaign.contact_dialog import ContactDialog
+from ui.enabling import follow_selection, need_selection
 from ui.rows_model import Column, RowsTableModel
 from ui.work.widgets import fit_columns, table_view
 
@@ -59,6 +60,8 @@ class ContactsTab(QWidget):
         self.model: RowsTableModel[ContactStatus] = RowsTableModel(COLUMNS, self)
         self.table = table_view(self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit())
+        follow_selection(self.table, [self.buttons[k] for k in ("edit", "done", "remove")],
+                         need_selection(self.tr("个挂钩村或结对户")))
         hint = QLabel(self.tr("结对户每季度至少走访一次（只计“已完成”的调研，且由联系人或联系科室走访，地点、目的或发现"
                               "中写明户主姓名或所在村）；挂钩村每年至少解决一个问题（问题台账中已完成或已销号、写明该村的问题）。"))
         hint.setObjectName("Hint")

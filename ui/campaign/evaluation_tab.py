@@ -23,6 +23,7 @@ from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from ui import dialogs
+from ui.enabling import follow_selection
 from ui.rows_model import Column, RowsTableModel
 from ui.work.widgets import fit_columns, table_view
 
@@ -86,6 +87,7 @@ class EvaluationTab(QWidget):
         self.results: RowsTableModel[SectionResult] = RowsTableModel(RESULT_COLUMNS, self)
         self.scores: RowsTableModel[ScoreRow] = RowsTableModel(SCORE_COLUMNS, self)
         self.results_view, self.scores_view = table_view(self.results), table_view(self.scores)
+        follow_selection(self.scores_view, [self.remove_btn], self.tr("请先在“评分明细”中选中一条评分"))
         split = QSplitter()
         for title, view, extra in ((self.tr("评价结果（按加权得分排名，计入半年先进科室评选）"), self.results_view, None),
                                    (self.tr("评分明细"), self.scores_view, self.remove_btn)):

@@ -17,6 +17,7 @@ from desktop_app.services.organisation import list_sections
 from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog
+from ui.enabling import follow_selection, need_selection
 from ui.rows_model import Column, RowsTableModel
 from ui.signals import Kind, notify
 from ui.work.widgets import fit_columns, table_view
@@ -72,6 +73,7 @@ class OutcomesTab(QWidget):
             [Column("单位", lambda r: self.office_names.get(r.office_code, r.office_code)), *COLUMNS], self)
         self.table = table_view(self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit())
+        follow_selection(self.table, [self.buttons["edit"], self.buttons["remove"]], need_selection(self.tr("项成果")))
         self.summary = QLabel()
         self.summary.setObjectName("Hint")
         lay = QVBoxLayout(self)

@@ -12,6 +12,9 @@ from ui.dashboard.scoped_panel import ScopedPanelMixin
 from ui.work.stats_widget import OUTCOME_COLOURS, WorkStatsWidget
 from ui.work.table_models import STAGE_COLOURS
 
+#: the days bars: quota met, behind enough to deserve attention, everything else
+BAR_COLOURS = {"done": "#2e7d32", "behind": "#c62828", "calm": "#1f6fb2"}
+
 
 class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
     """The work panel's charts (topics by stage, outcomes, days against quota) for the scope, read in the
@@ -54,8 +57,11 @@ class DashboardWorkPanel(ScopedPanelMixin, WorkStatsWidget):
         every = office == scope.ALL
         self.days_caption.setText(self.tr("各单位基层天数 / 定额（各按本单位定额）") if every
                                   else self.tr("各科室基层天数 / 定额"))
-        self.days.set_rows([(name, d, q, "#2e7d32" if q and d >= q else "#1f6fb2") for name, d, q in w.days],
-                           self.tr(" 天"), self.tr("尚无人员"))
+        # colour only what deserves attention: red when behind enough (work.days.needs_attention), green when
+        # the quota is met, the rest one calm blue; the mark on each track is where the days should be by now
+        self.days.set_rows([(name, d, q, BAR_COLOURS["done"] if q and d >= q else BAR_COLOURS["behind"]
+                             if name in w.behind else BAR_COLOURS["calm"]) for name, d, q in w.days],
+                           self.tr(" 天"), self.tr("尚无人员"), pace=w.pace_share)
         if every and self.office_table is None:
             lay = self.layout()
             assert isinstance(lay, QVBoxLayout)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop_app import roles
 from desktop_app.ledger.types import IssueDetail
+from ui.enabling import set_enabled
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
 
 #: (step key, button text) — "edit" opens the item dialog; the rest are StepDialog steps
@@ -22,21 +23,29 @@ KIND_COLOURS = {"progress": "#2b6cb0", "extension": "#b7791f", "urge": "#c53030"
 
 def allowed_steps(d: IssueDetail) -> set[str]:
     """The steps that make sense for the item now (the service refuses the rest anyway)."""
+    return {key for key, _text in ACTIONS if state_refusal(d, key) is None} - d.refused_steps
+
+
+def state_refusal(d: IssueDetail, step: str) -> str | None:
+    """Why ``step`` makes no sense for the item in its present state (作废, 已销号, nothing pending…), or None."""
     r = d.row
+    tr = QCoreApplication.translate
     if r.status == "void":
-        return set()
+        return tr("DetailPane", "这条问题已作废，不能再办理")
     if r.status == "closed":
-        return {"follow_up"}
-    steps = {"edit", "progress", "urge", "follow_up", "void", "adjust_deadline"}
-    if r.deadline and d.pending_extension is None:
-        steps.add("extension")
-    if d.pending_extension is not None:
-        steps.add("decide_extension")
-    if d.pending_closure is None:
-        steps.add("closure")
-    else:
-        steps.add("verify")
-    return steps - d.refused_steps  # another office's item (prefecture): only what this office owns
+        return None if step == "follow_up" else tr("DetailPane", "这条问题已销号：只能回访")
+    if step == "extension":
+        if not r.deadline:
+            return tr("DetailPane", "这条问题没有完成时限，无需申请延期")
+        if d.pending_extension is not None:
+            return tr("DetailPane", "已有一项延期申请待审批")
+    if step == "decide_extension" and d.pending_extension is None:
+        return tr("DetailPane", "没有待审批的延期申请")
+    if step == "closure" and d.pending_closure is not None:
+        return tr("DetailPane", "已申请销号，等待审核")
+    if step == "verify" and d.pending_closure is None:
+        return tr("DetailPane", "还没有人申请销号：先“申请销号”，再审核")
+    return None
 
 
 class DetailPane(QWidget):
@@ -66,7 +75,7 @@ class DetailPane(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, text) in enumerate(ACTIONS):
             b = QPushButton(self.tr(text))
-            b.setEnabled(False)
+            set_enabled(b, self.tr("请先在左侧清单中选中一条问题"))
             b.clicked.connect(lambda _c=False, k=key: self.step_requested.emit(k))
             grid.addWidget(b, i // 3, i % 3)
             self.buttons[key] = b
@@ -100,7 +109,7 @@ class DetailPane(QWidget):
             self.timeline.clear()
             self.warning.hide()
             for b in self.buttons.values():
-                b.setEnabled(False)
+                set_enabled(b, self.tr("请先在左侧清单中选中一条问题"))
             return
         r = d.row
         colour = COLOUR_BRUSHES[r.colour]
@@ -129,11 +138,11 @@ class DetailPane(QWidget):
             self.warning.show()
         else:
             self.warning.hide()
-        allowed = allowed_steps(d)
         for key, b in self.buttons.items():
-            why = self.why_refused(key)
-            b.setEnabled(key in allowed and why is None)
-            b.setToolTip(why or "")
+            why = self.why_refused(key) or state_refusal(d, key)
+            if why is None and key in d.refused_steps:  # another office's item with no reason recorded
+                why = self.tr("这条问题由其他单位办理，本单位不能执行这一步")
+            set_enabled(b, why)
         parts = []
         for t in reversed(d.timeline):
             c = KIND_COLOURS.get(t.kind, "#444")

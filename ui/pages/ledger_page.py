@@ -33,6 +33,7 @@ from desktop_app.ledger.query import IssueFilter, filter_to_show
 from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
 from desktop_app.services import organisation, scope
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.ledger.detail_pane import DetailPane
 from ui.ledger.filter_bar import FilterBar
 from ui.ledger.issue_dialog import IssueDialog
@@ -108,6 +109,7 @@ class LedgerPage(QWidget):
         self.notice_button = QPushButton(self.tr("打印通知单"))
         self.notice_button.setToolTip(self.tr("打印选中问题的督办通知单"))
         self.notice_button.clicked.connect(self.print_notice)
+        set_enabled(self.notice_button, self.tr("请先在清单中选中一条问题"))
         top.addWidget(self.print_button)
         top.addWidget(self.notice_button)
         # the 问题清单 as filtered on screen (in a prefecture: the county chosen, or every office)
@@ -375,6 +377,7 @@ class LedgerPage(QWidget):
         """Show one item in the detail pane (None: clear it). Used by the start-up summary too."""
         self._detail_timer.stop()
         self.current_id = issue_id
+        set_enabled(self.notice_button, None if issue_id else self.tr("请先在清单中选中一条问题"))
         if issue_id is None:
             self.detail.show_detail(None)
             return

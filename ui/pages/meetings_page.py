@@ -32,6 +32,7 @@ from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.meeting_dialog import MEETING_KIND, MeetingDialog
 from ui.campaign.meeting_models import ComplianceModel, MeetingTableModel
+from ui.enabling import need_selection, set_enabled
 from ui.signals import Kind, bus, notify
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, page_header, table_view
@@ -203,12 +204,10 @@ class MeetingsPage(ScopedYearPage):
         if row >= 0 and self.table.currentIndex().row() != row:
             self.table.selectRow(row)
         m, own = self.current(), self.own()
+        why = None if own else self.tr("正在查看其他单位的会议研讨：由该单位录入和修改，本单位只能查看、打印和导出。")
         for key in ("edit", "issue", "topic", "attach", "remove"):
-            self.buttons[key].setEnabled(m is not None and own)
-        self.buttons["new"].setEnabled(own)
-        why = "" if own else self.tr("正在查看其他单位的会议研讨：由该单位录入和修改，本单位只能查看、打印和导出。")
-        for key in ("new", "edit", "issue", "topic", "attach", "remove"):
-            self.buttons[key].setToolTip(why)
+            set_enabled(self.buttons[key], why or (None if m is not None else need_selection(self.tr("次会议"))))
+        set_enabled(self.buttons["new"], why)
         self.detail.setText(self._detail_html(m))
 
     def _detail_html(self, m: MeetingInfo | None) -> str:

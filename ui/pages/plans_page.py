@@ -28,6 +28,7 @@ from desktop_app.services import scope
 from desktop_app.services.organisation import list_people
 from ui import dialogs
 from ui.campaign.plan_models import COL_OWNER, COL_STATE, ChoiceDelegate, ItemRow, PlanItemsModel, SectionStatusModel
+from ui.enabling import set_enabled
 from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus, notify
 from ui.work.widgets import fit_columns, page_header, scope_corner, sync_scope_corner, table_view
@@ -109,6 +110,7 @@ class PlansPage(QWidget):
         self.items_model = PlanItemsModel(self)
         self.items = QTableView()
         self.items.setModel(self.items_model)
+        self.items.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -250,23 +252,32 @@ class PlansPage(QWidget):
         self._enable()
 
     def _enable(self) -> None:
+        """Each button enabled when its step makes sense for the plan on screen, else greyed with the reason."""
         p, own = self.plan, self.own()
-        has_section = self.selected_section() is not None and own
-        self.buttons["new"].setEnabled(has_section and p is None)
-        p = p if own else None  # another office's plan: read here, changed only where it was written
-        self.buttons["save"].setEnabled(p is not None)
-        self.buttons["file"].setEnabled(p is not None and p.filed_on is None)
-        self.buttons["carry"].setEnabled(has_section and (p is None or p.filed_on is None))
-        self.buttons["record"].setEnabled(p is not None and self.kind_key() in RECORDED_KINDS and p.status == "filed")
-        self.buttons["remove"].setEnabled(p is not None and p.filed_on is None)
-        self.leader.setEnabled(p is not None and p.filed_on is None)
-        for w in (self.add_btn, self.del_btn):
-            w.setEnabled(p is not None)
-        self.summary.setReadOnly(p is None)
-        why = "" if own else self.tr("正在查看其他单位的计划清单：由该单位填报和报送，本单位只能查看和打印。")
-        writes: list[QWidget] = [b for k, b in self.buttons.items() if k != "print"]
-        for widget in (*writes, self.add_btn, self.del_btn, self.leader):
-            widget.setToolTip(why or (self.tr("新建本期计划（Ctrl+N）") if widget is self.buttons["new"] else ""))
+        # another office's plan: read and printed here, changed only where it was written
+        other = None if own else self.tr("正在查看其他单位的计划清单：由该单位填报和报送，本单位只能查看和打印。")
+        no_section = other or (None if self.selected_section() is not None else self.tr("请先在左侧选中一个科室"))
+        no_plan = no_section or (self.tr("这一期还没有计划：先点“新建”") if p is None else None)
+        filed = (self.tr("已报送：不能再报送、结转或删除") if p is not None and p.filed_on is not None else None)
+        set_enabled(self.buttons["new"], no_section or (self.tr("这一期已有计划") if p is not None else None))
+        set_enabled(self.buttons["save"], no_plan)
+        set_enabled(self.buttons["file"], no_plan or filed)
+        set_enabled(self.buttons["carry"], no_section or filed)
+        if self.kind_key() not in RECORDED_KINDS:
+            unrecorded: str | None = self.tr("只有年度活动计划需要备案")
+        elif p is not None and p.status == "recorded":
+            unrecorded = self.tr("已备案")
+        elif p is not None and p.status != "filed":
+            unrecorded = self.tr("报送后才能备案")
+        else:
+            unrecorded = None
+        set_enabled(self.buttons["record"], no_plan or unrecorded)
+        set_enabled(self.buttons["remove"], no_plan or filed)
+        set_enabled(self.leader, no_plan or filed)
+        set_enabled(self.add_btn, no_plan)
+        set_enabled(self.summary, no_plan)
+        set_enabled(self.del_btn, no_plan or (None if self.items.currentIndex().isValid()
+                                              else self.tr("请先在事项表中选中一行")))
 
     def _on_changed(self, kind: str, _ids: list) -> None:
         if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:

@@ -24,6 +24,7 @@ from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
+from ui.enabling import need_selection, set_enabled, set_tip
 from ui.signals import Kind, bus, notify
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import TopicTableModel
@@ -67,6 +68,7 @@ class TopicsPage(ScopedYearPage):
             self.buttons[key] = b
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
+        self.buttons["report"].setToolTip(self.tr("上传调研报告"))
         bar.addStretch(1)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
 
@@ -178,25 +180,23 @@ class TopicsPage(ScopedYearPage):
         outcomes = topics.outcome_infos(self.ctx.db, t.id, office=self.office) if t else []
         self.detail.show_topic(t, outcomes, self.due_colours.get(t.id, "") if t else "")
         own = self.own()
-        writes = ("new", "edit", "forward", "back", "report", "outcome", "score", "remove")
         why = "" if own else self.tr("正在查看其他单位的调研课题：由该单位录入和修改，本单位只能查看、打印和导出。"
                                      "切换到“本单位”后可新建或修改。")
-        for key in writes:
-            self.buttons[key].setEnabled(t is not None and own)
-            self.buttons[key].setToolTip(why)
-        self.buttons["new"].setEnabled(own)
-        for b in (self.detail.edit_outcome, self.detail.remove_outcome):
-            b.setEnabled(own)
-            b.setToolTip(why)
+        pick = need_selection(self.tr("个课题"))
+        for key in ("edit", "forward", "back", "report", "outcome", "score", "remove"):
+            set_enabled(self.buttons[key], why or (None if t is not None else pick))
+        set_enabled(self.buttons["new"], why or None)
         if t is not None and own:
             i = TOPIC_STATUSES.index(t.status)
-            self.buttons["forward"].setEnabled(i < len(TOPIC_STATUSES) - 1)
-            self.buttons["back"].setEnabled(i > 0)
-            if i < len(TOPIC_STATUSES) - 1:
+            last = i == len(TOPIC_STATUSES) - 1
+            set_enabled(self.buttons["forward"], self.tr("课题已到最后阶段“%1”").replace("%1", t.status) if last else None)
+            set_enabled(self.buttons["back"], self.tr("课题还在第一阶段“%1”，没有可退回的阶段").replace("%1", t.status)
+                        if i == 0 else None)
+            if not last:
                 self.buttons["forward"].setText(self.tr("推进到“%1”").replace("%1", TOPIC_STATUSES[i + 1]))
             if i > 0:
-                self.buttons["back"].setToolTip(self.tr("退回到“%1”").replace("%1", TOPIC_STATUSES[i - 1]))
-        self.buttons["report"].setToolTip(why or self.tr("上传调研报告"))
+                set_tip(self.buttons["back"], self.tr("退回到“%1”").replace("%1", TOPIC_STATUSES[i - 1]))
+        self.detail.set_writable(why or None)
         self._review_buttons(t, why)
 
     def _review_buttons(self, t: TopicInfo | None, why: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -28,7 +29,9 @@ from desktop_app.work import clashes, find, visit_state, visits
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
+from ui.enabling import need_selection, set_enabled
 from ui.signals import Kind, bus, notify
+from ui.work.column_menu import choose_columns
 from ui.work.crowding_view import CrowdingView
 from ui.work.days_view import DaysView
 from ui.work.month_calendar import MonthCalendar
@@ -86,15 +89,23 @@ class VisitsPage(ScopedYearPage):
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
-        self.detail.setMinimumWidth(260)
         self.detail.linkActivated.connect(self._open_link)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.detail.setContentsMargins(8, 6, 8, 6)
+        detail_box = QScrollArea()
+        detail_box.setWidgetResizable(True)
+        detail_box.setWidget(self.detail)
+        detail_box.setMinimumHeight(90)
+        # the detail under the list, not beside it: the list takes the window's whole width, so its columns
+        # read without a sideways scroll at 1280×800 (beside it, 参加人员 and 课题 sat off the right edge)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 4)
+        split.addWidget(detail_box)
+        split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
-        # the list is what a clerk reads across: most of the width to it (the detail wraps)
-        split.setSizes([760, 280])
+        split.setSizes([420, 150])
+        # 乡镇、类型、方式、四不两直 are in the detail; the header's right-click menu shows them again
+        choose_columns(self.table, "visits", (self.tr("乡镇"), self.tr("类型"), self.tr("方式"), self.tr("四不两直")),
+                       fixed=(self.model.columnCount() - 1,))
         # calendar
         self.calendar = MonthCalendar()
         self.calendar.monthChanged.connect(lambda y, m: self._load_month())
@@ -223,15 +234,15 @@ class VisitsPage(ScopedYearPage):
             self.table.selectRow(row)
         v = self.current()
         own = self.own()
+        why = None if own else self.tr("正在查看其他单位的调研安排：由该单位录入和修改，本单位只能查看、打印和导出。"
+                                       "切换到“本单位”后可新建或修改。")
+        pick = None if v is not None else need_selection(self.tr("次调研"))
         for key in ("edit", "attach", "issue", "remove"):
-            self.buttons[key].setEnabled(v is not None and own)
-        self.buttons["done"].setEnabled(v is not None and own and v.state != "done")
-        self.buttons["cancel"].setEnabled(v is not None and own and v.state != "cancelled")
-        self.buttons["new"].setEnabled(own)
-        why = "" if own else self.tr("正在查看其他单位的调研安排：由该单位录入和修改，本单位只能查看、打印和导出。"
-                                     "切换到“本单位”后可新建或修改。")
-        for key in ("new", "edit", "done", "cancel", "attach", "issue", "remove"):
-            self.buttons[key].setToolTip(why)
+            set_enabled(self.buttons[key], why or pick)
+        set_enabled(self.buttons["done"], why or pick or (self.tr("这次调研已标记完成") if v and v.state == "done" else None))
+        set_enabled(self.buttons["cancel"], why or pick
+                    or (self.tr("这次调研已取消") if v and v.state == "cancelled" else None))
+        set_enabled(self.buttons["new"], why)
         self.detail.setText(self._detail_html(v))
 
     def _detail_html(self, v: VisitInfo | None) -> str:
@@ -246,16 +257,22 @@ class VisitsPage(ScopedYearPage):
         rows += [(self.tr("状态"), state),
                  (self.tr("日期"), f"{fmt(v.start_date)} 至 {fmt(v.end_date)}（{v.days}天）"),
                 (self.tr("地点"), f"{v.place}（{v.township or '—'}，{v.place_type or '—'}）"),
-                (self.tr("方式"), v.method + ("，四不两直" if v.unannounced else "")),
+                (self.tr("方式"), v.method + ("，四不两直" if v.unannounced and "四不两直" not in v.method else "")),
                 (self.tr("带队"), v.lead_name), (self.tr("参加"), fmt(v.participant_names) or "—"),
                 (self.tr("科室"), v.section_name), (self.tr("课题"), v.topic_title or "—"),
-                (self.tr("目的"), v.purpose or "—"), (self.tr("发现问题"), v.findings or "—"),
                 (self.tr("附件"), "、".join(f"<a href='att:{a.sha256}'>{escape(a.name)}</a>"
                                            for a in v.attachments) or "—"),
                 (self.tr("转入台账"), self.tr("%1 条").replace("%1", str(len(v.issue_ids))))]
-        return "<table>" + "".join(
-            f"<tr><td style='color:#5b6b7c;padding:2px 10px 2px 0;white-space:nowrap'>{escape(k)}</td>"
-            f"<td>{val if k == self.tr('附件') else escape(val)}</td></tr>" for k, val in rows) + "</table>"
+        long_rows = [(self.tr("目的"), v.purpose or "—"), (self.tr("发现问题"), v.findings or "—")]
+
+        def cells(k: str, val: str, span: int = 1) -> str:
+            return (f"<td style='color:#5b6b7c;padding:2px 10px 2px 0;white-space:nowrap'>{escape(k)}</td>"
+                    f"<td colspan={span} style='padding:2px 24px 2px 0'>"
+                    f"{val if k == self.tr('附件') else escape(val)}</td>")
+        # two facts a line (the detail sits under the list, wide and low); the long texts take a line each
+        pairs = ["<tr>" + "".join(cells(k, val) for k, val in rows[i:i + 2]) + "</tr>" for i in range(0, len(rows), 2)]
+        return ("<table>" + "".join(pairs) + "".join(f"<tr>{cells(k, val, 3)}</tr>" for k, val in long_rows)
+                + "</table>")
 
     def _open_link(self, href: str) -> None:
         v = self.current()

@@ -23,6 +23,7 @@ from desktop_app.quiz import awards
 from desktop_app.quiz.types import AwardInfo, AwardProposal, AwardWeights, Candidate
 from desktop_app.services.organisation import current_year
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.quiz.bank_tab import make_table, primary
 from ui.quiz.models import Column, ItemsModel, fmt
 from ui.signals import Kind, bus, notify
@@ -154,7 +155,7 @@ class AwardsTab(QWidget):
         self.note.setPlaceholderText(self.tr("调整说明（如与建议名单不同，请写明理由）"))
         self.confirm_btn = primary(self.tr("确认评选结果"))
         self.confirm_btn.clicked.connect(self.confirm)
-        self.confirm_btn.setEnabled(False)
+        set_enabled(self.confirm_btn, self.tr("请先点“生成建议名单”，核对后再确认"))
         self.kept: ItemsModel[AwardInfo] = ItemsModel([
             Column(self.tr("期间"), lambda a: awards.period_label(a.period)), Column(self.tr("类别"), lambda a: a.kind),
             Column(self.tr("名次"), lambda a: a.rank, True), Column(self.tr("名称"), lambda a: a.name),
@@ -211,7 +212,7 @@ class AwardsTab(QWidget):
             parts.append(f"{name} 权重{w:g}" + ("" if prop.available[key] else self.tr("（不可用：该功能尚未提供或本期无数据，不计入）")))
         exams_text = "、".join(prop.exams) if prop.exams else self.tr("本期没有考试")
         self.availability.setText("；".join(parts) + "。" + self.tr("计入的考试：") + exams_text)
-        self.confirm_btn.setEnabled(True)
+        set_enabled(self.confirm_btn, None)
 
     def confirm(self) -> None:
         """Keep the ticked names as the period's awards."""

@@ -26,6 +26,7 @@ from desktop_app.context import AppContext
 from desktop_app.quiz import bank
 from desktop_app.quiz.types import QUESTION_TYPES, QuestionInfo
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.office_scope import OfficeScopeCombo
 from ui.quiz.models import QuestionBankModel
 from ui.quiz.question_dialog import QuestionDialog
@@ -152,9 +153,12 @@ class BankTab(QWidget):
 
     def _update_buttons(self) -> None:
         """Edit, tag and retire only this office's own questions; say why when a sent-down one is chosen."""
-        foreign = [q for q in self.selected() if not q.editable]
+        chosen = self.selected()
+        foreign = [q for q in chosen if not q.editable]
+        reason = (self.tr("请先在题库中选中试题") if not chosen else
+                  self.tr("选中的试题属于“%1”，本单位不能修改").replace("%1", foreign[0].origin) if foreign else None)
         for b in (self.edit_btn, self.tag_btn, self.retire_btn):
-            b.setEnabled(not foreign)
+            set_enabled(b, reason)
         if foreign and self.office_combo.current_office():
             self.read_only_hint.setText(self.tr("选中的试题属于“%1”，由该单位录入和修改，本单位只能查看。")
                                         .replace("%1", foreign[0].origin))

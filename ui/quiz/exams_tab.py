@@ -27,6 +27,7 @@ from desktop_app.quiz.exams import default_title
 from desktop_app.quiz.types import EXAM_MODES, ExamInfo, ExamInput
 from desktop_app.services.organisation import current_year
 from ui import dialogs
+from ui.enabling import need_selection, set_enabled
 from ui.form_dialog import FormDialog
 from ui.quiz.bank_tab import make_table, primary
 from ui.quiz.exam_window import ExamWindow
@@ -180,14 +181,17 @@ class ExamsTab(QWidget):
 
     def _update_buttons(self) -> None:
         e = self.selected()
+        pick = need_selection(self.tr("场考试"))
+        no_paper = self.tr("这场考试还没有试卷：先“组卷…”")
         for key, b in self.buttons.items():
             if key in ("new", "import"):
                 continue
-            b.setEnabled(e is not None and (key not in ("sit", "view", "print") or e.papers > 0))
+            set_enabled(b, pick if e is None else no_paper if key in ("sit", "view", "print") and e.papers == 0
+                        else None)
         # once someone has answered, a new paper is refused: say so on the button, not after the rules are filled in
         sat = e is not None and e.papers > 0 and e.attempts > 0
-        self.buttons["build"].setEnabled(e is not None and not sat)
-        self.buttons["build"].setToolTip(self.tr("已有人作答，不能重新组卷；如需换卷，请新建一场考试") if sat else "")
+        set_enabled(self.buttons["build"], pick if e is None else
+                    self.tr("已有人作答，不能重新组卷；如需换卷，请新建一场考试") if sat else None)
 
     def _open(self, dialog: QDialog) -> None:
         self.dialog = dialog

@@ -19,6 +19,7 @@ from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import OPTION_LETTERS, PracticeItem
 from desktop_app.services import organisation
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.quiz.answer_widgets import AnswerWidget
 from ui.quiz.bank_tab import primary
 from ui.signals import Kind, bus
@@ -125,6 +126,7 @@ class PracticeTab(QWidget):
         for b in self.rate_btns:
             b.setVisible(False)
         if not pid:
+            set_enabled(self.submit_btn, self.tr("请先选择练习人员"))
             return
         empty: StateError | None = None
         with dialogs.guard(self) as done:
@@ -135,7 +137,7 @@ class PracticeTab(QWidget):
             drilled, due, weak = practice.practice_summary(self.ctx.db, pid)
         if not done.ok or empty is not None:
             self.item = None
-            self.submit_btn.setEnabled(False)
+            set_enabled(self.submit_btn, empty.message if empty is not None else self.tr("没有可练习的题目"))
             if empty is not None:
                 self.counts.setText("")
                 self.feedback.setStyleSheet("color: #5f6b7a;")
@@ -144,7 +146,7 @@ class PracticeTab(QWidget):
         self._show_counts(drilled, due, weak)
         self.answer_widget = AnswerWidget(self.item.question, show_number=False)
         self.host.addWidget(self.answer_widget)
-        self.submit_btn.setEnabled(True)
+        set_enabled(self.submit_btn, None)
         self.submit_btn.setText(self.tr("查看参考答案") if self.item.question.type == "简答" else self.tr("提交答案"))
 
     def submit(self, rating: str | None = None) -> None:
@@ -160,14 +162,14 @@ class PracticeTab(QWidget):
                 self.feedback.setText(self.tr("参考答案：") + ref.answer + self.tr("\n请自评掌握程度："))
             for b in self.rate_btns:
                 b.setVisible(True)
-            self.submit_btn.setEnabled(False)
+            set_enabled(self.submit_btn, self.tr("已显示参考答案：请自评掌握程度，或点“下一题”"))
             return
         with dialogs.guard(self) as done:
             res = practice.answer(self.ctx.db, self.ctx.actor, self.person.currentData(), q.question_id,
                                   self.answer_widget.value(), rating)
         if not done.ok:
             return
-        self.submit_btn.setEnabled(False)
+        set_enabled(self.submit_btn, self.tr("本题已提交：点“下一题”继续"))
         for b in self.rate_btns:
             b.setVisible(False)
         verdict = self.tr("回答正确") if res.correct else self.tr("回答错误")

@@ -22,6 +22,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError, ValidationError
 from desktop_app.server_settings import CheckResult, ServerFields
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.settings.widgets import button
 from ui.tasks import Progress, Task, run_task
 
@@ -126,16 +127,14 @@ class DatabaseTab(QWidget):
         self.next_start.setText(nxt)
         self.next_start.setVisible(bool(nxt))
         has_keyring = server_settings.keyring_available()
-        self.keep.setEnabled(has_keyring)
-        self.keep.setToolTip("" if has_keyring else self.tr("本机未安装 keyring 组件，无法使用系统钥匙串"))
+        set_enabled(self.keep, None if has_keyring else self.tr("本机未安装 keyring 组件，无法使用系统钥匙串"))
         rights = self.ctx.actor.rights
         may = rights is None or "settings" in rights
-        why = "" if may else self.tr("需要“系统设置”权限（系统管理员）")
-        for b in (self.save_btn, self.local_btn, self.migrate_btn):
-            b.setEnabled(may)
-            b.setToolTip(why)
-        self.migrate_btn.setEnabled(may and info.kind == "sqlite")
-        self.local_btn.setEnabled(may and (info.kind == "postgresql" or bool(stored)))
+        why = None if may else self.tr("需要“系统设置”权限（系统管理员）")
+        set_enabled(self.save_btn, why)
+        set_enabled(self.migrate_btn, why or (None if info.kind == "sqlite" else self.tr("已在使用数据库服务器")))
+        set_enabled(self.local_btn, why or (None if info.kind == "postgresql" or stored
+                                            else self.tr("正在使用本机数据文件，也没有保存的服务器设置")))
 
     def fill_fields(self) -> None:
         """The fields from the server in use, else the saved choice, else defaults (not on F5: what was typed stays)."""
@@ -168,7 +167,7 @@ class DatabaseTab(QWidget):
 
     def _busy(self, busy: bool) -> None:
         for b in (self.test_btn, self.save_btn, self.migrate_btn, self.local_btn):
-            b.setEnabled(not busy)
+            set_enabled(b, self.tr("正在处理，请稍候") if busy else None)
         if not busy:
             self.refresh()
 

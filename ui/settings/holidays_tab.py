@@ -40,6 +40,7 @@ from desktop_app.ledger.estimates import coming_year_warning, moved_summary
 from desktop_app.services import organisation
 from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.form_dialog import FormDialog
 from ui.settings.notice_dialog import NoticeDialog, moved_text
 from ui.settings.rows_model import RowsModel
@@ -296,10 +297,12 @@ class HolidaysTab(QWidget):
     def _update_actions(self, *_args: object) -> None:
         # 撤销 only on a day this office changed over the parent's table or the built-in calendar
         day = self.selected()
-        self.revert_btn.setEnabled(bool(day and day.can_revert))
-        self.revert_action.setEnabled(self.revert_btn.isEnabled())
-        self.edit_action.setEnabled(day is not None)
-        self.remove_action.setEnabled(day is not None and not day.removed)
+        pick = None if day is not None else self.tr("请先在表中选中一天")
+        unchanged = None if day is None or day.can_revert else self.tr("这一天没有本单位的修改，无需恢复")
+        set_enabled(self.revert_btn, pick or unchanged)
+        set_enabled(self.revert_action, pick or unchanged)
+        set_enabled(self.edit_action, pick)
+        set_enabled(self.remove_action, pick or (self.tr("这一天已删除") if day is not None and day.removed else None))
         self.remove_btn.setEnabled(day is None or not day.removed)  # none selected: the button says so
 
     def selected(self) -> HolidayDay | None:

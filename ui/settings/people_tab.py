@@ -8,6 +8,7 @@ from desktop_app.context import AppContext
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.settings.person_dialog import PersonDialog
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
@@ -69,8 +70,9 @@ class PeopleTab(QWidget):
 
     def _update_buttons(self) -> None:
         person = self.selected()
-        self.edit_btn.setEnabled(person is not None)
-        self.toggle_btn.setEnabled(person is not None)
+        pick = None if person is not None else self.tr("请先在人员表中选中一人")
+        set_enabled(self.edit_btn, pick)
+        set_enabled(self.toggle_btn, pick)
         self.toggle_btn.setText(self.tr("恢复在岗") if person is not None and not person.active else self.tr("设为离岗"))
 
     def selected(self) -> PersonInfo | None:

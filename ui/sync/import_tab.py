@@ -21,6 +21,7 @@ from desktop_app.sync.apply import ImportReport, TableReport
 from desktop_app.sync.batch import BatchResult, bundle_files, import_batch, report_text
 from desktop_app.sync.conflicts import TABLE_LABELS
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.signals import Kind, notify
 from ui.sync.rows_model import RowsModel
 from ui.tasks import Progress, run_task
@@ -67,7 +68,7 @@ class ImportTab(QWidget):
         self.pick = QPushButton(self.tr("选择数据包并预览…"))
         self.pick_dir = QPushButton(self.tr("选择文件夹并预览…"))
         self.apply_btn = QPushButton(self.tr("确认导入"))
-        self.apply_btn.setEnabled(False)
+        set_enabled(self.apply_btn, self.tr("请先选择数据包并预览"))
         self.status = QLabel(self.tr("请选择对方发来的 .fdbundle 数据包（可多选），或存放数据包的文件夹（如U盘）；"
                                      "导入前会先一起预览，不会改动数据。"))
         self.status.setWordWrap(True)
@@ -129,7 +130,7 @@ class ImportTab(QWidget):
             return
         self.paths = paths
         self.preview = None
-        self.apply_btn.setEnabled(False)
+        set_enabled(self.apply_btn, self.tr("正在预览，请稍候"))
 
         def work(progress: Progress) -> BatchResult:
             progress(0, len(paths), "正在检查数据包…")
@@ -154,14 +155,15 @@ class ImportTab(QWidget):
     def _previewed(self, res: BatchResult) -> None:
         self.preview = res
         self._show(res)
-        self.apply_btn.setEnabled(any(r.status == "dry-run" for r in res.reports))
+        set_enabled(self.apply_btn, None if any(r.status == "dry-run" for r in res.reports)
+                    else self.tr("预览中没有可导入的数据包：见下方每个数据包的结果"))
 
     def apply(self) -> None:
         """Import the previewed bundles for real, each in its own transaction."""
         if not self.paths or self.preview is None:
             return
         paths = list(self.paths)
-        self.apply_btn.setEnabled(False)
+        set_enabled(self.apply_btn, self.tr("正在导入，请稍候"))
 
         def work(progress: Progress) -> BatchResult:
             progress(0, len(paths), "正在导入数据包…")
@@ -177,6 +179,7 @@ class ImportTab(QWidget):
 
     def _applied(self, res: BatchResult) -> None:
         self.result = res
+        set_enabled(self.apply_btn, self.tr("已导入：如需再导入，请重新选择数据包并预览"))
         self._show(res)
         if res.count("applied"):
             notify(Kind.ALL)

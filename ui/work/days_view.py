@@ -59,8 +59,7 @@ class DaysView(QWidget):
         legend = QLabel(" ".join(
             f"<span style='background:{bg};color:{fg};padding:2px 6px;'>&nbsp;{label}&nbsp;</span>"
             for (bg, fg), label in ((PACE_COLOURS["green"], self.tr("进度正常/已完成")),
-                                    (PACE_COLOURS["yellow"], self.tr("稍有滞后（不足应达进度）")),
-                                    (PACE_COLOURS["red"], self.tr("明显滞后（不足应达进度的80%）")))))
+                                    (PACE_COLOURS["red"], self.tr("明显滞后（一季度后，不足应达进度的80%且差3天以上）")))))
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("科室")))
         top.addWidget(self.section)

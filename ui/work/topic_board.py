@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui.work.table_models import STAGE_COLOURS
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+#: what the card's style sheet adds around its text: padding 6 each side, borders 3 (left) + 1 (right), spacing 4
+CARD_EXTRA_W = 6 * 2 + 3 + 1 + 4 * 2
+CARD_EXTRA_H = 6 * 2 + 1 * 2
+
+
+class CardDelegate(QStyledItemDelegate):
+    """A card as tall as its wrapped text at the column's present width: Qt's own estimate measured the
+    text unwrapped, so a long title pushed the card past the column's right edge (a sideways scroll bar)
+    and its last line (领题人, 报告时限) was cut or elided."""
+
+    def __init__(self, view: QListView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = max(self.view.viewport().width() - CARD_EXTRA_W, 60)
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        rect = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000),
+                                               int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft), text)
+        return QSize(width, rect.height() + CARD_EXTRA_H + 2)
 
 
 class TopicBoard(QWidget):
@@ -33,6 +65,11 @@ class TopicBoard(QWidget):
             lst = QListWidget()
             lst.setWordWrap(True)
             lst.setSpacing(4)
+            lst.setTextElideMode(Qt.TextElideMode.ElideNone)
+            lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            lst.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+            lst.setResizeMode(QListView.ResizeMode.Adjust)  # a narrower column re-wraps and re-measures its cards
+            lst.setItemDelegate(CardDelegate(lst))
             lst.setStyleSheet(f"QListWidget::item {{ border: 1px solid #dfe4ea; border-left: 3px solid {STAGE_COLOURS[stage]};"
                               " border-radius: 3px; padding: 6px; background: #ffffff; }"
                               " QListWidget::item:selected { background: #e3ecf8; color: #1d2b3a; }"

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from desktop_app.work.types import OutcomeInfo, TopicInfo
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.work.table_models import STAGE_COLOURS, OutcomeTableModel, fmt
 from ui.work.widgets import table_view
 
@@ -31,6 +32,7 @@ class TopicDetail(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.topic: TopicInfo | None = None
+        self.read_only: str | None = None  # why the outcomes cannot be changed here (another office's)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -64,13 +66,33 @@ class TopicDetail(QWidget):
         lay.addLayout(steps)
         lay.addLayout(head)
         lay.addWidget(self.outcome_table, 1)
+        self.outcome_table.selectionModel().currentRowChanged.connect(lambda *_: self._outcome_buttons())
         self.show_topic(None, [])
+
+    def set_writable(self, reason: str | None) -> None:
+        """None: the outcomes may be edited here; else why not (shown on the greyed buttons)."""
+        self.read_only = reason
+        self._outcome_buttons()
+
+    def _outcome_buttons(self) -> None:
+        if self.read_only:
+            reason: str | None = self.read_only
+        elif self.topic is None:
+            reason = self.tr("请先在左侧选择一个课题，再在“调研成果”中选择一项成果")
+        elif self.current_outcome() is None:
+            reason = (self.tr("请先在“调研成果”中选择一项成果") if self.outcomes.rowCount()
+                      else self.tr("这个课题还没有成果；新的成果用上方的“添加成果”登记"))
+        else:
+            reason = None
+        for b in (self.edit_outcome, self.remove_outcome):
+            set_enabled(b, reason)
 
     def show_topic(self, topic: TopicInfo | None, outcomes: list[OutcomeInfo], due_colour: str = "") -> None:
         """Show a topic (None: a hint to select one); ``due_colour`` marks its report deadline (red/yellow…)."""
         self.topic = topic
         self.outcomes.set_items(outcomes)
         self.outcome_table.resizeColumnsToContents()
+        self._outcome_buttons()
         if topic is None:
             self.summary.setText(f"<p style='color:#5b6b7c'>{escape(self.tr('在左侧选择一个课题查看详情'))}</p>")
             return
