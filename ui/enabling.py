@@ -47,15 +47,19 @@ def set_enabled(target: QWidget | QAction, reason: str | None) -> None:
     target.setToolTip(reason or normal)
 
 
-def follow_selection(view: QAbstractItemView, targets: Sequence[QWidget | QAction], reason: str) -> Callable[[], None]:
+def follow_selection(view: QAbstractItemView, targets: Sequence[QWidget | QAction], reason: str,
+                     blocked: Callable[[], str | None] | None = None) -> Callable[[], None]:
     """Keep ``targets`` enabled only while ``view`` has a current row (greyed with ``reason`` otherwise).
 
-    Returns the update function, for a caller that changes the view's rows in ways no signal reports.
+    ``blocked``: a reason that wins over any selection (another office's rows on screen, say), asked at
+    every update. Returns the update function, for a caller that changes what blocks them or the view's
+    rows in ways no signal reports.
     """
     def update(*_args: object) -> None:
         chosen = view.currentIndex().isValid()
+        why = blocked() if blocked is not None else None
         for t in targets:
-            set_enabled(t, None if chosen else reason)
+            set_enabled(t, why or (None if chosen else reason))
 
     model, selection = view.model(), view.selectionModel()
     if model is not None:

@@ -12,7 +12,7 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from ui import dialogs
 from ui.campaign.contact_dialog import ContactDialog
-from ui.enabling import follow_selection, need_selection
+from ui.enabling import follow_selection, need_selection, set_enabled
 from ui.rows_model import Column, RowsTableModel
 from ui.work.widgets import fit_columns, table_view
 
@@ -60,8 +60,8 @@ class ContactsTab(QWidget):
         self.model: RowsTableModel[ContactStatus] = RowsTableModel(COLUMNS, self)
         self.table = table_view(self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit())
-        follow_selection(self.table, [self.buttons[k] for k in ("edit", "done", "remove")],
-                         need_selection(self.tr("个挂钩村或结对户")))
+        self._follow = follow_selection(self.table, [self.buttons[k] for k in ("edit", "done", "remove")],
+                                        need_selection(self.tr("个挂钩村或结对户")), blocked=self._foreign)
         hint = QLabel(self.tr("结对户每季度至少走访一次（只计“已完成”的调研，且由联系人或联系科室走访，地点、目的或发现"
                               "中写明户主姓名或所在村）；挂钩村每年至少解决一个问题（问题台账中已完成或已销号、写明该村的问题）。"))
         hint.setObjectName("Hint")
@@ -75,13 +75,18 @@ class ContactsTab(QWidget):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.summary)
 
+    def _foreign(self) -> str | None:
+        """Why nothing here may be changed: another office's points are on screen (None for this office's)."""
+        if not getattr(self, "office", ""):
+            return None
+        return self.tr("正在查看其他单位的挂钩联系：由该单位录入和修改，本单位只能查看。")
+
     def refresh(self) -> None:
         """Reload the points of the kind on screen with their rhythm in the year."""
-        own = not self.office
-        why = "" if own else self.tr("正在查看其他单位的挂钩联系：由该单位录入和修改，本单位只能查看。")
-        for b in self.buttons.values():
-            b.setEnabled(own)
-            b.setToolTip(why)
+        for key, b in self.buttons.items():
+            if key not in ("edit", "done", "remove"):
+                set_enabled(b, self._foreign())
+        self._follow()
         if self.office == scope.ALL:  # a point's rhythm is read from its own office's visits and ledger
             self.model.set_items([])
             self.summary.setText(self.tr("挂钩联系按单位分别统计：请在“查看范围”中选择一个单位。"))

@@ -17,7 +17,7 @@ from desktop_app.services.organisation import list_sections
 from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog
-from ui.enabling import follow_selection, need_selection
+from ui.enabling import follow_selection, need_selection, set_enabled
 from ui.rows_model import Column, RowsTableModel
 from ui.signals import Kind, notify
 from ui.work.widgets import fit_columns, table_view
@@ -73,7 +73,8 @@ class OutcomesTab(QWidget):
             [Column("单位", lambda r: self.office_names.get(r.office_code, r.office_code)), *COLUMNS], self)
         self.table = table_view(self.model)
         self.table.doubleClicked.connect(lambda _i: self.edit())
-        follow_selection(self.table, [self.buttons["edit"], self.buttons["remove"]], need_selection(self.tr("项成果")))
+        self._follow = follow_selection(self.table, [self.buttons["edit"], self.buttons["remove"]],
+                                        need_selection(self.tr("项成果")), blocked=self._foreign)
         self.summary = QLabel()
         self.summary.setObjectName("Hint")
         lay = QVBoxLayout(self)
@@ -110,16 +111,18 @@ class OutcomesTab(QWidget):
         self.model.set_items(rows)
         self.table.setColumnHidden(0, self.office != scope.ALL)
         fit_columns(self.table)
-        own = not self.office
-        why = "" if own else self.tr("正在查看其他单位的成果转化运用清单：由该单位录入和修改，本单位只能查看、打印和导出。")
-        for key in ("add", "edit", "remove"):
-            self.buttons[key].setEnabled(own)
-            self.buttons[key].setToolTip(why or {"add": self.tr("添加成果（Ctrl+N）"),
-                                                 "remove": self.tr("删除所选成果（Delete）")}.get(key, ""))
+        set_enabled(self.buttons["add"], self._foreign())
+        self._follow()
         c = outcomes.counts_by_kind(rows)
         self.summary.setText(self.tr("共 %1 项：").replace("%1", str(len(rows)))
                              + "、".join(f"{k} {c[k]} 项" for k in OUTCOME_KINDS)
                              + self.tr("；已推介刊发 %1 项").replace("%1", str(c["已刊发"])))
+
+    def _foreign(self) -> str | None:
+        """Why nothing here may be changed: another office's list is on screen (None for this office's)."""
+        if not getattr(self, "office", ""):
+            return None
+        return self.tr("正在查看其他单位的成果转化运用清单：由该单位录入和修改，本单位只能查看、打印和导出。")
 
     def selected(self) -> OutcomeRow | None:
         """The outcome of the current row."""
