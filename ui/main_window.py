@@ -198,6 +198,9 @@ class MainWindow(QMainWindow):
         self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
         self.act_lock.triggered.connect(self.lock_screen)
         self.act_lock.setEnabled(False)
+        # 最近打开: the spreadsheets and bundles imported lately, kept across restarts (ui.prefs)
+        self.recent_menu = file_menu.addMenu(self.tr("最近打开(&O)"))
+        self.recent_menu.aboutToShow.connect(self.fill_recent_menu)
         file_menu.addSeparator()
         from ui.excel.menu import add_excel_actions  # 导入/导出 Excel (owned by the Excel capability)
 
@@ -321,6 +324,25 @@ class MainWindow(QMainWindow):
         again()
         self.statusBar().showMessage(self.tr("已刷新"), 3000)
         return True
+
+    def fill_recent_menu(self) -> None:
+        """The recent files, newest first: choosing one imports it again, with the preview first."""
+        from ui import prefs
+
+        self.recent_menu.clear()
+        names = prefs.recent_files()
+        for i, name in enumerate(names, 1):
+            act = self.recent_menu.addAction(f"&{i % 10} {Path(name).name}")
+            act.setToolTip(name)
+            act.setStatusTip(name)
+            act.triggered.connect(lambda _c=False, n=name: self.open_dropped([n]))
+            act.setEnabled(self._ctx is not None)
+        if not names:
+            empty = self.recent_menu.addAction(self.tr("（暂无）"))
+            empty.setEnabled(False)
+            return
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.tr("清除列表"), prefs.clear_recent)
 
     # --- dropped files ------------------------------------------------------------------------------
     @staticmethod

@@ -7,6 +7,7 @@ Qt's user settings path at a temporary folder (tests/ui/conftest.py).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -42,3 +43,30 @@ def get_text(key: str, default: str = "") -> str:
     """A stored text, or ``default``."""
     value: Any = settings().value(key, default)
     return value if isinstance(value, str) else default
+
+
+#: how many files 文件 › 最近打开 lists
+RECENT_MAX = 8
+_RECENT_KEY = "recent/files"
+
+
+def recent_files() -> list[str]:
+    """Spreadsheets and bundles imported lately, newest first (only those still on disk)."""
+    value: Any = settings().value(_RECENT_KEY, [])
+    names = [value] if isinstance(value, str) else list(value or [])
+    return [n for n in names if isinstance(n, str) and n and Path(n).is_file()][:RECENT_MAX]
+
+
+def remember_recent(path: str | Path) -> None:
+    """Put ``path`` first in the recent files (kept across restarts)."""
+    name = str(Path(path).resolve()) if str(path) else ""
+    if not name:
+        return
+    value: Any = settings().value(_RECENT_KEY, [])
+    names = [value] if isinstance(value, str) else [n for n in list(value or []) if isinstance(n, str)]
+    set_value(_RECENT_KEY, [name, *[n for n in names if n != name]][:RECENT_MAX])
+
+
+def clear_recent() -> None:
+    """Forget the recent files."""
+    set_value(_RECENT_KEY, [])

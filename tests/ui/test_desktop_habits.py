@@ -136,3 +136,41 @@ def test_the_manual_has_a_section_for_every_page() -> None:
     text = MANUAL.read_text(encoding="utf-8")
     for spec in PAGES:
         assert f'<h2 id="{spec.key}">{spec.title}</h2>' in text
+
+
+def test_recent_files_are_kept_and_open_again(window: MainWindow, qtbot, monkeypatch,  # noqa: ANN001
+                                              tmp_path: Path) -> None:
+    """文件 › 最近打开: spreadsheets and bundles imported lately, newest first, kept across restarts; choosing
+    one imports it again (the preview first, as a dropped file); files gone from the disk are not listed."""
+    import ui.excel.actions as actions
+    from ui import prefs
+    from ui.sync.import_tab import ImportTab
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(actions, "open_import_dialog", lambda parent, ctx, kind="ledger", path=None: opened.append(path))
+    previewed: list[list[str]] = []
+    monkeypatch.setattr(ImportTab, "preview_paths",
+                        lambda self, names: previewed.append([str(n) for n in names]) or None)
+    window.fill_recent_menu()
+    assert [a.text() for a in window.recent_menu.actions()] == ["（暂无）"]
+    sheet, bundle, gone = tmp_path / "问题清单.xlsx", tmp_path / "532801-to-532800.fdbundle", tmp_path / "旧表.xlsx"
+    for f in (sheet, bundle, gone):
+        f.write_bytes(b"PK")
+    for f in (gone, bundle, sheet):
+        prefs.remember_recent(f)
+    prefs.remember_recent(bundle)  # again: moves to the top, listed once
+    gone.unlink()
+    window.fill_recent_menu()
+    entries = [a for a in window.recent_menu.actions() if a.isEnabled() and not a.isSeparator()]
+    assert [a.text() for a in entries] == ["&1 532801-to-532800.fdbundle", "&2 问题清单.xlsx", "清除列表"]
+    entries[1].trigger()
+    qtbot.waitUntil(lambda: opened == [str(sheet.resolve())])
+    entries[0].trigger()
+    qtbot.waitUntil(lambda: previewed == [[str(bundle.resolve())]])
+    prefs.clear_recent()
+    assert prefs.recent_files() == []
+    for _ in range(prefs.RECENT_MAX + 2):
+        f = tmp_path / f"表{_}.xlsx"
+        f.write_bytes(b"PK")
+        prefs.remember_recent(f)
+    assert len(prefs.recent_files()) == prefs.RECENT_MAX and prefs.recent_files()[0].endswith("表9.xlsx")

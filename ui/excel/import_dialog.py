@@ -158,6 +158,9 @@ class ExcelImportDialog(QDialog):
 
     def load(self, path: str, sheet: str | None = None) -> None:
         """Preview ``path`` (the best sheet unless ``sheet`` is given) with the automatic mapping."""
+        from ui import prefs
+
+        prefs.remember_recent(path)  # 文件 › 最近打开
         self.file_edit.setText(path)
         self._mapping = None
         self._password = None

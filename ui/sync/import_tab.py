@@ -123,6 +123,11 @@ class ImportTab(QWidget):
 
     def preview_paths(self, names: list[str | Path]) -> None:
         """Expand folders, then dry-run all the bundles together in the background."""
+        from ui import prefs
+
+        for name in names:  # 文件 › 最近打开 (the bundles chosen; a folder is not listed)
+            if Path(name).is_file():
+                prefs.remember_recent(name)
         try:
             paths = bundle_files(list(names))
         except FieldDeskError as exc:
