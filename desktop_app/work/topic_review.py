@@ -15,7 +15,8 @@
   with the old opinion; the uploader counts as the submitter, so they cannot review it themselves).
   While 待审阅 the new file simply replaces the one awaiting review; after 退回修改 the clerk reports it
   again with 报审. Once 结题 the report is final: replacing it is refused (``replace_refusal``) —
-  move the topic back to 成稿 first.
+  move the topic back to 成稿 first. A 结题 topic that has no file at all (closed before one was
+  required, as the demo's) may receive one; its review stands.
 """
 
 from __future__ import annotations
@@ -263,8 +264,8 @@ def report_replaced(s: Session, actor: Actor, t: Topic, name: str, new_sha256: s
     """
     if (why := replace_refusal(t.status, bool(t.report_sha256))) is not None:
         raise StateError(why, "如确需更换，请先将课题退回到“成稿”阶段，更换后重新报分管领导审阅")
-    if new_sha256 == t.report_sha256 or not replace_resets_review(t.review_state):
-        return False
+    if new_sha256 == t.report_sha256 or not replace_resets_review(t.review_state) or t.status == "结题":
+        return False  # 结题 without a file (closed before one was required): its first file keeps the review
     old = {"reviewer": t.reviewer, "opinion": t.review_opinion, "reviewed_on": t.reviewed_on}
     t.review_state = "submitted"
     t.review_submitted_on = today or dt.date.today()

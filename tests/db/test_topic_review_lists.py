@@ -204,3 +204,20 @@ def test_topics_pdf_shows_due_date_and_review(office: AppContext, tmp_path: Path
                                   check=True).stdout.split())
     for word in ("报审·审阅意见", "意见：同意，可结题", "2026-06-10报审", "意见：请补充数据来源", "未报审", "2026-08-31"):
         assert word in text, word
+
+
+def test_a_closed_topic_without_a_file_may_receive_one(office: AppContext, tmp_path: Path) -> None:
+    """Topics closed before a file was required (the demo's) get their report; the review they closed on stands."""
+    from sqlalchemy import update
+
+    tid, wu, _chen, _huang = _reviewed(office, tmp_path)
+    topics.move_topic(office.db, wu, tid, "结题")
+    with office.db.transaction() as s:
+        s.execute(update(Topic).where(Topic.id == tid).values(report_sha256=None))
+        s.execute(update(AttachmentLink).where(AttachmentLink.owner_id == tid).values(deleted=True))
+    _upload(office, wu, tid, tmp_path, b"PK the missing report", name="调研报告（补传）.docx")
+    t = topics.get_topic(office.db, tid)
+    assert (t.status, t.review_state, t.reviewer) == ("结题", "reviewed", "黄涛")
+    assert t.report is not None and t.report.name == "调研报告（补传）.docx"
+    with pytest.raises(StateError, match="课题已结题"):  # and from now on it is final
+        _upload(office, wu, tid, tmp_path, b"PK yet another")
