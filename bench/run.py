@@ -56,6 +56,10 @@ if str(ROOT) not in sys.path:
 DEFAULT_WORKDIR = Path(os.environ.get("FIELDDESK_BENCH_DIR", Path(tempfile.gettempdir()) / "fielddesk-bench"))
 
 
+#: groups that need something the machine may not have, run only when asked for by name (or given it)
+OPT_IN = {"ledger_pg": "FIELDDESK_BENCH_PG_URL"}
+
+
 def discover() -> dict[str, Path]:
     """Group name -> module file, for every bench/group_<name>.py."""
     return {p.stem.removeprefix("group_"): p for p in sorted(BENCH.glob("group_*.py"))}
@@ -150,8 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="scratch and cache folder")
     p.add_argument("--list", action="store_true", help="list the groups and exit")
     p.add_argument("--in-process", action="store_true", help="run the groups in this process (debugging)")
+    p.add_argument("--db-url", help="a PostgreSQL server for the ledger_pg group (a user that may CREATE DATABASE; "
+                   "password from FIELDDESK_DB_PASSWORD); also FIELDDESK_BENCH_PG_URL")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.db_url:  # children inherit it
+        os.environ[OPT_IN["ledger_pg"]] = args.db_url
     if args.child:
         os.environ.setdefault("FIELDDESK_BENCH_CACHE", str(args.workdir / "offices"))
         try:
@@ -164,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print("\n".join(groups))
         return 0
-    wanted = [g for item in args.only for g in item.split(",") if g] or list(groups)
+    wanted = [g for item in args.only for g in item.split(",") if g] or [
+        g for g in groups if g not in OPT_IN or os.environ.get(OPT_IN[g])]
     unknown = [g for g in wanted if g not in groups]
     if unknown:
         print(f"unknown group(s): {', '.join(unknown)}; known: {', '.join(groups)}", file=sys.stderr)

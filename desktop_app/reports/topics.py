@@ -17,11 +17,12 @@ TOPIC_COLUMNS = [
     Column("类别", 10, "CENTER"),
     Column("牵头科室", 20),
     Column("领题领导", 16, "CENTER"),
-    Column("课题组成员", 28),
-    Column("调研方式", 24),
+    Column("课题组成员", 24),
+    Column("调研方式", 22),
     Column("报告时限", 20, "CENTER"),
     Column("阶段", 12, "CENTER"),
-    Column("调研成果", 50),
+    Column("报审·审阅意见", 40),
+    Column("调研成果", 44),
     Column("综合得分", 14, "CENTER"),
 ]
 
@@ -34,6 +35,23 @@ def stage_text(status: str) -> str:
         return status
     k = STAGES.index(status)
     return f"{status}\n" + "".join("●" if i <= k else "○" for i in range(len(STAGES)))
+
+
+def review_text(t: Any) -> str:
+    """The 报分管领导审阅 cell: the state, when it was reported, and the 审阅意见 with who gave it and when."""
+    from desktop_app.work.topic_review import TOPIC_REVIEW_STATES
+
+    state = getattr(t, "review_state", "") or ""
+    label = TOPIC_REVIEW_STATES.get(state, state)
+    submitted: dt.date | None = getattr(t, "review_submitted_on", None)
+    if state == "submitted":
+        return f"{label}\n{submitted.isoformat()}报审" if submitted else label
+    if state in ("reviewed", "returned"):
+        on: dt.date | None = getattr(t, "reviewed_on", None)
+        who = "　".join(x for x in (getattr(t, "reviewer", "") or "", on.isoformat() if on else "") if x)
+        opinion = (getattr(t, "review_opinion", "") or "").strip()
+        return "\n".join(x for x in (f"{label}（{who}）" if who else label, f"意见：{opinion}" if opinion else "") if x)
+    return label
 
 
 def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str = "", year: int | None = None,
@@ -50,12 +68,14 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
     for n, t in enumerate(rows, start=1):
         cells.append([str(n), t.title, t.kind, t.section_name, t.lead_name, "、".join(t.member_names),
                       "、".join(t.methods), t.report_due.isoformat() if t.report_due else "", stage_text(t.status),
+                      review_text(t),
                       "\n".join(by_topic.get(t.id, [])), score_text(t.composite) if t.composite is not None else ""])
     whose = whose or office
     title = f"{whose}{year or ''}{'年' if year else ''}调研课题一览表" if whose else "调研课题一览表"
-    note = "阶段：●已完成 ○未完成（立项→调研中→成稿→结题）。成果：【实践】【制度】【理论】。"
-    return TableReport(title, TOPIC_COLUMNS, cells or [["", "暂无课题"] + [""] * 9], office=office, date=today,
-                       note=note)
+    note = ("阶段：●已完成 ○未完成（立项→调研中→成稿→结题）。报审·审阅意见：调研报告报分管领导审阅的情况"
+            "（未报审、待审阅、已审阅、退回修改）。成果：【实践】【制度】【理论】。")
+    empty = [["", "暂无课题"] + [""] * (len(TOPIC_COLUMNS) - 2)]
+    return TableReport(title, TOPIC_COLUMNS, cells or empty, office=office, date=today, note=note)
 
 
 def fetch_topics_report(db: Any, job: Any) -> TableReport:

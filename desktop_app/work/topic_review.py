@@ -10,6 +10,13 @@
   ``record``) → 审阅意见 (``review``: 已审阅 with an opinion, or 退回修改; right ``approve``).
   The person who submitted may not review their own submission (applicant ≠ approver, as the
   ledger's 销号). 结题 waits for 已审阅 (``topics.move_topic`` asks ``closing_refusal``).
+- A new report file after 已审阅 is not what the 分管领导 read: uploading a different file resets the
+  review to 待审阅 (``report_replaced``, in the upload's transaction, audited as ``reset_topic_review``
+  with the old opinion; the uploader counts as the submitter, so they cannot review it themselves).
+  While 待审阅 the new file simply replaces the one awaiting review; after 退回修改 the clerk reports it
+  again with 报审. Once 结题 the report is final: replacing it is refused (``replace_refusal``) —
+  move the topic back to 成稿 first. A 结题 topic that has no file at all (closed before one was
+  required, as the demo's) may receive one; its review stands.
 """
 
 from __future__ import annotations
@@ -36,8 +43,12 @@ DEFAULT_DUE = (5, 31)
 DUE_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "已报审"}
 OPINION_MAX = 2000
 
+#: the audit actions that put a report before the 分管领导 (their actor is the submitter)
+SUBMITTING_ACTIONS = ("submit_topic_review", "reset_topic_review")
+
 __all__ = ["DUE_LABELS", "TOPIC_REVIEW_STATES", "DueCounts", "closing_refusal", "default_due", "due_colour",
-           "due_colours", "due_counts", "due_day", "review", "review_refusal", "set_due_day", "submit", "submit_refusal"]
+           "due_colours", "due_counts", "due_day", "replace_refusal", "replace_resets_review", "report_replaced",
+           "review", "review_refusal", "set_due_day", "submit", "submit_refusal"]
 
 
 # ---------------------------------------------------------------- the due date
@@ -170,7 +181,7 @@ def closing_refusal(t: Topic) -> str | None:
 def _submitter(s: Session, topic_id: str) -> str:
     """The login that recorded the latest submission of ``topic_id`` ('' when not a signed-in account)."""
     return s.execute(select(AuditEntry.actor_login).where(
-        AuditEntry.action == "submit_topic_review", AuditEntry.target_table == "topic",
+        AuditEntry.action.in_(SUBMITTING_ACTIONS), AuditEntry.target_table == "topic",
         AuditEntry.target_id == topic_id).order_by(AuditEntry.id.desc()).limit(1)).scalar() or ""
 
 
@@ -229,3 +240,37 @@ def review(db: Database, actor: Actor, topic_id: str, opinion: str, approved: bo
         audit.record(s, actor, "review_topic", "topic", t.id,
                      {"title": t.title, "state": t.review_state, "opinion": text, "on": t.reviewed_on})
     return get_topic(db, topic_id)
+
+
+# ---------------------------------------------------------------- a new report file
+
+def replace_refusal(status: str, has_report: bool) -> str | None:
+    """Why the report of a topic at ``status`` may not be replaced now (None: it may)."""
+    if status == "结题" and has_report:
+        return "课题已结题，调研报告不能再更换"
+    return None
+
+
+def replace_resets_review(review_state: str) -> bool:
+    """True when uploading another report file sends an already reviewed report back to 待审阅."""
+    return review_state == "reviewed"
+
+
+def report_replaced(s: Session, actor: Actor, t: Topic, name: str, new_sha256: str,
+                    today: dt.date | None = None) -> bool:
+    """Inside the upload's transaction: refuse a closed topic's report; reset 已审阅 to 待审阅 when the file differs.
+
+    Returns True when the review was reset (audited as ``reset_topic_review`` with the opinion it replaces).
+    """
+    if (why := replace_refusal(t.status, bool(t.report_sha256))) is not None:
+        raise StateError(why, "如确需更换，请先将课题退回到“成稿”阶段，更换后重新报分管领导审阅")
+    if new_sha256 == t.report_sha256 or not replace_resets_review(t.review_state) or t.status == "结题":
+        return False  # 结题 without a file (closed before one was required): its first file keeps the review
+    old = {"reviewer": t.reviewer, "opinion": t.review_opinion, "reviewed_on": t.reviewed_on}
+    t.review_state = "submitted"
+    t.review_submitted_on = today or dt.date.today()
+    t.reviewer, t.review_opinion, t.reviewed_on = "", "", None
+    audit.record(s, actor, "reset_topic_review", "topic", t.id,
+                 {"title": t.title, "from": "reviewed", "to": "submitted", "report": name,
+                  "on": t.review_submitted_on, **old})
+    return True

@@ -51,7 +51,14 @@ from desktop_app.work.common import (
     section_of_office,
     visible_topic,
 )
-from desktop_app.work.topic_review import closing_refusal, default_due, default_due_in, due_day_in
+from desktop_app.work.topic_review import (
+    closing_refusal,
+    default_due,
+    default_due_in,
+    due_day_in,
+    replace_refusal,
+    report_replaced,
+)
 from desktop_app.work.types import (
     AttachmentInfo,
     EvaluationWeights,
@@ -63,7 +70,8 @@ from desktop_app.work.types import (
 
 SETTING_WEIGHTS = "work.evaluation_weights"
 TOPIC_HEADERS = ("年度", "牵头科室", "课题名称", "类别", "领题领导", "课题组成员", "调研方式", "计划安排", "报告时限",
-                 "阶段", "调研报告", "成果数", "调研次数", "部领导评", "科室互评", "党员干部参评", "综合得分")
+                 "阶段", "调研报告", "报审", "报审日期", "审阅人", "审阅日期", "审阅意见",
+                 "成果数", "调研次数", "部领导评", "科室互评", "党员干部参评", "综合得分")
 OUTCOME_HEADERS = ("课题名称", "成果类别", "成果名称", "文号", "日期", "采纳单位")
 
 
@@ -222,13 +230,21 @@ def move_topic(db: Database, actor: Actor, topic_id: str, status: str) -> TopicI
         return _topic_info(s, t, evaluation_weights_in(s))
 
 
-def attach_report(db: Database, actor: Actor, topic_id: str, path: Path, attachments_dir: Path) -> AttachmentInfo:
-    """Attach (or replace) the topic's research report (调研报告); the content is kept by sha256."""
+def attach_report(db: Database, actor: Actor, topic_id: str, path: Path, attachments_dir: Path,
+                  today: dt.date | None = None) -> AttachmentInfo:
+    """Attach (or replace) the topic's research report (调研报告); the content is kept by sha256.
+
+    A different file after 已审阅 sends the review back to 待审阅; a 结题 topic's report is not replaced
+    (``topic_review.report_replaced``).
+    """
     office = require_office(db)
     content = attachments.read_source(Path(path))
     with db.transaction() as s:
         t = live_topic(s, office, topic_id)
+        if (why := replace_refusal(t.status, bool(t.report_sha256))) is not None:  # before the file is stored
+            raise StateError(why, "如确需更换，请先将课题退回到“成稿”阶段，更换后重新报分管领导审阅")
         info = attachments.store_bytes(s, attachments_dir, Path(path).name, content)
+        report_replaced(s, actor, t, info.name, info.sha256, today)
         for old in s.execute(select(AttachmentLink).where(AttachmentLink.owner_table == "topic",
                                                           AttachmentLink.owner_id == t.id,
                                                           AttachmentLink.note == "report",
@@ -343,6 +359,8 @@ def list_topics(db: Database, year: int, office: str = "") -> list[dict[str, Any
         "年度": t.year, "牵头科室": t.section_name, "课题名称": t.title, "类别": t.kind, "领题领导": t.lead_name,
         "课题组成员": "、".join(t.member_names), "调研方式": "、".join(t.methods), "计划安排": "；".join(t.stages),
         "报告时限": t.report_due, "阶段": t.status, "调研报告": t.report.name if t.report else "",
+        "报审": t.review_label, "报审日期": t.review_submitted_on, "审阅人": t.reviewer, "审阅日期": t.reviewed_on,
+        "审阅意见": t.review_opinion,
         "成果数": t.outcomes, "调研次数": t.visits, "部领导评": t.score_leader, "科室互评": t.score_peer,
         "党员干部参评": t.score_member, "综合得分": t.composite,
     } for t in topic_infos(db, year, office=office)]

@@ -149,3 +149,12 @@ def test_filter_round_trips_through_a_dict() -> None:
     f = IssueFilter(year=2026, statuses=["in_progress"], colours=["red"], unit="综合科", text="三会一课")
     assert IssueFilter.from_dict(f.to_dict()) == f
     assert query.IssueFilter.from_dict({"year": 2025, "bogus": 1}).year == 2025
+
+
+def test_a_text_is_counted_off_the_ui_thread_where_it_is_a_scan(ctx: AppContext) -> None:
+    """PostgreSQL counts a text by a LIKE scan of the whole ledger: the table shows its first page first.
+    SQLite's character index counts a narrow text at once (only a broad one, in most items, waits)."""
+    on_server = ctx.db.engine.dialect.name != "sqlite"
+    assert query.count_is_slow(ctx.db, IssueFilter(year=2026, text="党建")) is on_server
+    assert query.count_is_slow(ctx.db, IssueFilter(year=2026)) is False
+    assert query.count_is_slow(ctx.db, IssueFilter(year=2026, text="  ")) is False

@@ -197,6 +197,10 @@ class TopicsPage(ScopedYearPage):
             if i > 0:
                 set_tip(self.buttons["back"], self.tr("退回到“%1”").replace("%1", TOPIC_STATUSES[i - 1]))
         self.detail.set_writable(why or None)
+        set_tip(self.buttons["report"], self.tr("上传调研报告"))
+        if t is not None and own and (locked := topic_review.replace_refusal(t.status, t.report is not None)):
+            # 结题: the report is final (退回到“成稿” to replace it)
+            set_enabled(self.buttons["report"], locked + self.tr("；如确需更换，请先退回到“成稿”阶段"))
         self._review_buttons(t, why)
 
     def _review_buttons(self, t: TopicInfo | None, why: str) -> None:
@@ -272,6 +276,11 @@ class TopicsPage(ScopedYearPage):
             return
         path = dialogs.open_file(self, self.tr("选择调研报告"), self.tr("文档 (*.docx *.doc *.wps *.pdf *.txt);;所有文件 (*)"))
         if not path:
+            return
+        if topic_review.replace_resets_review(t.review_state) and not dialogs.confirm(
+                self, self.tr("课题“%1”的调研报告已经分管领导审阅。更换报告后，审阅状态将改为“待审阅”，"
+                              "原审阅意见需重新审阅（原意见保留在审计日志中）。确定更换？").replace("%1", t.title),
+                ok=self.tr("更换报告")):
             return
         with dialogs.guard(self) as done:
             topics.attach_report(self.ctx.db, self.ctx.actor, t.id, Path(path), self.ctx.data.attachments)
