@@ -36,6 +36,17 @@ def _sync_indexes(table: str) -> None:
     op.create_index(op.f(f"ix_{table}_hlc"), table, ["hlc"], unique=False)
 
 
+#: the ledger's serial-order index (0002): an expression index, which SQLite's batch table rebuild does not carry
+#: over (Alembic reflects no expression indexes) — without it every page of the ledger sorts the whole year
+SERIAL_INDEX_SQL = ("CREATE INDEX IF NOT EXISTS ix_issue_year_serial ON issue "
+                    "(year, (CAST(length(serial) + 100 AS VARCHAR) || serial), id, status, deleted, deadline, serial)")
+
+
+def _restore_serial_index() -> None:
+    if op.get_bind().dialect.name == "sqlite":  # PostgreSQL alters the table in place and keeps its indexes
+        op.execute(SERIAL_INDEX_SQL)
+
+
 def upgrade() -> None:
     op.create_table(
         "meeting",
@@ -167,6 +178,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("source_meeting_id", sa.String(length=36), nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_issue_source_meeting_id_meeting"), "meeting",
                                     ["source_meeting_id"], ["id"])
+    _restore_serial_index()
     with op.batch_alter_table("outcome", schema=None) as batch_op:
         batch_op.add_column(sa.Column("meeting_id", sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column("section_id", sa.String(length=36), nullable=True))
@@ -197,6 +209,7 @@ def downgrade() -> None:
     with op.batch_alter_table("issue", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_issue_source_meeting_id_meeting"), type_="foreignkey")
         batch_op.drop_column("source_meeting_id")
+    _restore_serial_index()
     with op.batch_alter_table("topic", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_topic_source_meeting_id_meeting"), type_="foreignkey")
         for col in ("reviewed_on", "review_opinion", "reviewer", "review_submitted_on", "review_state",
