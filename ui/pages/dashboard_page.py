@@ -43,6 +43,8 @@ class StatCard(QFrame):
         self.value.setObjectName("StatValue")
         self.note = QLabel("")
         self.note.setObjectName("Hint")
+        # a long note (a prefecture's 在办…逾期…待完善…另有已作废…) wraps: it must never widen the page
+        self.note.setWordWrap(True)
         lay.addWidget(self.label)
         lay.addWidget(self.value)
         lay.addWidget(self.note)
