@@ -81,7 +81,10 @@ def test_results_page_scope_and_county_comparison(qtbot, offices) -> None:
     assert page.tabs.isTabVisible(3)
     assert [r.office_name for r in page.compare.model.items] == ["景洪市", "勐海县"]
     assert page.compare.model.items[0].outcomes == 2 and page.compare.model.items[0].published == 1
-    assert page.outcomes.model.items == []  # opens on its own results
+    # it opens on 全部单位, as a prefecture's other pages do: every county's outcomes (its own are none)
+    assert page.office_combo.current_office() == scope.ALL and len(page.outcomes.model.items) == 2
+    _choose(page.office_combo, "")
+    assert page.outcomes.model.items == []
 
     _choose(page.office_combo, "532801")
     assert sorted(r.title for r in page.outcomes.model.items) == ["挂钩联系制度", "茶叶合作社分红"]

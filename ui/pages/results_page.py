@@ -37,7 +37,7 @@ class ResultsPage(QWidget):
                          (self.compare, "各县对比")):
             self.tabs.addTab(w, self.tr(title))
         # 查看范围: a prefecture also reads each county's results (read-only) and compares the counties
-        self.office_combo = OfficeScopeCombo(ctx, default="")
+        self.office_combo = OfficeScopeCombo(ctx)  # a prefecture opens on 全部单位, as its other pages do
         self.office_combo.office_changed.connect(self._office_changed)
         self.scope_box = scope_corner(self.office_combo)
         corner = QWidget()
