@@ -61,6 +61,21 @@ class ImportPreview:
     unknown: dict[str, list[str]] = field(default_factory=dict)
     #: columns no field is mapped to whose text this kind cannot keep: column title → rows with text there
     not_imported: dict[str, int] = field(default_factory=dict)
+    #: columns no field is mapped to whose text is kept: column title → rows with text there
+    kept: dict[str, int] = field(default_factory=dict)
+    #: where that text is kept (``KindSpec.extra_home``): "" = only in this report (``other_columns`` of a row)
+    kept_in: str = ""
+
+    def kept_note(self) -> str:
+        """Which columns are kept where, for the preview (“联系人”、“备注”列的内容保留在 问题描述 …)."""
+        if not self.kept:
+            return ""
+        columns = "、".join(f"“{t}”" for t in self.kept)
+        if self.kept_in:
+            return f"{columns}列的内容没有对应字段可存，将保留在{self.kept_in}（写作“列名：内容”）"
+        label = get_kind(self.kind).label
+        return (f"{columns}列的内容没有对应字段可存，{label}也没有可存放的字段：将列在导入报告中，"
+                "可另存为“原表其他列”表（导入后保存，或命令行 --extra-out）")
 
     def to_json(self, imported: int = 0) -> dict[str, Any]:
         """The ``import-excel --json`` object of DESIGN.md §6."""
@@ -194,11 +209,13 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     # columns no field is mapped to (a running number aside): their text stays with the row
     unmapped = [(c, t) for c, t in enumerate(found.titles)
                 if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))]
-    extra_cols = unmapped if spec.keeps_extra else []
+    # fields read that the owner cannot store (the ledger's 备注) are kept like an unmapped column
+    unwritten = [(c, found.titles[c]) for c, key in sorted(col_field.items()) if key in spec.unwritten]
+    extra_cols = sorted(unmapped + unwritten) if spec.keeps_extra else []
     # a kind that cannot keep them says which columns' text stays behind (never silently)
-    lost_cols = ([] if spec.keeps_extra else unmapped) + [(c, found.titles[c]) for c, key in col_field.items()
-                                                          if key in spec.unwritten]
+    lost_cols = [] if spec.keeps_extra else unmapped + unwritten
     lost: dict[str, int] = {}
+    kept: dict[str, int] = {}
     rows = data.rows
     total = len(rows)
     # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
@@ -230,6 +247,8 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
                 unknown.setdefault(title, {})[word] = None
         if extra_cols:
             ctx.extra = {t: hdr.cell_text(row[c]) for c, t in extra_cols if c < width and not hdr.is_empty(row[c])}
+            for t in ctx.extra:
+                kept[t] = kept.get(t, 0) + 1
         for c, t in lost_cols:
             if c < width and not hdr.is_empty(row[c]):
                 lost[t] = lost.get(t, 0) + 1
@@ -242,5 +261,7 @@ def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dic
     out.skipped = skipped
     out.unknown = {title: list(words) for title, words in unknown.items()}
     out.not_imported = lost
+    out.kept = kept
+    out.kept_in = spec.extra_home if kept else ""
     if not out.rows and not out.errors:
         out.errors.append(RowError(found.data_start + 1, "", "表头下面没有可导入的数据行"))

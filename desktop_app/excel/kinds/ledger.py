@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_app.excel.dates import KIND_DATED, KIND_ONGOING, DateParseError, parse_deadline
-from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
+from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, append_kept, text
 from desktop_app.excel.limits import MAX_CELL_CHARS
 
 FIELDS = (
@@ -66,6 +66,10 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
         row["category"] = ctx.section
     if not row["description"]:
         errors.add("description", "问题描述为空")
+    elif ctx.extra:
+        # The item has no free note: text in columns no field takes (备注 included, which otherwise only
+        # explains a long deadline) stays with the problem it describes — shown, exported, printed, searched.
+        row["description"] = append_kept(row["description"], ctx.extra)
     kind, deadline, workdays = KIND_DATED, None, None
     try:
         d = parse_deadline(cells.get("deadline"), ctx.year)
@@ -102,4 +106,4 @@ def known(key: str, word: str) -> bool:
 
 SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"),
                 choices={"status": ("未启动", "推进中", "已完成", "已销号", "长期坚持")}, known=known,
-                unwritten=("note",))
+                unwritten=("note",), keeps_extra=True, extra_home="问题描述（另起一段）")
