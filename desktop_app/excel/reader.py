@@ -12,6 +12,7 @@ the whole rectangle.
 
 from __future__ import annotations
 
+import inspect
 import io
 import posixpath
 import xml.etree.ElementTree as ET
@@ -88,7 +89,10 @@ def _decrypt(path: Path, password: str) -> BinaryIO:
         if not office.is_encrypted():
             return io.BytesIO(path.read_bytes())
         try:
-            office.load_key(password=password, verify_password=True)
+            if "verify_password" in inspect.signature(office.load_key).parameters:
+                office.load_key(password=password, verify_password=True)
+            else:  # an .xls (RC4 or XOR obfuscation) checks the password itself and takes no such argument
+                office.load_key(password=password)
             out = io.BytesIO()
             office.decrypt(out)
         except Exception as exc:
