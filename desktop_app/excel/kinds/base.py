@@ -85,7 +85,7 @@ def kept_text(extra: dict[str, str]) -> str:
     """The text of unmapped columns as one line: 原表其他列：联系人：岩温；电话：138… ("" for none)."""
     if not extra:
         return ""
-    return EXTRA_PREFIX + "；".join(f"{title}：{value}" for title, value in extra.items())
+    return EXTRA_PREFIX + "；".join([f"{title}：{value}" for title, value in extra.items()])
 
 
 def append_kept(value: str, extra: dict[str, str]) -> str:
