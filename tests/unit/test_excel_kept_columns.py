@@ -105,3 +105,14 @@ def test_cli_extra_out_writes_the_sheet(ctx, tmp_path: Path) -> None:
     assert json.loads(done.stdout)["imported"] == 2
     assert "原表其他列" in done.stderr and side.exists()
     assert openpyxl.load_workbook(side).active.max_row >= 4
+
+
+def test_the_ledger_exports_warning_column_is_named_not_kept(ctx, tmp_path: Path) -> None:
+    """预警 (逾期/临期/正常) is computed from the deadline by our own export: it is not copied into descriptions."""
+    p = make_sheet(tmp_path / "导出台账.xlsx", [
+        ["序号", "问题类别", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "整改类型", "预警"],
+        [1, "基层党建", "村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "限期整改", "临期"],
+    ])
+    pv = import_file(ctx.db, ctx.actor, p, "ledger", dry_run=True).preview
+    assert pv.errors == [] and pv.not_imported == {"预警": 1} and pv.kept == {"整改类型": 1}
+    assert pv.rows[0]["description"] == "村级活动场所利用率不高\n原表其他列：整改类型：限期整改"

@@ -68,6 +68,9 @@ class KindSpec:
     extra_home: str = ""
     #: fields read for the preview that the owner has nowhere to store (the ledger's 备注)
     unwritten: tuple[str, ...] = ()
+    #: column titles of our own export that the app computes (the ledger's 预警 from the deadline): never
+    #: kept with a row (they would only repeat what the item shows), named among the columns not imported
+    derived: tuple[str, ...] = ()
 
     def label_of(self, key: str) -> str:
         """The Chinese label of a field key."""

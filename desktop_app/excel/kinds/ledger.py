@@ -106,4 +106,4 @@ def known(key: str, word: str) -> bool:
 
 SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"),
                 choices={"status": ("未启动", "推进中", "已完成", "已销号", "长期坚持")}, known=known,
-                unwritten=("note",), keeps_extra=True, extra_home="问题描述（另起一段）")
+                unwritten=("note",), keeps_extra=True, extra_home="问题描述（另起一段）", derived=("预警",))
