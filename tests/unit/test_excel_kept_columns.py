@@ -114,5 +114,20 @@ def test_the_ledger_exports_warning_column_is_named_not_kept(ctx, tmp_path: Path
         [1, "基层党建", "村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "限期整改", "临期"],
     ])
     pv = import_file(ctx.db, ctx.actor, p, "ledger", dry_run=True).preview
-    assert pv.errors == [] and pv.not_imported == {"预警": 1} and pv.kept == {"整改类型": 1}
-    assert pv.rows[0]["description"] == "村级活动场所利用率不高\n原表其他列：整改类型：限期整改"
+    assert pv.errors == [] and pv.not_imported == {"预警": 1} and pv.kept == {}
+    assert pv.mapping["整改类型"] == "kind_word" and pv.mapping["问题类别"] == "category"
+    assert pv.rows[0]["description"] == "村级活动场所利用率不高"
+
+
+def test_the_ledger_reads_its_kind_words_and_keeps_other_ones(ctx, tmp_path: Path) -> None:
+    p = make_sheet(tmp_path / "类型.xlsx", [
+        ["问题类别", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "整改类型"],
+        ["基层党建", "会议记录不规范", "规范记录", "县委组织部", "刘洋", "", "立行立改"],
+        ["产业发展", "产业单一", "发展特色产业", "县农业农村局", "黄涛", "", "长期坚持"],
+        ["乡村治理", "村规民约宣传不够", "加强宣传", "县民政局", "陈静", "2026-09-30", "制度类"],
+    ])
+    pv = import_file(ctx.db, ctx.actor, p, "ledger", dry_run=True).preview
+    assert pv.errors == []
+    assert [r["kind"] for r in pv.rows] == ["immediate", "ongoing", "dated"]
+    assert [r["description"] for r in pv.rows] == ["会议记录不规范", "产业单一",
+                                                   "村规民约宣传不够\n原表其他列：整改类型：制度类"]
