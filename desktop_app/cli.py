@@ -132,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--map", action="append", default=[], metavar="列名:原词=取值",
                    help="指定表格中无法识别的词的含义，如 --map 整改状态:待研究=推进中（可重复；下次自动沿用）")
     c.add_argument("--password-env", metavar="VAR", help="从环境变量 VAR 读取工作簿的打开密码")
+    c.add_argument("--extra-out", metavar="OUT.xlsx", help="把没有对应字段可存放的其他列内容另存为“原表其他列”表（调研课题）")
 
     c = cmd("export-excel", "导出为 Excel")
     c.add_argument("out")

@@ -7,12 +7,16 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.cli import data_root, office_scope
 from desktop_app.context import open_context
 from desktop_app.errors import ValidationError
 from desktop_app.excel.kinds import KIND_LABELS, get_kind
 from desktop_app.services import scope
+
+if TYPE_CHECKING:
+    from desktop_app.excel.service import ImportOutcome
 
 
 def parse_maps(items: list[str]) -> dict[str, dict[str, str]]:
@@ -34,6 +38,15 @@ def _password(args: argparse.Namespace) -> str | None:
     if var not in os.environ:
         raise ValidationError(f"环境变量 {var} 没有设置", f"请先设置打开密码，例如 export {var}=…，再运行")
     return os.environ[var]
+
+
+def _written_rows(outcome: ImportOutcome) -> list[dict[str, Any]]:
+    """The rows an import wrote (or, on a dry run, would write): the ones without errors."""
+    pv = outcome.preview
+    if pv.errors and outcome.skipped_rows is None and not outcome.dry_run:
+        return []  # all or nothing: nothing was written
+    bad = {e.row for e in pv.errors}
+    return [r for r in pv.rows if r["row"] not in bad]
 
 
 def cmd_import_excel(args: argparse.Namespace) -> int:
@@ -82,6 +95,14 @@ def cmd_import_excel(args: argparse.Namespace) -> int:
         print(f"提醒：第 {rows} 行（共 {len(outcome.already_recorded)} 行）的问题台账中已有（问题描述和责任单位相同），{done}；"
               "如是重复导入，请在台账中作废多出的条目", file=sys.stderr)
     spec = get_kind(args.kind)
+    if pv.kept:
+        print("提醒：" + pv.kept_note(), file=sys.stderr)
+    extra_out = getattr(args, "extra_out", None)
+    if extra_out and outcome.roundtrip is None:
+        from desktop_app.excel.extras import write_extra_sheet
+
+        n = write_extra_sheet(Path(extra_out), pv, _written_rows(outcome))
+        print(f"已将 {n} 行的其他列内容另存到 {extra_out}", file=sys.stderr)
     if pv.not_imported:
         print("提醒：" + "、".join(f"“{t}”列（{n} 行有内容）" for t, n in pv.not_imported.items())
               + f"没有对应的{spec.label}字段，这些内容不会导入；如需导入，请把该列改为对应的表头", file=sys.stderr)

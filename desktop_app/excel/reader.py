@@ -12,11 +12,13 @@ the whole rectangle.
 
 from __future__ import annotations
 
+import inspect
 import io
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Container
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -87,7 +89,10 @@ def _decrypt(path: Path, password: str) -> BinaryIO:
         if not office.is_encrypted():
             return io.BytesIO(path.read_bytes())
         try:
-            office.load_key(password=password, verify_password=True)
+            if "verify_password" in inspect.signature(office.load_key).parameters:
+                office.load_key(password=password, verify_password=True)
+            else:  # an .xls (RC4 or XOR obfuscation) checks the password itself and takes no such argument
+                office.load_key(password=password)
             out = io.BytesIO()
             office.decrypt(out)
         except Exception as exc:
@@ -184,9 +189,10 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit) -> li
         emit_rows(_check_shape(_trim(sh.to_python(skip_empty_area=False)), name), emit)
         return merged
     wide = sh.width > 64  # a sheet padded with empty cells: rows are cut after their last value
-    start = sh.start or (0, 0)
-    pad = [""] * start[1]
-    chunk: list[list[Any]] = [[] for _ in range(start[0])]  # to_python(skip_empty_area=False) starts at A1 too
+    # calamine's iter_rows starts at row 1 (empty rows above the first used one included) but at the
+    # first used column: only columns are padded, so row numbers are the sheet's own
+    pad = [""] * (sh.start or (0, 0))[1]
+    chunk: list[list[Any]] = []
     for row in sh.iter_rows():
         if pad:
             row = pad + row
@@ -217,6 +223,19 @@ def _read_stream(pkg: _Package, name: str, emit: Emit) -> list[Any]:
     for k in range(0, len(at), CHUNK_ROWS):
         emit({"at": at[k:k + CHUNK_ROWS], "rows": rows[k:k + CHUNK_ROWS]})
     return stream.merged
+
+
+def xls_head(book: Any, name: str, max_rows: int) -> SheetData:
+    """The first ``max_rows`` rows of an .xls sheet (from A1, as the header finder counts them).
+
+    calamine has parsed every sheet of an .xls when the workbook opens (in Rust, ~1.4 s for
+    5 × 65,000 rows); turning a whole sheet into Python objects costs as much again per sheet,
+    so only the rows the header scan looks at are drawn, lazily, from ``iter_rows``.
+    """
+    sh = book.get_sheet_by_name(name)
+    pad = [""] * (sh.start or (0, 0))[1]  # iter_rows starts at row 1 but at the first used column
+    rows = [pad + row if pad else row for row in islice(sh.iter_rows(), max_rows)]
+    return SheetData(name, _trim(rows), [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])])
 
 
 def _check_sheets(path: Path, names: list[str], sheet: str | None, available: Container[str]) -> None:
@@ -292,12 +311,7 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
         else:
             from desktop_app.excel.header import HEADER_SCAN_ROWS
 
-            heads = []
-            for n in names:  # an .xls sheet is at most 65,536 rows: calamine reads it whole
-                sh = book.get_sheet_by_name(n)
-                heads.append(SheetData(n, _trim(sh.to_python(skip_empty_area=False)[:HEADER_SCAN_ROWS]),
-                                       [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]))
-            sheet = _choose(names, heads, fields)
+            sheet = _choose(names, [xls_head(book, n, HEADER_SCAN_ROWS) for n in names], fields)
     return {"sheets": names, "name": sheet, "merged": _read_calamine(book, sheet, None, emit)}
 
 

@@ -47,6 +47,9 @@ class ImportOutcome:
             out["unknown_words"] = self.preview.unknown
         if self.preview.not_imported:
             out["not_imported_columns"] = self.preview.not_imported
+        if self.preview.kept:
+            # where the text of unmapped columns went ("" = only here: each row's other_columns)
+            out["kept_columns"] = {"columns": self.preview.kept, "kept_in": self.preview.kept_in or "导入报告"}
         if self.skipped_rows is not None:
             out["skipped_rows"] = self.skipped_rows
         return out

@@ -123,15 +123,3 @@ def test_visit_plan_keeps_unmapped_text_and_reads_unannounced_anywhere(ctx, tmp_
     assert saved["嘎洒镇曼真村"] == (True, "备注：随机抽查，不打招呼")
     assert saved["勐龙镇"] == (False, "")
 
-
-def test_ledger_columns_it_cannot_keep_are_named(ctx, tmp_path: Path) -> None:
-    """The ledger has no field for 备注 or a column it does not know: it says so instead of dropping them silently."""
-    p = make_sheet(tmp_path / "问题清单.xlsx", [
-        ["序号", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "备注", "联系人"],
-        [1, "村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "四不两直发现", "岩温"],
-        [2, "农村饮水工程管护不到位", "落实管护责任", "县水务局", "陈静", "2026-09-30", "", "玉香"],
-    ])
-    out = import_file(ctx.db, ctx.actor, p, "ledger", dry_run=True)
-    assert out.preview.errors == []
-    assert out.preview.not_imported == {"联系人": 2, "备注": 1}
-    assert out.to_json()["not_imported_columns"] == {"联系人": 2, "备注": 1}

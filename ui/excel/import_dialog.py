@@ -277,6 +277,8 @@ class ExcelImportDialog(QDialog):
         if pv.not_imported:
             text += self.tr("\n注意：%1 没有对应字段，这些列的内容不会导入；如需导入，请在左侧指定对应字段。").replace(
                 "%1", "、".join(f"“{t}”" for t in pv.not_imported))
+        if pv.kept:
+            text += self.tr("\n注意：") + pv.kept_note()
         self.words_button.setEnabled(bool(pv.unknown))
         if pv.unknown:
             words = "、".join(f"“{w}”" for ws in pv.unknown.values() for w in ws)
@@ -366,6 +368,7 @@ class ExcelImportDialog(QDialog):
             dialogs.info(self, self.tr("已导入 %1 条；有错误的 %2 行未导入（第 %3 行）。").replace(
                 "%1", str(outcome.imported)).replace("%2", str(len(rows))).replace(
                 "%3", "、".join(str(r) for r in rows[:20]) + ("等" if len(rows) > 20 else "")))
+            self._offer_extra_sheet(outcome)
             self.accept()
             return
         if outcome.preview.errors and outcome.roundtrip is None:
@@ -379,4 +382,26 @@ class ExcelImportDialog(QDialog):
                 "%1", str(rt["changed"])).replace("%2", str(rt["unchanged"])).replace("%3", str(rt["rejected"])))
         else:
             dialogs.info(self, self.tr("已导入 %1 条。").replace("%1", str(outcome.imported)))
+            self._offer_extra_sheet(outcome)
         self.accept()
+
+    def _offer_extra_sheet(self, outcome: Any) -> None:
+        """A kind with nowhere to keep unmapped columns (调研课题): offer to save them as 原表其他列."""
+        from desktop_app.excel.extras import SHEET_TITLE, sidecar_rows, write_extra_sheet
+
+        pv = outcome.preview
+        skipped = set(outcome.skipped_rows or [])
+        rows = [r for r in sidecar_rows(pv) if r["row"] not in skipped]
+        if not rows or not dialogs.confirm(
+                self, self.tr("有 %1 行在“%2”列中写有内容，但%3没有可存放这些内容的字段。是否另存为“%4”表，以免丢失？")
+                .replace("%1", str(len(rows))).replace("%2", "”“".join(pv.kept)).replace(
+                    "%3", KIND_LABELS[pv.kind]).replace("%4", SHEET_TITLE), ok=self.tr("另存…")):
+            return
+        default = str(Path(pv.file).with_name(f"{Path(pv.file).stem}_{SHEET_TITLE}.xlsx"))
+        path = dialogs.save_file(self, self.tr("保存原表其他列"), self.tr("Excel 文件 (*.xlsx)"), default)
+        if not path:
+            return
+        with dialogs.guard(self) as done:
+            write_extra_sheet(Path(path), pv, rows)
+        if done.ok:
+            dialogs.file_saved(self, self.tr("已保存原表其他列"), path)

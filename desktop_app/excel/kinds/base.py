@@ -63,8 +63,14 @@ class KindSpec:
     known: Callable[[str, str], bool] | None = None
     #: the kind keeps the text of unmapped columns (``RowContext.extra``)
     keeps_extra: bool = False
+    #: where that text is kept, said to the user (“调研目的”); "" = the kind has no field for it: it stays in
+    #: the import report (``other_columns`` of each row) and the 原表其他列 sheet (``extras.write_extra_sheet``)
+    extra_home: str = ""
     #: fields read for the preview that the owner has nowhere to store (the ledger's 备注)
     unwritten: tuple[str, ...] = ()
+    #: column titles of our own export that the app computes (the ledger's 预警 from the deadline): never
+    #: kept with a row (they would only repeat what the item shows), named among the columns not imported
+    derived: tuple[str, ...] = ()
 
     def label_of(self, key: str) -> str:
         """The Chinese label of a field key."""
@@ -72,6 +78,25 @@ class KindSpec:
             if f.key == key:
                 return f.label
         return key
+
+
+#: how text kept from unmapped columns starts, when it is appended to a field that has text of its own
+EXTRA_PREFIX = "原表其他列："
+
+
+def kept_text(extra: dict[str, str]) -> str:
+    """The text of unmapped columns as one line: 原表其他列：联系人：岩温；电话：138… ("" for none)."""
+    if not extra:
+        return ""
+    return EXTRA_PREFIX + "；".join([f"{title}：{value}" for title, value in extra.items()])
+
+
+def append_kept(value: str, extra: dict[str, str]) -> str:
+    """``value`` with the text of unmapped columns appended as a paragraph of its own."""
+    kept = kept_text(extra)
+    if not kept:
+        return value
+    return f"{value}\n{kept}" if value else kept
 
 
 _FORMULA_LEAD = ("=", "+", "-", "@")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.excel.dates import KIND_DATED, KIND_ONGOING, DateParseError, parse_deadline
-from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
+from desktop_app.excel.dates import KIND_DATED, KIND_IMMEDIATE, KIND_ONGOING, DateParseError, parse_deadline
+from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, append_kept, text
 from desktop_app.excel.limits import MAX_CELL_CHARS
 
 FIELDS = (
@@ -22,7 +22,11 @@ FIELDS = (
     FieldSpec("status", "整改状态", ("整改状态", "状态", "完成状态", "办理状态", "整改结果", "是否完成", "整改完成情况")),
     FieldSpec("progress", "进展情况", ("进展情况", "完成情况", "整改进展", "推进情况", "整改情况", "进展", "工作进展")),
     FieldSpec("note", "备注", ("备注",)),
+    FieldSpec("kind_word", "整改类型", ("整改类型", "整改方式")),
 )
+
+#: 整改类型 words (our own export writes them) → the item's kind, when the 完成时限 gives no date
+KIND_WORDS = {"立行立改": KIND_IMMEDIATE, "限期整改": KIND_DATED, "长期坚持": KIND_ONGOING, "长期整改": KIND_ONGOING}
 
 #: the sheet's status words → (ledger status code, kind override or None)
 STATUS_WORDS: dict[str, tuple[str, str | None]] = {
@@ -49,7 +53,7 @@ def status_code(word: str) -> tuple[str, str | None] | None:
     return STATUS_WORDS.get(w)
 
 
-_TEXT_FIELDS = tuple((f.key, f.label) for f in FIELDS if f.key != "deadline")
+_TEXT_FIELDS = tuple((f.key, f.label) for f in FIELDS if f.key not in ("deadline", "kind_word"))
 
 
 def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict[str, Any]:
@@ -64,14 +68,24 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
             row[key] = text(v, key, errors, label)
     if not row["category"] and ctx.section:
         row["category"] = ctx.section
+    kind_word = text(cells.get("kind_word"), "kind_word", errors, "整改类型")
+    extra = ctx.extra
+    if kind_word and kind_word not in KIND_WORDS:  # a sheet's own 整改类型 (制度类 …): kept, not refused
+        extra = {**extra, "整改类型": kind_word}
     if not row["description"]:
         errors.add("description", "问题描述为空")
+    elif extra:
+        # The item has no free note: text in columns no field takes (备注 included, which otherwise only
+        # explains a long deadline) stays with the problem it describes — shown, exported, printed, searched.
+        row["description"] = append_kept(row["description"], extra)
     kind, deadline, workdays = KIND_DATED, None, None
     try:
         d = parse_deadline(cells.get("deadline"), ctx.year)
         kind, deadline, workdays = d.kind, d.date, d.workdays
     except DateParseError as exc:
         errors.add("deadline", str(exc))
+    if kind_word in KIND_WORDS and deadline is None and workdays is None:
+        kind = KIND_WORDS[kind_word]
     status_word = row["status"]
     if not status_word and row["progress"] and status_code(row["progress"]) and row["progress"].strip():
         status_word = row["progress"]  # a 完成情况 column holding only a status word
@@ -102,4 +116,4 @@ def known(key: str, word: str) -> bool:
 
 SPEC = KindSpec("ledger", "问题台账", FIELDS, parse_row, key_fields=("description", "measures", "unit"),
                 choices={"status": ("未启动", "推进中", "已完成", "已销号", "长期坚持")}, known=known,
-                unwritten=("note",))
+                unwritten=("note",), keeps_extra=True, extra_home="问题描述（另起一段）", derived=("预警",))

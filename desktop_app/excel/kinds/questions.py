@@ -160,4 +160,4 @@ def known(key: str, word: str) -> bool:
 
 SPEC = KindSpec("questions", "题库", FIELDS, parse_row, key_fields=("stem", "answer"),
                 choices={"type": ("单选", "多选", "判断", "填空", "简答"), "difficulty": ("易", "中", "难")},
-                known=known, keeps_extra=True)
+                known=known, keeps_extra=True, extra_home="解析")

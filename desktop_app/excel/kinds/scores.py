@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
+from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, append_kept, text
 
 FIELDS = (
     FieldSpec("name", "姓名", ("姓名", "考生姓名", "考生", "人员", "名字"), required=True),
@@ -53,7 +53,7 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
             errors.add("score", f"成绩 {score:g} 不在 0–{MAX_SCORE:g} 之间")
         score = int(score) if score.is_integer() else score
     return {"name": name, "section": text(cells.get("section"), "section", errors), "score": score,
-            "absent": absent, "exempt": exempt, "note": note}
+            "absent": absent, "exempt": exempt, "note": append_kept(note, ctx.extra)}
 
 
-SPEC = KindSpec("scores", "成绩", FIELDS, parse_row, key_fields=("name",))
+SPEC = KindSpec("scores", "成绩", FIELDS, parse_row, key_fields=("name",), keeps_extra=True, extra_home="备注")

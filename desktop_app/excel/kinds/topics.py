@@ -44,6 +44,8 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     row["status"] = STATUSES.get(status_word)
     if row["status"] is None:
         errors.add("status", f"无法识别的课题进度：“{status_word}”（可写 立项、调研中、成稿、结题）")
+    if ctx.extra:  # a topic has no free-text field: the text goes to the report and the 原表其他列 sheet
+        row["other_columns"] = dict(ctx.extra)
     return row
 
 
@@ -57,4 +59,5 @@ def known(key: str, word: str) -> bool:
 
 
 SPEC = KindSpec("topics", "调研课题", FIELDS, parse_row, key_fields=("title",),
-                choices={"kind": ("重点", "一般"), "status": ("立项", "调研中", "成稿", "结题")}, known=known)
+                choices={"kind": ("重点", "一般"), "status": ("立项", "调研中", "成稿", "结题")}, known=known,
+                keeps_extra=True)

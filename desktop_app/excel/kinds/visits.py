@@ -60,4 +60,5 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     return row
 
 
-SPEC = KindSpec("visits", "调研安排", FIELDS, parse_row, key_fields=("topic", "place", "lead"), keeps_extra=True)
+SPEC = KindSpec("visits", "调研安排", FIELDS, parse_row, key_fields=("topic", "place", "lead"), keeps_extra=True,
+                extra_home="调研目的")
