@@ -17,6 +17,7 @@ from db import migrate
 from db.changes import ALL_FIELDS, STAMP_COLUMNS, decode_fields, encode_fields, insert_fields
 from db.engine import make_engine, sqlite_url
 from db.models import ChangeLog, Issue
+from desktop_app.context import AppContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 
@@ -111,3 +112,23 @@ def test_0012_rewrites_full_insert_lists_and_its_downgrade_writes_them_back(tmp_
         assert _fields(db) == before
     finally:
         engine.dispose()
+
+
+def test_0012_on_this_engine_rewrites_only_full_insert_lists_and_downgrades_back(ctx: AppContext) -> None:
+    """The same migration on SQLite (rebuilt log) and PostgreSQL (updated rows): see pg_test.sh."""
+    engine = ctx.db.engine
+    with engine.connect() as c:
+        lean = c.execute(text("SELECT origin, seq, table_name, op, fields FROM change_log ORDER BY seq")).all()
+    assert len(lean) >= 10 and all(r.fields == ALL_FIELDS for r in lean if r.op == "insert")
+    migrate.downgrade(engine, "0011")
+    with engine.begin() as c:
+        listed = c.execute(text("SELECT origin, seq, table_name, op, fields FROM change_log ORDER BY seq")).all()
+        assert [json.loads(r.fields) for r in listed] == [decode_fields(r.table_name, r.fields) for r in lean]
+        # an insert that carried only some fields (a remote one) keeps its list through the upgrade
+        c.execute(text("INSERT INTO change_log (origin, seq, hlc, table_name, row_id, op, fields) "
+                       "VALUES ('532822', 1, 1, 'person', 'x', 'insert', :f)"), {"f": json.dumps(["id", "name"])})
+    migrate.upgrade(engine, "0012")
+    with engine.connect() as c:
+        again = c.execute(text("SELECT origin, seq, table_name, op, fields FROM change_log ORDER BY origin, seq")).all()
+    assert [tuple(r) for r in again if r.origin == "532801"] == [tuple(r) for r in lean]
+    assert [json.loads(r.fields) for r in again if r.origin == "532822"] == [["id", "name"]]
