@@ -8,7 +8,8 @@ this module:
 - stamps every inserted or changed synced row with the next clock value and
   this office as ``changed_by``;
 - writes one ``ChangeLog`` entry per row change with the next per-office
-  sequence number, listing the columns that changed;
+  sequence number, listing the columns that changed (an insert that wrote every
+  column says so in one character, ``"*"``: see ``encode_fields``);
 - refuses physical deletes of synced rows (they must be tombstoned with
   ``deleted = True``);
 - gives an edit of a row a stamp above the row's current version even when that
@@ -25,15 +26,18 @@ and writes the remote change-log entries itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
-from db.base import SyncMixin, new_id
+from db.base import Base, SyncMixin, new_id
 from db.dialect import serialise
 from db.models_support import ChangeLog, SyncConflict
 
@@ -97,6 +101,43 @@ def next_seq(session: Session, origin: str) -> int:
     serialise(session)
     current = session.execute(select(func.max(ChangeLog.seq)).where(ChangeLog.origin == origin)).scalar()
     return int(current or 0) + 1
+
+
+#: ``change_log.fields`` of an insert that wrote every column of its table (migration 0012): the JSON list
+#: of all of them took ~460 bytes a row, most of the log. It means the table's columns as ``insert_fields``
+#: names them for the running code. A later migration that adds a column to a synced table must first
+#: write the old list back into that table's "*" entries, or those inserts would seem to have written it.
+ALL_FIELDS = "*"
+
+
+@functools.cache
+def insert_fields(table: str) -> list[str]:
+    """Every column an insert into synced ``table`` writes, in mapper order (the stamps are bookkeeping).
+    The list is shared: do not change it."""
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if getattr(cls, "__tablename__", None) == table and issubclass(cls, SyncMixin):
+            return [a.key for a in mapper.column_attrs if a.key not in STAMP_COLUMNS]
+    raise KeyError(f"not a synced table: {table}")
+
+
+@functools.cache
+def _insert_set(table: str) -> frozenset[str]:
+    return frozenset(insert_fields(table))
+
+
+def encode_fields(table: str, op: str, fields: Sequence[str]) -> str:
+    """``change_log.fields`` for a change: ``"*"`` for an insert that wrote every column, else the JSON list."""
+    if op == "insert" and len(fields) == len(insert_fields(table)) and _insert_set(table).issuperset(fields):
+        return ALL_FIELDS
+    return json.dumps(list(fields), separators=(",", ":"))
+
+
+def decode_fields(table: str, text: str | None) -> list[str]:
+    """The column names a ``change_log.fields`` value stands for — the one place that reads it."""
+    if text == ALL_FIELDS:
+        return insert_fields(table)
+    return list(orjson.loads(text or "[]"))
 
 
 def _changed_columns(obj: Any) -> list[str]:
@@ -183,7 +224,7 @@ def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None
                 table_name=type(obj).__tablename__,  # type: ignore[attr-defined]
                 row_id=obj.id,
                 op=op,
-                fields=json.dumps(fields),
+                fields=encode_fields(type(obj).__tablename__, op, fields),  # type: ignore[attr-defined]
             )
         )
         seq += 1
@@ -220,7 +261,7 @@ def _close_answered_conflicts(session: Session, edits: list[tuple[str, str, list
             continue
         base: dict[str, int] = {}
         for hlc, written in session.execute(select(ChangeLog.hlc, ChangeLog.fields).where(ChangeLog.row_id == row_id)):
-            for f in json.loads(written or "[]"):
+            for f in decode_fields(table, written):
                 if f in open_fields and int(hlc) > base.get(f, 0):
                     base[f] = int(hlc)
         for f, b in base.items():

@@ -62,7 +62,8 @@ class ChangeLog(Base):
     table_name: Mapped[str] = mapped_column(String(40))
     row_id: Mapped[str] = mapped_column(String(36), index=True)
     op: Mapped[str] = mapped_column(String(8))  # insert|update|delete
-    fields: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of changed column names
+    #: JSON list of changed column names; "*" for an insert of every column (read through db.changes.decode_fields)
+    fields: Mapped[str] = mapped_column(Text, default="[]")
     #: who made the change, as the audit log names them (the signed-in person's name); travels in bundles
     #: so the prefecture sees who recorded what at the county. NULL: not known (before accounts, 0009)
     actor: Mapped[str | None] = mapped_column(String(60), nullable=True)

@@ -37,7 +37,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from db import killpoints
-from db.changes import STAMP_COLUMNS, next_seq
+from db.changes import STAMP_COLUMNS, encode_fields, next_seq
 from db.dialect import is_sqlite
 from db.engine import Database
 from db.models import (
@@ -510,9 +510,9 @@ class _Bulk:
             own = [c.name for c in m.__table__.columns  # type: ignore[attr-defined]
                    if c.name not in ("id", "office_code", "hlc", "changed_by", "deleted", "created_at", "updated_at")]
             self.columns[name] = ["id", "office_code", "hlc", "changed_by", "deleted", *own]
-            # the same field list the flush hook records for an ORM insert
+            # the same field list the flush hook records for an ORM insert ("*": every column)
             attrs = sa_inspect(m).column_attrs
-            self.fields[name] = json.dumps([a.key for a in attrs if a.key not in STAMP_COLUMNS])
+            self.fields[name] = encode_fields(name, "insert", [a.key for a in attrs if a.key not in STAMP_COLUMNS])
 
     def add(self, table: str, row_id: str, values: Sequence[Any]) -> None:
         """Queue one row: ``values`` are the table's own columns in ``columns[table]`` order after the stamps."""

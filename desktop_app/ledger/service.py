@@ -12,7 +12,6 @@ The lifecycle steps after creation are in ``desktop_app.ledger.lifecycle``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from sqlalchemy import Boolean, Date, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.base import new_id
-from db.changes import STAMP_COLUMNS, next_seq, note_first_seq
+from db.changes import STAMP_COLUMNS, encode_fields, next_seq, note_first_seq
 from db.dialect import serialise
 from db.engine import Database
 from db.models import (
@@ -223,7 +222,7 @@ def _changelog_rows(s: Session, office: str, db: Database, table: str, ids_stamp
                     fields: list[str]) -> list[dict[str, object]]:
     seq = next_seq(s, office)
     note_first_seq(s, seq)
-    text = json.dumps(fields)
+    text = encode_fields(table, "insert", fields)
     return [{"origin": office, "seq": seq + k, "hlc": stamp, "table_name": table, "row_id": rid, "op": "insert",
              "fields": text} for k, (rid, stamp) in enumerate(ids_stamps)]
 

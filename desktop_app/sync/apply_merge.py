@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.base import Base
+from db.changes import encode_fields
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, SyncConflict
 from desktop_app.sync.apply_parse import Change
 from desktop_app.sync.apply_report import ImportReport, TableReport
@@ -188,7 +189,7 @@ def merge_changes(s: Session, changes: list[Change], report: ImportReport, bundl
             else:
                 tr.unchanged += 1
             for c in cs:
-                plan.log.append((c.origin, c.seq, c.hlc, table, row_id, c.op, orjson.dumps(c.applied).decode(),
+                plan.log.append((c.origin, c.seq, c.hlc, table, row_id, c.op, encode_fields(table, c.op, c.applied),
                                  c.actor))
                 plan.max_hlc = max(plan.max_hlc, c.hlc)
     return plan

@@ -25,6 +25,7 @@ import orjson
 from sqlalchemy import Boolean, func, select
 from sqlalchemy.orm import Session
 
+from db.changes import decode_fields
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState, SyncConflict
 from desktop_app import __version__, audit
@@ -124,7 +125,7 @@ def _pending_changes(s: Session, to_code: str, acked: dict[str, int],
                                 ChangeLog.fields, ChangeLog.actor)
                          .where(ChangeLog.origin == origin, ChangeLog.seq >= lo).order_by(ChangeLog.seq)).all()
         for seq, hlc, table, row_id, op, fields, actor in rows:
-            changes.append(_Change(origin, int(seq), int(hlc), table, row_id, op, orjson.loads(fields or "[]"), actor))
+            changes.append(_Change(origin, int(seq), int(hlc), table, row_id, op, decode_fields(table, fields), actor))
         ranges[origin] = [lo, have[origin]]
     return changes, ranges
 
@@ -137,9 +138,8 @@ def _scan_whole_log(s: Session, to_code: str, acked: dict[str, int], have: dict[
     rows = s.connection().execute(select(ChangeLog.origin, ChangeLog.seq, ChangeLog.hlc, ChangeLog.table_name,
                                          ChangeLog.row_id, ChangeLog.op, ChangeLog.fields, ChangeLog.actor)
                                   .order_by(ChangeLog.origin, ChangeLog.seq)).all()
-    loads = orjson.loads
     for origin, seq, hlc, table, row_id, op, fields, actor in rows:
-        names = loads(fields or "[]")
+        names = decode_fields(table, fields)
         entries[row_id].append(((hlc, origin), names))
         if origin != to_code and seq > acked.get(origin, 0) and (carry is None or origin in carry):
             changes.append(_Change(origin, seq, hlc, table, row_id, op, names, actor))

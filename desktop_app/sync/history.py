@@ -12,10 +12,10 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.changes import decode_fields
 from db.models import ChangeLog
 
 Stamp = tuple[int, str]
@@ -35,17 +35,17 @@ def chunks(items: list, size: int = CHUNK) -> Iterable[list]:
 def load_entries(session: Session, row_ids: Iterable[str], whole_log: bool = False) -> Entries:
     """The change-log entries of ``row_ids`` (scanning the whole log when that is cheaper)."""
     out: Entries = defaultdict(list)
-    cols = (ChangeLog.origin, ChangeLog.hlc, ChangeLog.row_id, ChangeLog.fields)
+    cols = (ChangeLog.origin, ChangeLog.hlc, ChangeLog.table_name, ChangeLog.row_id, ChangeLog.fields)
     if whole_log:
         wanted = set(row_ids)
-        for origin, hlc, row_id, fields in session.connection().execute(select(*cols)).all():
+        for origin, hlc, table, row_id, fields in session.connection().execute(select(*cols)).all():
             if row_id in wanted:
-                out[row_id].append(((int(hlc), origin), orjson.loads(fields or "[]")))
+                out[row_id].append(((int(hlc), origin), decode_fields(table, fields)))
         return out
     for part in chunks(sorted(set(row_ids))):
-        for origin, hlc, row_id, fields in session.connection().execute(
+        for origin, hlc, table, row_id, fields in session.connection().execute(
                 select(*cols).where(ChangeLog.row_id.in_(part))).all():
-            out[row_id].append(((int(hlc), origin), orjson.loads(fields or "[]")))
+            out[row_id].append(((int(hlc), origin), decode_fields(table, fields)))
     return out
 
 
