@@ -74,6 +74,7 @@ class DashboardPage(QWidget):
         self.title.setObjectName("PageTitle")
         self.subtitle = QLabel()
         self.subtitle.setObjectName("PageSubtitle")
+        self.subtitle.setWordWrap(True)  # a prefecture's 查看范围 beside it: the line wraps, never widens the window
         hl.addWidget(self.title)
         hl.addWidget(self.subtitle)
         row.addLayout(hl, 1)

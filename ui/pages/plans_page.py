@@ -34,6 +34,8 @@ from ui.signals import Kind, bus, notify
 from ui.work.widgets import fit_columns, page_header, scope_corner, sync_scope_corner, table_view
 
 PLAN_KIND = "plan"  # the change-bus kind of this page's writes
+#: how many sections the 未报送 line names (the rest are in its tooltip)
+NOT_FILED_SHOWN = 6
 
 
 class PlansPage(QWidget):
@@ -209,9 +211,13 @@ class PlansPage(QWidget):
         fit_columns(self.status_table)
         missing = [f"{r.office_name}·{r.section_name}" if office == scope.ALL else r.section_name
                    for r in rows if r.status in ("missing", "draft")]
+        # at most NOT_FILED_SHOWN names (a prefecture's whole list would push the window taller than the screen);
+        # the tooltip holds them all
+        shown = "、".join(missing[:NOT_FILED_SHOWN]) + (self.tr("等") if len(missing) > NOT_FILED_SHOWN else "")
         self.not_filed.setText(
-            self.tr("未报送（%1 个）：%2").replace("%1", str(len(missing))).replace("%2", "、".join(missing))
+            self.tr("未报送（%1 个）：%2").replace("%1", str(len(missing))).replace("%2", shown)
             if missing else self.tr("各科室均已报送"))
+        self.not_filed.setToolTip("\n".join(missing))
         self.not_filed.setStyleSheet("color: #a61b1b; font-weight: bold;" if missing else "color: #1e6b34;")
         row = self.status_model.row_of(lambda r: r.section_id == keep) if keep else 0
         self.status_table.selectRow(max(row, 0))

@@ -33,6 +33,9 @@ from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
 from ui.work.widgets import find_box, find_corner, open_attachment, page_header, table_view
 
+#: how many topic-rule warnings the band shows (the rest are in its tooltip)
+RULE_LINES_SHOWN = 3
+
 
 class TopicsPage(ScopedYearPage):
     """调研课题: 立项, 阶段推进, 调研报告, 成果 and 评价 of the year's topics."""
@@ -148,7 +151,14 @@ class TopicsPage(ScopedYearPage):
             rule_lines = topic_review.due_counts(self.ctx.db, self.items).lines() + rule_lines
         if not done.ok:
             return
-        self.rules.setText("▲ " + "\n▲ ".join(rule_lines) if rule_lines else "")
+        # at most RULE_LINES_SHOWN lines (a prefecture's every county would push the page taller than the screen);
+        # the tooltip holds them all
+        shown = rule_lines[:RULE_LINES_SHOWN]
+        more = len(rule_lines) - len(shown)
+        self.rules.setText("▲ " + "\n▲ ".join(shown) + (self.tr("\n…… 另有 %1 条（鼠标停留在此查看全部）")
+                                                        .replace("%1", str(more)) if more > 0 else "")
+                           if rule_lines else "")
+        self.rules.setToolTip("\n".join(rule_lines) if more > 0 else "")
         self.rules.setVisible(bool(rule_lines))
         self.model.office_names = names
         self.model.due_colours = self.due_colours

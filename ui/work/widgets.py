@@ -117,6 +117,7 @@ def page_header(title: str, subtitle: str = "", corner: QWidget | None = None) -
     t.setObjectName("PageTitle")
     sub = QLabel(subtitle)
     sub.setObjectName("PageSubtitle")
+    sub.setWordWrap(True)  # a long line (counts, a county's name, 查看范围 beside it) wraps: it never widens the window
     lay.addWidget(t)
     lay.addWidget(sub)
     outer.addLayout(lay, 1)
