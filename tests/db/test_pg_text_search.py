@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import and_, or_, select, text
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from db import bigrams, migrate
 from db.models import Issue
 from desktop_app.context import AppContext
-from desktop_app.ledger import search
+from desktop_app.ledger import query, search
 from desktop_app.ledger.query import IssueFilter, count_issues
 from tests import pg_plugin
 
@@ -146,3 +147,33 @@ def test_a_two_character_search_uses_the_index(ctx: AppContext) -> None:
         assert bigrams.INDEX not in "\n".join(s.execute(text(f"EXPLAIN {sql}")).scalars())
     # and the ledger's own count agrees with the reference
     assert count_issues(ctx.db, IssueFilter(year=2026, text="党建")) == len(_expected(ITEMS, "党建"))
+
+
+def test_a_broad_text_walks_the_serial_order_without_the_index_and_gives_the_same_rows(
+        ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    """整改 in most items: collecting every candidate through the index and sorting them is the slow way
+    (0.39 s for a page at 100k), so the page walks the serial index testing LIKE on each row."""
+    monkeypatch.setattr(search, "BROAD_MATCHES", 100)
+    rows = [(f"2026-{i:03d}", "", "落实整改" if i % 10 else "党建工作", "", "", "", "", "", "") for i in range(1, 601)]
+    _add(ctx, rows)
+    with ctx.db.engine.connect() as c:
+        c.execute(text("ANALYZE issue"))
+        c.commit()
+    with ctx.db.session() as s:
+        assert search.is_broad("整改", s) and not search.is_broad("党建", s) and not search.is_broad("整", s)
+    assert query.count_is_slow(ctx.db, IssueFilter(year=2026, text="整改"))  # broad: counted off the UI thread
+    assert not query.count_is_slow(ctx.db, IssueFilter(year=2026, text="党建"))  # the index counts it at once
+    assert query.count_is_slow(ctx.db, IssueFilter(year=2026, text="党"))  # one character: a LIKE scan
+
+    narrow = [r.serial for r in query.iter_issue_rows(ctx.db, IssueFilter(year=2026, text="党建"), batch=25)]
+    assert narrow == [r[0] for r in rows if "党建" in r[2]]
+
+    def no_index(_word: str) -> Any:
+        raise AssertionError("a broad text's page must not ask the index")
+
+    real = search.bigram_condition
+    monkeypatch.setattr(search, "bigram_condition", no_index)
+    walked = [r.serial for r in query.iter_issue_rows(ctx.db, IssueFilter(year=2026, text="整改"), batch=50)]
+    assert walked == [r[0] for r in rows if "整改" in r[2]]
+    monkeypatch.setattr(search, "bigram_condition", real)
+    assert query.count_issues(ctx.db, IssueFilter(year=2026, text="整改")) == len(walked) == 540
