@@ -13,7 +13,10 @@ edited item is indexed again under a new key (its key row moves up, keys only gr
 its old entry stays in the index, matched by nothing: every query joins the key table.
 When such stale entries outnumber the live ones the index is rebuilt (``catch_up``).
 
-On a database without FTS5 (PostgreSQL) the same filter is a LIKE scan.
+On PostgreSQL each word must occur (LIKE) in one field; a word of two or more characters first
+narrows the candidates through the character-bigram GIN index of migration 0012 (``db/bigrams.py``):
+``fielddesk_bigrams(<indexed text>) @> fielddesk_bigrams(word)``, then LIKE rechecks them, so the
+result is the LIKE scan's exactly. A 1-character word is a LIKE scan.
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     String,
     Table,
     TextClause,
+    and_,
     false,
+    func,
     insert,
     literal_column,
     or_,
@@ -40,6 +46,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from db import bigrams
 from db.engine import Database
 from db.models import Issue
 from db.models_ledger import IssueSearchKey
@@ -47,9 +54,8 @@ from desktop_app.services import settings
 
 #: a token of two letters: queries are split into single characters, so it never matches
 FIELD_SEPARATOR = " qq "
-#: the item fields the search covers, in index order
-INDEXED_FIELDS = ("serial", "category", "description", "measures", "responsible_unit", "co_units",
-                  "responsible_person", "lead_leader", "latest_progress")
+#: the item fields the search covers, in index order (the same on both engines: db/bigrams.py)
+INDEXED_FIELDS = bigrams.INDEXED_FIELDS
 _BATCH = 2000
 #: the change-log position (rowid) up to which the index is known to be current (a local setting)
 SETTING_MARK = "ledger.search_mark"
@@ -108,12 +114,22 @@ def text_condition(free_text: str, bind: Connection | Session, probe: bool = Fal
             # unary + stops SQLite from using the id index, so the scan keeps the sort index's order
             return literal_column("+issue.id").in_(select(m.c.issue_id))
         return Issue.id.in_(select(m.c.issue_id))
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     for word in free_text.split():
+        if len(word) >= 2 and not probe:  # a probing walk tests each row: LIKE alone (a broad text)
+            conds.append(bigram_condition(word))
         conds.append(or_(*[getattr(Issue, f).contains(word, autoescape=True) for f in INDEXED_FIELDS]))
-    from sqlalchemy import and_
-
     return and_(*conds)
+
+
+def bigram_condition(word: str) -> ColumnElement[bool]:
+    """PostgreSQL: the items whose indexed text holds every 2-character piece of ``word`` (lower-cased).
+
+    Candidates only, found through the GIN index of migration 0012 (the same expression as the
+    index's: ``db/bigrams.py``); the caller's LIKE conditions keep the exact semantics.
+    """
+    return literal_column(bigrams.bigrams_sql("issue")).op("@>", return_type=Boolean)(
+        getattr(func, bigrams.FUNCTION)(word))
 
 
 def match_subquery(free_text: str, bind: Connection | Session) -> Any | None:
@@ -189,6 +205,30 @@ def match_count(free_text: str, bind: Connection | Session) -> int | None:
     return int(hit)
 
 
+def _indexed_words(free_text: str) -> list[str]:
+    """The words the bigram index narrows (two or more characters; PostgreSQL)."""
+    return [w for w in free_text.split() if len(w) >= 2]
+
+
+def estimated_matches(free_text: str, bind: Connection | Session) -> tuple[int, int] | None:
+    """PostgreSQL: the planner's estimate of the items the bigram index gives for ``free_text``, and of
+    all items (``EXPLAIN``, ~1 ms: the index's statistics know how common each bigram is).
+
+    None when no word is long enough for the index (the text is a LIKE scan).
+    """
+    words = _indexed_words(free_text)
+    if not words:
+        return None
+    conn = bind.connection() if isinstance(bind, Session) else bind
+    cond = " AND ".join(f"{bigrams.bigrams_sql('issue')} @> {bigrams.FUNCTION}(:w{n})" for n in range(len(words)))
+    params = {f"w{n}": w for n, w in enumerate(words)}
+    raw = conn.execute(text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM issue WHERE {cond}"), params).scalar()
+    plan: Any = json.loads(raw) if isinstance(raw, str) else raw
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    total = int(conn.execute(text("SELECT greatest(reltuples, 0) FROM pg_class WHERE relname = 'issue'")).scalar() or 0)
+    return rows, total
+
+
 def is_broad(free_text: str, bind: Connection | Session) -> bool:
     """Whether the text matches so much of the ledger that collecting every match is the slow part.
 
@@ -196,6 +236,11 @@ def is_broad(free_text: str, bind: Connection | Session) -> bool:
     index (``row_matches``: ~0.01 s for 整改 at 100k), and the exact count is best made off the
     UI thread. Narrow texts are faster the other way round: the matches drive the query.
     """
+    if not has_fts(bind):
+        # PostgreSQL: the bigram index's candidates, as the planner estimates them; a text the index
+        # cannot narrow (1-character words only) is a LIKE scan whichever way round: not broad
+        est = estimated_matches(free_text, bind)
+        return est is not None and est[0] >= BROAD_MATCHES and est[0] >= BROAD_SHARE * est[1]
     n = match_count(free_text, bind)
     if not n or n < BROAD_MATCHES:
         return False
