@@ -1,4 +1,4 @@
-"""The ledger's character-bigram text index on PostgreSQL (issue #17; migration 0012).
+"""The ledger's character-bigram text index on PostgreSQL (issue #17; migration 0013).
 
 SQLite searches through its FTS5 character index (``desktop_app/ledger/search.py``). PostgreSQL has
 no such tokenizer and pg_trgm cannot index a 2-character term (整改, 党建: no trigram), so an
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-#: the SQL function (migration 0012) and the GIN index over it
+#: the SQL function (migration 0013) and the GIN index over it
 FUNCTION = "fielddesk_bigrams"
 INDEX = "ix_issue_text_bigrams"
 #: the item fields the search covers, in index order (desktop_app.ledger.search re-exports them)
@@ -53,5 +53,5 @@ def bigrams_sql(table: str = "") -> str:
 
 
 def index_sql() -> str:
-    """The DDL of the GIN index (migration 0012)."""
+    """The DDL of the GIN index (migration 0013)."""
     return f"CREATE INDEX IF NOT EXISTS {INDEX} ON issue USING gin (({bigrams_sql()}))"

@@ -14,7 +14,7 @@ its old entry stays in the index, matched by nothing: every query joins the key 
 When such stale entries outnumber the live ones the index is rebuilt (``catch_up``).
 
 On PostgreSQL each word must occur (LIKE) in one field; a word of two or more characters first
-narrows the candidates through the character-bigram GIN index of migration 0012 (``db/bigrams.py``):
+narrows the candidates through the character-bigram GIN index of migration 0013 (``db/bigrams.py``):
 ``fielddesk_bigrams(<indexed text>) @> fielddesk_bigrams(word)``, then LIKE rechecks them, so the
 result is the LIKE scan's exactly. A 1-character word is a LIKE scan.
 """
@@ -125,7 +125,7 @@ def text_condition(free_text: str, bind: Connection | Session, probe: bool = Fal
 def bigram_condition(word: str) -> ColumnElement[bool]:
     """PostgreSQL: the items whose indexed text holds every 2-character piece of ``word`` (lower-cased).
 
-    Candidates only, found through the GIN index of migration 0012 (the same expression as the
+    Candidates only, found through the GIN index of migration 0013 (the same expression as the
     index's: ``db/bigrams.py``); the caller's LIKE conditions keep the exact semantics.
     """
     return literal_column(bigrams.bigrams_sql("issue")).op("@>", return_type=Boolean)(

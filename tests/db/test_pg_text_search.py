@@ -1,4 +1,4 @@
-"""The ledger's text search on PostgreSQL: the character-bigram GIN index (migration 0012, issue #17).
+"""The ledger's text search on PostgreSQL: the character-bigram GIN index (migration 0013, issue #17).
 
 The index narrows the candidates of a word of two or more characters; LIKE rechecks them. These tests
 hold it to exactly what the LIKE scan finds — each word a substring of one field, case-sensitive,
@@ -86,7 +86,7 @@ def test_the_function_and_index_exist_after_the_migration_and_go_with_a_downgrad
         assert set(got) == {"整改", "改整", "改a", "ab"} and len(got) == 4
         assert s.execute(text("SELECT fielddesk_bigrams('党')")).scalar() == []
     ctx.db.engine.dispose()
-    migrate.downgrade(ctx.db.engine, "0011")
+    migrate.downgrade(ctx.db.engine, "0012")  # the revision before this index
     assert state() == (0, 0)
     migrate.upgrade(ctx.db.engine)
     assert state() == (1, 1)

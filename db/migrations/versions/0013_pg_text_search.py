@@ -12,8 +12,8 @@ from alembic import op
 
 from db import bigrams
 
-revision = "0012"  # the one place this migration's number is written (renumber here, and the file name)
-down_revision = "0011"
+revision = "0013"  # the one place this migration's number is written (renumber here, and the file name)
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
