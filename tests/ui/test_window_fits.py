@@ -58,3 +58,19 @@ def test_a_county_window_fits_the_screen(qtbot, ctx: AppContext) -> None:  # noq
 
 def test_a_prefecture_window_fits_the_screen(qtbot, prefecture: AppContext) -> None:  # noqa: ANN001
     _fits(qtbot, prefecture)
+
+
+def test_every_page_has_its_title(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """Every page opens under its own title, as a clerk finds their way (the ledger once had none); the
+    dashboard's title is the office's name."""
+    from PySide6.QtWidgets import QLabel
+
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    for spec in PAGES:
+        page = w.show_page(spec.key)
+        titles = [lbl.text() for lbl in page.findChildren(QLabel) if lbl.objectName() == "PageTitle" and lbl.isVisible()]
+        assert titles, spec.key
+        if spec.key != "dashboard":
+            assert titles[0] == spec.title, (spec.key, titles)

@@ -97,6 +97,11 @@ class LedgerPage(QWidget):
         if self.model.prefecture:
             self.new_button.setToolTip(self.tr("登记一条本单位的问题（Ctrl+Shift+N）"))
         top = QHBoxLayout()
+        # the page's title, as every page has one, on the toolbar's row (the ledger keeps its height for rows)
+        self.title = QLabel(self.tr("问题台账"))
+        self.title.setObjectName("PageTitle")
+        top.addWidget(self.title)
+        top.addSpacing(16)
         top.addWidget(self.banner, 1)
         top.addWidget(self.count_label)
         top.addWidget(self.assign_button)
