@@ -116,9 +116,9 @@ class BankTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
+        lay.addLayout(bottom)  # the actions above the list, where every other page has them
         lay.addWidget(self.view, 1)
         lay.addWidget(self.read_only_hint)
-        lay.addLayout(bottom)
         self.dialog: QuestionDialog | None = None
         bus().changed.connect(self._on_changed)
         self._load_tags()

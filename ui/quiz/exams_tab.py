@@ -142,8 +142,8 @@ class ExamsTab(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(row1)
+        lay.addLayout(row2)  # the actions above the list, where every other page has them
         lay.addWidget(self.view, 1)
-        lay.addLayout(row2)
         self.window: ExamWindow | None = None
         self.dialog: QDialog | None = None
         bus().changed.connect(self._on_changed)
