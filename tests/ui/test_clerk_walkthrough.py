@@ -242,12 +242,12 @@ def test_saving_an_unchanged_item_adds_nothing_to_its_timeline(qtbot, ctx: AppCo
 
 
 def test_outcome_buttons_say_what_they_need(qtbot, dialog_answers) -> None:  # noqa: ANN001
-    """编辑成果/删除成果 did nothing at all when no outcome was selected."""
+    """编辑成果/删除成果 did nothing at all when no outcome was selected: now they are greyed until one is, and
+    say so (issue #19: every disabled action gives its reason)."""
     detail = TopicDetail()
     qtbot.addWidget(detail)
-    detail.edit_outcome.click()
-    detail.remove_outcome.click()
-    assert len(dialog_answers.infos) == 2 and all("选择" in t for t in dialog_answers.infos)
+    for button in (detail.edit_outcome, detail.remove_outcome):
+        assert not button.isEnabled() and "选" in button.toolTip()
 
 
 def test_empty_card_list_says_how_to_start(qtbot, ctx: AppContext) -> None:  # noqa: ANN001

@@ -150,9 +150,11 @@ def test_ledger_page_print_buttons(qtbot, ledger_ctx: AppContext, dialog_answers
 
     page = LedgerPage(ledger_ctx)
     qtbot.addWidget(page)
-    page.current_id = None
-    page.notice_button.click()  # nothing selected: a calm hint, no dialog
-    assert dialog_answers.infos and not page.findChildren(PrintPreviewDialog)
+    page.show_issue(None)
+    # nothing selected: 打印通知单 is greyed and says why; a click does nothing
+    assert not page.notice_button.isEnabled() and page.notice_button.toolTip()
+    page.notice_button.click()
+    assert not page.findChildren(PrintPreviewDialog)
     page.tabs.setCurrentIndex(1)
     page.print_button.click()
     dlg = page.findChildren(PrintPreviewDialog)[-1]
