@@ -1,5 +1,8 @@
 """The period a campaign document covers: a month (2026-11), a quarter (2026-Q4), a half (2026-H2) or a year.
 
+The days and names come from the plans' periods (``desktop_app.campaign.periods``); this module adds what a
+document's ``--period`` needs on top: the forms it accepts (2026Q4, 2026-h2 too) and its messages.
+
 ``--period`` is read here for every campaign kind; a kind accepts one grain only, and without ``--period``
 it covers the current month/quarter/half/year of ``today``.
 """
@@ -10,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from desktop_app.campaign import periods
 from desktop_app.errors import ValidationError
 
 #: the grain each campaign kind reads, and how its period is written
@@ -21,7 +25,6 @@ _PATTERNS = {
     "half": re.compile(r"^(\d{4})-?H([12])$", re.IGNORECASE),
     "year": re.compile(r"^(\d{4})$"),
 }
-_QUARTER_WORDS = "一二三四"
 
 
 @dataclass(frozen=True)
@@ -36,20 +39,17 @@ class Period:
 
     @property
     def label(self) -> str:
-        """2026年11月, 2026年第四季度, 2026年上半年, 2026年."""
-        if self.grain == "month":
-            return f"{self.year}年{self.index}月"
-        if self.grain == "quarter":
-            return f"{self.year}年第{_QUARTER_WORDS[self.index - 1]}季度"
-        if self.grain == "half":
-            return f"{self.year}年{'上' if self.index == 1 else '下'}半年"
-        return f"{self.year}年"
+        """2026年11月, 2026年第四季度, 2026年上半年, 2026年 (a document says 2026年, a plan 2026年度)."""
+        return f"{self.year}年" if self.grain == "year" else self._plan_period.short_label
 
     @property
     def code(self) -> str:
         """The period as ``PeriodPlan.period`` writes it: 2026-11, 2026-Q4, 2026-H2, 2026."""
-        return {"month": f"{self.year}-{self.index:02d}", "quarter": f"{self.year}-Q{self.index}",
-                "half": f"{self.year}-H{self.index}"}.get(self.grain, str(self.year))
+        return self._plan_period.text
+
+    @property
+    def _plan_period(self) -> periods.Period:
+        return periods.Period(self.grain, self.year, self.index)
 
     def months(self) -> list[tuple[int, int]]:
         """(year, month) of every month of the period."""
@@ -57,20 +57,15 @@ class Period:
 
 
 def make_period(grain: str, year: int, index: int) -> Period:
-    """The period ``index`` (month, quarter or half number) of ``year``."""
-    first_month, months = {"month": (index, 1), "quarter": (3 * index - 2, 3), "half": (6 * index - 5, 6),
-                           "year": (1, 12)}[grain]
-    last_month = first_month + months - 1
-    end = (dt.date(year, 12, 31) if last_month == 12
-           else dt.date(year, last_month + 1, 1) - dt.timedelta(days=1))
-    return Period(grain, year, index, dt.date(year, first_month, 1), end)
+    """The period ``index`` (month, quarter or half number) of ``year``; its days are the plans' (one arithmetic)."""
+    p = periods.Period(grain, year, index)
+    return Period(grain, year, index, p.start, p.end)
 
 
 def current_period(grain: str, today: dt.date) -> Period:
     """The month/quarter/half/year ``today`` falls in."""
-    index = {"month": today.month, "quarter": (today.month - 1) // 3 + 1, "half": 1 if today.month <= 6 else 2,
-             "year": 1}[grain]
-    return make_period(grain, today.year, index)
+    p = periods.period_of(grain, today)
+    return make_period(grain, p.year, p.index)
 
 
 def parse_period(text: str | None, grain: str, today: dt.date, what: str = "") -> Period:
