@@ -50,11 +50,16 @@ RECENT_MAX = 8
 _RECENT_KEY = "recent/files"
 
 
-def recent_files() -> list[str]:
-    """Spreadsheets and bundles imported lately, newest first (only those still on disk)."""
+def _stored_recent() -> list[str]:
+    """The stored list as written (QSettings' ini gives a lone entry back as a plain string)."""
     value: Any = settings().value(_RECENT_KEY, [])
     names = [value] if isinstance(value, str) else list(value or [])
-    return [n for n in names if isinstance(n, str) and n and Path(n).is_file()][:RECENT_MAX]
+    return [n for n in names if isinstance(n, str) and n]
+
+
+def recent_files() -> list[str]:
+    """Spreadsheets and bundles imported lately, newest first (only those still on disk)."""
+    return [n for n in _stored_recent() if Path(n).is_file()][:RECENT_MAX]
 
 
 def remember_recent(path: str | Path) -> None:
@@ -62,9 +67,7 @@ def remember_recent(path: str | Path) -> None:
     name = str(Path(path).resolve()) if str(path) else ""
     if not name:
         return
-    value: Any = settings().value(_RECENT_KEY, [])
-    names = [value] if isinstance(value, str) else [n for n in list(value or []) if isinstance(n, str)]
-    set_value(_RECENT_KEY, [name, *[n for n in names if n != name]][:RECENT_MAX])
+    set_value(_RECENT_KEY, [name, *[n for n in _stored_recent() if n != name]][:RECENT_MAX])
 
 
 def clear_recent() -> None:
