@@ -26,10 +26,11 @@ from db.models_campaign import CONTACT_STATES as CONTACT_STATES  # re-exported f
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.ledger.codes import FINISHED_STATUSES
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import check_year, person_of_office, require_office, section_of_office
 
-SOLVED_STATUSES = ("done", "closed")
+SOLVED_STATUSES = FINISHED_STATUSES
 
 
 @dataclass(frozen=True)

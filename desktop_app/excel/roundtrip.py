@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import ISSUE_STATUS_LABELS, Issue
+from db.models import Issue
 from desktop_app.audit import Actor
 from desktop_app.errors import FieldDeskError, ImportFileError
 from desktop_app.excel import header as hdr
@@ -27,6 +27,7 @@ from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 from desktop_app.excel.importer import ROUNDTRIP_ID_TITLE, RowError
 from desktop_app.excel.lists import ExportResult, _office_name, _year
 from desktop_app.excel.sheet import SheetData
+from desktop_app.ledger.codes import ENDED_STATUSES, ISSUE_STATUS_LABELS, IssueStatus
 
 MARKER_NAME = "FieldDeskRoundTrip"
 STATUS_CHOICES = ("未启动", "推进中", "已完成")
@@ -160,7 +161,7 @@ def apply(db: Database, actor: Actor, data: SheetData, dry_run: bool = False,
             report.rows_report.append(RoundTripRow(sheet_row, issue_id, serial, "rejected",
                                                    f"系统编号不在本单位的问题台账中（编号 {serial or '空'}）"))
             continue
-        if item.status in ("closed", "void"):
+        if item.status in ENDED_STATUSES:
             report.rows_report.append(RoundTripRow(sheet_row, issue_id, item.serial, "rejected",
                                                    f"问题 {item.serial} {ISSUE_STATUS_LABELS[item.status]}，不能登记进展"))
             continue
@@ -177,9 +178,9 @@ def apply(db: Database, actor: Actor, data: SheetData, dry_run: bool = False,
             continue
         text = hdr.cell_text(cell(row, T_TEXT))
         new_status = _STATUS_CODE.get(status_word, item.status)
-        if new_status == "done" and (percent is None or percent < 100):
+        if new_status == IssueStatus.DONE and (percent is None or percent < 100):
             percent = 100
-        status_changed = new_status != item.status and new_status != "not_started"
+        status_changed = new_status != item.status and new_status != IssueStatus.NOT_STARTED
         percent_changed = percent is not None and percent != item.progress_percent
         if text == (item.latest_progress or "").strip():
             text = ""  # the same sheet imported twice adds nothing the second time
