@@ -27,11 +27,11 @@ from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 from desktop_app.excel.importer import ROUNDTRIP_ID_TITLE, RowError
 from desktop_app.excel.lists import ExportResult, _office_name, _year
 from desktop_app.excel.sheet import SheetData
-from desktop_app.ledger.codes import ENDED_STATUSES, ISSUE_STATUS_LABELS, IssueStatus
+from desktop_app.ledger.codes import ENDED_STATUSES, ISSUE_STATUS_LABELS, OPEN_STATUSES, IssueStatus
 
 MARKER_NAME = "FieldDeskRoundTrip"
 STATUS_CHOICES = ("未启动", "推进中", "已完成")
-_STATUS_CODE = {"未启动": "not_started", "推进中": "in_progress", "已完成": "done"}
+_STATUS_CODE = {"未启动": IssueStatus.NOT_STARTED, "推进中": IssueStatus.IN_PROGRESS, "已完成": IssueStatus.DONE}
 
 T_SERIAL, T_DESC, T_STATUS, T_PERCENT, T_TEXT, T_REPORTER = (
     "编号", "问题描述", "整改状态", "完成进度（%）", "本次进展情况", "填报人")
@@ -51,7 +51,7 @@ def export_for_unit(db: Database, path: Path, unit: str, year: int | None = None
     from desktop_app.ledger.query import IssueFilter, iter_issue_rows
 
     y = _year(db, year)
-    f = IssueFilter(year=y, unit=unit, statuses=["not_started", "in_progress", "done"])
+    f = IssueFilter(year=y, unit=unit, statuses=[*OPEN_STATUSES, IssueStatus.DONE])
     rows = ((n, r.serial, r.description, r.measures, r.deadline or r.kind_label, r.status_label,
              r.progress_percent, "", "", r.id) for n, r in enumerate(iter_issue_rows(db, f), start=1))
     office = _office_name(db)
