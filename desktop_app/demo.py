@@ -72,6 +72,7 @@ from desktop_app.ledger.codes import FINISHED_STATUSES, OPEN_STATUSES, ClosureSt
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
 from desktop_app.sync import keys, peers
+from desktop_app.work.codes import VisitState
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
@@ -428,7 +429,7 @@ def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
                       unannounced=method == "四不两直" or (method in ("随机走访", "专项调研") and rng.random() < 0.2),
                       purpose=rng.choice(names.VISIT_PURPOSES), findings=rng.choice(names.VISIT_FINDINGS) if past else "",
                       # over by the demo's today: done on the planned days; to come: still planned
-                      state="done" if past else "planned", actual_start=start if past else None,
+                      state=VisitState.DONE if past else VisitState.PLANNED, actual_start=start if past else None,
                       actual_end=end if past else None)
         s.add(visit)
         s.flush()

@@ -32,6 +32,7 @@ from db.models_work import Outcome, TopicMember
 from desktop_app.documents.periods import Period
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.ledger.codes import OPEN_STATUSES, IssueStatus
+from desktop_app.work.codes import VisitState
 from desktop_app.work.visit_state import not_counted_reason
 
 #: ledger states of an item still to be worked on (overdue when its deadline has passed)
@@ -158,7 +159,7 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
         topics = s.execute(_scoped(select(Topic), Topic, codes).where(Topic.year == period.year)).scalars().all()
         f.topics_year = len(topics)
         f.topics_by_status = dict(Counter(t.status for t in topics))
-        visits = s.execute(_scoped(select(Visit), Visit, codes).where(Visit.state == "done")).scalars().all()
+        visits = s.execute(_scoped(select(Visit), Visit, codes).where(Visit.state == VisitState.DONE)).scalars().all()
         in_period = [v for v in visits if _overlap(*_visit_span(v), period)]
         f.visits = len(in_period)
         f.topics_active = len({v.topic_id for v in in_period if v.topic_id})
@@ -422,7 +423,7 @@ def topic_data(db: Any, codes: list[str] | None, ref: str) -> TopicData:
             select(TopicMember.person_id).where(TopicMember.topic_id == t.id, TopicMember.deleted.is_(False))
         ).scalars()]
         visits = s.execute(select(Visit).where(Visit.topic_id == t.id, Visit.deleted.is_(False),
-                                               Visit.state != "cancelled")
+                                               Visit.state != VisitState.CANCELLED)
                            .order_by(Visit.start_date)).scalars().all()
         visit_ids = [v.id for v in visits]
         cond = Issue.source_topic_id == t.id
