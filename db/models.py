@@ -15,12 +15,6 @@ from db.models_campaign import (
     SectionScore,
 )
 from db.models_ledger import (
-    CLOSURE_STATE_LABELS,
-    EXTENSION_STATE_LABELS,
-    ISSUE_KIND_LABELS,
-    ISSUE_SOURCE_LABELS,
-    ISSUE_STATUS_LABELS,
-    URGE_LEVEL_LABELS,
     AttachmentLink,
     Closure,
     Extension,
@@ -66,9 +60,8 @@ check_lengths(Base)
 __all__ = [
     "CONTACT_KIND_LABELS", "MEETING_KINDS", "PLAN_KIND_LABELS", "RATER_KIND_LABELS", "TOPIC_REVIEW_STATES",
     "ContactPoint", "Meeting", "MeetingAttendee", "PeriodPlan", "PlanItem", "SectionScore",
-    "AWARD_KINDS", "CLOSURE_STATE_LABELS", "EXTENSION_STATE_LABELS", "ISSUE_KIND_LABELS", "ISSUE_SOURCE_LABELS",
-    "ISSUE_STATUS_LABELS", "OFFICE_LEVELS", "OUTCOME_KINDS", "PLACE_TYPES", "QUESTION_TYPES", "SYNCED_MODELS",
-    "TOPIC_KINDS", "TOPIC_STATUSES", "URGE_LEVEL_LABELS", "VISIT_METHODS", "Attachment", "AttachmentLink",
+    "AWARD_KINDS", "OFFICE_LEVELS", "OUTCOME_KINDS", "PLACE_TYPES", "QUESTION_TYPES", "SYNCED_MODELS",
+    "TOPIC_KINDS", "TOPIC_STATUSES", "VISIT_METHODS", "Attachment", "AttachmentLink",
     "Attempt", "AuditEntry", "Award", "Base", "Campaign", "ChangeLog", "Closure", "Exam", "Extension", "FollowUp",
     "Holiday", "ImportedBundle", "Issue", "Office", "Outcome", "Paper", "PeerState", "Person", "PracticeCard", "Progress",
     "Question", "Section", "Setting", "SyncConflict", "SyncMixin", "Topic", "TopicMember", "Urge", "User", "Visit",

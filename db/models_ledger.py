@@ -1,7 +1,7 @@
 """Issue ledger (问题台账): items and their append-only children.
 
-Kinds and statuses are stored as short codes; ``*_LABELS`` give the Chinese
-words the UI, Excel and PDF show.
+Kinds and statuses are stored as short codes: their enums and Chinese words are
+``desktop_app.ledger.codes`` (this layer stores the text; the core gives it meaning).
 """
 
 from __future__ import annotations
@@ -13,26 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, SyncMixin
 
-ISSUE_KIND_LABELS = {"immediate": "立行立改", "dated": "限期整改", "ongoing": "长期坚持"}
-ISSUE_STATUS_LABELS = {
-    "not_started": "未启动",
-    "in_progress": "推进中",
-    "done": "已完成",
-    "closed": "已销号",
-    "void": "已作废",
-}
-ISSUE_SOURCE_LABELS = {
-    "visit": "调研发现",
-    "topic": "课题调研",
-    "assigned": "上级交办",
-    "self": "自查",
-    "public": "群众反映",
-    "meeting": "会议研讨",
-}
-CLOSURE_STATE_LABELS = {"": "", "applied": "申请销号", "approved": "已审核", "returned": "已退回"}
-#: "adjusted": not a request but the assigning office's own 调整期限 (desktop_app.ledger.deadline)
-EXTENSION_STATE_LABELS = {"pending": "待审批", "approved": "已批准", "rejected": "已驳回", "adjusted": "期限调整"}
-URGE_LEVEL_LABELS = {1: "一般催办", 2: "重点催办", 3: "挂牌督办"}
 #: the natural order of serial numbers as one SQL value (the ledger index and its queries use exactly this)
 SERIAL_ORDER_SQL = "(CAST(length(serial) + 100 AS VARCHAR) || serial)"
 

@@ -17,8 +17,6 @@ OUTCOME_KINDS = ("实践成果", "制度成果", "理论成果")
 PLACE_TYPES = ("农村", "社区", "企业", "医院", "学校", "新经济组织", "新社会组织", "机关", "外地")
 #: places whose days count toward the grassroots quota (机关 and 外地 — 学习考察、汇报 — are recorded, not counted)
 GRASSROOTS_PLACE_TYPES = ("农村", "社区", "企业", "医院", "学校", "新经济组织", "新社会组织")
-#: a visit's state: 计划 → 已完成 (with the actual dates) or 取消
-VISIT_STATES = {"planned": "计划", "done": "已完成", "cancelled": "已取消"}
 VISIT_METHODS = ("蹲点调研", "随机走访", "专项调研", "座谈访谈", "问卷调查", "四不两直", "统计分析")
 #: the width of visit.method: several methods written together (座谈交流、实地走访、个别访谈、查阅资料) fit whole
 VISIT_METHOD_MAX = 60
@@ -98,7 +96,7 @@ class Visit(SyncMixin, Base):
     lead_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
     purpose: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
-    #: planned | done | cancelled (VISIT_STATES); only done days count
+    #: planned | done | cancelled (``desktop_app.work.codes.VisitState``); only done days count
     state: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned", index=True)
     #: the days it really took (set when done; the plan stays in start_date/end_date)
     actual_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

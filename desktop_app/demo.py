@@ -68,9 +68,11 @@ from desktop_app.config import DataDir
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.demo_campaign import add_meetings
 from desktop_app.errors import ValidationError
+from desktop_app.ledger.codes import FINISHED_STATUSES, OPEN_STATUSES, ClosureState, IssueStatus
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
 from desktop_app.sync import keys, peers
+from desktop_app.work.codes import VisitState
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
@@ -427,7 +429,7 @@ def _add_visits(s: Session, w: _World, campaign_id: str) -> int:
                       unannounced=method == "四不两直" or (method in ("随机走访", "专项调研") and rng.random() < 0.2),
                       purpose=rng.choice(names.VISIT_PURPOSES), findings=rng.choice(names.VISIT_FINDINGS) if past else "",
                       # over by the demo's today: done on the planned days; to come: still planned
-                      state="done" if past else "planned", actual_start=start if past else None,
+                      state=VisitState.DONE if past else VisitState.PLANNED, actual_start=start if past else None,
                       actual_end=end if past else None)
         s.add(visit)
         s.flush()
@@ -714,20 +716,22 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
         if kind == "ongoing":
             deadline = None
         original = deadline
-        status = {"closed": "closed", "done": "done", "void": "void", "not_started": "not_started"}.get(
-            fate, "not_started" if fate == "overdue" and rng.random() < 0.3 else "in_progress")
+        # a fate that is a status is the item's status; the others are open items, late or not
+        status: str = IssueStatus(fate) if fate in (IssueStatus.CLOSED, IssueStatus.DONE, IssueStatus.VOID,
+                                                IssueStatus.NOT_STARTED) else \
+            IssueStatus.NOT_STARTED if fate == "overdue" and rng.random() < 0.3 else IssueStatus.IN_PROGRESS
         person = rng.choice(unit_people)
         unit = "县乡村振兴局" if person in clerks else rng.choice(units)
         leader = rng.choice(leaders)
         # the day work stopped: closure for closed items, today for open ones
         last_day = min(w.ref, (deadline or w.ref) + dt.timedelta(days=rng.randint(-10, 5))) \
-            if status in ("closed", "done") else w.ref
+            if status in FINISHED_STATUSES else w.ref
         last_day = max(last_day, assigned)
 
         # an item assigned by the prefecture (交办) is the prefecture's to extend and to close (DESIGN.md §4,
         # sync/ownership.py): the county only asks, so every row it writes here is one the prefecture accepts
         assigned_by = names.PARENT_CODE if source == "assigned" else ""
-        if kind == "dated" and status in ("in_progress", "not_started") and deadline and rng.random() < 0.05:
+        if kind == "dated" and status in OPEN_STATUSES and deadline and rng.random() < 0.05:
             reason = "涉及多个部门协调，资金下达滞后，申请延期完成整改。"
             if assigned_by:  # asked and still waiting for the prefecture's answer: the deadline stands
                 asked = w.rand_date(assigned, min(deadline, w.ref))
@@ -740,25 +744,25 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
                 bulk.add("extension", w.ids(), (issue_id, _d(deadline), reason, "approved", person, leader,
                                                  _d(min(asked + dt.timedelta(days=3), w.ref)), "同意延期，请加快推进。"))
 
-        n_progress = 0 if status == "not_started" else rng.randint(0, 1) if status == "void" else \
-            rng.randint(2, 4) if status in ("done", "closed") else rng.randint(1, 3)
+        n_progress = 0 if status == IssueStatus.NOT_STARTED else rng.randint(0, 1) if status == IssueStatus.VOID else \
+            rng.randint(2, 4) if status in FINISHED_STATUSES else rng.randint(1, 3)
         progress_rows: list[tuple[dt.date, str, int]] = []
         if n_progress:
             days = sorted(w.rand_date(assigned, last_day) for _ in range(n_progress))
             percents = list(rng.choice(percent_runs[n_progress]))
-            if status in ("done", "closed"):
+            if status in FINISHED_STATUSES:
                 percents[-1] = 100
             texts = list(rng.choice(text_runs[n_progress]))
-            if status in ("done", "closed"):
+            if status in FINISHED_STATUSES:
                 texts[-1] = "已完成整改，相关佐证材料已收集归档。"
             progress_rows = list(zip(days, texts, percents, strict=True))
         closure_state, evidence, closed_at, closed_by = "", "", None, ""
         follow_up: tuple[dt.date, str, bool, bool] | None = None
-        if status == "closed" and assigned_by:  # finished and applied for 销号; the verdict is the prefecture's
-            status, closure_state = "done", "applied"
+        if status == IssueStatus.CLOSED and assigned_by:  # finished and applied for 销号; the verdict is the prefecture's
+            status, closure_state = IssueStatus.DONE, ClosureState.APPLIED
             evidence = rng.choice(names.CLOSURE_EVIDENCE)
             bulk.add("closure", w.ids(), (issue_id, _d(last_day), person, evidence, "applied", "", None, ""))
-        elif status == "closed":
+        elif status == IssueStatus.CLOSED:
             closed_at, closed_by = last_day, rng.choice(leaders)
             evidence = rng.choice(names.CLOSURE_EVIDENCE)
             closure_state = "approved"
@@ -771,9 +775,9 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
                              names.FOLLOW_UP_FINDINGS[1 if reopen else 0], not reopen, reopen)
                 if reopen:  # reopened by the follow-up: back in progress, the old closure stays on record
                     reopened_done = True
-                    status, closure_state, closed_at, closed_by = "in_progress", "", None, ""
+                    status, closure_state, closed_at, closed_by = IssueStatus.IN_PROGRESS, "", None, ""
                     progress_rows.append((follow_up[0], "回访发现问题反弹，已重新组织整改。", 60))
-        elif status == "done" and rng.random() < 0.4:
+        elif status == IssueStatus.DONE and rng.random() < 0.4:
             closure_state = "applied"
             evidence = rng.choice(names.CLOSURE_EVIDENCE)
             bulk.add("closure", w.ids(), (issue_id, _d(last_day), person, evidence, "applied", "", None, ""))
@@ -786,7 +790,7 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
             assigned_by, None))
         for day, text, pct in progress_rows:
             bulk.add("progress", w.ids(), (issue_id, _d(day), text, pct, person))
-        if fate == "overdue" and status != "closed" and rng.random() < 0.6 and deadline:
+        if fate == "overdue" and status != IssueStatus.CLOSED and rng.random() < 0.6 and deadline:
             for level in range(1, rng.randint(1, 2) + 1):
                 bulk.add("urge", w.ids(), (issue_id, _d(w.rand_date(deadline + dt.timedelta(days=1), w.ref)), level,
                                            names.URGE_NOTES[level - 1], "杨燊"))

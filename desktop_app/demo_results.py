@@ -20,6 +20,8 @@ from desktop_app.campaign import contacts, evaluation, outcomes
 from desktop_app.campaign.contacts import ContactInput
 from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.outcomes import OutcomeFields
+from desktop_app.ledger.codes import FINISHED_STATUSES
+from desktop_app.work.codes import VisitState
 
 PUBLICATIONS = ("《组工通讯》", "云南网", "《西双版纳报》", "《云南日报》", "")
 HOUSEHOLDERS = ("岩罕", "玉香", "岩温", "玉儿", "岩帕")
@@ -36,10 +38,10 @@ def add_results(db: Database, actor: Actor, year: int, ref: dt.date, seed: int =
         leaders = list(s.execute(select(Person.name).where(
             Person.office_code == office, Person.is_leader.is_(True), Person.deleted.is_(False))).scalars())
         solved = list(s.execute(select(Issue.id, Issue.description).where(
-            Issue.office_code == office, Issue.year == year, Issue.status.in_(("done", "closed")),
+            Issue.office_code == office, Issue.year == year, Issue.status.in_(FINISHED_STATUSES),
             Issue.deleted.is_(False)).order_by(Issue.serial).limit(4)).tuples())
         done = list(s.execute(select(Visit.id, Visit.place, Visit.township, Visit.section_id, Visit.lead_id).where(
-            Visit.office_code == office, Visit.state == "done", Visit.deleted.is_(False),
+            Visit.office_code == office, Visit.state == VisitState.DONE, Visit.deleted.is_(False),
             Visit.place.like("%村")).order_by(Visit.start_date)).tuples())
         helpers = Counter((pid, place) for vid, place, *_ in done for pid in s.execute(
             select(VisitParticipant.person_id).where(VisitParticipant.visit_id == vid)).scalars())

@@ -107,19 +107,3 @@ def parse_roles(text: str | Iterable[str]) -> list[str]:
         if key not in out:
             out.append(key)
     return out
-
-
-#: the ledger detail pane's steps → the right each needs (the pane greys out what the signed-in person may not do)
-STEP_RIGHTS: dict[str, str] = {
-    "edit": "record", "progress": "record", "extension": "record", "closure": "record", "urge": "record",
-    "follow_up": "record", "void": "record", "adjust_deadline": "record",
-    "decide_extension": "approve", "verify": "approve",
-}
-
-
-def step_refusal(rights: frozenset[str] | None, step: str) -> str | None:
-    """Why a signed-in person with ``rights`` may not take a ledger ``step`` (None: they may, or no accounts)."""
-    need = STEP_RIGHTS.get(step)
-    if rights is None or need is None or need in rights:
-        return None
-    return f"需要“{RIGHTS[need]}”权限；请由有此权限的人员办理，或切换用户"

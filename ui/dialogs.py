@@ -10,6 +10,7 @@ The API (stable):
 - ``warn(parent, text, title="调研工作台") -> None``
 - ``file_saved(parent, text, path, title="调研工作台") -> None``: a file was written; offers 打开文件 / 打开所在文件夹
 - ``confirm(parent, text, title="请确认", ok="确定", danger=False) -> bool``
+- ``ok_cancel(ok="确定", accept=Ok) -> QDialogButtonBox``: a form's 确定/取消 (or 保存/取消…) buttons in Chinese
 - ``ask_text(parent, label, title, text="", multiline=False, password=False) -> str | None`` (None when cancelled)
 - ``open_file(parent, caption, filter="", directory="") -> str | None``
 - ``open_files(parent, caption, filter="", directory="") -> list[str]``
@@ -104,6 +105,19 @@ def confirm(parent: QWidget | None, text: str, title: str = "", ok: str = "", da
     box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
+
+
+def ok_cancel(ok: str = "", accept: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
+              cancel: str = "") -> QDialogButtonBox:
+    """A form's accept and cancel buttons in Chinese — 确定 (or ``ok``: 保存, 生成试卷…) and 取消 (or ``cancel``) —
+    whatever language Qt's own words are in; the accepting button (``accept``: Qt's Ok or Save) is the default,
+    so Enter submits the form."""
+    box = QDialogButtonBox(accept | QDialogButtonBox.StandardButton.Cancel)
+    yes = box.button(accept)
+    yes.setText(ok or _tr("确定"))
+    yes.setDefault(True)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel or _tr("取消"))
+    return box
 
 
 def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: str = "",

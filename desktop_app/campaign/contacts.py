@@ -26,10 +26,12 @@ from db.models_campaign import CONTACT_STATES as CONTACT_STATES  # re-exported f
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.ledger.codes import FINISHED_STATUSES
 from desktop_app.services.ownership import refuse_foreign
+from desktop_app.work.codes import VisitState
 from desktop_app.work.common import check_year, person_of_office, require_office, section_of_office
 
-SOLVED_STATUSES = ("done", "closed")
+SOLVED_STATUSES = FINISHED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ class _DoneVisit:
 
 
 def _done_visits(s: Session, office: str | None, start: dt.date, end: dt.date) -> list[_DoneVisit]:
-    q = select(Visit).where(Visit.deleted.is_(False), Visit.state == "done", Visit.start_date <= end,
+    q = select(Visit).where(Visit.deleted.is_(False), Visit.state == VisitState.DONE, Visit.start_date <= end,
                             Visit.start_date >= start - dt.timedelta(days=100))
     if office:
         q = q.where(Visit.office_code == office)

@@ -27,6 +27,7 @@ from db.models_campaign import MEETING_KINDS, MONTHLY_REQUIRED_MEETING, Meeting,
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.ledger.codes import IssueStatus
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import check_year, names_by_id, office_names, require_office, section_of_office
@@ -440,7 +441,7 @@ def _infos(s: Session, found: list[Meeting]) -> list[MeetingInfo]:
                        AttachmentLink.deleted.is_(False))):
             files[owner].append(AttachmentInfo(sha, name, int(size)))
         for iid, serial, from_issue in s.execute(select(Issue.id, Issue.serial, Issue.source_meeting_id).where(
-                Issue.source_meeting_id.in_(chunk), Issue.deleted.is_(False), Issue.status != "void")
+                Issue.source_meeting_id.in_(chunk), Issue.deleted.is_(False), Issue.status != IssueStatus.VOID)
                 .order_by(Issue.serial)):
             issues[str(from_issue)].append(LinkedItem(iid, serial))
         for tid, title, from_topic in s.execute(select(Topic.id, Topic.title, Topic.source_meeting_id).where(

@@ -23,6 +23,7 @@ from db.models_campaign import MONTHLY_REQUIRED_MEETING, PLAN_KIND_LABELS, Conta
 from db.models_quiz import Award, Exam
 from desktop_app.campaign import periods, plans
 from desktop_app.ledger.warnings import DONE_STATUSES, colour_of
+from desktop_app.work.codes import VisitState
 from desktop_app.work.common import require_office
 from desktop_app.workdays import calendar_in_session
 
@@ -180,7 +181,7 @@ def household_todos(s: Session, office: str, today: dt.date) -> list[TodoEntry]:
     if not homes:
         return []
     places = [p for p in s.execute(select(Visit.place).where(
-        Visit.office_code == office, Visit.deleted.is_(False), Visit.state == "done",
+        Visit.office_code == office, Visit.deleted.is_(False), Visit.state == VisitState.DONE,
         Visit.start_date <= q.end, Visit.end_date >= q.start)).scalars() if p]
     sev = _severity(q.end, today, RED_BEFORE_END["quarter"])
     return [TodoEntry("household", f"结对户“{name}”{q.short_label}尚未走访", q.end, sev, "visits", cid)

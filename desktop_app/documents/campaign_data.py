@@ -31,10 +31,12 @@ from db.models_quiz import Award
 from db.models_work import Outcome, TopicMember
 from desktop_app.documents.periods import Period
 from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.ledger.codes import OPEN_STATUSES, IssueStatus
+from desktop_app.work.codes import VisitState
 from desktop_app.work.visit_state import not_counted_reason
 
 #: ledger states of an item still to be worked on (overdue when its deadline has passed)
-OPEN_STATES = ("not_started", "in_progress")
+OPEN_STATES = OPEN_STATUSES
 
 
 def _scoped(q: Any, model: Any, codes: list[str] | None) -> Any:
@@ -157,7 +159,7 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
         topics = s.execute(_scoped(select(Topic), Topic, codes).where(Topic.year == period.year)).scalars().all()
         f.topics_year = len(topics)
         f.topics_by_status = dict(Counter(t.status for t in topics))
-        visits = s.execute(_scoped(select(Visit), Visit, codes).where(Visit.state == "done")).scalars().all()
+        visits = s.execute(_scoped(select(Visit), Visit, codes).where(Visit.state == VisitState.DONE)).scalars().all()
         in_period = [v for v in visits if _overlap(*_visit_span(v), period)]
         f.visits = len(in_period)
         f.topics_active = len({v.topic_id for v in in_period if v.topic_id})
@@ -211,13 +213,13 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
                 if u:
                     u.plans_filed += 1
 
-        issues = s.execute(_scoped(select(Issue), Issue, codes).where(Issue.status != "void")).scalars().all()
+        issues = s.execute(_scoped(select(Issue), Issue, codes).where(Issue.status != IssueStatus.VOID)).scalars().all()
         owner = _issue_sections(s, codes)
         for i in issues:
             found = _found_on(i)
             if found and period.start <= found <= period.end:
                 f.issues_found += 1
-            if i.status == "closed" and i.closed_at and period.start <= i.closed_at <= period.end:
+            if i.status == IssueStatus.CLOSED and i.closed_at and period.start <= i.closed_at <= period.end:
                 f.issues_closed += 1
             if i.status in OPEN_STATES and i.deadline and i.deadline < ref and (not found or found <= ref):
                 f.issues_overdue += 1
@@ -399,7 +401,7 @@ class TopicData:
 
 def topic_data(db: Any, codes: list[str] | None, ref: str) -> TopicData:
     """The topic named by ``ref`` — its id, the first 8+ characters of it, or its exact title."""
-    from db.models_ledger import ISSUE_STATUS_LABELS
+    from desktop_app.ledger.codes import ISSUE_STATUS_LABELS
 
     ref = ref.strip()
     with db.session() as s:
@@ -421,13 +423,13 @@ def topic_data(db: Any, codes: list[str] | None, ref: str) -> TopicData:
             select(TopicMember.person_id).where(TopicMember.topic_id == t.id, TopicMember.deleted.is_(False))
         ).scalars()]
         visits = s.execute(select(Visit).where(Visit.topic_id == t.id, Visit.deleted.is_(False),
-                                               Visit.state != "cancelled")
+                                               Visit.state != VisitState.CANCELLED)
                            .order_by(Visit.start_date)).scalars().all()
         visit_ids = [v.id for v in visits]
         cond = Issue.source_topic_id == t.id
         if visit_ids:
             cond = cond | Issue.source_visit_id.in_(visit_ids)
-        issues = s.execute(select(Issue).where(cond, Issue.deleted.is_(False), Issue.status != "void")
+        issues = s.execute(select(Issue).where(cond, Issue.deleted.is_(False), Issue.status != IssueStatus.VOID)
                            .order_by(Issue.serial)).scalars().all()
         outcomes = s.execute(select(Outcome).where(Outcome.topic_id == t.id, Outcome.deleted.is_(False))
                              .order_by(Outcome.date)).scalars().all()

@@ -16,6 +16,7 @@ from desktop_app.documents import campaign_data as data
 from desktop_app.documents.doc_body import DocBody
 from desktop_app.documents.periods import Period, parse_period
 from desktop_app.errors import ValidationError
+from desktop_app.work.codes import VisitState
 
 #: kind -> (label, the grain of its --period; "" for none)
 CAMPAIGN_KINDS: dict[str, tuple[str, str]] = {
@@ -297,14 +298,14 @@ def topic_report(db: Any, office: str, ref: str, today: dt.date) -> DocBody:
     title = t.title if t.title.endswith("调研报告") else f"关于{subject}的调研报告"
     body = DocBody(title + "（初稿）", f"{t.office}{t.section}" if t.section else t.office, today)
     team = f"课题负责人：{t.lead or '无'}；课题组成员：{'、'.join(t.members) or '无'}。"
-    done = [v for v in t.visits if v.state == "done"]
+    done = [v for v in t.visits if v.state == VisitState.DONE]
     body.para(f"按照大调研工作安排，{t.section}围绕“{t.title}”开展{t.kind}课题调研（当前状态：{t.status}）。{team}")
     body.heading("一、调研基本情况")
     body.para(f"课题组采取{'、'.join(t.methods) or '实地调研'}等方式，共安排调研{len(t.visits)}次，"
               f"已完成{len(done)}次。" if t.visits else "尚无调研安排记录，无。")
     if t.visits:
         body.table(["日期", "地点", "方式", "带队", "状态"],
-                   [[_span(v.start, v.end), v.place, v.method, v.lead, "已完成" if v.state == "done" else "计划"]
+                   [[_span(v.start, v.end), v.place, v.method, v.lead, "已完成" if v.state == VisitState.DONE else "计划"]
                     for v in t.visits], [34.0, 50.0, 28.0, 20.0, 18.0])
     body.heading("二、调研发现")
     found = [v for v in t.visits if v.findings.strip()]

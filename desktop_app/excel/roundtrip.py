@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import Database
-from db.models import ISSUE_STATUS_LABELS, Issue
+from db.models import Issue
 from desktop_app.audit import Actor
 from desktop_app.errors import FieldDeskError, ImportFileError
 from desktop_app.excel import header as hdr
@@ -27,10 +27,11 @@ from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 from desktop_app.excel.importer import ROUNDTRIP_ID_TITLE, RowError
 from desktop_app.excel.lists import ExportResult, _office_name, _year
 from desktop_app.excel.sheet import SheetData
+from desktop_app.ledger.codes import ENDED_STATUSES, ISSUE_STATUS_LABELS, OPEN_STATUSES, IssueStatus
 
 MARKER_NAME = "FieldDeskRoundTrip"
 STATUS_CHOICES = ("未启动", "推进中", "已完成")
-_STATUS_CODE = {"未启动": "not_started", "推进中": "in_progress", "已完成": "done"}
+_STATUS_CODE = {"未启动": IssueStatus.NOT_STARTED, "推进中": IssueStatus.IN_PROGRESS, "已完成": IssueStatus.DONE}
 
 T_SERIAL, T_DESC, T_STATUS, T_PERCENT, T_TEXT, T_REPORTER = (
     "编号", "问题描述", "整改状态", "完成进度（%）", "本次进展情况", "填报人")
@@ -50,7 +51,7 @@ def export_for_unit(db: Database, path: Path, unit: str, year: int | None = None
     from desktop_app.ledger.query import IssueFilter, iter_issue_rows
 
     y = _year(db, year)
-    f = IssueFilter(year=y, unit=unit, statuses=["not_started", "in_progress", "done"])
+    f = IssueFilter(year=y, unit=unit, statuses=[*OPEN_STATUSES, IssueStatus.DONE])
     rows = ((n, r.serial, r.description, r.measures, r.deadline or r.kind_label, r.status_label,
              r.progress_percent, "", "", r.id) for n, r in enumerate(iter_issue_rows(db, f), start=1))
     office = _office_name(db)
@@ -160,7 +161,7 @@ def apply(db: Database, actor: Actor, data: SheetData, dry_run: bool = False,
             report.rows_report.append(RoundTripRow(sheet_row, issue_id, serial, "rejected",
                                                    f"系统编号不在本单位的问题台账中（编号 {serial or '空'}）"))
             continue
-        if item.status in ("closed", "void"):
+        if item.status in ENDED_STATUSES:
             report.rows_report.append(RoundTripRow(sheet_row, issue_id, item.serial, "rejected",
                                                    f"问题 {item.serial} {ISSUE_STATUS_LABELS[item.status]}，不能登记进展"))
             continue
@@ -177,9 +178,9 @@ def apply(db: Database, actor: Actor, data: SheetData, dry_run: bool = False,
             continue
         text = hdr.cell_text(cell(row, T_TEXT))
         new_status = _STATUS_CODE.get(status_word, item.status)
-        if new_status == "done" and (percent is None or percent < 100):
+        if new_status == IssueStatus.DONE and (percent is None or percent < 100):
             percent = 100
-        status_changed = new_status != item.status and new_status != "not_started"
+        status_changed = new_status != item.status and new_status != IssueStatus.NOT_STARTED
         percent_changed = percent is not None and percent != item.progress_percent
         if text == (item.latest_progress or "").strip():
             text = ""  # the same sheet imported twice adds nothing the second time

@@ -25,6 +25,7 @@ from db.models import Office
 from desktop_app.audit import Actor
 from desktop_app.errors import PermissionDeniedError, SetupRequiredError, ValidationError
 from desktop_app.ledger import service
+from desktop_app.ledger.codes import IssueStatus
 from desktop_app.ledger.service import IssueSeries, LedgerValidationError, _err
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import scope, settings
@@ -71,7 +72,7 @@ def _check_items(items: list[IssueInput]) -> None:
     errs: list[ValidationError] = []
     n = len(items)
     for i, inp in enumerate(items, start=1):
-        if inp.status != "not_started":
+        if inp.status != IssueStatus.NOT_STARTED:
             errs.append(_err(i, n, "交办问题的整改状态由责任县（区）填报", "请保留“未启动”，由责任县（区）登记进展",
                              "status"))
         if inp.progress_text.strip() or inp.progress_percent:

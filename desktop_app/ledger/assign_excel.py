@@ -40,6 +40,7 @@ from desktop_app.excel import importer
 from desktop_app.excel.dates import KIND_DATED, DateParseError, parse_deadline
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
 from desktop_app.ledger import assign, service
+from desktop_app.ledger.codes import IssueStatus
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import scope, settings
 from desktop_app.services.scope import OfficeChoice
@@ -69,6 +70,7 @@ FIELDS = (
     FieldSpec("leader", "牵头领导", ("牵头领导", "责任领导", "分管领导", "包抓领导")),
     FieldSpec("note", "备注", ("备注",)),
 )
+
 _TEXT_FIELDS = ("county", "description", "measures", "category", "person", "leader", "note")
 _LABELS = {f.key: f.label for f in FIELDS}
 
@@ -282,7 +284,7 @@ def _existing(s: Session, office: str, keys: set[tuple[str, int]]) -> dict[tuple
     for county, year in keys:
         rows = s.execute(select(Issue.description, Issue.serial).where(
             Issue.assigned_by_office == office, Issue.office_code == county, Issue.year == year,
-            Issue.deleted.is_(False), Issue.status != "void"))
+            Issue.deleted.is_(False), Issue.status != IssueStatus.VOID))
         for desc, serial in rows:
             out.setdefault((county, year, _norm_desc(desc)), serial)
     return out

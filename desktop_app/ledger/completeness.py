@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, or_
 
 from db.models import Issue
 from desktop_app.errors import ValidationError
+from desktop_app.ledger.codes import IssueStatus
 from desktop_app.ledger.types import IssueInput
 
 DEFAULT_WORKDAYS = 7
@@ -61,7 +62,7 @@ def completeness_errors(inp: IssueInput, where: str) -> list[ValidationError]:
 
 def incomplete_condition() -> ColumnElement[bool]:
     """SQL: a live item that lacks measures, a responsible unit or person, or (限期整改) a deadline."""
-    return and_(Issue.status != "void", or_(
+    return and_(Issue.status != IssueStatus.VOID, or_(
         Issue.measures == "", Issue.measures.is_(None),
         Issue.responsible_unit == "", Issue.responsible_unit.is_(None),
         Issue.responsible_person == "", Issue.responsible_person.is_(None),

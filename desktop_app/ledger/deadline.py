@@ -19,12 +19,14 @@ from db.models import Extension
 from desktop_app import audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
-from desktop_app.ledger import rights
-from desktop_app.ledger.lifecycle import _issue, _text, _writable
+from desktop_app.ledger import steps
+from desktop_app.ledger.codes import ExtensionState
+from desktop_app.ledger.lifecycle import _issue, _text
 from desktop_app.ledger.service import MAX_WORKDAYS
+from desktop_app.ledger.steps import Step
 
 #: the state of an extension row that records an adjustment by the assigning office
-ADJUSTED = "adjusted"
+ADJUSTED = ExtensionState.ADJUSTED
 #: the audit action (shown on the timeline as 调整期限)
 ACTION = "adjust_deadline"
 
@@ -69,8 +71,7 @@ def adjust_deadline(db: Database, actor: Actor, issue_id: str, *, new_deadline: 
     today = today or dt.date.today()
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        _writable(issue, "调整期限")
-        rights.check(s, db.office_code or "", issue, ACTION)
+        steps.check(s, db.office_code or "", actor, issue, Step.ADJUST_DEADLINE)
         basis, warning = "date", ""
         if working_days is not None:
             r = workdays.load_calendar(db).add_workdays(issue.assigned_date or today, working_days)

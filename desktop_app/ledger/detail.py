@@ -11,26 +11,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import (
-    CLOSURE_STATE_LABELS,
-    EXTENSION_STATE_LABELS,
-    ISSUE_STATUS_LABELS,
-    URGE_LEVEL_LABELS,
-    AttachmentLink,
-    AuditEntry,
-    ChangeLog,
-    Closure,
-    Extension,
-    FollowUp,
-    Issue,
-    Progress,
-    Urge,
-)
+from db.models import AttachmentLink, AuditEntry, ChangeLog, Closure, Extension, FollowUp, Issue, Progress, Urge
 from desktop_app import audit as audit_mod
+from desktop_app.audit import Actor
 from desktop_app.campaign.meeting_links import source_meeting_text
 from desktop_app.errors import NotFoundError
-from desktop_app.ledger import completeness, rights
+from desktop_app.ledger import completeness, rights, steps
+from desktop_app.ledger.codes import (
+    CLOSURE_STATE_LABELS,
+    ENDED_STATUSES,
+    EXTENSION_STATE_LABELS,
+    FINISHED_STATUSES,
+    ISSUE_STATUS_LABELS,
+    URGE_LEVEL_LABELS,
+    IssueStatus,
+)
 from desktop_app.ledger.query import _COLUMNS, to_row
+from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
 from desktop_app.services.ownership import office_name
@@ -103,8 +100,10 @@ def _instant(at: dt.datetime | str | None) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
-def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) -> IssueDetail:
-    """The item, its children and its timeline (oldest first)."""
+def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None,
+                     actor: Actor | None = None) -> IssueDetail:
+    """The item, its children and its timeline (oldest first), and which steps ``actor`` may take on it here
+    (``allowed_steps``; without an actor, only the item's state and this office decide)."""
     clock = warning_clock(db, today)
     with db.session() as s:
         r = s.execute(select(*_COLUMNS).where(Issue.id == issue_id, Issue.deleted.is_(False))).first()
@@ -195,10 +194,10 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
                                 CLOSURE_STATE_LABELS.get(c.state, c.state), c.verifier, c.decided_at, c.note)
                     for c in closures]
         warnings = list(clock.warnings)
-        lacking = completeness.missing_labels(row) if row.status != "void" else []
+        lacking = completeness.missing_labels(row) if row.status != IssueStatus.VOID else []
         if lacking:
             warnings.append(f"待完善：缺少{'、'.join(lacking)}（请点“编辑”补齐）")
-        if row.status in ("done", "closed") and row.progress_percent < 100:  # an older record's contradiction
+        if row.status in FINISHED_STATUSES and row.progress_percent < 100:  # an older record's contradiction
             warnings.append(f"状态为{row.status_label}，完成进度却为{row.progress_percent}%：请登记最新进展")
         if row.deadline_basis == "workdays" and row.assigned_date and row.deadline:
             cal = clock.calendar
@@ -209,14 +208,23 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None) 
             row=row, timeline=tl, extensions=ext_list, closures=clo_list, urges=[urge_info(u) for u in urges],
             pending_extension=next((x for x in ext_list if x.state == "pending"), None),
             pending_closure=next((x for x in clo_list if x.state == "applied"), None),
-            read_only=row.status in ("closed", "void"), warnings=warnings,
+            read_only=row.status in ENDED_STATUSES, warnings=warnings,
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
             source_meeting=source_meeting_text(s, links.source_meeting_id),
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
-            refused_why=rights.refused_reasons(s, db.office_code or "", row.serial, row.office_code,
-                                               links.assigned_by_office or ""),
+            allowed_steps=_allowed_steps(s, db.office_code or "", actor or audit_mod.SYSTEM, issue_id),
             version=int(links.hlc or 0),
         )
+
+
+def _allowed_steps(s: Session, office: str, actor: Actor, issue_id: str) -> dict[Step, str | None]:
+    """The rule table's answer for every step (``ledger.steps``), as the services will answer."""
+    issue = s.get(Issue, issue_id)
+    if issue is None:  # read just above in the same session
+        raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
+    ext, clo = steps.pending_extension(s, issue_id), steps.pending_closure(s, issue)
+    return steps.allowed_steps(steps.item_state(issue, ext, clo), steps.asker(s, office, actor, issue_id, ext, clo),
+                               steps.office_names(s))
 
 
 def _remote_actors(s: Session, here: str, row_ids: list[str]) -> dict[str, tuple[str, str]]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Issue
+from desktop_app.ledger.codes import IssueStatus
 
 _CHUNK = 500  # descriptions per IN (...) query, well under SQLite's parameter limit
 
@@ -29,7 +30,7 @@ def already_recorded(db: Database, rows: Sequence[dict[str, Any]]) -> list[int]:
     with db.session() as s:
         for i in range(0, len(descriptions), _CHUNK):
             q = (select(Issue.description, Issue.responsible_unit)
-                 .where(Issue.office_code == db.office_code, Issue.deleted.is_(False), Issue.status != "void",
+                 .where(Issue.office_code == db.office_code, Issue.deleted.is_(False), Issue.status != IssueStatus.VOID,
                         Issue.description.in_(descriptions[i:i + _CHUNK])))
             found.update((d, (u or "").strip()) for d, u in s.execute(q))
     return sorted(int(row) for key, row in wanted.items() if key in found and row is not None)

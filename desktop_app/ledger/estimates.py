@@ -29,6 +29,7 @@ from db.engine import Database
 from db.models import Issue
 from desktop_app import audit
 from desktop_app.audit import Actor
+from desktop_app.ledger.codes import ENDED_STATUSES
 from desktop_app.workdays import WorkCalendar
 
 ESTIMATE_MARK = "按周一至周五估算"
@@ -104,7 +105,7 @@ def recompute_estimates(s: Session, actor: Actor, office: str, before: WorkCalen
     q = (select(Issue)
          .where(Issue.deadline_basis == "workdays", Issue.deadline_workdays.is_not(None),
                 Issue.assigned_date.is_not(None), Issue.deadline.is_not(None),
-                Issue.status.not_in(("closed", "void")), Issue.deleted.is_(False),
+                Issue.status.not_in(ENDED_STATUSES), Issue.deleted.is_(False),
                 Issue.deadline >= first, Issue.assigned_date <= last)
          .order_by(Issue.serial, Issue.id))
     if office:

@@ -1,13 +1,12 @@
 """问题台账的中文标签 — the Chinese words for the ledger's stored codes (kinds, statuses, sources,
 closure and extension states, urge levels), as the core offers them to the UI.
 
-The codes and their words are defined once beside the models (``db.models_ledger``); the UI reads
-them from here so that it never imports the database layer.
+The codes and their words are defined once with their enums (``desktop_app.ledger.codes``).
 """
 
 from __future__ import annotations
 
-from db.models_ledger import (
+from desktop_app.ledger.codes import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
     ISSUE_KIND_LABELS,

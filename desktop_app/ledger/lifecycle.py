@@ -5,8 +5,9 @@ the item's state is refused with a Chinese message and changes nothing:
 closed items (已销号) are read-only until a follow-up reopens them, voided
 items (已作废) cannot be edited, an extension on a closed item is refused, a
 deadline before the assignment date is refused, closure needs evidence.
-A step this office does not own — another county's item in a prefecture, or a
-verdict that belongs to the assigning office — is refused first (``rights``).
+Which step is allowed from which state, for which office and person, is one table
+(``desktop_app.ledger.steps``): each service calls ``steps.check`` before it writes, and the
+detail pane shows the same answers (``IssueDetail.allowed_steps``).
 """
 
 from __future__ import annotations
@@ -19,25 +20,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from db.models import (
-    ISSUE_STATUS_LABELS,
-    URGE_LEVEL_LABELS,
-    AttachmentLink,
-    AuditEntry,
-    Closure,
-    Extension,
-    FollowUp,
-    Issue,
-    Progress,
-    Urge,
-)
+from db.models import AttachmentLink, Closure, Extension, FollowUp, Issue, Progress, Urge
 from desktop_app import attachments, audit, workdays
 from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, StaleEditError, StateError, ValidationError
-from desktop_app.ledger import completeness, rights, search
+from desktop_app.errors import NotFoundError, StaleEditError, StateError, ValidationError
+from desktop_app.ledger import completeness, rights, search, steps
+from desktop_app.ledger.codes import URGE_LEVEL_LABELS, ClosureState, ExtensionState, IssueStatus
 from desktop_app.ledger.service import validate_input
+from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import settings
 
 
 def _issue(s: Session, issue_id: str, lock: bool = False) -> Issue:
@@ -46,13 +37,6 @@ def _issue(s: Session, issue_id: str, lock: bool = False) -> Issue:
     if issue is None or issue.deleted:
         raise NotFoundError("该问题不存在或已被删除", "请刷新问题清单后重试")
     return issue
-
-
-def _writable(issue: Issue, what: str) -> None:
-    if issue.status == "void":
-        raise StateError(f"问题 {issue.serial} 已作废，不能{what}", "作废的问题只能查看")
-    if issue.status == "closed":
-        raise StateError(f"问题 {issue.serial} 已销号，不能{what}", "如需继续整改，请先登记回访并重新打开该问题")
 
 
 def _text(value: str, label: str, field: str, limit: int = 4000) -> str:
@@ -87,9 +71,8 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
         issue = _issue(s, issue_id, lock=expected_version is not None)
         if expected_version is not None and int(issue.hlc or 0) != expected_version:
             raise StaleEditError()
-        _writable(issue, "修改")
         writer = db.office_code or ""
-        rights.check(s, writer, issue, "edit")
+        steps.check(s, writer, actor, issue, Step.EDIT)
         assigned = data.assigned_date
         deadline = data.deadline
         basis = "date"
@@ -103,7 +86,7 @@ def edit_issue(db: Database, actor: Actor, issue_id: str, data: IssueInput, toda
                                   "请将完成时限改为交办日期之后", field="deadline")
         # an approved extension or an adjustment by the assigner (调整期限) moved the deadline: keep the original
         extended = s.execute(select(Extension.id).where(Extension.issue_id == issue_id,
-                                                        Extension.state.in_(("approved", "adjusted")))
+                                                        Extension.state.in_((ExtensionState.APPROVED, ExtensionState.ADJUSTED)))
                              ).first() is not None
         before = {"deadline": issue.deadline, "unit": issue.responsible_unit, "person": issue.responsible_person}
         # an assigned item's deadline is the assigning office's: its owner edits everything else
@@ -144,36 +127,6 @@ def _attach(s: Session, attachments_dir: Path | None, files: Sequence[Path], own
     return len(files)
 
 
-def _not_own_application(s: Session, actor: Actor, writer: str, row_office: str, applicant: str, action: str,
-                         issue: Issue, row_id: str, what: str) -> None:
-    """Applicant ≠ approver: a signed-in person may not decide a 销号 or 延期 application they made.
-
-    The application is theirs when it names them (申请人) or their account recorded it. Only
-    applications made at this office are compared (another office's people are other people).
-    """
-    if not actor.account or (writer and row_office and row_office != writer):
-        return
-    if settings.read(s, "accounts.single_user"):
-        return  # 本机仅一人使用, chosen at set-up: there is no second person to approve
-    recorded_by = s.execute(select(AuditEntry.actor_login).where(
-        AuditEntry.action == action, AuditEntry.target_table == "issue", AuditEntry.target_id == issue.id,
-        AuditEntry.details.like(f"%{row_id}%")).order_by(AuditEntry.id.desc()).limit(1)).scalar()
-    if applicant.strip() == actor.label or recorded_by == actor.login:
-        raise PermissionDeniedError(
-            f"问题 {issue.serial} 的{what}申请由您（{actor.label}）提出，申请人不能审批自己的申请",
-            "请由其他具有“审核”权限的人员（分管领导）审批")
-
-
-def _in_approvers_sections(actor: Actor, issue: Issue, what: str) -> None:
-    """An approver limited to chosen sections decides only items whose 责任单位 is one of them."""
-    if actor.sections is None or issue.responsible_unit in actor.sections:
-        return
-    raise PermissionDeniedError(
-        f"您（{actor.label}）负责审核“{'、'.join(sorted(actor.sections))}”的问题，"
-        f"问题 {issue.serial} 的责任单位是“{issue.responsible_unit or '未填写'}”，不能{what}",
-        "请由分管该单位的审核人办理，或请系统管理员调整审核范围")
-
-
 def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text: str, percent: int | None = None,
                  reporter: str = "", files: Sequence[Path] = (), attachments_dir: Path | None = None) -> str:
     """Append a progress entry (整改进展), with attached files if any; returns its id. 100% marks the item 已完成."""
@@ -182,8 +135,7 @@ def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text:
         raise ValidationError(f"完成进度“{percent}”超出0–100", "请填写0到100之间的整数", field="percent")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        _writable(issue, "登记进展")
-        rights.check(s, db.office_code or "", issue, "progress")
+        steps.check(s, db.office_code or "", actor, issue, Step.PROGRESS)
         p = Progress(issue_id=issue_id, date=date, text=body, percent=percent, reporter=reporter.strip() or actor.label)
         s.add(p)
         s.flush()
@@ -192,9 +144,9 @@ def add_progress(db: Database, actor: Actor, issue_id: str, date: dt.date, text:
         if percent is not None:
             issue.progress_percent = percent
         if percent == 100:
-            issue.status = "done"
-        elif issue.status in ("not_started", "done"):
-            issue.status = "in_progress"
+            issue.status = IssueStatus.DONE
+        elif issue.status in (IssueStatus.NOT_STARTED, IssueStatus.DONE):
+            issue.status = IssueStatus.IN_PROGRESS
         s.flush()
         search.index_issues(s, [issue_id])
         audit.record(s, actor, "add_progress", "issue", issue_id, {"progress_id": p.id, "percent": percent})
@@ -207,17 +159,10 @@ def request_extension(db: Database, actor: Actor, issue_id: str, new_date: dt.da
     why = _text(reason, "延期理由", "reason")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        _writable(issue, "申请延期")
-        rights.check(s, db.office_code or "", issue, "extension")
-        if issue.deadline is None:
-            raise StateError(f"问题 {issue.serial} 没有完成时限，无需延期", "如需设定时限，请编辑该问题")
-        if new_date <= issue.deadline:
+        steps.check(s, db.office_code or "", actor, issue, Step.EXTENSION)
+        if issue.deadline is not None and new_date <= issue.deadline:  # (the rule refuses an item without one)
             raise ValidationError(f"延期后的时限 {new_date:%Y-%m-%d} 须晚于当前时限 {issue.deadline:%Y-%m-%d}",
                                   "请选择更晚的日期", field="new_date")
-        pending = s.execute(select(Extension.id).where(Extension.issue_id == issue_id,
-                                                       Extension.state == "pending")).first()
-        if pending is not None:
-            raise StateError(f"问题 {issue.serial} 已有待审批的延期申请", "请等待领导审批后再申请")
         ext = Extension(issue_id=issue_id, requested_date=new_date, reason=why,
                         requested_by=requested_by.strip() or actor.label)
         s.add(ext)
@@ -234,16 +179,12 @@ def decide_extension(db: Database, actor: Actor, extension_id: str, approve: boo
         ext = s.get(Extension, extension_id)
         if ext is None or ext.deleted:
             raise NotFoundError("该延期申请不存在", "请刷新后重试")
-        if ext.state != "pending":
+        if ext.state != ExtensionState.PENDING:
             raise StateError("该延期申请已审批过", "如需再次延期，请重新提出申请")
         issue = _issue(s, ext.issue_id)
-        _writable(issue, "审批延期")
-        rights.check(s, db.office_code or "", issue, "decide_extension")
-        audit.check_right(s, actor, "decide_extension")
-        _in_approvers_sections(actor, issue, "审批延期")
-        _not_own_application(s, actor, db.office_code or "", ext.office_code, ext.requested_by,
-                             "request_extension", issue, ext.id, "延期")
-        ext.state = "approved" if approve else "rejected"
+        steps.check(s, db.office_code or "", actor, issue, Step.DECIDE_EXTENSION, extension=ext)
+        audit.check_right(s, actor, "decide_extension")  # before accounts' sign-in: "请先登录"
+        ext.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
         # with accounts the approver is whoever is signed in, never a typed name
         ext.approver = actor.label if actor.account else (approver.strip() or actor.label)
         ext.decided_at = today or dt.date.today()
@@ -264,7 +205,7 @@ def add_urge(db: Database, actor: Actor, issue_id: str, level: int = 1, note: st
         raise ValidationError(f"催办级别“{level}”无效", "请选择 一般催办、重点催办 或 挂牌督办", field="level")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        _writable(issue, "催办")
+        steps.check(s, db.office_code or "", actor, issue, Step.URGE)
         u = Urge(issue_id=issue_id, date=date or dt.date.today(), level=level, note=(note or "").strip(),
                  by=by.strip() or actor.label)
         s.add(u)
@@ -303,18 +244,15 @@ def apply_closure(db: Database, actor: Actor, issue_id: str, evidence: str, date
                               field="evidence")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        _writable(issue, "申请销号")
-        rights.check(s, db.office_code or "", issue, "closure")
-        if issue.closure_state == "applied":
-            raise StateError(f"问题 {issue.serial} 已提交销号申请，正在审核", "请等待审核结果")
+        steps.check(s, db.office_code or "", actor, issue, Step.CLOSURE)
         c = Closure(issue_id=issue_id, applied_at=date or dt.date.today(), evidence=proof,
                     applicant=applicant.strip() or actor.label)
         s.add(c)
         s.flush()
         _attach(s, attachments_dir, files, "closure", c.id)
-        issue.closure_state = "applied"
+        issue.closure_state = ClosureState.APPLIED
         issue.closure_evidence = proof
-        issue.status = "done"
+        issue.status = IssueStatus.DONE
         details: dict[str, object] = {"closure_id": c.id}
         if (issue.progress_percent or 0) < 100:
             details["progress_before"] = issue.progress_percent or 0
@@ -329,29 +267,24 @@ def verify_closure(db: Database, actor: Actor, issue_id: str, approve: bool, not
     """Approve (审核销号 → 已销号) or return (退回) the pending closure application."""
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        _writable(issue, "审核销号")
         writer = db.office_code or ""
-        rights.check(s, writer, issue, "verify_closure")
-        c = s.execute(select(Closure).where(Closure.issue_id == issue_id, Closure.state == "applied",
-                                            Closure.deleted.is_(False))).scalars().first()
-        if c is None or issue.closure_state != "applied":
-            raise StateError(f"问题 {issue.serial} 没有待审核的销号申请", "请先由责任单位申请销号")
-        audit.check_right(s, actor, "verify_closure")
-        _in_approvers_sections(actor, issue, "审核销号")
-        _not_own_application(s, actor, writer, c.office_code, c.applicant, "apply_closure", issue, c.id, "销号")
+        c = steps.pending_closure(s, issue)
+        steps.check(s, writer, actor, issue, Step.VERIFY, closure=c)
+        assert c is not None  # the rule refuses an item with no application under review
+        audit.check_right(s, actor, "verify_closure")  # before accounts' sign-in: "请先登录"
         if not approve and not (note or "").strip():
             raise ValidationError("退回销号申请须说明理由", "请填写退回理由", field="note")
         when = date or dt.date.today()
         who = actor.label if actor.account else (verifier.strip() or actor.label)
-        c.state = "approved" if approve else "returned"
+        c.state = ClosureState.APPROVED if approve else ClosureState.RETURNED
         c.verifier, c.decided_at, c.note = who, when, (note or "").strip()
         if approve:
-            issue.status, issue.closure_state = "closed", "approved"
+            issue.status, issue.closure_state = IssueStatus.CLOSED, ClosureState.APPROVED
             issue.closed_at, issue.closed_by = when, who
             if not writer or writer == issue.office_code:
                 issue.progress_percent = 100  # the owner's field: an assigning office leaves it to the county
         else:
-            issue.status, issue.closure_state = "in_progress", "returned"
+            issue.status, issue.closure_state = IssueStatus.IN_PROGRESS, ClosureState.RETURNED
         audit.record(s, actor, "verify_closure", "issue", issue_id, {"closure_id": c.id, "approved": approve})
 
 
@@ -361,20 +294,15 @@ def add_follow_up(db: Database, actor: Actor, issue_id: str, date: dt.date, find
     text = _text(finding, "回访情况", "finding")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        if issue.status == "void":
-            raise StateError(f"问题 {issue.serial} 已作废，不能回访", "作废的问题只能查看")
+        # reopening is a verdict, as 审核销号 is (the follow-up itself is 录入: audit.record checks that)
+        steps.check(s, db.office_code or "", actor, issue, Step.REOPEN if reopen else Step.FOLLOW_UP)
         if reopen:
-            rights.check(s, db.office_code or "", issue, "reopen")
-            audit.check_right(s, actor, "verify_closure")  # reopening is a verdict, as 审核销号 is
-            _in_approvers_sections(actor, issue, "重新打开")
-        if reopen and issue.status != "closed":
-            raise StateError(f"问题 {issue.serial} 当前为“{ISSUE_STATUS_LABELS[issue.status]}”，无需重新打开",
-                             "只有已销号的问题才能通过回访重新打开")
+            audit.check_right(s, actor, "verify_closure")  # before accounts' sign-in: "请先登录"
         f = FollowUp(issue_id=issue_id, date=date, finding=text, satisfied=satisfied, reopened=reopen,
                      by=by.strip() or actor.label)
         s.add(f)
         if reopen:
-            issue.status, issue.closure_state = "in_progress", ""
+            issue.status, issue.closure_state = IssueStatus.IN_PROGRESS, ClosureState.NONE
             issue.closed_at, issue.closed_by = None, ""
         s.flush()
         audit.record(s, actor, "add_follow_up", "issue", issue_id,
@@ -387,11 +315,7 @@ def void_issue(db: Database, actor: Actor, issue_id: str, reason: str) -> None:
     why = _text(reason, "作废原因", "reason")
     with db.transaction() as s:
         issue = _issue(s, issue_id)
-        rights.check(s, db.office_code or "", issue, "void")
-        if issue.status == "void":
-            raise StateError(f"问题 {issue.serial} 已作废", "无需重复操作")
-        if issue.status == "closed":
-            raise StateError(f"问题 {issue.serial} 已销号，不能作废", "已销号的问题是整改记录，应保留")
+        steps.check(s, db.office_code or "", actor, issue, Step.VOID)
         before = issue.status
-        issue.status = "void"
+        issue.status = IssueStatus.VOID
         audit.record(s, actor, "void_issue", "issue", issue_id, {"reason": why, "status_before": before})

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from db.dialect import is_sqlite
 from db.engine import Database
-from db.models import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, Issue
+from db.models import Issue
 from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
 from desktop_app.ledger import search
+from desktop_app.ledger.codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, IssueStatus
 from desktop_app.ledger.completeness import incomplete_condition
 from desktop_app.ledger.estimates import is_estimate
 from desktop_app.ledger.types import IssueRow
@@ -175,7 +176,7 @@ def conditions(f: IssueFilter, clock: WarningClock, bind: Session, with_text: bo
     if f.statuses:
         conds.append(Issue.status.in_(list(f.statuses)))
     elif not f.include_void:
-        conds.append(Issue.status != "void")
+        conds.append(Issue.status != IssueStatus.VOID)
     if f.colours and set(f.colours) != {"red", "yellow", "green", "grey"}:
         conds.append(or_(*[clock.sql_is(c) for c in f.colours]))
     for attr, value in (("responsible_unit", f.unit), ("responsible_person", f.person), ("category", f.category),
@@ -273,7 +274,7 @@ def filter_to_show(db: Database, f: IssueFilter, issue_id: str) -> IssueFilter |
             return None
         mine = db.office_code or ""
         office = "" if item.office_code == mine else (f.office if f.office == scope.ALL else item.office_code)
-        return IssueFilter(year=item.year, office=office, include_void=item.status == "void")
+        return IssueFilter(year=item.year, office=office, include_void=item.status == IssueStatus.VOID)
 
 
 def count_is_slow(db: Database, f: IssueFilter) -> bool:

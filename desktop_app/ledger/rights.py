@@ -16,6 +16,8 @@ step here first, in Chinese, so a clerk never records what every other office wo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from db.models import Issue
@@ -35,7 +37,8 @@ VOID_STEP = {"void": "作废"}
 def refusal(writer: str, owner: str, assigner: str, step: str) -> str | None:
     """Why office ``writer`` may not take ``step`` on an item of ``owner`` assigned by ``assigner`` (None: it may).
 
-    Codes only; :func:`check` turns them into office names.
+    Codes only; :func:`words` turns them into Chinese with office names. ``desktop_app.ledger.steps`` applies
+    this rule with the item's state and the person's rights.
     """
     if not writer or step in ANY_STEPS:
         return None  # before setup there is no other office to defer to
@@ -65,35 +68,16 @@ def refused_steps(writer: str, owner: str, assigner: str) -> frozenset[str]:
     return frozenset(k for k, step in PANE_STEPS.items() if refusal(writer, owner, assigner, step) is not None)
 
 
-def check(s: Session, writer: str, issue: Issue, step: str) -> None:
-    """Refuse ``step`` on ``issue`` when office ``writer`` does not own it (PermissionDeniedError, in Chinese)."""
-    why = refusal(writer, issue.office_code, issue.assigned_by_office or "", step)
-    if why is None:
-        return
-    message, action = _words(s, why, issue.serial, issue.office_code, issue.assigned_by_office or "")
-    raise PermissionDeniedError(message, action)
-
-
-def _words(s: Session, why: str, serial: str, owner_code: str, assigner_code: str) -> tuple[str, str]:
+def words(why: str, serial: str, owner_code: str, assigner_code: str, names: Callable[[str], str]) -> tuple[str, str]:
+    """A refusal of :func:`refusal` as (message, action) in Chinese, offices named by ``names`` (code → name)."""
     kind, what = why.split(":", 1)
     if kind == "owner":
-        owner = office_name(s, owner_code)
+        owner = names(owner_code)
         return (f"问题 {serial} 属于“{owner}”，{what}由该单位办理，本单位只能查看",
                 "请联系该单位办理，其同步包送达后即可看到结果；本单位可以催办或回访")
-    judge = office_name(s, assigner_code or owner_code)
+    judge = names(assigner_code or owner_code)
     by = "交办单位" if assigner_code else "责任单位"
     return f"问题 {serial} 的{what}由{by}“{judge}”决定，本单位无权操作", f"请通过同步包报{by}“{judge}”办理"
-
-
-def refused_reasons(s: Session, writer: str, serial: str, owner: str, assigner: str) -> dict[str, str]:
-    """The detail pane's refused steps (``PANE_STEPS`` keys) with why, in the words ``check`` would refuse them
-    (the buttons' tooltips: a county's item at the prefecture opens read-only and says so)."""
-    out: dict[str, str] = {}
-    for key, step in PANE_STEPS.items():
-        why = refusal(writer, owner, assigner, step)
-        if why is not None:
-            out[key] = _words(s, why, serial, owner, assigner)[0]
-    return out
 
 
 def refuse_deadline_change(s: Session, writer: str, issue: Issue) -> None:

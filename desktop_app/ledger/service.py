@@ -25,21 +25,18 @@ from db.base import new_id
 from db.changes import STAMP_COLUMNS, encode_fields, next_seq, note_first_seq
 from db.dialect import serialise
 from db.engine import Database
-from db.models import (
-    ISSUE_KIND_LABELS,
-    ISSUE_SOURCE_LABELS,
-    ISSUE_STATUS_LABELS,
-    ChangeLog,
-    Holiday,
-    Issue,
-    Progress,
-    Topic,
-    Visit,
-)
+from db.models import ChangeLog, Holiday, Issue, Progress, Topic, Visit
 from desktop_app import audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import SetupRequiredError, ValidationError
 from desktop_app.ledger import completeness, search
+from desktop_app.ledger.codes import (
+    FINISHED_STATUSES,
+    ISSUE_KIND_LABELS,
+    ISSUE_SOURCE_LABELS,
+    ISSUE_STATUS_LABELS,
+    IssueStatus,
+)
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import settings
 
@@ -130,7 +127,7 @@ def validate_input(inp: IssueInput, i: int = 1, n: int = 1, complete: bool = Fal
         errs.append(_err(i, n, f"整改类型“{inp.kind}”无效", "请选择 立行立改、限期整改 或 长期坚持", "kind"))
     if inp.source not in ISSUE_SOURCE_LABELS:
         errs.append(_err(i, n, f"问题来源“{inp.source}”无效", "请选择 " + "、".join(ISSUE_SOURCE_LABELS.values()), "source"))
-    if inp.status not in ISSUE_STATUS_LABELS or inp.status == "void":
+    if inp.status not in ISSUE_STATUS_LABELS or inp.status == IssueStatus.VOID:
         errs.append(_err(i, n, f"整改状态“{inp.status}”无效", "请选择 未启动、推进中、已完成 或 已销号", "status"))
     if inp.deadline is not None and inp.deadline_workdays is not None:
         errs.append(_err(i, n, "完成时限和工作日数只能填写一项", "请填写具体日期，或填写“N个工作日内”", "deadline"))
@@ -143,7 +140,7 @@ def validate_input(inp: IssueInput, i: int = 1, n: int = 1, complete: bool = Fal
         errs.append(_err(i, n, f"年度“{inp.year}”无效", "请填写四位年份，例如 2026", "year"))
     if inp.progress_percent is not None and not (0 <= inp.progress_percent <= 100):
         errs.append(_err(i, n, f"完成进度“{inp.progress_percent}”超出0–100", "请填写0到100之间的整数", "progress_percent"))
-    elif inp.progress_percent is not None and inp.progress_percent < 100 and inp.status in ("done", "closed"):
+    elif inp.progress_percent is not None and inp.progress_percent < 100 and inp.status in FINISHED_STATUSES:
         label = ISSUE_STATUS_LABELS.get(inp.status, inp.status)
         errs.append(_err(i, n, f"整改状态为“{label}”，完成进度却只有{inp.progress_percent}%",
                          "已完成或已销号的问题完成进度应为100%；未完成请把状态改为推进中", "progress_percent"))
@@ -337,7 +334,7 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
                 deadline, basis = r.value, "workdays"
                 uncovered.update(r.uncovered_years)
             status = inp.status
-            percent = inp.progress_percent if inp.progress_percent is not None else (100 if status in ("done", "closed") else 0)
+            percent = inp.progress_percent if inp.progress_percent is not None else (100 if status in FINISHED_STATUSES else 0)
             row_id = new_id()
             issue_rows.append({
                 "id": row_id, "office_code": owner, "hlc": db.clock.tick(), "changed_by": office, "deleted": False,
@@ -349,7 +346,7 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
                 "responsible_person": inp.person.strip(), "assigned_date": assigned, "deadline": deadline,
                 "deadline_basis": basis, "deadline_workdays": inp.deadline_workdays, "original_deadline": deadline,
                 "status": status, "progress_percent": percent, "latest_progress": inp.progress_text.strip(),
-                "closure_state": "approved" if status == "closed" else "", "closure_evidence": "",
+                "closure_state": "approved" if status == IssueStatus.CLOSED else "", "closure_evidence": "",
                 "closed_at": None, "closed_by": "", "assigned_by_office": series.assigner,
             })
             if inp.progress_text.strip():
@@ -401,7 +398,7 @@ def _check_serials(s: Session, office: str, items: list[IssueInput], explicit: l
         for start in range(0, len(explicit), 500):
             chunk = explicit[start:start + 500]
             taken.update(s.execute(select(Issue.serial).where(Issue.office_code == office, Issue.serial.in_(chunk),
-                                                              Issue.status != "void")).scalars())
+                                                              Issue.status != IssueStatus.VOID)).scalars())
         for i, inp in enumerate(items, start=1):
             serial = (inp.serial or "").strip()
             if serial and serial in taken:

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
 from db.dialect import as_date
 from db.engine import Database
 from db.models import Issue, Urge
+from desktop_app.ledger.codes import IssueStatus
 from desktop_app.ledger.detail import urge_info
 from desktop_app.ledger.query import _COLUMNS, IssueFilter, conditions, office_codes, to_row
 from desktop_app.ledger.types import (
@@ -42,8 +43,8 @@ def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None =
     per_office = f.office == scope.ALL
     with db.session() as s:
         conds = conditions(f, clock, s, offices=office_codes(db, f, s))
-        cols = [func.count(), _sum(Issue.status == "closed"), _sum(clock.sql_is("red")), _sum(clock.sql_is("yellow")),
-                _sum(Issue.status == "void")]
+        cols = [func.count(), _sum(Issue.status == IssueStatus.CLOSED), _sum(clock.sql_is("red")), _sum(clock.sql_is("yellow")),
+                _sum(Issue.status == IssueStatus.VOID)]
         keys = [Issue.office_code, Issue.responsible_unit] if per_office else [Issue.responsible_unit]
         units = s.execute(select(*keys, *cols).where(*conds).group_by(*keys).order_by(*keys)).all()
         people: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
@@ -59,16 +60,17 @@ def responsibility_summary(db: Database, f: IssueFilter, today: dt.date | None =
         office, code = (names.get(key[0], key[0]), key[0]) if per_office else ("", "")
         out.append(_resp(unit, "", total, closed, red, yellow, void, office, code))
         for person, p_total, p_closed, p_red, p_yellow, p_void in people.get(key, []):
-            out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void, office, code))
+            out.append(_resp(unit, person or "（未指定）", p_total, p_closed, p_red, p_yellow, p_void, office, code,
+                             person_key=person or ""))
     return out
 
 
 def _resp(unit: str, person: str, total: int, closed: int, red: int, yellow: int, void: int,
-          office: str = "", code: str = "") -> ResponsibilityRow:
+          office: str = "", code: str = "", person_key: str = "") -> ResponsibilityRow:
     counted = int(total) - int(void)
     rate = (int(closed) / counted) if counted else 0.0
     return ResponsibilityRow(unit, person, int(total), counted - int(closed), int(closed), int(red), int(yellow), rate,
-                             office, code)
+                             office, code, person_key)
 
 
 def supervision_list(db: Database, f: IssueFilter, today: dt.date | None = None,
@@ -124,12 +126,12 @@ def ledger_stats(db: Database, year: int, today: dt.date | None = None, office: 
         conds = conditions(f, clock, s, offices=office_codes(db, f, s))
         by_colour = {c: int(n) for c, n in s.execute(
             select(clock.sql_colour().label("c"), func.count()).where(*conds).group_by("c")).all()}
-        units = s.execute(select(group, func.count(), _sum(Issue.status == "closed"))
+        units = s.execute(select(group, func.count(), _sum(Issue.status == IssueStatus.CLOSED))
                           .where(*conds).group_by(group)).all()
         opened_on = func.coalesce(Issue.assigned_date, as_date(Issue.created_at))
         opened = dict(s.execute(select(cast(extract("month", opened_on), Integer).label("m"), func.count())
                                 .where(*conds).group_by("m")).all())
-        closed_rows = s.execute(select(opened_on, Issue.closed_at).where(*conds, Issue.status == "closed",
+        closed_rows = s.execute(select(opened_on, Issue.closed_at).where(*conds, Issue.status == IssueStatus.CLOSED,
                                                                         Issue.closed_at.is_not(None))).all()
     closed_month = [0] * 12
     spans: list[tuple[dt.date, dt.date]] = []

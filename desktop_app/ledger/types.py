@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop_app.ledger.steps import Step
 
 
 @dataclass
@@ -159,8 +163,9 @@ class IssueDetail:
     source_meeting: str = ""
     #: steps of the detail pane this office may not take on the item (another office's, ``ledger.rights``)
     refused_steps: frozenset[str] = frozenset()
-    #: why each refused step is refused (the buttons' tooltips)
-    refused_why: dict[str, str] = field(default_factory=dict)
+    #: every step of the item's life → None (allowed now, for this office and person) or the Chinese reason it
+    #: is refused (``ledger.steps``: the services refuse it in the same words); the UI asks here, never decides
+    allowed_steps: dict[Step, str | None] = field(default_factory=dict)
     #: the item's row version as read (its change stamp): ``edit_issue(expected_version=…)`` refuses a stale edit
     version: int = 0
 
@@ -181,6 +186,9 @@ class ResponsibilityRow:
     office: str = ""
     #: that office's code (with ``office``)
     office_code: str = ""
+    #: the stored 责任人 this row counts, to filter the items by ('' on a unit's row, and for the items that
+    #: name none: ``person`` then reads “（未指定）”)
+    person_key: str = ""
 
 
 @dataclass(frozen=True)

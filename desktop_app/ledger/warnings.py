@@ -19,12 +19,13 @@ from sqlalchemy import ColumnElement, and_, case, literal, or_
 
 from db.engine import Database
 from db.models import Issue
+from desktop_app.ledger.codes import ENDED_STATUSES
 from desktop_app.services import settings
 from desktop_app.workdays import WorkCalendar, load_calendar
 
 COLOURS = ("red", "yellow", "green", "grey")
 COLOUR_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "办结"}
-DONE_STATUSES = ("closed", "void")
+DONE_STATUSES = ENDED_STATUSES
 DEFAULT_YELLOW_WORKDAYS = 5
 SETTING_YELLOW = "ledger.yellow_workdays"
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Person
+from desktop_app.ledger.codes import FINISHED_STATUSES, IssueStatus
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,10 @@ def ledger_closure(db: Database, start: dt.date, end: dt.date) -> Figures | None
             Person.office_code == db.office_code, Person.deleted.is_(False))).scalars()}
         rows = s.execute(select(Issue.responsible_person, Issue.lead_leader, Issue.status, Issue.deadline,
                                 Issue.closed_at).where(Issue.office_code == db.office_code,
-                                                       Issue.deleted.is_(False), Issue.status != "void")).all()
+                                                       Issue.deleted.is_(False), Issue.status != IssueStatus.VOID)).all()
     out: dict[str, list[float]] = {}
     for person, leader, status, deadline, closed_at in rows:
-        finished = status in ("done", "closed")
+        finished = status in FINISHED_STATUSES
         due = (deadline is not None and deadline <= end) or (closed_at is not None and start <= closed_at <= end)
         if not due:
             continue

@@ -271,7 +271,7 @@ def office_name(db: Any) -> str:
 
 def filter_note(flt: Any) -> str:
     """“筛选条件：…” for a filtered printout (empty when only the year is chosen)."""
-    from db.models_ledger import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
+    from desktop_app.ledger.codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
     from desktop_app.ledger.warnings import COLOUR_LABELS
 
     if flt is None:

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Person, Section, Topic, Visit
+from desktop_app.ledger.codes import OPEN_STATUSES, IssueStatus
 from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.warnings import warning_clock
 from desktop_app.services import organisation, scope
 
-OPEN_STATUSES = ("not_started", "in_progress")
+OPEN_STATUSES = OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def summary(db: Database, today: dt.date | None = None, office: str | None = Non
     issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES), office=scope_office), clock)
     overdue = count_issues(db, IssueFilter(year=year, colours=["red"], office=scope_office), clock)
     incomplete = count_issues(db, IssueFilter(year=year, incomplete=True, office=scope_office), clock)
-    void = count_issues(db, IssueFilter(year=year, statuses=["void"], office=scope_office), clock)
+    void = count_issues(db, IssueFilter(year=year, statuses=[IssueStatus.VOID], office=scope_office), clock)
     return DashboardSummary(
         info.code, info.name, info.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,

@@ -18,17 +18,16 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from db.changes import HybridClock
 from db.engine import Database
-from db.models import (
+from db.models import SYNCED_MODELS, SyncConflict
+from desktop_app import audit
+from desktop_app.audit import Actor
+from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from desktop_app.ledger.codes import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
     ISSUE_KIND_LABELS,
     ISSUE_STATUS_LABELS,
-    SYNCED_MODELS,
-    SyncConflict,
 )
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from desktop_app.sync import ownership
 from desktop_app.sync.ownership import ISSUE_CHILDREN
 from desktop_app.sync.values import BadValueError, decoders, table_of

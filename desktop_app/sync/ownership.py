@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from desktop_app.ledger.codes import IssueStatus
+
 #: issue fields owned by the office that assigned the item
 ASSIGNER_ISSUE_FIELDS = frozenset({
     "deadline", "deadline_basis", "deadline_workdays", "original_deadline", "assigned_date", "closed_at",
@@ -104,7 +106,7 @@ def _check_issue(origin: str, is_new: bool, before: Mapping[str, Any], values: M
         if assigner and origin != assigner:
             if f in ASSIGNER_ISSUE_FIELDS:
                 return f"“{label(f)}”由交办单位 {assigner} 负责，单位 {origin} 无权修改"
-            if f == "status" and v == "closed":
+            if f == "status" and v == IssueStatus.CLOSED:
                 return f"销号由交办单位 {assigner} 决定，单位 {origin} 无权将状态改为已销号"
             if f == "closure_state" and v in ("approved", "returned"):
                 return f"销号审核结论由交办单位 {assigner} 作出，单位 {origin} 无权修改"
@@ -157,7 +159,7 @@ def _check_issue_child(table: str, origin: str, is_new: bool, before: Mapping[st
 def reopens_closed_item(assigner: str, origin: str, current_status: Any, closed_by: str, new_status: Any,
                         writer_saw_closure: bool) -> str | None:
     """Refusal when an office other than the assigner changes the status of an item it knew was closed."""
-    if (assigner and origin != assigner and current_status == "closed" and closed_by == assigner
-            and new_status != "closed" and writer_saw_closure):
+    if (assigner and origin != assigner and current_status == IssueStatus.CLOSED and closed_by == assigner
+            and new_status != IssueStatus.CLOSED and writer_saw_closure):
         return f"重新打开由交办单位 {assigner} 决定，单位 {origin} 无权修改已销号事项的状态"
     return None

@@ -17,8 +17,9 @@ from db.dialect import days_between
 from db.engine import Database
 from db.models import Attempt, Campaign, Issue, Office, Person, Visit, VisitParticipant
 from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.ledger.codes import OPEN_STATUSES, IssueStatus
 
-OPEN_STATUSES = ("not_started", "in_progress")
+OPEN_STATUSES = OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,10 @@ def county_comparison(db: Database, year: int | None = None, codes: list[str] | 
         counties = _counties(s, db.office_code)
         if codes:
             counties = {c: n for c, n in counties.items() if c in codes}
-        live = and_(Issue.deleted.is_(False), Issue.status != "void", Issue.year == year)
+        live = and_(Issue.deleted.is_(False), Issue.status != IssueStatus.VOID, Issue.year == year)
         issues = {code: (int(n), int(closed or 0), int(overdue or 0)) for code, n, closed, overdue in s.execute(
             select(Issue.office_code, func.count(),
-                   func.sum(case((Issue.status == "closed", 1), else_=0)),
+                   func.sum(case((Issue.status == IssueStatus.CLOSED, 1), else_=0)),
                    func.sum(case((and_(Issue.deadline < today, Issue.status.in_(OPEN_STATUSES)), 1), else_=0)))
             .where(live).group_by(Issue.office_code))}
         days_expr = days_between(Visit.end_date, Visit.start_date) + 1

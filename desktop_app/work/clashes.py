@@ -20,6 +20,7 @@ from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
 from desktop_app.services import scope, settings
+from desktop_app.work.codes import VisitState
 from desktop_app.work.common import names_by_id, require_office
 from desktop_app.work.types import ClashInfo
 
@@ -61,7 +62,7 @@ def clashes_in_session(s: Session, office: str, start: dt.date, end: dt.date, pl
     if not place_n and not town_n:
         return []
     lo, hi = start - dt.timedelta(days=window), end + dt.timedelta(days=window)
-    q = select(Visit).where(Visit.office_code == office, Visit.deleted.is_(False), Visit.state != "cancelled",
+    q = select(Visit).where(Visit.office_code == office, Visit.deleted.is_(False), Visit.state != VisitState.CANCELLED,
                             Visit.start_date <= hi, Visit.end_date >= lo)
     conds = []
     if place_n:
@@ -104,7 +105,7 @@ def clash_report(db: Database, year: int, window: int | None = None, office: str
     codes = scope.resolve(db, office)
     w = clash_window(db) if window is None else window
     lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    q = select(Visit).where(Visit.deleted.is_(False), Visit.state != "cancelled", Visit.start_date <= hi,
+    q = select(Visit).where(Visit.deleted.is_(False), Visit.state != VisitState.CANCELLED, Visit.start_date <= hi,
                             Visit.end_date >= lo)
     if codes is not None:
         q = q.where(Visit.office_code.in_(codes))

@@ -29,6 +29,7 @@ from desktop_app.audit import Actor
 from desktop_app.errors import ValidationError
 from desktop_app.services import scope, settings
 from desktop_app.work.clashes import clash_report, gap_between
+from desktop_app.work.codes import COUNTED_STATES, VisitState
 from desktop_app.work.common import office_names
 
 SETTING_REPEAT = "work.repeat_days"
@@ -37,7 +38,6 @@ DEFAULT_REPEAT = 30
 DEFAULT_LIMIT = 3
 KINDS = ("扎堆调研", "多头调研", "重复调研", "基层减负")
 CROWDING_HEADERS = ("类型", "地点", "乡镇", "日期", "涉及科室/单位", "说明")
-COUNTED_STATES = ("planned", "done")
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def _visits(db: Database, year: int, codes: list[str] | None) -> tuple[list[_See
     with db.session() as s:
         sections = dict(s.execute(select(Section.id, Section.name)).all())
         for v in s.execute(q).scalars():
-            start, end = ((v.actual_start or v.start_date), (v.actual_end or v.end_date)) if v.state == "done" \
+            start, end = ((v.actual_start or v.start_date), (v.actual_end or v.end_date)) if v.state == VisitState.DONE \
                 else (v.start_date, v.end_date)
             if end < lo or start > hi or not _key(v.place):
                 continue

@@ -28,6 +28,7 @@ from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.organisation import list_people
 from desktop_app.services.ownership import refuse_foreign
+from desktop_app.work.codes import VisitState
 from desktop_app.work.common import check_year, office_names, require_office
 from desktop_app.work.types import DaysRow, PersonVisit
 from desktop_app.work.visit_state import not_counted_reason
@@ -118,7 +119,7 @@ def _spans_by_person(db: Database, office: str | list[str] | None, year: int,
     q = (select(VisitParticipant.person_id, Visit.id, Visit.start_date, Visit.end_date, Visit.lead_id, Visit.state,
                 Visit.actual_start, Visit.actual_end, Visit.place_type, Visit.method)
          .join(Visit, Visit.id == VisitParticipant.visit_id)
-         .where(Visit.deleted.is_(False), VisitParticipant.deleted.is_(False), Visit.state != "cancelled",
+         .where(Visit.deleted.is_(False), VisitParticipant.deleted.is_(False), Visit.state != VisitState.CANCELLED,
                 or_(and_(Visit.start_date <= hi, Visit.end_date >= lo),
                     and_(Visit.actual_start <= hi, Visit.actual_end >= lo))))
     if office is not None:
@@ -128,7 +129,7 @@ def _spans_by_person(db: Database, office: str | list[str] | None, year: int,
     out: dict[str, list[_Span]] = defaultdict(list)
     with db.session() as s:
         for pid, vid, a, b, lead, state, aa, ab, place_type, method in s.execute(q.order_by(Visit.start_date, Visit.id)):
-            if state == "done":
+            if state == VisitState.DONE:
                 a, b = aa or a, ab or b
             out[pid].append(_Span(vid, a, b, lead == pid, state, not_counted_reason(state, place_type, method)))
     return out
@@ -151,18 +152,18 @@ def person_days(spans: Iterable[_Span], year: int, today: dt.date) -> PersonDays
     spans = list(spans)
     counted: set[dt.date] = set()
     for sp in spans:
-        if sp.state == "done" and not sp.reason:
+        if sp.state == VisitState.DONE and not sp.reason:
             counted |= days_in(sp.start, sp.end, year)
     other: dict[str, set[dt.date]] = {}
     done_any = set(counted)
     for sp in spans:
-        if sp.state == "done" and sp.reason:
+        if sp.state == VisitState.DONE and sp.reason:
             days = days_in(sp.start, sp.end, year) - counted
             other.setdefault(sp.reason, set()).update(days)
             done_any |= days
     planned: set[dt.date] = set()
     for sp in spans:
-        if sp.state == "planned":
+        if sp.state == VisitState.PLANNED:
             planned |= days_in(sp.start, sp.end, year) - done_any
     research = sum(1 for d in done_any if d <= today)
     return PersonDays(len(counted), len(planned), tuple((r, len(d)) for r, d in other.items() if d), research)

@@ -16,9 +16,9 @@ from db.models_work import (
     TOPIC_REVIEW_STATES,
     TOPIC_STATUSES,
     VISIT_METHODS,
-    VISIT_STATES,
 )
 from desktop_app.attachments import AttachmentInfo
+from desktop_app.work.codes import VISIT_STATES, VisitState
 
 #: the ways of researching a topic offered in the dialogs (free text is accepted too)
 TOPIC_METHODS = ("座谈访谈", "随机走访", "问卷调查", "蹲点调研", "专项调研", "统计分析", "案例剖析")
@@ -173,7 +173,7 @@ class VisitInfo:
     attachments: tuple[AttachmentInfo, ...] = ()
     issue_ids: tuple[str, ...] = ()
     office_code: str = ""  # whose visit (a prefecture lists its counties' too)
-    state: str = "planned"  # planned | done | cancelled
+    state: str = VisitState.PLANNED
     state_label: str = "计划"
     actual_start: dt.date | None = None
     actual_end: dt.date | None = None

@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 from db.engine import Database
-from db.models_work import VISIT_STATES, Visit
+from db.models_work import Visit
 from desktop_app import audit
 from desktop_app.audit import Actor
 from desktop_app.errors import StateError, ValidationError
+from desktop_app.work.codes import VISIT_STATES, VisitState
 from desktop_app.work.common import require_office
 
 ORGAN = "机关"
@@ -30,14 +31,14 @@ REASON_AWAY = "外地（学习考察、汇报）"
 
 def default_state(end: dt.date, today: dt.date | None = None) -> str:
     """The state of a new visit given without one: already over → recorded after the fact (done)."""
-    return "done" if end < (today or dt.date.today()) else "planned"
+    return VisitState.DONE if end < (today or dt.date.today()) else VisitState.PLANNED
 
 
 def not_counted_reason(state: str, place_type: str, method: str) -> str:
     """Why a visit's days do not count toward the quota ('' when they do; 已取消 for a cancelled one)."""
-    if state == "cancelled":
-        return VISIT_STATES["cancelled"]
-    if state != "done":
+    if state == VisitState.CANCELLED:
+        return VISIT_STATES[VisitState.CANCELLED]
+    if state != VisitState.DONE:
         return REASON_PLANNED
     if place_type == ORGAN:
         return REASON_ORGAN
@@ -56,7 +57,7 @@ def check_state(state: str, start: dt.date, end: dt.date, today: dt.date | None 
     if state not in VISIT_STATES:
         raise ValidationError(f"调研状态“{state}”无效", "请选择 计划、已完成 或 已取消", field="state")
     today = today or dt.date.today()
-    if state == "done" and end > today:
+    if state == VisitState.DONE and end > today:
         raise ValidationError(f"结束日期 {end:%Y-%m-%d} 还没到，不能标为已完成",
                               "请填写实际的开始和结束日期（不晚于今天），或保持“计划”状态", field="actual_end")
     if end < start:
@@ -79,13 +80,13 @@ def set_state(db: Database, actor: Actor, visit_id: str, state: str, actual_star
         a = actual_start or v.start_date
         b = actual_end or (v.end_date if actual_start is None else a + (v.end_date - v.start_date))
         check_state(state, a, b, today)
-        if state == "done" and (b - a).days + 1 > MAX_VISIT_DAYS:
+        if state == VisitState.DONE and (b - a).days + 1 > MAX_VISIT_DAYS:
             raise ValidationError(f"一次调研超过{MAX_VISIT_DAYS}天，日期可能填错了", "请核对实际的开始和结束日期",
                                   field="actual_end")
-        if v.state == state and (state != "done" or (v.actual_start, v.actual_end) == (a, b)):
+        if v.state == state and (state != VisitState.DONE or (v.actual_start, v.actual_end) == (a, b)):
             raise StateError(f"该调研已是“{VISIT_STATES[state]}”", "无需重复操作")
         before = v.state
         v.state = state
-        v.actual_start, v.actual_end = (a, b) if state == "done" else (None, None)
+        v.actual_start, v.actual_end = (a, b) if state == VisitState.DONE else (None, None)
         audit.record(s, actor, "set_visit_state", "visit", v.id,
                      {"place": v.place, "from": before, "state": state, "start": v.actual_start, "end": v.actual_end})

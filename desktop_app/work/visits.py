@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 from db.base import new_id
 from db.engine import Database
 from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Section, Topic, Visit, VisitParticipant
-from db.models_work import VISIT_METHOD_MAX, VISIT_STATES
+from db.models_work import VISIT_METHOD_MAX
 from desktop_app import attachments, audit
 from desktop_app.audit import Actor
 from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.clashes import clash_window, clashes_in_session
+from desktop_app.work.codes import VISIT_STATES, VisitState
 from desktop_app.work.common import (
     campaign_id,
     live_topic,
@@ -93,11 +94,11 @@ def _apply(v: Visit, data: VisitInput, section_id: str | None, new: bool = False
     v.unannounced = bool(data.unannounced or data.method == "四不两直")
     v.lead_id, v.topic_id, v.section_id = data.lead_id, data.topic_id or None, section_id
     v.purpose, v.findings = data.purpose or "", data.findings or ""
-    state = data.state or (default_state(data.end_date) if new else v.state or "planned")
+    state = data.state or (default_state(data.end_date) if new else v.state or VisitState.PLANNED)
     check_state(state, data.start_date, data.end_date)
     v.state = state
     # a done visit edited in the form: the dates written are the days it took
-    v.actual_start, v.actual_end = (data.start_date, data.end_date) if state == "done" else (None, None)
+    v.actual_start, v.actual_end = (data.start_date, data.end_date) if state == VisitState.DONE else (None, None)
 
 
 def _set_participants(s: Session, visit_id: str, person_ids: list[str]) -> None:

@@ -57,8 +57,8 @@ from ui.quiz.exams_tab import ExamDialog, ExamsTab
 from ui.quiz.paper_dialog import PaperBuilderDialog
 from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
+from ui.rows_model import RowsTableModel
 from ui.settings.people_tab import PeopleTab
-from ui.sync.rows_model import RowsModel
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import TopicDialog
 from ui.work.visit_dialog import VisitDialog
@@ -196,9 +196,9 @@ def test_export_tab_drops_the_no_peer_hint_once_a_card_is_trusted(qtbot, dialog_
 
 def test_exchange_tables_right_align_figures_and_hide_row_numbers(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     """各县比较 showed 300, 31.3% flush left under a column of meaningless row numbers."""
-    model = RowsModel([("单位", lambda r: r[0]), ("问题数", lambda r: r[1]), ("销号率", lambda r: r[2]),
-                       ("单位代码", lambda r: r[3])])
-    model.set_rows([("景洪市乡村振兴局", 300, "31.3%", "532801")])
+    model = RowsTableModel([("单位", lambda r: r[0]), ("问题数", lambda r: r[1]), ("销号率", lambda r: r[2]),
+                            ("单位代码", lambda r: r[3])])
+    model.set_items([("景洪市乡村振兴局", 300, "31.3%", "532801")])
     align = [model.data(model.index(0, c), Qt.ItemDataRole.TextAlignmentRole) for c in range(4)]
     right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     assert align == [None, right, right, None]

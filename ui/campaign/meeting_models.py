@@ -9,8 +9,8 @@ from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.campaign.meeting_compliance import DUE, HELD, ComplianceGrid
 from desktop_app.campaign.meetings import MeetingInfo
-from ui.rows_model import Column
-from ui.work.table_models import OfficeColumnMixin, RowsTableModel
+from ui.rows_model import Column, RowsTableModel
+from ui.work.table_models import WORK_CELLS, OfficeColumnMixin
 
 #: the grid's colours: held, missing, due this month (light background, dark text)
 MARK_COLOURS = {HELD: ("#e6f4ea", "#1e6b34"), DUE: ("#fff4d6", "#8a5a00")}
@@ -34,7 +34,7 @@ class MeetingTableModel(OfficeColumnMixin, RowsTableModel[MeetingInfo]):
             Column(_tr("实到/应到"), lambda m: m.attendance, True),
             Column(_tr("转为问题/课题"), lambda m: m.linked_text),
             self.office_column(),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
 
 class ComplianceModel(QAbstractTableModel):

@@ -11,8 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop_app.campaign.plans import ITEM_STATES, PlanItemInfo, PlanItemInput, SectionPlanStatus
-from ui.rows_model import Column
-from ui.work.table_models import RowsTableModel
+from ui.rows_model import Column, RowsTableModel
+from ui.work.table_models import WORK_CELLS
 
 _Index = QModelIndex | QPersistentModelIndex
 #: the status colours of a section's row (text, background)
@@ -37,7 +37,7 @@ class SectionStatusModel(RowsTableModel[SectionPlanStatus]):
             Column(_tr("报送人"), lambda r: r.filed_by),
             Column(_tr("备案日期"), lambda r: r.recorded_on),
             Column(_tr("事项"), lambda r: f"{r.items}（未完成 {r.open_items}）" if r.plan_id else ""),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
     def extra(self, row: SectionPlanStatus, column: int, role: int) -> Any:
         """Rows of sections that have not filed are highlighted."""

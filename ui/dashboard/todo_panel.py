@@ -15,10 +15,10 @@ from desktop_app.campaign import todo
 from desktop_app.campaign.todo import TodoEntry
 from desktop_app.context import AppContext
 from ui import dialogs
-from ui.rows_model import Column
+from ui.rows_model import Column, RowsTableModel
 from ui.signals import bus
 from ui.tasks import Task, run_task
-from ui.work.table_models import RowsTableModel
+from ui.work.table_models import WORK_CELLS
 from ui.work.widgets import table_view
 
 SEVERITY_COLOURS = {"red": ("#a61b1b", "#fde7e7"), "yellow": ("#8a5a00", "#fff4d6")}
@@ -39,7 +39,7 @@ class TodoModel(RowsTableModel[TodoEntry]):
             Column(_tr("类别"), lambda e: e.kind_label),
             Column(_tr("时限"), lambda e: e.due),
             Column(_tr("事项"), lambda e: e.title),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
     def extra(self, item: TodoEntry, column: int, role: int) -> Any:
         """Red rows on a light red ground."""

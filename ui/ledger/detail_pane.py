@@ -5,47 +5,20 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop_app import roles
+from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import IssueDetail
 from ui.enabling import set_enabled
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
 
-#: (step key, button text) — "edit" opens the item dialog; the rest are StepDialog steps
-ACTIONS = (("edit", "编辑"), ("progress", "登记进展"), ("extension", "申请延期"), ("decide_extension", "审批延期"),
-           ("urge", "催办"), ("closure", "申请销号"), ("verify", "审核销号"), ("follow_up", "回访"), ("void", "作废"),
-           ("adjust_deadline", "调整期限"))
+#: (step, button text) — EDIT opens the item dialog; the rest are StepDialog steps
+ACTIONS = ((Step.EDIT, "编辑"), (Step.PROGRESS, "登记进展"), (Step.EXTENSION, "申请延期"),
+           (Step.DECIDE_EXTENSION, "审批延期"), (Step.URGE, "催办"), (Step.CLOSURE, "申请销号"), (Step.VERIFY, "审核销号"),
+           (Step.FOLLOW_UP, "回访"), (Step.VOID, "作废"), (Step.ADJUST_DEADLINE, "调整期限"))
 KIND_COLOURS = {"progress": "#2b6cb0", "extension": "#b7791f", "urge": "#c53030", "closure": "#2f855a",
                 "follow_up": "#6b46c1", "audit": "#718096"}
-
-
-def allowed_steps(d: IssueDetail) -> set[str]:
-    """The steps that make sense for the item now (the service refuses the rest anyway)."""
-    return {key for key, _text in ACTIONS if state_refusal(d, key) is None} - d.refused_steps
-
-
-def state_refusal(d: IssueDetail, step: str) -> str | None:
-    """Why ``step`` makes no sense for the item in its present state (作废, 已销号, nothing pending…), or None."""
-    r = d.row
-    tr = QCoreApplication.translate
-    if r.status == "void":
-        return tr("DetailPane", "这条问题已作废，不能再办理")
-    if r.status == "closed":
-        return None if step == "follow_up" else tr("DetailPane", "这条问题已销号：只能回访")
-    if step == "extension":
-        if not r.deadline:
-            return tr("DetailPane", "这条问题没有完成时限，无需申请延期")
-        if d.pending_extension is not None:
-            return tr("DetailPane", "已有一项延期申请待审批")
-    if step == "decide_extension" and d.pending_extension is None:
-        return tr("DetailPane", "没有待审批的延期申请")
-    if step == "closure" and d.pending_closure is not None:
-        return tr("DetailPane", "已申请销号，等待审核")
-    if step == "verify" and d.pending_closure is None:
-        return tr("DetailPane", "还没有人申请销号：先“申请销号”，再审核")
-    return None
 
 
 class DetailPane(QWidget):
@@ -58,8 +31,6 @@ class DetailPane(QWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.detail: IssueDetail | None = None
-        #: the signed-in person's rights (None before accounts): steps they may not take are greyed out
-        self.rights: frozenset[str] | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 0, 0, 0)
         self.title = QLabel(self.tr("请选择一条问题"))
@@ -72,7 +43,7 @@ class DetailPane(QWidget):
         self.warning.setStyleSheet("color: #b7791f;")
         self.warning.hide()
         grid = QGridLayout()
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[Step, QPushButton] = {}
         for i, (key, text) in enumerate(ACTIONS):
             b = QPushButton(self.tr(text))
             set_enabled(b, self.tr("请先在左侧清单中选中一条问题"))
@@ -90,10 +61,10 @@ class DetailPane(QWidget):
         lay.addWidget(self.timeline, 1)
 
     def why_refused(self, step: str) -> str | None:
-        """Why this step may not be taken on the shown item here (another office's, or a missing right)."""
+        """Why this step may not be taken on the shown item now, as the core answers (None: it may)."""
         if self.detail is None:
             return None
-        return self.detail.refused_why.get(step) or roles.step_refusal(self.rights, step)
+        return self.detail.allowed_steps.get(Step(step))
 
     def _on_anchor(self, url: QUrl) -> None:
         parts = url.toString().split(":", 2)
@@ -139,10 +110,7 @@ class DetailPane(QWidget):
         else:
             self.warning.hide()
         for key, b in self.buttons.items():
-            why = self.why_refused(key) or state_refusal(d, key)
-            if why is None and key in d.refused_steps:  # another office's item with no reason recorded
-                why = self.tr("这条问题由其他单位办理，本单位不能执行这一步")
-            set_enabled(b, why)
+            set_enabled(b, self.why_refused(key))
         parts = []
         for t in reversed(d.timeline):
             c = KIND_COLOURS.get(t.kind, "#444")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushBu
 
 from desktop_app.context import AppContext
 from desktop_app.ledger import query, saved_filters
+from desktop_app.ledger.codes import IssueStatus
 from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.warnings import COLOUR_LABELS
@@ -147,7 +148,7 @@ class FilterBar(QWidget):
             colours=[self._value(self.colour)] if self._value(self.colour) else [],
             unit=self._value(self.unit), person=self._value(self.person), category=self._value(self.category),
             source=self._value(self.source), kind=self._value(self.kind), text=self.text.text().strip(),
-            include_void=self._value(self.status) == "void", office=self.office.current_office(),
+            include_void=self._value(self.status) == IssueStatus.VOID, office=self.office.current_office(),
         )
 
     def set_filter(self, f: IssueFilter) -> None:

@@ -171,10 +171,8 @@ class IssueDialog(FormDialog):
         form.addRow(self.reason_label, self.reason)
         if issue_id is None and not self.assign:  # an assigned item's progress is the county's
             form.addRow(self.tr("整改进展"), self.progress)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        buttons = dialogs.ok_cancel(self.tr("保存"))
         buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(self.tr("保存（Ctrl+Enter）"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,23 +27,25 @@ from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.ledger import deadline, lifecycle, service
 from desktop_app.ledger.labels import URGE_LEVEL_LABELS
+from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import IssueDetail
 from ui import dialogs
+from ui.enabling import set_enabled
 from ui.form_dialog import FormDialog
 from ui.ledger.issue_dialog import from_qdate, to_qdate
 from ui.signals import Kind, notify
 
-#: step key → window title
+#: step → window title
 STEPS = {
-    "progress": "登记整改进展",
-    "extension": "申请延期",
-    "decide_extension": "审批延期申请",
-    "urge": "催办",
-    "closure": "申请销号",
-    "verify": "审核销号",
-    "follow_up": "登记回访",
-    "void": "作废问题",
-    "adjust_deadline": "调整期限",
+    Step.PROGRESS: "登记整改进展",
+    Step.EXTENSION: "申请延期",
+    Step.DECIDE_EXTENSION: "审批延期申请",
+    Step.URGE: "催办",
+    Step.CLOSURE: "申请销号",
+    Step.VERIFY: "审核销号",
+    Step.FOLLOW_UP: "登记回访",
+    Step.VOID: "作废问题",
+    Step.ADJUST_DEADLINE: "调整期限",
 }
 
 
@@ -92,7 +93,7 @@ class StepDialog(FormDialog):
         files_row.addWidget(add_files)
         store = ctx.data.attachments
         self._submit: Callable[[], None]
-        if step == "progress":
+        if step == Step.PROGRESS:
             form.addRow(self.tr("日期"), self.date)
             form.addRow(self.tr("进展情况*"), self.text)
             form.addRow(self.tr("完成进度"), self.percent)
@@ -101,7 +102,7 @@ class StepDialog(FormDialog):
             self._submit = lambda: lifecycle.add_progress(
                 ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
                 self.percent.value(), self.person.text(), self.files, store)
-        elif step == "extension":
+        elif step == Step.EXTENSION:
             current = row.deadline or today
             self.date.setDate(to_qdate(current + dt.timedelta(days=30)))
             form.addRow(self.tr("当前时限"), QLabel(f"{current:%Y-%m-%d}"))
@@ -109,7 +110,7 @@ class StepDialog(FormDialog):
             form.addRow(self.tr("延期理由*"), self.text)
             self._submit = lambda: lifecycle.request_extension(
                 ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(), self.person.text())
-        elif step == "decide_extension":
+        elif step == Step.DECIDE_EXTENSION:
             ext = detail.pending_extension
             form.addRow(self.tr("申请延期至"), QLabel(f"{ext.requested_date:%Y-%m-%d}" if ext else ""))
             form.addRow(self.tr("理由"), QLabel(ext.reason if ext else ""))
@@ -123,7 +124,7 @@ class StepDialog(FormDialog):
             self._submit = lambda: lifecycle.decide_extension(
                 ctx.db, ctx.actor, ext.id if ext else "", self.verdict(),
                 self.text.toPlainText(), self.person.text(), today)
-        elif step == "urge":
+        elif step == Step.URGE:
             for k, v in URGE_LEVEL_LABELS.items():
                 self.level.addItem(v, k)
             form.addRow(self.tr("日期"), self.date)
@@ -133,7 +134,7 @@ class StepDialog(FormDialog):
             self._submit = lambda: lifecycle.add_urge(
                 ctx.db, ctx.actor, row.id, int(self.level.currentData()), self.text.toPlainText(),
                 from_qdate(self.date.date()), self.person.text())
-        elif step == "closure":
+        elif step == Step.CLOSURE:
             form.addRow(self.tr("申请日期"), self.date)
             form.addRow(self.tr("整改佐证*"), self.text)
             form.addRow(self.tr("申请人"), self.person)
@@ -142,7 +143,7 @@ class StepDialog(FormDialog):
                 ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text(),
                 self.files, store)
             self._before = lambda: self._confirm_closure(row.id)
-        elif step == "verify":
+        elif step == Step.VERIFY:
             c = detail.pending_closure
             evidence = QLabel(c.evidence if c else "")
             evidence.setWordWrap(True)
@@ -158,27 +159,25 @@ class StepDialog(FormDialog):
             self._submit = lambda: lifecycle.verify_closure(
                 ctx.db, ctx.actor, row.id, self.verdict(), self.text.toPlainText(),
                 self.person.text(), from_qdate(self.date.date()))
-        elif step == "follow_up":
+        elif step == Step.FOLLOW_UP:
             form.addRow(self.tr("回访日期"), self.date)
             form.addRow(self.tr("回访情况*"), self.text)
             form.addRow("", self.satisfied)
             form.addRow("", self.reopen)
             form.addRow(self.tr("回访人"), self.person)
-            self.reopen.setEnabled(row.status == "closed")
+            set_enabled(self.reopen, detail.allowed_steps.get(Step.REOPEN))  # the core says whether, and why not
             self._submit = lambda: lifecycle.add_follow_up(
                 ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
                 self.satisfied.isChecked(), self.reopen.isChecked(), self.person.text())
-        elif step == "void":
+        elif step == Step.VOID:
             form.addRow(QLabel(self.tr("作废后问题仍保留在台账中，但不能再修改。")))
             form.addRow(self.tr("作废原因*"), self.text)
             self._submit = lambda: lifecycle.void_issue(ctx.db, ctx.actor, row.id, self.text.toPlainText())
-        elif step == "adjust_deadline":
+        elif step == Step.ADJUST_DEADLINE:
             self._build_adjust(form, today)
         else:
             raise ValueError(step)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons = dialogs.ok_cancel()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

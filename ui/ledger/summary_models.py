@@ -60,7 +60,7 @@ class ResponsibilityModel(_ListModel):
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 5 and r.red:
             return QColor(COLOUR_BRUSHES["red"])
         if role == Qt.ItemDataRole.UserRole:
-            return (r.unit, r.person)
+            return (r.unit, r.person_key)
         return None
 
 

@@ -30,6 +30,7 @@ from shiboken6 import isValid
 from desktop_app.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter, filter_to_show
+from desktop_app.ledger.steps import Step
 from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
 from desktop_app.services import organisation, scope
 from ui import dialogs
@@ -356,7 +357,7 @@ class LedgerPage(QWidget):
         # a row of every office's list (prefecture) names its county: list that county's items
         code = getattr(self.resp_model.rows[index.row()], "office_code", "")
         f = IssueFilter(**{**self.model.filter.to_dict(), "unit": unit,
-                           "person": "" if person in ("", "（未指定）") else person,
+                           "person": person,
                            "office": code or self.model.filter.office})
         self.tabs.setCurrentIndex(TAB_ITEMS)
         self.filter_bar.set_filter(f)
@@ -387,8 +388,7 @@ class LedgerPage(QWidget):
             self.detail.show_detail(None)
             return
         with dialogs.guard(self) as done:
-            d = get_issue_detail(self.ctx.db, issue_id)
-        self.detail.rights = self.ctx.actor.rights
+            d = get_issue_detail(self.ctx.db, issue_id, actor=self.ctx.actor)
         self.detail.show_detail(d if done.ok else None)
 
     # --- actions -----------------------------------------------------------------------------
@@ -440,18 +440,14 @@ class LedgerPage(QWidget):
         if not self.current_id:
             return
         why = self.detail.why_refused(step)
-        if why is not None:  # a county's item at the prefecture, or a step this person has no right to
+        if why is not None:  # the core refuses it: the item's state, another office's item, or a missing right
             dialogs.info(self, why)
             return
-        if step == "edit":
-            d = self.detail.detail
-            if d is not None and d.read_only:
-                dialogs.info(self, self.tr("已销号或已作废的问题不能修改。如需继续整改，请先登记回访并重新打开。"))
-                return
+        if step == Step.EDIT:
             self.exec_dialog(IssueDialog(self.ctx, self, self.current_id))
             return
         with dialogs.guard(self) as done:
-            detail = get_issue_detail(self.ctx.db, self.current_id)
+            detail = get_issue_detail(self.ctx.db, self.current_id, actor=self.ctx.actor)
         if done.ok:
             self.exec_dialog(StepDialog(self.ctx, detail, step, self))
 

@@ -26,6 +26,7 @@ from desktop_app.errors import ValidationError
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
 from desktop_app.work import clashes, find, visit_state, visits
+from desktop_app.work.codes import VisitState
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
@@ -241,7 +242,7 @@ class VisitsPage(ScopedYearPage):
             set_enabled(self.buttons[key], why or pick)
         set_enabled(self.buttons["done"], why or pick or (self.tr("这次调研已标记完成") if v and v.state == "done" else None))
         set_enabled(self.buttons["cancel"], why or pick
-                    or (self.tr("这次调研已取消") if v and v.state == "cancelled" else None))
+                    or (self.tr("这次调研已取消") if v and v.state == VisitState.CANCELLED else None))
         set_enabled(self.buttons["new"], why)
         self.detail.setText(self._detail_html(v))
 
@@ -398,7 +399,7 @@ class VisitsPage(ScopedYearPage):
                 .replace("%1", fmt(v.start_date)).replace("%2", v.place), ok=self.tr("取消调研")):
             return
         with dialogs.guard(self) as done:
-            visit_state.set_state(self.ctx.db, self.ctx.actor, v.id, "cancelled")
+            visit_state.set_state(self.ctx.db, self.ctx.actor, v.id, VisitState.CANCELLED)
         if done.ok:
             notify(Kind.VISIT, [v.id])
 

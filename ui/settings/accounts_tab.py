@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from ui import dialogs
-from ui.settings.rows_model import RowsModel
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
 
@@ -82,9 +81,7 @@ class AccountDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c53030;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons = dialogs.ok_cancel(self.tr("保存"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -138,7 +135,7 @@ class AccountsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = RowsModel([self.tr("登录名"), self.tr("姓名"), self.tr("角色"), self.tr("状态")], self)
+        self.model = RowsTableModel(cell_columns([self.tr("登录名"), self.tr("姓名"), self.tr("角色"), self.tr("状态")]), self)
         self.view = table(self.model, self)
         self.add_btn = button(self.tr("添加账户…"), primary=True)
         self.add_btn.clicked.connect(self.add_account)
@@ -200,7 +197,7 @@ class AccountsTab(QWidget):
             return
         self.idle.setValue(minutes)
         self.max_days.setValue(days)
-        self.model.set_rows([(a.login, (a.login, a.name, "、".join(a.role_labels) + (
+        self.model.set_keyed([(a.login, (a.login, a.name, "、".join(a.role_labels) + (
             self.tr("（审核：%1）").replace("%1", "、".join(a.sections)) if a.sections else ""), self._state(a)))
             for a in self.infos])
         rights = self.ctx.actor.rights

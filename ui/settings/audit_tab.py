@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLab
 from desktop_app import audit_log
 from desktop_app.context import AppContext
 from ui import dialogs
-from ui.settings.rows_model import RowsModel
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, table
 from ui.signals import Kind, bus
 
@@ -42,8 +42,8 @@ class AuditTab(QWidget):
         self.export_btn.clicked.connect(self.export)
         self.verify_btn = button(self.tr("校验完整性"))
         self.verify_btn.clicked.connect(self.verify)
-        self.model = RowsModel([self.tr("时间"), self.tr("操作人"), self.tr("登录名"), self.tr("操作"), self.tr("对象"),
-                                self.tr("详情")], self)
+        self.model = RowsTableModel(cell_columns([self.tr("时间"), self.tr("操作人"), self.tr("登录名"), self.tr("操作"), self.tr("对象"),
+                                self.tr("详情")]), self)
         self.view = table(self.model, self)
         self.count = QLabel()
         filters = QHBoxLayout()
@@ -85,7 +85,7 @@ class AuditTab(QWidget):
             w.setToolTip("" if allowed else self.tr("需要“审计日志”权限（审计员或系统管理员）"))
         if not allowed:
             self.rows = []
-            self.model.set_rows([])
+            self.model.set_keyed([])
             self.count.setText(self.tr("审计日志仅审计员和系统管理员可以查看"))
             return
         start, end = self._range()
@@ -93,7 +93,7 @@ class AuditTab(QWidget):
             self.rows = audit_log.list_entries(self.ctx.db, self.ctx.actor, self.person.text(),
                                                str(self.action.currentData() or ""), start, end)
         if done.ok:
-            self.model.set_rows([(r.id, (r.at, r.actor, r.login, r.action_label, r.target, r.details))
+            self.model.set_keyed([(r.id, (r.at, r.actor, r.login, r.action_label, r.target, r.details))
                                  for r in self.rows])
             self.count.setText(self.tr("共 %1 条").replace("%1", str(len(self.rows))))
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from desktop_app import backup
 from desktop_app.context import AppContext
 from ui import dialogs
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings import backup_ops
-from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus
 
@@ -26,7 +26,7 @@ class BackupsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = RowsModel([self.tr("备份时间"), self.tr("类型"), self.tr("大小"), self.tr("文件")], self)
+        self.model = RowsTableModel(cell_columns([self.tr("备份时间"), self.tr("类型"), self.tr("大小"), self.tr("文件")]), self)
         self.view = table(self.model, self)
         self.where = QLabel()
         self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -76,7 +76,7 @@ class BackupsTab(QWidget):
         with dialogs.guard(self) as done:
             found = backup.list_backups(self.ctx.data.backups)
         if done.ok:
-            self.model.set_rows([(str(b.path), (f"{b.created:%Y-%m-%d %H:%M:%S}", self.tr(REASONS.get(b.reason, b.reason)),
+            self.model.set_keyed([(str(b.path), (f"{b.created:%Y-%m-%d %H:%M:%S}", self.tr(REASONS.get(b.reason, b.reason)),
                                                 f"{b.size / 1024 / 1024:.1f} MB", b.path.name)) for b in found])
 
     def restore_selected(self) -> None:

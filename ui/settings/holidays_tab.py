@@ -42,8 +42,8 @@ from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.form_dialog import FormDialog
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.notice_dialog import NoticeDialog, moved_text
-from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
 
@@ -158,13 +158,12 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(self.tr("导入节假日表"))
         self.resize(520, 420)
         self.rows = rows
-        self.model = RowsModel([self.tr("日期"), self.tr("类型"), self.tr("名称")], self)
-        self.model.set_rows([(d, (d.isoformat(), KINDS[k], n)) for d, k, n in rows])
+        self.model = RowsTableModel(cell_columns([self.tr("日期"), self.tr("类型"), self.tr("名称")]), self)
+        self.model.set_keyed([(d, (d.isoformat(), KINDS[k], n)) for d, k, n in rows])
         lead = QLabel(self.tr("从“%1”读到 %2 天，确认后全部导入（同一日期以导入的为准）：")
                       .replace("%1", Path(path).name).replace("%2", str(len(rows))))
         lead.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("导入"))
+        self.buttons = dialogs.ok_cancel(self.tr("导入"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

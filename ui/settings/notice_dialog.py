@@ -24,7 +24,7 @@ from desktop_app.errors import FieldDeskError
 from desktop_app.holiday_notice import NoticeParse, NoticeSaved, parse_notice
 from ui import dialogs
 from ui.form_dialog import FormDialog
-from ui.settings.rows_model import RowsModel
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, table
 
 WEEKDAYS = "一二三四五六日"
@@ -59,12 +59,10 @@ class NoticeDialog(FormDialog):
         self.preview_btn.clicked.connect(self.preview)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.model = RowsModel([self.tr("日期"), self.tr("星期"), self.tr("类型"), self.tr("节日")], self)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.model = RowsTableModel(cell_columns([self.tr("日期"), self.tr("星期"), self.tr("类型"), self.tr("节日")]), self)
+        self.buttons = dialogs.ok_cancel(self.tr("保存为本单位节假日表"), accept=QDialogButtonBox.StandardButton.Save)
         self.save_btn = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_btn.setText(self.tr("保存为本单位节假日表"))
         self.save_btn.setEnabled(False)
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -94,7 +92,7 @@ class NoticeDialog(FormDialog):
         try:
             parsed = parse_notice(self.text.toPlainText(), year)
         except FieldDeskError as exc:  # a known refusal: named in the dialog's own line, in red
-            self.model.set_rows([])
+            self.model.set_keyed([])
             self.status.setStyleSheet("color: #c0392b;")
             self.status.setText(dialogs.error_text(exc))
             self._text_changed()
@@ -103,7 +101,7 @@ class NoticeDialog(FormDialog):
         self._parsed_text = self._current()
         rows = [(d, (d.isoformat(), "周" + WEEKDAYS[d.weekday()], "休息日" if kind == "rest" else "调休上班", name))
                 for d, kind, name in parsed.days()]
-        self.model.set_rows(rows)
+        self.model.set_keyed(rows)
         text = self.tr("%1年：休息日 %2 天，调休上班 %3 天（共 %4 项节日）。请逐日核对后保存。") \
             .replace("%1", str(parsed.year)).replace("%2", str(len(parsed.rest_days))) \
             .replace("%3", str(len(parsed.work_days))).replace("%4", str(len(parsed.items)))

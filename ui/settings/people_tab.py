@@ -9,8 +9,8 @@ from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput
 from ui import dialogs
 from ui.enabling import set_enabled
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.person_dialog import PersonDialog
-from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
 
@@ -23,8 +23,8 @@ class PeopleTab(QWidget):
         self.ctx = ctx
         self.people: list[PersonInfo] = []
         self.dialog: PersonDialog | None = None
-        self.model = RowsModel([self.tr(h) for h in ("姓名", "科室", "职务", "身份", "年度基层调研天数", "联系电话", "状态")],
-                               self, right_columns=(4,))
+        self.model = RowsTableModel(cell_columns([self.tr(h) for h in ("姓名", "科室", "职务", "身份", "年度基层调研天数",
+                                                                        "联系电话", "状态")], right=(4,)), self)
         self.view = table(self.model, self)
         self.view.doubleClicked.connect(lambda _i: self.edit_selected())
         self.show_inactive = QCheckBox(self.tr("显示离岗人员"))
@@ -63,7 +63,7 @@ class PeopleTab(QWidget):
         if not done.ok:
             return
         self.people = people
-        self.model.set_rows([(p.id, (p.name, p.section_name, p.post, self.tr("领导") if p.is_leader else self.tr("工作人员"),
+        self.model.set_keyed([(p.id, (p.name, p.section_name, p.post, self.tr("领导") if p.is_leader else self.tr("工作人员"),
                                      p.effective_quota if p.quota_days is None else self.tr("%1（单独设定）").replace("%1", str(p.quota_days)),
                                      p.phone, self.tr("在岗") if p.active else self.tr("离岗"))) for p in people])
         self._update_buttons()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 from desktop_app.context import AppContext
 from desktop_app.services import organisation
 from ui import dialogs
-from ui.settings.rows_model import RowsModel
+from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
 
@@ -18,7 +18,7 @@ class SectionsTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = RowsModel([self.tr("科室名称"), self.tr("在岗人数")], self)
+        self.model = RowsTableModel(cell_columns([self.tr("科室名称"), self.tr("在岗人数")]), self)
         self.view = table(self.model, self)
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText(self.tr("新科室名称"))
@@ -53,7 +53,7 @@ class SectionsTab(QWidget):
         with dialogs.guard(self) as done:
             sections = organisation.list_sections(self.ctx.db)
         if done.ok:
-            self.model.set_rows([(s.id, (s.name, s.people)) for s in sections])
+            self.model.set_keyed([(s.id, (s.name, s.people)) for s in sections])
 
     def add(self, name: str) -> bool:
         """Add a section; a duplicate is refused with the service's Chinese message."""

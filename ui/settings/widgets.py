@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QPushButton, QTableView, QWidget
 
-from ui.settings.rows_model import RowsModel
 
-
-def table(model: RowsModel, parent: QWidget | None = None, stretch_last: bool = True) -> QTableView:
+def table(model: QAbstractItemModel, parent: QWidget | None = None, stretch_last: bool = True) -> QTableView:
     """A read-only, row-selecting table view over ``model``."""
     view = QTableView(parent)
     view.setModel(model)

@@ -10,8 +10,8 @@ from desktop_app.context import AppContext
 from desktop_app.sync import peers
 from desktop_app.sync.keys import parse_card
 from ui import dialogs
+from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
-from ui.sync.rows_model import RowsModel
 
 CARD_FILTER = "单位身份卡 (*.fdcard);;所有文件 (*)"
 
@@ -47,13 +47,13 @@ class CardsTab(QWidget):
             "吊销：对方电脑丢失或密钥外泄时使用，之后不再接受用旧密钥签名的数据包。"))
         self.explain.setObjectName("Hint")
         self.explain.setWordWrap(True)
-        self.model = RowsModel([
+        self.model = RowsTableModel([
             (self.tr("单位代码"), lambda p: p.code), (self.tr("单位名称"), lambda p: p.name),
             (self.tr("级别"), lambda p: _level(p.level, p.name)),
             (self.tr("指纹"), lambda p: p.fingerprint),
             (self.tr("状态"), lambda p: self.tr("已吊销") if p.revoked else (self.tr("已信任") if p.trusted else "")),
             (self.tr("最近导出"), lambda p: _when(p.last_export)), (self.tr("最近导入"), lambda p: _when(p.last_import)),
-        ], self, highlight=lambda p: "#f8d7da" if p.revoked else None)
+        ], self, background=lambda p: "#f8d7da" if p.revoked else None)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here; other pages hide them too
@@ -89,7 +89,7 @@ class CardsTab(QWidget):
             card = peers.own_card(self.ctx.db, self.ctx.data.keys)
             self.own.setText(self.tr("本单位：{name}（{code}）\n本单位指纹：{fp}\n交换身份卡后，请与对方电话逐组核对指纹。")
                              .format(name=card.office_name, code=card.office_code, fp=card.fingerprint))
-        self.model.set_rows(peers.list_peers(self.ctx.db))
+        self.model.set_items(peers.list_peers(self.ctx.db))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         self._selection_changed()
@@ -135,7 +135,7 @@ class CardsTab(QWidget):
         if not rows:
             dialogs.info(self, self.tr("请先在列表中选择一个单位"))
             return
-        peer = self.model.row(rows[0].row())
+        peer = self.model.rows[rows[0].row()]
         if not dialogs.confirm(self, self.tr("吊销后将拒绝 {name}（{code}）用当前密钥签名的所有数据包，"
                                              "需要对方发送新的身份卡并重新核对。确定吊销？")
                                .format(name=peer.name, code=peer.code), self.tr("吊销密钥"), self.tr("吊销"),

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QTabl
 from desktop_app.context import AppContext
 from desktop_app.sync import conflicts
 from ui import dialogs
+from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
-from ui.sync.rows_model import RowsModel
 
 
 class ConflictsTab(QWidget):
@@ -21,7 +21,7 @@ class ConflictsTab(QWidget):
         self.keep_btn = QPushButton(self.tr("保留当前值"))
         self.take_btn = QPushButton(self.tr("采用另一版本"))
         self.summary = QLabel()
-        self.model = RowsModel([
+        self.model = RowsTableModel([
             (self.tr("数据"), lambda c: c.table_label), (self.tr("记录"), lambda c: c.row_label),
             (self.tr("字段"), lambda c: c.field_label),
             (self.tr("当前值"), lambda c: c.winner_text),
@@ -30,7 +30,7 @@ class ConflictsTab(QWidget):
             (self.tr("另一版本来自"), lambda c: f"{c.loser_office} {c.loser_time:%Y-%m-%d %H:%M}"),
             (self.tr("状态"), lambda c: self.tr("已处理（{who}）").format(who=c.resolved_by) if c.resolved else
              self.tr("待处理")),
-        ], self, highlight=lambda c: None if c.resolved else "#fff3cd")
+        ], self, background=lambda c: None if c.resolved else "#fff3cd")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(False)  # row numbers mean nothing here; other pages hide them too
@@ -54,7 +54,7 @@ class ConflictsTab(QWidget):
     def refresh(self) -> None:
         """Reload the list."""
         rows = conflicts.list_conflicts(self.ctx.db, include_resolved=self.show_resolved.isChecked())
-        self.model.set_rows(rows)
+        self.model.set_items(rows)
         self.summary.setText(self.tr("待处理冲突：{n} 条").format(n=conflicts.count_open(self.ctx.db)))
         self.table.resizeColumnsToContents()
 
@@ -64,7 +64,7 @@ class ConflictsTab(QWidget):
         if not rows:
             dialogs.info(self, self.tr("请先在列表中选择一条冲突"))
             return
-        c = self.model.row(rows[0].row())
+        c = self.model.rows[rows[0].row()]
         with dialogs.guard(self) as g:
             conflicts.resolve(self.ctx.db, self.ctx.actor, c.id, keep)
         if g.ok:

@@ -22,8 +22,8 @@ from desktop_app.sync.batch import BatchResult, bundle_files, import_batch, repo
 from desktop_app.sync.conflicts import TABLE_LABELS
 from ui import dialogs
 from ui.enabling import set_enabled
+from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
-from ui.sync.rows_model import RowsModel
 from ui.tasks import Progress, run_task
 
 BUNDLE_FILTER = "同步数据包 (*.fdbundle);;所有文件 (*)"
@@ -72,7 +72,7 @@ class ImportTab(QWidget):
         self.status = QLabel(self.tr("请选择对方发来的 .fdbundle 数据包（可多选），或存放数据包的文件夹（如U盘）；"
                                      "导入前会先一起预览，不会改动数据。"))
         self.status.setWordWrap(True)
-        self.model = RowsModel([
+        self.model = RowsTableModel([
             (self.tr("数据包"), lambda r: r.file), (self.tr("来自"), lambda r: self._sender(r.sender)),
             (self.tr("结果"), lambda r: self.tr(STATUS_LABELS.get(r.status, r.status))),
             (self.tr("数据"), lambda r: TABLE_LABELS.get(r.table, r.table)),
@@ -81,7 +81,7 @@ class ImportTab(QWidget):
             (self.tr("未变"), lambda r: r.counts.unchanged if r.table else ""),
             (self.tr("冲突"), lambda r: r.counts.conflicts if r.table else ""),
             (self.tr("拒绝"), lambda r: r.counts.rejected if r.table else ""),
-        ], self, highlight=lambda r: "#f8d7da" if r.status == "rejected" or r.counts.rejected
+        ], self, background=lambda r: "#f8d7da" if r.status == "rejected" or r.counts.rejected
             else ("#fff3cd" if r.counts.conflicts else None))
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -153,7 +153,7 @@ class ImportTab(QWidget):
         else:
             head = res.summary()
         self.status.setText(head)
-        self.model.set_rows(report_rows(res.reports))
+        self.model.set_items(report_rows(res.reports))
         self.table.resizeColumnsToContents()
         self.details.setPlainText("\n".join(report_text(r, TABLE_LABELS) for r in res.reports))
 

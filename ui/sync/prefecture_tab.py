@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.sync.prefecture import CountyStats, Ranking, county_comparison, rankings
-from ui.sync.rows_model import RowsModel
+from ui.rows_model import Column, RowsTableModel
 
 
 def _pct(x: float) -> str:
@@ -61,18 +62,23 @@ class PrefectureTab(QWidget):
         self.year.setValue(dt.date.today().year)
         self.county = QComboBox()
         self.ranking = QComboBox()
-        self.model = RowsModel([
+        columns: list[tuple[str, Callable[[CountyStats], Any]]] = [
             (self.tr("单位"), lambda c: f"{c.name}（{c.code}）"), (self.tr("问题数"), lambda c: c.items),
             (self.tr("已销号"), lambda c: c.closed), (self.tr("销号率"), lambda c: _pct(c.closure_rate)),
             (self.tr("逾期未完成"), lambda c: c.overdue), (self.tr("基层调研人天"), lambda c: c.person_days),
             (self.tr("定额人天"), lambda c: c.quota_days), (self.tr("天数完成率"), lambda c: _pct(c.days_ratio)),
             (self.tr("测试平均分"), lambda c: "" if c.quiz_average is None else f"{c.quiz_average:.1f}"),
-        ], self, cell_highlight=self._lagging)
+        ]
+        # the cells that stand out in their column: a light red, and why as the tooltip
+        self.model = RowsTableModel([
+            Column(title, get, None, background=lambda c, i=i: _LAGGING if self.lagging.get((c.code, i)) else None,
+                   tooltip=lambda c, i=i: self._lagging_why(c, i))
+            for i, (title, get) in enumerate(columns)], self)
         self.lagging: dict[tuple[str, int], str] = {}
         self.legend = QLabel(self.tr("浅红色标出各列中最需要关注的单位：销号率、天数完成率、测试平均分最低，逾期未完成最多。"))
         self.legend.setObjectName("Hint")
         self.legend.setWordWrap(True)
-        self.rank_model = RowsModel([
+        self.rank_model = RowsTableModel([
             (self.tr("名次"), lambda r: r[0]), (self.tr("单位"), lambda r: f"{r[2]}（{r[1]}）"),
             (self.tr("数值"), lambda r: "" if r[3] is None else (_pct(r[3]) if isinstance(r[3], float) and r[3] <= 1
                                                                  else r[3])),
@@ -126,19 +132,19 @@ class PrefectureTab(QWidget):
         self._filter()
         self._show_ranking()
 
-    def _lagging(self, c: CountyStats, column: int) -> tuple[str, str] | None:
+    def _lagging_why(self, c: CountyStats, column: int) -> str | None:
         why = self.lagging.get((c.code, column))
-        return (_LAGGING, self.tr(why)) if why else None
+        return self.tr(why) if why else None
 
     def _filter(self) -> None:
         code = self.county.currentData()
         shown = [c for c in self.stats if code is None or c.code == code]
         self.lagging = lagging_cells(shown)  # one county alone stands out from no one
         self.legend.setVisible(bool(self.lagging))
-        self.model.set_rows(shown)
+        self.model.set_items(shown)
         self.table.resizeColumnsToContents()
 
     def _show_ranking(self) -> None:
         i = self.ranking.currentIndex()
-        self.rank_model.set_rows(self.ranks[i].rows if 0 <= i < len(self.ranks) else [])
+        self.rank_model.set_items(self.ranks[i].rows if 0 <= i < len(self.ranks) else [])
         self.rank_table.resizeColumnsToContents()

@@ -8,33 +8,25 @@ data that grows without bound.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from desktop_app.work.types import ClashInfo, DaysRow, OutcomeInfo, PersonVisit, TopicInfo, VisitInfo
-from ui import rows_model
-from ui.rows_model import Column
+from ui.rows_model import Column, RowsTableModel
 from ui.rows_model import fmt as rows_fmt
-
-T = TypeVar("T")
 
 #: colours of the pace of grassroots days (a light background and a dark text)
 PACE_COLOURS = {"green": ("#e6f4ea", "#1e6b34"), "yellow": ("#fff4d6", "#8a5a00"), "red": ("#fde7e7", "#a61b1b")}
+#: how the work pages' tables read: one decimal at most, and the cell text as its tooltip (long places and names)
+WORK_CELLS: dict[str, Any] = {"float_digits": 1, "tooltips": True}
 STAGE_COLOURS = {"立项": "#6b7c93", "调研中": "#1f6fb2", "成稿": "#b7791f", "结题": "#2e7d32"}
 
 
 def fmt(value: Any) -> str:
     """How a cell value reads in the work pages (one decimal at most)."""
     return rows_fmt(value, 1)
-
-
-class RowsTableModel(rows_model.RowsTableModel[T]):
-    """The work pages' rows: one decimal, and the cell text as its tooltip (long places and names)."""
-
-    float_digits = 1
-    tooltips = True
 
 
 class OfficeColumnMixin:
@@ -68,7 +60,7 @@ class TopicTableModel(OfficeColumnMixin, RowsTableModel[TopicInfo]):
             Column(_tr("成果数"), lambda t: t.outcomes, True),
             Column(_tr("综合得分"), lambda t: None if t.composite is None else f"{t.composite:.2f}", True),
             self.office_column(),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
     #: topic id → the colour of its report deadline (red/yellow/green/grey, ``topic_review.due_colour``)
     due_colours: dict[str, str] = {}
@@ -113,7 +105,7 @@ class VisitTableModel(OfficeColumnMixin, RowsTableModel[VisitInfo]):
             # why a done visit is not counted (机关, 外地) is in the detail; the list only flags it
             Column(_tr("状态"), lambda v: v.state_label + (_tr("·不计入") if v.state == "done" and v.not_counted else "")),
             self.office_column(),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
 
 class DaysTableModel(OfficeColumnMixin, RowsTableModel[DaysRow]):
@@ -134,7 +126,7 @@ class DaysTableModel(OfficeColumnMixin, RowsTableModel[DaysRow]):
             Column(_tr("不计入天数"), lambda r: "；".join(f"{why} {n}天" for why, n in r.not_counted)),
             Column(_tr("调研时间占比"), lambda r: f"{r.research_share * 100:.0f}%", True),
             self.office_column(),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
     def extra(self, item: DaysRow, column: int, role: int) -> Any:
         if column in (3, 6):
@@ -159,7 +151,7 @@ class PersonVisitModel(RowsTableModel[PersonVisit]):
             Column(_tr("本年天数"), lambda p: p.days_in_year, True),
             Column(_tr("新增天数"), lambda p: p.new_days, True),
             Column(_tr("不计入原因"), lambda p: p.not_counted),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
 
 class OutcomeTableModel(RowsTableModel[OutcomeInfo]):
@@ -172,7 +164,7 @@ class OutcomeTableModel(RowsTableModel[OutcomeInfo]):
             Column(_tr("文号"), lambda o: o.doc_no),
             Column(_tr("日期"), lambda o: o.date),
             Column(_tr("采纳单位"), lambda o: o.adopted_by),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
 
 class ClashTableModel(RowsTableModel[ClashInfo]):
@@ -187,11 +179,11 @@ class ClashTableModel(RowsTableModel[ClashInfo]):
             Column(_tr("带队"), lambda c: c.lead_name),
             Column(_tr("原因"), lambda c: c.reason),
             Column(_tr("相隔天数"), lambda c: c.gap_days, True),
-        ], parent)
+        ], parent, **WORK_CELLS)
 
 
 class DictRowsModel(RowsTableModel[dict]):
     """Rows keyed by Chinese column titles (the clash report)."""
 
     def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
-        super().__init__([Column(h, (lambda r, h=h: r.get(h)), False) for h in headers], parent)
+        super().__init__([Column(h, (lambda r, h=h: r.get(h)), False) for h in headers], parent, **WORK_CELLS)

@@ -7,6 +7,7 @@ from typing import Any
 from desktop_app.excel.dates import KIND_DATED, KIND_IMMEDIATE, KIND_ONGOING, DateParseError, parse_deadline
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, append_kept, text
 from desktop_app.excel.limits import MAX_CELL_CHARS
+from desktop_app.ledger.codes import IssueStatus
 
 FIELDS = (
     FieldSpec("category", "问题类型", ("问题类型", "问题类别", "问题分类", "类别", "类型", "所属领域", "领域", "方面")),
@@ -30,18 +31,18 @@ KIND_WORDS = {"立行立改": KIND_IMMEDIATE, "限期整改": KIND_DATED, "长�
 
 #: the sheet's status words → (ledger status code, kind override or None)
 STATUS_WORDS: dict[str, tuple[str, str | None]] = {
-    "未启动": ("not_started", None), "未开始": ("not_started", None), "尚未启动": ("not_started", None),
-    "未完成": ("in_progress", None), "待整改": ("not_started", None), "未整改": ("not_started", None),
-    "正在推进": ("in_progress", None), "推进中": ("in_progress", None), "正在整改": ("in_progress", None),
-    "整改中": ("in_progress", None), "进行中": ("in_progress", None), "持续推进": ("in_progress", KIND_ONGOING),
-    "部分完成": ("in_progress", None), "基本完成": ("in_progress", None), "已启动": ("in_progress", None),
-    "长期坚持": ("in_progress", KIND_ONGOING), "长期推进": ("in_progress", KIND_ONGOING),
-    "已完成": ("done", None), "完成": ("done", None), "已整改": ("done", None), "整改完成": ("done", None),
-    "已办结": ("done", None), "办结": ("done", None), "已完成整改": ("done", None), "是": ("done", None),
-    "已销号": ("closed", None), "销号": ("closed", None),
-    "立行立改": ("in_progress", None),
-    "待解决": ("not_started", None), "未解决": ("not_started", None), "待落实": ("not_started", None),
-    "正在解决": ("in_progress", None), "已解决": ("done", None), "已落实": ("done", None),
+    "未启动": (IssueStatus.NOT_STARTED, None), "未开始": (IssueStatus.NOT_STARTED, None), "尚未启动": (IssueStatus.NOT_STARTED, None),
+    "未完成": (IssueStatus.IN_PROGRESS, None), "待整改": (IssueStatus.NOT_STARTED, None), "未整改": (IssueStatus.NOT_STARTED, None),
+    "正在推进": (IssueStatus.IN_PROGRESS, None), "推进中": (IssueStatus.IN_PROGRESS, None), "正在整改": (IssueStatus.IN_PROGRESS, None),
+    "整改中": (IssueStatus.IN_PROGRESS, None), "进行中": (IssueStatus.IN_PROGRESS, None), "持续推进": (IssueStatus.IN_PROGRESS, KIND_ONGOING),
+    "部分完成": (IssueStatus.IN_PROGRESS, None), "基本完成": (IssueStatus.IN_PROGRESS, None), "已启动": (IssueStatus.IN_PROGRESS, None),
+    "长期坚持": (IssueStatus.IN_PROGRESS, KIND_ONGOING), "长期推进": (IssueStatus.IN_PROGRESS, KIND_ONGOING),
+    "已完成": (IssueStatus.DONE, None), "完成": (IssueStatus.DONE, None), "已整改": (IssueStatus.DONE, None), "整改完成": (IssueStatus.DONE, None),
+    "已办结": (IssueStatus.DONE, None), "办结": (IssueStatus.DONE, None), "已完成整改": (IssueStatus.DONE, None), "是": (IssueStatus.DONE, None),
+    "已销号": (IssueStatus.CLOSED, None), "销号": (IssueStatus.CLOSED, None),
+    "立行立改": (IssueStatus.IN_PROGRESS, None),
+    "待解决": (IssueStatus.NOT_STARTED, None), "未解决": (IssueStatus.NOT_STARTED, None), "待落实": (IssueStatus.NOT_STARTED, None),
+    "正在解决": (IssueStatus.IN_PROGRESS, None), "已解决": (IssueStatus.DONE, None), "已落实": (IssueStatus.DONE, None),
 }
 
 
