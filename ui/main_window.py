@@ -206,13 +206,17 @@ class MainWindow(QMainWindow):
 
         add_excel_actions(self, file_menu, lambda: self._ctx)
         file_menu.addSeparator()
-        self.act_refresh = file_menu.addAction(self.tr("刷新(&U)"))
-        self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.act_refresh.triggered.connect(self.refresh_page)
-        file_menu.addSeparator()
         act_quit = file_menu.addAction(self.tr("退出(&X)"))
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
+        view_menu = self.menuBar().addMenu(self.tr("视图(&V)"))
+        self.act_refresh = view_menu.addAction(self.tr("刷新(&U)"))
+        self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.act_refresh.triggered.connect(self.refresh_page)
+        view_menu.addSeparator()
+        self.act_reset_layout = view_menu.addAction(self.tr("重置界面布局(&L)"))
+        self.act_reset_layout.setStatusTip(self.tr("各页面的分栏位置、表格列宽、列顺序、排序和显示的列恢复为默认"))
+        self.act_reset_layout.triggered.connect(self.reset_layout)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.act_manual = help_menu.addAction(self.tr("使用说明(&M)"))
         self.act_manual.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -299,11 +303,26 @@ class MainWindow(QMainWindow):
     def _build_page(self, spec: PageSpec) -> QWidget:
         try:
             page: QWidget = load_page_class(spec.target)(self.ctx, None)  # every page takes (ctx, parent)
+            from ui import layout_memory
+
+            layout_memory.remember_page(page, spec.key)  # splitters and column widths as the clerk left them
             return page
         except Exception as exc:  # one broken page must not take the window down; show it as a bug
             log.exception("page %s failed to load", spec.key)
             dialogs.show_error(self, exc)
             return PlaceholderPage(spec.title, spec.planned, error=str(exc) or type(exc).__name__)
+
+    def reset_layout(self) -> None:
+        """视图 › 重置界面布局: every splitter and table back to its first layout; the tables fit their text again."""
+        from ui import layout_memory
+
+        layout_memory.reset_all()
+        for page in self.pages.values():
+            again = getattr(page, "refresh", None) or getattr(page, "reload", None)
+            if callable(again):
+                with dialogs.guard(self):
+                    again()
+        self.statusBar().showMessage(self.tr("界面布局已恢复默认（分栏位置、列宽、列顺序、排序和显示的列）"), 8000)
 
     def show_manual(self) -> HelpDialog:
         """F1: the manual (shipped inside the app), at the section of the page in front."""
@@ -415,7 +434,10 @@ class MainWindow(QMainWindow):
 
     # --- events -------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui import layout_memory
+
         prefs.set_value("window/geometry", self.saveGeometry())
+        layout_memory.save_all()  # a change made in the last moment (the delayed save has not run yet)
         super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

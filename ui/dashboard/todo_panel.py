@@ -14,7 +14,7 @@ from shiboken6 import isValid
 from desktop_app.campaign import todo
 from desktop_app.campaign.todo import TodoEntry
 from desktop_app.context import AppContext
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.rows_model import Column, RowsTableModel
 from ui.signals import bus
 from ui.tasks import Task, run_task
@@ -96,7 +96,7 @@ class TodoPanel(QFrame):
         """Show the list, its counts in the title and on the sidebar."""
         self.entries = entries
         self.model.set_items(entries)
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         red = sum(e.severity == "red" for e in entries)
         self.title.setText(self.tr("待办（%1 项，其中紧急 %2 项）").replace("%1", str(len(entries)))
                            .replace("%2", str(red)) if entries else self.tr("待办：暂无到期事项"))

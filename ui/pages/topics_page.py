@@ -23,7 +23,7 @@ from desktop_app.services.organisation import current_year
 from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.enabling import need_selection, set_enabled, set_tip
 from ui.signals import Kind, bus, notify
 from ui.work.scoped_page import ScopedYearPage
@@ -134,7 +134,7 @@ class TopicsPage(ScopedYearPage):
         """The year's topics holding every word typed in 查找, in the list and on the board."""
         shown = [t for t in self.items if find.topic_matches(t, self.find.text())]
         self.model.set_items(shown)
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         self.board.set_topics(shown)
 
     def refresh(self) -> None:

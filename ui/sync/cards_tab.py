@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBo
 from desktop_app.context import AppContext
 from desktop_app.sync import peers
 from desktop_app.sync.keys import parse_card
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
 
@@ -90,7 +90,7 @@ class CardsTab(QWidget):
             self.own.setText(self.tr("本单位：{name}（{code}）\n本单位指纹：{fp}\n交换身份卡后，请与对方电话逐组核对指纹。")
                              .format(name=card.office_name, code=card.office_code, fp=card.fingerprint))
         self.model.set_items(peers.list_peers(self.ctx.db))
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         self._selection_changed()
         # an empty list says how to fill it: a first-time clerk does not know the card exchange yet
