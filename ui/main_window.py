@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable
@@ -9,8 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,7 +39,9 @@ from ui.pages.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 
 if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
+    from desktop_app.campaign.todo import DayReminder, TodoEntry
     from desktop_app.context import AppContext
+    from ui.day_watch import DayNotice, DayWatch
     from ui.help_dialog import HelpDialog
 
 log = logging.getLogger(__name__)
@@ -64,13 +77,19 @@ class MainWindow(QMainWindow):
     page_painted = Signal()  # a page watched with ``page.installEventFilter(window)`` was painted
     page_shown = Signal(str)
 
-    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None,
+                 clock: Callable[[], dt.date] | None = None) -> None:
         """Build the frame; with ``ctx`` the data is shown at once, else after ``attach(ctx)``.
 
         The frame alone needs no database (nor SQLAlchemy), so it can be painted first
-        while the data folder is being opened.
+        while the data folder is being opened. ``clock`` gives today's date (a test moves it).
         """
         super().__init__(parent)
+        self.clock: Callable[[], dt.date] = clock or dt.date.today
+        self.day_watch: DayWatch | None = None
+        self.day_notice: DayNotice | None = None
+        self._pending_reminder: DayReminder | None = None
+        self.tray: QObject | None = None
         self._ctx: AppContext | None = None
         self._painted = False
         self._help: HelpDialog | None = None
@@ -128,6 +147,14 @@ class MainWindow(QMainWindow):
             self.idle_lock = IdleLock(ctx, self, self._signed_again)
             self.act_switch_user.setEnabled(True)
             self.act_lock.setEnabled(True)
+        from ui.day_watch import DayWatch
+
+        # a window left open overnight (or a computer woken up) notices the new day: 待办 read again, a reminder
+        self.day_watch = DayWatch(self.clock, self)
+        self.day_watch.new_day.connect(self.remind_new_day)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_app_state)
         self.show_page(PAGES[0].key)
 
     # --- who is signed in ------------------------------------------------------------------------
@@ -147,6 +174,80 @@ class MainWindow(QMainWindow):
     def _signed_again(self) -> None:
         self.refresh_identity()
         notify(Kind.ALL, [])
+        if self._pending_reminder is not None:  # the day changed behind the lock: the reminder now
+            reminder, self._pending_reminder = self._pending_reminder, None
+            self.show_day_notice(reminder)
+
+    # --- every morning -----------------------------------------------------------------------------
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive and self.day_watch is not None:
+            self.day_watch.check()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.day_watch is not None:
+            self.day_watch.check()  # back at the desk after a night or a sleep: is it another day?
+
+    def remind_new_day(self, day: dt.date) -> None:
+        """A new day in an open window: the dashboard and 待办 read again, then the day's reminder."""
+        from desktop_app.campaign import todo
+        from ui.tasks import run_task
+
+        dashboard = self.pages.get("dashboard")
+        again = getattr(dashboard, "refresh", None)
+        if callable(again):
+            with dialogs.guard(self):
+                again()
+        db = self.ctx.db
+
+        def done(entries: list[TodoEntry]) -> None:
+            if self.day_watch is not None and self.day_watch.day == day:  # not a day already passed again
+                self.set_nav_counts(todo.counts_by_page(entries))
+                self.show_day_notice(todo.day_reminder(entries, day))
+
+        self.reminder_task = run_task(self, self.tr("读取待办"), lambda _p: todo.todo_list(db, day), on_done=done,
+                                      show_progress=False)
+
+    def show_day_notice(self, reminder: DayReminder) -> None:
+        """The day's reminder: on the status bar; with items due or overdue also a non-modal panel (and a tray
+        notice where the desktop has a tray). Behind the screen lock it waits for the clerk to sign in."""
+        self.statusBar().showMessage(reminder.text)
+        if not reminder.any:
+            return
+        lock = getattr(self, "idle_lock", None)
+        if lock is not None and lock.locked:
+            self._pending_reminder = reminder  # item titles are not shown over a locked screen
+            return
+        from ui.day_watch import DayNotice
+
+        if self.day_notice is not None:
+            self.day_notice.close()
+        self.day_notice = DayNotice(reminder, self.open_todo, self)
+        self.day_notice.destroyed.connect(lambda *_a: setattr(self, "day_notice", None))
+        self.day_notice.show()
+        QApplication.alert(self)  # the taskbar entry flashes; nothing takes the keyboard away
+        self._tray_notice(reminder.text)
+
+    def _tray_notice(self, text: str) -> None:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if not QSystemTrayIcon.isSystemTrayAvailable():  # offscreen, a desktop without a tray: the panel is enough
+            return
+        if self.tray is None:
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(APP_NAME)
+            self.tray.messageClicked.connect(self.open_todo)
+            self.tray.show()
+        assert isinstance(self.tray, QSystemTrayIcon)
+        self.tray.showMessage(self.tr("今日待办提醒"), text, QSystemTrayIcon.MessageIcon.Information, 15_000)
+
+    def open_todo(self) -> None:
+        """工作台 in front, the window raised: the 待办 panel is at its top."""
+        self.show_page("dashboard")
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     # --- layout -------------------------------------------------------------------------------
     def _build_nav(self) -> QWidget:

@@ -33,13 +33,14 @@ class TodoModel(RowsTableModel[TodoEntry]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__([
-            Column(_tr("紧急"), lambda e: "● " + (_tr("逾期") if e.due and e.due < dt.date.today() else
+            Column(_tr("紧急"), lambda e: "● " + (_tr("逾期") if e.due and e.due < self.today else
                                                   _tr("紧急") if e.severity == "red" else _tr("临近")),
                    colour=lambda e: SEVERITY_COLOURS[e.severity][0]),
             Column(_tr("类别"), lambda e: e.kind_label),
             Column(_tr("时限"), lambda e: e.due),
             Column(_tr("事项"), lambda e: e.title),
         ], parent, **WORK_CELLS)
+        self.today = dt.date.today()  # the day the list was read for (the window's clock)
 
     def extra(self, item: TodoEntry, column: int, role: int) -> Any:
         """Red rows on a light red ground."""
@@ -84,12 +85,15 @@ class TodoPanel(QFrame):
             return
         self._generation += 1
         generation, db = self._generation, self.ctx.db
+        clock = getattr(self.window(), "clock", None)  # the main window's (a test moves it)
+        day = clock() if callable(clock) else dt.date.today()
 
         def done(entries: list[TodoEntry]) -> None:
             if isValid(self) and generation == self._generation:
+                self.model.today = day
                 self.show_entries(entries)
 
-        self.task = run_task(self, self.tr("读取待办"), lambda _p: todo.todo_list(db), on_done=done,
+        self.task = run_task(self, self.tr("读取待办"), lambda _p: todo.todo_list(db, day), on_done=done,
                              show_progress=False)
 
     def show_entries(self, entries: list[TodoEntry]) -> None:
