@@ -314,6 +314,9 @@ class MainWindow(QMainWindow):
         self.act_refresh = view_menu.addAction(self.tr("刷新(&U)"))
         self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
         self.act_refresh.triggered.connect(self.refresh_page)
+        self.act_find = view_menu.addAction(self.tr("查找(&F)"))
+        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_find.triggered.connect(self.find_on_page)
         view_menu.addSeparator()
         self.act_reset_layout = view_menu.addAction(self.tr("重置界面布局(&L)"))
         self.act_reset_layout.setStatusTip(self.tr("各页面的分栏位置、表格列宽、列顺序、排序和显示的列恢复为默认"))
@@ -443,6 +446,16 @@ class MainWindow(QMainWindow):
             return False
         again()
         self.statusBar().showMessage(self.tr("已刷新"), 3000)
+        return True
+
+    def find_on_page(self) -> bool:
+        """Ctrl+F: the cursor to the search box of the page in front (a status-bar word where it has none)."""
+        page = self.stack.currentWidget()
+        focus = getattr(page, "focus_search", None)
+        if self._ctx is None or not callable(focus):
+            self.statusBar().showMessage(self.tr("本页没有查找框"), 3000)
+            return False
+        focus()
         return True
 
     def fill_recent_menu(self) -> None:

@@ -174,3 +174,27 @@ def test_recent_files_are_kept_and_open_again(window: MainWindow, qtbot, monkeyp
         f.write_bytes(b"PK")
         prefs.remember_recent(f)
     assert len(prefs.recent_files()) == prefs.RECENT_MAX and prefs.recent_files()[0].endswith("表9.xlsx")
+
+
+@pytest.mark.parametrize(("page", "box"), [("ledger", "filter_bar.text"), ("visits", "find"), ("topics", "find"),
+                                           ("meetings", "find"), ("quiz", "bank.search")])
+def test_ctrl_f_goes_to_the_search_box_of_the_page_in_front(window: MainWindow, qtbot, page: str,  # noqa: ANN001
+                                                            box: str) -> None:
+    shown = window.show_page(page)
+    target = shown
+    for part in box.split("."):
+        target = getattr(target, part)
+    target.setText("村")
+    window.activateWindow()
+    qtbot.waitActive(window)  # a window shortcut fires only in the active window
+    window.nav.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert target.hasFocus() and target.selectedText() == "村"
+
+
+def test_ctrl_f_on_a_page_without_a_search_box_says_so(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    window.show_page("settings")
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "本页没有查找框"

@@ -78,7 +78,7 @@ class MeetingsPage(ScopedYearPage):
         self.buttons["remove"].setObjectName("Danger")
         self.buttons["new"].setToolTip(self.tr("新建会议记录（Ctrl+N）"))
         bar.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_meeting)
 
         self.model = MeetingTableModel(self)

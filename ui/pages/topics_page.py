@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -73,7 +72,7 @@ class TopicsPage(ScopedYearPage):
         self.buttons["remove"].setObjectName("Danger")
         self.buttons["report"].setToolTip(self.tr("上传调研报告"))
         bar.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
 
         self.model = TopicTableModel(self)
         self.table = table_view(self.model)
