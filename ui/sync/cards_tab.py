@@ -104,10 +104,11 @@ class CardsTab(QWidget):
         target = dialogs.save_file(self, self.tr("导出本单位身份卡"), CARD_FILTER, f"{card.office_code}.fdcard")
         if not target:
             return
-        with dialogs.guard(self):
+        with dialogs.guard(self) as done:
             Path(target).write_bytes(card.to_json())
-            dialogs.info(self, self.tr("已导出身份卡：{path}\n本单位指纹：{fp}\n请通过电话向对方读出指纹。")
-                         .format(path=target, fp=card.fingerprint))
+        if done.ok:  # the folder, to send the card on (it is read by the other office's program, not opened)
+            dialogs.file_saved(self, self.tr("已导出身份卡：{path}\n本单位指纹：{fp}\n请通过电话向对方读出指纹。")
+                               .format(path=target, fp=card.fingerprint), target, openable=False)
 
     def import_card(self) -> None:
         """Read a card, show its fingerprint, and trust it only once the user confirms it matches."""
