@@ -59,13 +59,16 @@ class DayNotice(QDialog):
         self.setWindowModality(Qt.WindowModality.NonModal)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(self.tr("今日待办提醒"))
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(620)
         lay = QVBoxLayout(self)
         self.head = QLabel(reminder.text)
         self.head.setObjectName("StatLabel")
         self.head.setWordWrap(True)
         lay.addWidget(self.head)
         self.items = QListWidget()
+        self.items.setWordWrap(True)  # a long title wraps: no sideways scrolling in a reminder
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.items.setMinimumHeight(220)
         rows = [(self.tr("已逾期"), e) for e in reminder.overdue] + [(self.tr("今天到期"), e) for e in reminder.due_today]
         for word, e in rows[:NOTICE_ROWS]:
             self.items.addItem(f"【{word}】{e.kind_label} · {e.title}")
@@ -87,6 +90,15 @@ class DayNotice(QDialog):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.close_button)
         lay.addLayout(buttons)
+
+    def place(self) -> None:
+        """At the lower right of the main window, over the status bar's end: the 待办 panel stays readable."""
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        self.adjustSize()
+        corner = parent.mapToGlobal(parent.rect().bottomRight())
+        self.move(corner.x() - self.width() - 24, corner.y() - self.height() - 48)
 
     def open_todo(self) -> None:
         """查看待办: 工作台 in front; the notice has done its work."""

@@ -221,12 +221,18 @@ class MainWindow(QMainWindow):
         from ui.day_watch import DayNotice
 
         if self.day_notice is not None:
-            self.day_notice.close()
-        self.day_notice = DayNotice(reminder, self.open_todo, self)
-        self.day_notice.destroyed.connect(lambda *_a: setattr(self, "day_notice", None))
-        self.day_notice.show()
+            self.day_notice.close()  # yesterday's, still open: today's replaces it
+        notice = DayNotice(reminder, self.open_todo, self)
+        notice.finished.connect(lambda _r, n=notice: self._notice_closed(n))
+        self.day_notice = notice
+        notice.show()
+        notice.place()
         QApplication.alert(self)  # the taskbar entry flashes; nothing takes the keyboard away
         self._tray_notice(reminder.text)
+
+    def _notice_closed(self, notice: DayNotice) -> None:
+        if self.day_notice is notice:
+            self.day_notice = None
 
     def _tray_notice(self, text: str) -> None:
         from PySide6.QtWidgets import QSystemTrayIcon

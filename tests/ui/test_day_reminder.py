@@ -124,3 +124,20 @@ def test_no_tray_offscreen_and_the_reminder_waits_behind_the_lock(qtbot, ctx: Ap
     locked.locked = False
     w._signed_again()
     assert w.day_notice is not None and w.day_notice.isVisible() and w.tray is None
+
+
+def test_a_second_new_day_replaces_the_first_notice(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
+    """A notice left open over a weekend: Tuesday's replaces Monday's, and the window keeps the new one."""
+    _issue(ctx, "i-late", "2026-401", MONDAY - dt.timedelta(days=2))
+    clock = Clock(MONDAY)
+    w = _window(qtbot, ctx, clock)
+    assert w.day_watch is not None
+    for days in (1, 2):
+        clock.day = MONDAY + dt.timedelta(days=days)
+        w.day_watch.check()
+        qtbot.waitUntil(lambda: w.day_notice is not None and w.day_notice.head.text().startswith(
+            f"{clock.day.month}月{clock.day.day}日"), timeout=20_000)
+    current = w.day_notice
+    qtbot.wait(50)  # the replaced notice is deleted by now
+    assert w.day_notice is current and w.day_notice.isVisible()
+    assert [d for d in w.findChildren(DayNotice) if d.isVisible()] == [w.day_notice]
