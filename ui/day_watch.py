@@ -62,7 +62,7 @@ class DayNotice(QDialog):
         self.setMinimumWidth(620)
         lay = QVBoxLayout(self)
         self.head = QLabel(reminder.text)
-        self.head.setObjectName("StatLabel")
+        self.head.setObjectName("CardTitle")
         self.head.setWordWrap(True)
         lay.addWidget(self.head)
         self.items = QListWidget()

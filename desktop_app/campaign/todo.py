@@ -88,11 +88,13 @@ class DayReminder:
 
     @property
     def text(self) -> str:
-        """One line for the status bar: “12月8日：今天到期 2 项，已逾期 5 项（待办共 9 项）”."""
+        """One line for the status bar: “12月8日：今天到期 2 项，已逾期 5 项（待办共 9 项）” (a zero count left out)."""
         head = f"{self.day.month}月{self.day.day}日："
         if not self.any:
             return head + (f"没有今天到期或已逾期的待办（待办共 {self.total} 项）" if self.total else "没有待办事项")
-        return head + f"今天到期 {len(self.due_today)} 项，已逾期 {len(self.overdue)} 项（待办共 {self.total} 项）"
+        parts = ([f"今天到期 {len(self.due_today)} 项"] if self.due_today else []) + (
+            [f"已逾期 {len(self.overdue)} 项"] if self.overdue else [])
+        return head + "，".join(parts) + f"（待办共 {self.total} 项）"
 
 
 def day_reminder(entries: list[TodoEntry], today: dt.date) -> DayReminder:

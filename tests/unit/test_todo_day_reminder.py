@@ -21,6 +21,8 @@ def test_due_today_and_overdue_are_told_apart() -> None:
     assert [e.title for e in r.overdue] == ["昨天"]
     assert r.any and r.total == 4
     assert r.text == "12月8日：今天到期 1 项，已逾期 1 项（待办共 4 项）"
+    only_late = day_reminder(entries[:1], DAY)
+    assert only_late.text == "12月8日：已逾期 1 项（待办共 1 项）"
 
 
 def test_a_quiet_day_says_so() -> None:
