@@ -157,10 +157,11 @@ class _Fitting:
 
 
 def remember_header(view: QTableView, key: str) -> None:
-    """Restore ``view``'s stored column widths, order, sort and hidden columns; store them when the clerk changes them.
+    """Restore ``view``'s stored column widths, order and sort; store them when the clerk changes them.
 
     A stored state whose column titles differ from the model's (another column set) is ignored. A model with no
-    columns yet is restored when its columns arrive.
+    columns yet is restored when its columns arrive. Which columns are hidden stays as the page set it (its own
+    rule, and the 显示的列 choice ui.work.column_menu keeps by title).
     """
     header = view.horizontalHeader()
     state_key, columns_key = _header_keys(key)
@@ -187,7 +188,12 @@ def remember_header(view: QTableView, key: str) -> None:
         stored = prefs.get_bytes(state_key)
         if stored is None or prefs.get_text(columns_key) != _SEP.join(titles):
             return  # nothing stored, or stored for another set of columns
+        # which columns show is the page's (a prefecture's 单位 column for 全部单位) and the 显示的列 menu's (kept by
+        # title): both were applied before this, and a stored state must not undo them
+        hidden = [header.isSectionHidden(c) for c in range(header.count())]
         if header.restoreState(stored):
+            for c, was in enumerate(hidden):
+                header.setSectionHidden(c, was)
             entry.changed = True
             view.setProperty(_KEPT, True)
             if view.isSortingEnabled() and header.sortIndicatorSection() >= 0:

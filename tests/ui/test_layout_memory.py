@@ -164,8 +164,14 @@ def test_reset_layout_puts_everything_back(qtbot, ctx: AppContext) -> None:  # n
     hidden = [c for c in range(table.model().columnCount()) if table.isColumnHidden(c)]
     assert hidden  # 调研安排 starts with a few columns hidden (显示的列)
     _drag_splitter(qtbot, split, 90)
-    table.setColumnHidden(hidden[0], False)
-    layout_memory.touched(table)  # as the 显示的列 menu does
+    # 显示的列: the header's menu brings a hidden column back
+    table.horizontalHeader().customContextMenuRequested.emit(QPoint(5, 5))
+    menu = table.property("columnMenu")
+    title = table.model().headerData(hidden[0], Qt.Orientation.Horizontal)
+    [act] = [a for a in menu.actions() if a.text() == title]
+    act.trigger()
+    menu.close()
+    assert not table.isColumnHidden(hidden[0])
     _drag_column_edge(qtbot, table, shown[0], 50)
     assert layout_memory.kept(table) and split.sizes() != first
     w.close()
@@ -183,3 +189,27 @@ def test_reset_layout_puts_everything_back(qtbot, ctx: AppContext) -> None:  # n
     third = _window(qtbot, ctx)
     page3 = third.show_page("visits")
     assert [c for c in range(page3.table.model().columnCount()) if page3.table.isColumnHidden(c)] == hidden
+
+
+def test_a_stored_state_leaves_the_pages_own_hidden_columns_alone(qtbot) -> None:  # noqa: ANN001
+    """A prefecture's 单位 column shows for 全部单位 only: a state saved while it was hidden must not hide it."""
+    from PySide6.QtGui import QStandardItemModel
+
+    def view() -> QTableView:
+        model = QStandardItemModel(2, 3)
+        model.setHorizontalHeaderLabels(["日期", "地点", "单位"])
+        v = QTableView()
+        v.setModel(model)
+        qtbot.addWidget(v)
+        return v
+
+    first = view()
+    layout_memory.remember_header(first, "t/hidden")
+    first.setColumnHidden(2, True)  # saved while 本单位 was in view
+    first.horizontalHeader().resizeSection(0, 150)
+    layout_memory.touched(first)
+    layout_memory.save_all()
+    again = view()  # 全部单位 now: the page shows 单位 before the state comes back
+    layout_memory.remember_header(again, "t/hidden")
+    assert not again.isColumnHidden(2)
+    assert again.horizontalHeader().sectionSize(0) == 150 and layout_memory.kept(again)
