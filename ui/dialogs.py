@@ -8,7 +8,8 @@ The API (stable):
 
 - ``info(parent, text, title="调研工作台") -> None``
 - ``warn(parent, text, title="调研工作台") -> None``
-- ``file_saved(parent, text, path, title="调研工作台") -> None``: a file was written; offers 打开文件 / 打开所在文件夹
+- ``file_saved(parent, text, path, title="调研工作台", openable=True) -> None``: a file was written; offers
+  打开文件 (not for a data file: a backup, a bundle, a card) / 打开所在文件夹
 - ``confirm(parent, text, title="请确认", ok="确定", danger=False) -> bool``
 - ``ok_cancel(ok="确定", accept=Ok) -> QDialogButtonBox``: a form's 确定/取消 (or 保存/取消…) buttons in Chinese
 - ``ask_text(parent, label, title, text="", multiline=False, password=False) -> str | None`` (None when cancelled)
@@ -67,16 +68,18 @@ def info(parent: QWidget | None, text: str, title: str = APP_TITLE) -> None:
     QMessageBox.information(parent, title, text)
 
 
-def file_saved(parent: QWidget | None, text: str, path: str | Path, title: str = APP_TITLE) -> None:
-    """Tell that a file was written, offering 打开文件 and 打开所在文件夹 (what a clerk does next)."""
+def file_saved(parent: QWidget | None, text: str, path: str | Path, title: str = APP_TITLE,
+               openable: bool = True) -> None:
+    """Tell that a file was written, offering 打开文件 and 打开所在文件夹 (what a clerk does next); a data file that
+    only this program reads (a backup, a bundle, a card: ``openable=False``) gets the folder only."""
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
-    open_file = box.addButton(_tr("打开文件"), QMessageBox.ButtonRole.ActionRole)
+    open_file = box.addButton(_tr("打开文件"), QMessageBox.ButtonRole.ActionRole) if openable else None
     open_dir = box.addButton(_tr("打开所在文件夹"), QMessageBox.ButtonRole.ActionRole)
     close = box.addButton(_tr("关闭"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(close)
     box.setEscapeButton(close)
     box.exec()
-    if box.clickedButton() is open_file:
+    if open_file is not None and box.clickedButton() is open_file:
         open_path(Path(path))
     elif box.clickedButton() is open_dir:
         open_path(Path(path).parent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import logging
 from collections.abc import Callable
@@ -9,8 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence, QPaintEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,7 +39,9 @@ from ui.pages.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 
 if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
+    from desktop_app.campaign.todo import DayReminder, TodoEntry
     from desktop_app.context import AppContext
+    from ui.day_watch import DayNotice, DayWatch
     from ui.help_dialog import HelpDialog
 
 log = logging.getLogger(__name__)
@@ -64,13 +77,19 @@ class MainWindow(QMainWindow):
     page_painted = Signal()  # a page watched with ``page.installEventFilter(window)`` was painted
     page_shown = Signal(str)
 
-    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None,
+                 clock: Callable[[], dt.date] | None = None) -> None:
         """Build the frame; with ``ctx`` the data is shown at once, else after ``attach(ctx)``.
 
         The frame alone needs no database (nor SQLAlchemy), so it can be painted first
-        while the data folder is being opened.
+        while the data folder is being opened. ``clock`` gives today's date (a test moves it).
         """
         super().__init__(parent)
+        self.clock: Callable[[], dt.date] = clock or dt.date.today
+        self.day_watch: DayWatch | None = None
+        self.day_notice: DayNotice | None = None
+        self._pending_reminder: DayReminder | None = None
+        self.tray: QObject | None = None
         self._ctx: AppContext | None = None
         self._painted = False
         self._help: HelpDialog | None = None
@@ -128,6 +147,14 @@ class MainWindow(QMainWindow):
             self.idle_lock = IdleLock(ctx, self, self._signed_again)
             self.act_switch_user.setEnabled(True)
             self.act_lock.setEnabled(True)
+        from ui.day_watch import DayWatch
+
+        # a window left open overnight (or a computer woken up) notices the new day: 待办 read again, a reminder
+        self.day_watch = DayWatch(self.clock, self)
+        self.day_watch.new_day.connect(self.remind_new_day)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_app_state)
         self.show_page(PAGES[0].key)
 
     # --- who is signed in ------------------------------------------------------------------------
@@ -147,6 +174,86 @@ class MainWindow(QMainWindow):
     def _signed_again(self) -> None:
         self.refresh_identity()
         notify(Kind.ALL, [])
+        if self._pending_reminder is not None:  # the day changed behind the lock: the reminder now
+            reminder, self._pending_reminder = self._pending_reminder, None
+            self.show_day_notice(reminder)
+
+    # --- every morning -----------------------------------------------------------------------------
+    def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive and self.day_watch is not None:
+            self.day_watch.check()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and self.day_watch is not None:
+            self.day_watch.check()  # back at the desk after a night or a sleep: is it another day?
+
+    def remind_new_day(self, day: dt.date) -> None:
+        """A new day in an open window: the dashboard and 待办 read again, then the day's reminder."""
+        from desktop_app.campaign import todo
+        from ui.tasks import run_task
+
+        dashboard = self.pages.get("dashboard")
+        again = getattr(dashboard, "refresh", None)
+        if callable(again):
+            with dialogs.guard(self):
+                again()
+        db = self.ctx.db
+
+        def done(entries: list[TodoEntry]) -> None:
+            if self.day_watch is not None and self.day_watch.day == day:  # not a day already passed again
+                self.set_nav_counts(todo.counts_by_page(entries))
+                self.show_day_notice(todo.day_reminder(entries, day))
+
+        self.reminder_task = run_task(self, self.tr("读取待办"), lambda _p: todo.todo_list(db, day), on_done=done,
+                                      show_progress=False)
+
+    def show_day_notice(self, reminder: DayReminder) -> None:
+        """The day's reminder: on the status bar; with items due or overdue also a non-modal panel (and a tray
+        notice where the desktop has a tray). Behind the screen lock it waits for the clerk to sign in."""
+        self.statusBar().showMessage(reminder.text)
+        if not reminder.any:
+            return
+        lock = getattr(self, "idle_lock", None)
+        if lock is not None and lock.locked:
+            self._pending_reminder = reminder  # item titles are not shown over a locked screen
+            return
+        from ui.day_watch import DayNotice
+
+        if self.day_notice is not None:
+            self.day_notice.close()  # yesterday's, still open: today's replaces it
+        notice = DayNotice(reminder, self.open_todo, self)
+        notice.finished.connect(lambda _r, n=notice: self._notice_closed(n))
+        self.day_notice = notice
+        notice.show()
+        notice.place()
+        QApplication.alert(self)  # the taskbar entry flashes; nothing takes the keyboard away
+        self._tray_notice(reminder.text)
+
+    def _notice_closed(self, notice: DayNotice) -> None:
+        if self.day_notice is notice:
+            self.day_notice = None
+
+    def _tray_notice(self, text: str) -> None:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        if not QSystemTrayIcon.isSystemTrayAvailable():  # offscreen, a desktop without a tray: the panel is enough
+            return
+        if self.tray is None:
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.setToolTip(APP_NAME)
+            self.tray.messageClicked.connect(self.open_todo)
+            self.tray.show()
+        assert isinstance(self.tray, QSystemTrayIcon)
+        self.tray.showMessage(self.tr("今日待办提醒"), text, QSystemTrayIcon.MessageIcon.Information, 15_000)
+
+    def open_todo(self) -> None:
+        """工作台 in front, the window raised: the 待办 panel is at its top."""
+        self.show_page("dashboard")
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
 
     # --- layout -------------------------------------------------------------------------------
     def _build_nav(self) -> QWidget:
@@ -206,13 +313,20 @@ class MainWindow(QMainWindow):
 
         add_excel_actions(self, file_menu, lambda: self._ctx)
         file_menu.addSeparator()
-        self.act_refresh = file_menu.addAction(self.tr("刷新(&U)"))
-        self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
-        self.act_refresh.triggered.connect(self.refresh_page)
-        file_menu.addSeparator()
         act_quit = file_menu.addAction(self.tr("退出(&X)"))
         act_quit.setShortcut(QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
+        view_menu = self.menuBar().addMenu(self.tr("视图(&V)"))
+        self.act_refresh = view_menu.addAction(self.tr("刷新(&U)"))
+        self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.act_refresh.triggered.connect(self.refresh_page)
+        self.act_find = view_menu.addAction(self.tr("查找(&F)"))
+        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_find.triggered.connect(self.find_on_page)
+        view_menu.addSeparator()
+        self.act_reset_layout = view_menu.addAction(self.tr("重置界面布局(&L)"))
+        self.act_reset_layout.setStatusTip(self.tr("各页面的分栏位置、表格列宽、列顺序、排序和显示的列恢复为默认"))
+        self.act_reset_layout.triggered.connect(self.reset_layout)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.act_manual = help_menu.addAction(self.tr("使用说明(&M)"))
         self.act_manual.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -299,11 +413,26 @@ class MainWindow(QMainWindow):
     def _build_page(self, spec: PageSpec) -> QWidget:
         try:
             page: QWidget = load_page_class(spec.target)(self.ctx, None)  # every page takes (ctx, parent)
+            from ui import layout_memory
+
+            layout_memory.remember_page(page, spec.key)  # splitters and column widths as the clerk left them
             return page
         except Exception as exc:  # one broken page must not take the window down; show it as a bug
             log.exception("page %s failed to load", spec.key)
             dialogs.show_error(self, exc)
             return PlaceholderPage(spec.title, spec.planned, error=str(exc) or type(exc).__name__)
+
+    def reset_layout(self) -> None:
+        """视图 › 重置界面布局: every splitter and table back to its first layout; the tables fit their text again."""
+        from ui import layout_memory
+
+        layout_memory.reset_all()
+        for page in self.pages.values():
+            again = getattr(page, "refresh", None) or getattr(page, "reload", None)
+            if callable(again):
+                with dialogs.guard(self):
+                    again()
+        self.statusBar().showMessage(self.tr("界面布局已恢复默认（分栏位置、列宽、列顺序、排序和显示的列）"), 8000)
 
     def show_manual(self) -> HelpDialog:
         """F1: the manual (shipped inside the app), at the section of the page in front."""
@@ -323,6 +452,16 @@ class MainWindow(QMainWindow):
             return False
         again()
         self.statusBar().showMessage(self.tr("已刷新"), 3000)
+        return True
+
+    def find_on_page(self) -> bool:
+        """Ctrl+F: the cursor to the search box of the page in front (a status-bar word where it has none)."""
+        page = self.stack.currentWidget()
+        focus = getattr(page, "focus_search", None)
+        if self._ctx is None or not callable(focus):
+            self.statusBar().showMessage(self.tr("本页没有查找框"), 3000)
+            return False
+        focus()
         return True
 
     def fill_recent_menu(self) -> None:
@@ -415,7 +554,10 @@ class MainWindow(QMainWindow):
 
     # --- events -------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui import layout_memory
+
         prefs.set_value("window/geometry", self.saveGeometry())
+        layout_memory.save_all()  # a change made in the last moment (the delayed save has not run yet)
         super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

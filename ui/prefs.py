@@ -73,3 +73,11 @@ def remember_recent(path: str | Path) -> None:
 def clear_recent() -> None:
     """Forget the recent files."""
     set_value(_RECENT_KEY, [])
+
+
+def forget_layouts() -> None:
+    """重置界面布局: forget the stored splitter and table layouts and the chosen columns (not the window's place)."""
+    s = settings()
+    for group in ("layout", "columns"):
+        s.remove(group)
+    s.sync()

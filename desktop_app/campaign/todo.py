@@ -72,6 +72,38 @@ def todo_list(db: Database, today: dt.date | None = None) -> list[TodoEntry]:
     return out
 
 
+@dataclass(frozen=True)
+class DayReminder:
+    """每日提醒 — what a new day brings: the to-dos due that day and those already overdue."""
+
+    day: dt.date
+    due_today: tuple[TodoEntry, ...]
+    overdue: tuple[TodoEntry, ...]
+    total: int  # every entry of the to-do list (the coming ones too)
+
+    @property
+    def any(self) -> bool:
+        """Whether anything is due today or overdue."""
+        return bool(self.due_today or self.overdue)
+
+    @property
+    def text(self) -> str:
+        """One line for the status bar: “12月8日：今天到期 2 项，已逾期 5 项（待办共 9 项）” (a zero count left out)."""
+        head = f"{self.day.month}月{self.day.day}日："
+        if not self.any:
+            return head + (f"没有今天到期或已逾期的待办（待办共 {self.total} 项）" if self.total else "没有待办事项")
+        parts = ([f"今天到期 {len(self.due_today)} 项"] if self.due_today else []) + (
+            [f"已逾期 {len(self.overdue)} 项"] if self.overdue else [])
+        return head + "，".join(parts) + f"（待办共 {self.total} 项）"
+
+
+def day_reminder(entries: list[TodoEntry], today: dt.date) -> DayReminder:
+    """The entries of ``todo_list`` due on ``today`` and those overdue (an entry summing up many has no date of
+    its own and is counted in the total only)."""
+    return DayReminder(today, tuple(e for e in entries if e.due == today),
+                       tuple(e for e in entries if e.due is not None and e.due < today), len(entries))
+
+
 def counts_by_page(entries: list[TodoEntry]) -> dict[str, int]:
     """How many to-dos each page holds (the numbers on the sidebar); a summed-up entry counts its items."""
     c: Counter[str] = Counter()

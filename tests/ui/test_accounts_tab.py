@@ -130,3 +130,18 @@ def test_an_office_without_accounts_makes_its_first_administrator_here(
     assert key_vault.is_sealed(ctx.db) and not (ctx.data.keys / "office-ed25519.pem").exists()
     [admin] = accounts.list_accounts(ctx.db)
     assert admin.roles == ["admin", "clerk"] and not admin.must_change
+
+
+def test_a_typed_account_is_not_thrown_away_by_esc(qtbot: QtBot, admin_ctx: AppContext,
+                                                   dialog_answers: DialogAnswers) -> None:
+    from PySide6.QtCore import Qt
+
+    dlg = AccountDialog(admin_ctx)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.login.setText("wufang")
+    dialog_answers.confirms.append(False)  # 继续填写
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert dlg.isVisible() and "放弃已填写的内容" in dialog_answers.questions[-1]
+    assert dlg.login.text() == "wufang"

@@ -174,3 +174,73 @@ def test_recent_files_are_kept_and_open_again(window: MainWindow, qtbot, monkeyp
         f.write_bytes(b"PK")
         prefs.remember_recent(f)
     assert len(prefs.recent_files()) == prefs.RECENT_MAX and prefs.recent_files()[0].endswith("表9.xlsx")
+
+
+@pytest.mark.parametrize(("page", "box"), [("ledger", "filter_bar.text"), ("visits", "find"), ("topics", "find"),
+                                           ("meetings", "find"), ("quiz", "bank.search")])
+def test_ctrl_f_goes_to_the_search_box_of_the_page_in_front(window: MainWindow, qtbot, page: str,  # noqa: ANN001
+                                                            box: str) -> None:
+    shown = window.show_page(page)
+    target = shown
+    for part in box.split("."):
+        target = getattr(target, part)
+    target.setText("村")
+    window.activateWindow()
+    qtbot.waitActive(window)  # a window shortcut fires only in the active window
+    window.nav.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert target.hasFocus() and target.selectedText() == "村"
+
+
+def test_ctrl_f_on_a_page_without_a_search_box_says_so(window: MainWindow, qtbot) -> None:  # noqa: ANN001
+    window.show_page("settings")
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.statusBar().currentMessage() == "本页没有查找框"
+
+
+def test_backups_cards_and_the_audit_log_offer_their_folder(window: MainWindow, ctx: AppContext, qtbot,  # noqa: ANN001
+                                                            monkeypatch, tmp_path: Path) -> None:
+    """Every written file ends in the 打开文件/打开所在文件夹 message; a data file only this program reads (a backup,
+    an identity card) offers its folder only."""
+    from ui import dialogs
+    from ui.settings import backup_ops
+
+    saved: list[tuple[str, bool]] = []
+    monkeypatch.setattr(dialogs, "file_saved", lambda parent, text, path, title="", openable=True:
+                        saved.append((Path(path).suffix, openable)))
+    out = backup_ops.backup_now(window, ctx)
+    assert out is not None and saved == [(out.suffix, False)]
+    settings = window.show_page("settings")
+    from ui.settings.audit_tab import AuditTab
+    from ui.sync.cards_tab import CardsTab
+
+    [audit_tab] = settings.findChildren(AuditTab)
+    audit_tab.export(str(tmp_path / "审计日志.xlsx"))
+    assert saved[-1] == (".xlsx", True)
+    exchange = window.show_page("exchange")
+    [cards] = exchange.findChildren(CardsTab)
+    monkeypatch.setattr(dialogs, "save_file", lambda *a, **k: str(tmp_path / "532801.fdcard"))
+    cards.export_card()
+    assert saved[-1] == (".fdcard", False) and (tmp_path / "532801.fdcard").exists()
+
+
+def test_the_folder_only_message_has_no_open_file_button(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[list[str]] = []
+
+    def look() -> None:
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+        if not boxes:
+            QTimer.singleShot(20, look)
+            return
+        seen.append([b.text() for b in boxes[0].buttons()])
+        [close] = [b for b in boxes[0].buttons() if b.text() == "关闭"]
+        close.click()
+
+    QTimer.singleShot(20, look)
+    real_file_saved(None, "已备份到：x.db", tmp_path / "x.db", openable=False)
+    assert seen and "打开文件" not in seen[0] and "打开所在文件夹" in seen[0]

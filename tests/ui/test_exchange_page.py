@@ -37,7 +37,7 @@ def _issues(ctx: AppContext) -> int:
 
 
 def test_cards_export_preview_import_and_conflicts(qtbot, qtmodeltester, dialog_answers, ctx, pref,
-                                                   tmp_path: Path) -> None:
+                                                   tmp_path: Path, monkeypatch) -> None:
     county_page = ExchangePage(ctx)
     qtbot.addWidget(county_page)
     assert county_page.prefecture is None
@@ -61,9 +61,18 @@ def test_cards_export_preview_import_and_conflicts(qtbot, qtmodeltester, dialog_
     assert county_page.export.peer.count() == 1
     target = tmp_path / "out.fdbundle"
     dialog_answers.files.append(str(target))
+    assert county_page.export.open_folder.isHidden()  # nothing written yet
     county_page.export.go.click()
     assert county_page.export.task.wait(30000)
     assert target.exists() and county_page.export.last is not None
+    # 打开所在文件夹: to copy the bundle onto the USB stick
+    from ui import dialogs
+
+    opened: list[Path] = []
+    monkeypatch.setattr(dialogs, "open_path", lambda p: opened.append(Path(p)) or True)
+    assert not county_page.export.open_folder.isHidden()
+    county_page.export.open_folder.click()
+    assert opened == [tmp_path]
     # the prefecture previews: nothing is written; then applies
     pref_page = ExchangePage(pref)
     qtbot.addWidget(pref_page)

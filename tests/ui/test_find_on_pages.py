@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
-
 from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import find, topics, visits
@@ -37,10 +35,7 @@ def test_visits_are_found_by_every_word(qtbot, ctx: AppContext) -> None:  # noqa
     assert [page.model.item(r).place for r in range(page.model.rowCount())] == ["勐遮镇曼洪村"]
     page.find.setText("曼")
     page.tabs.setCurrentIndex(2)  # 基层天数
-    with qtbot.waitActive(page):  # a window shortcut fires only in the active window
-        page.show()
-        page.activateWindow()
-    qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # back to the list, the text selected
+    page.focus_search()  # Ctrl+F (the window's, tests/ui/test_desktop_habits.py): back to the list, text selected
     assert page.tabs.currentIndex() == 0 and page.find.selectedText() == "曼"
     page.find.clear()
     assert page.model.rowCount() == 3

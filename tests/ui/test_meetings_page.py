@@ -166,3 +166,27 @@ def test_delete_key_on_the_list_asks_then_removes(qtbot, page, ctx, dialog_answe
     page.find.setFocus()
     qtbot.keyClick(page.find, Qt.Key.Key_Delete)  # typing in 查找 removes nothing
     assert _count(ctx, Meeting) == 1
+
+
+def test_the_list_opens_at_this_month_not_january(qtbot, ctx, monkeypatch) -> None:  # noqa: ANN001
+    people = {p.name: p.id for p in list_people(ctx.db, 2026)}
+    for week in range(40):
+        d = D(2026, 1, 5) + dt.timedelta(days=7 * week)
+        meetings.create_meeting(ctx.db, ctx.actor, MeetingInput(
+            year=2026, kind="务虚会", date=d, theme=f"{d:%m月%d日}复盘", host_id=people["陈静"]))
+    p = MeetingsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1100, 600)
+    p.show()
+    qtbot.waitExposed(p)
+    calls: list[int] = []
+    monkeypatch.setattr(p, "_scroll_to_this_month", lambda: calls.append(1))
+    p.year.setValue(2026)
+    p.refresh()
+    qtbot.waitUntil(lambda: bool(calls))  # every reload with nothing selected brings this month into view
+    monkeypatch.undo()
+    view = p.table
+    view.scrollToTop()
+    p._scroll_to_this_month(D(2026, 6, 18))  # a day in June: the first June meeting at the top
+    first = p.model.row_of(lambda m: m.date >= D(2026, 6, 1))
+    assert first > 0 and view.rowAt(0) == first

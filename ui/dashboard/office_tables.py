@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.services.dashboard import OfficeQuiz, OfficeWork
@@ -93,6 +94,10 @@ class OfficeQuizModel(OfficeRowsModel[OfficeQuiz]):
         ], parent)
 
 
+#: the office column is never narrower (“勐腊县…”): below it the card scrolls sideways
+FIRST_MIN = 72
+
+
 class OfficeTable(QWidget):
     """各单位对比: a caption over a compact, read-only table as tall as its rows (no scrolling in a card)."""
 
@@ -116,15 +121,41 @@ class OfficeTable(QWidget):
         header = v.horizontalHeader()
         header.setMinimumSectionSize(36)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the office column takes what the figures leave (never below FIRST_MIN: then the card scrolls sideways);
+        # a stretched first column kept its width and pushed the figures past the card's right edge, unseen
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        v.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         lay.addWidget(self.caption)
         lay.addWidget(v)
+
+    def figures_width(self) -> int:
+        """The width of every column but the office's."""
+        header = self.view.horizontalHeader()
+        return sum(header.sectionSize(c) for c in range(1, header.count()) if not header.isSectionHidden(c))
+
+    def fit_office_column(self) -> None:
+        """Give the office column the room the figures leave."""
+        v = self.view
+        room = v.width() - 2 * v.frameWidth() - self.figures_width()
+        v.horizontalHeader().resizeSection(0, max(FIRST_MIN, room))
+        self._fix_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_office_column()
+
+    def _fix_height(self) -> None:
+        v = self.view
+        height = v.horizontalHeader().sizeHint().height() + 2 * v.frameWidth()
+        height += sum(v.rowHeight(r) or v.verticalHeader().defaultSectionSize() for r in range(self.model.rowCount()))
+        if v.horizontalHeader().length() > v.width() - 2 * v.frameWidth():  # the sideways bar takes a row's room
+            height += v.horizontalScrollBar().sizeHint().height()
+        v.setFixedHeight(height + 2)
 
     def show_items(self, items: Sequence[Any]) -> None:
         """Show these offices' rows (hidden when there are none: one office's own figures)."""
         self.model.set_items(items)
-        v = self.view
-        height = v.horizontalHeader().sizeHint().height() + 2 * v.frameWidth()
-        height += sum(v.rowHeight(r) or v.verticalHeader().defaultSectionSize() for r in range(len(items)))
-        v.setFixedHeight(height + 2)
+        self.view.resizeColumnsToContents()
+        self.fit_office_column()
         self.setVisible(bool(items))

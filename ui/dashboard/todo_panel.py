@@ -14,7 +14,7 @@ from shiboken6 import isValid
 from desktop_app.campaign import todo
 from desktop_app.campaign.todo import TodoEntry
 from desktop_app.context import AppContext
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.rows_model import Column, RowsTableModel
 from ui.signals import bus
 from ui.tasks import Task, run_task
@@ -33,13 +33,14 @@ class TodoModel(RowsTableModel[TodoEntry]):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__([
-            Column(_tr("紧急"), lambda e: "● " + (_tr("逾期") if e.due and e.due < dt.date.today() else
+            Column(_tr("紧急"), lambda e: "● " + (_tr("逾期") if e.due and e.due < self.today else
                                                   _tr("紧急") if e.severity == "red" else _tr("临近")),
                    colour=lambda e: SEVERITY_COLOURS[e.severity][0]),
             Column(_tr("类别"), lambda e: e.kind_label),
             Column(_tr("时限"), lambda e: e.due),
             Column(_tr("事项"), lambda e: e.title),
         ], parent, **WORK_CELLS)
+        self.today = dt.date.today()  # the day the list was read for (the window's clock)
 
     def extra(self, item: TodoEntry, column: int, role: int) -> Any:
         """Red rows on a light red ground."""
@@ -84,19 +85,22 @@ class TodoPanel(QFrame):
             return
         self._generation += 1
         generation, db = self._generation, self.ctx.db
+        clock = getattr(self.window(), "clock", None)  # the main window's (a test moves it)
+        day = clock() if callable(clock) else dt.date.today()
 
         def done(entries: list[TodoEntry]) -> None:
             if isValid(self) and generation == self._generation:
+                self.model.today = day
                 self.show_entries(entries)
 
-        self.task = run_task(self, self.tr("读取待办"), lambda _p: todo.todo_list(db), on_done=done,
+        self.task = run_task(self, self.tr("读取待办"), lambda _p: todo.todo_list(db, day), on_done=done,
                              show_progress=False)
 
     def show_entries(self, entries: list[TodoEntry]) -> None:
         """Show the list, its counts in the title and on the sidebar."""
         self.entries = entries
         self.model.set_items(entries)
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         red = sum(e.severity == "red" for e in entries)
         self.title.setText(self.tr("待办（%1 项，其中紧急 %2 项）").replace("%1", str(len(entries)))
                            .replace("%2", str(red)) if entries else self.tr("待办：暂无到期事项"))

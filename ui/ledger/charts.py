@@ -30,16 +30,27 @@ class UnitRateChart(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(360, max(120, 22 * len(self.items) + 10))
 
+    def label_width(self) -> int:
+        """The room of the unit names, left of the bars."""
+        return min(130, self.width() // 3)
+
+    def shown_label(self, label: str) -> str:
+        """A unit's name as drawn: at most 8 characters, and no wider than its room (“勐腊县乡…”)."""
+        short = label if len(label) <= 8 else label[:8] + "…"
+        return self.fontMetrics().elidedText(short, Qt.TextElideMode.ElideRight, self.label_width() - 6)
+
     def paintEvent(self, _event: Any) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        w, label_w = self.width(), min(130, self.width() // 3)
+        w, label_w = self.width(), self.label_width()
         bar_w = max(10, w - label_w - 120)
         for i, (label, rate, caption) in enumerate(self.items):
             y = 5 + i * 22
             p.setPen(TEXT)
+            # elided to the room it has: a narrow card (a prefecture's three panels in a row) cut the names'
+            # beginnings off (“¦村振兴局”), right-aligned text spilling past the left edge
             p.drawText(QRectF(0, y, label_w - 6, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       label if len(label) <= 8 else label[:8] + "…")
+                       self.shown_label(label))
             p.fillRect(QRectF(label_w, y + 3, bar_w, 12), GRID)
             colour = QColor("#30a46c") if rate >= 0.8 else QColor("#f0b429") if rate >= 0.5 else QColor("#e5484d")
             p.fillRect(QRectF(label_w, y + 3, bar_w * max(0.0, min(1.0, rate)), 12), colour)

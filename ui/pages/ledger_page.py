@@ -178,7 +178,7 @@ class LedgerPage(QWidget):
         lay.addWidget(self.filter_bar)
         lay.addWidget(split, 1)
 
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.filter_bar.focus_search)
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
         if self.model.prefecture:
             QShortcut(QKeySequence.StandardKey.New, self, activated=self.assign_issue)
             QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.new_issue)
@@ -235,6 +235,10 @@ class LedgerPage(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows)
         elif not n:
             self.show_issue(None)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: to the filter bar's search box."""
+        self.filter_bar.focus_search()
 
     def reload(self) -> None:
         """Read everything again (after a change), keeping the filter, sort and selection."""

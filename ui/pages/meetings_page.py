@@ -6,7 +6,7 @@ import datetime as dt
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -78,7 +78,7 @@ class MeetingsPage(ScopedYearPage):
         self.buttons["remove"].setObjectName("Danger")
         self.buttons["new"].setToolTip(self.tr("新建会议记录（Ctrl+N）"))
         bar.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_meeting)
 
         self.model = MeetingTableModel(self)
@@ -178,6 +178,8 @@ class MeetingsPage(ScopedYearPage):
                               .replace("%2", str(len(self.items)))
                               .replace("%3", "，".join(f"{k} {n}" for k, n in by_kind.items()) or self.tr("暂无")))
         self._select(self.selected if any(m.id == self.selected for m in self.items) else None)
+        if self.selected is None:
+            QTimer.singleShot(0, self._scroll_to_this_month)  # after the view has its size (first show)
 
     def _show_items(self) -> None:
         """The meetings of the chosen kind and section holding every word typed in 查找."""
@@ -187,6 +189,17 @@ class MeetingsPage(ScopedYearPage):
                  and all(w in _haystack(m) for w in words)]
         self.model.set_items(shown)
         fit_columns(self.table)
+
+    def _scroll_to_this_month(self, today: dt.date | None = None) -> None:
+        """The list runs from January: bring this month's meetings into view (the latest ones when this month has
+        none yet), not leave them at the bottom as the visits list did."""
+        start = (today or dt.date.today()).replace(day=1)
+        shown = [self.model.item(r) for r in range(self.model.rowCount())]
+        later = [r for r, m in enumerate(shown) if m is not None and m.date >= start]
+        if later:
+            self.table.scrollTo(self.model.index(later[0], 0), QTableView.ScrollHint.PositionAtTop)
+        elif shown:
+            self.table.scrollTo(self.model.index(len(shown) - 1, 0), QTableView.ScrollHint.PositionAtBottom)
 
     def focus_search(self) -> None:
         """Ctrl+F: to the 查找 box, on the list."""

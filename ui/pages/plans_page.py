@@ -26,7 +26,7 @@ from desktop_app.campaign.plans import ITEM_STATES, KIND_LABELS, PLAN_PERIODS, R
 from desktop_app.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import list_people
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.campaign.plan_models import COL_OWNER, COL_STATE, ChoiceDelegate, ItemRow, PlanItemsModel, SectionStatusModel
 from ui.enabling import set_enabled
 from ui.office_scope import OfficeScopeCombo
@@ -253,8 +253,10 @@ class PlansPage(QWidget):
         leader = (p.filed_to_id if p and p.filed_to_id else
                   plans.default_leader(self.ctx.db, row.section_id) if row and self.own() else None)
         self.leader.setCurrentIndex(max(self.leader.findData(leader or ""), 0))
-        fit_columns(self.items)
-        self.items.setColumnWidth(1, max(self.items.columnWidth(1), 320))
+        if not layout_memory.kept(self.items):  # the clerk's own widths stay
+            fit_columns(self.items)
+            with layout_memory.fitting(self.items):
+                self.items.setColumnWidth(1, max(self.items.columnWidth(1), 320))
         self._enable()
 
     def _enable(self) -> None:

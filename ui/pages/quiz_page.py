@@ -35,6 +35,12 @@ class QuizPage(QWidget):
         lay.addWidget(header)
         lay.addWidget(self.tabs, 1)
 
+    def focus_search(self) -> None:
+        """Ctrl+F: to the 题库's search box (the page's only one)."""
+        self.tabs.setCurrentWidget(self.bank)
+        self.bank.search.setFocus()
+        self.bank.search.selectAll()
+
     def refresh(self) -> None:
         """Reload every tab."""
         self.bank.refresh()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,7 @@ from desktop_app.services.organisation import current_year
 from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.enabling import need_selection, set_enabled, set_tip
 from ui.signals import Kind, bus, notify
 from ui.work.scoped_page import ScopedYearPage
@@ -73,7 +72,7 @@ class TopicsPage(ScopedYearPage):
         self.buttons["remove"].setObjectName("Danger")
         self.buttons["report"].setToolTip(self.tr("上传调研报告"))
         bar.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
 
         self.model = TopicTableModel(self)
         self.table = table_view(self.model)
@@ -134,7 +133,7 @@ class TopicsPage(ScopedYearPage):
         """The year's topics holding every word typed in 查找, in the list and on the board."""
         shown = [t for t in self.items if find.topic_matches(t, self.find.text())]
         self.model.set_items(shown)
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         self.board.set_topics(shown)
 
     def refresh(self) -> None:

@@ -7,7 +7,6 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -75,7 +74,7 @@ class VisitsPage(ScopedYearPage):
         self.buttons["new"].setObjectName("Primary")
         self.buttons["remove"].setObjectName("Danger")
         bar.addStretch(1)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
 
         # list
         self.model = VisitTableModel(self)

@@ -22,7 +22,7 @@ from desktop_app.context import AppContext
 from desktop_app.quiz import awards
 from desktop_app.quiz.types import AwardInfo, AwardProposal, AwardWeights, Candidate
 from desktop_app.services.organisation import current_year
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.enabling import set_enabled
 from ui.quiz.bank_tab import make_table, primary
 from ui.quiz.models import Column, ItemsModel, fmt
@@ -205,7 +205,7 @@ class AwardsTab(QWidget):
         self.sections.set_items(list(prop.sections))
         self.people.set_items(list(prop.people))
         for v in (self.section_view, self.people_view):
-            v.resizeColumnsToContents()
+            layout_memory.fit_to_contents(v)
         parts = []
         for key, name in awards.NAMES.items():
             w = getattr(prop.weights, key)
@@ -234,4 +234,4 @@ class AwardsTab(QWidget):
             kept = awards.list_awards(self.ctx.db)
         if done.ok:
             self.kept.set_items(kept)
-            self.kept_view.resizeColumnsToContents()
+            layout_memory.fit_to_contents(self.kept_view)

@@ -26,7 +26,7 @@ from desktop_app.quiz import exams
 from desktop_app.quiz.exams import default_title
 from desktop_app.quiz.types import EXAM_MODES, ExamInfo, ExamInput
 from desktop_app.services.organisation import current_year
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.enabling import need_selection, set_enabled
 from ui.form_dialog import FormDialog
 from ui.quiz.bank_tab import make_table, primary
@@ -159,7 +159,7 @@ class ExamsTab(QWidget):
         if not done.ok:
             return
         self.model.set_items(items)
-        self.view.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.view)
         if keep:
             for i, e in enumerate(items):
                 if e.id == keep.id:

@@ -18,7 +18,7 @@ from desktop_app.context import AppContext
 from desktop_app.quiz import exams, results
 from desktop_app.quiz.types import HistoryRow, RankRow, ScoreRow, SectionStat
 from desktop_app.services import organisation, scope
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.office_scope import OfficeScopeCombo
 from ui.quiz.bank_tab import make_table
 from ui.quiz.charts import ColumnChart
@@ -180,7 +180,7 @@ class ResultsTab(QWidget):
         self.sections.set_items(stats)
         self.publish.set_items(rows)
         for v in (self.rank_view, self.section_view, self.publish_view):
-            v.resizeColumnsToContents()
+            layout_memory.fit_to_contents(v)
         top = max([b.count for b in buckets] + [1])
         self.chart.set_data([(b.label, [b.count]) for b in buckets], [self.tr("人数")], top=top,
                             empty_text=self.tr("尚无成绩"))
@@ -200,7 +200,7 @@ class ResultsTab(QWidget):
             rows = results.person_history(self.ctx.db, pid, office=self.office)
         if done.ok:
             self.history.set_items(rows)
-            self.history_view.resizeColumnsToContents()
+            layout_memory.fit_to_contents(self.history_view)
 
     def _output(self, how: str) -> None:
         exam_id = self.exam_box.currentData()

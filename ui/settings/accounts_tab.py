@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +21,7 @@ from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from ui import dialogs
+from ui.form_dialog import FormDialog
 from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, selected_row, table
 from ui.signals import Kind, bus, notify
@@ -29,7 +29,7 @@ from ui.signals import Kind, bus, notify
 ACCOUNTS = "accounts"  # the change kind this tab announces
 
 
-class AccountDialog(QDialog):
+class AccountDialog(FormDialog):
     """添加账户 (login, person, roles, first password) or 设置角色 (roles only, ``login`` given)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, login: str = "",

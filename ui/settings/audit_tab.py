@@ -107,7 +107,7 @@ class AuditTab(QWidget):
         with dialogs.guard(self) as done:
             n = audit_log.export_entries(self.ctx.db, self.ctx.actor, Path(path), self.rows)
         if done.ok:
-            dialogs.info(self, self.tr("已导出 %1 条审计记录：%2").replace("%1", str(n)).replace("%2", path))
+            dialogs.file_saved(self, self.tr("已导出 %1 条审计记录：%2").replace("%1", str(n)).replace("%2", path), path)
 
     def verify(self) -> None:
         """Check the hash chain and its head, as ``fielddesk audit verify`` does."""

@@ -24,7 +24,7 @@ def backup_now(parent: QWidget | None, ctx: AppContext) -> Path | None:
     if not done.ok:
         return None
     notify(Kind.BACKUP)
-    dialogs.info(parent, _tr("已备份到：%1").replace("%1", str(out)))
+    dialogs.file_saved(parent, _tr("已备份到：%1").replace("%1", str(out)), out, openable=False)
     return out
 
 

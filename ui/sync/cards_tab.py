@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBo
 from desktop_app.context import AppContext
 from desktop_app.sync import peers
 from desktop_app.sync.keys import parse_card
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
 
@@ -90,7 +90,7 @@ class CardsTab(QWidget):
             self.own.setText(self.tr("本单位：{name}（{code}）\n本单位指纹：{fp}\n交换身份卡后，请与对方电话逐组核对指纹。")
                              .format(name=card.office_name, code=card.office_code, fp=card.fingerprint))
         self.model.set_items(peers.list_peers(self.ctx.db))
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         self._selection_changed()
         # an empty list says how to fill it: a first-time clerk does not know the card exchange yet
@@ -104,10 +104,11 @@ class CardsTab(QWidget):
         target = dialogs.save_file(self, self.tr("导出本单位身份卡"), CARD_FILTER, f"{card.office_code}.fdcard")
         if not target:
             return
-        with dialogs.guard(self):
+        with dialogs.guard(self) as done:
             Path(target).write_bytes(card.to_json())
-            dialogs.info(self, self.tr("已导出身份卡：{path}\n本单位指纹：{fp}\n请通过电话向对方读出指纹。")
-                         .format(path=target, fp=card.fingerprint))
+        if done.ok:  # the folder, to send the card on (it is read by the other office's program, not opened)
+            dialogs.file_saved(self, self.tr("已导出身份卡：{path}\n本单位指纹：{fp}\n请通过电话向对方读出指纹。")
+                               .format(path=target, fp=card.fingerprint), target, openable=False)
 
     def import_card(self) -> None:
         """Read a card, show its fingerprint, and trust it only once the user confirms it matches."""

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QTabl
 
 from desktop_app.context import AppContext
 from desktop_app.sync import conflicts
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
 
@@ -56,7 +56,7 @@ class ConflictsTab(QWidget):
         rows = conflicts.list_conflicts(self.ctx.db, include_resolved=self.show_resolved.isChecked())
         self.model.set_items(rows)
         self.summary.setText(self.tr("待处理冲突：{n} 条").format(n=conflicts.count_open(self.ctx.db)))
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
 
     def resolve(self, keep: str) -> None:
         """Resolve the selected conflict keeping one version."""

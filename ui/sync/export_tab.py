@@ -54,8 +54,14 @@ class ExportTab(QWidget):
                               "只发本单位的更改时，其他单位的更改留到下次导出全部更改时再发。"))
         hint.setObjectName("Hint")
         hint.setWordWrap(True)
+        # after an export: the bundle's folder, to copy it onto the USB stick or attach it to a mail
+        self.open_folder = QPushButton(self.tr("打开所在文件夹"))
+        self.open_folder.setToolTip(self.tr("在文件管理器中打开刚导出的数据包所在的文件夹"))
+        self.open_folder.clicked.connect(self.show_folder)
+        self.open_folder.hide()
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.open_folder)
         buttons.addWidget(self.go)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 14, 16, 14)
@@ -117,8 +123,14 @@ class ExportTab(QWidget):
 
         self.task = run_task(self, self.tr("导出数据包"), work, on_done=self._done)
 
+    def show_folder(self) -> None:
+        """打开所在文件夹 of the bundle just written."""
+        if self.last is not None:
+            dialogs.open_path(Path(self.last.file).parent)
+
     def _done(self, res: ExportResult) -> None:
         self.last = res
+        self.open_folder.show()
         rows = sum(res.tables.values())
         self.result.setText(self.tr("已导出：{file}\n{rows} 条变更，{kb} KB{enc}").format(
             file=res.file, rows=rows, kb=max(1, res.bytes // 1024), enc=self.tr("，已加密") if res.encrypted else ""))

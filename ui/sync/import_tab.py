@@ -20,7 +20,7 @@ from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, TableReport
 from desktop_app.sync.batch import BatchResult, bundle_files, import_batch, report_text
 from desktop_app.sync.conflicts import TABLE_LABELS
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.enabling import set_enabled
 from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
@@ -154,7 +154,7 @@ class ImportTab(QWidget):
             head = res.summary()
         self.status.setText(head)
         self.model.set_items(report_rows(res.reports))
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
         self.details.setPlainText("\n".join(report_text(r, TABLE_LABELS) for r in res.reports))
 
     def _previewed(self, res: BatchResult) -> None:

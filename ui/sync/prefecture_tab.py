@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableVi
 
 from desktop_app.context import AppContext
 from desktop_app.sync.prefecture import CountyStats, Ranking, county_comparison, rankings
+from ui import layout_memory
 from ui.rows_model import Column, RowsTableModel
 
 
@@ -142,9 +143,9 @@ class PrefectureTab(QWidget):
         self.lagging = lagging_cells(shown)  # one county alone stands out from no one
         self.legend.setVisible(bool(self.lagging))
         self.model.set_items(shown)
-        self.table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.table)
 
     def _show_ranking(self) -> None:
         i = self.ranking.currentIndex()
         self.rank_model.set_items(self.ranks[i].rows if 0 <= i < len(self.ranks) else [])
-        self.rank_table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.rank_table)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QTableView
 
-from ui import prefs
+from ui import layout_memory, prefs
 
 
 def _title(view: QTableView, col: int) -> str:
@@ -41,10 +41,15 @@ def choose_columns(view: QTableView, name: str, default_hidden: Iterable[str], f
     """
     header = view.horizontalHeader()
     fixed_cols = set(fixed)
-    hidden = set(hidden_titles(name, default_hidden))
-    for col in range(view.model().columnCount()):
-        if col not in fixed_cols:
-            view.setColumnHidden(col, _title(view, col) in hidden)
+    default = list(default_hidden)
+
+    def hide(titles: set[str]) -> None:
+        for col in range(view.model().columnCount()):
+            if col not in fixed_cols:
+                view.setColumnHidden(col, _title(view, col) in titles)
+
+    hide(set(hidden_titles(name, default)))
+    layout_memory.on_reset(view, lambda: hide(set(default)))  # 重置界面布局: the columns shown at first
 
     def toggle(col: int, shown: bool) -> None:
         view.setColumnHidden(col, not shown)
@@ -53,6 +58,7 @@ def choose_columns(view: QTableView, name: str, default_hidden: Iterable[str], f
         titles = [_title(view, c) for c in range(view.model().columnCount())
                   if c not in fixed_cols and view.isColumnHidden(c)]
         prefs.set_value(_key(name), titles)
+        layout_memory.touched(view)  # the header's state (widths, order, hidden) is stored too
 
     def menu(pos: QPoint) -> None:
         m = QMenu(view)

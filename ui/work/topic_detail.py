@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.work.types import OutcomeInfo, TopicInfo
-from ui import dialogs
+from ui import dialogs, layout_memory
 from ui.enabling import set_enabled
 from ui.work.table_models import STAGE_COLOURS, OutcomeTableModel, fmt
 from ui.work.widgets import table_view
@@ -91,7 +91,7 @@ class TopicDetail(QWidget):
         """Show a topic (None: a hint to select one); ``due_colour`` marks its report deadline (red/yellow…)."""
         self.topic = topic
         self.outcomes.set_items(outcomes)
-        self.outcome_table.resizeColumnsToContents()
+        layout_memory.fit_to_contents(self.outcome_table)
         self._outcome_buttons()
         if topic is None:
             self.summary.setText(f"<p style='color:#5b6b7c'>{escape(self.tr('在左侧选择一个课题查看详情'))}</p>")

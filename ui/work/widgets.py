@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.organisation import PersonInfo
+from ui import layout_memory
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -190,13 +191,17 @@ FIT_PAD = 14
 
 
 def fit_columns(view: QTableView, sample_rows: int = FIT_SAMPLE_ROWS, pad: int = FIT_PAD) -> None:
-    """Size every shown column to its header and the first ``sample_rows`` rows, plus ``pad`` pixels."""
+    """Size every shown column to its header and the first ``sample_rows`` rows, plus ``pad`` pixels — unless the
+    clerk set the widths (kept across restarts by ui.layout_memory)."""
+    if layout_memory.kept(view):
+        return
     header = view.horizontalHeader()
     header.setResizeContentsPrecision(sample_rows)
-    view.resizeColumnsToContents()
-    for col in range(header.count()):
-        if not view.isColumnHidden(col):
-            view.setColumnWidth(col, min(view.columnWidth(col) + pad, header.maximumSectionSize()))
+    with layout_memory.fitting(view):
+        view.resizeColumnsToContents()
+        for col in range(header.count()):
+            if not view.isColumnHidden(col):
+                view.setColumnWidth(col, min(view.columnWidth(col) + pad, header.maximumSectionSize()))
 
 
 def open_attachment(parent: QWidget | None, attachments_dir: object, sha256: str, name: str) -> None:
