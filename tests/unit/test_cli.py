@@ -194,6 +194,8 @@ def test_the_console_entry_point_runs_headless_commands(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=dict(env, **{ENV_DATA_DIR: str(tmp_path / "b")}),
                          cwd=ROOT, timeout=120)
     assert bad.returncode != 0 and "单位代码" in bad.stderr
+    # a clerk reads the Chinese message alone: no library warning (the migrations' table reflection) above it
+    assert "Warning" not in proc.stderr and "Warning" not in bad.stderr, bad.stderr
 
 
 def test_a_data_dir_that_cannot_be_written_is_refused_in_chinese(
