@@ -12,6 +12,7 @@ the whole rectangle.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import io
 import posixpath
@@ -80,9 +81,31 @@ class _Package:
         return SheetStream(self.zf, self.members[name], self.strings, self.styles, self.date1904)
 
 
+def xor_passwords(password: str) -> list[str]:
+    """The forms a password may take in an .xls's XOR obfuscation, besides itself ([MS-OFFCRYPTO] 2.3.7.4).
+
+    The method works on at most 15 single bytes; msoffcrypto-tool reads each
+    character's code as that byte, so a Chinese password reaches it unconverted
+    and never matches. The spec names two conversions a reader MUST both try:
+    each UTF-16 code unit's low byte, or its high byte when the low byte is 0
+    (what a writer MUST use), and the system's ANSI code page ([MS-XLS] 2.2.9:
+    what Excel does; GBK on a Chinese system). Each comes back as Latin-1 text,
+    one character per byte, the form msoffcrypto's key schedule reads. Empty when
+    the password is single bytes already (then there is nothing to convert).
+    """
+    if all(ord(ch) <= 0xFF for ch in password[:15]):
+        return []
+    units = password.encode("utf-16-le", "surrogatepass")
+    forms = [bytes(lo or hi for lo, hi in zip(units[::2], units[1::2], strict=True))[:15]]
+    with contextlib.suppress(UnicodeEncodeError):
+        forms.append(password.encode("gbk")[:15])
+    return list(dict.fromkeys(f.decode("latin-1") for f in forms))
+
+
 def _decrypt(path: Path, password: str) -> BinaryIO:
     """An encrypted workbook decrypted in memory (msoffcrypto-tool); WrongPassword when it does not open."""
     import msoffcrypto  # type: ignore[import-untyped]
+    from msoffcrypto.exceptions import InvalidKeyError
 
     with path.open("rb") as f:
         office = msoffcrypto.OfficeFile(f)
@@ -92,12 +115,20 @@ def _decrypt(path: Path, password: str) -> BinaryIO:
             if "verify_password" in inspect.signature(office.load_key).parameters:
                 office.load_key(password=password, verify_password=True)
             else:  # an .xls (RC4 or XOR obfuscation) checks the password itself and takes no such argument
-                office.load_key(password=password)
+                try:
+                    office.load_key(password=password)
+                except InvalidKeyError:
+                    # XOR obfuscation reads a password as single bytes: a Chinese one is tried in the spec's
+                    # two single-byte forms (RC4 reads UTF-16 and refuses them as it refused the password)
+                    for form in xor_passwords(password):
+                        with contextlib.suppress(InvalidKeyError):
+                            office.load_key(password=form)
+                            break
+                    else:
+                        raise
             out = io.BytesIO()
             office.decrypt(out)
         except Exception as exc:
-            from msoffcrypto.exceptions import InvalidKeyError
-
             text = str(exc).lower()
             if isinstance(exc, InvalidKeyError) or "password" in text or "verif" in text:
                 raise WrongPasswordError() from exc
