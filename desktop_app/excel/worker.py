@@ -103,6 +103,9 @@ def _environment() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONIOENCODING"] = "utf-8"
+    # ``-m`` would put the working folder first on sys.path: a desktop_app there (another checkout) would run
+    # in the worker instead of the app's own code (Python 3.11+; older ones ignore it)
+    env["PYTHONSAFEPATH"] = "1"
     env.pop("PYTHONSTARTUP", None)
     return env
 

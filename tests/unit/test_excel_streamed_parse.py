@@ -173,3 +173,13 @@ def test_an_error_while_parsing_stops_the_worker(tmp_path: Path) -> None:
     with pytest.raises(ImportFileError, match="没有找到问题台账的表头"):
         importer.preview(bad, "ledger", year=2026)
 
+
+def test_the_worker_runs_the_apps_own_code_whatever_the_working_folder(tmp_path: Path, monkeypatch) -> None:
+    """``python -m`` puts the working folder first on sys.path: another checkout's desktop_app there is not run."""
+    fake = tmp_path / "desktop_app"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise SystemExit(3)\n", encoding="utf-8")
+    path = _big_ledger(tmp_path / "台账.xlsx", 5)
+    monkeypatch.chdir(tmp_path)
+    worker.discard_spare()  # a worker started earlier, elsewhere, would not show it
+    assert len(worker.read_workbook(path, get_kind("ledger").fields).data.rows) == 7
