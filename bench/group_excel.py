@@ -14,7 +14,7 @@ Figures (seconds; names keep their nominal size whatever ``scale`` is):
   (hostile-file checks, header detection, every row parsed into the contract dict, dates read,
   statuses mapped — everything except handing the rows to the ledger service).
 * ``calamine_read_100k_s`` — the floor: python-calamine reading the same sheet into Python lists.
-* ``excel_import_100k_ratio`` — product / floor (target ≤ 2).
+* ``excel_import_100k_ratio`` — product / floor (target ≤ 1.5, issue #20).
 * ``excel_import_write_100k_s`` — preview plus ``create_issues`` of the plain-rows sheet into a
   fresh office (the whole import a clerk waits for); for information, it has no library floor.
 * ``excel_import_50_s`` / ``calamine_read_50_s`` — the same two on a 50-row sheet (median of 5): the

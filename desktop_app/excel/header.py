@@ -58,21 +58,31 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def fill_merged(sheet: SheetData) -> None:
+def fill_merged(sheet: SheetData, start: int = 0, stop: int | None = None,
+                seen: dict[int, Any] | None = None) -> None:
     """Give every cell of a merged range the value of its top-left cell.
 
     A unit merged over three items belongs to each of them; a section row merged
     across the whole width then reads as one repeated value, which ``classify``
-    recognises.
+    recognises. Rows arriving a stretch at a time are filled a stretch at a time:
+    rows ``start`` to ``stop``, with ``seen`` keeping each range's value from the
+    stretch holding its top-left cell (so that even overlapping ranges, which only
+    a damaged file has, come out as in one pass).
     """
     rows = sheet.rows
-    for r1, c1, r2, c2 in sheet.merged:
-        if r1 >= len(rows) or c1 >= len(rows[r1]):
+    stop = len(rows) if stop is None else min(stop, len(rows))
+    for k, (r1, c1, r2, c2) in enumerate(sheet.merged):
+        if r1 >= stop or r2 < start:
             continue
-        value = rows[r1][c1]
+        if r1 < start and seen is not None:
+            value = seen.get(k)
+        else:
+            value = rows[r1][c1] if c1 < len(rows[r1]) else None
+            if seen is not None:
+                seen[k] = value
         if is_empty(value) or (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
             continue
-        for r in range(r1, min(r2, len(rows) - 1) + 1):
+        for r in range(max(r1, start), min(r2, stop - 1) + 1):
             row = rows[r]
             if len(row) <= c2:  # a new list: empty rows may share one list object
                 row = rows[r] = row + [""] * (c2 + 1 - len(row))
@@ -228,7 +238,7 @@ def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: boo
     is decided from the first non-empty cell and the count of distinct values.
     """
     values = [v for v in row if v != "" and v is not None]
-    if values and all(type(v) is str and not v.strip() for v in values[:1]):
+    if values and type(values[0]) is str and not values[0].strip():
         values = [v for v in values if not is_empty(v)]
     if not values:
         return ROW_BLANK

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -143,38 +145,81 @@ def preview(
     """
     spec = get_kind(kind)
     path = Path(path)
+    sink = _PreviewSink(kind, spec, path, mapping, year, remembered, values, remembered_values, progress)
+    # the rows are parsed as they arrive, while the worker converts and sends the next ones
     with collector_paused():
-        wb, found = read_sheet(path, spec, sheet, password, progress)
-    data = wb.data
-    if found is None:
-        raise ImportFileError(
-            f"在工作表“{data.name}”中没有找到{spec.label}的表头",
-            "表头应包含" + "、".join(f.label for f in spec.fields[:4]) + " 等列；如数据在其他工作表，请选择该工作表")
-    titles = found.titles
-    if remembered_values is not None:  # what the office said before, under what the user says now
-        merged = {t: dict(m) for t, m in (remembered_values(kind, titles) or {}).items()}
-        for t, m in (values or {}).items():
-            merged.setdefault(t, {}).update(m)
-        values = merged
-    if mapping is None and remembered is not None:
-        try:
-            col_field = resolve_mapping(titles, spec, remembered(kind, titles))
-        except ValidationError:  # a mapping saved by an older version: start afresh
-            col_field = resolve_mapping(titles, spec, None)
-    else:
-        col_field = resolve_mapping(titles, spec, mapping)
-    check_values(values or {}, titles, spec, col_field)
-    out = ImportPreview(kind=kind, file=str(path), sheet=data.name, sheets=wb.sheets, header_row=found.top_row + 1,
-                        titles=titles, mapping={t: col_field.get(c) for c, t in enumerate(titles)},
-                        rows=[], year=found.year or year, roundtrip=ROUNDTRIP_ID_TITLE in titles, data=data,
-                        values={t: dict(m) for t, m in (values or {}).items() if t in titles and m})
-    if out.roundtrip:
-        return out  # the round-trip reader (roundtrip.py) reads such sheets itself
-    for f in spec.fields:
-        if f.required and f.key not in col_field.values():
-            out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
-    read_rows(data, found, spec, col_field, out, progress)
+        wb = read_workbook(path, spec.fields, sheet, password=password, progress=progress, sink=sink)
+    out = sink.out
+    assert out is not None  # the sink's last call (final) always builds it or raises
+    out.sheets = wb.sheets
     return out
+
+
+class _PreviewSink:
+    """``preview`` fed by the worker: the header from the first rows, then every row parsed as it arrives."""
+
+    def __init__(self, kind: str, spec: KindSpec, path: Path, mapping: dict[str, str | None] | None, year: int | None,
+                 remembered: Callable[[str, list[str]], dict[str, str | None] | None] | None,
+                 values: dict[str, dict[str, str]] | None,
+                 remembered_values: Callable[[str, list[str]], dict[str, dict[str, str]] | None] | None,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.kind, self.spec, self.path, self.mapping, self.year = kind, spec, path, mapping, year
+        self.remembered, self.values, self.remembered_values, self.progress = remembered, values, remembered_values, progress
+        self.data = SheetData("", [])
+        self.filled = 0  # rows whose merged cells are filled in
+        self.merge_values: dict[int, Any] = {}  # each merged range's value, from its top-left cell
+        self.out: ImportPreview | None = None
+        self.rows: RowReader | None = None
+
+    def begin(self, data: SheetData) -> None:
+        self.data, self.filled, self.out, self.rows, self.merge_values = data, 0, None, None, {}
+
+    def rows_arrived(self, count: int, final: bool) -> None:
+        hdr.fill_merged(self.data, self.filled, count, self.merge_values)
+        self.filled = max(self.filled, count)
+        if self.out is None:
+            if count < hdr.HEADER_SCAN_ROWS and not final:
+                return  # the header is looked for in the first 30 rows: wait for them
+            self.rows = self._start()
+        if self.rows is not None:
+            # while rows arrive the worker's loop reports progress (rows read); afterwards, rows checked
+            self.rows.feed(count, self.progress if final else None)
+            if final:
+                self.rows.finish()
+
+    def _start(self) -> RowReader | None:
+        """Find the header and the column mapping; the reader of the rows below (None for a round trip)."""
+        spec, data, kind, values = self.spec, self.data, self.kind, self.values
+        found = hdr.find_header(data, spec.fields)
+        if found is None:
+            raise ImportFileError(
+                f"在工作表“{data.name}”中没有找到{spec.label}的表头",
+                "表头应包含" + "、".join(f.label for f in spec.fields[:4]) + " 等列；如数据在其他工作表，请选择该工作表")
+        titles = found.titles
+        if self.remembered_values is not None:  # what the office said before, under what the user says now
+            merged = {t: dict(m) for t, m in (self.remembered_values(kind, titles) or {}).items()}
+            for t, m in (values or {}).items():
+                merged.setdefault(t, {}).update(m)
+            values = merged
+        if self.mapping is None and self.remembered is not None:
+            try:
+                col_field = resolve_mapping(titles, spec, self.remembered(kind, titles))
+            except ValidationError:  # a mapping saved by an older version: start afresh
+                col_field = resolve_mapping(titles, spec, None)
+        else:
+            col_field = resolve_mapping(titles, spec, self.mapping)
+        check_values(values or {}, titles, spec, col_field)
+        out = self.out = ImportPreview(
+            kind=kind, file=str(self.path), sheet=data.name, sheets=[], header_row=found.top_row + 1, titles=titles,
+            mapping={t: col_field.get(c) for c, t in enumerate(titles)}, rows=[], year=found.year or self.year,
+            roundtrip=ROUNDTRIP_ID_TITLE in titles, data=data,
+            values={t: dict(m) for t, m in (values or {}).items() if t in titles and m})
+        if out.roundtrip:
+            return None  # the round-trip reader (roundtrip.py) reads such sheets itself
+        for f in spec.fields:
+            if f.required and f.key not in col_field.values():
+                out.errors.append(RowError(out.header_row, "", f"没有找到“{f.label}”列，请在列对应关系中指定哪一列是“{f.label}”"))
+        return RowReader(data, found, spec, col_field, out)
 
 
 def check_values(values: dict[str, dict[str, str]], titles: list[str], spec: KindSpec,
@@ -217,83 +262,121 @@ _SERIAL = re.compile(r"^(序号|序|编号|No\.?|NO\.?|行号|（第[A-Z]+列）
 
 def read_rows(data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str], out: ImportPreview,
               progress: Callable[[int, int], None] | None = None) -> None:
-    span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
-    ctx = RowContext(year=out.year)
-    cols = sorted(col_field.items())
-    title_of = {key: found.titles[c] for c, key in col_field.items()}
-    skipped: dict[str, int] = {}
-    parse = spec.parse_row
-    # fields with a vocabulary: the user's word maps first, then words still unknown are collected
-    vocab = [(key, title_of[key], out.values.get(title_of[key], {})) for key in spec.choices if key in title_of]
-    known = spec.known
-    unknown: dict[str, dict[str, None]] = {}
-    # columns no field is mapped to (a running number aside): their text stays with the row
-    unmapped = [(c, t) for c, t in enumerate(found.titles)
-                if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))]
-    # fields read that the owner cannot store (the ledger's 备注) are kept like an unmapped column
-    unwritten = [(c, found.titles[c]) for c, key in sorted(col_field.items()) if key in spec.unwritten]
-    computed = [(c, t) for c, t in unmapped if hdr.normalise_title(t) in spec.derived]
-    extra_cols = sorted(set(unmapped + unwritten) - set(computed)) if spec.keeps_extra else []
-    # a kind that cannot keep them says which columns' text stays behind (never silently)
-    lost_cols = computed if spec.keeps_extra else unmapped + unwritten
-    lost: dict[str, int] = {}
-    kept: dict[str, int] = {}
-    rows = data.rows
-    total = len(rows)
-    # rows with no cell at all are skipped in one pass (a stray cell far below leaves a million of them)
-    present = [i for i in range(found.data_start, total) if rows[i]]
-    if len(present) < total - found.data_start:
-        skipped[hdr.ROW_BLANK] = total - found.data_start - len(present)
-    for n, i in enumerate(present):
-        if progress is not None and n % 2000 == 0:
-            progress(i, total)
-        row = rows[i]
-        what = hdr.classify(row, found.titles, i in span_rows)
-        if what == hdr.ROW_SECTION:
-            ctx.section = hdr.section_title(hdr.cell_text(next(v for v in row if not hdr.is_empty(v))))
-            skipped[what] = skipped.get(what, 0) + 1
-            continue
-        if what != hdr.ROW_DATA:
-            skipped[what] = skipped.get(what, 0) + 1
-            continue
-        width = len(row)
-        cells = {key: (row[c] if c < width else None) for c, key in cols}
-        if not any(v.strip() if type(v) is str else v is not None for v in cells.values()):
-            skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
-            continue
-        for key, title, chosen in vocab:
-            word = hdr.cell_text(cells[key])
-            if word in chosen:
-                cells[key] = word = chosen[word]
-            if word and known is not None and not known(key, word):
-                unknown.setdefault(title, {})[word] = None
-        if extra_cols:
-            extra = ctx.extra = {}
-            for c, t in extra_cols:
-                v = row[c] if c < width else None
-                if type(v) is str:  # the common case inline: this runs for every row and kept column
-                    v = v.strip()
-                    if not v:
+    """Parse every row below the header into ``out`` (rows, errors, skipped rows, unknown words, kept text)."""
+    reader = RowReader(data, found, spec, col_field, out)
+    reader.feed(len(data.rows), progress)
+    reader.finish()
+
+
+class RowReader:
+    """Parses a sheet's rows into an ImportPreview, a stretch at a time (rows may still be arriving)."""
+
+    def __init__(self, data: SheetData, found: hdr.Header, spec: KindSpec, col_field: dict[int, str],
+                 out: ImportPreview) -> None:
+        self.data, self.found, self.spec, self.out = data, found, spec, out
+        self.span_rows = {r1 for r1, c1, r2, c2 in data.merged if r1 == r2 and c2 - c1 >= 2}
+        self.ctx = RowContext(year=out.year)
+        self.cols = sorted(col_field.items())
+        self.title_of = {key: found.titles[c] for c, key in col_field.items()}
+        # fields with a vocabulary: the user's word maps first, then words still unknown are collected
+        self.vocab = [(key, self.title_of[key], out.values.get(self.title_of[key], {}))
+                      for key in spec.choices if key in self.title_of]
+        self.unknown: dict[str, dict[str, None]] = {}
+        # columns no field is mapped to (a running number aside): their text stays with the row
+        unmapped = [(c, t) for c, t in enumerate(found.titles)
+                    if c not in col_field and not _SERIAL.match(hdr.normalise_title(t))]
+        # fields read that the owner cannot store (the ledger's 备注) are kept like an unmapped column
+        unwritten = [(c, found.titles[c]) for c, key in self.cols if key in spec.unwritten]
+        computed = [(c, t) for c, t in unmapped if hdr.normalise_title(t) in spec.derived]
+        self.extra_cols = sorted(set(unmapped + unwritten) - set(computed)) if spec.keeps_extra else []
+        # a kind that cannot keep them says which columns' text stays behind (never silently)
+        self.lost_cols = computed if spec.keeps_extra else unmapped + unwritten
+        self.lost: dict[str, int] = {}
+        self.kept: dict[str, int] = {}
+        self.skipped: dict[str, int] = {}
+        self.empty = 0  # rows with no cell at all (a stray cell far below leaves a million of them)
+        self.next = found.data_start  # the first row not parsed yet
+
+    def feed(self, stop: int, progress: Callable[[int, int], None] | None = None) -> None:
+        """Parse rows up to (not including) ``stop``; ``progress(row, rows there)`` every 2000 rows."""
+        rows, out, ctx, skipped = self.data.rows, self.out, self.ctx, self.skipped
+        title_of, vocab, known, parse = self.title_of, self.vocab, self.spec.known, self.spec.parse_row
+        unknown, extra_cols, lost_cols, lost, kept = self.unknown, self.extra_cols, self.lost_cols, self.lost, self.kept
+        span_rows, cols = self.span_rows, self.cols
+        # a row reaching every mapped column gives its cells in one C-level call (the common case)
+        keys = [key for _c, key in cols]
+        reach = cols[-1][0] + 1 if cols else 0
+        pick = operator.itemgetter(*[c for c, _key in cols]) if len(cols) >= 2 else None
+        classify, titles, data_kind = hdr.classify, self.found.titles, hdr.ROW_DATA
+        start = self.next
+        if stop <= start:
+            return
+        # rows with no cell at all are skipped in C (a stray cell far below leaves a million of them)
+        present = list(itertools.compress(range(start, stop), rows[start:stop]))
+        self.empty += stop - start - len(present)
+        self.next = stop
+        for n, i in enumerate(present):
+            if progress is not None and n % 2000 == 0:
+                progress(i, len(rows))
+            row = rows[i]
+            what = classify(row, titles, i in span_rows)
+            if what is not data_kind:
+                if what == hdr.ROW_SECTION:
+                    ctx.section = hdr.section_title(hdr.cell_text(next(v for v in row if not hdr.is_empty(v))))
+                skipped[what] = skipped.get(what, 0) + 1
+                continue
+            width = len(row)
+            if pick is not None and width >= reach:
+                cells = dict(zip(keys, pick(row), strict=True))
+            else:
+                cells = {key: (row[c] if c < width else None) for c, key in cols}
+            if not any(v.strip() if type(v) is str else v is not None for v in cells.values()):
+                skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
+                continue
+            for key, title, chosen in vocab:
+                word = cells[key]
+                word = word.strip() if type(word) is str else hdr.cell_text(word)
+                if word in chosen:
+                    cells[key] = word = chosen[word]
+                if word and known is not None and not known(key, word):
+                    unknown.setdefault(title, {})[word] = None
+            if extra_cols:
+                extra = ctx.extra = {}
+                for c, t in extra_cols:
+                    v = row[c] if c < width else None
+                    if type(v) is str:  # the common case inline: this runs for every row and kept column
+                        v = v.strip()
+                        if not v:
+                            continue
+                    elif v is None:
                         continue
-                elif v is None:
-                    continue
-                else:
-                    v = hdr.cell_text(v)
-                extra[t] = v
-                kept[t] = kept.get(t, 0) + 1
-        for c, t in lost_cols:
-            if c < width and not hdr.is_empty(row[c]):
-                lost[t] = lost.get(t, 0) + 1
-        errors = RowErrors()
-        parsed = parse(cells, ctx, errors)
-        parsed["row"] = i + 1
-        out.rows.append(parsed)
-        for key, message in errors.items:
-            out.errors.append(RowError(i + 1, title_of.get(key, spec.label_of(key)), message))
-    out.skipped = skipped
-    out.unknown = {title: list(words) for title, words in unknown.items()}
-    out.not_imported = lost
-    out.kept = kept
-    out.kept_in = spec.extra_home if kept else ""
-    if not out.rows and not out.errors:
-        out.errors.append(RowError(found.data_start + 1, "", "表头下面没有可导入的数据行"))
+                    else:
+                        v = hdr.cell_text(v)
+                    extra[t] = v
+                    kept[t] = kept.get(t, 0) + 1
+            for c, t in lost_cols:
+                if c < width:
+                    v = row[c]
+                    if v is not None and (type(v) is not str or v.strip()):
+                        lost[t] = lost.get(t, 0) + 1
+            errors = RowErrors()
+            parsed = parse(cells, ctx, errors)
+            parsed["row"] = i + 1
+            out.rows.append(parsed)
+            for key, message in errors.items:
+                out.errors.append(RowError(i + 1, title_of.get(key, self.spec.label_of(key)), message))
+
+    def finish(self) -> None:
+        """Every row is parsed: say what was skipped, unknown, kept and not imported."""
+        out = self.out
+        skipped = self.skipped
+        if self.empty:  # blank rows first (a key keeps its place when its value is replaced)
+            skipped = {hdr.ROW_BLANK: 0, **skipped}
+            skipped[hdr.ROW_BLANK] += self.empty
+        out.skipped = skipped
+        out.unknown = {title: list(words) for title, words in self.unknown.items()}
+        out.not_imported = self.lost
+        out.kept = self.kept
+        out.kept_in = self.spec.extra_home if self.kept else ""
+        if not out.rows and not out.errors:
+            out.errors.append(RowError(self.found.data_start + 1, "", "表头下面没有可导入的数据行"))

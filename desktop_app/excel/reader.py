@@ -12,6 +12,7 @@ the whole rectangle.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import io
 import posixpath
@@ -80,9 +81,31 @@ class _Package:
         return SheetStream(self.zf, self.members[name], self.strings, self.styles, self.date1904)
 
 
+def xor_passwords(password: str) -> list[str]:
+    """The forms a password may take in an .xls's XOR obfuscation, besides itself ([MS-OFFCRYPTO] 2.3.7.4).
+
+    The method works on at most 15 single bytes; msoffcrypto-tool reads each
+    character's code as that byte, so a Chinese password reaches it unconverted
+    and never matches. The spec names two conversions a reader MUST both try:
+    each UTF-16 code unit's low byte, or its high byte when the low byte is 0
+    (what a writer MUST use), and the system's ANSI code page ([MS-XLS] 2.2.9:
+    what Excel does; GBK on a Chinese system). Each comes back as Latin-1 text,
+    one character per byte, the form msoffcrypto's key schedule reads. Empty when
+    the password is single bytes already (then there is nothing to convert).
+    """
+    if all(ord(ch) <= 0xFF for ch in password[:15]):
+        return []
+    units = password.encode("utf-16-le", "surrogatepass")
+    forms = [bytes(lo or hi for lo, hi in zip(units[::2], units[1::2], strict=True))[:15]]
+    with contextlib.suppress(UnicodeEncodeError):
+        forms.append(password.encode("gbk")[:15])
+    return list(dict.fromkeys(f.decode("latin-1") for f in forms))
+
+
 def _decrypt(path: Path, password: str) -> BinaryIO:
     """An encrypted workbook decrypted in memory (msoffcrypto-tool); WrongPassword when it does not open."""
     import msoffcrypto  # type: ignore[import-untyped]
+    from msoffcrypto.exceptions import InvalidKeyError
 
     with path.open("rb") as f:
         office = msoffcrypto.OfficeFile(f)
@@ -92,12 +115,20 @@ def _decrypt(path: Path, password: str) -> BinaryIO:
             if "verify_password" in inspect.signature(office.load_key).parameters:
                 office.load_key(password=password, verify_password=True)
             else:  # an .xls (RC4 or XOR obfuscation) checks the password itself and takes no such argument
-                office.load_key(password=password)
+                try:
+                    office.load_key(password=password)
+                except InvalidKeyError:
+                    # XOR obfuscation reads a password as single bytes: a Chinese one is tried in the spec's
+                    # two single-byte forms (RC4 reads UTF-16 and refuses them as it refused the password)
+                    for form in xor_passwords(password):
+                        with contextlib.suppress(InvalidKeyError):
+                            office.load_key(password=form)
+                            break
+                    else:
+                        raise
             out = io.BytesIO()
             office.decrypt(out)
         except Exception as exc:
-            from msoffcrypto.exceptions import InvalidKeyError
-
             text = str(exc).lower()
             if isinstance(exc, InvalidKeyError) or "password" in text or "verif" in text:
                 raise WrongPasswordError() from exc
@@ -163,10 +194,12 @@ def _trim(rows: list[list[Any]]) -> list[list[Any]]:
     return rows
 
 
-#: rows per message sent back: the app unpickles one chunk while the worker encodes the next
+#: rows per message sent back: the app unpickles and parses one chunk while the worker encodes the next
 CHUNK_ROWS = 2000
 
 Emit = Callable[[dict[str, Any]], None]
+#: sends the head message (sheet names, the sheet's name, its merged ranges) before the sheet's first rows
+Start = Callable[[list[Any]], None]
 
 
 def emit_rows(rows: list[list[Any]], emit: Emit) -> None:
@@ -177,8 +210,8 @@ def emit_rows(rows: list[list[Any]], emit: Emit) -> None:
         emit({"at": part, "rows": [rows[i] for i in part]})
 
 
-def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit) -> list[Any]:
-    """Send the sheet's rows as calamine reads them; returns its merged ranges."""
+def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start: Start) -> list[Any]:
+    """Send the sheet's rows as calamine reads them, after the head; returns its merged ranges."""
     sh = book.get_sheet_by_name(name)
     area = sh.height * sh.width
     if xml_size is not None and area > limits.DENSE_CELLS and area > xml_size // 4:
@@ -186,8 +219,11 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit) -> li
     merged = [(a[0], a[1], b[0], b[1]) for a, b in (sh.merged_cell_ranges or [])]
     if sh.height > limits.MAX_ROWS or sh.width > limits.MAX_COLUMNS:
         # only rows and columns holding values count against the limits: look at all of them first
-        emit_rows(_check_shape(_trim(sh.to_python(skip_empty_area=False)), name), emit)
+        rows = _check_shape(_trim(sh.to_python(skip_empty_area=False)), name)
+        start(merged)
+        emit_rows(rows, emit)
         return merged
+    start(merged)  # the app finds the header and starts parsing with the first chunk
     wide = sh.width > 64  # a sheet padded with empty cells: rows are cut after their last value
     # calamine's iter_rows starts at row 1 (empty rows above the first used one included) but at the
     # first used column: only columns are padded, so row numbers are the sheet's own
@@ -212,7 +248,7 @@ class _UseStreamError(Exception):
     """calamine's rectangle would be mostly empty: read the sheet with the streaming reader."""
 
 
-def _read_stream(pkg: _Package, name: str, emit: Emit) -> list[Any]:
+def _read_stream(pkg: _Package, name: str, emit: Emit, start: Start) -> list[Any]:
     stream = pkg.stream(name)
     try:
         at, rows = stream.read_sparse(row_limit=limits.MAX_ROWS, column_limit=limits.MAX_COLUMNS)
@@ -220,6 +256,7 @@ def _read_stream(pkg: _Package, name: str, emit: Emit) -> list[Any]:
         if exc.columns:
             raise limits.too_many_columns(exc.count, name) from exc
         raise limits.too_many_rows(exc.count, name) from exc
+    start(stream.merged)  # known only after the sheet's XML is read (<mergeCells> follows <sheetData>)
     for k in range(0, len(at), CHUNK_ROWS):
         emit({"at": at[k:k + CHUNK_ROWS], "rows": rows[k:k + CHUNK_ROWS]})
     return stream.merged
@@ -249,8 +286,10 @@ def _check_sheets(path: Path, names: list[str], sheet: str | None, available: Co
 def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
     """The worker's job: send the chosen sheet of ``request["path"]`` back as rows; returns the rest of the answer.
 
-    The rows go out through ``emit`` in chunks as they are read; the returned
-    dict (sheet names, the sheet's name, merged ranges) is the final message.
+    A head message (``{"head": True}`` with the sheet names, the sheet's name
+    and its merged ranges) goes out through ``emit`` before the rows, then the
+    rows in chunks as they are read; the returned dict (the head's contents
+    again) is the final message.
     """
     path = Path(request["path"])
     fmt: str = request["format"]
@@ -282,6 +321,7 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
                 sheet = _choose(names, heads, fields)
         member = pkg.members[sheet]
         merged: list[Any] | None = None
+        start = _starter(emit, names, sheet)
         if mode == "auto" and not limits.sparse_sheet(zf, member, sheet):
             import python_calamine as calamine
 
@@ -290,13 +330,13 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
             book = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, str) else \
                 calamine.CalamineWorkbook.from_path(source)
             try:
-                merged = _read_calamine(book, sheet, zf.getinfo(member).file_size, emit)
+                merged = _read_calamine(book, sheet, zf.getinfo(member).file_size, emit, start)
             except _UseStreamError:
                 merged = None
             finally:
                 book.close()
         if merged is None:
-            merged = _read_stream(pkg, sheet, emit)
+            merged = _read_stream(pkg, sheet, emit, start)
         return {"sheets": names, "name": sheet, "merged": merged}
     import python_calamine as calamine
 
@@ -312,7 +352,15 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
             from desktop_app.excel.header import HEADER_SCAN_ROWS
 
             sheet = _choose(names, [xls_head(book, n, HEADER_SCAN_ROWS) for n in names], fields)
-    return {"sheets": names, "name": sheet, "merged": _read_calamine(book, sheet, None, emit)}
+    merged = _read_calamine(book, sheet, None, emit, _starter(emit, names, sheet))
+    return {"sheets": names, "name": sheet, "merged": merged}
+
+
+def _starter(emit: Emit, names: list[str], sheet: str) -> Start:
+    def start(merged: list[Any]) -> None:
+        emit({"head": True, "sheets": names, "name": sheet, "merged": merged})
+
+    return start
 
 
 def translate(exc: BaseException, path: Path) -> ImportFileError:

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_app.errors import ImportFileError
 from desktop_app.excel import limits
@@ -59,6 +59,28 @@ class WorkbookRead:
 _EMPTY: list[Any] = []
 
 
+class RowSink(Protocol):
+    """Takes a sheet's rows while the worker is still reading it (the import parses them as they come).
+
+    ``begin(data)`` when the worker has said which sheet it reads and its merged
+    ranges: ``data.rows`` grows as chunks arrive (``begin`` is called again, with
+    new data, when a reading starts over); ``rows_arrived(n, final)`` when
+    ``data.rows[:n]`` are there (``final``: the sheet is complete). Both run on
+    the calling thread; an exception stops the worker and is raised by
+    ``read_workbook``.
+    """
+
+    def begin(self, data: SheetData) -> None:
+        """A reading of the sheet starts: forget any rows of an earlier one."""
+
+    def rows_arrived(self, count: int, final: bool) -> None:
+        """The first ``count`` rows are there (all of them when ``final``)."""
+
+
+#: rows handed to a RowSink at a time (between two looks at the time limit and 取消)
+SINK_STEP = 4000
+
+
 class _PlainUnpickler(pickle.Unpickler):
     """Unpickles builtins and dates only."""
 
@@ -81,28 +103,34 @@ def _environment() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["PYTHONIOENCODING"] = "utf-8"
+    # ``-m`` would put the working folder first on sys.path: a desktop_app there (another checkout) would run
+    # in the worker instead of the app's own code (Python 3.11+; older ones ignore it)
+    env["PYTHONSAFEPATH"] = "1"
     env.pop("PYTHONSTARTUP", None)
     return env
 
 
 def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None, password: str | None = None,
-                  progress: Callable[[int, int], None] | None = None, mode: str = "auto") -> WorkbookRead:
+                  progress: Callable[[int, int], None] | None = None, mode: str = "auto",
+                  sink: RowSink | None = None) -> WorkbookRead:
     """Read the sheet to import from ``path`` in a worker process.
 
     ``sheet`` names the sheet; without it the worker picks the one whose header
-    best fits ``fields`` (a kind's FieldSpecs; the first sheet without them) (reading only the first rows of each sheet). ``progress(0, 0)``
-    is called a few times a second while the worker runs; it may raise to cancel,
-    which stops the worker. Raises ``ImportFileError`` for every file that cannot
-    be read.
+    best fits ``fields`` (a kind's FieldSpecs; the first sheet without them), reading only the first rows of
+    each sheet. ``progress(rows read, 0)`` is called a few times a second while
+    the worker runs; it may raise to cancel, which stops the worker. ``sink``
+    takes the rows as they arrive, so that the app parses one chunk while the
+    worker converts and sends the next. Raises ``ImportFileError`` for every
+    file that cannot be read.
     """
     path = Path(path)
     fmt = limits.sniff(path, password=password)
     request = {"path": str(path), "format": fmt, "fields": tuple(fields or ()), "sheet": sheet, "password": password, "mode": mode}
-    answer = _run(path, request, progress)
+    answer = _run(path, request, progress, sink)
     if answer is None and fmt == "xlsx" and mode == "auto":
         # the worker died (calamine's dense range over a far-away cell hit the memory cap):
         # read the package with the streaming reader, which keeps only cells holding values
-        answer = _run(path, {**request, "mode": "stream"}, progress)
+        answer = _run(path, {**request, "mode": "stream"}, progress, sink)
     if answer is None:
         raise damaged(path)
     if answer.get("error"):
@@ -116,8 +144,17 @@ def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None
         if error == "known":
             raise ImportFileError(str(answer["message"]), str(answer.get("action", "")))
         raise damaged(path)
-    data = SheetData(name=str(answer["name"]), rows=answer["rows"], merged=[tuple(m) for m in answer["merged"]])
+    data = answer.get("data") or _sheet_data(answer, answer["rows"])
+    if sink is not None:
+        if answer.get("data") is None:  # no head came before the end: the sink sees the sheet whole
+            sink.begin(data)
+        sink.rows_arrived(len(data.rows), True)
     return WorkbookRead(sheets=[str(s) for s in answer["sheets"]], data=data)
+
+
+def _sheet_data(message: dict[str, Any], rows: list[list[Any]]) -> SheetData:
+    merged = [(int(a), int(b), int(c), int(d)) for a, b, c, d in message["merged"]]
+    return SheetData(name=str(message["name"]), rows=rows, merged=merged)
 
 
 _spare_lock = threading.Lock()
@@ -181,18 +218,27 @@ def _take() -> subprocess.Popen[bytes]:
     return proc
 
 
-def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None) -> dict[str, Any] | None:
+def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None,
+         sink: RowSink | None = None) -> dict[str, Any] | None:
     """Start a worker and gather its answer (rows arrive in chunks); None if it died without one.
 
-    A thread decodes the chunks as they arrive while this one watches the time
-    limit and calls ``progress(rows so far, 0)``; when that raises (取消) or the
-    time is up, the worker is killed.
+    A thread decodes the chunks as they arrive while this one hands them to
+    ``sink``, watches the time limit and calls ``progress(rows so far, 0)``;
+    when either raises (取消) or the time is up, the worker is killed.
     """
     proc = _take()
     rows: list[list[Any]] = []
+    head: list[SheetData] = []
     final: list[dict[str, Any]] = []
+    arrived = threading.Event()
 
     def receive() -> None:
+        try:
+            take()
+        finally:
+            arrived.set()
+
+    def take() -> None:
         assert proc.stdout is not None
         unpickler = _PlainUnpickler(proc.stdout)
         try:
@@ -202,6 +248,12 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
                     return
                 chunk = message.get("rows")
                 if chunk is None:
+                    if message.get("head") is True:  # which sheet, its merged ranges: once, before any row
+                        if head or rows:
+                            return
+                        head.append(_sheet_data(message, rows))
+                        arrived.set()
+                        continue
                     final.append(message)
                     return
                 if type(chunk) is not list or any(type(r) is not list for r in chunk):
@@ -218,6 +270,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
                         return
                     rows.extend([_EMPTY] * (i - len(rows)))
                     rows.append(row)
+                arrived.set()
         except Exception:  # a worker that died mid-message (EOF) or wrote something else
             return
 
@@ -230,6 +283,8 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
     reader = threading.Thread(target=receive, name="excel-worker-reader", daemon=True)
     reader.start()
     deadline = time.monotonic() + TIME_LIMIT_S
+    data: SheetData | None = None
+    given = 0  # rows handed to the sink so far
     try:
         assert proc.stdin is not None
         try:
@@ -243,8 +298,19 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
             if time.monotonic() >= deadline:
                 stop()
                 return {"error": "timeout"}
-            reader.join(min(0.1, max(0.0, deadline - time.monotonic())))
-            if not reader.is_alive():
+            if data is None or given >= len(rows):  # nothing left to hand over: wait for the next chunk
+                arrived.wait(min(0.1, max(0.0, deadline - time.monotonic())))
+            arrived.clear()
+            done = not reader.is_alive()
+            if sink is not None and head and not done:
+                if data is None:
+                    data = head[0]
+                    sink.begin(data)
+                # a step at a time, so that the time limit and 取消 are looked at in between
+                given = min(len(rows), given + SINK_STEP)
+                if given:
+                    sink.rows_arrived(given, False)
+            if done:
                 break
             if progress is not None:
                 progress(len(rows), 0)
@@ -262,6 +328,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
     _close(proc)
     answer = final[0]
     answer["rows"] = rows
+    answer["data"] = data  # the sheet the sink was given (None without a sink): read_workbook finishes it
     return answer
 
 

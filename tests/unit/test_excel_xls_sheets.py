@@ -64,10 +64,13 @@ def test_choosing_reads_only_the_head_of_each_sheet(monkeypatch) -> None:
             return Book(real.from_path(path))
 
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", Workbook)
-    rows: list[list[Any]] = []
+    messages: list[dict[str, Any]] = []
     out = reader.read_request({"path": str(MULTI), "format": "xls", "fields": get_kind("ledger").fields},
-                              lambda m: rows.extend(m["rows"]))
+                              messages.append)
     assert out["name"] == "问题清单"
+    # the head (which sheet, its merged ranges) comes before the rows: the app parses them as they arrive
+    assert messages[0] == {"head": True, "sheets": out["sheets"], "name": "问题清单", "merged": out["merged"]}
+    rows = [r for m in messages[1:] for r in m["rows"]]
     # the two 400-row sheets gave only the rows the header scan looks at; the chosen one its head, then all
     assert drawn["填报说明"] == HEADER_SCAN_ROWS and drawn["汇总"] == HEADER_SCAN_ROWS
     assert drawn["问题清单"] == 6 + 6 and len(rows) == 6

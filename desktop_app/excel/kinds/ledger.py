@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from desktop_app.excel.dates import KIND_DATED, KIND_IMMEDIATE, KIND_ONGOING, DateParseError, parse_deadline
@@ -48,6 +49,9 @@ STATUS_WORDS: dict[str, tuple[str, str | None]] = {
 
 def status_code(word: str) -> tuple[str, str | None] | None:
     """The ledger status (and kind override) for a sheet's status word, or None if unknown."""
+    found = STATUS_WORDS.get(word)  # the common case: a known word as it stands (runs twice per row)
+    if found is not None:
+        return found
     w = word.strip().rstrip("。")
     if not w:
         return ("not_started", None)
@@ -69,7 +73,11 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
             row[key] = text(v, key, errors, label)
     if not row["category"] and ctx.section:
         row["category"] = ctx.section
-    kind_word = text(cells.get("kind_word"), "kind_word", errors, "整改类型")
+    kind_word = get("kind_word")
+    if type(kind_word) is str and len(kind_word) <= MAX_CELL_CHARS:
+        kind_word = kind_word.strip()
+    else:
+        kind_word = text(kind_word, "kind_word", errors, "整改类型")
     extra = ctx.extra
     if kind_word and kind_word not in KIND_WORDS:  # a sheet's own 整改类型 (制度类 …): kept, not refused
         extra = {**extra, "整改类型": kind_word}
@@ -80,11 +88,15 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
         # explains a long deadline) stays with the problem it describes — shown, exported, printed, searched.
         row["description"] = append_kept(row["description"], extra)
     kind, deadline, workdays = KIND_DATED, None, None
-    try:
-        d = parse_deadline(cells.get("deadline"), ctx.year)
-        kind, deadline, workdays = d.kind, d.date, d.workdays
-    except DateParseError as exc:
-        errors.add("deadline", str(exc))
+    cell = get("deadline")
+    if type(cell) is dt.date:  # the common case (a date cell) without building a Deadline
+        deadline = cell
+    else:
+        try:
+            d = parse_deadline(cell, ctx.year)
+            kind, deadline, workdays = d.kind, d.date, d.workdays
+        except DateParseError as exc:
+            errors.add("deadline", str(exc))
     if kind_word in KIND_WORDS and deadline is None and workdays is None:
         kind = KIND_WORDS[kind_word]
     status_word = row["status"]
@@ -100,13 +112,11 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
         code, kind_override = mapped
         if kind_override and deadline is None and workdays is None:
             kind = kind_override
-    row.update(
-        deadline=deadline.isoformat() if deadline else None,
-        deadline_workdays=workdays,
-        kind=kind,
-        status=status_word,
-        status_code=code,
-    )
+    row["deadline"] = deadline.isoformat() if deadline else None
+    row["deadline_workdays"] = workdays
+    row["kind"] = kind
+    row["status"] = status_word
+    row["status_code"] = code
     return row
 
 

@@ -1,0 +1,185 @@
+"""Rows parsed as they arrive from the worker (issue #20, speed): the same preview as parsing the whole sheet.
+
+The import parses each chunk while the worker converts and sends the next one
+(``importer._PreviewSink`` fed by ``worker.read_workbook``). Parsing in
+stretches must not change a thing: merged cells crossing a stretch's edge,
+section rows, blank rows, a header found from the first 30 rows, the order of
+the skipped-row counts.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from desktop_app.errors import ImportFileError
+from desktop_app.excel import header as hdr
+from desktop_app.excel import importer, worker
+from desktop_app.excel.kinds import get_kind
+from desktop_app.excel.sheet import SheetData
+
+TITLES = ["序号", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "整改状态", "备注", "联系人"]
+
+
+def _sheet() -> SheetData:
+    """A ledger as offices make it: title, 填报日期, header, sections, a unit merged down 5 rows, blanks, totals."""
+    rows: list[list[Any]] = [
+        ["2026年问题整改台账"] + [""] * 8,
+        ["填报单位：勐龙镇", "", "", "", "", "填报日期：2026年3月1日"],
+        list(TITLES),
+    ]
+    merged = [(0, 0, 0, 8)]
+    n = 0
+    for section in ("一、基层党建方面", "二、产业发展方面"):
+        merged.append((len(rows), 0, len(rows), 8))
+        rows.append([section] + [""] * 8)
+        top = len(rows)
+        for k in range(23):
+            n += 1
+            status = ("推进中", "已完成", "待研究", "")[k % 4]
+            deadline: Any = (dt.date(2026, 6, 30), "2026年底前", "7个工作日内", "立行立改", "长期坚持", "六月底")[k % 6]
+            rows.append([n, f"问题{n}：会议记录不规范", f"措施{n}", "" if k % 5 else "勐龙镇人民政府", "岩温", deadline,
+                         status, "四不两直" if k % 7 == 0 else "", "" if k % 3 else f"电话{n}"])
+            if k in (9, 17):
+                rows.append([])  # an empty row (a chunk's gap)
+            if k == 12:
+                rows.append(["", "", "", "", "", "", "", "", "只有联系人"])
+        merged.append((top, 3, top + 4, 3))  # a unit merged down five rows
+        merged.append((top + 29, 3, top + 35, 3))  # overlapping the next one: a damaged file; still as one pass
+    rows.append(["合计", "", "", "46项"])
+    rows.append(["填表人：王赟", "", "审核人：李喆"])
+    rows.extend([[] for _ in range(40)])
+    rows.append(["", "远处的一行", "", "", "", "2026-13-40"])
+    return SheetData("问题台账", rows, merged)
+
+
+def _one_pass(data: SheetData, values: dict[str, dict[str, str]]) -> importer.ImportPreview:
+    spec = get_kind("ledger")
+    hdr.fill_merged(data)
+    found = hdr.find_header(data, spec.fields)
+    assert found is not None
+    col_field = importer.resolve_mapping(found.titles, spec, None)
+    out = importer.ImportPreview(kind="ledger", file="x.xlsx", sheet=data.name, sheets=[], header_row=found.top_row + 1,
+                                 titles=found.titles, mapping={t: col_field.get(c) for c, t in enumerate(found.titles)},
+                                 rows=[], year=found.year or 2025, data=data, values=values)
+    importer.read_rows(data, found, spec, col_field, out)
+    return out
+
+
+def _facts(pv: importer.ImportPreview) -> tuple[Any, ...]:
+    return (pv.sheet, pv.header_row, pv.titles, pv.mapping, pv.year, pv.rows, [e.to_json() for e in pv.errors],
+            list(pv.skipped.items()), pv.unknown, pv.kept, pv.not_imported, pv.kept_in, pv.values, pv.data.rows)
+
+
+@pytest.mark.parametrize("step", [1, 7, 29, 30, 31, 2000])
+def test_rows_parsed_in_stretches_give_the_one_pass_preview(step: int) -> None:
+    values = {"整改状态": {"待研究": "推进中"}}
+    whole = _one_pass(copy.deepcopy(_sheet()), values)
+    assert len(whole.rows) > 40 and whole.skipped and whole.kept and whole.errors  # the sheet exercises it all
+    source = _sheet()
+    sink = importer._PreviewSink("ledger", get_kind("ledger"), Path("x.xlsx"), None, 2025, None, values, None, None)
+    arriving = SheetData(source.name, [], source.merged)
+    sink.begin(arriving)
+    for k in range(0, len(source.rows), step):
+        arriving.rows.extend(copy.deepcopy(source.rows[k:k + step]))
+        sink.rows_arrived(len(arriving.rows), False)
+    sink.rows_arrived(len(arriving.rows), True)
+    assert sink.out is not None
+    assert _facts(sink.out) == _facts(whole)
+
+
+def test_a_second_reading_starts_afresh() -> None:
+    """When the worker dies and the sheet is read again (the streaming reader), nothing of the first stays."""
+    source = _sheet()
+    sink = importer._PreviewSink("ledger", get_kind("ledger"), Path("x.xlsx"), None, 2025, None, None, None, None)
+    first = SheetData(source.name, copy.deepcopy(source.rows[:60]), source.merged)
+    sink.begin(first)
+    sink.rows_arrived(60, False)
+    assert sink.out is not None and sink.out.rows
+    again = SheetData(source.name, copy.deepcopy(source.rows), source.merged)
+    sink.begin(again)
+    sink.rows_arrived(len(again.rows), True)
+    assert _facts(sink.out) == _facts(_one_pass(copy.deepcopy(source), {}))
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int, bool]] = []
+        self.data: SheetData | None = None
+
+    def begin(self, data: SheetData) -> None:
+        self.data = data
+        self.calls.append(("begin", len(data.rows), False))
+
+    def rows_arrived(self, count: int, final: bool) -> None:
+        assert self.data is not None and count <= len(self.data.rows)
+        self.calls.append(("rows", count, final))
+
+
+def _big_ledger(path: Path, n: int) -> Path:
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("问题台账")
+    ws.append(["2026年问题整改台账"])
+    ws.append(TITLES)
+    for i in range(n):
+        ws.append([i + 1, f"问题{i}：学习内容针对性不强", "每月调度一次整改进展", "嘎洒镇", "李喆", dt.date(2026, 9, 30),
+                   "推进中", "", ""])
+    wb.save(path)
+    return path
+
+
+def test_the_worker_says_which_sheet_first_and_the_sink_sees_every_row(tmp_path: Path) -> None:
+    path = _big_ledger(tmp_path / "台账.xlsx", 3 * worker.SINK_STEP + 5)
+    sink = _Recorder()
+    wb = worker.read_workbook(path, get_kind("ledger").fields, sink=sink)
+    assert sink.calls[0][0] == "begin" and sink.data is wb.data
+    assert [c for c in sink.calls if c[0] == "begin"] == [sink.calls[0]]
+    counts = [c[1] for c in sink.calls[1:]]
+    assert counts == sorted(counts) and sink.calls[-1] == ("rows", len(wb.data.rows), True)
+    assert all(not final for _, _, final in sink.calls[1:-1])
+    assert len(wb.data.rows) == 3 * worker.SINK_STEP + 7
+
+
+def test_the_preview_is_the_whole_sheets(tmp_path: Path) -> None:
+    """preview (rows parsed as they arrive) = the sheet read whole, then parsed in one pass."""
+    path = _big_ledger(tmp_path / "台账.xlsx", 2 * worker.SINK_STEP + 11)
+    pv = importer.preview(path, "ledger", year=2026)
+    read = worker.read_workbook(path, get_kind("ledger").fields)
+    whole = _one_pass(read.data, {})
+    assert pv.errors == [] and len(pv.rows) == 2 * worker.SINK_STEP + 11
+    assert _facts(pv)[1:] == _facts(whole)[1:] and pv.sheet == "问题台账" and pv.sheets == ["问题台账"]
+
+
+def test_an_error_while_parsing_stops_the_worker(tmp_path: Path) -> None:
+    """A sink that raises (取消 while parsing, or a header not found) stops the reading; the error comes out."""
+    path = _big_ledger(tmp_path / "台账.xlsx", 3 * worker.SINK_STEP)
+
+    class CancelledError(Exception):
+        pass
+
+    class Stop(_Recorder):
+        def rows_arrived(self, count: int, final: bool) -> None:
+            raise CancelledError
+
+    with pytest.raises(CancelledError):
+        worker.read_workbook(path, get_kind("ledger").fields, sink=Stop())
+    bad = tmp_path / "无表头.xlsx"
+    openpyxl.Workbook().save(bad)
+    with pytest.raises(ImportFileError, match="没有找到问题台账的表头"):
+        importer.preview(bad, "ledger", year=2026)
+
+
+def test_the_worker_runs_the_apps_own_code_whatever_the_working_folder(tmp_path: Path, monkeypatch) -> None:
+    """``python -m`` puts the working folder first on sys.path: another checkout's desktop_app there is not run."""
+    fake = tmp_path / "desktop_app"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise SystemExit(3)\n", encoding="utf-8")
+    path = _big_ledger(tmp_path / "台账.xlsx", 5)
+    monkeypatch.chdir(tmp_path)
+    worker.discard_spare()  # a worker started earlier, elsewhere, would not show it
+    assert len(worker.read_workbook(path, get_kind("ledger").fields).data.rows) == 7
