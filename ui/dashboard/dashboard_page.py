@@ -21,8 +21,8 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from ui import dialogs
 from ui.main_window import load_page_class
+from ui.navigation import DASHBOARD_PANELS
 from ui.office_scope import OfficeScopeCombo
-from ui.pages import DASHBOARD_PANELS
 from ui.signals import Kind, bus
 from ui.work.widgets import scope_corner, sync_scope_corner
 
