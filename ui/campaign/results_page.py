@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 
 from desktop_app.context import AppContext
-from desktop_app.services.organisation import current_year
 from ui.campaign.contacts_tab import ContactsTab
 from ui.campaign.county_compare_tab import CountyCompareTab
 from ui.campaign.evaluation_tab import EvaluationTab
 from ui.campaign.outcomes_tab import OutcomesTab
-from ui.office_scope import OfficeScopeCombo
-from ui.signals import Kind, bus
-from ui.work.widgets import page_header, scope_corner, sync_scope_corner
+from ui.page_frame import PageFrame, ScopedPage, year_box
+from ui.signals import Kind
 
 
-class ResultsPage(QWidget):
+class ResultsPage(ScopedPage):
     """成果与评价."""
 
     RELOAD_KINDS = (Kind.TOPIC, Kind.VISIT, Kind.ISSUE, Kind.SECTION, Kind.PERSON, Kind.CAMPAIGN, Kind.SYNC, Kind.ALL,
                     "meeting", "plan")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setPrefix(self.tr("年度 "))
-        self.year.setValue(current_year(ctx.db) if ctx.db.office_code else 2026)
+        # 查看范围 (ScopedPage): a prefecture also reads each county's results (read-only) and compares the
+        # counties; it opens on 全部单位, as its other pages do
+        super().__init__(ctx, parent)
+        self.year = year_box(ctx)
         self.tabs = QTabWidget()
         self.outcomes = OutcomesTab(ctx, self.year, self)
         self.evaluation = EvaluationTab(ctx, self.year, self)
@@ -36,48 +32,33 @@ class ResultsPage(QWidget):
         for w, title in ((self.outcomes, "成果转化运用清单"), (self.evaluation, "科室评价"), (self.contacts, "挂钩联系"),
                          (self.compare, "各县对比")):
             self.tabs.addTab(w, self.tr(title))
-        # 查看范围: a prefecture also reads each county's results (read-only) and compares the counties
-        self.office_combo = OfficeScopeCombo(ctx)  # a prefecture opens on 全部单位, as its other pages do
-        self.office_combo.office_changed.connect(self._office_changed)
-        self.scope_box = scope_corner(self.office_combo)
+        self.tabs.setTabVisible(3, not self.office_combo.isHidden())
+        # no tool bar of its own (each tab has its buttons): the year sits in the band's corner, by 查看范围
         corner = QWidget()
         cl = QHBoxLayout(corner)
         cl.setContentsMargins(0, 0, 0, 0)
         cl.setSpacing(16)
         cl.addWidget(self.year)
         cl.addWidget(self.scope_box)
-        self.tabs.setTabVisible(3, not self.office_combo.isHidden())
-        header, _sub = page_header(self.tr("成果与评价"), self.tr("调研成果转化运用、科室半年评价、挂钩村与结对户"),
-                                   corner=corner)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        row = QHBoxLayout()
-        row.addWidget(self.tabs, 1)
-        lay.addLayout(row, 1)
+        frame = PageFrame(self, self.tr("成果与评价"), self.tr("调研成果转化运用、科室半年评价、挂钩村与结对户"),
+                          corner=corner, margins=False)
+        frame.body.addWidget(self.tabs, 1)
         self.year.valueChanged.connect(self.refresh)
-        bus().changed.connect(self._on_changed)
-        self.refresh()
-
-    @property
-    def office(self) -> str:
-        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
-        return self.office_combo.current_office()
+        self.follow_changes()
 
     def _office_changed(self, _office: str) -> None:
         self.outcomes._fill_sections()
         self.refresh()
 
+    def _scope_reloaded(self) -> None:
+        self.tabs.setTabVisible(3, not self.office_combo.isHidden())
+
     def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
-            self.office_combo.reload()  # a bundle may have brought a new county
-            sync_scope_corner(self.scope_box, self.office_combo)
-            self.tabs.setTabVisible(3, not self.office_combo.isHidden())
+        self._follow_scope(kind)
+        if kind in (Kind.SECTION, Kind.ALL):
+            self.outcomes._fill_sections()
+            self.evaluation._fill_sections()
         if kind in self.RELOAD_KINDS:
-            if kind in (Kind.SECTION, Kind.ALL):
-                self.outcomes._fill_sections()
-                self.evaluation._fill_sections()
             self.refresh()
 
     def refresh(self) -> None:
