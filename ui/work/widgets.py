@@ -85,6 +85,15 @@ def people_entries(people: Sequence[PersonInfo]) -> list[tuple[str, str]]:
     return [(p.id, f"{p.name}（{p.section_name}{'·' + p.post if p.post else ''}）") for p in people]
 
 
+def people_combo(people: Sequence[PersonInfo], none_label: str) -> QComboBox:
+    """A drop-down of people, leaders first, as "姓名（科室）" with the id as data; first ``none_label`` (None)."""
+    combo = QComboBox()
+    combo.addItem(none_label, None)
+    for p in sorted(people, key=lambda p: not p.is_leader):
+        combo.addItem(f"{p.name}（{p.section_name}）", p.id)
+    return combo
+
+
 class ErrorLabel(QLabel):
     """The red line under a form that says what to fix (hidden while there is nothing to say)."""
 
