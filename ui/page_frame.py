@@ -12,7 +12,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_app.context import AppContext
 from desktop_app.services.organisation import current_year
@@ -130,6 +140,19 @@ def with_hint(hint: QLabel, view: QWidget) -> QWidget:
     lay.addWidget(hint)
     lay.addWidget(view, 1)
     return box
+
+
+def list_and_detail(listing: QWidget, detail: QWidget, stretch: tuple[int, int] = (3, 1),
+                    sizes: tuple[int, int] | None = None, vertical: bool = False) -> QSplitter:
+    """A page's list and the selected row's detail, beside it (or under it) in a splitter the clerk can drag."""
+    split = QSplitter(Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal)
+    split.addWidget(listing)
+    split.addWidget(detail)
+    split.setStretchFactor(0, stretch[0])
+    split.setStretchFactor(1, stretch[1])
+    if sizes is not None:
+        split.setSizes(list(sizes))
+    return split
 
 
 def year_box(ctx: AppContext) -> QSpinBox:

@@ -30,7 +30,7 @@ from ui import dialogs
 from ui.campaign.meeting_dialog import MEETING_KIND, MeetingDialog
 from ui.campaign.meeting_models import ComplianceModel, MeetingTableModel
 from ui.enabling import need_selection, set_enabled
-from ui.page_frame import PageFrame, hint_label, with_hint
+from ui.page_frame import PageFrame, hint_label, list_and_detail, with_hint
 from ui.signals import Kind, notify
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, table_view
@@ -94,13 +94,7 @@ class MeetingsPage(ScopedYearPage):
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setMinimumWidth(260)
         self.detail.linkActivated.connect(self._open_link)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        split.setSizes([760, 300])
-        return split
+        return list_and_detail(self.table, self.detail, (4, 1), (760, 300))
 
     def _build_grid(self) -> QWidget:
         """组工讲堂落实情况: what the grid shows, over the section × month grid."""

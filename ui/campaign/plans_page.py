@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from desktop_app.services.organisation import list_people
 from ui import dialogs
 from ui.campaign.plan_models import COL_OWNER, COL_STATE, ChoiceDelegate, ItemRow, PlanItemsModel, SectionStatusModel
 from ui.enabling import set_enabled
-from ui.page_frame import PageFrame, ScopedPage, hint_label
+from ui.page_frame import PageFrame, ScopedPage, hint_label, list_and_detail
 from ui.signals import Kind, notify
 from ui.work.widgets import fit_columns, table_view
 
@@ -53,10 +52,7 @@ class PlansPage(ScopedPage):
         self.subtitle = frame.subtitle
         self._build_period_bar(frame.toolbar_row())
         self._build_actions(frame.toolbar_row())
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self._build_status())
-        split.addWidget(self._build_plan())
-        split.setSizes([480, 620])
+        split = list_and_detail(self._build_status(), self._build_plan(), (0, 0), (480, 620))
         frame.body.addWidget(split)
         for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence.StandardKey.New, self.new_plan),
                            ("Alt+Left", lambda: self.step(-1)), ("Alt+Right", lambda: self.step(1)),

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QWidget,
@@ -39,7 +38,7 @@ from ui.ledger.issue_dialog import IssueDialog
 from ui.ledger.issue_table_model import COLUMNS, IssueTableModel
 from ui.ledger.step_dialogs import StepDialog
 from ui.ledger.summary_models import ResponsibilityModel, SupervisionModel
-from ui.page_frame import PageFrame
+from ui.page_frame import PageFrame, list_and_detail
 from ui.signals import Kind, bus
 from ui.tasks import Task, run_task
 
@@ -87,12 +86,7 @@ class LedgerPage(QWidget):
         self.detail = DetailPane(self)
         self.detail.step_requested.connect(self.run_step)
         self.detail.attachment_requested.connect(self.open_attachment)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.tabs)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([900, 360])
+        split = list_and_detail(self.tabs, self.detail, (3, 1), (900, 360))
         frame.body.addWidget(self.filter_bar)
         frame.body.addWidget(split, 1)
         self._build_shortcuts()

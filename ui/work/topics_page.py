@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,7 +20,7 @@ from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs
 from ui.enabling import need_selection, set_enabled, set_tip
-from ui.page_frame import PageFrame, hint_label
+from ui.page_frame import PageFrame, hint_label, list_and_detail
 from ui.signals import Kind, notify
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import TopicTableModel
@@ -88,12 +87,7 @@ class TopicsPage(ScopedYearPage):
         self.detail.removeOutcome.connect(self.remove_outcome)
         self.detail.submit_review.clicked.connect(self.submit_review)
         self.detail.review.clicked.connect(self.review_topic)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        return split
+        return list_and_detail(self.table, self.detail, (3, 2))
 
     def _build_board(self) -> TopicBoard:
         """阶段看板: the topics as cards by stage."""

@@ -27,7 +27,7 @@ from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
 from ui.enabling import need_selection, set_enabled
-from ui.page_frame import PageFrame, hint_label, with_hint
+from ui.page_frame import PageFrame, hint_label, list_and_detail, with_hint
 from ui.signals import Kind, notify
 from ui.work.column_menu import choose_columns
 from ui.work.crowding_view import CrowdingView
@@ -100,12 +100,7 @@ class VisitsPage(ScopedYearPage):
         detail_box.setMinimumHeight(90)
         # the detail under the list, not beside it: the list takes the window's whole width, so its columns
         # read without a sideways scroll at 1280×800 (beside it, 参加人员 and 课题 sat off the right edge)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(detail_box)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([420, 150])
+        split = list_and_detail(self.table, detail_box, (3, 1), (420, 150), vertical=True)
         # 乡镇、类型、方式、四不两直 are in the detail; the header's right-click menu shows them again
         choose_columns(self.table, "visits", (self.tr("乡镇"), self.tr("类型"), self.tr("方式"), self.tr("四不两直")),
                        fixed=(self.model.columnCount() - 1,))
