@@ -20,6 +20,7 @@ The API (stable):
 - ``show_bug(parent, exc_type, exc, tb) -> None``: the bug dialog with details to copy.
 - ``guard(parent)``: a context manager that runs a block and shows any exception with
   ``show_error``; ``ok`` on the returned object tells whether the block finished.
+- ``ok_cancel(dialog, ok, on_ok=None, first=Ok) -> QDialogButtonBox``: a form's ``ok`` / 取消 button row.
 
 File-dialog filters are Qt's ("Excel 文件 (*.xlsx *.xls)").
 """
@@ -29,7 +30,7 @@ from __future__ import annotations
 import platform
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,3 +287,18 @@ def guard(parent: QWidget | None) -> Iterator[Outcome]:
     except Exception as exc:  # shown to the user here: this is the one place slot errors surface
         out.ok, out.error = False, exc
         show_error(parent, exc)
+
+
+def ok_cancel(dialog: QDialog, ok: str, on_ok: Callable[[], object] | None = None, *,
+              first: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok) -> QDialogButtonBox:
+    """A form's button row: ``ok`` (保存, 确定, 登录…) and 取消, labelled in Chinese whatever the system's language.
+
+    ``on_ok`` runs on the first button (the dialog's ``accept`` when None); 取消 rejects. ``first`` is the
+    standard button behind ``ok`` (``Save`` or ``Ok``: tests and key handling find it by it).
+    """
+    box = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel)
+    box.button(first).setText(ok)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("取消"))
+    box.accepted.connect(on_ok if on_ok is not None else dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box

@@ -25,6 +25,7 @@ from desktop_app.accounts import SignedIn
 from desktop_app.context import AppContext
 from desktop_app.demo_accounts import DEFAULT_LOGIN, demo_sign_in
 from desktop_app.errors import FieldDeskError, ValidationError
+from ui import dialogs
 
 
 class SignInDialog(QDialog):
@@ -76,23 +77,17 @@ class SignInDialog(QDialog):
             first = next((a for a in demo if a["login"] == DEFAULT_LOGIN), demo[0])
             self.login.setText(str(first["login"]))
             self.password.setText(str(first["password"]))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = dialogs.ok_cancel(self, self.tr("登录"), self.attempt)
         self.forgot = buttons.addButton(self.tr("忘记管理员密码…"), QDialogButtonBox.ButtonRole.ResetRole)
         self.forgot.setToolTip(self.tr("用设置时打印或抄写的恢复码重置系统管理员的密码；其他人员请找系统管理员重置"))
         self.forgot.clicked.connect(self.recover)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(self.tr("登录"))
         self.ok_button.setDefault(True)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.attempt)
-        buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         (self.password if self.login.text() else self.login).setFocus()
 
     def recover(self) -> bool:
         """Reset an administrator's password with the recovery code (恢复码); the new password goes in the field."""
-        from ui import dialogs
-
         login = self.login.text().strip() or dialogs.ask_text(self, self.tr("系统管理员的登录名："), self.tr("忘记密码"))
         if not login:
             return False

@@ -131,11 +131,7 @@ class MeetingDialog(FormDialog):
             # a new meeting's list follows its section until the clerk changes someone by hand
             self.section.currentIndexChanged.connect(lambda _i: self.attendance.invite(self.section.currentData()))
         self.error = ErrorLabel()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialogs.ok_cancel(self, self.tr("保存"), self.save, first=QDialogButtonBox.StandardButton.Save)
         lay = QVBoxLayout(self)
         lay.addLayout(self._build_form())
         lay.addWidget(self.error)

@@ -7,7 +7,9 @@ service, so the next sheet with the same headers needs no answer.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from ui import dialogs
 
 _NONE = "（暂不指定）"
 
@@ -34,11 +36,7 @@ class WordsDialog(QDialog):
                 form.addRow(self.tr("“%1”列的“%2”").replace("%1", title).replace("%2", word), combo)
                 self.combos[(title, word)] = combo
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.ok_cancel(self, self.tr("确定"))
         layout.addWidget(buttons)
 
     def values(self) -> dict[str, dict[str, str]]:

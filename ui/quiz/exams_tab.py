@@ -80,11 +80,7 @@ class ExamDialog(FormDialog):
                          (self.tr("满分（组卷后按试卷计）"), self.total), (self.tr("及格分"), self.pass_mark),
                          (self.tr("方式"), self.mode), ("", self.partial)):
             form.addRow(label, w)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.ok_cancel(self, self.tr("保存"), self.save, first=QDialogButtonBox.StandardButton.Save)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.services.organisation import PersonInfo, PersonInput
+from ui import dialogs
 from ui.form_dialog import FormDialog
 
 
@@ -64,11 +64,7 @@ class PersonDialog(FormDialog):
         self.hint = QLabel()
         self.hint.setObjectName("Hint")
         self.hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialogs.ok_cancel(self, self.tr("保存"))
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.hint)
