@@ -80,7 +80,7 @@ def _paint(app: Any, widget: Any) -> None:
 def _first_screen(app: Any, ctx: Any, complete: list[float] | None = None) -> tuple[float, Any]:
     """Seconds until the page with its rows is painted; ``complete`` gets the time until the deferred
     parts (filter drop-downs, overdue banner) are filled in and painted too."""
-    from ui.pages.ledger_page import LedgerPage
+    from ui.ledger.ledger_page import LedgerPage
 
     t0 = time.perf_counter()
     page = LedgerPage(ctx)

@@ -25,15 +25,15 @@ def registry_targets() -> dict[str, list[str]]:
     from desktop_app.excel.kinds import KIND_MODULES
     from desktop_app.excel.writers import TARGETS
     from desktop_app.reports.jobs import FETCHERS
-    from ui.pages import DASHBOARD_PANELS, PAGES  # Qt-free module: the page list only
+    from ui.navigation import DASHBOARD_PANELS, PAGES  # Qt-free module: the page list only
 
     return {
         "desktop_app.cli.HANDLERS": sorted(HANDLERS.values()),
         "desktop_app.excel.kinds.KIND_MODULES": sorted(f"{m}:SPEC" for m in KIND_MODULES.values()),
         "desktop_app.excel.writers.TARGETS": sorted(f"{m}:{f}" for m, f in TARGETS.values()),
         "desktop_app.reports.jobs.FETCHERS": sorted(FETCHERS.values()),
-        "ui.pages.PAGES": [p.target for p in PAGES],
-        "ui.pages.DASHBOARD_PANELS": list(DASHBOARD_PANELS),
+        "ui.navigation.PAGES": [p.target for p in PAGES],
+        "ui.navigation.DASHBOARD_PANELS": list(DASHBOARD_PANELS),
     }
 
 

@@ -11,7 +11,6 @@ The API (stable):
 - ``file_saved(parent, text, path, title="调研工作台", openable=True) -> None``: a file was written; offers
   打开文件 (not for a data file: a backup, a bundle, a card) / 打开所在文件夹
 - ``confirm(parent, text, title="请确认", ok="确定", danger=False) -> bool``
-- ``ok_cancel(ok="确定", accept=Ok) -> QDialogButtonBox``: a form's 确定/取消 (or 保存/取消…) buttons in Chinese
 - ``ask_text(parent, label, title, text="", multiline=False, password=False) -> str | None`` (None when cancelled)
 - ``open_file(parent, caption, filter="", directory="") -> str | None``
 - ``open_files(parent, caption, filter="", directory="") -> list[str]``
@@ -22,6 +21,7 @@ The API (stable):
 - ``show_bug(parent, exc_type, exc, tb) -> None``: the bug dialog with details to copy.
 - ``guard(parent)``: a context manager that runs a block and shows any exception with
   ``show_error``; ``ok`` on the returned object tells whether the block finished.
+- ``ok_cancel(dialog, ok, on_ok=None, first=Ok) -> QDialogButtonBox``: a form's ``ok`` / 取消 button row.
 
 File-dialog filters are Qt's ("Excel 文件 (*.xlsx *.xls)").
 """
@@ -31,7 +31,7 @@ from __future__ import annotations
 import platform
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,19 +108,6 @@ def confirm(parent: QWidget | None, text: str, title: str = "", ok: str = "", da
     box.setEscapeButton(no)
     box.exec()
     return box.clickedButton() is yes
-
-
-def ok_cancel(ok: str = "", accept: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok,
-              cancel: str = "") -> QDialogButtonBox:
-    """A form's accept and cancel buttons in Chinese — 确定 (or ``ok``: 保存, 生成试卷…) and 取消 (or ``cancel``) —
-    whatever language Qt's own words are in; the accepting button (``accept``: Qt's Ok or Save) is the default,
-    so Enter submits the form."""
-    box = QDialogButtonBox(accept | QDialogButtonBox.StandardButton.Cancel)
-    yes = box.button(accept)
-    yes.setText(ok or _tr("确定"))
-    yes.setDefault(True)
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText(cancel or _tr("取消"))
-    return box
 
 
 def ask_text(parent: QWidget | None, label: str, title: str = APP_TITLE, text: str = "",
@@ -303,3 +290,19 @@ def guard(parent: QWidget | None) -> Iterator[Outcome]:
     except Exception as exc:  # shown to the user here: this is the one place slot errors surface
         out.ok, out.error = False, exc
         show_error(parent, exc)
+
+
+def ok_cancel(dialog: QDialog, ok: str, on_ok: Callable[[], object] | None = None, *,
+              first: QDialogButtonBox.StandardButton = QDialogButtonBox.StandardButton.Ok) -> QDialogButtonBox:
+    """A form's button row: ``ok`` (保存, 确定, 登录…) and 取消, labelled in Chinese whatever the system's language.
+
+    ``on_ok`` runs on the first button (the dialog's ``accept`` when None); 取消 rejects. ``first`` is the
+    standard button behind ``ok`` (``Save`` or ``Ok``: tests and key handling find it by it).
+    """
+    box = QDialogButtonBox(first | QDialogButtonBox.StandardButton.Cancel)
+    box.button(first).setText(ok)
+    box.button(first).setDefault(True)  # Enter submits the form
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_tr("取消"))
+    box.accepted.connect(on_ok if on_ok is not None else dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box

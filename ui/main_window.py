@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui import dialogs, prefs
-from ui.pages import PAGES, PageSpec
-from ui.pages.placeholder_page import PlaceholderPage
+from ui.navigation import PAGES, PageSpec
+from ui.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 
 if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded

@@ -13,7 +13,7 @@ from desktop_app.context import AppContext
 from tests.db.test_assign_excel import ASSIGNED, issue_count, make_sheet
 from tests.db.test_sync_support import counties_reported
 from ui.ledger.assign_sheet_dialog import AssignSheetDialog
-from ui.pages.ledger_page import LedgerPage
+from ui.ledger.ledger_page import LedgerPage
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.context import AppContext
 from tests.campaign_dataset import build
-from ui.pages.dashboard_page import DashboardPage
+from ui.dashboard.dashboard_page import DashboardPage
 from ui.print.preview_dialog import PrintPreviewDialog
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

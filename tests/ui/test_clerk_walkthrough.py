@@ -48,10 +48,8 @@ from ui.app import qt_gaps_translator
 from ui.excel.import_dialog import ExcelImportDialog
 from ui.ledger.issue_dialog import IssueDialog
 from ui.main_window import MainWindow
+from ui.navigation import PAGES
 from ui.office_scope import OfficeScopeCombo
-from ui.pages import PAGES
-from ui.pages.exchange_page import ExchangePage
-from ui.pages.visits_page import VisitsPage
 from ui.quiz.awards_tab import AwardsTab
 from ui.quiz.exams_tab import ExamDialog, ExamsTab
 from ui.quiz.paper_dialog import PaperBuilderDialog
@@ -59,9 +57,11 @@ from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.question_dialog import QuestionDialog
 from ui.rows_model import RowsTableModel
 from ui.settings.people_tab import PeopleTab
+from ui.sync.exchange_page import ExchangePage
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import TopicDialog
 from ui.work.visit_dialog import VisitDialog
+from ui.work.visits_page import VisitsPage
 
 STYLE = Path(__file__).resolve().parents[2] / "ui" / "style.qss"
 PRIMARY_BLUE = QColor("#1f4e8c")

@@ -11,7 +11,7 @@ from desktop_app.context import AppContext
 from desktop_app.services.organisation import PersonInput, add_person
 from desktop_app.work import crowding, visit_state, visits
 from desktop_app.work.types import VisitInput
-from ui.pages.visits_page import VisitsPage
+from ui.work.visits_page import VisitsPage
 
 D = dt.date
 

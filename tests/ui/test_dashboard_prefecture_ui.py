@@ -17,9 +17,9 @@ from desktop_app.services.organisation import PersonInput, add_person, set_campa
 from desktop_app.work import visits
 from desktop_app.work.types import VisitInput
 from tests.db.test_sync_support import prefecture_and_counties, send
+from ui.dashboard.dashboard_page import DashboardPage
 from ui.dashboard.quiz_panel import DashboardQuizPanel
 from ui.dashboard.work_panel import DashboardWorkPanel
-from ui.pages.dashboard_page import DashboardPage
 
 D = dt.date
 

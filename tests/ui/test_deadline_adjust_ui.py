@@ -18,8 +18,8 @@ from desktop_app.ledger.types import IssueInput
 from tests.db.test_sync_support import prefecture_and_counties, send
 from tests.ui.test_ledger_page import drive_dialogs
 from ui.ledger.issue_dialog import to_qdate
+from ui.ledger.ledger_page import LedgerPage
 from ui.ledger.step_dialogs import StepDialog
-from ui.pages.ledger_page import LedgerPage
 
 A = "532801"
 ASSIGNED = dt.date(2026, 5, 6)

@@ -131,7 +131,7 @@ def test_f1_opens_the_manual_at_the_page_in_front(window: MainWindow, qtbot, pag
 
 def test_the_manual_has_a_section_for_every_page() -> None:
     from ui.help_dialog import MANUAL
-    from ui.pages import PAGES
+    from ui.navigation import PAGES
 
     text = MANUAL.read_text(encoding="utf-8")
     for spec in PAGES:

@@ -87,7 +87,7 @@ def test_the_ledger_card_says_where_voided_items_went(qtbot, ctx: AppContext) ->
     from desktop_app.ledger.service import create_issues
     from desktop_app.ledger.types import IssueInput
     from desktop_app.services import dashboard
-    from ui.pages.dashboard_page import DashboardPage
+    from ui.dashboard.dashboard_page import DashboardPage
 
     made = create_issues(ctx.db, ctx.actor, [IssueInput(f"问题{n}", measures="整改", unit="综合科", person="吴芳",
                                                         deadline=dt.date(2026, 9, 30)) for n in range(3)])

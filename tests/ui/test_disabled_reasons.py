@@ -27,8 +27,8 @@ from desktop_app import demo, demo_prefecture
 from desktop_app.context import open_context
 from ui.enabling import follow_selection, set_enabled, set_tip
 from ui.main_window import MainWindow
+from ui.navigation import PAGES
 from ui.office_scope import OfficeScopeCombo
-from ui.pages import PAGES
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -12,7 +12,7 @@ from db.models import Issue
 from desktop_app.context import AppContext, initialise_office, open_context
 from desktop_app.services.organisation import SetupInput
 from desktop_app.sync import peers
-from ui.pages.exchange_page import ExchangePage
+from ui.sync.exchange_page import ExchangePage
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def _visit(ctx: AppContext, start: dt.date, place: str, lead: str) -> None:
 
 
 def test_visits_are_found_by_every_word(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
-    from ui.pages.visits_page import VisitsPage
+    from ui.work.visits_page import VisitsPage
 
     _visit(ctx, dt.date(2026, 3, 2), "勐海镇曼真村", "刘洋")
     _visit(ctx, dt.date(2026, 4, 6), "勐遮镇曼洪村", "陈静")
@@ -42,7 +42,7 @@ def test_visits_are_found_by_every_word(qtbot, ctx: AppContext) -> None:  # noqa
 
 
 def test_topics_are_found_in_the_list_and_on_the_board(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
-    from ui.pages.topics_page import TopicsPage
+    from ui.work.topics_page import TopicsPage
 
     sec = {s.name: s.id for s in list_sections(ctx.db)}
     topics.create_topic(ctx.db, ctx.actor, TopicInput(2026, sec["综合科"], "边境村寨产业发展调研"))

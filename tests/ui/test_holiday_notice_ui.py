@@ -86,7 +86,7 @@ def test_dashboard_warns_loudly_until_the_coming_year_is_covered(qtbot, ctx: App
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import desktop_app.ledger.estimates as estimates
     from desktop_app.holiday_notice import parse_notice, save_notice
-    from ui.pages.dashboard_page import DashboardPage
+    from ui.dashboard.dashboard_page import DashboardPage
 
     workdays.seed_from_package(ctx.db, ctx.actor)
     monkeypatch.setattr(estimates, "_today", lambda: dt.date(2026, 10, 7))

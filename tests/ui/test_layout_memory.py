@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QSplitter, QTableView, QWidget
 from desktop_app.context import AppContext
 from ui import layout_memory, prefs
 from ui.main_window import MainWindow
-from ui.pages import PAGES
+from ui.navigation import PAGES
 
 
 def _window(qtbot, ctx: AppContext) -> MainWindow:  # noqa: ANN001

@@ -16,7 +16,7 @@ from desktop_app.services import scope
 from tests.db.test_sync_support import add_issue, make_office, prefecture_and_counties, send
 from tests.ui.test_ledger_page import drive_dialogs
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
-from ui.pages.ledger_page import LedgerPage
+from ui.ledger.ledger_page import LedgerPage
 
 A, B, P = "532801", "532822", "532800"
 

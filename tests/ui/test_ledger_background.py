@@ -13,9 +13,9 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.summaries import responsibility_summary, supervision_list
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR
+from ui.ledger import ledger_page
 from ui.ledger.issue_table_model import PAGE, IssueTableModel
-from ui.pages import ledger_page
-from ui.pages.ledger_page import TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage
+from ui.ledger.ledger_page import TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage
 
 N = PAGE * 2 + 30
 

@@ -18,10 +18,10 @@ from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
 from ui.ledger.issue_table_model import PAGE, IssueTableModel
+from ui.ledger.ledger_page import LedgerPage
 from ui.ledger.stats_widget import LedgerStatsWidget
 from ui.ledger.step_dialogs import StepDialog
 from ui.ledger.summary_models import ResponsibilityModel, SupervisionModel
-from ui.pages.ledger_page import LedgerPage
 
 Filler = Callable[[QDialog], None]
 

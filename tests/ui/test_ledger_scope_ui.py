@@ -14,7 +14,7 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS
-from ui.pages.ledger_page import LedgerPage
+from ui.ledger.ledger_page import LedgerPage
 
 A, B, P = "532801", "532822", "532800"
 

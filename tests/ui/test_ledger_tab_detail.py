@@ -12,7 +12,7 @@ from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR
-from ui.pages.ledger_page import TAB_ITEMS, TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage
+from ui.ledger.ledger_page import TAB_ITEMS, TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage
 from ui.signals import Kind, notify
 
 

@@ -18,7 +18,7 @@ from desktop_app.services import scope
 from desktop_app.services.organisation import PersonInput, add_person, list_people, list_sections
 from tests.db.test_sync_support import make_office, send, trust_both
 from ui.campaign.meeting_dialog import ABSENT, MeetingDialog
-from ui.pages.meetings_page import MeetingsPage
+from ui.campaign.meetings_page import MeetingsPage
 from ui.work.widgets import select_data
 
 D = dt.date

@@ -11,7 +11,7 @@ from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.services.organisation import list_people, list_sections
 from tests.conftest import TEST_ACTOR
 from ui.campaign.plan_models import COL_DUE, COL_OWNER, COL_STATE, COL_TEXT
-from ui.pages.plans_page import PlansPage
+from ui.campaign.plans_page import PlansPage
 
 W49 = periods.parse("week", "2026-W49")
 

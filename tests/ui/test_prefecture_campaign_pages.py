@@ -17,9 +17,9 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from tests.db.test_county_compare import seed_county
 from tests.db.test_sync_support import prefecture_and_counties, send
+from ui.campaign.plans_page import PlansPage
+from ui.campaign.results_page import ResultsPage
 from ui.office_scope import OfficeScopeCombo
-from ui.pages.plans_page import PlansPage
-from ui.pages.results_page import ResultsPage
 
 
 @pytest.fixture

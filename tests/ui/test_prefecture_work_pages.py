@@ -22,9 +22,9 @@ from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 from tests.db.test_sync_support import make_office, send, trust_both
 from ui.office_scope import OfficeScopeCombo
-from ui.pages.topics_page import TopicsPage
-from ui.pages.visits_page import VisitsPage
 from ui.quiz.results_tab import ResultsTab
+from ui.work.topics_page import TopicsPage
+from ui.work.visits_page import VisitsPage
 
 D = dt.date
 

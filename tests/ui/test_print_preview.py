@@ -146,7 +146,7 @@ def test_settings_tab_saves_fonts(qtbot, ctx: AppContext) -> None:
 
 
 def test_ledger_page_print_buttons(qtbot, ledger_ctx: AppContext, dialog_answers) -> None:
-    from ui.pages.ledger_page import LedgerPage
+    from ui.ledger.ledger_page import LedgerPage
 
     page = LedgerPage(ledger_ctx)
     qtbot.addWidget(page)
@@ -163,7 +163,7 @@ def test_ledger_page_print_buttons(qtbot, ledger_ctx: AppContext, dialog_answers
 
 
 def test_topics_page_print_button(qtbot, ctx: AppContext) -> None:
-    from ui.pages.topics_page import TopicsPage
+    from ui.work.topics_page import TopicsPage
 
     page = TopicsPage(ctx)
     qtbot.addWidget(page)
@@ -176,7 +176,7 @@ def test_topics_page_print_button(qtbot, ctx: AppContext) -> None:
 
 
 def test_visits_page_print_button(qtbot, ctx: AppContext) -> None:
-    from ui.pages.visits_page import VisitsPage
+    from ui.work.visits_page import VisitsPage
 
     page = VisitsPage(ctx)
     qtbot.addWidget(page)

@@ -17,7 +17,7 @@ from ui.signals import Kind, notify
 
 
 def test_empty_bank_shows_inline_message_not_a_dialog(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    from ui.pages.quiz_page import QuizPage
+    from ui.quiz.quiz_page import QuizPage
 
     page = QuizPage(ctx)
     qtbot.addWidget(page)

@@ -138,7 +138,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, ctx: AppContext) -> None:  # n
 
 
 def test_quiz_page_and_dashboard_panel(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    from ui.pages.quiz_page import QuizPage
+    from ui.quiz.quiz_page import QuizPage
     from ui.quiz.stats_widget import QuizStatsWidget
 
     exam_id, _ids = _setup_exam(ctx)

@@ -81,7 +81,7 @@ def test_hidden_columns_come_back_from_the_header_menu_and_are_remembered(qtbot,
     assert "乡镇" not in hidden_titles("visits", ())
     assert {"类型", "方式", "四不两直"} <= set(hidden_titles("visits", ()))
     # a new window (the next start) shows the columns as left
-    from ui.pages.visits_page import VisitsPage
+    from ui.work.visits_page import VisitsPage
 
     again = VisitsPage(window.ctx)
     qtbot.addWidget(again)

@@ -38,7 +38,7 @@ def test_every_registry_is_read_and_none_is_empty() -> None:
     targets = REG.registry_targets()
     assert set(targets) == {"desktop_app.cli.HANDLERS", "desktop_app.excel.kinds.KIND_MODULES",
                             "desktop_app.excel.writers.TARGETS", "desktop_app.reports.jobs.FETCHERS",
-                            "ui.pages.PAGES", "ui.pages.DASHBOARD_PANELS"}
+                            "ui.navigation.PAGES", "ui.navigation.DASHBOARD_PANELS"}
     assert all(targets.values())
     assert len(targets["desktop_app.cli.HANDLERS"]) == len(set(cli.HANDLERS.values()))
 
@@ -91,7 +91,7 @@ def test_the_registry_script_prints_the_hidden_imports() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "packaging" / "registries.py")], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == REG.hidden_imports()
-    assert "desktop_app.commands" in out and "ui.pages.ledger_page" in out and "resources.qt_probe" in out
+    assert "desktop_app.commands" in out and "ui.ledger.ledger_page" in out and "resources.qt_probe" in out
 
 
 def test_a_module_a_command_imports_late_that_is_missing_exits_70_not_a_traceback(

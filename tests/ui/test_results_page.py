@@ -19,7 +19,7 @@ from tests.conftest import TEST_ACTOR
 
 @pytest.fixture
 def page(qtbot, ctx: AppContext):  # noqa: ANN001, ANN201
-    from ui.pages.results_page import ResultsPage
+    from ui.campaign.results_page import ResultsPage
 
     p = ResultsPage(ctx)
     qtbot.addWidget(p)

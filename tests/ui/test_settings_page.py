@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop_app import backup
 from desktop_app.context import AppContext
 from desktop_app.services import organisation
-from ui.pages.settings_page import SettingsPage
+from ui.settings.settings_page import SettingsPage
 
 
 @pytest.fixture

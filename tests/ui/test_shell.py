@@ -19,8 +19,8 @@ from desktop_app.errors import DatabaseCorruptError, ValidationError
 from desktop_app.services import organisation
 from ui import dialogs
 from ui.main_window import MainWindow, load_page_class
-from ui.pages import PAGES
-from ui.pages.placeholder_page import PlaceholderPage
+from ui.navigation import PAGES
+from ui.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 from ui.tasks import TaskCancelled, run_task
 
@@ -70,7 +70,7 @@ def test_missing_page_module_or_dependency_is_an_error_never_a_plan(tmp_path: Pa
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # a frozen build that left a page out must say so, not pretend the capability is planned
     with pytest.raises(ModuleNotFoundError):
-        load_page_class("ui.pages.no_such_page:X")
+        load_page_class("ui.work.no_such_page:X")
     with pytest.raises(ModuleNotFoundError):
         load_page_class("ui.no_such_package.page:X")
     (tmp_path / "fd_broken_page.py").write_text("import fd_no_such_dependency\n", encoding="utf-8")
@@ -97,12 +97,12 @@ def test_page_module_missing_from_the_build_is_a_bug_not_a_plan(window: MainWind
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # what a frozen build without the topics page module did: it said 功能尚未提供
     spec = window.specs["topics"]
-    monkeypatch.setitem(window.specs, "topics", dataclasses.replace(spec, target="ui.pages.gone_from_build:TopicsPage"))
+    monkeypatch.setitem(window.specs, "topics", dataclasses.replace(spec, target="ui.work.gone_from_build:TopicsPage"))
     dialog_answers.expect_bugs = True
     page = window.show_page("topics")
     assert isinstance(page, PlaceholderPage)
     assert "尚未提供" not in page.heading.text() and "未能打开" in page.heading.text()
-    assert "ui.pages.gone_from_build" in page.body.text()
+    assert "ui.work.gone_from_build" in page.body.text()
     assert len(dialog_answers.bugs) == 1 and "ModuleNotFoundError" in dialog_answers.bugs[0]
 
 

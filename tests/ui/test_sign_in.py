@@ -172,7 +172,7 @@ def test_a_viewer_is_refused_a_step_in_the_gui_with_nothing_changed(
 
 def test_the_ledger_greys_out_what_the_signed_in_person_may_not_do(qtbot: QtBot, office: AppContext,
                                                                    dialog_answers: DialogAnswers) -> None:
-    from ui.pages.ledger_page import LedgerPage
+    from ui.ledger.ledger_page import LedgerPage
 
     wu = accounts.sign_in(office.db, "wufang", PW).actor
     item = create_issues(office.db, wu, [IssueInput("村务公开不及时", unit="综合科", deadline=dt.date(2099, 6, 30))])[0]

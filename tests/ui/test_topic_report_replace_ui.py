@@ -9,7 +9,7 @@ from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import TopicInput
-from ui.pages.topics_page import TopicsPage
+from ui.work.topics_page import TopicsPage
 
 
 def test_replacing_a_reviewed_report_asks_and_resets(qtbot, ctx: AppContext, dialog_answers,  # noqa: ANN001

@@ -10,8 +10,8 @@ from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
-from ui.pages.topics_page import TopicsPage
 from ui.work.topic_review_dialog import ReviewDialog
+from ui.work.topics_page import TopicsPage
 
 
 def _page(qtbot, ctx: AppContext) -> TopicsPage:  # noqa: ANN001

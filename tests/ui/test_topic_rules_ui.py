@@ -8,8 +8,8 @@ from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
-from ui.pages.topics_page import TopicsPage
 from ui.work.topic_dialogs import TopicDialog
+from ui.work.topics_page import TopicsPage
 
 
 def test_rules_band_and_warning_after_save(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop_app.services.organisation import list_people
 from desktop_app.work import days, visits
 from desktop_app.work.types import VisitInput
-from ui.pages.visits_page import VisitsPage
 from ui.work.days_view import DaysView
 from ui.work.visit_dialog import VisitDialog
+from ui.work.visits_page import VisitsPage
 
 TODAY = dt.date.today()
 

@@ -16,7 +16,7 @@ from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.main_window import MainWindow
-from ui.pages import PAGES
+from ui.navigation import PAGES
 
 SCREEN_W, SCREEN_H = 1280, 720
 

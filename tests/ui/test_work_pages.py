@@ -11,8 +11,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topics, visits
 from desktop_app.work.types import OutcomeInput, TopicInput, VisitInput
-from ui.pages.topics_page import TopicsPage
-from ui.pages.visits_page import VisitsPage
 from ui.work.stats_widget import WorkStatsWidget
 from ui.work.table_models import (
     ClashTableModel,
@@ -24,7 +22,9 @@ from ui.work.table_models import (
     VisitTableModel,
 )
 from ui.work.topic_dialogs import ScoresDialog, TopicDialog
+from ui.work.topics_page import TopicsPage
 from ui.work.visit_dialog import VisitDialog
+from ui.work.visits_page import VisitsPage
 
 
 def _save(dlg) -> None:

@@ -4,16 +4,13 @@ the attendance list (出席 / 缺席 with the reason / 未参加) of the office'
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -29,9 +26,10 @@ from desktop_app.context import AppContext
 from desktop_app.errors import FieldDeskError
 from desktop_app.services.organisation import list_people, list_sections
 from ui import dialogs
+from ui.attachment_picker import AttachmentPicker
 from ui.form_dialog import FormDialog
 from ui.signals import notify
-from ui.work.widgets import ErrorLabel, date_edit, from_qdate, select_data
+from ui.work.widgets import ErrorLabel, date_edit, from_qdate, people_combo, select_data
 
 #: the change-bus kind after a meeting is written
 MEETING_KIND = "meeting"
@@ -114,44 +112,14 @@ class MeetingDialog(FormDialog):
         self.year = meeting.year if meeting else (year or dt.date.today().year)
         self.setWindowTitle(self.tr("编辑会议研讨") if meeting else self.tr("新建会议研讨"))
         self.resize(620, 760)
-        today = dt.date.today()
-        day = meeting.date if meeting else (today if today.year == self.year else dt.date(self.year, 1, 1))
         self.people = list_people(ctx.db, self.year, include_inactive=meeting is not None)
         if meeting:  # the invited first, so a clerk checking the attendance reads them together
             invited = {a.person_id for a in meeting.attendees}
             self.people.sort(key=lambda p: p.id not in invited)
-
-        self.kind = QComboBox()
-        for k in MEETING_KINDS:
-            self.kind.addItem(k, k)
-        self.date = date_edit(day)
-        self.section = QComboBox()
-        self.section.addItem(self.tr("全办"), None)
-        for sec in list_sections(ctx.db):
-            self.section.addItem(sec.name, sec.id)
-        self.theme = QLineEdit(meeting.theme if meeting else "")
-        self.theme.setPlaceholderText(self.tr("例如 学习贯彻调查研究工作方案"))
-        self.place = QLineEdit(meeting.place if meeting else "")
-        self.place.setPlaceholderText(self.tr("例如 三楼会议室"))
-        self.host = QComboBox()
-        self.host.addItem(self.tr("（未指定）"), None)
-        for p in sorted(self.people, key=lambda p: not p.is_leader):
-            self.host.addItem(f"{p.name}（{p.section_name}）", p.id)
-        self.speakers = QLineEdit(meeting.speakers if meeting else "")
-        self.speakers.setPlaceholderText(self.tr("主讲人、领学人或专家，如 张三（州委党校）"))
-        self.minutes = QPlainTextEdit(meeting.minutes if meeting else "")
-        self.minutes.setTabChangesFocus(True)
-        self.minutes.setMaximumHeight(110)
-        self.attendance = AttendanceTable(self.people)
-        everyone = QPushButton(self.tr("按科室/全办重新勾选"))
-        everyone.setToolTip(self.tr("所选科室的人员（全办则为全体人员）设为出席，其他人设为未参加"))
-        everyone.clicked.connect(lambda: self.attendance.invite(self.section.currentData()))
-        self.files: list[str] = []
-        self.files_label = QLabel()
-        self.files_label.setWordWrap(True)
-        add_files = QPushButton(self.tr("添加附件…"))
-        add_files.clicked.connect(self.pick_files)
-        self._show_files()
+        self._build_fields()
+        self._build_attendance()
+        self.attachments = AttachmentPicker([a.name for a in meeting.attachments] if meeting else [])
+        self.files_label = self.attachments.label
         if meeting:
             select_data(self.kind, meeting.kind)
             select_data(self.section, meeting.section_id)
@@ -162,7 +130,45 @@ class MeetingDialog(FormDialog):
             self.attendance.invite(None)
             # a new meeting's list follows its section until the clerk changes someone by hand
             self.section.currentIndexChanged.connect(lambda _i: self.attendance.invite(self.section.currentData()))
+        self.error = ErrorLabel()
+        self.buttons = dialogs.ok_cancel(self, self.tr("保存"), self.save, first=QDialogButtonBox.StandardButton.Save)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self._build_form())
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
 
+    def _build_fields(self) -> None:
+        """Kind, date, section (or 全办), theme, place, host, speakers and the minutes."""
+        meeting = self.meeting
+        today = dt.date.today()
+        day = meeting.date if meeting else (today if today.year == self.year else dt.date(self.year, 1, 1))
+        self.kind = QComboBox()
+        for k in MEETING_KINDS:
+            self.kind.addItem(k, k)
+        self.date = date_edit(day)
+        self.section = QComboBox()
+        self.section.addItem(self.tr("全办"), None)
+        for sec in list_sections(self.ctx.db):
+            self.section.addItem(sec.name, sec.id)
+        self.theme = QLineEdit(meeting.theme if meeting else "")
+        self.theme.setPlaceholderText(self.tr("例如 学习贯彻调查研究工作方案"))
+        self.place = QLineEdit(meeting.place if meeting else "")
+        self.place.setPlaceholderText(self.tr("例如 三楼会议室"))
+        self.host = people_combo(self.people, self.tr("（未指定）"))
+        self.speakers = QLineEdit(meeting.speakers if meeting else "")
+        self.speakers.setPlaceholderText(self.tr("主讲人、领学人或专家，如 张三（州委党校）"))
+        self.minutes = QPlainTextEdit(meeting.minutes if meeting else "")
+        self.minutes.setTabChangesFocus(True)
+        self.minutes.setMaximumHeight(110)
+
+    def _build_attendance(self) -> None:
+        """参会人员: everyone's 出席/缺席/未参加, and a button to tick the section (or 全办) again."""
+        self.attendance = AttendanceTable(self.people)
+        self.everyone = QPushButton(self.tr("按科室/全办重新勾选"))
+        self.everyone.setToolTip(self.tr("所选科室的人员（全办则为全体人员）设为出席，其他人设为未参加"))
+        self.everyone.clicked.connect(lambda: self.attendance.invite(self.section.currentData()))
+
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.addRow(self.tr("会议类型"), self.kind)
         form.addRow(self.tr("会议日期"), self.date)
@@ -173,33 +179,15 @@ class MeetingDialog(FormDialog):
         form.addRow(self.tr("主讲人"), self.speakers)
         who = QVBoxLayout()
         who.addWidget(self.attendance)
-        who.addWidget(everyone, 0, Qt.AlignmentFlag.AlignLeft)
+        who.addWidget(self.everyone, 0, Qt.AlignmentFlag.AlignLeft)
         form.addRow(self.tr("参会人员"), who)
         form.addRow(self.tr("会议纪要"), self.minutes)
-        files_row = QHBoxLayout()
-        files_row.addWidget(self.files_label, 1)
-        files_row.addWidget(add_files)
-        form.addRow(self.tr("附件"), files_row)
-        self.error = ErrorLabel()
-        self.buttons = dialogs.ok_cancel(self.tr("保存"), accept=QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
+        form.addRow(self.tr("附件"), self.attachments)
+        return form
 
     def pick_files(self) -> None:
         """Choose files (minutes, photos, sign-in sheets) to attach when saving."""
-        for f in dialogs.open_files(self, self.tr("选择附件")):
-            if f not in self.files:
-                self.files.append(f)
-        self._show_files()
-
-    def _show_files(self) -> None:
-        have = [a.name for a in self.meeting.attachments] if self.meeting else []
-        new = [Path(f).name + self.tr("（待保存）") for f in self.files]
-        self.files_label.setText("、".join(have + new) or self.tr("无"))
+        self.attachments.pick()
 
     def data(self) -> MeetingInput:
         """What the form says, as the service's input."""
@@ -212,7 +200,7 @@ class MeetingDialog(FormDialog):
     def save(self) -> None:
         """Save through the service; a refusal stays in the dialog, naming the field."""
         data = self.data()
-        files = [Path(f) for f in self.files]
+        files = list(self.attachments.files)
         self.error.show_text("")
         try:
             if self.meeting:

@@ -69,6 +69,26 @@ class ExcelImportDialog(QDialog):
         self.setWindowTitle(self.tr("导入 Excel"))
         self.resize(1100, 720)
 
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_mapping())
+        splitter.addWidget(self._build_preview())
+        splitter.setStretchFactor(1, 3)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.import_button.setEnabled(False)
+        self.buttons.accepted.connect(self.do_import)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_source(kind))
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    def _build_source(self, kind: str) -> QFormLayout:
+        """文件, 导入为 and 工作表."""
         self.file_edit = QLineEdit(readOnly=True)
         self.file_edit.setPlaceholderText(self.tr("请选择 .xlsx 或 .xls 文件"))
         self.browse_button = QPushButton(self.tr("选择文件…"))
@@ -80,7 +100,6 @@ class ExcelImportDialog(QDialog):
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.sheet_combo = QComboBox()
         self.sheet_combo.activated.connect(self._sheet_chosen)
-
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(self.browse_button)
@@ -88,7 +107,10 @@ class ExcelImportDialog(QDialog):
         form.addRow(self.tr("文件"), file_row)
         form.addRow(self.tr("导入为"), self.kind_combo)
         form.addRow(self.tr("工作表"), self.sheet_combo)
+        return form
 
+    def _build_mapping(self) -> QWidget:
+        """The column mapping (表格中的列 → 对应字段), left."""
         self.mapping_table = QTableWidget(0, 2)
         self.mapping_table.setHorizontalHeaderLabels([self.tr("表格中的列"), self.tr("对应字段")])
         self.mapping_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -98,7 +120,10 @@ class ExcelImportDialog(QDialog):
         mapping_layout.setContentsMargins(0, 0, 0, 0)
         mapping_layout.addWidget(QLabel(self.tr("列对应关系（可修改，下次遇到相同表头时自动沿用）")))
         mapping_layout.addWidget(self.mapping_table)
+        return mapping_box
 
+    def _build_preview(self) -> QWidget:
+        """The rows as they would be imported, with 指定词义…, 只导入无误的行 and 只看有错误的行, right."""
         self.model = PreviewModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -123,26 +148,7 @@ class ExcelImportDialog(QDialog):
         top.addWidget(self.only_errors)
         preview_layout.addLayout(top)
         preview_layout.addWidget(self.table)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(mapping_box)
-        splitter.addWidget(preview_box)
-        splitter.setStretchFactor(1, 3)
-
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.import_button = self.buttons.addButton(self.tr("导入"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton(self.tr("关闭"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.import_button.setEnabled(False)
-        self.buttons.accepted.connect(self.do_import)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(self.buttons)
+        return preview_box
 
     # --- choosing ---------------------------------------------------------------------------
     @property

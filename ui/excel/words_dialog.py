@@ -36,9 +36,7 @@ class WordsDialog(QDialog):
                 form.addRow(self.tr("“%1”列的“%2”").replace("%1", title).replace("%2", word), combo)
                 self.combos[(title, word)] = combo
         layout.addLayout(form)
-        buttons = dialogs.ok_cancel()
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.ok_cancel(self, self.tr("确定"))
         layout.addWidget(buttons)
 
     def values(self) -> dict[str, dict[str, str]]:

@@ -80,14 +80,40 @@ class IssueDialog(FormDialog):
         self.saved_id: str | None = None
         self.setWindowTitle(self.tr("编辑问题") if issue_id else self.tr("交办问题") if self.assign else self.tr("登记问题"))
         self.resize(640, 600)
-        form = QFormLayout()
+        self._build_county(county)
+        self._build_what()
+        self._build_who()
+        deadline_box = self._build_deadline()
+        self.progress = QPlainTextEdit()
+        self.progress.setPlaceholderText(self.tr("已采取的整改措施和进展（可留空）"))
+        self.progress.setMaximumHeight(70)
+        self.progress.setTabChangesFocus(True)
+        buttons = dialogs.ok_cancel(self, self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(self.tr("保存（Ctrl+Enter）"))
+        lay = QVBoxLayout(self)
+        lay.addLayout(self._build_form(deadline_box))
+        lay.addWidget(buttons)
+        self._connect_keys()
+        for sig in (self.by_date.toggled, self.by_workdays.toggled, self.no_deadline.toggled):
+            sig.connect(lambda _c: self._update_preview())
+        self.workdays.valueChanged.connect(lambda _v: self._update_preview())
+        self.assigned.dateChanged.connect(lambda _d: self._update_preview())
+        if issue_id:
+            self._load(issue_id)
+        self._update_preview()
+
+    def _build_county(self, county: str) -> None:
+        """责任县（区）: whom a prefecture assigns the item to (filled only when assigning)."""
         self.county = QComboBox()
         if self.assign:
             self.county.addItem(self.tr("（请选择）"), "")
-            for choice in assigning.assignable_counties(ctx.db):
+            for choice in assigning.assignable_counties(self.ctx.db):
                 self.county.addItem(choice.name, choice.code)
             self.county.setCurrentIndex(max(0, self.county.findData(county)) if county else 0)
             self.county.setToolTip(self.tr("交办给哪个县（区）：问题归该县（区）整改，完成时限和销号审核由本单位负责"))
+
+    def _build_what(self) -> None:
+        """The problem, the measures, its category, kind and source."""
         self.description = QPlainTextEdit()
         self.description.setPlaceholderText(self.tr("存在的问题（必填）"))
         self.measures = QPlainTextEdit()
@@ -109,6 +135,10 @@ class IssueDialog(FormDialog):
             self.source.addItem(v, k)
         self.source.setCurrentIndex(self.source.findData("assigned" if self.assign else "self"))
         self.source.setEnabled(not self.assign)  # an assigned item is 上级交办
+
+    def _build_who(self) -> None:
+        """牵头领导, 责任人, 责任单位 (typed or picked from this office's) and 配合单位."""
+        ctx = self.ctx
         # the people and units of an assigned item are the county's, not this office's
         people = [p for p in organisation.list_people(ctx.db)] if ctx.db.office_code and not self.assign else []
         self.leader = self._names([p.name for p in people if p.is_leader])
@@ -120,6 +150,9 @@ class IssueDialog(FormDialog):
             if line is not None:
                 line.setPlaceholderText(self.tr("留空则为所选县（区）"))
         self.co_units = QLineEdit()
+
+    def _build_deadline(self) -> QWidget:
+        """交办日期 and 完成时限: a date, N working days (previewed), or none; a reason past 15 days."""
         self.assigned = QDateEdit(to_qdate(dt.date.today()))
         self.assigned.setCalendarPopup(True)
         self.assigned.setDisplayFormat("yyyy-MM-dd")
@@ -149,10 +182,10 @@ class IssueDialog(FormDialog):
         deadline_box = QWidget()
         deadline_box.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.progress = QPlainTextEdit()
-        self.progress.setPlaceholderText(self.tr("已采取的整改措施和进展（可留空）"))
-        self.progress.setMaximumHeight(70)
-        self.progress.setTabChangesFocus(True)
+        return deadline_box
+
+    def _build_form(self, deadline_box: QWidget) -> QFormLayout:
+        form = QFormLayout()
         if self.assign:
             form.addRow(self.tr("责任县（区）*"), self.county)
         form.addRow(self.tr("问题描述*"), self.description)
@@ -169,19 +202,12 @@ class IssueDialog(FormDialog):
         form.addRow("", self.preview)
         self.reason_label = QLabel(self.tr("延长理由*"))
         form.addRow(self.reason_label, self.reason)
-        if issue_id is None and not self.assign:  # an assigned item's progress is the county's
+        if self.issue_id is None and not self.assign:  # an assigned item's progress is the county's
             form.addRow(self.tr("整改进展"), self.progress)
-        buttons = dialogs.ok_cancel(self.tr("保存"))
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(self.tr("保存（Ctrl+Enter）"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(buttons)
-        for sig in (self.by_date.toggled, self.by_workdays.toggled, self.no_deadline.toggled):
-            sig.connect(lambda _c: self._update_preview())
-        self.workdays.valueChanged.connect(lambda _v: self._update_preview())
-        self.assigned.dateChanged.connect(lambda _d: self._update_preview())
+        return form
+
+    def _connect_keys(self) -> None:
+        """Enter in a drop-down moves on (it never saves half a form); Ctrl+Enter saves."""
         self._enter_moves_on = _EnterMovesOn(self)
         for combo in (self.category, self.leader, self.unit, self.person):
             line = combo.lineEdit()
@@ -189,9 +215,6 @@ class IssueDialog(FormDialog):
                 line.installEventFilter(self._enter_moves_on)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.accept)
-        if issue_id:
-            self._load(issue_id)
-        self._update_preview()
 
     def _names(self, names: list[str]) -> QComboBox:
         c = QComboBox()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -30,6 +28,7 @@ from desktop_app.ledger.labels import URGE_LEVEL_LABELS
 from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import IssueDetail
 from ui import dialogs
+from ui.attachment_picker import AttachmentPicker
 from ui.enabling import set_enabled
 from ui.form_dialog import FormDialog
 from ui.ledger.issue_dialog import from_qdate, to_qdate
@@ -68,6 +67,24 @@ class StepDialog(FormDialog):
         head = QLabel(f"{row.serial}　{row.description[:80]}")
         head.setWordWrap(True)
         form.addRow(head)
+        self._build_fields(today)
+        self._submit: Callable[[], None]
+        builders: dict[str, Callable[[QFormLayout, dt.date], None]] = {
+            Step.PROGRESS: self._build_progress, Step.EXTENSION: self._build_extension,
+            Step.DECIDE_EXTENSION: self._build_decide_extension, Step.URGE: self._build_urge,
+            Step.CLOSURE: self._build_closure, Step.VERIFY: self._build_verify, Step.FOLLOW_UP: self._build_follow_up,
+            Step.VOID: self._build_void, Step.ADJUST_DEADLINE: self._build_adjust}
+        if step not in builders:
+            raise ValueError(step)
+        builders[step](form, today)
+        buttons = dialogs.ok_cancel(self, self.tr("确定"))
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(buttons)
+
+    def _build_fields(self, today: dt.date) -> None:
+        """The fields the steps draw from (each step places those it asks for)."""
+        row = self.detail.row
         self.date = QDateEdit(to_qdate(today))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -77,112 +94,110 @@ class StepDialog(FormDialog):
         self.percent.setRange(0, 100)
         self.percent.setSuffix("%")
         self.percent.setValue(row.progress_percent)
-        self.person = QLineEdit(ctx.actor.label)
+        self.person = QLineEdit(self.ctx.actor.label)
         self.decision = QComboBox()
         self.level = QComboBox()
         self.satisfied = QCheckBox(self.tr("群众/服务对象满意"))
         self.satisfied.setChecked(True)
         self.reopen = QCheckBox(self.tr("问题反弹，重新打开整改"))
-        self.files: list[Path] = []
-        self.files_label = QLabel(self.tr("（无）"))
-        self.files_label.setWordWrap(True)
-        add_files = QPushButton(self.tr("添加附件…"))
-        add_files.clicked.connect(self.pick_files)
-        files_row = QHBoxLayout()
-        files_row.addWidget(self.files_label, 1)
-        files_row.addWidget(add_files)
-        store = ctx.data.attachments
-        self._submit: Callable[[], None]
-        if step == Step.PROGRESS:
-            form.addRow(self.tr("日期"), self.date)
-            form.addRow(self.tr("进展情况*"), self.text)
-            form.addRow(self.tr("完成进度"), self.percent)
-            form.addRow(self.tr("报送人"), self.person)
-            form.addRow(self.tr("附件"), files_row)
-            self._submit = lambda: lifecycle.add_progress(
-                ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
-                self.percent.value(), self.person.text(), self.files, store)
-        elif step == Step.EXTENSION:
-            current = row.deadline or today
-            self.date.setDate(to_qdate(current + dt.timedelta(days=30)))
-            form.addRow(self.tr("当前时限"), QLabel(f"{current:%Y-%m-%d}"))
-            form.addRow(self.tr("延期至"), self.date)
-            form.addRow(self.tr("延期理由*"), self.text)
-            self._submit = lambda: lifecycle.request_extension(
-                ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(), self.person.text())
-        elif step == Step.DECIDE_EXTENSION:
-            ext = detail.pending_extension
-            form.addRow(self.tr("申请延期至"), QLabel(f"{ext.requested_date:%Y-%m-%d}" if ext else ""))
-            form.addRow(self.tr("理由"), QLabel(ext.reason if ext else ""))
-            self.decision.addItem(self.tr("— 请选择 —"), None)  # no default verdict: the approver decides
-            self.decision.addItem(self.tr("批准"), True)
-            self.decision.addItem(self.tr("驳回"), False)
-            form.addRow(self.tr("审批意见*"), self.decision)
-            form.addRow(self.tr("说明"), self.text)
-            form.addRow(self.tr("审批人"), self.person)
-            self._signed_approver()
-            self._submit = lambda: lifecycle.decide_extension(
-                ctx.db, ctx.actor, ext.id if ext else "", self.verdict(),
-                self.text.toPlainText(), self.person.text(), today)
-        elif step == Step.URGE:
-            for k, v in URGE_LEVEL_LABELS.items():
-                self.level.addItem(v, k)
-            form.addRow(self.tr("日期"), self.date)
-            form.addRow(self.tr("催办级别"), self.level)
-            form.addRow(self.tr("催办内容"), self.text)
-            form.addRow(self.tr("催办人"), self.person)
-            self._submit = lambda: lifecycle.add_urge(
-                ctx.db, ctx.actor, row.id, int(self.level.currentData()), self.text.toPlainText(),
-                from_qdate(self.date.date()), self.person.text())
-        elif step == Step.CLOSURE:
-            form.addRow(self.tr("申请日期"), self.date)
-            form.addRow(self.tr("整改佐证*"), self.text)
-            form.addRow(self.tr("申请人"), self.person)
-            form.addRow(self.tr("佐证附件"), files_row)
-            self._submit = lambda: lifecycle.apply_closure(
-                ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text(),
-                self.files, store)
-            self._before = lambda: self._confirm_closure(row.id)
-        elif step == Step.VERIFY:
-            c = detail.pending_closure
-            evidence = QLabel(c.evidence if c else "")
-            evidence.setWordWrap(True)
-            form.addRow(self.tr("整改佐证"), evidence)
-            self.decision.addItem(self.tr("— 请选择 —"), None)  # no default verdict: the verifier decides
-            self.decision.addItem(self.tr("审核通过，予以销号"), True)
-            self.decision.addItem(self.tr("退回，继续整改"), False)
-            form.addRow(self.tr("审核意见*"), self.decision)
-            form.addRow(self.tr("说明"), self.text)
-            form.addRow(self.tr("审核人"), self.person)
-            form.addRow(self.tr("日期"), self.date)
-            self._signed_approver()
-            self._submit = lambda: lifecycle.verify_closure(
-                ctx.db, ctx.actor, row.id, self.verdict(), self.text.toPlainText(),
-                self.person.text(), from_qdate(self.date.date()))
-        elif step == Step.FOLLOW_UP:
-            form.addRow(self.tr("回访日期"), self.date)
-            form.addRow(self.tr("回访情况*"), self.text)
-            form.addRow("", self.satisfied)
-            form.addRow("", self.reopen)
-            form.addRow(self.tr("回访人"), self.person)
-            set_enabled(self.reopen, detail.allowed_steps.get(Step.REOPEN))  # the core says whether, and why not
-            self._submit = lambda: lifecycle.add_follow_up(
-                ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
-                self.satisfied.isChecked(), self.reopen.isChecked(), self.person.text())
-        elif step == Step.VOID:
-            form.addRow(QLabel(self.tr("作废后问题仍保留在台账中，但不能再修改。")))
-            form.addRow(self.tr("作废原因*"), self.text)
-            self._submit = lambda: lifecycle.void_issue(ctx.db, ctx.actor, row.id, self.text.toPlainText())
-        elif step == Step.ADJUST_DEADLINE:
-            self._build_adjust(form, today)
-        else:
-            raise ValueError(step)
-        buttons = dialogs.ok_cancel()
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(buttons)
+        self.attachments = AttachmentPicker(mark_pending=False, empty=self.tr("（无）"))
+        self.files, self.files_label = self.attachments.files, self.attachments.label
+
+    def _build_progress(self, form: QFormLayout, _today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        form.addRow(self.tr("日期"), self.date)
+        form.addRow(self.tr("进展情况*"), self.text)
+        form.addRow(self.tr("完成进度"), self.percent)
+        form.addRow(self.tr("报送人"), self.person)
+        form.addRow(self.tr("附件"), self.attachments)
+        self._submit = lambda: lifecycle.add_progress(
+            ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
+            self.percent.value(), self.person.text(), self.files, ctx.data.attachments)
+
+    def _build_extension(self, form: QFormLayout, today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        current = row.deadline or today
+        self.date.setDate(to_qdate(current + dt.timedelta(days=30)))
+        form.addRow(self.tr("当前时限"), QLabel(f"{current:%Y-%m-%d}"))
+        form.addRow(self.tr("延期至"), self.date)
+        form.addRow(self.tr("延期理由*"), self.text)
+        self._submit = lambda: lifecycle.request_extension(
+            ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(), self.person.text())
+
+    def _build_decide_extension(self, form: QFormLayout, today: dt.date) -> None:
+        ctx = self.ctx
+        ext = self.detail.pending_extension
+        form.addRow(self.tr("申请延期至"), QLabel(f"{ext.requested_date:%Y-%m-%d}" if ext else ""))
+        form.addRow(self.tr("理由"), QLabel(ext.reason if ext else ""))
+        self.decision.addItem(self.tr("— 请选择 —"), None)  # no default verdict: the approver decides
+        self.decision.addItem(self.tr("批准"), True)
+        self.decision.addItem(self.tr("驳回"), False)
+        form.addRow(self.tr("审批意见*"), self.decision)
+        form.addRow(self.tr("说明"), self.text)
+        form.addRow(self.tr("审批人"), self.person)
+        self._signed_approver()
+        self._submit = lambda: lifecycle.decide_extension(
+            ctx.db, ctx.actor, ext.id if ext else "", self.verdict(),
+            self.text.toPlainText(), self.person.text(), today)
+
+    def _build_urge(self, form: QFormLayout, _today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        for k, v in URGE_LEVEL_LABELS.items():
+            self.level.addItem(v, k)
+        form.addRow(self.tr("日期"), self.date)
+        form.addRow(self.tr("催办级别"), self.level)
+        form.addRow(self.tr("催办内容"), self.text)
+        form.addRow(self.tr("催办人"), self.person)
+        self._submit = lambda: lifecycle.add_urge(
+            ctx.db, ctx.actor, row.id, int(self.level.currentData()), self.text.toPlainText(),
+            from_qdate(self.date.date()), self.person.text())
+
+    def _build_closure(self, form: QFormLayout, _today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        form.addRow(self.tr("申请日期"), self.date)
+        form.addRow(self.tr("整改佐证*"), self.text)
+        form.addRow(self.tr("申请人"), self.person)
+        form.addRow(self.tr("佐证附件"), self.attachments)
+        self._submit = lambda: lifecycle.apply_closure(
+            ctx.db, ctx.actor, row.id, self.text.toPlainText(), from_qdate(self.date.date()), self.person.text(),
+            self.files, ctx.data.attachments)
+        self._before = lambda: self._confirm_closure(row.id)
+
+    def _build_verify(self, form: QFormLayout, _today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        c = self.detail.pending_closure
+        evidence = QLabel(c.evidence if c else "")
+        evidence.setWordWrap(True)
+        form.addRow(self.tr("整改佐证"), evidence)
+        self.decision.addItem(self.tr("— 请选择 —"), None)  # no default verdict: the verifier decides
+        self.decision.addItem(self.tr("审核通过，予以销号"), True)
+        self.decision.addItem(self.tr("退回，继续整改"), False)
+        form.addRow(self.tr("审核意见*"), self.decision)
+        form.addRow(self.tr("说明"), self.text)
+        form.addRow(self.tr("审核人"), self.person)
+        form.addRow(self.tr("日期"), self.date)
+        self._signed_approver()
+        self._submit = lambda: lifecycle.verify_closure(
+            ctx.db, ctx.actor, row.id, self.verdict(), self.text.toPlainText(),
+            self.person.text(), from_qdate(self.date.date()))
+
+    def _build_follow_up(self, form: QFormLayout, _today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        form.addRow(self.tr("回访日期"), self.date)
+        form.addRow(self.tr("回访情况*"), self.text)
+        form.addRow("", self.satisfied)
+        form.addRow("", self.reopen)
+        form.addRow(self.tr("回访人"), self.person)
+        set_enabled(self.reopen, self.detail.allowed_steps.get(Step.REOPEN))  # the core says whether, and why not
+        self._submit = lambda: lifecycle.add_follow_up(
+            ctx.db, ctx.actor, row.id, from_qdate(self.date.date()), self.text.toPlainText(),
+            self.satisfied.isChecked(), self.reopen.isChecked(), self.person.text())
+
+    def _build_void(self, form: QFormLayout, _today: dt.date) -> None:
+        ctx, row = self.ctx, self.detail.row
+        form.addRow(QLabel(self.tr("作废后问题仍保留在台账中，但不能再修改。")))
+        form.addRow(self.tr("作废原因*"), self.text)
+        self._submit = lambda: lifecycle.void_issue(ctx.db, ctx.actor, row.id, self.text.toPlainText())
 
     def _build_adjust(self, form: QFormLayout, today: dt.date) -> None:
         """调整期限 (the assigning office's step): a new date or N working days, and a required reason."""
@@ -258,10 +273,7 @@ class StepDialog(FormDialog):
 
     def pick_files(self) -> None:
         """Choose files to attach (photos, documents, meeting minutes)."""
-        for f in dialogs.open_files(self, self.tr("选择附件")):
-            if Path(f) not in self.files:
-                self.files.append(Path(f))
-        self.files_label.setText("、".join(p.name for p in self.files) or self.tr("（无）"))
+        self.attachments.pick()
 
     def _confirm_closure(self, issue_id: str) -> bool:
         """申请销号 below 100 % or without an evidence file: ask first, naming the gap (the core names it)."""

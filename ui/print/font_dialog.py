@@ -107,9 +107,7 @@ class FontChoiceDialog(QDialog):
         self.setWindowTitle(self.tr("打印字体"))
         self.form = FontChoiceForm(ctx, self)
         self.boxes = self.form.boxes
-        buttons = dialogs.ok_cancel()
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.ok_cancel(self, self.tr("确定"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(buttons)

@@ -80,9 +80,7 @@ class ExamDialog(FormDialog):
                          (self.tr("满分（组卷后按试卷计）"), self.total), (self.tr("及格分"), self.pass_mark),
                          (self.tr("方式"), self.mode), ("", self.partial)):
             form.addRow(label, w)
-        buttons = dialogs.ok_cancel(self.tr("保存"), accept=QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialogs.ok_cancel(self, self.tr("保存"), self.save, first=QDialogButtonBox.StandardButton.Save)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(buttons)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -11,10 +10,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,9 +31,10 @@ from desktop_app.work.types import (
 )
 from desktop_app.work.visit_state import default_state
 from ui import dialogs
+from ui.attachment_picker import AttachmentPicker
 from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify
-from ui.work.widgets import CheckList, ErrorLabel, date_edit, from_qdate, people_entries, select_data
+from ui.work.widgets import CheckList, ErrorLabel, date_edit, from_qdate, people_combo, people_entries, select_data
 
 
 def clash_text(items: list[ClashInfo] | tuple[ClashInfo, ...], window: int) -> str:
@@ -63,7 +61,29 @@ class VisitDialog(FormDialog):
         day = visit.start_date if visit else (start or dt.date.today())
         # editing keeps people who have since left selectable, so the record saves as it was
         self.people = list_people(ctx.db, year or day.year, include_inactive=visit is not None)
+        self._build_where(day)
+        self._build_who(year or day.year)
+        self._build_state(day)
+        # picked here, stored with the visit in the same save
+        self.attachments = AttachmentPicker([a.name for a in visit.attachments] if visit else [])
+        self.files_label, self.add_files = self.attachments.label, self.attachments.button
+        if visit:
+            select_data(self.place_type, visit.place_type)
+            self.method.setCurrentText(visit.method)
+            self.unannounced.setChecked(visit.unannounced)
+            select_data(self.lead, visit.lead_id)
+            self.participants.set_checked(visit.participant_ids)
+            select_data(self.topic, visit.topic_id)
+        self.error = ErrorLabel()
+        self.buttons = dialogs.ok_cancel(self, self.tr("保存"), self.save, first=QDialogButtonBox.StandardButton.Save)
+        lay = QVBoxLayout(self)
+        lay.addLayout(self._build_form())
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
 
+    def _build_where(self, day: dt.date) -> None:
+        """When and where: the dates, the place, its township and type, the method (四不两直)."""
+        visit = self.visit
         self.start = date_edit(day)
         self.end = date_edit(visit.end_date if visit else day)
         self.start.dateChanged.connect(self._start_changed)
@@ -82,15 +102,16 @@ class VisitDialog(FormDialog):
         # choosing the 四不两直 method ticks the flag (it can still be ticked for any method)
         self.method.currentTextChanged.connect(
             lambda text: self.unannounced.setChecked(True) if "四不两直" in text else None)
-        self.lead = QComboBox()
-        self.lead.addItem(self.tr("（请选择）"), None)
-        for p in sorted(self.people, key=lambda p: (not p.is_leader,)):
-            self.lead.addItem(f"{p.name}（{p.section_name}）", p.id)
+
+    def _build_who(self, year: int) -> None:
+        """Who and why: the lead, the participants, the topic, the purpose and the findings."""
+        visit = self.visit
+        self.lead = people_combo(self.people, self.tr("（请选择）"))
         self.participants = CheckList()
         self.participants.set_entries(people_entries(self.people))
         self.topic = QComboBox()
         self.topic.addItem(self.tr("（不关联课题）"), None)
-        for t in topics.topic_infos(ctx.db, year or day.year):
+        for t in topics.topic_infos(self.ctx.db, year):
             self.topic.addItem(f"{t.title}（{t.section_name}）", t.id)
         self.purpose = QPlainTextEdit(visit.purpose if visit else "")
         self.purpose.setMaximumHeight(70)
@@ -98,30 +119,20 @@ class VisitDialog(FormDialog):
         self.findings.setMaximumHeight(90)
         for edit in (self.purpose, self.findings):  # Tab moves on, as in the other fields
             edit.setTabChangesFocus(True)
-        # 计划 → 已完成 (the dates above are then the days it took) or 已取消; a new visit already over is done
+
+    def _build_state(self, day: dt.date) -> None:
+        """计划 → 已完成 (the dates above are then the days it took) or 已取消; a new visit already over is done."""
         self.state = QComboBox()
         for code, label in VISIT_STATES.items():
             self.state.addItem(label, code)
-        select_data(self.state, visit.state if visit else default_state(day))
-        self._state_chosen = visit is not None
+        select_data(self.state, self.visit.state if self.visit else default_state(day))
+        self._state_chosen = self.visit is not None
         self.state.activated.connect(self._state_picked)
         self.end.dateChanged.connect(self._end_changed)
         self.state.setToolTip(self.tr("只有“已完成”、且在基层（不是机关、外地）的天数计入基层调研天数；"
                                       "已完成的调研请填写实际的起止日期"))
-        self.files: list[str] = []  # picked here, stored with the visit in the same save
-        self.files_label = QLabel()
-        self.files_label.setWordWrap(True)
-        self.add_files = QPushButton(self.tr("添加附件…"))
-        self.add_files.clicked.connect(self.pick_files)
-        self._show_files()
-        if visit:
-            select_data(self.place_type, visit.place_type)
-            self.method.setCurrentText(visit.method)
-            self.unannounced.setChecked(visit.unannounced)
-            select_data(self.lead, visit.lead_id)
-            self.participants.set_checked(visit.participant_ids)
-            select_data(self.topic, visit.topic_id)
 
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         dates = QHBoxLayout()
         dates.addWidget(self.start)
@@ -138,18 +149,8 @@ class VisitDialog(FormDialog):
         form.addRow(self.tr("调研课题"), self.topic)
         form.addRow(self.tr("调研目的"), self.purpose)
         form.addRow(self.tr("发现问题"), self.findings)
-        files_row = QHBoxLayout()
-        files_row.addWidget(self.files_label, 1)
-        files_row.addWidget(self.add_files)
-        form.addRow(self.tr("附件"), files_row)
-        self.error = ErrorLabel()
-        self.buttons = dialogs.ok_cancel(self.tr("保存"), accept=QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
+        form.addRow(self.tr("附件"), self.attachments)
+        return form
 
     def _start_changed(self) -> None:
         # keep the range sensible while typing: a later start drags the end along
@@ -166,15 +167,7 @@ class VisitDialog(FormDialog):
 
     def pick_files(self) -> None:
         """Choose files (minutes, photos, questionnaires) to attach when saving."""
-        for f in dialogs.open_files(self, self.tr("选择附件")):
-            if f not in self.files:
-                self.files.append(f)
-        self._show_files()
-
-    def _show_files(self) -> None:
-        have = [a.name for a in self.visit.attachments] if self.visit else []
-        new = [Path(f).name + self.tr("（待保存）") for f in self.files]
-        self.files_label.setText("、".join(have + new) or self.tr("无"))
+        self.attachments.pick()
 
     def data(self) -> VisitInput:
         """What the form says, as the service's input."""
@@ -194,7 +187,7 @@ class VisitDialog(FormDialog):
         if data.end_date < data.start_date:
             self.error.show_text(self.tr("结束日期早于开始日期，请改为开始日期当天或之后"))
             return
-        files = [Path(f) for f in self.files]
+        files = list(self.attachments.files)
         try:
             lead_section = next((p.section_id for p in self.people if p.id == data.lead_id), None)
             window = clashes.clash_window(self.ctx.db)

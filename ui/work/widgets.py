@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -88,6 +86,15 @@ def people_entries(people: Sequence[PersonInfo]) -> list[tuple[str, str]]:
     return [(p.id, f"{p.name}（{p.section_name}{'·' + p.post if p.post else ''}）") for p in people]
 
 
+def people_combo(people: Sequence[PersonInfo], none_label: str) -> QComboBox:
+    """A drop-down of people, leaders first, as "姓名（科室）" with the id as data; first ``none_label`` (None)."""
+    combo = QComboBox()
+    combo.addItem(none_label, None)
+    for p in sorted(people, key=lambda p: not p.is_leader):
+        combo.addItem(f"{p.name}（{p.section_name}）", p.id)
+    return combo
+
+
 class ErrorLabel(QLabel):
     """The red line under a form that says what to fix (hidden while there is nothing to say)."""
 
@@ -101,30 +108,6 @@ class ErrorLabel(QLabel):
         """Show ``text``; an empty text hides the label."""
         self.setText(text)
         self.setVisible(bool(text))
-
-
-def page_header(title: str, subtitle: str = "", corner: QWidget | None = None) -> tuple[QWidget, QLabel]:
-    """The white header band of a page (title and a subtitle line); returns (band, subtitle label).
-
-    ``corner`` (e.g. the 查看范围 selector of a prefecture) sits at the band's right, off the crowded button bar.
-    """
-    band = QFrame()
-    band.setObjectName("PageHeader")
-    outer = QHBoxLayout(band)
-    outer.setContentsMargins(24, 14, 24, 12)
-    lay = QVBoxLayout()
-    lay.setContentsMargins(0, 0, 0, 0)
-    t = QLabel(title)
-    t.setObjectName("PageTitle")
-    sub = QLabel(subtitle)
-    sub.setObjectName("PageSubtitle")
-    sub.setWordWrap(True)  # a long line (counts, a county's name, 查看范围 beside it) wraps: it never widens the window
-    lay.addWidget(t)
-    lay.addWidget(sub)
-    outer.addLayout(lay, 1)
-    if corner is not None:
-        outer.addWidget(corner, 0, Qt.AlignmentFlag.AlignVCenter)
-    return band, sub
 
 
 def find_box(placeholder: str, on_change: Callable[[], None]) -> QLineEdit:
@@ -146,25 +129,6 @@ def find_corner(find: QWidget, scope_box: QWidget) -> QWidget:
     lay.addWidget(find)
     lay.addWidget(scope_box)
     return box
-
-
-def scope_corner(combo: QComboBox) -> QWidget:
-    """查看范围 label and the office combo as one widget, shown only while the combo is (a prefecture)."""
-    box = QWidget()
-    lay = QHBoxLayout(box)
-    lay.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(QCoreApplication.translate("work", "查看范围"))
-    label.setObjectName("Hint")
-    lay.addWidget(label)
-    lay.addWidget(combo)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-    sync_scope_corner(box, combo)
-    return box
-
-
-def sync_scope_corner(box: QWidget, combo: QComboBox) -> None:
-    """Show the 查看范围 corner exactly when its combo is shown (after ``reload()``)."""
-    box.setVisible(not combo.isHidden())
 
 
 def table_view(model: object, parent: QWidget | None = None) -> QTableView:

@@ -26,24 +26,24 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("dashboard", "工作台", "ui.pages.dashboard_page:DashboardPage", "Ctrl+1", "dashboard"),
-    PageSpec("topics", "调研课题", "ui.pages.topics_page:TopicsPage", "Ctrl+2", "topics",
+    PageSpec("dashboard", "工作台", "ui.dashboard.dashboard_page:DashboardPage", "Ctrl+1", "dashboard"),
+    PageSpec("topics", "调研课题", "ui.work.topics_page:TopicsPage", "Ctrl+2", "topics",
              "课题立项、领题、阶段推进、成果与评价"),
-    PageSpec("visits", "调研安排", "ui.pages.visits_page:VisitsPage", "Ctrl+3", "visits",
+    PageSpec("visits", "调研安排", "ui.work.visits_page:VisitsPage", "Ctrl+3", "visits",
              "调研日程、基层天数统计与扎堆调研提醒"),
-    PageSpec("meetings", "会议研讨", "ui.pages.meetings_page:MeetingsPage", "Ctrl+8", "topics",
+    PageSpec("meetings", "会议研讨", "ui.campaign.meetings_page:MeetingsPage", "Ctrl+8", "topics",
              "组工讲堂、中心组学习、专题研讨、务虚会；转为问题或课题"),
-    PageSpec("ledger", "问题台账", "ui.pages.ledger_page:LedgerPage", "Ctrl+4", "ledger",
+    PageSpec("ledger", "问题台账", "ui.ledger.ledger_page:LedgerPage", "Ctrl+4", "ledger",
              "问题清单、责任清单、督办清单，整改全流程与红黄绿预警"),
-    PageSpec("quiz", "业务测试", "ui.pages.quiz_page:QuizPage", "Ctrl+5", "quiz",
+    PageSpec("quiz", "业务测试", "ui.quiz.quiz_page:QuizPage", "Ctrl+5", "quiz",
              "题库、组卷、闭卷考试、成绩与评先"),
-    PageSpec("plans", "计划清单", "ui.pages.plans_page:PlansPage", "Ctrl+9", "plans",
+    PageSpec("plans", "计划清单", "ui.campaign.plans_page:PlansPage", "Ctrl+9", "plans",
              "周计划报送、月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"),
-    PageSpec("results", "成果与评价", "ui.pages.results_page:ResultsPage", "Ctrl+0", "topics",
+    PageSpec("results", "成果与评价", "ui.campaign.results_page:ResultsPage", "Ctrl+0", "topics",
              "成果转化运用清单、科室评价、挂钩村与结对户"),
-    PageSpec("exchange", "数据交换", "ui.pages.exchange_page:ExchangePage", "Ctrl+6", "exchange",
+    PageSpec("exchange", "数据交换", "ui.sync.exchange_page:ExchangePage", "Ctrl+6", "exchange",
              "与上级/下级单位交换签名数据包，冲突处理"),
-    PageSpec("settings", "设置", "ui.pages.settings_page:SettingsPage", "Ctrl+7", "settings"),
+    PageSpec("settings", "设置", "ui.settings.settings_page:SettingsPage", "Ctrl+7", "settings"),
 )
 
 #: Panels on the dashboard (工作台), each owned by its capability: "module:Class" taking (ctx, parent=None)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop_app.context import AppContext
+from ui.page_frame import PageFrame
 from ui.quiz.awards_tab import AwardsTab
 from ui.quiz.bank_tab import BankTab
 from ui.quiz.exams_tab import ExamsTab
 from ui.quiz.practice_tab import PracticeTab
 from ui.quiz.results_tab import ResultsTab
-from ui.work.widgets import page_header
 
 
 class QuizPage(QWidget):
@@ -28,12 +28,8 @@ class QuizPage(QWidget):
         for w, title in ((self.bank, "题库"), (self.exams, "考试"), (self.results, "成绩"), (self.awards, "评先"),
                          (self.practice, "练习与抽问")):
             self.tabs.addTab(w, self.tr(title))
-        header, _sub = page_header(self.tr("业务测试"), self.tr("题库、组卷、闭卷机考、成绩公示与半年评先"))
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        lay.addWidget(self.tabs, 1)
+        frame = PageFrame(self, self.tr("业务测试"), self.tr("题库、组卷、闭卷机考、成绩公示与半年评先"), margins=False)
+        frame.body.addWidget(self.tabs, 1)
 
     def focus_search(self) -> None:
         """Ctrl+F: to the 题库's search box (the page's only one)."""

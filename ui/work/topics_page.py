@@ -4,33 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
-    QSpinBox,
     QSplitter,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
 from desktop_app.context import AppContext
 from desktop_app.services import scope
-from desktop_app.services.organisation import current_year
 from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs, layout_memory
 from ui.enabling import need_selection, set_enabled, set_tip
-from ui.signals import Kind, bus, notify
+from ui.page_frame import PageFrame, hint_label, list_and_detail
+from ui.signals import Kind, notify
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import TopicTableModel
 from ui.work.topic_board import TopicBoard
 from ui.work.topic_detail import TopicDetail
 from ui.work.topic_dialogs import OutcomeDialog, ScoresDialog, TopicDialog, WeightsDialog
-from ui.work.widgets import find_box, find_corner, open_attachment, page_header, table_view
+from ui.work.widgets import find_box, find_corner, open_attachment, table_view
 
 #: how many topic-rule warnings the band shows (the rest are in its tooltip)
 RULE_LINES_SHOWN = 3
@@ -44,36 +40,39 @@ class TopicsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[TopicInfo] = []
+        self.due_colours: dict[str, str] = {}
         self.find = find_box(self.tr("查找：课题名称、科室、领导…"), self._show_items)
-        header, self.subtitle = page_header(self.tr("调研课题"), corner=find_corner(self.find, self.scope_box))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setPrefix(self.tr("年度 "))
-        self.year.setValue(current_year(ctx.db) if ctx.db.office_code else 2026)
+        frame = PageFrame(self, self.tr("调研课题"), corner=find_corner(self.find, self.scope_box))
+        self.subtitle = frame.subtitle
         self.year.valueChanged.connect(self.refresh)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(24, 10, 24, 4)
-        bar.addWidget(self.year)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-                ("new", self.tr("新建课题"), self.new_topic), ("edit", self.tr("编辑"), self.edit_topic),
-                ("forward", self.tr("推进到下一阶段"), lambda: self.move(1)),
-                # short labels: all twelve buttons must fit a 1280-wide window unclipped (推进到“调研中” grows)
-                ("back", self.tr("退回阶段"), lambda: self.move(-1)),
-                ("report", self.tr("上传报告"), self.attach_report),
-                ("outcome", self.tr("添加成果"), self.add_outcome), ("score", self.tr("评价打分"), self.score),
-                ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove),
-                ("print", self.tr("打印…"), self.print_list), ("export", self.tr("导出Excel…"), self.export_list)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
-            self.buttons[key] = b
-        self.buttons["new"].setObjectName("Primary")
-        self.buttons["remove"].setObjectName("Danger")
-        self.buttons["report"].setToolTip(self.tr("上传调研报告"))
-        bar.addStretch(1)
+        self._build_bar(frame.toolbar_row())
         # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_list(), self.tr("课题列表"))
+        self.tabs.addTab(self._build_board(), self.tr("阶段看板"))
+        frame.body.addWidget(self.tabs)
+        self.empty_hint = hint_label()
+        frame.body.addWidget(self.empty_hint)
+        self.rules = self._build_rules_band()
+        frame.body.addWidget(self.rules)
+        self.follow_changes()
 
+    def _build_bar(self, bar: QHBoxLayout) -> None:
+        """The year and the twelve actions on a topic."""
+        bar.addWidget(self.year)
+        self.buttons = PageFrame.add_buttons(bar, (
+            ("new", self.tr("新建课题"), self.new_topic), ("edit", self.tr("编辑"), self.edit_topic),
+            ("forward", self.tr("推进到下一阶段"), lambda: self.move(1)),
+            # short labels: all twelve buttons must fit a 1280-wide window unclipped (推进到“调研中” grows)
+            ("back", self.tr("退回阶段"), lambda: self.move(-1)),
+            ("report", self.tr("上传报告"), self.attach_report),
+            ("outcome", self.tr("添加成果"), self.add_outcome), ("score", self.tr("评价打分"), self.score),
+            ("weights", self.tr("评价权重"), self.weights), ("remove", self.tr("删除"), self.remove),
+            ("print", self.tr("打印…"), self.print_list), ("export", self.tr("导出Excel…"), self.export_list)))
+        self.buttons["report"].setToolTip(self.tr("上传调研报告"))
+
+    def _build_list(self) -> QSplitter:
+        """课题列表: the table, and the selected topic's detail beside it."""
         self.model = TopicTableModel(self)
         self.table = table_view(self.model)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -87,40 +86,24 @@ class TopicsPage(ScopedYearPage):
         self.detail.removeOutcome.connect(self.remove_outcome)
         self.detail.submit_review.clicked.connect(self.submit_review)
         self.detail.review.clicked.connect(self.review_topic)
-        self.due_colours: dict[str, str] = {}
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        return list_and_detail(self.table, self.detail, (3, 2))
+
+    def _build_board(self) -> TopicBoard:
+        """阶段看板: the topics as cards by stage."""
         self.board = TopicBoard()
         self.board.topicSelected.connect(self._select)
         self.board.topicActivated.connect(lambda tid: (self._select(tid), self.edit_topic()))
-        self.tabs = QTabWidget()
-        self.tabs.addTab(split, self.tr("课题列表"))
-        self.tabs.addTab(self.board, self.tr("阶段看板"))
-        body = QVBoxLayout()
-        body.setContentsMargins(24, 6, 24, 18)
-        body.addWidget(self.tabs)
-        self.empty_hint = QLabel()
-        self.empty_hint.setObjectName("Hint")
-        body.addWidget(self.empty_hint)
-        # 课题规则 (desktop_app.work.topic_rules): warnings, never refusals
-        self.rules = QLabel()
-        self.rules.setObjectName("Warning")
-        self.rules.setWordWrap(True)
-        self.rules.setStyleSheet("QLabel { color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d;"
-                                 " border-radius: 4px; padding: 6px 10px; }")
-        self.rules.hide()
-        body.addWidget(self.rules)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        lay.addLayout(bar)
-        lay.addLayout(body, 1)
-        bus().changed.connect(self._on_changed)
-        self.refresh()
+        return self.board
+
+    def _build_rules_band(self) -> QLabel:
+        """课题规则 (desktop_app.work.topic_rules): warnings, never refusals."""
+        rules = QLabel()
+        rules.setObjectName("Warning")
+        rules.setWordWrap(True)
+        rules.setStyleSheet("QLabel { color: #8a5300; background: #fff4e0; border: 1px solid #f0c36d;"
+                            " border-radius: 4px; padding: 6px 10px; }")
+        rules.hide()
+        return rules
 
     # ------------------------------------------------------------ loading
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from desktop_app.context import AppContext
 from desktop_app.services import organisation
 from desktop_app.sync import conflicts
+from ui.page_frame import PageFrame
 from ui.signals import Kind, bus
 from ui.sync.cards_tab import CardsTab
 from ui.sync.conflicts_tab import ConflictsTab
 from ui.sync.export_tab import ExportTab
 from ui.sync.import_tab import ImportTab
-from ui.work.widgets import page_header
 
 
 class ExchangePage(QWidget):
@@ -35,13 +35,9 @@ class ExchangePage(QWidget):
 
             self.prefecture = PrefectureTab(ctx, self)
             self.tabs.addTab(self.prefecture, self.tr("各县比较"))
-        header, _sub = page_header(self.tr("数据交换"), self.tr(
-            "通过U盘或内部邮件与上级、下级单位交换签名数据包"))
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        lay.addWidget(self.tabs, 1)
+        frame = PageFrame(self, self.tr("数据交换"), self.tr(
+            "通过U盘或内部邮件与上级、下级单位交换签名数据包"), margins=False)
+        frame.body.addWidget(self.tabs, 1)
         self._update_conflict_badge()
         bus().changed.connect(self._on_changed)
 

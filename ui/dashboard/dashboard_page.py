@@ -21,10 +21,10 @@ from desktop_app.context import AppContext
 from desktop_app.services import scope
 from ui import dialogs
 from ui.main_window import load_page_class
+from ui.navigation import DASHBOARD_PANELS
 from ui.office_scope import OfficeScopeCombo
-from ui.pages import DASHBOARD_PANELS
+from ui.page_frame import PageFrame, scope_corner, sync_scope_corner
 from ui.signals import Kind, bus
-from ui.work.widgets import scope_corner, sync_scope_corner
 
 log = logging.getLogger(__name__)
 
@@ -61,45 +61,45 @@ class DashboardPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-
-        header = QFrame()
-        header.setObjectName("PageHeader")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(24, 16, 24, 14)
-        hl = QVBoxLayout()
-        self.title = QLabel()
-        self.title.setObjectName("PageTitle")
-        self.subtitle = QLabel()
-        self.subtitle.setObjectName("PageSubtitle")
-        self.subtitle.setWordWrap(True)  # a prefecture's 查看范围 beside it: the line wraps, never widens the window
-        hl.addWidget(self.title)
-        hl.addWidget(self.subtitle)
-        row.addLayout(hl, 1)
         self.year: int | None = None  # the campaign year the counts are for (set by refresh_counts)
+        # the title is the office's name, the subtitle its code, level and quotas (refresh_counts)
+        frame = PageFrame(self, "", corner=self._build_corner(), margins=False)
+        self.title, self.subtitle = frame.title, frame.subtitle
+        # pages sit in a stack: a hidden page's shortcut never fires, so the ledger's Ctrl+P does not clash
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_summary)
+        frame.body.addWidget(self._build_body(), 1)
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)  # several changes in one event-loop turn → one refresh
+        self._pending.timeout.connect(self.refresh)
+        bus().changed.connect(self._on_changed)  # a bound method: the connection dies with the page
+        self.refresh_counts()  # the panels loaded their own data when they were made
+
+    def _build_corner(self) -> QWidget:
+        """The band's right: 查看范围 (a prefecture), 打印年度汇总 and the campaign documents."""
         # 查看范围 (a prefecture only): every county (the default), its own, or one county — for the
         # cards, every panel and the printed summary alike
-        self.office_combo = OfficeScopeCombo(ctx)
+        self.office_combo = OfficeScopeCombo(self.ctx)
         at = self.office_combo.findData(scope.ALL)
         if at >= 0:
             self.office_combo.setCurrentIndex(at)
         self.office_combo.office_changed.connect(self._office_changed)
         self.scope_box = scope_corner(self.office_combo)
-        row.addWidget(self.scope_box)
         self.print_button = QPushButton(self.tr("打印年度汇总"))
         self.print_button.setToolTip(self.tr("打印预览本年度工作汇总，可打印或另存为 PDF（Ctrl+P）"))
         self.print_button.clicked.connect(self.print_summary)
-        row.addWidget(self.print_button)
         from ui.print.campaign_menu import campaign_documents_button
 
-        self.documents_button = campaign_documents_button(self, ctx, self.office)
-        row.addWidget(self.documents_button)
-        # pages sit in a stack: a hidden page's shortcut never fires, so the ledger's Ctrl+P does not clash
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_summary)
-        outer.addWidget(header)
+        self.documents_button = campaign_documents_button(self, self.ctx, self.office)
+        corner = QWidget()
+        row = QHBoxLayout(corner)
+        row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.scope_box, self.print_button, self.documents_button):
+            row.addWidget(w)
+        return corner
 
+    def _build_body(self) -> QScrollArea:
+        """The holiday-table warning, the count cards and the capabilities' panels, scrolling."""
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -128,6 +128,13 @@ class DashboardPage(QWidget):
         for i, card in enumerate(self.cards.values()):
             cards.addWidget(card, 0, i)
         self.body.addLayout(cards)
+        self._build_panels()
+        self.body.addStretch(1)
+        scroll.setWidget(body)
+        return scroll
+
+    def _build_panels(self) -> None:
+        """Each capability's panel (DASHBOARD_PANELS), side by side or in two rows (_arrange_panels)."""
         self.panels: list[QWidget] = []
         self.panel_grid = QGridLayout()
         self.panel_grid.setSpacing(12)
@@ -139,16 +146,6 @@ class DashboardPage(QWidget):
         if self.panels:
             self.body.addLayout(self.panel_grid)
             self._arrange_panels()
-        self.body.addStretch(1)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
-
-        self._pending = QTimer(self)
-        self._pending.setSingleShot(True)
-        self._pending.setInterval(0)  # several changes in one event-loop turn → one refresh
-        self._pending.timeout.connect(self.refresh)
-        bus().changed.connect(self._on_changed)  # a bound method: the connection dies with the page
-        self.refresh_counts()  # the panels loaded their own data when they were made
 
     def _arrange_panels(self) -> None:
         """All panels side by side when they fit; otherwise the first (待办) on its own row, the others below."""

@@ -14,12 +14,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -27,15 +24,16 @@ from desktop_app.campaign import meeting_compliance, meetings
 from desktop_app.campaign.meetings import MEETING_KINDS, MONTHLY_REQUIRED_MEETING, WHOLE_OFFICE, MeetingInfo
 from desktop_app.context import AppContext
 from desktop_app.services import scope
-from desktop_app.services.organisation import current_year, list_sections
+from desktop_app.services.organisation import list_sections
 from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.meeting_dialog import MEETING_KIND, MeetingDialog
 from ui.campaign.meeting_models import ComplianceModel, MeetingTableModel
 from ui.enabling import need_selection, set_enabled
-from ui.signals import Kind, bus, notify
+from ui.page_frame import PageFrame, hint_label, list_and_detail, with_hint
+from ui.signals import Kind, notify
 from ui.work.scoped_page import ScopedYearPage
-from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, page_header, table_view
+from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, table_view
 
 
 class MeetingsPage(ScopedYearPage):
@@ -46,13 +44,22 @@ class MeetingsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[MeetingInfo] = []
+        self._whose = ""
         self.find = find_box(self.tr("查找：主题、主持人、主讲人、参会人员…"), self._show_items)
-        header, self.subtitle = page_header(self.tr("会议研讨"), corner=find_corner(self.find, self.scope_box))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setPrefix(self.tr("年度 "))
-        self.year.setValue(current_year(ctx.db) if ctx.db.office_code else dt.date.today().year)
+        frame = PageFrame(self, self.tr("会议研讨"), corner=find_corner(self.find, self.scope_box))
+        self.subtitle = frame.subtitle
         self.year.valueChanged.connect(lambda _v: self.refresh())
+        self._build_bar(frame.toolbar_row())
+        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_meeting)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_list(), self.tr("会议列表"))
+        self.tabs.addTab(self._build_grid(), self.tr("组工讲堂落实情况"))
+        frame.body.addWidget(self.tabs)
+        self.follow_changes()
+
+    def _build_bar(self, bar: QHBoxLayout) -> None:
+        """The year, the kind and section filters, and the actions on a meeting."""
         self.kind = QComboBox()
         self.kind.addItem(self.tr("全部类型"), "")
         for k in MEETING_KINDS:
@@ -60,27 +67,17 @@ class MeetingsPage(ScopedYearPage):
         self.kind.currentIndexChanged.connect(lambda _i: self._show_items())
         self.section = QComboBox()
         self.section.currentIndexChanged.connect(lambda _i: self._show_items())
-        bar = QHBoxLayout()
-        bar.setContentsMargins(24, 10, 24, 4)
         for w in (self.year, self.kind, self.section):
             bar.addWidget(w)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-                ("new", self.tr("新建"), self.new_meeting), ("edit", self.tr("编辑"), self.edit_meeting),
-                ("issue", self.tr("转为问题"), self.to_issue), ("topic", self.tr("转为课题"), self.to_topic),
-                ("attach", self.tr("添加附件"), self.attach), ("print", self.tr("打印…"), self.print_list),
-                ("export", self.tr("导出Excel…"), self.export_list), ("remove", self.tr("删除"), self.remove)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
-            self.buttons[key] = b
-        self.buttons["new"].setObjectName("Primary")
-        self.buttons["remove"].setObjectName("Danger")
+        self.buttons = PageFrame.add_buttons(bar, (
+            ("new", self.tr("新建"), self.new_meeting), ("edit", self.tr("编辑"), self.edit_meeting),
+            ("issue", self.tr("转为问题"), self.to_issue), ("topic", self.tr("转为课题"), self.to_topic),
+            ("attach", self.tr("添加附件"), self.attach), ("print", self.tr("打印…"), self.print_list),
+            ("export", self.tr("导出Excel…"), self.export_list), ("remove", self.tr("删除"), self.remove)))
         self.buttons["new"].setToolTip(self.tr("新建会议记录（Ctrl+N）"))
-        bar.addStretch(1)
-        # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_meeting)
 
+    def _build_list(self) -> QSplitter:
+        """会议列表: the table, the selected meeting's detail beside it."""
         self.model = MeetingTableModel(self)
         self.table = table_view(self.model)
         self.table.selectionModel().currentRowChanged.connect(
@@ -91,47 +88,23 @@ class MeetingsPage(ScopedYearPage):
                           (QKeySequence(QKeySequence.StandardKey.Delete), self.remove)):
             QShortcut(key, self.table, activated=slot).setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.horizontalHeader().moveSection(self.model.columnCount() - 1, 0)
-        self._whose = ""
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.detail.setTextFormat(Qt.TextFormat.RichText)
         self.detail.setMinimumWidth(260)
         self.detail.linkActivated.connect(self._open_link)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        split.setSizes([760, 300])
+        return list_and_detail(self.table, self.detail, (4, 1), (760, 300))
 
+    def _build_grid(self) -> QWidget:
+        """组工讲堂落实情况: what the grid shows, over the section × month grid."""
         self.grid_model = ComplianceModel(self)
         self.grid = QTableView()
         self.grid.setModel(self.grid_model)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.grid_hint = QLabel()
-        self.grid_hint.setObjectName("Hint")
-        self.grid_hint.setWordWrap(True)
-        gw = QWidget()
-        gl = QVBoxLayout(gw)
-        gl.addWidget(self.grid_hint)
-        gl.addWidget(self.grid, 1)
-
-        self.tabs = QTabWidget()
-        self.tabs.addTab(split, self.tr("会议列表"))
-        self.tabs.addTab(gw, self.tr("组工讲堂落实情况"))
-        body = QVBoxLayout()
-        body.setContentsMargins(24, 6, 24, 18)
-        body.addWidget(self.tabs)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        lay.addLayout(bar)
-        lay.addLayout(body, 1)
-        bus().changed.connect(self._on_changed)
-        self.refresh()
+        self.grid_hint = hint_label()
+        return with_hint(self.grid_hint, self.grid)
 
     # ------------------------------------------------------------ loading
 

@@ -19,10 +19,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
@@ -41,6 +39,7 @@ from ui.ledger.issue_dialog import IssueDialog
 from ui.ledger.issue_table_model import COLUMNS, IssueTableModel
 from ui.ledger.step_dialogs import StepDialog
 from ui.ledger.summary_models import ResponsibilityModel, SupervisionModel
+from ui.page_frame import PageFrame, list_and_detail
 from ui.signals import Kind, bus
 from ui.tasks import Task, run_task
 
@@ -77,7 +76,30 @@ class LedgerPage(QWidget):
         self.model = IssueTableModel(ctx, self)
         self.resp_model = ResponsibilityModel(self)
         self.sup_model = SupervisionModel(self)
+        # the page's title, as every page has one, on the toolbar's row (the ledger keeps its height for rows)
+        frame = PageFrame(self, self.tr("问题台账"), compact=True)
+        self.title = frame.title
+        self._build_toolbar(frame.toolbar_row())
+        self.filter_bar = FilterBar(ctx, self, load=False)
+        self.filter_bar.changed.connect(self.apply_filter)
+        self._build_tables()
+        self._build_tabs()
+        self.detail = DetailPane(self)
+        self.detail.step_requested.connect(self.run_step)
+        self.detail.attachment_requested.connect(self.open_attachment)
+        split = list_and_detail(self.tabs, self.detail, (3, 1), (900, 360))
+        frame.body.addWidget(self.filter_bar)
+        frame.body.addWidget(split, 1)
+        self._build_shortcuts()
+        self._build_timers()
+        # the rows first; the drop-downs and the overdue banner fill in on the next turn of the event loop
+        self.model.set_query(IssueFilter(year=organisation.current_year(ctx.db),
+                                         office=self.filter_bar.office.current_office()))
+        self._after_query()
+        QTimer.singleShot(0, self._fill_secondary)
 
+    def _build_toolbar(self, top: QHBoxLayout) -> None:
+        """After the title: the overdue banner, the count, then 交办, 登记, 打印 and 导出."""
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.RichText)
         self.banner.linkActivated.connect(self._on_banner_link)
@@ -97,17 +119,6 @@ class LedgerPage(QWidget):
         self.assign_sheet_button.setVisible(self.model.prefecture)
         if self.model.prefecture:
             self.new_button.setToolTip(self.tr("登记一条本单位的问题（Ctrl+Shift+N）"))
-        top = QHBoxLayout()
-        # the page's title, as every page has one, on the toolbar's row (the ledger keeps its height for rows)
-        self.title = QLabel(self.tr("问题台账"))
-        self.title.setObjectName("PageTitle")
-        top.addWidget(self.title)
-        top.addSpacing(16)
-        top.addWidget(self.banner, 1)
-        top.addWidget(self.count_label)
-        top.addWidget(self.assign_button)
-        top.addWidget(self.assign_sheet_button)
-        top.addWidget(self.new_button)
         # printing (issue 5): the current view as filtered, or the selected item's 督办通知单
         self.print_button = QPushButton(self.tr("打印…"))
         self.print_button.setToolTip(self.tr("打印预览当前清单（按当前筛选条件），可打印或另存为 PDF（Ctrl+P）"))
@@ -116,18 +127,17 @@ class LedgerPage(QWidget):
         self.notice_button.setToolTip(self.tr("打印选中问题的督办通知单"))
         self.notice_button.clicked.connect(self.print_notice)
         set_enabled(self.notice_button, self.tr("请先在清单中选中一条问题"))
-        top.addWidget(self.print_button)
-        top.addWidget(self.notice_button)
         # the 问题清单 as filtered on screen (in a prefecture: the county chosen, or every office)
         self.export_button = QPushButton(self.tr("导出 Excel…"))
         self.export_button.setToolTip(self.tr("将问题清单按当前筛选条件导出为 Excel"))
         self.export_button.clicked.connect(self.export_view)
-        top.addWidget(self.export_button)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_view)
+        top.addWidget(self.banner, 1)
+        for w in (self.count_label, self.assign_button, self.assign_sheet_button, self.new_button, self.print_button,
+                  self.notice_button, self.export_button):
+            top.addWidget(w)
 
-        self.filter_bar = FilterBar(ctx, self, load=False)
-        self.filter_bar.changed.connect(self.apply_filter)
-
+    def _build_tables(self) -> None:
+        """问题清单 (sortable, its columns sized), 责任清单 and 督办清单."""
         self.table = _table(self.model)
         self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -152,6 +162,8 @@ class LedgerPage(QWidget):
         self.sup_table.selectionModel().currentRowChanged.connect(self._on_sup_row)
         self.sup_model.modelReset.connect(self._on_sup_rows)
 
+    def _build_tabs(self) -> None:
+        """The three views of the ledger, one tab each."""
         self.tabs = QTabWidget()
         self._tab_titles = {TAB_ITEMS: self.tr("问题清单"), TAB_RESPONSIBILITY: self.tr("责任清单"),
                             TAB_SUPERVISION: self.tr("督办清单")}
@@ -162,28 +174,18 @@ class LedgerPage(QWidget):
         self.tabs.addTab(self.sup_table, self._tab_titles[TAB_SUPERVISION])
         self.tabs.currentChanged.connect(self._on_tab)
 
-        self.detail = DetailPane(self)
-        self.detail.step_requested.connect(self.run_step)
-        self.detail.attachment_requested.connect(self.open_attachment)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.tabs)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([900, 360])
-
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 10, 12, 10)
-        lay.addLayout(top)
-        lay.addWidget(self.filter_bar)
-        lay.addWidget(split, 1)
-
+    def _build_shortcuts(self) -> None:
+        """Ctrl+P, Ctrl+F and Ctrl+N (a prefecture: 交办; Ctrl+Shift+N 登记); F5 is the window's."""
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_view)
         # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
         if self.model.prefecture:
             QShortcut(QKeySequence.StandardKey.New, self, activated=self.assign_issue)
             QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=self.new_issue)
         else:
             QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_issue)
+
+    def _build_timers(self) -> None:
+        """Reloads after changes, and the detail pane, each deferred to the next turn of the event loop."""
         # F5 is the window's: it calls reload() on whichever page is in front
         self._pending = QTimer(self)
         self._pending.setSingleShot(True)
@@ -197,12 +199,6 @@ class LedgerPage(QWidget):
         self._detail_timer.setInterval(0)
         self._detail_timer.timeout.connect(lambda: self.show_issue(self.current_id))
         self.model.count_known.connect(lambda _n: self._show_count())
-
-        # the rows first; the drop-downs and the overdue banner fill in on the next turn of the event loop
-        self.model.set_query(IssueFilter(year=organisation.current_year(ctx.db),
-                                         office=self.filter_bar.office.current_office()))
-        self._after_query()
-        QTimer.singleShot(0, self._fill_secondary)
 
     def _fill_secondary(self) -> None:
         self.filter_bar.load_choices()

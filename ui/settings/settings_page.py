@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.context import AppContext
+from ui.page_frame import PageFrame
 from ui.print.font_dialog import PrintFontsTab
 from ui.settings.accounts_tab import AccountsTab
 from ui.settings.audit_tab import AuditTab
@@ -23,20 +24,8 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(0)
-        header = QFrame()
-        header.setObjectName("PageHeader")
-        hl = QVBoxLayout(header)
-        hl.setContentsMargins(24, 16, 24, 14)
-        title = QLabel(self.tr("设置"))
-        title.setObjectName("PageTitle")
-        sub = QLabel(self.tr("本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日、账户、审计日志、数据库"))
-        sub.setObjectName("PageSubtitle")
-        hl.addWidget(title)
-        hl.addWidget(sub)
-        outer.addWidget(header)
+        frame = PageFrame(self, self.tr("设置"), self.tr(
+            "本单位信息、科室、人员、调研年度与定额、数据备份、打印字体、节假日、账户、审计日志、数据库"), margins=False)
         body = QWidget()
         body.setObjectName("PageBody")
         bl = QVBoxLayout(body)
@@ -63,7 +52,7 @@ class SettingsPage(QWidget):
         self.database = DatabaseTab(ctx)
         self.tabs.addTab(self.database, self.tr("数据库"))
         bl.addWidget(self.tabs)
-        outer.addWidget(body, 1)
+        frame.body.addWidget(body, 1)
 
     def refresh(self) -> None:
         """Reload every tab."""

@@ -10,9 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -23,14 +21,14 @@ from PySide6.QtWidgets import (
 from desktop_app.context import AppContext
 from desktop_app.errors import ValidationError
 from desktop_app.services import scope
-from desktop_app.services.organisation import current_year
 from desktop_app.work import clashes, find, visit_state, visits
 from desktop_app.work.codes import VisitState
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
 from ui.enabling import need_selection, set_enabled
-from ui.signals import Kind, bus, notify
+from ui.page_frame import PageFrame, hint_label, list_and_detail, with_hint
+from ui.signals import Kind, notify
 from ui.work.column_menu import choose_columns
 from ui.work.crowding_view import CrowdingView
 from ui.work.days_view import DaysView
@@ -38,7 +36,7 @@ from ui.work.month_calendar import MonthCalendar
 from ui.work.scoped_page import ScopedYearPage
 from ui.work.table_models import DictRowsModel, VisitTableModel, fmt
 from ui.work.visit_dialog import VisitDialog
-from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, page_header, table_view
+from ui.work.widgets import find_box, find_corner, fit_columns, open_attachment, table_view
 
 
 class VisitsPage(ScopedYearPage):
@@ -50,33 +48,39 @@ class VisitsPage(ScopedYearPage):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.items: list[VisitInfo] = []
+        self._whose = ""  # the county shown (its name), "" for this office
         self.find = find_box(self.tr("查找：地点、人员、课题、月份…"), self._show_items)
-        header, self.subtitle = page_header(self.tr("调研安排"), corner=find_corner(self.find, self.scope_box))
-        self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
-        self.year.setPrefix(self.tr("年度 "))
-        self.year.setValue(current_year(ctx.db) if ctx.db.office_code else dt.date.today().year)
+        frame = PageFrame(self, self.tr("调研安排"), corner=find_corner(self.find, self.scope_box))
+        self.subtitle = frame.subtitle
         self.year.valueChanged.connect(self._year_changed)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(24, 10, 24, 4)
-        bar.addWidget(self.year)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-                ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
-                ("done", self.tr("标记完成…"), self.mark_done), ("cancel", self.tr("取消调研"), self.cancel_visit),
-                ("attach", self.tr("添加附件"), self.attach), ("issue", self.tr("发现问题转入台账"), self.to_ledger),
-                ("window", self.tr("提醒间隔"), self.set_window), ("print", self.tr("打印…"), self.print_list),
-                ("export", self.tr("导出Excel…"), self.export_list), ("remove", self.tr("删除"), self.remove)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            bar.addWidget(b)
-            self.buttons[key] = b
-        self.buttons["new"].setObjectName("Primary")
-        self.buttons["remove"].setObjectName("Danger")
-        bar.addStretch(1)
+        self._build_bar(frame.toolbar_row())
         # Ctrl+F is the window's (视图 › 查找): it calls focus_search() on the page in front
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_list(), self.tr("调研列表"))
+        self.tabs.addTab(self._build_calendar(), self.tr("月历"))
+        self.days = DaysView(ctx)
+        self.tabs.addTab(self.days, self.tr("基层天数"))
+        self.tabs.addTab(self._build_clashes(), self.tr("扎堆调研提醒"))
+        self.crowding = CrowdingView(ctx, self.own)
+        self.tabs.addTab(self.crowding, self.tr("扎堆/重复调研"))
+        frame.body.addWidget(self.tabs)
+        y = self.year.value()
+        today = dt.date.today()
+        self.calendar.go(y, today.month if today.year == y else 1)
+        self.follow_changes()
 
-        # list
+    def _build_bar(self, bar: QHBoxLayout) -> None:
+        """The year and the actions on a visit."""
+        bar.addWidget(self.year)
+        self.buttons = PageFrame.add_buttons(bar, (
+            ("new", self.tr("新建调研"), self.new_visit), ("edit", self.tr("编辑"), self.edit_visit),
+            ("done", self.tr("标记完成…"), self.mark_done), ("cancel", self.tr("取消调研"), self.cancel_visit),
+            ("attach", self.tr("添加附件"), self.attach), ("issue", self.tr("发现问题转入台账"), self.to_ledger),
+            ("window", self.tr("提醒间隔"), self.set_window), ("print", self.tr("打印…"), self.print_list),
+            ("export", self.tr("导出Excel…"), self.export_list), ("remove", self.tr("删除"), self.remove)))
+
+    def _build_list(self) -> QSplitter:
+        """调研列表: the table, the selected visit's detail under it."""
         self.model = VisitTableModel(self)
         self.table = table_view(self.model)
         self.table.selectionModel().currentRowChanged.connect(
@@ -84,7 +88,6 @@ class VisitsPage(ScopedYearPage):
         self.table.doubleClicked.connect(lambda _i: self.edit_visit())
         # the 单位 column (shown for 全部单位 only) reads first, where a prefecture looks for it
         self.table.horizontalHeader().moveSection(self.model.columnCount() - 1, 0)
-        self._whose = ""  # the county shown (its name), "" for this office
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -97,60 +100,31 @@ class VisitsPage(ScopedYearPage):
         detail_box.setMinimumHeight(90)
         # the detail under the list, not beside it: the list takes the window's whole width, so its columns
         # read without a sideways scroll at 1280×800 (beside it, 参加人员 and 课题 sat off the right edge)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(detail_box)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setSizes([420, 150])
+        split = list_and_detail(self.table, detail_box, (3, 1), (420, 150), vertical=True)
         # 乡镇、类型、方式、四不两直 are in the detail; the header's right-click menu shows them again
         choose_columns(self.table, "visits", (self.tr("乡镇"), self.tr("类型"), self.tr("方式"), self.tr("四不两直")),
                        fixed=(self.model.columnCount() - 1,))
-        # calendar
+        return split
+
+    def _build_calendar(self) -> QWidget:
+        """月历: the month's visits by day, the chosen day's listed under it."""
         self.calendar = MonthCalendar()
         self.calendar.monthChanged.connect(lambda y, m: self._load_month())
         self.calendar.grid.daySelected.connect(self._day_selected)
         self.calendar.grid.dayActivated.connect(self.new_visit_on)
-        self.day_list = QLabel()
-        self.day_list.setObjectName("Hint")
-        self.day_list.setWordWrap(True)
+        self.day_list = hint_label()
         cal = QWidget()
         cl = QVBoxLayout(cal)
         cl.addWidget(self.calendar, 1)
         cl.addWidget(self.day_list)
-        # days and clashes
-        self.days = DaysView(ctx)
+        return cal
+
+    def _build_clashes(self) -> QWidget:
+        """扎堆调研提醒: what it warns of, over the clashes found."""
         self.clash_model = DictRowsModel(clashes.clash_headers(scope.ALL), self)  # 单位 shown for 全部单位 only
         self.clash_table = table_view(self.clash_model)
-        self.clash_hint = QLabel()
-        self.clash_hint.setObjectName("Hint")
-        self.clash_hint.setWordWrap(True)
-        cw = QWidget()
-        cwl = QVBoxLayout(cw)
-        cwl.addWidget(self.clash_hint)
-        cwl.addWidget(self.clash_table, 1)
-
-        self.tabs = QTabWidget()
-        self.tabs.addTab(split, self.tr("调研列表"))
-        self.tabs.addTab(cal, self.tr("月历"))
-        self.tabs.addTab(self.days, self.tr("基层天数"))
-        self.tabs.addTab(cw, self.tr("扎堆调研提醒"))
-        self.crowding = CrowdingView(ctx, self.own)
-        self.tabs.addTab(self.crowding, self.tr("扎堆/重复调研"))
-        body = QVBoxLayout()
-        body.setContentsMargins(24, 6, 24, 18)
-        body.addWidget(self.tabs)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        lay.addLayout(bar)
-        lay.addLayout(body, 1)
-        y = self.year.value()
-        today = dt.date.today()
-        self.calendar.go(y, today.month if today.year == y else 1)
-        bus().changed.connect(self._on_changed)
-        self.refresh()
+        self.clash_hint = hint_label()
+        return with_hint(self.clash_hint, self.clash_table)
 
     # ------------------------------------------------------------ loading
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,33 +28,45 @@ from desktop_app.services.organisation import list_people
 from ui import dialogs, layout_memory
 from ui.campaign.plan_models import COL_OWNER, COL_STATE, ChoiceDelegate, ItemRow, PlanItemsModel, SectionStatusModel
 from ui.enabling import set_enabled
-from ui.office_scope import OfficeScopeCombo
-from ui.signals import Kind, bus, notify
-from ui.work.widgets import fit_columns, page_header, scope_corner, sync_scope_corner, table_view
+from ui.page_frame import PageFrame, ScopedPage, hint_label, list_and_detail
+from ui.signals import Kind, notify
+from ui.work.widgets import fit_columns, table_view
 
 PLAN_KIND = "plan"  # the change-bus kind of this page's writes
 #: how many sections the 未报送 line names (the rest are in its tooltip)
 NOT_FILED_SHOWN = 6
 
 
-class PlansPage(QWidget):
+class PlansPage(ScopedPage):
     """计划清单."""
 
+    RELOAD_KINDS = (PLAN_KIND, Kind.SECTION, Kind.PERSON, Kind.SYNC, Kind.ALL)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self.plan: PlanInfo | None = None
-        # 查看范围: a prefecture also reads each county's plans (read-only); hidden in a county
-        self.office_combo = OfficeScopeCombo(ctx)
-        self.office_combo.office_changed.connect(lambda _o: self.refresh())
-        self.scope_box = scope_corner(self.office_combo)
-        header, self.subtitle = page_header(self.tr("计划清单"), self.tr(
+        self.period = periods.current("week")
+        self._loading = False
+        frame = PageFrame(self, self.tr("计划清单"), self.tr(
             "周计划报分管领导，月度攻坚与亮点、季度补短板与创先争优、半年复盘、年度活动计划备案"), corner=self.scope_box)
+        self.subtitle = frame.subtitle
+        self._build_period_bar(frame.toolbar_row())
+        self._build_actions(frame.toolbar_row())
+        split = list_and_detail(self._build_status(), self._build_plan(), (0, 0), (480, 620))
+        frame.body.addWidget(split)
+        for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence.StandardKey.New, self.new_plan),
+                           ("Alt+Left", lambda: self.step(-1)), ("Alt+Right", lambda: self.step(1)),
+                           (QKeySequence.StandardKey.Print, self.print_plans)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        self._load_people()
+        self.follow_changes()
+
+    def _build_period_bar(self, bar: QHBoxLayout) -> None:
+        """The plan kind and the period: ◀ the period ▶ 本期."""
         self.kind = QComboBox()
         for key, label in KIND_LABELS.items():
             self.kind.addItem(label, key)
         self.kind.currentIndexChanged.connect(self._kind_changed)
-        self.period = periods.current("week")
         self.prev_btn = QPushButton("◀")
         self.next_btn = QPushButton("▶")
         self.prev_btn.setToolTip(self.tr("上一期（Alt+←）"))
@@ -70,58 +81,40 @@ class PlansPage(QWidget):
         self.period_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.today_btn = QPushButton(self.tr("本期"))
         self.today_btn.clicked.connect(self.go_current)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(24, 10, 24, 4)
         for w in (self.kind, self.prev_btn, self.period_label, self.next_btn, self.today_btn):
             bar.addWidget(w)
         bar.addStretch(1)
-        actions = QHBoxLayout()
-        actions.setContentsMargins(24, 4, 24, 4)
-        self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-                ("new", self.tr("新建"), self.new_plan), ("save", self.tr("保存"), self.save),
-                ("file", self.tr("报送"), self.file), ("carry", self.tr("结转上期未完成"), self.carry),
-                ("record", self.tr("备案"), self.record), ("remove", self.tr("删除草稿"), self.remove),
-                ("print", self.tr("打印…"), self.print_plans)):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            actions.addWidget(b)
-            self.buttons[key] = b
-        self.buttons["new"].setObjectName("Primary")
-        self.buttons["remove"].setObjectName("Danger")
-        self.buttons["print"].setToolTip(self.tr("打印本期各科室的计划及未报送科室（Ctrl+P）"))
-        actions.addStretch(1)
 
+    def _build_actions(self, bar: QHBoxLayout) -> None:
+        """The steps of a plan: 新建, 保存, 报送, 结转, 备案, 删除草稿, 打印."""
+        self.buttons = PageFrame.add_buttons(bar, (
+            ("new", self.tr("新建"), self.new_plan), ("save", self.tr("保存"), self.save),
+            ("file", self.tr("报送"), self.file), ("carry", self.tr("结转上期未完成"), self.carry),
+            ("record", self.tr("备案"), self.record), ("remove", self.tr("删除草稿"), self.remove),
+            ("print", self.tr("打印…"), self.print_plans)))
+        self.buttons["print"].setToolTip(self.tr("打印本期各科室的计划及未报送科室（Ctrl+P）"))
+
+    def _build_status(self) -> QWidget:
+        """Left: where each section's plan of the period stands, and who has not filed."""
         self.status_model = SectionStatusModel(self)
         self.status_table = table_view(self.status_model)
         self.status_table.selectionModel().currentRowChanged.connect(lambda *_: self._section_changed())
-        self.not_filed = QLabel()
-        self.not_filed.setObjectName("Hint")
-        self.not_filed.setWordWrap(True)
+        self.not_filed = hint_label()
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.status_table, 1)
         ll.addWidget(self.not_filed)
+        return left
 
+    def _build_plan(self) -> QWidget:
+        """Right: the selected section's plan — its title, the 分管领导 it goes to, its lines, the summary."""
         self.plan_title = QLabel()
         self.plan_title.setObjectName("StatLabel")
         self.plan_title.setWordWrap(True)
         self.leader = QComboBox()
         self.leader.setToolTip(self.tr("报送对象（分管领导）"))
-        self.items_model = PlanItemsModel(self)
-        self.items = QTableView()
-        self.items.setModel(self.items_model)
-        self.items.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
-        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.items.verticalHeader().hide()
-        self.items.horizontalHeader().setStretchLastSection(False)
-        self.items.setItemDelegateForColumn(COL_STATE, ChoiceDelegate(list(ITEM_STATES.items()), self.items))
-        self.owner_delegate = ChoiceDelegate([], self.items)
-        self.items.setItemDelegateForColumn(COL_OWNER, self.owner_delegate)
+        self._build_items()
         self.add_btn = QPushButton(self.tr("添加事项"))
         self.add_btn.clicked.connect(self.add_item)
         self.del_btn = QPushButton(self.tr("删除事项"))
@@ -145,39 +138,25 @@ class PlansPage(QWidget):
         rl.addWidget(self.items, 1)
         rl.addLayout(rows)
         rl.addWidget(self.summary)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setSizes([480, 620])
-        body = QVBoxLayout()
-        body.setContentsMargins(24, 6, 24, 18)
-        body.addWidget(split)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(header)
-        lay.addLayout(bar)
-        lay.addLayout(actions)
-        lay.addLayout(body, 1)
-        for keys, slot in ((QKeySequence.StandardKey.Save, self.save), (QKeySequence.StandardKey.New, self.new_plan),
-                           ("Alt+Left", lambda: self.step(-1)), ("Alt+Right", lambda: self.step(1)),
-                           (QKeySequence.StandardKey.Print, self.print_plans)):
-            QShortcut(QKeySequence(keys), self).activated.connect(slot)
-        self._loading = False
-        self._load_people()
-        bus().changed.connect(self._on_changed)
-        self.refresh()
+        return right
+
+    def _build_items(self) -> None:
+        """The plan's lines, edited in place (状态 and 责任人 from drop-downs)."""
+        self.items_model = PlanItemsModel(self)
+        self.items = QTableView()
+        self.items.setModel(self.items_model)
+        self.items.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
+        self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.items.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.items.verticalHeader().hide()
+        self.items.horizontalHeader().setStretchLastSection(False)
+        self.items.setItemDelegateForColumn(COL_STATE, ChoiceDelegate(list(ITEM_STATES.items()), self.items))
+        self.owner_delegate = ChoiceDelegate([], self.items)
+        self.items.setItemDelegateForColumn(COL_OWNER, self.owner_delegate)
 
     # --- reading --------------------------------------------------------------------------------
-    @property
-    def office(self) -> str:
-        """The scope shown: "" this office, a county's code, or ``scope.ALL`` (prefecture only)."""
-        return self.office_combo.current_office()
-
-    def own(self) -> bool:
-        """True while this office's own plans are shown (the only ones it may change)."""
-        return not self.office
-
     def kind_key(self) -> str:
         """The plan kind shown."""
         return str(self.kind.currentData())
@@ -287,14 +266,10 @@ class PlansPage(QWidget):
         set_enabled(self.del_btn, no_plan or (None if self.items.currentIndex().isValid()
                                               else self.tr("请先在事项表中选中一行")))
 
-    def _on_changed(self, kind: str, _ids: list) -> None:
-        if kind in (Kind.ALL, Kind.OFFICE, Kind.SYNC) and self.ctx.db.office_code:
-            self.office_combo.reload()  # a bundle may have brought a new county
-            sync_scope_corner(self.scope_box, self.office_combo)
+    def _on_changed(self, kind: str, ids: list) -> None:
         if kind in (Kind.PERSON, Kind.ALL):
             self._load_people()
-        if kind in (PLAN_KIND, Kind.SECTION, Kind.PERSON, Kind.SYNC, Kind.ALL):
-            self.refresh()
+        super()._on_changed(kind, ids)
 
     def _summary_edited(self) -> None:
         if not self._loading:
