@@ -263,3 +263,22 @@ def test_a_page_walks_the_serial_order_or_takes_the_index_by_how_dense_the_match
                 assert query.count_issues(ctx.db, f) == len(want), words
     finally:
         event.remove(ctx.db.engine, "before_cursor_execute", note)
+
+
+def test_a_word_of_two_ideographs_is_answered_by_the_index_alone(ctx: AppContext) -> None:
+    """No LIKE recheck for 整改 (its one bigram is in the indexed text exactly when the word is in a field);
+    a longer word, a letter or a 1-character word is rechecked. The results are the LIKE scan's either way
+    (the two tests above read the same words against their reference)."""
+    _add(ctx, ITEMS)
+    with ctx.db.session() as s:
+        def sql(words: str) -> str:
+            cond = search.text_condition(words, s)
+            assert cond is not None
+            return str(select(Issue.id).where(cond).compile(dialect=s.get_bind().dialect))
+
+        assert "LIKE" not in sql("整改") and "LIKE" not in sql("整改 党建") and "fielddesk_bigrams" in sql("整改")
+        for words in ("党建工", "Sql", "ab", "26", "整", "整改 a_b"):
+            assert "LIKE" in sql(words), words
+        # 整|改 across two fields, 整 and 改 in two fields of one item: not 整改
+        assert _found(s, "整改") == _like_scan(s, "整改") == {"2026-001", "2026-006"}
+        assert _found(s, "改革 党") == _like_scan(s, "改革 党") == {"2026-002"}
