@@ -17,11 +17,14 @@ the ledger group's own steps (``bench.group_ledger``; median of 3 runs after a w
   show and paint ``LedgerPage`` (count, first page, first item's timeline) with the database open.
 * ``ledger_pg_filter_100k_s`` · ``ledger_sqlite_filter_100k_s`` · ratio — the free-text filter
   党建 applied and its rows painted (SQLite: count and first page from its FTS5 character index;
-  PostgreSQL: count and first page through its character-bigram index, migration 0012:
+  PostgreSQL: the count through its character-bigram index, migration 0013, and the first page by
+  walking the serial order or through that index, whichever the planner's estimates say is sooner:
   docs/postgresql.md, “Text search”).
 * ``ledger_pg_filter_counted_100k_s`` · ``ledger_sqlite_filter_counted_100k_s`` · ratio — the same
-  until the exact count is shown: on both engines a narrow text is counted at once, a broad one
-  off the UI thread after the first page is painted (``query.count_is_slow``).
+  until the exact count is shown and the events queued meanwhile are handled: on both engines a
+  narrow text (党建) is counted at once, with the rows, so this adds the first item's detail pane
+  (its timeline, ~14 statements: one round trip each on PostgreSQL) to the figure above; a broad
+  text is counted off the UI thread after the first page is painted (``query.count_is_slow``).
 * ``ledger_pg_last_row_100k_s`` · ``ledger_sqlite_last_row_100k_s`` · ratio — Ctrl+End from a
   fresh model: the last page fetched, selected, its timeline loaded, painted.
 * ``ledger_pg_filter_common_term_100k_s`` · ``ledger_sqlite_filter_common_term_100k_s`` · ratio —

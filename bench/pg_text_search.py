@@ -7,7 +7,7 @@ OFFICE_FOLDER: a demo office (e.g. the ledger bench's 100k office, a copy: openi
 It is copied onto the server once (``group_ledger_pg.server_copy``, reused while it holds the same
 rows). Each text is then counted (``count_issues``) and its first page read (``fetch_page``, serial
 order) through the ledger's own queries: "like" with the bigram condition switched off (the LIKE
-scan of before migration 0012), "bigram" as shipped. Best of 5 after a warm-up; the two counts must agree.
+scan of before migration 0013), "bigram" as shipped. Best of 5 after a warm-up; the two counts must agree.
 """
 
 from __future__ import annotations

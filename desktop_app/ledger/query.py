@@ -281,9 +281,10 @@ def count_is_slow(db: Database, f: IssueFilter) -> bool:
     """Whether ``count_issues(f)`` must collect a broad text's matches (0.1 s and more at 100k items).
 
     The table then shows its first page at once and counts off the UI thread. On PostgreSQL a word of
-    two or more characters is counted through the bigram index of migration 0012 (≤ 0.06 s for 党建 at
-    100k, docs/postgresql.md); a broad text there (整改) still rechecks most of the ledger, and a text of
-    1-character words only is a LIKE scan of it (0.25 s at 100k): those are counted off the UI thread.
+    two or more characters is counted through the bigram index of migration 0013, which reads every
+    candidate's row: a text with few candidates is counted at once (合作社, 2,281: 0.009 s at 100k), one
+    with more than ``search.COUNT_LATER_CANDIDATES`` (党建, 7,076: 0.031 s; 整改, 84,773: 0.15 s) and a
+    text of 1-character words only (a LIKE scan of the ledger, 0.25 s) are counted off the UI thread.
     """
     if not f.text.strip():
         return False
@@ -292,8 +293,9 @@ def count_is_slow(db: Database, f: IssueFilter) -> bool:
         if not search.has_fts(s):
             if search.match_query(f.text) is None:  # nothing searchable matches nothing: no scan
                 return False
-            # PostgreSQL: the bigram index counts a narrow text at once; 1-character words are a LIKE scan
-            return search.estimated_matches(f.text, s) is None or search.is_broad(f.text, s)
+            # PostgreSQL: the bigram index counts a text of few candidates at once; 1-character words are a LIKE scan
+            est = search.estimated_matches(f.text, s)
+            return est is None or est[0] >= search.COUNT_LATER_CANDIDATES
         return search.is_broad(f.text, s)
 
 
@@ -323,13 +325,21 @@ def fetch_page(
         # so one page costs one page of index, not a sort of every match
         fts = search.has_fts(s)
         walk = bool(f.text.strip()) and sort_key == "serial" and bool(f.year)
-        # a broad text (整改): test each row walked against the index instead of collecting every match
-        # (PostgreSQL: LIKE on each row walked, the bigram index left out, so the planner walks too)
-        broad = walk and search.is_broad(f.text, s)
+        offices = office_codes(db, f, s)
+        if fts:
+            # a broad text (整改): test each row walked against the index instead of collecting every match
+            broad = walk and search.is_broad(f.text, s)
+        else:
+            # PostgreSQL: LIKE on each row walked, the bigram index left out (so the planner walks too),
+            # when the matches are dense enough that a page is found sooner than the index's candidates
+            # are collected and sorted (党建 at 100k); a rarer text takes the index (search.walk_is_cheaper)
+            broad = walk and search.walk_is_cheaper(
+                f.text, conditions(f, clock, s, with_text=False, offices=offices), int(f.year or 0),
+                limit + (offset if after_key is None else 0), s)
         # the page's ids first (a narrow sort, often inside a covering index), then their rows:
         # sorting whole rows would carry every wide row of the ledger through the sorter
         ids = select(Issue.id).where(*conditions(f, clock, s, with_text=not (broad and fts),
-                                                 probe=walk if fts else broad, offices=office_codes(db, f, s)))
+                                                 probe=walk if fts else broad, offices=offices))
         probe = search.row_matches(f.text) if broad and fts else None
         if probe is not None:  # broad implies a searchable text, so this is always a condition
             ids = ids.where(probe)
