@@ -65,8 +65,12 @@ def _from_stored(col_type: Any) -> Converter:
     return lambda v: v
 
 
-def insert_rows(s: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert ``rows`` (value tuples in ``columns`` order) in the session's transaction."""
+def insert_rows(s: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                stored: bool = False) -> None:
+    """Insert ``rows`` (value tuples in ``columns`` order) in the session's transaction.
+
+    ``stored``: every value is already in SQLite's stored form (the demo's rows), so SQLite takes the
+    tuples as they are — no pass over each row."""
     if not rows:
         return
     conn = s.connection()
@@ -76,7 +80,7 @@ def insert_rows(s: Session, table: Table, columns: Sequence[str], rows: Sequence
             conn.execute(insert(table), [{c: f(v) for c, f, v in zip(columns, convert, r, strict=True)}
                                          for r in rows[i:i + CHUNK]])
         return
-    converters = _sqlite_converters(table, columns, conn.dialect)
+    converters = [] if stored else _sqlite_converters(table, columns, conn.dialect)
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     for i in range(0, len(rows), CHUNK):
         chunk = rows[i:i + CHUNK]
@@ -134,10 +138,11 @@ class SyncedRows:
     def __len__(self) -> int:
         return len(self.log)
 
-    def write(self, s: Session, by_id: bool = False) -> dict[str, int]:
+    def write(self, s: Session, by_id: bool = False, stored: bool = False) -> dict[str, int]:
         """Insert the queued rows and their change-log entries in the session's transaction, then
         forget them; returns the rows written per table. ``by_id``: insert each table's rows in id
-        order (neighbouring inserts touch neighbouring pages of a random-UUID primary key)."""
+        order (neighbouring inserts touch neighbouring pages of a random-UUID primary key);
+        ``stored``: the values were queued in SQLite's stored form (see ``insert_rows``)."""
         if not self.log:
             return {}
         seq = reserve_seqs(s, self.office, len(self.log))
@@ -146,7 +151,7 @@ class SyncedRows:
             if rows:
                 if by_id:
                     rows.sort()
-                insert_rows(s, tbl, _layout(tbl.name)[0], rows)
+                insert_rows(s, tbl, _layout(tbl.name)[0], rows, stored)
         fields = {table: encode_fields(table, "insert", insert_fields(table)) for table in self.rows}
         append_log(s, [(self.office, seq + k, stamp, table, rid, "insert", fields[table])
                        for k, (stamp, table, rid) in enumerate(self.log)])

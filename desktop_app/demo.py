@@ -542,7 +542,7 @@ class _Bulk:
             sqlite = is_sqlite(conn)
             if sqlite:  # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
-            counts = rows.write(s, by_id=True)
+            counts = rows.write(s, by_id=True, stored=True)  # queued as SQLite stores them (_d: ISO dates)
             audit.record(s, actor, "demo_ledger", "issue", "", {name: counts.get(name, 0) for name in self.totals})
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
