@@ -95,6 +95,24 @@ def insert_rows(s: Session, table: Table, columns: Sequence[str], rows: Sequence
         conn.exec_driver_sql(sql, chunk)
 
 
+def insert_mappings(s: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert ``rows`` given by column name, each holding every column of ``table`` (the sync importer's):
+    on SQLite each becomes its stored tuple in one pass."""
+    if not rows:
+        return
+    columns = [c.name for c in table.columns]
+    conn = s.connection()
+    if conn.dialect.name != "sqlite":
+        insert_rows(s, table, columns, [tuple(r[c] for c in columns) for r in rows])
+        return
+    convert: list[Converter | None] = [None] * len(columns)
+    for k, f in _sqlite_converters(table, columns, conn.dialect):
+        convert[k] = f
+    pairs = list(zip(columns, convert, strict=True))
+    insert_rows(s, table, columns, [tuple(r[c] if f is None else f(r[c]) for c, f in pairs) for r in rows],
+                stored=True)
+
+
 def append_log(s: Session, entries: Sequence[Sequence[Any]]) -> None:
     """Write change-log entries: tuples in ``LOG_COLUMNS`` order, all with or all without ``actor``."""
     if entries:

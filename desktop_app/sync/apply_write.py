@@ -8,7 +8,7 @@ import os
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from db.bulk import append_log, insert_rows
+from db.bulk import append_log, insert_mappings
 from db.changes import answered_by
 from db.models import SYNCED_MODELS, Attachment, SyncConflict
 from desktop_app.attachments import attachment_path
@@ -33,8 +33,7 @@ def write_plan(s: Session, plan: Plan, raw: RawBundle, data: DataDir, dry_run: b
         tbl = table_of(SYNCED_MODELS[table])
         rows = plan.inserts.get(table)
         if rows:
-            cols = [c.name for c in tbl.columns]
-            insert_rows(s, tbl, cols, [tuple(r[c] for c in cols) for r in rows])
+            insert_mappings(s, tbl, rows)
         ups = plan.updates.get(table)
         if ups:
             for u in ups:
