@@ -16,7 +16,10 @@ Figures (seconds; names keep their nominal size whatever ``scale`` is):
 * ``calamine_read_100k_s`` — the floor: python-calamine reading the same sheet into Python lists.
 * ``excel_import_100k_ratio`` — product / floor (target ≤ 1.5, issue #20).
 * ``excel_import_write_100k_s`` — preview plus ``create_issues`` of the plain-rows sheet into a
-  fresh office (the whole import a clerk waits for); for information, it has no library floor.
+  fresh office (the whole import a clerk waits for).
+* ``sqlite_executemany_import_100k_s`` — its floor: raw ``sqlite3.executemany`` of the rows that import
+  wrote (the items and their progress entries, as tuples read back beforehand) into another fresh
+  office's empty tables in one transaction; ``excel_import_write_100k_ratio`` — product / floor (target ≤ 4).
 * ``excel_import_50_s`` / ``calamine_read_50_s`` — the same two on a 50-row sheet (median of 5): the
   import's fixed cost, mostly starting the worker process that parses the file (excel/worker.py);
   ``excel_import_50_overhead_s`` is their difference (target < 0.3 s).
@@ -151,6 +154,39 @@ def import_and_write(path: Path, workdir: Path) -> int:
         ctx.close()
 
 
+def executemany_floor(written: Path, workdir: Path) -> float:
+    """Raw sqlite3 executemany of the item and progress rows of office ``written`` into a fresh office."""
+    import sqlite3
+
+    from desktop_app.context import initialise_office, open_context
+    from desktop_app.services.organisation import SetupInput
+
+    src = sqlite3.connect(written / "fielddesk.db")
+    tables = {}
+    for table in ("issue", "progress"):
+        cur = src.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
+        tables[table] = ([d[0] for d in cur.description], cur.fetchall())
+    src.close()
+    folder = workdir / "floor_db"
+    if folder.exists():
+        shutil.rmtree(folder)
+    ctx = open_context(folder, daily_backup=False)
+    initialise_office(ctx, SetupInput(code="532801", name="景洪市乡村振兴局", year=2026))
+    ctx.close()
+    conn = sqlite3.connect(folder / "fielddesk.db")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    gc.collect()
+    t0 = time.perf_counter()
+    for table, (cols, data) in tables.items():
+        conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", data)  # noqa: S608
+    conn.commit()
+    elapsed = time.perf_counter() - t0
+    conn.close()
+    shutil.rmtree(folder)
+    return elapsed
+
+
 def run(scale: float, workdir: Path) -> dict[str, float | None]:
     """Measure the group at ``scale`` (1.0 = 100k ledger items)."""
     from bench.common import make_big_office, pair, peak_rss_mb, rnd
@@ -187,6 +223,7 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     assert read == items, (read, items)
     t_write, imported = _timed(import_and_write, workdir / "ledger_rows.xlsx", workdir)
     assert imported == n
+    t_write_floor = executemany_floor(workdir / "import_db", workdir)
     # a clerk's everyday sheet (50 rows): what the worker process adds to an import is visible here
     small = sorted(_timed(product_import, workdir / "warm_rows.xlsx")[0] for _ in range(5))[2]
     small_floor = sorted(_timed(floor_import, workdir / "warm_rows.xlsx")[0] for _ in range(5))[2]
@@ -196,7 +233,7 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
         **pair("excel_export_100k_s", t_export, "openpyxl_write_only_100k_s", t_floor_w),
         **pair("excel_import_100k_s", t_import, "calamine_read_100k_s", t_floor_r),
         "excel_export_rows_100k_s": rnd(t_rows),
-        "excel_import_write_100k_s": rnd(t_write),
+        **pair("excel_import_write_100k_s", t_write, "sqlite_executemany_import_100k_s", t_write_floor),
         "excel_export_100k_file_mb": rnd((workdir / "ledger.xlsx").stat().st_size / 1e6, 1),
         "excel_peak_rss_mb": rnd(peak_rss_mb(), 0),
     }

@@ -172,6 +172,15 @@ def note_first_seq(session: Session, seq: int) -> None:
     session.info.setdefault(FIRST_SEQ_KEY, seq)
 
 
+def reserve_seqs(session: Session, origin: str, count: int) -> int:
+    """The first of ``count`` sequence numbers for this office's entries written in bulk (``db.bulk``):
+    after those already in the log and those this transaction's flushes handed out."""
+    seq = max(next_seq(session, origin), session.info.get(_SEQ_KEY, 0))
+    note_first_seq(session, seq)
+    session.info[_SEQ_KEY] = seq + count
+    return seq
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_changes(session: Session, flush_context: Any, instances: Any) -> None:
     # flush([obj]) flushes only those objects: stamp and log only them, the rest at their own flush

@@ -1,48 +1,76 @@
-"""Schema versions: where a database stands, and bringing it to head with Alembic."""
+"""Schema versions: where a database stands, and bringing it to head with Alembic.
+
+Every open asks where the database stands; almost always it is at head and nothing else
+happens. That check reads the revision numbers from the migration files and the version
+table with plain SQL: Alembic itself (its import and loading every migration module took a
+third of a second of each start, more on a busy PC) is imported only to migrate.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.exc import SAWarning
 
 from db import killpoints
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:["']([^"']*)["']|None)""", re.M)
+
+
+@functools.cache
+def _chain() -> dict[str, str | None]:
+    """revision -> the revision it follows (None for the first), read from the migration files' own lines."""
+    chain: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {m.group(1): m.group(2) for m in _REVISION_LINE.finditer(path.read_text(encoding="utf-8"))}
+        if found.get("revision"):
+            chain[str(found["revision"])] = found.get("down_revision") or None
+    return chain
 
 
 def alembic_config() -> Config:
     """An Alembic config pointing at the bundled migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
-    """The newest schema revision this version of FieldDesk knows."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest schema revision this version of FieldDesk knows (the one no other follows)."""
+    chain = _chain()
+    heads = set(chain) - {down for down in chain.values() if down}
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations must form one chain, found heads {sorted(heads)}")
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
     """Every revision this version knows (older databases are at one of these)."""
-    return {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return set(_chain())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None for an empty (new) database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(versions) > 1:
+        raise RuntimeError(f"the database records several schema versions: {versions}")
+    return versions[0] if versions else None
 
 
 def _kill_points(step: object, **_: object) -> None:
@@ -102,17 +130,23 @@ def _run(engine: Engine, action: Callable[[Config], None], kill_points: bool = T
 
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Migrate the database to ``target`` in one transaction."""
+    from alembic import command
+
     _run(engine, lambda cfg: command.upgrade(cfg, target))
 
 
 def downgrade(engine: Engine, target: str) -> None:
     """Migrate down (used by tests to build databases of older revisions)."""
+    from alembic import command
+
     _run(engine, lambda cfg: command.downgrade(cfg, target))
 
 
 @functools.lru_cache(maxsize=64)
 def _reference_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
     """Tables and ``table.column`` names a database has at ``revision`` (built once in memory)."""
+    from alembic import command
+
     engine = create_engine("sqlite://", future=True)
     try:
         _run(engine, lambda cfg: command.upgrade(cfg, revision), kill_points=False)
@@ -157,7 +191,7 @@ def schema_problems(engine: Engine, revision: str | None = None) -> list[str]:
 
 def _later_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
     """Every table and column some revision after ``revision`` has."""
-    order = [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()][::-1]
+    order = revision_order()
     later = order[order.index(revision) + 1:]
     tables: set[str] = set()
     columns: set[str] = set()
@@ -166,6 +200,18 @@ def _later_schema(revision: str) -> tuple[frozenset[str], frozenset[str]]:
         tables |= t
         columns |= c
     return frozenset(tables), frozenset(columns)
+
+
+def revision_order() -> list[str]:
+    """The known revisions, oldest first."""
+    chain = _chain()
+    after = {down: rev for rev, down in chain.items()}
+    order: list[str] = []
+    rev = after.get(None)
+    while rev is not None:
+        order.append(rev)
+        rev = after.get(rev)
+    return order
 
 
 def file_problems(path: Path) -> list[str]:
@@ -180,3 +226,12 @@ def file_problems(path: Path) -> list[str]:
         return [f"无法读取：{exc}"]
     finally:
         engine.dispose()
+
+
+def __getattr__(name: str) -> object:
+    """``ScriptDirectory`` for callers that walk Alembic's own view of the chain (tests, fixtures), imported on use."""
+    if name == "ScriptDirectory":
+        from alembic.script import ScriptDirectory
+
+        return ScriptDirectory
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

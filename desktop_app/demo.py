@@ -32,19 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, insert, select
-from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import killpoints
-from db.changes import STAMP_COLUMNS, encode_fields, next_seq
+from db.bulk import SyncedRows
 from db.dialect import is_sqlite
 from db.engine import Database
 from db.models import (
     Attempt,
-    Base,
     Campaign,
-    ChangeLog,
     Closure,
     Exam,
     Extension,
@@ -492,39 +489,23 @@ def _make_quiz(db: Database, w: _World) -> None:
 
 
 class _Bulk:
-    """Rows of the ledger tables waiting for executemany, plus their change-log entries."""
-
-    MODELS: tuple[type[Base], ...] = (Issue, Progress, Urge, Closure, FollowUp, Extension)
+    """Ledger rows waiting for the shared bulk writer (``db.bulk.SyncedRows``), written off this thread."""
 
     def __init__(self, office: str, tick: Callable[[], int]) -> None:
         self.office = office
         self.tick = tick
-        self.rows: dict[str, list[tuple[Any, ...]]] = {m.__tablename__: [] for m in self.MODELS}
-        self.log: list[tuple[int, str, str, str]] = []  # (hlc, table, row id, fields json) in change order
-        self.columns: dict[str, list[str]] = {}
-        self.fields: dict[str, str] = {}
-        self.totals: dict[str, int] = {m.__tablename__: 0 for m in self.MODELS}
+        self.rows = SyncedRows(office, tick)
+        self.totals: dict[str, int] = {m.__tablename__: 0 for m in (Issue, Progress, Urge, Closure, FollowUp, Extension)}
         self._writer: threading.Thread | None = None
         self._failed: BaseException | None = None
-        for m in self.MODELS:
-            name = m.__tablename__
-            # the stamps and tombstone first, then the table's own columns; created/updated use server defaults
-            own = [c.name for c in m.__table__.columns  # type: ignore[attr-defined]
-                   if c.name not in ("id", "office_code", "hlc", "changed_by", "deleted", "created_at", "updated_at")]
-            self.columns[name] = ["id", "office_code", "hlc", "changed_by", "deleted", *own]
-            # the same field list the flush hook records for an ORM insert ("*": every column)
-            attrs = sa_inspect(m).column_attrs
-            self.fields[name] = encode_fields(name, "insert", [a.key for a in attrs if a.key not in STAMP_COLUMNS])
 
     def add(self, table: str, row_id: str, values: Sequence[Any]) -> None:
-        """Queue one row: ``values`` are the table's own columns in ``columns[table]`` order after the stamps."""
-        stamp = self.tick()
-        self.rows[table].append((row_id, self.office, stamp, self.office, 0, *values))
-        self.log.append((stamp, table, row_id, self.fields[table]))
+        """Queue one row: ``values`` are the table's own columns (``SyncedRows.own_columns``)."""
+        self.rows.add(table, row_id, values)
 
     def pending(self) -> int:
         """Issues waiting to be written."""
-        return len(self.rows["issue"])
+        return len(self.rows.rows.get("issue", ()))
 
     def flush(self, db: Database, actor: Actor) -> None:
         """Hand everything queued to a writer thread and go on generating; one write at a time.
@@ -534,15 +515,13 @@ class _Bulk:
         random numbers and clock stamps; the writer numbers the change log in order.
         """
         self.wait()
-        if not self.log:
+        if not len(self.rows):
             return
-        rows, log = self.rows, self.log
-        self.rows = {name: [] for name in rows}
-        self.log = []
+        rows, self.rows = self.rows, SyncedRows(self.office, self.tick)
 
         def write() -> None:
             try:
-                self._write(db, actor, rows, log)
+                self._write(db, actor, rows)
             except BaseException as exc:  # re-raised in the generating thread by wait()
                 self._failed = exc
 
@@ -558,56 +537,19 @@ class _Bulk:
             failed, self._failed = self._failed, None
             raise failed
 
-    def _write(self, db: Database, actor: Actor, rows_by_table: dict[str, list[tuple[Any, ...]]],
-               log: list[tuple[int, str, str, str]]) -> None:
+    def _write(self, db: Database, actor: Actor, rows: SyncedRows) -> None:
         """One transaction: the rows, their change-log entries and an audit entry."""
         with db.transaction() as s:
             conn = s.connection()
             sqlite = is_sqlite(conn)
             if sqlite:  # a bigger page cache keeps the random-UUID indexes in memory while the file grows past 64 MB
                 conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KB}")
-            seq = next_seq(s, self.office)
-            for name, rows in rows_by_table.items():
-                if rows:
-                    rows.sort()  # by id: neighbouring inserts touch neighbouring pages of the primary-key index
-                    cols = self.columns[name]
-                    if sqlite:
-                        sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-                        conn.exec_driver_sql(sql, rows)
-                    else:
-                        _insert_typed(conn, name, cols, rows)
-            log_rows = [(self.office, seq + i, stamp, table, rid, "insert", fields)
-                        for i, (stamp, table, rid, fields) in enumerate(log)]
-            log_cols = ["origin", "seq", "hlc", "table_name", "row_id", "op", "fields"]
-            if sqlite:
-                conn.exec_driver_sql(
-                    f"INSERT INTO {ChangeLog.__tablename__} ({', '.join(log_cols)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    log_rows)
-            else:
-                _insert_typed(conn, ChangeLog.__tablename__, log_cols, log_rows)
-            counts = {name: len(rows) for name, rows in rows_by_table.items()}
-            audit.record(s, actor, "demo_ledger", "issue", "", counts)
+            counts = rows.write(s, by_id=True, stored=True)  # queued as SQLite stores them (_d: ISO dates)
+            audit.record(s, actor, "demo_ledger", "issue", "", {name: counts.get(name, 0) for name in self.totals})
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
-        for name, rows in rows_by_table.items():
-            self.totals[name] += len(rows)
-
-
-def _insert_typed(conn: Any, name: str, cols: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Rows queued in SQLite's storage form (dates as text, booleans as 0/1) inserted on another engine."""
-    table = Base.metadata.tables[name]
-    convert: list[Callable[[Any], Any]] = []
-    for c in cols:
-        t = table.c[c].type
-        if isinstance(t, Boolean):
-            convert.append(lambda v: None if v is None else bool(v))
-        elif isinstance(t, DateTime):
-            convert.append(lambda v: dt.datetime.fromisoformat(v) if isinstance(v, str) else v)
-        elif isinstance(t, Date):
-            convert.append(lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else v)
-        else:
-            convert.append(lambda v: v)
-    conn.execute(insert(table), [{c: f(v) for c, f, v in zip(cols, convert, r, strict=True)} for r in rows])
+        for name, count in counts.items():
+            self.totals[name] += count
 
 
 def _d(day: dt.date | None) -> str | None:

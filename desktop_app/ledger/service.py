@@ -15,17 +15,16 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Boolean, Date, Table, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.base import new_id
-from db.changes import STAMP_COLUMNS, encode_fields, next_seq, note_first_seq
+from db.bulk import SyncedRows
 from db.dialect import serialise
 from db.engine import Database
-from db.models import ChangeLog, Holiday, Issue, Progress, Topic, Visit
+from db.models import Holiday, Issue, Topic, Visit
 from desktop_app import audit, workdays
 from desktop_app.audit import Actor
 from desktop_app.errors import SetupRequiredError, ValidationError
@@ -45,10 +44,6 @@ SETTING_SERIAL_FORMAT = "ledger.serial_format"
 DEFAULT_SERIAL_FORMAT = "{year}-{n:03d}"
 MAX_DESCRIPTION = 4000
 MAX_WORKDAYS = 1000
-#: Core tables for the bulk inserts (an import can bring 100k items: no ORM bookkeeping per row)
-_ISSUES = cast(Table, Issue.__table__)
-_PROGRESS = cast(Table, Progress.__table__)
-_CHANGES = cast(Table, ChangeLog.__table__)
 
 
 class LedgerValidationError(ValidationError):
@@ -215,45 +210,6 @@ def _last_in_series(s: Session, series: IssueSeries, year: int) -> int:
     return last
 
 
-def _changelog_rows(s: Session, office: str, db: Database, table: str, ids_stamps: list[tuple[str, int]],
-                    fields: list[str]) -> list[dict[str, object]]:
-    seq = next_seq(s, office)
-    note_first_seq(s, seq)
-    text = encode_fields(table, "insert", fields)
-    return [{"origin": office, "seq": seq + k, "hlc": stamp, "table_name": table, "row_id": rid, "op": "insert",
-             "fields": text} for k, (rid, stamp) in enumerate(ids_stamps)]
-
-
-def _bulk_insert(s: Session, table: Table, rows: list[dict[str, object]]) -> None:
-    """Insert many rows in one executemany; on SQLite as plain tuples through the driver, since
-    building SQLAlchemy parameters per row costs more than SQLite's own work (imports of 100k rows)."""
-    if not rows:
-        return
-    conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        s.execute(insert(table), rows)
-        return
-    cols = list(rows[0])
-    get = itemgetter(*cols)
-    # only dates and booleans need converting (as SQLAlchemy's SQLite types store them)
-    dates = [k for k, c in enumerate(cols) if isinstance(table.c[c].type, Date)]
-    bools = [k for k, c in enumerate(cols) if isinstance(table.c[c].type, Boolean)]
-    # itemgetter of one column gives a bare value, of several a tuple: executemany wants tuples
-    values: list[Any] = [get(r) for r in rows] if len(cols) > 1 else [(get(r),) for r in rows]
-    if dates or bools:
-        for n, t in enumerate(values):
-            row = list(t)
-            for k in dates:
-                if row[k] is not None:
-                    row[k] = row[k].isoformat()
-            for k in bools:
-                if row[k] is not None:
-                    row[k] = int(row[k])
-            values[n] = tuple(row)
-    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    conn.exec_driver_sql(sql, values)
-
-
 @contextmanager
 def _writing(db: Database, session: Session | None) -> Iterator[Session]:
     """The caller's open transaction when given (it commits or rolls back), else a new one."""
@@ -262,10 +218,6 @@ def _writing(db: Database, session: Session | None) -> Iterator[Session]:
         return
     with db.transaction() as s:
         yield s
-
-
-def _columns(table: type) -> list[str]:
-    return [c.name for c in table.__table__.columns if c.name not in STAMP_COLUMNS]  # type: ignore[attr-defined]
 
 
 def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt.date | None = None,
@@ -301,7 +253,6 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
         raise LedgerValidationError(errs)
     office = db.office_code
     series = series or IssueSeries(owner=office)
-    owner = series.owner
     cal = workdays.load_calendar(db)
     fmt = series.fmt or serial_format(db)
     default_year = int(settings.get(db, "current_year", today.year))
@@ -310,77 +261,86 @@ def create_issues(db: Database, actor: Actor, items: list[IssueInput], today: dt
         if s.execute(select(func.count()).select_from(Holiday)).scalar() == 0:
             workdays.seed_in_session(s)
         _check_links(s, items)
-        explicit = [inp.serial.strip() for inp in items if inp.serial and inp.serial.strip()]
-        _check_serials(s, owner, items, explicit)
-        years: dict[int, list[int]] = {}
-        for k, inp in enumerate(items):
-            years.setdefault(inp.year or default_year, []).append(k)
-        serials: dict[int, str] = {}
-        for year, idx in sorted(years.items()):
-            need = [k for k in idx if not (items[k].serial or "").strip()]
-            first = _next_numbers(s, series, year, len(need)) if need else 0
-            for j, k in enumerate(need):
-                serials[k] = fmt.format(year=year, n=first + j)
-        issue_rows: list[dict[str, object]] = []
-        progress_rows: list[dict[str, object]] = []
-        for k, inp in enumerate(items):
-            year = inp.year or default_year
-            assigned = inp.assigned_date
-            deadline = inp.deadline
-            basis = "date"
-            if inp.deadline_workdays is not None:
-                assigned = assigned or today
-                r = cal.add_workdays(assigned, inp.deadline_workdays)
-                deadline, basis = r.value, "workdays"
-                uncovered.update(r.uncovered_years)
-            status = inp.status
-            percent = inp.progress_percent if inp.progress_percent is not None else (100 if status in FINISHED_STATUSES else 0)
-            row_id = new_id()
-            issue_rows.append({
-                "id": row_id, "office_code": owner, "hlc": db.clock.tick(), "changed_by": office, "deleted": False,
-                "serial": (inp.serial or "").strip() or serials[k], "year": year, "source": inp.source,
-                "source_visit_id": inp.source_visit_id or None, "source_topic_id": inp.source_topic_id or None,
-                "category": inp.category.strip(), "description": inp.description.strip(),
-                "measures": inp.measures.strip(), "kind": inp.kind, "lead_leader": inp.leader.strip(),
-                "responsible_unit": inp.unit.strip(), "co_units": inp.co_units.strip(),
-                "responsible_person": inp.person.strip(), "assigned_date": assigned, "deadline": deadline,
-                "deadline_basis": basis, "deadline_workdays": inp.deadline_workdays, "original_deadline": deadline,
-                "status": status, "progress_percent": percent, "latest_progress": inp.progress_text.strip(),
-                "closure_state": "approved" if status == IssueStatus.CLOSED else "", "closure_evidence": "",
-                "closed_at": None, "closed_by": "", "assigned_by_office": series.assigner,
-            })
+        serials = _assign_serials(s, series, items, fmt, default_year)
+        batch = SyncedRows(office, db.clock.tick)
+        issues: list[dict[str, Any]] = []
+        for inp, serial in zip(items, serials, strict=True):
+            row = _issue_row(inp, serial, inp.year or default_year, series, today, cal, uncovered)
+            batch.add_mapping("issue", row)
+            issues.append(row)
             if inp.progress_text.strip():
-                progress_rows.append({
-                    "id": new_id(), "office_code": office, "hlc": db.clock.tick(), "changed_by": office,
-                    "deleted": False, "issue_id": row_id, "date": today, "text": inp.progress_text.strip(),
-                    "percent": inp.progress_percent, "reporter": inp.reporter.strip() or actor.label,
-                })
-        _bulk_insert(s, _ISSUES, issue_rows)
-        log = _changelog_rows(s, office, db, "issue", [(r["id"], r["hlc"]) for r in issue_rows],  # type: ignore[misc]
-                              _columns(Issue))
-        _bulk_insert(s, _CHANGES, log)
-        if progress_rows:
-            _bulk_insert(s, _PROGRESS, progress_rows)
-            _bulk_insert(s, _CHANGES, _changelog_rows(
-                s, office, db, "progress", [(r["id"], r["hlc"]) for r in progress_rows],  # type: ignore[misc]
-                _columns(Progress)))
-        ids = [str(r["id"]) for r in issue_rows]
-        search.index_new_issues(s, [(str(r["id"]), [r[f] for f in search.INDEXED_FIELDS])  # type: ignore[misc]
-                                    for r in issue_rows])
-        details: dict[str, object] = {"count": len(ids), "first": issue_rows[0]["serial"], "last": issue_rows[-1]["serial"]}
-        if owner != office:
-            details["office"] = owner
-        if len(ids) <= 20:
-            details["ids"] = ids
-        reasons = {str(issue_rows[k]["serial"]): inp.deadline_reason.strip() for k, inp in enumerate(items)
-                   if inp.deadline_reason.strip()}
-        if reasons:  # the stated reason of a deadline beyond 15 working days (completeness)
-            details["reason" if len(items) == 1 else "deadline_reasons"] = (
-                next(iter(reasons.values())) if len(items) == 1 else dict(list(reasons.items())[:50]))
-        if uncovered:
-            details["calendar_warning"] = workdays.WorkdayResult(None, tuple(sorted(uncovered))).warning
+                batch.add("progress", new_id(), (row["id"], today, inp.progress_text.strip(), inp.progress_percent,
+                                                 inp.reporter.strip() or actor.label), owner=office)
+        batch.write(s)
+        ids = [str(r["id"]) for r in issues]
+        search.index_new_issues(s, [(str(r["id"]), [r[f] for f in search.INDEXED_FIELDS]) for r in issues])
+        details = _audit_details(items, issues, series, office, uncovered)
         audit.record(s, actor, series.action, "issue", ids[0] if len(ids) == 1 else "", details)
     return ids
+
+
+def _assign_serials(s: Session, series: IssueSeries, items: list[IssueInput], fmt: str,
+                    default_year: int) -> list[str]:
+    """Each item's serial: the one it was given (checked to be new) or the next of its year's series."""
+    explicit = [inp.serial.strip() for inp in items if inp.serial and inp.serial.strip()]
+    _check_serials(s, series.owner, items, explicit)
+    years: dict[int, list[int]] = {}
+    for k, inp in enumerate(items):
+        years.setdefault(inp.year or default_year, []).append(k)
+    serials = [(inp.serial or "").strip() for inp in items]
+    for year, idx in sorted(years.items()):
+        need = [k for k in idx if not serials[k]]
+        first = _next_numbers(s, series, year, len(need)) if need else 0
+        for j, k in enumerate(need):
+            serials[k] = fmt.format(year=year, n=first + j)
+    return serials
+
+
+def _issue_row(inp: IssueInput, serial: str, year: int, series: IssueSeries, today: dt.date,
+               cal: workdays.WorkCalendar, uncovered: set[int]) -> dict[str, Any]:
+    """The new item's columns (its stamps come from the writer); adds the years the calendar lacked."""
+    assigned = inp.assigned_date
+    deadline = inp.deadline
+    basis = "date"
+    if inp.deadline_workdays is not None:
+        assigned = assigned or today
+        r = cal.add_workdays(assigned, inp.deadline_workdays)
+        deadline, basis = r.value, "workdays"
+        uncovered.update(r.uncovered_years)
+    status = inp.status
+    percent = inp.progress_percent if inp.progress_percent is not None else (100 if status in FINISHED_STATUSES else 0)
+    return {
+        "id": new_id(), "office_code": series.owner,
+        "serial": serial, "year": year, "source": inp.source,
+        "source_visit_id": inp.source_visit_id or None, "source_topic_id": inp.source_topic_id or None,
+        "category": inp.category.strip(), "description": inp.description.strip(),
+        "measures": inp.measures.strip(), "kind": inp.kind, "lead_leader": inp.leader.strip(),
+        "responsible_unit": inp.unit.strip(), "co_units": inp.co_units.strip(),
+        "responsible_person": inp.person.strip(), "assigned_date": assigned, "deadline": deadline,
+        "deadline_basis": basis, "deadline_workdays": inp.deadline_workdays, "original_deadline": deadline,
+        "status": status, "progress_percent": percent, "latest_progress": inp.progress_text.strip(),
+        "closure_state": "approved" if status == IssueStatus.CLOSED else "", "closure_evidence": "",
+        "closed_at": None, "closed_by": "", "assigned_by_office": series.assigner, "source_meeting_id": None,
+    }
+
+
+def _audit_details(items: list[IssueInput], issues: list[dict[str, Any]], series: IssueSeries, office: str,
+                   uncovered: set[int]) -> dict[str, object]:
+    """The audit entry of a creation: how many, which serials, stated deadline reasons, calendar gaps."""
+    ids = [str(r["id"]) for r in issues]
+    details: dict[str, object] = {"count": len(ids), "first": issues[0]["serial"], "last": issues[-1]["serial"]}
+    if series.owner != office:
+        details["office"] = series.owner
+    if len(ids) <= 20:
+        details["ids"] = ids
+    reasons = {str(issues[k]["serial"]): inp.deadline_reason.strip() for k, inp in enumerate(items)
+               if inp.deadline_reason.strip()}
+    if reasons:  # the stated reason of a deadline beyond 15 working days (completeness)
+        details["reason" if len(items) == 1 else "deadline_reasons"] = (
+            next(iter(reasons.values())) if len(items) == 1 else dict(list(reasons.items())[:50]))
+    if uncovered:
+        details["calendar_warning"] = workdays.WorkdayResult(None, tuple(sorted(uncovered))).warning
+    return details
 
 
 def _check_serials(s: Session, office: str, items: list[IssueInput], explicit: list[str]) -> None:

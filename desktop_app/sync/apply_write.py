@@ -8,8 +8,9 @@ import os
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from db.bulk import append_log, insert_mappings
 from db.changes import answered_by
-from db.models import SYNCED_MODELS, Attachment, ChangeLog, SyncConflict
+from db.models import SYNCED_MODELS, Attachment, SyncConflict
 from desktop_app.attachments import attachment_path
 from desktop_app.config import DataDir
 from desktop_app.sync.apply_merge import Plan, sorted_tables
@@ -28,39 +29,17 @@ def write_plan(s: Session, plan: Plan, raw: RawBundle, data: DataDir, dry_run: b
                 s.add(Attachment(sha256=sha, name=str(meta.get("name") or "附件")[:200], size=len(raw.blobs[sha]),
                                  mime=str(meta.get("mime") or "")[:100]))
         s.flush()
-    conn = s.connection()
-    dialect = conn.dialect
-    sqlite = dialect.name == "sqlite"
     for table in sorted_tables():
         tbl = table_of(SYNCED_MODELS[table])
         rows = plan.inserts.get(table)
         if rows:
-            # plain DBAPI executemany of tuples: the per-row cost of Core parameter handling would
-            # dominate a 100k-row bundle; the column types' own bind processors keep the stored form
-            cols = [c.name for c in tbl.columns]
-            procs = [None if c.name in ("created_at", "updated_at") else c.type.bind_processor(dialect)
-                     for c in tbl.columns]
-            pairs = list(zip(cols, procs, strict=True))
-            sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-            tuples = [tuple(p(r[c]) if p is not None else r[c] for c, p in pairs) for r in rows]
-            for i in range(0, len(tuples), 50000):
-                if sqlite:
-                    conn.exec_driver_sql(sql, tuples[i:i + 50000])
-                else:  # other drivers have other parameter styles: let Core bind
-                    s.execute(insert(tbl), rows[i:i + 50000])
+            insert_mappings(s, tbl, rows)
         ups = plan.updates.get(table)
         if ups:
             for u in ups:
                 rid = u.pop("id")
                 s.execute(update(tbl).where(tbl.c.id == rid).values(**u))
-    log_sql = ("INSERT INTO change_log (origin, seq, hlc, table_name, row_id, op, fields, actor) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-    log_cols = ("origin", "seq", "hlc", "table_name", "row_id", "op", "fields", "actor")
-    for i in range(0, len(plan.log), 50000):
-        if sqlite:
-            conn.exec_driver_sql(log_sql, plan.log[i:i + 50000])
-        else:
-            s.execute(insert(ChangeLog), [dict(zip(log_cols, r, strict=True)) for r in plan.log[i:i + 50000]])
+    append_log(s, plan.log)
     if plan.conflicts:
         s.execute(insert(SyncConflict), plan.conflicts)
     _close_answered_conflicts(s, plan)

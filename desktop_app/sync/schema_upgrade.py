@@ -28,9 +28,8 @@ FIXES: dict[str, list[Callable[[Any], None]]] = {}
 
 @lru_cache(maxsize=1)
 def revisions() -> tuple[str, ...]:
-    """Every schema revision this version knows, oldest first (read once: Alembic parses files)."""
-    script = migrate.ScriptDirectory.from_config(migrate.alembic_config())
-    return tuple(r.revision for r in reversed(list(script.walk_revisions())))
+    """Every schema revision this version knows, oldest first."""
+    return tuple(migrate.revision_order())
 
 
 def head() -> str:

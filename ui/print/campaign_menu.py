@@ -9,9 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QMenu, QPushButton, QWidget
 
 from desktop_app.documents.campaign_kinds import CAMPAIGN_KIND_LABELS
-from desktop_app.reports.jobs import PrintJob
 from ui import dialogs
-from ui.print.preview_dialog import open_print_preview
 
 #: the documents of a period (the 调研报告初稿 is made from a topic, on the topics page)
 PERIOD_KINDS = ("monthly-report", "quarter-bulletin", "half-year-review", "award-notice")
@@ -32,6 +30,10 @@ def campaign_documents_button(parent: QWidget, ctx: Any, office: Any) -> QPushBu
 
 def open_campaign_document(parent: QWidget, ctx: Any, kind: str, office: str = "") -> Any:
     """Preview one campaign document of the current period."""
+    # imported on use: the dashboard shows this button at start-up, and reportlab costs ~0.3 s to import
+    from desktop_app.reports.jobs import PrintJob
+    from ui.print.preview_dialog import open_print_preview
+
     with dialogs.guard(parent):
         return open_print_preview(parent, ctx, PrintJob(kind, today=dt.date.today(), office=office or ""))
     return None
