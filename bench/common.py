@@ -200,8 +200,8 @@ def fresh_copy(office: Path, dest: Path) -> Path:
 
 def _quiet_daily_backup(folder: Path) -> None:
     """Make today's automatic backup now, so the first timed open is not the one that copies the file."""
-    from desktop_app import backup
-    from desktop_app.config import DataDir
+    from desktop_app.core import backup
+    from desktop_app.core.config import DataDir
 
     data = DataDir(folder)
     if backup.backup_due_today(data.backups):

@@ -79,7 +79,7 @@ def _with_database(url: str, name: str) -> str:
 
 
 def _admin_engine(url: str) -> Any:
-    from desktop_app import server_db
+    from desktop_app.core import server_db
 
     choice = server_db.choose(url)
     return server_db.make_server_engine(choice).execution_options(isolation_level="AUTOCOMMIT")
@@ -109,7 +109,7 @@ def server_copy(office: Path, admin_url: str, items: int) -> tuple[str, float | 
     from sqlalchemy import text
 
     from db import migrate
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from desktop_app.migrate_db import migrate_office
 
     name = f"fielddesk_bench_{items}_{migrate.head_revision()}".lower()
@@ -166,7 +166,7 @@ def measure(app: Any, ctx: Any) -> dict[str, float | None]:
 
 def run(scale: float, workdir: Path) -> dict[str, float | None]:
     """The ledger figures on PostgreSQL and on SQLite (see the module docstring)."""
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     admin_url = server_url()
     n100k = max(1000, round(100_000 * scale))

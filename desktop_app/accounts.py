@@ -1,7 +1,7 @@
 """账户 — accounts, sign-in, lockout and passwords (等保2.0 level-2 identity controls).
 
 Accounts are this PC's own (``app_user``, never synced). Each names a person from 人员 and
-holds roles (``desktop_app.roles``). Passwords: at least 8 characters with letters and
+holds roles (``desktop_app.core.roles``). Passwords: at least 8 characters with letters and
 digits, stored as a salted scrypt hash; 5 wrong passwords lock the account for 15 minutes;
 a first or reset password must be changed at the next sign-in; an optional maximum age
 (setting ``accounts.password_max_days``) makes an old password expire. Accounts are
@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Person, User
-from desktop_app import audit, roles
-from desktop_app.audit import Actor
-from desktop_app.errors import FieldDeskError, NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.core import audit, roles
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.services import settings
 from desktop_app.sync import key_vault
 

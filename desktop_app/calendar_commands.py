@@ -7,7 +7,7 @@ import json
 import sys
 
 from desktop_app.cli import data_root
-from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.core.errors import SetupRequiredError, ValidationError
 
 
 def cmd_holidays(args: argparse.Namespace) -> int:
@@ -30,7 +30,7 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
     moved: list[dict[str, object]] = []
     status = "dry-run"
     if not args.dry_run:
-        from desktop_app.context import open_context
+        from desktop_app.core.context import open_context
 
         ctx = open_context(data_root(args), daily_backup=True)
         try:

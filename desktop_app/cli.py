@@ -317,14 +317,15 @@ def run(argv: list[str]) -> int:
         return 70  # EX_SOFTWARE: the program, not the input, is at fault
     db_url = getattr(args, "db_url", None) or os.environ.get("FIELDDESK_DB_URL")
     if db_url:
-        from desktop_app import server_db
+        from desktop_app.core import server_db
 
         server_db.select(db_url, data_root(args), server_db.terminal_password)
-    elif "desktop_app.server_db" in sys.modules:  # an earlier run() in this process chose one
-        sys.modules["desktop_app.server_db"].select(None)
-    from desktop_app import account_commands, datalock
-    from desktop_app.context import SIGNED_IN
-    from desktop_app.db_errors import known_error
+    elif "desktop_app.core.server_db" in sys.modules:  # an earlier run() in this process chose one
+        sys.modules["desktop_app.core.server_db"].select(None)
+    from desktop_app import account_commands
+    from desktop_app.core import datalock
+    from desktop_app.core.context import SIGNED_IN
+    from desktop_app.core.db_errors import known_error
 
     datalock.set_purpose(f"fielddesk {args.command}")
     datalock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
@@ -341,7 +342,7 @@ def run(argv: list[str]) -> int:
         print(f"错误：{broken_install_message(missing)}", file=sys.stderr)
         return 70
     except Exception as raised:  # known failures of the machine (disk full, read-only …) are no bugs
-        server = sys.modules.get("desktop_app.server_db")  # loaded only when a server is in use
+        server = sys.modules.get("desktop_app.core.server_db")  # loaded only when a server is in use
         exc = (server.lost_connection(raised) if server is not None else None) or known_error(raised)
         if exc is None:
             raise
@@ -359,6 +360,6 @@ def run(argv: list[str]) -> int:
 
 def data_root(args: argparse.Namespace) -> Path:
     """The data folder chosen by --data-dir, FIELDDESK_DATA_DIR or the platform default."""
-    from desktop_app.config import resolve_data_dir
+    from desktop_app.core.config import resolve_data_dir
 
     return resolve_data_dir(getattr(args, "data_dir", None))

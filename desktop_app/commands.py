@@ -6,11 +6,11 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from desktop_app import backup, datalock, server_db
 from desktop_app.cli import data_root, emit
-from desktop_app.config import DataDir
-from desktop_app.context import AppContext, initialise_office, open_context
-from desktop_app.errors import ValidationError
+from desktop_app.core import backup, datalock, server_db
+from desktop_app.core.config import DataDir
+from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.errors import ValidationError
 from desktop_app.services.organisation import SetupInput
 
 
@@ -84,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def _accounts_line(summary: dict[str, object]) -> str:
     rows = summary.get("accounts") or []
     assert isinstance(rows, list)
-    from desktop_app.roles import role_label
+    from desktop_app.core.roles import role_label
 
     listed = "、".join(f"{a['login']}（{'、'.join(role_label(r) for r in a['roles'])}，{a['name']}）" for a in rows)
     return f"\n演示账户（密码均为 {rows[0]['password']}）：{listed}" if rows else ""
@@ -122,7 +122,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _backup_server(args: argparse.Namespace, ctx: AppContext) -> int:
     """backup on a shared server: pg_dump's custom format, or the app's archive of every table; checked."""
-    from desktop_app import server_backup
+    from desktop_app.core import server_backup
 
     try:
         out = (server_backup.backup_to(ctx.db.engine, Path(args.out)) if args.out
@@ -138,7 +138,7 @@ def _backup_server(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _restore_server(args: argparse.Namespace, data: DataDir) -> int:
     """restore on a shared server: the backup replaces the database's contents in one transaction."""
-    from desktop_app import server_backup
+    from desktop_app.core import server_backup
 
     ctx = open_context(data.root, daily_backup=False)
     try:

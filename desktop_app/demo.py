@@ -61,13 +61,14 @@ from db.models import (
     Visit,
     VisitParticipant,
 )
-from desktop_app import audit, demo_folder, demo_plans, server_db
+from desktop_app import demo_folder, demo_plans
 from desktop_app import demo_names as names
-from desktop_app.audit import Actor
-from desktop_app.config import DataDir
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.core import audit, server_db
+from desktop_app.core.audit import Actor
+from desktop_app.core.config import DataDir
+from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.errors import ValidationError
 from desktop_app.demo_campaign import add_meetings
-from desktop_app.errors import ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
 from desktop_app.sync import keys, peers

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import Database
-from desktop_app import accounts, roles
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext, open_context
+from desktop_app import accounts
+from desktop_app.core import roles
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.services import organisation, settings
 
 SETTING = "demo.accounts"

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from db.engine import Database
 from db.models_campaign import MONTHLY_REQUIRED_MEETING, Meeting, MeetingAttendee
-from desktop_app import audit
-from desktop_app.audit import Actor
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
 from desktop_app.services.organisation import PersonInfo
 
 DEMO_ACTOR = Actor("demo", "演示数据")

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from db import killpoints
-from desktop_app import datalock
-from desktop_app.config import DB_NAME, DataDir
-from desktop_app.errors import ValidationError
+from desktop_app.core import datalock
+from desktop_app.core.config import DB_NAME, DataDir
+from desktop_app.core.errors import ValidationError
 
 BUILD_DIR = ".demo-building"
 #: what a built demo folder holds besides the database, moved in before it
@@ -59,7 +59,7 @@ def _refuse_an_office(root: Path) -> None:
     db_path = DataDir(root).db_path
     if not db_path.exists():
         return
-    from desktop_app.context import open_context  # checks the file as every open does (0 bytes, damage …)
+    from desktop_app.core.context import open_context  # checks the file as every open does (0 bytes, damage …)
 
     ctx = open_context(root, daily_backup=False)
     code = ctx.office_code

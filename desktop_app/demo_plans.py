@@ -15,9 +15,9 @@ from typing import Any
 
 from db.engine import Database
 from db.models_campaign import PeriodPlan, PlanItem
-from desktop_app import audit
-from desktop_app.audit import Actor
 from desktop_app.campaign.periods import Period, period_of
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
 
 WEEKLY = ("整理本周调研走访记录并录入系统", "跟进问题台账整改进度，督促责任单位报送进展", "起草专题调研提纲",
           "筹备本月组工讲堂", "汇总基层调研天数并通报", "开展防返贫监测数据比对", "走访结对帮扶户",

@@ -23,9 +23,10 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Closure, Issue, Urge
-from desktop_app import audit
 from desktop_app import demo_names as names
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.core import audit
+from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.errors import SyncError
 from desktop_app.demo import (
     DEMO_ACTOR,
     OTHER_COUNTIES,
@@ -37,7 +38,6 @@ from desktop_app.demo import (
     reference_date,
 )
 from desktop_app.demo_campaign import add_meetings
-from desktop_app.errors import SyncError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.types import IssueInput

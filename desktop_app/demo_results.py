@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Issue, Person, Section, Visit, VisitParticipant
-from desktop_app.audit import Actor
 from desktop_app.campaign import contacts, evaluation, outcomes
 from desktop_app.campaign.contacts import ContactInput
 from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.outcomes import OutcomeFields
+from desktop_app.core.audit import Actor
 
 PUBLICATIONS = ("《组工通讯》", "云南网", "《西双版纳报》", "《云南日报》", "")
 HOUSEHOLDERS = ("岩罕", "玉香", "岩温", "玉儿", "岩帕")

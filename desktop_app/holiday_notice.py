@@ -28,9 +28,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app import workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import estimates
 from desktop_app.ledger.estimates import MovedDeadline
 

@@ -34,8 +34,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app import install_check
-from desktop_app.errors import FieldDeskError
+from desktop_app.core import install_check
+from desktop_app.core.errors import FieldDeskError
 
 FONT_FILE = install_check.FONT_FILE
 #: what must render: the product's own words and the rare characters of real names
@@ -93,8 +93,8 @@ def check_fonts(font_file: Path = FONT_FILE) -> Check:
 
 def check_database(root: Path) -> Check:
     """The database opens as the app opens it, at the newest schema, with an office."""
-    from desktop_app import server_db
-    from desktop_app.config import DataDir
+    from desktop_app.core import server_db
+    from desktop_app.core.config import DataDir
 
     data = DataDir(root)
     server = server_db.url_for(data)
@@ -105,7 +105,7 @@ def check_database(root: Path) -> Check:
 
         from db import migrate
         from db.models import Issue
-        from desktop_app.context import open_context
+        from desktop_app.core.context import open_context
         from desktop_app.services import organisation
 
         ctx = open_context(root, full_check=True, daily_backup=False, write=False)  # every page, not just the structure
@@ -135,15 +135,15 @@ def check_database(root: Path) -> Check:
 
 def check_audit(root: Path) -> Check:
     """The audit chain holds: no entry edited, deleted, reordered, and the tail is all there."""
-    from desktop_app import server_db
-    from desktop_app.config import DataDir
+    from desktop_app.core import server_db
+    from desktop_app.core.config import DataDir
 
     data = DataDir(root)
     if not server_db.url_for(data) and not data.db_path.is_file():  # a shared server has no file here
         return Check("audit", False, "没有数据库，无法检查审计日志")
     try:
-        from desktop_app import audit
-        from desktop_app.context import open_context
+        from desktop_app.core import audit
+        from desktop_app.core.context import open_context
 
         ctx = open_context(root, full_check=False, daily_backup=False, write=False)
         try:
@@ -158,7 +158,7 @@ def check_audit(root: Path) -> Check:
     return Check("audit", False, f"{report.message}；请运行 fielddesk audit verify 查看，并报告单位负责人")
 def _server_backup_note(ctx: Any) -> str:
     """The newest backup of a shared server, read back (a backup that cannot be restored is a failure)."""
-    from desktop_app import backup, server_backup
+    from desktop_app.core import backup, server_backup
 
     made = [b for b in backup.list_backups(ctx.data.backups) if b.kind != "sqlite"]
     if not made:

@@ -17,9 +17,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from db import migrate
-from desktop_app import audit, server_db
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.core import audit, server_db
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 
 DEFAULT_PORT = 5432
 #: shown when the clerk asks how to copy this office's data onto the server

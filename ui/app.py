@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING  # noqa: E402
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from desktop_app.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
+from desktop_app.core.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
 from ui import dialogs, fonts  # noqa: E402
 
 if TYPE_CHECKING:
-    from desktop_app.audit import Actor
-    from desktop_app.context import AppContext
+    from desktop_app.core.audit import Actor
+    from desktop_app.core.context import AppContext
 
 STYLE = Path(__file__).resolve().parent / "style.qss"
 ENV_BENCH_SHOWN = "FIELDDESK_BENCH_SHOWN"
@@ -36,7 +36,7 @@ GUI_LOCK_WAIT_S = 5.0
 
 def desktop_actor() -> Actor:
     """Who acts in the GUI before the office has accounts: this PC's login (then whoever signs in)."""
-    from desktop_app.audit import Actor
+    from desktop_app.core.audit import Actor
 
     try:
         login = getpass.getuser()
@@ -95,7 +95,7 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     sys.__excepthook__(exc_type, exc, tb)
     if issubclass(exc_type, KeyboardInterrupt):
         return
-    from desktop_app.db_errors import known_error
+    from desktop_app.core.db_errors import known_error
 
     if known_error(exc) is not None:
         dialogs.show_error(QApplication.activeWindow(), exc)
@@ -109,7 +109,7 @@ def open_data(root: Path, actor: Actor, parent: QWidget | None = None) -> AppCon
     A corrupted database leads to the recovery dialog; after a successful restore
     the folder is opened again.
     """
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from ui.settings.database_tab import ask_password_at_start
 
     ask_password_at_start(parent)  # a shared server whose password no variable or keyring holds
@@ -239,8 +239,8 @@ def _tell_without_qt(text: str) -> None:
 
 def run_gui(data_dir: str | None) -> int:
     """Start the GUI on the data folder (``--data-dir``, env, or the platform default); returns the exit code."""
-    from desktop_app import install_check
-    from desktop_app.config import resolve_data_dir
+    from desktop_app.core import install_check
+    from desktop_app.core.config import resolve_data_dir
 
     platform = os.environ.get("QT_QPA_PLATFORM") or None
     no_window = install_check.missing_platform_plugin(platform)

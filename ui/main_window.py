@@ -27,8 +27,8 @@ from ui.pages import PAGES, PageSpec
 from ui.pages.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 
-if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
-    from desktop_app.context import AppContext
+if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.core.context) is loaded
+    from desktop_app.core.context import AppContext
     from ui.help_dialog import HelpDialog
 
 log = logging.getLogger(__name__)
@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
         from PySide6 import __version__ as pyside_version
         from PySide6.QtCore import qVersion
 
-        from desktop_app.about import about_facts
+        from desktop_app.core.about import about_facts
 
         facts = about_facts(self._ctx.data.root if self._ctx is not None else None)
         facts.insert(3, ("Qt", f"{qVersion()}（PySide6 {pyside_version}）"))

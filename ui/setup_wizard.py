@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.context import AppContext, initialise_office
-from desktop_app.errors import FieldDeskError, ValidationError
+from desktop_app.core.context import AppContext, initialise_office
+from desktop_app.core.errors import FieldDeskError, ValidationError
 from desktop_app.services import organisation
 from desktop_app.services.organisation import (
     DEFAULT_LEADER_QUOTA,

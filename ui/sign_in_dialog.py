@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import accounts, roles
+from desktop_app import accounts
 from desktop_app.accounts import SignedIn
-from desktop_app.context import AppContext
+from desktop_app.core import roles
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError, ValidationError
 from desktop_app.demo_accounts import DEFAULT_LOGIN, demo_sign_in
-from desktop_app.errors import FieldDeskError, ValidationError
 
 
 class SignInDialog(QDialog):

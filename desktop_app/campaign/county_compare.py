@@ -17,7 +17,7 @@ from db.engine import Database
 from db.models_campaign import Meeting
 from desktop_app.campaign import meeting_compliance, periods, plans
 from desktop_app.campaign.outcomes import OutcomeFilter, list_outcomes
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.services import scope
 from desktop_app.work.common import check_year, require_office
 

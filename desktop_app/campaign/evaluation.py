@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import RATER_KIND_LABELS as RATER_KIND_LABELS  # re-exported for the UI
 from db.models import Section, SectionScore
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import check_year, require_office, section_of_office

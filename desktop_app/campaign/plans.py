@@ -23,10 +23,10 @@ from db.base import new_id
 from db.engine import Database
 from db.models import Person, Section, User
 from db.models_campaign import PLAN_ITEM_STATES, PLAN_KIND_LABELS, PLAN_PERIODS, PeriodPlan, PlanItem
-from desktop_app import audit
-from desktop_app.audit import Actor
 from desktop_app.campaign.periods import Period, parse
-from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, StateError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.common import require_office, section_of_office

@@ -17,8 +17,6 @@ from db.base import new_id
 from db.engine import Database
 from db.models import Person, Section
 from db.models_campaign import PLAN_KIND_LABELS, PeriodPlan
-from desktop_app import audit
-from desktop_app.audit import Actor
 from desktop_app.campaign.plans import (
     PLAN_HEADERS,
     PlanItemInput,
@@ -29,7 +27,9 @@ from desktop_app.campaign.plans import (
     period_for,
     plan_rows,
 )
-from desktop_app.errors import ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 from desktop_app.work.common import require_office
 
 

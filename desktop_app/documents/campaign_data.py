@@ -29,8 +29,8 @@ from db.models_campaign import (
 )
 from db.models_quiz import Award
 from db.models_work import Outcome, TopicMember
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.documents.periods import Period
-from desktop_app.errors import NotFoundError, ValidationError
 from desktop_app.work.visit_state import not_counted_reason
 
 #: ledger states of an item still to be worked on (overdue when its deadline has passed)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desktop_app.core.errors import ValidationError
 from desktop_app.documents import campaign_data as data
 from desktop_app.documents.doc_body import DocBody
 from desktop_app.documents.periods import Period, parse_period
-from desktop_app.errors import ValidationError
 
 #: kind -> (label, the grain of its --period; "" for none)
 CAMPAIGN_KINDS: dict[str, tuple[str, str]] = {

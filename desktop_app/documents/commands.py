@@ -8,8 +8,8 @@ import datetime as dt
 from pathlib import Path
 
 from desktop_app.cli import data_root, emit, office_scope
-from desktop_app.context import open_context
-from desktop_app.errors import SetupRequiredError
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import SetupRequiredError
 
 
 def cmd_document(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import Database
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
 EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings", "plans", "outcomes")

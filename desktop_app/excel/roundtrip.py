@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import ISSUE_STATUS_LABELS, Issue
-from desktop_app.audit import Actor
-from desktop_app.errors import FieldDeskError, ImportFileError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, ImportFileError
 from desktop_app.excel import header as hdr
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 from desktop_app.excel.importer import ROUNDTRIP_ID_TITLE, RowError

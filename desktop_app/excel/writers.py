@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from db.engine import Database
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 
 #: kind → (module, function) of the owning capability's import function
 TARGETS: dict[str, tuple[str, str]] = {

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Office
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError, SetupRequiredError, ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, SetupRequiredError, ValidationError
 from desktop_app.ledger import service
 from desktop_app.ledger.service import IssueSeries, LedgerValidationError, _err
 from desktop_app.ledger.types import IssueInput

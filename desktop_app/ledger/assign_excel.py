@@ -33,9 +33,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import ImportFileError, PermissionDeniedError, SetupRequiredError, ValidationError
+from desktop_app import workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ImportFileError, PermissionDeniedError, SetupRequiredError, ValidationError
 from desktop_app.excel import importer
 from desktop_app.excel.dates import KIND_DATED, DateParseError, parse_deadline
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text

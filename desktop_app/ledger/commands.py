@@ -7,8 +7,8 @@ import datetime as dt
 import sys
 
 from desktop_app.cli import data_root, emit
-from desktop_app.context import open_context
-from desktop_app.errors import ValidationError
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput

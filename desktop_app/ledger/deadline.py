@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from db.models import Extension
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app import workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import rights
 from desktop_app.ledger.lifecycle import _issue, _text, _writable
 from desktop_app.ledger.service import MAX_WORKDAYS

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app import audit
-from desktop_app.audit import Actor
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
 from desktop_app.workdays import WorkCalendar
 
 ESTIMATE_MARK = "按周一至周五估算"

@@ -31,9 +31,10 @@ from db.models import (
     Progress,
     Urge,
 )
-from desktop_app import attachments, audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, StaleEditError, StateError, ValidationError
+from desktop_app import workdays
+from desktop_app.core import attachments, audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, StaleEditError, StateError, ValidationError
 from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput

@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db.models import Issue
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.services.ownership import office_name
 
 #: steps only the item's owner takes

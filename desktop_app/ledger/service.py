@@ -36,9 +36,10 @@ from db.models import (
     Topic,
     Visit,
 )
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app import workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import SetupRequiredError, ValidationError
 from desktop_app.ledger import completeness, search
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import settings

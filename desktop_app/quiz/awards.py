@@ -26,9 +26,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Award, Exam, Person, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 from desktop_app.quiz import exams, sources
 from desktop_app.quiz.types import AwardInfo, AwardProposal, AwardWeights, Candidate, Component
 from desktop_app.services import settings

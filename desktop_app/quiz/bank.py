@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Question, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.quiz import marking
 from desktop_app.quiz.types import OPTION_LETTERS, QUESTION_TYPES, QuestionBrief, QuestionInfo, QuestionInput
 from desktop_app.services import scope, upstream

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attempt, Exam, Paper, Person, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.quiz.types import EXAM_MODES, AttemptInfo, ExamInfo, ExamInput, RowError, RowsError, ScoreEntry
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign

@@ -12,9 +12,9 @@ import hmac
 import secrets
 
 from db.engine import Database
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
 from desktop_app.services import settings
 
 #: the setting key; its value is {"algo", "n", "r", "p", "salt", "hash"} (hex) or absent

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attempt, Exam, Person, Section
-from desktop_app.errors import NotFoundError
+from desktop_app.core.errors import NotFoundError
 from desktop_app.quiz import exams
 from desktop_app.quiz.exams import list_exams
 from desktop_app.quiz.types import Bucket, HistoryRow, RankRow, ScoreRow, SectionStat

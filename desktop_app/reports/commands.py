@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.cli import data_root, emit, office_scope
-from desktop_app.context import open_context
-from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import SetupRequiredError, ValidationError
 from desktop_app.reports import jobs
 from desktop_app.services import scope
 

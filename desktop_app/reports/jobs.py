@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.reports.fonts import FontSet, build_fontset
 from desktop_app.reports.layout import ProgressFn, Rendered
 

@@ -106,7 +106,7 @@ def save_paper(db: Any, paper: str) -> None:
 
 def check_paper(paper: str, layout: str = "compact") -> None:
     """Refuse a paper size or layout this program does not print (the CLI and the dialogs offer only these)."""
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     if paper not in PAPERS:
         raise ValidationError(f"不支持的纸张：{paper}", "可选：" + "、".join(PAPERS))

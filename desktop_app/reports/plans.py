@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_app.campaign import periods, plans
 from desktop_app.campaign.periods import Period
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.reports.layout import Column
 from desktop_app.reports.table_report import TableReport
 

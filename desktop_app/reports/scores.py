@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from desktop_app.errors import NotFoundError
+from desktop_app.core.errors import NotFoundError
 from desktop_app.reports.layout import Column, TableLook
 from desktop_app.reports.table_report import TableReport
 

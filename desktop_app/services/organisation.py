@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import OFFICE_LEVELS, Campaign, Office, Person, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, SetupRequiredError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, SetupRequiredError, ValidationError
 from desktop_app.services import settings
 
 DEFAULT_LEADER_QUOTA = 90

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Office, PeerState
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.errors import PermissionDeniedError
 
 
 def office_name(s: Session, code: str) -> str:

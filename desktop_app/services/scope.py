@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Issue, Office
-from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.core.errors import SetupRequiredError, ValidationError
 
 #: the scope value meaning "every office in this database" (prefecture only)
 ALL = "*"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import SYNCED_MODELS, ChangeLog
-from desktop_app.errors import SyncError
+from desktop_app.core.errors import SyncError
 from desktop_app.sync.apply_merge import load_rows, row_label
 from desktop_app.sync.apply_parse import CAP_COUNTER, Change
 from desktop_app.sync.apply_report import ImportReport, TableReport

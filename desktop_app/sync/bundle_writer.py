@@ -28,11 +28,12 @@ from sqlalchemy.orm import Session
 from db.changes import decode_fields
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState, SyncConflict
-from desktop_app import __version__, audit
-from desktop_app.attachments import attachment_path
-from desktop_app.audit import Actor
-from desktop_app.config import DataDir
-from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
+from desktop_app import __version__
+from desktop_app.core import audit
+from desktop_app.core.attachments import attachment_path
+from desktop_app.core.audit import Actor
+from desktop_app.core.config import DataDir
+from desktop_app.core.errors import SetupRequiredError, SyncError, ValidationError
 from desktop_app.sync import crypto_box, keys
 from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFEST, OFFICE_CODE, SIGNATURE
 from desktop_app.sync.history import (

@@ -26,9 +26,9 @@ from db.models import (
     SYNCED_MODELS,
     SyncConflict,
 )
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
 from desktop_app.sync import ownership
 from desktop_app.sync.ownership import ISSUE_CHILDREN
 from desktop_app.sync.values import BadValueError, decoders, table_of

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Session
 
 from db.engine import Database
-from desktop_app.errors import SyncError
+from desktop_app.core.errors import SyncError
 from desktop_app.services import settings
 
 WRAPS_KEY = "keys.wraps"

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from desktop_app.errors import SyncError, ValidationError
+from desktop_app.core.errors import SyncError, ValidationError
 from desktop_app.sync import key_vault
 
 KEY_FILE = "office-ed25519.pem"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.dialect import days_between
 from db.engine import Database
 from db.models import Attempt, Campaign, Issue, Office, Person, Visit, VisitParticipant
-from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.core.errors import SetupRequiredError, ValidationError
 
 OPEN_STATUSES = ("not_started", "in_progress")
 

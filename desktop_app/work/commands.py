@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from desktop_app.cli import data_root
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 
 
 def cmd_days(args: argparse.Namespace) -> int:
@@ -17,7 +17,7 @@ def cmd_days(args: argparse.Namespace) -> int:
     ``--json`` prints ``{"year", "as_of", "people": [{"name", "section", "quota", "counted", "planned",
     "not_counted": [{"reason", "days"}], "expected_by_date", "status", "research_share"}]}``.
     """
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from desktop_app.work.days import days_table
 
     try:

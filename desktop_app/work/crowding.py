@@ -24,9 +24,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Section, Visit
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 from desktop_app.services import scope, settings
 from desktop_app.work.clashes import clash_report, gap_between
 from desktop_app.work.common import office_names

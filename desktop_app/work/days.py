@@ -22,9 +22,9 @@ from sqlalchemy import and_, or_, select
 
 from db.engine import Database
 from db.models import Person, Visit, VisitParticipant
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.organisation import list_people
 from desktop_app.services.ownership import refuse_foreign

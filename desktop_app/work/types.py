@@ -18,7 +18,7 @@ from db.models_work import (
     VISIT_METHODS,
     VISIT_STATES,
 )
-from desktop_app.attachments import AttachmentInfo
+from desktop_app.core.attachments import AttachmentInfo
 
 #: the ways of researching a topic offered in the dialogs (free text is accepted too)
 TOPIC_METHODS = ("座谈访谈", "随机走访", "问卷调查", "蹲点调研", "专项调研", "统计分析", "案例剖析")

@@ -14,9 +14,9 @@ import datetime as dt
 
 from db.engine import Database
 from db.models_work import VISIT_STATES, Visit
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import StateError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import StateError, ValidationError
 from desktop_app.work.common import require_office
 
 ORGAN = "机关"

@@ -21,9 +21,9 @@ from db.base import new_id
 from db.engine import Database
 from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Section, Topic, Visit, VisitParticipant
 from db.models_work import VISIT_METHOD_MAX, VISIT_STATES
-from desktop_app import attachments, audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core import attachments, audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.services import scope
 from desktop_app.services.ownership import refuse_foreign
 from desktop_app.work.clashes import clash_window, clashes_in_session

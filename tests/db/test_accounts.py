@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Closure, Extension, Issue, Progress, Section, User
-from desktop_app import accounts, audit
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, ValidationError
+from desktop_app import accounts
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue
 from desktop_app import cli
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.ledger import assign, assign_excel
 from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
 from tests.conftest import SAMPLES

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from db.models import AuditEntry
-from desktop_app.audit import verify_chain
-from desktop_app.context import AppContext
+from desktop_app.core.audit import verify_chain
+from desktop_app.core.context import AppContext
 from desktop_app.services import organisation as org
 
 

@@ -18,7 +18,7 @@ from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
 from desktop_app.campaign.outcomes import OutcomeFields, OutcomeFilter
 from desktop_app.campaign.plans import PlanItemInput
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.services import scope
 from tests.conftest import TEST_ACTOR
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_sync_support import prefecture_and_counties, send
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.reports.jobs import PrintJob, render
@@ -126,7 +126,7 @@ def test_cards_count_every_county_in_a_prefecture(world: World) -> None:
 
 
 def test_county_may_not_ask_for_every_office(world: World) -> None:
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     with pytest.raises(ValidationError, match="县级单位只能查看本单位"):
         dashboard.work_overview(world.a.db, 2026, scope.ALL, TODAY)

@@ -28,9 +28,9 @@ from db.models import (
     Visit,
 )
 from desktop_app import demo
-from desktop_app.audit import verify_chain
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import ValidationError
+from desktop_app.core.audit import verify_chain
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import ValidationError
 from desktop_app.sync.apply import import_bundle
 
 TODAY = dt.date(2026, 11, 22)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from desktop_app import demo
 from desktop_app.campaign import contacts, evaluation, outcomes
-from desktop_app.context import open_context
+from desktop_app.core.context import open_context
 from desktop_app.quiz import awards
 
 

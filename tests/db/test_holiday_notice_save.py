@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from db.models import AuditEntry, Holiday, Issue
 from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.holiday_notice import NOTICE_SOURCE, parse_notice, save_notice
 from desktop_app.ledger import detail, estimates, query, service
 from desktop_app.ledger.types import IssueInput

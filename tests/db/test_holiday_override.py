@@ -18,7 +18,7 @@ from test_sync_support import make_office, prefecture_and_counties, rows, send, 
 
 from db.models import AuditEntry, Holiday, Issue, Office
 from desktop_app import workdays
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services import upstream

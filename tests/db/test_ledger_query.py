@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger import query
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, iter_issue_rows, row_key

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from test_sync_support import add_issue, prefecture_and_counties, send
 
 from desktop_app import cli
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.excel.lists import export_kind, export_ledger
 from desktop_app.ledger import query, saved_filters
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, filter_choices, iter_issue_rows

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, ChangeLog, Holiday, Issue, Progress
 from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import search, service
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter, count_issues

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import create_engine
 
 from db import table_copy
-from desktop_app import server_db
 from desktop_app.cli import run
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.core import server_db
+from desktop_app.core.context import AppContext, initialise_office, open_context
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services.organisation import SetupInput

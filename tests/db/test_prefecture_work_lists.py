@@ -20,8 +20,8 @@ from test_sync_support import make_office, prefecture_and_counties, send, trust_
 
 from db.models import AuditEntry, ChangeLog
 from desktop_app import cli
-from desktop_app.context import AppContext
-from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.excel.lists import export_kind
 from desktop_app.quiz import exams, results
 from desktop_app.quiz.types import ExamInput, ScoreEntry

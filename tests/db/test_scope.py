@@ -9,8 +9,8 @@ from test_sync_support import make_office
 
 from db.base import new_id
 from db.models import Issue, Office
-from desktop_app.context import AppContext
-from desktop_app.errors import SetupRequiredError, ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import SetupRequiredError, ValidationError
 from desktop_app.services import scope
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import server_db, server_settings
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app import server_settings
+from desktop_app.core import server_db
+from desktop_app.core.context import AppContext, initialise_office, open_context
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.server_settings import ServerFields

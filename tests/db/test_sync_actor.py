@@ -62,7 +62,7 @@ def test_a_county_whose_audit_log_shrank_is_noticed_by_the_prefecture(tmp_path: 
     from sqlalchemy import text
     from test_sync_support import add_issue, send
 
-    from desktop_app import audit
+    from desktop_app.core import audit
     from desktop_app.services import organisation as org
     from desktop_app.sync.audit_heads import seen_heads
 

@@ -29,7 +29,7 @@ def world(tmp_path: Path):
     iid = add_issue(county)
     with county.db.transaction() as s:
         from db.models import AttachmentLink
-        from desktop_app import attachments
+        from desktop_app.core import attachments
 
         info = attachments.store_bytes(s, county.data.attachments, "照片.jpg", os.urandom(4000))
         s.add(AttachmentLink(owner_table="issue", owner_id=iid, sha256=info.sha256))
@@ -262,7 +262,7 @@ def test_a_newer_schema_is_refused_and_an_older_schema_upgrades(world) -> None:
 
 
 def test_export_needs_a_trusted_peer_and_encryption_is_for_the_recipient_only(world) -> None:
-    from desktop_app.errors import SyncError
+    from desktop_app.core.errors import SyncError
     from desktop_app.sync.bundle_writer import export_bundle
 
     county, pref, good, tmp = world

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.quiz import bank, exams, importing, papers, practice
 from desktop_app.quiz.types import ExamInput, PaperItem, QuestionInput, RowsError, RuleLine
 from desktop_app.services import organisation, scope

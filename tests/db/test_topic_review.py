@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 
 from db.models import AuditEntry, Topic
 from desktop_app import accounts
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, StateError, ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import TopicInput

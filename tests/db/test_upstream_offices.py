@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.models import Office
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import upstream
 
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
 from desktop_app import accounts
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError
 from tests.conftest import TEST_ACTOR
 from tests.ui.conftest import DialogAnswers
 from ui.settings.accounts_tab import AccountDialog, AccountsTab

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from db.models import AuditEntry, Issue
 from desktop_app import demo, demo_prefecture
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, initialise_office, open_context
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
 from desktop_app.quiz import bank, exams, papers

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.services import scope

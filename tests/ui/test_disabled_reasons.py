@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import demo, demo_prefecture
-from desktop_app.context import open_context
+from desktop_app.core.context import open_context
 from ui.enabling import follow_selection, set_enabled, set_tip
 from ui.main_window import MainWindow
 from ui.office_scope import OfficeScopeCombo

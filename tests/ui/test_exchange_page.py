@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Issue
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, initialise_office, open_context
 from desktop_app.services.organisation import SetupInput
 from desktop_app.sync import peers
 from ui.pages.exchange_page import ExchangePage

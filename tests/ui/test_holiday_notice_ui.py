@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app import workdays
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import detail, service
 from desktop_app.ledger.types import IssueInput
 from ui.settings.holidays_tab import HolidaysTab

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_app import workdays
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import organisation
 from ui.settings.holidays_tab import HolidayModel, HolidaysTab
 

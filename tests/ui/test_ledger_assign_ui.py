@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.services import scope
 from tests.db.test_sync_support import add_issue, make_office, prefecture_and_counties, send

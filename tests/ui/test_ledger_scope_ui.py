@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import scope
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS

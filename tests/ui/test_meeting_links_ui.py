@@ -7,7 +7,7 @@ import datetime as dt
 
 from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import MeetingInput
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput

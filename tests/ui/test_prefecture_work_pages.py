@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.services import scope

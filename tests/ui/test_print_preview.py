@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports import fonts

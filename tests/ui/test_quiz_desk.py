@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
 from desktop_app.services.organisation import list_people

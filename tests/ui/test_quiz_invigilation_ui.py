@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams, invigilation, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
 from tests.conftest import TEST_ACTOR

@@ -12,9 +12,10 @@ from sqlalchemy import create_engine, select
 
 from db.engine import Database
 from db.models import AuditEntry
-from desktop_app import server_db, server_settings
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
+from desktop_app import server_settings
+from desktop_app.core import server_db
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.server_settings import CheckResult

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from desktop_app import backup
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import DatabaseCorruptError, ValidationError
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import DatabaseCorruptError, ValidationError
 from desktop_app.services import organisation
 from ui import dialogs
 from ui.main_window import MainWindow, load_page_class

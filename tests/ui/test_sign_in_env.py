@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from desktop_app import accounts
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 
 
 def test_the_environment_signs_the_gui_in_only_with_the_right_password(ctx: AppContext,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput

@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue, Office, Section
 from desktop_app.cli import run
-from desktop_app.config import ENV_DATA_DIR, DataDir
-from desktop_app.context import open_context
-from desktop_app.errors import DatabaseCorruptError, SchemaTooNewError, ValidationError
+from desktop_app.core.config import ENV_DATA_DIR, DataDir
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import DatabaseCorruptError, SchemaTooNewError, ValidationError
 from desktop_app.services import organisation
 from tests.conftest import TEST_ACTOR
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from chinese_calendar import constants
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.holiday_notice import parse_notice, read_notice_file
 
 NOTICES = Path(__file__).resolve().parents[1] / "fixtures" / "notices"

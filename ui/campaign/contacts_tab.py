@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from desktop_app.campaign import contacts
 from desktop_app.campaign.contacts import CONTACT_KIND_LABELS, ContactStatus
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import scope
 from ui import dialogs
 from ui.campaign.contact_dialog import ContactDialog

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.campaign import evaluation
 from desktop_app.campaign.evaluation import HALVES, RATER_KIND_LABELS, ScoreInput, ScoreRow, SectionResult
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics

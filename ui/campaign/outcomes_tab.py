@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OUTCOME_KINDS, OutcomeFilter, OutcomeRow
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
 from desktop_app.work.common import office_names
@@ -182,7 +182,7 @@ class OutcomesTab(QWidget):
             return export_outcomes(db, out, office=office, f=f, progress=lambda n: progress(n, 0, f"已写入 {n} 行…"))
 
         def done(result: Any) -> None:
-            from desktop_app import audit_log
+            from desktop_app.core import audit_log
 
             with dialogs.guard(self):
                 audit_log.record_output(self.ctx.db, self.ctx.actor, "export", "outcomes", str(result.path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import dashboard, scope
 from desktop_app.services.dashboard import WorkOverview
 from ui.dashboard.office_tables import OfficeTable, OfficeWorkModel

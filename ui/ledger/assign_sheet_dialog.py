@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import assign_excel
 from desktop_app.ledger.assign_excel import STATE_ASSIGNED, STATE_ERROR, SheetPreview, SheetResult
 from ui import dialogs

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop_app import roles
+from desktop_app.core import roles
 from desktop_app.ledger.types import IssueDetail
 from ui.enabling import set_enabled
 from ui.ledger.issue_table_model import COLOUR_BRUSHES

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import assign as assigning
 from desktop_app.ledger import lifecycle, service
 from desktop_app.ledger.completeness import MAX_WORKDAYS_WITHOUT_REASON

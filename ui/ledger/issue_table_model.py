@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from shiboken6 import isValid
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import query
 from desktop_app.ledger.estimates import ESTIMATE_MARK
 from desktop_app.ledger.query import IssueFilter

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.summaries import due_summary, ledger_stats
 from desktop_app.ledger.types import DueSummary, LedgerStats
 from desktop_app.ledger.warnings import COLOUR_LABELS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui.print.font_dialog import PrintFontsTab
 from ui.settings.accounts_tab import AccountsTab
 from ui.settings.audit_tab import AuditTab

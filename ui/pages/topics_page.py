@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
 from desktop_app.work import find, topic_review, topic_rules, topics

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.services import scope
 from desktop_app.services.organisation import current_year
 from desktop_app.work import clashes, find, visit_state, visits

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import awards
 from desktop_app.quiz.types import AwardInfo, AwardProposal, AwardWeights, Candidate
 from desktop_app.services.organisation import current_year

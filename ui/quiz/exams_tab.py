@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams
 from desktop_app.quiz.exams import default_title
 from desktop_app.quiz.types import EXAM_MODES, ExamInfo, ExamInput

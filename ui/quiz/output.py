@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui import dialogs
 from ui.tasks import Progress, run_task
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.errors import StateError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import StateError
 from desktop_app.quiz import practice
 from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import OPTION_LETTERS, PracticeItem

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams, results
 from desktop_app.quiz.types import HistoryRow, RankRow, ScoreRow, SectionStat
 from desktop_app.services import organisation, scope

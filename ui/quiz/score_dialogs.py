@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams, sitting
 from desktop_app.quiz.sitting import PendingItem
 from desktop_app.quiz.types import ExamInfo

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import accounts, roles
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app import accounts
+from desktop_app.core import roles
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.services import organisation
 from ui import dialogs
 from ui.settings.rows_model import RowsModel
@@ -119,7 +120,7 @@ class AccountDialog(QDialog):
                                                                                                        login))
                     self.ctx.actor = accounts.sign_in(self.ctx.db, login, self.password.text()).actor
         except Exception as exc:  # known refusals show inline; anything else goes to the bug dialog
-            from desktop_app.errors import FieldDeskError
+            from desktop_app.core.errors import FieldDeskError
 
             if not isinstance(exc, FieldDeskError):
                 raise

@@ -8,8 +8,8 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop_app import audit_log
-from desktop_app.context import AppContext
+from desktop_app.core import audit_log
+from desktop_app.core.context import AppContext
 from ui import dialogs
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, table

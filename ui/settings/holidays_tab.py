@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import workdays
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.holiday_notice import NoticeParse, NoticeSaved, save_days, save_notice
 from desktop_app.ledger.estimates import coming_year_warning, moved_summary
 from desktop_app.services import organisation

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.errors import FieldDeskError
 from desktop_app.holiday_notice import NoticeParse, NoticeSaved, parse_notice
 from ui import dialogs
 from ui.form_dialog import FormDialog

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services import scope
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import days
@@ -179,7 +179,7 @@ class DaysView(QWidget):
             try:
                 value = int(text) if text else None
             except ValueError:
-                from desktop_app.errors import ValidationError
+                from desktop_app.core.errors import ValidationError
                 raise ValidationError(f"定额“{text}”不是整数", "请填写0到366之间的整数") from None
             days.set_quota(self.ctx.db, self.ctx.actor, r.person_id, value)
         if done.ok:

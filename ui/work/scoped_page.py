@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSpinBox, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.services.organisation import current_year
 from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind

@@ -206,7 +206,7 @@ def open_attachment(parent: QWidget | None, attachments_dir: object, sha256: str
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 
-    from desktop_app import attachments
+    from desktop_app.core import attachments
     from ui import dialogs
 
     with dialogs.guard(parent) as done:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.errors import DataDirError
+from desktop_app.core.errors import DataDirError
 
 ENV_DATA_DIR = "FIELDDESK_DATA_DIR"
 DB_NAME = "fielddesk.db"
@@ -27,7 +27,7 @@ def resolve_data_dir(option: str | None) -> Path:
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
-    from desktop_app.install_check import portable_data_dir
+    from desktop_app.core.install_check import portable_data_dir
 
     return portable_data_dir() or default_data_dir()
 

@@ -32,8 +32,8 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import URL
 
 from db import migrate, table_copy
-from desktop_app.backup import PREFIX, rotate
-from desktop_app.errors import DatabaseError, ValidationError
+from desktop_app.core.backup import PREFIX, rotate
+from desktop_app.core.errors import DatabaseError, ValidationError
 
 PGDUMP_SUFFIX = ".pgdump"
 ARCHIVE_SUFFIX = ".fdarchive"

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from db.models import Attachment
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 
 #: larger files are refused: they would make sync bundles unwieldy on a USB stick
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
@@ -87,7 +87,7 @@ def readable_copy(attachments_dir: Path, sha256: str, name: str, dest_root: Path
     """
     src = attachment_path(attachments_dir, sha256)
     if not src.exists():
-        from desktop_app.errors import NotFoundError
+        from desktop_app.core.errors import NotFoundError
 
         raise NotFoundError(f"附件“{name}”的文件内容不在本机", "该附件可能来自其他单位的数据包且未随包传来，请向对方索取")
     safe = "".join(c for c in (name or "附件") if c not in '\\/:*?"<>|').strip() or "附件"

@@ -16,11 +16,11 @@ from sqlalchemy.exc import OperationalError
 
 from db import killpoints, migrate
 from db.engine import Database, integrity_check, make_engine, sqlite_url, structure_check
-from desktop_app import backup, datalock, server_db
-from desktop_app.audit import CLI, Actor
-from desktop_app.config import DataDir
-from desktop_app.db_errors import known_error
-from desktop_app.errors import (
+from desktop_app.core import backup, datalock, server_db
+from desktop_app.core.audit import CLI, Actor
+from desktop_app.core.config import DataDir
+from desktop_app.core.db_errors import known_error
+from desktop_app.core.errors import (
     DatabaseCorruptError,
     DatabaseError,
     FieldDeskError,
@@ -82,7 +82,7 @@ def open_context(root: Path, actor: Actor | None = None, full_check: bool | None
     is too slow for every start of the app.
 
     ``db_url`` (or ``--db-url`` / ``FIELDDESK_DB_URL`` for this run, or the folder's
-    remembered choice) opens a PostgreSQL server instead: ``desktop_app.server_db``.
+    remembered choice) opens a PostgreSQL server instead: ``desktop_app.core.server_db``.
     """
     actor = actor or SIGNED_IN.get() or CLI
     data = DataDir(Path(root))

@@ -29,8 +29,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from db import migrate
 from db.dialect import MIN_POSTGRES
 from db.engine import Database
-from desktop_app.config import DataDir
-from desktop_app.errors import DatabaseError
+from desktop_app.core.config import DataDir
+from desktop_app.core.errors import DatabaseError
 
 ENV_DB_URL = "FIELDDESK_DB_URL"
 ENV_DB_PASSWORD = "FIELDDESK_DB_PASSWORD"
@@ -323,12 +323,12 @@ def open_database(data: DataDir, raw_url: str) -> tuple[Database, list[str]]:
               lambda: migrate.current_revision(engine) != migrate.head_revision())
         current = migrate.current_revision(engine)
         if current is not None and current not in migrate.known_revisions():
-            from desktop_app.errors import SchemaTooNewError
+            from desktop_app.core.errors import SchemaTooNewError
 
             raise SchemaTooNewError(current)
         if current != migrate.head_revision():
             if current is not None:
-                from desktop_app import server_backup
+                from desktop_app.core import server_backup
 
                 made = server_backup.make_backup(engine, data.backups, reason="pre-migration")
                 notices.append(f"数据库结构已升级，升级前的数据已备份到 {made}")

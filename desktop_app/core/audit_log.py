@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import AuditEntry
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError
 
 #: the actions a clerk would look for, in words
 ACTION_LABELS: dict[str, str] = {

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from desktop_app.errors import DatabaseError
+from desktop_app.core.errors import DatabaseError
 
 WRITER_FILE = "fielddesk.lock"
 OPEN_FILE = "fielddesk.open.lock"

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from db import killpoints
 from db.engine import integrity_check
-from desktop_app import datalock
-from desktop_app.db_errors import known_error
-from desktop_app.errors import DatabaseError, ValidationError
+from desktop_app.core import datalock
+from desktop_app.core.db_errors import known_error
+from desktop_app.core.errors import DatabaseError, ValidationError
 
 KEEP_AUTOMATIC = 10
 PREFIX = "fielddesk-"
@@ -24,7 +24,7 @@ KNOWN_GOOD_FILE = "known-good.json"
 #: names the pre-migration backup of a migration that has not finished yet (reused by the next try)
 PENDING_MIGRATION_FILE = "migration-pending.json"
 _PART = re.compile(r"\.(\d+)\.part$")
-#: a SQLite file, and a shared server's backups (desktop_app.server_backup: pg_dump's format, the app's archive)
+#: a SQLite file, and a shared server's backups (desktop_app.core.server_backup: pg_dump's format, the app's archive)
 SUFFIXES = (".db", ".pgdump", ".fdarchive")
 
 

@@ -12,7 +12,8 @@ import platform
 import sys
 from pathlib import Path
 
-from desktop_app import __version__, install_check
+from desktop_app import __version__
+from desktop_app.core import install_check
 
 BUILD_INFO = install_check.ROOT / "resources" / "build_info.json"
 

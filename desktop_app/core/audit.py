@@ -8,7 +8,7 @@ entries, or all of them, leaves the head pointing at an entry that is gone, and
 a later entry links to the head rather than to whatever row is last — so the
 gap stays visible (``verify``).
 
-``record`` is also where rights are enforced (``desktop_app.roles``): every write
+``record`` is also where rights are enforced (``desktop_app.core.roles``): every write
 calls it inside its transaction, so an action the signed-in account may not take
 is refused there and the whole write rolls back.
 """
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from db.dialect import serialise
 from db.models import AuditEntry, ChangeLog, Setting, User
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.errors import PermissionDeniedError
 
 GENESIS = "0" * 64
 
@@ -75,7 +75,7 @@ def accounts_exist(session: Session) -> bool:
 
 def check_right(session: Session, actor: Actor, action: str) -> None:
     """Refuse ``action`` when ``actor`` lacks the right it needs (PermissionDeniedError, in Chinese)."""
-    from desktop_app import roles
+    from desktop_app.core import roles
 
     need = roles.right_for(action)
     if need is None:

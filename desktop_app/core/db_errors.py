@@ -15,7 +15,7 @@ import errno
 import sqlite3
 from pathlib import Path
 
-from desktop_app.errors import DatabaseError, FieldDeskError
+from desktop_app.core.errors import DatabaseError, FieldDeskError
 
 UNDONE = "本次操作已全部撤销，数据没有改动"
 

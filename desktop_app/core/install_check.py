@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FONT_FILE = ROOT / "resources" / "fonts" / "wqy-microhei.ttc"
 QT_GAPS_QM = ROOT / "resources" / "i18n" / "qt_gaps_zh_CN.qm"
 MIGRATIONS = ROOT / "db" / "migrations" / "versions"
