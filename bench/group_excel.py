@@ -136,9 +136,9 @@ def floor_import(path: Path) -> int:
 
 def import_and_write(path: Path, workdir: Path) -> int:
     """Preview plus create_issues into a fresh office: the whole wait of a real import."""
-    from desktop_app.core.context import initialise_office, open_context
+    from desktop_app.core.context import open_context
     from desktop_app.excel.service import import_file
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.org.organisation import SetupInput, initialise_office
 
     folder = workdir / "import_db"
     if folder.exists():  # the workdir is kept between runs: start from an empty office every time

@@ -43,8 +43,8 @@ def _log(msg: str) -> None:
 
 
 def _empty_prefecture(folder: Path):
-    from desktop_app.core.context import initialise_office, open_context
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.core.context import open_context
+    from desktop_app.org.organisation import SetupInput, initialise_office
 
     if folder.exists():
         shutil.rmtree(folder)

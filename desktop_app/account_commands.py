@@ -10,13 +10,13 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from desktop_app import accounts
 from desktop_app.cli import data_root, emit
 from desktop_app.core import audit, roles
 from desktop_app.core.audit import Actor
 from desktop_app.core.config import DataDir
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import DatabaseError, PermissionDeniedError, ValidationError
+from desktop_app.org import accounts
 
 PASSWORD_ENV = "FIELDDESK_PASSWORD"
 NEW_PASSWORD_ENV = "FIELDDESK_NEW_PASSWORD"

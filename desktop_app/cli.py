@@ -55,10 +55,10 @@ OFFICE_HELP = "市级单位：只导出/打印某县（区）的数据（单位�
 
 
 def office_scope(args: argparse.Namespace) -> str:
-    """--office as a scope value of ``desktop_app.services.scope``: '' (own), a code, or ALL for ``all``."""
+    """--office as a scope value of ``desktop_app.org.scope``: '' (own), a code, or ALL for ``all``."""
     value = (getattr(args, "office", "") or "").strip()
     if value.lower() in ("all", "*", "全部"):
-        from desktop_app.services.scope import ALL
+        from desktop_app.org.scope import ALL
 
         return ALL
     return value

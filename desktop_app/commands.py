@@ -9,9 +9,9 @@ from pathlib import Path
 from desktop_app.cli import data_root, emit
 from desktop_app.core import backup, datalock, server_db
 from desktop_app.core.config import DataDir
-from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import ValidationError
-from desktop_app.services.organisation import SetupInput
+from desktop_app.org.organisation import SetupInput, initialise_office
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -66,12 +66,12 @@ from desktop_app import demo_names as names
 from desktop_app.core import audit, server_db
 from desktop_app.core.audit import Actor
 from desktop_app.core.config import DataDir
-from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import ValidationError
 from desktop_app.demo_campaign import add_meetings
-from desktop_app.services import organisation
-from desktop_app.services.organisation import PersonInfo, PersonInput, SetupInput
-from desktop_app.sync import keys, peers
+from desktop_app.org import keys, organisation
+from desktop_app.org.organisation import PersonInfo, PersonInput, SetupInput, initialise_office
+from desktop_app.sync import peers
 from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")

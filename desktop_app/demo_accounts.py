@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import Database
-from desktop_app import accounts
 from desktop_app.core import roles
 from desktop_app.core.audit import Actor
 from desktop_app.core.context import AppContext, open_context
-from desktop_app.services import organisation, settings
+from desktop_app.org import accounts, organisation, settings
 
 SETTING = "demo.accounts"
 PASSWORD = "demo2026"

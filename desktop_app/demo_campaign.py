@@ -15,7 +15,7 @@ from db.engine import Database
 from db.models_campaign import MONTHLY_REQUIRED_MEETING, Meeting, MeetingAttendee
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
-from desktop_app.services.organisation import PersonInfo
+from desktop_app.org.organisation import PersonInfo
 
 DEMO_ACTOR = Actor("demo", "演示数据")
 

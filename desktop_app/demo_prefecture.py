@@ -25,7 +25,7 @@ from db.engine import Database
 from db.models import Closure, Issue, Urge
 from desktop_app import demo_names as names
 from desktop_app.core import audit
-from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import SyncError
 from desktop_app.demo import (
     DEMO_ACTOR,
@@ -41,8 +41,8 @@ from desktop_app.demo_campaign import add_meetings
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import organisation
-from desktop_app.services.organisation import PersonInput, SetupInput
+from desktop_app.org import organisation
+from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office
 from desktop_app.sync import peers
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle

@@ -106,7 +106,7 @@ def check_database(root: Path) -> Check:
         from db import migrate
         from db.models import Issue
         from desktop_app.core.context import open_context
-        from desktop_app.services import organisation
+        from desktop_app.org import organisation
 
         ctx = open_context(root, full_check=True, daily_backup=False, write=False)  # every page, not just the structure
         try:

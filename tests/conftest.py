@@ -20,8 +20,8 @@ _hypothesis_settings.register_profile("explore", print_blob=True)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from desktop_app.core.audit import Actor  # noqa: E402
-from desktop_app.core.context import AppContext, initialise_office, open_context  # noqa: E402
-from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402
+from desktop_app.core.context import AppContext, open_context  # noqa: E402
+from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office  # noqa: E402
 from tests import pg_plugin  # noqa: E402
 
 # The office-style sample spreadsheets live in the repository (tests/fixtures/samples, copied from the

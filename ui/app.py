@@ -179,7 +179,7 @@ class _Startup:
             if not SetupWizard(self.ctx, self.window).exec():
                 self.app.exit(0)
                 return
-        from desktop_app import accounts
+        from desktop_app.org import accounts
 
         if not self.ctx.actor.account and accounts.has_accounts(self.ctx.db):  # nobody works unsigned
             auto = accounts.auto_sign_in(self.ctx.db)  # 本机仅一人使用, chosen explicitly at set-up
@@ -215,8 +215,8 @@ def _signed_in_from_environment(ctx: AppContext) -> Actor | None:
     """FIELDDESK_USER and FIELDDESK_PASSWORD, as the command line takes them (a scripted start: the smoke
     test, the start-up bench): the same sign-in, lockout and audit as the dialog's; None (the dialog
     asks) when they are not both set, are wrong, or the first password must still be changed."""
-    from desktop_app import accounts
     from desktop_app.account_commands import PASSWORD_ENV, USER_ENV
+    from desktop_app.org import accounts
     login, password = os.environ.get(USER_ENV, "").strip(), os.environ.get(PASSWORD_ENV)
     if not login or password is None:
         return None

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
     # --- identity (title bar, status bar) --------------------------------------------------------
     def refresh_identity(self) -> None:
         """Show the office, campaign year and acting user in the title and status bars."""
-        from desktop_app.services import organisation
+        from desktop_app.org import organisation
 
         year = organisation.current_year(self.ctx.db)
         if self.ctx.office_code:

@@ -14,7 +14,7 @@ uncovered years, so a caller can show a warning instead of guessing silently.
 Tables sent down. A prefecture sends its holiday table in bundles; its rows keep
 the prefecture's ``office_code``, so a county's table holds its own rows (seeded from
 the package, entered or imported) and its parent office's (see
-``desktop_app.services.upstream``; other counties' rows a prefecture relays never
+``desktop_app.org.upstream``; other counties' rows a prefecture relays never
 count). For each date the rule is, strongest first:
 
 1. this office's own edit (entered, imported, verified — or removed: a tombstone of

@@ -24,7 +24,7 @@ from desktop_app.calendar.tables import (
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
-from desktop_app.services import upstream
+from desktop_app.org import upstream
 
 
 def revert_day(db: Database, actor: Actor, d: dt.date) -> int:

@@ -26,7 +26,7 @@ from db.models_campaign import CONTACT_STATES as CONTACT_STATES  # re-exported f
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, person_of_office, require_office, section_of_office
 
 SOLVED_STATUSES = ("done", "closed")

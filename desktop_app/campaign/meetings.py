@@ -27,8 +27,8 @@ from db.models_campaign import MEETING_KINDS, MONTHLY_REQUIRED_MEETING, Meeting,
 from desktop_app.core import attachments, audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, names_by_id, office_names, require_office, section_of_office
 from desktop_app.work.types import AttachmentInfo
 

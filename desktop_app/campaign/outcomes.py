@@ -21,8 +21,8 @@ from db.models import Issue, Meeting, Outcome, Section, Topic
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, require_office, section_of_office
 
 #: where an outcome came from; "" = none of them (其他)
@@ -347,7 +347,7 @@ def _find_source(s: Session, office: str, text: str, n: int) -> dict[str, str | 
 
 def import_outcomes(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int:
     """Record the outcomes of an imported sheet, all or nothing (one transaction)."""
-    from desktop_app.services.organisation import current_year
+    from desktop_app.org.organisation import current_year
 
     office = require_office(db)
     default_year = current_year(db)

@@ -127,7 +127,7 @@ def _row(e: AuditEntry) -> AuditRow:
 def export_entries(db: Database, actor: Actor, path: Path, rows: list[AuditRow]) -> int:
     """Write ``rows`` (as filtered on screen) to an .xlsx; the export itself is audited. Returns the row count."""
     from desktop_app.excel.lists import export_dicts
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     _require(actor)
     office = organisation.get_office(db).name if db.office_code else ""

@@ -27,7 +27,6 @@ from desktop_app.core.errors import (
     MigrationInterruptedError,
     SchemaTooNewError,
 )
-from desktop_app.services.organisation import OfficeInfo, SetupInput
 
 log = logging.getLogger(__name__)
 
@@ -225,15 +224,3 @@ def _migrate(data: DataDir, engine: Engine, current: str | None, existed: bool, 
 
 def _str(p: Path | None) -> str | None:
     return str(p) if p else None
-
-
-def initialise_office(ctx: AppContext, data: SetupInput) -> OfficeInfo:
-    """Set up this data folder's office: validate, make its signing key, record everything."""
-    from desktop_app.services import organisation
-    from desktop_app.sync import keys
-
-    organisation.validate_office(data.code, data.name, data.level, data.parent_code)
-    if ctx.db.office_code:
-        return organisation.setup_office(ctx.db, ctx.actor, data)  # raises the "already set up" error
-    public = keys.create_key(ctx.data.keys)
-    return organisation.setup_office(ctx.db, ctx.actor, data, public_key=public)

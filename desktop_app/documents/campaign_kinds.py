@@ -63,8 +63,8 @@ class _Scope:
     """Whose figures a document covers, and the names it prints."""
 
     def __init__(self, db: Any, office: str) -> None:
+        from desktop_app.org import scope
         from desktop_app.reports.ledger import office_name
-        from desktop_app.services import scope
 
         self.codes = scope.resolve(db, office)
         self.by_office = office == scope.ALL

@@ -15,7 +15,7 @@ from desktop_app.core.errors import SetupRequiredError
 def cmd_document(args: argparse.Namespace) -> int:
     """Write one Word document; the summary names the file, its title and its table rows."""
     from desktop_app.documents.kinds import KIND_LABELS, write_document
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     out = Path(args.out)
     ctx = open_context(data_root(args), daily_backup=False)

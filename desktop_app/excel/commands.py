@@ -13,7 +13,7 @@ from desktop_app.cli import data_root, office_scope
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import ValidationError
 from desktop_app.excel.kinds import KIND_LABELS, get_kind
-from desktop_app.services import scope
+from desktop_app.org import scope
 
 if TYPE_CHECKING:
     from desktop_app.excel.service import ImportOutcome

@@ -37,7 +37,7 @@ LEDGER_COLUMNS = [
 
 
 def _office_name(db: Database) -> str:
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     if not db.office_code:
         return ""  # an export before setup simply has no office line
@@ -47,7 +47,7 @@ def _office_name(db: Database) -> str:
 def _year(db: Database, year: int | None) -> int:
     if year:
         return year
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     return organisation.current_year(db)
 
@@ -90,7 +90,7 @@ def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = No
     names that office (a county, or 全市/全州各单位 with a 单位 column when every office is listed).
     """
     from desktop_app.ledger.query import IssueFilter, count_issues, iter_issue_rows
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     if f is None:
         f = IssueFilter(year=year, office=office)
@@ -137,14 +137,14 @@ def _scope_name(db: Database, office: str) -> str:
     """The office named in a list's title: this office, a county (prefecture), or 全市/全州各单位 (ALL)."""
     if not office:
         return _office_name(db)
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     return scope.scope_label(db, office)
 
 
 def _reporter(db: Database, office: str, name: str) -> str:
     """The 填报单位: one county's list is that county's; every office's list is reported by this office."""
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     return _office_name(db) if office == scope.ALL else name
 

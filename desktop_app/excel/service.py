@@ -57,7 +57,7 @@ class ImportOutcome:
 
 def campaign_year(db: Database) -> int | None:
     """The office's campaign year: the year a date such as 6月底前 belongs to when the sheet names none."""
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     return organisation.current_year(db)
 

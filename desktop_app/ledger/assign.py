@@ -27,9 +27,9 @@ from desktop_app.core.errors import PermissionDeniedError, SetupRequiredError, V
 from desktop_app.ledger import service
 from desktop_app.ledger.service import IssueSeries, LedgerValidationError, _err
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import scope, settings
-from desktop_app.services.scope import OfficeChoice
-from desktop_app.sync.ownership import is_county_of
+from desktop_app.org import scope, settings
+from desktop_app.org.field_ownership import is_county_of
+from desktop_app.org.scope import OfficeChoice
 
 SETTING_ASSIGN_FORMAT = "ledger.assign_serial_format"
 #: the audit action of an assignment (shown on the item's timeline as 交办问题)

@@ -42,8 +42,8 @@ from desktop_app.excel.dates import KIND_DATED, DateParseError, parse_deadline
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
 from desktop_app.ledger import assign, service
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import scope, settings
-from desktop_app.services.scope import OfficeChoice
+from desktop_app.org import scope, settings
+from desktop_app.org.scope import OfficeChoice
 
 #: audit action of a whole sheet (each county's items also get assign_issues' own entry)
 ACTION = "assign_from_sheet"

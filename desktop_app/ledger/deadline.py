@@ -5,7 +5,7 @@ asks for an extension (延期申请) and the assigner decides it; this step is t
 decision. It is recorded as an extension row born decided (state ``adjusted``, requested and
 decided by the judge), so it travels to every office in the ordinary ``extension`` table,
 shows on every office's timeline, and is accepted by the importer only from the judge
-(``desktop_app.sync.ownership``: ``state`` is a verdict field). The original deadline is kept
+(``desktop_app.org.field_ownership``: ``state`` is a verdict field). The original deadline is kept
 exactly as an approved extension keeps it (``Issue.original_deadline``). No schema change.
 """
 

@@ -33,7 +33,7 @@ from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
-from desktop_app.services.ownership import office_name
+from desktop_app.org.ownership import office_name
 
 #: audit actions shown on the timeline, in the clerk's words
 AUDIT_LABELS = {

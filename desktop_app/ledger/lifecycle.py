@@ -38,7 +38,7 @@ from desktop_app.core.errors import NotFoundError, PermissionDeniedError, StaleE
 from desktop_app.ledger import completeness, rights, search
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 
 def _issue(s: Session, issue_id: str, lock: bool = False) -> Issue:

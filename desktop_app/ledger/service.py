@@ -42,7 +42,7 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import SetupRequiredError, ValidationError
 from desktop_app.ledger import completeness, search
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 SETTING_SERIAL_FORMAT = "ledger.serial_format"
 #: ``{year}`` and ``{n}`` (the item's number in the office's year) may be used, e.g. "{year}-{n:03d}" → 2026-037

@@ -22,7 +22,7 @@ from desktop_app.ledger.types import (
     UrgeInfo,
 )
 from desktop_app.ledger.warnings import warning_clock
-from desktop_app.services import scope
+from desktop_app.org import scope
 from desktop_app.workdays import WorkCalendar
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, case, literal, or_
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app.services import settings
+from desktop_app.org import settings
 from desktop_app.workdays import WorkCalendar, load_calendar
 
 COLOURS = ("red", "yellow", "green", "grey")

@@ -14,9 +14,9 @@ from db.models import Attempt, Exam, Paper, Person, Section
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.quiz.types import EXAM_MODES, AttemptInfo, ExamInfo, ExamInput, RowError, RowsError, ScoreEntry
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
 
 QUARTER_NAMES = "一二三四"
 

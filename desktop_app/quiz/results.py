@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Attempt, Exam, Person, Section
 from desktop_app.core.errors import NotFoundError
+from desktop_app.org import scope
 from desktop_app.quiz import exams
 from desktop_app.quiz.exams import list_exams
 from desktop_app.quiz.types import Bucket, HistoryRow, RankRow, ScoreRow, SectionStat
-from desktop_app.services import scope
 
 __all__ = ["distribution", "list_exams", "person_history", "rank_scores", "ranking", "score_list",
            "section_averages", "section_stats"]

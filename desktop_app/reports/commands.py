@@ -12,8 +12,8 @@ from typing import Any
 from desktop_app.cli import data_root, emit, office_scope
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import SetupRequiredError, ValidationError
+from desktop_app.org import scope
 from desktop_app.reports import jobs
-from desktop_app.services import scope
 
 KIND_LABELS = jobs.KIND_LABELS
 

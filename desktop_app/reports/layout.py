@@ -90,7 +90,7 @@ PAPER_KEY = "print.paper"
 
 def saved_paper(db: Any) -> str:
     """The clerk's default paper for lists (设置 → 打印字体 › 清单纸张): A4 unless A3 was chosen."""
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     value = settings.get(db, PAPER_KEY, "A4")
     return value if value in PAPERS else "A4"
@@ -98,7 +98,7 @@ def saved_paper(db: Any) -> str:
 
 def save_paper(db: Any, paper: str) -> None:
     """Keep the default paper for lists (refused unless A4 or A3)."""
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     check_paper(paper)
     settings.put(db, PAPER_KEY, paper)

@@ -54,8 +54,8 @@ def _status_text(p: plans.PlanInfo) -> str:
 
 def plans_report(db: Any, period: Period, office: str = "", today: dt.date | None = None) -> TableReport:
     """The report of ``period`` in the scope ``office`` (``services.scope``)."""
+    from desktop_app.org import scope
     from desktop_app.reports.visits import reporter, scope_title
-    from desktop_app.services import scope
 
     kinds = [k for k, grain in plans.PLAN_PERIODS.items() if grain == period.grain]
     several = office == scope.ALL

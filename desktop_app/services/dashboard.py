@@ -11,7 +11,7 @@ from db.engine import Database
 from db.models import Person, Section, Topic, Visit
 from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.warnings import warning_clock
-from desktop_app.services import organisation, scope
+from desktop_app.org import organisation, scope
 
 OPEN_STATUSES = ("not_started", "in_progress")
 

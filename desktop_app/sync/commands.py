@@ -11,11 +11,11 @@ from db import killpoints
 from desktop_app.cli import data_root, emit
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import SetupRequiredError, SyncError, ValidationError
+from desktop_app.org.keys import parse_card
 from desktop_app.sync import peers
 from desktop_app.sync.batch import bundle_files, import_batch, report_text
 from desktop_app.sync.bundle_format import OFFICE_CODE
 from desktop_app.sync.bundle_writer import export_bundle
-from desktop_app.sync.keys import parse_card
 
 CARD_SUFFIX = ".fdcard"
 

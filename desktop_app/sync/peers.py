@@ -15,7 +15,7 @@ from db.models import ChangeLog, Office, PeerState
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, SetupRequiredError, SyncError, ValidationError
-from desktop_app.sync.keys import (
+from desktop_app.org.keys import (
     OfficeCard,
     create_enc_key,
     fingerprint,

@@ -19,7 +19,7 @@ from db.models import Section, Visit
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
-from desktop_app.services import scope, settings
+from desktop_app.org import scope, settings
 from desktop_app.work.common import names_by_id, require_office
 from desktop_app.work.types import ClashInfo
 

@@ -27,7 +27,7 @@ from db.models import Section, Visit
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
-from desktop_app.services import scope, settings
+from desktop_app.org import scope, settings
 from desktop_app.work.clashes import clash_report, gap_between
 from desktop_app.work.common import office_names
 

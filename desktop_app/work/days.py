@@ -25,9 +25,9 @@ from db.models import Person, Visit, VisitParticipant
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_people
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_people
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, office_names, require_office
 from desktop_app.work.types import DaysRow, PersonVisit
 from desktop_app.work.visit_state import not_counted_reason

@@ -38,7 +38,7 @@ from db.models_work import VISIT_METHOD_MAX
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import FieldDeskError, ValidationError
-from desktop_app.services.organisation import current_year
+from desktop_app.org.organisation import current_year
 from desktop_app.work.common import as_date, require_office
 from desktop_app.work.topics import save_topic_in_session
 from desktop_app.work.types import TopicInput, VisitInput

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from db.engine import Database
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work.common import office_names
 from desktop_app.work.topics import topic_infos
 

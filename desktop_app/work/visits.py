@@ -24,8 +24,8 @@ from db.models_work import VISIT_METHOD_MAX, VISIT_STATES
 from desktop_app.core import attachments, audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.clashes import clash_window, clashes_in_session
 from desktop_app.work.common import (
     campaign_id,

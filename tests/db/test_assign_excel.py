@@ -179,7 +179,7 @@ def test_county_offices_cannot_and_a_sheet_without_a_county_column_is_refused(  
 
 
 def test_county_names_by_code_full_short_and_ambiguous() -> None:
-    from desktop_app.services.scope import OfficeChoice
+    from desktop_app.org.scope import OfficeChoice
 
     m = assign_excel.CountyMatcher([OfficeChoice(B, "勐海县乡村振兴局", False), OfficeChoice(A, "景洪市", False),
                                     OfficeChoice("532823", "勐腊县", False), OfficeChoice("532824", "勐腊县农业局", False),

@@ -273,7 +273,7 @@ def test_the_county_knows_the_prefecture_that_assigned_its_items(tmp_path: Path)
     phone numbers, and an assigned item's timeline names the prefecture and starts on the day it was assigned."""
     from db.models import PeerState
     from desktop_app.ledger.detail import get_issue_detail
-    from desktop_app.services import upstream
+    from desktop_app.org import upstream
 
     _generate(tmp_path / "r", 60)
     ctx = _open(tmp_path / "r")

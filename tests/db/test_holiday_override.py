@@ -21,7 +21,7 @@ from desktop_app import workdays
 from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import upstream
+from desktop_app.org import upstream
 
 D = dt.date
 STATE_DAY = D(2026, 11, 2)  # a Monday: the prefecture's local holiday (州庆)

@@ -95,7 +95,7 @@ def _corrupt_data_pages(path: Path) -> None:
 
 def test_damage_inside_data_pages_is_found_at_the_first_open_of_the_day(tmp_path: Path) -> None:
     from desktop_app.core.errors import DatabaseCorruptError
-    from desktop_app.services import organisation as org
+    from desktop_app.org import organisation as org
 
     data = tmp_path / "data"
     ctx = open_context(data)
@@ -115,7 +115,7 @@ def test_a_table_rebuild_works_while_other_rows_point_at_it(tmp_path: Path) -> N
     from alembic.operations import Operations
     from sqlalchemy import String
 
-    from desktop_app.services import organisation as org
+    from desktop_app.org import organisation as org
 
     data = tmp_path / "data"
     ctx = open_context(data)

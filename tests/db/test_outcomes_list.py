@@ -13,7 +13,7 @@ from desktop_app.campaign.outcomes import OutcomeFields, OutcomeFilter
 from desktop_app.core.errors import ValidationError
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import OutcomeInput, TopicInput
 from tests.conftest import TEST_ACTOR

@@ -13,7 +13,7 @@ from desktop_app.campaign import periods, plans
 from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from tests.conftest import TEST_ACTOR
 
 D = dt.date

@@ -19,13 +19,13 @@ from db.models import AuditEntry, ChangeLog, Issue
 from desktop_app.cli import run
 from desktop_app.core import audit, server_db
 from desktop_app.core.config import DataDir
-from desktop_app.core.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import StaleEditError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import SetupInput
+from desktop_app.org.organisation import SetupInput, initialise_office
 from tests import pg_plugin
 from tests.conftest import TEST_ACTOR
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from db.models import AuditEntry, Topic
-from desktop_app import accounts
 from desktop_app.core.audit import Actor
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org import accounts
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import TopicInput
 from tests.conftest import TEST_ACTOR

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, Visit, VisitParticipant
 from desktop_app.core.errors import ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import clashes, days, visits
 from desktop_app.work.types import VisitInput
 from tests.conftest import TEST_ACTOR

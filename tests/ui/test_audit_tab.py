@@ -7,9 +7,9 @@ import openpyxl
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop_app import accounts
 from desktop_app.core.context import AppContext
-from desktop_app.services import organisation as org
+from desktop_app.org import accounts
+from desktop_app.org import organisation as org
 from tests.conftest import TEST_ACTOR
 from tests.ui.conftest import DialogAnswers
 from ui.settings.audit_tab import AuditTab

@@ -162,7 +162,7 @@ def test_visit_list_columns_leave_room_for_their_text(qtbot, ctx: AppContext) ->
     """乡镇 read “格朗和乡…” at 1280 wide: columns were sized flush to the text, the detail pane took a third."""
     from PySide6.QtWidgets import QApplication, QSplitter
 
-    from desktop_app.services.organisation import list_people
+    from desktop_app.org.organisation import list_people
     from desktop_app.work import visits
     from desktop_app.work.types import VisitInput
     from ui import fonts

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person, set_campaign
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
-from desktop_app.services import scope
-from desktop_app.services.organisation import PersonInput, add_person, set_campaign
 from desktop_app.work import visits
 from desktop_app.work.types import VisitInput
 from tests.db.test_sync_support import prefecture_and_counties, send

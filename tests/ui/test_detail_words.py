@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop_app.core.context import AppContext
-from desktop_app.services.organisation import list_sections
+from desktop_app.org.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import OutcomeInput, TopicInput
 

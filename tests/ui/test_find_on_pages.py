@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 
 from desktop_app.core.context import AppContext
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import find, topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 

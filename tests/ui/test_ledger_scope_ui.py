@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from desktop_app.core.context import AppContext
-from desktop_app.services import scope
+from desktop_app.org import scope
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS
 from ui.pages.ledger_page import LedgerPage

@@ -14,7 +14,7 @@ from desktop_app.campaign.contacts import ContactInput
 from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.periods import Period
 from desktop_app.core.context import AppContext
-from desktop_app.services import scope
+from desktop_app.org import scope
 from tests.db.test_county_compare import seed_county
 from tests.db.test_sync_support import prefecture_and_counties, send
 from ui.office_scope import OfficeScopeCombo

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop_app.core import backup
 from desktop_app.core.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from ui.pages.settings_page import SettingsPage
 
 

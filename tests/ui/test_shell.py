@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from desktop_app.core import backup
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import DatabaseCorruptError, ValidationError
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.main_window import MainWindow, load_page_class
 from ui.pages import PAGES
@@ -366,7 +366,7 @@ def test_bench_hook_prints_shown_and_quits(ctx: AppContext) -> None:
 
 def test_first_start_runs_the_wizard_then_shows_the_office(qtbot, tmp_path: Path,  # noqa: ANN001
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.org.organisation import SetupInput
     from ui import app as app_module
     from ui.setup_wizard import SetupWizard
 

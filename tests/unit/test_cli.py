@@ -25,7 +25,7 @@ from desktop_app.cli import run
 from desktop_app.core.config import ENV_DATA_DIR, DataDir
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import DatabaseCorruptError, SchemaTooNewError, ValidationError
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from tests.conftest import TEST_ACTOR
 
 ROOT = Path(__file__).resolve().parents[2]

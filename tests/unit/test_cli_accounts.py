@@ -194,7 +194,7 @@ def test_the_global_user_option_comes_before_the_command(office: Path, capsys: p
 
 def test_a_demo_office_keeps_no_private_key_in_plain_form(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.sync import key_vault, keys
+    from desktop_app.org import key_vault, keys
 
     root = tmp_path / "demo"
     assert run(["--data-dir", str(root), "demo", "--items", "20"]) == 0

@@ -27,7 +27,7 @@ from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import MEETING_KINDS, AttendeeInput, MeetingInfo, MeetingInput
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import FieldDeskError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.signals import notify

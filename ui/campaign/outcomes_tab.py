@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OUTCOME_KINDS, OutcomeFilter, OutcomeRow
 from desktop_app.core.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_sections
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_sections
 from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog

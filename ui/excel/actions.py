@@ -23,7 +23,7 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
     """Export one list (``kind`` of ``desktop_app.excel.lists.EXPORT_KINDS``) to a file the user picks.
 
     ``ledger_filter`` (an IssueFilter) exports exactly the ledger view on screen; ``office`` is the
-    scope shown (``desktop_app.services.scope``: this office, one county, or all).
+    scope shown (``desktop_app.org.scope``: this office, one county, or all).
     Returns the running task (None when the user cancelled the file dialog).
     """
     from desktop_app.excel.lists import export_kind, export_ledger

@@ -15,7 +15,7 @@ from desktop_app.ledger import query, saved_filters
 from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.warnings import COLOUR_LABELS
-from desktop_app.services import organisation, scope
+from desktop_app.org import organisation, scope
 from ui import dialogs
 from ui.office_scope import OfficeScopeCombo
 

@@ -31,7 +31,7 @@ from desktop_app.ledger.completeness import MAX_WORKDAYS_WITHOUT_REASON
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify

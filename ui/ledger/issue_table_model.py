@@ -21,7 +21,7 @@ from desktop_app.ledger.estimates import ESTIMATE_MARK
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import WarningClock, warning_clock
-from desktop_app.services import scope
+from desktop_app.org import scope
 
 PAGE = 200
 MAX_PAGES = 12

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.context import AppContext
-from desktop_app.services import scope
+from desktop_app.org import scope
 from ui import dialogs
 from ui.main_window import load_page_class
 from ui.office_scope import OfficeScopeCombo

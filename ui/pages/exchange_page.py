@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from desktop_app.sync import conflicts
 from ui.signals import Kind, bus
 from ui.sync.cards_tab import CardsTab

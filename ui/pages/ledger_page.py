@@ -31,7 +31,7 @@ from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter, filter_to_show
 from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
-from desktop_app.services import organisation, scope
+from desktop_app.org import organisation, scope
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.ledger.detail_pane import DetailPane

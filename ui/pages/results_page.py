@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QTabWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.context import AppContext
-from desktop_app.services.organisation import current_year
+from desktop_app.org.organisation import current_year
 from ui.campaign.contacts_tab import ContactsTab
 from ui.campaign.county_compare_tab import CountyCompareTab
 from ui.campaign.evaluation_tab import EvaluationTab

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import current_year
+from desktop_app.org import scope
+from desktop_app.org.organisation import current_year
 from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo

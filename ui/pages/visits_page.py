@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
-from desktop_app.services import scope
-from desktop_app.services.organisation import current_year
+from desktop_app.org import scope
+from desktop_app.org.organisation import current_year
 from desktop_app.work import clashes, find, visit_state, visits
 from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo

@@ -18,11 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import accounts
 from desktop_app.core import roles
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
-from desktop_app.services import organisation
+from desktop_app.org import accounts, organisation
 from ui import dialogs
 from ui.settings.rows_model import RowsModel
 from ui.settings.widgets import button, selected_row, table

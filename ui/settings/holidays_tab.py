@@ -37,7 +37,7 @@ from desktop_app import workdays
 from desktop_app.core.context import AppContext
 from desktop_app.holiday_notice import NoticeParse, NoticeSaved, save_days, save_notice
 from desktop_app.ledger.estimates import coming_year_warning, moved_summary
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from desktop_app.workdays import KINDS, HolidayDay
 from ui import dialogs
 from ui.enabling import set_enabled

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from desktop_app.core.context import AppContext
-from desktop_app.services import organisation
-from desktop_app.services.organisation import PersonInfo, PersonInput
+from desktop_app.org import organisation
+from desktop_app.org.organisation import PersonInfo, PersonInput
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.settings.person_dialog import PersonDialog

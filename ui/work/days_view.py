@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_sections
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_sections
 from desktop_app.work import days
 from desktop_app.work.common import office_names
 from ui import dialogs

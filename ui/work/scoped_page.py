@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QSpinBox, QWidget
 
 from desktop_app.core.context import AppContext
-from desktop_app.services.organisation import current_year
+from desktop_app.org.organisation import current_year
 from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind
 from ui.work.widgets import scope_corner, sync_scope_corner

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.organisation import PersonInfo
+from desktop_app.org.organisation import PersonInfo
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 

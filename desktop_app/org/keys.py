@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from desktop_app.core.errors import SyncError, ValidationError
-from desktop_app.sync import key_vault
+from desktop_app.org import key_vault
 
 KEY_FILE = "office-ed25519.pem"
 ENC_KEY_FILE = "office-x25519.pem"

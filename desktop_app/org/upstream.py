@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Office, PeerState
-from desktop_app.services.ownership import office_name
+from desktop_app.org.ownership import office_name
 
 #: a parent chain longer than this is a data error (or a loop); stop there
 _MAX_DEPTH = 6

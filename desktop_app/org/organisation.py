@@ -13,8 +13,9 @@ from db.engine import Database
 from db.models import OFFICE_LEVELS, Campaign, Office, Person, Section
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
 from desktop_app.core.errors import NotFoundError, SetupRequiredError, ValidationError
-from desktop_app.services import settings
+from desktop_app.org import keys, settings
 
 DEFAULT_LEADER_QUOTA = 90
 DEFAULT_STAFF_QUOTA = 60
@@ -35,7 +36,7 @@ class OfficeInfo:
     def level_label(self) -> str:
         """县级, or for a prefecture the word its own name uses: 州级 (西双版纳州…), 市级, 地区级, 盟级."""
         if self.level == "prefecture" and self.name:
-            from desktop_app.services.scope import region_word
+            from desktop_app.org.scope import region_word
 
             return f"{region_word(self.name)}级"
         return OFFICE_LEVELS.get(self.level, self.level)
@@ -396,3 +397,12 @@ def set_campaign(db: Database, actor: Actor, year: int, leader_quota: int, staff
     info = get_campaign(db, year)
     assert info is not None
     return info
+
+
+def initialise_office(ctx: AppContext, data: SetupInput) -> OfficeInfo:
+    """Set up this data folder's office: validate, make its signing key, record everything."""
+    validate_office(data.code, data.name, data.level, data.parent_code)
+    if ctx.db.office_code:
+        return setup_office(ctx.db, ctx.actor, data)  # raises the "already set up" error
+    public = keys.create_key(ctx.data.keys)
+    return setup_office(ctx.db, ctx.actor, data, public_key=public)

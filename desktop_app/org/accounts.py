@@ -32,8 +32,7 @@ from db.models import Person, User
 from desktop_app.core import audit, roles
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import FieldDeskError, NotFoundError, PermissionDeniedError, ValidationError
-from desktop_app.services import settings
-from desktop_app.sync import key_vault
+from desktop_app.org import key_vault, settings
 
 MIN_LENGTH = 8
 MAX_LENGTH = 64
@@ -242,7 +241,7 @@ def add_account(db: Database, actor: Actor, login: str, password: str, account_r
             key_vault.grant(s, login, password)
         info = _info(s, u, now)
     if first and keys_dir is not None:
-        from desktop_app.sync import keys
+        from desktop_app.org import keys
 
         keys.seal_office_keys(db, keys_dir, login, password)
     return info

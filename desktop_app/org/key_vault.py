@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from desktop_app.core.errors import SyncError
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 WRAPS_KEY = "keys.wraps"
 RECOVERY = "__recovery__"
