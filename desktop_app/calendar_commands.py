@@ -24,7 +24,8 @@ def cmd_import_notice(args: argparse.Namespace) -> int:
     (dry-run|saved), ``moved`` (the estimated deadlines counted again: id, serial, from, to)
     and ``warnings``. A notice that does not read is refused and nothing is saved.
     """
-    from desktop_app.holiday_notice import parse_notice, read_notice_file, save_notice
+    from desktop_app.calendar.notice import parse_notice, read_notice_file
+    from desktop_app.ledger.calendar_saves import save_notice
 
     parsed = parse_notice(read_notice_file(args.file), args.year)
     moved: list[dict[str, object]] = []

@@ -63,6 +63,7 @@ from db.models import (
 )
 from desktop_app import demo_folder, demo_plans
 from desktop_app import demo_names as names
+from desktop_app.calendar import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 from desktop_app.core import audit, server_db
 from desktop_app.core.audit import Actor
 from desktop_app.core.config import DataDir
@@ -72,7 +73,6 @@ from desktop_app.demo_campaign import add_meetings
 from desktop_app.org import keys, organisation
 from desktop_app.org.organisation import PersonInfo, PersonInput, SetupInput, initialise_office
 from desktop_app.sync import peers
-from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days
 
 DEMO_ACTOR = Actor("demo", "演示数据")
 #: bumped when the generated content changes (benchmarks cache built offices by it)

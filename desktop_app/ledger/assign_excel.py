@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ImportFileError, PermissionDeniedError, SetupRequiredError, ValidationError

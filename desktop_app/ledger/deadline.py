@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from db.models import Extension
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError

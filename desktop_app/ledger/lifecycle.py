@@ -31,7 +31,7 @@ from db.models import (
     Progress,
     Urge,
 )
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core import attachments, audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, PermissionDeniedError, StaleEditError, StateError, ValidationError

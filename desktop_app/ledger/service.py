@@ -36,7 +36,7 @@ from db.models import (
     Topic,
     Visit,
 )
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import SetupRequiredError, ValidationError

@@ -30,7 +30,7 @@ from db import killpoints
 from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
 from db.engine import Database
 from db.models import ImportedBundle, PeerState
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.config import DataDir

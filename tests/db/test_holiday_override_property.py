@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from db.models import Holiday, Office
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core.context import AppContext
 from desktop_app.excel.service import import_file
 from desktop_app.ledger import completeness, detail, lifecycle, query, service

@@ -7,7 +7,7 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.core.context import AppContext
 from ui.settings.holidays_tab import HolidaysTab
 

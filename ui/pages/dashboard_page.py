@@ -222,7 +222,7 @@ class DashboardPage(QWidget):
 
     def refresh_calendar_warning(self) -> None:
         """Show the loud warning while this year's or (from November) next year's holidays are missing."""
-        from desktop_app import workdays
+        from desktop_app import calendar as workdays
         from desktop_app.ledger.estimates import coming_year_warning
 
         with dialogs.guard(self) as done:

@@ -13,9 +13,10 @@ stays an ordinary weekend), one that says 上班 gives make-up working days; any
 half-pasted notice is refused rather than saved. Half-width punctuation (as many web pages
 print it) reads the same as full-width.
 
-Qt-free; ``save_notice`` writes the days as this office's holiday table (verified rows, which
-the prefecture's bundles carry down to its counties) and recomputes the deadlines that had been
-estimated Monday–Friday for the year (``desktop_app.ledger.recompute``).
+Qt-free. Saving a notice (``desktop_app.ledger.calendar_saves.save_notice``) writes the days as this
+office's holiday table (verified rows, which the prefecture's bundles carry down to its counties) and
+recomputes the deadlines that had been estimated Monday–Friday for the year: that is the ledger's
+business, so it lives there and the calendar stays below the ledger.
 """
 
 from __future__ import annotations
@@ -25,15 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from db.engine import Database
-from desktop_app import workdays
-from desktop_app.core import audit
-from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
-from desktop_app.ledger import estimates
-from desktop_app.ledger.estimates import MovedDeadline
 
 #: the ``source`` of the rows a notice writes (shown as 来源)
 NOTICE_SOURCE = "国务院办公厅通知"
@@ -219,48 +212,3 @@ def _dates(part: str, year: int, name: str) -> list[dt.date]:
             out.append(d)
         prev = d
     return out
-
-
-@dataclass(frozen=True)
-class NoticeSaved:
-    """What saving a notice did: the year, the rows written, the estimated deadlines it moved."""
-
-    year: int
-    rows: int
-    moved: tuple[MovedDeadline, ...]
-    calendar_warning: str = ""
-
-
-def save_notice(db: Database, actor: Actor, parsed: NoticeParse) -> NoticeSaved:
-    """Save a read notice as this office's holiday table for its year — in one transaction with the
-    deadlines that had been estimated for the year counted again (``estimates.recompute_estimates``).
-
-    This office's rows of the year from the built-in calendar or an earlier notice that the new
-    notice does not list are taken out; days entered by hand (a local holiday) stay.
-    """
-    before = workdays.load_calendar(db)
-    with db.transaction() as s:
-        rows = workdays.write_days_in_session(s, parsed.days(), NOTICE_SOURCE,
-                                              replace_sources=(workdays.PACKAGE_SOURCE, NOTICE_SOURCE))
-        after = workdays.calendar_in_session(s)
-        moved = estimates.recompute_estimates(s, actor, db.office_code or "", before, after)
-        audit.record(s, actor, "import_holiday_notice", "holiday", "",
-                     {"year": parsed.year, "rest_days": len(parsed.rest_days), "work_days": len(parsed.work_days),
-                      "moved": [m.serial for m in moved][:50], "moved_count": len(moved)})
-    return NoticeSaved(parsed.year, rows, tuple(moved), estimates.coming_year_warning(workdays.load_calendar(db)))
-
-
-def save_days(db: Database, actor: Actor, days: list[tuple[dt.date, str, str]],
-              source: str = "import") -> tuple[int, tuple[MovedDeadline, ...]]:
-    """Import (date, kind, name) rows read from a holiday spreadsheet (``workdays.import_days``) and, in the
-    same transaction, count again the deadlines estimated for the years they cover; returns
-    (rows written, deadlines moved)."""
-    before = workdays.load_calendar(db)
-    moved: list[MovedDeadline] = []
-
-    def recompute(s: Session) -> None:
-        moved.extend(estimates.recompute_estimates(s, actor, db.office_code or "", before,
-                                                   workdays.calendar_in_session(s)))
-
-    n = workdays.import_days(db, actor, days, source, then=recompute)
-    return n, tuple(moved)
