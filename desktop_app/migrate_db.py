@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db import migrate, table_copy
 from db.engine import Database, make_engine, sqlite_url
-from desktop_app.cli import data_root, emit
+from desktop_app.cli.support import data_root, emit
 from desktop_app.core import server_db
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import DatabaseError, ValidationError

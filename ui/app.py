@@ -215,7 +215,7 @@ def _signed_in_from_environment(ctx: AppContext) -> Actor | None:
     """FIELDDESK_USER and FIELDDESK_PASSWORD, as the command line takes them (a scripted start: the smoke
     test, the start-up bench): the same sign-in, lockout and audit as the dialog's; None (the dialog
     asks) when they are not both set, are wrong, or the first password must still be changed."""
-    from desktop_app.account_commands import PASSWORD_ENV, USER_ENV
+    from desktop_app.cli.accounts import PASSWORD_ENV, USER_ENV
     from desktop_app.org import accounts
     login, password = os.environ.get(USER_ENV, "").strip(), os.environ.get(PASSWORD_ENV)
     if not login or password is None:

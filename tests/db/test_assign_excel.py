@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue
-from desktop_app import cli
+from desktop_app.cli import main as cli
 from desktop_app.core.audit import Actor
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError

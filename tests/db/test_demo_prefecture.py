@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Closure, ImportedBundle, Issue, Office, Person, Urge
-from desktop_app import cli
+from desktop_app.cli import main as cli
 from desktop_app.core.audit import verify_chain
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import ValidationError

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from desktop_app import demo
-from desktop_app.cli import run as cli_run
+from desktop_app.cli.main import run as cli_run
 from desktop_app.documents.kinds import write_document
 from desktop_app.documents.official import DocFonts, OfficialDocument, choose_fonts
 

@@ -13,7 +13,7 @@ from test_sync_support import add_issue, edit, export, prefecture_and_counties, 
 
 from db.models import AuditEntry, ChangeLog, Issue, Setting
 from db.models_ledger import IssueSearchKey
-from desktop_app import cli
+from desktop_app.cli import main as cli
 from desktop_app.core.audit import Actor
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError, ValidationError

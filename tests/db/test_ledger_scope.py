@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from test_sync_support import add_issue, prefecture_and_counties, send
 
-from desktop_app import cli
+from desktop_app.cli import main as cli
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
 from desktop_app.excel.lists import export_kind, export_ledger

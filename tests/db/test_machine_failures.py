@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 from test_sync_support import export, make_office, trust_both
 
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.core import backup, db_errors
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import DatabaseCorruptError, DatabaseError

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from db import table_copy
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.core import server_db
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.ledger.service import create_issues

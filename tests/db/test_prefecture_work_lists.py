@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
 from db.models import AuditEntry, ChangeLog
-from desktop_app import cli
+from desktop_app.cli import main as cli
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.excel.lists import export_kind

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from db.models import AuditEntry, ChangeLog, Issue
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.core import audit, server_db
 from desktop_app.core.config import DataDir
 from desktop_app.core.context import AppContext, open_context

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx import Document
 
-from desktop_app.cli import run as cli_run
+from desktop_app.cli.main import run as cli_run
 from desktop_app.core.context import AppContext
 from tests.campaign_dataset import build
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue, User
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.core.config import ENV_DATA_DIR
 from desktop_app.core.context import SIGNED_IN, open_context
 from tests.conftest import SAMPLES

@@ -10,7 +10,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.reports import fonts
 from desktop_app.reports.paper import PaperData, PaperQuestion, render_paper
 from desktop_app.reports.scores import scores_report

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import lifecycle

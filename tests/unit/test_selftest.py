@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import selftest
-from desktop_app.cli import run
+from desktop_app.cli import selftest
+from desktop_app.cli.main import run
 from desktop_app.core import install_check
 from desktop_app.core.config import ENV_DATA_DIR, DataDir
 from desktop_app.core.context import open_context

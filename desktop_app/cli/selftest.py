@@ -248,7 +248,7 @@ def run_checks(root: Path) -> list[Check]:
 
 def cmd_selftest(args: argparse.Namespace) -> int:
     """fielddesk selftest [--json]: fonts, database, Qt plugins; exit 0 only if all pass."""
-    from desktop_app.cli import data_root
+    from desktop_app.cli.support import data_root
 
     checks = run_checks(data_root(args))
     ok = all(c.ok for c in checks)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from desktop_app.cli import data_root
+from desktop_app.cli.support import data_root
 from desktop_app.core.errors import SetupRequiredError, ValidationError
 
 

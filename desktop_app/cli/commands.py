@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from desktop_app.cli import data_root, emit
+from desktop_app.cli.support import data_root, emit
 from desktop_app.core import backup, datalock, server_db
 from desktop_app.core.config import DataDir
 from desktop_app.core.context import AppContext, open_context

@@ -7,7 +7,7 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from desktop_app.cli import data_root, emit, office_scope
+from desktop_app.cli.support import data_root, emit, office_scope
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import SetupRequiredError
 

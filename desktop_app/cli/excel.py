@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.cli import data_root, office_scope
+from desktop_app.cli.support import data_root, office_scope
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import ValidationError
 from desktop_app.excel.kinds import KIND_LABELS, get_kind

@@ -13,32 +13,31 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 from desktop_app import __version__
+from desktop_app.cli.support import data_root
 
 #: command name -> "module:function"; each function takes (args, out) and returns an exit code
 HANDLERS: dict[str, str] = {
-    "init": "desktop_app.commands:cmd_init",
-    "demo": "desktop_app.commands:cmd_demo",
-    "backup": "desktop_app.commands:cmd_backup",
-    "restore": "desktop_app.commands:cmd_restore",
-    "selftest": "desktop_app.selftest:cmd_selftest",
-    "import-excel": "desktop_app.excel.commands:cmd_import_excel",
-    "export-excel": "desktop_app.excel.commands:cmd_export_excel",
-    "print": "desktop_app.reports.commands:cmd_print",
-    "document": "desktop_app.documents.commands:cmd_document",
-    "office-card": "desktop_app.sync.commands:cmd_office_card",
-    "trust": "desktop_app.sync.commands:cmd_trust",
-    "revoke": "desktop_app.sync.commands:cmd_revoke",
-    "export-bundle": "desktop_app.sync.commands:cmd_export_bundle",
-    "import-bundle": "desktop_app.sync.commands:cmd_import_bundle",
-    "assign": "desktop_app.ledger.commands:cmd_assign",
-    "holidays": "desktop_app.calendar_commands:cmd_holidays",
-    "days": "desktop_app.work.commands:cmd_days",
-    "users": "desktop_app.account_commands:cmd_users",
-    "audit": "desktop_app.account_commands:cmd_audit",
+    "init": "desktop_app.cli.commands:cmd_init",
+    "demo": "desktop_app.cli.commands:cmd_demo",
+    "backup": "desktop_app.cli.commands:cmd_backup",
+    "restore": "desktop_app.cli.commands:cmd_restore",
+    "selftest": "desktop_app.cli.selftest:cmd_selftest",
+    "import-excel": "desktop_app.cli.excel:cmd_import_excel",
+    "export-excel": "desktop_app.cli.excel:cmd_export_excel",
+    "print": "desktop_app.cli.reports:cmd_print",
+    "document": "desktop_app.cli.documents:cmd_document",
+    "office-card": "desktop_app.cli.sync:cmd_office_card",
+    "trust": "desktop_app.cli.sync:cmd_trust",
+    "revoke": "desktop_app.cli.sync:cmd_revoke",
+    "export-bundle": "desktop_app.cli.sync:cmd_export_bundle",
+    "import-bundle": "desktop_app.cli.sync:cmd_import_bundle",
+    "assign": "desktop_app.cli.ledger:cmd_assign",
+    "holidays": "desktop_app.cli.calendar:cmd_holidays",
+    "days": "desktop_app.cli.work:cmd_days",
+    "users": "desktop_app.cli.accounts:cmd_users",
+    "audit": "desktop_app.cli.accounts:cmd_audit",
     "migrate-db": "desktop_app.migrate_db:cmd_migrate_db",
 }
 
@@ -52,16 +51,6 @@ PERIOD_HELP = ("期间：YYYY-MM（月度）、YYYY-Qn（季度）、YYYY-H1/H2�
 
 #: --office of the list commands (export-excel, print)
 OFFICE_HELP = "市级单位：只导出/打印某县（区）的数据（单位代码），all 为全部单位；默认本单位"
-
-
-def office_scope(args: argparse.Namespace) -> str:
-    """--office as a scope value of ``desktop_app.org.scope``: '' (own), a code, or ALL for ``all``."""
-    value = (getattr(args, "office", "") or "").strip()
-    if value.lower() in ("all", "*", "全部"):
-        from desktop_app.org.scope import ALL
-
-        return ALL
-    return value
 
 
 #: argparse's own words (help headings, usage errors) in Chinese, like everything else the program says
@@ -236,14 +225,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
-    """Print ``payload`` as JSON with --json, else the human summary."""
-    if getattr(args, "json", False):
-        print(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
-    else:
-        print(human)
-
-
 def resolve_handler(name: str) -> Callable[[argparse.Namespace], int]:
     """The function for a command.
 
@@ -322,7 +303,7 @@ def run(argv: list[str]) -> int:
         server_db.select(db_url, data_root(args), server_db.terminal_password)
     elif "desktop_app.core.server_db" in sys.modules:  # an earlier run() in this process chose one
         sys.modules["desktop_app.core.server_db"].select(None)
-    from desktop_app import account_commands
+    from desktop_app.cli import accounts as account_commands
     from desktop_app.core import datalock
     from desktop_app.core.context import SIGNED_IN
     from desktop_app.core.db_errors import known_error
@@ -356,10 +337,3 @@ def run(argv: list[str]) -> int:
     finally:
         if token is not None:
             SIGNED_IN.reset(token)
-
-
-def data_root(args: argparse.Namespace) -> Path:
-    """The data folder chosen by --data-dir, FIELDDESK_DATA_DIR or the platform default."""
-    from desktop_app.core.config import resolve_data_dir
-
-    return resolve_data_dir(getattr(args, "data_dir", None))

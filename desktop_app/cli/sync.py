@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from db import killpoints
-from desktop_app.cli import data_root, emit
+from desktop_app.cli.support import data_root, emit
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import SetupRequiredError, SyncError, ValidationError
 from desktop_app.org.keys import parse_card

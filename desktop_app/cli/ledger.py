@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
-from desktop_app.cli import data_root, emit
+from desktop_app.cli.support import data_root, emit
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import ValidationError
 from desktop_app.ledger.assign import assign_issues

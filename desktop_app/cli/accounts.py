@@ -10,7 +10,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from desktop_app.cli import data_root, emit
+from desktop_app.cli.support import data_root, emit
 from desktop_app.core import audit, roles
 from desktop_app.core.audit import Actor
 from desktop_app.core.config import DataDir

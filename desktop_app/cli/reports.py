@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from desktop_app.cli import data_root, emit, office_scope
+from desktop_app.cli.support import data_root, emit, office_scope
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import SetupRequiredError, ValidationError
 from desktop_app.org import scope

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import json
 
-from desktop_app.cli import data_root
+from desktop_app.cli.support import data_root
 from desktop_app.core.errors import ValidationError
 
 
