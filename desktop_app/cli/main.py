@@ -38,7 +38,7 @@ HANDLERS: dict[str, str] = {
     "days": "desktop_app.cli.work:cmd_days",
     "users": "desktop_app.cli.accounts:cmd_users",
     "audit": "desktop_app.cli.accounts:cmd_audit",
-    "migrate-db": "desktop_app.migrate_db:cmd_migrate_db",
+    "migrate-db": "desktop_app.cli.migrate_db:cmd_migrate_db",
 }
 
 

@@ -206,7 +206,7 @@ def migrate_to_server(ctx: AppContext, fields: ServerFields, password: str) -> t
 
     Returns (target, tables, rows). The SQLite file is only read.
     """
-    from desktop_app import migrate_db
+    from desktop_app.server import migrate as migrate_db
 
     if server_db.is_server(ctx.db):
         raise ValidationError("当前已在使用数据库服务器", "迁移只能从本机数据文件复制到服务器")
