@@ -144,7 +144,7 @@ def make_big_office(workdir: Path, items: int, seed: int = DEMO_SEED) -> Path:
     others wait for it.
     """
     from db import migrate
-    from desktop_app.demo import GENERATOR_VERSION
+    from desktop_app.demo.generate import GENERATOR_VERSION
 
     root = _cache_root(workdir)
     root.mkdir(parents=True, exist_ok=True)
@@ -169,7 +169,7 @@ def _lock(handle: Any) -> None:
 
 
 def _build_office(folder: Path, items: int, seed: int) -> None:
-    from desktop_app.demo import generate_demo
+    from desktop_app.demo.generate import generate_demo
 
     building = folder.with_name(f"{folder.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)

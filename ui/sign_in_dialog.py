@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core import roles
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import FieldDeskError, ValidationError
-from desktop_app.demo_accounts import DEFAULT_LOGIN, demo_sign_in
+from desktop_app.demo.accounts import DEFAULT_LOGIN, demo_sign_in
 from desktop_app.org import accounts
 from desktop_app.org.accounts import SignedIn
 

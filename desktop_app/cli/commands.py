@@ -57,7 +57,7 @@ def _remove_new(paths: list[Path]) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """fielddesk demo: fill a fresh data folder with a realistic county office."""
-    from desktop_app.demo import generate_demo
+    from desktop_app.demo.generate import generate_demo
 
     root = data_root(args)
     if DataDir(root).db_path.exists():
@@ -68,7 +68,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise ValidationError(f"数据目录 {root} 已有单位数据（{code}），演示数据只能生成到空目录",
                                   "请用 --data-dir 指定一个新的空文件夹")
     if getattr(args, "prefecture", False):
-        from desktop_app.demo_prefecture import generate_prefecture_demo
+        from desktop_app.demo.prefecture import generate_prefecture_demo
 
         summary = generate_prefecture_demo(root, items=args.items, seed=args.seed, with_accounts=True)
         counties = "、".join(f"{c['name']} {c['issues']} 条" for c in summary["counties"])

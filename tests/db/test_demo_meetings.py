@@ -7,7 +7,7 @@ from pathlib import Path
 
 from desktop_app.campaign import meeting_compliance, meetings
 from desktop_app.core.context import open_context
-from desktop_app.demo import generate_demo
+from desktop_app.demo.generate import generate_demo
 from tests.conftest import TEST_ACTOR
 
 

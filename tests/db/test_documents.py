@@ -20,8 +20,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from desktop_app import demo
 from desktop_app.cli.main import run as cli_run
+from desktop_app.demo import generate as demo
 from desktop_app.documents.kinds import write_document
 from desktop_app.documents.official import DocFonts, OfficialDocument, choose_fonts
 

@@ -191,7 +191,7 @@ def test_update_edits_removes_and_draft_can_be_withdrawn(ctx, org) -> None:
 def test_demo_plans_realistic(tmp_path) -> None:
     """The county demo: weekly plans for most sections most weeks with gaps, lists, an H1 review, year plans recorded."""
     from desktop_app.core.context import open_context
-    from desktop_app.demo import generate_demo
+    from desktop_app.demo.generate import generate_demo
 
     generate_demo(tmp_path / "demo", items=20, today=D(2026, 12, 7))
     ctx = open_context(tmp_path / "demo", actor=TEST_ACTOR)

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.models import AuditEntry, Issue
-from desktop_app import demo, demo_prefecture
 from desktop_app.core.context import AppContext, open_context
+from desktop_app.demo import generate as demo
+from desktop_app.demo import prefecture as demo_prefecture
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org.organisation import SetupInput, initialise_office, list_people, list_sections

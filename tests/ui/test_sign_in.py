@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue, Progress
 from desktop_app.core.context import AppContext
-from desktop_app.demo_accounts import _create as create_demo_accounts
+from desktop_app.demo.accounts import _create as create_demo_accounts
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues

@@ -2,7 +2,7 @@
 villages, paired households and service items drawn from the demo's own visits and ledger.
 
 Written through the services (a few dozen rows), so the demo holds exactly what a clerk could have
-entered, audit entries included. Called once by ``desktop_app.demo.generate_demo`` after the ledger.
+entered, audit entries included. Called once by ``desktop_app.demo.generate.generate_demo`` after the ledger.
 """
 
 from __future__ import annotations

@@ -23,21 +23,14 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Closure, Issue, Urge
-from desktop_app import demo_names as names
 from desktop_app.core import audit
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import SyncError
-from desktop_app.demo import (
-    DEMO_ACTOR,
-    OTHER_COUNTIES,
-    YEAR,
-    County,
-    _rebuild_search_index,
-    empty_demo_folder,
-    generate_demo,
-    reference_date,
-)
-from desktop_app.demo_campaign import add_meetings
+from desktop_app.demo import names
+from desktop_app.demo.campaign import add_meetings
+from desktop_app.demo.generate import empty_demo_folder, generate_demo, reference_date
+from desktop_app.demo.ledger import _rebuild_search_index
+from desktop_app.demo.world import DEMO_ACTOR, OTHER_COUNTIES, YEAR, County
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.types import IssueInput
@@ -94,7 +87,7 @@ def generate_prefecture_demo(root: Path, items: int = 300, seed: int = 2026, tod
         urges = _urge_overdue(ctx.db, ref)
         indexed = _rebuild_search_index(ctx.db)
         if with_accounts:
-            from desktop_app.demo_accounts import create_in
+            from desktop_app.demo.accounts import create_in
 
             made = create_in(ctx)
     return {
