@@ -62,7 +62,7 @@ def cmd_assign_sheet(args: argparse.Namespace) -> int:
     serial}], ``errors`` [{row, reason}] (empty lists in a dry run). Rows with errors are never assigned; the exit code is then 1 (the other
     rows are assigned unless ``--dry-run``), as it is when the sheet itself is unusable.
     """
-    from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
+    from desktop_app.excel.assign_sheet import assign_from_sheet, preview_sheet
 
     assigned_date = _date(args.assigned_date, "交办日期")
     ctx = open_context(data_root(args), daily_backup=not args.dry_run)

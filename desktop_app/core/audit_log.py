@@ -52,7 +52,7 @@ class AuditRow:
     raw_details: str = ""
 
 
-def _require(actor: Actor) -> None:
+def require_reader(actor: Actor) -> None:
     if actor.rights is not None and "audit" not in actor.rights:
         raise PermissionDeniedError(f"账户“{actor.login}”（{actor.label}）没有“审计日志”权限，不能查看审计日志",
                                     "请由审计员或系统管理员查看")
@@ -61,7 +61,7 @@ def _require(actor: Actor) -> None:
 def list_entries(db: Database, actor: Actor, person: str = "", action: str = "", start: dt.date | None = None,
                  end: dt.date | None = None, limit: int = MAX_ROWS) -> list[AuditRow]:
     """Audit lines, newest first, filtered by person (name or login, substring), action key and date range."""
-    _require(actor)
+    require_reader(actor)
     q = select(AuditEntry).order_by(AuditEntry.id.desc())
     if person.strip():
         like = f"%{person.strip()}%"
@@ -124,26 +124,9 @@ def _row(e: AuditEntry) -> AuditRow:
                     target, details, e.details)
 
 
-def export_entries(db: Database, actor: Actor, path: Path, rows: list[AuditRow]) -> int:
-    """Write ``rows`` (as filtered on screen) to an .xlsx; the export itself is audited. Returns the row count."""
-    from desktop_app.excel.lists import export_dicts
-    from desktop_app.org import organisation
-
-    _require(actor)
-    office = organisation.get_office(db).name if db.office_code else ""
-    headers = ["编号", "时间", "操作人", "登录名", "操作", "对象", "详情"]
-    result = export_dicts(path, f"{office}审计日志", office, "审计日志", headers,
-                          [dict(zip(headers, (r.id, r.at, r.actor, r.login, r.action_label, r.target,
-                                              r.raw_details or r.details),
-                                    strict=True)) for r in rows])
-    with db.transaction() as s:
-        audit.record(s, actor, "audit_export", "audit_entry", "", {"file": path.name, "rows": len(rows)})
-    return result.rows
-
-
 def verify(db: Database, actor: Actor) -> audit.ChainReport:
     """The chain check of ``fielddesk audit verify`` (审计日志 right)."""
-    _require(actor)
+    require_reader(actor)
     with db.session() as s:
         return audit.verify(s)
 

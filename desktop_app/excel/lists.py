@@ -245,11 +245,11 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
                                                       "days": export_days, "scores": export_scores,
                                                       "crowding": export_crowding, "meetings": export_meetings}
     if kind == "plans":
-        from desktop_app.campaign.plans_excel import export_plans
+        from desktop_app.excel.plan_sheets import export_plans
 
         funcs["plans"] = export_plans
     if kind == "outcomes":
-        from desktop_app.campaign.outcome_files import export_outcomes
+        from desktop_app.excel.outcome_files import export_outcomes
 
         funcs["outcomes"] = export_outcomes
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

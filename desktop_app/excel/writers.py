@@ -24,7 +24,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "questions": ("desktop_app.quiz.importing", "import_questions"),
     "scores": ("desktop_app.quiz.importing", "import_scores"),
     "meetings": ("desktop_app.campaign.meeting_import", "import_meetings"),
-    "plans": ("desktop_app.campaign.plans_excel", "import_plans"),
+    "plans": ("desktop_app.excel.plan_sheets", "import_plans"),
     "outcomes": ("desktop_app.campaign.outcomes", "import_outcomes"),
 }
 

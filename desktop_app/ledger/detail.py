@@ -26,9 +26,9 @@ from db.models import (
     Progress,
     Urge,
 )
-from desktop_app.campaign.meeting_links import source_meeting_text
 from desktop_app.core import audit as audit_mod
 from desktop_app.core.errors import NotFoundError
+from desktop_app.core.meeting_links import source_meeting_text
 from desktop_app.ledger import completeness, rights
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo

@@ -31,10 +31,10 @@ from db.models import (
     TopicMember,
     Visit,
 )
-from desktop_app.campaign.meeting_links import source_meeting_text
 from desktop_app.core import attachments, audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, StateError, ValidationError
+from desktop_app.core.meeting_links import source_meeting_text
 from desktop_app.org import scope, settings
 from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import (

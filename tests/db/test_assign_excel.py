@@ -17,8 +17,9 @@ from desktop_app.cli import main as cli
 from desktop_app.core.audit import Actor
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError
-from desktop_app.ledger import assign, assign_excel
-from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
+from desktop_app.excel import assign_sheet as assign_excel
+from desktop_app.excel.assign_sheet import assign_from_sheet, preview_sheet
+from desktop_app.ledger import assign
 from tests.conftest import SAMPLES
 from tests.db.test_sync_support import counties_reported
 

@@ -16,13 +16,13 @@ import pytest
 from test_sync_support import prefecture_and_counties, send
 
 from desktop_app.core.context import AppContext
+from desktop_app.dashboard import summary as dashboard
 from desktop_app.org import scope
 from desktop_app.org.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.reports.jobs import PrintJob, render
 from desktop_app.reports.summary import fetch_summary_report
-from desktop_app.services import dashboard
 from desktop_app.work import topics, visits
 from desktop_app.work.types import OutcomeInput, TopicInput, VisitInput
 

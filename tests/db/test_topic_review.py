@@ -172,7 +172,7 @@ def test_refusal_words_for_the_buttons(office: AppContext, ids) -> None:
 
 
 def test_dashboard_counts_late_and_due_soon_reports(ctx: AppContext, ids) -> None:
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
 
     topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "甲课题研究", report_due=D(2026, 5, 20)))
     topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "乙课题研究", report_due=D(2026, 5, 27)))

@@ -149,7 +149,7 @@ def test_short_names_drop_only_a_shared_ending() -> None:
 
 
 def test_office_models_pass_qtmodeltester(qtmodeltester, offices) -> None:  # noqa: ANN001
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
     from ui.dashboard.office_tables import OfficeQuizModel, OfficeWorkModel
 
     p, _a = offices

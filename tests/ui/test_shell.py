@@ -436,7 +436,7 @@ def test_excepthook_shows_bugs_and_known_errors(dialog_answers) -> None:  # noqa
 
 def test_task_worker_may_call_services(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     """What the tasks docstring promises: a service call with ctx.db works from the worker thread."""
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
 
     task = run_task(None, "统计", lambda progress: dashboard.summary(ctx.db), show_progress=False)
     assert task.wait(10_000) and task.error is None

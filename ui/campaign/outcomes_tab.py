@@ -168,7 +168,7 @@ class OutcomesTab(QWidget):
 
     def export(self, path: str | None = None) -> Any:
         """Save the list as filtered on screen as .xlsx (off the UI thread)."""
-        from desktop_app.campaign.outcome_files import export_outcomes
+        from desktop_app.excel.outcome_files import export_outcomes
         from ui.tasks import run_task
 
         target = path or dialogs.save_file(self, self.tr("导出 Excel"), self.tr("Excel 文件 (*.xlsx)"),

@@ -233,7 +233,7 @@ class DashboardPage(QWidget):
 
     def refresh_counts(self) -> None:
         """Reload the header and the count cards."""
-        from desktop_app.services import dashboard
+        from desktop_app.dashboard import summary as dashboard
 
         with dialogs.guard(self) as done:
             s = dashboard.summary(self.ctx.db, office=self.office())
