@@ -153,7 +153,7 @@ def remove_score(db: Database, actor: Actor, score_id: str) -> None:
 
 
 def one_office(db: Database, office: str) -> str:
-    """The one office a ranking is read for: "" this office or a county's code (``services.scope``); every
+    """The one office a ranking is read for: "" this office or a county's code (``org.scope``); every
     office at once (``scope.ALL``) is refused, each office ranking its own sections."""
     require_office(db)
     codes = scope.resolve(db, office)

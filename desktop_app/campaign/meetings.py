@@ -5,7 +5,7 @@ campaign year (and inside the campaign's own dates when the office set them); th
 participant are people of this office; the section is one of this office's (None: 全办). Every write
 is one transaction with its audit entry (add_meeting, update_meeting, remove_meeting,
 attach_meeting_file, meeting_to_issue, meeting_to_topic: the ``record`` right). A prefecture reads
-every county's meetings through ``services.scope`` and changes none of them.
+every county's meetings through ``org.scope`` and changes none of them.
 """
 
 from __future__ import annotations
@@ -406,7 +406,7 @@ def meeting_of_topic(db: Database, topic_id: str) -> MeetingRef | None:
 # ---------------------------------------------------------------- reading
 
 def get_meeting(db: Database, meeting_id: str, office: str = "") -> MeetingInfo:
-    """One meeting with its attendees, files and what came of it (``office``: the scope, ``services.scope``)."""
+    """One meeting with its attendees, files and what came of it (``office``: the scope, ``org.scope``)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         return _infos(s, [_visible_meeting(s, codes, meeting_id)])[0]

@@ -260,7 +260,7 @@ def _rows(s: Session, found: list[tuple[Outcome, int | None, str | None]]) -> li
 
 
 def list_outcomes(db: Database, f: OutcomeFilter | None = None, office: str = "") -> list[OutcomeRow]:
-    """The 成果转化运用清单 through a filter (``office``: the scope, see ``services.scope``)."""
+    """The 成果转化运用清单 through a filter (``office``: the scope, see ``org.scope``)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         found = [(o, y, sec) for o, y, sec in s.execute(_query(codes, f or OutcomeFilter())).tuples()]

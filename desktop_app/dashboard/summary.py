@@ -50,7 +50,7 @@ def default_scope(db: Database) -> str:
 def summary(db: Database, today: dt.date | None = None, office: str | None = None) -> DashboardSummary:
     """Counts for the current campaign year (sections and people: active ones).
 
-    ``office`` is the scope (``services.scope``); None means ``default_scope``, so a
+    ``office`` is the scope (``org.scope``); None means ``default_scope``, so a
     prefecture's cards count every county's rows, like its ledger statistics.
     """
     today = today or dt.date.today()

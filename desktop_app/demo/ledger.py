@@ -282,7 +282,7 @@ def _fill_ledger(db: Database, w: _World, items: int, bulk: _Bulk) -> None:
         last_day = max(last_day, assigned)
 
         # an item assigned by the prefecture (交办) is the prefecture's to extend and to close (DESIGN.md §4,
-        # sync/ownership.py): the county only asks, so every row it writes here is one the prefecture accepts
+        # org/field_ownership.py): the county only asks, so every row it writes here is one the prefecture accepts
         assigned_by = names.PARENT_CODE if source == "assigned" else ""
         if kind == "dated" and status in ("in_progress", "not_started") and deadline and rng.random() < 0.05:
             reason = "涉及多个部门协调，资金下达滞后，申请延期完成整改。"

@@ -86,7 +86,7 @@ def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = No
                   progress: Callable[[int], None] | None = None, office: str = "", paper: str = "A4") -> ExportResult:
     """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year`` of ``office``).
 
-    Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``services.scope``; the title
+    Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``org.scope``; the title
     names that office (a county, or 全市/全州各单位 with a 单位 column when every office is listed).
     """
     from desktop_app.ledger.query import IssueFilter, count_issues, iter_issue_rows
@@ -150,7 +150,7 @@ def _reporter(db: Database, office: str, name: str) -> str:
 
 
 def export_visits(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
-    """调研安排 of a year (``office``: the scope, see ``services.scope``; ALL adds a 单位 column)."""
+    """调研安排 of a year (``office``: the scope, see ``org.scope``; ALL adds a 单位 column)."""
     from desktop_app.work.visits import list_visits, visit_headers
 
     y = _year(db, year)
@@ -225,7 +225,7 @@ def export_scores(db: Database, path: Path, year: int | None = None, exam_id: st
 
 def export_kind(db: Database, path: Path, kind: str, year: int | None = None, unit: str | None = None,
                 progress: Callable[[int], None] | None = None, office: str = "", paper: str = "A4") -> ExportResult:
-    """The command line's ``export-excel --kind`` (``office``: the scope, see ``services.scope``; ``paper``
+    """The command line's ``export-excel --kind`` (``office``: the scope, see ``org.scope``; ``paper``
     A4 or A3 for the sheet's page setup)."""
     if kind not in EXPORT_KINDS:
         raise ValidationError(f"不支持导出的类型：{kind}", "可选：" + "、".join(EXPORT_KINDS))

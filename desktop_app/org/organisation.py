@@ -317,7 +317,7 @@ def list_people(db: Database, year: int | None = None, include_inactive: bool = 
     """People of this office, by section order then name, with their effective quota for ``year``.
 
     ``office_code``: another office whose rows are here (a prefecture reading a county), against
-    that office's own campaign quota; the caller checks it may look (``services.scope.resolve``).
+    that office's own campaign quota; the caller checks it may look (``org.scope.resolve``).
     """
     code = office_code or db.office_code
     with db.session() as s:

@@ -126,7 +126,7 @@ def update_exam(db: Database, actor: Actor, exam_id: str, data: ExamInput) -> Ex
 
 
 def get_exam(db: Database, exam_id: str, office: str = "") -> ExamInfo:
-    """One exam (``office``: the scope, see ``services.scope`` — a prefecture may read a county's)."""
+    """One exam (``office``: the scope, see ``org.scope`` — a prefecture may read a county's)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         return exam_info(s, visible_exam(s, codes, exam_id))

@@ -50,7 +50,7 @@ def _scored(a: Attempt) -> bool:
 
 
 def ranking(db: Database, exam_id: str, office: str = "") -> list[RankRow]:
-    """The exam's ranking of everyone with a final score (``office``: the scope, see ``services.scope``)."""
+    """The exam's ranking of everyone with a final score (``office``: the scope, see ``org.scope``)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         e, rows = _rows(s, codes, exam_id)

@@ -336,7 +336,7 @@ def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: 
                        office: str = "", layout: str = "full") -> TableReport:
     """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order.
 
-    ``office``: whose items when ``flt`` does not say (``services.scope``); the title names it.
+    ``office``: whose items when ``flt`` does not say (``org.scope``); the title names it.
     """
     from desktop_app.ledger.query import iter_issue_rows
 

@@ -53,7 +53,7 @@ def _status_text(p: plans.PlanInfo) -> str:
 
 
 def plans_report(db: Any, period: Period, office: str = "", today: dt.date | None = None) -> TableReport:
-    """The report of ``period`` in the scope ``office`` (``services.scope``)."""
+    """The report of ``period`` in the scope ``office`` (``org.scope``)."""
     from desktop_app.org import scope
     from desktop_app.reports.visits import reporter, scope_title
 

@@ -68,7 +68,7 @@ def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None
 def fetch_visits_report(db: Any, job: Any) -> TableReport:
     """The visits of ``job.year`` (default: the current campaign year) from the work service.
 
-    ``job.office`` is the scope (``services.scope``): a prefecture prints one county's list, titled
+    ``job.office`` is the scope (``org.scope``): a prefecture prints one county's list, titled
     with the county's name, or every office's.
     """
     from desktop_app.org import scope

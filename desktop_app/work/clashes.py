@@ -98,7 +98,7 @@ def find_clashes(db: Database, start: dt.date, end: dt.date, place: str, townshi
 def clash_report(db: Database, year: int, window: int | None = None, office: str = "") -> list[dict[str, object]]:
     """The year's clashes, each pair once, as rows with Chinese labels (for the page, Excel and PDF).
 
-    ``office`` is the scope (``services.scope``); visits of different offices never clash with each other,
+    ``office`` is the scope (``org.scope``); visits of different offices never clash with each other,
     and every office's report (``scope.ALL``) names each pair's office under 单位 (``clash_headers``).
     """
     codes = scope.resolve(db, office)

@@ -125,7 +125,7 @@ def _visits(db: Database, year: int, codes: list[str] | None) -> tuple[list[_See
 
 def crowding_report(db: Database, year: int, office: str = "", repeat: int | None = None,
                     limit: int | None = None) -> list[dict[str, object]]:
-    """The year's 扎堆调研清单 for a scope (``services.scope``), rows keyed by ``CROWDING_HEADERS``.
+    """The year's 扎堆调研清单 for a scope (``org.scope``), rows keyed by ``CROWDING_HEADERS``.
 
     扎堆调研 across offices is listed when more than one office is in view (a prefecture's 全部单位).
     """

@@ -180,7 +180,7 @@ def days_table(db: Database, year: int, today: dt.date | None = None, office: st
     """Every active person's days in ``year`` with quota, pace and colour, in section order.
 
     Only done days at grassroots places count (``visit_state``); planned days and done days that do
-    not count (机关, 外地) are given beside them. ``office`` is the scope (``services.scope``): a
+    not count (机关, 外地) are given beside them. ``office`` is the scope (``org.scope``): a
     prefecture reads a county's people against that county's own campaign quota; ``scope.ALL``
     gives every office, one after another.
     """

@@ -227,7 +227,7 @@ def attach_file(db: Database, actor: Actor, visit_id: str, path: Path, attachmen
 def get_visit(db: Database, visit_id: str, office: str = "") -> VisitInfo:
     """One visit with its people, topic, attachments and the ledger items made from it.
 
-    ``office`` is the scope (see ``services.scope``): a prefecture may read a county's visit.
+    ``office`` is the scope (see ``org.scope``): a prefecture may read a county's visit.
     """
     codes = scope.resolve(db, office)
     with db.session() as s:
