@@ -144,7 +144,7 @@ def make_big_office(workdir: Path, items: int, seed: int = DEMO_SEED) -> Path:
     others wait for it.
     """
     from db import migrate
-    from desktop_app.demo import GENERATOR_VERSION
+    from desktop_app.demo.generate import GENERATOR_VERSION
 
     root = _cache_root(workdir)
     root.mkdir(parents=True, exist_ok=True)
@@ -169,7 +169,7 @@ def _lock(handle: Any) -> None:
 
 
 def _build_office(folder: Path, items: int, seed: int) -> None:
-    from desktop_app.demo import generate_demo
+    from desktop_app.demo.generate import generate_demo
 
     building = folder.with_name(f"{folder.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
@@ -200,8 +200,8 @@ def fresh_copy(office: Path, dest: Path) -> Path:
 
 def _quiet_daily_backup(folder: Path) -> None:
     """Make today's automatic backup now, so the first timed open is not the one that copies the file."""
-    from desktop_app import backup
-    from desktop_app.config import DataDir
+    from desktop_app.core import backup
+    from desktop_app.core.config import DataDir
 
     data = DataDir(folder)
     if backup.backup_due_today(data.backups):

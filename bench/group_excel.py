@@ -139,9 +139,9 @@ def floor_import(path: Path) -> int:
 
 def import_and_write(path: Path, workdir: Path) -> int:
     """Preview plus create_issues into a fresh office: the whole wait of a real import."""
-    from desktop_app.context import initialise_office, open_context
+    from desktop_app.core.context import open_context
     from desktop_app.excel.service import import_file
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.org.organisation import SetupInput, initialise_office
 
     folder = workdir / "import_db"
     if folder.exists():  # the workdir is kept between runs: start from an empty office every time
@@ -158,8 +158,8 @@ def executemany_floor(written: Path, workdir: Path) -> float:
     """Raw sqlite3 executemany of the item and progress rows of office ``written`` into a fresh office."""
     import sqlite3
 
-    from desktop_app.context import initialise_office, open_context
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.core.context import open_context
+    from desktop_app.org.organisation import SetupInput, initialise_office
 
     src = sqlite3.connect(written / "fielddesk.db")
     tables = {}
@@ -190,7 +190,7 @@ def executemany_floor(written: Path, workdir: Path) -> float:
 def run(scale: float, workdir: Path) -> dict[str, float | None]:
     """Measure the group at ``scale`` (1.0 = 100k ledger items)."""
     from bench.common import make_big_office, pair, peak_rss_mb, rnd
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from desktop_app.excel.lists import LEDGER_COLUMNS, export_ledger, ledger_cells
     from desktop_app.ledger.query import IssueFilter, iter_issue_rows
 

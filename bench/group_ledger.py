@@ -67,7 +67,7 @@ def _app() -> Any:
 
 
 def _open(folder: Path) -> Any:
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     return open_context(folder, full_check=False, daily_backup=False)
 

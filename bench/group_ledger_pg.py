@@ -8,7 +8,7 @@ Opt-in: it needs a PostgreSQL server, given as an address whose user may ``CREAT
 group raises (it is not in the runner's default set).
 
 The office is the ledger group's 100k demo office (``make_big_office``), copied onto the server
-once by ``fielddesk migrate-db`` (``desktop_app.migrate_db.migrate_office``: every table,
+once by ``fielddesk migrate-db`` (``desktop_app.server.migrate.migrate_office``: every table,
 verified) into the database ``fielddesk_bench_<items>_<schema head>``, reused while it holds
 the same rows. Both engines are then measured in this one process, one after the other, with
 the ledger group's own steps (``bench.group_ledger``; median of 3 runs after a warm-up):
@@ -82,7 +82,7 @@ def _with_database(url: str, name: str) -> str:
 
 
 def _admin_engine(url: str) -> Any:
-    from desktop_app import server_db
+    from desktop_app.core import server_db
 
     choice = server_db.choose(url)
     return server_db.make_server_engine(choice).execution_options(isolation_level="AUTOCOMMIT")
@@ -112,8 +112,8 @@ def server_copy(office: Path, admin_url: str, items: int) -> tuple[str, float | 
     from sqlalchemy import text
 
     from db import migrate
-    from desktop_app.context import open_context
-    from desktop_app.migrate_db import migrate_office
+    from desktop_app.core.context import open_context
+    from desktop_app.server.migrate import migrate_office
 
     name = f"fielddesk_bench_{items}_{migrate.head_revision()}".lower()
     url = _with_database(admin_url, name)
@@ -169,7 +169,7 @@ def measure(app: Any, ctx: Any) -> dict[str, float | None]:
 
 def run(scale: float, workdir: Path) -> dict[str, float | None]:
     """The ledger figures on PostgreSQL and on SQLite (see the module docstring)."""
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     admin_url = server_url()
     n100k = max(1000, round(100_000 * scale))

@@ -129,7 +129,7 @@ def _sqlite_open(db_path: Path) -> None:
 
 
 def _open(office: Path, full: bool) -> None:
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     ctx = open_context(office, full_check=full, daily_backup=False)
     try:
@@ -158,7 +158,7 @@ def run(scale: float, workdir: Path) -> dict[str, float | None]:
     items = max(300, int(100_000 * scale))
     office = make_big_office(workdir, items)
 
-    import desktop_app.context  # noqa: F401 - imports are not part of opening a database
+    import desktop_app.core.context  # noqa: F401 - imports are not part of opening a database
 
     full = scale >= 0.5  # a quick run (--scale 0.01) measures once, without warm-ups
     runs = RUNS if full else 1

@@ -43,8 +43,8 @@ def _log(msg: str) -> None:
 
 
 def _empty_prefecture(folder: Path):
-    from desktop_app.context import initialise_office, open_context
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.core.context import open_context
+    from desktop_app.org.organisation import SetupInput, initialise_office
 
     if folder.exists():
         shutil.rmtree(folder)
@@ -122,7 +122,7 @@ def _executemany_floor(empty_db: Path, rows: dict[str, tuple[list[str], list[tup
 
 def run(scale: float, workdir: Path) -> dict[str, float | None]:
     """Export and import a full bundle of the demo office with ``100_000 * scale`` items."""
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from desktop_app.sync.apply import import_bundle
     from desktop_app.sync.bundle_writer import export_bundle
 

@@ -40,7 +40,7 @@ def _best(fn: Any) -> tuple[float, Any]:
 
 def main() -> None:
     from bench.group_ledger_pg import server_copy
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from desktop_app.ledger import query, search
 
     office = Path(sys.argv[1])

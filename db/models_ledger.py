@@ -1,7 +1,7 @@
 """Issue ledger (问题台账): items and their append-only children.
 
 Kinds and statuses are stored as short codes: their enums and Chinese words are
-``desktop_app.ledger.codes`` (this layer stores the text; the core gives it meaning).
+``desktop_app.core.ledger_codes`` (this layer stores the text; the core gives it meaning).
 """
 
 from __future__ import annotations

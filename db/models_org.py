@@ -74,7 +74,7 @@ class User(Base):
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
     #: legacy single-role column of the first schema (unused; ``roles`` holds the roles)
     role: Mapped[str] = mapped_column(String(16), default="")
-    #: JSON list of role keys (desktop_app.roles.ROLES)
+    #: JSON list of role keys (desktop_app.core.roles.ROLES)
     roles: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     #: JSON list of section names an approver (审核人/分管领导) decides for; [] = every section
     approve_sections: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")

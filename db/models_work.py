@@ -96,7 +96,7 @@ class Visit(SyncMixin, Base):
     lead_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), nullable=True)
     purpose: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
-    #: planned | done | cancelled (``desktop_app.work.codes.VisitState``); only done days count
+    #: planned | done | cancelled (``desktop_app.core.visit_codes.VisitState``); only done days count
     state: Mapped[str] = mapped_column(String(10), default="planned", server_default="planned", index=True)
     #: the days it really took (set when done; the plan stays in start_date/end_date)
     actual_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

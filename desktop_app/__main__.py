@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         return qt_probe(args[1] if len(args) > 1 else "")
     gui, data_dir = gui_data_dir(args)
     if not gui:
-        from desktop_app.cli import run  # stdlib only: every command runs headless
+        from desktop_app.cli.main import run  # stdlib only: every command runs headless
 
         return run(args)
     from ui.app import run_gui  # imported lazily: the CLI never loads Qt

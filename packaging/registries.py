@@ -21,14 +21,14 @@ def registry_targets() -> dict[str, list[str]]:
     """Registry name -> its "module:attr" entries (plain module names where the registry has no attr)."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    from desktop_app.cli import HANDLERS
+    from desktop_app.cli.main import HANDLERS
     from desktop_app.excel.kinds import KIND_MODULES
     from desktop_app.excel.writers import TARGETS
     from desktop_app.reports.jobs import FETCHERS
     from ui.navigation import DASHBOARD_PANELS, PAGES  # Qt-free module: the page list only
 
     return {
-        "desktop_app.cli.HANDLERS": sorted(HANDLERS.values()),
+        "desktop_app.cli.main.HANDLERS": sorted(HANDLERS.values()),
         "desktop_app.excel.kinds.KIND_MODULES": sorted(f"{m}:SPEC" for m in KIND_MODULES.values()),
         "desktop_app.excel.writers.TARGETS": sorted(f"{m}:{f}" for m, f in TARGETS.values()),
         "desktop_app.reports.jobs.FETCHERS": sorted(FETCHERS.values()),

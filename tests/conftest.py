@@ -19,9 +19,9 @@ _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 _hypothesis_settings.register_profile("explore", print_blob=True)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-from desktop_app.audit import Actor  # noqa: E402
-from desktop_app.context import AppContext, initialise_office, open_context  # noqa: E402
-from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402
+from desktop_app.core.audit import Actor  # noqa: E402
+from desktop_app.core.context import AppContext, open_context  # noqa: E402
+from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office  # noqa: E402
 from tests import pg_plugin  # noqa: E402
 
 # The office-style sample spreadsheets live in the repository (tests/fixtures/samples, copied from the
@@ -45,7 +45,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _pg_template() -> Iterator[None]:
     """On PostgreSQL: the migrated template every test's database is copied from, and every data folder
     opened (by a test or a module-scoped fixture) attached to a database of its own."""
-    from desktop_app import server_db
+    from desktop_app.core import server_db
 
     pg_plugin.make_template()
     real = server_db.stored_url

@@ -58,7 +58,7 @@ def make_template() -> None:
     from sqlalchemy import text
 
     from db import migrate
-    from desktop_app import server_db
+    from desktop_app.core import server_db
 
     eng = _admin()
     with eng.connect() as c:
@@ -79,7 +79,7 @@ def attach(root: Path, keep: bool = False) -> str:
     """
     from sqlalchemy import text
 
-    from desktop_app.server_db import URL_FILE
+    from desktop_app.core.server_db import URL_FILE
 
     p = Path(root) / URL_FILE
     if p.is_file():
@@ -104,7 +104,7 @@ def clone(root: Path) -> None:
     from sqlalchemy import text
     from sqlalchemy.engine import make_url
 
-    from desktop_app.server_db import URL_FILE
+    from desktop_app.core.server_db import URL_FILE
 
     p = Path(root) / URL_FILE
     info = json.loads(p.read_text(encoding="utf-8"))
@@ -123,7 +123,7 @@ def count_rows(root: Path, table: str) -> int:
     """Rows of ``table`` in the database of the data folder ``root`` (its server database)."""
     from sqlalchemy import text
 
-    from desktop_app.server_db import URL_FILE
+    from desktop_app.core.server_db import URL_FILE
 
     name = json.loads((Path(root) / URL_FILE).read_text(encoding="utf-8"))["url"].rsplit("/", 1)[1]
     eng = admin_engine(name)
@@ -143,7 +143,7 @@ def column(root: Path, sql: str) -> list[object]:
     """The first column of ``sql`` run on the database of the data folder ``root``."""
     from sqlalchemy import text
 
-    from desktop_app.server_db import URL_FILE
+    from desktop_app.core.server_db import URL_FILE
 
     name = json.loads((Path(root) / URL_FILE).read_text(encoding="utf-8"))["url"].rsplit("/", 1)[1]
     eng = admin_engine(name)

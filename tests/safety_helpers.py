@@ -94,7 +94,7 @@ def cli(data: Path, *args: str) -> str:
     import contextlib
     import io
 
-    from desktop_app.cli import run
+    from desktop_app.cli.main import run
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING  # noqa: E402
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from desktop_app.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
+from desktop_app.core.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
 from ui import dialogs, fonts  # noqa: E402
 
 if TYPE_CHECKING:
-    from desktop_app.audit import Actor
-    from desktop_app.context import AppContext
+    from desktop_app.core.audit import Actor
+    from desktop_app.core.context import AppContext
 
 STYLE = Path(__file__).resolve().parent / "style.qss"
 ENV_BENCH_SHOWN = "FIELDDESK_BENCH_SHOWN"
@@ -36,7 +36,7 @@ GUI_LOCK_WAIT_S = 5.0
 
 def desktop_actor() -> Actor:
     """Who acts in the GUI before the office has accounts: this PC's login (then whoever signs in)."""
-    from desktop_app.audit import Actor
+    from desktop_app.core.audit import Actor
 
     try:
         login = getpass.getuser()
@@ -95,7 +95,7 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     sys.__excepthook__(exc_type, exc, tb)
     if issubclass(exc_type, KeyboardInterrupt):
         return
-    from desktop_app.db_errors import known_error
+    from desktop_app.core.db_errors import known_error
 
     if known_error(exc) is not None:
         dialogs.show_error(QApplication.activeWindow(), exc)
@@ -109,7 +109,7 @@ def open_data(root: Path, actor: Actor, parent: QWidget | None = None) -> AppCon
     A corrupted database leads to the recovery dialog; after a successful restore
     the folder is opened again.
     """
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from ui.settings.database_tab import ask_password_at_start
 
     ask_password_at_start(parent)  # a shared server whose password no variable or keyring holds
@@ -179,7 +179,7 @@ class _Startup:
             if not SetupWizard(self.ctx, self.window).exec():
                 self.app.exit(0)
                 return
-        from desktop_app import accounts
+        from desktop_app.org import accounts
 
         if not self.ctx.actor.account and accounts.has_accounts(self.ctx.db):  # nobody works unsigned
             auto = accounts.auto_sign_in(self.ctx.db)  # 本机仅一人使用, chosen explicitly at set-up
@@ -215,8 +215,8 @@ def _signed_in_from_environment(ctx: AppContext) -> Actor | None:
     """FIELDDESK_USER and FIELDDESK_PASSWORD, as the command line takes them (a scripted start: the smoke
     test, the start-up bench): the same sign-in, lockout and audit as the dialog's; None (the dialog
     asks) when they are not both set, are wrong, or the first password must still be changed."""
-    from desktop_app import accounts
-    from desktop_app.account_commands import PASSWORD_ENV, USER_ENV
+    from desktop_app.cli.accounts import PASSWORD_ENV, USER_ENV
+    from desktop_app.org import accounts
     login, password = os.environ.get(USER_ENV, "").strip(), os.environ.get(PASSWORD_ENV)
     if not login or password is None:
         return None
@@ -239,8 +239,8 @@ def _tell_without_qt(text: str) -> None:
 
 def run_gui(data_dir: str | None) -> int:
     """Start the GUI on the data folder (``--data-dir``, env, or the platform default); returns the exit code."""
-    from desktop_app import install_check
-    from desktop_app.config import resolve_data_dir
+    from desktop_app.core import install_check
+    from desktop_app.core.config import resolve_data_dir
 
     platform = os.environ.get("QT_QPA_PLATFORM") or None
     no_window = install_check.missing_platform_plugin(platform)

@@ -1,7 +1,7 @@
 """Other clerks' changes appear without restarting: the main window polls the change log.
 
 Every 30 s while the window is the active one, and whenever it becomes active again, the
-change log's mark is read (``desktop_app.change_poll``, one indexed query). When it grew by
+change log's mark is read (``desktop_app.core.change_poll``, one indexed query). When it grew by
 a change this window did not make, the page in front is read again (the F5 mechanism) and
 the status bar says 其他用户已更新数据（HH:MM）. Nothing is polled while a dialog is open
 (the window is not active then), so a form being filled is never reloaded under the clerk.
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, QTimer
 
-from desktop_app.change_poll import ChangeWatch
+from desktop_app.core.change_poll import ChangeWatch
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.errors import FieldDeskError
 
 APP_TITLE = "调研工作台"
 
@@ -204,7 +204,7 @@ def error_text(exc: FieldDeskError) -> str:
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     """Show a known error calmly (the machine's too: disk full, read-only, locked …); anything else is a bug."""
-    from desktop_app.db_errors import known_error
+    from desktop_app.core.db_errors import known_error
 
     known = known_error(exc)
     if known is not None:

@@ -38,9 +38,9 @@ from ui.navigation import PAGES, PageSpec
 from ui.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 
-if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.context) is loaded
+if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.core.context) is loaded
     from desktop_app.campaign.todo import DayReminder, TodoEntry
-    from desktop_app.context import AppContext
+    from desktop_app.core.context import AppContext
     from ui.day_watch import DayNotice, DayWatch
     from ui.help_dialog import HelpDialog
 
@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
     # --- identity (title bar, status bar) --------------------------------------------------------
     def refresh_identity(self) -> None:
         """Show the office, campaign year and acting user in the title and status bars."""
-        from desktop_app.services import organisation
+        from desktop_app.org import organisation
 
         year = organisation.current_year(self.ctx.db)
         if self.ctx.office_code:
@@ -543,7 +543,7 @@ class MainWindow(QMainWindow):
         from PySide6 import __version__ as pyside_version
         from PySide6.QtCore import qVersion
 
-        from desktop_app.about import about_facts
+        from desktop_app.core.about import about_facts
 
         facts = about_facts(self._ctx.data.root if self._ctx is not None else None)
         facts.insert(3, ("Qt", f"{qVersion()}（PySide6 {pyside_version}）"))

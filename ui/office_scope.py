@@ -1,7 +1,7 @@
 """查看范围 selector: in a prefecture office, choose whose rows a page lists (本单位 / one county / 全部).
 
 Hidden in a county office, where every page lists only its own rows. Pages pass
-``current_office()`` to the services (see ``desktop_app.services.scope``).
+``current_office()`` to the services (see ``desktop_app.org.scope``).
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
 
 
 class OfficeScopeCombo(QComboBox):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import current_year
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import current_year
 from ui.office_scope import OfficeScopeCombo
 from ui.signals import Kind, bus
 

@@ -18,7 +18,7 @@ APPLICATION = "FieldDesk"
 
 def settings() -> QSettings:
     """The per-user settings file; a portable build keeps it in its ``data`` folder, never the profile."""
-    from desktop_app.install_check import portable_data_dir
+    from desktop_app.core.install_check import portable_data_dir
 
     portable = portable_data_dir()
     if portable is not None:

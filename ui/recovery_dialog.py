@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import backup
-from desktop_app.config import DataDir
-from desktop_app.errors import DatabaseCorruptError, MigrationInterruptedError
+from desktop_app.core import backup
+from desktop_app.core.config import DataDir
+from desktop_app.core.errors import DatabaseCorruptError, MigrationInterruptedError
 from ui import dialogs
 
 

@@ -33,15 +33,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop_app.context import AppContext, initialise_office
-from desktop_app.errors import FieldDeskError, ValidationError
-from desktop_app.services import organisation
-from desktop_app.services.organisation import (
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.org import organisation
+from desktop_app.org.organisation import (
     DEFAULT_LEADER_QUOTA,
     DEFAULT_STAFF_QUOTA,
     OfficeInfo,
     PersonInput,
     SetupInput,
+    initialise_office,
 )
 from ui import dialogs
 from ui.main_window import icon
@@ -450,7 +451,7 @@ class AccountPage(_Page):
 
     def check(self) -> bool:
         """The account's fields, checked before anything is written."""
-        from desktop_app import accounts
+        from desktop_app.org import accounts
 
         if self.password.text() != self.password2.text():
             self.show_error(self.tr("两次输入的密码不一致；请重新输入"))
@@ -534,7 +535,7 @@ class SetupWizard(QWizard):
         return self._make_admin()
 
     def _make_admin(self) -> bool:
-        from desktop_app import accounts
+        from desktop_app.org import accounts
 
         page = self.account_page
         try:

@@ -1,6 +1,6 @@
 """登录 — the sign-in dialog at start, for 切换用户 and after the idle screen lock.
 
-The core decides (``desktop_app.accounts``): wrong passwords, lockout, disabled or expired
+The core decides (``desktop_app.org.accounts``): wrong passwords, lockout, disabled or expired
 accounts come back as Chinese refusals shown under the fields; a first or reset password
 must be changed here before the app opens. On demo data only, the demo accounts and their
 password are listed and the 录入员 account is filled in, so the demo opens with one click.
@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import accounts, roles
-from desktop_app.accounts import SignedIn
-from desktop_app.context import AppContext
-from desktop_app.demo_accounts import DEFAULT_LOGIN, demo_sign_in
-from desktop_app.errors import FieldDeskError, ValidationError
+from desktop_app.core import roles
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.demo.accounts import DEFAULT_LOGIN, demo_sign_in
+from desktop_app.org import accounts
+from desktop_app.org.accounts import SignedIn
 from ui import dialogs
 
 

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Holiday
-from desktop_app import audit
-from desktop_app.audit import Actor
 from desktop_app.calendar.arithmetic import KINDS, PACKAGE_SOURCE, WITHDRAWN, package_days
 from desktop_app.calendar.tables import (
     _counted,
@@ -23,8 +21,10 @@ from desktop_app.calendar.tables import (
     _seeded_years,
     seed_in_session,
 )
-from desktop_app.errors import ValidationError
-from desktop_app.services import upstream
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
+from desktop_app.org import upstream
 
 
 def revert_day(db: Database, actor: Actor, d: dt.date) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from desktop_app.calendar.arithmetic import KINDS
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 
 
 def parse_kind(text: str) -> str:

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Holiday, Office, PeerState
-from desktop_app import audit
-from desktop_app.audit import Actor
 from desktop_app.calendar.arithmetic import KINDS, PACKAGE_SOURCE, WITHDRAWN, HolidayDay, WorkCalendar, package_days
-from desktop_app.services import upstream
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.org import upstream
 
 #: calendars by database, with the (row count, newest stamp) of the table they were read from
 _CACHE: dict[int, tuple[tuple[object, ...], WorkCalendar]] = {}

@@ -23,12 +23,12 @@ from db.engine import Database
 from db.models import CONTACT_KIND_LABELS as CONTACT_KIND_LABELS  # re-exported for the UI
 from db.models import ContactPoint, Issue, Person, Section, Visit, VisitParticipant
 from db.models_campaign import CONTACT_STATES as CONTACT_STATES  # re-exported for the UI
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.ledger.codes import FINISHED_STATUSES
-from desktop_app.services.ownership import refuse_foreign
-from desktop_app.work.codes import VisitState
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.ledger_codes import FINISHED_STATUSES
+from desktop_app.core.visit_codes import VisitState
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, person_of_office, require_office, section_of_office
 
 SOLVED_STATUSES = FINISHED_STATUSES

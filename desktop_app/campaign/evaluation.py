@@ -21,11 +21,11 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import RATER_KIND_LABELS as RATER_KIND_LABELS  # re-exported for the UI
 from db.models import Section, SectionScore
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, require_office, section_of_office
 from desktop_app.work.topics import composite_score, evaluation_weights_in
 
@@ -153,7 +153,7 @@ def remove_score(db: Database, actor: Actor, score_id: str) -> None:
 
 
 def one_office(db: Database, office: str) -> str:
-    """The one office a ranking is read for: "" this office or a county's code (``services.scope``); every
+    """The one office a ranking is read for: "" this office or a county's code (``org.scope``); every
     office at once (``scope.ALL``) is refused, each office ranking its own sections."""
     require_office(db)
     codes = scope.resolve(db, office)

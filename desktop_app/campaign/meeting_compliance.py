@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Campaign, Section
 from db.models_campaign import MONTHLY_REQUIRED_MEETING, Meeting
-from desktop_app.errors import SetupRequiredError
-from desktop_app.services import scope
+from desktop_app.core.errors import SetupRequiredError
+from desktop_app.org import scope
 
 #: cell marks of the grid: held, missing, a month still running without one yet
 HELD, MISSING, DUE = "✓", "缺", "待"

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import Person, Section
 from db.models_campaign import Meeting
-from desktop_app.audit import Actor
 from desktop_app.campaign.meetings import WHOLE_OFFICE, AttendeeInput, MeetingInput, save_meeting_in_session
-from desktop_app.errors import FieldDeskError, ValidationError
-from desktop_app.services.organisation import current_year
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.org.organisation import current_year
 from desktop_app.work.common import require_office
 
 #: what a sheet writes for a meeting of the whole office

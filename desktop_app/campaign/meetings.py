@@ -24,12 +24,12 @@ from db.base import new_id
 from db.engine import Database
 from db.models import Attachment, AttachmentLink, Campaign, Issue, Person, Section, Topic
 from db.models_campaign import MEETING_KINDS, MONTHLY_REQUIRED_MEETING, Meeting, MeetingAttendee
-from desktop_app import attachments, audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.ledger.codes import IssueStatus
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core import attachments, audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.ledger_codes import IssueStatus
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, names_by_id, office_names, require_office, section_of_office
 from desktop_app.work.types import AttachmentInfo
 

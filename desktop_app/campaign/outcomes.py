@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import OUTCOME_KINDS as OUTCOME_KINDS  # re-exported for the UI
 from db.models import Issue, Meeting, Outcome, Section, Topic
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, require_office, section_of_office
 
 #: where an outcome came from; "" = none of them (其他)
@@ -260,7 +260,7 @@ def _rows(s: Session, found: list[tuple[Outcome, int | None, str | None]]) -> li
 
 
 def list_outcomes(db: Database, f: OutcomeFilter | None = None, office: str = "") -> list[OutcomeRow]:
-    """The 成果转化运用清单 through a filter (``office``: the scope, see ``services.scope``)."""
+    """The 成果转化运用清单 through a filter (``office``: the scope, see ``org.scope``)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         found = [(o, y, sec) for o, y, sec in s.execute(_query(codes, f or OutcomeFilter())).tuples()]
@@ -347,7 +347,7 @@ def _find_source(s: Session, office: str, text: str, n: int) -> dict[str, str | 
 
 def import_outcomes(db: Database, actor: Actor, rows: list[dict[str, Any]]) -> int:
     """Record the outcomes of an imported sheet, all or nothing (one transaction)."""
-    from desktop_app.services.organisation import current_year
+    from desktop_app.org.organisation import current_year
 
     office = require_office(db)
     default_year = current_year(db)

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 
 GRAINS = ("week", "month", "quarter", "half", "year")
 _QUARTER_WORDS = ("一", "二", "三", "四")

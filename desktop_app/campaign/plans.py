@@ -23,12 +23,12 @@ from db.base import new_id
 from db.engine import Database
 from db.models import Person, Section, User
 from db.models_campaign import PLAN_ITEM_STATES, PLAN_KIND_LABELS, PLAN_PERIODS, PeriodPlan, PlanItem
-from desktop_app import audit
-from desktop_app.audit import Actor
 from desktop_app.campaign.periods import Period, parse
-from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, StateError, ValidationError
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import require_office, section_of_office
 
 #: re-exported for the UI (which never imports ``db``)
@@ -407,7 +407,7 @@ def get_plan(db: Database, plan_id: str) -> PlanInfo:
 
 
 def find_plan(db: Database, section_id: str, kind: str, period: str, office: str = "") -> PlanInfo | None:
-    """The section's plan of that kind and period, if there is one (``office``: the scope, ``services.scope``;
+    """The section's plan of that kind and period, if there is one (``office``: the scope, ``org.scope``;
     a section of an office outside it has none)."""
     codes = scope.resolve(db, office)
     per = period_for(kind, period)
@@ -450,7 +450,7 @@ def not_filed(session: Session, kind: str, period: str, office: str | None = Non
 def period_status(db: Database, kind: str, period: str, office: str = "") -> list[SectionPlanStatus]:
     """Every active section with where its plan for the period stands (未报送 / 草稿 / 已报送 / 已备案).
 
-    ``office`` is the scope (``services.scope``): "" this office, a county's code, or ``scope.ALL`` — every
+    ``office`` is the scope (``org.scope``): "" this office, a county's code, or ``scope.ALL`` — every
     office here, this office first, each office's sections in display order.
     """
     require_office(db)

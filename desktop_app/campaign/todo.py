@@ -21,11 +21,11 @@ from db.engine import Database
 from db.models import Issue, Section, Topic, Visit
 from db.models_campaign import MONTHLY_REQUIRED_MEETING, PLAN_KIND_LABELS, ContactPoint, Meeting
 from db.models_quiz import Award, Exam
+from desktop_app.calendar import calendar_in_session
 from desktop_app.campaign import periods, plans
+from desktop_app.core.visit_codes import VisitState
 from desktop_app.ledger.warnings import DONE_STATUSES, colour_of
-from desktop_app.work.codes import VisitState
 from desktop_app.work.common import require_office
-from desktop_app.workdays import calendar_in_session
 
 #: ledger items due within this many working days are listed (yellow)
 DUE_SOON_WORKDAYS = 3

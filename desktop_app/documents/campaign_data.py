@@ -29,10 +29,10 @@ from db.models_campaign import (
 )
 from db.models_quiz import Award
 from db.models_work import Outcome, TopicMember
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.ledger_codes import OPEN_STATUSES, IssueStatus
+from desktop_app.core.visit_codes import VisitState
 from desktop_app.documents.periods import Period
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.ledger.codes import OPEN_STATUSES, IssueStatus
-from desktop_app.work.codes import VisitState
 from desktop_app.work.visit_state import not_counted_reason
 
 #: ledger states of an item still to be worked on (overdue when its deadline has passed)
@@ -401,7 +401,7 @@ class TopicData:
 
 def topic_data(db: Any, codes: list[str] | None, ref: str) -> TopicData:
     """The topic named by ``ref`` — its id, the first 8+ characters of it, or its exact title."""
-    from desktop_app.ledger.codes import ISSUE_STATUS_LABELS
+    from desktop_app.core.ledger_codes import ISSUE_STATUS_LABELS
 
     ref = ref.strip()
     with db.session() as s:

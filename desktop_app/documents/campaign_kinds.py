@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.visit_codes import VisitState
 from desktop_app.documents import campaign_data as data
 from desktop_app.documents.doc_body import DocBody
 from desktop_app.documents.periods import Period, parse_period
-from desktop_app.errors import ValidationError
-from desktop_app.work.codes import VisitState
 
 #: kind -> (label, the grain of its --period; "" for none)
 CAMPAIGN_KINDS: dict[str, tuple[str, str]] = {
@@ -64,8 +64,8 @@ class _Scope:
     """Whose figures a document covers, and the names it prints."""
 
     def __init__(self, db: Any, office: str) -> None:
+        from desktop_app.org import scope
         from desktop_app.reports.ledger import office_name
-        from desktop_app.services import scope
 
         self.codes = scope.resolve(db, office)
         self.by_office = office == scope.ALL

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from desktop_app.core.errors import ValidationError
 from desktop_app.documents.campaign_kinds import CAMPAIGN_KIND_LABELS, CAMPAIGN_KINDS, resolve_alias
 from desktop_app.documents.official import SIZE_5, DocFonts, OfficialDocument, chinese_date
-from desktop_app.errors import ValidationError
 
 KIND_LABELS: dict[str, str] = {
     "notice": "督办通知单",

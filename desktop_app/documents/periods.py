@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from desktop_app.campaign import periods
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 
 #: the grain each campaign kind reads, and how its period is written
 GRAIN_FORMATS = {"month": "YYYY-MM（如 2026-11）", "quarter": "YYYY-Qn（如 2026-Q4）",

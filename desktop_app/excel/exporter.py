@@ -23,7 +23,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.errors import FieldDeskError
 from desktop_app.excel import xlsx_parts as parts
 from desktop_app.excel.header import column_letter
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_app.errors import ImportFileError, ValidationError
+from desktop_app.core.errors import ImportFileError, ValidationError
 from desktop_app.excel import header as hdr
 from desktop_app.excel.kinds import get_kind
 from desktop_app.excel.kinds.base import KindSpec, RowContext, RowErrors

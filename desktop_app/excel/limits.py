@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
-from desktop_app.errors import ImportFileError
+from desktop_app.core.errors import ImportFileError
 
 MAX_FILE_BYTES = 300 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 800 * 1024 * 1024  # a 300k-row ledger sheet is ~450 MB of XML

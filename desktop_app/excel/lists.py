@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import Database
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 
 EXPORT_KINDS = ("ledger", "visits", "topics", "days", "scores", "roundtrip", "crowding", "meetings", "plans", "outcomes")
@@ -37,7 +37,7 @@ LEDGER_COLUMNS = [
 
 
 def _office_name(db: Database) -> str:
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     if not db.office_code:
         return ""  # an export before setup simply has no office line
@@ -47,7 +47,7 @@ def _office_name(db: Database) -> str:
 def _year(db: Database, year: int | None) -> int:
     if year:
         return year
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     return organisation.current_year(db)
 
@@ -86,11 +86,11 @@ def export_ledger(db: Database, path: Path, year: int | None = None, f: Any = No
                   progress: Callable[[int], None] | None = None, office: str = "", paper: str = "A4") -> ExportResult:
     """问题台账 as .xlsx: the items matching filter ``f`` (default: all live items of ``year`` of ``office``).
 
-    Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``services.scope``; the title
+    Whose items: ``f.office`` (or ``office`` when ``f`` does not say), see ``org.scope``; the title
     names that office (a county, or 全市/全州各单位 with a 单位 column when every office is listed).
     """
     from desktop_app.ledger.query import IssueFilter, count_issues, iter_issue_rows
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     if f is None:
         f = IssueFilter(year=year, office=office)
@@ -137,20 +137,20 @@ def _scope_name(db: Database, office: str) -> str:
     """The office named in a list's title: this office, a county (prefecture), or 全市/全州各单位 (ALL)."""
     if not office:
         return _office_name(db)
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     return scope.scope_label(db, office)
 
 
 def _reporter(db: Database, office: str, name: str) -> str:
     """The 填报单位: one county's list is that county's; every office's list is reported by this office."""
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     return _office_name(db) if office == scope.ALL else name
 
 
 def export_visits(db: Database, path: Path, year: int | None = None, office: str = "", **kw: Any) -> ExportResult:
-    """调研安排 of a year (``office``: the scope, see ``services.scope``; ALL adds a 单位 column)."""
+    """调研安排 of a year (``office``: the scope, see ``org.scope``; ALL adds a 单位 column)."""
     from desktop_app.work.visits import list_visits, visit_headers
 
     y = _year(db, year)
@@ -225,7 +225,7 @@ def export_scores(db: Database, path: Path, year: int | None = None, exam_id: st
 
 def export_kind(db: Database, path: Path, kind: str, year: int | None = None, unit: str | None = None,
                 progress: Callable[[int], None] | None = None, office: str = "", paper: str = "A4") -> ExportResult:
-    """The command line's ``export-excel --kind`` (``office``: the scope, see ``services.scope``; ``paper``
+    """The command line's ``export-excel --kind`` (``office``: the scope, see ``org.scope``; ``paper``
     A4 or A3 for the sheet's page setup)."""
     if kind not in EXPORT_KINDS:
         raise ValidationError(f"不支持导出的类型：{kind}", "可选：" + "、".join(EXPORT_KINDS))
@@ -245,11 +245,11 @@ def export_kind(db: Database, path: Path, kind: str, year: int | None = None, un
                                                       "days": export_days, "scores": export_scores,
                                                       "crowding": export_crowding, "meetings": export_meetings}
     if kind == "plans":
-        from desktop_app.campaign.plans_excel import export_plans
+        from desktop_app.excel.plan_sheets import export_plans
 
         funcs["plans"] = export_plans
     if kind == "outcomes":
-        from desktop_app.campaign.outcome_files import export_outcomes
+        from desktop_app.excel.outcome_files import export_outcomes
 
         funcs["outcomes"] = export_outcomes
     return funcs[kind](db, path, year=year, progress=progress, office=office, paper=paper)

@@ -6,7 +6,7 @@ import hashlib
 
 from db.engine import Database
 from desktop_app.excel.header import normalise_title
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 
 def _key(db: Database, kind: str, titles: list[str]) -> str:

@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from desktop_app.errors import ImportFileError
+from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import limits
 from desktop_app.excel.sheet import RowLimitExceededError, SheetData
 from desktop_app.excel.xlsx_stream import SheetStream, merged_ranges

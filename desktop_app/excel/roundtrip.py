@@ -20,14 +20,14 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app.audit import Actor
-from desktop_app.errors import FieldDeskError, ImportFileError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, ImportFileError
+from desktop_app.core.ledger_codes import ENDED_STATUSES, ISSUE_STATUS_LABELS, OPEN_STATUSES, IssueStatus
 from desktop_app.excel import header as hdr
 from desktop_app.excel.exporter import Column, SheetSpec, write_sheet
 from desktop_app.excel.importer import ROUNDTRIP_ID_TITLE, RowError
 from desktop_app.excel.lists import ExportResult, _office_name, _year
 from desktop_app.excel.sheet import SheetData
-from desktop_app.ledger.codes import ENDED_STATUSES, ISSUE_STATUS_LABELS, OPEN_STATUSES, IssueStatus
 
 MARKER_NAME = "FieldDeskRoundTrip"
 STATUS_CHOICES = ("未启动", "推进中", "已完成")

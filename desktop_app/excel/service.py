@@ -9,8 +9,8 @@ from typing import Any
 
 from db import killpoints
 from db.engine import Database
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 from desktop_app.excel import mappings, writers
 from desktop_app.excel.importer import ImportPreview, RowError, preview
 from desktop_app.excel.kinds import get_kind
@@ -57,7 +57,7 @@ class ImportOutcome:
 
 def campaign_year(db: Database) -> int | None:
     """The office's campaign year: the year a date such as 6月底前 belongs to when the sheet names none."""
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     return organisation.current_year(db)
 
@@ -76,7 +76,7 @@ def preview_file(db: Database, path: Path | str, kind: str, sheet: str | None = 
                  values=values, remembered_values=lambda k, titles: mappings.load_values(db, k, titles))
     if pv.roundtrip:
         # a returned 回执表: the preview is what each row would do (changed / unchanged / rejected)
-        from desktop_app.audit import SYSTEM
+        from desktop_app.core.audit import SYSTEM
         from desktop_app.excel import roundtrip
 
         assert pv.data is not None

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from desktop_app.errors import ImportFileError
+from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import limits
 from desktop_app.excel.sheet import SheetData
 

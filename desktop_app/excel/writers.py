@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from db.engine import Database
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
 
 #: kind → (module, function) of the owning capability's import function
 TARGETS: dict[str, tuple[str, str]] = {
@@ -24,7 +24,7 @@ TARGETS: dict[str, tuple[str, str]] = {
     "questions": ("desktop_app.quiz.importing", "import_questions"),
     "scores": ("desktop_app.quiz.importing", "import_scores"),
     "meetings": ("desktop_app.campaign.meeting_import", "import_meetings"),
-    "plans": ("desktop_app.campaign.plans_excel", "import_plans"),
+    "plans": ("desktop_app.excel.plan_sheets", "import_plans"),
     "outcomes": ("desktop_app.campaign.outcomes", "import_outcomes"),
 }
 

@@ -22,15 +22,15 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Office
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError, SetupRequiredError, ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, SetupRequiredError, ValidationError
+from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.ledger import service
-from desktop_app.ledger.codes import IssueStatus
 from desktop_app.ledger.service import IssueSeries, LedgerValidationError, _err
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import scope, settings
-from desktop_app.services.scope import OfficeChoice
-from desktop_app.sync.ownership import is_county_of
+from desktop_app.org import scope, settings
+from desktop_app.org.field_ownership import is_county_of
+from desktop_app.org.scope import OfficeChoice
 
 SETTING_ASSIGN_FORMAT = "ledger.assign_serial_format"
 #: the audit action of an assignment (shown on the item's timeline as 交办问题)

@@ -18,8 +18,8 @@ from dataclasses import replace
 from sqlalchemy import ColumnElement, and_, or_
 
 from db.models import Issue
-from desktop_app.errors import ValidationError
-from desktop_app.ledger.codes import IssueStatus
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.ledger.types import IssueInput
 
 DEFAULT_WORKDAYS = 7

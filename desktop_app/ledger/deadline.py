@@ -5,7 +5,7 @@ asks for an extension (延期申请) and the assigner decides it; this step is t
 decision. It is recorded as an extension row born decided (state ``adjusted``, requested and
 decided by the judge), so it travels to every office in the ordinary ``extension`` table,
 shows on every office's timeline, and is accepted by the importer only from the judge
-(``desktop_app.sync.ownership``: ``state`` is a verdict field). The original deadline is kept
+(``desktop_app.org.field_ownership``: ``state`` is a verdict field). The original deadline is kept
 exactly as an approved extension keeps it (``Issue.original_deadline``). No schema change.
 """
 
@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 from db.engine import Database
 from db.models import Extension
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app import calendar as workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.ledger_codes import ExtensionState
 from desktop_app.ledger import steps
-from desktop_app.ledger.codes import ExtensionState
 from desktop_app.ledger.lifecycle import _issue, _text
 from desktop_app.ledger.service import MAX_WORKDAYS
 from desktop_app.ledger.steps import Step

@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AttachmentLink, AuditEntry, ChangeLog, Closure, Extension, FollowUp, Issue, Progress, Urge
-from desktop_app import audit as audit_mod
-from desktop_app.audit import Actor
-from desktop_app.campaign.meeting_links import source_meeting_text
-from desktop_app.errors import NotFoundError
-from desktop_app.ledger import completeness, rights, steps
-from desktop_app.ledger.codes import (
+from desktop_app.core import audit as audit_mod
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError
+from desktop_app.core.ledger_codes import (
     CLOSURE_STATE_LABELS,
     ENDED_STATUSES,
     EXTENSION_STATE_LABELS,
@@ -26,11 +24,13 @@ from desktop_app.ledger.codes import (
     URGE_LEVEL_LABELS,
     IssueStatus,
 )
+from desktop_app.core.meeting_links import source_meeting_text
+from desktop_app.ledger import completeness, rights, steps
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
 from desktop_app.ledger.warnings import warning_clock
-from desktop_app.services.ownership import office_name
+from desktop_app.org.ownership import office_name
 
 #: audit actions shown on the timeline, in the clerk's words
 AUDIT_LABELS = {

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app.ledger.codes import IssueStatus
+from desktop_app.core.ledger_codes import IssueStatus
 
 _CHUNK = 500  # descriptions per IN (...) query, well under SQLite's parameter limit
 

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.ledger.codes import ENDED_STATUSES
-from desktop_app.workdays import WorkCalendar
+from desktop_app.calendar import WorkCalendar
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.ledger_codes import ENDED_STATUSES
 
 ESTIMATE_MARK = "按周一至周五估算"
 #: the month from which the coming year's table is asked for
@@ -140,7 +140,7 @@ def recompute_estimates(s: Session, actor: Actor, office: str, before: WorkCalen
 def recompute_after(db: Database, actor: Actor, before: WorkCalendar) -> list[MovedDeadline]:
     """After a holiday table arrived outside this module's transaction (a bundle from the prefecture):
     count again, in a transaction of its own, what ``before`` had estimated for the years now covered."""
-    from desktop_app.workdays import load_calendar
+    from desktop_app.calendar import load_calendar
 
     after = load_calendar(db)
     if not newly_covered(before, after):

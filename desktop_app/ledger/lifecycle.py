@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import AttachmentLink, Closure, Extension, FollowUp, Issue, Progress, Urge
-from desktop_app import attachments, audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, StaleEditError, StateError, ValidationError
+from desktop_app import calendar as workdays
+from desktop_app.core import attachments, audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, StaleEditError, StateError, ValidationError
+from desktop_app.core.ledger_codes import URGE_LEVEL_LABELS, ClosureState, ExtensionState, IssueStatus
 from desktop_app.ledger import completeness, rights, search, steps
-from desktop_app.ledger.codes import URGE_LEVEL_LABELS, ClosureState, ExtensionState, IssueStatus
 from desktop_app.ledger.service import validate_input
 from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import IssueInput

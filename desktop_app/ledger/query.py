@@ -21,13 +21,13 @@ from db.dialect import is_sqlite
 from db.engine import Database
 from db.models import Issue
 from db.models_ledger import SERIAL_ORDER_SQL, serial_order_value
+from desktop_app.core.ledger_codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, IssueStatus
 from desktop_app.ledger import search
-from desktop_app.ledger.codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, IssueStatus
 from desktop_app.ledger.completeness import incomplete_condition
 from desktop_app.ledger.estimates import is_estimate
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import COLOUR_LABELS, WarningClock, warning_clock
-from desktop_app.services import scope
+from desktop_app.org import scope
 
 
 @dataclass
@@ -37,7 +37,7 @@ class IssueFilter:
     ``statuses``/``colours``/codes use the codes of the label tables; ``unit``,
     ``person`` and ``category`` match exactly; ``text`` finds Chinese substrings
     (every whitespace-separated word must occur). ``office`` picks whose items
-    (see ``desktop_app.services.scope``): by default this office's own, never
+    (see ``desktop_app.org.scope``): by default this office's own, never
     the rows a prefecture relayed from other counties.
     """
 

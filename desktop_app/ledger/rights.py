@@ -2,7 +2,7 @@
 
 A prefecture office holds every county's items, and a county may hold items the prefecture
 relayed from another county. The sync importer refuses any change whose sender does not own
-the fields it writes (``desktop_app.sync.ownership``); the lifecycle services refuse the same
+the fields it writes (``desktop_app.org.field_ownership``); the lifecycle services refuse the same
 step here first, in Chinese, so a clerk never records what every other office would reject.
 
 - The county that owns an item (``office_code``) edits it, records progress, asks for an
@@ -21,8 +21,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from db.models import Issue
-from desktop_app.errors import PermissionDeniedError
-from desktop_app.services.ownership import office_name
+from desktop_app.core.errors import PermissionDeniedError
+from desktop_app.org.ownership import office_name
 
 #: steps only the item's owner takes
 OWNER_STEPS = {"edit": "修改", "progress": "登记进展", "extension": "申请延期", "closure": "申请销号"}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from db.engine import Database
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger.query import IssueFilter
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 SETTING = "ledger.saved_filters"
 

@@ -50,7 +50,7 @@ from db import bigrams
 from db.engine import Database
 from db.models import Issue
 from db.models_ledger import IssueSearchKey
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 #: a token of two letters: queries are split into single characters, so it never matches
 FIELD_SEPARATOR = " qq "

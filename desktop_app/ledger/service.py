@@ -25,19 +25,20 @@ from db.bulk import SyncedRows
 from db.dialect import serialise
 from db.engine import Database
 from db.models import Holiday, Issue, Topic, Visit
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.errors import SetupRequiredError, ValidationError
-from desktop_app.ledger import completeness, search
-from desktop_app.ledger.codes import (
+from desktop_app import calendar as workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import SetupRequiredError, ValidationError
+from desktop_app.core.ledger_codes import (
     FINISHED_STATUSES,
     ISSUE_KIND_LABELS,
     ISSUE_SOURCE_LABELS,
     ISSUE_STATUS_LABELS,
     IssueStatus,
 )
+from desktop_app.ledger import completeness, search
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 SETTING_SERIAL_FORMAT = "ledger.serial_format"
 #: ``{year}`` and ``{n}`` (the item's number in the office's year) may be used, e.g. "{year}-{n:03d}" → 2026-037

@@ -25,13 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, Closure, Extension, Issue
-from desktop_app import roles
-from desktop_app.audit import Actor
-from desktop_app.errors import FieldDeskError, PermissionDeniedError, StateError
+from desktop_app.core import roles
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, PermissionDeniedError, StateError
+from desktop_app.core.ledger_codes import ISSUE_STATUS_LABELS, ClosureState, ExtensionState, IssueStatus
 from desktop_app.ledger import rights
-from desktop_app.ledger.codes import ISSUE_STATUS_LABELS, ClosureState, ExtensionState, IssueStatus
-from desktop_app.services import settings
-from desktop_app.services.ownership import office_name
+from desktop_app.org import settings
+from desktop_app.org.ownership import office_name
 
 
 class Step(StrEnum):

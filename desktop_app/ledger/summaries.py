@@ -10,7 +10,8 @@ from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
 from db.dialect import as_date
 from db.engine import Database
 from db.models import Issue, Urge
-from desktop_app.ledger.codes import IssueStatus
+from desktop_app.calendar import WorkCalendar
+from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.ledger.detail import urge_info
 from desktop_app.ledger.query import _COLUMNS, IssueFilter, conditions, office_codes, to_row
 from desktop_app.ledger.types import (
@@ -23,8 +24,7 @@ from desktop_app.ledger.types import (
     UrgeInfo,
 )
 from desktop_app.ledger.warnings import warning_clock
-from desktop_app.services import scope
-from desktop_app.workdays import WorkCalendar
+from desktop_app.org import scope
 
 
 def _sum(cond: ColumnElement[bool]) -> ColumnElement[int]:

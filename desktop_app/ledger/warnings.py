@@ -19,9 +19,9 @@ from sqlalchemy import ColumnElement, and_, case, literal, or_
 
 from db.engine import Database
 from db.models import Issue
-from desktop_app.ledger.codes import ENDED_STATUSES
-from desktop_app.services import settings
-from desktop_app.workdays import WorkCalendar, load_calendar
+from desktop_app.calendar import WorkCalendar, load_calendar
+from desktop_app.core.ledger_codes import ENDED_STATUSES
+from desktop_app.org import settings
 
 COLOURS = ("red", "yellow", "green", "grey")
 COLOUR_LABELS = {"red": "逾期", "yellow": "临期", "green": "正常", "grey": "办结"}

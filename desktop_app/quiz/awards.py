@@ -26,12 +26,12 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Award, Exam, Person, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
+from desktop_app.org import settings
 from desktop_app.quiz import exams, sources
 from desktop_app.quiz.types import AwardInfo, AwardProposal, AwardWeights, Candidate, Component
-from desktop_app.services import settings
 
 SETTING = "quiz.award_weights"
 SECTION_AWARDS, PERSON_AWARDS = 3, 5

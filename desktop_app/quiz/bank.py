@@ -1,7 +1,7 @@
 """题库 — the question bank: create, edit, tag, retire and list questions.
 
 An office's bank is its own questions plus those its parent office(s) sent down in
-bundles (see ``desktop_app.services.upstream``): a county drills, draws papers from
+bundles (see ``desktop_app.org.upstream``): a county drills, draws papers from
 and lists the prefecture's questions, but they stay the prefecture's — editing,
 tagging or retiring one here is refused (the prefecture corrects it and sends it
 again). Questions of other counties that a prefecture relays are never part of a
@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Question, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.org import scope, upstream
+from desktop_app.org.ownership import office_name, refuse_foreign
 from desktop_app.quiz import marking
 from desktop_app.quiz.types import OPTION_LETTERS, QUESTION_TYPES, QuestionBrief, QuestionInfo, QuestionInput
-from desktop_app.services import scope, upstream
-from desktop_app.services.ownership import office_name, refuse_foreign
 
 _LABEL = re.compile(r"^\s*([A-Ha-hＡ-Ｈａ-ｈ])\s*[.．、:：)）]\s*")
 MAX_STEM = 2000

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attempt, Exam, Paper, Person, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.quiz.types import EXAM_MODES, AttemptInfo, ExamInfo, ExamInput, RowError, RowsError, ScoreEntry
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
 
 QUARTER_NAMES = "一二三四"
 
@@ -126,7 +126,7 @@ def update_exam(db: Database, actor: Actor, exam_id: str, data: ExamInput) -> Ex
 
 
 def get_exam(db: Database, exam_id: str, office: str = "") -> ExamInfo:
-    """One exam (``office``: the scope, see ``services.scope`` — a prefecture may read a county's)."""
+    """One exam (``office``: the scope, see ``org.scope`` — a prefecture may read a county's)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         return exam_info(s, visible_exam(s, codes, exam_id))

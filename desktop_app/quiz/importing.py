@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Exam, Person, Question, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import FieldDeskError, NotFoundError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, NotFoundError
 from desktop_app.quiz import bank, exams
 from desktop_app.quiz.types import QuestionInput, RowError, RowsError, ScoreEntry
 

@@ -12,10 +12,10 @@ import hmac
 import secrets
 
 from db.engine import Database
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError, ValidationError
-from desktop_app.services import settings
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
+from desktop_app.org import settings
 
 #: the setting key; its value is {"algo", "n", "r", "p", "salt", "hash"} (hex) or absent
 KEY = "quiz.invigilator_password"
@@ -85,7 +85,7 @@ def set_invigilator_password(db: Database, actor: Actor, new: str | None, old: s
 
 def clear_with_recovery_code(db: Database, code: str) -> None:
     """Clear a forgotten 监考密码 with the office's recovery code (恢复码, shown once at set-up)."""
-    from desktop_app import accounts
+    from desktop_app.org import accounts
 
     if not accounts.recovery_code_matches(db, code):
         raise PermissionDeniedError("恢复码不正确", "请核对设置时打印或抄写的恢复码")

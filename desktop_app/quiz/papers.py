@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attempt, Exam, Paper, Question
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, StateError, ValidationError
 from desktop_app.quiz import bank, marking
 from desktop_app.quiz.exams import _get as _get_exam
 from desktop_app.quiz.types import (

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Person, PracticeCard, Question, Section
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, StateError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, StateError, ValidationError
 from desktop_app.quiz import bank, marking
 from desktop_app.quiz.types import ExamQuestion, KeyQuestion, OralCheck, PracticeItem, PracticeResult
 

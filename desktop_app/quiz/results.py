@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Attempt, Exam, Person, Section
-from desktop_app.errors import NotFoundError
+from desktop_app.core.errors import NotFoundError
+from desktop_app.org import scope
 from desktop_app.quiz import exams
 from desktop_app.quiz.exams import list_exams
 from desktop_app.quiz.types import Bucket, HistoryRow, RankRow, ScoreRow, SectionStat
-from desktop_app.services import scope
 
 __all__ = ["distribution", "list_exams", "person_history", "rank_scores", "ranking", "score_list",
            "section_averages", "section_stats"]
@@ -50,7 +50,7 @@ def _scored(a: Attempt) -> bool:
 
 
 def ranking(db: Database, exam_id: str, office: str = "") -> list[RankRow]:
-    """The exam's ranking of everyone with a final score (``office``: the scope, see ``services.scope``)."""
+    """The exam's ranking of everyone with a final score (``office``: the scope, see ``org.scope``)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         e, rows = _rows(s, codes, exam_id)

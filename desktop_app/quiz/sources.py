@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Person
-from desktop_app.ledger.codes import FINISHED_STATUSES, IssueStatus
+from desktop_app.core.ledger_codes import FINISHED_STATUSES, IssueStatus
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 
 QUESTION_TYPES = ("单选", "多选", "判断", "填空", "简答")
 #: types marked by the machine; 简答 is marked by hand afterwards

@@ -33,8 +33,8 @@ def crowding_report(rows: Sequence[dict[str, Any]], office: str = "", year: int 
 
 def fetch_crowding_report(db: Any, job: Any) -> TableReport:
     """The crowding of ``job.year`` (default: the current campaign year) for the scope ``job.office``."""
+    from desktop_app.org.organisation import current_year
     from desktop_app.reports.visits import reporter, scope_title
-    from desktop_app.services.organisation import current_year
     from desktop_app.work import crowding
     from desktop_app.work.clashes import clash_window
 

@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.reports import font_scan
 from desktop_app.reports.font_scan import FaceInfo
 
@@ -155,7 +155,7 @@ def load_choice(db: Any | None) -> dict[str, FontSpec]:
     choice = default_choice()
     if db is None:
         return choice
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     saved = settings.get(db, SETTINGS_KEY, {}) or {}
     for role in ROLES:
@@ -169,7 +169,7 @@ def load_choice(db: Any | None) -> dict[str, FontSpec]:
 
 def save_choice(db: Any, choice: dict[str, FontSpec]) -> None:
     """Keep the user's font choice (this PC only). Each font is loaded first so a bad file is refused."""
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     for spec in choice.values():
         register(spec)

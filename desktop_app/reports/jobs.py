@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.reports.fonts import FontSet, build_fontset
 from desktop_app.reports.layout import ProgressFn, Rendered
 
@@ -66,7 +66,7 @@ class PrintJob:
     note: str = ""
     #: the 问题清单's order as on screen: (sort key of the ledger query, descending)
     sort: tuple[str, bool] = ("serial", False)
-    #: whose rows (``desktop_app.services.scope``): "" this office, a county's code, or scope.ALL;
+    #: whose rows (``desktop_app.org.scope``): "" this office, a county's code, or scope.ALL;
     #: a filter's own ``office`` wins for the ledger views
     office: str = ""
     #: 纸张 of a list (``layout.PAPERS``: A4 or A3; documents such as the notice stay A4)

@@ -90,7 +90,7 @@ PAPER_KEY = "print.paper"
 
 def saved_paper(db: Any) -> str:
     """The clerk's default paper for lists (设置 → 打印字体 › 清单纸张): A4 unless A3 was chosen."""
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     value = settings.get(db, PAPER_KEY, "A4")
     return value if value in PAPERS else "A4"
@@ -98,7 +98,7 @@ def saved_paper(db: Any) -> str:
 
 def save_paper(db: Any, paper: str) -> None:
     """Keep the default paper for lists (refused unless A4 or A3)."""
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     check_paper(paper)
     settings.put(db, PAPER_KEY, paper)
@@ -106,7 +106,7 @@ def save_paper(db: Any, paper: str) -> None:
 
 def check_paper(paper: str, layout: str = "compact") -> None:
     """Refuse a paper size or layout this program does not print (the CLI and the dialogs offer only these)."""
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     if paper not in PAPERS:
         raise ValidationError(f"不支持的纸张：{paper}", "可选：" + "、".join(PAPERS))

@@ -261,7 +261,7 @@ def _note(*parts: str) -> str:
 
 def office_name(db: Any) -> str:
     """This office's name ('' before setup)."""
-    from desktop_app.services import organisation
+    from desktop_app.org import organisation
 
     try:
         return organisation.get_office(db).name
@@ -271,7 +271,7 @@ def office_name(db: Any) -> str:
 
 def filter_note(flt: Any) -> str:
     """“筛选条件：…” for a filtered printout (empty when only the year is chosen)."""
-    from desktop_app.ledger.codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
+    from desktop_app.core.ledger_codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
     from desktop_app.ledger.warnings import COLOUR_LABELS
 
     if flt is None:
@@ -304,7 +304,7 @@ def _filter(year: int | None, flt: Any, office: str = "") -> Any:
 
 def heading_office(db: Any, f: Any) -> str:
     """Whose list the title names: this office, the county chosen, or 全市/全州各单位 (``scope.scope_label``)."""
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     office = getattr(f, "office", "")
     return scope.scope_label(db, office) if office else office_name(db)
@@ -312,7 +312,7 @@ def heading_office(db: Any, f: Any) -> str:
 
 def _names(db: Any, f: Any) -> tuple[str, str]:
     """(填报单位, whose list): one county's list is that county's; every office's is reported by this one."""
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     whose = heading_office(db, f)
     return (office_name(db), whose) if getattr(f, "office", "") == scope.ALL else (whose, whose)
@@ -320,7 +320,7 @@ def _names(db: Any, f: Any) -> tuple[str, str]:
 
 def _office_names(db: Any, f: Any) -> dict[str, str] | None:
     """Code → name of every office, when the list covers them all (its rows then name their office)."""
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     if getattr(f, "office", "") != scope.ALL:
         return None
@@ -336,7 +336,7 @@ def fetch_issue_report(db: Any, year: int | None = None, flt: Any = None, note: 
                        office: str = "", layout: str = "full") -> TableReport:
     """问题清单 of ``year`` (or as filtered by ``flt``, an IssueFilter) from the ledger service, in ``sort`` order.
 
-    ``office``: whose items when ``flt`` does not say (``services.scope``); the title names it.
+    ``office``: whose items when ``flt`` does not say (``org.scope``); the title names it.
     """
     from desktop_app.ledger.query import iter_issue_rows
 

@@ -147,7 +147,7 @@ def resolve_issue_id(db: Any, key: str) -> str:
     from sqlalchemy import select
 
     from db.models import Issue
-    from desktop_app.errors import NotFoundError
+    from desktop_app.core.errors import NotFoundError
 
     key = (key or "").strip()
     with db.session() as s:

@@ -50,8 +50,8 @@ def fetch_outcomes_report(db: Any, job: Any) -> TableReport:
     from dataclasses import replace
 
     from desktop_app.campaign.outcomes import OutcomeFilter, list_outcomes
+    from desktop_app.org.organisation import current_year
     from desktop_app.reports.visits import reporter, scope_title
-    from desktop_app.services.organisation import current_year
 
     office = getattr(job, "office", "") or ""
     f = job.filter if isinstance(job.filter, OutcomeFilter) else OutcomeFilter()

@@ -14,7 +14,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, PageBreak
 
-from desktop_app.errors import NotFoundError
+from desktop_app.core.errors import NotFoundError
 from desktop_app.quiz.marking import display_answer
 from desktop_app.reports.fonts import FontSet
 from desktop_app.reports.layout import (

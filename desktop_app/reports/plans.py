@@ -13,7 +13,7 @@ from typing import Any
 
 from desktop_app.campaign import periods, plans
 from desktop_app.campaign.periods import Period
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.reports.layout import Column
 from desktop_app.reports.table_report import TableReport
 
@@ -53,9 +53,9 @@ def _status_text(p: plans.PlanInfo) -> str:
 
 
 def plans_report(db: Any, period: Period, office: str = "", today: dt.date | None = None) -> TableReport:
-    """The report of ``period`` in the scope ``office`` (``services.scope``)."""
+    """The report of ``period`` in the scope ``office`` (``org.scope``)."""
+    from desktop_app.org import scope
     from desktop_app.reports.visits import reporter, scope_title
-    from desktop_app.services import scope
 
     kinds = [k for k, grain in plans.PLAN_PERIODS.items() if grain == period.grain]
     several = office == scope.ALL

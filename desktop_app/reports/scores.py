@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from desktop_app.errors import NotFoundError
+from desktop_app.core.errors import NotFoundError
 from desktop_app.reports.layout import Column, TableLook
 from desktop_app.reports.table_report import TableReport
 
@@ -50,7 +50,7 @@ def fetch_scores_report(db: Any, job: Any) -> TableReport:
     from desktop_app.quiz import exams, results
     from desktop_app.reports.visits import scope_title
 
-    # the scope (services.scope): a prefecture prints a county's exam, titled with the county's name
+    # the scope (org.scope): a prefecture prints a county's exam, titled with the county's name
     office = getattr(job, "office", "") or ""
     exam = _exam(db, job.item, job.year, exams, office)
     if office and exam.office_code:

@@ -176,9 +176,9 @@ def render_summary(data: SummaryData, out: Path | Any, fontset: FontSet, record:
 
 def fetch_summary_report(db: Any, job: Any) -> SummaryData:
     """The year's figures from the ledger, work and quiz services (a part whose service is missing is left empty)."""
+    from desktop_app.org import scope
+    from desktop_app.org.organisation import current_year
     from desktop_app.reports.ledger import office_name
-    from desktop_app.services import scope
-    from desktop_app.services.organisation import current_year
 
     year = job.year or current_year(db)
     office = getattr(job, "office", "") or ""  # the scope: "" this office, a county's code, or scope.ALL
@@ -216,7 +216,8 @@ def _days_by_person(db: Any, year: int, today: dt.date | None, office: str) -> t
 
 def _days_by_office(db: Any, year: int, today: dt.date | None) -> tuple[str, list[Bar]]:
     """Each office with people: its days against its people's quotas (each office's own campaign)."""
-    from desktop_app.services import dashboard, scope
+    from desktop_app.dashboard import summary as dashboard
+    from desktop_app.org import scope
 
     offices = [o for o in dashboard.work_overview(db, year, scope.ALL, today).offices if o.people]
     people = sum(o.people for o in offices)
@@ -229,7 +230,7 @@ def _days_by_office(db: Any, year: int, today: dt.date | None) -> tuple[str, lis
 
 def _quiz_by_section(db: Any, year: int, office: str) -> tuple[str, list[Bar]]:
     """One office's average per section, with each exam's figure."""
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
 
     overview = dashboard.quiz_overview(db, year, office)
     quiz = []
@@ -244,7 +245,8 @@ def _quiz_by_section(db: Any, year: int, office: str) -> tuple[str, list[Bar]]:
 
 def _quiz_by_office(db: Any, year: int) -> tuple[str, list[Bar]]:
     """Each office that held exams: its average, participation and rank."""
-    from desktop_app.services import dashboard, scope
+    from desktop_app.dashboard import summary as dashboard
+    from desktop_app.org import scope
 
     offices = [o for o in dashboard.quiz_overview(db, year, scope.ALL).offices if o.exams]
     quiz = [Bar(o.office_name, o.average or 0.0, None,

@@ -80,9 +80,9 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
 
 def fetch_topics_report(db: Any, job: Any) -> TableReport:
     """The topics of ``job.year`` (default: the current campaign year) with their outcomes."""
+    from desktop_app.org import scope
+    from desktop_app.org.organisation import current_year
     from desktop_app.reports.visits import reporter, scope_title
-    from desktop_app.services import scope
-    from desktop_app.services.organisation import current_year
     from desktop_app.work.common import office_names
     from desktop_app.work.topics import outcome_infos, topic_infos
 

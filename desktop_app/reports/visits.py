@@ -68,11 +68,11 @@ def visits_report(rows: Iterable[Any], office: str = "", year: int | None = None
 def fetch_visits_report(db: Any, job: Any) -> TableReport:
     """The visits of ``job.year`` (default: the current campaign year) from the work service.
 
-    ``job.office`` is the scope (``services.scope``): a prefecture prints one county's list, titled
+    ``job.office`` is the scope (``org.scope``): a prefecture prints one county's list, titled
     with the county's name, or every office's.
     """
-    from desktop_app.services import scope
-    from desktop_app.services.organisation import current_year
+    from desktop_app.org import scope
+    from desktop_app.org.organisation import current_year
     from desktop_app.work.common import office_names
     from desktop_app.work.visits import visit_infos
 
@@ -85,8 +85,8 @@ def fetch_visits_report(db: Any, job: Any) -> TableReport:
 
 def reporter(db: Any, office: str) -> str:
     """The 填报单位: one county's list is that county's; every office's list is reported by this office."""
+    from desktop_app.org import scope
     from desktop_app.reports.ledger import office_name
-    from desktop_app.services import scope
 
     return office_name(db) if office == scope.ALL else scope_title(db, office)
 
@@ -97,6 +97,6 @@ def scope_title(db: Any, office: str) -> str:
 
     if not office:
         return office_name(db)
-    from desktop_app.services import scope
+    from desktop_app.org import scope
 
     return scope.scope_label(db, office)

@@ -30,10 +30,11 @@ from db import killpoints
 from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
 from db.engine import Database
 from db.models import ImportedBundle, PeerState
-from desktop_app import audit, workdays
-from desktop_app.audit import Actor
-from desktop_app.config import DataDir
-from desktop_app.errors import SetupRequiredError, SyncError
+from desktop_app import calendar as workdays
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.config import DataDir
+from desktop_app.core.errors import SetupRequiredError, SyncError
 from desktop_app.ledger import estimates
 from desktop_app.sync import audit_heads
 from desktop_app.sync.apply_checks import check_against_log, refuse_foreign_origins
@@ -125,7 +126,7 @@ def _refused(report: ImportReport, exc: SyncError | SQLAlchemyError) -> ImportRe
     if isinstance(exc, SyncError):
         report.errors = [str(exc)]
     else:
-        from desktop_app.db_errors import known_error
+        from desktop_app.core.db_errors import known_error
 
         known = known_error(exc)  # disk full, locked, read-only …: in words, never raw SQL
         report.errors = [str(known) if known else f"写入数据库失败，已全部撤销：{type(exc).__name__}: {str(exc)[:300]}"]

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import SYNCED_MODELS, ChangeLog
-from desktop_app.errors import SyncError
+from desktop_app.core.errors import SyncError
+from desktop_app.org.field_ownership import is_prefecture_code, may_relay
 from desktop_app.sync.apply_merge import load_rows, row_label
 from desktop_app.sync.apply_parse import CAP_COUNTER, Change
 from desktop_app.sync.apply_report import ImportReport, TableReport
 from desktop_app.sync.conflicts import TABLE_LABELS
-from desktop_app.sync.ownership import is_prefecture_code, may_relay
 from desktop_app.sync.peers import have_seqs
 
 

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 from db.base import Base
 from db.changes import encode_fields
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, SyncConflict
+from desktop_app.org.field_ownership import ISSUE_CHILDREN, reopens_closed_item
+from desktop_app.org.field_ownership import check as check_owner
 from desktop_app.sync.apply_parse import Change
 from desktop_app.sync.apply_report import ImportReport, TableReport
 from desktop_app.sync.conflicts import TABLE_LABELS
 from desktop_app.sync.history import Stamp, chunks, field_versions, foreign_base_of, latest, load_entries
-from desktop_app.sync.ownership import ISSUE_CHILDREN, reopens_closed_item
-from desktop_app.sync.ownership import check as check_owner
 from desktop_app.sync.values import defaults, jsonable, table_of
 
 # ---------------------------------------------------------------- merging

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from db.changes import HybridClock
 from db.models import SYNCED_MODELS, PeerState
-from desktop_app.errors import SyncError
-from desktop_app.sync import keys
+from desktop_app.core.errors import SyncError
+from desktop_app.org import keys
 from desktop_app.sync.bundle_format import BUNDLE_ID, OFFICE_CODE, ROW_ID
 from desktop_app.sync.bundle_reader import RawBundle
 from desktop_app.sync.history import Stamp

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from db.bulk import append_log, insert_mappings
 from db.changes import answered_by
 from db.models import SYNCED_MODELS, Attachment, SyncConflict
-from desktop_app.attachments import attachment_path
-from desktop_app.config import DataDir
+from desktop_app.core.attachments import attachment_path
+from desktop_app.core.config import DataDir
 from desktop_app.sync.apply_merge import Plan, sorted_tables
 from desktop_app.sync.bundle_reader import RawBundle
 from desktop_app.sync.values import table_of

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop_app.services import settings
+from desktop_app.org import settings
 
 KEY = "peers.audit_heads"
 

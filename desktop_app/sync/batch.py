@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from db.engine import Database
-from desktop_app.audit import Actor
-from desktop_app.config import DataDir
-from desktop_app.errors import SyncError, ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.config import DataDir
+from desktop_app.core.errors import SyncError, ValidationError
 from desktop_app.sync.apply import ImportReport, import_bundle, preview_batch
 from desktop_app.sync.bundle_format import BUNDLE_SUFFIX
 from desktop_app.sync.bundle_reader import peek_manifest

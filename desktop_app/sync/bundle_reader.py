@@ -21,8 +21,9 @@ from typing import IO, Any
 
 import orjson
 
-from desktop_app.errors import SyncError
-from desktop_app.sync import crypto_box, keys
+from desktop_app.core.errors import SyncError
+from desktop_app.org import keys
+from desktop_app.sync import crypto_box
 from desktop_app.sync.bundle_format import (
     BLOB_MEMBER,
     CHANGES_MEMBER,

@@ -28,12 +28,15 @@ from sqlalchemy.orm import Session
 from db.changes import decode_fields
 from db.engine import Database
 from db.models import SYNCED_MODELS, Attachment, ChangeLog, PeerState, SyncConflict
-from desktop_app import __version__, audit
-from desktop_app.attachments import attachment_path
-from desktop_app.audit import Actor
-from desktop_app.config import DataDir
-from desktop_app.errors import SetupRequiredError, SyncError, ValidationError
-from desktop_app.sync import crypto_box, keys
+from desktop_app import __version__
+from desktop_app.core import audit
+from desktop_app.core.attachments import attachment_path
+from desktop_app.core.audit import Actor
+from desktop_app.core.config import DataDir
+from desktop_app.core.errors import SetupRequiredError, SyncError, ValidationError
+from desktop_app.org import keys
+from desktop_app.org.field_ownership import may_relay
+from desktop_app.sync import crypto_box
 from desktop_app.sync.bundle_format import BUNDLE_SUFFIX, FORMAT_VERSION, MANIFEST, OFFICE_CODE, SIGNATURE
 from desktop_app.sync.history import (
     Entries,
@@ -44,7 +47,6 @@ from desktop_app.sync.history import (
     latest,
     load_entries,
 )
-from desktop_app.sync.ownership import may_relay
 from desktop_app.sync.peers import have_seqs, load_json
 from desktop_app.sync.pending import unacknowledged
 from desktop_app.sync.schema_upgrade import head as schema_head

@@ -19,17 +19,17 @@ from sqlalchemy.orm.attributes import flag_modified
 from db.changes import HybridClock
 from db.engine import Database
 from db.models import SYNCED_MODELS, SyncConflict
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
-from desktop_app.ledger.codes import (
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, StateError, ValidationError
+from desktop_app.core.ledger_codes import (
     CLOSURE_STATE_LABELS,
     EXTENSION_STATE_LABELS,
     ISSUE_KIND_LABELS,
     ISSUE_STATUS_LABELS,
 )
-from desktop_app.sync import ownership
-from desktop_app.sync.ownership import ISSUE_CHILDREN
+from desktop_app.org import field_ownership as ownership
+from desktop_app.org.field_ownership import ISSUE_CHILDREN
 from desktop_app.sync.values import BadValueError, decoders, table_of
 
 TABLE_LABELS = {"issue": "问题台账", "progress": "整改进展", "extension": "延期申请", "urge": "催办", "closure": "销号",

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from desktop_app.errors import SyncError
+from desktop_app.core.errors import SyncError
 
 MAGIC = b"FDBUNDLE-ENC1\n"
 _INFO = b"fielddesk bundle v1"

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import ChangeLog, Office, PeerState
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, SetupRequiredError, SyncError, ValidationError
-from desktop_app.sync.keys import (
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, SetupRequiredError, SyncError, ValidationError
+from desktop_app.org.keys import (
     OfficeCard,
     create_enc_key,
     fingerprint,

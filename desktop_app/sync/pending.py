@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import PeerState
-from desktop_app.sync.ownership import may_relay
+from desktop_app.org.field_ownership import may_relay
 from desktop_app.sync.peers import have_seqs, load_json
 
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from db.dialect import days_between
 from db.engine import Database
 from db.models import Attempt, Campaign, Issue, Office, Person, Visit, VisitParticipant
-from desktop_app.errors import SetupRequiredError, ValidationError
-from desktop_app.ledger.codes import OPEN_STATUSES, IssueStatus
+from desktop_app.core.errors import SetupRequiredError, ValidationError
+from desktop_app.core.ledger_codes import OPEN_STATUSES, IssueStatus
 
 OPEN_STATUSES = OPEN_STATUSES
 

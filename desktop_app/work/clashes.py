@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Section, Visit
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
-from desktop_app.services import scope, settings
-from desktop_app.work.codes import VisitState
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.visit_codes import VisitState
+from desktop_app.org import scope, settings
 from desktop_app.work.common import names_by_id, require_office
 from desktop_app.work.types import ClashInfo
 

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import Database
 from db.models import Campaign, Person, Section, Topic
-from desktop_app.errors import NotFoundError, SetupRequiredError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core.errors import NotFoundError, SetupRequiredError, ValidationError
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 
 
 def require_office(db: Database) -> str:

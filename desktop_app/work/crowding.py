@@ -24,12 +24,12 @@ from sqlalchemy import select
 
 from db.engine import Database
 from db.models import Section, Visit
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import ValidationError
-from desktop_app.services import scope, settings
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import ValidationError
+from desktop_app.core.visit_codes import COUNTED_STATES, VisitState
+from desktop_app.org import scope, settings
 from desktop_app.work.clashes import clash_report, gap_between
-from desktop_app.work.codes import COUNTED_STATES, VisitState
 from desktop_app.work.common import office_names
 
 SETTING_REPEAT = "work.repeat_days"
@@ -125,7 +125,7 @@ def _visits(db: Database, year: int, codes: list[str] | None) -> tuple[list[_See
 
 def crowding_report(db: Database, year: int, office: str = "", repeat: int | None = None,
                     limit: int | None = None) -> list[dict[str, object]]:
-    """The year's 扎堆调研清单 for a scope (``services.scope``), rows keyed by ``CROWDING_HEADERS``.
+    """The year's 扎堆调研清单 for a scope (``org.scope``), rows keyed by ``CROWDING_HEADERS``.
 
     扎堆调研 across offices is listed when more than one office is in view (a prefecture's 全部单位).
     """

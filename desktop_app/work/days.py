@@ -22,17 +22,17 @@ from sqlalchemy import and_, or_, select
 
 from db.engine import Database
 from db.models import Person, Visit, VisitParticipant
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_people
-from desktop_app.services.ownership import refuse_foreign
-from desktop_app.work.codes import VisitState
+from desktop_app.calendar import WorkCalendar, load_calendar
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.visit_codes import VisitState
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_people
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import check_year, office_names, require_office
 from desktop_app.work.types import DaysRow, PersonVisit
 from desktop_app.work.visit_state import not_counted_reason
-from desktop_app.workdays import WorkCalendar, load_calendar
 
 #: below this share of the pro-rata target a person may be 明显滞后 (red); below 100 % 稍有滞后 (neutral)
 RED_BELOW = 0.8

@@ -35,10 +35,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import TOPIC_STATUSES, Person, Section, Topic, Visit
 from db.models_work import VISIT_METHOD_MAX
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import FieldDeskError, ValidationError
-from desktop_app.services.organisation import current_year
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.org.organisation import current_year
 from desktop_app.work.common import as_date, require_office
 from desktop_app.work.topics import save_topic_in_session
 from desktop_app.work.types import TopicInput, VisitInput

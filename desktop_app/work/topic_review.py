@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 from db.engine import Database
 from db.models import AuditEntry, Topic
 from db.models_work import TOPIC_REVIEW_STATES
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError, StateError, ValidationError
-from desktop_app.services import settings
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
+from desktop_app.org import settings
 from desktop_app.work.common import live_topic, require_office
 from desktop_app.work.types import TopicInfo
 

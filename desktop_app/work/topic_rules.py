@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from db.engine import Database
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work.common import office_names
 from desktop_app.work.topics import topic_infos
 
@@ -62,7 +62,7 @@ def similar(a: str, b: str) -> bool:
 
 
 def topic_rules(db: Database, year: int, office: str = "") -> TopicRules:
-    """Check one year's topics in a scope (``services.scope``: this office, a county, or every office)."""
+    """Check one year's topics in a scope (``org.scope``: this office, a county, or every office)."""
     topics = topic_infos(db, year, office=office)
     rules = TopicRules()
     if not office:  # this office: its sections and leaders (another office's are judged there)

@@ -31,12 +31,12 @@ from db.models import (
     TopicMember,
     Visit,
 )
-from desktop_app import attachments, audit
-from desktop_app.audit import Actor
-from desktop_app.campaign.meeting_links import source_meeting_text
-from desktop_app.errors import NotFoundError, StateError, ValidationError
-from desktop_app.services import scope, settings
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core import attachments, audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, StateError, ValidationError
+from desktop_app.core.meeting_links import source_meeting_text
+from desktop_app.org import scope, settings
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.common import (
     campaign_id,
     check_year,
@@ -317,7 +317,7 @@ def _topic_info(s: Session, t: Topic, weights: EvaluationWeights, cache: dict[st
 
 
 def get_topic(db: Database, topic_id: str, office: str = "") -> TopicInfo:
-    """One topic with its people, report, scores and counts (``office``: the scope, see ``services.scope``)."""
+    """One topic with its people, report, scores and counts (``office``: the scope, see ``org.scope``)."""
     codes = scope.resolve(db, office)
     with db.session() as s:
         return _topic_info(s, visible_topic(s, codes, topic_id), evaluation_weights_in(s))
@@ -433,7 +433,7 @@ def remove_outcome(db: Database, actor: Actor, outcome_id: str) -> None:
 
 def outcome_infos(db: Database, topic_id: str | None = None, year: int | None = None,
                   office: str = "") -> list[OutcomeInfo]:
-    """Outcomes of one topic, or of all topics of ``year`` (``office``: the scope, see ``services.scope``)."""
+    """Outcomes of one topic, or of all topics of ``year`` (``office``: the scope, see ``org.scope``)."""
     codes = scope.resolve(db, office)
     q = (select(Outcome, Topic.title).join(Topic, Topic.id == Outcome.topic_id)
          .where(Outcome.deleted.is_(False), Topic.deleted.is_(False)))

@@ -17,8 +17,8 @@ from db.models_work import (
     TOPIC_STATUSES,
     VISIT_METHODS,
 )
-from desktop_app.attachments import AttachmentInfo
-from desktop_app.work.codes import VISIT_STATES, VisitState
+from desktop_app.core.attachments import AttachmentInfo
+from desktop_app.core.visit_codes import VISIT_STATES, VisitState
 
 #: the ways of researching a topic offered in the dialogs (free text is accepted too)
 TOPIC_METHODS = ("座谈访谈", "随机走访", "问卷调查", "蹲点调研", "专项调研", "统计分析", "案例剖析")

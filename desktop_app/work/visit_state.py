@@ -14,10 +14,10 @@ import datetime as dt
 
 from db.engine import Database
 from db.models_work import Visit
-from desktop_app import audit
-from desktop_app.audit import Actor
-from desktop_app.errors import StateError, ValidationError
-from desktop_app.work.codes import VISIT_STATES, VisitState
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import StateError, ValidationError
+from desktop_app.core.visit_codes import VISIT_STATES, VisitState
 from desktop_app.work.common import require_office
 
 ORGAN = "机关"

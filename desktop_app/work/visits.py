@@ -21,13 +21,13 @@ from db.base import new_id
 from db.engine import Database
 from db.models import PLACE_TYPES, Attachment, AttachmentLink, Issue, Person, Section, Topic, Visit, VisitParticipant
 from db.models_work import VISIT_METHOD_MAX
-from desktop_app import attachments, audit
-from desktop_app.audit import Actor
-from desktop_app.errors import NotFoundError, ValidationError
-from desktop_app.services import scope
-from desktop_app.services.ownership import refuse_foreign
+from desktop_app.core import attachments, audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, ValidationError
+from desktop_app.core.visit_codes import VISIT_STATES, VisitState
+from desktop_app.org import scope
+from desktop_app.org.ownership import refuse_foreign
 from desktop_app.work.clashes import clash_window, clashes_in_session
-from desktop_app.work.codes import VISIT_STATES, VisitState
 from desktop_app.work.common import (
     campaign_id,
     live_topic,

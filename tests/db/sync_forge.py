@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_app.sync import keys
+from desktop_app.org import keys
 
 #: table -> its change lines (decoded JSON objects, in file order)
 Lines = dict[str, list[dict[str, Any]]]

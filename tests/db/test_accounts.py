@@ -10,14 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Closure, Extension, Issue, Progress, Section, User
-from desktop_app import accounts, audit
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, ValidationError
+from desktop_app.core import audit
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import organisation as org
+from desktop_app.org import accounts
+from desktop_app.org import organisation as org
 from tests.conftest import TEST_ACTOR
 
 D = dt.date
@@ -137,7 +138,7 @@ def test_disabled_account_is_refused_and_kept_reset_password_must_be_changed(off
 
 
 def test_expired_password_is_refused_when_a_maximum_age_is_set(office: AppContext) -> None:
-    from desktop_app.services import settings
+    from desktop_app.org import settings
 
     settings.put(office.db, accounts.MAX_AGE_KEY, 90)
     later = dt.datetime.now() + dt.timedelta(days=91)

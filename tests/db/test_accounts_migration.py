@@ -12,11 +12,12 @@ from sqlalchemy import func, inspect, select, text
 from db import migrate
 from db.engine import make_engine, sqlite_url
 from db.models import Base
-from desktop_app import accounts, audit
-from desktop_app.context import AppContext, open_context
+from desktop_app.core import audit
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
+from desktop_app.org import accounts
 from tests.conftest import TEST_ACTOR
 
 

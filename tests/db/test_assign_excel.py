@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue
-from desktop_app import cli
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError
-from desktop_app.ledger import assign, assign_excel
-from desktop_app.ledger.assign_excel import assign_from_sheet, preview_sheet
+from desktop_app.cli import main as cli
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError
+from desktop_app.excel import assign_sheet as assign_excel
+from desktop_app.excel.assign_sheet import assign_from_sheet, preview_sheet
+from desktop_app.ledger import assign
 from tests.conftest import SAMPLES
 from tests.db.test_sync_support import counties_reported
 
@@ -179,7 +180,7 @@ def test_county_offices_cannot_and_a_sheet_without_a_county_column_is_refused(  
 
 
 def test_county_names_by_code_full_short_and_ambiguous() -> None:
-    from desktop_app.services.scope import OfficeChoice
+    from desktop_app.org.scope import OfficeChoice
 
     m = assign_excel.CountyMatcher([OfficeChoice(B, "勐海县乡村振兴局", False), OfficeChoice(A, "景洪市", False),
                                     OfficeChoice("532823", "勐腊县", False), OfficeChoice("532824", "勐腊县农业局", False),

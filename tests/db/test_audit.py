@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from db.models import AuditEntry
-from desktop_app.audit import verify_chain
-from desktop_app.context import AppContext
-from desktop_app.services import organisation as org
+from desktop_app.core.audit import verify_chain
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation as org
 
 
 def test_writes_are_audited_with_the_actor(ctx: AppContext) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop_app import audit
-from desktop_app.cli import run
-from desktop_app.context import AppContext
-from desktop_app.selftest import check_audit
-from desktop_app.services import organisation as org
+from desktop_app.cli.main import run
+from desktop_app.cli.selftest import check_audit
+from desktop_app.core import audit
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation as org
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.documents.campaign_data import plan_in_period
 from desktop_app.documents.kinds import write_document
 from desktop_app.documents.official import DocFonts
 from desktop_app.documents.periods import make_period, parse_period
-from desktop_app.errors import NotFoundError, ValidationError
 from tests.campaign_dataset import TODAY, build
 
 FONTS = DocFonts(body="仿宋_GB2312", title="宋体", title_bold=True)

@@ -1,4 +1,4 @@
-"""Other clerks' changes are noticed without restarting (desktop_app.change_poll).
+"""Other clerks' changes are noticed without restarting (desktop_app.core.change_poll).
 
 Two ``Database`` objects on one database stand for two clerks' windows: the same SQLite
 file here, the same PostgreSQL database when the suite runs on a server (scripts/pg_test.sh).
@@ -14,11 +14,11 @@ from sqlalchemy import create_engine, func, select
 
 from db.engine import Database
 from db.models import ChangeLog, Section
-from desktop_app import change_poll
-from desktop_app.context import AppContext
+from desktop_app.core import change_poll
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from tests.conftest import TEST_ACTOR
 
 

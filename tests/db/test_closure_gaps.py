@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEntry
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import detail, lifecycle, service
 from desktop_app.ledger.service import LedgerValidationError
 from desktop_app.ledger.types import IssueInput

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from db.models import AuditEntry, ContactPoint
 from desktop_app.campaign import contacts
 from desktop_app.campaign.contacts import ContactInput
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import visits
 from desktop_app.work.types import VisitInput
 from tests.conftest import TEST_ACTOR

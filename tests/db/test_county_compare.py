@@ -15,7 +15,7 @@ from desktop_app.campaign.county_compare import county_comparison
 from desktop_app.campaign.meetings import MeetingInput
 from desktop_app.campaign.outcomes import OutcomeFields
 from desktop_app.campaign.plans import PlanItemInput
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from tests.conftest import TEST_ACTOR
 from tests.db.test_sync_support import prefecture_and_counties, send
 

@@ -18,10 +18,10 @@ from sqlalchemy import inspect, text
 
 from db import migrate
 from db.engine import make_engine, sqlite_url
-from desktop_app import backup
-from desktop_app.context import open_context
-from desktop_app.errors import MigrationInterruptedError, ValidationError
-from desktop_app.selftest import check_database
+from desktop_app.cli.selftest import check_database
+from desktop_app.core import backup
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import MigrationInterruptedError, ValidationError
 from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 OLD = "0004"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.context import open_context
+from desktop_app.core.context import open_context
 from tests.conftest import SAMPLES
 from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from test_sync_support import make_office, send, trust_both
 
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
-from desktop_app.services import scope
-from desktop_app.services.organisation import PersonInput, add_person
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person
 from desktop_app.work import clashes, crowding, visit_state, visits
 from desktop_app.work.types import VisitInput
 

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from test_sync_support import prefecture_and_counties, send
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.dashboard import summary as dashboard
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.reports.jobs import PrintJob, render
 from desktop_app.reports.summary import fetch_summary_report
-from desktop_app.services import dashboard, scope
-from desktop_app.services.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.work import topics, visits
 from desktop_app.work.types import OutcomeInput, TopicInput, VisitInput
 
@@ -126,7 +127,7 @@ def test_cards_count_every_county_in_a_prefecture(world: World) -> None:
 
 
 def test_county_may_not_ask_for_every_office(world: World) -> None:
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     with pytest.raises(ValidationError, match="县级单位只能查看本单位"):
         dashboard.work_overview(world.a.db, 2026, scope.ALL, TODAY)

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from test_sync_support import counties_reported, export, send
 
 from db.models import AuditEntry, Extension, Issue
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, StateError, ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger import service
 from desktop_app.ledger.assign import assign_issues

@@ -27,10 +27,11 @@ from db.models import (
     Urge,
     Visit,
 )
-from desktop_app import demo
-from desktop_app.audit import verify_chain
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import ValidationError
+from desktop_app.core.audit import verify_chain
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import ValidationError
+from desktop_app.demo import generate as demo
+from desktop_app.demo import ledger as demo_ledger
 from desktop_app.sync.apply import import_bundle
 
 TODAY = dt.date(2026, 11, 22)
@@ -143,7 +144,7 @@ def test_the_office_looks_like_a_real_one(tmp_path: Path) -> None:
 
 def test_every_synced_row_has_exactly_one_insert_in_the_change_log(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(demo, "BATCH", 25)  # several bulk transactions, as at 100k
+    monkeypatch.setattr(demo_ledger, "BATCH", 25)  # several bulk transactions, as at 100k
     _generate(tmp_path / "c", 80)
     ctx = _open(tmp_path / "c")
     try:
@@ -225,8 +226,8 @@ def test_a_failed_ledger_write_is_raised_and_nothing_half_made_stays(tmp_path: P
     def failing(*_args: Any) -> None:
         raise OSError("database or disk is full")
 
-    monkeypatch.setattr(demo, "BATCH", 10)
-    monkeypatch.setattr(demo._Bulk, "_write", failing)
+    monkeypatch.setattr(demo_ledger, "BATCH", 10)
+    monkeypatch.setattr(demo_ledger._Bulk, "_write", failing)
     with pytest.raises(OSError, match="disk is full"):
         _generate(tmp_path / "w", 40)
     assert not (tmp_path / "w" / "fielddesk.db").exists()
@@ -273,7 +274,7 @@ def test_the_county_knows_the_prefecture_that_assigned_its_items(tmp_path: Path)
     phone numbers, and an assigned item's timeline names the prefecture and starts on the day it was assigned."""
     from db.models import PeerState
     from desktop_app.ledger.detail import get_issue_detail
-    from desktop_app.services import upstream
+    from desktop_app.org import upstream
 
     _generate(tmp_path / "r", 60)
     ctx = _open(tmp_path / "r")

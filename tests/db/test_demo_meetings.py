@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 from desktop_app.campaign import meeting_compliance, meetings
-from desktop_app.context import open_context
-from desktop_app.demo import generate_demo
+from desktop_app.core.context import open_context
+from desktop_app.demo.generate import generate_demo
 from tests.conftest import TEST_ACTOR
 
 

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Closure, ImportedBundle, Issue, Office, Person, Urge
-from desktop_app import cli
-from desktop_app.audit import verify_chain
-from desktop_app.context import open_context
-from desktop_app.demo_prefecture import ASSIGNED_PER_COUNTY, VERIFIER, generate_prefecture_demo
-from desktop_app.errors import ValidationError
+from desktop_app.cli import main as cli
+from desktop_app.core.audit import verify_chain
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import ValidationError
+from desktop_app.demo.prefecture import ASSIGNED_PER_COUNTY, VERIFIER, generate_prefecture_demo
 from desktop_app.sync import peers
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle

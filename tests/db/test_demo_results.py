@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from desktop_app import demo
 from desktop_app.campaign import contacts, evaluation, outcomes
-from desktop_app.context import open_context
+from desktop_app.core.context import open_context
+from desktop_app.demo import generate as demo
 from desktop_app.quiz import awards
 
 

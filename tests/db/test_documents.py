@@ -20,8 +20,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from desktop_app import demo
-from desktop_app.cli import run as cli_run
+from desktop_app.cli.main import run as cli_run
+from desktop_app.demo import generate as demo
 from desktop_app.documents.kinds import write_document
 from desktop_app.documents.official import DocFonts, OfficialDocument, choose_fonts
 
@@ -89,7 +89,7 @@ def test_notice_document_follows_gbt9704(demo_dir: Path, tmp_path: Path) -> None
     from sqlalchemy import select
 
     from db.models import Issue
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     demo = open_context(demo_dir, daily_backup=False)
     try:
@@ -151,7 +151,7 @@ def test_refusals_write_nothing(demo_dir: Path, tmp_path: Path) -> None:
 
 
 def test_300_ledger_rows_in_under_3_seconds(demo_dir: Path, tmp_path: Path) -> None:
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     ctx = open_context(demo_dir, daily_backup=False)
     try:

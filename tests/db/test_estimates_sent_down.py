@@ -10,10 +10,11 @@ from pathlib import Path
 from test_sync_support import prefecture_and_counties, send
 
 from db.models import AuditEntry
-from desktop_app import workdays
-from desktop_app.holiday_notice import parse_notice, save_notice
+from desktop_app import calendar as workdays
+from desktop_app.calendar.notice import parse_notice
 from desktop_app.ledger import detail, estimates, service
 from desktop_app.ledger.assign import assign_issues
+from desktop_app.ledger.calendar_saves import save_notice
 from desktop_app.ledger.types import IssueInput
 
 D = dt.date

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import datalock
-from desktop_app.context import open_context
+from desktop_app.core import datalock
+from desktop_app.core.context import open_context
 from tests.conftest import SAMPLES
 from tests.safety_helpers import INIT, POSIX_ONLY, calm, cli, count, fd, paused_at, start, waiting
 

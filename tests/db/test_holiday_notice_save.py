@@ -1,5 +1,5 @@
 """A deadline counted into a year without a holiday table is marked 按周一至周五估算, and is counted
-again when the year's notice is saved (desktop_app.holiday_notice.save_notice,
+again when the year's notice is saved (desktop_app.ledger.calendar_saves.save_notice,
 desktop_app.ledger.estimates); ``fielddesk holidays import-notice`` does the same from a file."""
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEntry, Holiday, Issue
-from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
-from desktop_app.holiday_notice import NOTICE_SOURCE, parse_notice, save_notice
+from desktop_app import calendar as workdays
+from desktop_app.calendar.notice import NOTICE_SOURCE, parse_notice
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import detail, estimates, query, service
+from desktop_app.ledger.calendar_saves import save_notice
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports.ledger import deadline_text
 
@@ -135,7 +136,7 @@ def test_refused_notice_changes_nothing(ctx: AppContext) -> None:
 
 
 def test_a_holiday_sheet_import_recomputes_too(ctx: AppContext) -> None:
-    from desktop_app.holiday_notice import save_days
+    from desktop_app.ledger.calendar_saves import save_days
 
     workdays.seed_from_package(ctx.db, ctx.actor)
     crossing = _item(ctx, D(2026, 12, 28), 7)

@@ -2,7 +2,7 @@
 parent office is unknown.
 
 Before ``workdays.revert_day`` the only way to take back an override was 删除, which tombstones the
-county's row — and by the rule (desktop_app/workdays.py) a county's own removal makes the day
+county's row — and by the rule (desktop_app/calendar/) a county's own removal makes the day
 *ordinary*, beating the prefecture's table and the built-in calendar alike. So a county that had
 marked the prefecture's 州庆 Monday as a working day and then deleted that row still worked on it.
 """
@@ -17,11 +17,11 @@ from sqlalchemy import select
 from test_sync_support import make_office, prefecture_and_counties, rows, send, trust_both
 
 from db.models import AuditEntry, Holiday, Issue, Office
-from desktop_app import workdays
-from desktop_app.errors import ValidationError
+from desktop_app import calendar as workdays
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import upstream
+from desktop_app.org import upstream
 
 D = dt.date
 STATE_DAY = D(2026, 11, 2)  # a Monday: the prefecture's local holiday (州庆)

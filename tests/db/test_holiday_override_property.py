@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from db.models import Holiday, Office
-from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app import calendar as workdays
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 
 D = dt.date
 PARENT = "532800"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from desktop_app import accounts, backup
-from desktop_app.context import AppContext
-from desktop_app.errors import SyncError
-from desktop_app.sync import key_vault, keys
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import SyncError
+from desktop_app.org import accounts, key_vault, keys
 from tests.conftest import TEST_ACTOR
 
 PW = "Jinghong2026"

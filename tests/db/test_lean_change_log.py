@@ -17,7 +17,7 @@ from db import migrate
 from db.changes import ALL_FIELDS, STAMP_COLUMNS, decode_fields, encode_fields, insert_fields
 from db.engine import make_engine, sqlite_url
 from db.models import ChangeLog, Issue
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 

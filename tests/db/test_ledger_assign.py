@@ -13,10 +13,10 @@ from test_sync_support import add_issue, edit, export, prefecture_and_counties, 
 
 from db.models import AuditEntry, ChangeLog, Issue, Setting
 from db.models_ledger import IssueSearchKey
-from desktop_app import cli
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, ValidationError
+from desktop_app.cli import main as cli
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger import service
 from desktop_app.ledger.assign import assign_issues, assignable_counties

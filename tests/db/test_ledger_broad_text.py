@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import search
 from desktop_app.ledger.query import IssueFilter, count_is_slow, count_issues, fetch_page, iter_issue_rows
 from desktop_app.ledger.service import create_issues

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue
-from desktop_app import workdays
-from desktop_app.context import AppContext
+from desktop_app import calendar as workdays
+from desktop_app.core.context import AppContext
+from desktop_app.dashboard import summary as dashboard
 from desktop_app.excel.service import import_file
 from desktop_app.ledger import completeness, detail, lifecycle, query, service
 from desktop_app.ledger.service import LedgerValidationError
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import dashboard
 from tests.unit.excel_helpers import make_sheet
 
 D = dt.date

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import duplicates, lifecycle, service
 from desktop_app.ledger.types import IssueInput
 from tests.conftest import TEST_ACTOR

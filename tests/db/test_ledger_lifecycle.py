@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, ChangeLog, Closure, Extension, FollowUp, Progress, Urge
-from desktop_app.context import AppContext
-from desktop_app.errors import StateError, ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import StateError, ValidationError
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues

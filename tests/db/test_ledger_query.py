@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger import query
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, iter_issue_rows, row_key
@@ -14,7 +14,7 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibility_summary, supervision_list
 from desktop_app.ledger.types import IssueInput
 from desktop_app.ledger.warnings import colour_of, warning_clock
-from desktop_app.services import settings
+from desktop_app.org import settings
 from tests.conftest import TEST_ACTOR
 
 D = dt.date

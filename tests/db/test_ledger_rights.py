@@ -9,8 +9,8 @@ import pytest
 from test_sync_support import add_issue, make_office, send, trust_both
 
 from db.models import Issue
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger import rights
 from desktop_app.ledger.detail import get_issue_detail

@@ -13,15 +13,16 @@ import pytest
 from openpyxl import load_workbook
 from test_sync_support import add_issue, prefecture_and_counties, send
 
-from desktop_app import cli
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.cli import main as cli
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
+from desktop_app.dashboard import summary as dashboard
 from desktop_app.excel.lists import export_kind, export_ledger
 from desktop_app.ledger import query, saved_filters
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, filter_choices, iter_issue_rows
 from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibility_summary, supervision_list
+from desktop_app.org import scope
 from desktop_app.reports import jobs
-from desktop_app.services import dashboard, scope
 from tests import pg_plugin
 
 TODAY = dt.date(2026, 11, 2)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page
 from desktop_app.ledger.service import create_issues

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, ChangeLog, Holiday, Issue, Progress
-from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app import calendar as workdays
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import search, service
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter, count_issues
@@ -239,7 +239,7 @@ def test_items_written_around_the_service_become_searchable(ctx: AppContext) -> 
 
 
 def test_the_first_hand_edit_of_an_empty_holiday_table_keeps_the_package_years(ctx: AppContext) -> None:
-    from desktop_app import workdays
+    from desktop_app import calendar as workdays
 
     assert workdays.list_days(ctx.db) == []  # a new office: the package's days are used unseeded
     assert 2026 in workdays.load_calendar(ctx.db).covered_years

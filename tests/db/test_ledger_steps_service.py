@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from desktop_app.context import AppContext
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError
 from desktop_app.ledger import deadline as deadline_mod
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.detail import get_issue_detail

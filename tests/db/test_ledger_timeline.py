@@ -12,8 +12,8 @@ import pytest
 from test_sync_support import prefecture_and_counties, send
 
 from db.models import Progress
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail

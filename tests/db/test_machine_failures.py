@@ -1,7 +1,7 @@
 """Issue 12, item 8: the machine fails — calm Chinese messages, nothing half-written, no traceback.
 
 Disk full, read-only file, locked, I/O error, a 0-byte or truncated database: each mapped in one
-place (``desktop_app.db_errors``) and checked where the clerk meets it (the CLI's stderr, an
+place (``desktop_app.core.db_errors``) and checked where the clerk meets it (the CLI's stderr, an
 import's report, opening the folder). Real failures where a test can make them (a file-size
 limit on a child process, a read-only file, a truncated file), simulated ones otherwise.
 """
@@ -20,10 +20,10 @@ import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 from test_sync_support import export, make_office, trust_both
 
-from desktop_app import backup, db_errors
-from desktop_app.cli import run
-from desktop_app.context import open_context
-from desktop_app.errors import DatabaseCorruptError, DatabaseError
+from desktop_app.cli.main import run
+from desktop_app.core import backup, db_errors
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import DatabaseCorruptError, DatabaseError
 from desktop_app.sync import apply
 from tests.conftest import SAMPLES
 from tests.safety_helpers import INIT, POSIX_ONLY, ROOT, calm, count, env, fd, limit_file_size

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 
 from db.models import AttachmentLink, AuditEntry, Issue, Person, Topic
 from db.models_campaign import Meeting, MeetingAttendee
-from desktop_app.audit import Actor
 from desktop_app.campaign import meeting_compliance, meetings
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
-from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.org.organisation import list_people, list_sections
 from tests.conftest import TEST_ACTOR
 
 D = dt.date
@@ -129,7 +129,7 @@ def test_remove_is_a_tombstone_and_hides_the_meeting(ctx, people) -> None:
 
 
 def test_viewer_may_not_record_a_meeting(ctx, people) -> None:
-    from desktop_app import roles
+    from desktop_app.core import roles
 
     viewer = Actor("kan", "查看员", rights=roles.rights_of(["viewer"]), account=True)
     before = _counts(ctx)

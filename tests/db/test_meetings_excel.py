@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from db.models_campaign import Meeting, MeetingAttendee
 from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
-from desktop_app.context import initialise_office
 from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
+from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office, list_people, list_sections
 from desktop_app.reports import jobs
-from desktop_app.services.organisation import PersonInput, SetupInput, list_people, list_sections
 from tests.conftest import TEST_ACTOR
 
 D = dt.date
@@ -43,7 +42,7 @@ def _record_two(ctx) -> None:
 
 
 def _fresh_office(tmp_path: Path):
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     other = open_context(tmp_path / "other", actor=TEST_ACTOR)
     initialise_office(other, SetupInput(

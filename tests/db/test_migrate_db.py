@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import create_engine
 
 from db import table_copy
-from desktop_app import server_db
-from desktop_app.cli import run
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.cli.main import run
+from desktop_app.core import server_db
+from desktop_app.core.context import AppContext, open_context
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import SetupInput
+from desktop_app.org.organisation import SetupInput, initialise_office
 from tests import pg_plugin
 from tests.conftest import TEST_ACTOR
 from tests.db.test_server_db import needs_pg

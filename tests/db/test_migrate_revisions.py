@@ -37,7 +37,7 @@ def test_current_revision_of_an_empty_an_old_and_a_new_database(tmp_path: Path) 
 
 
 def _open_and_report(folder: Path) -> str:
-    code = ("import sys; from pathlib import Path; from desktop_app.context import open_context\n"
+    code = ("import sys; from pathlib import Path; from desktop_app.core.context import open_context\n"
             f"ctx = open_context(Path({str(folder)!r}), daily_backup=False); ctx.close()\n"
             "print('alembic' in sys.modules)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

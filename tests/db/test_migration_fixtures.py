@@ -16,8 +16,8 @@ import pytest
 from db import migrate
 from db.changes import decode_fields
 from db.engine import make_engine, sqlite_url
-from desktop_app.backup import list_backups
-from desktop_app.context import open_context
+from desktop_app.core.backup import list_backups
+from desktop_app.core.context import open_context
 from tests.fixtures.migrations.make_fixtures import _columns, _user_tables
 
 pytestmark = pytest.mark.sqlite_only("the fixtures are SQLite files of each earlier revision")

@@ -11,9 +11,9 @@ from sqlalchemy import inspect, text
 from db import migrate
 from db.engine import make_engine, sqlite_url
 from db.models import Base
-from desktop_app.backup import list_backups
-from desktop_app.context import open_context
-from desktop_app.errors import SchemaTooNewError
+from desktop_app.core.backup import list_backups
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import SchemaTooNewError
 
 pytestmark = pytest.mark.sqlite_only("these build and inspect SQLite files (the server's migrations: tests/db/test_server_db.py)")
 
@@ -94,8 +94,8 @@ def _corrupt_data_pages(path: Path) -> None:
 
 
 def test_damage_inside_data_pages_is_found_at_the_first_open_of_the_day(tmp_path: Path) -> None:
-    from desktop_app.errors import DatabaseCorruptError
-    from desktop_app.services import organisation as org
+    from desktop_app.core.errors import DatabaseCorruptError
+    from desktop_app.org import organisation as org
 
     data = tmp_path / "data"
     ctx = open_context(data)
@@ -115,7 +115,7 @@ def test_a_table_rebuild_works_while_other_rows_point_at_it(tmp_path: Path) -> N
     from alembic.operations import Operations
     from sqlalchemy import String
 
-    from desktop_app.services import organisation as org
+    from desktop_app.org import organisation as org
 
     data = tmp_path / "data"
     ctx = open_context(data)

@@ -15,8 +15,8 @@ from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OutcomeFields, OutcomeFilter
 from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
+from desktop_app.org.organisation import list_sections
 from desktop_app.reports.jobs import PrintJob, render
-from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 from tests.conftest import TEST_ACTOR

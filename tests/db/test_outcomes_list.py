@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from db.models import AuditEntry, Meeting, Outcome
 from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OutcomeFields, OutcomeFilter
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import OutcomeInput, TopicInput
 from tests.conftest import TEST_ACTOR

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db import bigrams, migrate
 from db.models import Issue
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import query, search
 from desktop_app.ledger.query import IssueFilter, count_issues
 from tests import pg_plugin

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from db.models import AuditEntry, Person
 from db.models_campaign import PeriodPlan, PlanItem
-from desktop_app.audit import Actor
 from desktop_app.campaign import periods, plans
 from desktop_app.campaign.plans import PlanItemInput
-from desktop_app.errors import PermissionDeniedError, StateError, ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
+from desktop_app.org.organisation import list_people, list_sections
 from tests.conftest import TEST_ACTOR
 
 D = dt.date
@@ -190,8 +190,8 @@ def test_update_edits_removes_and_draft_can_be_withdrawn(ctx, org) -> None:
 
 def test_demo_plans_realistic(tmp_path) -> None:
     """The county demo: weekly plans for most sections most weeks with gaps, lists, an H1 review, year plans recorded."""
-    from desktop_app.context import open_context
-    from desktop_app.demo import generate_demo
+    from desktop_app.core.context import open_context
+    from desktop_app.demo.generate import generate_demo
 
     generate_demo(tmp_path / "demo", items=20, today=D(2026, 12, 7))
     ctx = open_context(tmp_path / "demo", actor=TEST_ACTOR)

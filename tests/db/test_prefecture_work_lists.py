@@ -19,15 +19,15 @@ from sqlalchemy import func, select
 from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
 from db.models import AuditEntry, ChangeLog
-from desktop_app import cli
-from desktop_app.context import AppContext
-from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
+from desktop_app.cli import main as cli
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.excel.lists import export_kind
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.quiz import exams, results
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.reports.jobs import PrintJob, _report, render
-from desktop_app.services import scope
-from desktop_app.services.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.work import clashes, days, topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 
@@ -284,7 +284,7 @@ def test_command_line_end_to_end_in_a_process(world: World, tmp_path: Path) -> N
 
 
 def test_clashes_stay_within_one_office(tmp_path: Path) -> None:
-    from desktop_app.services.organisation import add_section
+    from desktop_app.org.organisation import add_section
 
     county = make_office(tmp_path / "c", A, "景洪市")
     pref = make_office(tmp_path / "p", P, "西双版纳州", level="prefecture")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import demo
-from desktop_app.cli import run as cli_main
+from desktop_app.cli.main import run as cli_main
+from desktop_app.demo import generate as demo
 from desktop_app.reports import fonts
 from desktop_app.reports.layout import Column, TableLook, fit_columns, paged_tables, token_min_widths
 from tests import pg_plugin

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams
 from tests.conftest import SAMPLES, TEST_ACTOR
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Attempt, AuditEntry, Exam, Question
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams, importing
 from desktop_app.quiz.types import RowsError
 from tests.conftest import SAMPLES, TEST_ACTOR

@@ -1,4 +1,4 @@
-"""查看范围 (desktop_app.services.scope): who may look at whose rows, and what a heading says."""
+"""查看范围 (desktop_app.org.scope): who may look at whose rows, and what a heading says."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from test_sync_support import make_office
 
 from db.base import new_id
 from db.models import Issue, Office
-from desktop_app.context import AppContext
-from desktop_app.errors import SetupRequiredError, ValidationError
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import SetupRequiredError, ValidationError
+from desktop_app.org import scope
 
 
 def _foreign_issue(ctx: AppContext, office: str) -> None:

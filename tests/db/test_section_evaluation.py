@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, SectionScore
-from desktop_app.audit import Actor
 from desktop_app.campaign import evaluation
 from desktop_app.campaign.evaluation import ScoreInput
-from desktop_app.errors import PermissionDeniedError, ValidationError
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
+from desktop_app.org.organisation import list_sections
 from desktop_app.quiz import awards
 from desktop_app.quiz.types import AwardWeights
-from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import EvaluationWeights
 from tests.conftest import TEST_ACTOR

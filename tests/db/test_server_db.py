@@ -16,16 +16,16 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from db.models import AuditEntry, ChangeLog, Issue
-from desktop_app import audit, server_db
-from desktop_app.cli import run
-from desktop_app.config import DataDir
-from desktop_app.context import AppContext, initialise_office, open_context
-from desktop_app.errors import StaleEditError
+from desktop_app.cli.main import run
+from desktop_app.core import audit, server_db
+from desktop_app.core.config import DataDir
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import StaleEditError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import SetupInput
+from desktop_app.org.organisation import SetupInput, initialise_office
 from tests import pg_plugin
 from tests.conftest import TEST_ACTOR
 
@@ -232,7 +232,7 @@ def test_the_same_migrations_build_the_models_schema_on_the_server(ctx: AppConte
 @needs_pg
 def test_an_older_schema_on_the_server_is_backed_up_then_migrated(tmp_path: Path) -> None:
     from db import migrate
-    from desktop_app.backup import list_backups
+    from desktop_app.core.backup import list_backups
 
     root = tmp_path / "data"
     engine = server_db.make_server_engine(server_db.choose(pg_plugin.attach(root)))

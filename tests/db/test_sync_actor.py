@@ -12,11 +12,11 @@ from sqlalchemy import select
 from test_sync_support import export, prefecture_and_counties
 
 from db.models import ChangeLog
-from desktop_app import accounts
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
+from desktop_app.org import accounts
 from desktop_app.sync.apply import import_bundle
 
 PW = "Jinghong2026"
@@ -62,8 +62,8 @@ def test_a_county_whose_audit_log_shrank_is_noticed_by_the_prefecture(tmp_path: 
     from sqlalchemy import text
     from test_sync_support import add_issue, send
 
-    from desktop_app import audit
-    from desktop_app.services import organisation as org
+    from desktop_app.core import audit
+    from desktop_app.org import organisation as org
     from desktop_app.sync.audit_heads import seen_heads
 
     a, b, p = prefecture_and_counties(tmp_path)

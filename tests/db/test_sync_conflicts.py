@@ -211,7 +211,7 @@ def test_same_sequence_number_with_different_content_is_rejected(tmp_path: Path)
     county.close()
     saved = tmp_path / "saved.db"
     shutil.copy(county.data.db_path, saved)
-    county = __import__("desktop_app.context", fromlist=["open_context"]).open_context(tmp_path / "county")
+    county = __import__("desktop_app.core.context", fromlist=["open_context"]).open_context(tmp_path / "county")
     add_issue(county, serial="2026-001")
     send(county, pref, tmp_path / "1")
     # the county's PC is restored from the old copy and makes a different change with the same number
@@ -219,7 +219,7 @@ def test_same_sequence_number_with_different_content_is_rejected(tmp_path: Path)
     shutil.copy(saved, county.data.db_path)
     for extra in ("-wal", "-shm"):
         Path(str(county.data.db_path) + extra).unlink(missing_ok=True)
-    county = __import__("desktop_app.context", fromlist=["open_context"]).open_context(tmp_path / "county")
+    county = __import__("desktop_app.core.context", fromlist=["open_context"]).open_context(tmp_path / "county")
     add_issue(county, serial="2026-001", description="另一条问题")
     before = db_fingerprint(pref)
     rep = import_bundle(pref.db, pref.data, pref.actor, export(county, pref, tmp_path / "2", full=True).file)

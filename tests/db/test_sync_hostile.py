@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from test_sync_support import add_issue, db_fingerprint, export, make_office, rows, trust_both
 
-from desktop_app.sync import keys, peers
+from desktop_app.org import keys
+from desktop_app.sync import peers
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_format import Limits
 
@@ -29,7 +30,7 @@ def world(tmp_path: Path):
     iid = add_issue(county)
     with county.db.transaction() as s:
         from db.models import AttachmentLink
-        from desktop_app import attachments
+        from desktop_app.core import attachments
 
         info = attachments.store_bytes(s, county.data.attachments, "照片.jpg", os.urandom(4000))
         s.add(AttachmentLink(owner_table="issue", owner_id=iid, sha256=info.sha256))
@@ -262,7 +263,7 @@ def test_a_newer_schema_is_refused_and_an_older_schema_upgrades(world) -> None:
 
 
 def test_export_needs_a_trusted_peer_and_encryption_is_for_the_recipient_only(world) -> None:
-    from desktop_app.errors import SyncError
+    from desktop_app.core.errors import SyncError
     from desktop_app.sync.bundle_writer import export_bundle
 
     county, pref, good, tmp = world

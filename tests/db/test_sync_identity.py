@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.changes import MAX_CLOCK_SKEW_MS, HybridClock
 from db.models import ChangeLog, Person, Section
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 
 
 def _log(ctx: AppContext) -> list[ChangeLog]:
@@ -93,7 +93,7 @@ def test_clock_is_monotonic_and_caps_future_stamps() -> None:
 
 
 def test_clock_survives_reopen(ctx: AppContext) -> None:
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
 
     last = max(e.hlc for e in _log(ctx))
     root = ctx.data.root

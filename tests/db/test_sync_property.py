@@ -18,9 +18,9 @@ from test_sync_support import add_issue, edit, make_office, rows, trust_both
 from db.changes import HybridClock
 from db.engine import Database, make_engine, sqlite_url
 from db.models import Issue, Progress, SyncConflict
-from desktop_app.config import DataDir
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.config import DataDir
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle

@@ -20,7 +20,7 @@ from test_sync_support import (
 )
 
 from db.models import AttachmentLink, ChangeLog, Issue, Progress
-from desktop_app import attachments
+from desktop_app.core import attachments
 from desktop_app.sync.apply import import_bundle
 
 

@@ -1,6 +1,6 @@
 """The prefecture's holiday table sent down in bundles, against the county's own seed and edits.
 
-Rule (desktop_app/workdays.py): the county's own edits win, then the parent office's table,
+Rule (desktop_app/calendar/): the county's own edits win, then the parent office's table,
 then the county's package seed; a year the received table covers is covered; other counties'
 rows relayed through the prefecture never count.
 """
@@ -14,7 +14,7 @@ import pytest
 from test_sync_support import prefecture_and_counties, send
 
 from db.models import Holiday, Issue
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
 

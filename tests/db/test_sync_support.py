@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.models import SYNCED_MODELS, Issue, Progress
-from desktop_app.context import AppContext, initialise_office, open_context
-from desktop_app.services.organisation import SetupInput
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.org.organisation import SetupInput, initialise_office
 from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, import_bundle
 from desktop_app.sync.bundle_writer import ExportResult, export_bundle
@@ -21,7 +21,7 @@ ACTOR = None  # filled lazily to avoid importing conftest
 
 
 def _actor() -> Any:
-    from desktop_app.audit import Actor
+    from desktop_app.core.audit import Actor
 
     return Actor("tester", "测试员")
 

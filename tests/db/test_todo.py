@@ -11,7 +11,7 @@ from db.models_campaign import ContactPoint, Meeting
 from db.models_quiz import Award, Exam
 from desktop_app.campaign import plans, todo
 from desktop_app.campaign.plans import PlanItemInput
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from tests.conftest import TEST_ACTOR
 
 D = dt.date

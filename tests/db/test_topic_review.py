@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from db.models import AuditEntry, Topic
-from desktop_app import accounts
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, StateError, ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
+from desktop_app.org import accounts
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import TopicInput
 from tests.conftest import TEST_ACTOR
@@ -172,7 +172,7 @@ def test_refusal_words_for_the_buttons(office: AppContext, ids) -> None:
 
 
 def test_dashboard_counts_late_and_due_soon_reports(ctx: AppContext, ids) -> None:
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
 
     topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "甲课题研究", report_due=D(2026, 5, 20)))
     topics.create_topic(ctx.db, TEST_ACTOR, _topic(ids, "乙课题研究", report_due=D(2026, 5, 27)))

@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AttachmentLink, AuditEntry, Topic
-from desktop_app import accounts
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, StateError
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, StateError
 from desktop_app.excel.lists import export_kind
+from desktop_app.org import accounts
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.reports.topics import fetch_topics_report
-from desktop_app.services.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import TopicInput
 

@@ -3,8 +3,8 @@ leaders with none are listed; duplicate or near-duplicate titles are flagged (ÈÅ
 
 from __future__ import annotations
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_rules, topics
 from desktop_app.work.types import TopicInput
 

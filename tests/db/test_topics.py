@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Outcome, Topic, TopicMember
-from desktop_app.errors import StateError, ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.errors import StateError, ValidationError
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import EvaluationWeights, OutcomeInput, TopicInput
 from tests.conftest import TEST_ACTOR

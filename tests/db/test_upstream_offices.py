@@ -1,10 +1,10 @@
-"""Whose sent-down rows count in an office (desktop_app.services.upstream): its parent chain."""
+"""Whose sent-down rows count in an office (desktop_app.org.upstream): its parent chain."""
 
 from __future__ import annotations
 
 from db.models import Office
-from desktop_app.context import AppContext
-from desktop_app.services import upstream
+from desktop_app.core.context import AppContext
+from desktop_app.org import upstream
 
 
 def _office(ctx: AppContext, code: str, level: str, parent: str | None) -> None:

@@ -12,10 +12,10 @@ from db import migrate
 from db.engine import make_engine, sqlite_url
 from db.models import Issue, Visit, VisitParticipant
 from db.models_work import VISIT_METHOD_MAX
-from desktop_app import demo
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import ValidationError
-from desktop_app.services.organisation import list_people
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import ValidationError
+from desktop_app.demo import generate as demo
+from desktop_app.org.organisation import list_people
 from desktop_app.work import importing, visits
 from desktop_app.work.types import VisitInput
 from tests.conftest import TEST_ACTOR

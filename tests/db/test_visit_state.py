@@ -16,9 +16,9 @@ from sqlalchemy import func, select, text
 from db import migrate
 from db.engine import make_engine, sqlite_url
 from db.models import AuditEntry, Visit
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import StateError, ValidationError
-from desktop_app.services.organisation import list_people
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import StateError, ValidationError
+from desktop_app.org.organisation import list_people
 from desktop_app.work import days, visit_state, visits
 from desktop_app.work.types import VisitInput
 from tests.conftest import TEST_ACTOR

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Visit, VisitParticipant
-from desktop_app.errors import ValidationError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.errors import ValidationError
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import clashes, days, visits
 from desktop_app.work.types import VisitInput
 from tests.conftest import TEST_ACTOR
@@ -188,8 +188,8 @@ def test_clash_report_township_pair(ctx, people) -> None:
 
 
 def test_attachment_readable_copy_keeps_its_name(ctx, people, tmp_path) -> None:
-    from desktop_app import attachments
-    from desktop_app.errors import NotFoundError
+    from desktop_app.core import attachments
+    from desktop_app.core.errors import NotFoundError
     v = visits.create_visit(ctx.db, TEST_ACTOR, _visit(people)).visit
     f = tmp_path / "问卷.xlsx"
     f.write_bytes(b"PK sheet")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Topic, Visit, VisitParticipant
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.work import days, importing, topics, visits
 from tests.conftest import SAMPLES, TEST_ACTOR
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from docx import Document
 
-from desktop_app.cli import run as cli_run
-from desktop_app.context import AppContext
+from desktop_app.cli.main import run as cli_run
+from desktop_app.core.context import AppContext
 from tests.campaign_dataset import build
 
 
@@ -84,7 +84,7 @@ def test_bad_requests_exit_non_zero_with_a_chinese_message(ctx: AppContext, tmp_
 def test_prefecture_documents_compare_the_counties(tmp_path: Path) -> None:
     import datetime as dt
 
-    from desktop_app.demo_prefecture import generate_prefecture_demo
+    from desktop_app.demo.prefecture import generate_prefecture_demo
 
     root = tmp_path / "pref"
     generate_prefecture_demo(root, items=60, today=dt.date(2026, 11, 22))

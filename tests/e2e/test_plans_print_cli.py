@@ -9,8 +9,8 @@ from pathlib import Path
 
 from desktop_app.campaign import plans
 from desktop_app.campaign.plans import PlanItemInput
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people, list_sections
 from tests.e2e.test_campaign_document_cli import run_cli
 
 

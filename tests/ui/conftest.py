@@ -27,7 +27,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop_app.errors import FieldDeskError  # noqa: E402
+from desktop_app.core.errors import FieldDeskError  # noqa: E402
 
 _UI_DIR = Path(__file__).resolve().parent
 

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
-from desktop_app import accounts
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError
+from desktop_app.org import accounts
 from tests.conftest import TEST_ACTOR
 from tests.ui.conftest import DialogAnswers
 from ui.settings.accounts_tab import AccountDialog, AccountsTab
@@ -108,7 +108,7 @@ def test_an_office_without_accounts_makes_its_first_administrator_here(
         qtbot: QtBot, ctx: AppContext, dialog_answers: DialogAnswers, monkeypatch: pytest.MonkeyPatch) -> None:
     """An office from before accounts: the first account must be an administrator; it seals the keys, is signed
     in at once and its recovery code is shown once."""
-    from desktop_app.sync import key_vault
+    from desktop_app.org import key_vault
 
     tab = AccountsTab(ctx)
     qtbot.addWidget(tab)

@@ -7,9 +7,9 @@ import openpyxl
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from desktop_app import accounts
-from desktop_app.context import AppContext
-from desktop_app.services import organisation as org
+from desktop_app.core.context import AppContext
+from desktop_app.org import accounts
+from desktop_app.org import organisation as org
 from tests.conftest import TEST_ACTOR
 from tests.ui.conftest import DialogAnswers
 from ui.settings.audit_tab import AuditTab
@@ -69,7 +69,7 @@ def test_a_clerk_cannot_read_the_log(qtbot: QtBot, ctx: AppContext) -> None:
 
 
 def test_details_read_in_chinese_and_the_export_keeps_them_whole() -> None:
-    from desktop_app.audit_log import readable_details
+    from desktop_app.core.audit_log import readable_details
 
     d = {"approved": True, "closure_id": "9170fe46-2d7b", "from": "532801", "rejected_rows": 0,
          "tables": {"attempt": {"conflicts": 0}}}

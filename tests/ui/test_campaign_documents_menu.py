@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from tests.campaign_dataset import build
 from ui.dashboard.dashboard_page import DashboardPage
 from ui.print.preview_dialog import PrintPreviewDialog

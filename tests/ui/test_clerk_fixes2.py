@@ -7,8 +7,8 @@ import datetime as dt
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app import workdays
-from desktop_app.context import AppContext
+from desktop_app import calendar as workdays
+from desktop_app.core.context import AppContext
 from ui.settings.holidays_tab import HolidaysTab
 
 OK = QDialogButtonBox.StandardButton.Ok
@@ -39,7 +39,7 @@ def test_holiday_forms_stay_open_on_a_refusal(qtbot, ctx: AppContext, dialog_ans
     """添加/修改节假日 and the import preview closed first, then the save was refused: what was typed was lost."""
     import openpyxl
 
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     def refuse(*_a: object, **_k: object) -> None:
         raise ValidationError("数据库忙，未保存", "请稍后再试")
@@ -162,7 +162,7 @@ def test_visit_list_columns_leave_room_for_their_text(qtbot, ctx: AppContext) ->
     """乡镇 read “格朗和乡…” at 1280 wide: columns were sized flush to the text, the detail pane took a third."""
     from PySide6.QtWidgets import QApplication, QSplitter
 
-    from desktop_app.services.organisation import list_people
+    from desktop_app.org.organisation import list_people
     from desktop_app.work import visits
     from desktop_app.work.types import VisitInput
     from ui import fonts

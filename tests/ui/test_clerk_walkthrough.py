@@ -31,13 +31,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from db.models import AuditEntry, Issue
-from desktop_app import demo, demo_prefecture
-from desktop_app.context import AppContext, initialise_office, open_context
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.demo import generate as demo
+from desktop_app.demo import prefecture as demo_prefecture
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
+from desktop_app.org.organisation import SetupInput, initialise_office, list_people, list_sections
 from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine, ScoreEntry
-from desktop_app.services.organisation import SetupInput, list_people, list_sections
 from desktop_app.sync import peers
 from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.work import topics, visits

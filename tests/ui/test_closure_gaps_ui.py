@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import detail, lifecycle, service
 from desktop_app.ledger.types import IssueInput
 from ui.ledger.step_dialogs import StepDialog

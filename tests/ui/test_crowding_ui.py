@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import PersonInput, add_person
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import PersonInput, add_person
 from desktop_app.work import crowding, visit_state, visits
 from desktop_app.work.types import VisitInput
 from ui.work.visits_page import VisitsPage

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from desktop_app import install_check
-from desktop_app.install_check import Missing
+from desktop_app.core import install_check
+from desktop_app.core.install_check import Missing
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ to their room instead of losing their beginnings."""
 
 from __future__ import annotations
 
-from desktop_app.services.dashboard import OfficeWork
+from desktop_app.dashboard.summary import OfficeWork
 from ui.dashboard.office_tables import FIRST_MIN, OfficeTable, OfficeWorkModel
 from ui.ledger.charts import UnitRateChart
 

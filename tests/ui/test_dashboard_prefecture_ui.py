@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person, set_campaign
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
-from desktop_app.services import scope
-from desktop_app.services.organisation import PersonInput, add_person, set_campaign
 from desktop_app.work import visits
 from desktop_app.work.types import VisitInput
 from tests.db.test_sync_support import prefecture_and_counties, send
@@ -149,7 +149,7 @@ def test_short_names_drop_only_a_shared_ending() -> None:
 
 
 def test_office_models_pass_qtmodeltester(qtmodeltester, offices) -> None:  # noqa: ANN001
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
     from ui.dashboard.office_tables import OfficeQuizModel, OfficeWorkModel
 
     p, _a = offices

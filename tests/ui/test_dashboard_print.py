@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui.dashboard.dashboard_page import DashboardPage
 from ui.print.preview_dialog import PrintPreviewDialog
 

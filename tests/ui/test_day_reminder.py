@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from db.models import Issue
 from desktop_app.campaign import todo
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui.dashboard.todo_panel import TodoPanel
 from ui.day_watch import DayNotice
 from ui.main_window import MainWindow

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QDialog, QLabel
 
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui.dialogs import file_saved as real_file_saved  # before the UI fixture answers it
 from ui.main_window import MainWindow
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import OutcomeInput, TopicInput
 
@@ -83,10 +83,10 @@ def test_the_ledger_card_says_where_voided_items_went(qtbot, ctx: AppContext) ->
     """The demo made 300 items and the card said 298: 作废 ones are hidden (as in the ledger), now said so."""
     import datetime as dt
 
+    from desktop_app.dashboard import summary as dashboard
     from desktop_app.ledger import lifecycle
     from desktop_app.ledger.service import create_issues
     from desktop_app.ledger.types import IssueInput
-    from desktop_app.services import dashboard
     from ui.dashboard.dashboard_page import DashboardPage
 
     made = create_issues(ctx.db, ctx.actor, [IssueInput(f"问题{n}", measures="整改", unit="综合科", person="吴芳",

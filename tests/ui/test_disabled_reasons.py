@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import demo, demo_prefecture
-from desktop_app.context import open_context
+from desktop_app.core.context import open_context
+from desktop_app.demo import generate as demo
+from desktop_app.demo import prefecture as demo_prefecture
 from ui.enabling import follow_selection, set_enabled, set_tip
 from ui.main_window import MainWindow
 from ui.navigation import PAGES

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Issue
-from desktop_app.context import AppContext, initialise_office, open_context
-from desktop_app.services.organisation import SetupInput
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.org.organisation import SetupInput, initialise_office
 from desktop_app.sync import peers
 from ui.sync.exchange_page import ExchangePage
 

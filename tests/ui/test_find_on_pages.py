@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import find, topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 

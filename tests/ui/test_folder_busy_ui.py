@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from tests.safety_helpers import POSIX_ONLY, ROOT, count, env
 
 BUSY = "另一个窗口或命令正在使用本单位数据"
@@ -20,7 +20,7 @@ BUSY = "另一个窗口或命令正在使用本单位数据"
 HOLDER = """
 import sys, time
 from pathlib import Path
-from desktop_app import datalock
+from desktop_app.core import datalock
 datalock.set_purpose("fielddesk import-bundle")
 locks = datalock.hold(Path(sys.argv[1]), writer=sys.argv[3] == "writer")
 flag = Path(sys.argv[2])
@@ -64,7 +64,7 @@ def test_a_second_window_is_told_calmly_and_does_not_open(ctx: AppContext, tmp_p
 @POSIX_ONLY  # a reader's shared lock: Windows itself refuses to replace an open file instead
 def test_restore_in_the_window_is_refused_while_another_program_reads(ctx: AppContext, tmp_path: Path,  # noqa: ANN001
                                                                      dialog_answers) -> None:
-    from desktop_app import backup
+    from desktop_app.core import backup
     from ui.settings import backup_ops
 
     made = backup.make_backup(ctx.data.db_path, ctx.data.backups, "manual")

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 
 
 @pytest.fixture

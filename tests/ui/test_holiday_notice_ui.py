@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import workdays
-from desktop_app.context import AppContext
+from desktop_app import calendar as workdays
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import detail, service
 from desktop_app.ledger.types import IssueInput
 from ui.settings.holidays_tab import HolidaysTab
@@ -85,7 +85,8 @@ def test_coming_year_warning_shown_from_november(tab: HolidaysTab, monkeypatch: 
 def test_dashboard_warns_loudly_until_the_coming_year_is_covered(qtbot, ctx: AppContext,  # noqa: ANN001
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     import desktop_app.ledger.estimates as estimates
-    from desktop_app.holiday_notice import parse_notice, save_notice
+    from desktop_app.calendar.notice import parse_notice
+    from desktop_app.ledger.calendar_saves import save_notice
     from ui.dashboard.dashboard_page import DashboardPage
 
     workdays.seed_from_package(ctx.db, ctx.actor)

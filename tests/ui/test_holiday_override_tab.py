@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.models import Office
-from desktop_app import workdays
+from desktop_app import calendar as workdays
 from desktop_app.ledger import service
 from tests.db.test_sync_support import make_office, send, trust_both
 from ui.settings.holidays_tab import HolidaysTab

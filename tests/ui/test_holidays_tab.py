@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app import calendar as workdays
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from ui.settings.holidays_tab import HolidayModel, HolidaysTab
 
 OK = QDialogButtonBox.StandardButton.Ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle, service
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput

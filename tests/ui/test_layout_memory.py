@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QSplitter, QTableView, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui import layout_memory, prefs
 from ui.main_window import MainWindow
 from ui.navigation import PAGES

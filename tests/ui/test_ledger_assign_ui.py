@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
-from desktop_app.services import scope
+from desktop_app.org import scope
 from tests.db.test_sync_support import add_issue, make_office, prefecture_and_counties, send
 from tests.ui.test_ledger_page import drive_dialogs
 from ui.ledger.issue_dialog import IssueDialog, to_qdate

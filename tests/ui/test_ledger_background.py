@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import search
 from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.service import create_issues

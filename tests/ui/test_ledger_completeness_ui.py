@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import detail, service
 from desktop_app.ledger.types import IssueInput
 from ui.ledger.filter_bar import INCOMPLETE, FilterBar

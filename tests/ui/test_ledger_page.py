@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.service import create_issues

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from desktop_app.context import AppContext
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS
 from ui.ledger.ledger_page import LedgerPage

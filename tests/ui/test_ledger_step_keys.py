@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput

@@ -7,7 +7,7 @@ import datetime as dt
 
 from PySide6.QtCore import QItemSelectionModel
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput

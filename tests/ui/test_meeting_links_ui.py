@@ -7,11 +7,11 @@ import datetime as dt
 
 from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import MeetingInput
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 

@@ -14,8 +14,8 @@ from db.models import Issue, Topic
 from db.models_campaign import Meeting
 from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
-from desktop_app.services import scope
-from desktop_app.services.organisation import PersonInput, add_person, list_people, list_sections
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person, list_people, list_sections
 from tests.db.test_sync_support import make_office, send, trust_both
 from ui.campaign.meeting_dialog import ABSENT, MeetingDialog
 from ui.campaign.meetings_page import MeetingsPage

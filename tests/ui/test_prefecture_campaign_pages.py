@@ -13,8 +13,8 @@ from desktop_app.campaign import contacts, evaluation
 from desktop_app.campaign.contacts import ContactInput
 from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.periods import Period
-from desktop_app.context import AppContext
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
 from tests.db.test_county_compare import seed_county
 from tests.db.test_sync_support import prefecture_and_counties, send
 from ui.campaign.plans_page import PlansPage

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
-from desktop_app.services import scope
-from desktop_app.services.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 from tests.db.test_sync_support import make_office, send, trust_both

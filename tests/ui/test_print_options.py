@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports.jobs import PrintJob

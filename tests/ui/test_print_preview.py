@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports import fonts
@@ -193,7 +193,7 @@ def test_a_signed_in_persons_print_names_them_and_is_on_the_audit_trail(qtbot, l
     from sqlalchemy import select
 
     from db.models import AuditEntry
-    from desktop_app import accounts
+    from desktop_app.org import accounts
 
     accounts.add_account(ledger_ctx.db, TEST_ACTOR, "admin", "Admin2026", ["admin", "clerk"], person="刘洋")
     ledger_ctx.actor = accounts.sign_in(ledger_ctx.db, "admin", "Admin2026").actor

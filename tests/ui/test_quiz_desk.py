@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people
 from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
-from desktop_app.services.organisation import list_people
 from tests.conftest import TEST_ACTOR
 
 

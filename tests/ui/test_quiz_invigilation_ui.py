@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QLineEdit
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams, invigilation, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
 from tests.conftest import TEST_ACTOR
@@ -147,7 +147,7 @@ def test_settings_group_sets_changes_and_clears(qtbot, ctx: AppContext, dialog_a
 
 def test_a_forgotten_invigilator_password_is_cleared_with_the_recovery_code(
         qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    from desktop_app import accounts
+    from desktop_app.org import accounts
     from ui.settings.office_tab import OfficeTab
 
     _info, code = accounts.first_admin(ctx.db, TEST_ACTOR, "admin", "Admin2026", "刘洋")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from desktop_app.context import AppContext
-from desktop_app.errors import NotFoundError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import NotFoundError
 from desktop_app.quiz import bank, practice
 from desktop_app.quiz.types import QuestionInput
 from tests.conftest import TEST_ACTOR

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people
 from desktop_app.quiz import awards, bank, exams, papers, results, sitting
 from desktop_app.quiz.types import AwardWeights, ExamInput, QuestionInput, RuleLine, ScoreEntry
-from desktop_app.services.organisation import list_people
 from tests.conftest import TEST_ACTOR
 
 

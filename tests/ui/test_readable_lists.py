@@ -13,8 +13,8 @@ import pytestqt.exceptions
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QListWidget
 
-from desktop_app import demo
-from desktop_app.context import open_context
+from desktop_app.core.context import open_context
+from desktop_app.demo import generate as demo
 from ui import fonts
 from ui.main_window import MainWindow
 from ui.work.column_menu import hidden_titles

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from db import migrate
-from desktop_app import backup
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import MigrationInterruptedError
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import MigrationInterruptedError
 
 
 def test_a_half_applied_upgrade_opens_the_recovery_dialog_on_the_good_backup(qtbot, ctx: AppContext,  # noqa: ANN001

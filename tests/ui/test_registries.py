@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import cli
+from desktop_app.cli import main as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,11 +36,11 @@ ENTRIES = [(name, target) for name, targets in REG.registry_targets().items() fo
 
 def test_every_registry_is_read_and_none_is_empty() -> None:
     targets = REG.registry_targets()
-    assert set(targets) == {"desktop_app.cli.HANDLERS", "desktop_app.excel.kinds.KIND_MODULES",
+    assert set(targets) == {"desktop_app.cli.main.HANDLERS", "desktop_app.excel.kinds.KIND_MODULES",
                             "desktop_app.excel.writers.TARGETS", "desktop_app.reports.jobs.FETCHERS",
                             "ui.navigation.PAGES", "ui.navigation.DASHBOARD_PANELS"}
     assert all(targets.values())
-    assert len(targets["desktop_app.cli.HANDLERS"]) == len(set(cli.HANDLERS.values()))
+    assert len(targets["desktop_app.cli.main.HANDLERS"]) == len(set(cli.HANDLERS.values()))
 
 
 @pytest.mark.parametrize(("registry", "target"), ENTRIES, ids=[f"{r}={t}" for r, t in ENTRIES])
@@ -58,7 +58,7 @@ def test_every_cli_command_resolves_to_a_function() -> None:
 
 def test_a_command_whose_module_is_missing_exits_non_zero_with_the_real_error(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    # what a frozen build that left desktop_app.commands out did: “init”功能尚未提供（将在后续版本中上线）
+    # what a frozen build that left desktop_app.cli.commands out did: “init”功能尚未提供（将在后续版本中上线）
     monkeypatch.setitem(cli.HANDLERS, "init", "desktop_app.gone_from_build:cmd_init")
     err = io.StringIO()
     with redirect_stderr(err):
@@ -91,12 +91,12 @@ def test_the_registry_script_prints_the_hidden_imports() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "packaging" / "registries.py")], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == REG.hidden_imports()
-    assert "desktop_app.commands" in out and "ui.ledger.ledger_page" in out and "resources.qt_probe" in out
+    assert "desktop_app.cli.commands" in out and "ui.ledger.ledger_page" in out and "resources.qt_probe" in out
 
 
 def test_a_module_a_command_imports_late_that_is_missing_exits_70_not_a_traceback(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import desktop_app.commands as commands
+    import desktop_app.cli.commands as commands
 
     def cmd_init(args: object) -> int:
         import desktop_app.gone_from_build  # noqa: F401  # what a lazy import in a frozen build can hit

@@ -12,8 +12,8 @@ import pytest
 from desktop_app.campaign import contacts, evaluation, outcomes
 from desktop_app.campaign.contacts import ContactInput
 from desktop_app.campaign.outcomes import OutcomeFields
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_sections
 from tests.conftest import TEST_ACTOR
 
 

@@ -12,12 +12,13 @@ from sqlalchemy import create_engine, select
 
 from db.engine import Database
 from db.models import AuditEntry
-from desktop_app import server_db, server_settings
-from desktop_app.audit import Actor
-from desktop_app.context import AppContext
+from desktop_app.core import server_db
+from desktop_app.core.audit import Actor
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.server_settings import CheckResult
+from desktop_app.server import settings as server_settings
+from desktop_app.server.settings import CheckResult
 from tests.conftest import TEST_ACTOR
 from tests.pg_plugin import ACTIVE as ON_PG
 from ui.settings.database_tab import DatabaseTab

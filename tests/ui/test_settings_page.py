@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app import backup
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from ui.settings.settings_page import SettingsPage
 
 

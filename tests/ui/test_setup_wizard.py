@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWizard
 
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from ui.setup_wizard import SetupWizard
 
 
@@ -99,7 +99,7 @@ def test_wizard_end_to_end_creates_the_office(qtbot, empty_ctx: AppContext, dial
     w.button(QWizard.WizardButton.FinishButton).click()
     assert w.result() == QWizard.DialogCode.Accepted
     # the first account: 刘洋 as administrator (and clerk), signed in; the recovery code shown once
-    from desktop_app import accounts
+    from desktop_app.org import accounts
 
     [admin] = accounts.list_accounts(empty_ctx.db)
     assert (admin.login, admin.name, admin.roles) == ("admin", "刘洋", ["admin", "clerk"])
@@ -237,7 +237,7 @@ def test_cancel_after_entering_sections_asks_before_throwing_them_away(qtbot, em
 
 
 def test_one_person_office_signs_in_by_itself(qtbot, empty_ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    from desktop_app import accounts
+    from desktop_app.org import accounts
 
     w = _wizard(qtbot, empty_ctx)
     _fill_office(w)

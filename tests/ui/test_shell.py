@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel
 
-from desktop_app import backup
-from desktop_app.context import AppContext, open_context
-from desktop_app.errors import DatabaseCorruptError, ValidationError
-from desktop_app.services import organisation
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext, open_context
+from desktop_app.core.errors import DatabaseCorruptError, ValidationError
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.main_window import MainWindow, load_page_class
 from ui.navigation import PAGES
@@ -366,7 +366,7 @@ def test_bench_hook_prints_shown_and_quits(ctx: AppContext) -> None:
 
 def test_first_start_runs_the_wizard_then_shows_the_office(qtbot, tmp_path: Path,  # noqa: ANN001
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.services.organisation import SetupInput
+    from desktop_app.org.organisation import SetupInput
     from ui import app as app_module
     from ui.setup_wizard import SetupWizard
 
@@ -436,7 +436,7 @@ def test_excepthook_shows_bugs_and_known_errors(dialog_answers) -> None:  # noqa
 
 def test_task_worker_may_call_services(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     """What the tasks docstring promises: a service call with ctx.db works from the worker thread."""
-    from desktop_app.services import dashboard
+    from desktop_app.dashboard import summary as dashboard
 
     task = run_task(None, "统计", lambda progress: dashboard.summary(ctx.db), show_progress=False)
     assert task.wait(10_000) and task.error is None

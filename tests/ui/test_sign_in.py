@@ -14,13 +14,13 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue, Progress
-from desktop_app import accounts
-from desktop_app.context import AppContext
-from desktop_app.demo_accounts import _create as create_demo_accounts
+from desktop_app.core.context import AppContext
+from desktop_app.demo.accounts import _create as create_demo_accounts
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
+from desktop_app.org import accounts
 from tests.conftest import TEST_ACTOR
 from tests.ui.conftest import DialogAnswers
 from ui import sign_in_dialog

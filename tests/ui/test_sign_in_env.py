@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app import accounts
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org import accounts
 
 
 def test_the_environment_signs_the_gui_in_only_with_the_right_password(ctx: AppContext,

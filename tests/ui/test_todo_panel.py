@@ -6,7 +6,7 @@ import datetime as dt
 
 from db.models import Issue
 from desktop_app.campaign import todo
-from desktop_app.services.organisation import list_sections
+from desktop_app.org.organisation import list_sections
 from ui.dashboard.todo_panel import TodoPanel
 from ui.main_window import MainWindow
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 from ui.work.topic_dialogs import TopicDialog

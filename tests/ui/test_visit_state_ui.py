@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app.services.organisation import list_people
+from desktop_app.org.organisation import list_people
 from desktop_app.work import days, visits
 from desktop_app.work.types import VisitInput
 from ui.work.days_view import DaysView

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import QThreadPool
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
 from tests.db.test_sync_support import add_issue, prefecture_and_counties, send

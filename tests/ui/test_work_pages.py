@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topics, visits
 from desktop_app.work.types import OutcomeInput, TopicInput, VisitInput
 from ui.work.stats_widget import WorkStatsWidget

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 from db.engine import integrity_check
-from desktop_app import backup
-from desktop_app.context import AppContext
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext
 
 
 def test_backup_is_one_file_even_after_it_is_checked_and_restored(ctx: AppContext, tmp_path: Path) -> None:

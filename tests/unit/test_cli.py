@@ -1,6 +1,6 @@
 """The command line (DESIGN.md §6): init, demo, backup/restore, selftest, data folders and bad input.
 
-Commands run in-process through ``desktop_app.cli.run`` (stdout/stderr captured);
+Commands run in-process through ``desktop_app.cli.main.run`` (stdout/stderr captured);
 one test goes through ``python -m desktop_app`` to prove the real entry point.
 Every refusal is checked for its Chinese message *and* for nothing having changed.
 """
@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue, Office, Section
-from desktop_app.cli import run
-from desktop_app.config import ENV_DATA_DIR, DataDir
-from desktop_app.context import open_context
-from desktop_app.errors import DatabaseCorruptError, SchemaTooNewError, ValidationError
-from desktop_app.services import organisation
+from desktop_app.cli.main import run
+from desktop_app.core.config import ENV_DATA_DIR, DataDir
+from desktop_app.core.context import open_context
+from desktop_app.core.errors import DatabaseCorruptError, SchemaTooNewError, ValidationError
+from desktop_app.org import organisation
 from tests.conftest import TEST_ACTOR
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -245,7 +245,7 @@ def test_demo_into_a_fresh_folder_then_selftest_passes(tmp_path: Path, capsys: p
 
 def test_selftest_fails_without_a_database_and_creates_nothing(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop_app.selftest import check_database
+    from desktop_app.cli.selftest import check_database
 
     root = tmp_path / "none"
     result = check_database(root)
@@ -254,7 +254,7 @@ def test_selftest_fails_without_a_database_and_creates_nothing(
 
 
 def test_selftest_reports_a_font_without_the_glyphs(tmp_path: Path) -> None:
-    from desktop_app.selftest import check_fonts
+    from desktop_app.cli.selftest import check_fonts
 
     missing = check_fonts(tmp_path / "nope.ttc")
     assert not missing.ok and "找不到字体文件" in missing.detail

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEntry, Issue, User
-from desktop_app.cli import run
-from desktop_app.config import ENV_DATA_DIR
-from desktop_app.context import SIGNED_IN, open_context
+from desktop_app.cli.main import run
+from desktop_app.core.config import ENV_DATA_DIR
+from desktop_app.core.context import SIGNED_IN, open_context
 from tests.conftest import SAMPLES
 
 INIT = ["init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局", "--section", "综合科", "--year", "2026"]
@@ -194,7 +194,7 @@ def test_the_global_user_option_comes_before_the_command(office: Path, capsys: p
 
 def test_a_demo_office_keeps_no_private_key_in_plain_form(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.sync import key_vault, keys
+    from desktop_app.org import key_vault, keys
 
     root = tmp_path / "demo"
     assert run(["--data-dir", str(root), "demo", "--items", "20"]) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.cli import build_parser
+from desktop_app.cli.main import build_parser
 
 
 def test_help_headings_are_chinese() -> None:

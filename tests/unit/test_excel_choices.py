@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.errors import ImportFileError, ValidationError
+from desktop_app.core.errors import ImportFileError, ValidationError
 from desktop_app.excel.limits import PasswordRequiredError
 from desktop_app.excel.service import import_file, preview_file
 from tests.unit.excel_helpers import counts, make_sheet

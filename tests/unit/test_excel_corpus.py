@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.errors import ImportFileError
+from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import worker
 from desktop_app.excel.importer import preview
 from desktop_app.excel.service import import_file

@@ -148,7 +148,7 @@ def test_narrow_sheet_is_wide_enough_for_its_title_and_office_line(ctx, tmp_path
 
 
 def test_a3_page_setup_and_the_signature_row(ctx, tmp_path: Path) -> None:
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     create_issues(ctx.db, ctx.actor, [IssueInput("村道破损", unit="综合科", person="刘洋", year=2026)])
     out = tmp_path / "A3.xlsx"

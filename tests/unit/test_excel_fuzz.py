@@ -20,7 +20,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.errors import FieldDeskError
 from desktop_app.excel.importer import preview
 from tests.conftest import SAMPLES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.errors import ImportFileError
+from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import limits
 from desktop_app.excel.service import import_file
 from tests.unit.excel_helpers import counts, make_sheet

@@ -76,7 +76,7 @@ def test_round_trip(ctx, tmp_path: Path) -> None:
 def test_round_trip_needs_a_unit(ctx, tmp_path: Path) -> None:
     import pytest
 
-    from desktop_app.errors import ValidationError
+    from desktop_app.core.errors import ValidationError
 
     with pytest.raises(ValidationError):
         export_kind(ctx.db, tmp_path / "x.xlsx", "roundtrip", year=2026)

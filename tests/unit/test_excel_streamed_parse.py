@@ -17,7 +17,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from desktop_app.errors import ImportFileError
+from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import header as hdr
 from desktop_app.excel import importer, worker
 from desktop_app.excel.kinds import get_kind

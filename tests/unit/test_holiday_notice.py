@@ -1,4 +1,4 @@
-"""放假安排通知 as published → rest days and make-up working days (desktop_app.holiday_notice).
+"""放假安排通知 as published → rest days and make-up working days (desktop_app.calendar.notice).
 
 The 2024, 2025 and 2026 notices in tests/fixtures/notices are the State Council's texts as
 published (国办发明电〔2023〕7号, 〔2024〕12号, and the notice of 2025-11-04); each must read to
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from chinese_calendar import constants
 
-from desktop_app.errors import ValidationError
-from desktop_app.holiday_notice import parse_notice, read_notice_file
+from desktop_app.calendar.notice import parse_notice, read_notice_file
+from desktop_app.core.errors import ValidationError
 
 NOTICES = Path(__file__).resolve().parents[1] / "fixtures" / "notices"
 D = dt.date

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.install_check import input_method_env
+from desktop_app.core.install_check import input_method_env
 
 PYPI_QT = ["libcomposeplatforminputcontextplugin.so", "libibusplatforminputcontextplugin.so"]
 VIA_PORTAL = {"QT_IM_MODULE": "ibus", "QT_IM_MODULES": "ibus", "IBUS_USE_PORTAL": "1"}

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import Issue
+from desktop_app.calendar import WorkCalendar
 from desktop_app.ledger import query
 from desktop_app.ledger.warnings import WarningClock
-from desktop_app.workdays import WorkCalendar
 
 
 def _sql(sort_key: str, descending: bool, engine: str) -> str:

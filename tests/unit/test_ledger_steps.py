@@ -10,9 +10,9 @@ import itertools
 
 import pytest
 
-from desktop_app.audit import Actor
-from desktop_app.errors import PermissionDeniedError, StateError
-from desktop_app.ledger.codes import IssueStatus
+from desktop_app.core.audit import Actor
+from desktop_app.core.errors import PermissionDeniedError, StateError
+from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.ledger.steps import Asker, ItemState, Step, allowed_steps, refusal
 
 S = Step

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEntry, Setting
-from desktop_app.context import AppContext
-from desktop_app.errors import PermissionDeniedError, ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import PermissionDeniedError, ValidationError
 from desktop_app.quiz import invigilation as inv
 from tests.conftest import TEST_ACTOR
 

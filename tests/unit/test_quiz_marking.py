@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.quiz import marking
 from desktop_app.quiz.awards import combine, parse_period
 from desktop_app.quiz.bank import strip_option_labels, validate_question

@@ -2,7 +2,7 @@
 
 import pytest
 
-from desktop_app.services.scope import region_word
+from desktop_app.org.scope import region_word
 
 
 @pytest.mark.parametrize(("name", "word"), [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.reports import font_scan, fonts
 from tests.fontmaker import make_font
 

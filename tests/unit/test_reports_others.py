@@ -10,7 +10,7 @@ from types import SimpleNamespace as Row
 
 import pytest
 
-from desktop_app.cli import run
+from desktop_app.cli.main import run
 from desktop_app.reports import fonts
 from desktop_app.reports.paper import PaperData, PaperQuestion, render_paper
 from desktop_app.reports.scores import scores_report
@@ -117,7 +117,7 @@ def test_every_kind_prints_from_a_demo_office(tmp_path: Path, capsys: pytest.Cap
     assert "调研安排表" in text_of(tmp_path / "visits.pdf")
     assert "工作汇总" in text_of(tmp_path / "summary.pdf")
     # paper and notice need an exam / an item
-    from desktop_app.context import open_context
+    from desktop_app.core.context import open_context
     from desktop_app.quiz.exams import list_exams
     from desktop_app.reports.ledger import fetch_issue_report
 

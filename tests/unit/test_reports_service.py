@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.cli import run
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.cli.main import run
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
@@ -93,7 +93,7 @@ def test_notice_by_serial_and_unknown_item(ledger_ctx: tuple[AppContext, list[st
     assert resolve_issue_id(ctx.db, serial)
     with pytest.raises(ValidationError):
         jobs.render(ctx.db, jobs.PrintJob("notice", item=None), tmp_path / "n.pdf")
-    from desktop_app.errors import NotFoundError
+    from desktop_app.core.errors import NotFoundError
 
     with pytest.raises(NotFoundError):
         resolve_issue_id(ctx.db, "1999-999")

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app import install_check, selftest
-from desktop_app.cli import run
-from desktop_app.config import ENV_DATA_DIR, DataDir
-from desktop_app.context import open_context
+from desktop_app.cli import selftest
+from desktop_app.cli.main import run
+from desktop_app.core import install_check
+from desktop_app.core.config import ENV_DATA_DIR, DataDir
+from desktop_app.core.context import open_context
 
 
 @pytest.fixture(autouse=True)
@@ -165,7 +166,7 @@ def test_selftest_reports_a_damaged_install_and_exits_non_zero(ctx: object, monk
 
 def test_portable_marker_beside_a_packaged_executable_keeps_data_there(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    from desktop_app.config import resolve_data_dir
+    from desktop_app.core.config import resolve_data_dir
 
     exe = tmp_path / "FieldDesk" / "fielddesk"
     exe.parent.mkdir()

@@ -9,8 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from desktop_app.errors import SyncError
-from desktop_app.sync import keys
+from desktop_app.core.errors import SyncError
+from desktop_app.org import keys
 
 
 def _pem(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:

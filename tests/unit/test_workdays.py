@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from desktop_app.workdays import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days, parse_kind
+from desktop_app.calendar import PACKAGE_SOURCE, WorkCalendar, calendar_from_rows, package_days, parse_kind
 
 D = dt.date
 

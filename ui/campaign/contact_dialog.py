@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLin
 
 from desktop_app.campaign import contacts
 from desktop_app.campaign.contacts import CONTACT_KIND_LABELS, CONTACT_STATES, ContactInput, ContactStatus
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_people, list_sections
 from ui.work.topic_dialogs import _FormDialog  # the app's form with an inline error line and 保存/取消
 from ui.work.widgets import date_edit, from_qdate, select_data
 

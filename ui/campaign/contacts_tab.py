@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from desktop_app.campaign import contacts
 from desktop_app.campaign.contacts import CONTACT_KIND_LABELS, ContactStatus
-from desktop_app.context import AppContext
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
 from ui import dialogs
 from ui.campaign.contact_dialog import ContactDialog
 from ui.enabling import follow_selection, need_selection, set_enabled

@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtWidgets import QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_app.campaign.county_compare import CountyFigures, county_comparison
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui import dialogs
 from ui.rows_model import Column, RowsTableModel
 from ui.work.widgets import fit_columns, table_view

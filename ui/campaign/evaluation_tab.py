@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.campaign import evaluation
 from desktop_app.campaign.evaluation import HALVES, RATER_KIND_LABELS, ScoreInput, ScoreRow, SectionResult
-from desktop_app.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_sections
 from desktop_app.work import topics
 from ui import dialogs
 from ui.enabling import follow_selection

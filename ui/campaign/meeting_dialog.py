@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import MEETING_KINDS, AttendeeInput, MeetingInfo, MeetingInput
-from desktop_app.context import AppContext
-from desktop_app.errors import FieldDeskError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError
+from desktop_app.org.organisation import list_people, list_sections
 from ui import dialogs
 from ui.attachment_picker import AttachmentPicker
 from ui.form_dialog import FormDialog

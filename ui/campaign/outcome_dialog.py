@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLin
 
 from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OUTCOME_KINDS, OUTCOME_SOURCES, OutcomeFields, OutcomeRow
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import list_sections
 from ui.signals import Kind, notify
 from ui.work.topic_dialogs import _FormDialog  # the app's form with an inline error line and 保存/取消
 from ui.work.widgets import date_edit, from_qdate, select_data
@@ -105,7 +105,7 @@ class OutcomeDialog(_FormDialog):
 
     def _save(self) -> None:
         if self.source_kind.currentData() and not self.source.currentData():
-            from desktop_app.errors import ValidationError
+            from desktop_app.core.errors import ValidationError
 
             raise ValidationError("请选择具体的来源", "或把来源改为 无（其他）", field="source")
         if self.row:

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpin
 
 from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OUTCOME_KINDS, OutcomeFilter, OutcomeRow
-from desktop_app.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_sections
 from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog
@@ -168,7 +168,7 @@ class OutcomesTab(QWidget):
 
     def export(self, path: str | None = None) -> Any:
         """Save the list as filtered on screen as .xlsx (off the UI thread)."""
-        from desktop_app.campaign.outcome_files import export_outcomes
+        from desktop_app.excel.outcome_files import export_outcomes
         from ui.tasks import run_task
 
         target = path or dialogs.save_file(self, self.tr("导出 Excel"), self.tr("Excel 文件 (*.xlsx)"),
@@ -182,7 +182,7 @@ class OutcomesTab(QWidget):
             return export_outcomes(db, out, office=office, f=f, progress=lambda n: progress(n, 0, f"已写入 {n} 行…"))
 
         def done(result: Any) -> None:
-            from desktop_app import audit_log
+            from desktop_app.core import audit_log
 
             with dialogs.guard(self):
                 audit_log.record_output(self.ctx.db, self.ctx.actor, "export", "outcomes", str(result.path))

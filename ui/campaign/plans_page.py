@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from desktop_app.campaign import periods, plans
 from desktop_app.campaign.periods import Period
 from desktop_app.campaign.plans import ITEM_STATES, KIND_LABELS, PLAN_PERIODS, RECORDED_KINDS, PlanInfo
-from desktop_app.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_people
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_people
 from ui import dialogs, layout_memory
 from ui.campaign.plan_models import COL_OWNER, COL_STATE, ChoiceDelegate, ItemRow, PlanItemsModel, SectionStatusModel
 from ui.enabling import set_enabled

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui.campaign.contacts_tab import ContactsTab
 from ui.campaign.county_compare_tab import CountyCompareTab
 from ui.campaign.evaluation_tab import EvaluationTab

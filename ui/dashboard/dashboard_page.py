@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
 from ui import dialogs
 from ui.main_window import load_page_class
 from ui.navigation import DASHBOARD_PANELS
@@ -219,7 +219,7 @@ class DashboardPage(QWidget):
 
     def refresh_calendar_warning(self) -> None:
         """Show the loud warning while this year's or (from November) next year's holidays are missing."""
-        from desktop_app import workdays
+        from desktop_app import calendar as workdays
         from desktop_app.ledger.estimates import coming_year_warning
 
         with dialogs.guard(self) as done:
@@ -230,7 +230,7 @@ class DashboardPage(QWidget):
 
     def refresh_counts(self) -> None:
         """Reload the header and the count cards."""
-        from desktop_app.services import dashboard
+        from desktop_app.dashboard import summary as dashboard
 
         with dialogs.guard(self) as done:
             s = dashboard.summary(self.ctx.db, office=self.office())

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.services.dashboard import OfficeQuiz, OfficeWork
+from desktop_app.dashboard.summary import OfficeQuiz, OfficeWork
 from ui.rows_model import Column, RowsTableModel
 
 BEHIND = "#a61b1b"

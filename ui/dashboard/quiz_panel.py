@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import dashboard, scope
-from desktop_app.services.dashboard import QuizOverview
+from desktop_app.core.context import AppContext
+from desktop_app.dashboard import summary as dashboard
+from desktop_app.dashboard.summary import QuizOverview
+from desktop_app.org import scope
 from ui.dashboard.office_tables import OfficeQuizModel, OfficeTable
 from ui.dashboard.scoped_panel import ScopedPanelMixin
 from ui.quiz.stats_widget import QuizStatsWidget

@@ -8,9 +8,10 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from shiboken6 import isValid
 
-from desktop_app.context import AppContext
-from desktop_app.services import dashboard, scope
-from desktop_app.services.organisation import current_year
+from desktop_app.core.context import AppContext
+from desktop_app.dashboard import summary as dashboard
+from desktop_app.org import scope
+from desktop_app.org.organisation import current_year
 from ui.tasks import Task, run_task
 
 

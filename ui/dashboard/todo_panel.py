@@ -13,7 +13,7 @@ from shiboken6 import isValid
 
 from desktop_app.campaign import todo
 from desktop_app.campaign.todo import TodoEntry
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui import dialogs, layout_memory
 from ui.rows_model import Column, RowsTableModel
 from ui.signals import bus

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import dashboard, scope
-from desktop_app.services.dashboard import WorkOverview
+from desktop_app.core.context import AppContext
+from desktop_app.dashboard import summary as dashboard
+from desktop_app.dashboard.summary import WorkOverview
+from desktop_app.org import scope
 from ui.dashboard.office_tables import OfficeTable, OfficeWorkModel
 from ui.dashboard.scoped_panel import ScopedPanelMixin
 from ui.work.stats_widget import OUTCOME_COLOURS, WorkStatsWidget

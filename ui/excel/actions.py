@@ -11,7 +11,7 @@ from ui import dialogs
 from ui.tasks import Task, run_task
 
 if TYPE_CHECKING:
-    from desktop_app.context import AppContext
+    from desktop_app.core.context import AppContext
 
 _DEFAULT_NAMES = {"ledger": "问题台账", "visits": "调研安排", "topics": "调研课题", "days": "基层调研天数",
                   "scores": "成绩", "roundtrip": "整改回执表", "crowding": "扎堆调研清单",
@@ -23,7 +23,7 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
     """Export one list (``kind`` of ``desktop_app.excel.lists.EXPORT_KINDS``) to a file the user picks.
 
     ``ledger_filter`` (an IssueFilter) exports exactly the ledger view on screen; ``office`` is the
-    scope shown (``desktop_app.services.scope``: this office, one county, or all).
+    scope shown (``desktop_app.org.scope``: this office, one county, or all).
     Returns the running task (None when the user cancelled the file dialog).
     """
     from desktop_app.excel.lists import export_kind, export_ledger
@@ -47,7 +47,7 @@ def export_list(parent: QWidget, ctx: AppContext, kind: str, year: int | None = 
         return export_kind(db, out, kind, year=year, unit=unit, progress=step, office=office, paper=paper)
 
     def done(result: Any) -> None:
-        from desktop_app import audit_log
+        from desktop_app.core import audit_log
 
         with dialogs.guard(parent):
             audit_log.record_output(ctx.db, ctx.actor, "export", kind, str(result.path))  # on the audit trail

@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError
 from desktop_app.excel import worker
 from desktop_app.excel.kinds import KIND_LABELS, KIND_NAMES, get_kind
 from desktop_app.excel.limits import PasswordRequiredError, WrongPasswordError

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from ui import dialogs
 
 if TYPE_CHECKING:
-    from desktop_app.context import AppContext
+    from desktop_app.core.context import AppContext
 
 EXPORTS = (("ledger", "问题台账(&L)…"), ("visits", "调研安排(&V)…"), ("topics", "调研课题(&T)…"),
            ("days", "基层调研天数(&D)…"), ("scores", "最近一次考试成绩(&S)…"))

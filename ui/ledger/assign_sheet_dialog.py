@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.ledger import assign_excel
-from desktop_app.ledger.assign_excel import STATE_ASSIGNED, STATE_ERROR, SheetPreview, SheetResult
+from desktop_app.core.context import AppContext
+from desktop_app.excel import assign_sheet as assign_excel
+from desktop_app.excel.assign_sheet import STATE_ASSIGNED, STATE_ERROR, SheetPreview, SheetResult
 from ui import dialogs
 from ui.ledger.assign_sheet_model import AssignSheetModel
 from ui.signals import Kind, notify

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from desktop_app.ledger.assign_excel import STATE_ASSIGNED, STATE_ERROR, SheetRow
+from desktop_app.excel.assign_sheet import STATE_ASSIGNED, STATE_ERROR, SheetRow
 
 Index = QModelIndex | QPersistentModelIndex
 _ERROR_BG = QBrush(QColor("#fde2e1"))

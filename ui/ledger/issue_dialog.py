@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import assign as assigning
 from desktop_app.ledger import lifecycle, service
 from desktop_app.ledger.completeness import MAX_WORKDAYS_WITHOUT_REASON
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.ledger.types import IssueInput
-from desktop_app.services import organisation
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify

@@ -15,13 +15,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from shiboken6 import isValid
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger import query
 from desktop_app.ledger.estimates import ESTIMATE_MARK
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.types import IssueRow
 from desktop_app.ledger.warnings import WarningClock, warning_clock
-from desktop_app.services import scope
+from desktop_app.org import scope
 
 PAGE = 200
 MAX_PAGES = 12

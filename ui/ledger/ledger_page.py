@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.query import IssueFilter, filter_to_show
 from desktop_app.ledger.steps import Step
 from desktop_app.ledger.summaries import due_summary, responsibility_summary, supervision_list
-from desktop_app.services import organisation, scope
+from desktop_app.org import organisation, scope
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.ledger.detail_pane import DetailPane
@@ -475,7 +475,7 @@ class LedgerPage(QWidget):
 
     def open_attachment(self, sha256: str, name: str) -> None:
         """Open an attached file (a named copy) with the system's viewer."""
-        from desktop_app import attachments
+        from desktop_app.core import attachments
 
         with dialogs.guard(self) as done:
             path = attachments.readable_copy(self.ctx.data.attachments, sha256, name)

@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.ledger.summaries import due_summary, ledger_stats
 from desktop_app.ledger.types import DueSummary, LedgerStats
 from desktop_app.ledger.warnings import COLOUR_LABELS
-from desktop_app.services import organisation, scope
+from desktop_app.org import organisation, scope
 from ui.ledger.charts import ColourDonut, MonthChart, UnitRateChart
 from ui.ledger.issue_table_model import COLOUR_BRUSHES
 from ui.tasks import Task, run_task

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import deadline, lifecycle, service
 from desktop_app.ledger.labels import URGE_LEVEL_LABELS
 from desktop_app.ledger.steps import Step

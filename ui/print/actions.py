@@ -35,7 +35,7 @@ def print_list(parent: QWidget | None, ctx: Any, kind: str, year: int | None = N
                office: str = "") -> PrintPreviewDialog:
     """Preview any other printout: scores/paper (item = exam id), visits, topics, summary.
 
-    ``office`` is the scope shown (``desktop_app.services.scope``): a prefecture prints a county's list.
+    ``office`` is the scope shown (``desktop_app.org.scope``): a prefecture prints a county's list.
     """
     return open_print_preview(parent, ctx, PrintJob(kind, year=year, item=item, today=dt.date.today(),
                                                     office=office))

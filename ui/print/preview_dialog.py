@@ -339,7 +339,7 @@ class PrintPreviewDialog(QDialog):
 
     def _record(self, action: str, where: str) -> None:
         """Put the print on the audit trail (who printed which list, and where)."""
-        from desktop_app import audit_log
+        from desktop_app.core import audit_log
 
         with dialogs.guard(self):
             audit_log.record_output(self.ctx.db, self.ctx.actor, action, self.job.kind, where)

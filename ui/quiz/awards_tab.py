@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import current_year
 from desktop_app.quiz import awards
 from desktop_app.quiz.types import AwardInfo, AwardProposal, AwardWeights, Candidate
-from desktop_app.services.organisation import current_year
 from ui import dialogs, layout_memory
 from ui.enabling import set_enabled
 from ui.quiz.bank_tab import make_table, primary

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank
 from desktop_app.quiz.types import QUESTION_TYPES, QuestionInfo
 from ui import dialogs

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import exams, invigilation, papers, sitting
 from desktop_app.quiz.types import ExamInfo, SubmitResult
 from ui import dialogs

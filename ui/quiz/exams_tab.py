@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import current_year
 from desktop_app.quiz import exams
 from desktop_app.quiz.exams import default_title
 from desktop_app.quiz.types import EXAM_MODES, ExamInfo, ExamInput
-from desktop_app.services.organisation import current_year
 from ui import dialogs, layout_memory
 from ui.enabling import need_selection, set_enabled
 from ui.form_dialog import FormDialog

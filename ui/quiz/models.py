@@ -24,7 +24,7 @@ from ui.rows_model import RowsTableModel
 from ui.rows_model import fmt as rows_fmt
 
 if TYPE_CHECKING:
-    from desktop_app.context import Database
+    from desktop_app.core.context import Database
 
 _Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")

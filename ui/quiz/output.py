@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui import dialogs
 from ui.tasks import Progress, run_task
 
@@ -18,7 +18,7 @@ def print_preview(parent: QWidget, ctx: AppContext, kind: str, item: str, year: 
     """Open the print preview of a paper and its key (``paper``: an exam or paper id) or an exam's
     公示 score list (``scores``: an exam id); returns the preview dialog.
 
-    ``office`` is the scope shown (``desktop_app.services.scope``): a prefecture prints a county's list.
+    ``office`` is the scope shown (``desktop_app.org.scope``): a prefecture prints a county's list.
     """
     from desktop_app.reports.jobs import PrintJob
     from ui.print.preview_dialog import open_print_preview

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, papers
 from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import OPTION_LETTERS, QUESTION_TYPES, ExamInfo, PaperItem, RuleLine

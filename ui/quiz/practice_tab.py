@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.errors import StateError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import StateError
+from desktop_app.org import organisation
 from desktop_app.quiz import practice
 from desktop_app.quiz.marking import display_answer
 from desktop_app.quiz.types import OPTION_LETTERS, PracticeItem
-from desktop_app.services import organisation
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.quiz.answer_widgets import AnswerWidget

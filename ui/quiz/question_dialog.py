@@ -13,10 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from desktop_app.quiz import bank
 from desktop_app.quiz.types import QUESTION_TYPES, QuestionInfo, QuestionInput
-from desktop_app.services import organisation
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.signals import Kind, notify

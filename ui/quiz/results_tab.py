@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation, scope
 from desktop_app.quiz import exams, results
 from desktop_app.quiz.types import HistoryRow, RankRow, ScoreRow, SectionStat
-from desktop_app.services import organisation, scope
 from ui import dialogs, layout_memory
 from ui.office_scope import OfficeScopeCombo
 from ui.quiz.bank_tab import make_table

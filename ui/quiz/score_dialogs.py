@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from desktop_app.quiz import exams, sitting
 from desktop_app.quiz.sitting import PendingItem
 from desktop_app.quiz.types import ExamInfo
-from desktop_app.services import organisation
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.quiz.models import GridRow, ScoreGridModel

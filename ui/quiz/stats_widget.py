@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import current_year
 from desktop_app.quiz import results
-from desktop_app.services.organisation import current_year
 from ui.quiz.charts import ColumnChart
 
 

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import accounts, roles
-from desktop_app.context import AppContext
-from desktop_app.errors import ValidationError
-from desktop_app.services import organisation
+from desktop_app.core import roles
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import ValidationError
+from desktop_app.org import accounts, organisation
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.rows_model import RowsTableModel, cell_columns
@@ -114,7 +114,7 @@ class AccountDialog(FormDialog):
                                                                                                        login))
                     self.ctx.actor = accounts.sign_in(self.ctx.db, login, self.password.text()).actor
         except Exception as exc:  # known refusals show inline; anything else goes to the bug dialog
-            from desktop_app.errors import FieldDeskError
+            from desktop_app.core.errors import FieldDeskError
 
             if not isinstance(exc, FieldDeskError):
                 raise

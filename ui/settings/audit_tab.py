@@ -8,8 +8,9 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop_app import audit_log
-from desktop_app.context import AppContext
+from desktop_app.core import audit_log
+from desktop_app.core.context import AppContext
+from desktop_app.excel import audit_export
 from ui import dialogs
 from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, table
@@ -105,7 +106,7 @@ class AuditTab(QWidget):
         from pathlib import Path
 
         with dialogs.guard(self) as done:
-            n = audit_log.export_entries(self.ctx.db, self.ctx.actor, Path(path), self.rows)
+            n = audit_export.export_entries(self.ctx.db, self.ctx.actor, Path(path), self.rows)
         if done.ok:
             dialogs.file_saved(self, self.tr("已导出 %1 条审计记录：%2").replace("%1", str(n)).replace("%2", path), path)
 

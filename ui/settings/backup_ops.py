@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from desktop_app import backup
-from desktop_app.context import AppContext, open_context
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext, open_context
 from ui import dialogs
 from ui.signals import Kind, notify
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_app import backup
-from desktop_app.context import AppContext
+from desktop_app.core import backup
+from desktop_app.core.context import AppContext
 from ui import dialogs
 from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings import backup_ops

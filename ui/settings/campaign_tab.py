@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.settings.widgets import button
 from ui.signals import Kind, bus, notify

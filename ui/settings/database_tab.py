@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import server_db, server_settings
-from desktop_app.context import AppContext
-from desktop_app.errors import FieldDeskError, ValidationError
-from desktop_app.server_settings import CheckResult, ServerFields
+from desktop_app.core import server_db
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.server import settings as server_settings
+from desktop_app.server.settings import CheckResult, ServerFields
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.settings.widgets import button

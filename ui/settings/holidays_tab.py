@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app import workdays
-from desktop_app.context import AppContext
-from desktop_app.holiday_notice import NoticeParse, NoticeSaved, save_days, save_notice
+from desktop_app import calendar as workdays
+from desktop_app.calendar import KINDS, HolidayDay
+from desktop_app.calendar.notice import NoticeParse
+from desktop_app.core.context import AppContext
+from desktop_app.ledger.calendar_saves import NoticeSaved, save_days, save_notice
 from desktop_app.ledger.estimates import coming_year_warning, moved_summary
-from desktop_app.services import organisation
-from desktop_app.workdays import KINDS, HolidayDay
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.form_dialog import FormDialog

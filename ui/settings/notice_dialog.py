@@ -1,6 +1,6 @@
 """设置 › 节假日 › 粘贴放假通知: paste the State Council's 放假安排通知, preview every day, save.
 
-The reading is the core's (``desktop_app.holiday_notice``); this dialog only shows what it read
+The reading is the core's (``desktop_app.calendar.notice``); this dialog only shows what it read
 and asks it to save. 保存 is enabled only for the text last previewed, so what is saved is what
 was seen. After saving, the deadlines that had been estimated Monday–Friday and moved are listed.
 """
@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.errors import FieldDeskError
-from desktop_app.holiday_notice import NoticeParse, NoticeSaved, parse_notice
+from desktop_app.calendar.notice import NoticeParse, parse_notice
+from desktop_app.core.errors import FieldDeskError
+from desktop_app.ledger.calendar_saves import NoticeSaved
 from ui import dialogs
 from ui.form_dialog import FormDialog
 from ui.rows_model import RowsTableModel, cell_columns

@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import organisation, upstream
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation, upstream
 from ui import dialogs
 from ui.settings.invigilator_group import InvigilatorPasswordGroup
 from ui.settings.widgets import button

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
-from desktop_app.services.organisation import PersonInfo, PersonInput
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
+from desktop_app.org.organisation import PersonInfo, PersonInput
 from ui import dialogs
 from ui.enabling import set_enabled
 from ui.rows_model import RowsTableModel, cell_columns

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.organisation import PersonInfo, PersonInput
+from desktop_app.org.organisation import PersonInfo, PersonInput
 from ui import dialogs
 from ui.form_dialog import FormDialog
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from ui import dialogs
 from ui.rows_model import RowsTableModel, cell_columns
 from ui.settings.widgets import button, selected_row, table

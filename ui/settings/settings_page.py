@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from ui.page_frame import PageFrame
 from ui.print.font_dialog import PrintFontsTab
 from ui.settings.accounts_tab import AccountsTab

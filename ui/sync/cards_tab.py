@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
+from desktop_app.org.keys import parse_card
 from desktop_app.sync import peers
-from desktop_app.sync.keys import parse_card
 from ui import dialogs, layout_memory
 from ui.rows_model import RowsTableModel
 from ui.signals import Kind, notify
@@ -18,7 +18,7 @@ CARD_FILTER = "单位身份卡 (*.fdcard);;所有文件 (*)"
 
 def _level(level: str, name: str) -> str:
     """县级, or 州级/市级/地区级 as the office's own name says (as the status bar does)."""
-    from desktop_app.services.organisation import OfficeInfo
+    from desktop_app.org.organisation import OfficeInfo
 
     return OfficeInfo("", name or "", level, None).level_label
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.sync import conflicts
 from ui import dialogs, layout_memory
 from ui.rows_model import RowsTableModel

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services import organisation
+from desktop_app.core.context import AppContext
+from desktop_app.org import organisation
 from desktop_app.sync import conflicts
 from ui.page_frame import PageFrame
 from ui.signals import Kind, bus

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.sync import peers, pending
 from desktop_app.sync.bundle_writer import ExportResult, default_file_name, export_bundle
 from ui import dialogs

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.errors import FieldDeskError
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError
 from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, TableReport
 from desktop_app.sync.batch import BatchResult, bundle_files, import_batch, report_text

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QTableView, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.sync.prefecture import CountyStats, Ranking, county_comparison, rankings
 from ui import layout_memory
 from ui.rows_model import Column, RowsTableModel

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.work import crowding
 from ui import dialogs
 from ui.tasks import Task

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.services import scope
-from desktop_app.services.organisation import list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
+from desktop_app.org.organisation import list_sections
 from desktop_app.work import days
 from desktop_app.work.common import office_names
 from ui import dialogs
@@ -179,7 +179,7 @@ class DaysView(QWidget):
             try:
                 value = int(text) if text else None
             except ValueError:
-                from desktop_app.errors import ValidationError
+                from desktop_app.core.errors import ValidationError
                 raise ValidationError(f"定额“{text}”不是整数", "请填写0到366之间的整数") from None
             days.set_quota(self.ctx.db, self.ctx.actor, r.person_id, value)
         if done.ok:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import current_year
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import current_year
 from ui.page_frame import ScopedPage, year_box
 from ui.signals import Kind
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.context import AppContext
-from desktop_app.services.organisation import current_year
+from desktop_app.core.context import AppContext
+from desktop_app.org.organisation import current_year
 from desktop_app.work import days, topics
 from ui.work.charts import BarChart
 from ui.work.table_models import STAGE_COLOURS

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.errors import FieldDeskError
-from desktop_app.services.organisation import list_people, list_sections
+from desktop_app.core.context import AppContext
+from desktop_app.core.errors import FieldDeskError
+from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_rules, topics
 from desktop_app.work.types import (
     OUTCOME_KINDS,

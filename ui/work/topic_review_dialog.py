@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QRadioButton, QWidget
 
-from desktop_app.context import AppContext
+from desktop_app.core.context import AppContext
 from desktop_app.work import topic_review
 from desktop_app.work.types import TopicInfo
 from ui.signals import Kind, notify

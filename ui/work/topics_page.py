@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.context import AppContext
-from desktop_app.services import scope
+from desktop_app.core.context import AppContext
+from desktop_app.org import scope
 from desktop_app.work import find, topic_review, topic_rules, topics
 from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo

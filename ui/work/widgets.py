@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.organisation import PersonInfo
+from desktop_app.org.organisation import PersonInfo
 from ui import layout_memory
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -175,7 +175,7 @@ def open_attachment(parent: QWidget | None, attachments_dir: object, sha256: str
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 
-    from desktop_app import attachments
+    from desktop_app.core import attachments
     from ui import dialogs
 
     with dialogs.guard(parent) as done:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.excel.kinds.base import KindSpec
 
 KIND_NAMES = ("ledger", "visits", "topics", "questions", "scores", "meetings", "plans", "outcomes")

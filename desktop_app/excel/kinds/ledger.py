@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.excel.dates import KIND_DATED, KIND_IMMEDIATE, KIND_ONGOING, DateParseError, parse_deadline
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, append_kept, text
 from desktop_app.excel.limits import MAX_CELL_CHARS
-from desktop_app.ledger.codes import IssueStatus
 
 FIELDS = (
     FieldSpec("category", "问题类型", ("问题类型", "问题类别", "问题分类", "类别", "类型", "所属领域", "领域", "方面")),

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from desktop_app.campaign.plans import ITEM_STATES, PLAN_KIND_LABELS, kind_of_label, period_for
-from desktop_app.errors import ValidationError
+from desktop_app.core.errors import ValidationError
 from desktop_app.excel.dates import DateParseError, parse_date_text
 from desktop_app.excel.kinds.base import FieldSpec, KindSpec, RowContext, RowErrors, text
 
