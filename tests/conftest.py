@@ -19,15 +19,10 @@ _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 _hypothesis_settings.register_profile("explore", print_blob=True)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-from desktop_app.audit import Actor  # noqa: E402
 from desktop_app.context import AppContext, initialise_office, open_context  # noqa: E402
 from desktop_app.services.organisation import PersonInput, SetupInput  # noqa: E402
-from tests import pg_plugin  # noqa: E402
-
-# The office-style sample spreadsheets live in the repository (tests/fixtures/samples, copied from the
-# project's shared samples; make_samples.py there regenerates them), so a clone alone passes the suite.
-SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
-TEST_ACTOR = Actor("tester", "测试员")
+from tests.helpers import pg_plugin  # noqa: E402
+from tests.helpers.common import TEST_ACTOR  # noqa: E402
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -22,7 +22,7 @@ from desktop_app import backup
 from desktop_app.context import open_context
 from desktop_app.errors import MigrationInterruptedError, ValidationError
 from desktop_app.selftest import check_database
-from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
+from tests.helpers.safety import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 OLD = "0004"
 

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_sync_support import prefecture_and_counties, send
 
 from desktop_app.context import AppContext
 from desktop_app.quiz import exams
@@ -24,6 +23,7 @@ from desktop_app.services import dashboard, scope
 from desktop_app.services.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.work import topics, visits
 from desktop_app.work.types import OutcomeInput, TopicInput, VisitInput
+from tests.helpers.sync_support import prefecture_and_counties, send
 
 D = dt.date
 A, B, P = "532801", "532822", "532800"

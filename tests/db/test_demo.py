@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
-from test_sync_support import export, make_office, trust_both
 
 from db.changes import decode_fields
 from db.models import (
@@ -32,6 +31,7 @@ from desktop_app.audit import verify_chain
 from desktop_app.context import AppContext, open_context
 from desktop_app.errors import ValidationError
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.sync_support import export, make_office, trust_both
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -13,7 +13,7 @@ from desktop_app import accounts, backup
 from desktop_app.context import AppContext
 from desktop_app.errors import SyncError
 from desktop_app.sync import key_vault, keys
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 PW = "Jinghong2026"
 

@@ -18,15 +18,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
-from test_sync_support import export, make_office, trust_both
 
 from desktop_app import backup, db_errors
 from desktop_app.cli import run
 from desktop_app.context import open_context
 from desktop_app.errors import DatabaseCorruptError, DatabaseError
 from desktop_app.sync import apply
-from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, POSIX_ONLY, ROOT, calm, count, env, fd, limit_file_size
+from tests.helpers.common import SAMPLES
+from tests.helpers.safety import INIT, POSIX_ONLY, ROOT, calm, count, env, fd, limit_file_size
+from tests.helpers.sync_support import export, make_office, trust_both
 
 SHEET = str(SAMPLES / "ledger.xlsx")
 

@@ -15,7 +15,7 @@ from desktop_app.campaign import meeting_compliance, meetings
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
 from desktop_app.errors import NotFoundError, PermissionDeniedError, ValidationError
 from desktop_app.services.organisation import list_people, list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 

@@ -18,7 +18,7 @@ from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
 from desktop_app.reports import jobs
 from desktop_app.services.organisation import PersonInput, SetupInput, list_people, list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 

@@ -8,7 +8,7 @@ import pytest
 
 from desktop_app.context import AppContext
 from desktop_app.quiz import bank, exams
-from tests.conftest import SAMPLES, TEST_ACTOR
+from tests.helpers.common import SAMPLES, TEST_ACTOR
 
 service = pytest.importorskip("desktop_app.excel.service")
 

@@ -14,7 +14,7 @@ from desktop_app.errors import StateError, ValidationError
 from desktop_app.quiz import awards, bank, exams, papers, practice, results, sitting
 from desktop_app.quiz.types import AwardWeights, ExamInput, PaperItem, QuestionInput, RowsError, RuleLine, ScoreEntry
 from desktop_app.services.organisation import list_people
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _bank(ctx: AppContext) -> dict[str, str]:

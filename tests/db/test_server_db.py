@@ -26,11 +26,9 @@ from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.services.organisation import SetupInput
-from tests import pg_plugin
-from tests.conftest import TEST_ACTOR
-
-needs_pg = pytest.mark.skipif(not pg_plugin.ACTIVE, reason="needs a PostgreSQL server: FIELDDESK_TEST_PG_URL "
-                                                           "(scripts/pg_test.sh starts one)")
+from tests.helpers import pg_plugin
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.pg_plugin import needs_pg
 
 
 def _admin_sql(sql: str, database: str = "postgres") -> None:

@@ -13,11 +13,10 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.server_settings import ServerFields
 from desktop_app.services.organisation import SetupInput
-from tests import pg_plugin
-from tests.conftest import TEST_ACTOR
+from tests.helpers import pg_plugin
+from tests.helpers.common import TEST_ACTOR
 
-needs_pg = pytest.mark.skipif(not pg_plugin.ACTIVE, reason="needs a PostgreSQL server: FIELDDESK_TEST_PG_URL "
-                                                           "(scripts/pg_test.sh starts one)")
+needs_pg = pg_plugin.needs_pg
 
 
 def _fields(ctx: AppContext) -> ServerFields:

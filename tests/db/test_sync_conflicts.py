@@ -8,12 +8,22 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import add_issue, count, db_fingerprint, edit, export, make_office, rows, send, trust_both
 
 from db.changes import HybridClock
 from db.models import Closure, Issue, SyncConflict
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.sync_support import (
+    add_issue,
+    count,
+    db_fingerprint,
+    edit,
+    export,
+    make_office,
+    rows,
+    send,
+    trust_both,
+)
 
 
 @pytest.fixture

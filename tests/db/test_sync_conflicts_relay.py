@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import add_issue, edit, export, prefecture_and_counties, rows
 
 from db.models import Issue, SyncConflict
 from desktop_app.errors import PermissionDeniedError
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.sync_support import add_issue, edit, export, prefecture_and_counties, rows
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import pg_plugin
+from tests.helpers import pg_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 

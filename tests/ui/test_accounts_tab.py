@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app import accounts
 from desktop_app.context import AppContext
 from desktop_app.errors import PermissionDeniedError
-from tests.conftest import TEST_ACTOR
-from tests.ui.conftest import DialogAnswers
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.dialogs import DialogAnswers
 from ui.settings.accounts_tab import AccountDialog, AccountsTab
 
 PW = "Jinghong2026"

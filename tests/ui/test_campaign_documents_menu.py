@@ -11,7 +11,7 @@ from docx import Document
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.context import AppContext
-from tests.campaign_dataset import build
+from tests.helpers.campaign_dataset import build
 from ui.pages.dashboard_page import DashboardPage
 from ui.print.preview_dialog import PrintPreviewDialog
 

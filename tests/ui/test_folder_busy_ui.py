@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.context import AppContext
-from tests.safety_helpers import POSIX_ONLY, ROOT, count, env
+from tests.helpers.safety import POSIX_ONLY, ROOT, count, env
 
 BUSY = "另一个窗口或命令正在使用本单位数据"
 

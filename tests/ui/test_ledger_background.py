@@ -12,7 +12,7 @@ from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.summaries import responsibility_summary, supervision_list
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 from ui.ledger.issue_table_model import PAGE, IssueTableModel
 from ui.pages import ledger_page
 from ui.pages.ledger_page import TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage

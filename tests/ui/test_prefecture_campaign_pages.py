@@ -15,8 +15,8 @@ from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.periods import Period
 from desktop_app.context import AppContext
 from desktop_app.services import scope
-from tests.db.test_county_compare import seed_county
-from tests.db.test_sync_support import prefecture_and_counties, send
+from tests.helpers.county_seed import seed_county
+from tests.helpers.sync_support import prefecture_and_counties, send
 from ui.office_scope import OfficeScopeCombo
 from ui.pages.plans_page import PlansPage
 from ui.pages.results_page import ResultsPage

@@ -20,7 +20,7 @@ from desktop_app.services import scope
 from desktop_app.services.organisation import PersonInput, add_person, list_sections, set_campaign
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
-from tests.db.test_sync_support import make_office, send, trust_both
+from tests.helpers.sync_support import make_office, send, trust_both
 from ui.office_scope import OfficeScopeCombo
 from ui.pages.topics_page import TopicsPage
 from ui.pages.visits_page import VisitsPage

@@ -10,7 +10,7 @@ from desktop_app.context import AppContext
 from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
 from desktop_app.services.organisation import list_people
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _bank(ctx: AppContext, per_type: int) -> None:

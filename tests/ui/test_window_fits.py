@@ -14,7 +14,7 @@ from desktop_app.context import AppContext
 from desktop_app.services.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
-from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
+from tests.helpers.sync_support import add_issue, prefecture_and_counties, send
 from ui.main_window import MainWindow
 from ui.pages import PAGES
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: kills (SIGKILL), file-size limits and shared file locks are POSIX; on Windows these tests are skipped
 POSIX_ONLY = pytest.mark.skipif(os.name == "nt", reason="SIGKILL, RLIMIT_FSIZE and flock are POSIX-only")
 INIT = ["init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局", "--parent", "532800",
