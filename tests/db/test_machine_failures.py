@@ -181,7 +181,6 @@ def test_an_import_refused_by_the_database_reports_words_not_sql(tmp_path: Path,
 
 
 def test_the_gui_shows_the_machine_failures_calmly(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("PySide6")
     from ui import dialogs
 
     shown: list[str] = []

@@ -260,9 +260,9 @@ def test_retired_questions_not_drawn(ctx: AppContext) -> None:
 
 def test_award_combines_ledger_closure_and_grassroots_days(ctx: AppContext) -> None:
     """Fixed data across three capabilities: quiz scores, ledger items, visits."""
-    ledger_service = pytest.importorskip("desktop_app.ledger.service")
-    visits = pytest.importorskip("desktop_app.work.visits")
+    from desktop_app.ledger import service as ledger_service
     from desktop_app.ledger.types import IssueInput
+    from desktop_app.work import visits
     from desktop_app.work.types import VisitInput
 
     _grid_exam(ctx, 1, {"刘洋": 80, "陈静": 80, "黄涛": 80, "吴芳": 80, "赵磊": 80})

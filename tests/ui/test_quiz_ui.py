@@ -250,7 +250,6 @@ def test_time_up_hands_in_without_asking_and_resume_after_crash(qtbot, ctx: AppC
 
 
 def test_bank_tab_imports_sample_sheet_and_refuses_it_twice(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    pytest.importorskip("desktop_app.excel.service")
     from tests.helpers.common import SAMPLES
     from ui.quiz.bank_tab import BankTab
 
@@ -289,7 +288,6 @@ def test_question_dialog_refuses_two_answers_for_single_choice(qtbot, ctx: AppCo
 
 
 def test_exams_tab_imports_score_sheet_into_selected_exam(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    pytest.importorskip("desktop_app.excel.service")
     from tests.helpers.common import SAMPLES
     from ui.quiz.exams_tab import ExamsTab
 
@@ -308,7 +306,6 @@ def test_exams_tab_imports_score_sheet_into_selected_exam(qtbot, ctx: AppContext
 def test_print_variant_b_and_its_key(qtbot, ctx: AppContext, tmp_path) -> None:  # noqa: ANN001
     import subprocess
 
-    pytest.importorskip("desktop_app.reports.paper")
     from ui.quiz.paper_dialog import PaperViewDialog
 
     for i in range(4):
