@@ -50,6 +50,43 @@ def _pg_template() -> Iterator[None]:
     pg_plugin.drop_template()
 
 
+@pytest.fixture(scope="session", autouse=not pg_plugin.ACTIVE)
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """On SQLite: a new data folder's database starts as a copy of one database migrated when the run
+    begins (as on PostgreSQL, above), instead of running every migration again for each folder a test
+    opens (most of the time a small test took). Databases of an earlier revision are still migrated for
+    real, and so are the migration tests' own engines and every child process (``fielddesk …``)."""
+    import sqlite3
+
+    from sqlalchemy import Engine
+
+    from db import migrate
+    from db.engine import make_engine, sqlite_url
+    from desktop_app import context
+
+    template = tmp_path_factory.mktemp("migrated") / "fielddesk.db"
+    engine = make_engine(sqlite_url(template))
+    migrate.upgrade(engine)
+    engine.dispose()
+    real = context._migrate
+
+    def from_template(data: object, engine: Engine, current: str | None, existed: bool, notices: list[str]) -> None:
+        if existed or current is not None or engine.dialect.name != "sqlite":  # only a brand-new file
+            real(data, engine, current, existed, notices)
+            return
+        source = sqlite3.connect(template)
+        target = engine.raw_connection()
+        try:
+            source.backup(target.driver_connection)  # page by page through SQLite: the engine's own file
+        finally:
+            target.close()
+            source.close()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(context, "_migrate", from_template)
+        yield
+
+
 @pytest.fixture(autouse=pg_plugin.ACTIVE)
 def _pg_database_per_folder(_pg_template: None) -> Iterator[None]:
     """On PostgreSQL: the databases a test attached are emptied for reuse when it ends; those attached
