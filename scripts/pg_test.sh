@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The database, end-to-end and sync tests against PostgreSQL: starts a throwaway cluster of its own
 # (data folder under a temp folder, its own port on 127.0.0.1), points the suite at it through
-# FIELDDESK_TEST_PG_URL (tests/pg_plugin.py: one database per data folder), and stops and deletes
+# FIELDDESK_TEST_PG_URL (tests/helpers/pg_plugin.py: one database per data folder), and stops and deletes
 # the cluster on exit, whatever happened. Tests marked sqlite_only are skipped there, with the reason.
 #   bash scripts/pg_test.sh                # tests/db and tests/e2e (but the holiday property test, below)
 #   bash scripts/pg_test.sh -x --tb=line        # the same set, pytest options added

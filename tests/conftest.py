@@ -19,15 +19,11 @@ _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 _hypothesis_settings.register_profile("explore", print_blob=True)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-from desktop_app.core.audit import Actor  # noqa: E402
 from desktop_app.core.context import AppContext, open_context  # noqa: E402
-from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office  # noqa: E402
-from tests import pg_plugin  # noqa: E402
-
-# The office-style sample spreadsheets live in the repository (tests/fixtures/samples, copied from the
-# project's shared samples; make_samples.py there regenerates them), so a clone alone passes the suite.
-SAMPLES = Path(__file__).resolve().parent / "fixtures" / "samples"
-TEST_ACTOR = Actor("tester", "测试员")
+from desktop_app.org.organisation import initialise_office
+from desktop_app.org.organisation import PersonInput, SetupInput  # noqa: E402
+from tests.helpers import pg_plugin  # noqa: E402
+from tests.helpers.common import TEST_ACTOR  # noqa: E402
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -53,6 +49,43 @@ def _pg_template() -> Iterator[None]:
         mp.setattr(server_db, "stored_url", lambda data: real(data) or pg_plugin.attach(data.root))
         yield
     pg_plugin.drop_template()
+
+
+@pytest.fixture(scope="session", autouse=not pg_plugin.ACTIVE)
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """On SQLite: a new data folder's database starts as a copy of one database migrated when the run
+    begins (as on PostgreSQL, above), instead of running every migration again for each folder a test
+    opens (most of the time a small test took). Databases of an earlier revision are still migrated for
+    real, and so are the migration tests' own engines and every child process (``fielddesk …``)."""
+    import sqlite3
+
+    from sqlalchemy import Engine
+
+    from db import migrate
+    from db.engine import make_engine, sqlite_url
+    from desktop_app.core import context
+
+    template = tmp_path_factory.mktemp("migrated") / "fielddesk.db"
+    engine = make_engine(sqlite_url(template))
+    migrate.upgrade(engine)
+    engine.dispose()
+    real = context._migrate
+
+    def from_template(data: object, engine: Engine, current: str | None, existed: bool, notices: list[str]) -> None:
+        if existed or current is not None or engine.dialect.name != "sqlite":  # only a brand-new file
+            real(data, engine, current, existed, notices)
+            return
+        source = sqlite3.connect(template)
+        target = engine.raw_connection()
+        try:
+            source.backup(target.driver_connection)  # page by page through SQLite: the engine's own file
+        finally:
+            target.close()
+            source.close()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(context, "_migrate", from_template)
+        yield
 
 
 @pytest.fixture(autouse=pg_plugin.ACTIVE)

@@ -19,7 +19,7 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org import accounts
 from desktop_app.org import organisation as org
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 PW = "Jinghong2026"

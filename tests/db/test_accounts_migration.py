@@ -18,7 +18,7 @@ from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org import accounts
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _all_counts(engine) -> dict[str, int]:  # noqa: ANN001

@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select, text
-from test_sync_support import make_office
 
 from db.base import new_id
 from db.bulk import SyncedRows
 from db.models import ChangeLog, Progress, Section
+from tests.helpers.sync_support import make_office
 
 
 def test_bulk_rows_get_stamps_and_log_entries_numbered_after_the_orm_ones(tmp_path: Path) -> None:

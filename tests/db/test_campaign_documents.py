@@ -18,7 +18,7 @@ from desktop_app.documents.campaign_data import plan_in_period
 from desktop_app.documents.kinds import write_document
 from desktop_app.documents.official import DocFonts
 from desktop_app.documents.periods import make_period, parse_period
-from tests.campaign_dataset import TODAY, build
+from tests.helpers.campaign_dataset import TODAY, build
 
 FONTS = DocFonts(body="仿宋_GB2312", title="宋体", title_bold=True)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import make_office, rows, send, trust_both
 
 from db.models import Person, Section
 from desktop_app.campaign import contacts, evaluation, meetings, outcomes, plans
@@ -20,7 +19,8 @@ from desktop_app.campaign.outcomes import OutcomeFields, OutcomeFilter
 from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.org import scope
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.sync_support import make_office, rows, send, trust_both
 
 TABLES = ("period_plan", "plan_item", "section_score", "contact_point", "outcome")
 

@@ -16,7 +16,7 @@ from desktop_app.ledger.types import IssueInput
 from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import visits
 from desktop_app.work.types import VisitInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 TODAY = dt.date(2026, 8, 15)  # Q3 running: Q1, Q2 are over, Q4 not begun
 

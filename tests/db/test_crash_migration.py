@@ -22,7 +22,7 @@ from desktop_app.cli.selftest import check_database
 from desktop_app.core import backup
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import MigrationInterruptedError, ValidationError
-from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
+from tests.helpers.safety import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 OLD = "0004"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core.context import open_context
-from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, POSIX_ONLY, cli, count, fd, killed_at
+from tests.helpers.common import SAMPLES
+from tests.helpers.safety import INIT, POSIX_ONLY, cli, count, fd, killed_at
 
 pytestmark = [POSIX_ONLY, pytest.mark.sqlite_only("kills a restore that swaps the SQLite file")]  # both: one assignment replaced the other
 

@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import make_office, send, trust_both
 
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
@@ -15,6 +14,7 @@ from desktop_app.org import scope
 from desktop_app.org.organisation import PersonInput, add_person
 from desktop_app.work import clashes, crowding, visit_state, visits
 from desktop_app.work.types import VisitInput
+from tests.helpers.sync_support import make_office, send, trust_both
 
 D = dt.date
 A, B, P = "532801", "532822", "532800"

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_sync_support import prefecture_and_counties, send
 
 from desktop_app.core.context import AppContext
 from desktop_app.dashboard import summary as dashboard
@@ -25,6 +24,7 @@ from desktop_app.reports.jobs import PrintJob, render
 from desktop_app.reports.summary import fetch_summary_report
 from desktop_app.work import topics, visits
 from desktop_app.work.types import OutcomeInput, TopicInput, VisitInput
+from tests.helpers.sync_support import prefecture_and_counties, send
 
 D = dt.date
 A, B, P = "532801", "532822", "532800"

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import counties_reported, export, send
 
 from db.models import AuditEntry, Extension, Issue
 from desktop_app.core.audit import Actor
@@ -23,6 +22,7 @@ from desktop_app.ledger.deadline import adjust_deadline
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput
 from desktop_app.sync.apply import ImportReport, import_bundle
+from tests.helpers.sync_support import counties_reported, export, send
 
 A, B, P = "532801", "532822", "532800"
 WHO = Actor("tester", "测试员")

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
-from test_sync_support import export, make_office, trust_both
 
 from db.changes import decode_fields
 from db.models import (
@@ -33,6 +32,7 @@ from desktop_app.core.errors import ValidationError
 from desktop_app.demo import generate as demo
 from desktop_app.demo import ledger as demo_ledger
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.sync_support import export, make_office, trust_both
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -83,10 +83,17 @@ def test_same_seed_same_office_other_seed_other_office(tmp_path: Path) -> None:
     assert a["people"] == c["people"]  # the organisation is the same office whatever the seed
 
 
-def test_counts_in_the_summary_match_the_database(tmp_path: Path) -> None:
-    summary = _generate(tmp_path / "d", 300)
+@pytest.fixture(scope="module")
+def county_300(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The default demo county (300 items, seed 2026) and its summary: made once for the tests that only read it."""
+    root = tmp_path_factory.mktemp("demo") / "d"
+    return root, _generate(root, 300)
+
+
+def test_counts_in_the_summary_match_the_database(county_300: tuple[Path, dict[str, Any]]) -> None:
+    root, summary = county_300
     assert summary["office_code"] == "532822" and summary["office_name"] == "勐海县乡村振兴局"
-    ctx = _open(tmp_path / "d")
+    ctx = _open(root)
     try:
         with ctx.db.session() as s:
             def count(model: type) -> int:
@@ -107,9 +114,8 @@ def test_counts_in_the_summary_match_the_database(tmp_path: Path) -> None:
         ctx.close()
 
 
-def test_the_office_looks_like_a_real_one(tmp_path: Path) -> None:
-    _generate(tmp_path / "r", 300)
-    ctx = _open(tmp_path / "r")
+def test_the_office_looks_like_a_real_one(county_300: tuple[Path, dict[str, Any]]) -> None:
+    ctx = _open(county_300[0])
     try:
         with ctx.db.session() as s:
             issues = s.execute(select(Issue.serial, Issue.description, Issue.status, Issue.kind, Issue.deadline,

@@ -17,7 +17,7 @@ import pytest
 
 from desktop_app.cli.selftest import check_database
 from desktop_app.demo.folder import BUILD_DIR
-from tests.safety_helpers import POSIX_ONLY, ROOT, calm, count, env, fd, killed_at, limit_file_size
+from tests.helpers.safety import POSIX_ONLY, ROOT, calm, count, env, fd, killed_at, limit_file_size
 
 ITEMS = "12"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from desktop_app.campaign import meeting_compliance, meetings
 from desktop_app.core.context import open_context
 from desktop_app.demo.generate import generate_demo
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _rows(root: Path) -> tuple[list[tuple], list[tuple[str, str]]]:

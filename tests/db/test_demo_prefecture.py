@@ -20,7 +20,7 @@ from desktop_app.sync import peers
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.sync.prefecture import county_comparison
-from tests import pg_plugin
+from tests.helpers import pg_plugin
 
 TODAY = dt.date(2026, 11, 22)
 COUNTIES = {"532801": "景洪市乡村振兴局", "532822": "勐海县乡村振兴局", "532823": "勐腊县乡村振兴局"}
@@ -28,7 +28,7 @@ COUNTIES = {"532801": "景洪市乡村振兴局", "532822": "勐海县乡村振�
 
 def test_the_prefecture_holds_three_counties_that_came_by_bundle(tmp_path: Path) -> None:
     summary = generate_prefecture_demo(tmp_path / "p", today=TODAY)  # the default size
-    # on PostgreSQL (tests/pg_plugin.py) the three scratch counties are server databases too, not files
+    # on PostgreSQL (tests/helpers/pg_plugin.py) the three scratch counties are server databases too, not files
     assert summary["seconds"] < (40 if pg_plugin.ACTIVE else 20)
     assert {c["code"]: c["name"] for c in summary["counties"]} == COUNTIES
     assert all(c["issues"] == 300 and c["rejected"] == 0 and c["rows"] > 1000 for c in summary["counties"])

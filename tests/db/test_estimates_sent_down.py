@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_sync_support import prefecture_and_counties, send
-
 from db.models import AuditEntry
 from desktop_app import calendar as workdays
 from desktop_app.calendar.notice import parse_notice
@@ -16,6 +14,7 @@ from desktop_app.ledger import detail, estimates, service
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.calendar_saves import save_notice
 from desktop_app.ledger.types import IssueInput
+from tests.helpers.sync_support import prefecture_and_counties, send
 
 D = dt.date
 NOTICE_2027 = "国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：1月1日（周五）至3日（周日）放假，共3天。"

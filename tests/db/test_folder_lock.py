@@ -16,8 +16,8 @@ import pytest
 
 from desktop_app.core import datalock
 from desktop_app.core.context import open_context
-from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, POSIX_ONLY, calm, cli, count, fd, paused_at, start, waiting
+from tests.helpers.common import SAMPLES
+from tests.helpers.safety import INIT, POSIX_ONLY, calm, cli, count, fd, paused_at, start, waiting
 
 SHEET = str(SAMPLES / "ledger.xlsx")
 BUSY = "另一个窗口或命令正在使用本单位数据"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import make_office, prefecture_and_counties, rows, send, trust_both
 
 from db.models import AuditEntry, Holiday, Issue, Office
 from desktop_app import calendar as workdays
@@ -22,6 +21,7 @@ from desktop_app.core.errors import ValidationError
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org import upstream
+from tests.helpers.sync_support import make_office, prefecture_and_counties, rows, send, trust_both
 
 D = dt.date
 STATE_DAY = D(2026, 11, 2)  # a Monday: the prefecture's local holiday (州庆)

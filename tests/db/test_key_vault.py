@@ -13,7 +13,7 @@ from desktop_app.core import backup
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import SyncError
 from desktop_app.org import accounts, key_vault, keys
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 PW = "Jinghong2026"
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
-from test_sync_support import add_issue, add_progress, edit, export, make_office, send, trust_both
 
 from db import migrate
 from db.changes import ALL_FIELDS, STAMP_COLUMNS, decode_fields, encode_fields, insert_fields
 from db.engine import make_engine, sqlite_url
 from db.models import ChangeLog, Issue
 from desktop_app.core.context import AppContext
+from tests.helpers.sync_support import add_issue, add_progress, edit, export, make_office, send, trust_both
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 

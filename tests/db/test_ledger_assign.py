@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import add_issue, edit, export, prefecture_and_counties, send
 
 from db.models import AuditEntry, ChangeLog, Issue, Setting
 from db.models_ledger import IssueSearchKey
@@ -25,7 +24,8 @@ from desktop_app.ledger.query import IssueFilter, iter_issue_rows
 from desktop_app.ledger.service import LedgerValidationError
 from desktop_app.ledger.types import IssueInput
 from desktop_app.sync.apply import ImportReport, import_bundle
-from tests import pg_plugin
+from tests.helpers import pg_plugin
+from tests.helpers.sync_support import add_issue, edit, export, prefecture_and_counties, send
 
 A, B, P = "532801", "532822", "532800"
 WHO = Actor("tester", "测试员")

@@ -10,7 +10,7 @@ from desktop_app.ledger import search
 from desktop_app.ledger.query import IssueFilter, count_is_slow, count_issues, fetch_page, iter_issue_rows
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 pytestmark = pytest.mark.sqlite_only("SQLite's FTS5 character index decides what is broad; PostgreSQL has no such index (a LIKE scan)")
 

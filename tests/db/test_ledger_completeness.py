@@ -17,7 +17,7 @@ from desktop_app.excel.service import import_file
 from desktop_app.ledger import completeness, detail, lifecycle, query, service
 from desktop_app.ledger.service import LedgerValidationError
 from desktop_app.ledger.types import IssueInput
-from tests.unit.excel_helpers import make_sheet
+from tests.helpers.excel_sheets import make_sheet
 
 D = dt.date
 FULL = {"measures": "逐户排查", "unit": "勐罕镇", "person": "岩温"}

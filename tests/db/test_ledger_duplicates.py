@@ -5,7 +5,7 @@ from __future__ import annotations
 from desktop_app.core.context import AppContext
 from desktop_app.ledger import duplicates, lifecycle, service
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def test_same_description_and_unit_of_a_live_item(ctx: AppContext) -> None:

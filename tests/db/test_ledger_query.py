@@ -15,7 +15,7 @@ from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibili
 from desktop_app.ledger.types import IssueInput
 from desktop_app.ledger.warnings import colour_of, warning_clock
 from desktop_app.org import settings
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 TODAY = D(2026, 2, 10)  # a Tuesday before the Spring Festival

@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import add_issue, make_office, send, trust_both
 
 from db.models import Issue
 from desktop_app.core.audit import Actor
@@ -16,6 +15,7 @@ from desktop_app.ledger import rights
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput
 from desktop_app.sync.apply import ImportReport
+from tests.helpers.sync_support import add_issue, make_office, send, trust_both
 
 A, P = "532801", "532800"
 WHO = Actor("tester", "测试员")

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from test_sync_support import add_issue, prefecture_and_counties, send
 
 from desktop_app.cli import main as cli
 from desktop_app.core.context import AppContext
@@ -23,7 +22,8 @@ from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page, filt
 from desktop_app.ledger.summaries import due_summary, ledger_stats, responsibility_summary, supervision_list
 from desktop_app.org import scope
 from desktop_app.reports import jobs
-from tests import pg_plugin
+from tests.helpers import pg_plugin
+from tests.helpers.sync_support import add_issue, prefecture_and_counties, send
 
 TODAY = dt.date(2026, 11, 2)
 A, B, P = "532801", "532822", "532800"

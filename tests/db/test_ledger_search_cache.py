@@ -13,7 +13,7 @@ from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.query import IssueFilter, count_issues, fetch_page
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _matches(ctx: AppContext) -> list[str]:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_sync_support import prefecture_and_counties, send
 
 from db.models import Progress
 from desktop_app.core.audit import Actor
@@ -19,7 +18,8 @@ from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput, TimelineEntry
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.sync_support import prefecture_and_counties, send
 
 A, P = "532801", "532800"
 CLERK = Actor("zhangsan", "张三")

@@ -18,15 +18,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
-from test_sync_support import export, make_office, trust_both
 
 from desktop_app.cli.main import run
 from desktop_app.core import backup, db_errors
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import DatabaseCorruptError, DatabaseError
 from desktop_app.sync import apply
-from tests.conftest import SAMPLES
-from tests.safety_helpers import INIT, POSIX_ONLY, ROOT, calm, count, env, fd, limit_file_size
+from tests.helpers.common import SAMPLES
+from tests.helpers.safety import INIT, POSIX_ONLY, ROOT, calm, count, env, fd, limit_file_size
+from tests.helpers.sync_support import export, make_office, trust_both
 
 SHEET = str(SAMPLES / "ledger.xlsx")
 
@@ -181,7 +181,6 @@ def test_an_import_refused_by_the_database_reports_words_not_sql(tmp_path: Path,
 
 
 def test_the_gui_shows_the_machine_failures_calmly(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("PySide6")
     from ui import dialogs
 
     shown: list[str] = []

@@ -17,7 +17,7 @@ from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
 from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office, list_people, list_sections
 from desktop_app.reports import jobs
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import make_office, rows, send, trust_both
 
 from db.models import Person, Section
 from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
 from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.org import scope
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.sync_support import make_office, rows, send, trust_both
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from desktop_app.core.context import AppContext, open_context
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org.organisation import SetupInput, initialise_office
-from tests import pg_plugin
-from tests.conftest import TEST_ACTOR
-from tests.db.test_server_db import needs_pg
+from tests.helpers import pg_plugin
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.pg_plugin import needs_pg
 
 #: the SQLite text index is rebuilt on a SQLite copy (its keys, and its position in setting): compared by the command
 INDEX_TABLES = ("issue_search_key", "setting")

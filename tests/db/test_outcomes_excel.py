@@ -19,7 +19,7 @@ from desktop_app.org.organisation import list_sections
 from desktop_app.reports.jobs import PrintJob, render
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _fill(ctx) -> None:

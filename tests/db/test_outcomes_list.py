@@ -16,7 +16,7 @@ from desktop_app.ledger.types import IssueInput
 from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import OutcomeInput, TopicInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 @pytest.fixture

@@ -21,10 +21,9 @@ from db.models import Issue
 from desktop_app.core.context import AppContext
 from desktop_app.ledger import query, search
 from desktop_app.ledger.query import IssueFilter, count_issues
-from tests import pg_plugin
+from tests.helpers import pg_plugin
 
-pytestmark = pytest.mark.skipif(not pg_plugin.ACTIVE, reason="needs a PostgreSQL server: FIELDDESK_TEST_PG_URL "
-                                                              "(scripts/pg_test.sh starts one)")
+pytestmark = pg_plugin.needs_pg
 
 FIELDS = bigrams.INDEXED_FIELDS
 

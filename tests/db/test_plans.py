@@ -14,7 +14,7 @@ from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
 from desktop_app.org.organisation import list_people, list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 

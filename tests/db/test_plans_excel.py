@@ -13,7 +13,7 @@ from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
 from desktop_app.org.organisation import list_people, list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 

@@ -16,7 +16,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from sqlalchemy import func, select
-from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
 from db.models import AuditEntry, ChangeLog
 from desktop_app.cli import main as cli
@@ -30,6 +29,7 @@ from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.reports.jobs import PrintJob, _report, render
 from desktop_app.work import clashes, days, topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
+from tests.helpers.sync_support import make_office, prefecture_and_counties, send, trust_both
 
 D = dt.date
 A, B, P = "532801", "532822", "532800"

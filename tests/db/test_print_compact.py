@@ -17,7 +17,7 @@ from desktop_app.cli.main import run as cli_main
 from desktop_app.demo import generate as demo
 from desktop_app.reports import fonts
 from desktop_app.reports.layout import Column, TableLook, fit_columns, paged_tables, token_min_widths
-from tests import pg_plugin
+from tests.helpers import pg_plugin
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -160,7 +160,7 @@ def test_rare_names_print_with_geta_and_a_warning_naming_the_items(ctx, tmp_path
     from desktop_app.ledger.service import create_issues
     from desktop_app.ledger.types import IssueInput
     from desktop_app.reports import jobs
-    from tests.conftest import TEST_ACTOR
+    from tests.helpers.common import TEST_ACTOR
 
     people = ["王芳", "刘䶮", "吉𠮷", "赵㛃"]
     items = [IssueInput(description=f"第{i}号：村级活动场所设施闲置。", category="基层党建", measures="盘活。",
@@ -181,7 +181,7 @@ def test_rare_names_print_with_geta_and_a_warning_naming_the_items(ctx, tmp_path
 
     # a TrueType font holding them anywhere on the computer: found by its coverage, no 〓, no warning
     from desktop_app.reports import font_scan
-    from tests.fontmaker import make_font
+    from tests.helpers.fontmaker import make_font
 
     make_font(tmp_path / "fonts" / "ext.ttf", "HanaMinA", RARE_NAMES)
     fs2 = fonts.build_fontset(fonts.default_choice([]),
@@ -199,7 +199,7 @@ def test_the_fonts_the_app_ships_or_finds_print_every_rare_name(ctx, tmp_path: P
     from desktop_app.ledger.service import create_issues
     from desktop_app.ledger.types import IssueInput
     from desktop_app.reports import font_scan, jobs
-    from tests.conftest import TEST_ACTOR
+    from tests.helpers.common import TEST_ACTOR
 
     monkeypatch.setenv("FIELDDESK_FONT_CACHE", str(tmp_path / "fonts.json"))
     faces = font_scan.scan()
@@ -221,7 +221,7 @@ def test_cli_print_names_the_rare_characters(ctx, tmp_path: Path, monkeypatch: p
                                             capsys: pytest.CaptureFixture[str]) -> None:
     from desktop_app.ledger.service import create_issues
     from desktop_app.ledger.types import IssueInput
-    from tests.conftest import TEST_ACTOR
+    from tests.helpers.common import TEST_ACTOR
 
     create_issues(ctx.db, TEST_ACTOR, [IssueInput(description="村道破损", unit="综合科", person="刘䶮", year=2026,
                                                   deadline=dt.date(2026, 6, 1))], today=dt.date(2026, 3, 1))

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from desktop_app.core.context import AppContext
+from desktop_app.excel import service
 from desktop_app.quiz import bank, exams
-from tests.conftest import SAMPLES, TEST_ACTOR
-
-service = pytest.importorskip("desktop_app.excel.service")
+from tests.helpers.common import SAMPLES, TEST_ACTOR
 
 
 def test_questions_sheet_imports_through_the_excel_importer(ctx: AppContext) -> None:

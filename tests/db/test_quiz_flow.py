@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from db.models import Attempt, AuditEntry, Award, Paper, PracticeCard, Question
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import StateError, ValidationError
-from desktop_app.org.organisation import list_people
 from desktop_app.quiz import awards, bank, exams, papers, practice, results, sitting
 from desktop_app.quiz.types import AwardWeights, ExamInput, PaperItem, QuestionInput, RowsError, RuleLine, ScoreEntry
-from tests.conftest import TEST_ACTOR
+from desktop_app.org.organisation import list_people
+from tests.helpers.common import TEST_ACTOR
 
 
 def _bank(ctx: AppContext) -> dict[str, str]:
@@ -260,9 +260,9 @@ def test_retired_questions_not_drawn(ctx: AppContext) -> None:
 
 def test_award_combines_ledger_closure_and_grassroots_days(ctx: AppContext) -> None:
     """Fixed data across three capabilities: quiz scores, ledger items, visits."""
-    ledger_service = pytest.importorskip("desktop_app.ledger.service")
-    visits = pytest.importorskip("desktop_app.work.visits")
+    from desktop_app.ledger import service as ledger_service
     from desktop_app.ledger.types import IssueInput
+    from desktop_app.work import visits
     from desktop_app.work.types import VisitInput
 
     _grid_exam(ctx, 1, {"刘洋": 80, "陈静": 80, "黄涛": 80, "吴芳": 80, "赵磊": 80})

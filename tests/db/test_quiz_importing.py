@@ -12,7 +12,7 @@ from db.models import Attempt, AuditEntry, Exam, Question
 from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams, importing
 from desktop_app.quiz.types import RowsError
-from tests.conftest import SAMPLES, TEST_ACTOR
+from tests.helpers.common import SAMPLES, TEST_ACTOR
 
 
 def _sheet_rows(name: str) -> list[list]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_sync_support import make_office
 
 from db.base import new_id
 from db.models import Issue, Office
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import SetupRequiredError, ValidationError
 from desktop_app.org import scope
+from tests.helpers.sync_support import make_office
 
 
 def _foreign_issue(ctx: AppContext, office: str) -> None:

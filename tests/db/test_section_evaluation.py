@@ -15,7 +15,7 @@ from desktop_app.quiz import awards
 from desktop_app.quiz.types import AwardWeights
 from desktop_app.work import topics
 from desktop_app.work.types import EvaluationWeights
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 CLERK = Actor("wufang", "吴芳", rights=frozenset({"record", "view"}), account=True)
 LEADER = Actor("liuyang", "刘洋", rights=frozenset({"approve", "view"}), account=True)

@@ -16,21 +16,20 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from db.models import AuditEntry, ChangeLog, Issue
-from desktop_app.cli.main import run
 from desktop_app.core import audit, server_db
+from desktop_app.cli.main import run
 from desktop_app.core.config import DataDir
 from desktop_app.core.context import AppContext, open_context
+from desktop_app.org.organisation import initialise_office
 from desktop_app.core.errors import StaleEditError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.org.organisation import SetupInput, initialise_office
-from tests import pg_plugin
-from tests.conftest import TEST_ACTOR
-
-needs_pg = pytest.mark.skipif(not pg_plugin.ACTIVE, reason="needs a PostgreSQL server: FIELDDESK_TEST_PG_URL "
-                                                           "(scripts/pg_test.sh starts one)")
+from desktop_app.org.organisation import SetupInput
+from tests.helpers import pg_plugin
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.pg_plugin import needs_pg
 
 
 def _admin_sql(sql: str, database: str = "postgres") -> None:

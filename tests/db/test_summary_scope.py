@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_sync_support import add_issue, prefecture_and_counties, send
-
 from desktop_app.org import scope
 from desktop_app.reports.jobs import PrintJob
 from desktop_app.reports.summary import fetch_summary_report
+from tests.helpers.sync_support import add_issue, prefecture_and_counties, send
 
 
 def test_prefecture_summary_counts_every_county(tmp_path: Path) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import orjson
 from sqlalchemy import select
-from test_sync_support import export, prefecture_and_counties
 
 from db.models import ChangeLog
 from desktop_app.ledger import lifecycle as lc
@@ -18,6 +17,7 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org import accounts
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.sync_support import export, prefecture_and_counties
 
 PW = "Jinghong2026"
 
@@ -60,11 +60,11 @@ def test_a_county_whose_audit_log_shrank_is_noticed_by_the_prefecture(tmp_path: 
     import json
 
     from sqlalchemy import text
-    from test_sync_support import add_issue, send
 
     from desktop_app.core import audit
     from desktop_app.org import organisation as org
     from desktop_app.sync.audit_heads import seen_heads
+    from tests.helpers.sync_support import add_issue, send
 
     a, b, p = prefecture_and_counties(tmp_path)
     try:

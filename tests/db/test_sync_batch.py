@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_sync_support import add_issue, count, db_fingerprint, export, make_office, trust_both
 
 from db.models import Issue, PeerState
 from desktop_app.sync.batch import bundle_files, import_batch, order_bundles
 from desktop_app.sync.peers import merge_acks
+from tests.helpers.sync_support import add_issue, count, db_fingerprint, export, make_office, trust_both
 
 
 @pytest.fixture

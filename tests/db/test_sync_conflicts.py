@@ -8,12 +8,23 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import add_issue, count, db_fingerprint, edit, export, make_office, rows, send, trust_both
 
 from db.changes import HybridClock
 from db.models import Closure, Issue, SyncConflict
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.clock import share_wall
+from tests.helpers.sync_support import (
+    add_issue,
+    count,
+    db_fingerprint,
+    edit,
+    export,
+    make_office,
+    rows,
+    send,
+    trust_both,
+)
 
 
 @pytest.fixture
@@ -56,9 +67,10 @@ def test_concurrent_edits_of_a_shared_field_converge_with_the_loser_logged(tmp_p
     iid = add_issue(a, assigned_by_office="532800")
     send(a, p, tmp_path / "1")
     send(p, a, tmp_path / "1a")
+    wall = share_wall(a, p)
     # the prefecture closes the item while the county, not knowing, marks it done
     edit(a, Issue, iid, status="done")
-    time.sleep(0.005)
+    wall.advance()  # the prefecture's edit is the later one
     edit(p, Issue, iid, status="closed")
     rep_p = send(a, p, tmp_path / "2")
     rep_a = send(p, a, tmp_path / "3")
@@ -79,8 +91,9 @@ def test_a_resolution_propagates(tmp_path: Path) -> None:
     iid = add_issue(a, assigned_by_office="532800")
     send(a, p, tmp_path / "1")
     send(p, a, tmp_path / "1a")
+    wall = share_wall(a, p)
     edit(a, Issue, iid, status="done")
-    time.sleep(0.005)
+    wall.advance()
     edit(p, Issue, iid, status="closed")
     send(a, p, tmp_path / "2")
     send(p, a, tmp_path / "3")
@@ -237,10 +250,11 @@ def test_the_dry_run_report_equals_the_real_report_and_changes_nothing(tmp_path:
     shared = add_issue(a, assigned_by_office="532800", serial="2026-001")
     send(a, p, tmp_path / "1")
     send(p, a, tmp_path / "1a")
+    wall = share_wall(a, p)
     add_issue(a, serial="2026-002")  # created
     edit(a, Issue, shared, deadline=dt.date(2027, 1, 1))  # refused: the prefecture owns it
     edit(a, Issue, shared, status="done")
-    time.sleep(0.005)
+    wall.advance()
     edit(p, Issue, shared, status="closed")  # conflict with the county's "done"
     bundle = export(a, p, tmp_path / "2").file
     before = db_fingerprint(p)

@@ -8,17 +8,17 @@ of exchange, with the same winner and loser everywhere; delete-vs-edit likewise,
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from test_sync_support import add_issue, edit, export, prefecture_and_counties, rows
 
 from db.models import Issue, SyncConflict
 from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
+from tests.helpers.clock import FakeWall, share_wall
+from tests.helpers.sync_support import add_issue, edit, export, prefecture_and_counties, rows
 
 
 @pytest.fixture
@@ -40,6 +40,13 @@ def world(tmp_path: Path):
         c.close()
 
 
+@pytest.fixture
+def wall(world) -> FakeWall:
+    """The three offices' clocks on one fake wall, moved by hand: which concurrent edit is later is chosen."""
+    a, b, p, _iid, _sync = world
+    return share_wall(a, b, p)
+
+
 def logged(ctx) -> list[tuple]:
     """Every conflict on an office: (field, winner office, loser office, winner hlc, loser hlc)."""
     with ctx.db.session() as s:
@@ -56,7 +63,7 @@ def settle(a, b, p, sync) -> None:
 
 @pytest.mark.parametrize("first", ["county", "prefecture"])
 @pytest.mark.parametrize("b_sees_early", [False, True])
-def test_a_concurrent_edit_is_logged_once_on_every_office(world, first: str, b_sees_early: bool) -> None:
+def test_a_concurrent_edit_is_logged_once_on_every_office(world, wall: FakeWall, first: str, b_sees_early: bool) -> None:
     a, b, p, iid, sync = world
     # the county marks the item done while the prefecture, not knowing, reopens it to in-progress
     writes = [(a, "done"), (p, "in_progress")]
@@ -64,7 +71,7 @@ def test_a_concurrent_edit_is_logged_once_on_every_office(world, first: str, b_s
         writes.reverse()
     for ctx, status in writes:
         edit(ctx, Issue, iid, status=status)
-        time.sleep(0.005)
+        wall.advance()
         if ctx is p and b_sees_early:
             sync(p, b)  # the other county hears the prefecture's version before the conflict exists
     settle(a, b, p, sync)
@@ -80,10 +87,10 @@ def test_a_concurrent_edit_is_logged_once_on_every_office(world, first: str, b_s
         assert c.winner_value == winner[1] and c.loser_value == writes[0][1]
 
 
-def test_a_resolution_closes_the_conflict_on_every_office(world) -> None:
+def test_a_resolution_closes_the_conflict_on_every_office(world, wall: FakeWall) -> None:
     a, b, p, iid, sync = world
     edit(p, Issue, iid, status="in_progress")
-    time.sleep(0.005)
+    wall.advance()
     edit(a, Issue, iid, status="done")
     settle(a, b, p, sync)
     [c] = conflicts.list_conflicts(a.db)
@@ -96,15 +103,16 @@ def test_a_resolution_closes_the_conflict_on_every_office(world) -> None:
 
 
 @pytest.mark.parametrize("delete_first", [False, True])
-def test_delete_versus_edit_is_logged_once_on_every_office_with_both_versions(world, delete_first: bool) -> None:
+def test_delete_versus_edit_is_logged_once_on_every_office_with_both_versions(world, wall: FakeWall,
+                                                                               delete_first: bool) -> None:
     a, b, p, iid, sync = world
     if delete_first:
         edit(a, Issue, iid, deleted=True)
-        time.sleep(0.005)
+        wall.advance()
         edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))
     else:
         edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))
-        time.sleep(0.005)
+        wall.advance()
         edit(a, Issue, iid, deleted=True)
     settle(a, b, p, sync)
     for ctx in (a, b, p):
@@ -169,10 +177,10 @@ def test_an_edit_made_after_seeing_an_equal_concurrent_value_is_no_conflict(worl
 
 
 @pytest.mark.parametrize("keep", ["winner", "loser"])
-def test_a_resolved_delete_versus_edit_ends_resolved_on_every_office(world, keep: str) -> None:
+def test_a_resolved_delete_versus_edit_ends_resolved_on_every_office(world, wall: FakeWall, keep: str) -> None:
     a, b, p, iid, sync = world
     edit(a, Issue, iid, deleted=True)
-    time.sleep(0.005)
+    wall.advance()
     edit(p, Issue, iid, deadline=dt.date(2026, 12, 1))  # made later, without knowing of the void
     settle(a, b, p, sync)
     # only the office that may write the field resolves: the others' edit would be refused elsewhere

@@ -12,8 +12,12 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sync_forge import Lines, forge, read_lines
-from test_sync_support import (
+
+from db.models import AuditEntry, ChangeLog, Issue
+from desktop_app.sync.apply import import_bundle
+from desktop_app.sync.pending import pending_counts
+from tests.helpers.sync_forge import Lines, forge, read_lines
+from tests.helpers.sync_support import (
     add_issue,
     add_progress,
     counties_reported,
@@ -24,10 +28,6 @@ from test_sync_support import (
     send,
     trust_both,
 )
-
-from db.models import AuditEntry, ChangeLog, Issue
-from desktop_app.sync.apply import import_bundle
-from desktop_app.sync.pending import pending_counts
 
 A, B, P = "532801", "532822", "532800"
 

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_sync_support import add_issue, db_fingerprint, export, make_office, rows, trust_both
 
 from desktop_app.org import keys
 from desktop_app.sync import peers
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_format import Limits
+from tests.helpers.sync_support import add_issue, db_fingerprint, export, make_office, rows, trust_both
 
 Members = dict[str, bytes]
 

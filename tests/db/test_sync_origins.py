@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import add_issue, add_progress, edit, make_office, rows, trust_both
 
 from db.models import Holiday, Issue
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
+from tests.helpers.sync_support import add_issue, add_progress, edit, make_office, rows, trust_both
 
 
 @pytest.fixture

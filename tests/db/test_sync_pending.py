@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_sync_support import add_issue, export, prefecture_and_counties, send
-
 from desktop_app.sync.pending import pending_counts
+from tests.helpers.sync_support import add_issue, export, prefecture_and_counties, send
 
 
 def test_pending_counts_follow_what_each_office_has_confirmed(tmp_path: Path) -> None:

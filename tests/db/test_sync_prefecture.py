@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_sync_support import add_issue, prefecture_and_counties, send
-
 from db.models import Person, Visit, VisitParticipant
 from desktop_app.sync.prefecture import county_comparison, rankings
+from tests.helpers.sync_support import add_issue, prefecture_and_counties, send
 
 
 def _visit(ctx, days: int) -> None:

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from test_sync_support import add_issue, edit, make_office, rows, trust_both
 
 from db.changes import HybridClock
 from db.engine import Database, make_engine, sqlite_url
@@ -24,6 +23,7 @@ from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.sync import conflicts
 from desktop_app.sync.apply import import_bundle
 from desktop_app.sync.bundle_writer import export_bundle
+from tests.helpers.sync_support import add_issue, edit, make_office, rows, trust_both
 
 pytestmark = pytest.mark.sqlite_only("each example copies the seeded data folders and reopens their SQLite files")
 

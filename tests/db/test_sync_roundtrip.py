@@ -6,7 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import (
+
+from db.models import AttachmentLink, ChangeLog, Issue, Progress
+from desktop_app.core import attachments
+from desktop_app.sync.apply import import_bundle
+from tests.helpers.sync_support import (
     add_issue,
     add_progress,
     count,
@@ -18,10 +22,6 @@ from test_sync_support import (
     send,
     trust_both,
 )
-
-from db.models import AttachmentLink, ChangeLog, Issue, Progress
-from desktop_app.core import attachments
-from desktop_app.sync.apply import import_bundle
 
 
 @pytest.fixture

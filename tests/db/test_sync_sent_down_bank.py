@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import make_office, prefecture_and_counties, send, trust_both
 
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError
@@ -15,6 +14,7 @@ from desktop_app.org import organisation, scope
 from desktop_app.org.organisation import PersonInput
 from desktop_app.quiz import bank, exams, importing, papers, practice
 from desktop_app.quiz.types import ExamInput, PaperItem, QuestionInput, RowsError, RuleLine
+from tests.helpers.sync_support import make_office, prefecture_and_counties, send, trust_both
 
 PREF_QS = [
     QuestionInput("单选", "党的基层组织应当召开党员大会的频次是？", ["每月一次", "每季度一次", "每半年一次"], "B", tags=["党建"]),

@@ -11,12 +11,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from test_sync_support import prefecture_and_counties, send
 
 from db.models import Holiday, Issue
 from desktop_app import calendar as workdays
 from desktop_app.ledger import service
 from desktop_app.ledger.types import IssueInput
+from tests.helpers.sync_support import prefecture_and_counties, send
 
 D = dt.date
 ASSIGNED = D(2026, 9, 30)  # a Wednesday before National Day

@@ -12,7 +12,7 @@ from db.models_quiz import Award, Exam
 from desktop_app.campaign import plans, todo
 from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.org.organisation import list_people, list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 MONDAY = D(2026, 12, 7)  # 2026-W50; December: the half-year award round is due

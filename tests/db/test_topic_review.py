@@ -16,7 +16,7 @@ from desktop_app.org import accounts
 from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import TopicInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 PW = "Jinghong2026"

@@ -33,7 +33,7 @@ PW = "Jinghong2026"
 @pytest.fixture
 def office(ctx: AppContext) -> AppContext:
     """The test county with a clerk (吴芳), an approver who also records (陈静) and another approver (黄涛)."""
-    from tests.conftest import TEST_ACTOR
+    from tests.helpers.common import TEST_ACTOR
 
     accounts.add_account(ctx.db, TEST_ACTOR, "admin", PW, ["admin"], person="刘洋")
     admin = accounts.sign_in(ctx.db, "admin", PW).actor

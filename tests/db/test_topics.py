@@ -12,7 +12,7 @@ from desktop_app.core.errors import StateError, ValidationError
 from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import topic_review, topics
 from desktop_app.work.types import EvaluationWeights, OutcomeInput, TopicInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 @pytest.fixture

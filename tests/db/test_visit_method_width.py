@@ -18,7 +18,7 @@ from desktop_app.demo import generate as demo
 from desktop_app.org.organisation import list_people
 from desktop_app.work import importing, visits
 from desktop_app.work.types import VisitInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 COMBINED = "座谈交流、实地走访、个别访谈、查阅资料"
 

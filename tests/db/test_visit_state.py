@@ -21,7 +21,7 @@ from desktop_app.core.errors import StateError, ValidationError
 from desktop_app.org.organisation import list_people
 from desktop_app.work import days, visit_state, visits
 from desktop_app.work.types import VisitInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 TODAY = dt.date.today()

@@ -7,13 +7,12 @@ import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
-from test_sync_support import prefecture_and_counties, send
-
 from db.models import Visit
 from desktop_app.org.organisation import PersonInput, add_person
 from desktop_app.sync.schema_upgrade import upgrade_changes
 from desktop_app.work import visit_state, visits
 from desktop_app.work.types import VisitInput
+from tests.helpers.sync_support import prefecture_and_counties, send
 
 D = dt.date
 

@@ -12,7 +12,7 @@ from desktop_app.core.errors import ValidationError
 from desktop_app.org.organisation import list_people, list_sections
 from desktop_app.work import clashes, days, visits
 from desktop_app.work.types import VisitInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 D = dt.date
 

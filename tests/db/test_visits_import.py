@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from db.models import Topic, Visit, VisitParticipant
 from desktop_app.core.errors import ValidationError
 from desktop_app.work import days, importing, topics, visits
-from tests.conftest import SAMPLES, TEST_ACTOR
+from tests.helpers.common import SAMPLES, TEST_ACTOR
 
 
 def _counts(ctx) -> tuple[int, int, int]:

@@ -4,28 +4,14 @@ exit and no file."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import subprocess
 from pathlib import Path
 
 from docx import Document
 
-from desktop_app.cli.main import run as cli_run
 from desktop_app.core.context import AppContext
-from tests.campaign_dataset import build
-
-
-def run_cli(root: Path, *args: str) -> tuple[int, dict | None, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli_run(["--data-dir", str(root), *args])
-        except SystemExit as exc:  # argparse's own refusal (an unknown --kind): exit 2
-            code = int(exc.code or 0)
-    text = out.getvalue()
-    return code, (json.loads(text) if code == 0 and text.strip().startswith("{") else None), err.getvalue()
+from tests.helpers.campaign_dataset import build
+from tests.helpers.cli import run_cli
 
 
 def office(ctx: AppContext) -> tuple[Path, dict[str, str]]:

@@ -11,7 +11,7 @@ from desktop_app.campaign import plans
 from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.core.context import AppContext
 from desktop_app.org.organisation import list_people, list_sections
-from tests.e2e.test_campaign_document_cli import run_cli
+from tests.helpers.cli import run_cli
 
 
 def _text(pdf: Path) -> str:

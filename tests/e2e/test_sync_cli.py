@@ -9,12 +9,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests import pg_plugin
+from tests.helpers import pg_plugin
+from tests.helpers.safety import reached
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,8 +90,9 @@ def test_a_folder_of_bundles_imports_in_order(two_offices: tuple[Path, Path], tm
     a, p = two_offices
     folder = tmp_path / "stick"
     folder.mkdir()
+    # no sleep between the two: each command is a process of its own, run to its end before the next starts
+    # (far longer than the millisecond of wall time the second bundle's later clock stamp needs)
     fd(a, "export-bundle", str(folder), "--to", "532800")
-    time.sleep(0.01)
     fd(a, "export-bundle", str(folder), "--to", "532800", "--full")
     res = json.loads(fd(p, "import-bundle", str(folder), "--json").stdout)
     assert [r["status"] for r in res] == ["applied", "applied"]
@@ -108,10 +109,7 @@ def test_a_killed_import_leaves_the_database_unchanged_and_a_retry_succeeds(two_
                             cwd=ROOT, env={**os.environ, "FIELDDESK_TEST_PAUSE_AT": "bundle-import-commit",
                                                  "FIELDDESK_TEST_PAUSE_FILE": str(hold)},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while not hold.exists() and time.time() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    assert hold.exists(), proc.stderr.read().decode() if proc.poll() is not None else "import never reached the hold"
+    reached(proc, hold, "import-bundle at bundle-import-commit")
     os.kill(proc.pid, signal.SIGKILL)  # rows are written, the transaction is not committed
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL

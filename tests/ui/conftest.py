@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -28,6 +27,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop_app.core.errors import FieldDeskError  # noqa: E402
+from tests.helpers.dialogs import DialogAnswers  # noqa: E402
 
 _UI_DIR = Path(__file__).resolve().parent
 
@@ -58,21 +58,6 @@ def _own_user_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings")))
     yield
-
-
-@dataclass
-class DialogAnswers:
-    """Queued answers for ui.dialogs and a record of what was shown."""
-
-    confirms: list[bool] = field(default_factory=list)
-    texts: list[str | None] = field(default_factory=list)
-    files: list[str | None] = field(default_factory=list)
-    infos: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    bugs: list[str] = field(default_factory=list)
-    opened: list[str] = field(default_factory=list)  # files and folders dialogs.open_path was asked to open
-    expect_bugs: bool = False
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError
 from desktop_app.org import accounts
-from tests.conftest import TEST_ACTOR
-from tests.ui.conftest import DialogAnswers
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.dialogs import DialogAnswers
 from ui.settings.accounts_tab import AccountDialog, AccountsTab
 
 PW = "Jinghong2026"

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
 from desktop_app.core.context import AppContext
-from tests.db.test_assign_excel import ASSIGNED, issue_count, make_sheet
-from tests.db.test_sync_support import counties_reported
+from tests.helpers.assign_sheet import ASSIGNED, issue_count, make_sheet
+from tests.helpers.sync_support import counties_reported
 from ui.ledger.assign_sheet_dialog import AssignSheetDialog
 from ui.ledger.ledger_page import LedgerPage
 

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from desktop_app.core.context import AppContext
 from desktop_app.org import accounts
 from desktop_app.org import organisation as org
-from tests.conftest import TEST_ACTOR
-from tests.ui.conftest import DialogAnswers
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.dialogs import DialogAnswers
 from ui.settings.audit_tab import AuditTab
 
 PW = "Jinghong2026"

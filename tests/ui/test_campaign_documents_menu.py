@@ -11,7 +11,7 @@ from docx import Document
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.core.context import AppContext
-from tests.campaign_dataset import build
+from tests.helpers.campaign_dataset import build
 from ui.dashboard.dashboard_page import DashboardPage
 from ui.print.preview_dialog import PrintPreviewDialog
 

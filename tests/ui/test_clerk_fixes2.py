@@ -99,7 +99,7 @@ def test_fill_in_alternatives_read_as_words_not_a_separator(qtbot, ctx: AppConte
     from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
     from desktop_app.reports import fonts
     from desktop_app.reports.paper import PaperData, PaperQuestion, render_paper
-    from tests.conftest import TEST_ACTOR
+    from tests.helpers.common import TEST_ACTOR
     from ui.quiz.models import QuestionBankModel
     from ui.quiz.paper_dialog import PaperViewDialog
 
@@ -135,7 +135,7 @@ def test_ending_the_exam_needs_the_invigilator_to_type_it(qtbot, ctx: AppContext
     """结束本场考试（监考人员） ended everyone's exam on one click (and a 确定) — any candidate could do it."""
     from desktop_app.quiz import bank, exams, papers
     from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
-    from tests.conftest import TEST_ACTOR
+    from tests.helpers.common import TEST_ACTOR
     from ui.quiz.exam_window import ExamWindow
 
     bank.create_question(ctx.db, TEST_ACTOR, QuestionInput("判断", "调研应当轻车简从。", [], "对"))

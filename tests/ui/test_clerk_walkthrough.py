@@ -43,7 +43,7 @@ from desktop_app.sync import peers
 from desktop_app.sync.bundle_writer import export_bundle
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
-from tests.conftest import SAMPLES
+from tests.helpers.common import SAMPLES
 from ui import dialogs, fonts
 from ui.app import qt_gaps_translator
 from ui.excel.import_dialog import ExcelImportDialog

@@ -16,7 +16,7 @@ from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.work import visits
 from desktop_app.work.types import VisitInput
-from tests.db.test_sync_support import prefecture_and_counties, send
+from tests.helpers.sync_support import prefecture_and_counties, send
 from ui.dashboard.dashboard_page import DashboardPage
 from ui.dashboard.quiz_panel import DashboardQuizPanel
 from ui.dashboard.work_panel import DashboardWorkPanel

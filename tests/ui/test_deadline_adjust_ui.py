@@ -15,8 +15,8 @@ from desktop_app.ledger import lifecycle
 from desktop_app.ledger.assign import assign_issues
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.types import IssueInput
-from tests.db.test_sync_support import prefecture_and_counties, send
-from tests.ui.test_ledger_page import drive_dialogs
+from tests.helpers.page_dialogs import drive_dialogs
+from tests.helpers.sync_support import prefecture_and_counties, send
 from ui.ledger.issue_dialog import to_qdate
 from ui.ledger.ledger_page import LedgerPage
 from ui.ledger.step_dialogs import StepDialog

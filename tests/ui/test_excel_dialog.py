@@ -8,8 +8,8 @@ import openpyxl
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from tests.conftest import SAMPLES
-from tests.unit.excel_helpers import counts, make_sheet
+from tests.helpers.common import SAMPLES
+from tests.helpers.excel_sheets import counts, make_sheet
 from ui.excel.actions import export_list
 from ui.excel.import_dialog import ExcelImportDialog
 from ui.excel.preview_model import PreviewModel

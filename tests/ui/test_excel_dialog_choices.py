@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.excel_helpers import counts, make_sheet
-from tests.unit.test_excel_choices import LEDGER, _encrypted
+from tests.helpers.excel_choices import LEDGER, encrypted_workbook
+from tests.helpers.excel_sheets import counts, make_sheet
 from ui.excel.import_dialog import ExcelImportDialog
 from ui.excel.words_dialog import WordsDialog
 
@@ -15,7 +15,7 @@ def _loaded(qtbot, dlg) -> None:
 
 
 def test_password_is_asked_and_a_wrong_one_asked_again(qtbot, ctx, tmp_path: Path, dialog_answers) -> None:
-    p = _encrypted(tmp_path, "调研2026")
+    p = encrypted_workbook(tmp_path, "调研2026")
     dialog_answers.texts = ["wrong", "调研2026"]
     dlg = ExcelImportDialog(ctx, "ledger")
     qtbot.addWidget(dlg)

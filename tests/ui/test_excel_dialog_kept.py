@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from tests.unit.excel_helpers import make_sheet
-from tests.unit.test_excel_kept_columns import LEDGER, TOPICS
+from tests.helpers.excel_sheets import make_sheet
+from tests.helpers.kept_columns import LEDGER, TOPICS
 from ui.excel.import_dialog import ExcelImportDialog
 
 

@@ -7,52 +7,55 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from desktop_app.core.context import AppContext
-from tests.safety_helpers import POSIX_ONLY, ROOT, count, env
+from tests.helpers.safety import POSIX_ONLY, ROOT, count, env
 
 BUSY = "另一个窗口或命令正在使用本单位数据"
 
 HOLDER = """
-import sys, time
+import sys
 from pathlib import Path
 from desktop_app.core import datalock
 datalock.set_purpose("fielddesk import-bundle")
-locks = datalock.hold(Path(sys.argv[1]), writer=sys.argv[3] == "writer")
-flag = Path(sys.argv[2])
-flag.write_text("held")
-while flag.exists():
-    time.sleep(0.05)
+locks = datalock.hold(Path(sys.argv[1]), writer=sys.argv[2] == "writer")
+print("held", flush=True)
+sys.stdin.read()  # holds the folder until the test closes our stdin (or ends)
 """
 
 
-def _hold(root: Path, flag: Path, kind: str) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), str(flag), kind], cwd=ROOT, env=env())
-    deadline = time.monotonic() + 30
-    while not flag.exists():
-        assert proc.poll() is None and time.monotonic() < deadline
-        time.sleep(0.05)
+def _hold(root: Path, kind: str) -> subprocess.Popen[str]:
+    """Another process holding ``root`` (as a writer or a reader); returns once it holds it."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), kind], cwd=ROOT, env=env(), text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert proc.stdout is not None
+    said = proc.stdout.readline()  # blocks until it holds the folder; "" if it ended first
+    assert said == "held\n", (said, proc.wait(30))
     return proc
 
 
-def test_a_second_window_is_told_calmly_and_does_not_open(ctx: AppContext, tmp_path: Path, dialog_answers,  # noqa: ANN001
+def _release(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.close()
+    proc.stdout.close()
+    assert proc.wait(30) == 0
+
+
+def test_a_second_window_is_told_calmly_and_does_not_open(ctx: AppContext, dialog_answers,  # noqa: ANN001
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from ui import app
 
     root = ctx.data.root
     ctx.close()  # this test process is the second window: another process holds the folder
-    flag = tmp_path / "flag"
-    holder = _hold(root, flag, "writer")
+    holder = _hold(root, "writer")
     try:
         monkeypatch.setattr(app, "GUI_LOCK_WAIT_S", 0.2)
         assert app.open_data(root, ctx.actor) is None
     finally:
-        flag.unlink()
-        holder.wait(30)
+        _release(holder)
     assert len(dialog_answers.warnings) == 1
     text = dialog_answers.warnings[0]
     assert BUSY in text and "fielddesk import-bundle" in text and "Traceback" not in text
@@ -62,19 +65,17 @@ def test_a_second_window_is_told_calmly_and_does_not_open(ctx: AppContext, tmp_p
 
 
 @POSIX_ONLY  # a reader's shared lock: Windows itself refuses to replace an open file instead
-def test_restore_in_the_window_is_refused_while_another_program_reads(ctx: AppContext, tmp_path: Path,  # noqa: ANN001
+def test_restore_in_the_window_is_refused_while_another_program_reads(ctx: AppContext,  # noqa: ANN001
                                                                      dialog_answers) -> None:
     from desktop_app.core import backup
     from ui.settings import backup_ops
 
     made = backup.make_backup(ctx.data.db_path, ctx.data.backups, "manual")
-    flag = tmp_path / "flag"
-    reader = _hold(ctx.data.root, flag, "reader")
+    reader = _hold(ctx.data.root, "reader")
     try:
         assert not backup_ops.restore_from(None, ctx, made)
     finally:
-        flag.unlink()
-        reader.wait(30)
+        _release(reader)
     assert any(BUSY in w and "打印" in w for w in dialog_answers.warnings), dialog_answers.warnings
     assert count(ctx.data.db_path, "person") == 5 and ctx.office_code == "532801"  # reopened, untouched
     dialog_answers.warnings.clear()

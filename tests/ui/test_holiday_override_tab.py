@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.models import Office
 from desktop_app import calendar as workdays
 from desktop_app.ledger import service
-from tests.db.test_sync_support import make_office, send, trust_both
+from tests.helpers.sync_support import make_office, send, trust_both
 from ui.settings.holidays_tab import HolidaysTab
 from ui.settings.office_tab import OfficeTab
 

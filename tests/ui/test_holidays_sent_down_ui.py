@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from desktop_app import calendar as workdays
-from tests.db.test_sync_support import make_office, send, trust_both
+from tests.helpers.sync_support import make_office, send, trust_both
 from ui.settings.holidays_tab import HolidaysTab
 
 D = dt.date

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QDialog
 from desktop_app.core.context import AppContext
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.org import scope
-from tests.db.test_sync_support import add_issue, make_office, prefecture_and_counties, send
-from tests.ui.test_ledger_page import drive_dialogs
+from tests.helpers.page_dialogs import drive_dialogs
+from tests.helpers.sync_support import add_issue, make_office, prefecture_and_counties, send
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
 from ui.ledger.ledger_page import LedgerPage
 

@@ -12,7 +12,8 @@ from desktop_app.ledger.query import IssueFilter, count_issues
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.summaries import responsibility_summary, supervision_list
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.qt import wait_for_workers
 from ui.ledger import ledger_page
 from ui.ledger.issue_table_model import PAGE, IssueTableModel
 from ui.ledger.ledger_page import TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage
@@ -43,7 +44,7 @@ def test_a_broad_text_shows_its_first_page_then_the_count(qtbot, qtmodeltester, 
     # a newer query drops the older count when it arrives late
     model.set_query(f)
     model.set_query(IssueFilter(year=2026, text="资金"))
-    qtbot.wait(300)
+    wait_for_workers(qtbot)  # the older query's count, had it started, has ended and been dropped
     assert model.rowCount() == count_issues(big.db, IssueFilter(year=2026, text="资金")) < PAGE
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,33 +14,14 @@ from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.summaries import responsibility_summary, supervision_list
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.page_dialogs import drive_dialogs
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
 from ui.ledger.issue_table_model import PAGE, IssueTableModel
 from ui.ledger.ledger_page import LedgerPage
 from ui.ledger.stats_widget import LedgerStatsWidget
 from ui.ledger.step_dialogs import StepDialog
 from ui.ledger.summary_models import ResponsibilityModel, SupervisionModel
-
-Filler = Callable[[QDialog], None]
-
-
-def drive_dialogs(page: LedgerPage, monkeypatch: pytest.MonkeyPatch, fill: Filler,
-                  kind: type[QDialog] = QDialog) -> list[QDialog]:
-    """Replace the modal exec: fill the form, then press 保存/确定 (accept → service call).
-
-    Each dialog the page opens must be a ``kind``; the list holds them in order."""
-    seen: list[QDialog] = []
-
-    def run(dlg: QDialog) -> int:
-        assert isinstance(dlg, kind), dlg
-        seen.append(dlg)
-        fill(dlg)
-        dlg.accept()
-        return int(dlg.result())
-
-    monkeypatch.setattr(page, "exec_dialog", run)
-    return seen
 
 
 def test_item_lifecycle_through_the_page(qtbot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch,

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
-from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
+from tests.helpers.sync_support import add_issue, prefecture_and_counties, send
 from ui.ledger.issue_table_model import COLUMNS
 from ui.ledger.ledger_page import LedgerPage
 

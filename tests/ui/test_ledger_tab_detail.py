@@ -11,7 +11,7 @@ from desktop_app.core.context import AppContext
 from desktop_app.ledger import lifecycle as lc
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 from ui.ledger.ledger_page import TAB_ITEMS, TAB_RESPONSIBILITY, TAB_SUPERVISION, LedgerPage
 from ui.signals import Kind, notify
 

@@ -16,7 +16,7 @@ from desktop_app.campaign import meetings
 from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
 from desktop_app.org import scope
 from desktop_app.org.organisation import PersonInput, add_person, list_people, list_sections
-from tests.db.test_sync_support import make_office, send, trust_both
+from tests.helpers.sync_support import make_office, send, trust_both
 from ui.campaign.meeting_dialog import ABSENT, MeetingDialog
 from ui.campaign.meetings_page import MeetingsPage
 from ui.work.widgets import select_data

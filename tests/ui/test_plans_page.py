@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 from desktop_app.campaign import periods, plans
 from desktop_app.campaign.plans import PlanItemInput
 from desktop_app.org.organisation import list_people, list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 from ui.campaign.plan_models import COL_DUE, COL_OWNER, COL_STATE, COL_TEXT
 from ui.campaign.plans_page import PlansPage
 

@@ -15,8 +15,8 @@ from desktop_app.campaign.evaluation import ScoreInput
 from desktop_app.campaign.periods import Period
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
-from tests.db.test_county_compare import seed_county
-from tests.db.test_sync_support import prefecture_and_counties, send
+from tests.helpers.county_seed import seed_county
+from tests.helpers.sync_support import prefecture_and_counties, send
 from ui.campaign.plans_page import PlansPage
 from ui.campaign.results_page import ResultsPage
 from ui.office_scope import OfficeScopeCombo

@@ -20,7 +20,7 @@ from desktop_app.quiz import exams
 from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
-from tests.db.test_sync_support import make_office, send, trust_both
+from tests.helpers.sync_support import make_office, send, trust_both
 from ui.office_scope import OfficeScopeCombo
 from ui.quiz.results_tab import ResultsTab
 from ui.work.topics_page import TopicsPage

@@ -8,7 +8,7 @@ from desktop_app.core.context import AppContext
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports.jobs import PrintJob
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 from ui.print.preview_dialog import open_print_preview
 
 

@@ -16,7 +16,7 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports import fonts
 from desktop_app.reports.jobs import PrintJob
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 from ui.print.font_dialog import FontChoiceDialog
 from ui.print.preview_dialog import PrintPreviewDialog, open_print_preview
 

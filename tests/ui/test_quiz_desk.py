@@ -10,7 +10,7 @@ from desktop_app.core.context import AppContext
 from desktop_app.org.organisation import list_people
 from desktop_app.quiz import bank, exams, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _bank(ctx: AppContext, per_type: int) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLineEdit
 from desktop_app.core.context import AppContext
 from desktop_app.quiz import bank, exams, invigilation, papers
 from desktop_app.quiz.types import ExamInput, QuestionInput, RuleLine
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 from ui import dialogs as _dialogs
 
 #: the real one, taken at import: the autouse ``dialog_answers`` fixture replaces it during tests

@@ -11,8 +11,8 @@ from desktop_app.core.context import AppContext
 from desktop_app.core.errors import NotFoundError
 from desktop_app.quiz import bank, practice
 from desktop_app.quiz.types import QuestionInput
-from tests.conftest import TEST_ACTOR
-from tests.db.test_sync_support import make_office, send, trust_both
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.sync_support import make_office, send, trust_both
 from ui.signals import Kind, notify
 
 

@@ -10,7 +10,7 @@ from desktop_app.core.context import AppContext
 from desktop_app.org.organisation import list_people
 from desktop_app.quiz import awards, bank, exams, papers, results, sitting
 from desktop_app.quiz.types import AwardWeights, ExamInput, QuestionInput, RuleLine, ScoreEntry
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _setup_exam(ctx: AppContext) -> tuple[str, dict[str, str]]:
@@ -250,8 +250,7 @@ def test_time_up_hands_in_without_asking_and_resume_after_crash(qtbot, ctx: AppC
 
 
 def test_bank_tab_imports_sample_sheet_and_refuses_it_twice(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    pytest.importorskip("desktop_app.excel.service")
-    from tests.conftest import SAMPLES
+    from tests.helpers.common import SAMPLES
     from ui.quiz.bank_tab import BankTab
 
     tab = BankTab(ctx)
@@ -289,8 +288,7 @@ def test_question_dialog_refuses_two_answers_for_single_choice(qtbot, ctx: AppCo
 
 
 def test_exams_tab_imports_score_sheet_into_selected_exam(qtbot, ctx: AppContext, dialog_answers) -> None:  # noqa: ANN001
-    pytest.importorskip("desktop_app.excel.service")
-    from tests.conftest import SAMPLES
+    from tests.helpers.common import SAMPLES
     from ui.quiz.exams_tab import ExamsTab
 
     exam = exams.create_exam(ctx.db, TEST_ACTOR, ExamInput("2026年第一季度业务知识测试", 2026, 1, mode="paper"))
@@ -308,7 +306,6 @@ def test_exams_tab_imports_score_sheet_into_selected_exam(qtbot, ctx: AppContext
 def test_print_variant_b_and_its_key(qtbot, ctx: AppContext, tmp_path) -> None:  # noqa: ANN001
     import subprocess
 
-    pytest.importorskip("desktop_app.reports.paper")
     from ui.quiz.paper_dialog import PaperViewDialog
 
     for i in range(4):

@@ -14,7 +14,7 @@ from desktop_app.campaign.contacts import ContactInput
 from desktop_app.campaign.outcomes import OutcomeFields
 from desktop_app.core.context import AppContext
 from desktop_app.org.organisation import list_sections
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.server import settings as server_settings
 from desktop_app.server.settings import CheckResult
-from tests.conftest import TEST_ACTOR
-from tests.pg_plugin import ACTIVE as ON_PG
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.pg_plugin import ACTIVE as ON_PG
 from ui.settings.database_tab import DatabaseTab
 
 pytestmark = pytest.mark.skipif(ON_PG, reason="the tab's SQLite view; the server checks run in tests/db on PostgreSQL")

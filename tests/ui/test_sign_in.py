@@ -21,8 +21,8 @@ from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org import accounts
-from tests.conftest import TEST_ACTOR
-from tests.ui.conftest import DialogAnswers
+from tests.helpers.common import TEST_ACTOR
+from tests.helpers.dialogs import DialogAnswers
 from ui import sign_in_dialog
 from ui.ledger.step_dialogs import StepDialog
 from ui.main_window import MainWindow

@@ -8,13 +8,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QThreadPool
 
 from desktop_app.core.context import AppContext
 from desktop_app.org.organisation import list_sections
 from desktop_app.work import topics
 from desktop_app.work.types import TopicInput
-from tests.db.test_sync_support import add_issue, prefecture_and_counties, send
+from tests.helpers.qt import wait_for_workers
+from tests.helpers.sync_support import add_issue, prefecture_and_counties, send
 from ui.main_window import MainWindow
 from ui.navigation import PAGES
 
@@ -46,8 +46,7 @@ def _fits(qtbot, ctx: AppContext) -> None:  # noqa: ANN001
     w.show()
     for spec in PAGES:
         w.show_page(spec.key)
-        QThreadPool.globalInstance().waitForDone(20000)
-        qtbot.wait(10)
+        wait_for_workers(qtbot)  # the page's background reads are in and laid out
         need = w.minimumSizeHint()
         assert need.width() <= SCREEN_W and need.height() <= SCREEN_H, (spec.key, need.toTuple())
 

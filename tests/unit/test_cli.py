@@ -26,7 +26,7 @@ from desktop_app.core.config import ENV_DATA_DIR, DataDir
 from desktop_app.core.context import open_context
 from desktop_app.core.errors import DatabaseCorruptError, SchemaTooNewError, ValidationError
 from desktop_app.org import organisation
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -15,7 +15,7 @@ from db.models import AuditEntry, Issue, User
 from desktop_app.cli.main import run
 from desktop_app.core.config import ENV_DATA_DIR
 from desktop_app.core.context import SIGNED_IN, open_context
-from tests.conftest import SAMPLES
+from tests.helpers.common import SAMPLES
 
 INIT = ["init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局", "--section", "综合科", "--year", "2026"]
 PW = "Admin2026"

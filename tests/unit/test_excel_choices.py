@@ -13,15 +13,8 @@ import pytest
 from desktop_app.core.errors import ImportFileError, ValidationError
 from desktop_app.excel.limits import PasswordRequiredError
 from desktop_app.excel.service import import_file, preview_file
-from tests.unit.excel_helpers import counts, make_sheet
-
-# every row complete (措施, 责任单位, 责任人, 完成时限: issue 15's required fields), so only the words differ
-HEADER = ["问题描述", "整改措施", "责任单位", "责任人", "完成时限", "整改状态"]
-LEDGER = [HEADER,
-          ["村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "待解决"],
-          ["农村饮水工程管护不到位", "落实管护责任", "县水务局", "陈静", "2026-09-30", "待研究"],
-          ["集体经济收入来源单一", "发展特色产业", "县农业农村局", "黄涛", "2026-10-31", "待研究"],
-          ["产业项目联农带农不足", "完善利益联结", "县发改局", "吴芳", "2026-11-30", "已完成"]]
+from tests.helpers.excel_choices import LEDGER, encrypted_workbook
+from tests.helpers.excel_sheets import counts, make_sheet
 
 
 def test_unknown_words_are_listed_once_and_mapped(ctx, tmp_path: Path) -> None:
@@ -58,18 +51,8 @@ def test_skip_errors_imports_the_good_rows_only(ctx, tmp_path: Path) -> None:
     assert out.to_json()["skipped_rows"] == [3, 4] and out.to_json()["imported"] == 2
 
 
-def _encrypted(tmp_path: Path, password: str) -> Path:
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    src = make_sheet(tmp_path / "plain.xlsx", LEDGER[:2] + LEDGER[4:])
-    out = tmp_path / "加密台账.xlsx"
-    with src.open("rb") as f, out.open("wb") as w:
-        OOXMLFile(f).encrypt(password, w)
-    return out
-
-
 def test_password_protected_workbook(ctx, tmp_path: Path) -> None:
-    p = _encrypted(tmp_path, "调研2026")
+    p = encrypted_workbook(tmp_path, "调研2026")
     before = counts(ctx.db)
     with pytest.raises(PasswordRequiredError, match="打开密码"):
         import_file(ctx.db, ctx.actor, p, "ledger")
@@ -81,7 +64,7 @@ def test_password_protected_workbook(ctx, tmp_path: Path) -> None:
 
 
 def test_cli_map_skip_errors_and_password_env(tmp_path: Path) -> None:
-    p = _encrypted(tmp_path, "调研2026")
+    p = encrypted_workbook(tmp_path, "调研2026")
     env = {**os.environ, "FIELDDESK_DATA_DIR": str(tmp_path / "data"), "LEDGER_PW": "调研2026", "BAD_PW": "x"}
     run = [sys.executable, "-m", "desktop_app"]
     subprocess.run([*run, "init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局"], check=True, env=env,

@@ -22,7 +22,7 @@ from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import worker
 from desktop_app.excel.importer import preview
 from desktop_app.excel.service import import_file
-from tests.unit.excel_helpers import counts
+from tests.helpers.excel_sheets import counts
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 EXPECTED: dict[str, str] = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from tests.conftest import SAMPLES
+from tests.helpers.common import SAMPLES
 
 SIGNATURES = ["填表人：", "审核人：", "联系电话：", "单位（盖章）："]
 
@@ -92,7 +92,7 @@ def test_work_exports(ctx, tmp_path: Path, kind: str, title_part: str, first_hea
 
 
 def test_scores_export(ctx, tmp_path: Path) -> None:
-    from tests.unit.excel_helpers import make_sheet
+    from tests.helpers.excel_sheets import make_sheet
 
     sheet = make_sheet(tmp_path / "s.xlsx", [["姓名", "科室", "得分"], ["刘洋", "综合科", 92], ["黄涛", "规划发展科", "缺考"]])
     assert import_file(ctx.db, ctx.actor, sheet, "scores").imported == 2
@@ -106,7 +106,7 @@ def test_scores_export(ctx, tmp_path: Path) -> None:
 
 def test_exports_read_back_through_the_importer(ctx, tmp_path: Path) -> None:
     """What FieldDesk exports, it imports again without a single error (dry run)."""
-    from tests.unit.excel_helpers import make_sheet
+    from tests.helpers.excel_sheets import make_sheet
 
     assert import_file(ctx.db, ctx.actor, SAMPLES / "visits.xlsx", "visits").imported == 3
     sheet = make_sheet(tmp_path / "s.xlsx", [["姓名", "科室", "得分", "备注"], ["刘洋", "综合科", 92, ""],
@@ -134,7 +134,7 @@ def _chars_wide(text: str) -> float:
 
 def test_narrow_sheet_is_wide_enough_for_its_title_and_office_line(ctx, tmp_path: Path) -> None:
     """成绩 has seven short columns: the 18-pt title and the 填报单位/日期 line must still fit on one line."""
-    from tests.unit.excel_helpers import make_sheet
+    from tests.helpers.excel_sheets import make_sheet
 
     sheet = make_sheet(tmp_path / "s.xlsx", [["姓名", "科室", "得分"], ["刘洋", "综合科", 92]])
     assert import_file(ctx.db, ctx.actor, sheet, "scores").imported == 1

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from desktop_app.core.errors import FieldDeskError
 from desktop_app.excel.importer import preview
-from tests.conftest import SAMPLES
+from tests.helpers.common import SAMPLES
 
 BUDGET_S = float(os.environ.get("FIELDDESK_FUZZ_SECONDS", "30"))
 MAX_CASES = 400

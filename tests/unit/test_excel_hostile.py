@@ -11,7 +11,7 @@ import pytest
 from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import limits
 from desktop_app.excel.service import import_file
-from tests.unit.excel_helpers import counts, make_sheet
+from tests.helpers.excel_sheets import counts, make_sheet
 
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
                  'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
@@ -162,7 +162,7 @@ def test_password_protected_xls(ctx, tmp_path: Path) -> None:
     """An old .xls with a FILEPASS record (what Excel writes for an 打开密码) is refused, not misread."""
     import struct
 
-    from tests.conftest import SAMPLES
+    from tests.helpers.common import SAMPLES
 
     data = bytearray((SAMPLES / "ledger.xls").read_bytes())
     pos = data.find(bytes.fromhex("09081000"))  # BOF of the workbook globals

@@ -12,8 +12,8 @@ import pytest
 from desktop_app.excel import mappings
 from desktop_app.excel.importer import preview
 from desktop_app.excel.service import import_file, preview_file
-from tests.conftest import SAMPLES
-from tests.unit.excel_helpers import counts, make_sheet
+from tests.helpers.common import SAMPLES
+from tests.helpers.excel_sheets import counts, make_sheet
 
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text(encoding="utf-8"))
 

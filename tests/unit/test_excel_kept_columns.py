@@ -14,14 +14,8 @@ from sqlalchemy import select
 from db.models import Attempt, Issue, Topic
 from desktop_app.excel.extras import write_extra_sheet
 from desktop_app.excel.service import import_file
-from tests.unit.excel_helpers import counts, make_sheet
-
-LEDGER = [
-    ["序号", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "备注", "联系人"],
-    [1, "村级活动场所利用率不高", "盘活闲置场所", "县委组织部", "刘洋", "2026-06-30", "四不两直发现", "岩温"],
-    [2, "农村饮水工程管护不到位", "落实管护责任", "县水务局", "陈静", "2026-09-30", "", "玉香"],
-    [3, "集体经济收入来源单一", "发展特色产业", "县农业农村局", "黄涛", "2026-10-31", "", ""],
-]
+from tests.helpers.excel_sheets import counts, make_sheet
+from tests.helpers.kept_columns import LEDGER, TOPICS
 
 
 def test_ledger_keeps_unmapped_columns_in_the_description(ctx, tmp_path: Path) -> None:
@@ -63,13 +57,6 @@ def test_scores_keep_unmapped_columns_in_the_note(ctx, tmp_path: Path) -> None:
     with ctx.db.session() as s:
         notes = sorted(a.note for a in s.scalars(select(Attempt)))
     assert notes == ["出差\n原表其他列：联系电话：13800000002", "原表其他列：联系电话：13800000001"]
-
-
-TOPICS = [
-    ["课题名称", "承担科室", "课题类别", "领题领导", "完成时限", "进度", "预期成果", "经费（万元）"],
-    ["防返贫监测机制研究", "综合科", "重点", "刘洋", "2026年9月30日", "调研中", "调研报告1篇", 2],
-    ["村级集体经济发展路径", "规划发展科", "一般", "陈静", "2026年12月31日", "", "", ""],
-]
 
 
 def test_topics_keep_unmapped_columns_in_the_report_and_the_extra_sheet(ctx, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from db.models import Question
 from desktop_app.excel.importer import preview
 from desktop_app.excel.kinds.questions import answer_letters, type_word
 from desktop_app.excel.service import import_file
-from tests.unit.excel_helpers import counts, make_sheet
+from tests.helpers.excel_sheets import counts, make_sheet
 
 BANK = [
     ["题干", "A选项", "B选项", "C选项", "D选项", "正确答案", "类型"],

@@ -14,7 +14,7 @@ from desktop_app.excel.lists import export_kind
 from desktop_app.excel.service import import_file
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from tests.unit.excel_helpers import counts
+from tests.helpers.excel_sheets import counts
 
 
 def test_round_trip(ctx, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from desktop_app.excel import reader
 from desktop_app.excel.header import HEADER_SCAN_ROWS
 from desktop_app.excel.importer import preview
 from desktop_app.excel.kinds import get_kind
-from tests.conftest import SAMPLES
+from tests.helpers.common import SAMPLES
 
 MULTI = SAMPLES / "multi_sheet.xls"  # 填报说明 and 汇总 (400 rows each), then 问题清单 from column B
 

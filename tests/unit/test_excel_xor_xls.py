@@ -22,8 +22,8 @@ from desktop_app.excel.importer import preview
 from desktop_app.excel.limits import PasswordRequiredError, WrongPasswordError
 from desktop_app.excel.reader import xor_passwords
 from desktop_app.excel.service import import_file
-from tests.conftest import SAMPLES
-from tests.unit.excel_helpers import counts
+from tests.helpers.common import SAMPLES
+from tests.helpers.excel_sheets import counts
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 XOR = HOSTILE / "xor_obfuscated.xls"

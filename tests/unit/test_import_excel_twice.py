@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.cli.main import run
-from tests.conftest import SAMPLES
+from tests.helpers.common import SAMPLES
 
 INIT = ["init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局"]
 

@@ -9,7 +9,7 @@ from db.models import AuditEntry, Setting
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError, ValidationError
 from desktop_app.quiz import invigilation as inv
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 
 def _stored(ctx: AppContext) -> str:

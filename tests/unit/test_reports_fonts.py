@@ -8,7 +8,7 @@ import pytest
 
 from desktop_app.core.errors import ValidationError
 from desktop_app.reports import font_scan, fonts
-from tests.fontmaker import make_font
+from tests.helpers.fontmaker import make_font
 
 
 def test_discovers_fonts_by_their_names_not_their_files(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from desktop_app.ledger import lifecycle
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
 from desktop_app.reports import fonts, jobs
-from tests.conftest import TEST_ACTOR
+from tests.helpers.common import TEST_ACTOR
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

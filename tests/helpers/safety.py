@@ -9,10 +9,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: kills (SIGKILL), file-size limits and shared file locks are POSIX; on Windows these tests are skipped
 POSIX_ONLY = pytest.mark.skipif(os.name == "nt", reason="SIGKILL, RLIMIT_FSIZE and flock are POSIX-only")
 INIT = ["init", "--office-code", "532801", "--office-name", "景洪市乡村振兴局", "--parent", "532800",
@@ -54,13 +55,21 @@ def killed_at(data: Path, point: str, *args: str) -> subprocess.CompletedProcess
 def paused_at(data: Path, point: str, flag: Path, *args: str, **extra: str) -> subprocess.Popen[str]:
     """Start a command that stops at ``point`` (until ``flag`` is deleted); returns once it is there."""
     proc = start(data, *args, FIELDDESK_TEST_PAUSE_AT=point, FIELDDESK_TEST_PAUSE_FILE=str(flag), **extra)
-    deadline = time.monotonic() + 60
+    reached(proc, flag, f"{args} at {point}")
+    return proc
+
+
+def reached(proc: subprocess.Popen[Any], flag: Path, what: str, timeout: float = 60) -> None:
+    """Return once the child ``proc`` has written ``flag`` (the app's pause point does, then waits for it to
+    go); fail if the child ended first or took longer than ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
     while not flag.exists():
         if proc.poll() is not None:
-            raise AssertionError(f"{args} ended before {point}: {proc.communicate()}")
-        assert time.monotonic() < deadline, f"{args} never reached {point}"
+            raise AssertionError(f"{what}: the command ended first: {proc.communicate()}")
+        assert time.monotonic() < deadline, f"{what}: never reached"
+        # a real sleep: polling another process's file. The app's pause point signals by that file alone
+        # (a pipe would need the production hold changed); 50 ms keeps the wait short and the CPU free.
         time.sleep(0.05)
-    return proc
 
 
 def count(db: Path, table: str) -> int:

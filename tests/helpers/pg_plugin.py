@@ -16,6 +16,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -24,6 +26,9 @@ ADMIN_URL = os.environ.get("FIELDDESK_TEST_PG_URL", "")
 ADMIN_PASSWORD = os.environ.get("FIELDDESK_DB_PASSWORD", "")
 ACTIVE = bool(ADMIN_URL)
 SKIP_REASON = "skipped when the suite runs on PostgreSQL (FIELDDESK_TEST_PG_URL)"
+#: a test that needs the server itself (roles, server settings): skipped on SQLite, with the reason
+needs_pg = pytest.mark.skipif(not ACTIVE, reason="needs a PostgreSQL server: FIELDDESK_TEST_PG_URL "
+                                                 "(scripts/pg_test.sh starts one)")
 
 _names = itertools.count(1)
 _created: list[str] = []  # databases the running test uses

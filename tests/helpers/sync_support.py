@@ -1,4 +1,4 @@
-"""Helpers for the sync tests (no tests here): offices that trust each other, sending bundles."""
+"""Helpers for the sync tests: offices that trust each other, sending bundles."""
 
 from __future__ import annotations
 
@@ -12,23 +12,17 @@ from sqlalchemy import func, select
 
 from db.models import SYNCED_MODELS, Issue, Progress
 from desktop_app.core.context import AppContext, open_context
-from desktop_app.org.organisation import SetupInput, initialise_office
+from desktop_app.org.organisation import initialise_office
+from desktop_app.org.organisation import SetupInput
 from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, import_bundle
 from desktop_app.sync.bundle_writer import ExportResult, export_bundle
-
-ACTOR = None  # filled lazily to avoid importing conftest
-
-
-def _actor() -> Any:
-    from desktop_app.core.audit import Actor
-
-    return Actor("tester", "测试员")
+from tests.helpers.common import TEST_ACTOR
 
 
 def make_office(root: Path, code: str, name: str, level: str = "county", parent: str | None = "532800") -> AppContext:
     """A set-up office in its own data folder."""
-    ctx = open_context(root, actor=_actor(), daily_backup=False)
+    ctx = open_context(root, actor=TEST_ACTOR, daily_backup=False)
     initialise_office(ctx, SetupInput(code=code, name=name, level=level,
                                       parent_code=None if level == "prefecture" else parent,
                                       sections=["综合科"], year=2026))
