@@ -20,8 +20,7 @@ _hypothesis_settings.register_profile("explore", print_blob=True)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from desktop_app.core.context import AppContext, open_context  # noqa: E402
-from desktop_app.org.organisation import initialise_office
-from desktop_app.org.organisation import PersonInput, SetupInput  # noqa: E402
+from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office  # noqa: E402
 from tests.helpers import pg_plugin  # noqa: E402
 from tests.helpers.common import TEST_ACTOR  # noqa: E402
 

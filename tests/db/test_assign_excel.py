@@ -16,9 +16,9 @@ from desktop_app.cli import main as cli
 from desktop_app.core.audit import Actor
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import PermissionDeniedError
-from desktop_app.ledger import assign
 from desktop_app.excel import assign_sheet as assign_excel
 from desktop_app.excel.assign_sheet import assign_from_sheet, preview_sheet
+from desktop_app.ledger import assign
 from tests.helpers.assign_sheet import ASSIGNED, ROWS, A, B, P, issue_count, make_sheet
 from tests.helpers.common import SAMPLES
 from tests.helpers.sync_support import counties_reported

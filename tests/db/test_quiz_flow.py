@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from db.models import Attempt, AuditEntry, Award, Paper, PracticeCard, Question
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import StateError, ValidationError
+from desktop_app.org.organisation import list_people
 from desktop_app.quiz import awards, bank, exams, papers, practice, results, sitting
 from desktop_app.quiz.types import AwardWeights, ExamInput, PaperItem, QuestionInput, RowsError, RuleLine, ScoreEntry
-from desktop_app.org.organisation import list_people
 from tests.helpers.common import TEST_ACTOR
 
 

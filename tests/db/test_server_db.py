@@ -16,17 +16,16 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from db.models import AuditEntry, ChangeLog, Issue
-from desktop_app.core import audit, server_db
 from desktop_app.cli.main import run
+from desktop_app.core import audit, server_db
 from desktop_app.core.config import DataDir
 from desktop_app.core.context import AppContext, open_context
-from desktop_app.org.organisation import initialise_office
 from desktop_app.core.errors import StaleEditError
 from desktop_app.ledger import lifecycle
 from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
-from desktop_app.org.organisation import SetupInput
+from desktop_app.org.organisation import SetupInput, initialise_office
 from tests.helpers import pg_plugin
 from tests.helpers.common import TEST_ACTOR
 from tests.helpers.pg_plugin import needs_pg

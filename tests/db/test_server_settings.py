@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from desktop_app.core import server_db
-from desktop_app.server import settings as server_settings
 from desktop_app.core.context import AppContext, open_context
-from desktop_app.org.organisation import initialise_office
 from desktop_app.ledger.service import create_issues
 from desktop_app.ledger.types import IssueInput
+from desktop_app.org.organisation import SetupInput, initialise_office
+from desktop_app.server import settings as server_settings
 from desktop_app.server.settings import ServerFields
-from desktop_app.org.organisation import SetupInput
 from tests.helpers import pg_plugin
 from tests.helpers.common import TEST_ACTOR
 

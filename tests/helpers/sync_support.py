@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 
 from db.models import SYNCED_MODELS, Issue, Progress
 from desktop_app.core.context import AppContext, open_context
-from desktop_app.org.organisation import initialise_office
-from desktop_app.org.organisation import SetupInput
+from desktop_app.org.organisation import SetupInput, initialise_office
 from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, import_bundle
 from desktop_app.sync.bundle_writer import ExportResult, export_bundle
