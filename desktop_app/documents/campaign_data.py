@@ -136,106 +136,136 @@ def period_figures(db: Any, codes: list[str] | None, period: Period, today: dt.d
     ref = min(period.end, today)  # overdue as of the period's end, or today while it runs
     f = Figures()
     with db.session() as s:
+        units = _Units(s, codes, by_office, db.office_code)
+        _count_topics_and_visits(s, codes, period, f, units)
+        _count_meetings(s, codes, period, today, f, units)
+        _count_plans(s, codes, period, units)
+        _count_issues(s, codes, period, ref, f, units)
+        _count_outcomes(s, codes, period, f)
+    f.units = list(units.by_key.values())
+    return f
+
+
+class _Units:
+    """The units the figures are given by: the active sections, or with ``by_office`` the offices having one
+    (a prefecture compares its counties: its own sections, ``here``, are not a county)."""
+
+    def __init__(self, s: Any, codes: list[str] | None, by_office: bool, here: str | None) -> None:
         sections = s.execute(_scoped(select(Section), Section, codes).where(Section.active.is_(True))
                              .order_by(Section.office_code, Section.sort_order, Section.name)).scalars().all()
         names = {c: n for c, n in s.execute(select(Office.code, Office.name).where(Office.deleted.is_(False)))}
-        units: dict[str, Unit] = {}
-        section_unit: dict[str, str] = {}
+        self.by_office = by_office
+        self.by_key: dict[str, Unit] = {}
+        self.section_unit: dict[str, str] = {}
         for sec in sections:
-            if by_office and sec.office_code == db.office_code:
-                continue  # a prefecture compares its counties; its own sections are not a county
+            if by_office and sec.office_code == here:
+                continue
             key = sec.office_code if by_office else sec.id
-            if key not in units:
-                units[key] = Unit(key, names.get(sec.office_code, sec.office_code) if by_office else sec.name,
-                                  sec.office_code)
-            section_unit[sec.id] = key
-        unit_by_name = {(u.office_code, u.name): u for u in units.values()}
+            if key not in self.by_key:
+                self.by_key[key] = Unit(key, names.get(sec.office_code, sec.office_code) if by_office else sec.name,
+                                        sec.office_code)
+            self.section_unit[sec.id] = key
+        self.by_name = {(u.office_code, u.name): u for u in self.by_key.values()}
 
-        def unit_of(section_id: str | None, office_code: str) -> Unit | None:
-            if by_office:
-                return units.get(office_code)
-            return units.get(section_unit.get(section_id or "", ""))
+    def of(self, section_id: str | None, office_code: str) -> Unit | None:
+        if self.by_office:
+            return self.by_key.get(office_code)
+        return self.by_key.get(self.section_unit.get(section_id or "", ""))
 
-        topics = s.execute(_scoped(select(Topic), Topic, codes).where(Topic.year == period.year)).scalars().all()
-        f.topics_year = len(topics)
-        f.topics_by_status = dict(Counter(t.status for t in topics))
-        visits = s.execute(_scoped(select(Visit), Visit, codes).where(Visit.state == VisitState.DONE)).scalars().all()
-        in_period = [v for v in visits if _overlap(*_visit_span(v), period)]
-        f.visits = len(in_period)
-        f.topics_active = len({v.topic_id for v in in_period if v.topic_id})
-        for v in in_period:
-            u = unit_of(v.section_id, v.office_code)
+
+def _count_topics_and_visits(s: Any, codes: list[str] | None, period: Period, f: Figures, units: _Units) -> None:
+    """The year's topics; the visits done in the period, the topics they served, who went and their 基层调研天数."""
+    topics = s.execute(_scoped(select(Topic), Topic, codes).where(Topic.year == period.year)).scalars().all()
+    f.topics_year = len(topics)
+    f.topics_by_status = dict(Counter(t.status for t in topics))
+    visits = s.execute(_scoped(select(Visit), Visit, codes).where(Visit.state == VisitState.DONE)).scalars().all()
+    in_period = [v for v in visits if _overlap(*_visit_span(v), period)]
+    f.visits = len(in_period)
+    f.topics_active = len({v.topic_id for v in in_period if v.topic_id})
+    for v in in_period:
+        u = units.of(v.section_id, v.office_code)
+        if u:
+            u.visits += 1
+    counted = {v.id: v for v in in_period if not not_counted_reason(v.state, v.place_type, v.method)}
+    days: set[tuple[str, dt.date]] = set()
+    people: set[str] = set()
+    if in_period:
+        rows = s.execute(select(VisitParticipant.visit_id, VisitParticipant.person_id)
+                         .where(VisitParticipant.deleted.is_(False),
+                                VisitParticipant.visit_id.in_([v.id for v in in_period]))).all()
+        for vid, pid in rows:
+            people.add(pid)
+            v = counted.get(vid)
+            span = _overlap(*_visit_span(v), period) if v else None
+            if span:
+                days |= {(pid, span[0] + dt.timedelta(days=i)) for i in range((span[1] - span[0]).days + 1)}
+    f.visit_people, f.grassroots_days = len(people), len(days)
+
+
+def _count_meetings(s: Any, codes: list[str] | None, period: Period, today: dt.date, f: Figures,
+                    units: _Units) -> None:
+    """The period's meetings, and per unit the months with and without their 组工讲堂."""
+    meetings = s.execute(_scoped(select(Meeting), Meeting, codes)
+                         .where(Meeting.date >= period.start, Meeting.date <= period.end)).scalars().all()
+    f.meetings = len(meetings)
+    f.meetings_by_kind = dict(Counter(m.kind for m in meetings))
+    lectures: dict[str, set[int]] = defaultdict(set)
+    office_lectures: dict[str, set[int]] = defaultdict(set)
+    for m in meetings:
+        u = units.of(m.section_id, m.office_code)
+        if u:
+            u.meetings += 1
+        if m.kind == MONTHLY_REQUIRED_MEETING:
             if u:
-                u.visits += 1
-        counted = {v.id: v for v in in_period if not not_counted_reason(v.state, v.place_type, v.method)}
-        days: set[tuple[str, dt.date]] = set()
-        people: set[str] = set()
-        if in_period:
-            rows = s.execute(select(VisitParticipant.visit_id, VisitParticipant.person_id)
-                             .where(VisitParticipant.deleted.is_(False),
-                                    VisitParticipant.visit_id.in_([v.id for v in in_period]))).all()
-            for vid, pid in rows:
-                people.add(pid)
-                v = counted.get(vid)
-                span = _overlap(*_visit_span(v), period) if v else None
-                if span:
-                    days |= {(pid, span[0] + dt.timedelta(days=i)) for i in range((span[1] - span[0]).days + 1)}
-        f.visit_people, f.grassroots_days = len(people), len(days)
+                lectures[u.key].add(m.date.month)
+            if m.section_id is None:  # a 全办 lecture counts for every section
+                office_lectures[m.office_code].add(m.date.month)
+    months = [mo for _y, mo in period.months() if dt.date(period.year, mo, 1) <= today]
+    # a month still running is not yet a month without its lecture — except in the report of that month
+    due = [mo for mo in months if period.grain == "month" or _month_end(period.year, mo) <= today]
+    for u in units.by_key.values():
+        held = lectures[u.key] | office_lectures[u.office_code]
+        u.lecture_months = [mo for mo in months if mo in held]
+        u.missing_lecture_months = [mo for mo in due if mo not in held]
 
-        meetings = s.execute(_scoped(select(Meeting), Meeting, codes)
-                             .where(Meeting.date >= period.start, Meeting.date <= period.end)).scalars().all()
-        f.meetings = len(meetings)
-        f.meetings_by_kind = dict(Counter(m.kind for m in meetings))
-        lectures: dict[str, set[int]] = defaultdict(set)
-        office_lectures: dict[str, set[int]] = defaultdict(set)
-        for m in meetings:
-            u = unit_of(m.section_id, m.office_code)
+
+def _count_plans(s: Any, codes: list[str] | None, period: Period, units: _Units) -> None:
+    """Per unit, the plans of the period filed to its leader."""
+    plans = s.execute(_scoped(select(PeriodPlan), PeriodPlan, codes)
+                      .where(PeriodPlan.year == period.year, PeriodPlan.filed_on.is_not(None))).scalars().all()
+    for p in plans:
+        if plan_in_period(p.period, period):
+            u = units.of(p.section_id, p.office_code)
             if u:
-                u.meetings += 1
-            if m.kind == MONTHLY_REQUIRED_MEETING:
-                if u:
-                    lectures[u.key].add(m.date.month)
-                if m.section_id is None:  # a 全办 lecture counts for every section
-                    office_lectures[m.office_code].add(m.date.month)
-        months = [mo for _y, mo in period.months() if dt.date(period.year, mo, 1) <= today]
-        # a month still running is not yet a month without its lecture — except in the report of that month
-        due = [mo for mo in months if period.grain == "month" or _month_end(period.year, mo) <= today]
-        for u in units.values():
-            held = lectures[u.key] | office_lectures[u.office_code]
-            u.lecture_months = [mo for mo in months if mo in held]
-            u.missing_lecture_months = [mo for mo in due if mo not in held]
+                u.plans_filed += 1
 
-        plans = s.execute(_scoped(select(PeriodPlan), PeriodPlan, codes)
-                          .where(PeriodPlan.year == period.year, PeriodPlan.filed_on.is_not(None))).scalars().all()
-        for p in plans:
-            if plan_in_period(p.period, period):
-                u = unit_of(p.section_id, p.office_code)
-                if u:
-                    u.plans_filed += 1
 
-        issues = s.execute(_scoped(select(Issue), Issue, codes).where(Issue.status != IssueStatus.VOID)).scalars().all()
-        owner = _issue_sections(s, codes)
-        for i in issues:
-            found = _found_on(i)
-            if found and period.start <= found <= period.end:
-                f.issues_found += 1
-            if i.status == IssueStatus.CLOSED and i.closed_at and period.start <= i.closed_at <= period.end:
-                f.issues_closed += 1
-            if i.status in OPEN_STATES and i.deadline and i.deadline < ref and (not found or found <= ref):
-                f.issues_overdue += 1
-                u = (units.get(i.office_code) if by_office else
-                     unit_by_name.get((i.office_code, i.responsible_unit)) or unit_of(owner(i), i.office_code))
-                if u:
-                    u.overdue += 1
+def _count_issues(s: Any, codes: list[str] | None, period: Period, ref: dt.date, f: Figures, units: _Units) -> None:
+    """Ledger items found and closed in the period; those overdue as of ``ref``, also per answerable unit."""
+    issues = s.execute(_scoped(select(Issue), Issue, codes).where(Issue.status != IssueStatus.VOID)).scalars().all()
+    owner = _issue_sections(s, codes)
+    for i in issues:
+        found = _found_on(i)
+        if found and period.start <= found <= period.end:
+            f.issues_found += 1
+        if i.status == IssueStatus.CLOSED and i.closed_at and period.start <= i.closed_at <= period.end:
+            f.issues_closed += 1
+        if i.status in OPEN_STATES and i.deadline and i.deadline < ref and (not found or found <= ref):
+            f.issues_overdue += 1
+            u = (units.by_key.get(i.office_code) if units.by_office else
+                 units.by_name.get((i.office_code, i.responsible_unit)) or units.of(owner(i), i.office_code))
+            if u:
+                u.overdue += 1
 
-        outcomes = s.execute(_scoped(select(Outcome), Outcome, codes)).scalars().all()
-        for o in outcomes:
-            if o.date and period.start <= o.date <= period.end:
-                f.outcomes += 1
-            if o.published_on and period.start <= o.published_on <= period.end:
-                f.published += 1
-    f.units = list(units.values())
-    return f
+
+def _count_outcomes(s: Any, codes: list[str] | None, period: Period, f: Figures) -> None:
+    """Outcomes dated in the period, and those published in it."""
+    outcomes = s.execute(_scoped(select(Outcome), Outcome, codes)).scalars().all()
+    for o in outcomes:
+        if o.date and period.start <= o.date <= period.end:
+            f.outcomes += 1
+        if o.published_on and period.start <= o.published_on <= period.end:
+            f.published += 1
 
 
 def _issue_sections(s: Any, codes: list[str] | None) -> Any:

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 from desktop_app.core.errors import ImportFileError
 from desktop_app.excel import limits
@@ -218,29 +218,26 @@ def _take() -> subprocess.Popen[bytes]:
     return proc
 
 
-def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None,
-         sink: RowSink | None = None) -> dict[str, Any] | None:
-    """Start a worker and gather its answer (rows arrive in chunks); None if it died without one.
+class _Reception:
+    """What a reader thread gathers from a worker's answer: the sheet's head, its rows (one list, growing as
+    chunks arrive), and the final message; ``arrived`` is set at each step and when reading ends."""
 
-    A thread decodes the chunks as they arrive while this one hands them to
-    ``sink``, watches the time limit and calls ``progress(rows so far, 0)``;
-    when either raises (取消) or the time is up, the worker is killed.
-    """
-    proc = _take()
-    rows: list[list[Any]] = []
-    head: list[SheetData] = []
-    final: list[dict[str, Any]] = []
-    arrived = threading.Event()
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self.head: list[SheetData] = []
+        self.final: list[dict[str, Any]] = []
+        self.arrived = threading.Event()
 
-    def receive() -> None:
+    def receive(self, stream: IO[bytes] | None) -> None:
         try:
-            take()
+            self._take(stream)
         finally:
-            arrived.set()
+            self.arrived.set()
 
-    def take() -> None:
-        assert proc.stdout is not None
-        unpickler = _PlainUnpickler(proc.stdout)
+    def _take(self, stream: IO[bytes] | None) -> None:
+        assert stream is not None
+        unpickler = _PlainUnpickler(stream)
+        rows = self.rows
         try:
             while True:
                 message = unpickler.load()
@@ -249,12 +246,12 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
                 chunk = message.get("rows")
                 if chunk is None:
                     if message.get("head") is True:  # which sheet, its merged ranges: once, before any row
-                        if head or rows:
+                        if self.head or rows:
                             return
-                        head.append(_sheet_data(message, rows))
-                        arrived.set()
+                        self.head.append(_sheet_data(message, rows))
+                        self.arrived.set()
                         continue
-                    final.append(message)
+                    self.final.append(message)
                     return
                 if type(chunk) is not list or any(type(r) is not list for r in chunk):
                     return
@@ -270,9 +267,22 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
                         return
                     rows.extend([_EMPTY] * (i - len(rows)))
                     rows.append(row)
-                arrived.set()
+                self.arrived.set()
         except Exception:  # a worker that died mid-message (EOF) or wrote something else
             return
+
+
+def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None,
+         sink: RowSink | None = None) -> dict[str, Any] | None:
+    """Start a worker and gather its answer (rows arrive in chunks); None if it died without one.
+
+    A thread decodes the chunks as they arrive (``_Reception``) while this one hands them to
+    ``sink``, watches the time limit and calls ``progress(rows so far, 0)``;
+    when either raises (取消) or the time is up, the worker is killed.
+    """
+    proc = _take()
+    got = _Reception()
+    rows, head, arrived = got.rows, got.head, got.arrived
 
     def stop() -> None:
         proc.kill()
@@ -280,7 +290,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
         proc.wait()
         _close(proc)
 
-    reader = threading.Thread(target=receive, name="excel-worker-reader", daemon=True)
+    reader = threading.Thread(target=got.receive, args=(proc.stdout,), name="excel-worker-reader", daemon=True)
     reader.start()
     deadline = time.monotonic() + TIME_LIMIT_S
     data: SheetData | None = None
@@ -317,7 +327,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
     except BaseException:
         stop()
         raise
-    if not final:  # it died, or wrote something that is not an answer (and may be blocked writing more)
+    if not got.final:  # it died, or wrote something that is not an answer (and may be blocked writing more)
         stop()
         return None
     try:
@@ -326,7 +336,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
         proc.kill()
         proc.wait()
     _close(proc)
-    answer = final[0]
+    answer = got.final[0]
     answer["rows"] = rows
     answer["data"] = data  # the sheet the sink was given (None without a sink): read_workbook finishes it
     return answer

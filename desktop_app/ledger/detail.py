@@ -28,8 +28,8 @@ from desktop_app.core.meeting_links import source_meeting_text
 from desktop_app.ledger import completeness, rights, steps
 from desktop_app.ledger.query import _COLUMNS, to_row
 from desktop_app.ledger.steps import Step
-from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, TimelineEntry, UrgeInfo
-from desktop_app.ledger.warnings import warning_clock
+from desktop_app.ledger.types import ClosureInfo, ExtensionInfo, IssueDetail, IssueRow, TimelineEntry, UrgeInfo
+from desktop_app.ledger.warnings import WarningClock, warning_clock
 from desktop_app.org.ownership import office_name
 
 #: audit actions shown on the timeline, in the clerk's words
@@ -126,95 +126,140 @@ def get_issue_detail(db: Database, issue_id: str, today: dt.date | None = None,
         audits = list(s.execute(select(AuditEntry).where(AuditEntry.target_table == "issue",
                                                          AuditEntry.target_id == issue_id)
                                 .order_by(AuditEntry.id)).scalars())
-        owners = [p.id for p in progress] + [c.id for c in closures]
-        files: dict[str, list[tuple[str, str]]] = {}
-        if owners:
-            for link in s.execute(select(AttachmentLink).where(AttachmentLink.owner_id.in_(owners),
-                                                               AttachmentLink.deleted.is_(False))).scalars():
-                files.setdefault(link.owner_id, []).append((link.name, link.sha256))
-        # (step, row id) → the row's entry: an audit entry of that step is folded into it
-        steps: dict[tuple[str, str], TimelineEntry] = {}
-        for p in progress:
-            pct = f"（{p.percent}%）" if p.percent is not None else ""
-            steps["add_progress", p.id] = TimelineEntry(
-                p.date, "progress", "整改进展", f"进展{pct}", p.text, p.reporter, p.id,
-                sort_key=_instant(p.created_at), files=tuple(files.get(p.id, ())))
-        for e in exts:
-            if e.state == "adjusted":  # the assigning office's own step (deadline.adjust_deadline), born decided
-                note = "；".join(x for x in (e.reason, e.decision_note) if x)
-                steps["adjust_deadline", e.id] = TimelineEntry(
-                    e.decided_at, "extension", "调整期限", f"调整期限至 {e.requested_date:%Y-%m-%d}", note,
-                    e.approver, e.id, e.state, _instant(e.created_at))
-                continue
-            steps["request_extension", e.id] = TimelineEntry(
-                e.created_at.date() if e.created_at else None, "extension", "延期申请",
-                f"申请延期至 {e.requested_date:%Y-%m-%d}", e.reason, e.requested_by, e.id, "pending",
-                _instant(e.created_at))
-            if e.decided_at:
-                verdict = "批准" if e.state == "approved" else "驳回"
-                steps["decide_extension", e.id] = TimelineEntry(
-                    e.decided_at, "extension", "延期审批", f"{verdict}延期至 {e.requested_date:%Y-%m-%d}",
-                    e.decision_note, e.approver, e.id, e.state, _instant(e.updated_at))
-        for u in urges:
-            steps["add_urge", u.id] = TimelineEntry(u.date, "urge", "催办", URGE_LEVEL_LABELS.get(u.level, "催办"),
-                                                    u.note, u.by, u.id, sort_key=_instant(u.created_at))
-        for c in closures:
-            steps["apply_closure", c.id] = TimelineEntry(
-                c.applied_at, "closure", "申请销号", "申请销号", c.evidence, c.applicant, c.id, "applied",
-                _instant(c.created_at), files=tuple(files.get(c.id, ())))
-            if c.decided_at:
-                steps["verify_closure", c.id] = TimelineEntry(
-                    c.decided_at, "closure", "审核销号", "审核通过，予以销号" if c.state == "approved" else "退回销号申请",
-                    c.note, c.verifier, c.id, c.state, _instant(c.updated_at))
-        for f in follow:
-            title = "回访：" + ("满意" if f.satisfied else "不满意") + ("，重新打开" if f.reopened else "")
-            steps["add_follow_up", f.id] = TimelineEntry(f.date, "follow_up", "回访", title, f.finding, f.by, f.id,
-                                                         sort_key=_instant(f.created_at))
+        files = _attachments(s, [p.id for p in progress] + [c.id for c in closures])
+        steps = {**_progress_entries(progress, files), **_extension_entries(exts), **_urge_entries(urges),
+                 **_closure_entries(closures, files), **_follow_up_entries(follow)}
         names = _OfficeNames(s)
         events = _fold_audits(steps, audits, names, before_accounts=audit_mod.accounts_exist(s))
         remote = _remote_actors(s, db.office_code or "", [issue_id, *(k[1] for k in steps)])
         events = [(_with_remote(t, remote, names), seq) if seq == 0 else (t, seq) for t, seq in events]
         if not any(a.action in _CREATION for a in audits) and links.created_at is not None:
-            made, by = "登记问题", ""
-            if issue_id in remote:  # recorded at another office: its bundle named the person
-                by = f"{names(remote[issue_id][0])}：{remote[issue_id][1]}"
-            if links.assigned_by_office:  # an item another office assigned: say which (its audit stays there)
-                made, by = "交办问题", names(links.assigned_by_office)
-            # no audit entry says when (imported, synced or demo rows): the item was registered by its 交办/登记
-            # date, not on the day the row reached this database — else it sits above its own older progress
-            when = links.created_at.date()
-            if row.assigned_date and row.assigned_date < when:
-                when = row.assigned_date
-            events.append((TimelineEntry(when, "audit", "操作记录", made, "", by, "",
-                                         sort_key=_instant(links.created_at) if when == links.created_at.date()
-                                         else ""), 0))
+            events.append((_registration_entry(issue_id, row, links.created_at, links.assigned_by_office,
+                                               remote, names), 0))
         tl = [t for t, _seq in sorted(events, key=_order)]
         ext_list = [ext_info(e) for e in exts]
         clo_list = [ClosureInfo(c.id, c.applied_at, c.applicant, c.evidence, c.state,
                                 CLOSURE_STATE_LABELS.get(c.state, c.state), c.verifier, c.decided_at, c.note)
                     for c in closures]
-        warnings = list(clock.warnings)
-        lacking = completeness.missing_labels(row) if row.status != IssueStatus.VOID else []
-        if lacking:
-            warnings.append(f"待完善：缺少{'、'.join(lacking)}（请点“编辑”补齐）")
-        if row.status in FINISHED_STATUSES and row.progress_percent < 100:  # an older record's contradiction
-            warnings.append(f"状态为{row.status_label}，完成进度却为{row.progress_percent}%：请登记最新进展")
-        if row.deadline_basis == "workdays" and row.assigned_date and row.deadline:
-            cal = clock.calendar
-            w = cal.workdays_between(row.assigned_date, row.deadline).warning
-            if w:
-                warnings.append(w)
         return IssueDetail(
             row=row, timeline=tl, extensions=ext_list, closures=clo_list, urges=[urge_info(u) for u in urges],
             pending_extension=next((x for x in ext_list if x.state == "pending"), None),
             pending_closure=next((x for x in clo_list if x.state == "applied"), None),
-            read_only=row.status in ENDED_STATUSES, warnings=warnings,
+            read_only=row.status in ENDED_STATUSES, warnings=_detail_warnings(row, clock),
             source_visit_id=links.source_visit_id, source_topic_id=links.source_topic_id,
             source_meeting=source_meeting_text(s, links.source_meeting_id),
             refused_steps=rights.refused_steps(db.office_code or "", row.office_code, links.assigned_by_office or ""),
             allowed_steps=_allowed_steps(s, db.office_code or "", actor or audit_mod.SYSTEM, issue_id),
             version=int(links.hlc or 0),
         )
+
+
+#: (step, row id) → the row's timeline entry; an audit entry of that step is folded into it (``_fold_audits``)
+_StepEntries = dict[tuple[str, str], TimelineEntry]
+
+
+def _attachments(s: Session, owners: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The live attachments (name, sha256) of each of ``owners`` (progress and closure rows)."""
+    files: dict[str, list[tuple[str, str]]] = {}
+    if owners:
+        for link in s.execute(select(AttachmentLink).where(AttachmentLink.owner_id.in_(owners),
+                                                           AttachmentLink.deleted.is_(False))).scalars():
+            files.setdefault(link.owner_id, []).append((link.name, link.sha256))
+    return files
+
+
+def _progress_entries(progress: list[Progress], files: dict[str, list[tuple[str, str]]]) -> _StepEntries:
+    steps: _StepEntries = {}
+    for p in progress:
+        pct = f"（{p.percent}%）" if p.percent is not None else ""
+        steps["add_progress", p.id] = TimelineEntry(
+            p.date, "progress", "整改进展", f"进展{pct}", p.text, p.reporter, p.id,
+            sort_key=_instant(p.created_at), files=tuple(files.get(p.id, ())))
+    return steps
+
+
+def _extension_entries(exts: list[Extension]) -> _StepEntries:
+    """A request and, once decided, its decision; a deadline the assigning office adjusted is one entry."""
+    steps: _StepEntries = {}
+    for e in exts:
+        if e.state == "adjusted":  # the assigning office's own step (deadline.adjust_deadline), born decided
+            note = "；".join(x for x in (e.reason, e.decision_note) if x)
+            steps["adjust_deadline", e.id] = TimelineEntry(
+                e.decided_at, "extension", "调整期限", f"调整期限至 {e.requested_date:%Y-%m-%d}", note,
+                e.approver, e.id, e.state, _instant(e.created_at))
+            continue
+        steps["request_extension", e.id] = TimelineEntry(
+            e.created_at.date() if e.created_at else None, "extension", "延期申请",
+            f"申请延期至 {e.requested_date:%Y-%m-%d}", e.reason, e.requested_by, e.id, "pending",
+            _instant(e.created_at))
+        if e.decided_at:
+            verdict = "批准" if e.state == "approved" else "驳回"
+            steps["decide_extension", e.id] = TimelineEntry(
+                e.decided_at, "extension", "延期审批", f"{verdict}延期至 {e.requested_date:%Y-%m-%d}",
+                e.decision_note, e.approver, e.id, e.state, _instant(e.updated_at))
+    return steps
+
+
+def _urge_entries(urges: list[Urge]) -> _StepEntries:
+    return {("add_urge", u.id): TimelineEntry(u.date, "urge", "催办", URGE_LEVEL_LABELS.get(u.level, "催办"),
+                                              u.note, u.by, u.id, sort_key=_instant(u.created_at))
+            for u in urges}
+
+
+def _closure_entries(closures: list[Closure], files: dict[str, list[tuple[str, str]]]) -> _StepEntries:
+    """An application and, once decided, its verification."""
+    steps: _StepEntries = {}
+    for c in closures:
+        steps["apply_closure", c.id] = TimelineEntry(
+            c.applied_at, "closure", "申请销号", "申请销号", c.evidence, c.applicant, c.id, "applied",
+            _instant(c.created_at), files=tuple(files.get(c.id, ())))
+        if c.decided_at:
+            steps["verify_closure", c.id] = TimelineEntry(
+                c.decided_at, "closure", "审核销号", "审核通过，予以销号" if c.state == "approved" else "退回销号申请",
+                c.note, c.verifier, c.id, c.state, _instant(c.updated_at))
+    return steps
+
+
+def _follow_up_entries(follow: list[FollowUp]) -> _StepEntries:
+    steps: _StepEntries = {}
+    for f in follow:
+        title = "回访：" + ("满意" if f.satisfied else "不满意") + ("，重新打开" if f.reopened else "")
+        steps["add_follow_up", f.id] = TimelineEntry(f.date, "follow_up", "回访", title, f.finding, f.by, f.id,
+                                                     sort_key=_instant(f.created_at))
+    return steps
+
+
+def _registration_entry(issue_id: str, row: IssueRow, created_at: dt.datetime, assigned_by_office: str | None,
+                        remote: dict[str, tuple[str, str]], names: _OfficeNames) -> TimelineEntry:
+    """The 登记/交办 entry of an item no audit entry here records the making of (imported, synced, demo rows)."""
+    made, by = "登记问题", ""
+    if issue_id in remote:  # recorded at another office: its bundle named the person
+        by = f"{names(remote[issue_id][0])}：{remote[issue_id][1]}"
+    if assigned_by_office:  # an item another office assigned: say which (its audit stays there)
+        made, by = "交办问题", names(assigned_by_office)
+    # no audit entry says when (imported, synced or demo rows): the item was registered by its 交办/登记
+    # date, not on the day the row reached this database — else it sits above its own older progress
+    when = created_at.date()
+    if row.assigned_date and row.assigned_date < when:
+        when = row.assigned_date
+    return TimelineEntry(when, "audit", "操作记录", made, "", by, "",
+                         sort_key=_instant(created_at) if when == created_at.date() else "")
+
+
+def _detail_warnings(row: IssueRow, clock: WarningClock) -> list[str]:
+    """The deadline clock's warnings, then what the item's own record lacks or contradicts."""
+    warnings = list(clock.warnings)
+    lacking = completeness.missing_labels(row) if row.status != IssueStatus.VOID else []
+    if lacking:
+        warnings.append(f"待完善：缺少{'、'.join(lacking)}（请点“编辑”补齐）")
+    if row.status in FINISHED_STATUSES and row.progress_percent < 100:  # an older record's contradiction
+        warnings.append(f"状态为{row.status_label}，完成进度却为{row.progress_percent}%：请登记最新进展")
+    if row.deadline_basis == "workdays" and row.assigned_date and row.deadline:
+        cal = clock.calendar
+        w = cal.workdays_between(row.assigned_date, row.deadline).warning
+        if w:
+            warnings.append(w)
+    return warnings
 
 
 def _allowed_steps(s: Session, office: str, actor: Actor, issue_id: str) -> dict[Step, str | None]:

@@ -133,13 +133,7 @@ def merge_changes(s: Session, changes: list[Change], report: ImportReport, bundl
                     if rid in local and (local[rid].get("deleted") or any(c.values.get("deleted") is True for c in cs))]
         if deleting:
             plan.seqs.update(_local_seqs(s, deleting))
-        parents: dict[str, dict[str, Any]] = {}
-        if table in ISSUE_CHILDREN:
-            need = {c.values.get("issue_id") or (local.get(rid) or {}).get("issue_id")
-                    for rid, cs in rows.items() for c in cs}
-            wanted = sorted(str(x) for x in need if x and x not in issues_state)
-            issues_state.update(load_rows(s, "issue", wanted))
-            parents = issues_state
+        parents = _issues_of(s, table, rows, local, issues_state) if table in ISSUE_CHILDREN else {}
         fks = [(fk.parent.name, fk.column.table.name, fk.column.name) for fk in tbl.foreign_keys]
         for row_id, cs in rows.items():
             cs.sort(key=lambda c: c.stamp)
@@ -147,52 +141,78 @@ def merge_changes(s: Session, changes: list[Change], report: ImportReport, bundl
             outcome = _merge_row(table, row_id, cs, before, hist.get(row_id, []), parents, append_only, plan,
                                  report, bundle_id)
             values, changed, conflicted, rejected = outcome.values, outcome.changed, outcome.conflicted, outcome.rejected
-            if values is not None and before is None:
-                missing = sorted(f for f in required if f not in values)
-                if missing:
-                    reason = f"缺少必填字段 {'、'.join(missing)}"
-                    values = None
-                    rejected = True
-                    report.add_error(f"{TABLE_LABELS.get(table, table)} {row_id[:8]}：{reason}，已拒绝该行")
-                    for c in cs:
-                        c.applied = []
-            if values is not None:
-                bad_fk = _missing_reference(s, values, before, fks, present, blobs_meta)
-                if bad_fk:
-                    report.add_error(f"{TABLE_LABELS.get(table, table)} {row_id[:8]}：引用的记录（{bad_fk}）不存在，已拒绝该行")
-                    values, changed, rejected = None, False, True
-                    for c in cs:
-                        c.applied = []
+            reason = _refusal(s, values, before, required, fks, present, blobs_meta) if values is not None else None
+            if reason:
+                report.add_error(f"{TABLE_LABELS.get(table, table)} {row_id[:8]}：{reason}，已拒绝该行")
+                values, changed, rejected = None, False, True
+                for c in cs:
+                    c.applied = []
             if values is not None:
                 present[table].add(row_id)
                 if table == "issue":
                     issues_state[row_id] = values
-                if before is None:
-                    full = {**dflt, **values, "created_at": now_text, "updated_at": now_text}
-                    plan.inserts[table].append(full)
-                else:
-                    diff = {k: v for k, v in values.items() if before.get(k) != v}
-                    if diff:
-                        diff["id"] = row_id
-                        diff["updated_at"] = now
-                        plan.updates[table].append(diff)
+                _stage(plan, table, row_id, values, before, dflt, now, now_text)
             elif before is not None:
                 present[table].add(row_id)
-            if rejected:
-                tr.rejected += 1
-            elif conflicted:
-                tr.conflicts += 1
-            elif before is None and values is not None:
-                tr.created += 1
-            elif changed:
-                tr.updated += 1
-            else:
-                tr.unchanged += 1
+            _count(tr, rejected=rejected, conflicted=conflicted, created=before is None and values is not None,
+                   changed=changed)
             for c in cs:
                 plan.log.append((c.origin, c.seq, c.hlc, table, row_id, c.op, encode_fields(table, c.op, c.applied),
                                  c.actor))
                 plan.max_hlc = max(plan.max_hlc, c.hlc)
     return plan
+
+
+def _issues_of(s: Session, table: str, rows: dict[str, list[Change]], local: dict[str, dict[str, Any]],
+               issues_state: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The parent items of a child table's incoming rows, as they will stand after this import: loaded into
+    ``issues_state`` (which already holds the items merged above) when not there yet; returns it."""
+    need = {c.values.get("issue_id") or (local.get(rid) or {}).get("issue_id") for rid, cs in rows.items() for c in cs}
+    wanted = sorted(str(x) for x in need if x and x not in issues_state)
+    issues_state.update(load_rows(s, "issue", wanted))
+    return issues_state
+
+
+def _refusal(s: Session, values: dict[str, Any], before: dict[str, Any] | None, required: set[str],
+             fks: list[tuple[str, str, str]], present: dict[str, set[str]],
+             blobs_meta: dict[str, dict[str, Any]]) -> str | None:
+    """Why a merged row cannot be written (a new row lacking a required field, a reference to no row), or None."""
+    if before is None:
+        missing = sorted(f for f in required if f not in values)
+        if missing:
+            return f"缺少必填字段 {'、'.join(missing)}"
+    bad_fk = _missing_reference(s, values, before, fks, present, blobs_meta)
+    if bad_fk:
+        return f"引用的记录（{bad_fk}）不存在"
+    return None
+
+
+def _stage(plan: Plan, table: str, row_id: str, values: dict[str, Any], before: dict[str, Any] | None,
+           dflt: dict[str, Any], now: dt.datetime, now_text: str) -> None:
+    """Plan the write of a merged row: an insert (over the table's defaults ``dflt``) when the row is new, else
+    an update of the fields that differ."""
+    if before is None:
+        plan.inserts[table].append({**dflt, **values, "created_at": now_text, "updated_at": now_text})
+        return
+    diff = {k: v for k, v in values.items() if before.get(k) != v}
+    if diff:
+        diff["id"] = row_id
+        diff["updated_at"] = now
+        plan.updates[table].append(diff)
+
+
+def _count(tr: TableReport, *, rejected: bool, conflicted: bool, created: bool, changed: bool) -> None:
+    """One row in the table's report, under the first of: rejected, conflicted, created, updated, unchanged."""
+    if rejected:
+        tr.rejected += 1
+    elif conflicted:
+        tr.conflicts += 1
+    elif created:
+        tr.created += 1
+    elif changed:
+        tr.updated += 1
+    else:
+        tr.unchanged += 1
 
 
 @dataclass

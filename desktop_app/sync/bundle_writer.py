@@ -277,42 +277,17 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
     origins they depend on are added (``ExportResult.added``), the rest wait for a later bundle
     (nothing is acknowledged that was not sent). None: everything the peer has not acknowledged.
     """
-    me = db.office_code
-    if not me:
-        raise SetupRequiredError()
-    if not OFFICE_CODE.match(to_code or ""):
-        raise ValidationError(f"接收单位代码“{to_code}”格式不正确", "请填写6位行政区划代码", field="to")
-    if to_code == me:
-        raise ValidationError("不能给本单位导出数据包", "请填写接收单位的代码", field="to")
+    me = _sender(db, to_code)
     bundle_id = str(uuid.uuid4())
     target = _target(Path(out), me, to_code)
     target.parent.mkdir(parents=True, exist_ok=True)
     with db.session() as s, s.begin():  # one read transaction: a consistent snapshot
-        peer = s.get(PeerState, to_code)
-        if peer is None or not peer.trusted or peer.revoked or not peer.public_key:
-            raise SyncError(f"尚未信任单位 {to_code} 的身份卡", "请先导入并核对对方单位的身份卡（数据交换 → 导入身份卡）")
-        if encrypt and not peer.enc_key:
-            raise SyncError(f"单位 {to_code} 的身份卡不含加密公钥，无法加密", "请让对方用新版本重新导出身份卡，或不加密导出")
+        peer = _trusted_peer(s, to_code, encrypt)
         enc_key = peer.enc_key
         acked = {} if full else load_json(peer.acked)
         acks = have_seqs(s)
-        carry: set[str] | None = None
-        added: list[str] = []
-        left: list[str] = []
-        if origins is not None:
-            carry, rest = carried_origins(s, to_code, acked, set(origins), me)
-            added, left = sorted(carry - set(origins)), sorted(rest)
-        else:
-            # only what this office may carry (ownership.may_relay): a county its own changes, a prefecture
-            # also its counties' — the receiver would refuse the rest (e.g. a county's full bundle holding
-            # the other counties' changes relayed to it)
-            carry = {o for o in acks if may_relay(me, o)}
-        pending = unacknowledged(acks, acked, to_code, carry)
-        if pending * 2 > sum(acks.values()):
-            changes, ranges, entries = _scan_whole_log(s, to_code, acked, acks, carry)  # one pass, one parse
-        else:
-            changes, ranges = _pending_changes(s, to_code, acked, carry)
-            entries = load_entries(s, {c.row_id for c in changes})
+        carry, added, left = _origins_carried(s, me, to_code, acked, acks, origins)
+        changes, ranges, entries = _gather(s, to_code, acked, acks, carry)
         by_table: dict[str, list[_Change]] = defaultdict(list)
         for c in changes:
             if c.table in SYNCED_MODELS:
@@ -349,6 +324,52 @@ def export_bundle(db: Database, data: DataDir, actor: Actor, to_code: str, out: 
     return ExportResult(bundle_id=bundle_id, file=target, tables=counts, bytes=size, to_office=to_code,
                         kind="full" if full else "incremental", encrypted=encrypt, ranges=ranges, blobs=len(blobs),
                         chosen=sorted(origins) if origins is not None else None, added=added, left=left)
+
+
+def _sender(db: Database, to_code: str) -> str:
+    """This office's code, once it is set up and ``to_code`` names another office."""
+    me = db.office_code
+    if not me:
+        raise SetupRequiredError()
+    if not OFFICE_CODE.match(to_code or ""):
+        raise ValidationError(f"接收单位代码“{to_code}”格式不正确", "请填写6位行政区划代码", field="to")
+    if to_code == me:
+        raise ValidationError("不能给本单位导出数据包", "请填写接收单位的代码", field="to")
+    return me
+
+
+def _trusted_peer(s: Session, to_code: str, encrypt: bool) -> PeerState:
+    """The receiving office, whose identity card was imported and checked (with an encryption key if asked)."""
+    peer = s.get(PeerState, to_code)
+    if peer is None or not peer.trusted or peer.revoked or not peer.public_key:
+        raise SyncError(f"尚未信任单位 {to_code} 的身份卡", "请先导入并核对对方单位的身份卡（数据交换 → 导入身份卡）")
+    if encrypt and not peer.enc_key:
+        raise SyncError(f"单位 {to_code} 的身份卡不含加密公钥，无法加密", "请让对方用新版本重新导出身份卡，或不加密导出")
+    return peer
+
+
+def _origins_carried(s: Session, me: str, to_code: str, acked: dict[str, int], acks: dict[str, int],
+                     origins: set[str] | None) -> tuple[set[str], list[str], list[str]]:
+    """The origins whose changes this bundle carries, those added to the chosen ``origins`` (they depend on
+    them) and those left for a later bundle."""
+    if origins is not None:
+        carry, rest = carried_origins(s, to_code, acked, set(origins), me)
+        return carry, sorted(carry - set(origins)), sorted(rest)
+    # only what this office may carry (ownership.may_relay): a county its own changes, a prefecture
+    # also its counties' — the receiver would refuse the rest (e.g. a county's full bundle holding
+    # the other counties' changes relayed to it)
+    return {o for o in acks if may_relay(me, o)}, [], []
+
+
+def _gather(s: Session, to_code: str, acked: dict[str, int], acks: dict[str, int],
+            carry: set[str]) -> tuple[list[_Change], dict[str, list[int]], Entries]:
+    """The changes not yet acknowledged by ``to_code``, their ranges and the rows' history entries: from one
+    pass over the whole log when most of it is pending, else from the pending ranges."""
+    pending = unacknowledged(acks, acked, to_code, carry)
+    if pending * 2 > sum(acks.values()):
+        return _scan_whole_log(s, to_code, acked, acks, carry)  # one pass, one parse
+    changes, ranges = _pending_changes(s, to_code, acked, carry)
+    return changes, ranges, load_entries(s, {c.row_id for c in changes})
 
 
 def _write_changes(s: Session, tmp: Path, by_table: dict[str, list[_Change]], entries: Entries, total: int,
