@@ -192,6 +192,8 @@ class ScopedPage(QWidget):
 
     #: the change-bus kinds after which the page reads its rows again
     RELOAD_KINDS: tuple[str, ...] = ()
+    #: reads the rows again: each page defines it (there is no shared way to read them)
+    refresh: Callable[[], None]
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,10 +202,6 @@ class ScopedPage(QWidget):
         self.office_combo = OfficeScopeCombo(ctx)
         self.office_combo.office_changed.connect(self._office_changed)
         self.scope_box = scope_corner(self.office_combo)
-
-    def refresh(self) -> None:
-        """Read the rows again (each page its own)."""
-        raise NotImplementedError
 
     def follow_changes(self) -> None:
         """Once built: reload on the change bus (a bound method: the connection dies with the page), and load."""
