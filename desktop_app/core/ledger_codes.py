@@ -3,7 +3,7 @@ levels) as enums, each with its Chinese words beside it.
 
 The database stores the enums' values (``StrEnum``: a member *is* its string, so rows, bundles and JSON
 keep the same text). Code compares against the members, never against string literals; the UI reads the
-words from here (``desktop_app.ledger.labels``) and never imports the database layer.
+words from here and never imports the database layer.
 """
 
 from __future__ import annotations

@@ -11,9 +11,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from desktop_app.core.context import AppContext
-from desktop_app.core.ledger_codes import IssueStatus
+from desktop_app.core.ledger_codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS, IssueStatus
 from desktop_app.ledger import query, saved_filters
-from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS, ISSUE_STATUS_LABELS
 from desktop_app.ledger.query import IssueFilter
 from desktop_app.ledger.warnings import COLOUR_LABELS
 from desktop_app.org import organisation, scope

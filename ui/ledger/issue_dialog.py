@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.core.context import AppContext
+from desktop_app.core.ledger_codes import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.ledger import assign as assigning
 from desktop_app.ledger import lifecycle, service
 from desktop_app.ledger.completeness import MAX_WORKDAYS_WITHOUT_REASON
 from desktop_app.ledger.detail import get_issue_detail
-from desktop_app.ledger.labels import ISSUE_KIND_LABELS, ISSUE_SOURCE_LABELS
 from desktop_app.ledger.types import IssueInput
 from desktop_app.org import organisation
 from ui import dialogs

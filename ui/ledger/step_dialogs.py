@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
+from desktop_app.core.ledger_codes import URGE_LEVEL_LABELS
 from desktop_app.ledger import deadline, lifecycle, service
-from desktop_app.ledger.labels import URGE_LEVEL_LABELS
 from desktop_app.ledger.steps import Step
 from desktop_app.ledger.types import IssueDetail
 from ui import dialogs
