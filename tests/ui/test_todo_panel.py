@@ -12,7 +12,6 @@ from ui.main_window import MainWindow
 
 
 def _wait(qtbot, panel: TodoPanel) -> None:
-    assert panel.task is not None
     qtbot.waitUntil(lambda: panel.task is not None and panel.task.done, timeout=20_000)
 
 

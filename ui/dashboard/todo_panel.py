@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QFrame, QLabel, QTableView, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -74,7 +74,8 @@ class TodoPanel(QFrame):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.hint)
         bus().changed.connect(self._on_changed)
-        self.refresh()
+        # read once the panel sits in its window: the list is for the window's day (its clock), not the machine's
+        QTimer.singleShot(0, self, self.refresh)
 
     def _on_changed(self, _kind: str, _ids: list) -> None:
         self.refresh()
