@@ -29,8 +29,8 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.org import scope
+from desktop_app.org.lookups import check_year, names_by_id, office_names, require_office, section_of_office
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import check_year, names_by_id, office_names, require_office, section_of_office
 from desktop_app.work.types import AttachmentInfo
 
 __all__ = ["MEETING_KINDS", "MONTHLY_REQUIRED_MEETING", "WHOLE_OFFICE", "AttendeeInput", "MeetingInput",

@@ -25,7 +25,7 @@ from desktop_app.calendar import calendar_in_session
 from desktop_app.campaign import periods, plans
 from desktop_app.core.visit_codes import VisitState
 from desktop_app.ledger.warnings import DONE_STATUSES, colour_of
-from desktop_app.work.common import require_office
+from desktop_app.org.lookups import require_office
 
 #: ledger items due within this many working days are listed (yellow)
 DUE_SOON_WORKDAYS = 3

@@ -34,7 +34,8 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
 from desktop_app.org import settings
-from desktop_app.work.common import live_topic, require_office
+from desktop_app.org.lookups import require_office
+from desktop_app.work.common import live_topic
 from desktop_app.work.types import TopicInfo
 
 SETTING_DUE = "work.topic_report_due"
