@@ -130,7 +130,7 @@ class DueCounts:
 
 def due_colours(db: Database, items: list[TopicInfo], today: dt.date | None = None) -> dict[str, str]:
     """Each topic's report colour by id (the ledger's yellow threshold, in working days, ``ledger.yellow_workdays``)."""
-    from desktop_app.ledger.warnings import warning_clock
+    from desktop_app.ledger.api import warning_clock
 
     clock = warning_clock(db, today)
     return {t.id: due_colour(t, clock.today, clock.yellow_until) for t in items}

@@ -344,10 +344,9 @@ def create_issue_from_finding(db: Database, actor: Actor, visit_id: str, descrip
         v = _live_visit(s, office, visit_id)
         year = v.start_date.year
         lead = names_by_id(s, [v.lead_id]).get(v.lead_id or "", "")
-    from desktop_app.ledger import service as ledger_service
-    from desktop_app.ledger.types import IssueInput
+    from desktop_app.ledger.api import IssueInput, create_issues
 
-    made = ledger_service.create_issues(db, actor, [IssueInput(
+    made = create_issues(db, actor, [IssueInput(
         description=description.strip(), category=category, measures=measures, leader=lead, person=person,
         deadline=deadline, source="visit", source_visit_id=visit_id, year=year)])
     first = made[0] if isinstance(made, list | tuple) and made else made
