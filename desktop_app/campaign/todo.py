@@ -25,7 +25,6 @@ from desktop_app.calendar import calendar_in_session
 from desktop_app.campaign import periods, plans
 from desktop_app.core.ledger_codes import ENDED_STATUSES
 from desktop_app.core.visit_codes import VisitState
-from desktop_app.ledger.api import colour_of
 from desktop_app.org.lookups import require_office
 
 #: ledger items due within this many working days are listed (yellow)
@@ -119,6 +118,10 @@ def _severity(due: dt.date, today: dt.date, red_days: int = 0) -> str:
 
 def ledger_todos(s: Session, office: str, today: dt.date) -> list[TodoEntry]:
     """Open ledger items overdue or due within ``DUE_SOON_WORKDAYS`` working days (the ledger's colour rule)."""
+    # here, not at the top: the ledger's api brings its writing service, which the window's start (the
+    # home page imports this module) does not need; the to-do list is read off the UI thread
+    from desktop_app.ledger.api import colour_of
+
     soon = calendar_in_session(s).add_workdays(today, DUE_SOON_WORKDAYS).value
     where = (Issue.office_code == office, Issue.deleted.is_(False), Issue.status.not_in(ENDED_STATUSES),
              Issue.deadline.is_not(None), Issue.deadline <= soon)
