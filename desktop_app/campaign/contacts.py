@@ -28,8 +28,8 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.ledger_codes import FINISHED_STATUSES
 from desktop_app.core.visit_codes import VisitState
+from desktop_app.org.lookups import check_year, person_of_office, require_office, section_of_office
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import check_year, person_of_office, require_office, section_of_office
 
 SOLVED_STATUSES = FINISHED_STATUSES
 

@@ -19,7 +19,7 @@ from desktop_app.campaign import meeting_compliance, periods, plans
 from desktop_app.campaign.outcomes import OutcomeFilter, list_outcomes
 from desktop_app.core.errors import ValidationError
 from desktop_app.org import scope
-from desktop_app.work.common import check_year, require_office
+from desktop_app.org.lookups import check_year, require_office
 
 #: the plan kind compared: the weekly plan is what every section files every week
 COMPARED_PLAN = "week"

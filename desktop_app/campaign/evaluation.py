@@ -25,9 +25,9 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.org import scope
+from desktop_app.org.lookups import check_year, require_office, section_of_office
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import check_year, require_office, section_of_office
-from desktop_app.work.topics import composite_score, evaluation_weights_in
+from desktop_app.work.api import composite_score, evaluation_weights_in
 
 HALVES = {"H1": "上半年", "H2": "下半年"}
 

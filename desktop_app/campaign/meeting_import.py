@@ -24,8 +24,8 @@ from db.models_campaign import Meeting
 from desktop_app.campaign.meetings import WHOLE_OFFICE, AttendeeInput, MeetingInput, save_meeting_in_session
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.org.lookups import require_office
 from desktop_app.org.organisation import current_year
-from desktop_app.work.common import require_office
 
 #: what a sheet writes for a meeting of the whole office
 WHOLE_OFFICE_WORDS = ("", WHOLE_OFFICE, "全局", "全体", "机关", "全部")

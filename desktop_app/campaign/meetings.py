@@ -25,13 +25,13 @@ from db.engine import Database
 from db.models import Attachment, AttachmentLink, Campaign, Issue, Person, Section, Topic
 from db.models_campaign import MEETING_KINDS, MONTHLY_REQUIRED_MEETING, Meeting, MeetingAttendee
 from desktop_app.core import attachments, audit
+from desktop_app.core.attachments import AttachmentInfo
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.ledger_codes import IssueStatus
 from desktop_app.org import scope
+from desktop_app.org.lookups import check_year, names_by_id, office_names, require_office, section_of_office
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import check_year, names_by_id, office_names, require_office, section_of_office
-from desktop_app.work.types import AttachmentInfo
 
 __all__ = ["MEETING_KINDS", "MONTHLY_REQUIRED_MEETING", "WHOLE_OFFICE", "AttendeeInput", "MeetingInput",
            "MeetingInfo", "create_meeting", "update_meeting", "remove_meeting", "attach_file", "get_meeting",
@@ -347,8 +347,7 @@ def issue_from_meeting(db: Database, actor: Actor, meeting_id: str, description:
 
     The ledger service judges the item as it judges every item; returns the new item's id.
     """
-    from desktop_app.ledger import service as ledger_service
-    from desktop_app.ledger.types import IssueInput
+    from desktop_app.ledger.api import IssueInput, create_issues
 
     office = require_office(db)
     if not (description or "").strip():
@@ -356,7 +355,7 @@ def issue_from_meeting(db: Database, actor: Actor, meeting_id: str, description:
     with db.transaction() as s:
         m = _live_meeting(s, office, meeting_id)
         host = names_by_id(s, [m.host_id]).get(m.host_id or "", "")
-        ids = ledger_service.create_issues(db, actor, [IssueInput(
+        ids = create_issues(db, actor, [IssueInput(
             description=description.strip(), category=category, measures=measures, leader=host, person=person,
             deadline=deadline, source="meeting", year=m.year)], session=s)
         issue = s.get(Issue, ids[0])
@@ -372,8 +371,7 @@ def topic_from_meeting(db: Database, actor: Actor, meeting_id: str, title: str, 
 
     The section defaults to the meeting's (a 全办 meeting needs one named); returns the topic's id.
     """
-    from desktop_app.work.topics import save_topic_in_session
-    from desktop_app.work.types import TopicInput
+    from desktop_app.work.api import TopicInput, save_topic_in_session
 
     office = require_office(db)
     with db.transaction() as s:

@@ -22,8 +22,8 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.org import scope
+from desktop_app.org.lookups import check_year, require_office, section_of_office
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import check_year, require_office, section_of_office
 
 #: where an outcome came from; "" = none of them (其他)
 OUTCOME_SOURCES = {"topic": "调研课题", "issue": "问题台账", "meeting": "会议研讨", "": "其他"}

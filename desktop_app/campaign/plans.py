@@ -28,8 +28,8 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, StateError, ValidationError
 from desktop_app.org import scope
+from desktop_app.org.lookups import require_office, section_of_office
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import require_office, section_of_office
 
 #: re-exported for the UI (which never imports ``db``)
 KIND_LABELS = PLAN_KIND_LABELS

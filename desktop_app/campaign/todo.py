@@ -23,9 +23,9 @@ from db.models_campaign import MONTHLY_REQUIRED_MEETING, PLAN_KIND_LABELS, Conta
 from db.models_quiz import Award, Exam
 from desktop_app.calendar import calendar_in_session
 from desktop_app.campaign import periods, plans
+from desktop_app.core.ledger_codes import ENDED_STATUSES
 from desktop_app.core.visit_codes import VisitState
-from desktop_app.ledger.warnings import DONE_STATUSES, colour_of
-from desktop_app.work.common import require_office
+from desktop_app.org.lookups import require_office
 
 #: ledger items due within this many working days are listed (yellow)
 DUE_SOON_WORKDAYS = 3
@@ -118,8 +118,12 @@ def _severity(due: dt.date, today: dt.date, red_days: int = 0) -> str:
 
 def ledger_todos(s: Session, office: str, today: dt.date) -> list[TodoEntry]:
     """Open ledger items overdue or due within ``DUE_SOON_WORKDAYS`` working days (the ledger's colour rule)."""
+    # here, not at the top: the ledger's api brings its writing service, which the window's start (the
+    # home page imports this module) does not need; the to-do list is read off the UI thread
+    from desktop_app.ledger.api import colour_of
+
     soon = calendar_in_session(s).add_workdays(today, DUE_SOON_WORKDAYS).value
-    where = (Issue.office_code == office, Issue.deleted.is_(False), Issue.status.not_in(DONE_STATUSES),
+    where = (Issue.office_code == office, Issue.deleted.is_(False), Issue.status.not_in(ENDED_STATUSES),
              Issue.deadline.is_not(None), Issue.deadline <= soon)
     total = int(s.execute(select(func.count()).select_from(Issue).where(*where)).scalar_one())
     rows = s.execute(select(Issue.id, Issue.serial, Issue.description, Issue.status, Issue.deadline).where(*where)

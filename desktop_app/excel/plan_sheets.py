@@ -30,7 +30,7 @@ from desktop_app.campaign.plans import (
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
-from desktop_app.work.common import require_office
+from desktop_app.org.lookups import require_office
 
 
 def _row_no(row: dict[str, Any], index: int) -> int:

@@ -58,9 +58,9 @@ def ledger_closure(db: Database, start: dt.date, end: dt.date) -> Figures | None
 
 def grassroots_days(db: Database, year: int, end: dt.date) -> Figures | None:
     """Per person: grassroots days in ``year`` against where the quota says they should be by ``end``."""
-    from desktop_app.work import days
+    from desktop_app.work.api import days_table
 
-    rows = days.days_table(db, year, today=end)
+    rows = days_table(db, year, today=end)
     per = {r.person_id: (float(r.days), float(r.expected)) for r in rows if r.expected > 0}
     if not per or not any(d for d, _e in per.values()):
         return None
@@ -69,6 +69,6 @@ def grassroots_days(db: Database, year: int, end: dt.date) -> Figures | None:
 
 def section_evaluation(db: Database, year: int, half: str) -> dict[str, float]:
     """{section id: 科室评价 weighted total} of the half-year ("H1"/"H2"); empty when nobody scored."""
-    from desktop_app.campaign.evaluation import section_totals
+    from desktop_app.campaign.api import section_totals
 
     return section_totals(db, year, half)

@@ -52,8 +52,8 @@ def fetch_meetings_report(db: Any, job: Any) -> TableReport:
     """The meetings of ``job.year`` (default: the current campaign year); ``job.office`` is the scope."""
     from desktop_app.campaign.meetings import meeting_infos
     from desktop_app.org import scope
+    from desktop_app.org.lookups import office_names
     from desktop_app.org.organisation import current_year
-    from desktop_app.work.common import office_names
 
     office = getattr(job, "office", "") or ""
     year = job.year or current_year(db)

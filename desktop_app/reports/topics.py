@@ -81,9 +81,9 @@ def topics_report(rows: Iterable[Any], outcomes: Sequence[Any] = (), office: str
 def fetch_topics_report(db: Any, job: Any) -> TableReport:
     """The topics of ``job.year`` (default: the current campaign year) with their outcomes."""
     from desktop_app.org import scope
+    from desktop_app.org.lookups import office_names
     from desktop_app.org.organisation import current_year
     from desktop_app.reports.visits import reporter, scope_title
-    from desktop_app.work.common import office_names
     from desktop_app.work.topics import outcome_infos, topic_infos
 
     office = getattr(job, "office", "") or ""  # the scope: this office, one county, or all (prefecture)

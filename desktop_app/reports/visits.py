@@ -72,8 +72,8 @@ def fetch_visits_report(db: Any, job: Any) -> TableReport:
     with the county's name, or every office's.
     """
     from desktop_app.org import scope
+    from desktop_app.org.lookups import office_names
     from desktop_app.org.organisation import current_year
-    from desktop_app.work.common import office_names
     from desktop_app.work.visits import visit_infos
 
     office = getattr(job, "office", "") or ""

@@ -35,7 +35,7 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.config import DataDir
 from desktop_app.core.errors import SetupRequiredError, SyncError
-from desktop_app.ledger import estimates
+from desktop_app.ledger.api import moved_summary, recompute_after
 from desktop_app.sync import audit_heads
 from desktop_app.sync.apply_checks import check_against_log, refuse_foreign_origins
 from desktop_app.sync.apply_merge import merge_changes
@@ -165,13 +165,13 @@ def import_bundle(db: Database, data: DataDir, actor: Actor, path: Path, dry_run
             # the year's table arrived: deadlines estimated Monday–Friday for it are counted again (as our change);
             # the bundle is in whatever happens here, so a failure is a warning, never a "rejected"
             try:
-                moved = estimates.recompute_after(db, actor, before)
+                moved = recompute_after(db, actor, before)
             except SQLAlchemyError as exc:
                 report.warnings.append(f"数据包已导入，但按新节假日表重算完成时限失败（{type(exc).__name__}），"
                                        "请在 设置 › 节假日 重新导入该年放假安排")
             else:
                 if moved:
-                    report.warnings.append(estimates.moved_summary(moved))
+                    report.warnings.append(moved_summary(moved))
         return report
     except (SyncError, SQLAlchemyError) as exc:
         _refused(report, exc)

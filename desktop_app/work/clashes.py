@@ -21,7 +21,7 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.visit_codes import VisitState
 from desktop_app.org import scope, settings
-from desktop_app.work.common import names_by_id, require_office
+from desktop_app.org.lookups import names_by_id, require_office
 from desktop_app.work.types import ClashInfo
 
 SETTING_WINDOW = "work.clash_window_days"

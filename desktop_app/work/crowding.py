@@ -29,8 +29,8 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.visit_codes import COUNTED_STATES, VisitState
 from desktop_app.org import scope, settings
+from desktop_app.org.lookups import office_names
 from desktop_app.work.clashes import clash_report, gap_between
-from desktop_app.work.common import office_names
 
 SETTING_REPEAT = "work.repeat_days"
 SETTING_LIMIT = "work.monthly_visit_limit"

@@ -28,9 +28,9 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.visit_codes import VisitState
 from desktop_app.org import scope
+from desktop_app.org.lookups import check_year, office_names, require_office
 from desktop_app.org.organisation import list_people
 from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import check_year, office_names, require_office
 from desktop_app.work.types import DaysRow, PersonVisit
 from desktop_app.work.visit_state import not_counted_reason
 

@@ -38,8 +38,9 @@ from db.models_work import VISIT_METHOD_MAX
 from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import FieldDeskError, ValidationError
+from desktop_app.org.lookups import require_office
 from desktop_app.org.organisation import current_year
-from desktop_app.work.common import as_date, require_office
+from desktop_app.work.common import as_date
 from desktop_app.work.topics import save_topic_in_session
 from desktop_app.work.types import TopicInput, VisitInput
 from desktop_app.work.visits import save_visit_in_session

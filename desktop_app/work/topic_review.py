@@ -34,7 +34,8 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import PermissionDeniedError, StateError, ValidationError
 from desktop_app.org import settings
-from desktop_app.work.common import live_topic, require_office
+from desktop_app.org.lookups import require_office
+from desktop_app.work.common import live_topic
 from desktop_app.work.types import TopicInfo
 
 SETTING_DUE = "work.topic_report_due"
@@ -129,7 +130,7 @@ class DueCounts:
 
 def due_colours(db: Database, items: list[TopicInfo], today: dt.date | None = None) -> dict[str, str]:
     """Each topic's report colour by id (the ledger's yellow threshold, in working days, ``ledger.yellow_workdays``)."""
-    from desktop_app.ledger.warnings import warning_clock
+    from desktop_app.ledger.api import warning_clock
 
     clock = warning_clock(db, today)
     return {t.id: due_colour(t, clock.today, clock.yellow_until) for t in items}

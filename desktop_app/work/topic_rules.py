@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from db.engine import Database
 from desktop_app.org import scope
+from desktop_app.org.lookups import office_names
 from desktop_app.org.organisation import list_people, list_sections
-from desktop_app.work.common import office_names
 from desktop_app.work.topics import topic_infos
 
 MAX_KEY_PER_SECTION = 2

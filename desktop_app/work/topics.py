@@ -36,21 +36,17 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, StateError, ValidationError
 from desktop_app.core.meeting_links import source_meeting_text
 from desktop_app.org import scope, settings
-from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.common import (
-    campaign_id,
+from desktop_app.org.lookups import (
     check_year,
-    clean_list,
-    json_list,
-    live_topic,
     names_by_id,
     office_names,
     people_of_office,
     person_of_office,
     require_office,
     section_of_office,
-    visible_topic,
 )
+from desktop_app.org.ownership import refuse_foreign
+from desktop_app.work.common import campaign_id, clean_list, json_list, live_topic, visible_topic
 from desktop_app.work.topic_review import (
     closing_refusal,
     default_due,

@@ -18,7 +18,7 @@ from desktop_app.core import audit
 from desktop_app.core.audit import Actor
 from desktop_app.core.errors import StateError, ValidationError
 from desktop_app.core.visit_codes import VISIT_STATES, VisitState
-from desktop_app.work.common import require_office
+from desktop_app.org.lookups import require_office
 
 ORGAN = "机关"
 AWAY = "外地"

@@ -26,11 +26,7 @@ from desktop_app.core.audit import Actor
 from desktop_app.core.errors import NotFoundError, ValidationError
 from desktop_app.core.visit_codes import VISIT_STATES, VisitState
 from desktop_app.org import scope
-from desktop_app.org.ownership import refuse_foreign
-from desktop_app.work.clashes import clash_window, clashes_in_session
-from desktop_app.work.common import (
-    campaign_id,
-    live_topic,
+from desktop_app.org.lookups import (
     names_by_id,
     office_names,
     people_of_office,
@@ -38,6 +34,9 @@ from desktop_app.work.common import (
     require_office,
     section_of_office,
 )
+from desktop_app.org.ownership import refuse_foreign
+from desktop_app.work.clashes import clash_window, clashes_in_session
+from desktop_app.work.common import campaign_id, live_topic
 from desktop_app.work.types import AttachmentInfo, VisitInfo, VisitInput, VisitSaved
 from desktop_app.work.visit_state import check_state, default_state, not_counted_reason
 
@@ -345,10 +344,9 @@ def create_issue_from_finding(db: Database, actor: Actor, visit_id: str, descrip
         v = _live_visit(s, office, visit_id)
         year = v.start_date.year
         lead = names_by_id(s, [v.lead_id]).get(v.lead_id or "", "")
-    from desktop_app.ledger import service as ledger_service
-    from desktop_app.ledger.types import IssueInput
+    from desktop_app.ledger.api import IssueInput, create_issues
 
-    made = ledger_service.create_issues(db, actor, [IssueInput(
+    made = create_issues(db, actor, [IssueInput(
         description=description.strip(), category=category, measures=measures, leader=lead, person=person,
         deadline=deadline, source="visit", source_visit_id=visit_id, year=year)])
     first = made[0] if isinstance(made, list | tuple) and made else made

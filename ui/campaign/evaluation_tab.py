@@ -21,7 +21,7 @@ from desktop_app.campaign.evaluation import HALVES, RATER_KIND_LABELS, ScoreInpu
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
 from desktop_app.org.organisation import list_sections
-from desktop_app.work import topics
+from desktop_app.work.api import evaluation_weights
 from ui import dialogs
 from ui.enabling import follow_selection
 from ui.rows_model import Column, RowsTableModel
@@ -142,7 +142,7 @@ class EvaluationTab(QWidget):
         with dialogs.guard(self) as done:
             results = evaluation.results(self.ctx.db, year, half, office)
             scores = evaluation.list_scores(self.ctx.db, year, half, office)
-            w = topics.evaluation_weights(self.ctx.db)
+            w = evaluation_weights(self.ctx.db)
         if not done.ok:
             return
         self.results.set_items(results)

@@ -24,8 +24,8 @@ from desktop_app.campaign import meeting_compliance, meetings
 from desktop_app.campaign.meetings import MEETING_KINDS, MONTHLY_REQUIRED_MEETING, WHOLE_OFFICE, MeetingInfo
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
+from desktop_app.org.lookups import office_names
 from desktop_app.org.organisation import list_sections
-from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.meeting_dialog import MEETING_KIND, MeetingDialog
 from ui.campaign.meeting_models import ComplianceModel, MeetingTableModel

@@ -13,8 +13,8 @@ from desktop_app.campaign import outcomes
 from desktop_app.campaign.outcomes import OUTCOME_KINDS, OutcomeFilter, OutcomeRow
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
+from desktop_app.org.lookups import office_names
 from desktop_app.org.organisation import list_sections
-from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.campaign.outcome_dialog import OutcomeDialog
 from ui.enabling import follow_selection, need_selection, set_enabled

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
+from desktop_app.org.lookups import office_names
 from desktop_app.org.organisation import list_sections
 from desktop_app.work import days
-from desktop_app.work.common import office_names
 from ui import dialogs
 from ui.signals import Kind, notify
 from ui.work.table_models import PACE_COLOURS, DaysTableModel, PersonVisitModel

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.core.context import AppContext
 from desktop_app.org import scope
+from desktop_app.org.lookups import office_names
 from desktop_app.work import find, topic_review, topic_rules, topics
-from desktop_app.work.common import office_names
 from desktop_app.work.types import TOPIC_STATUSES, TopicInfo
 from ui import dialogs, layout_memory
 from ui.enabling import need_selection, set_enabled, set_tip

@@ -22,8 +22,8 @@ from desktop_app.core.context import AppContext
 from desktop_app.core.errors import ValidationError
 from desktop_app.core.visit_codes import VisitState
 from desktop_app.org import scope
+from desktop_app.org.lookups import office_names
 from desktop_app.work import clashes, find, visit_state, visits
-from desktop_app.work.common import office_names
 from desktop_app.work.types import VisitInfo
 from ui import dialogs
 from ui.enabling import need_selection, set_enabled
