@@ -130,6 +130,41 @@ def test_phrase_never_spans_two_fields(ctx: AppContext) -> None:
     assert len(search.search_ids(ctx.db, "整顿")) == 1
 
 
+def test_a_long_word_whose_pieces_lie_apart_is_not_a_match(ctx: AppContext) -> None:
+    """The index holds bigrams without positions (migration 0014): 整改措施's bigrams 整改 改措 措施 are all in
+    item a, apart and across fields; only b holds the word. The recheck keeps the list, its count and the
+    probe of a broad text's walk (``row_matches``) exact."""
+    from desktop_app.ledger.query import fetch_page
+
+    a, b = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("限期整改，改措辞", measures="出台措施", unit="综合科"),
+        IssueInput("制定整改措施清单", unit="综合科"),
+    ])
+    for term in ("整改措施", "整改 措施清单", "改措施"):
+        expected = [b]
+        assert search.search_ids(ctx.db, term) == expected, term
+        assert count_issues(ctx.db, IssueFilter(text=term)) == 1, term
+        assert [r.id for r in fetch_page(ctx.db, IssueFilter(year=2026, text=term))] == expected, term
+        with ctx.db.session() as s:
+            if search.has_fts(s):
+                assert search.match_count(term, s) == 1, term
+                probe = search.row_matches(term)  # the walk's per-row probe agrees with the matches
+                assert probe is not None
+                assert list(s.execute(select(Issue.id).where(probe)).scalars()) == expected, term
+    assert set(search.search_ids(ctx.db, "改措")) == {a, b}  # two characters: one bigram, exact
+    assert sorted(search.search_ids(ctx.db, "整改措施 出台")) == []
+
+
+def test_one_character_finds_a_field_s_last_character_too(ctx: AppContext) -> None:
+    """A 1-character word is every bigram starting with it or a field ending in it (no bigram follows it)."""
+    a, b, c = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("党组织建设", unit="综合科"), IssueInput("问题出在基层党", unit="规划科"), IssueInput("无关", unit="科")])
+    assert set(search.search_ids(ctx.db, "党")) == {a, b}
+    assert set(search.search_ids(ctx.db, "科")) == {a, b, c}  # 科 ends every unit and is a unit by itself
+    assert search.search_ids(ctx.db, "层党组") == []  # b's 层党 and a's 党组 are in different items
+    assert count_issues(ctx.db, IssueFilter(text="党")) == 2
+
+
 @pytest.mark.sqlite_only("SQLite's FTS5 index (issue_fts)")
 def test_rebuild_index_after_bulk_changes(ctx: AppContext) -> None:
     ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"第{i}条党建问题") for i in range(30)])
