@@ -25,9 +25,9 @@ INDEX = "ix_issue_text_bigrams"
 INDEXED_FIELDS: tuple[str, ...] = ("serial", "category", "description", "measures", "responsible_unit",
                                    "co_units", "responsible_person", "lead_leader", "latest_progress")
 
-#: SQLite: the SQL name of ``searchable_chars`` (registered on every connection by ``db.engine``), with
-#: which a search of a word of three or more characters rechecks the FTS index's candidates
-CHARS_FUNCTION = "fielddesk_chars"
+#: SQLite: the SQL name of ``holds_word`` (registered on every connection by ``db.engine``), with which a
+#: search of a word of three or more characters rechecks the FTS index's candidates
+HOLDS_FUNCTION = "fielddesk_holds"
 
 _NOT_TOKEN = re.compile(r"[\W_]+")
 
@@ -36,6 +36,11 @@ def searchable_chars(s: str | None) -> str:
     """The searchable characters of ``s`` (letters and digits of any script), lower-cased (SQLite's
     text index holds these; a NULL field holds none)."""
     return _NOT_TOKEN.sub("", s.lower()) if s else ""
+
+
+def holds_word(word: str, *fields: str | None) -> bool:
+    """Whether one of ``fields`` holds ``word`` (searchable characters) in its searchable characters."""
+    return any(word in searchable_chars(f) for f in fields)
 
 
 #: each character paired with the next one (a window over the characters in order: substr(t, i, 2) over

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.bigrams import CHARS_FUNCTION, searchable_chars
+from db.bigrams import HOLDS_FUNCTION, holds_word
 from db.changes import HybridClock
 from db.models_support import ChangeLog, Setting
 
@@ -34,7 +34,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA cache_size=-65536")
     cur.close()
     # the ledger search's recheck of a long word against an item's text (desktop_app/ledger/search.py)
-    dbapi_conn.create_function(CHARS_FUNCTION, 1, searchable_chars, deterministic=True)
+    dbapi_conn.create_function(HOLDS_FUNCTION, -1, holds_word, deterministic=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -8,7 +8,7 @@ no positions (``detail=none``) and no copy of the text. A query word becomes:
 - two characters: its one bigram — exact, as a two-character phrase was;
 - three or more: the AND of its bigrams, which finds every item holding the word and some that only
   hold its bigrams apart; those candidates are rechecked against the item's text (the word must be
-  in one field's searchable characters: ``fielddesk_chars``, registered by ``db.engine``), as
+  in one field's searchable characters: ``fielddesk_holds``, registered by ``db.engine``), as
   PostgreSQL rechecks its bigram candidates with LIKE.
 
 Bigrams are made per field, so none spans two fields. The FTS rowid is the item's local key in
@@ -130,11 +130,18 @@ def rechecked_words(free_text: str) -> list[str]:
 
 def recheck_sql(words: Sequence[str], table: str = "issue") -> str:
     """SQLite: a condition on the ``table`` row that holds each of ``words`` (searchable characters)
-    in one field's searchable characters; the words are bound as ``:fts_w0``, ``:fts_w1``..."""
-    fields = [f"instr({bigrams.CHARS_FUNCTION}({table}.{f}), :fts_w{n}) > 0"
-              for n in range(len(words)) for f in INDEXED_FIELDS]
-    per_word = len(INDEXED_FIELDS)
-    return " AND ".join("(" + " OR ".join(fields[n * per_word:(n + 1) * per_word]) + ")" for n in range(len(words)))
+    in one field's searchable characters; the words are bound as ``:fts_w0``, ``:fts_w1``...
+
+    A field holding the word as typed is a match (the word's characters stay next to each other once
+    the field's punctuation is dropped and its case folded): SQLite's ``instr`` answers most
+    candidates; the others are asked of ``fielddesk_holds`` (one Python call per row).
+    """
+    cols = [f"{table}.{f}" for f in INDEXED_FIELDS]
+    conds = []
+    for n in range(len(words)):
+        quick = " OR ".join(f"instr({c}, :fts_w{n}) > 0" for c in cols)
+        conds.append(f"({quick} OR {bigrams.HOLDS_FUNCTION}(:fts_w{n}, {', '.join(cols)}))")
+    return " AND ".join(conds)
 
 
 def _recheck_params(words: Sequence[str]) -> dict[str, str]:
@@ -291,6 +298,11 @@ def match_count(free_text: str, bind: Connection | Session) -> int | None:
     words = rechecked_words(free_text)
     if words:
         return len(json.loads(_matched_ids(q, bind, words)))
+    return _entry_count(q, bind)
+
+
+def _entry_count(q: str, bind: Connection | Session) -> int:
+    """The index entries the FTS expression ``q`` matches, counted inside the index (cached)."""
     conn = bind.connection() if isinstance(bind, Session) else bind
     hit = _cached(conn, "#count " + q, lambda: str(conn.exec_driver_sql(
         "SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?", (q,)).scalar() or 0))
@@ -369,6 +381,9 @@ def is_broad(free_text: str, bind: Connection | Session) -> bool:
         # cannot narrow (1-character words only) is a LIKE scan whichever way round: not broad
         est = estimated_matches(free_text, bind)
         return est is not None and est[0] >= BROAD_MATCHES and est[0] >= BROAD_SHARE * est[1]
+    q = match_query(free_text)
+    if q is None or _entry_count(q, bind) < BROAD_MATCHES:  # at most that many matches (a long word's candidates)
+        return False
     n = match_count(free_text, bind)
     if not n or n < BROAD_MATCHES:
         return False
