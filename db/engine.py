@@ -82,6 +82,27 @@ def structure_check(path: Path) -> str:
     return "ok"
 
 
+def free_share(engine: Engine) -> float:
+    """The share of a SQLite file's pages that are free (0 on a server)."""
+    if engine.dialect.name != "sqlite":
+        return 0.0
+    with engine.connect() as c:
+        free = int(c.exec_driver_sql("PRAGMA freelist_count").scalar() or 0)
+        pages = int(c.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+    return free / pages if pages else 0.0
+
+
+def compact(engine: Engine) -> None:
+    """VACUUM a SQLite file: its free pages go back to the disk and every table and index is
+    rewritten packed, in key order. Needs no open transaction; the WAL briefly grows to the file's
+    size and is folded back. A no-op on a server (it reclaims space itself)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.exec_driver_sql("VACUUM")
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 @dataclass
 class Database:
     """An open FieldDesk database: engine, this office's code and the clock."""
@@ -125,17 +146,10 @@ class Database:
         self.engine.dispose()
 
     def compact(self) -> None:
-        """Rewrite the SQLite file without its free pages, each table and index packed in key order.
-
-        After a bulk load (the demo): indexes filled in random key order (ids) keep ~10% of each
-        page empty, and a rebuilt search index leaves its old pages free. Needs no open transaction;
-        the WAL briefly grows to the file's size and is folded back. A no-op on a server.
-        """
-        if self.engine.dialect.name != "sqlite":
-            return
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-            c.exec_driver_sql("VACUUM")
-        self.checkpoint()
+        """Rewrite the SQLite file without its free pages, each table and index packed in key order
+        (``compact``). After a bulk load (the demo): indexes filled in random key order (ids) keep
+        ~10% of each page empty, and a rebuilt search index leaves its old pages free."""
+        compact(self.engine)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it)."""
