@@ -99,8 +99,23 @@ def compact(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        before = _last_logged(c)
         c.exec_driver_sql("VACUUM")
+        if _last_logged(c) != before:
+            # SQLite may renumber the rowids of a table without an INTEGER PRIMARY KEY (3.40 keeps them; the
+            # file format does not promise it). The ledger's search index keeps its place in the change log by
+            # rowid (desktop_app/ledger/search.py): ask it to rebuild, as migrations 0011 and 0014 do
+            c.exec_driver_sql("DELETE FROM setting WHERE key = 'ledger.search_mark'")
+            c.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('ledger.search_mark', '-1')")
         c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _last_logged(c: Any) -> Any:
+    """The change log's last entry with its rowid (None without a log): VACUUM renumbers in rowid order,
+    so the rowids are all kept exactly when the last one is."""
+    if c.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'change_log'").first() is None:
+        return None
+    return tuple(c.exec_driver_sql("SELECT rowid, origin, seq FROM change_log ORDER BY rowid DESC LIMIT 1").first() or ())
 
 
 @dataclass

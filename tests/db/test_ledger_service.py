@@ -290,3 +290,35 @@ def test_the_first_hand_edit_of_an_empty_holiday_table_keeps_the_package_years(c
     assert {2026, 2031} <= set(cal.covered_years)
     # Spring Festival 2026 still counts: 12 Feb + 7 working days = 28 Feb (a 调休 Saturday)
     assert cal.add_workdays(dt.date(2026, 2, 12), 7).value == dt.date(2026, 2, 28)
+
+
+@pytest.mark.sqlite_only("VACUUM and SQLite's rowids")
+def test_compacting_keeps_the_change_log_positions_the_search_index_follows(ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The index keeps its place in the change log by rowid; VACUUM (the demo, an upgrade) must keep those
+    rowids, gaps included, or the index is asked to rebuild."""
+    import db.engine as engine_mod
+    from desktop_app.org import settings
+
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput("党建问题")])
+    with ctx.db.engine.begin() as conn:  # a gap in the rowids (entries are never deleted, but rowids are not dense)
+        top = conn.exec_driver_sql("SELECT max(rowid) FROM change_log").scalar()
+        conn.exec_driver_sql("INSERT INTO change_log (rowid, origin, seq, hlc, table_name, row_id, op, fields) "
+                             "VALUES (?, '532899', 1, 1, 'issue', 'x', 'update', '[]')", (top + 1000,))
+    search.catch_up(ctx.db)
+    with ctx.db.session() as s:
+        mark = settings.read(s, search.SETTING_MARK, 0)
+    assert mark == top + 1000
+    ctx.db.compact()
+    with ctx.db.session() as s:
+        assert s.execute(select(func.max(ChangeLog.seq)).where(ChangeLog.origin == "532899")).scalar() == 1
+        assert s.connection().exec_driver_sql("SELECT max(rowid) FROM change_log").scalar() == top + 1000
+        assert settings.read(s, search.SETTING_MARK, 0) == mark
+    # a SQLite that renumbered them: the index is asked to rebuild, and the next search does
+    stamps = iter([(1, "a", 1), (2, "a", 1)])
+    monkeypatch.setattr(engine_mod, "_last_logged", lambda _c: next(stamps))
+    ctx.db.compact()
+    with ctx.db.session() as s:
+        assert settings.read(s, search.SETTING_MARK, 0) == -1
+    assert search.search_ids(ctx.db, "党建") != []
+    with ctx.db.session() as s:
+        assert settings.read(s, search.SETTING_MARK, 0) == mark
