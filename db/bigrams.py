@@ -15,6 +15,7 @@ is never asked for).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 #: the SQL function (migration 0013) and the GIN index over it
@@ -23,6 +24,24 @@ INDEX = "ix_issue_text_bigrams"
 #: the item fields the search covers, in index order (desktop_app.ledger.search re-exports them)
 INDEXED_FIELDS: tuple[str, ...] = ("serial", "category", "description", "measures", "responsible_unit",
                                    "co_units", "responsible_person", "lead_leader", "latest_progress")
+
+#: SQLite: the SQL name of ``holds_word`` (registered on every connection by ``db.engine``), with which a
+#: search of a word of three or more characters rechecks the FTS index's candidates
+HOLDS_FUNCTION = "fielddesk_holds"
+
+_NOT_TOKEN = re.compile(r"[\W_]+")
+
+
+def searchable_chars(s: str | None) -> str:
+    """The searchable characters of ``s`` (letters and digits of any script), lower-cased (SQLite's
+    text index holds these; a NULL field holds none)."""
+    return _NOT_TOKEN.sub("", s.lower()) if s else ""
+
+
+def holds_word(word: str, *fields: str | None) -> bool:
+    """Whether one of ``fields`` holds ``word`` (searchable characters) in its searchable characters."""
+    return any(word in searchable_chars(f) for f in fields)
+
 
 #: each character paired with the next one (a window over the characters in order: substr(t, i, 2) over
 #: generate_series would walk the UTF-8 text from its start for every i, 4.6× slower on the ledger's texts)

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.bigrams import HOLDS_FUNCTION, holds_word
 from db.changes import HybridClock
 from db.models_support import ChangeLog, Setting
 
@@ -32,6 +33,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-65536")
     cur.close()
+    # the ledger search's recheck of a long word against an item's text (desktop_app/ledger/search.py)
+    dbapi_conn.create_function(HOLDS_FUNCTION, -1, holds_word, deterministic=True)
 
 
 def make_engine(url: str) -> Engine:
@@ -79,6 +82,42 @@ def structure_check(path: Path) -> str:
     return "ok"
 
 
+def free_share(engine: Engine) -> float:
+    """The share of a SQLite file's pages that are free (0 on a server)."""
+    if engine.dialect.name != "sqlite":
+        return 0.0
+    with engine.connect() as c:
+        free = int(c.exec_driver_sql("PRAGMA freelist_count").scalar() or 0)
+        pages = int(c.exec_driver_sql("PRAGMA page_count").scalar() or 0)
+    return free / pages if pages else 0.0
+
+
+def compact(engine: Engine) -> None:
+    """VACUUM a SQLite file: its free pages go back to the disk and every table and index is
+    rewritten packed, in key order. Needs no open transaction; the WAL briefly grows to the file's
+    size and is folded back. A no-op on a server (it reclaims space itself)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        before = _last_logged(c)
+        c.exec_driver_sql("VACUUM")
+        if _last_logged(c) != before:
+            # SQLite may renumber the rowids of a table without an INTEGER PRIMARY KEY (3.40 keeps them; the
+            # file format does not promise it). The ledger's search index keeps its place in the change log by
+            # rowid (desktop_app/ledger/search.py): ask it to rebuild, as migrations 0011 and 0014 do
+            c.exec_driver_sql("DELETE FROM setting WHERE key = 'ledger.search_mark'")
+            c.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('ledger.search_mark', '-1')")
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _last_logged(c: Any) -> Any:
+    """The change log's last entry with its rowid (None without a log): VACUUM renumbers in rowid order,
+    so the rowids are all kept exactly when the last one is."""
+    if c.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'change_log'").first() is None:
+        return None
+    return tuple(c.exec_driver_sql("SELECT rowid, origin, seq FROM change_log ORDER BY rowid DESC LIMIT 1").first() or ())
+
+
 @dataclass
 class Database:
     """An open FieldDesk database: engine, this office's code and the clock."""
@@ -120,6 +159,12 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (before a restore, at exit)."""
         self.engine.dispose()
+
+    def compact(self) -> None:
+        """Rewrite the SQLite file without its free pages, each table and index packed in key order
+        (``compact``). After a bulk load (the demo): indexes filled in random key order (ids) keep
+        ~10% of each page empty, and a rebuilt search index leaves its old pages free."""
+        compact(self.engine)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file (before copying it)."""

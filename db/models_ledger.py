@@ -40,6 +40,8 @@ class Issue(SyncMixin, Base):
         # dashboard statistics (opened/closed per month, days to close) without reading the items
         Index("ix_issue_year_dates", "year", "assigned_date", "created_at", "closed_at", "status", "deleted", "deadline"),
     )
+    #: no index of its own: ix_issue_office_year_serial starts with it (migration 0015)
+    office_code: Mapped[str] = mapped_column(String(12))
     serial: Mapped[str] = mapped_column(String(30))
     year: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(12), default="self")
@@ -77,6 +79,8 @@ class Progress(SyncMixin, Base):
 
     __tablename__ = "progress"
     __append_only__ = True
+    #: no index: progress is read through its item (issue_id), never by office (migration 0015)
+    office_code: Mapped[str] = mapped_column(String(12))
     issue_id: Mapped[str] = mapped_column(ForeignKey("issue.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)

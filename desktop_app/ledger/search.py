@@ -1,17 +1,25 @@
 """Chinese substring search over the ledger (全文检索).
 
-The ``issue_fts`` FTS5 table (migration 0002) holds each item's text with one
-token per character; a query becomes one phrase per word (“整改” → ``"整 改"``),
-so terms of any length match — two-character terms included, which SQLite's
-trigram tokenizer cannot index. Fields are separated by a token no query can
-produce, so a phrase never spans two fields. The FTS rowid is the item's
-local key in ``issue_search_key``.
+On SQLite the ``issue_fts`` FTS5 table (migration 0014) holds, for each item, the distinct
+character bigrams of each field (“整改措施” → 整改 改措 措施) and each field's last character, with
+no positions (``detail=none``) and no copy of the text. A query word becomes:
 
-The index is contentless (migration 0011): it holds no copy of the text, only which keys
-hold which characters. SQLite before 3.43 cannot delete a row of such a table, so an
-edited item is indexed again under a new key (its key row moves up, keys only grow) and
-its old entry stays in the index, matched by nothing: every query joins the key table.
-When such stale entries outnumber the live ones the index is rebuilt (``catch_up``).
+- one character: the prefix query ``"x"*`` (every bigram starting with it, or a field ending in it);
+- two characters: its one bigram — exact, as a two-character phrase was;
+- three or more: the AND of its bigrams, which finds every item holding the word and some that only
+  hold its bigrams apart; those candidates are rechecked against the item's text (the word must be
+  in one field's searchable characters: ``fielddesk_holds``, registered by ``db.engine``), as
+  PostgreSQL rechecks its bigram candidates with LIKE.
+
+Bigrams are made per field, so none spans two fields. The FTS rowid is the item's local key in
+``issue_search_key``. A positional index of single characters (migration 0011) took 63 MB at
+100,000 items; this one takes 22 MB and answers two-character words from one doclist.
+
+The index is contentless: it holds no copy of the text, only which keys hold which bigrams. SQLite
+before 3.43 cannot delete a row of such a table, so an edited item is indexed again under a new key
+(its key row moves up, keys only grow) and its old entry stays in the index, matched by nothing:
+every query joins the key table. When such stale entries outnumber the live ones the index is
+rebuilt (``catch_up``).
 
 On PostgreSQL each word must occur (LIKE) in one field; a word of two or more characters first
 narrows the candidates through the character-bigram GIN index of migration 0013 (``db/bigrams.py``):
@@ -52,8 +60,6 @@ from db.models import Issue
 from db.models_ledger import IssueSearchKey
 from desktop_app.org import settings
 
-#: a token of two letters: queries are split into single characters, so it never matches
-FIELD_SEPARATOR = " qq "
 #: the item fields the search covers, in index order (the same on both engines: db/bigrams.py)
 INDEXED_FIELDS = bigrams.INDEXED_FIELDS
 _BATCH = 2000
@@ -65,17 +71,30 @@ _REBUILD_ABOVE = 20_000
 _KEYS = cast(Table, IssueSearchKey.__table__)
 
 
-_NOT_TOKEN = re.compile(r"[\W_]+")
-
-
-def _chars(s: str) -> str:
+def _chars(s: str | None) -> str:
     """The searchable characters of ``s`` (letters and digits of any script), lower-cased."""
-    return _NOT_TOKEN.sub("", s.lower())
+    return bigrams.searchable_chars(s)
+
+
+def _pairs(chars: str) -> list[str]:
+    """The distinct 2-character pieces of ``chars``, in order."""
+    return list(dict.fromkeys(chars[i:i + 2] for i in range(len(chars) - 1)))
 
 
 def tokenise(values: Iterable[str | None]) -> str:
-    """The index body of an item: each character a token, fields apart."""
-    return FIELD_SEPARATOR.join(" ".join(_chars(v or "")) for v in values)
+    """The index body of an item: the distinct bigrams of each field and each field's last character.
+
+    A character is then in a field exactly when a token starts with it (``match_query``'s ``"x"*``),
+    and a 2-character word exactly when it is a token.
+    """
+    tokens: dict[str, None] = {}
+    for v in values:
+        chars = _chars(v)
+        for i in range(len(chars) - 1):
+            tokens[chars[i:i + 2]] = None
+        if chars:
+            tokens[chars[-1]] = None
+    return " ".join(tokens)
 
 
 def digest(body: str) -> int:
@@ -83,14 +102,50 @@ def digest(body: str) -> int:
     return int.from_bytes(hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
 
 
+def _words(free_text: str) -> list[str]:
+    """The searchable characters of each word typed (words with none left out)."""
+    return [c for c in (_chars(w) for w in (free_text or "").split()) if c]
+
+
 def match_query(free_text: str) -> str | None:
-    """The FTS5 MATCH expression for what the user typed (None when nothing searchable)."""
-    phrases = []
-    for word in (free_text or "").split():
-        chars = _chars(word)
-        if chars:
-            phrases.append('"' + " ".join(chars) + '"')
-    return " AND ".join(phrases) if phrases else None
+    """The FTS5 MATCH expression for what the user typed (None when nothing searchable).
+
+    Exact for words of one or two characters; a longer word's items are among its matches
+    (``rechecked_words`` names the words whose matches need the recheck).
+    """
+    terms: list[str] = []
+    for chars in _words(free_text):
+        if len(chars) == 1:
+            terms.append(f'"{chars}"*')
+        else:
+            terms.extend(f'"{pair}"' for pair in _pairs(chars))
+    return " AND ".join(dict.fromkeys(terms)) if terms else None
+
+
+def rechecked_words(free_text: str) -> list[str]:
+    """The words (searchable characters) of three or more characters: the index's matches for them
+    are candidates, each checked against the item's text (``recheck_sql``)."""
+    return list(dict.fromkeys(c for c in _words(free_text) if len(c) >= 3))
+
+
+def recheck_sql(words: Sequence[str], table: str = "issue") -> str:
+    """SQLite: a condition on the ``table`` row that holds each of ``words`` (searchable characters)
+    in one field's searchable characters; the words are bound as ``:fts_w0``, ``:fts_w1``...
+
+    A field holding the word as typed is a match (the word's characters stay next to each other once
+    the field's punctuation is dropped and its case folded): SQLite's ``instr`` answers most
+    candidates; the others are asked of ``fielddesk_holds`` (one Python call per row).
+    """
+    cols = [f"{table}.{f}" for f in INDEXED_FIELDS]
+    conds = []
+    for n in range(len(words)):
+        quick = " OR ".join(f"instr({c}, :fts_w{n}) > 0" for c in cols)
+        conds.append(f"({quick} OR {bigrams.HOLDS_FUNCTION}(:fts_w{n}, {', '.join(cols)}))")
+    return " AND ".join(conds)
+
+
+def _recheck_params(words: Sequence[str]) -> dict[str, str]:
+    return {f"fts_w{n}": w for n, w in enumerate(words)}
 
 
 def has_fts(bind: Connection | Session) -> bool:
@@ -165,7 +220,7 @@ def match_subquery(free_text: str, bind: Connection | Session) -> Any | None:
     if q is None or not has_fts(bind):
         return None
     # the table asks for a count and then pages of one filter: the MATCH runs once, its ids are reused
-    ids = _matched_ids(q, bind)
+    ids = _matched_ids(q, bind, rechecked_words(free_text))
     return (
         text("SELECT value AS issue_id FROM json_each(:fts_ids)").bindparams(fts_ids=ids)
         .columns(issue_id=String)
@@ -203,12 +258,20 @@ def _cached(conn: Connection, name: str, compute: Callable[[], str]) -> str:
     return hit
 
 
-def _matched_ids(q: str, bind: Connection | Session) -> str:
-    """The ids of the items the FTS expression ``q`` matches (a JSON array), cached while nothing is written."""
+def _matched_ids(q: str, bind: Connection | Session, words: Sequence[str] = ()) -> str:
+    """The ids of the items the FTS expression ``q`` matches (a JSON array), cached while nothing is written.
+
+    ``words``: the long words whose candidates are rechecked against the item's text (``rechecked_words``).
+    """
     conn = bind.connection() if isinstance(bind, Session) else bind
-    return _cached(conn, q, lambda: json.dumps(list(conn.exec_driver_sql(
-        "SELECT k.issue_id FROM issue_fts JOIN issue_search_key AS k ON issue_fts.rowid = k.key "
-        "WHERE issue_fts MATCH ?", (q,)).scalars().all())))
+    sql = "SELECT k.issue_id FROM issue_fts JOIN issue_search_key AS k ON issue_fts.rowid = k.key "
+    if words:
+        sql += f"JOIN issue ON issue.id = k.issue_id WHERE issue_fts MATCH :q AND {recheck_sql(words)}"
+    else:
+        sql += "WHERE issue_fts MATCH :q"
+    params = {"q": q, **_recheck_params(words)}
+    return _cached(conn, "\n".join((q, *words)), lambda: json.dumps(list(
+        conn.execute(text(sql), params).scalars().all())))
 
 
 #: a text is "broad" when it matches at least this many items and this share of the ledger (整改 in most
@@ -222,11 +285,24 @@ COUNT_LATER_CANDIDATES = 5_000
 
 
 def match_count(free_text: str, bind: Connection | Session) -> int | None:
-    """How many items (of any year or status) the text matches — counted inside the FTS index, cached
-    like the matches. None without an index or searchable text."""
+    """How many items (of any year or status) the text matches, cached like the matches. None without
+    an index or searchable text.
+
+    Words of one or two characters are counted inside the FTS index (its entries, stale ones of edited
+    items included: an estimate of the ledger's share for ``is_broad``); a longer word's candidates
+    are rechecked, so they are counted as the matched ids.
+    """
     q = match_query(free_text)
     if q is None or not has_fts(bind):
         return None
+    words = rechecked_words(free_text)
+    if words:
+        return len(json.loads(_matched_ids(q, bind, words)))
+    return _entry_count(q, bind)
+
+
+def _entry_count(q: str, bind: Connection | Session) -> int:
+    """The index entries the FTS expression ``q`` matches, counted inside the index (cached)."""
     conn = bind.connection() if isinstance(bind, Session) else bind
     hit = _cached(conn, "#count " + q, lambda: str(conn.exec_driver_sql(
         "SELECT count(*) FROM issue_fts WHERE issue_fts MATCH ?", (q,)).scalar() or 0))
@@ -305,6 +381,9 @@ def is_broad(free_text: str, bind: Connection | Session) -> bool:
         # cannot narrow (1-character words only) is a LIKE scan whichever way round: not broad
         est = estimated_matches(free_text, bind)
         return est is not None and est[0] >= BROAD_MATCHES and est[0] >= BROAD_SHARE * est[1]
+    q = match_query(free_text)
+    if q is None or _entry_count(q, bind) < BROAD_MATCHES:  # at most that many matches (a long word's candidates)
+        return False
     n = match_count(free_text, bind)
     if not n or n < BROAD_MATCHES:
         return False
@@ -314,16 +393,21 @@ def is_broad(free_text: str, bind: Connection | Session) -> bool:
 
 
 def row_matches(free_text: str) -> TextClause | None:
-    """A condition testing the current ``issue`` row against the index: one index probe per row.
+    """A condition testing the current ``issue`` row against the index: one index probe per row
+    (and the recheck of a long word against the row's text).
 
-    Exactly the semantics of ``text_condition`` (same index, same expression), so a count made
-    one way and pages read the other agree row for row.
+    Exactly the semantics of ``text_condition`` (same index, same expression, same recheck), so a
+    count made one way and pages read the other agree row for row.
     """
     q = match_query(free_text)
     if q is None:
         return None
-    return text("EXISTS (SELECT 1 FROM issue_search_key AS sk, issue_fts AS sf WHERE sk.issue_id = issue.id "
-                "AND sf.rowid = sk.key AND issue_fts MATCH :fts_probe)").bindparams(fts_probe=q)
+    sql = ("EXISTS (SELECT 1 FROM issue_search_key AS sk, issue_fts AS sf WHERE sk.issue_id = issue.id "
+           "AND sf.rowid = sk.key AND issue_fts MATCH :fts_probe)")
+    words = rechecked_words(free_text)
+    if words:
+        sql = f"({sql} AND {recheck_sql(words)})"
+    return text(sql).bindparams(fts_probe=q, **_recheck_params(words))
 
 
 def _fts_table() -> Any:

@@ -130,6 +130,48 @@ def test_phrase_never_spans_two_fields(ctx: AppContext) -> None:
     assert len(search.search_ids(ctx.db, "整顿")) == 1
 
 
+def test_a_long_word_whose_pieces_lie_apart_is_not_a_match(ctx: AppContext) -> None:
+    """The index holds bigrams without positions (migration 0014): 整改措施's bigrams 整改 改措 措施 are all in
+    item a, apart and across fields; only b holds the word. The recheck keeps the list, its count and the
+    probe of a broad text's walk (``row_matches``) exact."""
+    from desktop_app.ledger.query import fetch_page
+
+    a, b = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("限期整改，改措辞", measures="出台措施", unit="综合科"),
+        IssueInput("制定整改措施清单", unit="综合科"),
+    ])
+    for term in ("整改措施", "整改 措施清单", "改措施"):
+        expected = [b]
+        assert search.search_ids(ctx.db, term) == expected, term
+        assert count_issues(ctx.db, IssueFilter(text=term)) == 1, term
+        assert [r.id for r in fetch_page(ctx.db, IssueFilter(year=2026, text=term))] == expected, term
+        with ctx.db.session() as s:
+            if search.has_fts(s):
+                assert search.match_count(term, s) == 1, term
+                probe = search.row_matches(term)  # the walk's per-row probe agrees with the matches
+                assert probe is not None
+                assert list(s.execute(select(Issue.id).where(probe)).scalars()) == expected, term
+    assert set(search.search_ids(ctx.db, "改措")) == {a, b}  # two characters: one bigram, exact
+    assert sorted(search.search_ids(ctx.db, "整改措施 出台")) == []
+    with ctx.db.session() as s:
+        if not search.has_fts(s):
+            return  # PostgreSQL compares the text as typed (LIKE): punctuation and case count there
+    # SQLite: punctuation and case do not count, as before; the recheck compares the fields' searchable characters
+    c, d = create_issues(ctx.db, TEST_ACTOR, [IssueInput("落实整改、措施到位"), IssueInput("推广APP应用")])
+    assert set(search.search_ids(ctx.db, "整改措施")) == {b, c}
+    assert search.search_ids(ctx.db, "app应用") == [d] and search.search_ids(ctx.db, "App") == [d]
+
+
+def test_one_character_finds_a_field_s_last_character_too(ctx: AppContext) -> None:
+    """A 1-character word is every bigram starting with it or a field ending in it (no bigram follows it)."""
+    a, b, c = create_issues(ctx.db, TEST_ACTOR, [
+        IssueInput("党组织建设", unit="综合科"), IssueInput("问题出在基层党", unit="规划科"), IssueInput("无关", unit="科")])
+    assert set(search.search_ids(ctx.db, "党")) == {a, b}
+    assert set(search.search_ids(ctx.db, "科")) == {a, b, c}  # 科 ends every unit and is a unit by itself
+    assert search.search_ids(ctx.db, "层党组") == []  # b's 层党 and a's 党组 are in different items
+    assert count_issues(ctx.db, IssueFilter(text="党")) == 2
+
+
 @pytest.mark.sqlite_only("SQLite's FTS5 index (issue_fts)")
 def test_rebuild_index_after_bulk_changes(ctx: AppContext) -> None:
     ids = create_issues(ctx.db, TEST_ACTOR, [IssueInput(f"第{i}条党建问题") for i in range(30)])
@@ -248,3 +290,35 @@ def test_the_first_hand_edit_of_an_empty_holiday_table_keeps_the_package_years(c
     assert {2026, 2031} <= set(cal.covered_years)
     # Spring Festival 2026 still counts: 12 Feb + 7 working days = 28 Feb (a 调休 Saturday)
     assert cal.add_workdays(dt.date(2026, 2, 12), 7).value == dt.date(2026, 2, 28)
+
+
+@pytest.mark.sqlite_only("VACUUM and SQLite's rowids")
+def test_compacting_keeps_the_change_log_positions_the_search_index_follows(ctx: AppContext, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The index keeps its place in the change log by rowid; VACUUM (the demo, an upgrade) must keep those
+    rowids, gaps included, or the index is asked to rebuild."""
+    import db.engine as engine_mod
+    from desktop_app.org import settings
+
+    create_issues(ctx.db, TEST_ACTOR, [IssueInput("党建问题")])
+    with ctx.db.engine.begin() as conn:  # a gap in the rowids (entries are never deleted, but rowids are not dense)
+        top = conn.exec_driver_sql("SELECT max(rowid) FROM change_log").scalar()
+        conn.exec_driver_sql("INSERT INTO change_log (rowid, origin, seq, hlc, table_name, row_id, op, fields) "
+                             "VALUES (?, '532899', 1, 1, 'issue', 'x', 'update', '[]')", (top + 1000,))
+    search.catch_up(ctx.db)
+    with ctx.db.session() as s:
+        mark = settings.read(s, search.SETTING_MARK, 0)
+    assert mark == top + 1000
+    ctx.db.compact()
+    with ctx.db.session() as s:
+        assert s.execute(select(func.max(ChangeLog.seq)).where(ChangeLog.origin == "532899")).scalar() == 1
+        assert s.connection().exec_driver_sql("SELECT max(rowid) FROM change_log").scalar() == top + 1000
+        assert settings.read(s, search.SETTING_MARK, 0) == mark
+    # a SQLite that renumbered them: the index is asked to rebuild, and the next search does
+    stamps = iter([(1, "a", 1), (2, "a", 1)])
+    monkeypatch.setattr(engine_mod, "_last_logged", lambda _c: next(stamps))
+    ctx.db.compact()
+    with ctx.db.session() as s:
+        assert settings.read(s, search.SETTING_MARK, 0) == -1
+    assert search.search_ids(ctx.db, "党建") != []
+    with ctx.db.session() as s:
+        assert settings.read(s, search.SETTING_MARK, 0) == mark
