@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from db.engine import Database
 from db.models import Person, Section, Topic, Visit
-from desktop_app.core.ledger_codes import OPEN_STATUSES, IssueStatus
-from desktop_app.ledger.query import IssueFilter, count_issues
+from desktop_app.core.ledger_codes import OPEN_STATUSES
+from desktop_app.ledger.query import year_counts
 from desktop_app.ledger.warnings import warning_clock
 from desktop_app.org import organisation, scope
 
@@ -77,17 +77,13 @@ def summary(db: Database, today: dt.date | None = None, office: str | None = Non
             Visit.start_date >= dt.date(year, 1, 1), Visit.start_date <= dt.date(year, 12, 31)))
     # the ledger's own counts, in the same scope (a county never counts rows a prefecture relayed),
     # and overdue by the ledger's warning rule (red), so the cards and the ledger never disagree
-    clock = warning_clock(db, today)
-    issues = count_issues(db, IssueFilter(year=year, office=scope_office), clock)
-    issues_open = count_issues(db, IssueFilter(year=year, statuses=list(OPEN_STATUSES), office=scope_office), clock)
-    overdue = count_issues(db, IssueFilter(year=year, colours=["red"], office=scope_office), clock)
-    incomplete = count_issues(db, IssueFilter(year=year, incomplete=True, office=scope_office), clock)
-    void = count_issues(db, IssueFilter(year=year, statuses=[IssueStatus.VOID], office=scope_office), clock)
+    counts = year_counts(db, year, scope_office, warning_clock(db, today))
     return DashboardSummary(
         info.code, info.name, info.level_label, year, camp.name if camp else f"{year}年大调研",
         camp.leader_quota if camp else organisation.DEFAULT_LEADER_QUOTA,
         camp.staff_quota if camp else organisation.DEFAULT_STAFF_QUOTA,
-        sections, people, leaders, topics, visits, issues, issues_open, overdue, scope_office, incomplete, void)
+        sections, people, leaders, topics, visits, counts.listed, counts.open, counts.overdue, scope_office,
+        counts.incomplete, counts.void)
 
 
 # ---------------------------------------------------------------- the work and quiz panels, by scope
