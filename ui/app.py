@@ -17,7 +17,7 @@ from pathlib import Path  # noqa: E402
 from types import TracebackType  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator  # noqa: E402
+from PySide6.QtCore import QLibraryInfo, QLocale, QThreadPool, QTimer, QTranslator  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop_app.core.errors import DatabaseCorruptError, FieldDeskError  # noqa: E402
@@ -32,6 +32,8 @@ ENV_BENCH_SHOWN = "FIELDDESK_BENCH_SHOWN"
 ENV_BENCH_T0 = "FIELDDESK_BENCH_T0"
 #: how long the window waits for a command that is writing to the folder (e.g. finishing an import)
 GUI_LOCK_WAIT_S = 5.0
+#: at exit, how long a background read still running (a dashboard panel's figures) may finish first
+EXIT_WAIT_MS = 30_000
 
 
 def desktop_actor() -> Actor:
@@ -258,5 +260,7 @@ def run_gui(data_dir: str | None) -> int:
     try:
         return app.exec()
     finally:
+        # a worker still reading must end before the database closes and Qt goes away (else it aborts the process)
+        QThreadPool.globalInstance().waitForDone(EXIT_WAIT_MS)
         if startup.ctx is not None:
             startup.ctx.close()

@@ -28,6 +28,10 @@ the callbacks ran, ``task.done`` tells whether it ended, ``task.wait(ms)``
 spins the event loop until it ends (for tests and for shutdown), and
 ``task.result`` / ``task.error`` hold the outcome.
 
+``with deferred_starts() as later:`` queues the tasks asked for inside the block instead of starting
+them; ``later.start()`` starts them (the dashboard builds its panels so, and lets their reads begin
+once it has been painted: at start-up nothing competes with its first paint).
+
 Worker code must use services with ``ctx.db`` (each service call opens its own
 session, which is safe from a worker thread); it must never touch widgets.
 """
@@ -36,7 +40,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
@@ -164,8 +169,14 @@ class Task(QObject):
         self.released = threading.Event()
 
     def start(self) -> None:
-        """Queue the job on the global thread pool."""
+        """Queue the job on the global thread pool (or, inside ``deferred_starts``, on its list)."""
         _running.add(self)
+        if _deferring:
+            _deferring[-1].tasks.append(self)
+            return
+        self._enqueue()
+
+    def _enqueue(self) -> None:
         runnable = _Runnable(self._fn, self.progress, self._relay)
         self.released = runnable.released
         QThreadPool.globalInstance().start(runnable)
@@ -239,6 +250,38 @@ class Task(QObject):
         if app is not None:
             app.processEvents()
         return self.done
+
+
+class DeferredStarts:
+    """The tasks asked for inside one ``deferred_starts`` block, started by ``start``."""
+
+    def __init__(self) -> None:
+        self.tasks: list[Task] = []
+        self.started = False
+
+    def start(self) -> None:
+        """Start the queued tasks, in the order they were asked for (once; later calls do nothing)."""
+        if self.started:
+            return
+        self.started = True
+        tasks, self.tasks = self.tasks, []
+        for task in tasks:
+            task._enqueue()
+
+
+#: the ``deferred_starts`` blocks in force, innermost last
+_deferring: list[DeferredStarts] = []
+
+
+@contextmanager
+def deferred_starts() -> Iterator[DeferredStarts]:
+    """Tasks asked for inside the block wait until the caller says ``start()`` (each still kept alive)."""
+    later = DeferredStarts()
+    _deferring.append(later)
+    try:
+        yield later
+    finally:
+        _deferring.remove(later)
 
 
 def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], Any], *,

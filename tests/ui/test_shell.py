@@ -120,6 +120,53 @@ def test_dashboard_counts_and_refreshes_on_change(window: MainWindow, ctx: AppCo
     assert page.title.text() == "景洪市乡村振兴局"  # type: ignore[attr-defined]
 
 
+def test_dashboard_panels_read_after_the_page_is_painted(qtbot, ctx: AppContext,  # noqa: ANN001
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """At start-up the count cards are read and painted first; the panels' reads wait for that paint."""
+    from ui.dashboard import dashboard_page
+
+    monkeypatch.setattr(dashboard_page, "PANELS_START_AT_THE_LATEST_MS", 60_000)  # only the paint can start them
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    page = w.pages["dashboard"]
+    waiting = list(page.panel_reads.tasks)  # type: ignore[attr-defined]
+    assert len(waiting) == len(page.panels) and not page.panel_reads.started  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    assert not any(t.done for t in waiting)  # not painted yet: nothing read
+    w.show()
+    qtbot.waitUntil(lambda: all(t.done for t in waiting), timeout=10_000)
+    assert page.panel_reads.started and all(t.error is None for t in waiting)  # type: ignore[attr-defined]
+    assert "待办" in page.panels[0].title.text()  # type: ignore[attr-defined]
+
+
+def test_dashboard_panels_read_even_if_the_page_is_never_painted(qtbot, ctx: AppContext,  # noqa: ANN001
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dashboard import dashboard_page
+
+    monkeypatch.setattr(dashboard_page, "PANELS_START_AT_THE_LATEST_MS", 50)
+    page = dashboard_page.DashboardPage(ctx)
+    qtbot.addWidget(page)
+    waiting = list(page.panel_reads.tasks)
+    qtbot.waitUntil(lambda: bool(waiting) and all(t.done for t in waiting), timeout=10_000)
+    assert page.panel_reads.started
+
+
+def test_deferred_tasks_start_when_told(qtbot) -> None:  # noqa: ANN001
+    from ui.tasks import deferred_starts
+
+    ran: list[int] = []
+    with deferred_starts() as later:
+        first = run_task(None, "统计", lambda _p: ran.append(1) or 1, show_progress=False)
+        second = run_task(None, "统计", lambda _p: ran.append(2) or 2, show_progress=False)
+    outside = run_task(None, "统计", lambda _p: 3, show_progress=False)  # after the block: started at once
+    assert outside.wait(10_000) and outside.result == 3
+    assert not first.wait(100) and ran == []  # asked for, kept, not run
+    later.start()
+    later.start()  # once only
+    assert first.wait(10_000) and second.wait(10_000)
+    assert (first.result, second.result) == (1, 2) and sorted(ran) == [1, 2]
+
+
 def test_change_bus_delivers(qtbot) -> None:  # noqa: ANN001
     with qtbot.waitSignal(bus().changed) as sig:
         notify(Kind.ISSUE, ["a", "b"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QPaintEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -25,8 +25,13 @@ from ui.navigation import DASHBOARD_PANELS
 from ui.office_scope import OfficeScopeCombo
 from ui.page_frame import PageFrame, scope_corner, sync_scope_corner
 from ui.signals import Kind, bus
+from ui.tasks import DeferredStarts, deferred_starts
 
 log = logging.getLogger(__name__)
+
+#: the panels' first reads begin after the page's first paint, or after this long if it is not painted
+#: (a page built but not shown, a platform that reports no paint)
+PANELS_START_AT_THE_LATEST_MS = 250
 
 
 class StatCard(QFrame):
@@ -134,15 +139,22 @@ class DashboardPage(QWidget):
         return scroll
 
     def _build_panels(self) -> None:
-        """Each capability's panel (DASHBOARD_PANELS), side by side or in two rows (_arrange_panels)."""
+        """Each capability's panel (DASHBOARD_PANELS), side by side or in two rows (_arrange_panels).
+
+        The panels read their figures on worker threads; those reads begin once the page has been painted
+        (``paintEvent``): the count cards, read on this thread, are then not slowed by them at start-up.
+        """
         self.panels: list[QWidget] = []
         self.panel_grid = QGridLayout()
         self.panel_grid.setSpacing(12)
         self._one_row: bool | None = None
-        for target in DASHBOARD_PANELS:
-            panel = self._build_panel(target)
-            if panel is not None:
-                self.panels.append(panel)
+        with deferred_starts() as later:
+            for target in DASHBOARD_PANELS:
+                panel = self._build_panel(target)
+                if panel is not None:
+                    self.panels.append(panel)
+        self.panel_reads: DeferredStarts = later
+        QTimer.singleShot(PANELS_START_AT_THE_LATEST_MS, later.start)
         if self.panels:
             self.body.addLayout(self.panel_grid)
             self._arrange_panels()
@@ -168,6 +180,11 @@ class DashboardPage(QWidget):
             for i, p in enumerate(rest):
                 self.panel_grid.addWidget(p, 1, i)
                 self.panel_grid.setColumnStretch(i, 1)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self.panel_reads.started:  # after this paint has been flushed to the screen
+            QTimer.singleShot(0, self.panel_reads.start)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
