@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -260,6 +260,8 @@ class BugDialog(QDialog):
 def show_bug(parent: QWidget | None, exc_type: type[BaseException], exc: BaseException,
              tb: TracebackType | None) -> None:
     """The bug dialog (modal)."""
+    from PySide6.QtCore import Qt  # not at import: the main window's frame is painted before ``Qt`` is built
+
     dlg = BugDialog(bug_details(exc_type, exc, tb), parent)
     dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
     dlg.exec()

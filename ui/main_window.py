@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -35,10 +36,13 @@ from PySide6.QtWidgets import (
 
 from ui import dialogs, prefs
 from ui.navigation import PAGES, PageSpec
-from ui.placeholder_page import PlaceholderPage
 from ui.signals import Kind, bus, notify
 
-if TYPE_CHECKING:  # the frame is painted before SQLAlchemy (imported by desktop_app.core.context) is loaded
+# the frame is painted before SQLAlchemy (desktop_app.core.context) and PySide6's ``Qt`` namespace are
+# loaded: ``Qt``'s first use builds all its enums (~30 ms), so the methods run after the paint import it
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
     from desktop_app.campaign.todo import DayReminder, TodoEntry
     from desktop_app.core.context import AppContext
     from ui.day_watch import DayNotice, DayWatch
@@ -51,11 +55,19 @@ APP_NAME = "调研工作台"
 #: files a clerk may drop on the window: spreadsheets go to 导入 Excel, bundles to 导入数据包
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 BUNDLE_SUFFIXES = (".fdbundle",)
+#: the navigation items' page key (``Qt.ItemDataRole.UserRole``, as its number: see the note on ``Qt`` above)
+NAV_KEY_ROLE = 0x0100
 
 
 def icon(name: str) -> QIcon:
     """An icon shipped in resources/icons (SVG)."""
     return QIcon(str(ICONS / f"{name}.svg"))
+
+
+def set_shortcut(action: QAction, key: QKeySequence | QKeySequence.StandardKey | str) -> None:
+    """``action.setShortcut(QKeySequence(key))`` without building ``Qt`` (see above): resolving ``setShortcut``'s
+    overloads (one takes a ``Qt.Key``) builds it; ``setShortcuts`` with the one sequence sets the same shortcut."""
+    action.setShortcuts([QKeySequence(key)])
 
 
 def load_page_class(target: str) -> Callable[..., QWidget]:
@@ -112,8 +124,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.loading = QLabel(self.tr("正在打开数据…"))
         self.loading.setObjectName("PlaceholderText")
-        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack.addWidget(self.loading)
+        self.stack.addWidget(self._centred(self.loading))
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._build_menu()
@@ -180,6 +191,8 @@ class MainWindow(QMainWindow):
 
     # --- every morning -----------------------------------------------------------------------------
     def _on_app_state(self, state: Qt.ApplicationState) -> None:
+        from PySide6.QtCore import Qt
+
         if state == Qt.ApplicationState.ApplicationActive and self.day_watch is not None:
             self.day_watch.check()
 
@@ -256,6 +269,17 @@ class MainWindow(QMainWindow):
         self.activateWindow()
 
     # --- layout -------------------------------------------------------------------------------
+    @staticmethod
+    def _centred(label: QLabel) -> QWidget:
+        """``label`` in the middle of a panel (by stretches: no ``Qt`` alignment flag before the first paint)."""
+        panel = QWidget()
+        grid = QGridLayout(panel)
+        grid.addWidget(label, 1, 1)
+        for edge in (0, 2):  # rows and columns around it that take the room
+            grid.setRowStretch(edge, 1)
+            grid.setColumnStretch(edge, 1)
+        return panel
+
     def _build_nav(self) -> QWidget:
         panel = QFrame()
         panel.setObjectName("NavPanel")
@@ -272,15 +296,14 @@ class MainWindow(QMainWindow):
         col.addWidget(self.brand_sub)
         self.nav = QListWidget()
         self.nav.setObjectName("NavList")
-        self.nav.setIconSize(QSize(20, 20))
-        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.nav.setIconSize(QSize(20, 20))  # keyboard focus by tab and click: a QListWidget's own (StrongFocus)
         for spec in PAGES:
             item = QListWidgetItem(icon(spec.icon or spec.key), spec.title)
-            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setData(NAV_KEY_ROLE, spec.key)
             item.setToolTip(f"{spec.title}（{spec.shortcut}）")
             self.nav.addItem(item)
             act = QAction(self)
-            act.setShortcut(QKeySequence(spec.shortcut))
+            set_shortcut(act, spec.shortcut)
             act.triggered.connect(lambda _=False, key=spec.key: self._shortcut(key))
             self.addAction(act)
         self.nav.currentRowChanged.connect(self._on_nav_row)
@@ -302,7 +325,7 @@ class MainWindow(QMainWindow):
         self.act_switch_user.triggered.connect(self.switch_user)
         self.act_switch_user.setEnabled(False)
         self.act_lock = file_menu.addAction(self.tr("锁定屏幕(&L)"))
-        self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
+        set_shortcut(self.act_lock, "Ctrl+L")
         self.act_lock.triggered.connect(self.lock_screen)
         self.act_lock.setEnabled(False)
         # 最近打开: the spreadsheets and bundles imported lately, kept across restarts (ui.prefs)
@@ -314,14 +337,14 @@ class MainWindow(QMainWindow):
         add_excel_actions(self, file_menu, lambda: self._ctx)
         file_menu.addSeparator()
         act_quit = file_menu.addAction(self.tr("退出(&X)"))
-        act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        set_shortcut(act_quit, QKeySequence.StandardKey.Quit)
         act_quit.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu(self.tr("视图(&V)"))
         self.act_refresh = view_menu.addAction(self.tr("刷新(&U)"))
-        self.act_refresh.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        set_shortcut(self.act_refresh, "F5")
         self.act_refresh.triggered.connect(self.refresh_page)
         self.act_find = view_menu.addAction(self.tr("查找(&F)"))
-        self.act_find.setShortcut(QKeySequence.StandardKey.Find)
+        set_shortcut(self.act_find, QKeySequence.StandardKey.Find)
         self.act_find.triggered.connect(self.find_on_page)
         view_menu.addSeparator()
         self.act_reset_layout = view_menu.addAction(self.tr("重置界面布局(&L)"))
@@ -329,7 +352,7 @@ class MainWindow(QMainWindow):
         self.act_reset_layout.triggered.connect(self.reset_layout)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
         self.act_manual = help_menu.addAction(self.tr("使用说明(&M)"))
-        self.act_manual.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        set_shortcut(self.act_manual, "F1")
         self.act_manual.triggered.connect(self.show_manual)
         act_about = help_menu.addAction(self.tr("关于调研工作台(&A)"))
         act_about.triggered.connect(self._about)
@@ -420,6 +443,8 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # one broken page must not take the window down; show it as a bug
             log.exception("page %s failed to load", spec.key)
             dialogs.show_error(self, exc)
+            from ui.placeholder_page import PlaceholderPage
+
             return PlaceholderPage(spec.title, spec.planned, error=str(exc) or type(exc).__name__)
 
     def reset_layout(self) -> None:
