@@ -11,7 +11,7 @@ from typing import Any
 
 from db.bulk import SyncedRows
 from db.dialect import is_sqlite
-from db.engine import Database
+from db.engine import CACHE_KIB, Database
 from db.models import (
     Closure,
     Extension,
@@ -97,7 +97,7 @@ class _Bulk:
             counts = rows.write(s, by_id=True, stored=True)  # queued as SQLite stores them (_d: ISO dates)
             audit.record(s, actor, "demo_ledger", "issue", "", {name: counts.get(name, 0) for name in self.totals})
             if sqlite:
-                conn.exec_driver_sql("PRAGMA cache_size=-65536")  # back to normal for this pooled connection
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")  # back to normal for this pooled connection
         for name, count in counts.items():
             self.totals[name] += count
 
