@@ -129,14 +129,14 @@ def test_dashboard_panels_read_after_the_page_is_painted(qtbot, ctx: AppContext,
     w = MainWindow(ctx)
     qtbot.addWidget(w)
     page = w.pages["dashboard"]
+    # the ledger, work and quiz panels ask for their reads as they are built (待办 asks once it sits in the window)
     waiting = list(page.panel_reads.tasks)  # type: ignore[attr-defined]
-    assert len(waiting) == len(page.panels) and not page.panel_reads.started  # type: ignore[attr-defined]
+    assert len(waiting) == 3 and not page.panel_reads.started  # type: ignore[attr-defined]
     QApplication.processEvents()
     assert not any(t.done for t in waiting)  # not painted yet: nothing read
     w.show()
     qtbot.waitUntil(lambda: all(t.done for t in waiting), timeout=10_000)
     assert page.panel_reads.started and all(t.error is None for t in waiting)  # type: ignore[attr-defined]
-    assert "待办" in page.panels[0].title.text()  # type: ignore[attr-defined]
 
 
 def test_dashboard_panels_read_even_if_the_page_is_never_painted(qtbot, ctx: AppContext,  # noqa: ANN001
