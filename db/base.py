@@ -33,6 +33,15 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def without_index(model: type, column: str) -> None:
+    """Take the single-column index a mixin gave ``model.column`` off its table (the column keeps its place)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    for index in list(table.indexes):
+        if [c.name for c in index.columns] == [column]:
+            table.indexes.discard(index)
+    table.c[column].index = False
+
+
 class Base(DeclarativeBase):
     """Declarative base with stable constraint names (Alembic batch mode needs them)."""
 
