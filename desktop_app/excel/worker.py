@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from desktop_app.core.errors import ImportFileError
+from desktop_app.excel import header as hdr
 from desktop_app.excel import limits
 from desktop_app.excel.sheet import SheetData
 
@@ -57,6 +58,9 @@ class WorkbookRead:
 
 #: every empty row of a sparse sheet (header.fill_merged copies a row before growing it)
 _EMPTY: list[Any] = []
+
+#: the row kinds the worker may name, as the very ``header.ROW_*`` objects (the app compares them with ``is``)
+_KINDS = {k: k for k in (hdr.ROW_DATA, hdr.ROW_BLANK, hdr.ROW_SECTION, hdr.ROW_SIGNATURE, hdr.ROW_TOTAL, hdr.ROW_HEADER)}
 
 
 class RowSink(Protocol):
@@ -144,7 +148,7 @@ def read_workbook(path: Path | str, fields: Any = None, sheet: str | None = None
         if error == "known":
             raise ImportFileError(str(answer["message"]), str(answer.get("action", "")))
         raise damaged(path)
-    data = answer.get("data") or _sheet_data(answer, answer["rows"])
+    data = answer.get("data") or answer.get("head") or _sheet_data(answer, answer["rows"])
     if sink is not None:
         if answer.get("data") is None:  # no head came before the end: the sink sees the sheet whole
             sink.begin(data)
@@ -257,7 +261,10 @@ class _Reception:
                     return
                 at = message.get("at")
                 if at is None:
+                    if "kinds" in message and not self._kinds(message, len(rows), len(chunk)):
+                        return
                     rows.extend(chunk)
+                    self.arrived.set()
                     continue
                 # rows sent with their indices: the gaps between them are empty rows (one shared list)
                 if type(at) is not list or len(at) != len(chunk) or any(type(i) is not int for i in at):
@@ -270,6 +277,31 @@ class _Reception:
                 self.arrived.set()
         except Exception:  # a worker that died mid-message (EOF) or wrote something else
             return
+
+    def _kinds(self, message: dict[str, Any], first: int, count: int) -> bool:
+        """Keep a chunk's row kinds (before its rows are counted as arrived); False when they make no sense."""
+        if not self.head:
+            return False
+        data = self.head[0]
+        header = message.get("kinds_header")
+        if header is not None:
+            if (first or type(header) is not list or len(header) != 2 or type(header[0]) is not int
+                    or type(header[1]) is not list or any(type(t) is not str for t in header[1])):
+                return False
+            data.kinds_header = (header[0], header[1])
+        kinds = message["kinds"]
+        if data.kinds_header is None or type(kinds) is not list:
+            return False
+        known = data.kinds
+        for item in kinds:
+            if type(item) is not list or len(item) != 2 or type(item[0]) is not int:
+                return False
+            i, what = item
+            what = _KINDS.get(what) if type(what) is str else None
+            if what is None or not first <= i < first + count:
+                return False
+            known[i] = what
+        return True
 
 
 def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None,
@@ -339,6 +371,7 @@ def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], Non
     answer = got.final[0]
     answer["rows"] = rows
     answer["data"] = data  # the sheet the sink was given (None without a sink): read_workbook finishes it
+    answer["head"] = head[0] if head else None  # the sheet as announced (with the worker's row kinds)
     return answer
 
 

@@ -1,0 +1,140 @@
+"""The worker tells data rows from the rest (issue #20, speed): the app then parses data rows only.
+
+``reader.RowKinds`` finds the header in the worker exactly as the app does and
+classifies the rows below it while they are read; the app uses those kinds
+only under the same header. Nothing may change: the preview is the one-pass
+preview of the same sheet, and a worker naming kinds that make no sense is a
+damaged answer, never a wrong import.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from desktop_app.excel import header as hdr
+from desktop_app.excel import importer, worker
+from desktop_app.excel.kinds import get_kind
+from desktop_app.excel.reader import RowKinds
+from desktop_app.excel.sheet import SheetData
+from tests.unit.test_excel_streamed_parse import _facts, _one_pass, _sheet
+
+FIELDS = get_kind("ledger").fields
+
+
+def _rich() -> SheetData:
+    """The streamed-parse test's ledger, and a row of spaces at its end."""
+    sheet = _sheet()
+    sheet.rows.append([" ", "\u3000"])
+    return sheet
+
+
+def _kinds_in_stretches(source: SheetData, step: int) -> tuple[list[list[Any]], dict[int, str], Any]:
+    kinds = RowKinds(FIELDS, source.merged)
+    rows: list[list[Any]] = []
+    found: dict[int, str] = {}
+    header = None
+    for k in range(0, len(source.rows), step):
+        message = kinds.message(copy.deepcopy(source.rows[k:k + step]), k + step >= len(source.rows))
+        header = message.get("kinds_header", header)
+        rows.extend(message["rows"])
+        found.update({i: what for i, what in message.get("kinds", [])})
+    return rows, found, header
+
+
+@pytest.mark.parametrize("step", [30, 31, 47, 2000])
+def test_the_workers_kinds_are_the_apps_own(step: int) -> None:
+    """Stretch by stretch (merged ranges crossing their edges) the kinds and filled rows are those of one pass."""
+    rows, kinds, header = _kinds_in_stretches(_rich(), step)
+    whole = _rich()
+    hdr.fill_merged(whole)
+    found = hdr.find_header(whole, FIELDS)
+    assert found is not None and header == [found.data_start, found.titles]
+    assert rows == whole.rows
+    span = {r1 for r1, c1, r2, c2 in whole.merged if r1 == r2 and c2 - c1 >= 2}
+    expected = {i: what for i in range(found.data_start, len(whole.rows)) if whole.rows[i]
+                for what in [hdr.classify(whole.rows[i], found.titles, i in span)] if what != hdr.ROW_DATA}
+    assert kinds == expected
+    assert set(expected.values()) >= {hdr.ROW_SECTION, hdr.ROW_TOTAL, hdr.ROW_SIGNATURE, hdr.ROW_BLANK}
+
+
+def test_no_kinds_without_a_header_in_the_first_rows() -> None:
+    kinds = RowKinds(FIELDS, [])
+    assert "kinds" not in kinds.message([["只有一行字"]] * 40, False)
+    assert "kinds" not in kinds.message([["问题描述", "整改措施", "责任单位"], [1, 2, 3]], False)  # off for good
+    short = RowKinds(FIELDS, [])
+    assert "kinds" not in short.message([["问题描述", "整改措施", "责任单位"], [1, 2, 3]], False)  # < 30 rows, more to come
+    assert RowKinds(FIELDS, []).message([["问题描述", "整改措施", "责任单位"], ["a", "b", "c"]], True)["kinds"] == []
+
+
+def _write(source: SheetData, path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = source.name
+    for row in source.rows:
+        ws.append(row)
+    for r1, c1, r2, c2 in source.merged[:-1]:  # openpyxl refuses the overlapping range of the last section
+        if (r1, c1, r2, c2) != source.merged[-1]:
+            ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+    wb.save(path)
+    return path
+
+
+def test_the_app_parses_with_the_workers_kinds_and_gets_the_one_pass_preview(tmp_path: Path, monkeypatch) -> None:
+    path = _write(_rich(), tmp_path / "台账.xlsx")
+    values = {"整改状态": {"待研究": "推进中"}}
+    read = worker.read_workbook(path, FIELDS).data
+    assert read.kinds_header is not None
+    read.kinds_header = None  # read whole, classified here
+    whole = _one_pass(read, values)
+    assert whole.skipped.get(hdr.ROW_SECTION) and whole.skipped.get(hdr.ROW_SIGNATURE)
+
+    def not_here(*_args: Any) -> str:
+        raise AssertionError("the app classified a row the worker had classified")
+
+    monkeypatch.setattr(hdr, "classify", not_here)
+    pv = importer.preview(path, "ledger", year=2025, values=values)
+    assert pv.data is not None and pv.data.kinds_header is not None
+    assert _facts(pv)[1:] == _facts(whole)[1:]
+
+
+def _answer(*messages: dict[str, Any]) -> io.BytesIO:
+    out = io.BytesIO()
+    emit = worker._emitter(out)  # as the worker writes them: one pickle each, no memo
+    for m in messages:
+        emit(m)
+    out.seek(0)
+    return out
+
+
+HEAD = {"head": True, "sheets": ["表"], "name": "表", "merged": []}
+FIRST = {"rows": [["问题描述", "整改措施"], ["a", "b"], ["填表人：王赟"]], "kinds_header": [1, ["问题描述", "整改措施"]]}
+
+
+@pytest.mark.parametrize("kinds", [
+    [[2, "signature"]],
+])
+def test_sensible_kinds_are_kept(kinds: list[Any]) -> None:
+    got = worker._Reception()
+    got.receive(_answer(HEAD, {**FIRST, "kinds": kinds}, {"sheets": ["表"], "name": "表", "merged": []}))
+    assert got.final and got.head[0].kinds == {2: hdr.ROW_SIGNATURE} and got.head[0].kinds[2] is hdr.ROW_SIGNATURE
+    assert got.head[0].kinds_header == (1, ["问题描述", "整改措施"]) and len(got.rows) == 3
+
+
+@pytest.mark.parametrize("message", [
+    {**FIRST, "kinds": [[3, "signature"]]},  # a row not in this chunk
+    {**FIRST, "kinds": [[2, "os.system"]]},  # not a kind
+    {**FIRST, "kinds": [[2, hdr.ROW_BLANK, 1]]},
+    {**FIRST, "kinds": "signature"},
+    {"rows": FIRST["rows"], "kinds": []},  # kinds with no header to be read under
+    {**FIRST, "kinds_header": [1, [1, 2]], "kinds": []},
+])
+def test_kinds_that_make_no_sense_are_a_damaged_answer(message: dict[str, Any]) -> None:
+    got = worker._Reception()
+    got.receive(_answer(HEAD, message, {"sheets": ["表"], "name": "表", "merged": []}))
+    assert not got.final and got.rows == []
