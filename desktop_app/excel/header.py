@@ -237,7 +237,8 @@ def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: boo
     Called for every row of a 100k-row sheet, so the common case (a data row)
     is decided from the first non-empty cell and the count of distinct values.
     """
-    values = [v for v in row if v != "" and v is not None]
+    # a row with every cell filled (the common data row) is taken as it is: the containment tests run in C
+    values = row if "" not in row and None not in row else [v for v in row if v != "" and v is not None]
     if values and type(values[0]) is str and not values[0].strip():
         values = [v for v in values if not is_empty(v)]
     if not values:
