@@ -279,7 +279,8 @@ class RowReader:
         self.cols = sorted(col_field.items())
         self.title_of = {key: found.titles[c] for c, key in col_field.items()}
         # fields with a vocabulary: the user's word maps first, then words still unknown are collected
-        self.vocab = [(key, self.title_of[key], out.values.get(self.title_of[key], {}))
+        # (``known`` is asked once per field and word: a sheet repeats a handful of status words 100k times)
+        self.vocab = [(key, self.title_of[key], out.values.get(self.title_of[key], {}), {"": True})
                       for key in spec.choices if key in self.title_of]
         self.unknown: dict[str, dict[str, None]] = {}
         # columns no field is mapped to (a running number aside): their text stays with the row
@@ -342,12 +343,15 @@ class RowReader:
             else:
                 skipped[blank] = skipped.get(blank, 0) + 1
                 continue
-            for key, title, chosen in vocab:
+            for key, title, chosen, asked in vocab:
                 word = cells[key]
                 word = word.strip() if type(word) is str else hdr.cell_text(word)
                 if word in chosen:
                     cells[key] = word = chosen[word]
-                if word and known is not None and not known(key, word):
+                ok = asked.get(word)
+                if ok is None:
+                    ok = asked[word] = known is None or known(key, word)
+                if not ok:
                     unknown.setdefault(title, {})[word] = None
             if extra_cols:
                 extra = ctx.extra = {}
