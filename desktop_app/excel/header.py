@@ -59,7 +59,7 @@ def is_empty(value: Any) -> bool:
 
 
 def fill_merged(sheet: SheetData, start: int = 0, stop: int | None = None,
-                seen: dict[int, Any] | None = None) -> None:
+                seen: dict[int, Any] | None = None, first: int = 0) -> None:
     """Give every cell of a merged range the value of its top-left cell.
 
     A unit merged over three items belongs to each of them; a section row merged
@@ -67,25 +67,30 @@ def fill_merged(sheet: SheetData, start: int = 0, stop: int | None = None,
     recognises. Rows arriving a stretch at a time are filled a stretch at a time:
     rows ``start`` to ``stop``, with ``seen`` keeping each range's value from the
     stretch holding its top-left cell (so that even overlapping ranges, which only
-    a damaged file has, come out as in one pass).
+    a damaged file has, come out as in one pass). ``first``: the sheet row that
+    ``sheet.rows[0]`` is, when only a stretch of rows is held (the import worker's).
     """
     rows = sheet.rows
-    stop = len(rows) if stop is None else min(stop, len(rows))
+    end = first + len(rows)
+    stop = end if stop is None else min(stop, end)
     for k, (r1, c1, r2, c2) in enumerate(sheet.merged):
         if r1 >= stop or r2 < start:
             continue
         if r1 < start and seen is not None:
             value = seen.get(k)
+        elif r1 < first:  # its top-left cell is not held
+            continue
         else:
-            value = rows[r1][c1] if c1 < len(rows[r1]) else None
+            top = rows[r1 - first]
+            value = top[c1] if c1 < len(top) else None
             if seen is not None:
                 seen[k] = value
         if is_empty(value) or (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
             continue
-        for r in range(max(r1, start), min(r2, stop - 1) + 1):
-            row = rows[r]
+        for r in range(max(r1, start, first), min(r2, stop - 1) + 1):
+            row = rows[r - first]
             if len(row) <= c2:  # a new list: empty rows may share one list object
-                row = rows[r] = row + [""] * (c2 + 1 - len(row))
+                row = rows[r - first] = row + [""] * (c2 + 1 - len(row))
             for c in range(c1, c2 + 1):
                 if is_empty(row[c]):
                     row[c] = value

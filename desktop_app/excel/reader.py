@@ -240,10 +240,8 @@ class RowKinds:
         message: dict[str, Any] = {"rows": chunk}
         if self.off:
             return message
-        # merged ranges shifted onto this stretch (their order, hence ``seen``'s keys, is kept)
-        window = SheetData("", chunk, [(r1 - start, c1, r2 - start, c2) for r1, c1, r2, c2 in self.merged])
-        hdr.fill_merged(window, 0, len(chunk), self.seen)
-        message["rows"] = chunk = window.rows
+        window = SheetData("", chunk, self.merged)  # rows start .. start + len(chunk) of the sheet
+        hdr.fill_merged(window, start, self.at, self.seen, first=start)
         if start == 0:
             if not self.fields or (len(chunk) < hdr.HEADER_SCAN_ROWS and not final):
                 self.off = True
