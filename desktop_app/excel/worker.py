@@ -18,6 +18,7 @@ may name a class to construct.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import subprocess
@@ -404,6 +405,18 @@ def _emitter(out: Any) -> Callable[[dict[str, Any]], None]:
 
 def serve() -> int:
     """The worker: one request from stdin; row chunks, then one final answer, to stdout. Never raises."""
+    # one request, then exit: rows are freed by reference counting as each chunk goes out, and the cyclic
+    # collector would only walk the chunk being built, again and again (about 0.1 s of 2.2 on 100k rows)
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return _serve()
+    finally:
+        if was:  # serve() run in a test's own process leaves it as it was
+            gc.enable()
+
+
+def _serve() -> int:
     _limit_memory()
     # a windowed (frozen) build may have no sys.stdout/sys.stdin objects even though the pipes are there
     out = sys.stdout.buffer if sys.stdout is not None else os.fdopen(1, "wb")
