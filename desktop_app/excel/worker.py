@@ -170,10 +170,30 @@ _keep_warm = False
 def _spawn() -> subprocess.Popen[bytes]:
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
-        return subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        proc = subprocess.Popen(_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                 env=_environment(), creationflags=flags)
     except OSError as exc:
         raise ImportFileError(f"无法启动表格读取进程：{exc.strerror or exc}", "请重新启动调研工作台后再试") from exc
+    _widen_pipe(proc)
+    return proc
+
+
+#: Linux's F_SETPIPE_SZ: a pipe's buffer size (1 MB is what an unprivileged process may ask for)
+_F_SETPIPE_SZ = 1031
+
+
+def _widen_pipe(proc: subprocess.Popen[bytes]) -> None:
+    """The answer's pipe widened from 64 KB to 1 MB where the system allows it (Linux).
+
+    A 100k-row sheet sends about 80 MB: in 64 KB steps the two processes wake
+    each other some 1,300 times each way (≈ 0.1 s of the app's CPU in system time).
+    """
+    if not sys.platform.startswith("linux") or proc.stdout is None:
+        return
+    import fcntl
+
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(proc.stdout.fileno(), _F_SETPIPE_SZ, 1 << 20)
 
 
 def prestart() -> None:
