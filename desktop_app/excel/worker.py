@@ -18,6 +18,7 @@ may name a class to construct.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import os
 import pickle
@@ -288,6 +289,8 @@ class _Reception:
                 if at is None:
                     if "kinds" in message and not self._kinds(message, len(rows), len(chunk)):
                         return
+                    if "dates" in message and not _dates(chunk, message["dates"]):
+                        return
                     rows.extend(chunk)
                     self.arrived.set()
                     continue
@@ -327,6 +330,26 @@ class _Reception:
                 return False
             known[i] = what
         return True
+
+
+def _dates(chunk: list[list[Any]], places: Any) -> bool:
+    """The chunk's date cells back from their day numbers (``reader.dates_as_numbers``); False when they make no sense."""
+    if type(places) is not list or len(places) % 2:
+        return False
+    fromordinal = dt.date.fromordinal
+    at = iter(places)
+    try:
+        for r, c in zip(at, at, strict=True):
+            if r < 0 or c < 0:
+                return False
+            row = chunk[r]
+            day = row[c]
+            if type(day) is not int:
+                return False
+            row[c] = fromordinal(day)
+    except (TypeError, IndexError, ValueError, OverflowError):  # a place or a day number out of range
+        return False
+    return True
 
 
 def _run(path: Path, request: dict[str, Any], progress: Callable[[int, int], None] | None,

@@ -10,6 +10,7 @@ damaged answer, never a wrong import.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import openpyxl
 import pytest
 
 from desktop_app.excel import header as hdr
-from desktop_app.excel import importer, worker
+from desktop_app.excel import importer, reader, worker
 from desktop_app.excel.kinds import get_kind
 from desktop_app.excel.reader import RowKinds
 from desktop_app.excel.sheet import SheetData
@@ -138,3 +139,46 @@ def test_kinds_that_make_no_sense_are_a_damaged_answer(message: dict[str, Any]) 
     got = worker._Reception()
     got.receive(_answer(HEAD, message, {"sheets": ["表"], "name": "表", "merged": []}))
     assert not got.final and got.rows == []
+
+
+def test_dates_travel_as_day_numbers_and_come_back_as_dates() -> None:
+    when, moment = dt.date(2026, 6, 30), dt.datetime(2026, 6, 30, 9, 30)
+    rows = [["问题", when, moment, 3.0], ["问题", "2026年底前", when, ""], ["", "", "", ""]]
+    message = reader.dates_as_numbers({"rows": copy.deepcopy(rows)})
+    assert message["dates"] == [0, 1, 1, 2] and message["rows"][0][1] == when.toordinal()
+    assert type(message["rows"][0][2]) is dt.datetime  # only plain dates
+    got = worker._Reception()
+    got.receive(_answer(HEAD, message, {"sheets": ["表"], "name": "表", "merged": []}))
+    assert got.final and got.rows == rows and type(got.rows[0][1]) is dt.date
+    ragged = {"rows": [["问题", when], ["问题"]]}
+    assert "dates" not in reader.dates_as_numbers(ragged) and ragged["rows"][0][1] is when  # sent as they are
+
+
+@pytest.mark.parametrize("places", [
+    [0, 1, 1],  # odd
+    [0, -1],  # a negative place
+    [5, 0],  # no such row
+    [0, 9],  # no such column
+    [0, 0],  # a text there, not a day number
+    [0, 2],  # a day number out of range
+    [0, "1"],
+    "0,1",
+])
+def test_date_places_that_make_no_sense_are_a_damaged_answer(places: Any) -> None:
+    got = worker._Reception()
+    chunk = {"rows": [["问题", 739000, 10 ** 9]], "dates": places}
+    got.receive(_answer(HEAD, chunk, {"sheets": ["表"], "name": "表", "merged": []}))
+    assert not got.final and got.rows == []
+
+
+def test_a_sheets_dates_are_dates_after_the_worker(tmp_path: Path) -> None:
+    path = tmp_path / "日期.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["问题描述", "责任单位", "完成时限", "填报时间"])
+    for k in range(5):
+        ws.append([f"问题{k}", "嘎洒镇", dt.date(2026, 1, 1) + dt.timedelta(days=k), dt.datetime(2026, 3, 1, 8, k)])
+    wb.save(path)
+    rows = worker.read_workbook(path, FIELDS).data.rows
+    assert [r[2] for r in rows[1:]] == [dt.date(2026, 1, 1) + dt.timedelta(days=k) for k in range(5)]
+    assert all(type(r[2]) is dt.date and type(r[3]) is dt.datetime for r in rows[1:])
