@@ -297,6 +297,8 @@ class _Reception:
                 # rows sent with their indices: the gaps between them are empty rows (one shared list)
                 if type(at) is not list or len(at) != len(chunk) or any(type(i) is not int for i in at):
                     return
+                if "kinds" in message or "dates" in message:  # only consecutive rows come with them
+                    return
                 for i, row in zip(at, chunk, strict=True):
                     if i < len(rows) or i > 1 << 21:
                         return

@@ -163,10 +163,13 @@ def test_dates_travel_as_day_numbers_and_come_back_as_dates() -> None:
     [0, 2],  # a day number out of range
     [0, "1"],
     "0,1",
+    None,  # below: the same chunk sent with row indices, which never comes with day numbers
 ])
 def test_date_places_that_make_no_sense_are_a_damaged_answer(places: Any) -> None:
     got = worker._Reception()
-    chunk = {"rows": [["问题", 739000, 10 ** 9]], "dates": places}
+    chunk = {"rows": [["问题", 739000, 10 ** 9]], "dates": places if places is not None else [0, 1]}
+    if places is None:
+        chunk["at"] = [0]
     got.receive(_answer(HEAD, chunk, {"sheets": ["表"], "name": "表", "merged": []}))
     assert not got.final and got.rows == []
 
