@@ -250,17 +250,19 @@ def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: boo
         return ROW_BLANK
     v0 = values[0]
     first = v0.strip() if type(v0) is str else cell_text(v0)
-    few = len(values) <= 4
-    # one repeated value = a merged section or signature row filled across the width
-    same = values.count(v0) == len(values)
-    distinct = 1 if same else (len({cell_text(v) for v in values}) if few else len(values))
-    if _SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
-        return ROW_SIGNATURE
-    if few and distinct <= 3 and _TOTAL.match(first):
-        return ROW_TOTAL
-    if distinct == 1 and isinstance(v0, str) and (
-            _SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
-        return ROW_SECTION
+    # signature, total and section lines begin with words: a row whose first value is a number, a date or
+    # 是/否 (a 序号 first: the common data row) can only be a repeated header
+    if isinstance(v0, str):
+        few = len(values) <= 4
+        # one repeated value = a merged section or signature row filled across the width
+        same = values.count(v0) == len(values)
+        distinct = 1 if same else (len({cell_text(v) for v in values}) if few else len(values))
+        if _SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
+            return ROW_SIGNATURE
+        if few and distinct <= 3 and _TOTAL.match(first):
+            return ROW_TOTAL
+        if distinct == 1 and (_SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
+            return ROW_SECTION
     if (len(values) >= 2 and header_titles and first == header_titles[0]
             and [_SPACE.sub("", cell_text(v)) for v in row[: len(header_titles)]] == list(header_titles)):
         return ROW_HEADER

@@ -185,3 +185,47 @@ def test_a_sheets_dates_are_dates_after_the_worker(tmp_path: Path) -> None:
     rows = worker.read_workbook(path, FIELDS).data.rows
     assert [r[2] for r in rows[1:]] == [dt.date(2026, 1, 1) + dt.timedelta(days=k) for k in range(5)]
     assert all(type(r[2]) is dt.date and type(r[3]) is dt.datetime for r in rows[1:])
+
+
+def _classify_before(row: list[Any], header_titles: list[str], section_span: bool) -> str:
+    """header.classify before the shortcut for rows starting with a number, a date or 是/否 (the rule itself)."""
+    values = [v for v in row if v != "" and v is not None]
+    if values and type(values[0]) is str and not values[0].strip():
+        values = [v for v in values if not hdr.is_empty(v)]
+    if not values:
+        return hdr.ROW_BLANK
+    v0 = values[0]
+    first = v0.strip() if type(v0) is str else hdr.cell_text(v0)
+    few = len(values) <= 4
+    same = values.count(v0) == len(values)
+    distinct = 1 if same else (len({hdr.cell_text(v) for v in values}) if few else len(values))
+    if hdr._SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
+        return hdr.ROW_SIGNATURE
+    if few and distinct <= 3 and hdr._TOTAL.match(first):
+        return hdr.ROW_TOTAL
+    if distinct == 1 and isinstance(v0, str) and (
+            hdr._SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
+        return hdr.ROW_SECTION
+    if (len(values) >= 2 and header_titles and first == header_titles[0]
+            and [hdr._SPACE.sub("", hdr.cell_text(v)) for v in row[: len(header_titles)]] == list(header_titles)):
+        return hdr.ROW_HEADER
+    return hdr.ROW_DATA
+
+
+def test_the_shortcut_for_rows_starting_with_a_number_keeps_the_rule() -> None:
+    firsts: list[Any] = [3.0, 1.0, 7, 2.5, -1.0, 1e20, float("nan"), True, False, dt.date(2026, 1, 2),
+                         dt.datetime(2026, 1, 2, 8, 30), dt.time(9, 0), dt.timedelta(days=1), "一、基层党建方面", "填表人：王赟",
+                         "合计", "  ", "", None, "1", "序号", "问题"]
+    rests: list[list[Any]] = [[], ["合计"], ["填表人：王赟", "审核人：李喆"], ["一、基层党建方面"] * 3, ["问题", "措施", "镇"],
+                              ["", None, "  "], ["问题描述", "整改措施"], [3.0, 3.0, 3.0]]
+    titled = [["序号", "问题描述", "整改措施"], ["1", "问题描述", "整改措施"], ["2026-01-02", "问题描述", "整改措施"],
+              ["是", "问题描述", "整改措施"], []]
+    seen = set()
+    for first in firsts:
+        for rest in rests:
+            for titles in titled:
+                for span in (False, True):
+                    row = [first, *rest]
+                    assert hdr.classify(row, titles, span) == _classify_before(row, titles, span), (row, titles, span)
+                    seen.add(_classify_before(row, titles, span))
+    assert seen == {hdr.ROW_DATA, hdr.ROW_BLANK, hdr.ROW_SECTION, hdr.ROW_SIGNATURE, hdr.ROW_TOTAL, hdr.ROW_HEADER}
