@@ -268,7 +268,7 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start
                    fields: Any = None) -> list[Any]:
     """Send the sheet's rows as calamine reads them, after the head; returns its merged ranges.
 
-    With ``fields`` (the kind's) the rows go out classified (``RowKinds``).
+    With ``fields`` (the kind's) the rows of a sheet longer than one chunk go out classified (``RowKinds``).
     """
     sh = book.get_sheet_by_name(name)
     area = sh.height * sh.width
@@ -286,7 +286,8 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start
     # calamine's iter_rows starts at row 1 (empty rows above the first used one included) but at the
     # first used column: only columns are padded, so row numbers are the sheet's own
     pad = [""] * (sh.start or (0, 0))[1]
-    kinds = RowKinds(fields, merged)
+    # a sheet of one chunk is classified by the app (in no time): the worker then needs no header module
+    kinds = RowKinds(fields, merged) if fields and sh.height > CHUNK_ROWS else None
     chunk: list[list[Any]] = []
     for row in sh.iter_rows():
         if pad:
@@ -296,10 +297,10 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start
                 row.pop()
         chunk.append(row)
         if len(chunk) >= CHUNK_ROWS:
-            emit(dates_as_numbers(kinds.message(chunk, False)))
+            emit(dates_as_numbers(kinds.message(chunk, False) if kinds else {"rows": chunk}))
             chunk = []
     if chunk:
-        emit(dates_as_numbers(kinds.message(chunk, True)))
+        emit(dates_as_numbers(kinds.message(chunk, True) if kinds else {"rows": chunk}))
     return merged
 
 

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from desktop_app.core.errors import ImportFileError
-from desktop_app.excel import header as hdr
 from desktop_app.excel import limits
 from desktop_app.excel.sheet import SheetData
 
@@ -61,8 +60,6 @@ class WorkbookRead:
 #: every empty row of a sparse sheet (header.fill_merged copies a row before growing it)
 _EMPTY: list[Any] = []
 
-#: the row kinds the worker may name, as the very ``header.ROW_*`` objects (the app compares them with ``is``)
-_KINDS = {k: k for k in (hdr.ROW_DATA, hdr.ROW_BLANK, hdr.ROW_SECTION, hdr.ROW_SIGNATURE, hdr.ROW_TOTAL, hdr.ROW_HEADER)}
 
 
 class RowSink(Protocol):
@@ -322,12 +319,19 @@ class _Reception:
         kinds = message["kinds"]
         if data.kinds_header is None or type(kinds) is not list:
             return False
+        # here, not at the top: the worker process imports this module too, and a small sheet needs no header
+        # module there (its start-up is every import's fixed cost)
+        from desktop_app.excel import header as hdr
+
+        # the row kinds the worker may name, as the very ``header.ROW_*`` objects (the app compares them with ``is``)
+        names = {k: k for k in (hdr.ROW_DATA, hdr.ROW_BLANK, hdr.ROW_SECTION, hdr.ROW_SIGNATURE, hdr.ROW_TOTAL,
+                                hdr.ROW_HEADER)}
         known = data.kinds
         for item in kinds:
             if type(item) is not list or len(item) != 2 or type(item[0]) is not int:
                 return False
             i, what = item
-            what = _KINDS.get(what) if type(what) is str else None
+            what = names.get(what) if type(what) is str else None
             if what is None or not first <= i < first + count:
                 return False
             known[i] = what

@@ -79,15 +79,36 @@ def _write(source: SheetData, path: Path) -> Path:
     ws.title = source.name
     for row in source.rows:
         ws.append(row)
-    for r1, c1, r2, c2 in source.merged[:-1]:  # openpyxl refuses the overlapping range of the last section
-        if (r1, c1, r2, c2) != source.merged[-1]:
+    done: list[tuple[int, int, int, int]] = []
+    for r1, c1, r2, c2 in source.merged:  # a range overlapping an earlier one (a damaged file's) is left out
+        if all(r1 > b2 or r2 < b1 or c1 > d2 or c2 < d1 for b1, d1, b2, d2 in done):
             ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+            done.append((r1, c1, r2, c2))
     wb.save(path)
     return path
 
 
-def test_the_app_parses_with_the_workers_kinds_and_gets_the_one_pass_preview(tmp_path: Path, monkeypatch) -> None:
+def _long() -> SheetData:
+    """The rich ledger and more rows than one chunk of the worker's below it (sections among them)."""
+    sheet = _rich()
+    for n in range(reader.CHUNK_ROWS + 150):
+        if n % 700 == 0:
+            sheet.merged.append((len(sheet.rows), 0, len(sheet.rows), 8))
+            sheet.rows.append([f"{'三四五六'[n // 700]}、乡村治理方面"] + [""] * 8)
+        sheet.rows.append([n + 1, f"问题{n}：村规民约修订后宣传不够", "组织专题培训", "嘎洒镇", "李喆",
+                           dt.date(2026, 9, 30), ("推进中", "待研究")[n % 2], "", ""])
+    return sheet
+
+
+def test_a_sheet_of_one_chunk_is_classified_by_the_app(tmp_path: Path) -> None:
+    """The worker needs no header module for it (a small import's fixed cost)."""
     path = _write(_rich(), tmp_path / "台账.xlsx")
+    assert worker.read_workbook(path, FIELDS).data.kinds_header is None
+    assert worker.read_workbook(_write(_long(), tmp_path / "长.xlsx"), FIELDS).data.kinds_header is not None
+
+
+def test_the_app_parses_with_the_workers_kinds_and_gets_the_one_pass_preview(tmp_path: Path, monkeypatch) -> None:
+    path = _write(_long(), tmp_path / "台账.xlsx")
     values = {"整改状态": {"待研究": "推进中"}}
     read = worker.read_workbook(path, FIELDS).data
     assert read.kinds_header is not None
