@@ -59,7 +59,7 @@ def is_empty(value: Any) -> bool:
 
 
 def fill_merged(sheet: SheetData, start: int = 0, stop: int | None = None,
-                seen: dict[int, Any] | None = None) -> None:
+                seen: dict[int, Any] | None = None, first: int = 0) -> None:
     """Give every cell of a merged range the value of its top-left cell.
 
     A unit merged over three items belongs to each of them; a section row merged
@@ -67,25 +67,30 @@ def fill_merged(sheet: SheetData, start: int = 0, stop: int | None = None,
     recognises. Rows arriving a stretch at a time are filled a stretch at a time:
     rows ``start`` to ``stop``, with ``seen`` keeping each range's value from the
     stretch holding its top-left cell (so that even overlapping ranges, which only
-    a damaged file has, come out as in one pass).
+    a damaged file has, come out as in one pass). ``first``: the sheet row that
+    ``sheet.rows[0]`` is, when only a stretch of rows is held (the import worker's).
     """
     rows = sheet.rows
-    stop = len(rows) if stop is None else min(stop, len(rows))
+    end = first + len(rows)
+    stop = end if stop is None else min(stop, end)
     for k, (r1, c1, r2, c2) in enumerate(sheet.merged):
         if r1 >= stop or r2 < start:
             continue
         if r1 < start and seen is not None:
             value = seen.get(k)
+        elif r1 < first:  # its top-left cell is not held
+            continue
         else:
-            value = rows[r1][c1] if c1 < len(rows[r1]) else None
+            top = rows[r1 - first]
+            value = top[c1] if c1 < len(top) else None
             if seen is not None:
                 seen[k] = value
         if is_empty(value) or (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
             continue
-        for r in range(max(r1, start), min(r2, stop - 1) + 1):
-            row = rows[r]
+        for r in range(max(r1, start, first), min(r2, stop - 1) + 1):
+            row = rows[r - first]
             if len(row) <= c2:  # a new list: empty rows may share one list object
-                row = rows[r] = row + [""] * (c2 + 1 - len(row))
+                row = rows[r - first] = row + [""] * (c2 + 1 - len(row))
             for c in range(c1, c2 + 1):
                 if is_empty(row[c]):
                     row[c] = value
@@ -237,24 +242,27 @@ def classify(row: Sequence[Any], header_titles: Sequence[str], section_span: boo
     Called for every row of a 100k-row sheet, so the common case (a data row)
     is decided from the first non-empty cell and the count of distinct values.
     """
-    values = [v for v in row if v != "" and v is not None]
+    # a row with every cell filled (the common data row) is taken as it is: the containment tests run in C
+    values = row if "" not in row and None not in row else [v for v in row if v != "" and v is not None]
     if values and type(values[0]) is str and not values[0].strip():
         values = [v for v in values if not is_empty(v)]
     if not values:
         return ROW_BLANK
     v0 = values[0]
     first = v0.strip() if type(v0) is str else cell_text(v0)
-    few = len(values) <= 4
-    # one repeated value = a merged section or signature row filled across the width
-    same = values.count(v0) == len(values)
-    distinct = 1 if same else (len({cell_text(v) for v in values}) if few else len(values))
-    if _SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
-        return ROW_SIGNATURE
-    if few and distinct <= 3 and _TOTAL.match(first):
-        return ROW_TOTAL
-    if distinct == 1 and isinstance(v0, str) and (
-            _SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
-        return ROW_SECTION
+    # signature, total and section lines begin with words: a row whose first value is a number, a date or
+    # 是/否 (a 序号 first: the common data row) can only be a repeated header
+    if isinstance(v0, str):
+        few = len(values) <= 4
+        # one repeated value = a merged section or signature row filled across the width
+        same = values.count(v0) == len(values)
+        distinct = 1 if same else (len({cell_text(v) for v in values}) if few else len(values))
+        if _SIGNATURE.match(first) or (distinct == 1 and ("填表人" in first or "审核人" in first)):
+            return ROW_SIGNATURE
+        if few and distinct <= 3 and _TOTAL.match(first):
+            return ROW_TOTAL
+        if distinct == 1 and (_SECTION_PREFIX.match(first) or first.endswith(("方面", "类问题")) or section_span):
+            return ROW_SECTION
     if (len(values) >= 2 and header_titles and first == header_titles[0]
             and [_SPACE.sub("", cell_text(v)) for v in row[: len(header_titles)]] == list(header_titles)):
         return ROW_HEADER

@@ -279,7 +279,8 @@ class RowReader:
         self.cols = sorted(col_field.items())
         self.title_of = {key: found.titles[c] for c, key in col_field.items()}
         # fields with a vocabulary: the user's word maps first, then words still unknown are collected
-        self.vocab = [(key, self.title_of[key], out.values.get(self.title_of[key], {}))
+        # (``known`` is asked once per field and word: a sheet repeats a handful of status words 100k times)
+        self.vocab = [(key, self.title_of[key], out.values.get(self.title_of[key], {}), {"": True})
                       for key in spec.choices if key in self.title_of]
         self.unknown: dict[str, dict[str, None]] = {}
         # columns no field is mapped to (a running number aside): their text stays with the row
@@ -295,6 +296,9 @@ class RowReader:
         self.kept: dict[str, int] = {}
         self.skipped: dict[str, int] = {}
         self.empty = 0  # rows with no cell at all (a stray cell far below leaves a million of them)
+        # the worker's kinds of the rows, when it classified them under this very header (reader.RowKinds)
+        same = data.kinds_header is not None and data.kinds_header == (found.data_start, found.titles)
+        self.kinds = data.kinds if same else None
         self.next = found.data_start  # the first row not parsed yet
 
     def feed(self, stop: int, progress: Callable[[int, int], None] | None = None) -> None:
@@ -307,7 +311,8 @@ class RowReader:
         keys = [key for _c, key in cols]
         reach = cols[-1][0] + 1 if cols else 0
         pick = operator.itemgetter(*[c for c, _key in cols]) if len(cols) >= 2 else None
-        classify, titles, data_kind = hdr.classify, self.found.titles, hdr.ROW_DATA
+        classify, titles, data_kind, kinds = hdr.classify, self.found.titles, hdr.ROW_DATA, self.kinds
+        append = out.rows.append
         start = self.next
         if stop <= start:
             return
@@ -315,11 +320,13 @@ class RowReader:
         present = list(itertools.compress(range(start, stop), rows[start:stop]))
         self.empty += stop - start - len(present)
         self.next = stop
+        errors = RowErrors()  # one for the stretch: emptied after a row that had errors
+        blank = hdr.ROW_BLANK
         for n, i in enumerate(present):
             if progress is not None and n % 2000 == 0:
                 progress(i, len(rows))
             row = rows[i]
-            what = classify(row, titles, i in span_rows)
+            what = kinds.get(i, data_kind) if kinds is not None else classify(row, titles, i in span_rows)
             if what is not data_kind:
                 if what == hdr.ROW_SECTION:
                     ctx.section = hdr.section_title(hdr.cell_text(next(v for v in row if not hdr.is_empty(v))))
@@ -330,15 +337,21 @@ class RowReader:
                 cells = dict(zip(keys, pick(row), strict=True))
             else:
                 cells = {key: (row[c] if c < width else None) for c, key in cols}
-            if not any(v.strip() if type(v) is str else v is not None for v in cells.values()):
-                skipped[hdr.ROW_BLANK] = skipped.get(hdr.ROW_BLANK, 0) + 1
+            for v in cells.values():  # a row whose mapped cells are all empty is blank (the first one usually says)
+                if v is not None and (type(v) is not str or v.strip()):
+                    break
+            else:
+                skipped[blank] = skipped.get(blank, 0) + 1
                 continue
-            for key, title, chosen in vocab:
+            for key, title, chosen, asked in vocab:
                 word = cells[key]
                 word = word.strip() if type(word) is str else hdr.cell_text(word)
                 if word in chosen:
                     cells[key] = word = chosen[word]
-                if word and known is not None and not known(key, word):
+                ok = asked.get(word)
+                if ok is None:
+                    ok = asked[word] = known is None or known(key, word)
+                if not ok:
                     unknown.setdefault(title, {})[word] = None
             if extra_cols:
                 extra = ctx.extra = {}
@@ -359,12 +372,13 @@ class RowReader:
                     v = row[c]
                     if v is not None and (type(v) is not str or v.strip()):
                         lost[t] = lost.get(t, 0) + 1
-            errors = RowErrors()
             parsed = parse(cells, ctx, errors)
             parsed["row"] = i + 1
-            out.rows.append(parsed)
-            for key, message in errors.items:
-                out.errors.append(RowError(i + 1, title_of.get(key, self.spec.label_of(key)), message))
+            append(parsed)
+            if errors.items:
+                for key, message in errors.items:
+                    out.errors.append(RowError(i + 1, title_of.get(key, self.spec.label_of(key)), message))
+                errors.items = []
 
     def finish(self) -> None:
         """Every row is parsed: say what was skipped, unknown, kept and not imported."""

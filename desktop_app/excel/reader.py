@@ -13,6 +13,7 @@ the whole rectangle.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import inspect
 import io
 import posixpath
@@ -210,8 +211,65 @@ def emit_rows(rows: list[list[Any]], emit: Emit) -> None:
         emit({"at": part, "rows": [rows[i] for i in part]})
 
 
-def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start: Start) -> list[Any]:
-    """Send the sheet's rows as calamine reads them, after the head; returns its merged ranges."""
+class RowKinds:
+    """Tells the data rows from the rest (blank, section, signature, total, repeated header) as rows are read.
+
+    Runs in the worker, so that the app only parses data rows: the worker finds
+    the header in the first rows exactly as the app will (``header.fill_merged``
+    then ``header.find_header`` with the kind's fields) and classifies each row
+    below it with ``header.classify``. The rows it sends have their merged cells
+    filled in (what the app does first in any case). The first message carries
+    ``kinds_header`` (data start, titles) so that the app uses the kinds only
+    when its own header is the same; each message carries ``kinds``: [row index,
+    kind] for every row below the header that holds a cell and is not a data row.
+    """
+
+    def __init__(self, fields: Any, merged: list[Any]) -> None:
+        from desktop_app.excel import header as hdr
+
+        self.hdr, self.fields, self.merged = hdr, fields, merged
+        self.span_rows = {r1 for r1, c1, r2, c2 in merged if r1 == r2 and c2 - c1 >= 2}
+        self.seen: dict[int, Any] = {}  # each merged range's value, from the stretch holding its top-left cell
+        self.at = 0  # index of the next row
+        self.found: Any = None
+        self.off = False  # no header in the first rows (or no fields): nothing is classified
+
+    def message(self, chunk: list[list[Any]], final: bool) -> dict[str, Any]:
+        """The rows message for the next ``chunk`` of consecutive rows (filled, with their kinds)."""
+        hdr, start = self.hdr, self.at
+        self.at += len(chunk)
+        message: dict[str, Any] = {"rows": chunk}
+        if self.off:
+            return message
+        window = SheetData("", chunk, self.merged)  # rows start .. start + len(chunk) of the sheet
+        hdr.fill_merged(window, start, self.at, self.seen, first=start)
+        if start == 0:
+            if not self.fields or (len(chunk) < hdr.HEADER_SCAN_ROWS and not final):
+                self.off = True
+                return message
+            self.found = hdr.find_header(window, self.fields)
+            if self.found is None:
+                self.off = True
+                return message
+            message["kinds_header"] = [self.found.data_start, self.found.titles]
+        classify, titles, data, span_rows = hdr.classify, self.found.titles, hdr.ROW_DATA, self.span_rows
+        kinds = []
+        for k in range(max(0, self.found.data_start - start), len(chunk)):
+            row = chunk[k]
+            if row:
+                what = classify(row, titles, start + k in span_rows)
+                if what is not data:
+                    kinds.append([start + k, what])
+        message["kinds"] = kinds
+        return message
+
+
+def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start: Start,
+                   fields: Any = None) -> list[Any]:
+    """Send the sheet's rows as calamine reads them, after the head; returns its merged ranges.
+
+    With ``fields`` (the kind's) the rows of a sheet longer than one chunk go out classified (``RowKinds``).
+    """
     sh = book.get_sheet_by_name(name)
     area = sh.height * sh.width
     if xml_size is not None and area > limits.DENSE_CELLS and area > xml_size // 4:
@@ -228,6 +286,8 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start
     # calamine's iter_rows starts at row 1 (empty rows above the first used one included) but at the
     # first used column: only columns are padded, so row numbers are the sheet's own
     pad = [""] * (sh.start or (0, 0))[1]
+    # a sheet of one chunk is classified by the app (in no time): the worker then needs no header module
+    kinds = RowKinds(fields, merged) if fields and sh.height > CHUNK_ROWS else None
     chunk: list[list[Any]] = []
     for row in sh.iter_rows():
         if pad:
@@ -237,11 +297,37 @@ def _read_calamine(book: Any, name: str, xml_size: int | None, emit: Emit, start
                 row.pop()
         chunk.append(row)
         if len(chunk) >= CHUNK_ROWS:
-            emit({"rows": chunk})
+            emit(dates_as_numbers(kinds.message(chunk, False) if kinds else {"rows": chunk}))
             chunk = []
     if chunk:
-        emit({"rows": chunk})
+        emit(dates_as_numbers(kinds.message(chunk, True) if kinds else {"rows": chunk}))
     return merged
+
+
+def dates_as_numbers(message: dict[str, Any]) -> dict[str, Any]:
+    """A chunk's date cells sent as their day numbers (``date.toordinal``), their places in ``dates``.
+
+    Pickling a date costs as much as pickling a long text, on both sides (its
+    class is named again for every cell): 0.12 s each way for the 85k dates of
+    100k ledger rows. The app turns the numbers back into dates
+    (``worker._Reception``). Only plain dates (not datetimes), and only when the
+    chunk's rows are all as wide (calamine pads them): a date column is found
+    a column at a time, in C.
+    """
+    rows: list[list[Any]] = message["rows"]
+    if not rows or len(set(map(len, rows))) != 1:
+        return message
+    places: list[int] = []
+    date = dt.date
+    for c, column in enumerate(zip(*rows, strict=True)):
+        if date in set(map(type, column)):
+            for r, v in enumerate(column):
+                if type(v) is date:
+                    rows[r][c] = v.toordinal()
+                    places += (r, c)
+    if places:
+        message["dates"] = places
+    return message
 
 
 class _UseStreamError(Exception):
@@ -330,7 +416,7 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
             book = calamine.CalamineWorkbook.from_filelike(source) if not isinstance(source, str) else \
                 calamine.CalamineWorkbook.from_path(source)
             try:
-                merged = _read_calamine(book, sheet, zf.getinfo(member).file_size, emit, start)
+                merged = _read_calamine(book, sheet, zf.getinfo(member).file_size, emit, start, fields)
             except _UseStreamError:
                 merged = None
             finally:
@@ -352,7 +438,7 @@ def read_request(request: dict[str, Any], emit: Emit) -> dict[str, Any]:
             from desktop_app.excel.header import HEADER_SCAN_ROWS
 
             sheet = _choose(names, [xls_head(book, n, HEADER_SCAN_ROWS) for n in names], fields)
-    merged = _read_calamine(book, sheet, None, emit, _starter(emit, names, sheet))
+    merged = _read_calamine(book, sheet, None, emit, _starter(emit, names, sheet), fields)
     return {"sheets": names, "name": sheet, "merged": merged}
 
 

@@ -19,6 +19,11 @@ class SheetData:
     name: str
     rows: list[list[Any]]
     merged: list[Merged] = field(default_factory=list)
+    #: the worker's classification of the rows (``reader.RowKinds``), made under the header it found:
+    #: (data start, titles); None when the worker did not classify them
+    kinds_header: tuple[int, list[str]] | None = None
+    #: row index → kind (``header.ROW_*``) of every row below that header holding a cell that is not a data row
+    kinds: dict[int, str] = field(default_factory=dict)
 
     @property
     def width(self) -> int:

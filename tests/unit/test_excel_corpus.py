@@ -8,6 +8,7 @@ naming the file — quickly, with the database unchanged and this process alive.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -105,7 +106,10 @@ def test_worker_turns_a_base_exception_into_an_answer(monkeypatch, capsysbinary)
     class PanicException(BaseException):  # what pyo3 raises when Rust panics
         pass
 
+    collecting: list[bool] = []
+
     def panic(request: dict, emit: object) -> dict:
+        collecting.append(gc.isenabled())
         raise PanicException("index out of bounds")
 
     monkeypatch.setattr(reader, "read_request", panic)
@@ -115,6 +119,7 @@ def test_worker_turns_a_base_exception_into_an_answer(monkeypatch, capsysbinary)
     assert worker.serve() == 0
     answer = pickle.loads(capsysbinary.readouterr().out)
     assert answer["error"] == "damaged" and "PanicException" in answer["detail"]
+    assert collecting == [False] and gc.isenabled()  # no collector while reading; as it was afterwards
 
 
 def test_worker_answer_may_not_name_classes() -> None:

@@ -10,7 +10,9 @@ the skipped-row counts.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +185,39 @@ def test_the_worker_runs_the_apps_own_code_whatever_the_working_folder(tmp_path:
     monkeypatch.chdir(tmp_path)
     worker.discard_spare()  # a worker started earlier, elsewhere, would not show it
     assert len(worker.read_workbook(path, get_kind("ledger").fields).data.rows) == 7
+
+
+def test_the_kind_is_asked_once_per_word(monkeypatch) -> None:
+    """A sheet repeats a few status words 100k times: ``known`` is asked once per word, the unknown ones still listed."""
+    spec = get_kind("ledger")
+    asked: list[tuple[str, str]] = []
+
+    def known(key: str, word: str) -> bool:
+        asked.append((key, word))
+        assert spec.known is not None
+        return spec.known(key, word)
+
+    monkeypatch.setattr(importer, "get_kind", lambda _kind: dataclasses.replace(spec, known=known))
+    whole = _one_pass(copy.deepcopy(_sheet()), {})
+    sink = importer._PreviewSink("ledger", importer.get_kind("ledger"), Path("x.xlsx"), None, 2025, None, None, None, None)
+    source = _sheet()
+    sink.begin(source)
+    sink.rows_arrived(len(source.rows), True)
+    assert sink.out is not None and _facts(sink.out) == _facts(whole)
+    assert sink.out.unknown == {"整改状态": ["待研究"]}
+    assert sorted(asked) == sorted({("status", "推进中"), ("status", "已完成"), ("status", "待研究")})
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are set on Linux only")
+def test_the_answers_pipe_is_widened() -> None:
+    """80 MB of rows go through 1 MB steps, not 64 KB ones (fewer wake-ups of both processes)."""
+    import fcntl
+
+    proc = worker._spawn()
+    try:
+        assert proc.stdout is not None
+        assert fcntl.fcntl(proc.stdout.fileno(), 1032) >= 1 << 20  # F_GETPIPE_SZ
+    finally:
+        proc.kill()
+        proc.wait()
+        worker._close(proc)

@@ -68,7 +68,9 @@ def parse_row(cells: dict[str, Any], ctx: RowContext, errors: RowErrors) -> dict
     for key, label in _TEXT_FIELDS:
         v = get(key)
         if type(v) is str and len(v) <= MAX_CELL_CHARS:
-            row[key] = v.strip()  # the common case, kept inline: this runs 100k × 10 times
+            row[key] = v.strip()  # the common cases, kept inline: this runs 100k × 10 times
+        elif v is None:  # a field no column is mapped to
+            row[key] = ""
         else:
             row[key] = text(v, key, errors, label)
     if not row["category"] and ctx.section:
