@@ -268,6 +268,13 @@ class DeferredStarts:
         for task in tasks:
             task._enqueue()
 
+    def cancel(self) -> None:
+        """Forget the tasks not yet started (their widgets are gone): they never run, nothing waits for them."""
+        self.started = True
+        for task in self.tasks:
+            _running.discard(task)
+        self.tasks = []
+
 
 #: the ``deferred_starts`` blocks in force, innermost last
 _deferring: list[DeferredStarts] = []

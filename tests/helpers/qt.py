@@ -17,8 +17,13 @@ def wait_for_workers(qtbot: Any, timeout: int = 20_000) -> None:
 
     turned: list[bool] = []
     QTimer.singleShot(0, lambda: turned.append(True))  # runs after the zero-delay timers queued before it
-    qtbot.waitUntil(lambda: bool(turned) and not tasks._running and QThreadPool.globalInstance().activeThreadCount() == 0,
-                    timeout=timeout)
+    try:
+        qtbot.waitUntil(lambda: bool(turned) and not tasks._running
+                        and QThreadPool.globalInstance().activeThreadCount() == 0, timeout=timeout)
+    except Exception as exc:  # say which jobs never ended: the timeout alone does not
+        stuck = [(t.title, t.done, t.released.is_set()) for t in list(tasks._running)]
+        threads = QThreadPool.globalInstance().activeThreadCount()
+        raise type(exc)(f"{exc}; still running (title, done, released): {stuck}; pool threads busy: {threads}") from exc
     settled: list[bool] = []
     QTimer.singleShot(0, lambda: settled.append(True))  # and one more turn for what the results posted
     qtbot.waitUntil(lambda: bool(settled), timeout=timeout)

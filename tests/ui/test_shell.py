@@ -151,6 +151,25 @@ def test_dashboard_panels_read_even_if_the_page_is_never_painted(qtbot, ctx: App
     assert page.panel_reads.started
 
 
+def test_a_dashboard_gone_before_its_paint_never_starts_its_reads(qtbot, ctx: AppContext,  # noqa: ANN001
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A window closed before its first paint: its panels' reads are forgotten, not started later against a
+    database the next window (or test) no longer has open."""
+    from ui import tasks
+    from ui.dashboard import dashboard_page
+
+    monkeypatch.setattr(dashboard_page, "PANELS_START_AT_THE_LATEST_MS", 50)
+    page = dashboard_page.DashboardPage(ctx)
+    reads = page.panel_reads
+    waiting = list(reads.tasks)
+    assert waiting and all(t in tasks._running for t in waiting)
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not any(t in tasks._running for t in waiting), timeout=5_000)
+    qtbot.wait(200)  # past the latest start: nothing ran
+    assert not any(t.done for t in waiting)  # never ran
+    assert reads.tasks == [] and reads.started  # forgotten; a late start() does nothing
+
+
 def test_deferred_tasks_start_when_told(qtbot) -> None:  # noqa: ANN001
     from ui.tasks import deferred_starts
 

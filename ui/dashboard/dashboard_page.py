@@ -154,7 +154,10 @@ class DashboardPage(QWidget):
                 if panel is not None:
                     self.panels.append(panel)
         self.panel_reads: DeferredStarts = later
-        QTimer.singleShot(PANELS_START_AT_THE_LATEST_MS, later.start)
+        # at the latest after PANELS_START_AT_THE_LATEST_MS, but never once the page is gone: reads started then
+        # would run against a closed database (a window closed before its first paint)
+        QTimer.singleShot(PANELS_START_AT_THE_LATEST_MS, self, later.start)
+        self.destroyed.connect(later.cancel)
         if self.panels:
             self.body.addLayout(self.panel_grid)
             self._arrange_panels()
