@@ -23,6 +23,7 @@ from desktop_app.core.context import AppContext, open_context  # noqa: E402
 from desktop_app.org.organisation import PersonInput, SetupInput, initialise_office  # noqa: E402
 from tests.helpers import pg_plugin  # noqa: E402
 from tests.helpers.common import TEST_ACTOR  # noqa: E402
+from tests.helpers.workers import let_workers_finish  # noqa: E402
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -101,6 +102,7 @@ def empty_ctx(tmp_path: Path) -> Iterator[AppContext]:
     """A data folder with a migrated but empty database (no office yet)."""
     ctx = open_context(tmp_path / "data", actor=TEST_ACTOR)
     yield ctx
+    let_workers_finish()  # no worker thread may still read through the connections closed here
     ctx.close()
 
 

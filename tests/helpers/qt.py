@@ -27,3 +27,4 @@ def wait_for_workers(qtbot: Any, timeout: int = 20_000) -> None:
     settled: list[bool] = []
     QTimer.singleShot(0, lambda: settled.append(True))  # and one more turn for what the results posted
     qtbot.waitUntil(lambda: bool(settled), timeout=timeout)
+

@@ -17,6 +17,7 @@ from desktop_app.sync import peers
 from desktop_app.sync.apply import ImportReport, import_bundle
 from desktop_app.sync.bundle_writer import ExportResult, export_bundle
 from tests.helpers.common import TEST_ACTOR
+from tests.helpers.workers import let_workers_finish
 
 
 def make_office(root: Path, code: str, name: str, level: str = "county", parent: str | None = "532800") -> AppContext:
@@ -56,6 +57,7 @@ def counties_reported(root: Path) -> Iterator[tuple[AppContext, AppContext, AppC
         send(b, p, root / "b0")
         yield a, b, p
     finally:
+        let_workers_finish()  # no worker thread may still read through the connections closed here
         for c in (a, b, p):
             c.close()
 

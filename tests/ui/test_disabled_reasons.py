@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_app.core.context import open_context
 from desktop_app.demo import generate as demo
 from desktop_app.demo import prefecture as demo_prefecture
+from tests.helpers.workers import let_workers_finish
 from ui.enabling import follow_selection, set_enabled, set_tip
 from ui.main_window import MainWindow
 from ui.navigation import PAGES
@@ -66,6 +67,7 @@ def window(request: pytest.FixtureRequest, demos: dict[str, Path], tmp_path: Pat
         yield w
     finally:
         QThreadPool.globalInstance().waitForDone(60_000)
+        let_workers_finish()  # its windows' background reads end before the database closes
         ctx.close()
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from desktop_app.core.context import AppContext
 from tests.helpers.safety import POSIX_ONLY, ROOT, count, env
+from tests.helpers.workers import let_workers_finish
 
 BUSY = "另一个窗口或命令正在使用本单位数据"
 
@@ -49,6 +50,7 @@ def test_a_second_window_is_told_calmly_and_does_not_open(ctx: AppContext, dialo
     from ui import app
 
     root = ctx.data.root
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()  # this test process is the second window: another process holds the folder
     holder = _hold(root, "writer")
     try:

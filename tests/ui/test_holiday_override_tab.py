@@ -12,6 +12,7 @@ from db.models import Office
 from desktop_app import calendar as workdays
 from desktop_app.ledger import service
 from tests.helpers.sync_support import make_office, send, trust_both
+from tests.helpers.workers import let_workers_finish
 from ui.settings.holidays_tab import HolidaysTab
 from ui.settings.office_tab import OfficeTab
 
@@ -123,5 +124,7 @@ def test_revert_a_county_override_from_the_tab(qtbot, tmp_path: Path, dialog_ans
         assert office.parent_warning.isHidden() and tab.upstream_warning.isHidden()
         assert not workdays.load_calendar(a.db).is_workday(STATE_DAY).value
     finally:
+        let_workers_finish()  # its windows' background reads end before the database closes
         a.close()
+        let_workers_finish()  # its windows' background reads end before the database closes
         p.close()

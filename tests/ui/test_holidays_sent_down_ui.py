@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from desktop_app import calendar as workdays
 from tests.helpers.sync_support import make_office, send, trust_both
+from tests.helpers.workers import let_workers_finish
 from ui.settings.holidays_tab import HolidaysTab
 
 D = dt.date
@@ -50,5 +51,7 @@ def test_tab_shows_the_origin_of_each_day(qtbot, tmp_path: Path, dialog_answers)
         assert workdays.load_calendar(a.db).is_workday(D(2026, 11, 2)).value
         assert dialog_answers.warnings == [] and dialog_answers.bugs == []
     finally:
+        let_workers_finish()  # its windows' background reads end before the database closes
         a.close()
+        let_workers_finish()  # its windows' background reads end before the database closes
         p.close()

@@ -15,6 +15,7 @@ from desktop_app.ledger.detail import get_issue_detail
 from desktop_app.org import scope
 from tests.helpers.page_dialogs import drive_dialogs
 from tests.helpers.sync_support import add_issue, make_office, prefecture_and_counties, send
+from tests.helpers.workers import let_workers_finish
 from ui.ledger.issue_dialog import IssueDialog, to_qdate
 from ui.ledger.ledger_page import LedgerPage
 
@@ -111,4 +112,5 @@ def test_a_prefecture_without_counties_is_told_how_to_get_them(qtbot, tmp_path, 
         assert page.assign_issue() is None
         assert dialog_answers.warnings == ["还没有可交办的县（区）：请先在“数据交换”中导入县（区）的同步包"]
     finally:
+        let_workers_finish()  # its windows' background reads end before the database closes
         p.close()

@@ -17,6 +17,7 @@ from desktop_app.campaign.meetings import AttendeeInput, MeetingInput
 from desktop_app.org import scope
 from desktop_app.org.organisation import PersonInput, add_person, list_people, list_sections
 from tests.helpers.sync_support import make_office, send, trust_both
+from tests.helpers.workers import let_workers_finish
 from ui.campaign.meeting_dialog import ABSENT, MeetingDialog
 from ui.campaign.meetings_page import MeetingsPage
 from ui.work.widgets import select_data
@@ -149,7 +150,9 @@ def test_prefecture_reads_a_county_read_only(qtbot, tmp_path: Path) -> None:
         page.office_combo.setCurrentIndex(page.office_combo.findData(scope.ALL))
         assert page.model.rowCount() == 1 and not page.table.isColumnHidden(page.model.columnCount() - 1)
     finally:
+        let_workers_finish()  # its windows' background reads end before the database closes
         b.close()
+        let_workers_finish()  # its windows' background reads end before the database closes
         p.close()
 
 

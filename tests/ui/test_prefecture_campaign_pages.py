@@ -17,6 +17,7 @@ from desktop_app.core.context import AppContext
 from desktop_app.org import scope
 from tests.helpers.county_seed import seed_county
 from tests.helpers.sync_support import prefecture_and_counties, send
+from tests.helpers.workers import let_workers_finish
 from ui.campaign.plans_page import PlansPage
 from ui.campaign.results_page import ResultsPage
 from ui.office_scope import OfficeScopeCombo
@@ -33,6 +34,7 @@ def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext, AppContext
     send(b, p, tmp_path / "b")
     yield a, b, p
     for ctx in (a, b, p):
+        let_workers_finish()  # its windows' background reads end before the database closes
         ctx.close()
 
 

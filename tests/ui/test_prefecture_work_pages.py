@@ -21,6 +21,7 @@ from desktop_app.quiz.types import ExamInput, ScoreEntry
 from desktop_app.work import topics, visits
 from desktop_app.work.types import TopicInput, VisitInput
 from tests.helpers.sync_support import make_office, send, trust_both
+from tests.helpers.workers import let_workers_finish
 from ui.office_scope import OfficeScopeCombo
 from ui.quiz.results_tab import ResultsTab
 from ui.work.topics_page import TopicsPage
@@ -46,7 +47,9 @@ def offices(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext]]:
     exams.set_scores(b.db, b.actor, exam.id, [ScoreEntry(ids["王五"], 88), ScoreEntry(ids["赵六"], 95)])
     send(b, p, tmp_path / "bundle")
     yield b, p
+    let_workers_finish()  # its windows' background reads end before the database closes
     b.close()
+    let_workers_finish()  # its windows' background reads end before the database closes
     p.close()
 
 
@@ -172,5 +175,6 @@ def test_a_new_bundle_reloads_the_combo_and_the_list(qtbot, tmp_path: Path) -> N
         _choose(page.office_combo, "532823")
         assert [v.place for v in page.items] == ["勐仑镇城子村"]
     finally:
+        let_workers_finish()  # its windows' background reads end before the database closes
         county.close()
         pref.close()

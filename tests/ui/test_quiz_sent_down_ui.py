@@ -13,6 +13,7 @@ from desktop_app.quiz import bank, practice
 from desktop_app.quiz.types import QuestionInput
 from tests.helpers.common import TEST_ACTOR
 from tests.helpers.sync_support import make_office, send, trust_both
+from tests.helpers.workers import let_workers_finish
 from ui.signals import Kind, notify
 
 
@@ -97,5 +98,7 @@ def test_bank_tab_lists_sent_down_questions_read_only(qtbot, tmp_path: Path, dia
         assert not ptab.edit_btn.isEnabled() and "景洪市" in ptab.read_only_hint.text()
         assert dialog_answers.warnings == [] and dialog_answers.bugs == []
     finally:
+        let_workers_finish()  # its windows' background reads end before the database closes
         a.close()
+        let_workers_finish()  # its windows' background reads end before the database closes
         p.close()

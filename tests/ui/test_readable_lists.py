@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QListWidget
 
 from desktop_app.core.context import open_context
 from desktop_app.demo import generate as demo
+from tests.helpers.workers import let_workers_finish
 from ui import fonts
 from ui.main_window import MainWindow
 from ui.work.column_menu import hidden_titles
@@ -37,6 +38,7 @@ def window(qtbot, tmp_path: Path):  # noqa: ANN001, ANN201
     QApplication.processEvents()
     yield w
     app.setFont(before)
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()
 
 

@@ -14,6 +14,7 @@ from db import migrate
 from desktop_app.core import backup
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import MigrationInterruptedError
+from tests.helpers.workers import let_workers_finish
 
 
 def test_a_half_applied_upgrade_opens_the_recovery_dialog_on_the_good_backup(qtbot, ctx: AppContext,  # noqa: ANN001
@@ -27,6 +28,7 @@ def test_a_half_applied_upgrade_opens_the_recovery_dialog_on_the_good_backup(qtb
     migrate.downgrade(ctx.db.engine, "0004")
     with ctx.db.engine.connect() as c:
         c.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()
     good = backup.make_backup(ctx.data.db_path, ctx.data.backups, "pre-migration")
     with sqlite3.connect(ctx.data.db_path) as conn:  # an older version's ALTER TABLE that outlived its kill

@@ -18,6 +18,7 @@ from desktop_app.core import backup
 from desktop_app.core.context import AppContext, open_context
 from desktop_app.core.errors import DatabaseCorruptError, ValidationError
 from desktop_app.org import organisation
+from tests.helpers.workers import let_workers_finish
 from ui import dialogs
 from ui.main_window import MainWindow, load_page_class
 from ui.navigation import PAGES
@@ -366,6 +367,7 @@ def test_recovery_dialog_restores_newest_good_backup(qtbot, ctx: AppContext, dia
 
     root = ctx.data.root
     good = backup.make_backup(ctx.data.db_path, ctx.data.backups, "daily")
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()
     for suffix in ("-wal", "-shm"):
         Path(str(ctx.data.db_path) + suffix).unlink(missing_ok=True)
@@ -423,6 +425,7 @@ def test_qt_own_texts_are_chinese(qtbot) -> None:  # noqa: ANN001
 
 def test_bench_hook_prints_shown_and_quits(ctx: AppContext) -> None:
     root = ctx.data.root
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()
     env = dict(os.environ, FIELDDESK_BENCH_SHOWN="1", FIELDDESK_BENCH_T0=str(time.time()), QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-m", "desktop_app", "--data-dir", str(root)], cwd=ROOT, env=env,
@@ -506,6 +509,7 @@ def test_corrupt_database_at_start_goes_through_recovery(qtbot, ctx: AppContext,
 
     root = ctx.data.root
     backup.make_backup(ctx.data.db_path, ctx.data.backups, "daily")
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()
     for suffix in ("-wal", "-shm"):
         Path(str(ctx.data.db_path) + suffix).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ from desktop_app.ledger.types import IssueInput
 from desktop_app.org import accounts
 from tests.helpers.common import TEST_ACTOR
 from tests.helpers.dialogs import DialogAnswers
+from tests.helpers.workers import let_workers_finish
 from ui import sign_in_dialog
 from ui.ledger.step_dialogs import StepDialog
 from ui.main_window import MainWindow
@@ -213,6 +214,7 @@ def test_the_demo_opens_with_one_click_on_the_filled_in_sign_in(qtbot: QtBot, ct
 
     create_demo_accounts(ctx.db, TEST_ACTOR, ctx.data.keys)
     root = ctx.data.root
+    let_workers_finish()  # its windows' background reads end before the database closes
     ctx.close()
     shown: list[str] = []
 
