@@ -14,76 +14,23 @@ import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
 from desktop_app.core.errors import ImportFileError
-from desktop_app.excel import header as hdr
 from desktop_app.excel import importer, worker
 from desktop_app.excel.kinds import get_kind
 from desktop_app.excel.sheet import SheetData
-
-TITLES = ["序号", "问题描述", "整改措施", "责任单位", "责任人", "完成时限", "整改状态", "备注", "联系人"]
-
-
-def _sheet() -> SheetData:
-    """A ledger as offices make it: title, 填报日期, header, sections, a unit merged down 5 rows, blanks, totals."""
-    rows: list[list[Any]] = [
-        ["2026年问题整改台账"] + [""] * 8,
-        ["填报单位：勐龙镇", "", "", "", "", "填报日期：2026年3月1日"],
-        list(TITLES),
-    ]
-    merged = [(0, 0, 0, 8)]
-    n = 0
-    for section in ("一、基层党建方面", "二、产业发展方面"):
-        merged.append((len(rows), 0, len(rows), 8))
-        rows.append([section] + [""] * 8)
-        top = len(rows)
-        for k in range(23):
-            n += 1
-            status = ("推进中", "已完成", "待研究", "")[k % 4]
-            deadline: Any = (dt.date(2026, 6, 30), "2026年底前", "7个工作日内", "立行立改", "长期坚持", "六月底")[k % 6]
-            rows.append([n, f"问题{n}：会议记录不规范", f"措施{n}", "" if k % 5 else "勐龙镇人民政府", "岩温", deadline,
-                         status, "四不两直" if k % 7 == 0 else "", "" if k % 3 else f"电话{n}"])
-            if k in (9, 17):
-                rows.append([])  # an empty row (a chunk's gap)
-            if k == 12:
-                rows.append(["", "", "", "", "", "", "", "", "只有联系人"])
-        merged.append((top, 3, top + 4, 3))  # a unit merged down five rows
-        merged.append((top + 29, 3, top + 35, 3))  # overlapping the next one: a damaged file; still as one pass
-    rows.append(["合计", "", "", "46项"])
-    rows.append(["填表人：王赟", "", "审核人：李喆"])
-    rows.extend([[] for _ in range(40)])
-    rows.append(["", "远处的一行", "", "", "", "2026-13-40"])
-    return SheetData("问题台账", rows, merged)
-
-
-def _one_pass(data: SheetData, values: dict[str, dict[str, str]]) -> importer.ImportPreview:
-    spec = get_kind("ledger")
-    hdr.fill_merged(data)
-    found = hdr.find_header(data, spec.fields)
-    assert found is not None
-    col_field = importer.resolve_mapping(found.titles, spec, None)
-    out = importer.ImportPreview(kind="ledger", file="x.xlsx", sheet=data.name, sheets=[], header_row=found.top_row + 1,
-                                 titles=found.titles, mapping={t: col_field.get(c) for c, t in enumerate(found.titles)},
-                                 rows=[], year=found.year or 2025, data=data, values=values)
-    importer.read_rows(data, found, spec, col_field, out)
-    return out
-
-
-def _facts(pv: importer.ImportPreview) -> tuple[Any, ...]:
-    return (pv.sheet, pv.header_row, pv.titles, pv.mapping, pv.year, pv.rows, [e.to_json() for e in pv.errors],
-            list(pv.skipped.items()), pv.unknown, pv.kept, pv.not_imported, pv.kept_in, pv.values, pv.data.rows)
+from tests.helpers.excel_ledger import TITLES, facts, ledger_sheet, one_pass
 
 
 @pytest.mark.parametrize("step", [1, 7, 29, 30, 31, 2000])
 def test_rows_parsed_in_stretches_give_the_one_pass_preview(step: int) -> None:
     values = {"整改状态": {"待研究": "推进中"}}
-    whole = _one_pass(copy.deepcopy(_sheet()), values)
+    whole = one_pass(copy.deepcopy(ledger_sheet()), values)
     assert len(whole.rows) > 40 and whole.skipped and whole.kept and whole.errors  # the sheet exercises it all
-    source = _sheet()
+    source = ledger_sheet()
     sink = importer._PreviewSink("ledger", get_kind("ledger"), Path("x.xlsx"), None, 2025, None, values, None, None)
     arriving = SheetData(source.name, [], source.merged)
     sink.begin(arriving)
@@ -92,12 +39,12 @@ def test_rows_parsed_in_stretches_give_the_one_pass_preview(step: int) -> None:
         sink.rows_arrived(len(arriving.rows), False)
     sink.rows_arrived(len(arriving.rows), True)
     assert sink.out is not None
-    assert _facts(sink.out) == _facts(whole)
+    assert facts(sink.out) == facts(whole)
 
 
 def test_a_second_reading_starts_afresh() -> None:
     """When the worker dies and the sheet is read again (the streaming reader), nothing of the first stays."""
-    source = _sheet()
+    source = ledger_sheet()
     sink = importer._PreviewSink("ledger", get_kind("ledger"), Path("x.xlsx"), None, 2025, None, None, None, None)
     first = SheetData(source.name, copy.deepcopy(source.rows[:60]), source.merged)
     sink.begin(first)
@@ -106,7 +53,7 @@ def test_a_second_reading_starts_afresh() -> None:
     again = SheetData(source.name, copy.deepcopy(source.rows), source.merged)
     sink.begin(again)
     sink.rows_arrived(len(again.rows), True)
-    assert _facts(sink.out) == _facts(_one_pass(copy.deepcopy(source), {}))
+    assert facts(sink.out) == facts(one_pass(copy.deepcopy(source), {}))
 
 
 class _Recorder:
@@ -152,9 +99,9 @@ def test_the_preview_is_the_whole_sheets(tmp_path: Path) -> None:
     path = _big_ledger(tmp_path / "台账.xlsx", 2 * worker.SINK_STEP + 11)
     pv = importer.preview(path, "ledger", year=2026)
     read = worker.read_workbook(path, get_kind("ledger").fields)
-    whole = _one_pass(read.data, {})
+    whole = one_pass(read.data, {})
     assert pv.errors == [] and len(pv.rows) == 2 * worker.SINK_STEP + 11
-    assert _facts(pv)[1:] == _facts(whole)[1:] and pv.sheet == "问题台账" and pv.sheets == ["问题台账"]
+    assert facts(pv)[1:] == facts(whole)[1:] and pv.sheet == "问题台账" and pv.sheets == ["问题台账"]
 
 
 def test_an_error_while_parsing_stops_the_worker(tmp_path: Path) -> None:
@@ -198,12 +145,12 @@ def test_the_kind_is_asked_once_per_word(monkeypatch) -> None:
         return spec.known(key, word)
 
     monkeypatch.setattr(importer, "get_kind", lambda _kind: dataclasses.replace(spec, known=known))
-    whole = _one_pass(copy.deepcopy(_sheet()), {})
+    whole = one_pass(copy.deepcopy(ledger_sheet()), {})
     sink = importer._PreviewSink("ledger", importer.get_kind("ledger"), Path("x.xlsx"), None, 2025, None, None, None, None)
-    source = _sheet()
+    source = ledger_sheet()
     sink.begin(source)
     sink.rows_arrived(len(source.rows), True)
-    assert sink.out is not None and _facts(sink.out) == _facts(whole)
+    assert sink.out is not None and facts(sink.out) == facts(whole)
     assert sink.out.unknown == {"整改状态": ["待研究"]}
     assert sorted(asked) == sorted({("status", "推进中"), ("status", "已完成"), ("status", "待研究")})
 

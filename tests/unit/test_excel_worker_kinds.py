@@ -23,14 +23,14 @@ from desktop_app.excel import importer, reader, worker
 from desktop_app.excel.kinds import get_kind
 from desktop_app.excel.reader import RowKinds
 from desktop_app.excel.sheet import SheetData
-from tests.unit.test_excel_streamed_parse import _facts, _one_pass, _sheet
+from tests.helpers.excel_ledger import facts, ledger_sheet, one_pass
 
 FIELDS = get_kind("ledger").fields
 
 
 def _rich() -> SheetData:
     """The streamed-parse test's ledger, and a row of spaces at its end."""
-    sheet = _sheet()
+    sheet = ledger_sheet()
     sheet.rows.append([" ", "\u3000"])
     return sheet
 
@@ -113,7 +113,7 @@ def test_the_app_parses_with_the_workers_kinds_and_gets_the_one_pass_preview(tmp
     read = worker.read_workbook(path, FIELDS).data
     assert read.kinds_header is not None
     read.kinds_header = None  # read whole, classified here
-    whole = _one_pass(read, values)
+    whole = one_pass(read, values)
     assert whole.skipped.get(hdr.ROW_SECTION) and whole.skipped.get(hdr.ROW_SIGNATURE)
 
     def not_here(*_args: Any) -> str:
@@ -122,7 +122,7 @@ def test_the_app_parses_with_the_workers_kinds_and_gets_the_one_pass_preview(tmp
     monkeypatch.setattr(hdr, "classify", not_here)
     pv = importer.preview(path, "ledger", year=2025, values=values)
     assert pv.data is not None and pv.data.kinds_header is not None
-    assert _facts(pv)[1:] == _facts(whole)[1:]
+    assert facts(pv)[1:] == facts(whole)[1:]
 
 
 def _answer(*messages: dict[str, Any]) -> io.BytesIO:
