@@ -90,8 +90,7 @@ def tokenise(values: Iterable[str | None]) -> str:
     tokens: dict[str, None] = {}
     for v in values:
         chars = _chars(v)
-        for i in range(len(chars) - 1):
-            tokens[chars[i:i + 2]] = None
+        tokens.update(dict.fromkeys(_pairs(chars)))
         if chars:
             tokens[chars[-1]] = None
     return " ".join(tokens)
