@@ -117,6 +117,11 @@ class _Runnable(QRunnable):
 _running: set[Task] = set()
 
 
+def busy() -> bool:
+    """Whether a task is still running or not yet freed, or the thread pool still has a job (tests wait on it)."""
+    return bool(_running) or QThreadPool.globalInstance().activeThreadCount() > 0
+
+
 def _release(task: Task) -> None:
     """Forget an ended task on the UI thread, once its worker holds nothing of it (then it is freed here).
 

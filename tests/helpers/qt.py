@@ -18,8 +18,7 @@ def wait_for_workers(qtbot: Any, timeout: int = 20_000) -> None:
     turned: list[bool] = []
     QTimer.singleShot(0, lambda: turned.append(True))  # runs after the zero-delay timers queued before it
     try:
-        qtbot.waitUntil(lambda: bool(turned) and not tasks._running
-                        and QThreadPool.globalInstance().activeThreadCount() == 0, timeout=timeout)
+        qtbot.waitUntil(lambda: bool(turned) and not tasks.busy(), timeout=timeout)
     except Exception as exc:  # say which jobs never ended: the timeout alone does not
         stuck = [(t.title, t.done, t.released.is_set()) for t in list(tasks._running)]
         threads = QThreadPool.globalInstance().activeThreadCount()

@@ -20,7 +20,7 @@ def let_workers_finish(limit_s: float = 30.0) -> None:
     pool = QThreadPool.globalInstance()
     app = QCoreApplication.instance()
     deadline = time.monotonic() + limit_s
-    while (tasks._running or pool.activeThreadCount()) and time.monotonic() < deadline:
+    while tasks.busy() and time.monotonic() < deadline:
         if app is not None:
             app.processEvents()
         pool.waitForDone(10)
